@@ -1,0 +1,214 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { BadRequestError } from '../../core/errors.js';
+import type { StagedAttachment } from '../../core/repo/attachments.js';
+import type { VaultServices } from '../../core/services.js';
+import type { CliContext } from '../cli-context.js';
+import { formatBytes, isoTime, table } from '../output.js';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function intOption(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new BadRequestError(`${name} must be a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+async function bodyFrom(opts: { body?: string; bodyFile?: string }): Promise<string | undefined> {
+  if (opts.body !== undefined && opts.bodyFile !== undefined) {
+    throw new BadRequestError('give either --body or --body-file, not both');
+  }
+  if (opts.bodyFile === undefined) return opts.body;
+  try {
+    return await readFile(opts.bodyFile, 'utf8');
+  } catch {
+    throw new BadRequestError(`cannot read ${opts.bodyFile}: check the path`);
+  }
+}
+
+/** Encrypts attachment files first; if anything later fails, their blobs are removed again. */
+async function withStagedFiles<T>(
+  services: VaultServices,
+  files: readonly string[],
+  fn: (staged: StagedAttachment[]) => T,
+): Promise<T> {
+  const staged: StagedAttachment[] = [];
+  try {
+    for (const file of files) staged.push(await services.messages.attachments.stageFile(file));
+    return fn(staged);
+  } catch (error) {
+    await services.messages.attachments.discard(staged.map((s) => s.id));
+    throw error;
+  }
+}
+
+export function registerContentCommands(program: Command, context: () => CliContext): void {
+  const message = program.command('message').description('write, read and manage messages');
+
+  message
+    .command('add')
+    .description('add a message')
+    .requiredOption('--title <title>', 'the subject recipients will see')
+    .option('--body <text>', 'the message text')
+    .option('--body-file <file>', 'read the message text from a file')
+    .option('--to <recipientId>', 'a recipient (repeatable)', collect, [])
+    .option('--attach <file>', 'attach a file (repeatable)', collect, [])
+    .option('--draft', 'keep it as a draft (never delivered until activated)')
+    .action(async (opts: { title: string; body?: string; bodyFile?: string; to: string[]; attach: string[]; draft?: boolean }) => {
+      const ctx = context();
+      const body = await bodyFrom(opts);
+      if (body === undefined) throw new BadRequestError('a message needs --body or --body-file');
+      const id = await ctx.withUnlocked((services) =>
+        withStagedFiles(services, opts.attach, (staged) =>
+          services.messages.create({
+            title: opts.title,
+            body,
+            recipientIds: opts.to,
+            attachments: staged,
+            status: opts.draft ? 'draft' : 'active',
+          }),
+        ),
+      );
+      ctx.out.result({ id }, () => `Message ${id} saved.`);
+    });
+
+  message
+    .command('list')
+    .description('list messages, newest first')
+    .option('--limit <n>', 'how many', intOption('--limit', 1, 500), 50)
+    .option('--offset <n>', 'skip this many', intOption('--offset', 0, Number.MAX_SAFE_INTEGER), 0)
+    .action(async (opts: { limit: number; offset: number }) => {
+      const ctx = context();
+      const page = await ctx.withUnlocked(async ({ messages }) => messages.list(opts));
+      ctx.out.result(page, () =>
+        page.items.length === 0
+          ? 'No messages yet. Add one with: afterword message add --title T --body TEXT'
+          : table([
+              ['ID', 'STATUS', 'TO', 'FILES', 'UPDATED', 'TITLE'],
+              ...page.items.map((m) => [m.id, m.status, String(m.recipientCount), String(m.attachmentCount), isoTime(m.updatedAt), m.title]),
+            ]) + `\n(${page.items.length} of ${page.total})`,
+      );
+    });
+
+  message
+    .command('show <id>')
+    .description('show one message')
+    .action(async (id: string) => {
+      const ctx = context();
+      const detail = await ctx.withUnlocked(async ({ messages }) => messages.get(id));
+      ctx.out.result(detail, () =>
+        [
+          `${detail.title}  [${detail.status}]  ${detail.id}`,
+          `To: ${detail.recipients.map((r) => `${r.name} <${r.contact}> (${r.id})`).join(', ') || '(nobody yet)'}`,
+          ...detail.attachments.map((a) => `Attachment: ${a.name} (${formatBytes(a.size)}, ${a.id})`),
+          '',
+          detail.body,
+        ].join('\n'),
+      );
+    });
+
+  message
+    .command('edit <id>')
+    .description('change a message')
+    .option('--title <title>', 'new title')
+    .option('--body <text>', 'new text')
+    .option('--body-file <file>', 'read the new text from a file')
+    .option('--to <recipientId>', 'replace the recipients (repeatable)', collect, [])
+    .option('--attach <file>', 'add an attachment (repeatable)', collect, [])
+    .option('--detach <attachmentId>', 'remove an attachment (repeatable)', collect, [])
+    .option('--status <status>', 'draft | active | paused')
+    .action(async (id: string, opts: { title?: string; body?: string; bodyFile?: string; to: string[]; attach: string[]; detach: string[]; status?: string }) => {
+      const ctx = context();
+      const body = await bodyFrom(opts);
+      if (opts.status !== undefined && !['draft', 'active', 'paused'].includes(opts.status)) {
+        throw new BadRequestError('--status must be draft, active or paused');
+      }
+      const nothing = opts.title === undefined && body === undefined && opts.to.length === 0 && opts.attach.length === 0 && opts.detach.length === 0 && opts.status === undefined;
+      if (nothing) throw new BadRequestError('nothing to change: give --title, --body, --to, --attach, --detach or --status');
+      await ctx.withUnlocked(async (services) => {
+        const { removedBlobIds } = await withStagedFiles(services, opts.attach, (staged) =>
+          services.messages.update(id, {
+            title: opts.title,
+            body,
+            recipientIds: opts.to.length > 0 ? opts.to : undefined,
+            addAttachments: staged,
+            removeAttachmentIds: opts.detach,
+            status: opts.status as 'draft' | 'active' | 'paused' | undefined,
+          }),
+        );
+        await services.messages.attachments.discard(removedBlobIds);
+      });
+      ctx.out.result({ id }, () => `Message ${id} updated.`);
+    });
+
+  message
+    .command('rm <id>')
+    .description('delete a message and its attachments')
+    .action(async (id: string) => {
+      const ctx = context();
+      await ctx.withUnlocked(async ({ messages }) => {
+        const { removedBlobIds } = messages.remove(id);
+        await messages.attachments.discard(removedBlobIds);
+      });
+      ctx.out.result({ id, removed: true }, () => `Message ${id} deleted.`);
+    });
+
+  program
+    .command('attachment')
+    .description('attachments of a message')
+    .command('get <messageId> <attachmentId>')
+    .description('decrypt an attachment to a file')
+    .requiredOption('--out <file>', 'where to write it (must not exist unless --force)')
+    .option('--force', 'overwrite --out if it exists')
+    .action(async (messageId: string, attachmentId: string, opts: { out: string; force?: boolean }) => {
+      const ctx = context();
+      const info = await ctx.withUnlocked(({ messages }) => messages.attachments.exportTo(messageId, attachmentId, opts.out, Boolean(opts.force)));
+      ctx.out.result({ ...info, out: opts.out }, () => `Wrote ${info.name} (${formatBytes(info.size)}) to ${opts.out}`);
+    });
+
+  const recipient = program.command('recipient').description('the address book');
+  recipient
+    .command('add')
+    .description('add a recipient')
+    .requiredOption('--name <name>', 'who this is')
+    .option('--email <address>', 'deliver by e-mail')
+    .option('--webhook <url>', 'deliver to a webhook (https)')
+    .action(async (opts: { name: string; email?: string; webhook?: string }) => {
+      const ctx = context();
+      if ((opts.email === undefined) === (opts.webhook === undefined)) {
+        throw new BadRequestError('give exactly one of --email or --webhook');
+      }
+      const input =
+        opts.email !== undefined
+          ? ({ type: 'email', name: opts.name, contact: opts.email } as const)
+          : ({ type: 'webhook', name: opts.name, contact: opts.webhook! } as const);
+      const added = await ctx.withUnlocked(async ({ recipients }) => recipients.add(input));
+      ctx.out.result({ id: added.id }, () => `Recipient ${added.id} added.`);
+    });
+
+  recipient
+    .command('list')
+    .description('list recipients')
+    .action(async () => {
+      const ctx = context();
+      const all = await ctx.withUnlocked(async ({ recipients }) => recipients.list());
+      ctx.out.result(all, () =>
+        all.length === 0
+          ? 'No recipients yet. Add one with: afterword recipient add --name N --email ADDR'
+          : table([['ID', 'TYPE', 'NAME', 'CONTACT'], ...all.map((r) => [r.id, r.type, r.name, r.contact])]),
+      );
+    });
+
+  recipient
+    .command('rm <id>')
+    .description('remove a recipient (refused while a message goes to them)')
+    .action(async (id: string) => {
+      const ctx = context();
+      await ctx.withUnlocked(async ({ recipients }) => recipients.remove(id));
+      ctx.out.result({ id, removed: true }, () => `Recipient ${id} removed.`);
+    });
+}

@@ -1,0 +1,69 @@
+import { Command, CommanderError } from 'commander';
+import { AfterwordError } from '../core/errors.js';
+import { APP_VERSION } from '../core/vault/vault.js';
+import { CliContext, type GlobalOptions } from './cli-context.js';
+import { registerContentCommands } from './commands/content-commands.js';
+import { registerVaultCommands } from './commands/vault-commands.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+
+function buildProgram(): { program: Command; context: () => CliContext } {
+  const program = new Command('afterword')
+    .description("Afterword: a local-first, encrypted dead man's switch for your messages")
+    .version(APP_VERSION)
+    .option('--vault <dir>', 'the vault directory (default: AFTERWORD_VAULT or the user-data directory)')
+    .option('--json', 'machine-readable output on stdout')
+    .option('--debug', 'print stack traces on errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  let cached: CliContext | undefined;
+  const context = (): CliContext => (cached ??= new CliContext(program.opts<GlobalOptions>(), process.env));
+  registerVaultCommands(program, context);
+  registerContentCommands(program, context);
+  program.commands.forEach(function exitOverrideAll(cmd: Command): void {
+    cmd.exitOverride();
+    cmd.commands.forEach(exitOverrideAll);
+  });
+  return { program, context };
+}
+
+/** SQLite's own words for a file that is not a database or is damaged. */
+function isCorruption(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB';
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const { program } = buildProgram();
+  const json = argv.includes('--json');
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    let code: number;
+    let wireCode: string;
+    let message: string;
+    if (error instanceof AfterwordError) {
+      code = exitCodeFor(error.code);
+      wireCode = error.code;
+      message = error.message;
+    } else if (isCorruption(error)) {
+      code = EXIT.integrity;
+      wireCode = 'INTEGRITY';
+      message = `the vault database is damaged (${(error as Error).message}); restore it from a backup`;
+    } else {
+      code = EXIT.usage;
+      wireCode = 'INTERNAL';
+      message = `unexpected error: ${(error as Error)?.message ?? String(error)} (run with --debug for details)`;
+    }
+    process.stderr.write(`afterword: ${message}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    if (json) process.stdout.write(`${JSON.stringify({ error: { code: wireCode, message } })}\n`);
+    return code;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

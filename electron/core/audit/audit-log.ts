@@ -1,0 +1,138 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../ports/clock.js';
+import type { AuditLogTable, VaultDatabase } from '../db/schema.js';
+import type { SyncQuery } from '../db/sync-query.js';
+
+/** Events that may be appended while the vault is locked (no key, so they cannot move the seal). */
+export const UNKEYED_ACTIONS = new Set(['vault.unlock_failed', 'vault.unlock_refused']);
+
+export interface AuditEntry {
+  action: string;
+  entityType?: string;
+  entityId?: string;
+  /** Non-secret facts only: ids, field names, counts. Never plaintext, never addresses. */
+  detail?: Record<string, unknown>;
+}
+
+export interface AuditProblem {
+  seq: number | null;
+  problem: string;
+}
+
+const GENESIS = new Uint8Array(32);
+
+function rowHash(prev: Uint8Array, row: Omit<AuditLogTable, 'prev_hash' | 'hash'>): Uint8Array {
+  const canonical = JSON.stringify([row.seq, row.at, row.action, row.entity_type, row.entity_id, row.detail]);
+  return new Uint8Array(createHash('sha256').update(prev).update(canonical).digest());
+}
+
+function sealMac(auditKey: Uint8Array, seq: number, hash: Uint8Array): Uint8Array {
+  return new Uint8Array(
+    createHmac('sha256', auditKey).update(`afterword/audit-seal/v1\0${seq}\0`).update(hash).digest(),
+  );
+}
+
+const same = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/**
+ * Append-only, hash-chained log. Each row carries the hash of the previous one, so an edited,
+ * deleted or reordered row breaks the chain. Anyone can recompute a plain hash chain, so every
+ * keyed append also moves a seal: an HMAC (key derived from the vault key) over the newest
+ * (seq, hash). Rewriting history then needs the vault key; cutting rows off the end is caught
+ * because the sealed row disappears. Only failed-unlock rows may follow the seal.
+ */
+export class AuditLog {
+  constructor(
+    private readonly db: Kysely<VaultDatabase>,
+    private readonly q: SyncQuery,
+    private readonly clock: Clock,
+    private auditKey: Uint8Array | null,
+  ) {}
+
+  setKey(auditKey: Uint8Array | null): void {
+    this.auditKey = auditKey;
+  }
+
+  /** Appends one entry. Call inside the transaction of the change it records. */
+  append(entry: AuditEntry): number {
+    if (!this.auditKey && !UNKEYED_ACTIONS.has(entry.action)) {
+      throw new Error(`audit action ${entry.action} needs the unlocked vault`);
+    }
+    const last = this.q.get(this.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1));
+    const row = {
+      seq: (last?.seq ?? 0) + 1,
+      at: this.clock.now(),
+      action: entry.action,
+      entity_type: entry.entityType ?? null,
+      entity_id: entry.entityId ?? null,
+      detail: JSON.stringify(entry.detail ?? {}),
+    };
+    const hash = rowHash(last?.hash ?? GENESIS, row);
+    this.q.run(this.db.insertInto('audit_log').values({ ...row, prev_hash: last?.hash ?? GENESIS, hash }));
+    if (this.auditKey) this.writeSeal(row.seq, hash);
+    return row.seq;
+  }
+
+  private writeSeal(seq: number, hash: Uint8Array): void {
+    const mac = sealMac(this.auditKey!, seq, hash);
+    this.q.run(
+      this.db
+        .insertInto('audit_seal')
+        .values({ id: 1, seq, hash, mac })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ seq, hash, mac })),
+    );
+  }
+
+  page(options: { beforeSeq?: number; limit: number }): AuditLogTable[] {
+    let query = this.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(options.limit);
+    if (options.beforeSeq !== undefined) query = query.where('seq', '<', options.beforeSeq);
+    return this.q.all(query);
+  }
+
+  /** Walks the whole chain. An empty list means intact. Needs the key to check the seal. */
+  verify(): AuditProblem[] {
+    const problems: AuditProblem[] = [];
+    const rows = this.q.all(this.db.selectFrom('audit_log').selectAll().orderBy('seq', 'asc'));
+    let prev: Uint8Array = GENESIS;
+    let expectedSeq = 1;
+    for (const row of rows) {
+      if (row.seq !== expectedSeq) {
+        problems.push({ seq: row.seq, problem: `expected row ${expectedSeq} here: rows were deleted or reordered` });
+      }
+      if (!same(row.prev_hash, prev)) {
+        problems.push({ seq: row.seq, problem: 'does not link to the row before it' });
+      }
+      const { prev_hash: _p, hash: _h, ...content } = row;
+      if (!same(rowHash(row.prev_hash, content), row.hash)) {
+        problems.push({ seq: row.seq, problem: 'content does not match its hash: the row was edited' });
+      }
+      prev = row.hash;
+      expectedSeq = row.seq + 1;
+    }
+    problems.push(...this.verifySeal(rows));
+    return problems;
+  }
+
+  private verifySeal(rows: AuditLogTable[]): AuditProblem[] {
+    const seal = this.q.get(this.db.selectFrom('audit_seal').selectAll().where('id', '=', 1));
+    if (!seal) {
+      return rows.some((r) => !UNKEYED_ACTIONS.has(r.action))
+        ? [{ seq: null, problem: 'the seal is missing' }]
+        : [];
+    }
+    if (!this.auditKey) return [{ seq: null, problem: 'the seal cannot be checked while the vault is locked' }];
+    if (!same(sealMac(this.auditKey, seal.seq, seal.hash), seal.mac)) {
+      return [{ seq: seal.seq, problem: 'the seal does not verify: the log was rewritten without the vault key' }];
+    }
+    const sealed = rows.find((r) => r.seq === seal.seq);
+    if (!sealed) return [{ seq: seal.seq, problem: 'the sealed row is gone: rows were cut from the end' }];
+    if (!same(sealed.hash, seal.hash)) {
+      return [{ seq: seal.seq, problem: 'the sealed row was changed' }];
+    }
+    return rows
+      .filter((r) => r.seq > seal.seq && !UNKEYED_ACTIONS.has(r.action))
+      .map((r) => ({ seq: r.seq, problem: `"${r.action}" was appended without the vault key` }));
+  }
+}

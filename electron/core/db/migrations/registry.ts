@@ -1,0 +1,16 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { migration0001Initial } from './0001-initial.js';
+
+/**
+ * Every migration, statically imported (no filesystem scan, no eval), in order. Names sort
+ * lexically; the number is also the schema version written to `PRAGMA user_version`.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-initial': migration0001Initial,
+};
+
+export const LATEST_SCHEMA_VERSION = Object.keys(MIGRATIONS).length;
+
+export function staticMigrationProvider(migrations = MIGRATIONS): MigrationProvider {
+  return { getMigrations: async () => ({ ...migrations }) };
+}

@@ -1,0 +1,129 @@
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, SqliteAdapter, SqliteDialect, sql, type DialectAdapter } from 'kysely';
+import type { VaultDatabase } from './schema.js';
+import { SyncQuery } from './sync-query.js';
+import { VaultTooNewError } from './db-errors.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, staticMigrationProvider } from './migrations/registry.js';
+import type { Migration } from 'kysely';
+
+export interface VaultDb {
+  readonly sqlite: Database.Database;
+  readonly kysely: Kysely<VaultDatabase>;
+  readonly q: SyncQuery;
+  close(): Promise<void>;
+}
+
+/**
+ * Pragmas for a dead man's switch, where a warning or a delivery written to the outbox must
+ * survive a power cut:
+ * - WAL: readers (UI) never block the scheduler's writer, and a crash mid-write cannot corrupt.
+ * - synchronous=FULL: in WAL mode NORMAL may lose the last commits on power loss; FULL fsyncs the
+ *   WAL on every commit, so an outbox row that was reported written is on disk.
+ * - foreign_keys=ON: links between messages, recipients and plans stay consistent.
+ * - busy_timeout: the CLI, the runner and the desktop app may open the same vault at once.
+ * - secure_delete=ON: deleted ciphertext is overwritten instead of lingering in free pages.
+ * - trusted_schema=OFF: a tampered schema cannot make us run SQL functions from views/triggers
+ *   with side effects.
+ */
+function applyPragmas(sqlite: Database.Database): void {
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('secure_delete = ON');
+  sqlite.pragma('trusted_schema = OFF');
+}
+
+/** SQLite does support transactional DDL; telling kysely so makes each migration one transaction. */
+class TransactionalSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class VaultSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalSqliteAdapter();
+  }
+}
+
+/** Wraps a migration so that the schema version moves inside the same transaction. */
+function withUserVersion(version: number, migration: Migration): Migration {
+  return {
+    async up(db) {
+      await migration.up(db);
+      await sql.raw(`PRAGMA user_version = ${version}`).execute(db);
+    },
+  };
+}
+
+function versionedMigrations(registry: Readonly<Record<string, Migration>>): Record<string, Migration> {
+  const out: Record<string, Migration> = {};
+  Object.keys(registry)
+    .sort()
+    .forEach((name, index) => {
+      out[name] = withUserVersion(index + 1, registry[name]!);
+    });
+  return out;
+}
+
+export interface OpenDatabaseOptions {
+  /** For migration tests: run only these migrations. */
+  migrations?: Readonly<Record<string, Migration>>;
+}
+
+export async function openDatabase(file: string, options: OpenDatabaseOptions = {}): Promise<VaultDb> {
+  const registry = options.migrations ?? MIGRATIONS;
+  const supported = Object.keys(registry).length;
+  const sqlite = new Database(file);
+  try {
+    applyPragmas(sqlite);
+    const kysely = new Kysely<VaultDatabase>({ dialect: new VaultSqliteDialect({ database: sqlite }) });
+    const db: VaultDb = {
+      sqlite,
+      kysely,
+      q: new SyncQuery(sqlite),
+      close: async () => {
+        await kysely.destroy();
+      },
+    };
+    await migrate(db, registry, supported);
+    return db;
+  } catch (error) {
+    if (sqlite.open) sqlite.close();
+    throw error;
+  }
+}
+
+async function migrate(
+  db: VaultDb,
+  registry: Readonly<Record<string, Migration>>,
+  supported: number,
+): Promise<void> {
+  const onDisk = db.sqlite.pragma('user_version', { simple: true }) as number;
+  if (onDisk > supported) throw new VaultTooNewError(onDisk, supported);
+  assertNoUnknownMigrations(db, registry, supported);
+
+  const migrator = new Migrator({ db: db.kysely, provider: staticMigrationProvider(versionedMigrations(registry)) });
+  for (;;) {
+    const { error, results } = await migrator.migrateUp();
+    if (error) throw error;
+    if (!results || results.length === 0) break;
+  }
+}
+
+function assertNoUnknownMigrations(
+  db: VaultDb,
+  registry: Readonly<Record<string, Migration>>,
+  supported: number,
+): void {
+  const table = db.sqlite
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'`)
+    .get();
+  if (!table) return;
+  const applied = db.sqlite.prepare('SELECT name FROM kysely_migration').pluck().all() as string[];
+  const unknown = applied.filter((name) => !(name in registry));
+  if (unknown.length > 0) throw new VaultTooNewError(unknown.sort().at(-1)!, supported);
+}
+
+export { LATEST_SCHEMA_VERSION };

@@ -1,0 +1,154 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { LIMITS } from '../../../shared/validation.js';
+import { readEncryptedBlobFile, writeEncryptedBlobFile } from '../crypto/blob-stream.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
+import { newId } from '../ids.js';
+import { FieldCipher } from './field-cipher.js';
+import type { RepoContext } from './repo-context.js';
+
+export interface AttachmentInfo {
+  id: string;
+  messageId: string;
+  name: string;
+  mediaType: string;
+  size: number;
+}
+
+/** An attachment whose encrypted blob is on disk but whose row is not written yet. */
+export interface StagedAttachment {
+  id: string;
+  name: string;
+  mediaType: string;
+  size: number;
+  storedSize: number;
+}
+
+const MEDIA_TYPES: Record<string, string> = {
+  txt: 'text/plain',
+  md: 'text/markdown',
+  pdf: 'application/pdf',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  mp4: 'video/mp4',
+  mov: 'video/quicktime',
+  mp3: 'audio/mpeg',
+  zip: 'application/zip',
+};
+
+export function guessMediaType(name: string): string {
+  const ext = name.split('.').pop()?.toLowerCase() ?? '';
+  return MEDIA_TYPES[ext] ?? 'application/octet-stream';
+}
+
+export class AttachmentStore {
+  private readonly cipher: FieldCipher<'name' | 'media_type'>;
+
+  constructor(private readonly ctx: RepoContext) {
+    this.cipher = new FieldCipher(ctx.key, 'attachments');
+  }
+
+  blobPath(id: string): string {
+    return join(this.ctx.blobsDir, id);
+  }
+
+  /** Encrypts a file into the blob store, streaming (memory stays flat whatever the size). */
+  async stageFile(file: string, name = basename(file)): Promise<StagedAttachment> {
+    let info;
+    try {
+      info = await stat(file);
+    } catch {
+      throw new BadRequestError(`cannot read attachment ${file}: check the path`);
+    }
+    if (!info.isFile()) throw new BadRequestError(`${file} is not a regular file`);
+    if (info.size > LIMITS.attachmentMaxBytes) throw new BadRequestError(`${file} is larger than 2 GiB`);
+    return this.stage(createReadStream(file, { highWaterMark: 64 * 1024 }), name);
+  }
+
+  async stage(source: AsyncIterable<Uint8Array>, name: string, mediaType = guessMediaType(name)): Promise<StagedAttachment> {
+    if (name.trim().length === 0 || name.length > 255) throw new BadRequestError('attachment names must be 1–255 characters');
+    await mkdir(this.ctx.blobsDir, { recursive: true, mode: 0o700 });
+    const id = newId('att');
+    const { plaintextSize, storedSize } = await writeEncryptedBlobFile(this.blobPath(id), source, {
+      key: this.ctx.key,
+      blobId: id,
+    });
+    return { id, name, mediaType, size: plaintextSize, storedSize };
+  }
+
+  /** Writes the rows for staged blobs; call inside the message's transaction. */
+  insertRows(messageId: string, staged: readonly StagedAttachment[]): void {
+    const { db, clock } = this.ctx;
+    for (const att of staged) {
+      db.q.run(
+        db.kysely.insertInto('attachments').values({
+          id: att.id,
+          message_id: messageId,
+          name: this.cipher.seal('name', att.id, att.name),
+          media_type: this.cipher.seal('media_type', att.id, att.mediaType),
+          size: att.size,
+          stored_size: att.storedSize,
+          created_at: clock.now(),
+        }),
+      );
+    }
+  }
+
+  async discard(ids: readonly string[]): Promise<void> {
+    await Promise.all(ids.map((id) => rm(this.blobPath(id), { force: true })));
+  }
+
+  listFor(messageId: string): AttachmentInfo[] {
+    const { db } = this.ctx;
+    const rows = db.q.all(
+      db.kysely.selectFrom('attachments').selectAll().where('message_id', '=', messageId).orderBy('created_at').orderBy('id'),
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      messageId: row.message_id,
+      name: this.cipher.open('name', row.id, row.name),
+      mediaType: this.cipher.open('media_type', row.id, row.media_type),
+      size: row.size,
+    }));
+  }
+
+  get(messageId: string, id: string): AttachmentInfo {
+    const found = this.listFor(messageId).find((a) => a.id === id);
+    if (!found) throw new NotFoundError('attachment', `${id} of message ${messageId}`);
+    return found;
+  }
+
+  /** Plaintext chunks, each verified before it is yielded. */
+  read(id: string): AsyncGenerator<Uint8Array> {
+    return readEncryptedBlobFile(this.blobPath(id), { key: this.ctx.key, blobId: id });
+  }
+
+  /**
+   * Decrypts to `out` through a temporary file; a tampered blob leaves nothing behind, and an
+   * existing file is never overwritten unless asked.
+   */
+  async exportTo(messageId: string, id: string, out: string, overwrite = false): Promise<AttachmentInfo> {
+    const info = this.get(messageId, id);
+    if (!overwrite) {
+      const exists = await stat(out).then(() => true, () => false);
+      if (exists) throw new ConflictError(`${out} already exists: choose another --out path or remove it`);
+    }
+    const tmp = `${out}.${randomBytes(6).toString('hex')}.part`;
+    const handle = await open(tmp, 'wx', 0o600);
+    try {
+      for await (const chunk of this.read(id)) await handle.write(chunk);
+      await handle.sync();
+      await handle.close();
+      await rename(tmp, out);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await rm(tmp, { force: true });
+      throw error;
+    }
+    return info;
+  }
+}

@@ -1,0 +1,245 @@
+import { bodySchema, describeIssue, titleSchema } from '../../../shared/validation.js';
+import type { MessageStatus } from '../db/schema.js';
+import { BadRequestError, NotFoundError } from '../errors.js';
+import { newId } from '../ids.js';
+import { AttachmentStore, type AttachmentInfo, type StagedAttachment } from './attachments.js';
+import { FieldCipher } from './field-cipher.js';
+import { RecipientsRepo, type Recipient } from './recipients.js';
+import type { RepoContext } from './repo-context.js';
+import type { z } from 'zod';
+
+export interface MessageSummary {
+  id: string;
+  title: string;
+  status: MessageStatus;
+  recipientCount: number;
+  attachmentCount: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface MessageDetail {
+  id: string;
+  title: string;
+  body: string;
+  status: MessageStatus;
+  planId: string | null;
+  deliveryDelayMs: number;
+  recipients: Recipient[];
+  attachments: Pick<AttachmentInfo, 'id' | 'name' | 'size' | 'mediaType'>[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface NewMessage {
+  title: string;
+  body: string;
+  recipientIds?: readonly string[];
+  status?: MessageStatus;
+  planId?: string | null;
+  deliveryDelayMs?: number;
+  attachments?: readonly StagedAttachment[];
+}
+
+export interface MessageChanges {
+  title?: string;
+  body?: string;
+  recipientIds?: readonly string[];
+  status?: MessageStatus;
+  addAttachments?: readonly StagedAttachment[];
+  removeAttachmentIds?: readonly string[];
+}
+
+function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new BadRequestError(`${field}: ${describeIssue(parsed.error)}`);
+  return parsed.data;
+}
+
+export class MessagesRepo {
+  private readonly cipher: FieldCipher<'title' | 'body_text' | 'body_html'>;
+  private readonly recipients: RecipientsRepo;
+  readonly attachments: AttachmentStore;
+
+  constructor(private readonly ctx: RepoContext) {
+    this.cipher = new FieldCipher(ctx.key, 'messages');
+    this.recipients = new RecipientsRepo(ctx);
+    this.attachments = new AttachmentStore(ctx);
+  }
+
+  create(input: NewMessage): string {
+    const title = parseOrThrow(titleSchema, input.title, 'title');
+    const body = parseOrThrow(bodySchema, input.body, 'body');
+    const recipientIds = [...new Set(input.recipientIds ?? [])];
+    const { db, clock, audit } = this.ctx;
+    const id = newId('msg');
+    const now = clock.now();
+    db.q.transaction(() => {
+      this.assertRecipientsExist(recipientIds);
+      db.q.run(
+        db.kysely.insertInto('messages').values({
+          id,
+          title: this.cipher.seal('title', id, title),
+          body_text: this.cipher.seal('body_text', id, body),
+          body_html: null,
+          status: input.status ?? 'active',
+          plan_id: input.planId ?? null,
+          delivery_delay_ms: input.deliveryDelayMs ?? 0,
+          created_at: now,
+          updated_at: now,
+        }),
+      );
+      this.linkRecipients(id, recipientIds);
+      this.attachments.insertRows(id, input.attachments ?? []);
+      audit.append({
+        action: 'message.created',
+        entityType: 'message',
+        entityId: id,
+        detail: { recipients: recipientIds.length, attachments: input.attachments?.length ?? 0 },
+      });
+    });
+    return id;
+  }
+
+  /** Newest first. Decrypts only the titles of the page asked for. */
+  list(options: { limit?: number; offset?: number } = {}): { items: MessageSummary[]; total: number } {
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
+    const offset = Math.max(options.offset ?? 0, 0);
+    const { db } = this.ctx;
+    const rows = db.q.all(
+      db.kysely
+        .selectFrom('messages as m')
+        .select((eb) => [
+          'm.id',
+          'm.title',
+          'm.status',
+          'm.created_at',
+          'm.updated_at',
+          eb
+            .selectFrom('message_recipients as mr')
+            .select(eb.fn.countAll<number>().as('n'))
+            .whereRef('mr.message_id', '=', 'm.id')
+            .as('recipient_count'),
+          eb
+            .selectFrom('attachments as a')
+            .select(eb.fn.countAll<number>().as('n'))
+            .whereRef('a.message_id', '=', 'm.id')
+            .as('attachment_count'),
+        ])
+        .orderBy('m.updated_at', 'desc')
+        .orderBy('m.id', 'desc')
+        .limit(limit)
+        .offset(offset),
+    );
+    const total = db.q.get(db.kysely.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0;
+    return {
+      total,
+      items: rows.map((row) => ({
+        id: row.id,
+        title: this.cipher.open('title', row.id, row.title),
+        status: row.status,
+        recipientCount: row.recipient_count ?? 0,
+        attachmentCount: row.attachment_count ?? 0,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+      })),
+    };
+  }
+
+  get(id: string): MessageDetail {
+    const { db } = this.ctx;
+    const row = db.q.get(db.kysely.selectFrom('messages').selectAll().where('id', '=', id));
+    if (!row) throw new NotFoundError('message', id);
+    const recipientIds = db.q
+      .all(db.kysely.selectFrom('message_recipients').select('recipient_id').where('message_id', '=', id))
+      .map((r) => r.recipient_id);
+    return {
+      id: row.id,
+      title: this.cipher.open('title', id, row.title),
+      body: this.cipher.open('body_text', id, row.body_text),
+      status: row.status,
+      planId: row.plan_id,
+      deliveryDelayMs: row.delivery_delay_ms,
+      recipients: this.recipients.getMany(recipientIds),
+      attachments: this.attachments.listFor(id).map(({ id: attId, name, size, mediaType }) => ({ id: attId, name, size, mediaType })),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  /** Returns the ids of attachment blobs that may now be deleted from disk. */
+  update(id: string, changes: MessageChanges): { removedBlobIds: string[] } {
+    const { db, clock, audit } = this.ctx;
+    const fields: string[] = [];
+    const set: Record<string, unknown> = {};
+    if (changes.title !== undefined) {
+      set.title = this.cipher.seal('title', id, parseOrThrow(titleSchema, changes.title, 'title'));
+      fields.push('title');
+    }
+    if (changes.body !== undefined) {
+      set.body_text = this.cipher.seal('body_text', id, parseOrThrow(bodySchema, changes.body, 'body'));
+      fields.push('body');
+    }
+    if (changes.status !== undefined) {
+      set.status = changes.status;
+      fields.push('status');
+    }
+    const removed: string[] = [];
+    db.q.transaction(() => {
+      const exists = db.q.get(db.kysely.selectFrom('messages').select('id').where('id', '=', id));
+      if (!exists) throw new NotFoundError('message', id);
+      if (changes.recipientIds !== undefined) {
+        const recipientIds = [...new Set(changes.recipientIds)];
+        this.assertRecipientsExist(recipientIds);
+        db.q.run(db.kysely.deleteFrom('message_recipients').where('message_id', '=', id));
+        this.linkRecipients(id, recipientIds);
+        fields.push('recipients');
+      }
+      if (changes.addAttachments?.length) {
+        this.attachments.insertRows(id, changes.addAttachments);
+        fields.push('attachments');
+      }
+      for (const attId of changes.removeAttachmentIds ?? []) {
+        const result = db.q.run(
+          db.kysely.deleteFrom('attachments').where('id', '=', attId).where('message_id', '=', id),
+        );
+        if (result.changes === 0) throw new NotFoundError('attachment', `${attId} of message ${id}`);
+        removed.push(attId);
+        if (!fields.includes('attachments')) fields.push('attachments');
+      }
+      db.q.run(db.kysely.updateTable('messages').set({ ...set, updated_at: clock.now() }).where('id', '=', id));
+      audit.append({ action: 'message.updated', entityType: 'message', entityId: id, detail: { fields } });
+    });
+    return { removedBlobIds: removed };
+  }
+
+  /** Deletes the message and its attachment rows; returns the blob ids to delete from disk. */
+  remove(id: string): { removedBlobIds: string[] } {
+    const { db, audit } = this.ctx;
+    return db.q.transaction(() => {
+      const blobIds = db.q
+        .all(db.kysely.selectFrom('attachments').select('id').where('message_id', '=', id))
+        .map((r) => r.id);
+      const result = db.q.run(db.kysely.deleteFrom('messages').where('id', '=', id));
+      if (result.changes === 0) throw new NotFoundError('message', id);
+      audit.append({ action: 'message.removed', entityType: 'message', entityId: id, detail: { attachments: blobIds.length } });
+      return { removedBlobIds: blobIds };
+    });
+  }
+
+  private assertRecipientsExist(ids: readonly string[]): void {
+    const found = this.recipients.getMany(ids);
+    const missing = ids.filter((id) => !found.some((r) => r.id === id));
+    if (missing.length > 0) throw new NotFoundError('recipient', missing.join(', '));
+  }
+
+  private linkRecipients(messageId: string, recipientIds: readonly string[]): void {
+    const { db } = this.ctx;
+    if (recipientIds.length === 0) return;
+    db.q.run(
+      db.kysely
+        .insertInto('message_recipients')
+        .values(recipientIds.map((recipient_id) => ({ message_id: messageId, recipient_id }))),
+    );
+  }
+}

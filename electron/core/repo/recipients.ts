@@ -1,0 +1,97 @@
+import { newRecipientSchema, describeIssue, type NewRecipient } from '../../../shared/validation.js';
+import type { RecipientType } from '../db/schema.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
+import { newId } from '../ids.js';
+import { FieldCipher } from './field-cipher.js';
+import type { RepoContext } from './repo-context.js';
+
+export interface Recipient {
+  id: string;
+  name: string;
+  contact: string;
+  type: RecipientType;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export class RecipientsRepo {
+  private readonly cipher: FieldCipher<'name' | 'contact'>;
+
+  constructor(private readonly ctx: RepoContext) {
+    this.cipher = new FieldCipher(ctx.key, 'recipients');
+  }
+
+  add(input: NewRecipient): Recipient {
+    const parsed = newRecipientSchema.safeParse(input);
+    if (!parsed.success) throw new BadRequestError(describeIssue(parsed.error));
+    const { db, clock, audit } = this.ctx;
+    const id = newId('rcp');
+    const now = clock.now();
+    db.q.transaction(() => {
+      db.q.run(
+        db.kysely.insertInto('recipients').values({
+          id,
+          type: parsed.data.type,
+          name: this.cipher.seal('name', id, parsed.data.name),
+          contact: this.cipher.seal('contact', id, parsed.data.contact),
+          created_at: now,
+          updated_at: now,
+        }),
+      );
+      audit.append({ action: 'recipient.added', entityType: 'recipient', entityId: id, detail: { type: parsed.data.type } });
+    });
+    return { id, ...parsed.data, createdAt: now, updatedAt: now };
+  }
+
+  list(): Recipient[] {
+    const { db } = this.ctx;
+    const rows = db.q.all(db.kysely.selectFrom('recipients').selectAll().orderBy('created_at', 'asc').orderBy('id'));
+    return rows.map((row) => this.decode(row));
+  }
+
+  get(id: string): Recipient {
+    const found = this.getMany([id])[0];
+    if (!found) throw new NotFoundError('recipient', id);
+    return found;
+  }
+
+  getMany(ids: readonly string[]): Recipient[] {
+    if (ids.length === 0) return [];
+    const { db } = this.ctx;
+    const rows = db.q.all(db.kysely.selectFrom('recipients').selectAll().where('id', 'in', ids));
+    const byId = new Map(rows.map((row) => [row.id, this.decode(row)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /** Refuses while a message still goes to this recipient: removing it would silently stop a delivery. */
+  remove(id: string): void {
+    const { db, audit } = this.ctx;
+    db.q.transaction(() => {
+      this.get(id);
+      const uses = db.q.get(
+        db.kysely
+          .selectFrom('message_recipients')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('recipient_id', '=', id),
+      );
+      if (uses && uses.n > 0) {
+        throw new ConflictError(
+          `recipient ${id} still receives ${uses.n} message(s): remove it from those messages first (message edit)`,
+        );
+      }
+      db.q.run(db.kysely.deleteFrom('recipients').where('id', '=', id));
+      audit.append({ action: 'recipient.removed', entityType: 'recipient', entityId: id });
+    });
+  }
+
+  private decode(row: { id: string; type: RecipientType; name: Uint8Array; contact: Uint8Array; created_at: number; updated_at: number }): Recipient {
+    return {
+      id: row.id,
+      type: row.type,
+      name: this.cipher.open('name', row.id, row.name),
+      contact: this.cipher.open('contact', row.id, row.contact),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+}

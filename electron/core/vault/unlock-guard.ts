@@ -1,0 +1,62 @@
+import type { Clock } from '../../ports/clock.js';
+import type { SyncQuery } from '../db/sync-query.js';
+import type { Kysely } from 'kysely';
+import type { VaultDatabase } from '../db/schema.js';
+import { LockedOutError } from './vault-errors.js';
+
+export const FREE_ATTEMPTS = 5;
+export const FIRST_DELAY_MS = 30_000;
+export const MAX_DELAY_MS = 60 * 60 * 1000;
+
+/** How long to wait after `failures` consecutive failures before the next attempt is heard. */
+export function backoffDelayMs(failures: number): number {
+  if (failures < FREE_ATTEMPTS) return 0;
+  const exponent = Math.min(failures - FREE_ATTEMPTS, 30);
+  return Math.min(FIRST_DELAY_MS * 2 ** exponent, MAX_DELAY_MS);
+}
+
+/**
+ * Counts failed unlocks in the vault itself, so the backoff survives restarts. This slows down
+ * guessing through the app (UI, CLI, runner); someone who copies the vault file can guess offline,
+ * which is what scrypt's cost is for.
+ */
+export class UnlockGuard {
+  constructor(
+    private readonly db: Kysely<VaultDatabase>,
+    private readonly q: SyncQuery,
+    private readonly clock: Clock,
+  ) {}
+
+  state(): { failures: number; lastFailureAt: number | null; retryAfterMs: number } {
+    const row = this.q.get(this.db.selectFrom('unlock_guard').selectAll().where('id', '=', 1));
+    const failures = row?.failures ?? 0;
+    const lastFailureAt = row?.last_failure_at ?? null;
+    const delay = backoffDelayMs(failures);
+    if (delay === 0 || lastFailureAt === null) return { failures, lastFailureAt, retryAfterMs: 0 };
+    const now = this.clock.now();
+    // A clock set backwards must not shorten the wait: then the whole delay counts from now.
+    const elapsed = now >= lastFailureAt ? now - lastFailureAt : 0;
+    return { failures, lastFailureAt, retryAfterMs: Math.max(0, delay - elapsed) };
+  }
+
+  /** Throws LockedOutError while a wait is running; the password is then not even tried. */
+  assertMayAttempt(): void {
+    const { retryAfterMs } = this.state();
+    if (retryAfterMs > 0) throw new LockedOutError(retryAfterMs);
+  }
+
+  recordFailure(): number {
+    const failures = this.state().failures + 1;
+    this.q.run(
+      this.db
+        .updateTable('unlock_guard')
+        .set({ failures, last_failure_at: this.clock.now() })
+        .where('id', '=', 1),
+    );
+    return failures;
+  }
+
+  reset(): void {
+    this.q.run(this.db.updateTable('unlock_guard').set({ failures: 0, last_failure_at: null }).where('id', '=', 1));
+  }
+}

@@ -1,0 +1,61 @@
+import { AfterwordError, IntegrityError } from '../errors.js';
+
+export class WrongPasswordError extends AfterwordError {
+  constructor() {
+    super('WRONG_PASSWORD', 'wrong password (after 5 failed attempts each further one waits longer)');
+  }
+}
+
+export class LockedOutError extends AfterwordError {
+  constructor(readonly retryAfterMs: number) {
+    super(
+      'LOCKED_OUT',
+      `too many wrong passwords: try again in ${formatWait(retryAfterMs)}, or unlock with the recovery key`,
+    );
+  }
+}
+
+export class RecoveryKeyWrongError extends AfterwordError {
+  constructor() {
+    super('RECOVERY_KEY_INVALID', 'this recovery key does not belong to this vault');
+  }
+}
+
+export class VaultExistsError extends AfterwordError {
+  constructor(dir: string) {
+    super('VAULT_EXISTS', `a vault already exists in ${dir}; choose another directory with --vault`);
+  }
+}
+
+export class VaultNotFoundError extends AfterwordError {
+  constructor(dir: string) {
+    super('VAULT_NOT_FOUND', `no vault in ${dir}: create one with \`afterword init\` or point --vault at it`);
+  }
+}
+
+export class VaultLockedError extends AfterwordError {
+  constructor() {
+    super('VAULT_LOCKED', 'the vault is locked: unlock it first');
+  }
+}
+
+export class DeviceKeyUnavailableError extends AfterwordError {
+  constructor(reason: string) {
+    super('VAULT_LOCKED', `unattended unlock is not available: ${reason}`);
+  }
+}
+
+/** A key wrap whose secret was right (its verifier matched) but whose ciphertext does not open. */
+export class KeyWrapTamperedError extends IntegrityError {
+  constructor(kind: string) {
+    super(`the ${kind} key wrap has been modified or corrupted`);
+  }
+}
+
+export function formatWait(ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  return `${Math.ceil(minutes / 60)} h`;
+}

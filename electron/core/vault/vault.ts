@@ -1,0 +1,291 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../ports/clock.js';
+import type { KeyStore } from '../../ports/key-store.js';
+import { randomBytes } from '../crypto/aead.js';
+import type { ContentKey } from '../crypto/envelope.js';
+import { DEFAULT_SCRYPT, hkdfSha256, type ScryptParams } from '../crypto/kdf.js';
+import { generateRecoveryKey, parseRecoveryKey } from '../crypto/recovery-key.js';
+import { openDatabase, type VaultDb } from '../db/open-database.js';
+import type { KeyWrapKind } from '../db/schema.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { IntegrityError } from '../errors.js';
+import { UnlockGuard } from './unlock-guard.js';
+import {
+  deviceBackendOf,
+  unwrapWithDeviceKey,
+  unwrapWithPassword,
+  unwrapWithRecoveryKey,
+  wrapWithDeviceKey,
+  wrapWithPassword,
+  wrapWithRecoveryKey,
+  type KeyWrapRow,
+  type WrapContext,
+} from './key-wraps.js';
+import { blobsPath, databasePath } from './vault-paths.js';
+import {
+  DeviceKeyUnavailableError,
+  RecoveryKeyWrongError,
+  VaultExistsError,
+  VaultLockedError,
+  VaultNotFoundError,
+  WrongPasswordError,
+} from './vault-errors.js';
+import { passwordSchema, describeIssue } from '../../../shared/validation.js';
+import { BadRequestError } from '../errors.js';
+
+export const APP_VERSION = '0.1.0';
+
+export interface VaultDeps {
+  clock: Clock;
+  /** KDF cost for new password wraps; DEFAULT_SCRYPT unless a test or a slow device lowers it. */
+  scrypt?: ScryptParams;
+}
+
+function assertNewPassword(password: string): void {
+  const parsed = passwordSchema.safeParse(password);
+  if (!parsed.success) throw new BadRequestError(describeIssue(parsed.error));
+}
+
+/**
+ * A vault directory: the database, the blobs, and — once unlocked — the vault key in memory.
+ * Opening never needs a secret; reading content does.
+ */
+export class Vault {
+  readonly audit: AuditLog;
+  readonly guard: UnlockGuard;
+  private key: ContentKey | null = null;
+
+  private constructor(
+    readonly dir: string,
+    readonly db: VaultDb,
+    private readonly ctx: WrapContext,
+    private readonly deps: VaultDeps,
+  ) {
+    this.audit = new AuditLog(db.kysely, db.q, deps.clock, null);
+    this.guard = new UnlockGuard(db.kysely, db.q, deps.clock);
+  }
+
+  static exists(dir: string): boolean {
+    return existsSync(databasePath(dir));
+  }
+
+  get blobsDir(): string {
+    return blobsPath(this.dir);
+  }
+
+  get vaultId(): string {
+    return this.ctx.vaultId;
+  }
+
+  static async create(dir: string, password: string, deps: VaultDeps): Promise<{ vault: Vault; recoveryKey: string }> {
+    assertNewPassword(password);
+    if (Vault.exists(dir)) throw new VaultExistsError(dir);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await mkdir(blobsPath(dir), { recursive: true, mode: 0o700 });
+
+    const vaultKey = randomBytes(32);
+    const ctx: WrapContext = { vaultId: randomUUID(), keyId: randomBytes(8) };
+    const recovery = generateRecoveryKey();
+    const passwordWrap = await wrapWithPassword(vaultKey, password, deps.scrypt ?? DEFAULT_SCRYPT, ctx);
+    const recoveryWrap = wrapWithRecoveryKey(vaultKey, recovery.entropy, ctx);
+
+    const db = await openDatabase(databasePath(dir));
+    const vault = new Vault(dir, db, ctx, deps);
+    vault.setKey(vaultKey);
+    const now = deps.clock.now();
+    db.q.transaction(() => {
+      db.q.run(
+        db.kysely.insertInto('vault_info').values({
+          id: 1,
+          vault_id: ctx.vaultId,
+          key_id: ctx.keyId,
+          created_at: now,
+          created_by_version: APP_VERSION,
+        }),
+      );
+      vault.putWrap(passwordWrap);
+      vault.putWrap(recoveryWrap);
+      vault.audit.append({ action: 'vault.created', detail: { scryptLogN: (deps.scrypt ?? DEFAULT_SCRYPT).logN } });
+    });
+    return { vault, recoveryKey: recovery.display };
+  }
+
+  static async open(dir: string, deps: VaultDeps): Promise<Vault> {
+    if (!Vault.exists(dir)) throw new VaultNotFoundError(dir);
+    const db = await openDatabase(databasePath(dir));
+    const info = db.q.get(db.kysely.selectFrom('vault_info').selectAll().where('id', '=', 1));
+    if (!info) {
+      await db.close();
+      throw new IntegrityError('the vault has no identity record: it is damaged or was never finished');
+    }
+    return new Vault(dir, db, { vaultId: info.vault_id, keyId: new Uint8Array(info.key_id) }, deps);
+  }
+
+  get isUnlocked(): boolean {
+    return this.key !== null;
+  }
+
+  /** The key that seals and opens content. Throws while locked. */
+  get contentKey(): ContentKey {
+    if (!this.key) throw new VaultLockedError();
+    return this.key;
+  }
+
+  async unlock(password: string): Promise<void> {
+    this.setKey(await this.checkPassword(password));
+    this.db.q.transaction(() => {
+      this.guard.reset();
+      this.audit.append({ action: 'vault.unlocked', detail: { method: 'password' } });
+    });
+  }
+
+  /** Unwraps with the password, counting failures; returns the vault key. */
+  private async checkPassword(password: string): Promise<Uint8Array> {
+    this.guard.assertMayAttempt();
+    const key = await unwrapWithPassword(this.wrap('password'), password, this.ctx);
+    if (!key) {
+      this.db.q.transaction(() => {
+        const failures = this.guard.recordFailure();
+        this.audit.append({ action: 'vault.unlock_failed', detail: { method: 'password', failures } });
+      });
+      throw new WrongPasswordError();
+    }
+    return key;
+  }
+
+  /** Opens the vault with the recovery key and sets a new password. The content is untouched. */
+  async recover(recoveryKeyText: string, newPassword: string): Promise<void> {
+    assertNewPassword(newPassword);
+    const entropy = parseRecoveryKey(recoveryKeyText);
+    const key = unwrapWithRecoveryKey(this.wrap('recovery'), entropy, this.ctx);
+    if (!key) {
+      this.db.q.transaction(() =>
+        this.audit.append({ action: 'vault.unlock_failed', detail: { method: 'recovery' } }),
+      );
+      throw new RecoveryKeyWrongError();
+    }
+    const passwordWrap = await wrapWithPassword(key, newPassword, this.deps.scrypt ?? DEFAULT_SCRYPT, this.ctx);
+    this.setKey(key);
+    this.db.q.transaction(() => {
+      this.putWrap(passwordWrap);
+      this.guard.reset();
+      this.audit.append({ action: 'vault.recovered', detail: { method: 'recovery' } });
+    });
+  }
+
+  /** Re-wraps the vault key under a new password; no content is re-encrypted. */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    assertNewPassword(newPassword);
+    const key = await this.checkPassword(currentPassword);
+    const passwordWrap = await wrapWithPassword(key, newPassword, this.deps.scrypt ?? DEFAULT_SCRYPT, this.ctx);
+    this.setKey(key);
+    this.db.q.transaction(() => {
+      this.putWrap(passwordWrap);
+      this.guard.reset();
+      this.audit.append({ action: 'vault.password_changed' });
+    });
+  }
+
+  /** A new recovery key replaces the old one, which stops working. Needs the unlocked vault. */
+  regenerateRecoveryKey(): string {
+    const recovery = generateRecoveryKey();
+    const wrap = wrapWithRecoveryKey(this.contentKey.key, recovery.entropy, this.ctx);
+    this.db.q.transaction(() => {
+      this.putWrap(wrap);
+      this.audit.append({ action: 'vault.recovery_key_regenerated' });
+    });
+    return recovery.display;
+  }
+
+  private deviceAccount(): string {
+    return `vault-${this.ctx.vaultId}`;
+  }
+
+  /** Lets the scheduler open the vault without the password (unattended delivery). */
+  async enableDeviceKey(store: KeyStore): Promise<void> {
+    const vaultKey = this.contentKey.key;
+    let deviceKey = await store.get(this.deviceAccount());
+    if (!deviceKey || deviceKey.length !== 32) {
+      deviceKey = randomBytes(32);
+      await store.set(this.deviceAccount(), deviceKey);
+      const readBack = await store.get(this.deviceAccount());
+      if (!readBack || Buffer.compare(Buffer.from(readBack), Buffer.from(deviceKey)) !== 0) {
+        throw new DeviceKeyUnavailableError(`the ${store.backend} key store did not return what was stored`);
+      }
+    }
+    const wrap = wrapWithDeviceKey(vaultKey, deviceKey, store.backend, this.ctx);
+    this.db.q.transaction(() => {
+      this.putWrap(wrap);
+      this.audit.append({ action: 'vault.device_key_enabled', detail: { backend: store.backend } });
+    });
+  }
+
+  async disableDeviceKey(store: KeyStore): Promise<void> {
+    this.contentKey;
+    this.db.q.transaction(() => {
+      this.db.q.run(this.db.kysely.deleteFrom('key_wraps').where('kind', '=', 'device'));
+      this.audit.append({ action: 'vault.device_key_disabled' });
+    });
+    await store.delete(this.deviceAccount());
+  }
+
+  deviceKeyStatus(): { enabled: boolean; backend: string | null } {
+    const row = this.findWrap('device');
+    return { enabled: row !== undefined, backend: row ? deviceBackendOf(row) : null };
+  }
+
+  async unlockWithDeviceKey(store: KeyStore): Promise<void> {
+    const row = this.findWrap('device');
+    if (!row) throw new DeviceKeyUnavailableError('it was not enabled for this vault');
+    const recorded = deviceBackendOf(row);
+    if (recorded !== store.backend) {
+      throw new DeviceKeyUnavailableError(
+        `the key store changed from "${recorded}" to "${store.backend}"; unlock with the password and enable it again`,
+      );
+    }
+    const deviceKey = await store.get(this.deviceAccount());
+    if (!deviceKey) throw new DeviceKeyUnavailableError(`the device key is missing from the ${store.backend} key store`);
+    const key = unwrapWithDeviceKey(row, deviceKey, this.ctx);
+    if (!key) throw new DeviceKeyUnavailableError('the device key in the key store does not belong to this vault');
+    this.setKey(key);
+    this.db.q.transaction(() => this.audit.append({ action: 'vault.unlocked', detail: { method: 'device' } }));
+  }
+
+  lock(): void {
+    this.key?.key.fill(0);
+    this.key = null;
+    this.audit.setKey(null);
+  }
+
+  async close(): Promise<void> {
+    this.lock();
+    await this.db.close();
+  }
+
+  private setKey(vaultKey: Uint8Array): void {
+    this.key = { id: this.ctx.keyId, key: vaultKey };
+    this.audit.setKey(hkdfSha256(vaultKey, new TextEncoder().encode(this.ctx.vaultId), 'afterword/audit/v1'));
+  }
+
+  private findWrap(kind: KeyWrapKind): KeyWrapRow | undefined {
+    return this.db.q.get(this.db.kysely.selectFrom('key_wraps').select(['kind', 'kdf', 'params', 'verifier', 'wrapped_key']).where('kind', '=', kind));
+  }
+
+  private wrap(kind: KeyWrapKind): KeyWrapRow {
+    const row = this.findWrap(kind);
+    if (!row) throw new IntegrityError(`the ${kind} key wrap is missing from the vault`);
+    return row;
+  }
+
+  private putWrap(row: KeyWrapRow): void {
+    const values = { ...row, created_at: this.deps.clock.now() };
+    this.db.q.run(
+      this.db.kysely
+        .insertInto('key_wraps')
+        .values(values)
+        .onConflict((oc) => oc.column('kind').doUpdateSet(values)),
+    );
+  }
+}

@@ -1,0 +1,167 @@
+// Flat config. Besides typescript-eslint's (non-type-checked) recommended rules, this file is where
+// the layering by runtime is enforced (docs/style.md §1):
+//   shared/    runs everywhere: no Node, no Electron, no DOM libraries, no imports from the layers above
+//   renderer/  runs in a sandboxed browser window: no Node, no Electron, nothing from electron/
+//   electron/  runs in plain Node; only electron/shell/** may import 'electron'
+// Static imports and re-exports are checked by `no-restricted-imports`; `import()` with a string
+// literal is checked by a matching `no-restricted-syntax` selector, so the gate cannot be side-stepped.
+import js from '@eslint/js';
+import { defineConfig, globalIgnores } from 'eslint/config';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/** Node built-ins by bare name; any `node:` specifier is banned as well. */
+const NODE_BUILTINS = [
+  'assert', 'async_hooks', 'buffer', 'child_process', 'cluster', 'console', 'constants', 'crypto',
+  'dgram', 'diagnostics_channel', 'dns', 'domain', 'events', 'fs', 'http', 'http2', 'https',
+  'inspector', 'module', 'net', 'os', 'path', 'perf_hooks', 'process', 'punycode', 'querystring',
+  'readline', 'repl', 'stream', 'string_decoder', 'sys', 'timers', 'tls', 'trace_events', 'tty',
+  'url', 'util', 'v8', 'vm', 'wasi', 'worker_threads', 'zlib',
+];
+
+/**
+ * One restriction, written once and applied three ways: `names` are exact specifiers (reported
+ * through `paths`), `regex` catches the rest (through `patterns`; it should not also match the
+ * exact names, or each import is reported twice), and `import()` is checked against both.
+ */
+const rule = (message, { names = [], regex }) => ({ message, names, regex });
+
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const nodeRule = (layer) =>
+  rule(
+    `${layer} must not use Node built-ins (node:* or bare names such as fs, path, crypto). ` +
+      'Node code lives in electron/; pass what you need in through a port or an argument.',
+    { names: NODE_BUILTINS, regex: `^(?:node:.*|(?:${NODE_BUILTINS.map(escape).join('|')})/.*)$` },
+  );
+
+const electronRule = (message) => rule(message, { names: ['electron'], regex: '^electron/.*$' });
+
+// Relative specifiers that climb out of the current folder and then enter a folder with the given
+// name. This is a textual check: do not name a sub-folder of shared/ or renderer/ "electron".
+const reachesInto = (...folders) => `^(?:\\./)?(?:\\.\\./)+(?:[^/]+/)*?(?:${folders.join('|')})(?:/|$)`;
+
+const layers = [
+  {
+    name: 'afterword/layer-shared',
+    files: ['shared/**'],
+    rules: [
+      nodeRule('shared/'),
+      electronRule("shared/ runs in every process: it must not import 'electron'. Only electron/shell/** may."),
+      rule('shared/ must not depend on the DOM: react-dom belongs in renderer/.', {
+        names: ['react-dom'],
+        regex: '^react-dom/.*$',
+      }),
+      rule(
+        'shared/ is the bottom layer: it must not import from electron/ or renderer/. ' +
+          'Move the common part into shared/ instead.',
+        { regex: reachesInto('electron', 'renderer') },
+      ),
+    ],
+  },
+  {
+    name: 'afterword/layer-renderer',
+    files: ['renderer/**'],
+    rules: [
+      nodeRule('renderer/ (a sandboxed browser window)'),
+      electronRule(
+        "renderer/ must not import 'electron': the window is sandboxed and talks to the app only " +
+          'through the API the preload exposes (derived from the shared/ contract).',
+      ),
+      rule('renderer/ must not import from electron/: use the shared/ contract and the preload API.', {
+        regex: reachesInto('electron'),
+      }),
+    ],
+  },
+  {
+    name: 'afterword/layer-electron-core',
+    files: ['electron/**'],
+    ignores: ['electron/shell/**'],
+    rules: [
+      electronRule(
+        "The core (electron/core, node, cli, ports, bench, ...) must run in plain Node: only electron/shell/** " +
+          "may import 'electron'. Define a port in electron/ports/ and implement it in the shell.",
+      ),
+      rule(
+        'Only the shell depends on the core, never the other way round: do not import from electron/shell/.',
+        { regex: reachesInto('shell') },
+      ),
+    ],
+  },
+];
+
+function layerConfig({ name, files, ignores, rules }) {
+  const paths = rules.flatMap((r) => r.names.map((n) => ({ name: n, message: r.message })));
+  const patterns = rules.map((r) => ({ regex: r.regex, caseSensitive: true, message: r.message }));
+  // esquery regex literals may not contain '/', so spell it \u002F there.
+  const dynamic = rules.map((r) => {
+    const exact = r.names.length ? `^(?:${r.names.map(escape).join('|')})$|` : '';
+    return {
+      selector: `ImportExpression[source.value=/${(exact + r.regex).replaceAll('/', '\\u002F')}/]`,
+      message: r.message,
+    };
+  });
+  return {
+    name,
+    files,
+    ...(ignores ? { ignores } : {}),
+    rules: {
+      'no-restricted-imports': ['error', { paths, patterns }],
+      'no-restricted-syntax': ['error', ...dynamic],
+    },
+  };
+}
+
+export default defineConfig([
+  globalIgnores(['dist/', 'node_modules/', 'release/', 'e2e/test-results/']),
+  {
+    name: 'afterword/files',
+    files: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+  },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    name: 'afterword/common',
+    files: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],
+    rules: {
+      'no-unused-vars': 'off',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          args: 'after-used',
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          caughtErrorsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+        },
+      ],
+      'no-console': 'error',
+    },
+  },
+  {
+    // CommonJS TypeScript (the sandboxed preload must be CommonJS): with verbatimModuleSyntax the
+    // only way to import there is `import x = require('x')`. Plain require() calls stay banned.
+    name: 'afterword/cts',
+    files: ['**/*.cts'],
+    rules: { '@typescript-eslint/no-require-imports': ['error', { allowAsImport: true }] },
+  },
+  {
+    name: 'afterword/console-allowed',
+    files: ['electron/cli/**', 'electron/bench/**', 'scripts/**', 'bin/**'],
+    rules: { 'no-console': 'off' },
+  },
+  // Globals only matter for JS files (typescript-eslint turns no-undef off for TS; tsconfig `types`
+  // and `lib` do that job there). shared/ gets none beyond the language's own.
+  {
+    name: 'afterword/globals-node',
+    files: ['electron/**', 'scripts/**', 'bin/**', '*.config.{js,ts,mjs,cjs}'],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    name: 'afterword/globals-browser',
+    files: ['renderer/**'],
+    languageOptions: { globals: globals.browser },
+  },
+  ...layers.map(layerConfig),
+]);

@@ -1,0 +1,24 @@
+/**
+ * Stable error codes: the only error vocabulary that crosses a boundary (CLI exit codes,
+ * RPC replies, UI messages). Never rename one; add new ones at the end.
+ */
+export const ERROR_CODES = [
+  'BAD_REQUEST',
+  'CONFLICT',
+  'VAULT_EXISTS',
+  'WRONG_PASSWORD',
+  'LOCKED_OUT',
+  'RECOVERY_KEY_INVALID',
+  'INTEGRITY',
+  'VAULT_TOO_NEW',
+  'NOT_FOUND',
+  'VAULT_NOT_FOUND',
+  'VAULT_LOCKED',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
