@@ -37,8 +37,9 @@ const nodeRule = (layer) =>
 
 const electronRule = (message) => rule(message, { names: ['electron'], regex: '^electron/.*$' });
 
-// Relative specifiers that climb out of the current folder and then enter a folder with the given
-// name. This is a textual check: do not name a sub-folder of shared/ or renderer/ "electron".
+// Relative specifiers that climb out of the current folder (../) and then enter a folder with one of
+// the given names. The check is textual, so a layer's own sub-folders must not take those names
+// (no shared/**/electron/, renderer/**/electron/, electron/core/**/shell/).
 const reachesInto = (...folders) => `^(?:\\./)?(?:\\.\\./)+(?:[^/]+/)*?(?:${folders.join('|')})(?:/|$)`;
 
 const layers = [

@@ -38,10 +38,18 @@ export const recipientNameSchema = z
   .min(1, 'the name is empty: say who this recipient is')
   .max(LIMITS.nameMax, `the name is longer than ${LIMITS.nameMax} characters: shorten it`);
 
+/**
+ * An RFC 5322 dot-atom local part (letters, digits, ! # $ % & ' * + / = ? ^ _ ` { | } ~ -, with dots
+ * only between them) @ a host name of two or more labels. zod's default pattern refuses valid
+ * addresses such as `info&sales@example.org` or `a/b@example.org`.
+ */
+const EMAIL_PATTERN =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
+
 export const emailSchema = z
   .string()
   .trim()
-  .pipe(z.email({ message: 'not a valid e-mail address (expected something like name@example.org)' }));
+  .pipe(z.email({ pattern: EMAIL_PATTERN, message: 'not a valid e-mail address (expected something like name@example.org)' }));
 
 export const webhookUrlSchema = z
   .string()

@@ -1,8 +1,248 @@
+/**
+ * `afterword bench [--quick] [--json]`: every figure of the benchmark in one run, each next to its
+ * baseline. The report goes to `out` (stdout by default): a table, or with `json` one JSON object.
+ * Progress lines go to `progress` (stderr by default) so that stdout stays parseable.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { arch, cpus, loadavg, platform, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { APP_VERSION } from '../core/vault/vault.js';
+import { figure, renderTable, type Figure } from './report.js';
+import { MB, MIB, nowMs } from './stats.js';
+import { streamBench } from './stream-bench.js';
+import { unlockBench } from './unlock-bench.js';
+import { SETUP_SCRYPT, listBench, writeBench } from './write-bench.js';
+
 export interface BenchOptions {
   json: boolean;
   quick: boolean;
+  /** Where the report goes; defaults to stdout. */
+  out?: (text: string) => void;
+  /** Where progress lines go; defaults to stderr. */
+  progress?: (line: string) => void;
 }
 
-export async function runBenchmarks(_options: BenchOptions): Promise<void> {
-  throw new Error('benchmarks not written yet');
+export interface BenchSizes {
+  messages: number;
+  bodyBytes: number;
+  streamBytes: number;
+  streamRounds: number;
+  nobleBytes: number;
+  unlockRuns: number;
+  listRuns: number;
+  listLimit: number;
+}
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  node: string;
+  platform: string;
+  arch: string;
+  totalMemoryMiB: number;
+  /** 1-minute load average when the run started and when it ended: other work skews the figures. */
+  loadAverage: { start: number; end: number };
+}
+
+export type FigureId =
+  | 'write.repoPerTxn'
+  | 'write.rawPerTxn'
+  | 'write.ratioPerTxn'
+  | 'write.repoBatched'
+  | 'write.rawBatched'
+  | 'write.ratioBatched'
+  | 'stream.ours'
+  | 'stream.nativeAesGcm'
+  | 'stream.ratio'
+  | 'stream.peakRssGrowth'
+  | 'stream.nativeChacha'
+  | 'stream.noble'
+  | 'unlock.defaultKdf'
+  | 'list.first50'
+  | 'list.first50FirstCall';
+
+export interface BenchResult {
+  benchmark: 'afterword';
+  appVersion: string;
+  quick: boolean;
+  startedAt: string;
+  durationS: number;
+  machine: Machine;
+  sizes: BenchSizes;
+  figures: Record<FigureId, Figure>;
+  goals: { total: number; passed: number; failed: FigureId[]; allPass: boolean };
+  checks: Record<string, number | boolean | string | number[]>;
+}
+
+export function benchSizes(quick: boolean): BenchSizes {
+  return {
+    messages: quick ? 1_000 : 10_000,
+    bodyBytes: 2048,
+    streamBytes: (quick ? 32 : 256) * MIB,
+    streamRounds: quick ? 3 : 5,
+    nobleBytes: (quick ? 8 : 32) * MIB,
+    unlockRuns: 3,
+    listRuns: 20,
+    listLimit: 50,
+  };
+}
+
+export function machine(): Machine {
+  const cpu = cpus();
+  return {
+    cpu: cpu[0]?.model.trim() ?? 'unknown',
+    cores: cpu.length,
+    node: process.version,
+    platform: platform(),
+    arch: arch(),
+    totalMemoryMiB: Math.round(totalmem() / MIB),
+    loadAverage: { start: loadavg()[0] ?? 0, end: loadavg()[0] ?? 0 },
+  };
+}
+
+export async function runBenchmarks(options: BenchOptions): Promise<BenchResult> {
+  const out = options.out ?? ((text: string) => void process.stdout.write(text));
+  const progress = options.progress ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const sizes = benchSizes(options.quick);
+  const startedAt = new Date();
+  const started = nowMs();
+  const host = machine();
+  progress(`afterword bench${options.quick ? ' --quick' : ''}: ${host.cpu}, ${host.cores} cores, node ${host.node}`);
+
+  const tmp = await mkdtemp(join(tmpdir(), 'afterword-bench-'));
+  try {
+    const n = sizes.messages;
+    progress(`[1/4] ${n} messages of ${sizes.bodyBytes} B: MessagesRepo.create vs raw better-sqlite3`);
+    const writes = await writeBench(tmp, { messages: n, bodyBytes: sizes.bodyBytes }, progress);
+
+    progress(`[2/4] stream encryption (best of ${sizes.streamRounds} rounds)`);
+    const stream = await streamBench(
+      { streamBytes: sizes.streamBytes, nobleBytes: sizes.nobleBytes, rounds: sizes.streamRounds },
+      progress,
+    );
+
+    progress(`[3/4] unlock with the default KDF (median of ${sizes.unlockRuns})`);
+    const unlock = await unlockBench(tmp, sizes.unlockRuns);
+
+    progress(`[4/4] list the first ${sizes.listLimit} of ${n} messages (median of ${sizes.listRuns})`);
+    const list = await listBench(writes.vaultDir, sizes.listRuns);
+
+    const perSecond = (count: number, ms: number): number => count / (ms / 1000);
+    const mbps = (bytes: number, ms: number): number => bytes / MB / (ms / 1000);
+    const w = `1. Write ${n} messages (${sizes.bodyBytes} B body)`;
+    const s = `2. Stream-encrypt ${sizes.streamBytes / MIB} MiB (64 KiB chunks, best of ${sizes.streamRounds} rounds)`;
+    const figures: Record<FigureId, Figure> = {
+      'write.repoPerTxn': figure(w, 'MessagesRepo.create, 1 txn/message', perSecond(n, writes.perTxn.repoMs), 'msg/s'),
+      'write.rawPerTxn': figure(w, 'raw better-sqlite3 INSERT, 1 txn/row', perSecond(n, writes.perTxn.rawMs), 'msg/s'),
+      'write.ratioPerTxn': figure(w, 'repo / raw time, 1 txn each', writes.perTxn.repoMs / writes.perTxn.rawMs, '×', {
+        op: '<=',
+        value: 3,
+      }),
+      'write.repoBatched': figure(w, 'MessagesRepo.create, all in 1 txn', perSecond(n, writes.batched.repoMs), 'msg/s'),
+      'write.rawBatched': figure(w, 'raw INSERT, all in 1 txn', perSecond(n, writes.batched.rawMs), 'msg/s'),
+      'write.ratioBatched': figure(w, 'repo / raw time, batched', writes.batched.repoMs / writes.batched.rawMs, '×'),
+      'stream.ours': figure(s, `encryptBlobStream (${stream.oursCipher})`, mbps(sizes.streamBytes, stream.oursMs), 'MB/s'),
+      'stream.nativeAesGcm': figure(s, 'native aes-256-gcm, same chunking', mbps(sizes.streamBytes, stream.nativeAesMs), 'MB/s'),
+      'stream.ratio': figure(s, 'ours / native aes-256-gcm throughput', stream.nativeAesMs / stream.oursMs, '×', {
+        op: '>=',
+        value: 0.5,
+      }),
+      'stream.peakRssGrowth': figure(s, 'peak RSS growth during ours', stream.peakRssGrowthBytes / MIB, 'MiB', {
+        op: '<',
+        value: 64,
+      }),
+      'stream.nativeChacha': figure(
+        s,
+        'native chacha20-poly1305, same chunking',
+        mbps(sizes.streamBytes, stream.nativeChachaMs),
+        'MB/s',
+      ),
+      'stream.noble': figure(
+        s,
+        `encryptBlobStream (noble), ${sizes.nobleBytes / MIB} MiB`,
+        mbps(sizes.nobleBytes, stream.nobleMs),
+        'MB/s',
+      ),
+      'unlock.defaultKdf': figure(
+        `3. Unlock (scrypt logN ${unlock.logN})`,
+        `Vault.open + unlock, median of ${sizes.unlockRuns}`,
+        unlock.medianMs,
+        'ms',
+      ),
+      'list.first50': figure(
+        `4. List after unlock (${n} messages)`,
+        `list({ limit: ${sizes.listLimit} }), median of ${sizes.listRuns}`,
+        list.medianMs,
+        'ms',
+        { op: '<', value: 20 },
+      ),
+      'list.first50FirstCall': figure(
+        `4. List after unlock (${n} messages)`,
+        'first call after unlock',
+        list.firstMs,
+        'ms',
+      ),
+    };
+
+    host.loadAverage.end = loadavg()[0] ?? 0;
+    const ids = Object.keys(figures) as FigureId[];
+    const withGoal = ids.filter((id) => figures[id].goal !== null);
+    const failed = withGoal.filter((id) => figures[id].pass === false);
+    const result: BenchResult = {
+      benchmark: 'afterword',
+      appVersion: APP_VERSION,
+      quick: options.quick,
+      startedAt: startedAt.toISOString(),
+      durationS: (nowMs() - started) / 1000,
+      machine: host,
+      sizes,
+      figures,
+      goals: { total: withGoal.length, passed: withGoal.length - failed.length, failed, allPass: failed.length === 0 },
+      checks: {
+        ...writes.checks,
+        setupScryptLogN: SETUP_SCRYPT.logN,
+        tempDir: tmp,
+        listTotal: list.total,
+        listItems: list.items,
+        unlockRunsMs: unlock.runsMs,
+        streamCipher: stream.oursCipher,
+        streamOutBytes: stream.outBytes,
+        rssSamples: stream.rssSamples,
+        streamOursRoundsMs: stream.roundsMs.ours,
+        streamNativeAesRoundsMs: stream.roundsMs.nativeAes,
+        streamNativeChachaRoundsMs: stream.roundsMs.nativeChacha,
+      },
+    };
+
+    if (options.json) {
+      out(`${JSON.stringify(result, null, 2)}\n`);
+    } else {
+      out(
+        renderTable(
+          {
+            title: `Afterword ${APP_VERSION} benchmark${options.quick ? ' (--quick)' : ''}`,
+            lines: [
+              `machine: ${host.cpu}, ${host.cores} cores, ${host.totalMemoryMiB} MiB, ${host.platform}/${host.arch}`,
+              `load average (1 min) ${host.loadAverage.start.toFixed(2)} at start, ${host.loadAverage.end.toFixed(2)} at end` +
+                (host.loadAverage.start > host.cores / 2 || host.loadAverage.end > host.cores / 2
+                  ? ': the machine was busy, figures are pessimistic'
+                  : ''),
+              `node ${host.node}; sqlite: WAL + synchronous=FULL; write vaults: scrypt logN ${SETUP_SCRYPT.logN}`,
+            ],
+          },
+          ids.map((id) => figures[id]),
+          [
+            `goals: ${result.goals.passed}/${result.goals.total} met${failed.length ? ` (failed: ${failed.join(', ')})` : ''}`,
+            `checks: nested transactions ${writes.checks.nestedTransactionsOk ? 'ok' : 'NOT OK'}, ` +
+              `audit chains ${writes.checks.auditProblemsPerTxn + writes.checks.auditProblemsBatched === 0 ? 'intact' : 'BROKEN'}, ` +
+              `unlock runs ${unlock.runsMs.map((ms) => Math.round(ms)).join('/')} ms, ` +
+              `${result.durationS.toFixed(1)} s in all`,
+          ],
+        ),
+      );
+    }
+    return result;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
 }

@@ -1,9 +1,12 @@
 import { BadRequestError } from '../core/errors.js';
 import { SCRYPT_FLOOR, DEFAULT_SCRYPT, type ScryptParams } from '../core/crypto/kdf.js';
 import { createVaultServices, type VaultServices } from '../core/services.js';
-import { resolveVaultDir } from '../core/vault/vault-paths.js';
+import { defaultKeyDir, resolveVaultDir } from '../core/vault/vault-paths.js';
+import { FileKeyStore } from '../node/file-key-store.js';
+import { createEngine, type Engine } from '../core/engine.js';
+import type { KeyStore } from '../ports/key-store.js';
 import { Vault, type VaultDeps } from '../core/vault/vault.js';
-import { systemClock } from '../node/system-clock.js';
+import { fakeClockFromEnv, systemClock } from '../node/system-clock.js';
 import type { Clock } from '../ports/clock.js';
 import { Output } from './output.js';
 import { currentPassword } from './secrets.js';
@@ -20,7 +23,7 @@ export interface GlobalOptions {
 export class CliContext {
   readonly out: Output;
   readonly vaultDir: string;
-  readonly clock: Clock = systemClock;
+  readonly clock: Clock;
 
   constructor(
     readonly options: GlobalOptions,
@@ -28,6 +31,9 @@ export class CliContext {
   ) {
     this.out = new Output(Boolean(options.json));
     this.vaultDir = resolveVaultDir(options.vault, env);
+    const fake = fakeClockFromEnv(env);
+    if (fake) process.stderr.write(`${fake.warning}\n`);
+    this.clock = fake?.clock ?? systemClock;
   }
 
   /**
@@ -56,10 +62,40 @@ export class CliContext {
     }
   }
 
+  keyStore(): KeyStore {
+    return new FileKeyStore(defaultKeyDir(this.env));
+  }
+
   async withUnlocked<T>(fn: (services: VaultServices) => Promise<T>): Promise<T> {
     return this.withVault(async (vault) => {
       await vault.unlock(await currentPassword(this.env));
       return fn(createVaultServices(vault, this.clock));
+    });
+  }
+
+  /**
+   * For the scheduler's commands (tick, status, checkin): AFTERWORD_PASSWORD when given, else the
+   * device key when unattended delivery is on (so system cron can run `afterword tick`), else a prompt.
+   */
+  async withUnattended<T>(fn: (services: VaultServices) => Promise<T>): Promise<T> {
+    return this.withVault(async (vault) => {
+      if (this.env.AFTERWORD_PASSWORD === undefined && vault.deviceKeyStatus().enabled) {
+        await vault.unlockWithDeviceKey(this.keyStore());
+      } else {
+        await vault.unlock(await currentPassword(this.env));
+      }
+      return fn(createVaultServices(vault, this.clock));
+    });
+  }
+
+  async withEngine<T>(fn: (engine: Engine, services: VaultServices) => Promise<T>): Promise<T> {
+    return this.withUnattended(async (services) => {
+      const engine = createEngine(services, { clock: this.clock });
+      try {
+        return await fn(engine, services);
+      } finally {
+        await engine.close();
+      }
     });
   }
 }

@@ -4,6 +4,8 @@ import { APP_VERSION } from '../core/vault/vault.js';
 import { CliContext, type GlobalOptions } from './cli-context.js';
 import { registerContentCommands } from './commands/content-commands.js';
 import { registerVaultCommands } from './commands/vault-commands.js';
+import { registerEngineCommands } from './commands/engine-commands.js';
+import { registerPlanCommands } from './commands/plan-commands.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 
 function buildProgram(): { program: Command; context: () => CliContext } {
@@ -13,12 +15,15 @@ function buildProgram(): { program: Command; context: () => CliContext } {
     .option('--vault <dir>', 'the vault directory (default: AFTERWORD_VAULT or the user-data directory)')
     .option('--json', 'machine-readable output on stdout')
     .option('--debug', 'print stack traces on errors')
-    .showHelpAfterError('(run with --help for usage)')
+    // Usage errors are reported by main(), in the same one-line (and --json) form as every other error.
+    .configureOutput({ outputError: () => undefined })
     .exitOverride();
   let cached: CliContext | undefined;
   const context = (): CliContext => (cached ??= new CliContext(program.opts<GlobalOptions>(), process.env));
   registerVaultCommands(program, context);
   registerContentCommands(program, context);
+  registerPlanCommands(program, context);
+  registerEngineCommands(program, context);
   program.commands.forEach(function exitOverrideAll(cmd: Command): void {
     cmd.exitOverride();
     cmd.commands.forEach(exitOverrideAll);
@@ -40,13 +45,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    }
+    if (error instanceof CommanderError && error.exitCode === 0) return EXIT.ok;
     let code: number;
     let wireCode: string;
     let message: string;
-    if (error instanceof AfterwordError) {
+    if (error instanceof CommanderError) {
+      code = EXIT.usage;
+      wireCode = 'BAD_REQUEST';
+      message =
+        error.code === 'commander.help'
+          ? 'a subcommand is needed: see the list above'
+          : `${error.message.replace(/^error: /, '')} (run with --help for usage)`;
+    } else if (error instanceof AfterwordError) {
       code = exitCodeFor(error.code);
       wireCode = error.code;
       message = error.message;

@@ -3,15 +3,20 @@ import type { Clock } from '../ports/clock.js';
 import { MessagesRepo } from './repo/messages.js';
 import { RecipientsRepo } from './repo/recipients.js';
 import { SettingsRepo } from './repo/settings.js';
+import { PlansRepo } from './repo/plans.js';
+import { WebhooksRepo } from './repo/webhooks.js';
 import type { RepoContext } from './repo/repo-context.js';
 
 /** The content services of an unlocked vault, built once per unlock. */
 export interface VaultServices {
   vault: Vault;
+  clock: Clock;
   context: RepoContext;
   messages: MessagesRepo;
   recipients: RecipientsRepo;
   settings: SettingsRepo;
+  plans: PlansRepo;
+  webhooks: WebhooksRepo;
 }
 
 export function createVaultServices(vault: Vault, clock: Clock): VaultServices {
@@ -24,9 +29,12 @@ export function createVaultServices(vault: Vault, clock: Clock): VaultServices {
   };
   return {
     vault,
+    clock,
     context,
     messages: new MessagesRepo(context),
     recipients: new RecipientsRepo(context),
     settings: new SettingsRepo(context),
+    plans: new PlansRepo(context),
+    webhooks: new WebhooksRepo(context),
   };
 }

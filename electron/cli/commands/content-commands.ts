@@ -1,12 +1,24 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { BadRequestError } from '../../core/errors.js';
+import { parseDuration } from '../../../shared/durations.js';
 import type { StagedAttachment } from '../../core/repo/attachments.js';
 import type { VaultServices } from '../../core/services.js';
 import type { CliContext } from '../cli-context.js';
 import { formatBytes, isoTime, table } from '../output.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function durationOption(name: string) {
+  return (value: string): number => {
+    if (value.trim() === '0') return 0;
+    try {
+      return parseDuration(value);
+    } catch (error) {
+      throw new BadRequestError(`${name}: ${(error as Error).message}`);
+    }
+  };
+}
 
 function intOption(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -58,7 +70,9 @@ export function registerContentCommands(program: Command, context: () => CliCont
     .option('--to <recipientId>', 'a recipient (repeatable)', collect, [])
     .option('--attach <file>', 'attach a file (repeatable)', collect, [])
     .option('--draft', 'keep it as a draft (never delivered until activated)')
-    .action(async (opts: { title: string; body?: string; bodyFile?: string; to: string[]; attach: string[]; draft?: boolean }) => {
+    .option('--plan <planId>', 'the warning plan (default: the default plan)')
+    .option('--delay <duration>', 'wait this long after the plan fires before delivering, e.g. 7d', durationOption('--delay'))
+    .action(async (opts: { title: string; body?: string; bodyFile?: string; to: string[]; attach: string[]; draft?: boolean; plan?: string; delay?: number }) => {
       const ctx = context();
       const body = await bodyFrom(opts);
       if (body === undefined) throw new BadRequestError('a message needs --body or --body-file');
@@ -70,6 +84,8 @@ export function registerContentCommands(program: Command, context: () => CliCont
             recipientIds: opts.to,
             attachments: staged,
             status: opts.draft ? 'draft' : 'active',
+            planId: opts.plan ?? null,
+            deliveryDelayMs: opts.delay ?? 0,
           }),
         ),
       );
@@ -121,14 +137,18 @@ export function registerContentCommands(program: Command, context: () => CliCont
     .option('--attach <file>', 'add an attachment (repeatable)', collect, [])
     .option('--detach <attachmentId>', 'remove an attachment (repeatable)', collect, [])
     .option('--status <status>', 'draft | active | paused')
-    .action(async (id: string, opts: { title?: string; body?: string; bodyFile?: string; to: string[]; attach: string[]; detach: string[]; status?: string }) => {
+    .option('--plan <planId>', 'move it to another warning plan')
+    .option('--delay <duration>', 'delivery delay after the plan fires, e.g. 7d', durationOption('--delay'))
+    .action(async (id: string, opts: { title?: string; body?: string; bodyFile?: string; to: string[]; attach: string[]; detach: string[]; status?: string; plan?: string; delay?: number }) => {
       const ctx = context();
       const body = await bodyFrom(opts);
       if (opts.status !== undefined && !['draft', 'active', 'paused'].includes(opts.status)) {
         throw new BadRequestError('--status must be draft, active or paused');
       }
-      const nothing = opts.title === undefined && body === undefined && opts.to.length === 0 && opts.attach.length === 0 && opts.detach.length === 0 && opts.status === undefined;
-      if (nothing) throw new BadRequestError('nothing to change: give --title, --body, --to, --attach, --detach or --status');
+      const nothing =
+        opts.title === undefined && body === undefined && opts.to.length === 0 && opts.attach.length === 0 &&
+        opts.detach.length === 0 && opts.status === undefined && opts.plan === undefined && opts.delay === undefined;
+      if (nothing) throw new BadRequestError('nothing to change: give --title, --body, --to, --attach, --detach, --status, --plan or --delay');
       await ctx.withUnlocked(async (services) => {
         const { removedBlobIds } = await withStagedFiles(services, opts.attach, (staged) =>
           services.messages.update(id, {
@@ -138,6 +158,8 @@ export function registerContentCommands(program: Command, context: () => CliCont
             addAttachments: staged,
             removeAttachmentIds: opts.detach,
             status: opts.status as 'draft' | 'active' | 'paused' | undefined,
+            planId: opts.plan,
+            deliveryDelayMs: opts.delay,
           }),
         );
         await services.messages.attachments.discard(removedBlobIds);

@@ -3,16 +3,24 @@ import type { CliContext } from '../cli-context.js';
 import { newPassword, currentPassword } from '../secrets.js';
 import { Vault } from '../../core/vault/vault.js';
 import { runDoctor } from '../../core/vault/doctor.js';
+import { createVaultServices } from '../../core/services.js';
+import { initializeVaultContent } from '../../core/engine.js';
 
 export function registerVaultCommands(program: Command, context: () => CliContext): void {
   program
     .command('init')
-    .description('create a vault; prints the recovery key once')
-    .action(async () => {
+    .description('create a vault with the default warning plan; prints the recovery key once')
+    .option('--unattended', 'keep a device key so `afterword tick` can deliver without the password')
+    .action(async (opts: { unattended?: boolean }) => {
       const ctx = context();
       const password = await newPassword(ctx.env, 'AFTERWORD_PASSWORD');
       const { vault, recoveryKey } = await Vault.create(ctx.vaultDir, password, ctx.vaultDeps());
-      await vault.close();
+      try {
+        initializeVaultContent(createVaultServices(vault, ctx.clock));
+        if (opts.unattended) await vault.enableDeviceKey(ctx.keyStore());
+      } finally {
+        await vault.close();
+      }
       ctx.out.result({ vaultDir: ctx.vaultDir, recoveryKey }, () =>
         [
           `Vault created in ${ctx.vaultDir}`,

@@ -24,9 +24,10 @@ export interface VaultDb {
  * - secure_delete=ON: deleted ciphertext is overwritten instead of lingering in free pages.
  * - trusted_schema=OFF: a tampered schema cannot make us run SQL functions from views/triggers
  *   with side effects.
+ * All but journal_mode only configure this connection; journal_mode = WAL rewrites the file header,
+ * so it is set after the version check (see openDatabase): a refused vault stays byte-for-byte as is.
  */
 function applyPragmas(sqlite: Database.Database): void {
-  sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
@@ -78,6 +79,8 @@ export async function openDatabase(file: string, options: OpenDatabaseOptions = 
   const sqlite = new Database(file);
   try {
     applyPragmas(sqlite);
+    refuseNewerVault(sqlite, registry, supported);
+    sqlite.pragma('journal_mode = WAL');
     const kysely = new Kysely<VaultDatabase>({ dialect: new VaultSqliteDialect({ database: sqlite }) });
     const db: VaultDb = {
       sqlite,
@@ -87,7 +90,7 @@ export async function openDatabase(file: string, options: OpenDatabaseOptions = 
         await kysely.destroy();
       },
     };
-    await migrate(db, registry, supported);
+    await migrate(db, registry);
     return db;
   } catch (error) {
     if (sqlite.open) sqlite.close();
@@ -95,15 +98,18 @@ export async function openDatabase(file: string, options: OpenDatabaseOptions = 
   }
 }
 
-async function migrate(
-  db: VaultDb,
+/** Refuses a vault written by a newer version. Reads only: runs before anything writes to the file. */
+function refuseNewerVault(
+  sqlite: Database.Database,
   registry: Readonly<Record<string, Migration>>,
   supported: number,
-): Promise<void> {
-  const onDisk = db.sqlite.pragma('user_version', { simple: true }) as number;
+): void {
+  const onDisk = sqlite.pragma('user_version', { simple: true }) as number;
   if (onDisk > supported) throw new VaultTooNewError(onDisk, supported);
-  assertNoUnknownMigrations(db, registry, supported);
+  assertNoUnknownMigrations(sqlite, registry, supported);
+}
 
+async function migrate(db: VaultDb, registry: Readonly<Record<string, Migration>>): Promise<void> {
   const migrator = new Migrator({ db: db.kysely, provider: staticMigrationProvider(versionedMigrations(registry)) });
   for (;;) {
     const { error, results } = await migrator.migrateUp();
@@ -113,15 +119,15 @@ async function migrate(
 }
 
 function assertNoUnknownMigrations(
-  db: VaultDb,
+  sqlite: Database.Database,
   registry: Readonly<Record<string, Migration>>,
   supported: number,
 ): void {
-  const table = db.sqlite
+  const table = sqlite
     .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'`)
     .get();
   if (!table) return;
-  const applied = db.sqlite.prepare('SELECT name FROM kysely_migration').pluck().all() as string[];
+  const applied = sqlite.prepare('SELECT name FROM kysely_migration').pluck().all() as string[];
   const unknown = applied.filter((name) => !(name in registry));
   if (unknown.length > 0) throw new VaultTooNewError(unknown.sort().at(-1)!, supported);
 }

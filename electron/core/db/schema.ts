@@ -20,6 +20,9 @@ export interface VaultDatabase {
   settings: SettingsTable;
   audit_log: AuditLogTable;
   audit_seal: AuditSealTable;
+  webhooks: WebhooksTable;
+  desktop_prompts: DesktopPromptsTable;
+  scheduler_ticks: SchedulerTicksTable;
 }
 
 export interface VaultInfoTable {
@@ -121,6 +124,8 @@ export interface PlanStateTable {
   next_action_at: number | null;
   paused_until: number | null;
   updated_at: number;
+  cycle: number;
+  wait_from: number | null;
 }
 
 export interface PlanEventsTable {
@@ -139,8 +144,8 @@ export interface CheckinsTable {
   source: string;
 }
 
-export type OutboxKind = 'warning' | 'delivery';
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+export type OutboxKind = 'warning' | 'delivery' | 'notice' | 'test';
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
 export interface OutboxTable {
   id: string;
@@ -150,12 +155,15 @@ export interface OutboxTable {
   recipient_id: string | null;
   channel: string;
   level: number | null;
+  cycle: number | null;
   payload: Uint8Array | null;
   idempotency_key: string;
   status: OutboxStatus;
   attempts: number;
   not_before: number;
   next_attempt_at: number;
+  first_attempt_at: number | null;
+  completed_at: number | null;
   last_error: string | null;
   created_at: number;
   updated_at: number;
@@ -193,4 +201,27 @@ export interface AuditSealTable {
   seq: number;
   hash: Uint8Array;
   mac: Uint8Array;
+}
+
+export interface WebhooksTable {
+  id: string;
+  name: string;
+  url: Uint8Array;
+  secret: Uint8Array;
+  created_at: number;
+}
+
+export interface DesktopPromptsTable {
+  id: number | null;
+  plan_id: string | null;
+  level: number;
+  at: number;
+  answered_at: number | null;
+}
+
+export interface SchedulerTicksTable {
+  id: number;
+  at: number;
+  source: string;
+  transitions: number;
 }

@@ -46,6 +46,8 @@ export interface MessageChanges {
   body?: string;
   recipientIds?: readonly string[];
   status?: MessageStatus;
+  planId?: string | null;
+  deliveryDelayMs?: number;
   addAttachments?: readonly StagedAttachment[];
   removeAttachmentIds?: readonly string[];
 }
@@ -76,6 +78,7 @@ export class MessagesRepo {
     const now = clock.now();
     db.q.transaction(() => {
       this.assertRecipientsExist(recipientIds);
+      this.assertPlanExists(input.planId ?? null);
       db.q.run(
         db.kysely.insertInto('messages').values({
           id,
@@ -91,6 +94,7 @@ export class MessagesRepo {
       );
       this.linkRecipients(id, recipientIds);
       this.attachments.insertRows(id, input.attachments ?? []);
+      this.pokeScheduler(now);
       audit.append({
         action: 'message.created',
         entityType: 'message',
@@ -184,10 +188,22 @@ export class MessagesRepo {
       set.status = changes.status;
       fields.push('status');
     }
+    if (changes.deliveryDelayMs !== undefined) {
+      if (!Number.isInteger(changes.deliveryDelayMs) || changes.deliveryDelayMs < 0) {
+        throw new BadRequestError('the delivery delay must be zero or more');
+      }
+      set.delivery_delay_ms = changes.deliveryDelayMs;
+      fields.push('deliveryDelay');
+    }
+    if (changes.planId !== undefined) {
+      set.plan_id = changes.planId;
+      fields.push('plan');
+    }
     const removed: string[] = [];
     db.q.transaction(() => {
       const exists = db.q.get(db.kysely.selectFrom('messages').select('id').where('id', '=', id));
       if (!exists) throw new NotFoundError('message', id);
+      if (changes.planId !== undefined) this.assertPlanExists(changes.planId);
       if (changes.recipientIds !== undefined) {
         const recipientIds = [...new Set(changes.recipientIds)];
         this.assertRecipientsExist(recipientIds);
@@ -208,6 +224,7 @@ export class MessagesRepo {
         if (!fields.includes('attachments')) fields.push('attachments');
       }
       db.q.run(db.kysely.updateTable('messages').set({ ...set, updated_at: clock.now() }).where('id', '=', id));
+      this.pokeScheduler(clock.now());
       audit.append({ action: 'message.updated', entityType: 'message', entityId: id, detail: { fields } });
     });
     return { removedBlobIds: removed };
@@ -222,9 +239,23 @@ export class MessagesRepo {
         .map((r) => r.id);
       const result = db.q.run(db.kysely.deleteFrom('messages').where('id', '=', id));
       if (result.changes === 0) throw new NotFoundError('message', id);
+      this.pokeScheduler(this.ctx.clock.now());
       audit.append({ action: 'message.removed', entityType: 'message', entityId: id, detail: { attachments: blobIds.length } });
       return { removedBlobIds: blobIds };
     });
+  }
+
+  /** A message change may arm or disarm a plan: have the scheduler look at every plan next tick. */
+  private pokeScheduler(now: number): void {
+    this.ctx.db.q.run(this.ctx.db.kysely.updateTable('plan_state').set({ next_action_at: now }));
+  }
+
+  private assertPlanExists(planId: string | null): void {
+    if (planId === null) return;
+    const { db } = this.ctx;
+    if (!db.q.get(db.kysely.selectFrom('warning_plans').select('id').where('id', '=', planId))) {
+      throw new NotFoundError('plan', planId);
+    }
   }
 
   private assertRecipientsExist(ids: readonly string[]): void {

@@ -41,8 +41,15 @@ export class UnlockGuard {
 
   /** Throws LockedOutError while a wait is running; the password is then not even tried. */
   assertMayAttempt(): void {
-    const { retryAfterMs } = this.state();
-    if (retryAfterMs > 0) throw new LockedOutError(retryAfterMs);
+    const { retryAfterMs, lastFailureAt } = this.state();
+    if (retryAfterMs === 0) return;
+    const now = this.clock.now();
+    if (lastFailureAt !== null && now < lastFailureAt) {
+      // The clock is behind the last failure: start the full wait now, as reported, so that it
+      // ends after retryAfterMs instead of once the wall clock has caught up with the old failure.
+      this.q.run(this.db.updateTable('unlock_guard').set({ last_failure_at: now }).where('id', '=', 1));
+    }
+    throw new LockedOutError(retryAfterMs);
   }
 
   recordFailure(): number {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../ports/clock.js';
 import type { KeyStore } from '../../ports/key-store.js';
@@ -56,6 +56,7 @@ export class Vault {
   readonly audit: AuditLog;
   readonly guard: UnlockGuard;
   private key: ContentKey | null = null;
+  private passwordAttempts: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly dir: string,
@@ -95,7 +96,8 @@ export class Vault {
     const vault = new Vault(dir, db, ctx, deps);
     vault.setKey(vaultKey);
     const now = deps.clock.now();
-    db.q.transaction(() => {
+    try {
+      db.q.transaction(() => {
       db.q.run(
         db.kysely.insertInto('vault_info').values({
           id: 1,
@@ -108,7 +110,13 @@ export class Vault {
       vault.putWrap(passwordWrap);
       vault.putWrap(recoveryWrap);
       vault.audit.append({ action: 'vault.created', detail: { scryptLogN: (deps.scrypt ?? DEFAULT_SCRYPT).logN } });
-    });
+      });
+    } catch (error) {
+      // Nothing was stored yet: remove the half-made database so `init` can simply be run again.
+      await vault.close();
+      await Promise.all(['', '-wal', '-shm'].map((suffix) => rm(`${databasePath(dir)}${suffix}`, { force: true })));
+      throw error;
+    }
     return { vault, recoveryKey: recovery.display };
   }
 
@@ -141,8 +149,17 @@ export class Vault {
     });
   }
 
-  /** Unwraps with the password, counting failures; returns the vault key. */
-  private async checkPassword(password: string): Promise<Uint8Array> {
+  /**
+   * Unwraps with the password, counting failures; returns the vault key. Attempts run one at a
+   * time: concurrent ones would all pass the guard before any failure is counted.
+   */
+  private checkPassword(password: string): Promise<Uint8Array> {
+    const attempt = this.passwordAttempts.then(() => this.tryPassword(password));
+    this.passwordAttempts = attempt.catch(() => undefined);
+    return attempt;
+  }
+
+  private async tryPassword(password: string): Promise<Uint8Array> {
     this.guard.assertMayAttempt();
     const key = await unwrapWithPassword(this.wrap('password'), password, this.ctx);
     if (!key) {
@@ -155,9 +172,13 @@ export class Vault {
     return key;
   }
 
-  /** Opens the vault with the recovery key and sets a new password. The content is untouched. */
-  async recover(recoveryKeyText: string, newPassword: string): Promise<void> {
-    assertNewPassword(newPassword);
+  /** Opens the vault with the recovery key alone (emergency stop); the password is unchanged. */
+  async unlockWithRecoveryKey(recoveryKeyText: string): Promise<void> {
+    this.setKey(this.checkRecoveryKey(recoveryKeyText));
+    this.db.q.transaction(() => this.audit.append({ action: 'vault.unlocked', detail: { method: 'recovery' } }));
+  }
+
+  private checkRecoveryKey(recoveryKeyText: string): Uint8Array {
     const entropy = parseRecoveryKey(recoveryKeyText);
     const key = unwrapWithRecoveryKey(this.wrap('recovery'), entropy, this.ctx);
     if (!key) {
@@ -166,6 +187,13 @@ export class Vault {
       );
       throw new RecoveryKeyWrongError();
     }
+    return key;
+  }
+
+  /** Opens the vault with the recovery key and sets a new password. The content is untouched. */
+  async recover(recoveryKeyText: string, newPassword: string): Promise<void> {
+    assertNewPassword(newPassword);
+    const key = this.checkRecoveryKey(recoveryKeyText);
     const passwordWrap = await wrapWithPassword(key, newPassword, this.deps.scrypt ?? DEFAULT_SCRYPT, this.ctx);
     this.setKey(key);
     this.db.q.transaction(() => {
@@ -223,7 +251,7 @@ export class Vault {
   }
 
   async disableDeviceKey(store: KeyStore): Promise<void> {
-    this.contentKey;
+    void this.contentKey; // throws while locked
     this.db.q.transaction(() => {
       this.db.q.run(this.db.kysely.deleteFrom('key_wraps').where('kind', '=', 'device'));
       this.audit.append({ action: 'vault.device_key_disabled' });

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { migration0001Initial } from './0001-initial.js';
+import { migration0002WarningEngine } from './0002-warning-engine.js';
 
 /**
  * Every migration, statically imported (no filesystem scan, no eval), in order. Names sort
@@ -7,6 +8,7 @@ import { migration0001Initial } from './0001-initial.js';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': migration0001Initial,
+  '0002-warning-engine': migration0002WarningEngine,
 };
 
 export const LATEST_SCHEMA_VERSION = Object.keys(MIGRATIONS).length;

@@ -1,0 +1,105 @@
+/**
+ * Smoke test of `afterword bench --quick --json`: the report has every figure, each a finite
+ * positive number with a unit, and the goal flags are consistent. Timing thresholds are not
+ * asserted here (they depend on the machine); only the structure is.
+ */
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { renderTable } from './report.js';
+import { runBenchmarks, type BenchResult, type FigureId } from './run-benchmarks.js';
+
+const FIGURE_IDS: FigureId[] = [
+  'write.repoPerTxn',
+  'write.rawPerTxn',
+  'write.ratioPerTxn',
+  'write.repoBatched',
+  'write.rawBatched',
+  'write.ratioBatched',
+  'stream.ours',
+  'stream.nativeAesGcm',
+  'stream.ratio',
+  'stream.peakRssGrowth',
+  'stream.nativeChacha',
+  'stream.noble',
+  'unlock.defaultKdf',
+  'list.first50',
+  'list.first50FirstCall',
+];
+
+const WITH_GOALS: FigureId[] = ['write.ratioPerTxn', 'stream.ratio', 'stream.peakRssGrowth', 'list.first50'];
+
+describe('runBenchmarks --quick --json', () => {
+  it('prints one JSON object with every figure, and returns the same object', async () => {
+    let stdout = '';
+    const progress: string[] = [];
+    const result = await runBenchmarks({
+      json: true,
+      quick: true,
+      out: (text) => {
+        stdout += text;
+      },
+      progress: (line) => progress.push(line),
+    });
+
+    const printed = JSON.parse(stdout) as BenchResult;
+    expect(printed).toEqual(JSON.parse(JSON.stringify(result)));
+    expect(progress.length).toBeGreaterThan(0);
+    expect(stdout.trim().startsWith('{')).toBe(true);
+
+    expect(result.quick).toBe(true);
+    expect(result.sizes.messages).toBe(1_000);
+    expect(result.machine.cores).toBeGreaterThan(0);
+    expect(result.machine.cpu.length).toBeGreaterThan(0);
+    expect(result.machine.node).toBe(process.version);
+
+    expect(Object.keys(result.figures).sort()).toEqual([...FIGURE_IDS].sort());
+    for (const id of FIGURE_IDS) {
+      const f = result.figures[id];
+      expect(f, id).toBeDefined();
+      expect(Number.isFinite(f.value), `${id} is finite`).toBe(true);
+      // RSS growth can legitimately be 0 when nothing new was paged in; everything else is > 0.
+      if (id === 'stream.peakRssGrowth') expect(f.value, id).toBeGreaterThanOrEqual(0);
+      else expect(f.value, `${id} is positive`).toBeGreaterThan(0);
+      expect(f.unit.length, `${id} has a unit`).toBeGreaterThan(0);
+      expect(f.label.length).toBeGreaterThan(0);
+      if (WITH_GOALS.includes(id)) {
+        expect(f.goal, `${id} has a goal`).not.toBeNull();
+        expect(Number.isFinite(f.goal!.value)).toBe(true);
+        expect(typeof f.pass, `${id} has a pass flag`).toBe('boolean');
+      } else {
+        expect(f.goal, `${id} is context only`).toBeNull();
+        expect(f.pass).toBeNull();
+      }
+    }
+
+    const failed = WITH_GOALS.filter((id) => result.figures[id].pass === false);
+    expect(result.goals).toEqual({
+      total: WITH_GOALS.length,
+      passed: WITH_GOALS.length - failed.length,
+      failed,
+      allPass: failed.length === 0,
+    });
+
+    // Correctness side of the run (not timing): every side wrote every row, the repo batch
+    // committed through savepoints, the audit chains verify, the list saw the whole vault.
+    expect(result.checks).toMatchObject({
+      perTxnRows: 1_000,
+      batchedRows: 1_000,
+      rawPerTxnRows: 1_000,
+      rawBatchedRows: 1_000,
+      auditProblemsPerTxn: 0,
+      auditProblemsBatched: 0,
+      nestedTransactionsOk: true,
+      listTotal: 1_000,
+      listItems: 50,
+    });
+
+    // The temp directory is gone.
+    expect(typeof result.checks.tempDir).toBe('string');
+    expect(existsSync(result.checks.tempDir as string)).toBe(false);
+
+    // The human table renders every figure.
+    const table = renderTable({ title: 'bench', lines: [] }, Object.values(result.figures), []);
+    for (const id of FIGURE_IDS) expect(table).toContain(result.figures[id].label);
+  });
+});

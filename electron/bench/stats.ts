@@ -1,0 +1,26 @@
+import { performance } from 'node:perf_hooks';
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('median of nothing');
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export const nowMs = (): number => performance.now();
+
+/** Milliseconds taken by `fn`. */
+export function timeSync(fn: () => void): number {
+  const start = nowMs();
+  fn();
+  return nowMs() - start;
+}
+
+export async function timeAsync(fn: () => Promise<void>): Promise<number> {
+  const start = nowMs();
+  await fn();
+  return nowMs() - start;
+}
+
+export const MIB = 1024 * 1024;
+export const MB = 1_000_000;

@@ -1,0 +1,281 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { formatDuration } from '../../../shared/durations.js';
+import { describeIssue, emailSchema } from '../../../shared/validation.js';
+import { testChannel } from '../../core/delivery/channel-test.js';
+import { SETTINGS, smtpSettingsSchema } from '../../core/delivery/owner-settings.js';
+import { generateWebhookSecret } from '../../core/delivery/webhook-sender.js';
+import { BadRequestError } from '../../core/errors.js';
+import { readStatus, type StatusReport } from '../../core/schedule/status.js';
+import { PromptNotifier } from '../../node/prompt-notifier.js';
+import { createVaultServices } from '../../core/services.js';
+import { createEngine } from '../../core/engine.js';
+import type { CliContext } from '../cli-context.js';
+import { EXIT } from '../exit-codes.js';
+import { isoTime, table } from '../output.js';
+
+function relative(ms: number, now: number): string {
+  const delta = ms - now;
+  if (Math.abs(delta) < 60_000) return 'now';
+  return delta > 0 ? `in ${formatDuration(delta)}` : `${formatDuration(-delta)} ago`;
+}
+
+function renderStatus(s: StatusReport): string {
+  const lines: string[] = [];
+  if (s.openPrompts.length > 0) {
+    lines.push(`!! Afterword is asking whether you are there (warning ${s.openPrompts[0]!.level}). Run: afterword checkin`, '');
+  }
+  lines.push(
+    table([
+      ['PLAN', 'STATE', 'MESSAGES', 'NEXT', 'WHEN', 'DELIVERY IF SILENT'],
+      ...s.plans.map((p) => [
+        `${p.name}${p.isTestPlan ? ' (test plan)' : ''}`,
+        p.state,
+        String(p.activeMessages),
+        p.nextEvent ?? '-',
+        p.nextEventAt ? `${isoTime(p.nextEventAt)} (${relative(p.nextEventAt, s.now)})` : '-',
+        p.deliveryAt ? isoTime(p.deliveryAt) : '-',
+      ]),
+    ]),
+    '',
+    `Outbox: ${s.outbox.pending + s.outbox.sending} pending, ${s.outbox.sent} sent, ${s.outbox.failed} failed`,
+    ...s.failures.map((f) => `  failed ${f.kind} via ${f.channel}: ${f.error ?? 'unknown error'}`),
+    `Last check-in: ${s.lastCheckinAt ? `${isoTime(s.lastCheckinAt)} (${relative(s.lastCheckinAt, s.now)})` : 'never'}`,
+    `Last scheduler tick: ${s.lastTick ? `${isoTime(s.lastTick.at)} (${relative(s.lastTick.at, s.now)}, ${s.lastTick.source})` : 'never'}`,
+    `Owner e-mail: ${s.owner.emailSet ? 'set' : 'not set (afterword owner set --email ADDR)'}; SMTP: ${s.smtpConfigured ? 'configured' : 'not configured'}`,
+    `Unattended delivery: ${s.unattended.enabled ? `on (${s.unattended.backend})` : 'off (afterword unattended enable)'}`,
+  );
+  return lines.join('\n');
+}
+
+function parseDate(text: string): number {
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) throw new BadRequestError(`"${text}" is not a date: write it like 2027-01-15 or 2027-01-15T08:00`);
+  return at;
+}
+
+export function registerEngineCommands(program: Command, context: () => CliContext): void {
+  program
+    .command('owner')
+    .description('you, the owner')
+    .command('set')
+    .description('where warnings by e-mail go')
+    .requiredOption('--email <address>', 'your e-mail address')
+    .option('--name <name>', 'your name, shown to recipients')
+    .action(async (opts: { email: string; name?: string }) => {
+      const ctx = context();
+      const email = emailSchema.safeParse(opts.email);
+      if (!email.success) throw new BadRequestError(describeIssue(email.error));
+      await ctx.withUnlocked(async ({ settings }) => settings.set(SETTINGS.owner, { email: email.data, name: opts.name ?? null }));
+      ctx.out.result({ ok: true }, () => 'Owner e-mail saved.');
+    });
+
+  const channel = program.command('channel').description('how warnings and messages leave this machine');
+  channel
+    .command('smtp')
+    .description('your SMTP account (password from AFTERWORD_SMTP_PASSWORD)')
+    .requiredOption('--host <host>', 'SMTP server')
+    .requiredOption('--port <port>', 'port (465 implicit TLS, 587 STARTTLS, 25 local relay)')
+    .option('--tls <mode>', 'implicit | starttls | none', 'starttls')
+    .option('--user <user>', 'login (omit for no authentication)')
+    .requiredOption('--from <address>', 'the sender address')
+    .option('--ca-file <file>', 'extra CA certificate (PEM) for a self-hosted server')
+    .action(async (opts: { host: string; port: string; tls: string; user?: string; from: string; caFile?: string }) => {
+      const ctx = context();
+      const ca = opts.caFile ? [await readFile(opts.caFile, 'utf8').catch(() => { throw new BadRequestError(`cannot read ${opts.caFile}`); })] : undefined;
+      const parsed = smtpSettingsSchema.safeParse({
+        host: opts.host,
+        port: Number(opts.port),
+        tls: opts.tls,
+        user: opts.user ?? null,
+        password: opts.user ? (ctx.env.AFTERWORD_SMTP_PASSWORD ?? null) : null,
+        from: opts.from,
+        ...(ca ? { ca } : {}),
+      });
+      if (!parsed.success) throw new BadRequestError(describeIssue(parsed.error));
+      if (opts.user && parsed.data.password === null) {
+        throw new BadRequestError('--user given but AFTERWORD_SMTP_PASSWORD is not set');
+      }
+      await ctx.withUnlocked(async ({ settings }) => settings.set(SETTINGS.smtp, parsed.data));
+      ctx.out.result({ ok: true }, () => 'SMTP account saved. Try it: afterword channel test email');
+    });
+
+  const webhook = channel.command('webhook').description('webhooks that receive your warnings');
+  webhook
+    .command('add')
+    .description('add a webhook; prints its signing secret')
+    .requiredOption('--name <name>', 'short name, used as webhook:NAME in plans')
+    .requiredOption('--url <url>', 'https URL')
+    .action(async (opts: { name: string; url: string }) => {
+      const ctx = context();
+      const added = await ctx.withUnlocked(async ({ webhooks }) => webhooks.add(opts.name, opts.url, generateWebhookSecret()));
+      ctx.out.result({ id: added.id, secret: added.secret }, () =>
+        `Webhook ${added.name} added (${added.id}).\nSigning secret (Standard Webhooks): ${added.secret}`,
+      );
+    });
+  webhook
+    .command('rm <name>')
+    .description('remove a webhook')
+    .action(async (name: string) => {
+      const ctx = context();
+      await ctx.withUnlocked(async ({ webhooks }) => webhooks.remove(name));
+      ctx.out.result({ name, removed: true }, () => `Webhook ${name} removed.`);
+    });
+
+  channel
+    .command('list')
+    .description('list channels')
+    .action(async () => {
+      const ctx = context();
+      const data = await ctx.withUnlocked(async ({ settings, webhooks }) => {
+        const smtp = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp));
+        return {
+          desktop: { enabled: true },
+          email: smtp.success ? { host: smtp.data.host, port: smtp.data.port, tls: smtp.data.tls, user: smtp.data.user, from: smtp.data.from } : null,
+          webhooks: webhooks.list().map((w) => ({ id: w.id, name: w.name, url: w.url, secret: w.secret })),
+          deliverySigningSecret: settings.get<string>('deliverySigningSecret') ?? null,
+        };
+      });
+      ctx.out.result(data, () =>
+        [
+          'desktop   in-app prompt (and native notification in the desktop app)',
+          `email     ${data.email ? `${data.email.host}:${data.email.port} (${data.email.tls}) from ${data.email.from}` : 'not configured'}`,
+          ...data.webhooks.map((w) => `webhook   ${w.name}  ${w.url}`),
+          '',
+          `Deliveries to recipient webhooks are signed with: ${data.deliverySigningSecret ?? '-'}`,
+        ].join('\n'),
+      );
+    });
+
+  channel
+    .command('test <name>')
+    .description('send a real test through a channel: email, desktop, or a webhook name')
+    .action(async (name: string) => {
+      const ctx = context();
+      const result = await ctx.withUnlocked(async (services) =>
+        testChannel(services, name, { notifier: new PromptNotifier(services.vault.db, ctx.clock) }),
+      );
+      ctx.out.result(result, () => (result.ok ? `Sent. The server answered: ${result.response}` : `Failed (${result.errorCode}): ${result.response}`));
+      if (!result.ok) process.exitCode = EXIT.usage;
+    });
+
+  program
+    .command('checkin')
+    .description("I'm here: every plan starts its interval again")
+    .action(async () => {
+      const ctx = context();
+      const reports = await ctx.withEngine(async (engine) => engine.scheduler.checkIn('cli'));
+      ctx.out.result({ ok: true, plans: reports }, () => `Checked in at ${isoTime(ctx.clock.now())}. Thank you.`);
+    });
+
+  program
+    .command('pause')
+    .description('pause every plan until a date (vacation)')
+    .requiredOption('--until <date>', 'e.g. 2027-01-15')
+    .action(async (opts: { until: string }) => {
+      const ctx = context();
+      const until = parseDate(opts.until);
+      if (until <= ctx.clock.now()) throw new BadRequestError('--until must be in the future');
+      const reports = await ctx.withEngine(async (engine) => engine.scheduler.pauseUntil(until));
+      ctx.out.result({ ok: true, until: new Date(until).toISOString(), plans: reports }, () => `Paused until ${isoTime(until)}.`);
+    });
+
+  program
+    .command('resume')
+    .description('resume paused or stopped plans')
+    .action(async () => {
+      const ctx = context();
+      const reports = await ctx.withEngine(async (engine) => engine.scheduler.resume());
+      ctx.out.result({ ok: true, plans: reports }, () => `Resumed ${reports.length} plan(s).`);
+    });
+
+  program
+    .command('stop')
+    .description('emergency stop: nothing is warned or delivered until resume (needs the recovery key)')
+    .requiredOption('--recovery-key <key>', 'the recovery key shown at init')
+    .action(async (opts: { recoveryKey: string }) => {
+      const ctx = context();
+      const reports = await ctx.withVault(async (vault) => {
+        await vault.unlockWithRecoveryKey(opts.recoveryKey);
+        const engine = createEngine(createVaultServices(vault, ctx.clock), { clock: ctx.clock });
+        try {
+          return engine.scheduler.emergencyStop();
+        } finally {
+          await engine.close();
+        }
+      });
+      ctx.out.result({ ok: true, plans: reports }, () => `Stopped ${reports.length} plan(s). Run \`afterword resume\` to start again.`);
+    });
+
+  program
+    .command('status')
+    .description('per plan: state, level, next action and when; outbox; last tick')
+    .action(async () => {
+      const ctx = context();
+      const report = await ctx.withEngine(async (engine, services) => readStatus(services, engine.outbox, ctx.clock.now()));
+      ctx.out.result(report, () => renderStatus(report));
+    });
+
+  program
+    .command('tick')
+    .description('one scheduler pass and outbox drain, then exit (run it from system cron)')
+    .action(async () => {
+      const ctx = context();
+      const result = await ctx.withEngine(async (engine) => engine.runOnce('cli'));
+      ctx.out.result(result, () =>
+        [
+          ...result.tick.transitions.map((t) => `${t.planId}: ${t.from} → ${t.to} (${t.reason})`),
+          `Outbox: ${result.drain.sent} sent, ${result.drain.retrying} to retry, ${result.drain.failed} failed.`,
+        ].join('\n'),
+      );
+    });
+
+  program
+    .command('test-send <messageId>')
+    .description('deliver this message to yourself (the owner) only')
+    .action(async (messageId: string) => {
+      const ctx = context();
+      const result = await ctx.withEngine(async (engine, services) => {
+        services.messages.get(messageId);
+        services.vault.db.q.transaction(() =>
+          engine.outbox.enqueue({
+            kind: 'test',
+            channel: 'email',
+            messageId,
+            idempotencyKey: `test-send:${messageId}:${ctx.clock.now()}`,
+          }),
+        );
+        const drain = await engine.worker.drain();
+        const failure = engine.outbox.failures(1)[0];
+        return { drain, error: drain.sent > 0 ? null : (failure?.last_error ?? 'not sent yet (will retry)') };
+      });
+      ctx.out.result(result, () => (result.error ? `Not sent: ${result.error}` : 'Sent to you. Check your mailbox.'));
+      if (result.error) process.exitCode = EXIT.usage;
+    });
+
+  const unattended = program.command('unattended').description('deliver while locked (device key in the OS key store)');
+  unattended
+    .command('enable')
+    .description('keep a device key so `afterword tick` runs without the password')
+    .action(async () => {
+      const ctx = context();
+      await ctx.withUnlocked(async ({ vault }) => vault.enableDeviceKey(ctx.keyStore()));
+      ctx.out.result({ enabled: true }, () => 'Unattended delivery is on.');
+    });
+  unattended
+    .command('disable')
+    .description('remove the device key')
+    .action(async () => {
+      const ctx = context();
+      await ctx.withUnlocked(async ({ vault }) => vault.disableDeviceKey(ctx.keyStore()));
+      ctx.out.result({ enabled: false }, () => 'Unattended delivery is off: deliveries need the app unlocked.');
+    });
+  unattended
+    .command('status')
+    .description('is unattended delivery on?')
+    .action(async () => {
+      const ctx = context();
+      const status = await ctx.withVault(async (vault) => vault.deviceKeyStatus());
+      ctx.out.result(status, () => (status.enabled ? `on (${status.backend})` : 'off'));
+    });
+}

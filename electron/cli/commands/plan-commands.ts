@@ -1,0 +1,134 @@
+import type { Command } from 'commander';
+import { formatDuration } from '../../../shared/durations.js';
+import { parseLevel, PlanSpecError, type PlanLevel } from '../../../shared/plans.js';
+import { BadRequestError } from '../../core/errors.js';
+import type { Plan } from '../../core/repo/plans.js';
+import { simulate } from '../../core/schedule/plan-machine.js';
+import { PlanStore } from '../../core/schedule/plan-store.js';
+import type { CliContext } from '../cli-context.js';
+import { isoTime, table } from '../output.js';
+import { durationOption } from './content-commands.js';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function levelsFrom(texts: readonly string[]): PlanLevel[] {
+  try {
+    return texts.map(parseLevel);
+  } catch (error) {
+    if (error instanceof PlanSpecError) throw new BadRequestError(error.message);
+    throw error;
+  }
+}
+
+function describeLevels(plan: Plan): string {
+  return plan.levels.map((l, i) => `L${i + 1} ${formatDuration(l.waitMs)}:${l.channels.join('+')}`).join('  ');
+}
+
+function planJson(plan: Plan) {
+  return {
+    ...plan,
+    interval: formatDuration(plan.intervalMs),
+    levels: plan.levels.map((l) => ({ ...l, wait: formatDuration(l.waitMs) })),
+  };
+}
+
+export function registerPlanCommands(program: Command, context: () => CliContext): void {
+  const plan = program.command('plan').description('warning plans: check-in interval and five warning levels');
+
+  plan
+    .command('add')
+    .description('add a plan, e.g. --interval 30d --level 3d:desktop --level 3d:desktop+email … (five levels)')
+    .requiredOption('--name <name>', 'a name, e.g. Family')
+    .requiredOption('--interval <duration>', 'how often you check in, e.g. 30d', durationOption('--interval'))
+    .option('--level <wait:channels>', 'one level, WAIT:CHANNEL[+CHANNEL] (give five)', collect, [])
+    .option('--default', 'make it the plan of messages that name none')
+    .action(async (opts: { name: string; interval: number; level: string[]; default?: boolean }) => {
+      const ctx = context();
+      const levels = levelsFrom(opts.level);
+      const created = await ctx.withUnlocked(async ({ plans }) => {
+        const p = plans.create({ name: opts.name, intervalMs: opts.interval, levels });
+        return opts.default ? plans.update(p.id, { isDefault: true }) : p;
+      });
+      ctx.out.result({ id: created.id }, () =>
+        `Plan ${created.id} added.${created.isTestPlan ? ' (test plan: waits under a day)' : ''}`,
+      );
+    });
+
+  plan
+    .command('list')
+    .description('list plans')
+    .action(async () => {
+      const ctx = context();
+      const all = await ctx.withUnlocked(async ({ plans }) => plans.list());
+      ctx.out.result(all.map(planJson), () =>
+        table([
+          ['ID', 'NAME', 'EVERY', 'LEVELS', ''],
+          ...all.map((p) => [
+            p.id,
+            p.name,
+            formatDuration(p.intervalMs),
+            describeLevels(p),
+            [p.isDefault ? 'default' : '', p.isTestPlan ? 'test plan' : ''].filter(Boolean).join(', '),
+          ]),
+        ]),
+      );
+    });
+
+  plan
+    .command('show <id>')
+    .description('show one plan')
+    .action(async (id: string) => {
+      const ctx = context();
+      const p = await ctx.withUnlocked(async ({ plans }) => plans.get(id));
+      ctx.out.result(planJson(p), () =>
+        [
+          `${p.name} (${p.id})${p.isDefault ? ' — default' : ''}${p.isTestPlan ? ' — test plan' : ''}`,
+          `Check in every ${formatDuration(p.intervalMs)}`,
+          ...p.levels.map((l, i) => `  Level ${i + 1}: ${l.channels.join(' + ')}, then wait ${formatDuration(l.waitMs)}`),
+        ].join('\n'),
+      );
+    });
+
+  plan
+    .command('edit <id>')
+    .description('change a plan (give all five --level to change the levels)')
+    .option('--name <name>', 'new name')
+    .option('--interval <duration>', 'new check-in interval', durationOption('--interval'))
+    .option('--level <wait:channels>', 'WAIT:CHANNEL[+CHANNEL], five times', collect, [])
+    .option('--default', 'make it the default plan')
+    .action(async (id: string, opts: { name?: string; interval?: number; level: string[]; default?: boolean }) => {
+      const ctx = context();
+      const levels = opts.level.length > 0 ? levelsFrom(opts.level) : undefined;
+      if (opts.name === undefined && opts.interval === undefined && !levels && !opts.default) {
+        throw new BadRequestError('nothing to change: give --name, --interval, --level (×5) or --default');
+      }
+      await ctx.withUnlocked(async ({ plans }) =>
+        plans.update(id, { name: opts.name, intervalMs: opts.interval, levels, isDefault: opts.default }),
+      );
+      ctx.out.result({ id }, () => `Plan ${id} updated.`);
+    });
+
+  plan
+    .command('rm <id>')
+    .description('remove a plan (refused while messages use it)')
+    .action(async (id: string) => {
+      const ctx = context();
+      await ctx.withUnlocked(async ({ plans }) => plans.remove(id));
+      ctx.out.result({ id, removed: true }, () => `Plan ${id} removed.`);
+    });
+
+  plan
+    .command('simulate <id>')
+    .description('the timeline if you stop checking in now')
+    .action(async (id: string) => {
+      const ctx = context();
+      const { p, timeline } = await ctx.withUnlocked(async ({ plans, vault }) => {
+        const p = plans.get(id);
+        const rt = new PlanStore(vault.db).runtime(id);
+        return { p, timeline: simulate(p, rt, ctx.clock.now()) };
+      });
+      ctx.out.result({ planId: id, timeline: timeline.map((t) => ({ ...t, at: new Date(t.at).toISOString() })) }, () =>
+        [`If you stop checking in now (${p.name}):`, ...timeline.map((t) => `  ${isoTime(t.at)}  ${t.event}`)].join('\n'),
+      );
+    });
+}

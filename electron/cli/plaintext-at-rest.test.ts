@@ -1,0 +1,113 @@
+// Nobody who finds the vault directory can read the messages: a random marker written through the
+// CLI as every kind of user content comes back through the CLI, yet appears in no file of the vault,
+// neither while the write-ahead log holds the latest writes nor after everything is closed.
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CliVault, TempDirs, assertCliBuilt } from './test-support/run-cli.js';
+
+const temp = new TempDirs();
+beforeAll(() => assertCliBuilt());
+afterAll(() => temp.cleanup());
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await filesUnder(full)));
+    else if (entry.isFile()) out.push(full);
+  }
+  return out;
+}
+
+/** The marker as it could sit in a file: UTF-8 (either case), UTF-16LE, and base64 at each alignment. */
+function needlesFor(marker: string): Array<{ label: string; bytes: Buffer }> {
+  const needles = [
+    { label: 'utf-8', bytes: Buffer.from(marker, 'utf8') },
+    { label: 'utf-8 lower case', bytes: Buffer.from(marker.toLowerCase(), 'utf8') },
+    { label: 'utf-16le', bytes: Buffer.from(marker, 'utf16le') },
+    { label: 'utf-16be', bytes: Buffer.from(marker, 'utf16le').swap16() },
+  ];
+  for (let shift = 0; shift < 3; shift++) {
+    // The characters of base64(prefix + marker) that depend only on the marker's bytes.
+    const encoded = Buffer.concat([Buffer.alloc(shift), Buffer.from(marker)]).toString('base64');
+    const start = Math.ceil((shift * 4) / 3) + 1;
+    const end = Math.floor(((shift + marker.length) * 4) / 3) - 1;
+    needles.push({ label: `base64 (offset ${shift})`, bytes: Buffer.from(encoded.slice(start, end), 'latin1') });
+  }
+  return needles;
+}
+
+async function findMarker(vaultDir: string, marker: string): Promise<string[]> {
+  const hits: string[] = [];
+  const needles = needlesFor(marker);
+  for (const file of await filesUnder(vaultDir)) {
+    const bytes = await readFile(file);
+    for (const needle of needles) {
+      if (bytes.includes(needle.bytes)) hits.push(`${relative(vaultDir, file)} (${needle.label})`);
+    }
+  }
+  return hits;
+}
+
+describe('plaintext at rest', () => {
+  it('a marker used as title, body, recipient name, e-mail, attachment name and content is found by the CLI and in no vault file', async () => {
+    const marker = `MARKER-${randomBytes(8).toString('hex')}`;
+    const v = await CliVault.create(temp, 'plaintext');
+    await v.init();
+
+    // Pin a read snapshot so that SQLite cannot checkpoint and remove the WAL: the CLI's writes
+    // stay in vault.db-wal, the file an attacker would find after a crash or while the app runs.
+    const reader = new Database(join(v.dir, 'vault.db'), { readonly: true });
+    let walChecked = false;
+    try {
+      reader.exec('BEGIN');
+      reader.prepare('SELECT count(*) AS n FROM messages').get();
+
+      const attachment = join(v.root, `${marker}.txt`);
+      const content = `${marker}\n`.repeat(2000) + Buffer.from(marker, 'utf16le').toString('latin1');
+      await writeFile(attachment, content, 'latin1');
+      const bodyFile = join(v.root, 'body.txt');
+      await writeFile(bodyFile, `Dear ${marker},\n${marker}`);
+
+      const recipient = await v.json<{ id: string }>(['recipient', 'add', '--name', marker, '--email', `${marker}@example.org`]);
+      const message = await v.json<{ id: string }>([
+        'message', 'add', '--title', marker, '--body-file', bodyFile, '--to', recipient.id, '--attach', attachment,
+      ]);
+      const [shown, recipients] = await Promise.all([
+        v.json<{ title: string; body: string; recipients: Array<{ name: string; contact: string }>; attachments: Array<{ id: string; name: string }> }>(
+          ['message', 'show', message.id],
+        ),
+        v.json<Array<{ name: string; contact: string }>>(['recipient', 'list']),
+      ]);
+      expect(shown.title).toBe(marker);
+      expect(shown.body).toBe(`Dear ${marker},\n${marker}`);
+      expect(shown.recipients).toMatchObject([{ name: marker, contact: `${marker}@example.org` }]);
+      expect(shown.attachments).toMatchObject([{ name: `${marker}.txt` }]);
+      expect(recipients).toMatchObject([{ name: marker, contact: `${marker}@example.org` }]);
+      const out = join(v.root, 'out.txt');
+      await v.json(['attachment', 'get', message.id, shown.attachments[0]!.id, '--out', out]);
+      expect(await readFile(out, 'latin1')).toBe(content);
+
+      const wal = await stat(join(v.dir, 'vault.db-wal'));
+      expect(wal.size).toBeGreaterThan(0);
+      expect(await filesUnder(join(v.dir, 'blobs'))).toHaveLength(1);
+      expect(await findMarker(v.dir, marker)).toEqual([]);
+      walChecked = true;
+    } finally {
+      reader.exec('COMMIT');
+      reader.close();
+    }
+    expect(walChecked).toBe(true);
+
+    // With the snapshot released, the next CLI run checkpoints everything into vault.db and,
+    // being the last connection, removes the WAL.
+    expect((await v.json<{ items: Array<{ title: string }> }>(['message', 'list'])).items[0]!.title).toBe(marker);
+    const files = (await filesUnder(v.dir)).map((f) => relative(v.dir, f));
+    expect(files).toContain('vault.db');
+    expect(files).not.toContain('vault.db-wal');
+    expect(await findMarker(v.dir, marker)).toEqual([]);
+  });
+});

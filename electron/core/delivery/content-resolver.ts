@@ -1,0 +1,173 @@
+import { LEVEL_COUNT, type PlanLevel } from '../../../shared/plans.js';
+import { openText, sealText, type ContentKey } from '../crypto/envelope.js';
+import type { MessagesRepo } from '../repo/messages.js';
+import type { RecipientsRepo } from '../repo/recipients.js';
+import type { SettingsRepo } from '../repo/settings.js';
+import type { WebhooksRepo } from '../repo/webhooks.js';
+import type { PlansRepo } from '../repo/plans.js';
+import { NotFoundError } from '../errors.js';
+import type { DesktopPrompt } from '../../ports/notifier.js';
+import type { OutboxRow } from './outbox.js';
+import type { DeliveryContent, OutgoingContent, OutgoingItem, Target } from './delivery-types.js';
+import { readOwner, SETTINGS } from './owner-settings.js';
+
+export type Resolution =
+  | { via: 'desktop'; prompt: DesktopPrompt }
+  | { via: 'email' | 'webhook'; item: OutgoingItem }
+  | { via: 'none'; errorCode: string; message: string };
+
+export interface ResolverDeps {
+  key: ContentKey;
+  messages: MessagesRepo;
+  recipients: RecipientsRepo;
+  settings: SettingsRepo;
+  webhooks: WebhooksRepo;
+  plans: PlansRepo;
+  now: () => number;
+  /** How many messages a plan would deliver (warnings say how many, never which). */
+  messageCount: (planId: string) => number;
+}
+
+/** Notices and tests carry their text in the outbox row, sealed and bound to its idempotency key. */
+export function sealPayload(key: ContentKey, idempotencyKey: string, payload: unknown): Uint8Array {
+  return sealText(key, { table: 'outbox', column: 'payload', rowId: idempotencyKey }, JSON.stringify(payload));
+}
+
+function openPayload<T>(key: ContentKey, row: OutboxRow): T {
+  if (!row.payload) throw new Error(`outbox row ${row.id} has no payload`);
+  return JSON.parse(openText(key, { table: 'outbox', column: 'payload', rowId: row.idempotency_key }, row.payload)) as T;
+}
+
+const fail = (errorCode: string, message: string): Resolution => ({ via: 'none', errorCode, message });
+
+/**
+ * Turns an outbox row into what a channel sends, decrypting content only now, in memory.
+ * Anything missing (no owner address, a webhook or message deleted since) is a permanent failure
+ * with a reason the owner can act on.
+ */
+export class ContentResolver {
+  constructor(private readonly deps: ResolverDeps) {}
+
+  resolve(row: OutboxRow): Resolution {
+    try {
+      const content = this.content(row);
+      if (!content) return fail('MESSAGE_DELETED', 'the message was deleted before it could be sent');
+      if (row.channel === 'desktop') return { via: 'desktop', prompt: this.prompt(row, content) };
+      const target = this.target(row);
+      if ('errorCode' in target) return fail(target.errorCode, target.message);
+      return {
+        via: target.type,
+        item: { idempotencyKey: row.idempotency_key, target, content },
+      };
+    } catch (error) {
+      if (error instanceof NotFoundError) return fail('NOT_FOUND', error.message);
+      throw error;
+    }
+  }
+
+  private target(row: OutboxRow): Target | { errorCode: string; message: string } {
+    const { recipients, settings, webhooks } = this.deps;
+    if (row.kind === 'delivery') {
+      if (!row.recipient_id) return { errorCode: 'RECIPIENT_DELETED', message: 'the recipient was removed' };
+      const recipient = recipients.get(row.recipient_id);
+      if (recipient.type === 'email') return { type: 'email', to: recipient.contact, toName: recipient.name };
+      return { type: 'webhook', url: recipient.contact, secret: this.recipientSecret(), name: recipient.name };
+    }
+    if (row.channel === 'email') {
+      const owner = readOwner(settings);
+      if (!owner) return { errorCode: 'NO_OWNER_EMAIL', message: 'no owner e-mail is set: run `afterword owner set --email ADDR`' };
+      return { type: 'email', to: owner.email, toName: owner.name };
+    }
+    if (row.channel.startsWith('webhook:')) {
+      const hook = webhooks.findByName(row.channel.slice('webhook:'.length));
+      if (!hook) return { errorCode: 'WEBHOOK_REMOVED', message: `the webhook ${row.channel} was removed` };
+      return { type: 'webhook', url: hook.url, secret: hook.secret, name: hook.name };
+    }
+    return { errorCode: 'UNKNOWN_CHANNEL', message: `unknown channel ${row.channel}` };
+  }
+
+  /** Recipient webhooks are signed with the vault's delivery secret (shown by `channel list`). */
+  private recipientSecret(): string {
+    const secret = this.deps.settings.get<string>('deliverySigningSecret');
+    if (!secret) throw new NotFoundError('setting', 'deliverySigningSecret');
+    return secret;
+  }
+
+  private content(row: OutboxRow): OutgoingContent | null {
+    switch (row.kind) {
+      case 'warning':
+        return this.warning(row);
+      case 'delivery':
+        return row.message_id ? this.delivery(row.message_id) : null;
+      case 'notice':
+        return { kind: 'notice', ...openPayload<{ subject: string; text: string }>(this.deps.key, row) };
+      case 'test':
+        if (row.message_id) {
+          const delivery = this.delivery(row.message_id);
+          return delivery && { ...delivery, title: `[TEST] ${delivery.title}` };
+        }
+        return { kind: 'test', ...openPayload<{ text: string }>(this.deps.key, row) };
+    }
+  }
+
+  private warning(row: OutboxRow): OutgoingContent {
+    const { plans, settings, now } = this.deps;
+    const level = row.level ?? 1;
+    const plan = row.plan_id ? plans.get(row.plan_id) : null;
+    const levels: PlanLevel[] = plan?.levels ?? [];
+    const wait = levels[level - 1]?.waitMs ?? 0;
+    const publicUrl = settings.get<string>(SETTINGS.publicUrl) ?? null;
+    return {
+      kind: 'warning',
+      planId: row.plan_id ?? '',
+      planName: plan?.name ?? '',
+      level,
+      levelCount: LEVEL_COUNT,
+      nextActionAt: now() + wait,
+      final: level >= LEVEL_COUNT,
+      messageCount: row.plan_id ? this.deps.messageCount(row.plan_id) : 0,
+      checkinUrl: publicUrl ? `${publicUrl.replace(/\/$/, '')}/checkin` : null,
+      issuedAt: now(),
+    };
+  }
+
+  private delivery(messageId: string): DeliveryContent | null {
+    const { messages, settings } = this.deps;
+    let message;
+    try {
+      message = messages.get(messageId);
+    } catch (error) {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    }
+    const owner = readOwner(settings);
+    return {
+      kind: 'delivery',
+      messageId,
+      title: message.title,
+      bodyText: message.body,
+      bodyHtml: null,
+      senderName: owner?.name ?? null,
+      attachments: message.attachments.map((a) => ({
+        name: a.name,
+        mediaType: a.mediaType,
+        size: a.size,
+        open: () => messages.attachments.read(a.id),
+      })),
+    };
+  }
+
+  private prompt(row: OutboxRow, content: OutgoingContent): DesktopPrompt {
+    if (content.kind === 'warning') {
+      return {
+        planId: row.plan_id,
+        level: content.level,
+        title: content.final ? 'Final warning: are you there?' : `Are you there? (warning ${content.level} of ${content.levelCount})`,
+        body: "Click \"I'm here\" or run `afterword checkin`.",
+      };
+    }
+    const subject = content.kind === 'notice' ? content.subject : 'Afterword';
+    const text = content.kind === 'notice' || content.kind === 'test' ? content.text : '';
+    return { planId: row.plan_id, level: 0, title: subject, body: text };
+  }
+}

@@ -1,0 +1,188 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Clock } from '../../ports/clock.js';
+import type { VaultDb } from '../db/open-database.js';
+import type { OutboxKind, OutboxTable, VaultDatabase } from '../db/schema.js';
+import { newId } from '../ids.js';
+
+export type OutboxRow = Selectable<OutboxTable>;
+
+export interface NewOutboxItem {
+  kind: OutboxKind;
+  channel: string;
+  idempotencyKey: string;
+  planId?: string | null;
+  messageId?: string | null;
+  recipientId?: string | null;
+  level?: number | null;
+  cycle?: number | null;
+  payload?: Uint8Array | null;
+  notBefore?: number;
+}
+
+export interface OutboxCounts {
+  pending: number;
+  sending: number;
+  sent: number;
+  failed: number;
+  cancelled: number;
+}
+
+/**
+ * The durable queue of everything that leaves the machine. Rows are written in the same
+ * transaction as the state change that caused them; the idempotency key makes a repeated
+ * enqueue (a retried tick) a no-op.
+ */
+export class Outbox {
+  private readonly k: Kysely<VaultDatabase>;
+
+  constructor(
+    private readonly db: VaultDb,
+    private readonly clock: Clock,
+  ) {
+    this.k = db.kysely;
+  }
+
+  enqueue(item: NewOutboxItem): boolean {
+    const now = this.clock.now();
+    const notBefore = item.notBefore ?? now;
+    const result = this.db.q.run(
+      this.k
+        .insertInto('outbox')
+        .values({
+          id: newId('obx'),
+          kind: item.kind,
+          plan_id: item.planId ?? null,
+          message_id: item.messageId ?? null,
+          recipient_id: item.recipientId ?? null,
+          channel: item.channel,
+          level: item.level ?? null,
+          cycle: item.cycle ?? null,
+          payload: item.payload ?? null,
+          idempotency_key: item.idempotencyKey,
+          status: 'pending',
+          attempts: 0,
+          not_before: notBefore,
+          next_attempt_at: notBefore,
+          first_attempt_at: null,
+          completed_at: null,
+          last_error: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict((oc) => oc.column('idempotency_key').doNothing()),
+    );
+    return result.changes > 0;
+  }
+
+  /** Cancels what has not started yet for a plan. Rows already being sent finish. */
+  cancelPending(planId: string): number {
+    return this.db.q.run(
+      this.k
+        .updateTable('outbox')
+        .set({ status: 'cancelled', completed_at: this.clock.now(), updated_at: this.clock.now() })
+        .where('plan_id', '=', planId)
+        .where('status', '=', 'pending')
+        .where('kind', 'in', ['warning', 'delivery']),
+    ).changes;
+  }
+
+  /**
+   * Marks up to `limit` due rows as being sent and returns them. A row left in `sending` by a
+   * process that died is taken again after `leaseMs`: at least once, never lost.
+   */
+  claimDue(limit: number, leaseMs: number): OutboxRow[] {
+    const now = this.clock.now();
+    return this.db.q.transaction(() => {
+      const rows = this.db.q.all(
+        this.k
+          .selectFrom('outbox')
+          .selectAll()
+          .where('next_attempt_at', '<=', now)
+          .where((eb) =>
+            eb.or([
+              eb('status', '=', 'pending'),
+              eb.and([eb('status', '=', 'sending'), eb('updated_at', '<=', now - leaseMs)]),
+            ]),
+          )
+          .orderBy('next_attempt_at')
+          .limit(limit),
+      );
+      for (const row of rows) {
+        this.db.q.run(
+          this.k
+            .updateTable('outbox')
+            .set({
+              status: 'sending',
+              attempts: row.attempts + 1,
+              first_attempt_at: row.first_attempt_at ?? now,
+              updated_at: now,
+            })
+            .where('id', '=', row.id),
+        );
+        row.attempts += 1;
+        row.first_attempt_at ??= now;
+        row.status = 'sending';
+      }
+      return rows;
+    });
+  }
+
+  /** When the level's warning counts as issued: its first success, or its last failure when all failed. */
+  receiptFor(planId: string, cycle: number, level: number): number | null {
+    const rows = this.db.q.all(
+      this.k
+        .selectFrom('outbox')
+        .select(['status', 'completed_at'])
+        .where('plan_id', '=', planId)
+        .where('cycle', '=', cycle)
+        .where('level', '=', level)
+        .where('kind', '=', 'warning'),
+    );
+    const sent = rows.filter((r) => r.status === 'sent' && r.completed_at !== null).map((r) => r.completed_at!);
+    if (sent.length > 0) return Math.min(...sent);
+    if (rows.length > 0 && rows.every((r) => r.status === 'failed' && r.completed_at !== null)) {
+      return Math.max(...rows.map((r) => r.completed_at!));
+    }
+    return null;
+  }
+
+  outstandingDeliveries(planId: string, cycle: number): number {
+    return (
+      this.db.q.get(
+        this.k
+          .selectFrom('outbox')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('plan_id', '=', planId)
+          .where('cycle', '=', cycle)
+          .where('kind', '=', 'delivery')
+          .where('status', 'in', ['pending', 'sending']),
+      )?.n ?? 0
+    );
+  }
+
+  counts(): OutboxCounts {
+    const rows = this.db.q.all(
+      this.k.selectFrom('outbox').select((eb) => ['status', eb.fn.countAll<number>().as('n')]).groupBy('status'),
+    );
+    const counts: OutboxCounts = { pending: 0, sending: 0, sent: 0, failed: 0, cancelled: 0 };
+    for (const row of rows) counts[row.status] = row.n;
+    return counts;
+  }
+
+  failures(limit = 20): OutboxRow[] {
+    return this.db.q.all(
+      this.k.selectFrom('outbox').selectAll().where('status', '=', 'failed').orderBy('updated_at', 'desc').limit(limit),
+    );
+  }
+
+  nextDueAt(): number | null {
+    return (
+      this.db.q.get(
+        this.k
+          .selectFrom('outbox')
+          .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+          .where('status', 'in', ['pending', 'sending']),
+      )?.at ?? null
+    );
+  }
+}

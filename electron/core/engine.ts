@@ -1,0 +1,102 @@
+import type { Clock } from '../ports/clock.js';
+import type { Notifier } from '../ports/notifier.js';
+import { PromptNotifier } from '../node/prompt-notifier.js';
+import { defaultPlanSpec } from '../../shared/plans.js';
+import { ContentResolver } from './delivery/content-resolver.js';
+import type { ChannelSender } from './delivery/delivery-types.js';
+import { EmailSender, type SmtpSettings } from './delivery/email-sender.js';
+import { Outbox } from './delivery/outbox.js';
+import { OutboxWorker, type DrainReport } from './delivery/outbox-worker.js';
+import { SETTINGS, smtpSettingsSchema } from './delivery/owner-settings.js';
+import { WebhookSender, generateWebhookSecret } from './delivery/webhook-sender.js';
+import { PlanStore } from './schedule/plan-store.js';
+import { Scheduler, type TickReport } from './schedule/scheduler.js';
+import type { VaultServices } from './services.js';
+
+export interface EnginePorts {
+  clock: Clock;
+  notifier?: Notifier;
+  webhookSender?: ChannelSender;
+  emailSenderFor?: (settings: SmtpSettings) => ChannelSender;
+  concurrency?: number;
+  leaseMs?: number;
+}
+
+export interface Engine {
+  scheduler: Scheduler;
+  worker: OutboxWorker;
+  outbox: Outbox;
+  /** One scheduler pass, then send everything that is due. */
+  runOnce(source?: string): Promise<{ tick: TickReport; drain: DrainReport }>;
+  close(): Promise<void>;
+}
+
+/** What a new vault starts with: the default plan, and the secret that signs deliveries to webhooks. */
+export function initializeVaultContent(services: VaultServices): void {
+  if (!services.plans.defaultPlanId()) services.plans.create(defaultPlanSpec(), { isDefault: true });
+  if (!services.settings.get<string>('deliverySigningSecret')) {
+    services.settings.set('deliverySigningSecret', generateWebhookSecret());
+  }
+}
+
+/** Wires the scheduler and the outbox worker for an unlocked vault. */
+export function createEngine(services: VaultServices, ports: EnginePorts): Engine {
+  const { vault, settings, plans } = services;
+  const db = vault.db;
+  const outbox = new Outbox(db, ports.clock);
+  const planStore = new PlanStore(db);
+  const scheduler = new Scheduler({ db, clock: ports.clock, audit: vault.audit, outbox });
+  const resolver = new ContentResolver({
+    key: vault.contentKey,
+    messages: services.messages,
+    recipients: services.recipients,
+    settings,
+    webhooks: services.webhooks,
+    plans,
+    now: () => ports.clock.now(),
+    messageCount: (planId) => planStore.armableMessageIds(planId, plans.get(planId).isDefault).length,
+  });
+
+  let email: { sender: ChannelSender; fingerprint: string } | null = null;
+  const emailSender = (): ChannelSender | null => {
+    const parsed = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp));
+    if (!parsed.success) return null;
+    const fingerprint = JSON.stringify(parsed.data);
+    if (email?.fingerprint !== fingerprint) {
+      void email?.sender.close?.();
+      const sender = ports.emailSenderFor?.(parsed.data) ?? new EmailSender(parsed.data, { pool: true });
+      email = { sender, fingerprint };
+    }
+    return email.sender;
+  };
+  const webhookSender: ChannelSender = ports.webhookSender ?? new WebhookSender();
+
+  const worker = new OutboxWorker({
+    db,
+    clock: ports.clock,
+    key: vault.contentKey,
+    audit: vault.audit,
+    outbox,
+    resolver,
+    notifier: ports.notifier ?? new PromptNotifier(db, ports.clock),
+    emailSender,
+    webhookSender,
+    concurrency: ports.concurrency,
+    leaseMs: ports.leaseMs,
+  });
+
+  return {
+    scheduler,
+    worker,
+    outbox,
+    async runOnce(source = 'once') {
+      const tick = scheduler.tick(source);
+      const drain = await worker.drain();
+      return { tick, drain };
+    },
+    async close() {
+      await email?.sender.close?.();
+      await webhookSender.close?.();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { LEVEL_COUNT } from '../../../shared/plans.js';
+import type { Outbox, OutboxCounts } from '../delivery/outbox.js';
+import { readOwner, SETTINGS, smtpSettingsSchema } from '../delivery/owner-settings.js';
+import type { VaultServices } from '../services.js';
+import { nextActionAt, simulate } from './plan-machine.js';
+import { label, PlanStore } from './plan-store.js';
+
+export interface PlanStatus {
+  id: string;
+  name: string;
+  state: string;
+  phase: string;
+  level: number;
+  isTestPlan: boolean;
+  activeMessages: number;
+  /** What happens next if nobody checks in, and when. */
+  nextEvent: string | null;
+  nextEventAt: number | null;
+  /** When messages would go out if nobody checks in from now. */
+  deliveryAt: number | null;
+}
+
+export interface StatusReport {
+  now: number;
+  plans: PlanStatus[];
+  outbox: OutboxCounts;
+  failures: { id: string; kind: string; channel: string; error: string | null; at: number }[];
+  lastTick: { at: number; source: string } | null;
+  lastCheckinAt: number | null;
+  openPrompts: { planId: string | null; level: number; at: number }[];
+  owner: { emailSet: boolean };
+  smtpConfigured: boolean;
+  unattended: { enabled: boolean; backend: string | null };
+}
+
+export function readStatus(services: VaultServices, outbox: Outbox, now: number): StatusReport {
+  const { vault, plans, settings } = services;
+  const db = vault.db;
+  const store = new PlanStore(db);
+  const planStatuses = plans.list().map((plan): PlanStatus => {
+    const rt = store.runtime(plan.id);
+    const active = store.armableMessageIds(plan.id, plan.isDefault).length;
+    const pending = rt.phase !== 'created' && rt.phase !== 'stopped' && rt.phase !== 'sent' && rt.phase !== 'paused' && rt.phase !== 'triggered';
+    const timeline = pending ? simulate(plan, rt, now) : [];
+    const next = timeline[0] ?? null;
+    return {
+      id: plan.id,
+      name: plan.name,
+      state: label(rt),
+      phase: rt.phase,
+      level: rt.level,
+      isTestPlan: plan.isTestPlan,
+      activeMessages: active,
+      nextEvent: rt.phase === 'paused' ? 'pause ends' : rt.phase === 'warning' ? `warning ${rt.level} being sent` : next?.event ?? null,
+      nextEventAt: rt.phase === 'paused' ? rt.pausedUntil : rt.phase === 'warning' ? null : next?.at ?? nextActionAt(plan, rt),
+      deliveryAt: timeline.length > 0 ? timeline[timeline.length - 1]!.at : null,
+    };
+  });
+  const tick = db.q.get(db.kysely.selectFrom('scheduler_ticks').select(['at', 'source']).where('id', '=', 1));
+  const lastCheckin = db.q.get(db.kysely.selectFrom('checkins').select((eb) => eb.fn.max('at').as('at')));
+  const prompts = db.q.all(
+    db.kysely.selectFrom('desktop_prompts').select(['plan_id', 'level', 'at']).where('answered_at', 'is', null).orderBy('at', 'desc').limit(10),
+  );
+  return {
+    now,
+    plans: planStatuses,
+    outbox: outbox.counts(),
+    failures: outbox.failures(10).map((r) => ({ id: r.id, kind: r.kind, channel: r.channel, error: r.last_error, at: r.updated_at })),
+    lastTick: tick ?? null,
+    lastCheckinAt: lastCheckin?.at ?? null,
+    openPrompts: prompts.map((p) => ({ planId: p.plan_id, level: p.level, at: p.at })),
+    owner: { emailSet: readOwner(settings) !== null },
+    smtpConfigured: smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp)).success,
+    unattended: vault.deviceKeyStatus(),
+  };
+}
+
+export { LEVEL_COUNT };
