@@ -42,12 +42,30 @@ function fallback(reason) {
       `Afterword: ${reason}`,
       'The Electron binary is not available on this machine (it is downloaded lazily from GitHub,',
       'which is not reachable here), so the desktop window cannot open.',
-      'The headless runner (`afterword serve`) lands with a later issue.',
-      'Meanwhile, this is the command-line interface:',
+      'The headless runner with the UI (`afterword serve`) lands with a later issue.',
       '',
     ].join('\n'),
   );
-  const help = run(process.execPath, [path.join(root, 'bin', 'afterword.js'), '--help']);
+  const cli = path.join(root, 'bin', 'afterword.js');
+  const status = spawnSync(process.execPath, [cli, 'unattended', 'status'], { cwd: root, stdio: 'pipe' });
+  if (status.status === 0) {
+    // A vault exists: keep the scheduler running on it, as the desktop app would.
+    const loop = run(process.execPath, [cli, 'run']);
+    process.exit(loop.status ?? 0);
+  }
+  console.log(
+    [
+      'No vault yet. First use, in five steps:',
+      '  1. npx afterword init                      (choose a password; write down the recovery key)',
+      '  2. npx afterword owner set --email YOU@example.org',
+      '  3. npx afterword channel smtp --host smtp.example.org --port 587 --user YOU --from YOU@example.org',
+      '  4. npx afterword recipient add --name Alex --email alex@example.org',
+      '     npx afterword message add --title "For Alex" --body-file letter.txt --to RECIPIENT_ID',
+      '  5. npx afterword unattended enable && npm start   (keeps checking; `npx afterword checkin` says "I\'m here")',
+      '',
+    ].join('\n'),
+  );
+  const help = run(process.execPath, [cli, '--help']);
   if (help.status !== 0) {
     console.log('\n(The CLI did not run: build it with `npm run build` and try again.)');
   }

@@ -7,6 +7,7 @@ import { SETTINGS, smtpSettingsSchema } from '../../core/delivery/owner-settings
 import { generateWebhookSecret } from '../../core/delivery/webhook-sender.js';
 import { BadRequestError } from '../../core/errors.js';
 import { readStatus, type StatusReport } from '../../core/schedule/status.js';
+import { SchedulerLoop } from '../../core/schedule/scheduler-loop.js';
 import { PromptNotifier } from '../../node/prompt-notifier.js';
 import { createVaultServices } from '../../core/services.js';
 import { createEngine } from '../../core/engine.js';
@@ -228,6 +229,34 @@ export function registerEngineCommands(program: Command, context: () => CliConte
           `Outbox: ${result.drain.sent} sent, ${result.drain.retrying} to retry, ${result.drain.failed} failed.`,
         ].join('\n'),
       );
+    });
+
+  program
+    .command('run')
+    .description('keep running: tick every minute and send what is due (Ctrl-C or SIGTERM stops cleanly)')
+    .option('--cron <expression>', 'node-cron schedule', '* * * * *')
+    .action(async (opts: { cron: string }) => {
+      const ctx = context();
+      await ctx.withEngine(async (engine) => {
+        const loop = new SchedulerLoop(engine, {
+          cron: opts.cron,
+          onRun: ({ tick, drain }) => {
+            for (const t of tick.transitions) ctx.out.note(`${isoTime(tick.at)} ${t.planId}: ${t.from} → ${t.to} (${t.reason})`);
+            if (drain.attempted > 0) ctx.out.note(`${isoTime(tick.at)} outbox: ${drain.sent} sent, ${drain.retrying} to retry, ${drain.failed} failed`);
+          },
+          onError: (error) => ctx.out.note(`afterword: tick failed: ${(error as Error).message}`),
+        });
+        ctx.out.note(`Afterword is running on ${ctx.vaultDir} (${opts.cron}). Stop with Ctrl-C.`);
+        await loop.start();
+        await new Promise<void>((resolve) => {
+          const stop = (): void => resolve();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        ctx.out.note('Stopping: finishing what is in flight…');
+        await loop.stop();
+      });
+      ctx.out.result({ stopped: true }, () => 'Stopped.');
     });
 
   program

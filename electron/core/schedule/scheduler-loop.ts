@@ -1,0 +1,73 @@
+import { createTask, validate, type ScheduledTask } from 'node-cron';
+import type { Engine } from '../engine.js';
+
+export interface SchedulerLoopOptions {
+  /** node-cron expression; every minute by default (6 fields for seconds, in tests). */
+  cron?: string;
+  onRun?: (result: Awaited<ReturnType<Engine['runOnce']>>) => void;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Keeps a long-running process (desktop app, `afterword serve`) ticking: once at start, on the
+ * cron schedule, and on resume from sleep. Runs never overlap; `stop()` waits for the one in flight
+ * so a shutdown never cuts a send between "sent" and "recorded".
+ */
+export class SchedulerLoop {
+  private task: ScheduledTask | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly options: SchedulerLoopOptions = {},
+  ) {
+    const cron = options.cron ?? '* * * * *';
+    if (!validate(cron)) throw new Error(`invalid cron expression: ${cron}`);
+  }
+
+  start(): Promise<void> {
+    this.task = createTask(this.options.cron ?? '* * * * *', () => this.runNow('timer'), { noOverlap: false });
+    void this.task.start();
+    return this.runNow('start');
+  }
+
+  /** The system woke up: the time asleep was real, and whatever fell due should happen now. */
+  onResume(): Promise<void> {
+    this.engine.scheduler.rebaseClock();
+    return this.runNow('resume');
+  }
+
+  /** Runs a tick and a drain now; if one is in flight, runs once more right after it. */
+  runNow(source: string): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          try {
+            // Not `onRun?.(await …)`: an optional call skips evaluating its arguments.
+            const result = await this.engine.runOnce(source);
+            this.options.onRun?.(result);
+          } catch (error) {
+            this.options.onError?.(error);
+          }
+        } while (this.again && this.task);
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    const task = this.task;
+    this.task = null;
+    await task?.stop();
+    await task?.destroy();
+    await this.running;
+  }
+}
