@@ -59,9 +59,12 @@ export async function* encryptBlobStream(
   try {
     yield header.slice();
     for (let index = 0; ; index++) {
-      const plaintext = await reader.read(BLOB_CHUNK_BYTES);
+      // Sealed before the next read, so a zero-copy view of the source is safe here.
+      const plaintext = await reader.readTransient(BLOB_CHUNK_BYTES);
       const last = await reader.atEnd();
-      yield cipher.seal(blobKey, chunkNonce(index, last), plaintext, header);
+      const nonce = chunkNonce(index, last);
+      if (cipher.sealParts) yield* cipher.sealParts(blobKey, nonce, plaintext, header);
+      else yield cipher.seal(blobKey, nonce, plaintext, header);
       if (last) return;
     }
   } finally {

@@ -49,6 +49,20 @@ export class ByteReader {
     return filled === n ? out : out.subarray(0, filled);
   }
 
+  /**
+   * Like read(), but without copying when the current piece holds MORE than `n` unread bytes: the
+   * view then stays valid until the next read, because atEnd() will not need to pull a new piece
+   * (which a source may write into the same buffer). Otherwise it falls back to a copy.
+   */
+  async readTransient(n: number): Promise<Uint8Array> {
+    if ((await this.fill()) && this.piece.length - this.offset > n) {
+      const view = this.piece.subarray(this.offset, this.offset + n);
+      this.offset += n;
+      return view;
+    }
+    return this.read(n);
+  }
+
   /** True when no byte is left (pulls at most one piece ahead to find out). */
   async atEnd(): Promise<boolean> {
     return !(await this.fill());

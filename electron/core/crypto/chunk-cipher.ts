@@ -16,6 +16,11 @@ export interface ChunkCipher {
   readonly name: string;
   /** Returns ciphertext || 16-byte tag. */
   seal(key: Uint8Array, nonce12: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array;
+  /**
+   * Optional: the same bytes as seal(), as separate pieces (ciphertext, tag) to avoid copying a
+   * whole chunk to append 16 bytes. Concatenated, they equal seal()'s output.
+   */
+  sealParts?(key: Uint8Array, nonce12: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array[];
   /** Returns the plaintext; throws AeadAuthError if the tag does not verify. */
   open(key: Uint8Array, nonce12: Uint8Array, ciphertextWithTag: Uint8Array, aad: Uint8Array): Uint8Array;
 }
@@ -37,17 +42,22 @@ function tooShort(): AeadAuthError {
 export const nodeChunkCipher: ChunkCipher = {
   name: 'node:chacha20-poly1305',
   seal(key, nonce12, plaintext, aad) {
+    const parts = this.sealParts!(key, nonce12, plaintext, aad);
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  },
+  sealParts(key, nonce12, plaintext, aad) {
     checkKeyAndNonce(key, nonce12);
     const cipher = createCipheriv('chacha20-poly1305', key, nonce12, { authTagLength: CHUNK_TAG_BYTES });
     cipher.setAAD(aad, { plaintextLength: plaintext.length });
     const body = cipher.update(plaintext);
     const rest = cipher.final();
-    const tag = cipher.getAuthTag();
-    const out = new Uint8Array(body.length + rest.length + tag.length);
-    out.set(body, 0);
-    out.set(rest, body.length);
-    out.set(tag, body.length + rest.length);
-    return out;
+    return rest.length > 0 ? [body, rest, cipher.getAuthTag()] : [body, cipher.getAuthTag()];
   },
   open(key, nonce12, ciphertextWithTag, aad) {
     checkKeyAndNonce(key, nonce12);
