@@ -18,6 +18,7 @@ const FIGURE_IDS: FigureId[] = [
   'stream.ours',
   'stream.nativeAesGcm',
   'stream.ratio',
+  'stream.ratioCpu',
   'stream.peakRssGrowth',
   'stream.nativeChacha',
   'stream.noble',
