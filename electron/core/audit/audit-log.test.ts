@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../node/system-clock.js';
-import { createVaultServices, type VaultServices } from '../services.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ManualClock } from '../../node/system-clock.js';
+import type { VaultServices } from '../services.js';
 import { Vault } from '../vault/vault.js';
 import { WrongPasswordError } from '../vault/vault-errors.js';
 import { runDoctor } from '../vault/doctor.js';
 import type { AuditProblem } from './audit-log.js';
+import { TEMPLATE_PASSWORD, VaultTemplate, type TestVault } from '../repo/test-support/vault-template.js';
 
 const T0 = Date.UTC(2025, 8, 1);
-const PASSWORD = 'correct horse battery staple';
+const PASSWORD = TEMPLATE_PASSWORD;
 
 /** Everything written through the repos; none of it may appear in the audit log. */
 const SECRETS = {
@@ -26,22 +26,26 @@ const SECRETS = {
 };
 const ALL_SECRETS = Object.values(SECRETS).flat();
 
-let root = '';
+let template: VaultTemplate;
+let current: TestVault;
 let dir = '';
 let clock: ManualClock;
 let vault: Vault;
 let services: VaultServices;
 
+beforeAll(async () => {
+  template = await VaultTemplate.create(T0);
+});
+afterAll(async () => {
+  await template.dispose();
+});
 beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'afterword-audit-'));
-  dir = join(root, 'vault');
-  clock = new ManualClock(T0);
-  ({ vault } = await Vault.create(dir, PASSWORD, { clock, scrypt: { logN: 15, r: 8, p: 1 } }));
-  services = createVaultServices(vault, clock);
+  current = await template.copy(T0);
+  ({ dir, clock, vault, services } = current);
 });
 afterEach(async () => {
   if (vault.db.sqlite.open) await vault.close();
-  await rm(root, { recursive: true, force: true });
+  await current.dispose();
 });
 
 async function* once(data: Uint8Array): AsyncGenerator<Uint8Array> {
@@ -111,9 +115,14 @@ function rechain(): void {
 
 describe('audit log: written by the repos, without plaintext', () => {
   it('records each operation as an action row', async () => {
+    // The template vault: created, device key enabled; this copy: unlocked with the device key.
+    expect(actions()).toEqual(['vault.created', 'vault.device_key_enabled', 'vault.unlocked']);
+    expect(template.auditRows).toBe(3);
     await populate();
     expect(actions()).toEqual([
       'vault.created',
+      'vault.device_key_enabled',
+      'vault.unlocked',
       'recipient.added',
       'recipient.added',
       'recipient.added',

@@ -114,7 +114,8 @@ export function sealText(key: ContentKey, ref: FieldRef, text: string): Uint8Arr
   return sealField(key, ref, utf8ToBytes(text));
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a value that starts with U+FEFF must come back with it.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * openField for a UTF-8 string. Bytes that authenticate but are not valid UTF-8 (a binary value

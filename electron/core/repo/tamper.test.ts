@@ -1,9 +1,7 @@
-import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../node/system-clock.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BLOB_HEADER_BYTES, BLOB_SEALED_CHUNK_BYTES } from '../crypto/blob-format.js';
 import {
   BlobChunkTamperedError,
@@ -11,13 +9,16 @@ import {
   FieldTamperedError,
 } from '../crypto/crypto-errors.js';
 import { IntegrityError } from '../errors.js';
-import { createVaultServices, type VaultServices } from '../services.js';
+import type { VaultServices } from '../services.js';
 import { runDoctor } from '../vault/doctor.js';
-import { Vault } from '../vault/vault.js';
+import type { Vault } from '../vault/vault.js';
 import type { StagedAttachment } from './attachments.js';
+import { VaultTemplate, type TestVault } from './test-support/vault-template.js';
 
 const T0 = Date.UTC(2025, 5, 1);
 
+let template: VaultTemplate;
+let current: TestVault;
 let root = '';
 let vault: Vault;
 let services: VaultServices;
@@ -38,14 +39,16 @@ async function* pieces(data: Uint8Array, size = 30_000): AsyncGenerator<Uint8Arr
   for (let offset = 0; offset < data.length; offset += size) yield data.subarray(offset, offset + size);
 }
 
+beforeAll(async () => {
+  template = await VaultTemplate.create(T0);
+});
+afterAll(async () => {
+  await template.dispose();
+});
+
 beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'afterword-tamper-'));
-  const clock = new ManualClock(T0);
-  ({ vault } = await Vault.create(join(root, 'vault'), 'correct horse battery staple', {
-    clock,
-    scrypt: { logN: 15, r: 8, p: 1 },
-  }));
-  services = createVaultServices(vault, clock);
+  current = await template.copy(T0);
+  ({ root, vault, services } = current);
   const { messages, recipients } = services;
 
   const ana = recipients.add({ type: 'email', name: 'Ana Lima', contact: 'ana.lima@example.org' });
@@ -81,8 +84,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  if (vault.db.sqlite.open) await vault.close();
-  await rm(root, { recursive: true, force: true });
+  await current.dispose();
 });
 
 function thrown(fn: () => unknown): Error {

@@ -16,7 +16,9 @@ const ENCRYPTED_COLUMNS = {
   attachments: { key: 'id', columns: ['name', 'media_type'] },
   warning_plans: { key: 'id', columns: ['name'] },
   settings: { key: 'key', columns: ['value'] },
-  outbox: { key: 'id', columns: ['payload'] },
+  webhooks: { key: 'id', columns: ['url', 'secret'] },
+  // Notices and tests carry sealed text bound to their idempotency key.
+  outbox: { key: 'idempotency_key', columns: ['payload'] },
 } as const;
 
 const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));

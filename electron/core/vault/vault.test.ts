@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ import {
   WrongPasswordError,
 } from './vault-errors.js';
 import { databasePath } from './vault-paths.js';
+import { VaultTooNewError } from '../db/db-errors.js';
 
 const PASSWORD = 'correct horse battery staple';
 const WRONG = 'not the password at all';
@@ -136,6 +137,15 @@ describe('Vault: create, open, unlock', () => {
     const opened = await Vault.open(dir, deps);
     toClose.push(opened);
     await opened.unlock(PASSWORD);
+  });
+
+  it('Vault.open of a vault written by a newer version → VaultTooNewError', async () => {
+    const { vault } = await create();
+    vault.db.sqlite.pragma('user_version = 999');
+    await vault.close();
+    const error = await failure(Vault.open(dir, deps));
+    expect(error).toBeInstanceOf(VaultTooNewError);
+    expect((error as AfterwordError).code).toBe('VAULT_TOO_NEW');
   });
 
   it('Vault.open of an empty directory → VaultNotFoundError', async () => {
@@ -532,6 +542,17 @@ describe('Vault: device key (FileKeyStore)', () => {
     const error = await failure(vault.unlockWithDeviceKey(other));
     expect(error).toBeInstanceOf(DeviceKeyUnavailableError);
     expect(error.message).toMatch(/changed from "file" to "gnome-libsecret"/);
+    expect(vault.isUnlocked).toBe(false);
+  });
+
+  it('a key file readable by other users is refused, and the vault stays locked', async () => {
+    if (process.platform === 'win32') return;
+    const { vault } = await create();
+    const store = new FileKeyStore(keyDir);
+    await vault.enableDeviceKey(store);
+    vault.lock();
+    await chmod(join(keyDir, `vault-${vault.vaultId}.key`), 0o644);
+    await expect(vault.unlockWithDeviceKey(store)).rejects.toThrow(/readable by other users/);
     expect(vault.isUnlocked).toBe(false);
   });
 

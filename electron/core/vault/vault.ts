@@ -56,6 +56,7 @@ export class Vault {
   readonly audit: AuditLog;
   readonly guard: UnlockGuard;
   private key: ContentKey | null = null;
+  private zeroKey: (() => void) | null = null;
   private passwordAttempts: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -273,7 +274,12 @@ export class Vault {
         `the key store changed from "${recorded}" to "${store.backend}"; unlock with the password and enable it again`,
       );
     }
-    const deviceKey = await store.get(this.deviceAccount());
+    let deviceKey: Uint8Array | null;
+    try {
+      deviceKey = await store.get(this.deviceAccount());
+    } catch (error) {
+      throw new DeviceKeyUnavailableError(`the ${store.backend} key store failed: ${(error as Error).message}`);
+    }
     if (!deviceKey) throw new DeviceKeyUnavailableError(`the device key is missing from the ${store.backend} key store`);
     const key = unwrapWithDeviceKey(row, deviceKey, this.ctx);
     if (!key) throw new DeviceKeyUnavailableError('the device key in the key store does not belong to this vault');
@@ -282,8 +288,9 @@ export class Vault {
   }
 
   lock(): void {
-    this.key?.key.fill(0);
     this.key = null;
+    this.zeroKey?.();
+    this.zeroKey = null;
     this.audit.setKey(null);
   }
 
@@ -292,8 +299,20 @@ export class Vault {
     await this.db.close();
   }
 
+  /**
+   * Services built while unlocked keep this object; once the vault is locked its getter throws
+   * VaultLockedError instead of handing out zeroed bytes (which would look like tampering).
+   */
   private setKey(vaultKey: Uint8Array): void {
-    this.key = { id: this.ctx.keyId, key: vaultKey };
+    const vault = this;
+    this.key = {
+      id: this.ctx.keyId,
+      get key(): Uint8Array {
+        if (vault.key !== this) throw new VaultLockedError();
+        return vaultKey;
+      },
+    };
+    this.zeroKey = () => vaultKey.fill(0);
     this.audit.setKey(hkdfSha256(vaultKey, new TextEncoder().encode(this.ctx.vaultId), 'afterword/audit/v1'));
   }
 
