@@ -304,15 +304,24 @@ export class Vault {
    * VaultLockedError instead of handing out zeroed bytes (which would look like tampering).
    */
   private setKey(vaultKey: Uint8Array): void {
-    const vault = this;
+    if (this.key) {
+      // Already unlocked (password change, recovery): the vault key never changes, so services
+      // keep working with the object they hold; the fresh copy is not needed.
+      vaultKey.fill(0);
+      return;
+    }
+    let valid = true;
     this.key = {
       id: this.ctx.keyId,
       get key(): Uint8Array {
-        if (vault.key !== this) throw new VaultLockedError();
+        if (!valid) throw new VaultLockedError();
         return vaultKey;
       },
     };
-    this.zeroKey = () => vaultKey.fill(0);
+    this.zeroKey = () => {
+      valid = false;
+      vaultKey.fill(0);
+    };
     this.audit.setKey(hkdfSha256(vaultKey, new TextEncoder().encode(this.ctx.vaultId), 'afterword/audit/v1'));
   }
 
