@@ -110,6 +110,31 @@ export class OutboxWorker {
       ? null
       : nextRetryAt(channelKind(row.channel), row.attempts, row.first_attempt_at ?? now, now, result.retryAfterMs);
     const outcome = result.ok ? 'sent' : retryAt === null ? 'failed' : 'retrying';
+    // A check-in (or pause, stop) cancelled the row while it was being sent: a temporary failure
+    // ends it there. Putting it back in the queue would deliver a message after "I'm here".
+    const cancelledInFlight = db.q.transaction(() => {
+      if (outcome !== 'retrying') return false;
+      const current = db.q.get(db.kysely.selectFrom('outbox').select('status').where('id', '=', row.id));
+      if (current?.status !== 'cancelled') return false;
+      db.q.run(
+        db.kysely.insertInto('delivery_attempts').values({
+          id: null,
+          outbox_id: row.id,
+          at: now,
+          outcome: 'failed',
+          error_code: result.ok ? null : result.errorCode,
+          response: summarize(row, result.response),
+        }),
+      );
+      db.q.run(
+        db.kysely
+          .updateTable('outbox')
+          .set({ last_error: result.ok ? null : `${result.errorCode}: ${summarize(row, result.response)}`, updated_at: now })
+          .where('id', '=', row.id),
+      );
+      return true;
+    });
+    if (cancelledInFlight) return 'failed';
     db.q.transaction(() => {
       db.q.run(
         db.kysely.insertInto('delivery_attempts').values({
@@ -157,7 +182,10 @@ export class OutboxWorker {
       subject: `Afterword could not send: ${what} via ${row.channel}`,
       text: `${what} via ${row.channel} failed permanently (${errorCode}). Check the channel settings and run \`afterword status\`.`,
     };
-    const channels = ['desktop', ...(row.channel === 'email' ? [] : ['email'])];
+    // The owner's e-mail is left out only when it is what failed (a warning to the owner by
+    // e-mail): a delivery refused for a recipient's address says nothing about the owner's.
+    const ownerEmailFailed = row.kind === 'warning' && row.channel === 'email';
+    const channels = ['desktop', ...(ownerEmailFailed ? [] : ['email'])];
     for (const channel of channels) {
       const idempotencyKey = `notice:${row.id}:${channel}`;
       this.deps.outbox.enqueue({

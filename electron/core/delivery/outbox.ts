@@ -74,14 +74,18 @@ export class Outbox {
     return result.changes > 0;
   }
 
-  /** Cancels what has not started yet for a plan. Rows already being sent finish. */
+  /**
+   * Cancels what has not been sent yet for a plan. A row being sent right now is cancelled too:
+   * the attempt in flight finishes (and is recorded as sent if it got through), but a failed
+   * attempt is not retried, and a row left `sending` by a dead process is not taken again.
+   */
   cancelPending(planId: string): number {
     return this.db.q.run(
       this.k
         .updateTable('outbox')
         .set({ status: 'cancelled', completed_at: this.clock.now(), updated_at: this.clock.now() })
         .where('plan_id', '=', planId)
-        .where('status', '=', 'pending')
+        .where('status', 'in', ['pending', 'sending'])
         .where('kind', 'in', ['warning', 'delivery']),
     ).changes;
   }

@@ -24,7 +24,11 @@ export interface PlanRuntime {
   cycle: number;
   armedAt: number | null;
   lastCheckinAt: number | null;
-  /** Start of the running wait: the interval (scheduled) or the level's wait (waiting). */
+  /**
+   * Start of the running wait: the interval (scheduled) or the level's wait (waiting). In
+   * `warning`, null, or the earliest the level's wait may start (a wall-clock jump was seen
+   * while the warning was out: a receipt stamped before the jump must not count the jump).
+   */
   waitFrom: number | null;
   pausedUntil: number | null;
 }
@@ -125,7 +129,7 @@ export function step(plan: PlanTiming, rt: PlanRuntime, now: number, facts: Plan
       if (!facts.armable) return disarm(rt);
       if (facts.receiptAt !== null) {
         return {
-          to: { ...rt, phase: 'waiting', waitFrom: facts.receiptAt },
+          to: { ...rt, phase: 'waiting', waitFrom: Math.max(facts.receiptAt, rt.waitFrom ?? facts.receiptAt) },
           reason: `warning ${rt.level} issued`,
           effects: [],
         };
@@ -184,10 +188,12 @@ export function emergencyStop(rt: PlanRuntime): Transition | null {
 
 /**
  * The wall clock jumped forward further than the monotonic clock moved: the running wait starts
- * again from now instead of counting the jump.
+ * again from now instead of counting the jump. A level whose warning is still out (`warning`)
+ * may already have a receipt stamped before the jump: its wait will start from now at the
+ * earliest, so the jump is not counted there either.
  */
 export function restartWait(rt: PlanRuntime, now: number): Transition | null {
-  if (rt.phase !== 'scheduled' && rt.phase !== 'waiting') return null;
+  if (rt.phase !== 'scheduled' && rt.phase !== 'waiting' && rt.phase !== 'warning') return null;
   return { to: { ...rt, waitFrom: now }, reason: 'wall clock jumped; wait restarted', effects: [] };
 }
 
@@ -198,6 +204,9 @@ export function nextActionAt(plan: PlanTiming, rt: PlanRuntime): number | null {
       return rt.waitFrom === null ? null : rt.waitFrom + plan.intervalMs;
     case 'waiting':
       return rt.waitFrom === null ? null : rt.waitFrom + levelOf(plan, rt.level).waitMs;
+    case 'warning':
+      // Set only after a clock jump (restartWait): the receipt may be in already, look at once.
+      return rt.waitFrom;
     case 'paused':
       return rt.pausedUntil;
     default:
@@ -217,7 +226,13 @@ export function simulate(plan: PlanTiming, rt: PlanRuntime, now: number): { at: 
     t = now;
     level = rt.level;
   } else {
-    const from = rt.phase === 'scheduled' && rt.waitFrom !== null ? rt.waitFrom : now;
+    // A paused plan starts its interval again when the pause ends, not now.
+    const from =
+      rt.phase === 'scheduled' && rt.waitFrom !== null
+        ? rt.waitFrom
+        : rt.phase === 'paused' && rt.pausedUntil !== null
+          ? Math.max(now, rt.pausedUntil)
+          : now;
     t = Math.max(now, from + plan.intervalMs);
     level = 1;
   }
