@@ -23,6 +23,8 @@ function relative(ms: number, now: number): string {
 
 function renderStatus(s: StatusReport): string {
   const lines: string[] = [];
+  for (const problem of s.problems) lines.push(`! ${problem}`);
+  if (s.problems.length > 0) lines.push('');
   if (s.openPrompts.length > 0) {
     lines.push(`!! Afterword is asking whether you are there (warning ${s.openPrompts[0]!.level}). Run: afterword checkin`, '');
   }

@@ -91,6 +91,45 @@ export class Outbox {
   }
 
   /**
+   * A newer level makes older warnings of the same cycle pointless: after an outage the owner
+   * should get the current warning, not a burst of stale ones. Rows already in flight finish.
+   */
+  supersedeWarnings(planId: string, cycle: number, belowLevel: number): number {
+    const now = this.clock.now();
+    return this.db.q.run(
+      this.k
+        .updateTable('outbox')
+        .set({ status: 'cancelled', completed_at: now, updated_at: now, last_error: 'superseded by a later warning' })
+        .where('plan_id', '=', planId)
+        .where('cycle', '=', cycle)
+        .where('kind', '=', 'warning')
+        .where('level', '<', belowLevel)
+        .where('status', '=', 'pending'),
+    ).changes;
+  }
+
+  /**
+   * After a forward wall-clock jump the monotonic clock did not confirm, delivery delays that were
+   * still running are pushed back by the jump, so a clock set ahead cannot release a message early.
+   */
+  postponeDelayedDeliveries(jumpMs: number): number {
+    const now = this.clock.now();
+    return this.db.q.run(
+      this.k
+        .updateTable('outbox')
+        .set((eb) => ({
+          not_before: eb('not_before', '+', jumpMs),
+          next_attempt_at: eb('not_before', '+', jumpMs),
+          updated_at: now,
+        }))
+        .where('kind', '=', 'delivery')
+        .where('status', '=', 'pending')
+        .where('attempts', '=', 0)
+        .where('not_before', '>', now - jumpMs),
+    ).changes;
+  }
+
+  /**
    * Marks up to `limit` due rows as being sent and returns them. A row left in `sending` by a
    * process that died is taken again after `leaseMs`: at least once, never lost.
    */

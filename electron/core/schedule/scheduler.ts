@@ -121,9 +121,11 @@ export class Scheduler {
     const { outbox, db } = this.deps;
     switch (effect.type) {
       case 'issue-warning':
+        outbox.supersedeWarnings(planId, rt.cycle, effect.level);
         this.enqueueWarning(planId, rt, effect.level, effect.channels);
         return;
       case 'enqueue-deliveries':
+        outbox.supersedeWarnings(planId, rt.cycle, Number.MAX_SAFE_INTEGER);
         this.enqueueDeliveries(planId, rt, now, isDefault);
         return;
       case 'cancel-pending':
@@ -207,7 +209,10 @@ export class Scheduler {
   }
 
   private restartWaits(now: number, jumpMs: number): TransitionReport[] {
-    return this.forEachPlan('clock.jump_detected', { jumpMs }, (rt) => restartWait(rt, now));
+    return this.deps.db.q.transaction(() => {
+      const postponed = this.deps.outbox.postponeDelayedDeliveries(jumpMs);
+      return this.forEachPlan('clock.jump_detected', { jumpMs, postponedDeliveries: postponed }, (rt) => restartWait(rt, now));
+    });
   }
 
   /** "I'm here": every plan before delivery starts over; pending warnings and deliveries are cancelled. */

@@ -31,7 +31,11 @@ export interface StatusReport {
   owner: { emailSet: boolean };
   smtpConfigured: boolean;
   unattended: { enabled: boolean; backend: string | null };
+  /** Configuration that would make a warning or a delivery fail, in words that say what to do. */
+  problems: string[];
 }
+
+const STALE_TICK_MS = 2 * 24 * 60 * 60 * 1000;
 
 export function readStatus(services: VaultServices, outbox: Outbox, now: number): StatusReport {
   const { vault, plans, settings } = services;
@@ -61,16 +65,43 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
   const prompts = db.q.all(
     db.kysely.selectFrom('desktop_prompts').select(['plan_id', 'level', 'at']).where('answered_at', 'is', null).orderBy('at', 'desc').limit(10),
   );
+  const ownerSet = readOwner(settings) !== null;
+  const smtpConfigured = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp)).success;
+  const problems: string[] = [];
+  for (const plan of plans.list()) {
+    const status = planStatuses.find((p) => p.id === plan.id);
+    if (!status || status.activeMessages === 0) continue;
+    const usesEmail = plan.levels.some((l) => l.channels.includes('email'));
+    if (usesEmail && !ownerSet) problems.push(`plan "${plan.name}" warns by e-mail but no owner e-mail is set: run \`afterword owner set --email ADDR\``);
+    if (usesEmail && !smtpConfigured) problems.push(`plan "${plan.name}" warns by e-mail but no SMTP account is set: run \`afterword channel smtp …\``);
+  }
+  const emailRecipients = db.q.get(
+    db.kysely
+      .selectFrom('message_recipients as mr')
+      .innerJoin('recipients as r', 'r.id', 'mr.recipient_id')
+      .innerJoin('messages as m', 'm.id', 'mr.message_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('r.type', '=', 'email')
+      .where('m.status', '=', 'active'),
+  )?.n ?? 0;
+  if (emailRecipients > 0 && !smtpConfigured) {
+    problems.push('messages go to e-mail recipients but no SMTP account is set: run `afterword channel smtp …`');
+  }
+  const armed = planStatuses.some((p) => p.phase !== 'created' && p.phase !== 'sent' && p.phase !== 'stopped');
+  if (armed && (!tick || now - tick.at > STALE_TICK_MS)) {
+    problems.push('the scheduler has not run for two days: keep `npm start` or `afterword run` going, or call `afterword tick` from cron');
+  }
   return {
     now,
+    problems,
     plans: planStatuses,
     outbox: outbox.counts(),
     failures: outbox.failures(10).map((r) => ({ id: r.id, kind: r.kind, channel: r.channel, error: r.last_error, at: r.updated_at })),
     lastTick: tick ?? null,
     lastCheckinAt: lastCheckin?.at ?? null,
     openPrompts: prompts.map((p) => ({ planId: p.plan_id, level: p.level, at: p.at })),
-    owner: { emailSet: readOwner(settings) !== null },
-    smtpConfigured: smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp)).success,
+    owner: { emailSet: ownerSet },
+    smtpConfigured,
     unattended: vault.deviceKeyStatus(),
   };
 }
