@@ -3,7 +3,7 @@
 // the steps inside one scenario run in order.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
@@ -13,7 +13,6 @@ import {
   assertCliBuilt,
   describeResult,
   parseJsonStdout,
-  runCli,
   type CliResult,
 } from './test-support/run-cli.js';
 
@@ -53,7 +52,8 @@ function flipByte(bytes: Buffer, index: number): Buffer {
   return copy;
 }
 
-describe.concurrent('afterword CLI', () => {
+// Each scenario spawns 5–17 CLI processes; on a loaded machine that takes longer than the default timeout.
+describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
   it('happy path: init, recipients, messages with an attachment, list, edit, rm, verify', async ({ expect }) => {
     const v = await CliVault.create(temp, 'happy');
 
@@ -66,14 +66,10 @@ describe.concurrent('afterword CLI', () => {
       v.json<{ id: string }>(['recipient', 'add', '--name', 'Family relay', '--webhook', 'https://hooks.example.org/afterword']),
     ]);
     expect(alice.id).toMatch(/^rcp_/);
-    const recipients = await v.json<Array<{ id: string; name: string; contact: string; type: string }>>(['recipient', 'list']);
-    expect(recipients).toHaveLength(2);
-    expect(recipients).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ id: alice.id, name: 'Alice', contact: 'alice@example.org', type: 'email' }),
-        expect.objectContaining({ id: hook.id, name: 'Family relay', contact: 'https://hooks.example.org/afterword', type: 'webhook' }),
-      ]),
-    );
+    const expectedRecipients = expect.arrayContaining([
+      expect.objectContaining({ id: alice.id, name: 'Alice', contact: 'alice@example.org', type: 'email' }),
+      expect.objectContaining({ id: hook.id, name: 'Family relay', contact: 'https://hooks.example.org/afterword', type: 'webhook' }),
+    ]);
 
     // A 300 KiB random attachment spans several 64 KiB chunks, the last one partial.
     const content = randomBytes(300 * 1024);
@@ -82,13 +78,23 @@ describe.concurrent('afterword CLI', () => {
     const bodyFile = join(v.root, 'letter.txt');
     const body = 'Dear Alice,\n\nthe key is under the blue pot. — with love 💙\n';
     await writeFile(bodyFile, body);
-    const letter = await v.json<{ id: string }>([
-      'message', 'add', '--title', 'For Alice', '--body-file', bodyFile, '--to', alice.id, '--to', hook.id, '--attach', attachment,
+    const [recipients, letter, draft] = await Promise.all([
+      v.json<unknown[]>(['recipient', 'list']),
+      v.json<{ id: string }>([
+        'message', 'add', '--title', 'For Alice', '--body-file', bodyFile, '--to', alice.id, '--to', hook.id, '--attach', attachment,
+      ]),
+      v.json<{ id: string }>(['message', 'add', '--title', 'Unfinished', '--body', 'later', '--draft']),
     ]);
+    expect(recipients).toHaveLength(2);
+    expect(recipients).toEqual(expectedRecipients);
     expect(letter.id).toMatch(/^msg_/);
-    const draft = await v.json<{ id: string }>(['message', 'add', '--title', 'Unfinished', '--body', 'later', '--draft']);
+    expect(await v.blobFiles()).toHaveLength(1);
 
-    const shown = await v.json<Record<string, unknown>>(['message', 'show', letter.id]);
+    const [shown, list, page] = await Promise.all([
+      v.json<Record<string, unknown>>(['message', 'show', letter.id]),
+      v.json<{ total: number; items: Array<{ id: string; title: string; status: string }> }>(['message', 'list']),
+      v.json<{ total: number; items: unknown[] }>(['message', 'list', '--limit', '1', '--offset', '1']),
+    ]);
     expect(shown).toMatchObject({
       id: letter.id,
       title: 'For Alice',
@@ -98,52 +104,50 @@ describe.concurrent('afterword CLI', () => {
       updatedAt: expect.any(Number),
     });
     expect(shown.recipients).toHaveLength(2);
-    expect(shown.recipients).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ id: alice.id, name: 'Alice', contact: 'alice@example.org', type: 'email' }),
-        expect.objectContaining({ id: hook.id, name: 'Family relay', contact: 'https://hooks.example.org/afterword', type: 'webhook' }),
-      ]),
-    );
+    expect(shown.recipients).toEqual(expectedRecipients);
     expect(shown.attachments).toEqual([expect.objectContaining({ id: expect.stringMatching(/^att_/), name: 'photo.bin', size: content.length })]);
     const attId = (shown.attachments as Array<{ id: string }>)[0]!.id;
-
-    const list = await v.json<{ total: number; items: Array<{ id: string; title: string; status: string }> }>(['message', 'list']);
     expect(list.total).toBe(2);
     expect(list.items.map((m) => `${m.title}: ${m.status}`).sort()).toEqual(['For Alice: active', 'Unfinished: draft']);
-    const page = await v.json<{ total: number; items: unknown[] }>(['message', 'list', '--limit', '1', '--offset', '1']);
     expect(page).toMatchObject({ total: 2 });
     expect(page.items).toHaveLength(1);
 
     // attachment get: byte-identical round trip; an existing --out is never overwritten without --force.
     const out = join(v.root, 'out.bin');
-    const got = await v.json<{ name: string; size: number; out: string }>(['attachment', 'get', letter.id, attId, '--out', out]);
+    const existing = join(v.root, 'existing.bin');
+    await writeFile(existing, 'precious');
+    const [got, refused] = await Promise.all([
+      v.json<{ name: string; size: number; out: string }>(['attachment', 'get', letter.id, attId, '--out', out]),
+      v.run(['attachment', 'get', letter.id, attId, '--out', existing]),
+    ]);
     expect(got).toMatchObject({ name: 'photo.bin', size: content.length, out });
     expect((await readFile(out)).equals(content)).toBe(true);
-    await writeFile(out, 'precious');
-    const refused = await v.run(['attachment', 'get', letter.id, attId, '--out', out]);
     expect(expectError(expect, refused, 1, false)).toBeUndefined();
     expect(refused.stderr).toMatch(/already exists/);
-    expect(await readFile(out, 'utf8')).toBe('precious');
-    await v.json(['attachment', 'get', letter.id, attId, '--out', out, '--force']);
-    expect((await readFile(out)).equals(content)).toBe(true);
+    expect(await readFile(existing, 'utf8')).toBe('precious');
 
-    await v.json(['message', 'edit', letter.id, '--title', 'For Alice, v2', '--status', 'paused', '--to', alice.id]);
-    const edited = await v.json<{ title: string; status: string; body: string; recipients: unknown[] }>(['message', 'show', letter.id]);
-    expect(edited).toMatchObject({ title: 'For Alice, v2', status: 'paused', body });
-    expect(edited.recipients).toHaveLength(1);
+    await Promise.all([
+      v.json(['attachment', 'get', letter.id, attId, '--out', existing, '--force']),
+      v.json(['message', 'edit', letter.id, '--title', 'For Alice, v2', '--status', 'paused', '--to', alice.id]),
+    ]);
+    expect((await readFile(existing)).equals(content)).toBe(true);
 
     // A recipient that still receives a message cannot be removed; an unused one can.
-    const inUse = await v.run(['recipient', 'rm', alice.id, '--json']);
+    const [edited, inUse] = await Promise.all([
+      v.json<{ title: string; status: string; body: string; recipients: unknown[] }>(['message', 'show', letter.id]),
+      v.run(['recipient', 'rm', alice.id, '--json']),
+      v.json(['recipient', 'rm', hook.id]),
+      v.json(['message', 'rm', draft.id]),
+    ]);
+    expect(edited).toMatchObject({ title: 'For Alice, v2', status: 'paused', body });
+    expect(edited.recipients).toHaveLength(1);
     expect(expectError(expect, inUse, 1, true)!.code).toBe('CONFLICT');
-    await v.json(['recipient', 'rm', hook.id]);
 
-    await v.json(['message', 'rm', draft.id]);
-    expect(await v.messageCount()).toBe(1);
-    expect(await v.blobFiles()).toHaveLength(1);
     await v.json(['message', 'rm', letter.id]);
     expect(await v.blobFiles()).toEqual([]);
 
-    const [audit, doctor] = await Promise.all([v.json(['audit', 'verify']), v.json(['doctor'])]);
+    const [count, audit, doctor] = await Promise.all([v.messageCount(), v.json(['audit', 'verify']), v.json(['doctor'])]);
+    expect(count).toBe(0);
     expect(audit).toEqual({ ok: true, problems: [] });
     expect(doctor).toMatchObject({ ok: true, problems: [], warnings: [] });
   });
@@ -168,14 +172,15 @@ describe.concurrent('afterword CLI', () => {
     expect(unknownCmdHuman.stderr).toMatch(/unknown command 'frobnicate'/);
     expect(expectError(expect, badLimit, 1, true)).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/--limit/) });
     expect(expectError(expect, missingTitle, 1, true)).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/--title/) });
-    // Nothing was written by any of them.
-    expect(await v.messageCount()).toBe(0);
-    expect(await v.json(['recipient', 'list'])).toEqual([]);
-
-    // init twice refuses and leaves the vault as it was.
-    const again = await v.run(['init', '--json']);
-    expect(expectError(expect, again, 1, true)!.code).toBe('VAULT_EXISTS');
-    expect(await v.json(['audit', 'verify'])).toEqual({ ok: true, problems: [] });
+    // Nothing was written by any of them; init twice refuses.
+    const [count, recipients, again] = await Promise.all([
+      v.messageCount(),
+      v.json(['recipient', 'list']),
+      v.run(['init', '--json']),
+    ]);
+    expect(count).toBe(0);
+    expect(recipients).toEqual([]);
+    expect(expectError(expect, again, 1, true)).toMatchObject({ code: 'VAULT_EXISTS', message: expect.stringContaining(v.dir) });
   });
 
   it('exit 2 (wrong password) and exit 4 (unknown id, missing vault); --debug adds the stack', async ({ expect }) => {
@@ -225,9 +230,11 @@ describe.concurrent('afterword CLI', () => {
     const old = v.password;
     const next = 'a brand new passphrase';
 
-    const wrongCurrent = await v.run(['passwd', '--json'], { AFTERWORD_PASSWORD: 'not the password', AFTERWORD_NEW_PASSWORD: next });
+    const [wrongCurrent, tooShort] = await Promise.all([
+      v.run(['passwd', '--json'], { AFTERWORD_PASSWORD: 'not the password', AFTERWORD_NEW_PASSWORD: next }),
+      v.run(['passwd', '--json'], { AFTERWORD_NEW_PASSWORD: 'short' }),
+    ]);
     expect(expectError(expect, wrongCurrent, 2, true)!.code).toBe('WRONG_PASSWORD');
-    const tooShort = await v.run(['passwd', '--json'], { AFTERWORD_NEW_PASSWORD: 'short' });
     expect(expectError(expect, tooShort, 1, true)!.code).toBe('BAD_REQUEST');
 
     expect(await v.json(['passwd'], { AFTERWORD_NEW_PASSWORD: next })).toEqual({ ok: true });
@@ -239,7 +246,7 @@ describe.concurrent('afterword CLI', () => {
     expect(withNew.title).toBe('Kept');
   });
 
-  it('recover: the recovery key from init sets a new password; a typo is caught and named', async ({ expect }) => {
+  it('recover: a typo in the recovery key is caught and named; 5 wrong passwords lock the vault (exit 2) until the recovery key sets a new one', async ({ expect }) => {
     const v = await CliVault.create(temp, 'recover');
     const recoveryKey = await v.init();
     const { id } = await v.json<{ id: string }>(['message', 'add', '--title', 'Survives recovery', '--body', 'b']);
@@ -250,19 +257,26 @@ describe.concurrent('afterword CLI', () => {
     const replacement = alphabet[(alphabet.indexOf(recoveryKey[at]!) + 7) % alphabet.length]!;
     const typo = recoveryKey.slice(0, at) + replacement + recoveryKey.slice(at + 1);
     const forgotten = 'I forgot the old one';
-    const [typoed, garbage] = await Promise.all([
-      v.run(['recover', '--recovery-key', typo, '--json'], { AFTERWORD_PASSWORD: undefined, AFTERWORD_NEW_PASSWORD: forgotten }),
-      v.run(['recover', '--recovery-key', 'not-a-key', '--json'], { AFTERWORD_PASSWORD: undefined, AFTERWORD_NEW_PASSWORD: forgotten }),
+    const recoverEnv = { AFTERWORD_PASSWORD: undefined, AFTERWORD_NEW_PASSWORD: forgotten };
+    const [typoed, garbage, ...wrong] = await Promise.all([
+      v.run(['recover', '--recovery-key', typo, '--json'], recoverEnv),
+      v.run(['recover', '--recovery-key', 'not-a-key', '--json'], recoverEnv),
+      ...[1, 2, 3, 4, 5].map((n) => v.run(['message', 'list', '--json'], { AFTERWORD_PASSWORD: `wrong password ${n}` })),
     ]);
     const typoError = expectError(expect, typoed, 2, true)!;
     expect(typoError.code).toBe('RECOVERY_KEY_INVALID');
     expect(typoError.message).toMatch(/typo/);
     expect(typoError.message).not.toContain(typo);
     expect(expectError(expect, garbage, 2, true)!.code).toBe('RECOVERY_KEY_INVALID');
+    for (const result of wrong) expect(expectError(expect, result, 2, true)!.code).toBe('WRONG_PASSWORD');
 
-    // Lower case and spaces instead of hyphens are accepted.
+    // Locked out: even the right password is not tried now.
+    const locked = await v.run(['message', 'list', '--json']);
+    expect(expectError(expect, locked, 2, true)).toMatchObject({ code: 'LOCKED_OUT', message: expect.stringMatching(/recovery key/) });
+
+    // The recovery key still works (typed in lower case, spaces instead of hyphens) and lifts the lockout.
     const typed = recoveryKey.toLowerCase().replaceAll('-', ' ');
-    expect(await v.json(['recover', '--recovery-key', typed], { AFTERWORD_PASSWORD: undefined, AFTERWORD_NEW_PASSWORD: forgotten })).toEqual({ ok: true });
+    expect(await v.json(['recover', '--recovery-key', typed], recoverEnv)).toEqual({ ok: true });
     const [withOld, withNew] = await Promise.all([
       v.run(['message', 'list', '--json']),
       v.json<{ title: string }>(['message', 'show', id], { AFTERWORD_PASSWORD: forgotten }),
@@ -280,10 +294,15 @@ describe.concurrent('afterword CLI', () => {
       v.json<{ id: string }>(['message', 'add', '--title', 'Will be tampered', '--body', 'b']),
       v.json<{ id: string }>(['message', 'add', '--title', 'Intact', '--body', 'b', '--attach', file]),
     ]);
-    const attId = (await v.json<{ attachments: Array<{ id: string }> }>(['message', 'show', intact.id])).attachments[0]!.id;
-    expect(await v.json(['doctor'])).toMatchObject({ ok: true });
+    const [shownIntact, doctorBefore] = await Promise.all([
+      v.json<{ attachments: Array<{ id: string }> }>(['message', 'show', intact.id]),
+      v.json(['doctor']),
+    ]);
+    const attId = shownIntact.attachments[0]!.id;
+    expect(doctorBefore).toMatchObject({ ok: true });
 
-    // Flip one bit of the title's ciphertext (past the 34-byte envelope header).
+    // Flip one bit of the title's ciphertext (past the 34-byte envelope header), and one bit in
+    // the middle of the attachment's encrypted blob.
     const db = new Database(join(v.dir, 'vault.db'));
     try {
       const row = db.prepare('SELECT title FROM messages WHERE id = ?').get(tampered.id) as { title: Buffer };
@@ -291,27 +310,26 @@ describe.concurrent('afterword CLI', () => {
     } finally {
       db.close();
     }
-    const [show, list, showIntact, auditOk] = await Promise.all([
+    const blobPath = join(v.dir, 'blobs', attId);
+    const blob = await readFile(blobPath);
+    await writeFile(blobPath, flipByte(blob, Math.floor(blob.length / 2)));
+
+    const out = join(v.root, 'out.txt');
+    const [show, list, showIntact, auditOk, get, doctor] = await Promise.all([
       v.run(['message', 'show', tampered.id, '--json']),
       v.run(['message', 'list', '--json']),
       v.json<{ title: string }>(['message', 'show', intact.id]),
       v.json(['audit', 'verify']),
+      v.run(['attachment', 'get', intact.id, attId, '--out', out, '--json']),
+      v.run(['doctor', '--json']),
     ]);
     expect(expectError(expect, show, 3, true)).toMatchObject({ code: 'INTEGRITY', message: expect.stringMatching(/messages\.title/) });
     expect(expectError(expect, list, 3, true)!.code).toBe('INTEGRITY');
     expect(showIntact.title).toBe('Intact');
     expect(auditOk).toEqual({ ok: true, problems: [] });
-
-    // Flip one bit in the middle of the attachment's encrypted blob.
-    const blobPath = join(v.dir, 'blobs', attId);
-    const blob = await readFile(blobPath);
-    await writeFile(blobPath, flipByte(blob, Math.floor(blob.length / 2)));
-    const out = join(v.root, 'out.txt');
-    const get = await v.run(['attachment', 'get', intact.id, attId, '--out', out, '--json']);
     expect(expectError(expect, get, 3, true)!.code).toBe('INTEGRITY');
     expect(existsSync(out)).toBe(false);
 
-    const doctor = await v.run(['doctor', '--json']);
     expect(doctor.code, describeResult(doctor)).toBe(3);
     const report = parseJsonStdout<{ ok: boolean; problems: string[]; warnings: string[] }>(doctor);
     expect(report.ok).toBe(false);
@@ -319,6 +337,13 @@ describe.concurrent('afterword CLI', () => {
       expect.arrayContaining([expect.stringContaining(`messages.title of ${tampered.id}`), expect.stringContaining(`attachment ${attId}`)]),
     );
     expect(doctor.stderr).not.toMatch(/^\s+at /m);
+
+    // A vault.db that is not a database at all.
+    const garbage = join(v.root, 'garbage');
+    await mkdir(garbage);
+    await writeFile(join(garbage, 'vault.db'), randomBytes(8192));
+    const notADb = await v.run(['message', 'list', '--json'], { AFTERWORD_VAULT: garbage });
+    expect(expectError(expect, notADb, 3, true)).toMatchObject({ code: 'INTEGRITY', message: expect.stringMatching(/damaged/) });
 
     // Edit an audit row with a raw SQLite editor (its append-only triggers dropped first).
     const raw = new Database(join(v.dir, 'vault.db'));

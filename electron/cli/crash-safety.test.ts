@@ -8,14 +8,16 @@ import { DEFAULT_SCRYPT } from '../core/crypto/kdf.js';
 import { createVaultServices } from '../core/services.js';
 import { Vault } from '../core/vault/vault.js';
 import { systemClock } from '../node/system-clock.js';
-import { CliVault, REPO_ROOT, TempDirs, assertCliBuilt, cleanEnv, describeResult } from './test-support/run-cli.js';
+import { CliVault, REPO_ROOT, TempDirs, assertCompiled, cleanEnv, describeResult } from './test-support/run-cli.js';
 
 const temp = new TempDirs();
-beforeAll(() => assertCliBuilt());
+/** The compiled test-support/crash-writer.ts (set in beforeAll, once it is known to be up to date). */
+let writer: string;
+beforeAll(() => {
+  writer = assertCompiled('cli/test-support/crash-writer.ts');
+});
 afterAll(() => temp.cleanup());
 
-/** Compiled from test-support/crash-writer.ts (assertCliBuilt checks it is up to date). */
-const WRITER = join(REPO_ROOT, 'dist', 'electron', 'cli', 'test-support', 'crash-writer.js');
 const ROUNDS = 20;
 
 interface Round {
@@ -49,7 +51,7 @@ function runRound(vault: CliVault, round: number): Promise<Round> {
     stderr: '',
   };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WRITER, vault.dir, String(round)], {
+    const child = spawn(process.execPath, [writer, vault.dir, String(round)], {
       cwd: REPO_ROOT,
       env: cleanEnv({ AFTERWORD_PASSWORD: vault.password }),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -88,7 +90,7 @@ function runRound(vault: CliVault, round: number): Promise<Round> {
   });
 }
 
-describe('crash safety', () => {
+describe('crash safety', { timeout: 180_000 }, () => {
   it(`survives ${ROUNDS} SIGKILLs while adding messages: every reported message is there, intact`, async () => {
     const v = await CliVault.create(temp, 'crash');
     await v.init();

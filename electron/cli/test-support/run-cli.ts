@@ -30,9 +30,9 @@ function sourcesUnder(root: string): string[] {
   for (const entry of readdirSync(root, { withFileTypes: true })) {
     const full = join(root, entry.name);
     if (entry.isDirectory()) {
-      // The shell is built by another project. test-support/ is checked too: the crash test runs
-      // its child from dist/.
-      if (entry.name === 'shell') continue;
+      // The shell is built by another project; test helpers are not part of the CLI (a test that
+      // runs one from dist/ checks it with assertCompiled).
+      if (entry.name === 'shell' || entry.name === 'test-support') continue;
       out.push(...sourcesUnder(full));
     } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts')) {
       out.push(full);
@@ -42,6 +42,16 @@ function sourcesUnder(root: string): string[] {
 }
 
 let builtChecked = false;
+
+/** Whether `source` (absolute) is compiled: its .js is newer, or the project's build info is. */
+function isCompiled(source: string, srcRoot: string, outRoot: string, infoTime: number): boolean {
+  const output = join(outRoot, relative(srcRoot, source).replace(/\.ts$/, '.js'));
+  const outTime = existsSync(output) ? statSync(output).mtimeMs : -1;
+  return outTime >= 0 && statSync(source).mtimeMs <= Math.max(outTime, infoTime);
+}
+
+const NODE_BUILD_INFO = 'dist/.tsbuild/node.tsbuildinfo';
+const mtimeOf = (file: string): number => (existsSync(file) ? statSync(file).mtimeMs : 0);
 
 /**
  * The CLI runs from dist/, so a test against stale output would test old code. `npm test` runs
@@ -55,19 +65,16 @@ export function assertCliBuilt(): void {
     throw new Error(`the CLI is not built (${relative(REPO_ROOT, CLI_ENTRY)} is missing): run npx tsc -b first`);
   }
   const projects = [
-    { src: 'electron', out: 'dist/electron', info: 'dist/.tsbuild/node.tsbuildinfo' },
+    { src: 'electron', out: 'dist/electron', info: NODE_BUILD_INFO },
     { src: 'shared', out: 'dist/shared', info: 'dist/.tsbuild/shared.tsbuildinfo' },
   ];
   const stale: string[] = [];
   for (const project of projects) {
-    const infoFile = join(REPO_ROOT, project.info);
-    const infoTime = existsSync(infoFile) ? statSync(infoFile).mtimeMs : 0;
+    const infoTime = mtimeOf(join(REPO_ROOT, project.info));
     const srcRoot = join(REPO_ROOT, project.src);
+    const outRoot = join(REPO_ROOT, project.out);
     for (const source of sourcesUnder(srcRoot)) {
-      const output = join(REPO_ROOT, project.out, relative(srcRoot, source).replace(/\.ts$/, '.js'));
-      const srcTime = statSync(source).mtimeMs;
-      const outTime = existsSync(output) ? statSync(output).mtimeMs : -1;
-      if (outTime < 0 || srcTime > Math.max(outTime, infoTime)) stale.push(relative(REPO_ROOT, source));
+      if (!isCompiled(source, srcRoot, outRoot, infoTime)) stale.push(relative(REPO_ROOT, source));
     }
   }
   if (stale.length > 0) {
@@ -76,6 +83,18 @@ export function assertCliBuilt(): void {
     );
   }
   builtChecked = true;
+}
+
+/** Like assertCliBuilt, for one more file under electron/ (such as a test-support child script). */
+export function assertCompiled(sourceUnderElectron: string): string {
+  assertCliBuilt();
+  const srcRoot = join(REPO_ROOT, 'electron');
+  const source = join(srcRoot, sourceUnderElectron);
+  const outRoot = join(REPO_ROOT, 'dist', 'electron');
+  if (!isCompiled(source, srcRoot, outRoot, mtimeOf(join(REPO_ROOT, NODE_BUILD_INFO)))) {
+    throw new Error(`dist/ has no up-to-date build of electron/${sourceUnderElectron}: run npx tsc -b first`);
+  }
+  return join(outRoot, sourceUnderElectron.replace(/\.ts$/, '.js'));
 }
 
 export type EnvOverrides = Readonly<Record<string, string | undefined>>;
@@ -146,6 +165,7 @@ export function parseJsonStdout<T = unknown>(result: CliResult): T {
     throw new Error(
       `stdout is not exactly one JSON document (${(error as Error).message}).\n` +
         `exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`,
+      { cause: error },
     );
   }
 }

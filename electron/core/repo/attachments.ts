@@ -138,12 +138,16 @@ export class AttachmentStore {
       if (exists) throw new ConflictError(`${out} already exists: choose another --out path or remove it`);
     }
     const tmp = `${out}.${randomBytes(6).toString('hex')}.part`;
-    const handle = await open(tmp, 'wx', 0o600);
+    const handle = await open(tmp, 'wx', 0o600).catch((error: NodeJS.ErrnoException) => {
+      throw new BadRequestError(`cannot write ${out} (${error.code ?? error.message}): check that its folder exists and is writable`);
+    });
     try {
       for await (const chunk of this.read(id)) await handle.write(chunk);
       await handle.sync();
       await handle.close();
-      await rename(tmp, out);
+      await rename(tmp, out).catch((error: NodeJS.ErrnoException) => {
+        throw new BadRequestError(`cannot write ${out} (${error.code ?? error.message}): choose a file path, not a folder`);
+      });
     } catch (error) {
       await handle.close().catch(() => undefined);
       await rm(tmp, { force: true });

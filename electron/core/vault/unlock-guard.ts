@@ -52,6 +52,27 @@ export class UnlockGuard {
     throw new LockedOutError(retryAfterMs);
   }
 
+  /**
+   * One atomic step (run it inside a transaction): refuse while a wait runs, else count this
+   * attempt as a failure up front. Returns the refusal instead of throwing it, so the caller can
+   * commit the clock correction above before reporting it.
+   */
+  beginAttempt(): { failures: number } | { refused: LockedOutError } {
+    try {
+      this.assertMayAttempt();
+    } catch (error) {
+      if (error instanceof LockedOutError) return { refused: error };
+      throw error;
+    }
+    return { failures: this.recordFailure() };
+  }
+
+  /** The attempt ended without deciding anything about the password (e.g. a damaged wrap). */
+  forgetAttempt(): void {
+    const { failures } = this.state();
+    this.q.run(this.db.updateTable('unlock_guard').set({ failures: Math.max(0, failures - 1) }).where('id', '=', 1));
+  }
+
   recordFailure(): number {
     const failures = this.state().failures + 1;
     this.q.run(

@@ -160,12 +160,24 @@ export class Vault {
     return attempt;
   }
 
+  /**
+   * The attempt is counted as a failure before the password is even tried, in the same
+   * transaction as the check, so parallel attempts from other processes (CLI, runner) cannot all
+   * slip past the backoff; a success resets the count.
+   */
   private async tryPassword(password: string): Promise<Uint8Array> {
-    this.guard.assertMayAttempt();
-    const key = await unwrapWithPassword(this.wrap('password'), password, this.ctx);
+    const attempt = this.db.q.transaction(() => this.guard.beginAttempt());
+    if ('refused' in attempt) throw attempt.refused;
+    const { failures } = attempt;
+    let key: Uint8Array | null;
+    try {
+      key = await unwrapWithPassword(this.wrap('password'), password, this.ctx);
+    } catch (error) {
+      this.db.q.transaction(() => this.guard.forgetAttempt());
+      throw error;
+    }
     if (!key) {
       this.db.q.transaction(() => {
-        const failures = this.guard.recordFailure();
         this.audit.append({ action: 'vault.unlock_failed', detail: { method: 'password', failures } });
       });
       throw new WrongPasswordError();
