@@ -12,6 +12,9 @@ export class DurationError extends Error {}
 /** Parses `30d`, `12h`, `45m`, `1d12h`. Refuses anything under one minute or over ten years. */
 export function parseDuration(text: string): number {
   const trimmed = text.trim().toLowerCase();
+  if (/^\d+\s*s(?:ec(?:ond)?s?)?$/.test(trimmed)) {
+    throw new DurationError(`"${text}" is in seconds: the shortest duration is one minute (1m); write minutes, hours or days like 45m`);
+  }
   const match = PATTERN.exec(trimmed);
   if (!trimmed || !match || (!match[1] && !match[2] && !match[3])) {
     throw new DurationError(`"${text}" is not a duration: write it like 30d, 12h, 45m or 1d12h`);

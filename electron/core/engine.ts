@@ -55,6 +55,7 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
     plans,
     now: () => ports.clock.now(),
     messageCount: (planId) => planStore.armableMessageIds(planId, plans.get(planId).isDefault).length,
+    deliveryDelayMs: (planId) => planStore.minDeliveryDelayMs(planId, plans.get(planId).isDefault),
   });
 
   let email: { sender: ChannelSender; fingerprint: string } | null = null;

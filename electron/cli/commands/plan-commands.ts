@@ -4,7 +4,7 @@ import { parseLevel, PlanSpecError, type PlanLevel } from '../../../shared/plans
 import { BadRequestError } from '../../core/errors.js';
 import type { Plan } from '../../core/repo/plans.js';
 import { simulate } from '../../core/schedule/plan-machine.js';
-import { PlanStore } from '../../core/schedule/plan-store.js';
+import { label, PlanStore } from '../../core/schedule/plan-store.js';
 import type { CliContext } from '../cli-context.js';
 import { isoTime, table } from '../output.js';
 import { durationOption } from './content-commands.js';
@@ -122,13 +122,21 @@ export function registerPlanCommands(program: Command, context: () => CliContext
     .description('the timeline if you stop checking in now')
     .action(async (id: string) => {
       const ctx = context();
-      const { p, timeline } = await ctx.withUnlocked(async ({ plans, vault }) => {
+      const { p, state, timeline } = await ctx.withUnlocked(async ({ plans, vault }) => {
         const p = plans.get(id);
-        const rt = new PlanStore(vault.db).runtime(id);
-        return { p, timeline: simulate(p, rt, ctx.clock.now()) };
+        const store = new PlanStore(vault.db);
+        const rt = store.runtime(id);
+        // A stopped plan does nothing until resumed, and a triggered one is delivering already:
+        // neither has a "what if you stop checking in" timeline.
+        const inert = rt.phase === 'stopped' || rt.phase === 'triggered';
+        return { p, state: label(rt), timeline: inert ? [] : simulate(p, rt, ctx.clock.now(), store.minDeliveryDelayMs(id, p.isDefault)) };
       });
-      ctx.out.result({ planId: id, timeline: timeline.map((t) => ({ ...t, at: new Date(t.at).toISOString() })) }, () =>
-        [`If you stop checking in now (${p.name}):`, ...timeline.map((t) => `  ${isoTime(t.at)}  ${t.event}`)].join('\n'),
+      ctx.out.result({ planId: id, state, timeline: timeline.map((t) => ({ ...t, at: new Date(t.at).toISOString() })) }, () =>
+        state === 'stopped'
+          ? `${p.name} is stopped: nothing is warned or delivered until \`afterword resume\`.`
+          : state === 'triggered'
+            ? `${p.name} has fired: its messages are being delivered (see \`afterword status\`).`
+            : [`If you stop checking in now (${p.name}):`, ...timeline.map((t) => `  ${isoTime(t.at)}  ${t.event}`)].join('\n'),
       );
     });
 }

@@ -26,6 +26,8 @@ export interface ResolverDeps {
   now: () => number;
   /** How many messages a plan would deliver (warnings say how many, never which). */
   messageCount: (planId: string) => number;
+  /** The shortest delivery delay of the plan's messages: the final warning names the real date. */
+  deliveryDelayMs: (planId: string) => number;
 }
 
 /** Notices and tests carry their text in the outbox row, sealed and bound to its idempotency key. */
@@ -123,7 +125,7 @@ export class ContentResolver {
       planName: plan?.name ?? '',
       level,
       levelCount: LEVEL_COUNT,
-      nextActionAt: now() + wait,
+      nextActionAt: now() + wait + (level >= LEVEL_COUNT && row.plan_id ? this.deps.deliveryDelayMs(row.plan_id) : 0),
       final: level >= LEVEL_COUNT,
       messageCount: row.plan_id ? this.deps.messageCount(row.plan_id) : 0,
       checkinUrl: publicUrl ? `${publicUrl.replace(/\/$/, '')}/checkin` : null,

@@ -214,8 +214,17 @@ export function nextActionAt(plan: PlanTiming, rt: PlanRuntime): number | null {
   }
 }
 
-/** The timeline if nobody checks in from `now`, assuming each warning is issued the moment it is due. */
-export function simulate(plan: PlanTiming, rt: PlanRuntime, now: number): { at: number; event: string; level: number }[] {
+/**
+ * The timeline if nobody checks in from `now`, assuming each warning is issued the moment it is
+ * due; the delivery comes after the final wait plus the shortest delivery delay.
+ */
+export function simulate(
+  plan: PlanTiming,
+  rt: PlanRuntime,
+  now: number,
+  /** The shortest delivery delay among the plan's messages: when the first one would go out. */
+  deliveryDelayMs = 0,
+): { at: number; event: string; level: number }[] {
   const out: { at: number; event: string; level: number }[] = [];
   let t: number;
   let level: number;
@@ -240,6 +249,6 @@ export function simulate(plan: PlanTiming, rt: PlanRuntime, now: number): { at: 
     out.push({ at: t, event: `warning ${level}`, level });
     t += levelOf(plan, level).waitMs;
   }
-  out.push({ at: t, event: 'messages delivered', level: LEVEL_COUNT });
+  out.push({ at: t + deliveryDelayMs, event: 'messages delivered', level: LEVEL_COUNT });
   return out;
 }

@@ -78,6 +78,16 @@ export class PlanStore {
     return this.db.q.all(query).map((r) => r.id);
   }
 
+  /** The shortest delivery delay among the messages this plan would deliver (0 when none). */
+  minDeliveryDelayMs(planId: string, isDefault: boolean): number {
+    const ids = this.armableMessageIds(planId, isDefault);
+    if (ids.length === 0) return 0;
+    const row = this.db.q.get(
+      this.k.selectFrom('messages').select((eb) => eb.fn.min('delivery_delay_ms').as('ms')).where('id', 'in', ids),
+    );
+    return row?.ms ?? 0;
+  }
+
   recordEvent(planId: string, at: number, from: PlanRuntime, to: PlanRuntime, reason: string): void {
     this.db.q.run(
       this.k.insertInto('plan_events').values({

@@ -45,7 +45,7 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
     const rt = store.runtime(plan.id);
     const active = store.armableMessageIds(plan.id, plan.isDefault).length;
     const pending = rt.phase !== 'created' && rt.phase !== 'stopped' && rt.phase !== 'sent' && rt.phase !== 'paused' && rt.phase !== 'triggered';
-    const timeline = pending ? simulate(plan, rt, now) : [];
+    const timeline = pending ? simulate(plan, rt, now, store.minDeliveryDelayMs(plan.id, plan.isDefault)) : [];
     const next = timeline[0] ?? null;
     return {
       id: plan.id,

@@ -53,24 +53,17 @@ export class UnlockGuard {
   }
 
   /**
-   * One atomic step (run it inside a transaction): refuse while a wait runs, else count this
-   * attempt as a failure up front. Returns the refusal instead of throwing it, so the caller can
-   * commit the clock correction above before reporting it.
+   * Returns the refusal (instead of throwing it) so that the clock correction made by
+   * assertMayAttempt is committed when run inside a transaction; null when an attempt may go on.
    */
-  beginAttempt(): { failures: number } | { refused: LockedOutError } {
+  check(): LockedOutError | null {
     try {
       this.assertMayAttempt();
+      return null;
     } catch (error) {
-      if (error instanceof LockedOutError) return { refused: error };
+      if (error instanceof LockedOutError) return error;
       throw error;
     }
-    return { failures: this.recordFailure() };
-  }
-
-  /** The attempt ended without deciding anything about the password (e.g. a damaged wrap). */
-  forgetAttempt(): void {
-    const { failures } = this.state();
-    this.q.run(this.db.updateTable('unlock_guard').set({ failures: Math.max(0, failures - 1) }).where('id', '=', 1));
   }
 
   recordFailure(): number {

@@ -161,23 +161,19 @@ export class Vault {
   }
 
   /**
-   * The attempt is counted as a failure before the password is even tried, in the same
-   * transaction as the check, so parallel attempts from other processes (CLI, runner) cannot all
-   * slip past the backoff; a success resets the count.
+   * Attempts within this process are serialized (see checkPassword), so the runner's login and
+   * the app count every guess. Attempts are counted after scrypt: counting them up front would
+   * lock out correct, concurrent unlocks (a cron tick beside the app) and killed ones. Parallel
+   * processes on the same machine could overlap here, but whoever can start them can also copy
+   * the vault file and guess offline, which only scrypt slows down.
    */
   private async tryPassword(password: string): Promise<Uint8Array> {
-    const attempt = this.db.q.transaction(() => this.guard.beginAttempt());
-    if ('refused' in attempt) throw attempt.refused;
-    const { failures } = attempt;
-    let key: Uint8Array | null;
-    try {
-      key = await unwrapWithPassword(this.wrap('password'), password, this.ctx);
-    } catch (error) {
-      this.db.q.transaction(() => this.guard.forgetAttempt());
-      throw error;
-    }
+    const refused = this.db.q.transaction(() => this.guard.check());
+    if (refused) throw refused;
+    const key = await unwrapWithPassword(this.wrap('password'), password, this.ctx);
     if (!key) {
       this.db.q.transaction(() => {
+        const failures = this.guard.recordFailure();
         this.audit.append({ action: 'vault.unlock_failed', detail: { method: 'password', failures } });
       });
       throw new WrongPasswordError();
