@@ -25,9 +25,23 @@ const FIGURE_IDS: FigureId[] = [
   'unlock.defaultKdf',
   'list.first50',
   'list.first50FirstCall',
+  'scheduler.idleTick',
+  'scheduler.allDueTick',
+  'mail.ours',
+  'mail.nodemailer',
+  'mail.ratio',
+  'mail.nodemailerRendered',
+  'mail.ratioRendered',
 ];
 
-const WITH_GOALS: FigureId[] = ['write.ratioPerTxn', 'stream.ratio', 'stream.peakRssGrowth', 'list.first50'];
+const WITH_GOALS: FigureId[] = [
+  'write.ratioPerTxn',
+  'stream.ratio',
+  'stream.peakRssGrowth',
+  'list.first50',
+  'scheduler.idleTick',
+  'mail.ratioRendered',
+];
 
 describe('runBenchmarks --quick --json', () => {
   it('prints one JSON object with every figure, and returns the same object', async () => {
@@ -48,7 +62,15 @@ describe('runBenchmarks --quick --json', () => {
     expect(stdout.trim().startsWith('{')).toBe(true);
 
     expect(result.quick).toBe(true);
-    expect(result.sizes.messages).toBe(1_000);
+    expect(result.sizes).toMatchObject({
+      messages: 1_000,
+      schedulerPlans: 20,
+      schedulerMessages: 1_000,
+      schedulerTicks: 50,
+      mails: 100,
+      mailConnections: 4,
+      mailRounds: 1,
+    });
     expect(result.machine.cores).toBeGreaterThan(0);
     expect(result.machine.cpu.length).toBeGreaterThan(0);
     expect(result.machine.node).toBe(process.version);
@@ -94,6 +116,42 @@ describe('runBenchmarks --quick --json', () => {
       listTotal: 1_000,
       listItems: 50,
     });
+
+    // Scheduler: every plan was armed by the first tick, the timed ticks really had nothing to do,
+    // and in the all-due tick every plan moved and queued its warning.
+    expect(result.checks).toMatchObject({
+      schedulerArmedPlans: 20,
+      schedulerArmingTransitions: 20,
+      schedulerIdleTransitions: 0,
+      schedulerAllDueTransitions: 20,
+      schedulerAllDueWarnings: 20,
+    });
+    expect(result.checks.schedulerIdleTicksMs).toHaveLength(50);
+
+    // Delivery: each side put every mail through the relay, on as many connections as lanes; the
+    // outbox holds nothing unsent (no failure, so no notices either) and one audit row per mail.
+    expect(result.checks).toMatchObject({
+      mailOursSent: [100],
+      mailOursNotSent: 0,
+      mailRelayOurs: [100],
+      mailRelayNodemailer: [100],
+      mailRelayNodemailerRendered: [100],
+      mailAuditRowsPerMail: 1,
+    });
+    for (const key of [
+      'mailPeakConnectionsOurs',
+      'mailPeakConnectionsNodemailer',
+      'mailPeakConnectionsNodemailerRendered',
+    ] as const) {
+      expect(result.checks[key], key).toBeGreaterThanOrEqual(1);
+      expect(result.checks[key], key).toBeLessThanOrEqual(5);
+    }
+    expect(result.checks.mailBytesPerMailNodemailer).toBeGreaterThan(2048);
+    expect(result.checks.mailBytesPerMailOurs).toBeGreaterThan(2048);
+    expect(result.checks.mailBytesPerMailNodemailerRendered).toBeGreaterThan(2048);
+    expect(result.checks.mailOursRoundsMs).toHaveLength(1);
+    expect(result.checks.mailNodemailerRoundsMs).toHaveLength(1);
+    expect(result.checks.mailNodemailerRenderedRoundsMs).toHaveLength(1);
 
     // The temp directory is gone.
     expect(typeof result.checks.tempDir).toBe('string');

@@ -7,7 +7,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { arch, cpus, loadavg, platform, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { APP_VERSION } from '../core/vault/vault.js';
-import { figure, renderTable, type Figure } from './report.js';
+import { mailBench } from './mail-bench.js';
+import { figure, formatNumber, renderTable, type Figure } from './report.js';
+import { schedulerBench } from './scheduler-bench.js';
 import { MB, MIB, nowMs } from './stats.js';
 import { streamBench } from './stream-bench.js';
 import { unlockBench } from './unlock-bench.js';
@@ -31,6 +33,13 @@ export interface BenchSizes {
   unlockRuns: number;
   listRuns: number;
   listLimit: number;
+  schedulerPlans: number;
+  schedulerMessages: number;
+  schedulerTicks: number;
+  mails: number;
+  /** OutboxWorker lanes = nodemailer pool connections. */
+  mailConnections: number;
+  mailRounds: number;
 }
 
 export interface Machine {
@@ -60,7 +69,14 @@ export type FigureId =
   | 'stream.noble'
   | 'unlock.defaultKdf'
   | 'list.first50'
-  | 'list.first50FirstCall';
+  | 'list.first50FirstCall'
+  | 'scheduler.idleTick'
+  | 'scheduler.allDueTick'
+  | 'mail.ours'
+  | 'mail.nodemailer'
+  | 'mail.ratio'
+  | 'mail.nodemailerRendered'
+  | 'mail.ratioRendered';
 
 export interface BenchResult {
   benchmark: 'afterword';
@@ -85,6 +101,12 @@ export function benchSizes(quick: boolean): BenchSizes {
     unlockRuns: 3,
     listRuns: 20,
     listLimit: 50,
+    schedulerPlans: quick ? 20 : 100,
+    schedulerMessages: quick ? 1_000 : 10_000,
+    schedulerTicks: 50,
+    mails: quick ? 100 : 1_000,
+    mailConnections: 4,
+    mailRounds: quick ? 1 : 3,
   };
 }
 
@@ -113,24 +135,59 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
   const tmp = await mkdtemp(join(tmpdir(), 'afterword-bench-'));
   try {
     const n = sizes.messages;
-    progress(`[1/4] ${n} messages of ${sizes.bodyBytes} B: MessagesRepo.create vs raw better-sqlite3`);
+    progress(`[1/6] ${n} messages of ${sizes.bodyBytes} B: MessagesRepo.create vs raw better-sqlite3`);
     const writes = await writeBench(tmp, { messages: n, bodyBytes: sizes.bodyBytes }, progress);
 
-    progress(`[2/4] stream encryption (median of ${sizes.streamRounds} rounds)`);
+    progress(`[2/6] stream encryption (median of ${sizes.streamRounds} rounds)`);
     const stream = await streamBench(
       { streamBytes: sizes.streamBytes, nobleBytes: sizes.nobleBytes, rounds: sizes.streamRounds },
       progress,
     );
 
-    progress(`[3/4] unlock with the default KDF (median of ${sizes.unlockRuns})`);
+    progress(`[3/6] unlock with the default KDF (median of ${sizes.unlockRuns})`);
     const unlock = await unlockBench(tmp, sizes.unlockRuns);
 
-    progress(`[4/4] list the first ${sizes.listLimit} of ${n} messages (median of ${sizes.listRuns})`);
+    progress(`[4/6] list the first ${sizes.listLimit} of ${n} messages (median of ${sizes.listRuns})`);
     const list = await listBench(writes.vaultDir, sizes.listRuns);
+
+    progress(
+      `[5/6] scheduler tick with nothing due: ${sizes.schedulerPlans} plans, ${sizes.schedulerMessages} messages ` +
+        `(median of ${sizes.schedulerTicks})`,
+    );
+    const sched = await schedulerBench(
+      tmp,
+      {
+        plans: sizes.schedulerPlans,
+        messages: sizes.schedulerMessages,
+        recipients: 100,
+        bodyBytes: sizes.bodyBytes,
+        idleTicks: sizes.schedulerTicks,
+      },
+      progress,
+    );
+
+    progress(
+      `[6/6] outbox delivery of ${sizes.mails} e-mails vs nodemailer's pool, ${sizes.mailConnections} connections, ` +
+        `loopback smtp-server (${sizes.mailRounds} round${sizes.mailRounds === 1 ? '' : 's'} each)`,
+    );
+    const mail = await mailBench(
+      tmp,
+      {
+        mails: sizes.mails,
+        bodyBytes: sizes.bodyBytes,
+        connections: sizes.mailConnections,
+        rounds: sizes.mailRounds,
+        warmup: 20,
+        recipients: 10,
+      },
+      progress,
+    );
 
     const perSecond = (count: number, ms: number): number => count / (ms / 1000);
     const mbps = (bytes: number, ms: number): number => bytes / MB / (ms / 1000);
     const w = `1. Write ${n} messages (${sizes.bodyBytes} B body)`;
+    const count = (value: number): string => formatNumber(value);
+    const m = `6. Deliver ${count(sizes.mails)} e-mails, loopback SMTP, ${sizes.mailConnections} connections (median of ${sizes.mailRounds})`;
     const s = `2. Stream-encrypt ${sizes.streamBytes / MIB} MiB (64 KiB chunks, median of ${sizes.streamRounds} rounds)`;
     const figures: Record<FigureId, Figure> = {
       'write.repoPerTxn': figure(w, 'MessagesRepo.create, 1 txn/message', perSecond(n, writes.perTxn.repoMs), 'msg/s'),
@@ -189,6 +246,39 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
         list.firstMs,
         'ms',
       ),
+      'scheduler.idleTick': figure(
+        `5. Scheduler tick (${sizes.schedulerPlans} plans armed, ${count(sizes.schedulerMessages)} messages)`,
+        `nothing due: scheduler.tick(), median of ${sizes.schedulerTicks}`,
+        sched.idleMedianMs,
+        'ms',
+        { op: '<', value: 10 },
+      ),
+      'scheduler.allDueTick': figure(
+        `5. Scheduler tick (${sizes.schedulerPlans} plans armed, ${count(sizes.schedulerMessages)} messages)`,
+        `all ${sizes.schedulerPlans} plans due (each issues warning 1), 1 tick`,
+        sched.allDueMs,
+        'ms',
+      ),
+      'mail.ours': figure(m, 'outbox → OutboxWorker.drain, pooled EmailSender', perSecond(sizes.mails, mail.oursMs), 'mail/s'),
+      'mail.nodemailer': figure(
+        m,
+        `nodemailer pooled transport alone, ${sizes.bodyBytes} B text`,
+        perSecond(sizes.mails, mail.nodemailerMs),
+        'mail/s',
+      ),
+      // Context only: nodemailer here sends a smaller, text-only mail.
+      'mail.ratio': figure(m, 'ours / nodemailer (text-only mail)', mail.nodemailerMs / mail.oursMs, '×'),
+      'mail.nodemailerRendered': figure(
+        m,
+        'nodemailer alone, our rendered mail (text + HTML)',
+        perSecond(sizes.mails, mail.nodemailerRenderedMs),
+        'mail/s',
+      ),
+      // The goal: the same mails through nodemailer's own pooled transport.
+      'mail.ratioRendered': figure(m, 'ours / nodemailer with the same mail', mail.nodemailerRenderedMs / mail.oursMs, '×', {
+        op: '>=',
+        value: 0.8,
+      }),
     };
 
     host.loadAverage.end = loadavg()[0] ?? 0;
@@ -220,9 +310,16 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
         streamNativeChachaRoundsMs: stream.roundsMs.nativeChacha,
         streamOursRoundsCpuMs: stream.roundsCpuMs.ours,
         streamNativeAesRoundsCpuMs: stream.roundsCpuMs.nativeAes,
+        ...sched.checks,
+        schedulerIdleTicksMs: sched.idleTicksMs,
+        ...mail.checks,
+        mailOursRoundsMs: mail.roundsMs.ours,
+        mailNodemailerRoundsMs: mail.roundsMs.nodemailer,
+        mailNodemailerRenderedRoundsMs: mail.roundsMs.nodemailerRendered,
       },
     };
 
+    const roundList = (ms: readonly number[]): string => ms.map((v) => Math.round(v)).join('/');
     if (options.json) {
       out(`${JSON.stringify(result, null, 2)}\n`);
     } else {
@@ -246,6 +343,18 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
               `audit chains ${writes.checks.auditProblemsPerTxn + writes.checks.auditProblemsBatched === 0 ? 'intact' : 'BROKEN'}, ` +
               `unlock runs ${unlock.runsMs.map((ms) => Math.round(ms)).join('/')} ms, ` +
               `${result.durationS.toFixed(1)} s in all`,
+            `scheduler: ${sched.checks.schedulerArmedPlans}/${sizes.schedulerPlans} plans armed, ` +
+              `${sched.checks.schedulerIdleTransitions} transitions in the idle ticks ` +
+              `(p90 ${formatNumber(sched.checks.schedulerIdleP90Ms)} ms, max ${formatNumber(sched.checks.schedulerIdleMaxMs)} ms), ` +
+              `all-due tick: ${sched.checks.schedulerAllDueTransitions} transitions, ${sched.checks.schedulerAllDueWarnings} warnings queued`,
+            `mail: relay accepted ${mail.checks.mailRelayOurs.join('/')} (ours; outbox rows sent ` +
+              `${mail.checks.mailOursSent.join('/')}), ${mail.checks.mailRelayNodemailer.join('/')} and ` +
+              `${mail.checks.mailRelayNodemailerRendered.join('/')} (nodemailer, text / rendered); ` +
+              `B per mail ${mail.checks.mailBytesPerMailOurs} / ${mail.checks.mailBytesPerMailNodemailer} / ` +
+              `${mail.checks.mailBytesPerMailNodemailerRendered}; peak connections ${mail.checks.mailPeakConnectionsOurs} / ` +
+              `${mail.checks.mailPeakConnectionsNodemailer} / ${mail.checks.mailPeakConnectionsNodemailerRendered}`,
+            `mail rounds (ms): ours ${roundList(mail.roundsMs.ours)}, nodemailer ${roundList(mail.roundsMs.nodemailer)}, ` +
+              `rendered ${roundList(mail.roundsMs.nodemailerRendered)}`,
           ],
         ),
       );

@@ -48,7 +48,21 @@ const fail = (errorCode: string, message: string): Resolution => ({ via: 'none',
  * with a reason the owner can act on.
  */
 export class ContentResolver {
+  /** Per-drain memo of decrypted settings, messages and recipients; cleared when the drain ends. */
+  private readonly cache = new Map<string, unknown>();
+
   constructor(private readonly deps: ResolverDeps) {}
+
+  clearCache(): void {
+    this.cache.clear();
+  }
+
+  private memo<T>(key: string, compute: () => T): T {
+    if (this.cache.has(key)) return this.cache.get(key) as T;
+    const value = compute();
+    this.cache.set(key, value);
+    return value;
+  }
 
   resolve(row: OutboxRow): Resolution {
     try {
@@ -68,15 +82,16 @@ export class ContentResolver {
   }
 
   private target(row: OutboxRow): Target | { errorCode: string; message: string } {
-    const { recipients, settings, webhooks } = this.deps;
+    const { recipients, webhooks } = this.deps;
     if (row.kind === 'delivery') {
       if (!row.recipient_id) return { errorCode: 'RECIPIENT_DELETED', message: 'the recipient was removed' };
-      const recipient = recipients.get(row.recipient_id);
+      const recipientId = row.recipient_id;
+      const recipient = this.memo(`recipient:${recipientId}`, () => recipients.get(recipientId));
       if (recipient.type === 'email') return { type: 'email', to: recipient.contact, toName: recipient.name };
       return { type: 'webhook', url: recipient.contact, secret: this.recipientSecret(), name: recipient.name };
     }
     if (row.channel === 'email') {
-      const owner = readOwner(settings);
+      const owner = this.owner();
       if (!owner) return { errorCode: 'NO_OWNER_EMAIL', message: 'no owner e-mail is set: run `afterword owner set --email ADDR`' };
       return { type: 'email', to: owner.email, toName: owner.name };
     }
@@ -90,7 +105,7 @@ export class ContentResolver {
 
   /** Recipient webhooks are signed with the vault's delivery secret (shown by `channel list`). */
   private recipientSecret(): string {
-    const secret = this.deps.settings.get<string>('deliverySigningSecret');
+    const secret = this.memo('signingSecret', () => this.deps.settings.get<string>('deliverySigningSecret'));
     if (!secret) throw new NotFoundError('setting', 'deliverySigningSecret');
     return secret;
   }
@@ -118,7 +133,7 @@ export class ContentResolver {
     const plan = row.plan_id ? plans.get(row.plan_id) : null;
     const levels: PlanLevel[] = plan?.levels ?? [];
     const wait = levels[level - 1]?.waitMs ?? 0;
-    const publicUrl = settings.get<string>(SETTINGS.publicUrl) ?? null;
+    const publicUrl = this.memo('publicUrl', () => settings.get<string>(SETTINGS.publicUrl) ?? null);
     return {
       kind: 'warning',
       planId: row.plan_id ?? '',
@@ -133,8 +148,17 @@ export class ContentResolver {
     };
   }
 
+  private owner() {
+    return this.memo('owner', () => readOwner(this.deps.settings));
+  }
+
+  /** One message going to many recipients is decrypted once per drain. */
   private delivery(messageId: string): DeliveryContent | null {
-    const { messages, settings } = this.deps;
+    return this.memo(`message:${messageId}`, () => this.loadDelivery(messageId));
+  }
+
+  private loadDelivery(messageId: string): DeliveryContent | null {
+    const { messages } = this.deps;
     let message;
     try {
       message = messages.get(messageId);
@@ -142,7 +166,8 @@ export class ContentResolver {
       if (error instanceof NotFoundError) return null;
       throw error;
     }
-    const owner = readOwner(settings);
+    for (const r of message.recipients) this.cache.set(`recipient:${r.id}`, r);
+    const owner = this.owner();
     return {
       kind: 'delivery',
       messageId,

@@ -54,34 +54,70 @@ export class OutboxWorker {
     this.plans = new PlanStore(deps.db);
   }
 
+  /**
+   * Sends everything due. Lanes keep pulling from a shared queue (refilled by claiming more rows)
+   * so no connection idles at a batch boundary; results are recorded in groups, one transaction
+   * per group, so a thousand mails do not cost a thousand fsyncs. A crash before a group is
+   * recorded leaves its rows `sending`: they go again after the lease, with the same Message-ID.
+   */
   async drain(): Promise<DrainReport> {
     const report: DrainReport = { attempted: 0, sent: 0, retrying: 0, failed: 0 };
     const concurrency = this.deps.concurrency ?? 4;
-    for (;;) {
-      const rows = this.deps.outbox.claimDue(concurrency * 4, this.deps.leaseMs ?? DEFAULT_LEASE_MS);
-      if (rows.length === 0) return report;
-      let next = 0;
+    const queue: OutboxRow[] = [];
+    let exhausted = false;
+    let results: { row: OutboxRow; result: SendResult }[] = [];
+    const flush = (): void => {
+      if (results.length === 0) return;
+      const batch = results;
+      results = [];
+      for (const outcome of this.recordAll(batch)) {
+        report.attempted++;
+        report[outcome]++;
+      }
+    };
+    const next = (): OutboxRow | undefined => {
+      if (queue.length === 0 && !exhausted) {
+        flush(); // record before claiming, so a finished row is never claimed again in this drain
+        const rows = this.deps.outbox.claimDue(concurrency * 4, this.deps.leaseMs ?? DEFAULT_LEASE_MS);
+        if (rows.length === 0) exhausted = true;
+        queue.push(...rows);
+      }
+      return queue.shift();
+    };
+    this.emailSenderForDrain = undefined;
+    this.deps.resolver.clearCache();
+    try {
       const lane = async (): Promise<void> => {
-        while (next < rows.length) {
-          const row = rows[next++]!;
-          const outcome = await this.process(row);
-          report.attempted++;
-          report[outcome]++;
+        for (let row = next(); row; row = next()) {
+          // Await first: `results.push(await …)` would push into the array as it was before the
+          // await, which a flush meanwhile has already recorded and replaced.
+          const result = await this.sendSafely(row);
+          results.push({ row, result });
+          if (results.length >= concurrency) flush();
         }
       };
-      await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane));
+      // Recording can enqueue more (failure notices): go round until a round finds nothing.
+      for (let before = -1; before !== report.attempted; ) {
+        before = report.attempted;
+        exhausted = false;
+        await Promise.all(Array.from({ length: concurrency }, lane));
+        flush();
+      }
+    } finally {
+      this.deps.resolver.clearCache(); // decrypted content lives only as long as the drain
+    }
+    return report;
+  }
+
+  private async sendSafely(row: OutboxRow): Promise<SendResult> {
+    try {
+      return await this.send(row);
+    } catch (error) {
+      return { ok: false, permanent: false, errorCode: 'INTERNAL', response: (error as Error).message ?? String(error) };
     }
   }
 
-  private async process(row: OutboxRow): Promise<'sent' | 'retrying' | 'failed'> {
-    let result: SendResult;
-    try {
-      result = await this.send(row);
-    } catch (error) {
-      result = { ok: false, permanent: false, errorCode: 'INTERNAL', response: (error as Error).message ?? String(error) };
-    }
-    return this.record(row, result);
-  }
+  private emailSenderForDrain: ChannelSender | null | undefined;
 
   private async send(row: OutboxRow): Promise<SendResult> {
     const resolution = this.deps.resolver.resolve(row);
@@ -92,7 +128,9 @@ export class OutboxWorker {
         await this.deps.notifier.notify(resolution.prompt);
         return { ok: true, response: 'shown' };
       case 'email': {
-        const sender = this.deps.emailSender();
+        // Settings are read (decrypted, validated) once per drain, not once per mail.
+        if (this.emailSenderForDrain === undefined) this.emailSenderForDrain = this.deps.emailSender();
+        const sender = this.emailSenderForDrain;
         if (!sender) {
           return { ok: false, permanent: true, errorCode: 'SMTP_NOT_CONFIGURED', response: 'no SMTP account: run `afterword channel smtp`' };
         }
@@ -103,74 +141,73 @@ export class OutboxWorker {
     }
   }
 
-  private record(row: OutboxRow, result: SendResult): 'sent' | 'retrying' | 'failed' {
-    const { db, clock, audit } = this.deps;
-    const now = clock.now();
+  /** Records a group of results in one transaction; plans are poked once per group. */
+  private recordAll(batch: readonly { row: OutboxRow; result: SendResult }[]): ('sent' | 'retrying' | 'failed')[] {
+    const { db, clock } = this.deps;
+    return db.q.transaction(() => {
+      const now = clock.now();
+      const touchedPlans = new Set<string>();
+      const outcomes = batch.map(({ row, result }) => this.recordOne(row, result, now, touchedPlans));
+      if (touchedPlans.size > 0) this.plans.poke(now, [...touchedPlans]);
+      return outcomes;
+    });
+  }
+
+  /** Call inside a transaction. */
+  private recordOne(row: OutboxRow, result: SendResult, now: number, touchedPlans: Set<string>): 'sent' | 'retrying' | 'failed' {
+    const { db, audit } = this.deps;
     const retryAt = result.ok || result.permanent
       ? null
       : nextRetryAt(channelKind(row.channel), row.attempts, row.first_attempt_at ?? now, now, result.retryAfterMs);
     const outcome = result.ok ? 'sent' : retryAt === null ? 'failed' : 'retrying';
+    const summary = summarize(row, result.response);
+    const lastError = result.ok ? null : `${result.errorCode}: ${summary}`;
+    const attempt = (recorded: 'sent' | 'retry' | 'failed') =>
+      db.q.run(
+        db.kysely.insertInto('delivery_attempts').values({
+          id: null,
+          outbox_id: row.id,
+          at: now,
+          outcome: recorded,
+          error_code: result.ok ? null : result.errorCode,
+          response: summary,
+        }),
+      );
     // A check-in (or pause, stop) cancelled the row while it was being sent: a temporary failure
     // ends it there. Putting it back in the queue would deliver a message after "I'm here".
-    const cancelledInFlight = db.q.transaction(() => {
-      if (outcome !== 'retrying') return false;
+    if (outcome === 'retrying') {
       const current = db.q.get(db.kysely.selectFrom('outbox').select('status').where('id', '=', row.id));
-      if (current?.status !== 'cancelled') return false;
-      db.q.run(
-        db.kysely.insertInto('delivery_attempts').values({
-          id: null,
-          outbox_id: row.id,
-          at: now,
-          outcome: 'failed',
-          error_code: result.ok ? null : result.errorCode,
-          response: summarize(row, result.response),
-        }),
-      );
-      db.q.run(
-        db.kysely
-          .updateTable('outbox')
-          .set({ last_error: result.ok ? null : `${result.errorCode}: ${summarize(row, result.response)}`, updated_at: now })
-          .where('id', '=', row.id),
-      );
-      return true;
-    });
-    if (cancelledInFlight) return 'failed';
-    db.q.transaction(() => {
-      db.q.run(
-        db.kysely.insertInto('delivery_attempts').values({
-          id: null,
-          outbox_id: row.id,
-          at: now,
-          outcome: outcome === 'retrying' ? 'retry' : outcome,
-          error_code: result.ok ? null : result.errorCode,
-          response: summarize(row, result.response),
-        }),
-      );
-      db.q.run(
-        db.kysely
-          .updateTable('outbox')
-          .set({
-            status: outcome === 'retrying' ? 'pending' : outcome,
-            next_attempt_at: retryAt ?? row.next_attempt_at,
-            completed_at: outcome === 'retrying' ? null : now,
-            last_error: result.ok ? null : `${result.errorCode}: ${summarize(row, result.response)}`,
-            updated_at: now,
-          })
-          .where('id', '=', row.id),
-      );
-      if (row.plan_id && (row.kind === 'warning' || row.kind === 'delivery') && outcome !== 'retrying') {
-        this.plans.poke(now, [row.plan_id]);
+      if (current?.status === 'cancelled') {
+        attempt('failed');
+        db.q.run(db.kysely.updateTable('outbox').set({ last_error: lastError, updated_at: now }).where('id', '=', row.id));
+        return 'failed';
       }
-      if (outcome !== 'retrying') {
-        audit.append({
-          action: outcome === 'sent' ? 'outbox.sent' : 'outbox.failed',
-          entityType: 'outbox',
-          entityId: row.id,
-          detail: { kind: row.kind, channel: row.channel, attempts: row.attempts, ...(result.ok ? {} : { errorCode: result.errorCode }) },
-        });
-      }
-      if (outcome === 'failed' && (row.kind === 'warning' || row.kind === 'delivery')) this.reportFailure(row, result);
-    });
+    }
+    attempt(outcome === 'retrying' ? 'retry' : outcome);
+    db.q.run(
+      db.kysely
+        .updateTable('outbox')
+        .set({
+          status: outcome === 'retrying' ? 'pending' : outcome,
+          next_attempt_at: retryAt ?? row.next_attempt_at,
+          completed_at: outcome === 'retrying' ? null : now,
+          last_error: lastError,
+          updated_at: now,
+        })
+        .where('id', '=', row.id),
+    );
+    if (row.plan_id && (row.kind === 'warning' || row.kind === 'delivery') && outcome !== 'retrying') {
+      touchedPlans.add(row.plan_id);
+    }
+    if (outcome !== 'retrying') {
+      audit.append({
+        action: outcome === 'sent' ? 'outbox.sent' : 'outbox.failed',
+        entityType: 'outbox',
+        entityId: row.id,
+        detail: { kind: row.kind, channel: row.channel, attempts: row.attempts, ...(result.ok ? {} : { errorCode: result.errorCode }) },
+      });
+    }
+    if (outcome === 'failed' && (row.kind === 'warning' || row.kind === 'delivery')) this.reportFailure(row, result);
     return outcome;
   }
 
