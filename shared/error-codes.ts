@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'VAULT_NOT_FOUND',
   'VAULT_LOCKED',
   'INTERNAL',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

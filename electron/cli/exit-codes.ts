@@ -16,6 +16,8 @@ const BY_CODE: Record<ErrorCode, number> = {
   VAULT_TOO_NEW: EXIT.integrity,
   NOT_FOUND: EXIT.notFound,
   VAULT_NOT_FOUND: EXIT.notFound,
+  UNAUTHORIZED: EXIT.auth,
+  FORBIDDEN: EXIT.auth,
 };
 
 export function exitCodeFor(code: ErrorCode): number {

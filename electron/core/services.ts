@@ -5,6 +5,7 @@ import { RecipientsRepo } from './repo/recipients.js';
 import { SettingsRepo } from './repo/settings.js';
 import { PlansRepo } from './repo/plans.js';
 import { WebhooksRepo } from './repo/webhooks.js';
+import { TokensRepo } from './repo/tokens.js';
 import type { RepoContext } from './repo/repo-context.js';
 
 /** The content services of an unlocked vault, built once per unlock. */
@@ -17,6 +18,7 @@ export interface VaultServices {
   settings: SettingsRepo;
   plans: PlansRepo;
   webhooks: WebhooksRepo;
+  tokens: TokensRepo;
 }
 
 export function createVaultServices(vault: Vault, clock: Clock): VaultServices {
@@ -36,5 +38,6 @@ export function createVaultServices(vault: Vault, clock: Clock): VaultServices {
     settings: new SettingsRepo(context),
     plans: new PlansRepo(context),
     webhooks: new WebhooksRepo(context),
+    tokens: new TokensRepo(context),
   };
 }

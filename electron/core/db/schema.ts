@@ -23,6 +23,8 @@ export interface VaultDatabase {
   webhooks: WebhooksTable;
   desktop_prompts: DesktopPromptsTable;
   scheduler_ticks: SchedulerTicksTable;
+  api_tokens: ApiTokensTable;
+  used_checkin_links: UsedCheckinLinksTable;
 }
 
 export interface VaultInfoTable {
@@ -224,4 +226,19 @@ export interface SchedulerTicksTable {
   at: number;
   source: string;
   transitions: number;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  role: 'checkin' | 'monitor';
+  label: Uint8Array;
+  token_hash: Uint8Array;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface UsedCheckinLinksTable {
+  link_id: string;
+  used_at: number;
+  expires_at: number;
 }

@@ -150,6 +150,41 @@ export class MessagesRepo {
     };
   }
 
+  /**
+   * Titles are encrypted, so search decrypts them (one pass, newest first) and matches in memory;
+   * only the page asked for is returned with its counts.
+   */
+  search(query: string, options: { limit?: number; offset?: number } = {}): { items: MessageSummary[]; total: number } {
+    const needle = query.trim().toLocaleLowerCase();
+    if (!needle) return this.list(options);
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
+    const offset = Math.max(options.offset ?? 0, 0);
+    const { db } = this.ctx;
+    const rows = db.q.all(
+      db.kysely.selectFrom('messages').select(['id', 'title']).orderBy('updated_at', 'desc').orderBy('id', 'desc'),
+    );
+    const matches = rows.filter((row) => this.cipher.open('title', row.id, row.title).toLocaleLowerCase().includes(needle));
+    const page = matches.slice(offset, offset + limit).map((row) => row.id);
+    const summaries = new Map(this.summaries(page).map((m) => [m.id, m]));
+    return { total: matches.length, items: page.flatMap((id) => summaries.get(id) ?? []) };
+  }
+
+  private summaries(ids: readonly string[]): MessageSummary[] {
+    if (ids.length === 0) return [];
+    return ids.map((id) => {
+      const detail = this.get(id);
+      return {
+        id,
+        title: detail.title,
+        status: detail.status,
+        recipientCount: detail.recipients.length,
+        attachmentCount: detail.attachments.length,
+        createdAt: detail.createdAt,
+        updatedAt: detail.updatedAt,
+      };
+    });
+  }
+
   get(id: string): MessageDetail {
     const { db } = this.ctx;
     const row = db.q.get(db.kysely.selectFrom('messages').selectAll().where('id', '=', id));

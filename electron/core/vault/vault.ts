@@ -181,6 +181,19 @@ export class Vault {
     return key;
   }
 
+  /**
+   * Proves the password while the key is already in memory (unlocked for the scheduler by the
+   * device key): same guard and audit as an unlock, nothing re-wrapped.
+   */
+  async verifyPassword(password: string): Promise<void> {
+    const key = await this.checkPassword(password);
+    key.fill(0);
+    this.db.q.transaction(() => {
+      this.guard.reset();
+      this.audit.append({ action: 'vault.unlocked', detail: { method: 'password', ui: true } });
+    });
+  }
+
   /** Opens the vault with the recovery key alone (emergency stop); the password is unchanged. */
   async unlockWithRecoveryKey(recoveryKeyText: string): Promise<void> {
     this.setKey(this.checkRecoveryKey(recoveryKeyText));

@@ -1,0 +1,158 @@
+import type { Clock } from '../../ports/clock.js';
+import type { KeyStore } from '../../ports/key-store.js';
+import type { Notifier } from '../../ports/notifier.js';
+import type { ScryptParams } from '../crypto/kdf.js';
+import { createEngine, initializeVaultContent, type Engine, type EnginePorts } from '../engine.js';
+import { createVaultServices, type VaultServices } from '../services.js';
+import { Vault } from '../vault/vault.js';
+import { VaultLockedError, VaultNotFoundError } from '../vault/vault-errors.js';
+import { EventBus } from './event-bus.js';
+import { Uploads } from './uploads.js';
+
+export interface AppCoreDeps {
+  vaultDir: string;
+  clock: Clock;
+  keyStore: KeyStore;
+  notifier?: Notifier;
+  scrypt?: ScryptParams;
+  engine?: Omit<EnginePorts, 'clock' | 'notifier'>;
+}
+
+/**
+ * One vault as the UI sees it, shared by the Electron shell and the runner. Two states are kept
+ * apart: whether the owner's UI is unlocked (sessions, content on screen) and whether the key is
+ * in memory for the scheduler. Locking the UI keeps the key when unattended delivery is on, so
+ * warnings and deliveries go on; otherwise the key is dropped too.
+ */
+export class AppCore {
+  readonly events = new EventBus();
+  readonly uploads: Uploads;
+  private vault: Vault | null = null;
+  private services: VaultServices | null = null;
+  private engine: Engine | null = null;
+  private uiUnlocked = false;
+  private readonly onEngineChange = new Set<(engine: Engine | null) => void>();
+
+  constructor(readonly deps: AppCoreDeps) {
+    this.uploads = new Uploads(() => this.unlockedServices(), deps.clock, this.events);
+  }
+
+  get isUiUnlocked(): boolean {
+    return this.uiUnlocked && this.vault?.isUnlocked === true;
+  }
+
+  exists(): boolean {
+    return Vault.exists(this.deps.vaultDir);
+  }
+
+  /** Opens the vault (locked) if it exists; starts the engine at once when a device key lets it. */
+  async open(): Promise<Vault> {
+    if (this.vault) return this.vault;
+    if (!this.exists()) throw new VaultNotFoundError(this.deps.vaultDir);
+    this.vault = await Vault.open(this.deps.vaultDir, { clock: this.deps.clock, scrypt: this.deps.scrypt });
+    if (this.vault.deviceKeyStatus().enabled) {
+      try {
+        await this.vault.unlockWithDeviceKey(this.deps.keyStore);
+        this.keyAvailable();
+      } catch {
+        // Unattended unlock failed (key store changed or missing): status shows it; the owner unlocks.
+      }
+    }
+    return this.vault;
+  }
+
+  async create(password: string): Promise<string> {
+    const { vault, recoveryKey } = await Vault.create(this.deps.vaultDir, password, { clock: this.deps.clock, scrypt: this.deps.scrypt });
+    this.vault = vault;
+    initializeVaultContent(createVaultServices(vault, this.deps.clock));
+    this.keyAvailable();
+    this.setUiUnlocked(true);
+    return recoveryKey;
+  }
+
+  async unlock(password: string): Promise<void> {
+    const vault = await this.open();
+    if (vault.isUnlocked) {
+      // The key is already in memory for the scheduler: the owner still proves the password.
+      await vault.verifyPassword(password);
+    } else {
+      await vault.unlock(password);
+      this.keyAvailable();
+    }
+    this.setUiUnlocked(true);
+  }
+
+  async recover(recoveryKey: string, newPassword: string): Promise<void> {
+    const vault = await this.open();
+    await vault.recover(recoveryKey, newPassword);
+    this.keyAvailable();
+    this.setUiUnlocked(true);
+  }
+
+  /** Locks the UI; drops the key too unless unattended delivery keeps the scheduler running. */
+  lock(): void {
+    this.setUiUnlocked(false);
+    this.uploads.cancelAll();
+    if (this.vault && !this.vault.deviceKeyStatus().enabled) {
+      this.vault.lock();
+      this.setEngine(null);
+      this.services = null;
+    }
+  }
+
+  vaultOrThrow(): Vault {
+    if (!this.vault) throw new VaultNotFoundError(this.deps.vaultDir);
+    return this.vault;
+  }
+
+  /** Content services for the owner's UI; throws VaultLockedError while the UI is locked. */
+  unlockedServices(): VaultServices {
+    if (!this.isUiUnlocked || !this.services) throw new VaultLockedError();
+    return this.services;
+  }
+
+  /** Services for the scheduler side (checkin tokens, status for monitors): key needed, UI not. */
+  keyedServices(): VaultServices {
+    if (!this.services) throw new VaultLockedError();
+    return this.services;
+  }
+
+  engineOrThrow(): Engine {
+    if (!this.engine) throw new VaultLockedError();
+    return this.engine;
+  }
+
+  onEngine(listener: (engine: Engine | null) => void): () => void {
+    this.onEngineChange.add(listener);
+    if (this.engine) listener(this.engine);
+    return () => this.onEngineChange.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.uploads.cancelAll();
+    this.setEngine(null);
+    await this.vault?.close();
+    this.vault = null;
+    this.services = null;
+  }
+
+  private keyAvailable(): void {
+    const vault = this.vaultOrThrow();
+    if (this.services && this.engine) return;
+    this.services = createVaultServices(vault, this.deps.clock);
+    this.setEngine(createEngine(this.services, { ...this.deps.engine, clock: this.deps.clock, notifier: this.deps.notifier }));
+  }
+
+  private setEngine(engine: Engine | null): void {
+    const previous = this.engine;
+    this.engine = engine;
+    if (previous && previous !== engine) void previous.close();
+    for (const listener of this.onEngineChange) listener(engine);
+  }
+
+  private setUiUnlocked(unlocked: boolean): void {
+    if (this.uiUnlocked === unlocked) return;
+    this.uiUnlocked = unlocked;
+    this.events.emit('vault.lockChanged', { unlocked });
+  }
+}

@@ -1,0 +1,147 @@
+import { BadRequestError } from '../errors.js';
+import { describeIssue, emailSchema } from '../../../shared/validation.js';
+import { testChannel } from '../delivery/channel-test.js';
+import { readOwner, SETTINGS, smtpSettingsSchema } from '../delivery/owner-settings.js';
+import { generateWebhookSecret } from '../delivery/webhook-sender.js';
+import { readStatus } from '../schedule/status.js';
+import { PromptNotifier } from '../../node/prompt-notifier.js';
+import type { SendResult } from '../delivery/delivery-types.js';
+import type { VaultServices } from '../services.js';
+import type { AppCore } from './app-core.js';
+import type { HandlerGroup } from './handlers.js';
+
+type EngineMethods =
+  | 'plans.pause'
+  | 'plans.resume'
+  | 'plans.stop'
+  | 'checkin'
+  | 'status.get'
+  | 'messages.testSend'
+  | 'channels.get'
+  | 'channels.setSmtp'
+  | 'channels.addWebhook'
+  | 'channels.removeWebhook'
+  | 'channels.test'
+  | 'settings.get'
+  | 'settings.set'
+  | 'tokens.list'
+  | 'tokens.create'
+  | 'tokens.delete';
+
+const done = { ok: true } as const;
+export const UI_SETTINGS = { autoLockMinutes: 'ui.autoLockMinutes', startAtLogin: 'ui.startAtLogin' } as const;
+
+const sendResult = (r: SendResult) => (r.ok ? { ok: true, errorCode: null, response: r.response } : { ok: false, errorCode: r.errorCode, response: r.response });
+
+function readSettings(services: VaultServices) {
+  const { settings } = services;
+  return {
+    autoLockMinutes: settings.get<number>(UI_SETTINGS.autoLockMinutes) ?? 15,
+    startAtLogin: settings.get<boolean>(UI_SETTINGS.startAtLogin) ?? true,
+    publicUrl: settings.get<string>(SETTINGS.publicUrl) ?? null,
+    owner: readOwner(settings),
+  };
+}
+
+/** Check-in tokens act without the owner's UI session: they need only the key the scheduler holds. */
+function servicesFor(app: AppCore, role: string): VaultServices {
+  return role === 'owner' ? app.unlockedServices() : app.keyedServices();
+}
+
+export const engineHandlers: HandlerGroup<EngineMethods> = {
+  'plans.pause': ({ until }, { app }) => {
+    const { clock } = app.unlockedServices();
+    if (until <= clock.now()) throw new BadRequestError('the pause must end in the future');
+    return { transitions: app.engineOrThrow().scheduler.pauseUntil(until) };
+  },
+  'plans.resume': (_input, { app }) => {
+    app.unlockedServices();
+    return { transitions: app.engineOrThrow().scheduler.resume() };
+  },
+  'plans.stop': async ({ recoveryKey }, { app }) => {
+    const { vault } = app.unlockedServices();
+    await vault.unlockWithRecoveryKey(recoveryKey);
+    return { transitions: app.engineOrThrow().scheduler.emergencyStop() };
+  },
+  checkin: (_input, { app, caller }) => {
+    const services = servicesFor(app, caller.role);
+    const transitions = app.engineOrThrow().scheduler.checkIn(`${caller.transport}:${caller.role}`);
+    return { at: services.clock.now(), transitions };
+  },
+  'status.get': (_input, { app, caller }) => {
+    const services = servicesFor(app, caller.role);
+    return readStatus(services, app.engineOrThrow().outbox, services.clock.now());
+  },
+  'messages.testSend': async ({ id }, { app }) => {
+    const services = app.unlockedServices();
+    const engine = app.engineOrThrow();
+    services.messages.get(id);
+    services.vault.db.q.transaction(() =>
+      engine.outbox.enqueue({ kind: 'test', channel: 'email', messageId: id, idempotencyKey: `test-send:${id}:${services.clock.now()}` }),
+    );
+    const drain = await engine.worker.drain();
+    const failure = engine.outbox.failures(1)[0];
+    return drain.sent > 0
+      ? { ok: true, errorCode: null, response: 'sent to you' }
+      : { ok: false, errorCode: failure?.last_error?.split(':')[0] ?? 'PENDING', response: failure?.last_error ?? 'not sent yet: it will be retried' };
+  },
+
+  'channels.get': (_input, { app }) => {
+    const { settings, webhooks } = app.unlockedServices();
+    const smtp = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp));
+    return {
+      smtp: smtp.success
+        ? { host: smtp.data.host, port: smtp.data.port, tls: smtp.data.tls, user: smtp.data.user, from: smtp.data.from, passwordSet: smtp.data.password !== null }
+        : null,
+      webhooks: webhooks.list().map((w) => ({ id: w.id, name: w.name, url: w.url, secret: w.secret })),
+      deliverySigningSecret: settings.get<string>('deliverySigningSecret') ?? null,
+    };
+  },
+  'channels.setSmtp': (input, { app }) => {
+    const { settings } = app.unlockedServices();
+    const previous = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp));
+    const password = input.password === undefined ? (previous.success ? previous.data.password : null) : input.password;
+    const parsed = smtpSettingsSchema.safeParse({ ...input, password: input.user ? password : null });
+    if (!parsed.success) throw new BadRequestError(describeIssue(parsed.error));
+    settings.set(SETTINGS.smtp, parsed.data);
+    return done;
+  },
+  'channels.addWebhook': ({ name, url }, { app }) => {
+    const added = app.unlockedServices().webhooks.add(name, url, generateWebhookSecret());
+    return { id: added.id, secret: added.secret };
+  },
+  'channels.removeWebhook': ({ name }, { app }) => {
+    app.unlockedServices().webhooks.remove(name);
+    return done;
+  },
+  'channels.test': async ({ channel }, { app }) => {
+    const services = app.unlockedServices();
+    const notifier = app.deps.notifier ?? new PromptNotifier(services.vault.db, services.clock);
+    return sendResult(await testChannel(services, channel, { notifier }));
+  },
+
+  'settings.get': (_input, { app }) => readSettings(app.unlockedServices()),
+  'settings.set': (input, { app }) => {
+    const services = app.unlockedServices();
+    const { settings } = services;
+    if (input.autoLockMinutes !== undefined) settings.set(UI_SETTINGS.autoLockMinutes, input.autoLockMinutes);
+    if (input.startAtLogin !== undefined) settings.set(UI_SETTINGS.startAtLogin, input.startAtLogin);
+    if (input.publicUrl !== undefined) settings.set(SETTINGS.publicUrl, input.publicUrl);
+    if (input.owner !== undefined) {
+      if (input.owner === null) settings.set(SETTINGS.owner, null);
+      else {
+        const email = emailSchema.safeParse(input.owner.email);
+        if (!email.success) throw new BadRequestError(describeIssue(email.error));
+        settings.set(SETTINGS.owner, { email: email.data, name: input.owner.name });
+      }
+    }
+    return readSettings(services);
+  },
+
+  'tokens.list': (_input, { app }) => app.unlockedServices().tokens.list(),
+  'tokens.create': ({ role, label }, { app }) => app.unlockedServices().tokens.create(role, label),
+  'tokens.delete': ({ id }, { app }) => {
+    app.unlockedServices().tokens.remove(id);
+    return done;
+  },
+};

@@ -1,0 +1,84 @@
+import { BadRequestError } from '../errors.js';
+import type { HandlerGroup } from './handlers.js';
+
+type VaultMethods =
+  | 'vault.status'
+  | 'vault.create'
+  | 'vault.unlock'
+  | 'vault.recover'
+  | 'vault.lock'
+  | 'vault.changePassword'
+  | 'vault.regenerateRecoveryKey'
+  | 'vault.setUnattended'
+  | 'audit.page'
+  | 'audit.verify';
+
+const done = { ok: true } as const;
+
+export const vaultHandlers: HandlerGroup<VaultMethods> = {
+  'vault.status': async (_input, { app }) => {
+    if (!app.exists()) return { exists: false, unlocked: false, retryAfterMs: 0, unattended: { enabled: false, backend: null } };
+    const vault = await app.open();
+    return {
+      exists: true,
+      unlocked: app.isUiUnlocked,
+      retryAfterMs: vault.guard.state().retryAfterMs,
+      unattended: vault.deviceKeyStatus(),
+    };
+  },
+  'vault.create': async ({ password }, { app }) => {
+    if (app.exists()) throw new BadRequestError('a vault exists already: unlock it instead');
+    return { recoveryKey: await app.create(password) };
+  },
+  'vault.unlock': async ({ password }, { app }) => {
+    await app.unlock(password);
+    return done;
+  },
+  'vault.recover': async ({ recoveryKey, newPassword }, { app }) => {
+    await app.recover(recoveryKey, newPassword);
+    return done;
+  },
+  'vault.lock': (_input, { app }) => {
+    app.lock();
+    return done;
+  },
+  'vault.changePassword': async ({ currentPassword, newPassword }, { app }) => {
+    app.unlockedServices();
+    await app.vaultOrThrow().changePassword(currentPassword, newPassword);
+    return done;
+  },
+  'vault.regenerateRecoveryKey': async ({ password }, { app }) => {
+    const { vault } = app.unlockedServices();
+    await vault.verifyPassword(password);
+    return { recoveryKey: vault.regenerateRecoveryKey() };
+  },
+  'vault.setUnattended': async ({ enabled }, { app }) => {
+    const { vault } = app.unlockedServices();
+    if (enabled) await vault.enableDeviceKey(app.deps.keyStore);
+    else await vault.disableDeviceKey(app.deps.keyStore);
+    return {
+      exists: true,
+      unlocked: app.isUiUnlocked,
+      retryAfterMs: 0,
+      unattended: vault.deviceKeyStatus(),
+    };
+  },
+  'audit.page': ({ beforeSeq, limit }, { app }) => {
+    const { vault } = app.unlockedServices();
+    const rows = vault.audit.page({ beforeSeq, limit });
+    return {
+      rows: rows.map((r) => ({
+        seq: r.seq,
+        at: r.at,
+        action: r.action,
+        entityType: r.entity_type,
+        entityId: r.entity_id,
+        detail: JSON.parse(r.detail) as Record<string, unknown>,
+      })),
+    };
+  },
+  'audit.verify': (_input, { app }) => {
+    const problems = app.unlockedServices().vault.audit.verify();
+    return { ok: problems.length === 0, problems };
+  },
+};

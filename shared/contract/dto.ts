@@ -1,0 +1,155 @@
+import { z } from 'zod';
+
+/** Shapes of the data that crosses the contract. Times are epoch milliseconds. */
+
+export const idSchema = z.string().regex(/^[a-z]{3,4}_[0-9a-hjkmnp-tv-z]{16}$/, 'not an Afterword id');
+const time = z.number().int();
+
+export const vaultStatusSchema = z.object({
+  exists: z.boolean(),
+  unlocked: z.boolean(),
+  /** While a wrong-password backoff runs: how long until the next attempt is heard. */
+  retryAfterMs: z.number().int().nonnegative(),
+  unattended: z.object({ enabled: z.boolean(), backend: z.string().nullable() }),
+});
+
+export const recipientSchema = z.object({
+  id: idSchema,
+  name: z.string(),
+  contact: z.string(),
+  type: z.enum(['email', 'webhook']),
+  createdAt: time,
+  updatedAt: time,
+});
+
+export const messageStatusSchema = z.enum(['draft', 'active', 'paused', 'sent']);
+
+export const messageSummarySchema = z.object({
+  id: idSchema,
+  title: z.string(),
+  status: messageStatusSchema,
+  recipientCount: z.number().int(),
+  attachmentCount: z.number().int(),
+  createdAt: time,
+  updatedAt: time,
+});
+
+export const attachmentInfoSchema = z.object({
+  id: idSchema,
+  name: z.string(),
+  size: z.number().int().nonnegative(),
+  mediaType: z.string(),
+});
+
+export const messageDetailSchema = z.object({
+  id: idSchema,
+  title: z.string(),
+  body: z.string(),
+  status: messageStatusSchema,
+  planId: idSchema.nullable(),
+  deliveryDelayMs: z.number().int().nonnegative(),
+  recipients: z.array(recipientSchema),
+  attachments: z.array(attachmentInfoSchema),
+  createdAt: time,
+  updatedAt: time,
+});
+
+export const channelSchema = z.string().regex(/^(desktop|email|webhook|webhook:[a-z0-9][a-z0-9_-]{0,39})$/, 'unknown channel');
+export const planLevelSchema = z.object({ waitMs: z.number().int().min(60_000), channels: z.array(channelSchema).min(1) });
+
+export const planSchema = z.object({
+  id: idSchema,
+  name: z.string(),
+  intervalMs: z.number().int(),
+  levels: z.array(planLevelSchema).length(5),
+  isDefault: z.boolean(),
+  isTestPlan: z.boolean(),
+  createdAt: time,
+  updatedAt: time,
+});
+
+export const timelineEventSchema = z.object({ at: time, event: z.string(), level: z.number().int() });
+
+export const planStatusSchema = z.object({
+  id: idSchema,
+  name: z.string(),
+  state: z.string(),
+  phase: z.string(),
+  level: z.number().int(),
+  isTestPlan: z.boolean(),
+  activeMessages: z.number().int(),
+  nextEvent: z.string().nullable(),
+  nextEventAt: time.nullable(),
+  deliveryAt: time.nullable(),
+});
+
+export const statusReportSchema = z.object({
+  now: time,
+  problems: z.array(z.string()),
+  plans: z.array(planStatusSchema),
+  outbox: z.object({ pending: z.number(), sending: z.number(), sent: z.number(), failed: z.number(), cancelled: z.number() }),
+  failures: z.array(z.object({ id: z.string(), kind: z.string(), channel: z.string(), error: z.string().nullable(), at: time })),
+  lastTick: z.object({ at: time, source: z.string() }).nullable(),
+  lastCheckinAt: time.nullable(),
+  openPrompts: z.array(z.object({ planId: z.string().nullable(), level: z.number().int(), at: time })),
+  owner: z.object({ emailSet: z.boolean() }),
+  smtpConfigured: z.boolean(),
+  unattended: z.object({ enabled: z.boolean(), backend: z.string().nullable() }),
+});
+
+export const transitionSchema = z.object({ planId: z.string(), from: z.string(), to: z.string(), reason: z.string() });
+
+export const smtpInputSchema = z.object({
+  host: z.string().trim().min(1).max(255),
+  port: z.number().int().min(1).max(65535),
+  tls: z.enum(['implicit', 'starttls', 'none']),
+  user: z.string().max(255).nullable(),
+  /** Omitted: keep the stored password. */
+  password: z.string().max(1024).nullable().optional(),
+  from: z.string().max(320),
+});
+
+export const channelsSchema = z.object({
+  smtp: z
+    .object({
+      host: z.string(),
+      port: z.number().int(),
+      tls: z.enum(['implicit', 'starttls', 'none']),
+      user: z.string().nullable(),
+      from: z.string(),
+      passwordSet: z.boolean(),
+    })
+    .nullable(),
+  webhooks: z.array(z.object({ id: idSchema, name: z.string(), url: z.string(), secret: z.string() })),
+  deliverySigningSecret: z.string().nullable(),
+});
+
+export const sendResultSchema = z.object({
+  ok: z.boolean(),
+  errorCode: z.string().nullable(),
+  response: z.string(),
+});
+
+export const auditRowSchema = z.object({
+  seq: z.number().int(),
+  at: time,
+  action: z.string(),
+  entityType: z.string().nullable(),
+  entityId: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()),
+});
+
+export const settingsSchema = z.object({
+  autoLockMinutes: z.number().int().min(0).max(24 * 60),
+  startAtLogin: z.boolean(),
+  publicUrl: z.string().nullable(),
+  owner: z.object({ email: z.string(), name: z.string().nullable() }).nullable(),
+});
+
+export const tokenSchema = z.object({
+  id: idSchema,
+  role: z.enum(['checkin', 'monitor']),
+  label: z.string(),
+  createdAt: time,
+  lastUsedAt: time.nullable(),
+});

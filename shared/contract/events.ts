@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+/** Pushed to the UI (IPC events in Electron, WebSocket messages from the runner). */
+export const EVENTS = {
+  'vault.lockChanged': z.object({ unlocked: z.boolean() }),
+  'plan.stateChanged': z.object({ planId: z.string(), from: z.string(), to: z.string(), reason: z.string() }),
+  'outbox.progress': z.object({ pending: z.number().int(), sent: z.number().int(), failed: z.number().int() }),
+  'warning.awaiting': z.object({ planId: z.string().nullable(), level: z.number().int(), at: z.number().int() }),
+  'upload.progress': z.object({ uploadId: z.string(), received: z.number().int(), size: z.number().int() }),
+} as const;
+
+export type EventName = keyof typeof EVENTS;
+export type EventPayload<E extends EventName> = z.output<(typeof EVENTS)[E]>;
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];

@@ -1,0 +1,208 @@
+import { z } from 'zod';
+import type { Role } from './roles.js';
+import {
+  attachmentInfoSchema,
+  auditRowSchema,
+  channelSchema,
+  channelsSchema,
+  idSchema,
+  messageDetailSchema,
+  messageStatusSchema,
+  messageSummarySchema,
+  planLevelSchema,
+  planSchema,
+  recipientSchema,
+  sendResultSchema,
+  settingsSchema,
+  smtpInputSchema,
+  statusReportSchema,
+  timelineEventSchema,
+  tokenSchema,
+  transitionSchema,
+  vaultStatusSchema,
+} from './dto.js';
+
+export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  roles: readonly Role[];
+  input: I;
+  output: O;
+}
+
+const method = <I extends z.ZodType, O extends z.ZodType>(roles: readonly Role[], input: I, output: O): MethodSpec<I, O> => ({
+  roles,
+  input,
+  output,
+});
+
+const none = z.object({}).strict();
+const done = z.object({ ok: z.literal(true) });
+const byId = z.object({ id: idSchema }).strict();
+const password = z.string().min(1).max(1024);
+const durationMs = z.number().int().min(60_000).max(3650 * 86_400_000);
+
+/** Upload and download attachments in chunks of this many bytes (base64 on the wire). */
+export const ATTACHMENT_CHUNK_BYTES = 256 * 1024;
+
+const messageFields = {
+  title: z.string().max(1000),
+  body: z.string().max(2 * 1024 * 1024),
+  recipientIds: z.array(idSchema).max(500),
+  planId: idSchema.nullable(),
+  deliveryDelayMs: z.number().int().min(0).max(3650 * 86_400_000),
+  status: messageStatusSchema.exclude(['sent']),
+};
+
+/**
+ * The whole RPC surface, one entry per method: who may call it, what it takes, what it returns.
+ * The preload, the Electron router, the runner's HTTP/WebSocket router and the renderer client
+ * are all derived from this object; nothing else names a channel.
+ */
+export const CONTRACT = {
+  'vault.status': method(['public'], none, vaultStatusSchema),
+  'vault.create': method(['public'], z.object({ password }).strict(), z.object({ recoveryKey: z.string() })),
+  'vault.unlock': method(['public'], z.object({ password }).strict(), done),
+  'vault.recover': method(['public'], z.object({ recoveryKey: z.string().max(200), newPassword: password }).strict(), done),
+  'vault.lock': method(['owner'], none, done),
+  'vault.changePassword': method(['owner'], z.object({ currentPassword: password, newPassword: password }).strict(), done),
+  'vault.regenerateRecoveryKey': method(['owner'], z.object({ password }).strict(), z.object({ recoveryKey: z.string() })),
+  'vault.setUnattended': method(['owner'], z.object({ enabled: z.boolean() }).strict(), vaultStatusSchema),
+
+  'messages.list': method(
+    ['owner'],
+    z.object({ limit: z.number().int().min(1).max(500).default(50), offset: z.number().int().min(0).default(0), query: z.string().max(200).optional() }).strict(),
+    z.object({ items: z.array(messageSummarySchema), total: z.number().int() }),
+  ),
+  'messages.get': method(['owner'], byId, messageDetailSchema),
+  'messages.create': method(
+    ['owner'],
+    z
+      .object({
+        ...messageFields,
+        recipientIds: messageFields.recipientIds.default([]),
+        planId: messageFields.planId.default(null),
+        deliveryDelayMs: messageFields.deliveryDelayMs.default(0),
+        status: messageFields.status.default('active'),
+        uploadIds: z.array(z.string().max(40)).max(50).default([]),
+      })
+      .strict(),
+    z.object({ id: idSchema }),
+  ),
+  'messages.update': method(
+    ['owner'],
+    z
+      .object({
+        id: idSchema,
+        title: messageFields.title.optional(),
+        body: messageFields.body.optional(),
+        recipientIds: messageFields.recipientIds.optional(),
+        planId: messageFields.planId.optional(),
+        deliveryDelayMs: messageFields.deliveryDelayMs.optional(),
+        status: messageFields.status.optional(),
+        addUploadIds: z.array(z.string().max(40)).max(50).optional(),
+        removeAttachmentIds: z.array(idSchema).max(50).optional(),
+      })
+      .strict(),
+    z.object({ id: idSchema }),
+  ),
+  'messages.delete': method(['owner'], byId, done),
+  'messages.testSend': method(['owner'], byId, sendResultSchema),
+
+  'attachments.uploadBegin': method(
+    ['owner'],
+    z.object({ name: z.string().min(1).max(255), size: z.number().int().min(0).max(2 * 1024 ** 3), mediaType: z.string().max(200).optional() }).strict(),
+    z.object({ uploadId: z.string(), chunkBytes: z.number().int() }),
+  ),
+  'attachments.uploadChunk': method(
+    ['owner'],
+    z.object({ uploadId: z.string().max(40), index: z.number().int().min(0), data: z.base64().max(Math.ceil(ATTACHMENT_CHUNK_BYTES / 3) * 4) }).strict(),
+    z.object({ received: z.number().int() }),
+  ),
+  'attachments.uploadFinish': method(['owner'], z.object({ uploadId: z.string().max(40) }).strict(), z.object({ uploadId: z.string(), size: z.number().int() })),
+  'attachments.uploadCancel': method(['owner'], z.object({ uploadId: z.string().max(40) }).strict(), done),
+  'attachments.download': method(
+    ['owner'],
+    z.object({ messageId: idSchema, attachmentId: idSchema, index: z.number().int().min(0) }).strict(),
+    z.object({ attachment: attachmentInfoSchema, index: z.number().int(), last: z.boolean(), data: z.string() }),
+  ),
+
+  'recipients.list': method(['owner'], none, z.array(recipientSchema)),
+  'recipients.create': method(
+    ['owner'],
+    z.object({ name: z.string().max(1000), type: z.enum(['email', 'webhook']), contact: z.string().max(2000) }).strict(),
+    recipientSchema,
+  ),
+  'recipients.delete': method(['owner'], byId, done),
+
+  'plans.list': method(['owner'], none, z.array(planSchema)),
+  'plans.get': method(['owner'], byId, planSchema),
+  'plans.create': method(
+    ['owner'],
+    z.object({ name: z.string().max(1000), intervalMs: durationMs, levels: z.array(planLevelSchema).length(5), isDefault: z.boolean().default(false) }).strict(),
+    planSchema,
+  ),
+  'plans.update': method(
+    ['owner'],
+    z
+      .object({ id: idSchema, name: z.string().max(1000).optional(), intervalMs: durationMs.optional(), levels: z.array(planLevelSchema).length(5).optional(), isDefault: z.literal(true).optional() })
+      .strict(),
+    planSchema,
+  ),
+  'plans.delete': method(['owner'], byId, done),
+  'plans.simulate': method(
+    ['owner'],
+    z.object({ id: idSchema.optional(), intervalMs: durationMs.optional(), levels: z.array(planLevelSchema).length(5).optional() }).strict(),
+    z.object({ timeline: z.array(timelineEventSchema) }),
+  ),
+  'plans.pause': method(['owner'], z.object({ until: z.number().int() }).strict(), z.object({ transitions: z.array(transitionSchema) })),
+  'plans.resume': method(['owner'], none, z.object({ transitions: z.array(transitionSchema) })),
+  'plans.stop': method(['owner'], z.object({ recoveryKey: z.string().max(200) }).strict(), z.object({ transitions: z.array(transitionSchema) })),
+
+  checkin: method(['owner', 'checkin'], none, z.object({ at: z.number().int(), transitions: z.array(transitionSchema) })),
+
+  'channels.get': method(['owner'], none, channelsSchema),
+  'channels.setSmtp': method(['owner'], smtpInputSchema.strict(), done),
+  'channels.addWebhook': method(['owner'], z.object({ name: z.string().max(40), url: z.string().max(2000) }).strict(), z.object({ id: idSchema, secret: z.string() })),
+  'channels.removeWebhook': method(['owner'], z.object({ name: z.string().max(40) }).strict(), done),
+  'channels.test': method(['owner'], z.object({ channel: z.union([channelSchema, z.string().max(40)]) }).strict(), sendResultSchema),
+
+  'status.get': method(['owner', 'monitor'], none, statusReportSchema),
+
+  'audit.page': method(
+    ['owner'],
+    z.object({ beforeSeq: z.number().int().optional(), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    z.object({ rows: z.array(auditRowSchema) }),
+  ),
+  'audit.verify': method(['owner'], none, z.object({ ok: z.boolean(), problems: z.array(z.object({ seq: z.number().nullable(), problem: z.string() })) })),
+
+  'settings.get': method(['owner'], none, settingsSchema),
+  'settings.set': method(
+    ['owner'],
+    z
+      .object({
+        autoLockMinutes: settingsSchema.shape.autoLockMinutes.optional(),
+        startAtLogin: z.boolean().optional(),
+        publicUrl: z.url({ protocol: /^https?$/ }).nullable().optional(),
+        owner: z.object({ email: z.string().max(320), name: z.string().max(200).nullable() }).nullable().optional(),
+      })
+      .strict(),
+    settingsSchema,
+  ),
+
+  'tokens.list': method(['owner'], none, z.array(tokenSchema)),
+  'tokens.create': method(['owner'], z.object({ role: z.enum(['checkin', 'monitor']), label: z.string().min(1).max(100) }).strict(), z.object({ id: idSchema, token: z.string() })),
+  'tokens.delete': method(['owner'], byId, done),
+} as const satisfies Record<string, MethodSpec>;
+
+export type Contract = typeof CONTRACT;
+export type MethodName = keyof Contract;
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>;
+export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Contract[M]['output']>;
+
+export const METHOD_NAMES = Object.keys(CONTRACT) as MethodName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(CONTRACT, name);
+}
+
+export { channelSchema };
