@@ -1,26 +1,52 @@
-// The thin Electron shell: one hardened window, nothing else. The Electron-free core (vault,
-// scheduler, delivery) is composed and wired in here by a later issue, through ports; nothing in
-// electron/core, node, cli, ports or bench may import 'electron' (see eslint.config.js).
-import { app, BrowserWindow, session, type WebContents } from 'electron';
+// The Electron entry: the desktop app's composition root (docs/style.md §5). It builds the Electron
+// ports (safeStorage key store, tray notifier, power events, auto-lock), hands them to the
+// Electron-free core through DesktopSession, and opens one hardened window on app://app. Every
+// decision lives in a plain module next to this one, tested in Node; this file only wires.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, ipcMain, powerMonitor, protocol, safeStorage, session, shell, Tray } from 'electron';
+import { defaultKeyDir, resolveVaultDir } from '../core/vault/vault-paths.js';
+import { systemClock } from '../node/system-clock.js';
+import type { KeyStore } from '../ports/key-store.js';
+import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.js';
+import { AUTO_LOCK_SETTING, AutoLock, autoLockMinutes } from './auto-lock.js';
+import { DesktopSession } from './desktop-session.js';
+import { electronNotifications, electronTrayView, trayIcon } from './electron-adapters.js';
+import { registerIpc } from './ipc.js';
+import { applyStartAtLogin, HIDDEN_ARG, START_AT_LOGIN_SETTING, startAtLogin, xdgAutostartDir } from './login-item.js';
+import { wirePowerEvents } from './power-events.js';
+import { SafeStorageKeyStore, selfTestKeyStore } from './safe-storage-key-store.js';
+import { SecretFileStore } from './secret-file-store.js';
+import { createStderrLogger } from './stderr-logger.js';
+import type { TrayAction } from './tray-menu.js';
+import { TrayNotifier, TrayPresenter } from './tray-notifier.js';
+import { APP_ENTRY_URL, APP_SCHEME, secureSession, secureWebContents, WEB_PREFERENCES } from './window-security.js';
 
-// dist/electron/shell/main.js -> repository root. Until the renderer build lands, the window
-// loads the placeholder page straight from renderer/.
-const RENDERER_INDEX = fileURLToPath(new URL('../../../renderer/index.html', import.meta.url));
+// dist/electron/shell/main.js -> repository root. The Vite build (renderer/dist) once it exists;
+// until then the placeholder page in renderer/.
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const BUILT_RENDERER = join(ROOT, 'renderer', 'dist');
+const RENDERER_DIR = existsSync(join(BUILT_RENDERER, 'index.html')) ? BUILT_RENDERER : join(ROOT, 'renderer');
 // CommonJS on purpose: a sandboxed preload cannot be an ES module (see preload.cts).
 const PRELOAD = fileURLToPath(new URL('./preload.cjs', import.meta.url));
 const VERSION_ARG = '--afterword-version=';
 
-let mainWindow: BrowserWindow | null = null;
+const log = createStderrLogger('afterword.shell');
+const clock = systemClock;
 
-/** Every web contents (windows, frames, anything created later) may not navigate or open windows. */
-function lockDown(contents: WebContents): void {
-  contents.on('will-navigate', (event) => event.preventDefault());
-  contents.on('will-frame-navigate', (event) => event.preventDefault());
-  contents.on('will-redirect', (event) => event.preventDefault());
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-}
+// Before `ready`: app:// becomes a standard, secure origin, so the renderer never runs from file://.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES } }]);
+
+let mainWindow: BrowserWindow | null = null;
+let tray: Tray | null = null; // referenced for the app's lifetime, or the icon is collected
+let desktop: DesktopSession | null = null;
+let stopping: Promise<void> | null = null;
+let stopped = false;
+const cleanups: (() => void)[] = [];
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -28,49 +54,147 @@ function createWindow(): BrowserWindow {
     height: 760,
     show: false,
     title: 'Afterword',
-    webPreferences: {
-      preload: PRELOAD,
-      sandbox: true,
-      contextIsolation: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      additionalArguments: [`${VERSION_ARG}${app.getVersion()}`],
-    },
+    webPreferences: { ...WEB_PREFERENCES, preload: PRELOAD, additionalArguments: [`${VERSION_ARG}${app.getVersion()}`] },
   });
   win.once('ready-to-show', () => win.show());
   win.on('closed', () => {
-    mainWindow = null;
+    if (mainWindow === win) mainWindow = null;
   });
-  void win.loadFile(RENDERER_INDEX);
+  void win.loadURL(APP_ENTRY_URL);
   return win;
 }
 
-if (!app.requestSingleInstanceLock()) {
-  // Another instance owns the vault; it is told through 'second-instance' and focuses itself.
-  app.quit();
-} else {
-  app.enableSandbox();
-  app.on('web-contents-created', (_event, contents) => lockDown(contents));
-  app.on('second-instance', () => {
-    if (!mainWindow) return;
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
+function showWindow(): void {
+  if (!mainWindow || mainWindow.isDestroyed()) {
+    mainWindow = createWindow();
+    return;
+  }
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
+}
+
+const failed = (what: string) => (error: unknown) => log.error(`${what} failed`, { error: (error as Error).message });
+
+function onTrayAction(action: TrayAction): void {
+  if (action === 'checkin') void desktop?.checkIn('tray').catch(failed("I'm here"));
+  else if (action === 'open') showWindow();
+  else if (action === 'lock') void desktop?.lock('tray').catch(failed('locking'));
+  else app.quit();
+}
+
+/** safeStorage over 0600 files, built once and self-tested (set, get, compare) before use. */
+let deviceStore: Promise<KeyStore> | null = null;
+function deviceKeyStore(): Promise<KeyStore> {
+  deviceStore ??= (async () => {
+    const files = new SecretFileStore(join(defaultKeyDir(process.env), 'safe-storage'));
+    const store = SafeStorageKeyStore.create({ safeStorage, files });
+    await selfTestKeyStore(store, (n) => new Uint8Array(randomBytes(n)));
+    return store;
+  })().catch((error: unknown) => {
+    deviceStore = null; // try again next time (the keyring may be unlocked by then)
+    throw error;
   });
-  app.on('window-all-closed', () => {
-    // The scheduler will keep running in the background later; for now closing the window quits.
-    if (process.platform !== 'darwin') app.quit();
+  return deviceStore;
+}
+
+/** Settings live in the vault: applied whenever an unlocked instance can read them. */
+let autoLock: AutoLock | null = null;
+let loginItem: boolean | null = null;
+function applySettings(): void {
+  const settings = desktop?.withSettings((s) => ({
+    minutes: autoLockMinutes(s.get(AUTO_LOCK_SETTING)),
+    atLogin: startAtLogin(s.get(START_AT_LOGIN_SETTING)),
+  }));
+  if (!settings) return;
+  autoLock?.setMinutes(settings.minutes);
+  if (loginItem === settings.atLogin) return;
+  loginItem = settings.atLogin;
+  applyStartAtLogin(settings.atLogin, {
+    platform: process.platform,
+    setLoginItemSettings: (s) => app.setLoginItemSettings(s),
+    command: app.isPackaged ? [process.execPath] : [process.execPath, fileURLToPath(import.meta.url)],
+    autostartDir: xdgAutostartDir(process.env, homedir()),
+    writeFile: async (path, content) => {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, content, { mode: 0o644 });
+    },
+    removeFile: (path) => rm(path, { force: true }),
+  }).catch(failed('start at login'));
+}
+
+async function run(): Promise<void> {
+  app.enableSandbox();
+  if (process.platform === 'win32') app.setAppUserModelId('app.afterword.desktop');
+  app.on('web-contents-created', (_event, contents) =>
+    secureWebContents(contents, { openExternal: (url) => shell.openExternal(url), log: log.child('security') }),
+  );
+  app.on('second-instance', () => app.isReady() && showWindow());
+  app.on('activate', () => app.isReady() && showWindow());
+  // Closing the window keeps Afterword in the tray: warnings must go on. Quit is in the tray menu.
+  app.on('window-all-closed', () => undefined);
+  app.on('before-quit', (event) => {
+    if (stopped) return;
+    event.preventDefault(); // finish the send in flight and close the vault first
+    stopping ??= (async () => {
+      for (const cleanup of cleanups.splice(0)) cleanup();
+      await desktop?.close();
+    })()
+      .catch(failed('shutdown'))
+      .finally(() => {
+        stopped = true;
+        app.quit();
+      });
   });
 
   await app.whenReady();
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
-  mainWindow = createWindow();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+  secureSession(session.defaultSession);
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(RENDERER_DIR));
+
+  tray = new Tray(trayIcon(0));
+  const presenter = new TrayPresenter(electronTrayView(tray, onTrayAction), () => clock.now());
+  desktop = await DesktopSession.start({
+    vaultDir: resolveVaultDir(undefined, process.env),
+    clock,
+    keyStore: deviceKeyStore,
+    notifierFor: (recorder) =>
+      new TrayNotifier({
+        inner: recorder,
+        notifications: electronNotifications,
+        tray: presenter,
+        onImHere: async () => void (await desktop?.checkIn('notification')),
+        onOpen: showWindow,
+        log: log.child('notify'),
+      }),
+    onState: (state) => {
+      presenter.show(state);
+      applySettings();
+    },
+    log: log.child('session'),
   });
+  const session_ = desktop;
+
+  autoLock = new AutoLock({
+    idleSeconds: () => powerMonitor.getSystemIdleTime(),
+    isUnlocked: () => session_.uiUnlocked,
+    lock: (reason) => session_.lock(reason),
+    log: log.child('auto-lock'),
+  });
+  autoLock.start();
+  const stopAutoLock = autoLock;
+  cleanups.push(
+    () => stopAutoLock.stop(),
+    wirePowerEvents(powerMonitor, { resume: () => session_.resume(), lock: (reason) => session_.lock(reason) }, log.child('power')),
+    registerIpc({ ipcMain, session: session_, log: log.child('ipc') }),
+  );
+  applySettings();
+
+  if (!process.argv.includes(HIDDEN_ARG)) showWindow();
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // Another instance owns the vault; it is told through 'second-instance' and shows its window.
+  app.quit();
+} else {
+  await run();
 }

@@ -1,0 +1,128 @@
+import type { Logger } from '../ports/logger.js';
+import type { DesktopPrompt, Notifier } from '../ports/notifier.js';
+import { buildTrayMenu, type TrayMenuItem, type TrayState } from './tray-menu.js';
+
+/** The tray icon as the logic sees it (the Electron Tray adapter implements it). */
+export interface TrayView {
+  setTooltip(text: string): void;
+  setMenu(items: TrayMenuItem[]): void;
+  /** 0 = all quiet, 1..5 = warning level; the adapter picks the icon. */
+  setLevel(level: number): void;
+}
+
+export interface NotificationHandlers {
+  /** The "I'm here" button was pressed. */
+  onAction(): void;
+  /** The notification body was clicked. */
+  onClick(): void;
+  onClose(): void;
+  onFailed(error: string): void;
+}
+
+export interface NotificationSpec {
+  title: string;
+  body: string;
+  actionLabel: string;
+  urgency: 'normal' | 'critical';
+}
+
+/** Makes native notifications (the adapter wraps Electron's Notification). */
+export interface NotificationFactory {
+  isSupported(): boolean;
+  create(spec: NotificationSpec, handlers: NotificationHandlers): { show(): void; close(): void };
+}
+
+/** Holds what the tray shows and redraws it; a warning can raise the level before the next status read. */
+export class TrayPresenter {
+  private state: TrayState = {
+    vaultExists: false,
+    uiUnlocked: false,
+    watching: false,
+    notWatchingReason: 'starting',
+    level: 0,
+    nextEvent: null,
+    problems: 0,
+  };
+
+  constructor(
+    private readonly view: TrayView,
+    private readonly now: () => number,
+  ) {}
+
+  get current(): TrayState {
+    return this.state;
+  }
+
+  show(state: TrayState): void {
+    this.state = state;
+    const model = buildTrayMenu(state, this.now());
+    this.view.setLevel(model.level);
+    this.view.setTooltip(model.tooltip);
+    this.view.setMenu(model.items);
+  }
+
+  /** A warning was just issued: show at least its level until the next full status read. */
+  raiseTo(level: number): void {
+    if (level > this.state.level) this.show({ ...this.state, level });
+  }
+}
+
+export interface TrayNotifierDeps {
+  /** Records the prompt durably first (PromptNotifier); the native part is best effort on top. */
+  inner: Notifier;
+  notifications: NotificationFactory;
+  tray: TrayPresenter;
+  onImHere(): Promise<void>;
+  onOpen(): void;
+  log: Logger;
+}
+
+export const IM_HERE = "I'm here";
+
+/** Shows "Are you there?" natively with an "I'm here" button, and raises the tray's level. */
+export class TrayNotifier implements Notifier {
+  private shown: { close(): void } | null = null;
+
+  constructor(private readonly deps: TrayNotifierDeps) {}
+
+  async notify(prompt: DesktopPrompt): Promise<void> {
+    // If recording fails, the outbox retries the warning: let the error through.
+    await this.deps.inner.notify(prompt);
+    try {
+      this.deps.tray.raiseTo(prompt.level);
+    } catch (error) {
+      this.deps.log.warn('tray update failed', { error: (error as Error).message });
+    }
+    try {
+      this.showNative(prompt);
+    } catch (error) {
+      // Recorded and in the tray already; a missing notification daemon must not make it retry.
+      this.deps.log.warn('native notification failed', { error: (error as Error).message });
+    }
+  }
+
+  private showNative(prompt: DesktopPrompt): void {
+    if (!this.deps.notifications.isSupported()) {
+      this.deps.log.info('native notifications are not supported here; the prompt is in the tray and the app');
+      return;
+    }
+    this.shown?.close();
+    const notification = this.deps.notifications.create(
+      { title: prompt.title, body: prompt.body, actionLabel: IM_HERE, urgency: prompt.level >= 3 ? 'critical' : 'normal' },
+      {
+        onAction: () => {
+          notification.close();
+          this.deps.onImHere().catch((error: unknown) => this.deps.log.error('check-in from the notification failed', { error: (error as Error).message }));
+        },
+        onClick: () => this.deps.onOpen(),
+        onClose: () => {
+          if (this.shown === notification) this.shown = null;
+        },
+        onFailed: (error) => this.deps.log.warn('native notification failed', { error }),
+      },
+    );
+    // Kept referenced until closed: a collected notification loses its click handlers.
+    this.shown = notification;
+    notification.show();
+  }
+}
