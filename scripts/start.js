@@ -35,6 +35,7 @@ function run(command, args) {
   return spawnSync(command, args, { cwd: root, stdio: 'inherit' });
 }
 
+/** @returns {Promise<never>} */
 function fallback(reason) {
   console.log(
     [
@@ -42,38 +43,32 @@ function fallback(reason) {
       `Afterword: ${reason}`,
       'The Electron binary is not available on this machine (it is downloaded lazily from GitHub,',
       'which is not reachable here), so the desktop window cannot open.',
-      'The headless runner with the UI (`afterword serve`) lands with a later issue.',
+      'Starting the headless runner instead (`afterword serve`): open the URL it prints in a browser.',
+      'With no vault yet, create it there; with a locked vault, unlock it there (or turn on unattended',
+      'delivery with `npx afterword unattended enable`) so that warnings and deliveries go out.',
       '',
     ].join('\n'),
   );
   const cli = path.join(root, 'bin', 'afterword.js');
-  const status = spawnSync(process.execPath, [cli, 'unattended', 'status'], { cwd: root, stdio: 'pipe' });
-  if (status.status === 0) {
-    // A vault exists: keep the scheduler running on it, as the desktop app would.
-    const loop = run(process.execPath, [cli, 'run']);
-    process.exit(loop.status ?? 0);
+  // The default vault, whether it exists or not: `vault.create` works through the UI meanwhile.
+  const child = spawn(process.execPath, [cli, 'serve'], { cwd: root, stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => child.kill(signal));
   }
-  console.log(
-    [
-      'No vault yet. First use, in five steps:',
-      '  1. npx afterword init                      (choose a password; write down the recovery key)',
-      '  2. npx afterword owner set --email YOU@example.org',
-      '  3. npx afterword channel smtp --host smtp.example.org --port 587 --user YOU --from YOU@example.org',
-      '  4. npx afterword recipient add --name Alex --email alex@example.org',
-      '     npx afterword message add --title "For Alex" --body-file letter.txt --to RECIPIENT_ID',
-      '  5. npx afterword unattended enable && npm start   (keeps checking; `npx afterword checkin` says "I\'m here")',
-      '',
-    ].join('\n'),
-  );
-  const help = run(process.execPath, [cli, '--help']);
-  if (help.status !== 0) {
-    console.log('\n(The CLI did not run: build it with `npm run build` and try again.)');
-  }
-  process.exit(0);
+  child.on('error', (error) => {
+    console.error(`Afterword: the runner could not be started (${error.message}).`);
+    process.exit(1);
+  });
+  child.on('exit', (code, signal) => {
+    if (code !== 0 && code !== null) console.log(`\n(The runner stopped with exit code ${code}; if it is not built yet, run \`npm run build\`.)`);
+    process.exit(code ?? (signal ? 0 : 1));
+  });
+  // Never settles: the runner's exit ends this process, and nothing after the call runs.
+  return new Promise(() => {});
 }
 
 const electron = findElectronBinary();
-if (!electron) fallback('no Electron binary found in node_modules/electron.');
+if (!electron) await fallback('no Electron binary found in node_modules/electron.');
 
 // Compile first (incremental): an old dist/ is an easy way to run code that no longer exists.
 const tsc = require.resolve('typescript/bin/tsc');

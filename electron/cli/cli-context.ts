@@ -8,6 +8,7 @@ import type { KeyStore } from '../ports/key-store.js';
 import { Vault, type VaultDeps } from '../core/vault/vault.js';
 import { fakeClockFromEnv, systemClock } from '../node/system-clock.js';
 import type { Clock } from '../ports/clock.js';
+import { checkinLinkPort } from '../runner/checkin-links.js';
 import { Output } from './output.js';
 import { currentPassword } from './secrets.js';
 
@@ -90,7 +91,7 @@ export class CliContext {
 
   async withEngine<T>(fn: (engine: Engine, services: VaultServices) => Promise<T>): Promise<T> {
     return this.withUnattended(async (services) => {
-      const engine = createEngine(services, { clock: this.clock });
+      const engine = createEngine(services, { clock: this.clock, checkinLink: checkinLinkPort(() => services) });
       try {
         return await fn(engine, services);
       } finally {

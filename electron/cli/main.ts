@@ -6,6 +6,7 @@ import { registerContentCommands } from './commands/content-commands.js';
 import { registerVaultCommands } from './commands/vault-commands.js';
 import { registerEngineCommands } from './commands/engine-commands.js';
 import { registerPlanCommands } from './commands/plan-commands.js';
+import { registerServeCommands } from './commands/serve-commands.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 
 function buildProgram(): { program: Command; context: () => CliContext } {
@@ -24,6 +25,7 @@ function buildProgram(): { program: Command; context: () => CliContext } {
   registerContentCommands(program, context);
   registerPlanCommands(program, context);
   registerEngineCommands(program, context);
+  registerServeCommands(program, context);
   program.commands.forEach(function exitOverrideAll(cmd: Command): void {
     cmd.exitOverride();
     cmd.commands.forEach(exitOverrideAll);

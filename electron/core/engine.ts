@@ -20,6 +20,8 @@ export interface EnginePorts {
   emailSenderFor?: (settings: SmtpSettings) => ChannelSender;
   concurrency?: number;
   leaseMs?: number;
+  /** Signed check-in links for warning e-mails (the runner's, see runner/checkin-links.ts). */
+  checkinLink?: () => string | null;
 }
 
 export interface Engine {
@@ -56,6 +58,7 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
     now: () => ports.clock.now(),
     messageCount: (planId) => planStore.armableMessageIds(planId, plans.get(planId).isDefault).length,
     deliveryDelayMs: (planId) => planStore.minDeliveryDelayMs(planId, plans.get(planId).isDefault),
+    checkinLink: ports.checkinLink,
   });
 
   let email: { sender: ChannelSender; fingerprint: string } | null = null;

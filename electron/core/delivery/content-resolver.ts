@@ -9,7 +9,7 @@ import { NotFoundError } from '../errors.js';
 import type { DesktopPrompt } from '../../ports/notifier.js';
 import type { OutboxRow } from './outbox.js';
 import type { DeliveryContent, OutgoingContent, OutgoingItem, Target } from './delivery-types.js';
-import { readOwner, SETTINGS } from './owner-settings.js';
+import { readOwner } from './owner-settings.js';
 
 export type Resolution =
   | { via: 'desktop'; prompt: DesktopPrompt }
@@ -28,6 +28,8 @@ export interface ResolverDeps {
   messageCount: (planId: string) => number;
   /** The shortest delivery delay of the plan's messages: the final warning names the real date. */
   deliveryDelayMs: (planId: string) => number;
+  /** A fresh signed, one-time check-in link for each warning; null (or absent): no link. */
+  checkinLink?: () => string | null;
 }
 
 /** Notices and tests carry their text in the outbox row, sealed and bound to its idempotency key. */
@@ -128,12 +130,11 @@ export class ContentResolver {
   }
 
   private warning(row: OutboxRow): OutgoingContent {
-    const { plans, settings, now } = this.deps;
+    const { plans, now } = this.deps;
     const level = row.level ?? 1;
     const plan = row.plan_id ? plans.get(row.plan_id) : null;
     const levels: PlanLevel[] = plan?.levels ?? [];
     const wait = levels[level - 1]?.waitMs ?? 0;
-    const publicUrl = this.memo('publicUrl', () => settings.get<string>(SETTINGS.publicUrl) ?? null);
     return {
       kind: 'warning',
       planId: row.plan_id ?? '',
@@ -143,7 +144,7 @@ export class ContentResolver {
       nextActionAt: now() + wait + (level >= LEVEL_COUNT && row.plan_id ? this.deps.deliveryDelayMs(row.plan_id) : 0),
       final: level >= LEVEL_COUNT,
       messageCount: row.plan_id ? this.deps.messageCount(row.plan_id) : 0,
-      checkinUrl: publicUrl ? `${publicUrl.replace(/\/$/, '')}/checkin` : null,
+      checkinUrl: this.deps.checkinLink?.() ?? null,
       issuedAt: now(),
     };
   }

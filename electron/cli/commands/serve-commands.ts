@@ -1,0 +1,146 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { BadRequestError } from '../../core/errors.js';
+import type { TokenRole } from '../../core/repo/tokens.js';
+import { ControllableClock } from '../../runner/controllable-clock.js';
+import { stderrLogger } from '../../runner/stderr-logger.js';
+import type { Clock } from '../../ports/clock.js';
+import type { CliContext } from '../cli-context.js';
+import { isoTime, table } from '../output.js';
+
+/** dist/electron/cli/commands/ → dist/renderer, where the UI build puts the web app. */
+const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../../renderer/', import.meta.url));
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d{1,5}$/.test(text) || port > 65535) throw new BadRequestError(`--port must be a number from 0 to 65535, not "${text}"`);
+  return port;
+}
+
+function parsePublicUrl(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new BadRequestError(`--public-url must be a full URL such as https://afterword.example.org, not "${text}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BadRequestError('--public-url must start with http:// or https://');
+  if (url.search || url.hash || url.username || url.password) throw new BadRequestError('--public-url must not carry a query, fragment or credentials');
+  return url.href.replace(/\/+$/, '');
+}
+
+/** The runner's clock: controllable (POST /api/test/clock) only with AFTERWORD_ALLOW_FAKE_CLOCK=1. */
+function runnerClock(ctx: CliContext): { clock: Clock; allowFakeClock: boolean } {
+  if (ctx.env.AFTERWORD_ALLOW_FAKE_CLOCK !== '1') return { clock: ctx.clock, allowFakeClock: false };
+  const raw = ctx.env.AFTERWORD_FAKE_NOW;
+  const start = raw ? Date.parse(raw) : undefined;
+  if (start !== undefined && Number.isNaN(start)) throw new BadRequestError(`AFTERWORD_FAKE_NOW is not an ISO 8601 date: ${raw}`);
+  ctx.out.note('afterword: warning: the test clock is on (AFTERWORD_ALLOW_FAKE_CLOCK=1, POST /api/test/clock); never do this for real');
+  return { clock: new ControllableClock(start), allowFakeClock: true };
+}
+
+export function registerServeCommands(program: Command, context: () => CliContext): void {
+  program
+    .command('serve')
+    .description('run headless: the web UI and API over HTTP, and the scheduler on the vault (SIGTERM stops cleanly)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0: any free port)', '7420')
+    .option('--public-url <url>', 'the URL people (and check-in links in warning e-mails) reach this runner at')
+    .option('--renderer-dir <dir>', 'the built web UI (default: dist/renderer)')
+    .action(async (opts: { host: string; port: string; publicUrl?: string; rendererDir?: string }) => {
+      const ctx = context();
+      const port = parsePort(opts.port);
+      const publicUrl = parsePublicUrl(opts.publicUrl);
+      const { clock, allowFakeClock } = runnerClock(ctx);
+      const stopped = new Promise<string>((done) => {
+        process.once('SIGINT', () => done('SIGINT'));
+        process.once('SIGTERM', () => done('SIGTERM'));
+      });
+      // Loaded here, not at the top: every other command would pay for the HTTP stack at start-up.
+      const { createRunnerAppCore } = await import('../../runner/runner-app-core.js');
+      const { startRunner } = await import('../../runner/server.js');
+      const app = createRunnerAppCore({ vaultDir: ctx.vaultDir, clock, keyStore: ctx.keyStore(), scrypt: ctx.vaultDeps().scrypt });
+      const rendererDir = resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR);
+      const runner = await startRunner({
+        app,
+        host: opts.host,
+        port,
+        publicUrl,
+        rendererDir,
+        clock,
+        allowFakeClock,
+        logger: stderrLogger('runner', Boolean(ctx.options.debug)),
+      }).catch(async (error: unknown) => {
+        await app.close();
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE') throw new BadRequestError(`${opts.host}:${port} is already in use: choose another port with --port`);
+        if (code === 'EACCES' || code === 'EADDRNOTAVAIL') throw new BadRequestError(`cannot listen on ${opts.host}:${port} (${code}): choose another --host or --port`);
+        throw error;
+      });
+      const open = publicUrl ? `${publicUrl}/` : runner.url;
+      ctx.out.result({ url: open, listen: runner.url, port: runner.port, vaultDir: ctx.vaultDir }, () =>
+        [
+          `Afterword is running. Open ${open} in your browser.`,
+          `Vault: ${ctx.vaultDir}${app.exists() ? '' : ' (none yet: create it in the browser)'}`,
+          ...(existsSync(resolve(rendererDir, 'index.html')) ? [] : ['The web UI is not built yet: the page shows the runner status only.']),
+          'Stop with Ctrl-C (or SIGTERM): what is being sent is finished first.',
+        ].join('\n'),
+      );
+      const signal = await stopped;
+      ctx.out.note(`${signal}: stopping, finishing what is in flight…`);
+      await runner.close();
+      ctx.out.note('Stopped.');
+    });
+
+  const token = program.command('token').description('bearer tokens for the runner: checkin (only "I\'m here") and monitor (status and metrics)');
+  token
+    .command('add')
+    .description('create a token; it is shown only this once')
+    .requiredOption('--role <role>', 'checkin | monitor')
+    .option('--label <label>', 'what it is for (e.g. "phone shortcut")')
+    .action(async (opts: { role: string; label?: string }) => {
+      const ctx = context();
+      if (opts.role !== 'checkin' && opts.role !== 'monitor') throw new BadRequestError('--role must be checkin or monitor');
+      const role: TokenRole = opts.role;
+      const label = (opts.label ?? `${role} token`).trim();
+      if (label.length < 1 || label.length > 100) throw new BadRequestError('--label must be 1 to 100 characters');
+      const created = await ctx.withUnlocked(async ({ tokens }) => tokens.create(role, label));
+      ctx.out.result(created, () =>
+        [
+          `Token ${created.id} (${role}) created. It is shown only this once:`,
+          '',
+          `    ${created.token}`,
+          '',
+          role === 'checkin'
+            ? 'Check in with it: curl -X POST -H "Authorization: Bearer TOKEN" URL/api/checkin'
+            : 'Read status with it: GET URL/metrics, or POST URL/api/rpc/status.get (Authorization: Bearer TOKEN)',
+        ].join('\n'),
+      );
+    });
+  token
+    .command('list')
+    .description('list tokens (never the tokens themselves)')
+    .action(async () => {
+      const ctx = context();
+      const tokens = await ctx.withUnlocked(async (services) => services.tokens.list());
+      ctx.out.result(tokens, () =>
+        tokens.length === 0
+          ? 'No tokens. Create one: afterword token add --role checkin --label "phone"'
+          : table([
+              ['ID', 'ROLE', 'LABEL', 'CREATED', 'LAST USED'],
+              ...tokens.map((t) => [t.id, t.role, t.label, isoTime(t.createdAt), t.lastUsedAt ? isoTime(t.lastUsedAt) : 'never']),
+            ]),
+      );
+    });
+  token
+    .command('rm <id>')
+    .description('revoke a token')
+    .action(async (id: string) => {
+      const ctx = context();
+      await ctx.withUnlocked(async ({ tokens }) => tokens.remove(id));
+      ctx.out.result({ id, removed: true }, () => `Token ${id} revoked.`);
+    });
+}

@@ -1,0 +1,119 @@
+import type { Hono } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { z } from 'zod';
+import type { Reply } from '../../shared/contract/reply.js';
+import { describeIssue } from '../../shared/validation.js';
+import { authenticate, type Authentication } from './auth.js';
+import { failWith, isJson, readJsonBody, replyWith, type Ctx, type Env, type RunnerContext } from './runner-context.js';
+
+/** Methods whose success proves the password (or recovery key): they open an owner session. */
+const SIGN_IN = new Set(['vault.unlock', 'vault.create', 'vault.recover']);
+/** Methods whose reply carries plan transitions the UI should hear about. */
+const TRANSITIONS = new Set(['checkin', 'plans.pause', 'plans.resume', 'plans.stop']);
+
+export const SESSION_COOKIE = 'afterword_session';
+export const cookieName = (secure: boolean): string => (secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE);
+
+const testClockInput = z
+  .object({
+    set: z.string().max(64).refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO 8601 date').optional(),
+    advanceMs: z.number().int().min(0).max(3650 * 86_400_000).optional(),
+  })
+  .strict();
+
+function headersOf(c: Ctx): { authorization?: string; cookie?: string } {
+  return { authorization: c.req.header('authorization'), cookie: c.req.header('cookie') };
+}
+
+/**
+ * Every POST under /api: a browser's Origin must be ours; a cookie-authenticated call must be
+ * JSON (a cross-site form cannot send that without a CORS preflight, which is never answered).
+ */
+type Authenticated = Extract<Authentication, { ok: true }>;
+
+async function gate(ctx: RunnerContext, c: Ctx, options: { json: 'always' | 'cookie' }): Promise<Authenticated | Response> {
+  const origin = c.req.header('origin');
+  if (origin !== undefined && !ctx.origins().allows(origin)) {
+    return failWith(c, 'FORBIDDEN', `requests from ${origin} are not accepted: open Afterword at ${ctx.origins().url}`);
+  }
+  const auth = await authenticate(ctx.auth, headersOf(c));
+  if (!auth.ok) return failWith(c, 'UNAUTHORIZED', auth.message);
+  if (!isJson(c) && (options.json === 'always' || auth.via === 'cookie')) {
+    return failWith(c, 'BAD_REQUEST', 'send the request as JSON (Content-Type: application/json)', 415);
+  }
+  return auth;
+}
+
+export function registerRpcRoutes(hono: Hono<Env>, ctx: RunnerContext): void {
+  const { app, router, sessions } = ctx;
+  const name = cookieName(ctx.secureCookie);
+
+  const finish = async (c: Ctx, method: string, reply: Reply<unknown>): Promise<Response> => {
+    if (reply.ok && SIGN_IN.has(method)) {
+      const { token } = await sessions.issue();
+      setCookie(c, name, token, { httpOnly: true, sameSite: 'Strict', path: '/', secure: ctx.secureCookie, maxAge: Math.floor(sessions.ttlMs / 1000) });
+    }
+    if (reply.ok && method === 'vault.lock') {
+      sessions.revokeAll();
+      deleteCookie(c, name, { path: '/', secure: ctx.secureCookie });
+    }
+    if (reply.ok && TRANSITIONS.has(method)) {
+      for (const t of (reply.data as { transitions: { planId: string; from: string; to: string; reason: string }[] }).transitions) {
+        app.events.emit('plan.stateChanged', t);
+      }
+    }
+    if (!reply.ok && reply.code === 'LOCKED_OUT') {
+      let retryAfterMs = 1000;
+      try {
+        retryAfterMs = app.vaultOrThrow().guard.state().retryAfterMs;
+      } catch {
+        // No vault open: keep the minimum.
+      }
+      c.header('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+    }
+    return replyWith(c, reply);
+  };
+
+  hono.post('/api/rpc/:method', async (c) => {
+    const auth = await gate(ctx, c, { json: 'always' });
+    if (auth instanceof Response) return auth;
+    const body = await readJsonBody(c, ctx.maxBodyBytes);
+    if (!body.ok) return body.response;
+    const method = c.req.param('method');
+    return finish(c, method, await router.call(method, body.value, auth.caller));
+  });
+
+  hono.post('/api/checkin', async (c) => {
+    const auth = await gate(ctx, c, { json: 'cookie' });
+    if (auth instanceof Response) return auth;
+    return finish(c, 'checkin', await router.call('checkin', {}, auth.caller));
+  });
+
+  hono.post('/api/logout', async (c) => {
+    const auth = await gate(ctx, c, { json: 'cookie' });
+    if (auth instanceof Response) return auth;
+    if (auth.via === 'cookie') sessions.revoke(auth.session.jti);
+    deleteCookie(c, name, { path: '/', secure: ctx.secureCookie });
+    return replyWith(c, { ok: true, data: { ok: true } });
+  });
+
+  hono.post('/api/test/clock', async (c) => {
+    const clock = ctx.testClock;
+    if (!clock) return failWith(c, 'NOT_FOUND', 'no such endpoint');
+    const auth = await gate(ctx, c, { json: 'always' });
+    if (auth instanceof Response) return auth;
+    const body = await readJsonBody(c, 4096);
+    if (!body.ok) return body.response;
+    const parsed = testClockInput.safeParse(body.value ?? {});
+    if (!parsed.success) return failWith(c, 'BAD_REQUEST', describeIssue(parsed.error));
+    if (parsed.data.set !== undefined) clock.set(Date.parse(parsed.data.set));
+    if (parsed.data.advanceMs !== undefined) clock.advance(parsed.data.advanceMs);
+    await ctx.scheduler.runNow('test-clock');
+    const now = clock.now();
+    return replyWith(c, { ok: true, data: { now, iso: new Date(now).toISOString() } });
+  });
+
+  hono.all('/api/*', (c) =>
+    failWith(c, 'NOT_FOUND', c.req.method === 'POST' ? `no such endpoint: ${c.req.path}` : `use POST for ${c.req.path}`),
+  );
+}

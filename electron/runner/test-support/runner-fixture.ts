@@ -1,0 +1,71 @@
+// Test helper: a real runner on 127.0.0.1 (any free port) over a real vault in a temporary
+// directory, with the cheapest scrypt cost the vault accepts. Only for *.test.ts files.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AppCore, AppCoreDeps } from '../../core/api/app-core.js';
+import { FileKeyStore } from '../../node/file-key-store.js';
+import { ManualClock } from '../../node/system-clock.js';
+import type { Clock } from '../../ports/clock.js';
+import { createRunnerAppCore } from '../runner-app-core.js';
+import { startRunner, type Runner, type RunnerOptions } from '../server.js';
+import { HttpClient } from './http-client.js';
+
+export const PASSWORD = 'correct horse battery staple';
+export const T0 = Date.UTC(2031, 5, 1, 8, 0, 0);
+export const SCRYPT = { logN: 15, r: 8, p: 1 };
+
+export interface RunnerFixture {
+  root: string;
+  vaultDir: string;
+  app: AppCore;
+  clock: Clock;
+  runner: Runner;
+  base: string;
+  /** A new browser tab: its own cookie jar. */
+  client(): HttpClient;
+  /** Row counts of every table of the vault. */
+  rowCounts(): Record<string, number>;
+  close(): Promise<void>;
+}
+
+export interface FixtureOptions {
+  clock?: Clock;
+  engine?: AppCoreDeps['engine'];
+  runner?: Partial<Omit<RunnerOptions, 'app' | 'clock'>>;
+}
+
+export async function startFixture(options: FixtureOptions = {}): Promise<RunnerFixture> {
+  const root = await mkdtemp(join(tmpdir(), 'afterword-runner-'));
+  const vaultDir = join(root, 'vault');
+  const clock = options.clock ?? new ManualClock(T0);
+  const app = createRunnerAppCore({ vaultDir, clock, keyStore: new FileKeyStore(join(root, 'keys')), scrypt: SCRYPT, engine: options.engine });
+  const runner = await startRunner({ app, clock, host: '127.0.0.1', port: 0, validateOutput: true, ...options.runner });
+  const fixture: RunnerFixture = {
+    root,
+    vaultDir,
+    app,
+    clock,
+    runner,
+    base: runner.url,
+    client: () => new HttpClient(fixture.base),
+    rowCounts: () => {
+      const sqlite = app.vaultOrThrow().db.sqlite;
+      const tables = sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
+      return Object.fromEntries(tables.map((t) => [t, sqlite.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]));
+    },
+    close: async () => {
+      await fixture.runner.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+  return fixture;
+}
+
+/** A fixture with a vault created through HTTP; returns the owner's client and the recovery key. */
+export async function startWithVault(options: FixtureOptions = {}): Promise<{ f: RunnerFixture; owner: HttpClient; recoveryKey: string }> {
+  const f = await startFixture(options);
+  const owner = f.client();
+  const { recoveryKey } = await owner.data<{ recoveryKey: string }>('vault.create', { password: PASSWORD });
+  return { f, owner, recoveryKey };
+}
