@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../ports/clock.js';
 import type { AuditLogTable, VaultDatabase } from '../db/schema.js';
-import type { SyncQuery } from '../db/sync-query.js';
+import type { PreparedQuery, SyncQuery } from '../db/sync-query.js';
 
 /** Events that may be appended while the vault is locked (no key, so they cannot move the seal). */
 export const UNKEYED_ACTIONS = new Set(['vault.unlock_failed', 'vault.unlock_refused']);
@@ -57,32 +57,75 @@ export class AuditLog {
 
   /** Appends one entry. Call inside the transaction of the change it records. */
   append(entry: AuditEntry): number {
-    if (!this.auditKey && !UNKEYED_ACTIONS.has(entry.action)) {
-      throw new Error(`audit action ${entry.action} needs the unlocked vault`);
-    }
-    const last = this.q.get(this.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1));
-    const row = {
-      seq: (last?.seq ?? 0) + 1,
-      at: this.clock.now(),
-      action: entry.action,
-      entity_type: entry.entityType ?? null,
-      entity_id: entry.entityId ?? null,
-      detail: JSON.stringify(entry.detail ?? {}),
-    };
-    const hash = rowHash(last?.hash ?? GENESIS, row);
-    this.q.run(this.db.insertInto('audit_log').values({ ...row, prev_hash: last?.hash ?? GENESIS, hash }));
-    if (this.auditKey) this.writeSeal(row.seq, hash);
-    return row.seq;
+    return this.appendMany([entry])[0]!;
   }
 
-  private writeSeal(seq: number, hash: Uint8Array): void {
-    const mac = sealMac(this.auditKey!, seq, hash);
-    this.q.run(
-      this.db
-        .insertInto('audit_seal')
-        .values({ id: 1, seq, hash, mac })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ seq, hash, mac })),
-    );
+  /**
+   * Appends entries in order, exactly as that many append() calls would, but reads the chain's
+   * end once, links the rows in memory and moves the seal once, to the last row: the seal only
+   * ever covers the newest row, so the rows in between need no seal of their own. Call inside the
+   * transaction of the change it records (the outbox worker records a group of sends this way).
+   */
+  appendMany(entries: readonly AuditEntry[]): number[] {
+    for (const entry of entries) {
+      if (!this.auditKey && !UNKEYED_ACTIONS.has(entry.action)) {
+        throw new Error(`audit action ${entry.action} needs the unlocked vault`);
+      }
+    }
+    if (entries.length === 0) return [];
+    const s = this.statements();
+    const last = s.last.get({});
+    let seq = last?.seq ?? 0;
+    let prev: Uint8Array = last?.hash ?? GENESIS;
+    const seqs: number[] = [];
+    for (const entry of entries) {
+      const row = {
+        seq: seq + 1,
+        at: this.clock.now(),
+        action: entry.action,
+        entity_type: entry.entityType ?? null,
+        entity_id: entry.entityId ?? null,
+        detail: JSON.stringify(entry.detail ?? {}),
+      };
+      const hash = rowHash(prev, row);
+      s.insert.run({ ...row, prev_hash: prev, hash });
+      seq = row.seq;
+      prev = hash;
+      seqs.push(seq);
+    }
+    if (this.auditKey) s.seal.run({ seq, hash: prev, mac: sealMac(this.auditKey, seq, prev) });
+    return seqs;
+  }
+
+  /** Compiled on first use: appends run for every change, and the tables exist only after migration. */
+  private prepared?: {
+    last: PreparedQuery<Record<string, never>, { seq: number; hash: Uint8Array }>;
+    insert: PreparedQuery<AuditLogTable, unknown>;
+    seal: PreparedQuery<{ seq: number; hash: Uint8Array; mac: Uint8Array }, unknown>;
+  };
+
+  private statements(): NonNullable<AuditLog['prepared']> {
+    return (this.prepared ??= {
+      last: this.q.prepared(() => this.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1)),
+      insert: this.q.prepared((r: AuditLogTable) =>
+        this.db.insertInto('audit_log').values({
+          seq: r.seq,
+          at: r.at,
+          action: r.action,
+          entity_type: r.entity_type,
+          entity_id: r.entity_id,
+          detail: r.detail,
+          prev_hash: r.prev_hash,
+          hash: r.hash,
+        }),
+      ),
+      seal: this.q.prepared((p: { seq: number; hash: Uint8Array; mac: Uint8Array }) =>
+        this.db
+          .insertInto('audit_seal')
+          .values({ id: 1, seq: p.seq, hash: p.hash, mac: p.mac })
+          .onConflict((oc) => oc.column('id').doUpdateSet({ seq: p.seq, hash: p.hash, mac: p.mac })),
+      ),
+    });
   }
 
   page(options: { beforeSeq?: number; limit: number }): AuditLogTable[] {

@@ -12,6 +12,18 @@ function bindable(value: Param): Param {
   return value;
 }
 
+/** Stands for a named value in a query compiled once (see SyncQuery.prepared). */
+class Slot {
+  constructor(readonly name: string) {}
+}
+
+/** A query compiled once and run with new values on every call. */
+export interface PreparedQuery<P, T> {
+  all(values: P): T[];
+  get(values: P): T | undefined;
+  run(values: P): Database.RunResult;
+}
+
 /**
  * Runs kysely-built queries synchronously on better-sqlite3, with a statement cache. kysely gives
  * the types and the SQL; executing synchronously lets a state change and the outbox rows it causes
@@ -22,13 +34,50 @@ export class SyncQuery {
 
   constructor(readonly sqlite: Database.Database) {}
 
-  private prepare(compiled: CompiledQuery): { stmt: Database.Statement; params: Param[] } {
-    let stmt = this.statements.get(compiled.sql);
+  private statement(sql: string): Database.Statement {
+    let stmt = this.statements.get(sql);
     if (!stmt) {
-      stmt = this.sqlite.prepare(compiled.sql);
-      this.statements.set(compiled.sql, stmt);
+      stmt = this.sqlite.prepare(sql);
+      this.statements.set(sql, stmt);
     }
-    return { stmt, params: compiled.parameters.map(bindable) };
+    return stmt;
+  }
+
+  private prepare(compiled: CompiledQuery): { stmt: Database.Statement; params: Param[] } {
+    return { stmt: this.statement(compiled.sql), params: compiled.parameters.map(bindable) };
+  }
+
+  /**
+   * For hot paths: builds and compiles the query once, then only binds values. Building and
+   * compiling a kysely query costs more than running a small prepared statement, and a drain runs
+   * the same few queries thousands of times. `build` receives stand-ins for the values: use them
+   * only as values (no arithmetic, no branching on them), so that every call has the same SQL.
+   */
+  prepared<P extends object, T>(build: (values: P) => Compilable<T>): PreparedQuery<P, T> {
+    const used = new Set<string>();
+    const slots = new Proxy({} as P, {
+      get: (_target, name) => {
+        if (typeof name !== 'string') return undefined;
+        used.add(name);
+        return new Slot(name);
+      },
+    });
+    const compiled = build(slots).compile();
+    const stmt = this.statement(compiled.sql);
+    const binders = compiled.parameters.map((value): ((values: P) => Param) => {
+      if (value instanceof Slot) return (values) => bindable((values as Record<string, unknown>)[value.name]);
+      const constant = bindable(value);
+      return () => constant;
+    });
+    const bound = new Set(compiled.parameters.flatMap((value) => (value instanceof Slot ? [value.name] : [])));
+    const lost = [...used].filter((name) => !bound.has(name));
+    if (lost.length > 0) throw new Error(`prepared query: ${lost.join(', ')} not bound as parameters in ${compiled.sql}`);
+    const params = (values: P): Param[] => binders.map((bind) => bind(values));
+    return {
+      all: (values) => stmt.all(...params(values)) as T[],
+      get: (values) => stmt.get(...params(values)) as T | undefined,
+      run: (values) => stmt.run(...params(values)),
+    };
   }
 
   all<T>(query: Compilable<T>): T[] {

@@ -1,10 +1,12 @@
 import type { Clock } from '../../ports/clock.js';
 import type { Notifier } from '../../ports/notifier.js';
-import type { AuditLog } from '../audit/audit-log.js';
+import type { AuditEntry, AuditLog } from '../audit/audit-log.js';
 import type { ContentKey } from '../crypto/envelope.js';
 import type { VaultDb } from '../db/open-database.js';
+import type { DeliveryAttemptsTable, OutboxStatus } from '../db/schema.js';
+import type { PreparedQuery } from '../db/sync-query.js';
 import { PlanStore } from '../schedule/plan-store.js';
-import type { ContentResolver } from './content-resolver.js';
+import type { ContentResolver, Resolution } from './content-resolver.js';
 import { sealPayload } from './content-resolver.js';
 import type { ChannelSender, SendResult } from './delivery-types.js';
 import type { Outbox, OutboxRow } from './outbox.js';
@@ -35,6 +37,9 @@ export interface DrainReport {
 
 export const DEFAULT_LEASE_MS = 2 * 60_000;
 
+/** A claimed row with its content resolved, or the error resolving it threw. */
+type Prepared = { row: OutboxRow; resolution: Resolution } | { row: OutboxRow; error: unknown };
+
 /** Responses are kept short and, for deliveries, reduced to their status: a receiver may echo content. */
 function summarize(row: OutboxRow, response: string): string {
   const firstLine = response.split(/\r?\n/, 1)[0] ?? '';
@@ -59,6 +64,12 @@ export class OutboxWorker {
    * so no connection idles at a batch boundary; results are recorded in groups, one transaction
    * per group, so a thousand mails do not cost a thousand fsyncs. A crash before a group is
    * recorded leaves its rows `sending`: they go again after the lease, with the same Message-ID.
+   *
+   * A full group is recorded on the next turn of the event loop (setImmediate), not at once: by
+   * then the lane that completed it has handed its next mail to the pool and the pool has written
+   * it to the socket, so the relay works on it during the commit's fsync instead of waiting for
+   * it. Rows still go in the outbox only after their send finished; the group just ends a few
+   * microseconds later.
    */
   async drain(): Promise<DrainReport> {
     const report: DrainReport = { attempted: 0, sent: 0, retrying: 0, failed: 0 };
@@ -75,10 +86,37 @@ export class OutboxWorker {
         report[outcome]++;
       }
     };
+    /**
+     * Results that arrive in the same turn of the event loop share one commit. Every lane waits
+     * for the commit of its result before it sends again, so a crash can repeat at most one
+     * sent-but-unrecorded row per lane (the crash test holds us to that).
+     */
+    let pendingFlush: Promise<void> | undefined;
+    let pendingImmediate: NodeJS.Immediate | undefined;
+    /** A deferred flush that failed: the lanes stop and the drain rejects with it. */
+    let flushFailure: { error: unknown } | undefined;
+    const flushSoon = (): Promise<void> =>
+      (pendingFlush ??= new Promise<void>((resolve) => {
+        pendingImmediate = setImmediate(() => {
+          pendingFlush = undefined;
+          pendingImmediate = undefined;
+          try {
+            flush();
+          } catch (error) {
+            flushFailure ??= { error };
+          }
+          resolve();
+        });
+      }));
     const next = (): OutboxRow | undefined => {
+      if (flushFailure) throw flushFailure.error;
       if (queue.length === 0 && !exhausted) {
-        flush(); // record before claiming, so a finished row is never claimed again in this drain
-        const rows = this.deps.outbox.claimDue(concurrency * 4, this.deps.leaseMs ?? DEFAULT_LEASE_MS);
+        // Record before claiming, so a finished row is never claimed again in this drain; one
+        // transaction (one fsync) for both.
+        const rows = this.deps.db.q.transaction(() => {
+          flush();
+          return this.deps.outbox.claimDue(concurrency * 4, this.deps.leaseMs ?? DEFAULT_LEASE_MS);
+        });
         if (rows.length === 0) exhausted = true;
         queue.push(...rows);
       }
@@ -87,13 +125,23 @@ export class OutboxWorker {
     this.emailSenderForDrain = undefined;
     this.deps.resolver.clearCache();
     try {
+      const take = (): Prepared | undefined => {
+        const row = next();
+        return row && this.prepare(row);
+      };
       const lane = async (): Promise<void> => {
-        for (let row = next(); row; row = next()) {
+        for (let current = take(); current; ) {
+          const sending = this.deliver(current);
+          // Take and resolve (decrypt) the lane's next row while this one is on the wire: when
+          // the relay answers, the next mail goes out at once instead of after the resolver.
+          const upcoming = take();
           // Await first: `results.push(await …)` would push into the array as it was before the
           // await, which a flush meanwhile has already recorded and replaced.
-          const result = await this.sendSafely(row);
-          results.push({ row, result });
-          if (results.length >= concurrency) flush();
+          const result = await sending;
+          results.push({ row: current.row, result });
+          await flushSoon();
+          if (flushFailure) throw flushFailure.error;
+          current = upcoming;
         }
       };
       // Recording can enqueue more (failure notices): go round until a round finds nothing.
@@ -101,17 +149,29 @@ export class OutboxWorker {
         before = report.attempted;
         exhausted = false;
         await Promise.all(Array.from({ length: concurrency }, lane));
+        if (flushFailure) throw flushFailure.error;
         flush();
       }
     } finally {
+      if (pendingImmediate) clearImmediate(pendingImmediate);
       this.deps.resolver.clearCache(); // decrypted content lives only as long as the drain
     }
     return report;
   }
 
-  private async sendSafely(row: OutboxRow): Promise<SendResult> {
+  /** Resolves a row's content; an error is kept for deliver() to report as the row's result. */
+  private prepare(row: OutboxRow): Prepared {
     try {
-      return await this.send(row);
+      return { row, resolution: this.deps.resolver.resolve(row) };
+    } catch (error) {
+      return { row, error };
+    }
+  }
+
+  private async deliver(prepared: Prepared): Promise<SendResult> {
+    try {
+      if ('error' in prepared) throw prepared.error;
+      return await this.send(prepared.resolution);
     } catch (error) {
       return { ok: false, permanent: false, errorCode: 'INTERNAL', response: (error as Error).message ?? String(error) };
     }
@@ -119,8 +179,7 @@ export class OutboxWorker {
 
   private emailSenderForDrain: ChannelSender | null | undefined;
 
-  private async send(row: OutboxRow): Promise<SendResult> {
-    const resolution = this.deps.resolver.resolve(row);
+  private async send(resolution: Resolution): Promise<SendResult> {
     switch (resolution.via) {
       case 'none':
         return { ok: false, permanent: true, errorCode: resolution.errorCode, response: resolution.message };
@@ -143,19 +202,72 @@ export class OutboxWorker {
 
   /** Records a group of results in one transaction; plans are poked once per group. */
   private recordAll(batch: readonly { row: OutboxRow; result: SendResult }[]): ('sent' | 'retrying' | 'failed')[] {
-    const { db, clock } = this.deps;
+    const { db, clock, audit } = this.deps;
     return db.q.transaction(() => {
       const now = clock.now();
       const touchedPlans = new Set<string>();
-      const outcomes = batch.map(({ row, result }) => this.recordOne(row, result, now, touchedPlans));
+      const auditEntries: AuditEntry[] = [];
+      const outcomes = batch.map(({ row, result }) => this.recordOne(row, result, now, touchedPlans, auditEntries));
+      // One read of the chain's end and one seal for the whole group (see AuditLog.appendMany).
+      audit.appendMany(auditEntries);
       if (touchedPlans.size > 0) this.plans.poke(now, [...touchedPlans]);
       return outcomes;
     });
   }
 
-  /** Call inside a transaction. */
-  private recordOne(row: OutboxRow, result: SendResult, now: number, touchedPlans: Set<string>): 'sent' | 'retrying' | 'failed' {
-    const { db, audit } = this.deps;
+  /** The queries recordOne runs for every mail, compiled once (see SyncQuery.prepared). */
+  private recordQueries?: {
+    attempt: PreparedQuery<Omit<DeliveryAttemptsTable, 'id'>, unknown>;
+    status: PreparedQuery<{ id: string }, { status: OutboxStatus }>;
+    noteCancelled: PreparedQuery<{ id: string; lastError: string | null; now: number }, unknown>;
+    finish: PreparedQuery<
+      { id: string; status: OutboxStatus; nextAttemptAt: number; completedAt: number | null; lastError: string | null; now: number },
+      unknown
+    >;
+  };
+
+  private recordStatements(): NonNullable<OutboxWorker['recordQueries']> {
+    const { q, kysely: k } = this.deps.db;
+    return (this.recordQueries ??= {
+      attempt: q.prepared((p: Omit<DeliveryAttemptsTable, 'id'>) =>
+        k.insertInto('delivery_attempts').values({
+          id: null,
+          outbox_id: p.outbox_id,
+          at: p.at,
+          outcome: p.outcome,
+          error_code: p.error_code,
+          response: p.response,
+        }),
+      ),
+      status: q.prepared((p: { id: string }) => k.selectFrom('outbox').select('status').where('id', '=', p.id)),
+      noteCancelled: q.prepared((p: { id: string; lastError: string | null; now: number }) =>
+        k.updateTable('outbox').set({ last_error: p.lastError, updated_at: p.now }).where('id', '=', p.id),
+      ),
+      finish: q.prepared(
+        (p: { id: string; status: OutboxStatus; nextAttemptAt: number; completedAt: number | null; lastError: string | null; now: number }) =>
+          k
+            .updateTable('outbox')
+            .set({
+              status: p.status,
+              next_attempt_at: p.nextAttemptAt,
+              completed_at: p.completedAt,
+              last_error: p.lastError,
+              updated_at: p.now,
+            })
+            .where('id', '=', p.id),
+      ),
+    });
+  }
+
+  /** Call inside a transaction; the caller appends `auditEntries` to the audit log in order. */
+  private recordOne(
+    row: OutboxRow,
+    result: SendResult,
+    now: number,
+    touchedPlans: Set<string>,
+    auditEntries: AuditEntry[],
+  ): 'sent' | 'retrying' | 'failed' {
+    const s = this.recordStatements();
     const retryAt = result.ok || result.permanent
       ? null
       : nextRetryAt(channelKind(row.channel), row.attempts, row.first_attempt_at ?? now, now, result.retryAfterMs);
@@ -163,44 +275,37 @@ export class OutboxWorker {
     const summary = summarize(row, result.response);
     const lastError = result.ok ? null : `${result.errorCode}: ${summary}`;
     const attempt = (recorded: 'sent' | 'retry' | 'failed') =>
-      db.q.run(
-        db.kysely.insertInto('delivery_attempts').values({
-          id: null,
-          outbox_id: row.id,
-          at: now,
-          outcome: recorded,
-          error_code: result.ok ? null : result.errorCode,
-          response: summary,
-        }),
-      );
+      s.attempt.run({
+        outbox_id: row.id,
+        at: now,
+        outcome: recorded,
+        error_code: result.ok ? null : result.errorCode,
+        response: summary,
+      });
     // A check-in (or pause, stop) cancelled the row while it was being sent: a temporary failure
     // ends it there. Putting it back in the queue would deliver a message after "I'm here".
     if (outcome === 'retrying') {
-      const current = db.q.get(db.kysely.selectFrom('outbox').select('status').where('id', '=', row.id));
+      const current = s.status.get({ id: row.id });
       if (current?.status === 'cancelled') {
         attempt('failed');
-        db.q.run(db.kysely.updateTable('outbox').set({ last_error: lastError, updated_at: now }).where('id', '=', row.id));
+        s.noteCancelled.run({ id: row.id, lastError, now });
         return 'failed';
       }
     }
     attempt(outcome === 'retrying' ? 'retry' : outcome);
-    db.q.run(
-      db.kysely
-        .updateTable('outbox')
-        .set({
-          status: outcome === 'retrying' ? 'pending' : outcome,
-          next_attempt_at: retryAt ?? row.next_attempt_at,
-          completed_at: outcome === 'retrying' ? null : now,
-          last_error: lastError,
-          updated_at: now,
-        })
-        .where('id', '=', row.id),
-    );
+    s.finish.run({
+      id: row.id,
+      status: outcome === 'retrying' ? 'pending' : outcome,
+      nextAttemptAt: retryAt ?? row.next_attempt_at,
+      completedAt: outcome === 'retrying' ? null : now,
+      lastError,
+      now,
+    });
     if (row.plan_id && (row.kind === 'warning' || row.kind === 'delivery') && outcome !== 'retrying') {
       touchedPlans.add(row.plan_id);
     }
     if (outcome !== 'retrying') {
-      audit.append({
+      auditEntries.push({
         action: outcome === 'sent' ? 'outbox.sent' : 'outbox.failed',
         entityType: 'outbox',
         entityId: row.id,

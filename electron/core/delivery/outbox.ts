@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Clock } from '../../ports/clock.js';
 import type { VaultDb } from '../db/open-database.js';
+import type { PreparedQuery } from '../db/sync-query.js';
 import type { OutboxKind, OutboxTable, VaultDatabase } from '../db/schema.js';
 import { newId } from '../ids.js';
 
@@ -135,38 +136,47 @@ export class Outbox {
    */
   claimDue(limit: number, leaseMs: number): OutboxRow[] {
     const now = this.clock.now();
+    const { due, take } = this.claimStatements();
     return this.db.q.transaction(() => {
-      const rows = this.db.q.all(
-        this.k
-          .selectFrom('outbox')
-          .selectAll()
-          .where('next_attempt_at', '<=', now)
-          .where((eb) =>
-            eb.or([
-              eb('status', '=', 'pending'),
-              eb.and([eb('status', '=', 'sending'), eb('updated_at', '<=', now - leaseMs)]),
-            ]),
-          )
-          .orderBy('next_attempt_at')
-          .limit(limit),
-      );
+      const rows = due.all({ now, leasedBefore: now - leaseMs, limit });
       for (const row of rows) {
-        this.db.q.run(
-          this.k
-            .updateTable('outbox')
-            .set({
-              status: 'sending',
-              attempts: row.attempts + 1,
-              first_attempt_at: row.first_attempt_at ?? now,
-              updated_at: now,
-            })
-            .where('id', '=', row.id),
-        );
         row.attempts += 1;
         row.first_attempt_at ??= now;
         row.status = 'sending';
+        take.run({ id: row.id, attempts: row.attempts, firstAttemptAt: row.first_attempt_at, now });
       }
       return rows;
+    });
+  }
+
+  /** The worker claims a few rows at a time, thousands of times per drain: compiled once. */
+  private claimQueries?: {
+    due: PreparedQuery<{ now: number; leasedBefore: number; limit: number }, OutboxRow>;
+    take: PreparedQuery<{ id: string; attempts: number; firstAttemptAt: number; now: number }, unknown>;
+  };
+
+  private claimStatements(): NonNullable<Outbox['claimQueries']> {
+    return (this.claimQueries ??= {
+      due: this.db.q.prepared((p: { now: number; leasedBefore: number; limit: number }) =>
+        this.k
+          .selectFrom('outbox')
+          .selectAll()
+          .where('next_attempt_at', '<=', p.now)
+          .where((eb) =>
+            eb.or([
+              eb('status', '=', 'pending'),
+              eb.and([eb('status', '=', 'sending'), eb('updated_at', '<=', p.leasedBefore)]),
+            ]),
+          )
+          .orderBy('next_attempt_at')
+          .limit(p.limit),
+      ),
+      take: this.db.q.prepared((p: { id: string; attempts: number; firstAttemptAt: number; now: number }) =>
+        this.k
+          .updateTable('outbox')
+          .set({ status: 'sending', attempts: p.attempts, first_attempt_at: p.firstAttemptAt, updated_at: p.now })
+          .where('id', '=', p.id),
+      ),
     });
   }
 
