@@ -1,7 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
-import { constantTimeEqual, randomBytes, xchachaOpen, xchachaSeal } from './aead.js';
+import {
+  constantTimeEqual,
+  defaultXChaCha,
+  hchacha20,
+  nobleXChaCha,
+  nodeXChaCha,
+  randomBytes,
+  xchachaOpen,
+  xchachaSeal,
+  type XChaChaCipher,
+} from './aead.js';
 import { AeadAuthError } from './crypto-errors.js';
 import { BadRequestError } from '../errors.js';
 
@@ -27,6 +37,28 @@ const KAT = {
   tag: hex('c0:87:59:24:c1:c7:98:79:47:de:af:d8:78:0a:cf:49'),
 };
 
+const PATHS: readonly XChaChaCipher[] = [nodeXChaCha, nobleXChaCha];
+
+const bytes = (n: number): fc.Arbitrary<Uint8Array> => fc.uint8Array({ minLength: n, maxLength: n });
+
+/** The same bytes at byte offset `at` of a larger buffer (envelope nonces sit at offset 10). */
+function misaligned(b: Uint8Array, at: number): Uint8Array {
+  const host = new Uint8Array(at + b.length + 3).fill(0xee);
+  host.set(b, at);
+  return host.subarray(at, at + b.length);
+}
+
+describe('hchacha20', () => {
+  it('matches the draft-irtf-cfrg-xchacha section 2.2.1 test vector', () => {
+    const key = hex('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f');
+    const nonce = hex('000000090000004a0000000031415927');
+    expect(hchacha20(key, nonce)).toEqual(
+      hex('82413b4227b27bfed30e42508a877d73a0f9e4d58a74a853c12ec41326d3ecdc'),
+    );
+    expect(hchacha20(misaligned(key, 3), misaligned(nonce, 10))).toEqual(hchacha20(key, nonce));
+  });
+});
+
 describe('xchachaSeal / xchachaOpen', () => {
   it('matches the draft-irtf-cfrg-xchacha A.3.1 known-answer vector', () => {
     const sealed = xchachaSeal(KAT.key, KAT.nonce, KAT.plaintext, KAT.aad);
@@ -35,6 +67,10 @@ describe('xchachaSeal / xchachaOpen', () => {
     expect(sealed.subarray(KAT.plaintext.length)).toEqual(KAT.tag);
     const opened = xchachaOpen(KAT.key, KAT.nonce, sealed, KAT.aad);
     expect(opened).toEqual(KAT.plaintext);
+  });
+
+  it('uses the node:crypto path on this Node build', () => {
+    expect(defaultXChaCha()).toBe(nodeXChaCha);
   });
 
   it('round-trips arbitrary inputs and rejects any other AAD', () => {
@@ -73,6 +109,139 @@ describe('xchachaSeal / xchachaOpen', () => {
     expect(() => xchachaSeal(randomBytes(32), randomBytes(12), new Uint8Array(1), new Uint8Array())).toThrow(
       BadRequestError,
     );
+  });
+});
+
+describe('native (HChaCha20 + node:crypto) and noble XChaCha20-Poly1305 paths', () => {
+  it('both match the draft-irtf-cfrg-xchacha A.3.1 known-answer vector', () => {
+    for (const path of PATHS) {
+      const sealed = path.seal(KAT.key, KAT.nonce, KAT.plaintext, KAT.aad);
+      expect(sealed.subarray(0, KAT.plaintext.length), path.name).toEqual(KAT.ciphertext);
+      expect(sealed.subarray(KAT.plaintext.length), path.name).toEqual(KAT.tag);
+      expect(path.open(KAT.key, KAT.nonce, sealed, KAT.aad), path.name).toEqual(KAT.plaintext);
+    }
+  });
+
+  it('produce byte-identical output and open each other (random keys, nonces, plaintexts, AAD)', () => {
+    fc.assert(
+      fc.property(
+        bytes(32),
+        bytes(24),
+        fc.oneof(fc.constant(new Uint8Array(0)), fc.uint8Array({ maxLength: 2100 })),
+        fc.oneof(fc.constant(new Uint8Array(0)), fc.uint8Array({ maxLength: 120 })),
+        fc.nat(7),
+        (key, nonce, plaintext, aad, at) => {
+          const native = nodeXChaCha.seal(key, nonce, plaintext, aad);
+          const noble = nobleXChaCha.seal(key, nonce, plaintext, aad);
+          expect(native).toBeInstanceOf(Uint8Array);
+          expect(Buffer.isBuffer(native)).toBe(false);
+          expect(native.length).toBe(plaintext.length + 16);
+          expect(native).toEqual(noble);
+          expect(nobleXChaCha.open(key, nonce, native, aad)).toEqual(plaintext);
+          expect(nodeXChaCha.open(key, nonce, noble, aad)).toEqual(plaintext);
+          // Inputs at arbitrary byte offsets (as when sliced out of an envelope) give the same bytes.
+          const [k, n, p, a] = [key, nonce, plaintext, aad].map((b) => misaligned(b, at)) as [
+            Uint8Array,
+            Uint8Array,
+            Uint8Array,
+            Uint8Array,
+          ];
+          expect(nodeXChaCha.seal(k, n, p, a)).toEqual(noble);
+          expect(nodeXChaCha.open(k, n, misaligned(noble, at), a)).toEqual(plaintext);
+          // Neither path touches its inputs.
+          expect(k).toEqual(key);
+          expect(n).toEqual(nonce);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('agree on empty plaintext with empty AAD and on a 64 KiB value', () => {
+    const key = randomBytes(32);
+    const nonce = randomBytes(24);
+    for (const [plaintext, aad] of [
+      [new Uint8Array(0), new Uint8Array(0)],
+      [new Uint8Array(0), randomBytes(50)],
+      [randomBytes(65_537), new Uint8Array(0)],
+    ] as const) {
+      const native = nodeXChaCha.seal(key, nonce, plaintext, aad);
+      expect(native).toEqual(nobleXChaCha.seal(key, nonce, plaintext, aad));
+      for (const path of PATHS) expect(path.open(key, nonce, native, aad)).toEqual(plaintext);
+    }
+  });
+
+  it('both throw AeadAuthError on any modified byte, other AAD, key or nonce, or a short input', () => {
+    fc.assert(
+      fc.property(
+        bytes(32),
+        bytes(24),
+        fc.uint8Array({ maxLength: 300 }),
+        fc.uint8Array({ maxLength: 40 }),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        (key, nonce, plaintext, aad, at, xor) => {
+          const sealed = nobleXChaCha.seal(key, nonce, plaintext, aad);
+          const bad = sealed.slice();
+          const i = at % bad.length;
+          bad[i] = (bad[i] ?? 0) ^ xor;
+          const otherKey = key.slice();
+          otherKey[at % 32] = (otherKey[at % 32] ?? 0) ^ xor;
+          const otherNonce = nonce.slice();
+          otherNonce[at % 24] = (otherNonce[at % 24] ?? 0) ^ xor;
+          for (const path of PATHS) {
+            expect(() => path.open(key, nonce, bad, aad), path.name).toThrow(AeadAuthError);
+            expect(() => path.open(key, nonce, sealed, new Uint8Array([...aad, 0])), path.name).toThrow(
+              AeadAuthError,
+            );
+            expect(() => path.open(otherKey, nonce, sealed, aad), path.name).toThrow(AeadAuthError);
+            expect(() => path.open(key, otherNonce, sealed, aad), path.name).toThrow(AeadAuthError);
+            expect(() => path.open(key, nonce, sealed.subarray(0, at % 16), aad), path.name).toThrow(
+              AeadAuthError,
+            );
+            expect(() => path.open(key, nonce, sealed.subarray(1), aad), path.name).toThrow(AeadAuthError);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('both reject wrong key and nonce sizes with BadRequestError', () => {
+    for (const path of PATHS) {
+      expect(() => path.seal(new Uint8Array(31), new Uint8Array(24), new Uint8Array(), new Uint8Array())).toThrow(
+        BadRequestError,
+      );
+      expect(() => path.seal(new Uint8Array(32), new Uint8Array(12), new Uint8Array(), new Uint8Array())).toThrow(
+        BadRequestError,
+      );
+      expect(() => path.open(new Uint8Array(32), new Uint8Array(23), new Uint8Array(16), new Uint8Array())).toThrow(
+        BadRequestError,
+      );
+    }
+  });
+});
+
+describe('fallback when node:crypto has no chacha20-poly1305 (e.g. a BoringSSL build)', () => {
+  afterEach(() => {
+    vi.doUnmock('node:crypto');
+    vi.resetModules();
+  });
+
+  it('xchachaSeal/xchachaOpen use noble and still match the A.3.1 vector', async () => {
+    vi.resetModules();
+    vi.doMock('node:crypto', async (importOriginal) => ({
+      ...(await importOriginal<typeof import('node:crypto')>()),
+      getCiphers: () => [],
+    }));
+    const fresh = await import('./aead.js');
+    const freshErrors = await import('./crypto-errors.js'); // the class instance the fresh module throws
+    expect(fresh.defaultXChaCha()).toBe(fresh.nobleXChaCha);
+    const sealed = fresh.xchachaSeal(KAT.key, KAT.nonce, KAT.plaintext, KAT.aad);
+    expect(sealed).toEqual(new Uint8Array([...KAT.ciphertext, ...KAT.tag]));
+    expect(fresh.xchachaOpen(KAT.key, KAT.nonce, sealed, KAT.aad)).toEqual(KAT.plaintext);
+    sealed[0] = (sealed[0] ?? 0) ^ 1;
+    expect(() => fresh.xchachaOpen(KAT.key, KAT.nonce, sealed, KAT.aad)).toThrow(freshErrors.AeadAuthError);
   });
 });
 
