@@ -42,6 +42,8 @@ describe('OutboxWorker.drain', () => {
     expect(statuses).toEqual([{ status: 'sent', n: 150 }]);
     const attempts = services.vault.db.sqlite.prepare('SELECT count(*) FROM delivery_attempts').pluck().get();
     expect(attempts).toBe(150);
+    // The worker's bookkeeping commits with synchronous=NORMAL; everything else must be FULL again.
+    expect(services.vault.db.sqlite.pragma('synchronous', { simple: true })).toBe(2);
     await engine.close();
   });
 });

@@ -86,37 +86,16 @@ export class OutboxWorker {
         report[outcome]++;
       }
     };
-    /**
-     * Results that arrive in the same turn of the event loop share one commit. Every lane waits
-     * for the commit of its result before it sends again, so a crash can repeat at most one
-     * sent-but-unrecorded row per lane (the crash test holds us to that).
-     */
-    let pendingFlush: Promise<void> | undefined;
-    let pendingImmediate: NodeJS.Immediate | undefined;
-    /** A deferred flush that failed: the lanes stop and the drain rejects with it. */
-    let flushFailure: { error: unknown } | undefined;
-    const flushSoon = (): Promise<void> =>
-      (pendingFlush ??= new Promise<void>((resolve) => {
-        pendingImmediate = setImmediate(() => {
-          pendingFlush = undefined;
-          pendingImmediate = undefined;
-          try {
-            flush();
-          } catch (error) {
-            flushFailure ??= { error };
-          }
-          resolve();
-        });
-      }));
     const next = (): OutboxRow | undefined => {
-      if (flushFailure) throw flushFailure.error;
       if (queue.length === 0 && !exhausted) {
         // Record before claiming, so a finished row is never claimed again in this drain; one
-        // transaction (one fsync) for both.
-        const rows = this.deps.db.q.transaction(() => {
-          flush();
-          return this.deps.outbox.claimDue(concurrency * 4, this.deps.leaseMs ?? DEFAULT_LEASE_MS);
-        });
+        // transaction for both.
+        const rows = this.bookkeeping(() =>
+          this.deps.db.q.transaction(() => {
+            flush();
+            return this.deps.outbox.claimDue(concurrency * 4, this.deps.leaseMs ?? DEFAULT_LEASE_MS);
+          }),
+        );
         if (rows.length === 0) exhausted = true;
         queue.push(...rows);
       }
@@ -139,8 +118,8 @@ export class OutboxWorker {
           // await, which a flush meanwhile has already recorded and replaced.
           const result = await sending;
           results.push({ row: current.row, result });
-          await flushSoon();
-          if (flushFailure) throw flushFailure.error;
+          // Recorded at once: a crash can repeat at most the one send per lane still in flight.
+          this.bookkeeping(flush);
           current = upcoming;
         }
       };
@@ -149,14 +128,30 @@ export class OutboxWorker {
         before = report.attempted;
         exhausted = false;
         await Promise.all(Array.from({ length: concurrency }, lane));
-        if (flushFailure) throw flushFailure.error;
-        flush();
+        this.bookkeeping(flush);
       }
     } finally {
-      if (pendingImmediate) clearImmediate(pendingImmediate);
       this.deps.resolver.clearCache(); // decrypted content lives only as long as the drain
     }
     return report;
+  }
+
+  /**
+   * The worker's own bookkeeping (claiming rows, recording results) commits without an fsync
+   * (synchronous=NORMAL, WAL). A process crash loses nothing (the WAL is in the OS cache); a
+   * power cut may forget that a row was claimed or sent, so it is sent again (same Message-ID,
+   * same webhook-id): a duplicate, never a loss. Everything else — the outbox rows the scheduler
+   * writes, every user change — keeps synchronous=FULL.
+   */
+  private bookkeeping<T>(fn: () => T): T {
+    const { sqlite } = this.deps.db;
+    if (sqlite.inTransaction) return fn();
+    sqlite.pragma('synchronous = NORMAL');
+    try {
+      return fn();
+    } finally {
+      sqlite.pragma('synchronous = FULL');
+    }
   }
 
   /** Resolves a row's content; an error is kept for deliver() to report as the row's result. */
