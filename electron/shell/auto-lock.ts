@@ -1,8 +1,10 @@
 import type { Logger } from '../ports/logger.js';
 
-/** The vault setting (minutes of system idle time before the UI locks; 0 = never). */
-export const AUTO_LOCK_SETTING = 'autoLockMinutes';
-export const DEFAULT_AUTO_LOCK_MINUTES = 10;
+/**
+ * Minutes of system idle time before the UI locks (the contract's `settings.get` autoLockMinutes;
+ * 0 = never). The default is the contract handler's, used until the vault's setting is read.
+ */
+export const DEFAULT_AUTO_LOCK_MINUTES = 15;
 const MAX_MINUTES = 24 * 60;
 const POLL_MS = 15_000;
 

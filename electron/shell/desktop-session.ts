@@ -1,195 +1,179 @@
-import type { ScryptParams } from '../core/crypto/kdf.js';
-import { createEngine, initializeVaultContent, type Engine } from '../core/engine.js';
-import type { SettingsRepo } from '../core/repo/settings.js';
-import { SchedulerLoop } from '../core/schedule/scheduler-loop.js';
-import type { TransitionReport } from '../core/schedule/scheduler.js';
+import type { EventName } from '../../shared/contract/events.js';
+import type { MethodOutput } from '../../shared/contract/methods.js';
+import type { Reply } from '../../shared/contract/reply.js';
+import type { AppCore } from '../core/api/app-core.js';
+import type { Caller, RpcRouter } from '../core/api/router-types.js';
+import { AfterwordError } from '../core/errors.js';
 import { readStatus } from '../core/schedule/status.js';
-import { createVaultServices, type VaultServices } from '../core/services.js';
-import { VaultExistsError, VaultLockedError } from '../core/vault/vault-errors.js';
-import { Vault } from '../core/vault/vault.js';
-import { PromptNotifier } from '../node/prompt-notifier.js';
+import type { Vault } from '../core/vault/vault.js';
 import type { Clock } from '../ports/clock.js';
-import type { KeyStore } from '../ports/key-store.js';
 import type { Logger } from '../ports/logger.js';
-import type { Notifier } from '../ports/notifier.js';
+import { RunnerScheduler } from '../runner/runner-scheduler.js';
+import { announceTransitions } from './announce-transitions.js';
+import type { LazyKeyStore } from './lazy-key-store.js';
+import type { LockReason } from './power-events.js';
 import { trayStateFromStatus, type TrayState } from './tray-menu.js';
 
 export interface DesktopSessionDeps {
-  vaultDir: string;
+  app: AppCore;
+  /** The same router the window's IPC goes through. */
+  router: RpcRouter;
+  /** The AppCore's device key store, asked here to explain why unattended unlock failed. */
+  keyStore: LazyKeyStore;
   clock: Clock;
-  /** The device key store; may throw (safeStorage refuses basic_text). Only asked when it is needed. */
-  keyStore(): KeyStore | Promise<KeyStore>;
-  /** Wraps the durable in-vault prompt (PromptNotifier) with the native one (TrayNotifier). */
-  notifierFor(recorder: Notifier): Notifier;
-  /** Called with what the tray should show, after every change and every scheduler run. */
+  /** Called with what the tray should show, after every change and at least every `refreshMs`. */
   onState(state: TrayState): void;
   log: Logger;
   /** node-cron expression of the scheduler loop (every minute by default). */
   cron?: string;
-  /** KDF cost for a vault created here (tests lower it); the core's default otherwise. */
-  scrypt?: ScryptParams;
+  /** The tray is redrawn this often even without a change ("in 3 hours" ages); 60 s by default. */
+  refreshMs?: number;
 }
 
-/** A running scheduler: on its own vault instance (device key) or on the UI's (password). */
-interface Runner {
-  kind: 'device' | 'password';
-  vault: Vault;
-  services: VaultServices;
-  engine: Engine;
-  loop: SchedulerLoop;
-}
+export type UiSettings = Pick<MethodOutput<'settings.get'>, 'autoLockMinutes' | 'startAtLogin'>;
+export type CheckinSource = 'tray' | 'notification';
 
 const LOCKED = 'locked: warnings and deliveries wait until you unlock (or turn on unattended delivery)';
+/** Events after which the tray is redrawn (not upload progress: that comes per chunk). */
+const TRAY_EVENTS: ReadonlySet<EventName> = new Set(['vault.lockChanged', 'plan.stateChanged', 'outbox.progress', 'warning.awaiting']);
+/** The shell itself reading settings for the signed-in owner (auto-lock, start at login). */
+const SHELL_AS_OWNER: Caller = { role: 'owner', transport: 'shell' };
 
 /**
- * The desktop app's two keys to one vault. The UI session opens with the password and locks on
- * idle, sleep or screen lock. The scheduler runs on a vault instance of its own, unlocked with the
- * device key when unattended delivery is on, so locking the UI never stops warnings; without the
- * device key it runs on the UI session and stops (visibly) when that locks.
+ * The desktop app's side of one AppCore: the tray, the power events and auto-lock act through it.
+ * AppCore is the one source of truth for the UI lock and the scheduler's key (locking the UI keeps
+ * the key while unattended delivery is on, so warnings go on); this class adds the scheduler loop
+ * on AppCore's engine (the runner's RunnerScheduler, which also pushes the contract's events), the
+ * tray's state, and the tray's and notification's "I'm here" through the shared router.
  */
 export class DesktopSession {
-  private ui: Vault | null = null;
-  private uiOpen = false;
-  private runner: Runner | null = null;
-  private notWatching: string | null = 'starting';
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly scheduler: RunnerScheduler;
+  private readonly unsubscribe: (() => void)[] = [];
+  private readonly timer: ReturnType<typeof setInterval>;
+  private closed: Promise<void> | null = null;
 
-  private constructor(private readonly deps: DesktopSessionDeps) {}
+  private constructor(
+    private readonly deps: DesktopSessionDeps,
+    private readonly openProblem: string | null,
+  ) {
+    const { app, log } = deps;
+    this.scheduler = new RunnerScheduler(app, { cron: deps.cron, logger: log.child('scheduler') });
+    // After the scheduler's own onEngine listener, so `watching` is already current here.
+    this.unsubscribe.push(
+      app.onEngine(() => this.publish()),
+      app.events.subscribe((name) => TRAY_EVENTS.has(name) && this.publish()),
+    );
+    this.timer = setInterval(() => this.publish(), deps.refreshMs ?? 60_000);
+    this.timer.unref?.();
+  }
 
-  /** Opens the vault (if there is one) and, when unattended delivery is on, starts the scheduler. */
+  /** Opens the vault if there is one; with unattended delivery on, the scheduler starts at once. */
   static async start(deps: DesktopSessionDeps): Promise<DesktopSession> {
-    const session = new DesktopSession(deps);
-    await session.exclusive(async () => {
-      if (!Vault.exists(deps.vaultDir)) {
-        session.notWatching = 'no vault yet';
-        return;
+    // AppCore.open tries the device key and reads its backend first: build the store before.
+    await deps.keyStore.ready();
+    let openProblem: string | null = null;
+    if (deps.app.exists()) {
+      try {
+        await deps.app.open();
+      } catch (error) {
+        openProblem = `the vault could not be opened: ${(error as Error).message}`;
+        deps.log.error('opening the vault failed', { error: (error as Error).message });
       }
-      session.ui = await Vault.open(deps.vaultDir, { clock: deps.clock });
-      session.notWatching = LOCKED;
-      if (session.ui.deviceKeyStatus().enabled) await session.startDeviceRunner();
-    });
+    }
+    const session = new DesktopSession(deps, openProblem);
     session.publish();
     return session;
   }
 
   get uiUnlocked(): boolean {
-    return this.uiOpen && this.ui?.isUnlocked === true;
+    return this.deps.app.isUiUnlocked;
   }
 
-  get watching(): 'device' | 'password' | null {
-    return this.runner?.kind ?? null;
+  /** Whether the scheduler is running (on a device-key unlock or on the owner's password). */
+  get watching(): boolean {
+    return this.scheduler.running;
   }
 
-  /** The UI vault, for the IPC handlers (unlocked or not). */
-  get vault(): Vault | null {
-    return this.ui;
+  /** Whether unattended delivery is on: then locking the UI keeps the scheduler running. */
+  get unattended(): boolean {
+    return this.vault()?.deviceKeyStatus().enabled ?? false;
   }
 
-  /** First run: creates the vault, unlocked, and starts the scheduler on it. Returns the recovery key. */
-  async create(password: string): Promise<string> {
-    const recoveryKey = await this.exclusive(async () => {
-      if (this.ui || Vault.exists(this.deps.vaultDir)) throw new VaultExistsError(this.deps.vaultDir);
-      const { vault, recoveryKey } = await Vault.create(this.deps.vaultDir, password, { clock: this.deps.clock, scrypt: this.deps.scrypt });
-      initializeVaultContent(createVaultServices(vault, this.deps.clock));
-      this.ui = vault;
-      this.uiOpen = true;
-      this.startRunner(vault, 'password');
-      return recoveryKey;
-    });
+  /** Locks the UI (idle, sleep, screen lock, the tray). AppCore keeps the key only for unattended delivery. */
+  async lock(reason: LockReason | 'tray'): Promise<void> {
+    const { app, log } = this.deps;
+    if (!app.isUiUnlocked) return;
+    const keepsWatching = this.unattended;
+    log.info('locking the vault', { reason, keepsWatching });
+    // Without unattended delivery the lock takes the scheduler's key too: let the run in flight
+    // finish first (as the desktop always did), so no send is cut between "sent" and "recorded".
+    // runNow waits for it (plus one more pass at most); app.lock() follows in the same turn.
+    if (!keepsWatching && this.scheduler.running) await this.scheduler.runNow('lock');
+    if (!app.isUiUnlocked) return; // locked meanwhile (another lock request)
+    app.lock(); // emits vault.lockChanged: the window shows its lock screen, the tray redraws
+  }
+
+  /**
+   * "I'm here" from the tray or a notification, through the router like every check-in. As a
+   * `checkin` caller, not `owner`: it needs only the key the scheduler holds, so it works while the
+   * UI is locked, and it can do nothing else.
+   */
+  async checkIn(source: CheckinSource): Promise<MethodOutput<'checkin'>> {
+    const { app, router } = this.deps;
+    const reply = await router.call('checkin', {}, { role: 'checkin', transport: source, principal: 'desktop' });
+    announceTransitions(app.events, 'checkin', reply);
     this.publish();
-    return recoveryKey;
+    if (!reply.ok) throw new AfterwordError(reply.code, reply.message);
+    return reply.data as MethodOutput<'checkin'>;
   }
 
-  /** Unlocks the UI session; without a device key the scheduler starts on it. */
-  async unlock(password: string): Promise<void> {
-    await this.exclusive(async () => {
-      if (!this.ui) throw new VaultLockedError();
-      await this.ui.unlock(password);
-      this.uiOpen = true;
-      if (!this.runner) this.startRunner(this.ui, 'password');
-    });
-    this.publish();
-  }
-
-  /** Locks the UI session at once; a scheduler on the UI's key stops (after its run in flight). */
-  async lock(reason: string): Promise<void> {
-    if (!this.uiOpen && !this.ui?.isUnlocked) return;
-    this.uiOpen = false;
-    await this.exclusive(async () => {
-      this.deps.log.info('locking the vault', { reason });
-      if (this.runner?.kind === 'password') await this.stopRunner(LOCKED);
-      this.ui?.lock();
-    });
-    this.publish();
-  }
-
-  /** After unattended delivery was turned on or off: move the scheduler to the right key. */
-  async reconcileUnattended(): Promise<void> {
-    await this.exclusive(async () => {
-      if (!this.ui) return;
-      const enabled = this.ui.deviceKeyStatus().enabled;
-      if (enabled && this.runner?.kind !== 'device') {
-        await this.stopRunner(LOCKED);
-        await this.startDeviceRunner();
-      } else if (!enabled && this.runner?.kind === 'device') {
-        await this.stopRunner(LOCKED);
-      }
-      if (!this.runner && this.uiUnlocked) this.startRunner(this.ui, 'password');
-    });
-    this.publish();
-  }
-
-  /** "I'm here" (tray, notification, window). Needs a running scheduler. */
-  async checkIn(source: string): Promise<TransitionReport[]> {
-    const reports = await this.exclusive(async () => {
-      if (!this.runner) throw new VaultLockedError();
-      return this.runner.engine.scheduler.checkIn(source);
-    });
-    this.publish();
-    return reports;
-  }
-
-  /** Wake from sleep: the scheduler catches up now. */
+  /** Wake from sleep: the time asleep was real, the scheduler catches up now (SchedulerLoop.onResume). */
   async resume(): Promise<void> {
-    await this.runner?.loop.onResume();
+    let engine;
+    try {
+      engine = this.deps.app.engineOrThrow();
+    } catch {
+      return; // not watching: nothing to catch up
+    }
+    engine.scheduler.rebaseClock();
+    await this.scheduler.runNow('resume');
   }
 
   /** One scheduler pass and drain now (no-op while not watching). */
   async runNow(source: string): Promise<void> {
-    await this.runner?.loop.runNow(source);
+    await this.scheduler.runNow(source);
   }
 
-  /** Reads settings through whichever unlocked instance there is; null while everything is locked. */
-  withSettings<T>(fn: (settings: SettingsRepo) => T): T | null {
-    const services = this.runner?.services ?? (this.uiUnlocked && this.ui ? createVaultServices(this.ui, this.deps.clock) : null);
-    return services ? fn(services.settings) : null;
+  /** The owner's UI settings as the window sees them (same defaults); null while the UI is locked. */
+  async settings(): Promise<UiSettings | null> {
+    if (!this.deps.app.isUiUnlocked) return null;
+    const reply = await this.deps.router.call('settings.get', {}, SHELL_AS_OWNER);
+    if (!reply.ok) return null;
+    const { autoLockMinutes, startAtLogin } = reply.data as MethodOutput<'settings.get'>;
+    return { autoLockMinutes, startAtLogin };
   }
 
-  /** Stops the scheduler (waiting for the run in flight) and closes the vault. */
-  async close(): Promise<void> {
-    this.uiOpen = false;
-    await this.exclusive(async () => {
-      await this.stopRunner('shutting down');
-      await this.ui?.close();
-      this.ui = null;
-    });
+  /** After a window's call: redraw the tray (not per attachment chunk). */
+  afterCall(method: string, reply: Reply<unknown>): void {
+    if (reply.ok && !method.startsWith('attachments.')) this.publish();
+  }
+
+  /** Stops the scheduler (waiting for the send in flight) and closes the vault. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      clearInterval(this.timer);
+      for (const off of this.unsubscribe.splice(0)) off();
+      await this.scheduler.stop();
+      await this.deps.app.close();
+    })();
+    return this.closed;
   }
 
   /** Pushes the current state to the tray. Never throws. */
   publish(): void {
     let state: TrayState;
     try {
-      state = this.runner
-        ? trayStateFromStatus(readStatus(this.runner.services, this.runner.engine.outbox, this.deps.clock.now()), { uiUnlocked: this.uiUnlocked })
-        : {
-            vaultExists: this.ui !== null,
-            uiUnlocked: this.uiUnlocked,
-            watching: false,
-            notWatchingReason: this.notWatching,
-            level: 0,
-            nextEvent: null,
-            problems: 0,
-          };
+      state = this.readState();
     } catch (error) {
       this.deps.log.error('reading the status failed', { error: (error as Error).message });
       return;
@@ -201,51 +185,52 @@ export class DesktopSession {
     }
   }
 
-  private async startDeviceRunner(): Promise<void> {
-    let vault: Vault | null = null;
+  private readState(): TrayState {
+    const { app, clock } = this.deps;
+    if (this.scheduler.running) {
+      return trayStateFromStatus(readStatus(app.keyedServices(), app.engineOrThrow().outbox, clock.now()), { uiUnlocked: app.isUiUnlocked });
+    }
+    return {
+      vaultExists: app.exists(),
+      uiUnlocked: app.isUiUnlocked,
+      watching: false,
+      notWatchingReason: this.notWatchingReason(),
+      level: 0,
+      nextEvent: null,
+      problems: 0,
+    };
+  }
+
+  private vault(): Vault | null {
     try {
-      const store = await this.deps.keyStore();
-      vault = await Vault.open(this.deps.vaultDir, { clock: this.deps.clock });
-      await vault.unlockWithDeviceKey(store);
-      this.startRunner(vault, 'device');
-    } catch (error) {
-      await vault?.close();
-      this.notWatching = `${(error as Error).message}. Open Afterword and unlock with your password`;
-      this.deps.log.error('unattended unlock failed', { error: (error as Error).message });
+      return this.deps.app.vaultOrThrow();
+    } catch {
+      return null;
     }
   }
 
-  private startRunner(vault: Vault, kind: Runner['kind']): void {
-    const { clock, log } = this.deps;
-    const services = createVaultServices(vault, clock);
-    const notifier = this.deps.notifierFor(new PromptNotifier(vault.db, clock));
-    const engine = createEngine(services, { clock, notifier });
-    const loop = new SchedulerLoop(engine, {
-      cron: this.deps.cron,
-      onRun: () => this.publish(),
-      onError: (error) => log.error('scheduler run failed', { error: (error as Error).message }),
-    });
-    this.runner = { kind, vault, services, engine, loop };
-    this.notWatching = null;
-    log.info('scheduler started', { key: kind });
-    void loop.start();
+  /** Why the scheduler is not running, in words that say what to do. */
+  private notWatchingReason(): string {
+    if (!this.deps.app.exists()) return 'no vault yet';
+    if (this.openProblem) return this.openProblem;
+    const vault = this.vault();
+    if (vault?.deviceKeyStatus().enabled) return `${this.unattendedProblem(vault)}. Open Afterword and unlock with your password`;
+    return LOCKED;
   }
 
-  private async stopRunner(reason: string): Promise<void> {
-    const runner = this.runner;
-    if (!runner) return;
-    this.runner = null;
-    this.notWatching = reason;
-    await runner.loop.stop();
-    await runner.engine.close();
-    if (runner.kind === 'device') await runner.vault.close();
-    this.deps.log.info('scheduler stopped', { reason });
-  }
-
-  /** One state change at a time (unlock, lock, reconcile, close never interleave). */
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(fn);
-    this.queue = next.catch(() => undefined);
-    return next;
+  /** AppCore.open tried the device key and failed quietly; say why, from what the shell can see. */
+  private unattendedProblem(vault: Vault): string {
+    const store = this.deps.keyStore;
+    if (store.problem) return store.problem;
+    const recorded = vault.deviceKeyStatus().backend;
+    let current: string;
+    try {
+      current = store.backend;
+    } catch (error) {
+      return (error as Error).message;
+    }
+    if (recorded !== current) return `unattended unlock is not available: the key store changed from "${recorded}" to "${current}"`;
+    if (store.lastError) return `unattended unlock is not available: the ${current} key store failed: ${store.lastError}`;
+    return 'unattended unlock is not available: the device key in the key store did not open this vault';
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyStartAtLogin, desktopEntry, quoteExecArg, startAtLogin, xdgAutostartDir, type LoginItemDeps } from './login-item.js';
+import { applyStartAtLogin, desktopEntry, quoteExecArg, xdgAutostartDir, type LoginItemDeps } from './login-item.js';
 
 function deps(platform: NodeJS.Platform, command = ['/opt/Afterword/afterword']) {
   const calls: unknown[] = [];
@@ -53,12 +53,7 @@ describe('desktop entry', () => {
 });
 
 describe('settings', () => {
-  it('start at login is on unless turned off', () => {
-    expect(startAtLogin(undefined)).toBe(true);
-    expect(startAtLogin(true)).toBe(true);
-    expect(startAtLogin(false)).toBe(false);
-  });
-
+  // Whether to start at login is the contract's `settings.get` (on unless turned off), read by DesktopSession.settings().
   it('autostart lives under XDG_CONFIG_HOME', () => {
     expect(xdgAutostartDir({}, '/home/ann')).toBe('/home/ann/.config/autostart');
     expect(xdgAutostartDir({ XDG_CONFIG_HOME: '/cfg' }, '/home/ann')).toBe('/cfg/autostart');

@@ -1,14 +1,8 @@
 import { join } from 'node:path';
 
-/** Vault setting: start Afterword when the user logs in (on unless they turned it off). */
-export const START_AT_LOGIN_SETTING = 'startAtLogin';
 /** Passed at login so the app starts in the tray without opening its window. */
 export const HIDDEN_ARG = '--hidden';
 export const AUTOSTART_FILE = 'afterword.desktop';
-
-export function startAtLogin(value: unknown): boolean {
-  return value !== false;
-}
 
 export interface LoginItemDeps {
   platform: NodeJS.Platform;

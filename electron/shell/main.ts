@@ -1,7 +1,8 @@
 // The Electron entry: the desktop app's composition root (docs/style.md §5). It builds the Electron
-// ports (safeStorage key store, tray notifier, power events, auto-lock), hands them to the
-// Electron-free core through DesktopSession, and opens one hardened window on app://app. Every
-// decision lives in a plain module next to this one, tested in Node; this file only wires.
+// ports (safeStorage key store, tray notifier, power events, auto-lock), the AppCore for the vault
+// (the same core the runner serves), the shared router and its IPC binding, and opens one hardened
+// window on app://app. Every decision lives in a plain module next to this one, tested in Node
+// (desktop-session.test.ts wires the same pieces with fakes); this file only wires.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -9,15 +10,17 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, powerMonitor, protocol, safeStorage, session, shell, Tray } from 'electron';
+import { createRouter } from '../core/api/router.js';
 import { defaultKeyDir, resolveVaultDir } from '../core/vault/vault-paths.js';
 import { systemClock } from '../node/system-clock.js';
-import type { KeyStore } from '../ports/key-store.js';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.js';
-import { AUTO_LOCK_SETTING, AutoLock, autoLockMinutes } from './auto-lock.js';
+import { AutoLock, autoLockMinutes } from './auto-lock.js';
+import { createDesktopAppCore } from './desktop-app-core.js';
 import { DesktopSession } from './desktop-session.js';
 import { electronNotifications, electronTrayView, trayIcon } from './electron-adapters.js';
 import { registerIpc } from './ipc.js';
-import { applyStartAtLogin, HIDDEN_ARG, START_AT_LOGIN_SETTING, startAtLogin, xdgAutostartDir } from './login-item.js';
+import { LazyKeyStore } from './lazy-key-store.js';
+import { applyStartAtLogin, HIDDEN_ARG, xdgAutostartDir } from './login-item.js';
 import { wirePowerEvents } from './power-events.js';
 import { SafeStorageKeyStore, selfTestKeyStore } from './safe-storage-key-store.js';
 import { SecretFileStore } from './secret-file-store.js';
@@ -83,34 +86,31 @@ function onTrayAction(action: TrayAction): void {
   else app.quit();
 }
 
-/** safeStorage over 0600 files, built once and self-tested (set, get, compare) before use. */
-let deviceStore: Promise<KeyStore> | null = null;
-function deviceKeyStore(): Promise<KeyStore> {
-  deviceStore ??= (async () => {
-    const files = new SecretFileStore(join(defaultKeyDir(process.env), 'safe-storage'));
-    const store = SafeStorageKeyStore.create({ safeStorage, files });
-    await selfTestKeyStore(store, (n) => new Uint8Array(randomBytes(n)));
-    return store;
-  })().catch((error: unknown) => {
-    deviceStore = null; // try again next time (the keyring may be unlocked by then)
-    throw error;
-  });
-  return deviceStore;
-}
+/**
+ * safeStorage over 0600 files, self-tested (set, get, compare) before use; built when first needed
+ * and again after a failure (the keyring may be unlocked by then). Built after `ready`: safeStorage
+ * does not know its Linux backend before.
+ */
+const deviceKeyStore = new LazyKeyStore(async () => {
+  const files = new SecretFileStore(join(defaultKeyDir(process.env), 'safe-storage'));
+  const store = SafeStorageKeyStore.create({ safeStorage, files });
+  await selfTestKeyStore(store, (n) => new Uint8Array(randomBytes(n)));
+  return store;
+});
 
-/** Settings live in the vault: applied whenever an unlocked instance can read them. */
+/**
+ * Settings live in the vault: read through the router (the window's keys and defaults) whenever
+ * the UI is unlocked, and applied when they changed.
+ */
 let autoLock: AutoLock | null = null;
 let loginItem: boolean | null = null;
-function applySettings(): void {
-  const settings = desktop?.withSettings((s) => ({
-    minutes: autoLockMinutes(s.get(AUTO_LOCK_SETTING)),
-    atLogin: startAtLogin(s.get(START_AT_LOGIN_SETTING)),
-  }));
+async function applySettings(): Promise<void> {
+  const settings = await desktop?.settings();
   if (!settings) return;
-  autoLock?.setMinutes(settings.minutes);
-  if (loginItem === settings.atLogin) return;
-  loginItem = settings.atLogin;
-  applyStartAtLogin(settings.atLogin, {
+  autoLock?.setMinutes(autoLockMinutes(settings.autoLockMinutes));
+  if (loginItem === settings.startAtLogin) return;
+  loginItem = settings.startAtLogin;
+  await applyStartAtLogin(settings.startAtLogin, {
     platform: process.platform,
     setLoginItemSettings: (s) => app.setLoginItemSettings(s),
     command: app.isPackaged ? [process.execPath] : [process.execPath, fileURLToPath(import.meta.url)],
@@ -120,7 +120,7 @@ function applySettings(): void {
       await writeFile(path, content, { mode: 0o644 });
     },
     removeFile: (path) => rm(path, { force: true }),
-  }).catch(failed('start at login'));
+  });
 }
 
 async function run(): Promise<void> {
@@ -129,8 +129,9 @@ async function run(): Promise<void> {
   app.on('web-contents-created', (_event, contents) =>
     secureWebContents(contents, { openExternal: (url) => shell.openExternal(url), log: log.child('security') }),
   );
-  app.on('second-instance', () => app.isReady() && showWindow());
-  app.on('activate', () => app.isReady() && showWindow());
+  // Not before the session has started and IPC is registered: an early window would find no handler.
+  app.on('second-instance', () => desktop && showWindow());
+  app.on('activate', () => desktop && showWindow());
   // Closing the window keeps Afterword in the tray: warnings must go on. Quit is in the tray menu.
   app.on('window-all-closed', () => undefined);
   app.on('before-quit', (event) => {
@@ -153,8 +154,8 @@ async function run(): Promise<void> {
 
   tray = new Tray(trayIcon(0));
   const presenter = new TrayPresenter(electronTrayView(tray, onTrayAction), () => clock.now());
-  desktop = await DesktopSession.start({
-    vaultDir: resolveVaultDir(undefined, process.env),
+  const core = createDesktopAppCore({
+    vaultDir: resolveVaultDir(undefined, process.env), // AFTERWORD_VAULT, else the platform's default
     clock,
     keyStore: deviceKeyStore,
     notifierFor: (recorder) =>
@@ -166,9 +167,16 @@ async function run(): Promise<void> {
         onOpen: showWindow,
         log: log.child('notify'),
       }),
+  });
+  const router = createRouter(core, { logger: log.child('rpc') });
+  desktop = await DesktopSession.start({
+    app: core,
+    router,
+    keyStore: deviceKeyStore,
+    clock,
     onState: (state) => {
       presenter.show(state);
-      applySettings();
+      void applySettings().catch(failed('applying the settings'));
     },
     log: log.child('session'),
   });
@@ -185,9 +193,16 @@ async function run(): Promise<void> {
   cleanups.push(
     () => stopAutoLock.stop(),
     wirePowerEvents(powerMonitor, { resume: () => session_.resume(), lock: (reason) => session_.lock(reason) }, log.child('power')),
-    registerIpc({ ipcMain, session: session_, log: log.child('ipc') }),
+    registerIpc({
+      ipcMain,
+      router,
+      app: core,
+      webContents: () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null),
+      onReply: (method, reply) => session_.afterCall(method, reply),
+      log: log.child('ipc'),
+    }),
   );
-  applySettings();
+  void applySettings().catch(failed('applying the settings'));
 
   if (!process.argv.includes(HIDDEN_ARG)) showWindow();
 }
