@@ -32,6 +32,23 @@ const FIGURE_IDS: FigureId[] = [
   'mail.ratio',
   'mail.nodemailerRendered',
   'mail.ratioRendered',
+  'runner.coldStart',
+  'runner.idleRssStart',
+  'runner.idleRss',
+  'runner.idleCpu',
+  'runner.rpcWsMedian',
+  'runner.rpcWsP90',
+  'runner.rpcInProcessMedian',
+  'runner.rpcInProcessP90',
+  'runner.rpcRatio',
+];
+
+/** Figures that may legitimately be 0 (everything else is > 0). */
+const MAY_BE_ZERO: FigureId[] = [
+  // Nothing new paged in.
+  'stream.peakRssGrowth',
+  // An idle runner may not use a single clock tick (10 ms) of CPU in a 5 s window.
+  'runner.idleCpu',
 ];
 
 const WITH_GOALS: FigureId[] = [
@@ -41,6 +58,8 @@ const WITH_GOALS: FigureId[] = [
   'list.first50',
   'scheduler.idleTick',
   'mail.ratioRendered',
+  'runner.idleRss',
+  'runner.idleCpu',
 ];
 
 describe('runBenchmarks --quick --json', () => {
@@ -70,6 +89,10 @@ describe('runBenchmarks --quick --json', () => {
       mails: 100,
       mailConnections: 4,
       mailRounds: 1,
+      runnerMessages: 1_000,
+      runnerColdStarts: 3,
+      runnerIdleWindowS: 5,
+      runnerRpcCalls: 200,
     });
     expect(result.machine.cores).toBeGreaterThan(0);
     expect(result.machine.cpu.length).toBeGreaterThan(0);
@@ -80,8 +103,7 @@ describe('runBenchmarks --quick --json', () => {
       const f = result.figures[id];
       expect(f, id).toBeDefined();
       expect(Number.isFinite(f.value), `${id} is finite`).toBe(true);
-      // RSS growth can legitimately be 0 when nothing new was paged in; everything else is > 0.
-      if (id === 'stream.peakRssGrowth') expect(f.value, id).toBeGreaterThanOrEqual(0);
+      if (MAY_BE_ZERO.includes(id)) expect(f.value, id).toBeGreaterThanOrEqual(0);
       else expect(f.value, `${id} is positive`).toBeGreaterThan(0);
       expect(f.unit.length, `${id} has a unit`).toBeGreaterThan(0);
       expect(f.label.length).toBeGreaterThan(0);
@@ -152,6 +174,23 @@ describe('runBenchmarks --quick --json', () => {
     expect(result.checks.mailOursRoundsMs).toHaveLength(1);
     expect(result.checks.mailNodemailerRoundsMs).toHaveLength(1);
     expect(result.checks.mailNodemailerRenderedRoundsMs).toHaveLength(1);
+
+    // Runner: three children started and stopped cleanly on SIGTERM, the scheduler was running in
+    // the idle window, the window was sampled at both ends, and both sides listed the whole vault.
+    expect(result.checks).toMatchObject({
+      runnerSchedulerRunning: true,
+      runnerExitCodes: [0, 0, 0],
+      runnerWsListTotal: 1_000,
+      runnerWsListItems: 50,
+      runnerInProcessListTotal: 1_000,
+      runnerInProcessListItems: 50,
+    });
+    expect(result.checks.runnerColdStartRunsMs).toHaveLength(3);
+    expect(result.checks.runnerListeningRunsMs).toHaveLength(3);
+    expect(result.checks.runnerStopMs).toHaveLength(3);
+    expect(result.checks.runnerRssSamples).toBeGreaterThanOrEqual(2);
+    expect(result.checks.runnerIdleWindowMs).toBeGreaterThanOrEqual(5_000);
+    expect(result.checks.runnerIdleCpuMs).toBeGreaterThanOrEqual(0);
 
     // The temp directory is gone.
     expect(typeof result.checks.tempDir).toBe('string');

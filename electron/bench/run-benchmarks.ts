@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { APP_VERSION } from '../core/vault/vault.js';
 import { mailBench } from './mail-bench.js';
 import { figure, formatNumber, renderTable, type Figure } from './report.js';
+import { runnerBench } from './runner-bench.js';
 import { schedulerBench } from './scheduler-bench.js';
 import { MB, MIB, nowMs } from './stats.js';
 import { streamBench } from './stream-bench.js';
@@ -40,6 +41,13 @@ export interface BenchSizes {
   /** OutboxWorker lanes = nodemailer pool connections. */
   mailConnections: number;
   mailRounds: number;
+  /** Messages in the runner's vault (section 7). */
+  runnerMessages: number;
+  runnerColdStarts: number;
+  /** The idle window over which the runner's RSS and CPU are sampled. */
+  runnerIdleWindowS: number;
+  /** messages.list calls timed on each side (WebSocket, in process). */
+  runnerRpcCalls: number;
 }
 
 export interface Machine {
@@ -76,7 +84,16 @@ export type FigureId =
   | 'mail.nodemailer'
   | 'mail.ratio'
   | 'mail.nodemailerRendered'
-  | 'mail.ratioRendered';
+  | 'mail.ratioRendered'
+  | 'runner.coldStart'
+  | 'runner.idleRssStart'
+  | 'runner.idleRss'
+  | 'runner.idleCpu'
+  | 'runner.rpcWsMedian'
+  | 'runner.rpcWsP90'
+  | 'runner.rpcInProcessMedian'
+  | 'runner.rpcInProcessP90'
+  | 'runner.rpcRatio';
 
 export interface BenchResult {
   benchmark: 'afterword';
@@ -107,6 +124,10 @@ export function benchSizes(quick: boolean): BenchSizes {
     mails: quick ? 100 : 1_000,
     mailConnections: 4,
     mailRounds: quick ? 1 : 3,
+    runnerMessages: quick ? 1_000 : 10_000,
+    runnerColdStarts: 3,
+    runnerIdleWindowS: quick ? 5 : 60,
+    runnerRpcCalls: 200,
   };
 }
 
@@ -135,23 +156,23 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
   const tmp = await mkdtemp(join(tmpdir(), 'afterword-bench-'));
   try {
     const n = sizes.messages;
-    progress(`[1/6] ${n} messages of ${sizes.bodyBytes} B: MessagesRepo.create vs raw better-sqlite3`);
+    progress(`[1/7] ${n} messages of ${sizes.bodyBytes} B: MessagesRepo.create vs raw better-sqlite3`);
     const writes = await writeBench(tmp, { messages: n, bodyBytes: sizes.bodyBytes }, progress);
 
-    progress(`[2/6] stream encryption (median of ${sizes.streamRounds} rounds)`);
+    progress(`[2/7] stream encryption (median of ${sizes.streamRounds} rounds)`);
     const stream = await streamBench(
       { streamBytes: sizes.streamBytes, nobleBytes: sizes.nobleBytes, rounds: sizes.streamRounds },
       progress,
     );
 
-    progress(`[3/6] unlock with the default KDF (median of ${sizes.unlockRuns})`);
+    progress(`[3/7] unlock with the default KDF (median of ${sizes.unlockRuns})`);
     const unlock = await unlockBench(tmp, sizes.unlockRuns);
 
-    progress(`[4/6] list the first ${sizes.listLimit} of ${n} messages (median of ${sizes.listRuns})`);
+    progress(`[4/7] list the first ${sizes.listLimit} of ${n} messages (median of ${sizes.listRuns})`);
     const list = await listBench(writes.vaultDir, sizes.listRuns);
 
     progress(
-      `[5/6] scheduler tick with nothing due: ${sizes.schedulerPlans} plans, ${sizes.schedulerMessages} messages ` +
+      `[5/7] scheduler tick with nothing due: ${sizes.schedulerPlans} plans, ${sizes.schedulerMessages} messages ` +
         `(median of ${sizes.schedulerTicks})`,
     );
     const sched = await schedulerBench(
@@ -167,7 +188,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
     );
 
     progress(
-      `[6/6] outbox delivery of ${sizes.mails} e-mails vs nodemailer's pool, ${sizes.mailConnections} connections, ` +
+      `[6/7] outbox delivery of ${sizes.mails} e-mails vs nodemailer's pool, ${sizes.mailConnections} connections, ` +
         `loopback smtp-server (${sizes.mailRounds} round${sizes.mailRounds === 1 ? '' : 's'} each)`,
     );
     const mail = await mailBench(
@@ -183,11 +204,30 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
       progress,
     );
 
+    progress(
+      `[7/7] runner: cold start (${sizes.runnerColdStarts}×), idle ${sizes.runnerIdleWindowS} s with ${sizes.runnerMessages} messages, ` +
+        `messages.list over the WebSocket vs in process (${sizes.runnerRpcCalls} calls each)`,
+    );
+    const runner = await runnerBench(
+      tmp,
+      {
+        messages: sizes.runnerMessages,
+        bodyBytes: sizes.bodyBytes,
+        coldStarts: sizes.runnerColdStarts,
+        idleWindowMs: sizes.runnerIdleWindowS * 1000,
+        rpcCalls: sizes.runnerRpcCalls,
+        rpcWarmup: 20,
+        listLimit: sizes.listLimit,
+      },
+      progress,
+    );
+
     const perSecond = (count: number, ms: number): number => count / (ms / 1000);
     const mbps = (bytes: number, ms: number): number => bytes / MB / (ms / 1000);
     const w = `1. Write ${n} messages (${sizes.bodyBytes} B body)`;
     const count = (value: number): string => formatNumber(value);
     const m = `6. Deliver ${count(sizes.mails)} e-mails, loopback SMTP, ${sizes.mailConnections} connections (median of ${sizes.mailRounds})`;
+    const r = `7. Runner: afterword serve, ${count(sizes.runnerMessages)} messages, unattended on (RPC: ${sizes.runnerRpcCalls} calls per side)`;
     const s = `2. Stream-encrypt ${sizes.streamBytes / MIB} MiB (64 KiB chunks, median of ${sizes.streamRounds} rounds)`;
     const figures: Record<FigureId, Figure> = {
       'write.repoPerTxn': figure(w, 'MessagesRepo.create, 1 txn/message', perSecond(n, writes.perTxn.repoMs), 'msg/s'),
@@ -279,6 +319,19 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
         op: '>=',
         value: 0.8,
       }),
+      'runner.coldStart': figure(r, `spawn serve → first /healthz 200, median of ${sizes.runnerColdStarts}`, runner.coldStartMedianMs, 'ms'),
+      'runner.idleRssStart': figure(r, 'RSS, signed in, start of the idle window', runner.idle.rssStartBytes / MB, 'MB'),
+      'runner.idleRss': figure(r, `RSS after ${sizes.runnerIdleWindowS} s idle`, runner.idle.rssEndBytes / MB, 'MB', { op: '<', value: 100 }),
+      // "≈ 0": under 1 % of one core over the window (one scheduler tick a minute, socket pings).
+      'runner.idleCpu': figure(r, `CPU over the ${sizes.runnerIdleWindowS} s window (% of one core)`, runner.idle.cpuPercent, '%', {
+        op: '<',
+        value: 1,
+      }),
+      'runner.rpcWsMedian': figure(r, `messages.list first ${sizes.listLimit}, over the WebSocket, median`, runner.ws.medianMs, 'ms'),
+      'runner.rpcWsP90': figure(r, 'same, over the WebSocket, p90', runner.ws.p90Ms, 'ms'),
+      'runner.rpcInProcessMedian': figure(r, 'same, router.call in process, median', runner.inProcess.medianMs, 'ms'),
+      'runner.rpcInProcessP90': figure(r, 'same, router.call in process, p90', runner.inProcess.p90Ms, 'ms'),
+      'runner.rpcRatio': figure(r, 'WebSocket / in-process median', runner.ws.medianMs / runner.inProcess.medianMs, '×'),
     };
 
     host.loadAverage.end = loadavg()[0] ?? 0;
@@ -316,6 +369,9 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
         mailOursRoundsMs: mail.roundsMs.ours,
         mailNodemailerRoundsMs: mail.roundsMs.nodemailer,
         mailNodemailerRenderedRoundsMs: mail.roundsMs.nodemailerRendered,
+        ...runner.checks,
+        runnerIdleWindowMs: runner.idle.windowMs,
+        runnerIdleCpuMs: runner.idle.cpuMs,
       },
     };
 
@@ -355,6 +411,12 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
               `${mail.checks.mailPeakConnectionsNodemailer} / ${mail.checks.mailPeakConnectionsNodemailerRendered}`,
             `mail rounds (ms): ours ${roundList(mail.roundsMs.ours)}, nodemailer ${roundList(mail.roundsMs.nodemailer)}, ` +
               `rendered ${roundList(mail.roundsMs.nodemailerRendered)}`,
+            `runner: cold starts ${roundList(runner.checks.runnerColdStartRunsMs)} ms (listening at ` +
+              `${roundList(runner.checks.runnerListeningRunsMs)} ms), scheduler ${runner.checks.runnerSchedulerRunning ? 'running' : 'NOT running'}; ` +
+              `idle ${(runner.idle.windowMs / 1000).toFixed(1)} s: CPU ${formatNumber(runner.idle.cpuMs)} ms ` +
+              `(${runner.checks.runnerClockTicksPerS} ticks/s), RSS peak ${formatNumber(runner.checks.runnerRssPeakMB)} MB; ` +
+              `list total ${runner.checks.runnerWsListTotal} / ${runner.checks.runnerInProcessListTotal}; ` +
+              `SIGTERM → exit ${roundList(runner.checks.runnerStopMs)} ms, codes ${runner.checks.runnerExitCodes.join('/')}`,
           ],
         ),
       );

@@ -4,12 +4,8 @@ import { z } from 'zod';
 import type { Reply } from '../../shared/contract/reply.js';
 import { describeIssue } from '../../shared/validation.js';
 import { authenticate, type Authentication } from './auth.js';
+import { applyReplyEffects, SIGN_IN } from './rpc-effects.js';
 import { failWith, isJson, readJsonBody, replyWith, type Ctx, type Env, type RunnerContext } from './runner-context.js';
-
-/** Methods whose success proves the password (or recovery key): they open an owner session. */
-const SIGN_IN = new Set(['vault.unlock', 'vault.create', 'vault.recover']);
-/** Methods whose reply carries plan transitions the UI should hear about. */
-const TRANSITIONS = new Set(['checkin', 'plans.pause', 'plans.resume', 'plans.stop']);
 
 export const SESSION_COOKIE = 'afterword_session';
 export const cookieName = (secure: boolean): string => (secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE);
@@ -53,15 +49,8 @@ export function registerRpcRoutes(hono: Hono<Env>, ctx: RunnerContext): void {
       const { token } = await sessions.issue();
       setCookie(c, name, token, { httpOnly: true, sameSite: 'Strict', path: '/', secure: ctx.secureCookie, maxAge: Math.floor(sessions.ttlMs / 1000) });
     }
-    if (reply.ok && method === 'vault.lock') {
-      sessions.revokeAll();
-      deleteCookie(c, name, { path: '/', secure: ctx.secureCookie });
-    }
-    if (reply.ok && TRANSITIONS.has(method)) {
-      for (const t of (reply.data as { transitions: { planId: string; from: string; to: string; reason: string }[] }).transitions) {
-        app.events.emit('plan.stateChanged', t);
-      }
-    }
+    if (reply.ok && method === 'vault.lock') deleteCookie(c, name, { path: '/', secure: ctx.secureCookie });
+    applyReplyEffects(ctx, method, reply);
     if (!reply.ok && reply.code === 'LOCKED_OUT') {
       let retryAfterMs = 1000;
       try {

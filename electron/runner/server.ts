@@ -86,7 +86,8 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 }
 
 /**
- * `afterword serve`: the RPC contract over HTTP (POST /api/rpc/:method), events over a WebSocket,
+ * `afterword serve`: the RPC contract over HTTP (POST /api/rpc/:method) and over the owner's
+ * WebSocket (/api/events, which also pushes the events; frames in socket-frames.ts),
  * check-in links, /healthz and /metrics, and the UI's static files; plus the scheduler loop on the
  * vault whenever its key is available.
  */
@@ -169,7 +170,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   });
 
   const server = createAdaptorServer({ fetch: hono.fetch, hostname: options.host }) as Server;
-  const events = attachEventSocket(server, app, auth, () => origins!);
+  const events = attachEventSocket(server, ctx, options.logger);
   // After the event socket's listener, so a UI hears `vault.lockChanged` before its socket closes.
   const stopLockWatch = app.events.subscribe((name, payload) => {
     if (name === 'vault.lockChanged' && !(payload as { unlocked: boolean }).unlocked) sessions.revokeAll();
