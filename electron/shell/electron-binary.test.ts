@@ -4,6 +4,8 @@
 // dist/ — without require('electron'), which from plain Node would try to download it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,7 +31,7 @@ function findElectronBinary(): { binary: string; version: string } | null {
 const electron = findElectronBinary();
 if (!electron) {
   // eslint-disable-next-line no-console -- the reason for the skip belongs in the test output
-  console.warn('Electron binary not available on this machine: the Electron launch test is skipped');
+  console.warn('Electron binary not available on this machine: the Electron launch and app tests are skipped');
 }
 
 describe('Electron binary', () => {
@@ -40,5 +42,35 @@ describe('Electron binary', () => {
     expect(result.error).toBeUndefined();
     expect(result.status).toBe(0);
     expect(result.stdout.trim()).toBe(`v${electron!.version}`);
+  });
+});
+
+const shellMain = join(dirname(require.resolve('../../package.json')), 'dist', 'electron', 'shell', 'main.js');
+
+describe('Electron app (Playwright _electron)', () => {
+  it.skipIf(!electron)('opens a hardened window on the app:// origin with the contract bridge and no Node', async () => {
+    const { _electron } = await import('playwright-core');
+    const vault = await mkdtemp(join(tmpdir(), 'afterword-electron-'));
+    const app = await _electron.launch({
+      executablePath: electron!.binary,
+      args: [shellMain],
+      env: { ...process.env, AFTERWORD_VAULT: join(vault, 'vault'), ELECTRON_RUN_AS_NODE: '' },
+    });
+    try {
+      const window = await app.firstWindow();
+      expect(window.url()).toMatch(/^app:\/\/app\//);
+      const bridge = await window.evaluate(() => {
+        const w = window as unknown as { afterword?: Record<string, unknown>; require?: unknown; process?: unknown };
+        return { keys: Object.keys(w.afterword ?? {}).sort(), require: typeof w.require, process: typeof w.process };
+      });
+      expect(bridge).toEqual({ keys: ['call', 'subscribe', 'version'], require: 'undefined', process: 'undefined' });
+      const status = await window.evaluate(() =>
+        (window as unknown as { afterword: { call(m: string, i: unknown): Promise<unknown> } }).afterword.call('vault.status', {}),
+      );
+      expect(status).toMatchObject({ ok: true, data: { exists: false } });
+    } finally {
+      await app.close();
+      await rm(vault, { recursive: true, force: true });
+    }
   });
 });
