@@ -31,6 +31,8 @@ export class AppCore {
   private services: VaultServices | null = null;
   private engine: Engine | null = null;
   private uiUnlocked = false;
+  private opening: Promise<Vault> | null = null;
+  private unattendedFailure: string | null = null;
   private readonly onEngineChange = new Set<(engine: Engine | null) => void>();
 
   constructor(readonly deps: AppCoreDeps) {
@@ -48,17 +50,33 @@ export class AppCore {
   /** Opens the vault (locked) if it exists; starts the engine at once when a device key lets it. */
   async open(): Promise<Vault> {
     if (this.vault) return this.vault;
+    // Two callers at once (status and unlock from a fresh UI) must share one open.
+    this.opening ??= this.openOnce().finally(() => {
+      this.opening = null;
+    });
+    return this.opening;
+  }
+
+  private async openOnce(): Promise<Vault> {
     if (!this.exists()) throw new VaultNotFoundError(this.deps.vaultDir);
-    this.vault = await Vault.open(this.deps.vaultDir, { clock: this.deps.clock, scrypt: this.deps.scrypt });
-    if (this.vault.deviceKeyStatus().enabled) {
+    const vault = await Vault.open(this.deps.vaultDir, { clock: this.deps.clock, scrypt: this.deps.scrypt });
+    this.vault = vault;
+    if (vault.deviceKeyStatus().enabled) {
       try {
-        await this.vault.unlockWithDeviceKey(this.deps.keyStore);
+        await vault.unlockWithDeviceKey(this.deps.keyStore);
         this.keyAvailable();
-      } catch {
-        // Unattended unlock failed (key store changed or missing): status shows it; the owner unlocks.
+      } catch (error) {
+        // Unattended unlock failed (key store changed or missing): remembered for the UI; the
+        // owner unlocks with the password.
+        this.unattendedFailure = error instanceof Error ? error.message : String(error);
       }
     }
-    return this.vault;
+    return vault;
+  }
+
+  /** Why unattended delivery could not start (null when it runs or is off). */
+  get unattendedProblem(): string | null {
+    return this.unattendedFailure;
   }
 
   async create(password: string): Promise<string> {

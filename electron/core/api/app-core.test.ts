@@ -1,0 +1,43 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../node/system-clock.js';
+import { FileKeyStore } from '../../node/file-key-store.js';
+import { AppCore } from './app-core.js';
+
+describe('AppCore', () => {
+  it('opens the vault once when asked twice at the same time, and keeps the key for unattended delivery after a UI lock', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'afterword-appcore-'));
+    const deps = { vaultDir: join(root, 'vault'), clock: new ManualClock(Date.UTC(2027, 0, 1)), keyStore: new FileKeyStore(join(root, 'keys')), scrypt: { logN: 15, r: 8, p: 1 } };
+    try {
+      const first = new AppCore(deps);
+      await first.create('correct horse battery');
+      await first.unlockedServices().vault.enableDeviceKey(deps.keyStore);
+      await first.close();
+
+      const app = new AppCore(deps);
+      const [a, b] = await Promise.all([app.open(), app.open()]);
+      expect(a).toBe(b);
+      expect(app.isUiUnlocked).toBe(false);
+      expect(() => app.unlockedServices()).toThrow(/locked/);
+      expect(app.keyedServices()).toBeDefined(); // the scheduler runs on the device key
+      expect(app.unattendedProblem).toBeNull();
+      await app.unlock('correct horse battery');
+      expect(app.isUiUnlocked).toBe(true);
+      app.lock();
+      expect(app.isUiUnlocked).toBe(false);
+      expect(app.engineOrThrow()).toBeDefined(); // still delivering
+      await app.close();
+
+      await deps.keyStore.delete(`vault-${a.vaultId}`);
+      const broken = new AppCore(deps);
+      await broken.open();
+      expect(broken.unattendedProblem).toMatch(/device key is missing/);
+      expect(() => broken.engineOrThrow()).toThrow(/locked/);
+      await broken.close();
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
