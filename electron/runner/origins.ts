@@ -33,6 +33,8 @@ export class Origins {
 
   /** For the CSP's connect-src: the WebSocket origins matching the allowed HTTP origins. */
   webSocketOrigins(): string[] {
-    return [...this.allowed].map((o) => o.replace(/^http/, 'ws'));
+    // CSP host-sources cannot express IPv6 literals (Chromium reports `ws://[::1]:…` as invalid);
+    // a page loaded from [::1] still reaches its own socket through 'self'.
+    return [...this.allowed].filter((o) => !o.includes('[')).map((o) => o.replace(/^http/, 'ws'));
   }
 }

@@ -29,10 +29,10 @@ import type { TrayAction } from './tray-menu.js';
 import { TrayNotifier, TrayPresenter } from './tray-notifier.js';
 import { APP_ENTRY_URL, APP_SCHEME, secureSession, secureWebContents, WEB_PREFERENCES } from './window-security.js';
 
-// dist/electron/shell/main.js -> repository root. The Vite build (renderer/dist) once it exists;
-// until then the placeholder page in renderer/.
+// dist/electron/shell/main.js -> repository root. The Vite build writes dist/renderer (npm run
+// build); without it, the page in renderer/ only says the UI is not built.
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const BUILT_RENDERER = join(ROOT, 'renderer', 'dist');
+const BUILT_RENDERER = join(ROOT, 'dist', 'renderer');
 const RENDERER_DIR = existsSync(join(BUILT_RENDERER, 'index.html')) ? BUILT_RENDERER : join(ROOT, 'renderer');
 // CommonJS on purpose: a sandboxed preload cannot be an ES module (see preload.cts).
 const PRELOAD = fileURLToPath(new URL('./preload.cjs', import.meta.url));

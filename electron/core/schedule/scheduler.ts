@@ -219,7 +219,10 @@ export class Scheduler {
   checkIn(source: string): TransitionReport[] {
     const now = this.deps.clock.now();
     return this.deps.db.q.transaction(() => {
-      this.deps.db.q.run(this.deps.db.kysely.insertInto('checkins').values({ id: null, at: now, source }));
+      const { db } = this.deps;
+      db.q.run(db.kysely.insertInto('checkins').values({ id: null, at: now, source }));
+      // "I'm here" answers every open prompt, also tests and notices that belong to no plan.
+      db.q.run(db.kysely.updateTable('desktop_prompts').set({ answered_at: now }).where('answered_at', 'is', null));
       return this.forEachPlan('checkin', { source }, (rt, armable) => checkIn(rt, now, armable()));
     });
   }

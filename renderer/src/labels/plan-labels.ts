@@ -1,0 +1,52 @@
+import type { Translate } from '../i18n/useT';
+
+/** A plan's phase (`status.get` → plans[].phase) in words. Unknown phases are shown as they are. */
+export function phaseLabel(t: Translate, phase: string): string {
+  switch (phase) {
+    case 'created':
+      return t('common:phase.created');
+    case 'scheduled':
+      return t('common:phase.scheduled');
+    case 'warning':
+      return t('common:phase.warning');
+    case 'waiting':
+      return t('common:phase.waiting');
+    case 'triggered':
+      return t('common:phase.triggered');
+    case 'sent':
+      return t('common:phase.sent');
+    case 'paused':
+      return t('common:phase.paused');
+    case 'stopped':
+      return t('common:phase.stopped');
+    default:
+      return phase;
+  }
+}
+
+/** A state label as the core writes it in transitions and the audit log: `warning(2)`, `waiting(1)`, `scheduled`. */
+export function stateLabel(t: Translate, state: string): string {
+  const m = /^(\w+)\((\d+)\)$/.exec(state);
+  if (!m) return phaseLabel(t, state);
+  return t('common:stateWithLevel', { state: phaseLabel(t, m[1]!), level: Number(m[2]) });
+}
+
+/** `status.get` → plans[].nextEvent ("warning 2", "messages delivered", "pause ends", "warning 1 being sent"). */
+export function nextEventLabel(t: Translate, event: string): string {
+  const sending = /^warning (\d+) being sent$/.exec(event);
+  if (sending) return t('common:nextEvent.sending', { level: Number(sending[1]) });
+  const warning = /^warning (\d+)$/.exec(event);
+  if (warning) return t('common:nextEvent.warning', { level: Number(warning[1]) });
+  if (event === 'messages delivered') return t('common:nextEvent.delivery');
+  if (event === 'pause ends') return t('common:nextEvent.pauseEnds');
+  return event;
+}
+
+/** Channel names as plans and the outbox use them: desktop, email, webhook, webhook:NAME. */
+export function channelLabel(t: Translate, channel: string): string {
+  if (channel === 'desktop') return t('common:channel.desktop');
+  if (channel === 'email') return t('common:channel.email');
+  if (channel === 'webhook') return t('common:channel.webhook');
+  if (channel.startsWith('webhook:')) return t('common:channel.namedWebhook', { name: channel.slice('webhook:'.length) });
+  return channel;
+}

@@ -1,0 +1,37 @@
+import { Badge, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { useT } from '../../i18n/useT';
+import type { MethodOutput } from '../../../../shared/contract/methods.js';
+import { useFormat } from '../../i18n/useFormat';
+
+type Status = MethodOutput<'status.get'>;
+
+/** Two days without a tick is what the core reports as a problem; warn a little earlier. */
+const STALE_MS = 24 * 60 * 60 * 1000;
+
+/** When the scheduler last looked at the plans, and whether deliveries can happen while locked. */
+export function SchedulerCard({ status, now }: { status: Status; now: number }) {
+  const { t } = useT();
+  const format = useFormat();
+  const tick = status.lastTick;
+  const stale = tick === null || now - tick.at > STALE_MS;
+  return (
+    <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="scheduler-title">
+      <Group justify="space-between" mb="sm">
+        <Title order={2} size="h4" id="scheduler-title">
+          {t('dashboard:scheduler.title')}
+        </Title>
+        <Badge color={stale ? 'orange' : 'teal'} variant="light">
+          {stale ? t('dashboard:scheduler.stale') : t('dashboard:scheduler.running')}
+        </Badge>
+      </Group>
+      <Stack gap={6}>
+        <Text size="sm">
+          {tick ? t('dashboard:scheduler.lastTick', { when: format.ago(tick.at, now), date: format.dateTime(tick.at) }) : t('dashboard:scheduler.never')}
+        </Text>
+        <Text size="sm" c="dimmed">
+          {status.unattended.enabled ? t('dashboard:scheduler.unattendedOn') : t('dashboard:scheduler.unattendedOff')}
+        </Text>
+      </Stack>
+    </Card>
+  );
+}

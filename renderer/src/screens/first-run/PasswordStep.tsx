@@ -1,0 +1,54 @@
+import { Alert, Button, Stack, Text, Title } from '@mantine/core';
+import { IconInfoCircle } from '@tabler/icons-react';
+import { useState, type FormEvent } from 'react';
+import { useT } from '../../i18n/useT';
+import { useClient } from '../../client/ClientProvider';
+import { useNotifyError } from '../../hooks/useNotifyError';
+import { isNewPasswordValid, NewPasswordFields, type NewPassword } from '../common/NewPasswordFields';
+
+/** Step 1: choose the vault password; creating the vault returns the recovery key. */
+export function PasswordStep({ onCreated }: { onCreated: (recoveryKey: string) => void }) {
+  const { t } = useT();
+  const client = useClient();
+  const notifyError = useNotifyError();
+  const [value, setValue] = useState<NewPassword>({ password: '', confirmation: '' });
+  const [submitted, setSubmitted] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSubmitted(true);
+    if (!isNewPasswordValid(value)) return;
+    setBusy(true);
+    try {
+      const { recoveryKey } = await client.call('vault.create', { password: value.password });
+      onCreated(recoveryKey);
+    } catch (error) {
+      notifyError(error);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form onSubmit={(e) => void submit(e)} noValidate aria-labelledby="first-run-password-title">
+      <Stack gap="md">
+        <Title order={2} size="h3" id="first-run-password-title">
+          {t('firstRun:password.title')}
+        </Title>
+        <Text size="sm">{t('firstRun:password.body')}</Text>
+        <NewPasswordFields value={value} onChange={setValue} showErrors={submitted} autoFocus />
+        <Alert variant="light" color="blue" icon={<IconInfoCircle />}>
+          {t('firstRun:password.noReset')}
+        </Alert>
+        <Button type="submit" size="md" loading={busy} disabled={busy}>
+          {t('firstRun:password.create')}
+        </Button>
+        {busy && (
+          <Text size="sm" c="dimmed" role="status">
+            {t('firstRun:password.creating')}
+          </Text>
+        )}
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,64 @@
+import { Alert, Button, Checkbox, Stack, Text, TextInput, Title } from '@mantine/core';
+import { IconAlertTriangle } from '@tabler/icons-react';
+import { useState, type FormEvent } from 'react';
+import { MONO_INPUT } from '../common/mono-input';
+import { useT } from '../../i18n/useT';
+import { RecoveryKeyDisplay } from './RecoveryKeyDisplay';
+import { matchesGroup, pickGroup } from './recovery-key';
+
+/**
+ * Step 2: the recovery key, shown this once. Continuing needs "I have written it down" and one
+ * group of it typed back, which proves it was written down rather than merely seen.
+ */
+export function RecoveryKeyStep({ recoveryKey, onConfirmed }: { recoveryKey: string; onConfirmed: () => void }) {
+  const { t } = useT();
+  const [group] = useState(() => pickGroup(recoveryKey));
+  const [writtenDown, setWrittenDown] = useState(false);
+  const [typed, setTyped] = useState('');
+  const [submitted, setSubmitted] = useState(false);
+  const matches = matchesGroup(recoveryKey, group, typed);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setSubmitted(true);
+    if (writtenDown && matches) onConfirmed();
+  };
+
+  return (
+    <form onSubmit={submit} noValidate aria-labelledby="first-run-recovery-title">
+      <Stack gap="md">
+        <Title order={2} size="h3" id="first-run-recovery-title">
+          {t('firstRun:recovery.title')}
+        </Title>
+        <Alert color="orange" variant="light" icon={<IconAlertTriangle />} title={t('firstRun:recovery.onceTitle')}>
+          {t('firstRun:recovery.onceBody')}
+        </Alert>
+        <RecoveryKeyDisplay recoveryKey={recoveryKey} />
+        <Text size="sm">{t('firstRun:recovery.uses')}</Text>
+        <Checkbox
+          label={t('firstRun:recovery.writtenDown')}
+          checked={writtenDown}
+          onChange={(e) => setWrittenDown(e.currentTarget.checked)}
+          error={submitted && !writtenDown ? t('firstRun:recovery.tickFirst') : undefined}
+        />
+        {writtenDown && (
+          <TextInput
+            label={t('firstRun:recovery.typeGroup', { number: group + 1 })}
+            description={t('firstRun:recovery.typeGroupHint')}
+            autoComplete="off"
+            spellCheck={false}
+            styles={MONO_INPUT}
+            maxLength={12}
+            value={typed}
+            onChange={(e) => setTyped(e.currentTarget.value)}
+            error={submitted && !matches ? t('firstRun:recovery.groupMismatch', { number: group + 1 }) : undefined}
+            autoFocus
+          />
+        )}
+        <Button type="submit" size="md" disabled={!writtenDown}>
+          {t('firstRun:recovery.continue')}
+        </Button>
+      </Stack>
+    </form>
+  );
+}

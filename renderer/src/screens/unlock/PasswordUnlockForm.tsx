@@ -1,0 +1,73 @@
+import { Anchor, Button, PasswordInput, Stack, Text } from '@mantine/core';
+import { useState, type FormEvent } from 'react';
+import { useT } from '../../i18n/useT';
+import { useClient } from '../../client/ClientProvider';
+import { toRpcError } from '../../client/rpc-error';
+import { useNotifyError } from '../../hooks/useNotifyError';
+import { LockoutNotice } from './LockoutNotice';
+import { useLockout } from './useLockout';
+
+export function PasswordUnlockForm({
+  initialRetryAfterMs,
+  onUnlocked,
+  onUseRecovery,
+}: {
+  initialRetryAfterMs: number;
+  onUnlocked: () => void;
+  onUseRecovery: () => void;
+}) {
+  const { t } = useT();
+  const client = useClient();
+  const notifyError = useNotifyError();
+  const lockout = useLockout(initialRetryAfterMs);
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!password || lockout.lockedOut) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await client.call('vault.unlock', { password });
+      onUnlocked();
+      return;
+    } catch (e) {
+      const rpc = toRpcError(e);
+      if (rpc.code === 'WRONG_PASSWORD') setError(t('errors:code.WRONG_PASSWORD'));
+      else if (rpc.code !== 'LOCKED_OUT') notifyError(rpc);
+      // A wrong password may start the wait at once: ask how long it is.
+      const status = await client.call('vault.status').catch(() => null);
+      const wait = status?.retryAfterMs ?? 0;
+      if (wait > 0 || rpc.code === 'LOCKED_OUT') lockout.start(Math.max(wait, 1000));
+    }
+    setBusy(false);
+  };
+
+  return (
+    <form onSubmit={(e) => void submit(e)} noValidate aria-label={t('unlock:mode.password')}>
+      <Stack gap="md">
+        <PasswordInput
+          label={t('unlock:password')}
+          autoComplete="current-password"
+          autoFocus
+          required
+          value={password}
+          onChange={(e) => setPassword(e.currentTarget.value)}
+          error={error}
+        />
+        {lockout.lockedOut && <LockoutNotice remainingMs={lockout.remainingMs} />}
+        <Button type="submit" size="md" loading={busy} disabled={lockout.lockedOut || password.length === 0}>
+          {t('unlock:unlock')}
+        </Button>
+        <Text size="sm" c="dimmed" ta="center">
+          {t('unlock:forgot')}{' '}
+          <Anchor component="button" type="button" size="sm" onClick={onUseRecovery}>
+            {t('unlock:useRecovery')}
+          </Anchor>
+        </Text>
+      </Stack>
+    </form>
+  );
+}

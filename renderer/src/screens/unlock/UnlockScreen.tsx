@@ -1,0 +1,49 @@
+import { Container, Paper, SegmentedControl, Stack, Text, Title } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { useT } from '../../i18n/useT';
+import { FirstRunToolbar } from '../first-run/FirstRunToolbar';
+import { PasswordUnlockForm } from './PasswordUnlockForm';
+import { RecoveryUnlockForm } from './RecoveryUnlockForm';
+
+type Mode = 'password' | 'recovery';
+
+/** Unlock with the password, or with the recovery key (which also sets a new password). */
+export default function UnlockScreen({ initialRetryAfterMs, onUnlocked }: { initialRetryAfterMs: number; onUnlocked: () => void }) {
+  const { t } = useT();
+  const [mode, setMode] = useState<Mode>('password');
+
+  useEffect(() => {
+    document.title = t('common:windowTitle', { screen: t('unlock:title') });
+  }, [t]);
+
+  return (
+    <Container size={480} py="xl" component="main">
+      <FirstRunToolbar />
+      <Stack gap="xs" mb="lg">
+        <Title order={1} size="h2">
+          {t('unlock:title')}
+        </Title>
+        <Text c="dimmed">{t('unlock:intro')}</Text>
+      </Stack>
+      <Paper withBorder shadow="xs" p="xl">
+        <Stack gap="lg">
+          <SegmentedControl
+            fullWidth
+            value={mode}
+            onChange={(value) => setMode(value as Mode)}
+            aria-label={t('unlock:modeLabel')}
+            data={[
+              { value: 'password', label: t('unlock:mode.password') },
+              { value: 'recovery', label: t('unlock:mode.recovery') },
+            ]}
+          />
+          {mode === 'password' ? (
+            <PasswordUnlockForm initialRetryAfterMs={initialRetryAfterMs} onUnlocked={onUnlocked} onUseRecovery={() => setMode('recovery')} />
+          ) : (
+            <RecoveryUnlockForm onUnlocked={onUnlocked} />
+          )}
+        </Stack>
+      </Paper>
+    </Container>
+  );
+}
