@@ -1,4 +1,10 @@
-import { BadRequestError } from '../core/errors.js';
+import { idSchema } from '../../shared/contract/dto.js';
+import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract/methods.js';
+import { AppCore } from '../core/api/app-core.js';
+import { HANDLERS, type Handlers } from '../core/api/handlers.js';
+import { createRouter } from '../core/api/router.js';
+import type { Caller } from '../core/api/router-types.js';
+import { AfterwordError, BadRequestError, NotFoundError } from '../core/errors.js';
 import { SCRYPT_FLOOR, DEFAULT_SCRYPT, type ScryptParams } from '../core/crypto/kdf.js';
 import { createVaultServices, type VaultServices } from '../core/services.js';
 import { defaultKeyDir, resolveVaultDir } from '../core/vault/vault-paths.js';
@@ -13,6 +19,45 @@ import { Output } from './output.js';
 import { currentPassword } from './secrets.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Calls one method of the contract through the router. A failed reply is thrown: as the error the
+ * handler threw, or as an AfterwordError with the reply's code and message when none ran.
+ */
+export type Rpc = <M extends MethodName>(method: M, input: MethodInput<M>) => Promise<MethodOutput<M>>;
+
+/** The CLI is the owner at the keyboard: it proved the password, like an unlocked UI. */
+const CLI_CALLER: Caller = { role: 'owner', transport: 'cli' };
+
+/**
+ * The same handlers, noting what one threw. The router replies with an AfterwordError's own code
+ * and message, and turns anything else into a generic reply (INTERNAL, or INTEGRITY for a damaged
+ * database); the CLI rethrows the original error, so main() reports it as before (the message,
+ * the exit code, and with --debug the stack where it was thrown).
+ */
+function noting(handlers: Handlers, thrown: { error?: unknown }): Handlers {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, handler] of Object.entries(handlers) as [string, (input: unknown, ctx: unknown) => unknown][]) {
+    wrapped[name] = async (input: unknown, ctx: unknown) => {
+      try {
+        return await handler(input, ctx);
+      } catch (error) {
+        thrown.error = error;
+        throw error;
+      }
+    };
+  }
+  return wrapped as Handlers;
+}
+
+/**
+ * An id for the router, which refuses a malformed one as BAD_REQUEST. An id in that shape never
+ * names anything, so the CLI reports it as before: `<what> <id> does not exist`, exit 4.
+ */
+export function existingId(what: string, id: string): string {
+  if (!idSchema.safeParse(id).success) throw new NotFoundError(what, id);
+  return id;
+}
 
 export interface GlobalOptions {
   vault?: string;
@@ -87,6 +132,39 @@ export class CliContext {
       }
       return fn(createVaultServices(vault, this.clock));
     });
+  }
+
+  /**
+   * The UI's handlers, called through the router as the owner (issue 4: the front doors share
+   * them). The vault is opened as the UI opens it (with the device key when unattended delivery
+   * is on), then unlocked with the password like withUnlocked: AFTERWORD_PASSWORD or a prompt.
+   */
+  async withRouter<T>(fn: (rpc: Rpc) => Promise<T>): Promise<T> {
+    const core: AppCore = new AppCore({
+      vaultDir: this.vaultDir,
+      clock: this.clock,
+      keyStore: this.keyStore(),
+      scrypt: this.vaultDeps().scrypt,
+      // Warnings sent by its engine carry check-in links, as withEngine's do (called only once built).
+      engine: { checkinLink: checkinLinkPort(() => core.keyedServices()) },
+    });
+    try {
+      await core.open();
+      await core.unlock(await currentPassword(this.env));
+      const thrown: { error?: unknown } = {};
+      const router = createRouter(core, { handlers: noting(HANDLERS, thrown) });
+      const rpc: Rpc = async (method, input) => {
+        thrown.error = undefined;
+        const reply = await router.call(method, input, CLI_CALLER);
+        if (reply.ok) return reply.data as MethodOutput<typeof method>;
+        if (thrown.error !== undefined) throw thrown.error;
+        // Refused before any handler ran (an input the contract does not accept): the reply's code.
+        throw new AfterwordError(reply.code, reply.message);
+      };
+      return await fn(rpc);
+    } finally {
+      await core.close();
+    }
   }
 
   async withEngine<T>(fn: (engine: Engine, services: VaultServices) => Promise<T>): Promise<T> {

@@ -4,7 +4,7 @@ import { BadRequestError } from '../../core/errors.js';
 import { parseDuration } from '../../../shared/durations.js';
 import type { StagedAttachment } from '../../core/repo/attachments.js';
 import type { VaultServices } from '../../core/services.js';
-import type { CliContext } from '../cli-context.js';
+import { existingId, type CliContext } from '../cli-context.js';
 import { formatBytes, isoTime, table } from '../output.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -99,7 +99,7 @@ export function registerContentCommands(program: Command, context: () => CliCont
     .option('--offset <n>', 'skip this many', intOption('--offset', 0, Number.MAX_SAFE_INTEGER), 0)
     .action(async (opts: { limit: number; offset: number }) => {
       const ctx = context();
-      const page = await ctx.withUnlocked(async ({ messages }) => messages.list(opts));
+      const page = await ctx.withRouter((rpc) => rpc('messages.list', { limit: opts.limit, offset: opts.offset }));
       ctx.out.result(page, () =>
         page.items.length === 0
           ? 'No messages yet. Add one with: afterword message add --title T --body TEXT'
@@ -115,7 +115,7 @@ export function registerContentCommands(program: Command, context: () => CliCont
     .description('show one message')
     .action(async (id: string) => {
       const ctx = context();
-      const detail = await ctx.withUnlocked(async ({ messages }) => messages.get(id));
+      const detail = await ctx.withRouter((rpc) => rpc('messages.get', { id: existingId('message', id) }));
       ctx.out.result(detail, () =>
         [
           `${detail.title}  [${detail.status}]  ${detail.id}`,
@@ -172,10 +172,7 @@ export function registerContentCommands(program: Command, context: () => CliCont
     .description('delete a message and its attachments')
     .action(async (id: string) => {
       const ctx = context();
-      await ctx.withUnlocked(async ({ messages }) => {
-        const { removedBlobIds } = messages.remove(id);
-        await messages.attachments.discard(removedBlobIds);
-      });
+      await ctx.withRouter((rpc) => rpc('messages.delete', { id: existingId('message', id) }));
       ctx.out.result({ id, removed: true }, () => `Message ${id} deleted.`);
     });
 
@@ -208,7 +205,7 @@ export function registerContentCommands(program: Command, context: () => CliCont
         opts.email !== undefined
           ? ({ type: 'email', name: opts.name, contact: opts.email } as const)
           : ({ type: 'webhook', name: opts.name, contact: opts.webhook! } as const);
-      const added = await ctx.withUnlocked(async ({ recipients }) => recipients.add(input));
+      const added = await ctx.withRouter((rpc) => rpc('recipients.create', input));
       ctx.out.result({ id: added.id }, () => `Recipient ${added.id} added.`);
     });
 
@@ -217,7 +214,7 @@ export function registerContentCommands(program: Command, context: () => CliCont
     .description('list recipients')
     .action(async () => {
       const ctx = context();
-      const all = await ctx.withUnlocked(async ({ recipients }) => recipients.list());
+      const all = await ctx.withRouter((rpc) => rpc('recipients.list', {}));
       ctx.out.result(all, () =>
         all.length === 0
           ? 'No recipients yet. Add one with: afterword recipient add --name N --email ADDR'
@@ -230,7 +227,7 @@ export function registerContentCommands(program: Command, context: () => CliCont
     .description('remove a recipient (refused while a message goes to them)')
     .action(async (id: string) => {
       const ctx = context();
-      await ctx.withUnlocked(async ({ recipients }) => recipients.remove(id));
+      await ctx.withRouter((rpc) => rpc('recipients.delete', { id: existingId('recipient', id) }));
       ctx.out.result({ id, removed: true }, () => `Recipient ${id} removed.`);
     });
 }

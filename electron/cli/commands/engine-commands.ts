@@ -4,8 +4,7 @@ import { formatDuration } from '../../../shared/durations.js';
 import { describeIssue, emailSchema } from '../../../shared/validation.js';
 import { testChannel } from '../../core/delivery/channel-test.js';
 import { SETTINGS, smtpSettingsSchema } from '../../core/delivery/owner-settings.js';
-import { generateWebhookSecret } from '../../core/delivery/webhook-sender.js';
-import { BadRequestError } from '../../core/errors.js';
+import { BadRequestError, NotFoundError } from '../../core/errors.js';
 import { readStatus, type StatusReport } from '../../core/schedule/status.js';
 import { SchedulerLoop } from '../../core/schedule/scheduler-loop.js';
 import { PromptNotifier } from '../../node/prompt-notifier.js';
@@ -14,6 +13,9 @@ import { createEngine } from '../../core/engine.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 import { isoTime, table } from '../output.js';
+
+/** Webhook names are at most this long (core/repo/webhooks.ts). */
+const WEBHOOK_NAME_MAX = 40;
 
 function relative(ms: number, now: number): string {
   const delta = ms - now;
@@ -69,7 +71,8 @@ export function registerEngineCommands(program: Command, context: () => CliConte
       const ctx = context();
       const email = emailSchema.safeParse(opts.email);
       if (!email.success) throw new BadRequestError(describeIssue(email.error));
-      await ctx.withUnlocked(async ({ settings }) => settings.set(SETTINGS.owner, { email: email.data, name: opts.name ?? null }));
+      // Checked here too (the handler checks again), so a typo is reported before the password is asked.
+      await ctx.withRouter((rpc) => rpc('settings.set', { owner: { email: email.data, name: opts.name ?? null } }));
       ctx.out.result({ ok: true }, () => 'Owner e-mail saved.');
     });
 
@@ -111,9 +114,9 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .requiredOption('--url <url>', 'https URL')
     .action(async (opts: { name: string; url: string }) => {
       const ctx = context();
-      const added = await ctx.withUnlocked(async ({ webhooks }) => webhooks.add(opts.name, opts.url, generateWebhookSecret()));
+      const added = await ctx.withRouter((rpc) => rpc('channels.addWebhook', { name: opts.name, url: opts.url }));
       ctx.out.result({ id: added.id, secret: added.secret }, () =>
-        `Webhook ${added.name} added (${added.id}).\nSigning secret (Standard Webhooks): ${added.secret}`,
+        `Webhook ${opts.name} added (${added.id}).\nSigning secret (Standard Webhooks): ${added.secret}`,
       );
     });
   webhook
@@ -121,7 +124,9 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .description('remove a webhook')
     .action(async (name: string) => {
       const ctx = context();
-      await ctx.withUnlocked(async ({ webhooks }) => webhooks.remove(name));
+      // A name longer than any webhook's names none (the contract refuses it as BAD_REQUEST).
+      if (name.length > WEBHOOK_NAME_MAX) throw new NotFoundError('webhook', name);
+      await ctx.withRouter((rpc) => rpc('channels.removeWebhook', { name }));
       ctx.out.result({ name, removed: true }, () => `Webhook ${name} removed.`);
     });
 
@@ -130,15 +135,15 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .description('list channels')
     .action(async () => {
       const ctx = context();
-      const data = await ctx.withUnlocked(async ({ settings, webhooks }) => {
-        const smtp = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp));
-        return {
-          desktop: { enabled: true },
-          email: smtp.success ? { host: smtp.data.host, port: smtp.data.port, tls: smtp.data.tls, user: smtp.data.user, from: smtp.data.from } : null,
-          webhooks: webhooks.list().map((w) => ({ id: w.id, name: w.name, url: w.url, secret: w.secret })),
-          deliverySigningSecret: settings.get<string>('deliverySigningSecret') ?? null,
-        };
-      });
+      const channels = await ctx.withRouter((rpc) => rpc('channels.get', {}));
+      const { smtp } = channels;
+      // The CLI's own shape (desktop, email without passwordSet), kept for scripts that read it.
+      const data = {
+        desktop: { enabled: true },
+        email: smtp ? { host: smtp.host, port: smtp.port, tls: smtp.tls, user: smtp.user, from: smtp.from } : null,
+        webhooks: channels.webhooks.map((w) => ({ id: w.id, name: w.name, url: w.url, secret: w.secret })),
+        deliverySigningSecret: channels.deliverySigningSecret,
+      };
       ctx.out.result(data, () =>
         [
           'desktop   in-app prompt (and native notification in the desktop app)',

@@ -1,15 +1,16 @@
 import type { Command } from 'commander';
 import { formatDuration } from '../../../shared/durations.js';
 import { parseLevel, PlanSpecError, type PlanLevel } from '../../../shared/plans.js';
-import { BadRequestError } from '../../core/errors.js';
-import type { Plan } from '../../core/repo/plans.js';
-import { simulate } from '../../core/schedule/plan-machine.js';
-import { label, PlanStore } from '../../core/schedule/plan-store.js';
-import type { CliContext } from '../cli-context.js';
+import { BadRequestError, NotFoundError } from '../../core/errors.js';
+import type { MethodOutput } from '../../../shared/contract/methods.js';
+import { existingId, type CliContext } from '../cli-context.js';
 import { isoTime, table } from '../output.js';
 import { durationOption } from './content-commands.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** A plan as the contract returns it. */
+type Plan = MethodOutput<'plans.get'>;
 
 function levelsFrom(texts: readonly string[]): PlanLevel[] {
   try {
@@ -59,7 +60,7 @@ export function registerPlanCommands(program: Command, context: () => CliContext
     .description('list plans')
     .action(async () => {
       const ctx = context();
-      const all = await ctx.withUnlocked(async ({ plans }) => plans.list());
+      const all = await ctx.withRouter((rpc) => rpc('plans.list', {}));
       ctx.out.result(all.map(planJson), () =>
         table([
           ['ID', 'NAME', 'EVERY', 'LEVELS', ''],
@@ -79,7 +80,7 @@ export function registerPlanCommands(program: Command, context: () => CliContext
     .description('show one plan')
     .action(async (id: string) => {
       const ctx = context();
-      const p = await ctx.withUnlocked(async ({ plans }) => plans.get(id));
+      const p = await ctx.withRouter((rpc) => rpc('plans.get', { id: existingId('plan', id) }));
       ctx.out.result(planJson(p), () =>
         [
           `${p.name} (${p.id})${p.isDefault ? ' — default' : ''}${p.isTestPlan ? ' — test plan' : ''}`,
@@ -113,7 +114,7 @@ export function registerPlanCommands(program: Command, context: () => CliContext
     .description('remove a plan (refused while messages use it)')
     .action(async (id: string) => {
       const ctx = context();
-      await ctx.withUnlocked(async ({ plans }) => plans.remove(id));
+      await ctx.withRouter((rpc) => rpc('plans.delete', { id: existingId('plan', id) }));
       ctx.out.result({ id, removed: true }, () => `Plan ${id} removed.`);
     });
 
@@ -122,14 +123,15 @@ export function registerPlanCommands(program: Command, context: () => CliContext
     .description('the timeline if you stop checking in now')
     .action(async (id: string) => {
       const ctx = context();
-      const { p, state, timeline } = await ctx.withUnlocked(async ({ plans, vault }) => {
-        const p = plans.get(id);
-        const store = new PlanStore(vault.db);
-        const rt = store.runtime(id);
+      const { p, state, timeline } = await ctx.withRouter(async (rpc) => {
+        const p = await rpc('plans.get', { id: existingId('plan', id) });
+        // The plan's state as status shows it (plans.simulate gives the timeline only).
+        const runtime = (await rpc('status.get', {})).plans.find((s) => s.id === id);
+        if (!runtime) throw new NotFoundError('plan', id);
         // A stopped plan does nothing until resumed, and a triggered one is delivering already:
         // neither has a "what if you stop checking in" timeline.
-        const inert = rt.phase === 'stopped' || rt.phase === 'triggered';
-        return { p, state: label(rt), timeline: inert ? [] : simulate(p, rt, ctx.clock.now(), store.minDeliveryDelayMs(id, p.isDefault)) };
+        const inert = runtime.phase === 'stopped' || runtime.phase === 'triggered';
+        return { p, state: runtime.state, timeline: inert ? [] : (await rpc('plans.simulate', { id })).timeline };
       });
       ctx.out.result({ planId: id, state, timeline: timeline.map((t) => ({ ...t, at: new Date(t.at).toISOString() })) }, () =>
         state === 'stopped'

@@ -7,7 +7,7 @@ import type { TokenRole } from '../../core/repo/tokens.js';
 import { ControllableClock } from '../../runner/controllable-clock.js';
 import { stderrLogger } from '../../runner/stderr-logger.js';
 import type { Clock } from '../../ports/clock.js';
-import type { CliContext } from '../cli-context.js';
+import { existingId, type CliContext } from '../cli-context.js';
 import { isoTime, table } from '../output.js';
 
 /** dist/electron/cli/commands/ → dist/renderer, where the UI build puts the web app. */
@@ -107,7 +107,7 @@ export function registerServeCommands(program: Command, context: () => CliContex
       const role: TokenRole = opts.role;
       const label = (opts.label ?? `${role} token`).trim();
       if (label.length < 1 || label.length > 100) throw new BadRequestError('--label must be 1 to 100 characters');
-      const created = await ctx.withUnlocked(async ({ tokens }) => tokens.create(role, label));
+      const created = await ctx.withRouter((rpc) => rpc('tokens.create', { role, label }));
       ctx.out.result(created, () =>
         [
           `Token ${created.id} (${role}) created. It is shown only this once:`,
@@ -125,7 +125,7 @@ export function registerServeCommands(program: Command, context: () => CliContex
     .description('list tokens (never the tokens themselves)')
     .action(async () => {
       const ctx = context();
-      const tokens = await ctx.withUnlocked(async (services) => services.tokens.list());
+      const tokens = await ctx.withRouter((rpc) => rpc('tokens.list', {}));
       ctx.out.result(tokens, () =>
         tokens.length === 0
           ? 'No tokens. Create one: afterword token add --role checkin --label "phone"'
@@ -140,7 +140,7 @@ export function registerServeCommands(program: Command, context: () => CliContex
     .description('revoke a token')
     .action(async (id: string) => {
       const ctx = context();
-      await ctx.withUnlocked(async ({ tokens }) => tokens.remove(id));
+      await ctx.withRouter((rpc) => rpc('tokens.delete', { id: existingId('token', id) }));
       ctx.out.result({ id, removed: true }, () => `Token ${id} revoked.`);
     });
 }

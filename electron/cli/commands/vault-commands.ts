@@ -5,6 +5,7 @@ import { Vault } from '../../core/vault/vault.js';
 import { runDoctor } from '../../core/vault/doctor.js';
 import { createVaultServices } from '../../core/services.js';
 import { initializeVaultContent } from '../../core/engine.js';
+import { EXIT } from '../exit-codes.js';
 
 export function registerVaultCommands(program: Command, context: () => CliContext): void {
   program
@@ -66,15 +67,13 @@ export function registerVaultCommands(program: Command, context: () => CliContex
     .description('check the hash chain; exit 3 when it is broken')
     .action(async () => {
       const ctx = context();
-      await ctx.withUnlocked(async ({ vault }) => {
-        const problems = vault.audit.verify();
-        ctx.out.result({ ok: problems.length === 0, problems }, () =>
-          problems.length === 0
-            ? 'The audit log is intact.'
-            : ['The audit log has been tampered with:', ...problems.map((p) => `  row ${p.seq ?? '-'}: ${p.problem}`)].join('\n'),
-        );
-        if (problems.length > 0) process.exitCode = 3;
-      });
+      const { ok, problems } = await ctx.withRouter((rpc) => rpc('audit.verify', {}));
+      ctx.out.result({ ok, problems }, () =>
+        ok
+          ? 'The audit log is intact.'
+          : ['The audit log has been tampered with:', ...problems.map((p) => `  row ${p.seq ?? '-'}: ${p.problem}`)].join('\n'),
+      );
+      if (!ok) process.exitCode = EXIT.integrity;
     });
 
   program
