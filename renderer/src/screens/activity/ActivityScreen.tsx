@@ -1,8 +1,57 @@
+import { Alert, Button, Card, Group, Stack, Text } from '@mantine/core';
+import { IconRefresh } from '@tabler/icons-react';
 import { useT } from '../../i18n/useT';
-import { PlaceholderScreen } from '../common/PlaceholderScreen';
+import { ScreenHeader } from '../common/ScreenHeader';
+import { AuditTable } from './AuditTable';
+import { useAuditPages } from './useAuditPages';
+import { VerifyChain } from './VerifyChain';
 
-/** Placeholder until this screen is built (its namespace, 'activity', already exists in both languages). */
+/** Everything that happened, as the tamper-evident audit log recorded it. */
 export default function ActivityScreen() {
   const { t } = useT();
-  return <PlaceholderScreen title={t('activity:title')} />;
+  const audit = useAuditPages();
+  const error = audit.error;
+  return (
+    <>
+      <ScreenHeader
+        title={t('activity:title')}
+        description={t('activity:description')}
+        actions={
+          <Button variant="default" leftSection={<IconRefresh size={16} />} onClick={audit.refresh}>
+            {t('activity:refresh')}
+          </Button>
+        }
+      />
+      <Stack gap="lg">
+        <VerifyChain />
+        {error && (
+          <Alert color="red" title={t('activity:loadFailed')}>
+            {t(`errors:code.${error.code}`)}
+          </Alert>
+        )}
+        <Card withBorder padding="lg" radius="md">
+          {audit.rows.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              {audit.loading ? t('common:loading') : t('activity:empty')}
+            </Text>
+          ) : (
+            <AuditTable rows={audit.rows} />
+          )}
+          <Group justify="center" mt="md">
+            {audit.done ? (
+              audit.rows.length > 0 && (
+                <Text size="sm" c="dimmed">
+                  {t('activity:end')}
+                </Text>
+              )
+            ) : (
+              <Button variant="subtle" onClick={audit.more} loading={audit.loading}>
+                {t('activity:more')}
+              </Button>
+            )}
+          </Group>
+        </Card>
+      </Stack>
+    </>
+  );
 }

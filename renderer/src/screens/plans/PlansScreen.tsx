@@ -1,8 +1,110 @@
+import { Alert, Button, SimpleGrid, Stack, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconPlus } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useClient } from '../../client/ClientProvider';
+import { toRpcError } from '../../client/rpc-error';
+import { useNotifyError } from '../../hooks/useNotifyError';
+import { useRpcQuery } from '../../hooks/useRpcQuery';
 import { useT } from '../../i18n/useT';
-import { PlaceholderScreen } from '../common/PlaceholderScreen';
+import { ScreenHeader } from '../common/ScreenHeader';
+import { DeletePlanModal } from './DeletePlanModal';
+import { PlanCard } from './PlanCard';
+import { PlanEditor } from './PlanEditor';
+import type { Plan } from './plan-draft';
 
-/** Placeholder until this screen is built (its namespace, 'plans', already exists in both languages). */
+/** How often Afterword asks about you, and what happens, step by step, when you do not answer. */
 export default function PlansScreen() {
   const { t } = useT();
-  return <PlaceholderScreen title={t('plans:title')} />;
+  const client = useClient();
+  const notifyError = useNotifyError();
+  const plans = useRpcQuery((c) => c.call('plans.list'));
+  const channels = useRpcQuery((c) => c.call('channels.get'));
+  const [editing, setEditing] = useState<{ plan: Plan | null; key: number } | null>(null);
+  const [deleting, setDeleting] = useState<Plan | null>(null);
+  const [busy, setBusy] = useState(false);
+  const list = plans.data ?? [];
+  const error = plans.error;
+  const webhookNames = (channels.data?.webhooks ?? []).map((w) => w.name);
+
+  const makeDefault = async (plan: Plan) => {
+    try {
+      await client.call('plans.update', { id: plan.id, isDefault: true });
+      plans.reload();
+    } catch (caught) {
+      notifyError(caught);
+    }
+  };
+
+  const remove = async () => {
+    if (!deleting) return;
+    setBusy(true);
+    try {
+      await client.call('plans.delete', { id: deleting.id });
+      if (editing?.plan?.id === deleting.id) setEditing(null);
+      plans.reload();
+    } catch (caught) {
+      const rpc = toRpcError(caught);
+      if (rpc.code === 'CONFLICT') {
+        notifications.show({ color: 'orange', title: t('plans:delete.inUseTitle'), message: `${t('plans:delete.inUse')} ${t('errors:detail', { detail: rpc.message })}`, autoClose: 12_000 });
+      } else notifyError(rpc);
+    } finally {
+      setBusy(false);
+      setDeleting(null);
+    }
+  };
+
+  return (
+    <>
+      <ScreenHeader
+        title={t('plans:title')}
+        description={t('plans:description')}
+        actions={
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing({ plan: null, key: Date.now() })}>
+            {t('plans:list.new')}
+          </Button>
+        }
+      />
+      <Stack gap="lg">
+        {error && !plans.data && (
+          <Alert color="red" title={t('plans:loadFailed')}>
+            {t(`errors:code.${error.code}`)}{' '}
+            <Button variant="subtle" size="xs" onClick={plans.reload}>
+              {t('common:actions.retry')}
+            </Button>
+          </Alert>
+        )}
+        {editing && (
+          <PlanEditor
+            key={editing.key}
+            plan={editing.plan}
+            isFirst={list.length === 0}
+            webhookNames={webhookNames}
+            onCancel={() => setEditing(null)}
+            onSaved={(plan) => {
+              notifications.show({ color: 'teal', message: t('plans:editor.saved', { name: plan.name }) });
+              setEditing(null);
+              plans.reload();
+            }}
+          />
+        )}
+        {list.length === 0 && !plans.loading ? (
+          <Text c="dimmed">{t('plans:list.empty')}</Text>
+        ) : (
+          <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} component="section" aria-label={t('plans:list.label')}>
+            {list.map((plan) => (
+              <PlanCard
+                key={plan.id}
+                plan={plan}
+                onEdit={() => setEditing({ plan, key: Date.now() })}
+                onMakeDefault={() => void makeDefault(plan)}
+                onDelete={() => setDeleting(plan)}
+              />
+            ))}
+          </SimpleGrid>
+        )}
+      </Stack>
+      <DeletePlanModal plan={deleting} busy={busy} onConfirm={() => void remove()} onClose={() => setDeleting(null)} />
+    </>
+  );
 }

@@ -1,8 +1,43 @@
+import { Alert, Button, Stack } from '@mantine/core';
+import { IconAlertTriangle } from '@tabler/icons-react';
+import { useState } from 'react';
+import type { RpcError } from '../../client/rpc-error';
+import { useRpcQuery } from '../../hooks/useRpcQuery';
 import { useT } from '../../i18n/useT';
-import { PlaceholderScreen } from '../common/PlaceholderScreen';
+import { ScreenHeader } from '../common/ScreenHeader';
+import { RecipientForm } from './RecipientForm';
+import { RecipientTable } from './RecipientTable';
 
-/** Placeholder until this screen is built (its namespace, 'recipients', already exists in both languages). */
+/** Who receives the messages: people by e-mail, services by webhook. */
 export default function RecipientsScreen() {
   const { t } = useT();
-  return <PlaceholderScreen title={t('recipients:title')} />;
+  const list = useRpcQuery((client) => client.call('recipients.list'));
+  const error = list.error;
+  const [conflict, setConflict] = useState<RpcError | null>(null);
+  const changed = () => {
+    setConflict(null);
+    list.reload();
+  };
+  return (
+    <>
+      <ScreenHeader title={t('recipients:title')} description={t('recipients:description')} />
+      <Stack gap="lg">
+        {error && !list.data && (
+          <Alert color="red" title={t('recipients:loadFailed')}>
+            {t(`errors:code.${error.code}`)}{' '}
+            <Button variant="subtle" size="xs" onClick={list.reload}>
+              {t('common:actions.retry')}
+            </Button>
+          </Alert>
+        )}
+        {conflict && (
+          <Alert color="orange" icon={<IconAlertTriangle />} title={t('recipients:delete.inUseTitle')} withCloseButton closeButtonLabel={t('recipients:delete.dismiss')} onClose={() => setConflict(null)}>
+            {t('recipients:delete.inUse')} {t('errors:detail', { detail: conflict.message })}
+          </Alert>
+        )}
+        <RecipientForm onCreated={changed} />
+        <RecipientTable recipients={list.data ?? []} loading={list.loading} onChanged={changed} onConflict={setConflict} />
+      </Stack>
+    </>
+  );
 }

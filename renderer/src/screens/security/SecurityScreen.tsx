@@ -1,8 +1,62 @@
+import { Alert, Button, SimpleGrid, Stack } from '@mantine/core';
+import { useState } from 'react';
+import type { MethodOutput } from '../../../../shared/contract/methods.js';
+import { CenteredLoader } from '../../app/CenteredLoader';
+import { useRpcQuery } from '../../hooks/useRpcQuery';
 import { useT } from '../../i18n/useT';
-import { PlaceholderScreen } from '../common/PlaceholderScreen';
+import { ScreenHeader } from '../common/ScreenHeader';
+import { AutoLockCard } from './AutoLockCard';
+import { ChangePasswordCard } from './ChangePasswordCard';
+import { LoginHistoryCard } from './LoginHistoryCard';
+import { RecoveryKeyCard } from './RecoveryKeyCard';
+import { UnattendedCard } from './UnattendedCard';
 
-/** Placeholder until this screen is built (its namespace, 'security', already exists in both languages). */
+/** Who can open the vault, and how it stays closed. */
 export default function SecurityScreen() {
   const { t } = useT();
-  return <PlaceholderScreen title={t('security:title')} />;
+  const settings = useRpcQuery((c) => c.call('settings.get'));
+  const vault = useRpcQuery((c) => c.call('vault.status'));
+  const [status, setStatus] = useState<MethodOutput<'vault.status'> | null>(null);
+  const error = settings.error ?? vault.error;
+  const header = <ScreenHeader title={t('security:title')} description={t('security:description')} />;
+  if (!settings.data || !vault.data) {
+    return (
+      <>
+        {header}
+        {error ? (
+          <Alert color="red" title={t('security:loadFailed')}>
+            {t(`errors:code.${error.code}`)}{' '}
+            <Button
+              variant="subtle"
+              size="xs"
+              onClick={() => {
+                settings.reload();
+                vault.reload();
+              }}
+            >
+              {t('common:actions.retry')}
+            </Button>
+          </Alert>
+        ) : (
+          <CenteredLoader />
+        )}
+      </>
+    );
+  }
+  return (
+    <>
+      {header}
+      <Stack gap="lg">
+        <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
+          <ChangePasswordCard />
+          <Stack gap="lg">
+            <AutoLockCard key={settings.data.autoLockMinutes} minutes={settings.data.autoLockMinutes} onSaved={settings.reload} />
+            <UnattendedCard status={status ?? vault.data} onChanged={setStatus} />
+          </Stack>
+        </SimpleGrid>
+        <RecoveryKeyCard />
+        <LoginHistoryCard />
+      </Stack>
+    </>
+  );
 }

@@ -1,0 +1,58 @@
+import { Alert, Button, List, Stack, Text } from '@mantine/core';
+import { IconShieldCheck, IconShieldX } from '@tabler/icons-react';
+import { useState } from 'react';
+import type { MethodOutput } from '../../../../shared/contract/methods.js';
+import { useClient } from '../../client/ClientProvider';
+import { useNotifyError } from '../../hooks/useNotifyError';
+import { useT } from '../../i18n/useT';
+
+type Verification = MethodOutput<'audit.verify'>;
+
+/** Checks that no entry was changed or removed (each entry seals the one before it). */
+export function VerifyChain() {
+  const { t } = useT();
+  const client = useClient();
+  const notifyError = useNotifyError();
+  const [result, setResult] = useState<Verification | null>(null);
+  const [busy, setBusy] = useState(false);
+  const verify = async () => {
+    setBusy(true);
+    setResult(null);
+    try {
+      setResult(await client.call('audit.verify'));
+    } catch (error) {
+      notifyError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Stack gap="sm">
+      <div>
+        <Button variant="light" leftSection={<IconShieldCheck size={16} />} onClick={() => void verify()} loading={busy}>
+          {t('activity:verify.button')}
+        </Button>
+      </div>
+      {result && (
+        <Alert
+          role="status"
+          color={result.ok ? 'teal' : 'red'}
+          variant="light"
+          icon={result.ok ? <IconShieldCheck /> : <IconShieldX />}
+          title={result.ok ? t('activity:verify.ok') : t('activity:verify.broken', { count: result.problems.length })}
+        >
+          <Text size="sm">{result.ok ? t('activity:verify.okBody') : t('activity:verify.brokenBody')}</Text>
+          {result.problems.length > 0 && (
+            <List size="sm" mt="xs">
+              {result.problems.map((p, i) => (
+                <List.Item key={i}>
+                  {p.seq !== null ? t('activity:verify.problemAt', { seq: p.seq, problem: p.problem }) : p.problem}
+                </List.Item>
+              ))}
+            </List>
+          )}
+        </Alert>
+      )}
+    </Stack>
+  );
+}

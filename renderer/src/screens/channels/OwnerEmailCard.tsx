@@ -1,0 +1,68 @@
+import { Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState, type FormEvent } from 'react';
+import type { MethodOutput } from '../../../../shared/contract/methods.js';
+import { emailSchema } from '../../../../shared/validation.js';
+import { useClient } from '../../client/ClientProvider';
+import { useNotifyError } from '../../hooks/useNotifyError';
+import { useT } from '../../i18n/useT';
+
+type Owner = MethodOutput<'settings.get'>['owner'];
+
+/** Where e-mail warnings go: your own address (and name, for the greeting). */
+export function OwnerEmailCard({ owner, onSaved }: { owner: Owner; onSaved: () => void }) {
+  const { t } = useT();
+  const client = useClient();
+  const notifyError = useNotifyError();
+  const [email, setEmail] = useState(owner?.email ?? '');
+  const [name, setName] = useState(owner?.name ?? '');
+  const [busy, setBusy] = useState(false);
+  const [showErrors, setShowErrors] = useState(false);
+  const invalid = email.trim() !== '' && !emailSchema.safeParse(email).success;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setShowErrors(true);
+    if (invalid) return;
+    setBusy(true);
+    try {
+      await client.call('settings.set', { owner: email.trim() === '' ? null : { email: email.trim(), name: name.trim() === '' ? null : name.trim() } });
+      notifications.show({ color: 'teal', message: t('channels:owner.saved') });
+      onSaved();
+    } catch (error) {
+      notifyError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="owner-title">
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <Title order={2} size="h4" id="owner-title">
+            {t('channels:owner.title')}
+          </Title>
+          <Text size="sm" c="dimmed">
+            {t('channels:owner.description')}
+          </Text>
+          <TextInput
+            label={t('channels:owner.email')}
+            description={t('channels:owner.emailHint')}
+            type="email"
+            autoComplete="email"
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+            error={(showErrors || email.includes('@')) && invalid ? t('channels:owner.invalid') : undefined}
+          />
+          <TextInput label={t('channels:owner.name')} autoComplete="name" value={name} onChange={(e) => setName(e.currentTarget.value)} />
+          <Group justify="flex-end">
+            <Button type="submit" loading={busy}>
+              {t('channels:owner.save')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  );
+}

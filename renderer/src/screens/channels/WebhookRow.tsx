@@ -1,0 +1,58 @@
+import { Button, Group, Paper, Stack, Text } from '@mantine/core';
+import { IconSend, IconTrash } from '@tabler/icons-react';
+import { useState } from 'react';
+import type { MethodOutput } from '../../../../shared/contract/methods.js';
+import { useClient } from '../../client/ClientProvider';
+import { useNotifyError } from '../../hooks/useNotifyError';
+import { useT } from '../../i18n/useT';
+import { ChannelTestResult } from './ChannelTestResult';
+import { SecretField } from './SecretField';
+import { useChannelTest } from './useChannelTest';
+
+type Webhook = MethodOutput<'channels.get'>['webhooks'][number];
+
+/** One webhook: where it posts, its signing secret, a test, and removal. */
+export function WebhookRow({ webhook, onRemoved }: { webhook: Webhook; onRemoved: () => void }) {
+  const { t } = useT();
+  const client = useClient();
+  const notifyError = useNotifyError();
+  const test = useChannelTest(`webhook:${webhook.name}`);
+  const [busy, setBusy] = useState(false);
+  const remove = async () => {
+    setBusy(true);
+    try {
+      await client.call('channels.removeWebhook', { name: webhook.name });
+      onRemoved();
+    } catch (error) {
+      notifyError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Paper withBorder p="sm" radius="md" component="li" style={{ listStyle: 'none' }}>
+      <Stack gap={6}>
+        <Group justify="space-between" wrap="wrap">
+          <Stack gap={0}>
+            <Text fw={600} size="sm">
+              {webhook.name}
+            </Text>
+            <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
+              {webhook.url}
+            </Text>
+          </Stack>
+          <Group gap="xs">
+            <Button size="xs" variant="default" leftSection={<IconSend size={14} />} onClick={test.run} loading={test.busy} aria-label={t('channels:webhooks.testLabel', { name: webhook.name })}>
+              {t('channels:webhooks.test')}
+            </Button>
+            <Button size="xs" variant="subtle" color="red" leftSection={<IconTrash size={14} />} onClick={() => void remove()} loading={busy} aria-label={t('channels:webhooks.removeLabel', { name: webhook.name })}>
+              {t('channels:webhooks.remove')}
+            </Button>
+          </Group>
+        </Group>
+        <SecretField label={t('channels:webhooks.secret')} secret={webhook.secret} />
+        {test.result && <ChannelTestResult result={test.result} okHint={t('channels:webhooks.testOk')} />}
+      </Stack>
+    </Paper>
+  );
+}

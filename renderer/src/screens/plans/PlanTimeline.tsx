@@ -1,0 +1,79 @@
+import { Alert, Badge, Card, Group, Text, Timeline, Title } from '@mantine/core';
+import { IconBell, IconClock, IconSend } from '@tabler/icons-react';
+import { useNow } from '../../hooks/useNow';
+import { useFormat } from '../../i18n/useFormat';
+import { useT } from '../../i18n/useT';
+import { channelLabel, nextEventLabel } from '../../labels/plan-labels';
+import { MINUTE_MS, type LevelDraft } from './plan-draft';
+import type { TimelineEvent } from './useSimulation';
+
+/**
+ * If you stopped checking in now: when each warning would come (and where), and when the messages
+ * would go. The times come from the server (`plans.simulate`), so they match what it will do.
+ */
+export function PlanTimeline({ timeline, levels, stale, error, isTestPlan }: { timeline: TimelineEvent[] | null; levels: LevelDraft[]; stale: boolean; error: string | null; isTestPlan: boolean }) {
+  const { t } = useT();
+  const format = useFormat();
+  const now = useNow(30_000);
+  return (
+    <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="plan-timeline-title">
+      <Group justify="space-between" mb="xs">
+        <Title order={2} size="h4" id="plan-timeline-title">
+          {t('plans:timeline.title')}
+        </Title>
+        {isTestPlan && (
+          <Badge color="orange" variant="light">
+            {t('plans:testPlan')}
+          </Badge>
+        )}
+      </Group>
+      <Text size="sm" c="dimmed" mb="md">
+        {t('plans:timeline.description')}
+      </Text>
+      {stale && (
+        <Alert color="gray" variant="light" mb="sm">
+          {t('plans:timeline.incomplete')}
+        </Alert>
+      )}
+      {error && (
+        <Alert color="red" variant="light" mb="sm">
+          {error}
+        </Alert>
+      )}
+      {timeline ? (
+        <Timeline active={-1} bulletSize={26} lineWidth={2} aria-live="polite" style={{ opacity: stale ? 0.5 : 1 }}>
+          <Timeline.Item bullet={<IconClock size={14} />} title={t('plans:timeline.now')}>
+            <Text size="xs" c="dimmed">
+              {format.dateTime(now)}
+            </Text>
+          </Timeline.Item>
+          {timeline.map((event) => {
+            const delivery = event.event === 'messages delivered';
+            const channels = delivery ? [] : (levels[event.level - 1]?.channels ?? []);
+            return (
+              <Timeline.Item
+                key={`${event.event}-${event.at}`}
+                color={delivery ? 'red' : event.level >= 4 ? 'orange' : 'blue'}
+                bullet={delivery ? <IconSend size={14} /> : <IconBell size={14} />}
+                title={nextEventLabel(t, event.event)}
+              >
+                <Text size="sm">{format.longDateTime(event.at)}</Text>
+                <Text size="xs" c="dimmed">
+                  {t('plans:timeline.after', { duration: format.duration(Math.round((event.at - now) / MINUTE_MS) * MINUTE_MS, 2) })}
+                  {channels.length > 0 && ` · ${t('plans:timeline.via', { channels: channels.map((c) => channelLabel(t, c)).join(', ') })}`}
+                </Text>
+                {delivery && (
+                  <Text size="xs" c="dimmed">
+                    {t('plans:timeline.deliveryHint')}
+                  </Text>
+                )}
+              </Timeline.Item>
+            );
+          })}
+        </Timeline>
+      ) : (
+        !stale && !error && <Text size="sm" c="dimmed">{t('common:loading')}</Text>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,101 @@
+import { Button, Card, Group, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
+import { useState, type FormEvent } from 'react';
+import { useClient } from '../../client/ClientProvider';
+import { useNotifyError } from '../../hooks/useNotifyError';
+import { useT } from '../../i18n/useT';
+import { contactProblem, nameProblem, type RecipientType } from './contact-validation';
+
+const EMPTY = { name: '', type: 'email' as RecipientType, contact: '' };
+
+/** Adds someone to the address book; the address is checked as it is typed. */
+export function RecipientForm({ onCreated }: { onCreated: () => void }) {
+  const { t } = useT();
+  const client = useClient();
+  const notifyError = useNotifyError();
+  const [form, setForm] = useState(EMPTY);
+  const [touched, setTouched] = useState({ name: false, contact: false });
+  const [busy, setBusy] = useState(false);
+
+  const contact = contactProblem(form.type, form.contact);
+  const name = nameProblem(form.name);
+  // The address is judged while typing, but an empty field only once the person has left it.
+  const contactError =
+    contact === 'email'
+      ? t('recipients:form.invalidEmail')
+      : contact === 'url'
+        ? t('recipients:form.invalidUrl')
+        : contact === 'empty' && touched.contact
+          ? t('recipients:form.contactRequired')
+          : undefined;
+  const nameError = name === 'long' ? t('recipients:form.nameTooLong') : name === 'empty' && touched.name ? t('recipients:form.nameRequired') : undefined;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setTouched({ name: true, contact: true });
+    if (contact || name) return;
+    setBusy(true);
+    try {
+      await client.call('recipients.create', { name: form.name.trim(), type: form.type, contact: form.contact.trim() });
+      setForm({ ...EMPTY, type: form.type });
+      setTouched({ name: false, contact: false });
+      onCreated();
+    } catch (error) {
+      notifyError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="recipient-form-title">
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <Title order={2} size="h4" id="recipient-form-title">
+            {t('recipients:form.title')}
+          </Title>
+          <Stack gap={4}>
+            <Text size="sm" fw={500} id="recipient-type-label">
+              {t('recipients:form.type')}
+            </Text>
+            <SegmentedControl
+              aria-labelledby="recipient-type-label"
+              value={form.type}
+              onChange={(value) => setForm({ ...form, type: value as RecipientType })}
+              data={[
+                { value: 'email', label: t('recipients:type.email') },
+                { value: 'webhook', label: t('recipients:type.webhook') },
+              ]}
+            />
+          </Stack>
+          <TextInput
+            label={t('recipients:form.name')}
+            description={t('recipients:form.nameHint')}
+            required
+            value={form.name}
+            onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
+            onBlur={() => setTouched((s) => ({ ...s, name: true }))}
+            error={nameError}
+          />
+          <TextInput
+            label={form.type === 'email' ? t('recipients:form.email') : t('recipients:form.url')}
+            description={form.type === 'email' ? t('recipients:form.emailHint') : t('recipients:form.urlHint')}
+            type={form.type === 'email' ? 'email' : 'url'}
+            required
+            autoComplete="off"
+            spellCheck={false}
+            value={form.contact}
+            onChange={(e) => setForm({ ...form, contact: e.currentTarget.value })}
+            onBlur={() => setTouched((s) => ({ ...s, contact: true }))}
+            error={contactError}
+          />
+          <Group justify="flex-end">
+            <Button type="submit" leftSection={<IconPlus size={16} />} loading={busy}>
+              {t('recipients:form.add')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  );
+}

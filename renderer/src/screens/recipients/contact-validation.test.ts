@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { contactProblem, nameProblem } from './contact-validation';
+
+describe('contactProblem', () => {
+  it('accepts addresses and URLs the shared schemas accept', () => {
+    expect(contactProblem('email', 'info&sales@example.org')).toBeNull();
+    expect(contactProblem('webhook', 'https://hooks.example.org/x')).toBeNull();
+  });
+  it('names what is wrong', () => {
+    expect(contactProblem('email', '')).toBe('empty');
+    expect(contactProblem('email', 'anna@')).toBe('email');
+    expect(contactProblem('webhook', 'ftp://example.org')).toBe('url');
+  });
+});
+
+describe('nameProblem', () => {
+  it('wants a name of reasonable length', () => {
+    expect(nameProblem('Anna')).toBeNull();
+    expect(nameProblem('  ')).toBe('empty');
+    expect(nameProblem('x'.repeat(201))).toBe('long');
+  });
+});

@@ -1,0 +1,65 @@
+import { Button, Card, Group, NumberInput, Stack, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState, type FormEvent } from 'react';
+import { useClient } from '../../client/ClientProvider';
+import { useNotifyError } from '../../hooks/useNotifyError';
+import { useT } from '../../i18n/useT';
+
+const MAX_MINUTES = 24 * 60;
+
+/** Lock the vault after this many idle minutes (0: never). */
+export function AutoLockCard({ minutes, onSaved }: { minutes: number; onSaved: () => void }) {
+  const { t } = useT();
+  const client = useClient();
+  const notifyError = useNotifyError();
+  const [value, setValue] = useState<number>(minutes);
+  const [busy, setBusy] = useState(false);
+  const invalid = !Number.isInteger(value) || value < 0 || value > MAX_MINUTES;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (invalid) return;
+    setBusy(true);
+    try {
+      await client.call('settings.set', { autoLockMinutes: value });
+      notifications.show({ color: 'teal', message: value === 0 ? t('security:autoLock.savedNever') : t('security:autoLock.saved', { count: value }) });
+      onSaved();
+    } catch (error) {
+      notifyError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="autolock-title">
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <Title order={2} size="h4" id="autolock-title">
+            {t('security:autoLock.title')}
+          </Title>
+          <Text size="sm" c="dimmed">
+            {t('security:autoLock.description')}
+          </Text>
+          <NumberInput
+            label={t('security:autoLock.minutes')}
+            description={t('security:autoLock.hint')}
+            min={0}
+            max={MAX_MINUTES}
+            allowDecimal={false}
+            allowNegative={false}
+            value={value}
+            onChange={(v) => setValue(typeof v === 'number' ? v : Number.NaN)}
+            error={invalid ? t('security:autoLock.invalid', { max: MAX_MINUTES }) : undefined}
+            w={260}
+          />
+          <Group justify="flex-end">
+            <Button type="submit" loading={busy} disabled={value === minutes}>
+              {t('security:autoLock.save')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  );
+}

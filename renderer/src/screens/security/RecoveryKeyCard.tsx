@@ -1,0 +1,81 @@
+import { Button, Card, Group, Modal, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState, type FormEvent } from 'react';
+import { useClient } from '../../client/ClientProvider';
+import { toRpcError } from '../../client/rpc-error';
+import { useNotifyError } from '../../hooks/useNotifyError';
+import { useT } from '../../i18n/useT';
+import { RecoveryKeyStep } from '../first-run/RecoveryKeyStep';
+
+/**
+ * A new recovery key (the old one stops working), shown once with the same "type back a group"
+ * check as the first run. The dialog cannot be dismissed before that check.
+ */
+export function RecoveryKeyCard() {
+  const { t } = useT();
+  const client = useClient();
+  const notifyError = useNotifyError();
+  const [password, setPassword] = useState('');
+  const [wrong, setWrong] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [key, setKey] = useState<string | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (password === '') return;
+    setBusy(true);
+    setWrong(false);
+    try {
+      const reply = await client.call('vault.regenerateRecoveryKey', { password });
+      setPassword('');
+      setKey(reply.recoveryKey);
+    } catch (error) {
+      const rpc = toRpcError(error);
+      if (rpc.code === 'WRONG_PASSWORD') setWrong(true);
+      else notifyError(rpc);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="recovery-title">
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <Title order={2} size="h4" id="recovery-title">
+            {t('security:recovery.title')}
+          </Title>
+          <Text size="sm" c="dimmed">
+            {t('security:recovery.description')}
+          </Text>
+          <PasswordInput
+            label={t('security:recovery.password')}
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => {
+              setPassword(e.currentTarget.value);
+              setWrong(false);
+            }}
+            error={wrong ? t('errors:code.WRONG_PASSWORD') : undefined}
+          />
+          <Group justify="flex-end">
+            <Button type="submit" color="orange" loading={busy} disabled={password === ''}>
+              {t('security:recovery.submit')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+      <Modal opened={key !== null} onClose={() => undefined} withCloseButton={false} closeOnClickOutside={false} closeOnEscape={false} size="lg" aria-label={t('security:recovery.dialog')}>
+        {key && (
+          <RecoveryKeyStep
+            recoveryKey={key}
+            onConfirmed={() => {
+              setKey(null);
+              notifications.show({ color: 'teal', message: t('security:recovery.done') });
+            }}
+          />
+        )}
+      </Modal>
+    </Card>
+  );
+}

@@ -1,0 +1,56 @@
+import { Alert, Badge, Card, Group, Stack, Switch, Text, Title } from '@mantine/core';
+import { useState } from 'react';
+import type { MethodOutput } from '../../../../shared/contract/methods.js';
+import { useClient } from '../../client/ClientProvider';
+import { useNotifyError } from '../../hooks/useNotifyError';
+import { useT } from '../../i18n/useT';
+
+type VaultStatus = MethodOutput<'vault.status'>;
+
+/**
+ * Unattended delivery: the vault key kept in the OS keychain, so messages can go out after a
+ * restart even when nobody is there to type the password.
+ */
+export function UnattendedCard({ status, onChanged }: { status: VaultStatus; onChanged: (status: VaultStatus) => void }) {
+  const { t } = useT();
+  const client = useClient();
+  const notifyError = useNotifyError();
+  const [busy, setBusy] = useState(false);
+  const { enabled, backend } = status.unattended;
+
+  const toggle = async (next: boolean) => {
+    setBusy(true);
+    try {
+      onChanged(await client.call('vault.setUnattended', { enabled: next }));
+    } catch (error) {
+      notifyError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="unattended-title">
+      <Stack gap="sm">
+        <Group justify="space-between">
+          <Title order={2} size="h4" id="unattended-title">
+            {t('security:unattended.title')}
+          </Title>
+          <Badge color={enabled ? 'teal' : 'gray'} variant="light">
+            {enabled ? t('security:unattended.on') : t('security:unattended.off')}
+          </Badge>
+        </Group>
+        <Text size="sm" c="dimmed">
+          {t('security:unattended.description')}
+        </Text>
+        <Switch label={t('security:unattended.switch')} checked={enabled} disabled={busy} onChange={(e) => void toggle(e.currentTarget.checked)} />
+        <Text size="sm">{enabled ? t('security:unattended.backend', { backend: backend ?? t('security:unattended.unknownBackend') }) : t('security:unattended.offHint')}</Text>
+        {enabled && (
+          <Alert color="orange" variant="light">
+            {t('security:unattended.tradeoff')}
+          </Alert>
+        )}
+      </Stack>
+    </Card>
+  );
+}
