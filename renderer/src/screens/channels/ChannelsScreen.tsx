@@ -1,8 +1,8 @@
-import { Alert, Button, SimpleGrid, Stack } from '@mantine/core';
-import { CenteredLoader } from '../../app/CenteredLoader';
+import { SimpleGrid, Stack } from '@mantine/core';
 import { useRpcQuery } from '../../hooks/useRpcQuery';
 import { useT } from '../../i18n/useT';
 import { ScreenHeader } from '../common/ScreenHeader';
+import { ScreenLoading } from '../common/ScreenLoading';
 import { DesktopCard } from './DesktopCard';
 import { OwnerEmailCard } from './OwnerEmailCard';
 import { SmtpCard } from './SmtpCard';
@@ -17,26 +17,15 @@ export default function ChannelsScreen() {
   const header = <ScreenHeader title={t('channels:title')} description={t('channels:description')} />;
   if (!channels.data || !settings.data) {
     return (
-      <>
-        {header}
-        {error ? (
-          <Alert color="red" title={t('channels:loadFailed')}>
-            {t(`errors:code.${error.code}`)}{' '}
-            <Button
-              variant="subtle"
-              size="xs"
-              onClick={() => {
-                channels.reload();
-                settings.reload();
-              }}
-            >
-              {t('common:actions.retry')}
-            </Button>
-          </Alert>
-        ) : (
-          <CenteredLoader />
-        )}
-      </>
+      <ScreenLoading
+        header={header}
+        error={error}
+        failedTitle={t('channels:loadFailed')}
+        onRetry={() => {
+          channels.reload();
+          settings.reload();
+        }}
+      />
     );
   }
   return (

@@ -1,10 +1,10 @@
-import { Alert, Button, SimpleGrid, Stack } from '@mantine/core';
+import { SimpleGrid, Stack } from '@mantine/core';
 import { useState } from 'react';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
-import { CenteredLoader } from '../../app/CenteredLoader';
 import { useRpcQuery } from '../../hooks/useRpcQuery';
 import { useT } from '../../i18n/useT';
 import { ScreenHeader } from '../common/ScreenHeader';
+import { ScreenLoading } from '../common/ScreenLoading';
 import { AutoLockCard } from './AutoLockCard';
 import { ChangePasswordCard } from './ChangePasswordCard';
 import { LoginHistoryCard } from './LoginHistoryCard';
@@ -21,26 +21,15 @@ export default function SecurityScreen() {
   const header = <ScreenHeader title={t('security:title')} description={t('security:description')} />;
   if (!settings.data || !vault.data) {
     return (
-      <>
-        {header}
-        {error ? (
-          <Alert color="red" title={t('security:loadFailed')}>
-            {t(`errors:code.${error.code}`)}{' '}
-            <Button
-              variant="subtle"
-              size="xs"
-              onClick={() => {
-                settings.reload();
-                vault.reload();
-              }}
-            >
-              {t('common:actions.retry')}
-            </Button>
-          </Alert>
-        ) : (
-          <CenteredLoader />
-        )}
-      </>
+      <ScreenLoading
+        header={header}
+        error={error}
+        failedTitle={t('security:loadFailed')}
+        onRetry={() => {
+          settings.reload();
+          vault.reload();
+        }}
+      />
     );
   }
   return (
