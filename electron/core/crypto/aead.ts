@@ -11,10 +11,11 @@
  * xchachaSeal/xchachaOpen use the node one when this Node build's crypto provides
  * chacha20-poly1305 (and it agrees with noble on a self-test), the noble one otherwise.
  */
-import { createCipheriv, createDecipheriv, getCiphers, randomFillSync, timingSafeEqual } from 'node:crypto';
+import { getCiphers, randomFillSync, timingSafeEqual } from 'node:crypto';
 import { hchacha, xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { BadRequestError } from '../errors.js';
 import { AeadAuthError } from './crypto-errors.js';
+import { nodeChunkCipher } from './chunk-cipher.js';
 
 export const XCHACHA_KEY_BYTES = 32;
 export const XCHACHA_NONCE_BYTES = 24;
@@ -68,7 +69,6 @@ const hNonce = new Uint32Array(scratch, XCHACHA_KEY_BYTES, HCHACHA_NONCE_BYTES /
 const subkeyWords = new Uint32Array(scratch, SUBKEY_AT, XCHACHA_KEY_BYTES / 4);
 const subkeyBytes = new Uint8Array(scratch, SUBKEY_AT, XCHACHA_KEY_BYTES);
 const nonce12 = new Uint8Array(scratch, NONCE12_AT, CHACHA_NONCE_BYTES);
-const NATIVE_OPTIONS = { authTagLength: AEAD_TAG_BYTES } as const;
 
 /**
  * Fills subkeyBytes with HChaCha20(key, nonce[0..16]) (draft section 2.2) and nonce12 with
@@ -102,53 +102,30 @@ export function hchacha20(key: Uint8Array, nonce16: Uint8Array): Uint8Array {
   }
 }
 
-/** HChaCha20 from noble, then OpenSSL's chacha20-poly1305 through node:crypto. */
+/**
+ * HChaCha20 from noble, then OpenSSL's chacha20-poly1305 (the same node cipher the attachment
+ * STREAM uses) with the subkey and nonce12 = 4 zero bytes || nonce[16..24].
+ */
 export const nodeXChaCha: XChaChaCipher = {
   name: 'node:xchacha20-poly1305',
   seal(key, nonce, plaintext, aad) {
     checkKeyAndNonce(key, nonce);
-    let cipher;
     try {
       deriveIntoScratch(key, nonce);
-      cipher = createCipheriv('chacha20-poly1305', subkeyBytes, nonce12, NATIVE_OPTIONS);
+      return nodeChunkCipher.seal(subkeyBytes, nonce12, plaintext, aad);
     } finally {
-      wipeScratch(); // OpenSSL holds its own copy of the subkey from here on
+      wipeScratch(); // OpenSSL kept its own copy of the subkey only for the call
     }
-    cipher.setAAD(aad, { plaintextLength: plaintext.length });
-    const out = new Uint8Array(plaintext.length + AEAD_TAG_BYTES);
-    const body = cipher.update(plaintext);
-    out.set(body, 0);
-    const rest = cipher.final(); // always empty for a stream cipher; kept for exactness
-    out.set(rest, body.length);
-    out.set(cipher.getAuthTag(), body.length + rest.length);
-    return out;
   },
   open(key, nonce, ciphertextWithTag, aad) {
     checkKeyAndNonce(key, nonce);
     checkTagLength(ciphertextWithTag);
-    const split = ciphertextWithTag.length - AEAD_TAG_BYTES;
-    let decipher;
     try {
       deriveIntoScratch(key, nonce);
-      decipher = createDecipheriv('chacha20-poly1305', subkeyBytes, nonce12, NATIVE_OPTIONS);
+      return nodeChunkCipher.open(subkeyBytes, nonce12, ciphertextWithTag, aad);
     } finally {
       wipeScratch();
     }
-    decipher.setAAD(aad, { plaintextLength: split });
-    decipher.setAuthTag(ciphertextWithTag.subarray(split));
-    const body = decipher.update(ciphertextWithTag.subarray(0, split));
-    let rest: Buffer;
-    try {
-      rest = decipher.final(); // verifies the tag
-    } catch {
-      body.fill(0); // unauthenticated plaintext never leaves this function
-      throw new AeadAuthError();
-    }
-    const out = new Uint8Array(body.length + rest.length);
-    out.set(body, 0);
-    out.set(rest, body.length);
-    body.fill(0);
-    return out;
   },
 };
 
