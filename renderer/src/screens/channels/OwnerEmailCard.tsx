@@ -1,4 +1,4 @@
-import { Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
@@ -6,6 +6,7 @@ import { emailSchema } from '../../../../shared/validation.js';
 import { useClient } from '../../client/ClientProvider';
 import { useNotifyError } from '../../hooks/useNotifyError';
 import { useT } from '../../i18n/useT';
+import { FormCard } from '../common/FormCard';
 
 type Owner = MethodOutput<'settings.get'>['owner'];
 
@@ -37,32 +38,22 @@ export function OwnerEmailCard({ owner, onSaved }: { owner: Owner; onSaved: () =
   };
 
   return (
-    <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="owner-title">
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
-          <Title order={2} size="h4" id="owner-title">
-            {t('channels:owner.title')}
-          </Title>
-          <Text size="sm" c="dimmed">
-            {t('channels:owner.description')}
-          </Text>
-          <TextInput
-            label={t('channels:owner.email')}
-            description={t('channels:owner.emailHint')}
-            type="email"
-            autoComplete="email"
-            value={email}
-            onChange={(e) => setEmail(e.currentTarget.value)}
-            error={(showErrors || email.includes('@')) && invalid ? t('channels:owner.invalid') : undefined}
-          />
-          <TextInput label={t('channels:owner.name')} autoComplete="name" value={name} onChange={(e) => setName(e.currentTarget.value)} />
-          <Group justify="flex-end">
-            <Button type="submit" loading={busy}>
-              {t('channels:owner.save')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Card>
+    <FormCard id="owner" title={t('channels:owner.title')} description={t('channels:owner.description')} onSubmit={submit}>
+      <TextInput
+        label={t('channels:owner.email')}
+        description={t('channels:owner.emailHint')}
+        type="email"
+        autoComplete="email"
+        value={email}
+        onChange={(e) => setEmail(e.currentTarget.value)}
+        error={(showErrors || email.includes('@')) && invalid ? t('channels:owner.invalid') : undefined}
+      />
+      <TextInput label={t('channels:owner.name')} autoComplete="name" value={name} onChange={(e) => setName(e.currentTarget.value)} />
+      <Group justify="flex-end">
+        <Button type="submit" loading={busy}>
+          {t('channels:owner.save')}
+        </Button>
+      </Group>
+    </FormCard>
   );
 }

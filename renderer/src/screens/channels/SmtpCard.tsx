@@ -1,4 +1,4 @@
-import { Button, Card, Group, NumberInput, PasswordInput, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, NumberInput, PasswordInput, Select, SimpleGrid, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconSend } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
@@ -9,6 +9,7 @@ import { useNotifyError } from '../../hooks/useNotifyError';
 import { useT } from '../../i18n/useT';
 import { ChannelTestResult } from './ChannelTestResult';
 import { useChannelTest } from './useChannelTest';
+import { FormCard } from '../common/FormCard';
 
 type Smtp = NonNullable<MethodOutput<'channels.get'>['smtp']>;
 type Tls = Smtp['tls'];
@@ -61,91 +62,81 @@ export function SmtpCard({ smtp, onSaved }: { smtp: Smtp | null; onSaved: () => 
   };
 
   return (
-    <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="smtp-title">
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
-          <Title order={2} size="h4" id="smtp-title">
-            {t('channels:smtp.title')}
-          </Title>
-          <Text size="sm" c="dimmed">
-            {t('channels:smtp.description')}
-          </Text>
-          <SimpleGrid cols={{ base: 1, sm: 3 }}>
-            <TextInput
-              label={t('channels:smtp.host')}
-              placeholder="smtp.example.org"
-              required
-              spellCheck={false}
-              value={form.host}
-              onChange={(e) => setForm({ ...form, host: e.currentTarget.value })}
-              error={showErrors && hostMissing ? t('channels:smtp.hostRequired') : undefined}
-            />
-            <Select
-              label={t('channels:smtp.tls')}
-              allowDeselect={false}
-              value={form.tls}
-              onChange={(v) => {
-                if (!v) return;
-                const tls = v as Tls;
-                // Moving between the usual ports follows the security setting; a custom port stays.
-                const port = Object.values(DEFAULT_PORT).includes(form.port) ? DEFAULT_PORT[tls] : form.port;
-                setForm({ ...form, tls, port });
-              }}
-              data={[
-                { value: 'starttls', label: t('channels:smtp.tlsStarttls') },
-                { value: 'implicit', label: t('channels:smtp.tlsImplicit') },
-                { value: 'none', label: t('channels:smtp.tlsNone') },
-              ]}
-            />
-            <NumberInput
-              label={t('channels:smtp.port')}
-              min={1}
-              max={65535}
-              allowDecimal={false}
-              allowNegative={false}
-              value={form.port}
-              onChange={(v) => setForm({ ...form, port: typeof v === 'number' ? v : Number.NaN })}
-              error={showErrors && portInvalid ? t('channels:smtp.portInvalid') : undefined}
-            />
-          </SimpleGrid>
-          <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput label={t('channels:smtp.user')} description={t('channels:smtp.userHint')} autoComplete="off" spellCheck={false} value={form.user} onChange={(e) => setForm({ ...form, user: e.currentTarget.value })} />
-            <PasswordInput
-              label={t('channels:smtp.password')}
-              description={smtp?.passwordSet ? t('channels:smtp.passwordKeep') : t('channels:smtp.passwordHint')}
-              placeholder={smtp?.passwordSet ? '••••••••' : undefined}
-              autoComplete="new-password"
-              disabled={form.user.trim() === ''}
-              value={form.password}
-              onChange={(e) => setForm({ ...form, password: e.currentTarget.value })}
-            />
-          </SimpleGrid>
-          <TextInput
-            label={t('channels:smtp.from')}
-            description={t('channels:smtp.fromHint')}
-            type="email"
-            required
-            spellCheck={false}
-            value={form.from}
-            onChange={(e) => setForm({ ...form, from: e.currentTarget.value })}
-            error={(showErrors || form.from.length > 3) && fromInvalid ? t('channels:smtp.fromInvalid') : undefined}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" leftSection={<IconSend size={16} />} onClick={test.run} loading={test.busy} disabled={!smtp}>
-              {t('channels:smtp.test')}
-            </Button>
-            <Button type="submit" loading={busy}>
-              {t('channels:smtp.save')}
-            </Button>
-          </Group>
-          {!smtp && (
-            <Text size="xs" c="dimmed" ta="right">
-              {t('channels:smtp.saveFirst')}
-            </Text>
-          )}
-          {test.result && <ChannelTestResult result={test.result} okHint={t('channels:smtp.testOk')} />}
-        </Stack>
-      </form>
-    </Card>
+    <FormCard id="smtp" title={t('channels:smtp.title')} description={t('channels:smtp.description')} onSubmit={submit}>
+      <SimpleGrid cols={{ base: 1, sm: 3 }}>
+        <TextInput
+          label={t('channels:smtp.host')}
+          placeholder="smtp.example.org"
+          required
+          spellCheck={false}
+          value={form.host}
+          onChange={(e) => setForm({ ...form, host: e.currentTarget.value })}
+          error={showErrors && hostMissing ? t('channels:smtp.hostRequired') : undefined}
+        />
+        <Select
+          label={t('channels:smtp.tls')}
+          allowDeselect={false}
+          value={form.tls}
+          onChange={(v) => {
+            if (!v) return;
+            const tls = v as Tls;
+            // Moving between the usual ports follows the security setting; a custom port stays.
+            const port = Object.values(DEFAULT_PORT).includes(form.port) ? DEFAULT_PORT[tls] : form.port;
+            setForm({ ...form, tls, port });
+          }}
+          data={[
+            { value: 'starttls', label: t('channels:smtp.tlsStarttls') },
+            { value: 'implicit', label: t('channels:smtp.tlsImplicit') },
+            { value: 'none', label: t('channels:smtp.tlsNone') },
+          ]}
+        />
+        <NumberInput
+          label={t('channels:smtp.port')}
+          min={1}
+          max={65535}
+          allowDecimal={false}
+          allowNegative={false}
+          value={form.port}
+          onChange={(v) => setForm({ ...form, port: typeof v === 'number' ? v : Number.NaN })}
+          error={showErrors && portInvalid ? t('channels:smtp.portInvalid') : undefined}
+        />
+      </SimpleGrid>
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        <TextInput label={t('channels:smtp.user')} description={t('channels:smtp.userHint')} autoComplete="off" spellCheck={false} value={form.user} onChange={(e) => setForm({ ...form, user: e.currentTarget.value })} />
+        <PasswordInput
+          label={t('channels:smtp.password')}
+          description={smtp?.passwordSet ? t('channels:smtp.passwordKeep') : t('channels:smtp.passwordHint')}
+          placeholder={smtp?.passwordSet ? '••••••••' : undefined}
+          autoComplete="new-password"
+          disabled={form.user.trim() === ''}
+          value={form.password}
+          onChange={(e) => setForm({ ...form, password: e.currentTarget.value })}
+        />
+      </SimpleGrid>
+      <TextInput
+        label={t('channels:smtp.from')}
+        description={t('channels:smtp.fromHint')}
+        type="email"
+        required
+        spellCheck={false}
+        value={form.from}
+        onChange={(e) => setForm({ ...form, from: e.currentTarget.value })}
+        error={(showErrors || form.from.length > 3) && fromInvalid ? t('channels:smtp.fromInvalid') : undefined}
+      />
+      <Group justify="flex-end">
+        <Button variant="default" leftSection={<IconSend size={16} />} onClick={test.run} loading={test.busy} disabled={!smtp}>
+          {t('channels:smtp.test')}
+        </Button>
+        <Button type="submit" loading={busy}>
+          {t('channels:smtp.save')}
+        </Button>
+      </Group>
+      {!smtp && (
+        <Text size="xs" c="dimmed" ta="right">
+          {t('channels:smtp.saveFirst')}
+        </Text>
+      )}
+      {test.result && <ChannelTestResult result={test.result} okHint={t('channels:smtp.testOk')} />}
+    </FormCard>
   );
 }

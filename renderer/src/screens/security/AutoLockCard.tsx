@@ -1,9 +1,10 @@
-import { Button, Card, Group, NumberInput, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, NumberInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
 import { useClient } from '../../client/ClientProvider';
 import { useNotifyError } from '../../hooks/useNotifyError';
 import { useT } from '../../i18n/useT';
+import { FormCard } from '../common/FormCard';
 
 const MAX_MINUTES = 24 * 60;
 
@@ -32,34 +33,24 @@ export function AutoLockCard({ minutes, onSaved }: { minutes: number; onSaved: (
   };
 
   return (
-    <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="autolock-title">
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
-          <Title order={2} size="h4" id="autolock-title">
-            {t('security:autoLock.title')}
-          </Title>
-          <Text size="sm" c="dimmed">
-            {t('security:autoLock.description')}
-          </Text>
-          <NumberInput
-            label={t('security:autoLock.minutes')}
-            description={t('security:autoLock.hint')}
-            min={0}
-            max={MAX_MINUTES}
-            allowDecimal={false}
-            allowNegative={false}
-            value={value}
-            onChange={(v) => setValue(typeof v === 'number' ? v : Number.NaN)}
-            error={invalid ? t('security:autoLock.invalid', { max: MAX_MINUTES }) : undefined}
-            w={260}
-          />
-          <Group justify="flex-end">
-            <Button type="submit" loading={busy} disabled={value === minutes}>
-              {t('security:autoLock.save')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Card>
+    <FormCard id="autolock" title={t('security:autoLock.title')} description={t('security:autoLock.description')} onSubmit={submit}>
+      <NumberInput
+        label={t('security:autoLock.minutes')}
+        description={t('security:autoLock.hint')}
+        min={0}
+        max={MAX_MINUTES}
+        allowDecimal={false}
+        allowNegative={false}
+        value={value}
+        onChange={(v) => setValue(typeof v === 'number' ? v : Number.NaN)}
+        error={invalid ? t('security:autoLock.invalid', { max: MAX_MINUTES }) : undefined}
+        w={260}
+      />
+      <Group justify="flex-end">
+        <Button type="submit" loading={busy} disabled={value === minutes}>
+          {t('security:autoLock.save')}
+        </Button>
+      </Group>
+    </FormCard>
   );
 }

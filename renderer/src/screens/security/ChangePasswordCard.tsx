@@ -1,4 +1,4 @@
-import { Button, Card, Group, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, PasswordInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
 import { useClient } from '../../client/ClientProvider';
@@ -6,6 +6,7 @@ import { toRpcError } from '../../client/rpc-error';
 import { useNotifyError } from '../../hooks/useNotifyError';
 import { useT } from '../../i18n/useT';
 import { isNewPasswordValid, NewPasswordFields, type NewPassword } from '../common/NewPasswordFields';
+import { FormCard } from '../common/FormCard';
 
 const EMPTY: NewPassword = { password: '', confirmation: '' };
 
@@ -42,34 +43,24 @@ export function ChangePasswordCard() {
   };
 
   return (
-    <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="password-title">
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
-          <Title order={2} size="h4" id="password-title">
-            {t('security:password.title')}
-          </Title>
-          <Text size="sm" c="dimmed">
-            {t('security:password.description')}
-          </Text>
-          <PasswordInput
-            label={t('security:password.current')}
-            autoComplete="current-password"
-            required
-            value={current}
-            onChange={(e) => {
-              setCurrent(e.currentTarget.value);
-              setWrong(false);
-            }}
-            error={wrong ? t('errors:code.WRONG_PASSWORD') : showErrors && current === '' ? t('security:password.currentRequired') : undefined}
-          />
-          <NewPasswordFields value={next} onChange={setNext} showErrors={showErrors} label={t('security:password.new')} />
-          <Group justify="flex-end">
-            <Button type="submit" loading={busy}>
-              {t('security:password.submit')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Card>
+    <FormCard id="password" title={t('security:password.title')} description={t('security:password.description')} onSubmit={submit}>
+      <PasswordInput
+        label={t('security:password.current')}
+        autoComplete="current-password"
+        required
+        value={current}
+        onChange={(e) => {
+          setCurrent(e.currentTarget.value);
+          setWrong(false);
+        }}
+        error={wrong ? t('errors:code.WRONG_PASSWORD') : showErrors && current === '' ? t('security:password.currentRequired') : undefined}
+      />
+      <NewPasswordFields value={next} onChange={setNext} showErrors={showErrors} label={t('security:password.new')} />
+      <Group justify="flex-end">
+        <Button type="submit" loading={busy}>
+          {t('security:password.submit')}
+        </Button>
+      </Group>
+    </FormCard>
   );
 }
