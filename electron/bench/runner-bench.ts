@@ -23,9 +23,9 @@ import { createVaultServices } from '../core/services.js';
 import { Vault } from '../core/vault/vault.js';
 import { FileKeyStore } from '../node/file-key-store.js';
 import { systemClock } from '../node/system-clock.js';
-import { createRunnerAppCore } from '../runner/runner-app-core.js';
 import { MB, median, nowMs, percentile } from './stats.js';
 import { BENCH_PASSWORD, SETUP_SCRYPT, makeBody } from './write-bench.js';
+import { AppCore } from '../core/api/app-core.js';
 
 export interface RunnerSizes {
   messages: number;
@@ -365,7 +365,7 @@ export async function runnerBench(tmp: string, sizes: RunnerSizes, progress: (li
 
     // (c) the same call in process, on the same vault (the child has stopped).
     progress(`  messages.list({ limit: ${sizes.listLimit} }) in process (router.call), ${sizes.rpcCalls} calls`);
-    const app = createRunnerAppCore({ vaultDir, clock: systemClock, keyStore: new FileKeyStore(keyDir), scrypt: SETUP_SCRYPT });
+    const app = new AppCore({ vaultDir, clock: systemClock, keyStore: new FileKeyStore(keyDir), scrypt: SETUP_SCRYPT });
     let localPage: { total: number; items: unknown[] } | undefined;
     let localTimes: number[];
     try {

@@ -14,7 +14,7 @@ import type { KeyStore } from '../ports/key-store.js';
 import { Vault, type VaultDeps } from '../core/vault/vault.js';
 import { fakeClockFromEnv, systemClock } from '../node/system-clock.js';
 import type { Clock } from '../ports/clock.js';
-import { checkinLinkPort } from '../runner/checkin-links.js';
+import { checkinLinkPort } from '../core/api/checkin-links.js';
 import { Output } from './output.js';
 import { currentPassword } from './secrets.js';
 

@@ -20,7 +20,7 @@ export interface EnginePorts {
   emailSenderFor?: (settings: SmtpSettings) => ChannelSender;
   concurrency?: number;
   leaseMs?: number;
-  /** Signed check-in links for warning e-mails (the runner's, see runner/checkin-links.ts). */
+  /** Signed one-time check-in links for warning e-mails (AppCore passes core/api/checkin-links.ts). */
   checkinLink?: () => string | null;
 }
 

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { errors, jwtVerify } from 'jose';
 import type { VaultServices } from '../core/services.js';
-import { CHECKIN_LINK_AUDIENCE, CHECKIN_LINK_TTL_MS, readLinkSecret } from './checkin-links.js';
+import { CHECKIN_LINK_AUDIENCE, CHECKIN_LINK_TTL_MS, readLinkSecret } from '../core/api/checkin-links.js';
 import { checkinConfirmPage, checkinRefusedPage, checkinThanksPage, checkinUnavailablePage, PAGE_CSP, type RefusedReason } from './pages.js';
 import type { Ctx, Env, RunnerContext } from './runner-context.js';
 

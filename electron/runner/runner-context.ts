@@ -9,7 +9,7 @@ import type { AuthDeps } from './auth.js';
 import type { ControllableClock } from './controllable-clock.js';
 import { httpStatusFor, type HttpStatus } from './http-status.js';
 import type { Origins } from './origins.js';
-import type { RunnerScheduler } from './runner-scheduler.js';
+import type { AppScheduler } from '../core/api/app-scheduler.js';
 import type { Sessions } from './sessions.js';
 
 export type Env = { Bindings: HttpBindings };
@@ -23,7 +23,7 @@ export interface RunnerContext {
   auth: AuthDeps;
   origins: () => Origins;
   secureCookie: boolean;
-  scheduler: RunnerScheduler;
+  scheduler: AppScheduler;
   clock: Clock;
   /** Set only when the test clock endpoint is allowed. */
   testClock: ControllableClock | null;

@@ -10,10 +10,10 @@ import { FileKeyStore } from '../node/file-key-store.js';
 import { ManualClock } from '../node/system-clock.js';
 import { CLI_BIN, CliVault, REPO_ROOT, TempDirs, assertCliBuilt, cleanEnv } from '../cli/test-support/run-cli.js';
 import { SmtpSink } from '../cli/test-support/smtp-sink.js';
-import { createRunnerAppCore } from './runner-app-core.js';
 import { startRunner } from './server.js';
 import { HttpClient } from './test-support/http-client.js';
 import { SCRYPT, T0 } from './test-support/runner-fixture.js';
+import { AppCore } from '../core/api/app-core.js';
 
 const temp = new TempDirs();
 const smtp = new SmtpSink({ dataDelayMs: 1500 });
@@ -167,7 +167,7 @@ describe('afterword tick composes check-in links that serve accepts', () => {
 
     // The same vault served (in process, same fake time): the link opens, then checks in once.
     const clock = new ManualClock(at + 60_000);
-    const app = createRunnerAppCore({ vaultDir: vault.dir, clock, keyStore: new FileKeyStore(vault.keyDir), scrypt: SCRYPT });
+    const app = new AppCore({ vaultDir: vault.dir, clock, keyStore: new FileKeyStore(vault.keyDir), scrypt: SCRYPT });
     const runner = await startRunner({ app, clock, host: '127.0.0.1', port: 0 });
     try {
       const owner = new HttpClient(runner.url);

@@ -16,7 +16,7 @@ import { Origins } from './origins.js';
 import { PAGE_CSP, uiNotBuiltPage } from './pages.js';
 import { cookieName, registerRpcRoutes } from './rpc-routes.js';
 import type { Env, RunnerContext } from './runner-context.js';
-import { RunnerScheduler } from './runner-scheduler.js';
+import { AppScheduler } from '../core/api/app-scheduler.js';
 import { Sessions } from './sessions.js';
 import { isTraversal, StaticFiles } from './static-files.js';
 import { readVaultFacts } from './vault-facts.js';
@@ -98,7 +98,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   const secureCookie = options.publicUrl?.startsWith('https:') ?? false;
   const sessions = new Sessions({ ttlMs: options.sessionTtlMs, now: options.sessionNow });
   const auth: AuthDeps = { app, sessions, clock, cookieName: cookieName(secureCookie) };
-  const scheduler = new RunnerScheduler(app, { cron: options.schedulerCron, publicUrl: options.publicUrl, logger: options.logger });
+  const scheduler = new AppScheduler(app, { cron: options.schedulerCron, publicUrl: options.publicUrl, logger: options.logger });
   let origins: Origins | null = null;
   const ctx: RunnerContext = {
     app,

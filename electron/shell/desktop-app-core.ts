@@ -4,7 +4,6 @@ import { PromptNotifier } from '../node/prompt-notifier.js';
 import type { Clock } from '../ports/clock.js';
 import type { KeyStore } from '../ports/key-store.js';
 import type { Notifier } from '../ports/notifier.js';
-import { checkinLinkPort } from '../runner/checkin-links.js';
 
 export interface DesktopAppCoreDeps {
   vaultDir: string;
@@ -17,10 +16,9 @@ export interface DesktopAppCoreDeps {
 }
 
 /**
- * The desktop app's AppCore, built like the runner's (runner/runner-app-core.ts): warnings carry a
- * signed one-time check-in link when the vault's publicUrl setting names a runner, and desktop
- * prompts are recorded in the vault first, then shown natively. Both ports read the vault through
- * the AppCore they belong to, hence the late binding.
+ * The desktop app's AppCore: desktop prompts are recorded in the vault first, then shown natively.
+ * The recorder reads the vault through the AppCore it belongs to, hence the late binding. (Check-in
+ * links in warnings come from AppCore itself, as for the runner.)
  */
 export function createDesktopAppCore(deps: DesktopAppCoreDeps): AppCore {
   let app: AppCore | null = null;
@@ -37,7 +35,6 @@ export function createDesktopAppCore(deps: DesktopAppCoreDeps): AppCore {
     keyStore: deps.keyStore,
     scrypt: deps.scrypt,
     notifier: deps.notifierFor(recorder),
-    engine: { checkinLink: checkinLinkPort(() => current().keyedServices()) },
   });
   return app;
 }

@@ -8,7 +8,7 @@ import { readStatus } from '../core/schedule/status.js';
 import type { Vault } from '../core/vault/vault.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import { RunnerScheduler } from '../runner/runner-scheduler.js';
+import { AppScheduler } from '../core/api/app-scheduler.js';
 import { announceTransitions } from './announce-transitions.js';
 import type { LazyKeyStore } from './lazy-key-store.js';
 import type { LockReason } from './power-events.js';
@@ -43,11 +43,11 @@ const SHELL_AS_OWNER: Caller = { role: 'owner', transport: 'shell' };
  * The desktop app's side of one AppCore: the tray, the power events and auto-lock act through it.
  * AppCore is the one source of truth for the UI lock and the scheduler's key (locking the UI keeps
  * the key while unattended delivery is on, so warnings go on); this class adds the scheduler loop
- * on AppCore's engine (the runner's RunnerScheduler, which also pushes the contract's events), the
+ * on AppCore's engine (AppScheduler, which also pushes the contract's events), the
  * tray's state, and the tray's and notification's "I'm here" through the shared router.
  */
 export class DesktopSession {
-  private readonly scheduler: RunnerScheduler;
+  private readonly scheduler: AppScheduler;
   private readonly unsubscribe: (() => void)[] = [];
   private readonly timer: ReturnType<typeof setInterval>;
   private closed: Promise<void> | null = null;
@@ -57,7 +57,7 @@ export class DesktopSession {
     private readonly openProblem: string | null,
   ) {
     const { app, log } = deps;
-    this.scheduler = new RunnerScheduler(app, { cron: deps.cron, logger: log.child('scheduler') });
+    this.scheduler = new AppScheduler(app, { cron: deps.cron, logger: log.child('scheduler') });
     // After the scheduler's own onEngine listener, so `watching` is already current here.
     this.unsubscribe.push(
       app.onEngine(() => this.publish()),

@@ -60,9 +60,9 @@ export function registerServeCommands(program: Command, context: () => CliContex
         process.once('SIGTERM', () => done('SIGTERM'));
       });
       // Loaded here, not at the top: every other command would pay for the HTTP stack at start-up.
-      const { createRunnerAppCore } = await import('../../runner/runner-app-core.js');
       const { startRunner } = await import('../../runner/server.js');
-      const app = createRunnerAppCore({ vaultDir: ctx.vaultDir, clock, keyStore: ctx.keyStore(), scrypt: ctx.vaultDeps().scrypt });
+      const { AppCore } = await import('../../core/api/app-core.js');
+      const app = new AppCore({ vaultDir: ctx.vaultDir, clock, keyStore: ctx.keyStore(), scrypt: ctx.vaultDeps().scrypt });
       const rendererDir = resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR);
       const runner = await startRunner({
         app,

@@ -6,6 +6,7 @@ import { createEngine, initializeVaultContent, type Engine, type EnginePorts } f
 import { createVaultServices, type VaultServices } from '../services.js';
 import { Vault } from '../vault/vault.js';
 import { VaultLockedError, VaultNotFoundError } from '../vault/vault-errors.js';
+import { checkinLinkPort } from './checkin-links.js';
 import { EventBus } from './event-bus.js';
 import { Uploads } from './uploads.js';
 
@@ -158,7 +159,9 @@ export class AppCore {
     const vault = this.vaultOrThrow();
     if (this.services && this.engine) return;
     this.services = createVaultServices(vault, this.deps.clock);
-    this.setEngine(createEngine(this.services, { ...this.deps.engine, clock: this.deps.clock, notifier: this.deps.notifier }));
+    // Warnings carry a signed one-time check-in link when the vault names a public URL.
+    const checkinLink = checkinLinkPort(() => this.keyedServices());
+    this.setEngine(createEngine(this.services, { checkinLink, ...this.deps.engine, clock: this.deps.clock, notifier: this.deps.notifier }));
   }
 
   private setEngine(engine: Engine | null): void {

@@ -3,11 +3,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AppCore, AppCoreDeps } from '../../core/api/app-core.js';
+import { AppCore, type AppCoreDeps } from '../../core/api/app-core.js';
 import { FileKeyStore } from '../../node/file-key-store.js';
 import { ManualClock } from '../../node/system-clock.js';
 import type { Clock } from '../../ports/clock.js';
-import { createRunnerAppCore } from '../runner-app-core.js';
 import { startRunner, type Runner, type RunnerOptions } from '../server.js';
 import { HttpClient } from './http-client.js';
 
@@ -39,7 +38,7 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Runner
   const root = await mkdtemp(join(tmpdir(), 'afterword-runner-'));
   const vaultDir = join(root, 'vault');
   const clock = options.clock ?? new ManualClock(T0);
-  const app = createRunnerAppCore({ vaultDir, clock, keyStore: new FileKeyStore(join(root, 'keys')), scrypt: SCRYPT, engine: options.engine });
+  const app = new AppCore({ vaultDir, clock, keyStore: new FileKeyStore(join(root, 'keys')), scrypt: SCRYPT, engine: options.engine });
   const runner = await startRunner({ app, clock, host: '127.0.0.1', port: 0, validateOutput: true, ...options.runner });
   const fixture: RunnerFixture = {
     root,

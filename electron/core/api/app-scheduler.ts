@@ -1,10 +1,10 @@
-import type { AppCore } from '../core/api/app-core.js';
-import { SETTINGS } from '../core/delivery/owner-settings.js';
-import type { Engine } from '../core/engine.js';
-import { SchedulerLoop } from '../core/schedule/scheduler-loop.js';
-import type { Logger } from '../ports/logger.js';
+import type { AppCore } from './app-core.js';
+import { SETTINGS } from '../delivery/owner-settings.js';
+import type { Engine } from '../engine.js';
+import { SchedulerLoop } from '../schedule/scheduler-loop.js';
+import type { Logger } from '../../ports/logger.js';
 
-export interface RunnerSchedulerOptions {
+export interface AppSchedulerOptions {
   /** node-cron expression; every minute by default. */
   cron?: string;
   /** Stored as the publicUrl setting once the key is available, so warnings carry links. */
@@ -19,7 +19,7 @@ type RunResult = Awaited<ReturnType<Engine['runOnce']>>;
  * key becomes available, stopped when it goes away. Loops never overlap: a new one starts only
  * after the previous one has finished what it had in flight.
  */
-export class RunnerScheduler {
+export class AppScheduler {
   private loop: SchedulerLoop | null = null;
   private chain: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -29,7 +29,7 @@ export class RunnerScheduler {
 
   constructor(
     private readonly app: AppCore,
-    private readonly options: RunnerSchedulerOptions = {},
+    private readonly options: AppSchedulerOptions = {},
   ) {
     this.unsubscribe = app.onEngine((engine) => this.switchTo(engine));
   }

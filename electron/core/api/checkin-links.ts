@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { SETTINGS } from '../core/delivery/owner-settings.js';
-import type { AppCore } from '../core/api/app-core.js';
-import type { VaultServices } from '../core/services.js';
+import { SETTINGS } from '../delivery/owner-settings.js';
+import type { AppCore } from './app-core.js';
+import type { VaultServices } from '../services.js';
 
 /**
  * Check-in links in warning e-mails: `${publicUrl}/checkin/<JWT>`, an HS256 JWT under a secret
