@@ -4,7 +4,7 @@
  * Progress lines go to `progress` (stderr by default) so that stdout stays parseable.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { arch, cpus, loadavg, platform, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APP_VERSION } from '../core/vault/vault.js';
 import { mailBench } from './mail-bench.js';
@@ -16,6 +16,10 @@ import { streamBench } from './stream-bench.js';
 import { unlockBench } from './unlock-bench.js';
 import { SETUP_SCRYPT, listBench, writeBench } from './write-bench.js';
 
+import { benchSizes, machine, type BenchSizes, type Machine } from './bench-setup.js';
+
+export type { BenchSizes, Machine };
+
 export interface BenchOptions {
   json: boolean;
   quick: boolean;
@@ -23,42 +27,6 @@ export interface BenchOptions {
   out?: (text: string) => void;
   /** Where progress lines go; defaults to stderr. */
   progress?: (line: string) => void;
-}
-
-export interface BenchSizes {
-  messages: number;
-  bodyBytes: number;
-  streamBytes: number;
-  streamRounds: number;
-  nobleBytes: number;
-  unlockRuns: number;
-  listRuns: number;
-  listLimit: number;
-  schedulerPlans: number;
-  schedulerMessages: number;
-  schedulerTicks: number;
-  mails: number;
-  /** OutboxWorker lanes = nodemailer pool connections. */
-  mailConnections: number;
-  mailRounds: number;
-  /** Messages in the runner's vault (section 7). */
-  runnerMessages: number;
-  runnerColdStarts: number;
-  /** The idle window over which the runner's RSS and CPU are sampled. */
-  runnerIdleWindowS: number;
-  /** messages.list calls timed on each side (WebSocket, in process). */
-  runnerRpcCalls: number;
-}
-
-export interface Machine {
-  cpu: string;
-  cores: number;
-  node: string;
-  platform: string;
-  arch: string;
-  totalMemoryMiB: number;
-  /** 1-minute load average when the run started and when it ended: other work skews the figures. */
-  loadAverage: { start: number; end: number };
 }
 
 export type FigureId =
@@ -106,42 +74,6 @@ export interface BenchResult {
   figures: Record<FigureId, Figure>;
   goals: { total: number; passed: number; failed: FigureId[]; allPass: boolean };
   checks: Record<string, number | boolean | string | number[]>;
-}
-
-export function benchSizes(quick: boolean): BenchSizes {
-  return {
-    messages: quick ? 1_000 : 10_000,
-    bodyBytes: 2048,
-    streamBytes: (quick ? 32 : 256) * MIB,
-    streamRounds: quick ? 3 : 5,
-    nobleBytes: (quick ? 8 : 32) * MIB,
-    unlockRuns: 3,
-    listRuns: 20,
-    listLimit: 50,
-    schedulerPlans: quick ? 20 : 100,
-    schedulerMessages: quick ? 1_000 : 10_000,
-    schedulerTicks: 50,
-    mails: quick ? 100 : 1_000,
-    mailConnections: 4,
-    mailRounds: quick ? 1 : 3,
-    runnerMessages: quick ? 1_000 : 10_000,
-    runnerColdStarts: 3,
-    runnerIdleWindowS: quick ? 5 : 60,
-    runnerRpcCalls: 200,
-  };
-}
-
-export function machine(): Machine {
-  const cpu = cpus();
-  return {
-    cpu: cpu[0]?.model.trim() ?? 'unknown',
-    cores: cpu.length,
-    node: process.version,
-    platform: platform(),
-    arch: arch(),
-    totalMemoryMiB: Math.round(totalmem() / MIB),
-    loadAverage: { start: loadavg()[0] ?? 0, end: loadavg()[0] ?? 0 },
-  };
 }
 
 export async function runBenchmarks(options: BenchOptions): Promise<BenchResult> {
