@@ -24,6 +24,9 @@ export interface BenchSizes {
   runnerIdleWindowS: number;
   /** messages.list calls timed on each side (WebSocket, in process). */
   runnerRpcCalls: number;
+  /** Messages in the vault behind the Messages screen in Chromium (section 8), and its page loads. */
+  uiListMessages: number;
+  uiListRuns: number;
 }
 
 export interface Machine {
@@ -57,6 +60,8 @@ export function benchSizes(quick: boolean): BenchSizes {
     runnerColdStarts: 3,
     runnerIdleWindowS: quick ? 5 : 60,
     runnerRpcCalls: 200,
+    uiListMessages: quick ? 1_000 : 10_000,
+    uiListRuns: quick ? 1 : 5,
   };
 }
 
@@ -71,4 +76,14 @@ export function machine(): Machine {
     totalMemoryMiB: Math.round(totalmem() / MIB),
     loadAverage: { start: loadavg()[0] ?? 0, end: loadavg()[0] ?? 0 },
   };
+}
+
+/** The report's header lines about the machine: what it is, and how busy it was. */
+export function machineLines(host: Machine): string[] {
+  const busy = host.loadAverage.start > host.cores / 2 || host.loadAverage.end > host.cores / 2;
+  return [
+    `machine: ${host.cpu}, ${host.cores} cores, ${host.totalMemoryMiB} MiB, ${host.platform}/${host.arch}`,
+    `load average (1 min) ${host.loadAverage.start.toFixed(2)} at start, ${host.loadAverage.end.toFixed(2)} at end` +
+      (busy ? ': the machine was busy, figures are pessimistic' : ''),
+  ];
 }

@@ -46,6 +46,21 @@ export function figure(
   return { section, label, value, unit, goal, pass: goal ? meets(value, goal) : null, ...(note ? { note } : {}) };
 }
 
+export interface GoalSummary<K extends string> {
+  total: number;
+  passed: number;
+  failed: K[];
+  allPass: boolean;
+}
+
+/** How many of the figures that have a goal met it, and which did not. */
+export function goalSummary<K extends string>(figures: Partial<Record<K, Figure>>): GoalSummary<K> {
+  const entries = Object.entries(figures) as [K, Figure][];
+  const withGoal = entries.filter(([, f]) => f.goal !== null);
+  const failed = withGoal.filter(([, f]) => f.pass === false).map(([id]) => id);
+  return { total: withGoal.length, passed: withGoal.length - failed.length, failed, allPass: failed.length === 0 };
+}
+
 /** Three significant digits, without exponent notation for everyday magnitudes. */
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);

@@ -8,17 +8,18 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APP_VERSION } from '../core/vault/vault.js';
 import { mailBench } from './mail-bench.js';
-import { figure, formatNumber, renderTable, type Figure } from './report.js';
+import { figure, formatNumber, goalSummary, renderTable, type Figure, type GoalSummary } from './report.js';
 import { runnerBench } from './runner-bench.js';
 import { schedulerBench } from './scheduler-bench.js';
 import { MB, MIB, nowMs } from './stats.js';
 import { streamBench } from './stream-bench.js';
+import { uiListBench, uiListLine, type UiListFigureId } from './ui-list-bench.js';
 import { unlockBench } from './unlock-bench.js';
 import { SETUP_SCRYPT, listBench, writeBench } from './write-bench.js';
 
-import { benchSizes, machine, type BenchSizes, type Machine } from './bench-setup.js';
+import { benchSizes, machine, machineLines, type BenchSizes, type Machine } from './bench-setup.js';
 
-export type { BenchSizes, Machine };
+export type { BenchSizes, Machine, UiListFigureId };
 
 export interface BenchOptions {
   json: boolean;
@@ -71,8 +72,9 @@ export interface BenchResult {
   durationS: number;
   machine: Machine;
   sizes: BenchSizes;
-  figures: Record<FigureId, Figure>;
-  goals: { total: number; passed: number; failed: FigureId[]; allPass: boolean };
+  /** The UI list figures (section 8) are there only when the section ran (it needs Chromium). */
+  figures: Record<FigureId, Figure> & Partial<Record<UiListFigureId, Figure>>;
+  goals: GoalSummary<FigureId | UiListFigureId>;
   checks: Record<string, number | boolean | string | number[]>;
 }
 
@@ -88,23 +90,23 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
   const tmp = await mkdtemp(join(tmpdir(), 'afterword-bench-'));
   try {
     const n = sizes.messages;
-    progress(`[1/7] ${n} messages of ${sizes.bodyBytes} B: MessagesRepo.create vs raw better-sqlite3`);
+    progress(`[1/8] ${n} messages of ${sizes.bodyBytes} B: MessagesRepo.create vs raw better-sqlite3`);
     const writes = await writeBench(tmp, { messages: n, bodyBytes: sizes.bodyBytes }, progress);
 
-    progress(`[2/7] stream encryption (median of ${sizes.streamRounds} rounds)`);
+    progress(`[2/8] stream encryption (median of ${sizes.streamRounds} rounds)`);
     const stream = await streamBench(
       { streamBytes: sizes.streamBytes, nobleBytes: sizes.nobleBytes, rounds: sizes.streamRounds },
       progress,
     );
 
-    progress(`[3/7] unlock with the default KDF (median of ${sizes.unlockRuns})`);
+    progress(`[3/8] unlock with the default KDF (median of ${sizes.unlockRuns})`);
     const unlock = await unlockBench(tmp, sizes.unlockRuns);
 
-    progress(`[4/7] list the first ${sizes.listLimit} of ${n} messages (median of ${sizes.listRuns})`);
+    progress(`[4/8] list the first ${sizes.listLimit} of ${n} messages (median of ${sizes.listRuns})`);
     const list = await listBench(writes.vaultDir, sizes.listRuns);
 
     progress(
-      `[5/7] scheduler tick with nothing due: ${sizes.schedulerPlans} plans, ${sizes.schedulerMessages} messages ` +
+      `[5/8] scheduler tick with nothing due: ${sizes.schedulerPlans} plans, ${sizes.schedulerMessages} messages ` +
         `(median of ${sizes.schedulerTicks})`,
     );
     const sched = await schedulerBench(
@@ -120,7 +122,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
     );
 
     progress(
-      `[6/7] outbox delivery of ${sizes.mails} e-mails vs nodemailer's pool, ${sizes.mailConnections} connections, ` +
+      `[6/8] outbox delivery of ${sizes.mails} e-mails vs nodemailer's pool, ${sizes.mailConnections} connections, ` +
         `loopback smtp-server (${sizes.mailRounds} round${sizes.mailRounds === 1 ? '' : 's'} each)`,
     );
     const mail = await mailBench(
@@ -137,7 +139,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
     );
 
     progress(
-      `[7/7] runner: cold start (${sizes.runnerColdStarts}×), idle ${sizes.runnerIdleWindowS} s with ${sizes.runnerMessages} messages, ` +
+      `[7/8] runner: cold start (${sizes.runnerColdStarts}×), idle ${sizes.runnerIdleWindowS} s with ${sizes.runnerMessages} messages, ` +
         `messages.list over the WebSocket vs in process (${sizes.runnerRpcCalls} calls each)`,
     );
     const runner = await runnerBench(
@@ -153,6 +155,12 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
       },
       progress,
     );
+
+    progress(
+      `[8/8] Messages screen in Chromium: ${sizes.uiListMessages} messages via afterword serve, first screen and far scrolls ` +
+        `(${sizes.uiListRuns} page load${sizes.uiListRuns === 1 ? '' : 's'})`,
+    );
+    const ui = await uiListBench(tmp, { messages: sizes.uiListMessages, bodyBytes: sizes.bodyBytes, runs: sizes.uiListRuns }, progress);
 
     const perSecond = (count: number, ms: number): number => count / (ms / 1000);
     const mbps = (bytes: number, ms: number): number => bytes / MB / (ms / 1000);
@@ -267,9 +275,9 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
     };
 
     host.loadAverage.end = loadavg()[0] ?? 0;
-    const ids = Object.keys(figures) as FigureId[];
-    const withGoal = ids.filter((id) => figures[id].goal !== null);
-    const failed = withGoal.filter((id) => figures[id].pass === false);
+    const allFigures: BenchResult['figures'] = { ...figures, ...(ui.skipped === null ? ui.figures : {}) };
+    const goals = goalSummary(allFigures);
+    const failed = goals.failed;
     const result: BenchResult = {
       benchmark: 'afterword',
       appVersion: APP_VERSION,
@@ -278,8 +286,8 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
       durationS: (nowMs() - started) / 1000,
       machine: host,
       sizes,
-      figures,
-      goals: { total: withGoal.length, passed: withGoal.length - failed.length, failed, allPass: failed.length === 0 },
+      figures: allFigures,
+      goals,
       checks: {
         ...writes.checks,
         setupScryptLogN: SETUP_SCRYPT.logN,
@@ -304,6 +312,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
         ...runner.checks,
         runnerIdleWindowMs: runner.idle.windowMs,
         runnerIdleCpuMs: runner.idle.cpuMs,
+        ...(ui.skipped === null ? ui.checks : { uiListSkipped: ui.skipped }),
       },
     };
 
@@ -316,15 +325,11 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
           {
             title: `Afterword ${APP_VERSION} benchmark${options.quick ? ' (--quick)' : ''}`,
             lines: [
-              `machine: ${host.cpu}, ${host.cores} cores, ${host.totalMemoryMiB} MiB, ${host.platform}/${host.arch}`,
-              `load average (1 min) ${host.loadAverage.start.toFixed(2)} at start, ${host.loadAverage.end.toFixed(2)} at end` +
-                (host.loadAverage.start > host.cores / 2 || host.loadAverage.end > host.cores / 2
-                  ? ': the machine was busy, figures are pessimistic'
-                  : ''),
+              ...machineLines(host),
               `node ${host.node}; sqlite: WAL + synchronous=FULL; write vaults: scrypt logN ${SETUP_SCRYPT.logN}`,
             ],
           },
-          ids.map((id) => figures[id]),
+          Object.values(allFigures),
           [
             `goals: ${result.goals.passed}/${result.goals.total} met${failed.length ? ` (failed: ${failed.join(', ')})` : ''}`,
             `checks: nested transactions ${writes.checks.nestedTransactionsOk ? 'ok' : 'NOT OK'}, ` +
@@ -349,6 +354,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
               `(${runner.checks.runnerClockTicksPerS} ticks/s), RSS peak ${formatNumber(runner.checks.runnerRssPeakMB)} MB; ` +
               `list total ${runner.checks.runnerWsListTotal} / ${runner.checks.runnerInProcessListTotal}; ` +
               `SIGTERM → exit ${roundList(runner.checks.runnerStopMs)} ms, codes ${runner.checks.runnerExitCodes.join('/')}`,
+            uiListLine(ui),
           ],
         ),
       );

@@ -116,7 +116,8 @@ async function timeCalls(calls: number, warmup: number, once: () => Promise<void
 
 // ---------------------------------------------------------------------------------------------
 
-async function makeVault(vaultDir: string, keyDir: string, sizes: RunnerSizes): Promise<void> {
+/** A vault of `sizes.messages` messages to one recipient, with unattended delivery on (a device key). */
+export async function makeRunnerVault(vaultDir: string, keyDir: string, sizes: Pick<RunnerSizes, 'messages' | 'bodyBytes'>): Promise<void> {
   const { vault } = await Vault.create(vaultDir, BENCH_PASSWORD, { clock: systemClock, scrypt: SETUP_SCRYPT });
   try {
     const services = createVaultServices(vault, systemClock);
@@ -143,7 +144,7 @@ export async function runnerBench(tmp: string, sizes: RunnerSizes, progress: (li
   const vaultDir = join(tmp, 'vault-runner');
   const keyDir = join(tmp, 'keys-runner');
   const setupStart = nowMs();
-  await makeVault(vaultDir, keyDir, sizes);
+  await makeRunnerVault(vaultDir, keyDir, sizes);
   const runnerSetupS = (nowMs() - setupStart) / 1000;
   progress(`  vault of ${sizes.messages} messages, unattended delivery on (setup ${runnerSetupS.toFixed(1)} s)`);
   const env = childEnv(vaultDir, keyDir);

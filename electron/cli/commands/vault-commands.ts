@@ -98,9 +98,16 @@ export function registerVaultCommands(program: Command, context: () => CliContex
     .command('bench')
     .description('run the benchmarks (also `npm run bench`)')
     .option('--quick', 'smaller sizes, for a smoke run')
-    .action(async (opts: { quick?: boolean }) => {
+    .option('--only <section>', 'run one section on its own (ui-list)')
+    .action(async (opts: { quick?: boolean; only?: string }) => {
       const ctx = context();
+      const options = { json: Boolean(ctx.options.json), quick: Boolean(opts.quick) };
+      if (opts.only !== undefined) {
+        const { runBenchSection } = await import('../../bench/run-section.js');
+        await runBenchSection(opts.only, options);
+        return;
+      }
       const { runBenchmarks } = await import('../../bench/run-benchmarks.js');
-      await runBenchmarks({ json: Boolean(ctx.options.json), quick: Boolean(opts.quick) });
+      await runBenchmarks(options);
     });
 }
