@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const LIMITS = {
   titleMax: 200,
   bodyMaxBytes: 1024 * 1024,
+  /** The formatted body (sanitized HTML) carries markup besides the text: twice the text's limit. */
+  bodyHtmlMaxBytes: 2 * 1024 * 1024,
   nameMax: 200,
   passwordMin: 8,
   passwordMax: 1024,
@@ -30,6 +32,12 @@ export const bodySchema = z
   .string()
   .refine((s) => utf8Length(s) <= LIMITS.bodyMaxBytes, {
     message: 'the body is larger than 1 MiB: attach long content as a file instead',
+  });
+
+export const bodyHtmlSchema = z
+  .string()
+  .refine((s) => utf8Length(s) <= LIMITS.bodyHtmlMaxBytes, {
+    message: 'the formatted body is larger than 2 MiB: attach long content as a file instead',
   });
 
 export const recipientNameSchema = z

@@ -90,6 +90,12 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
     expect(letter.id).toMatch(/^msg_/);
     expect(await v.blobFiles()).toHaveLength(1);
 
+    // The status names what would stop a delivery, in English with the command that fixes it.
+    const statusText = await v.run(['status']);
+    expect(statusText.code, statusText.stderr).toBe(0);
+    expect(statusText.stdout).toContain('! messages go to e-mail recipients but no SMTP account is set: run `afterword channel smtp …`');
+    expect(statusText.stdout).not.toContain('[object Object]');
+
     const [shown, list, page] = await Promise.all([
       v.json<Record<string, unknown>>(['message', 'show', letter.id]),
       v.json<{ total: number; items: Array<{ id: string; title: string; status: string }> }>(['message', 'list']),

@@ -53,7 +53,7 @@ async function findMarker(vaultDir: string, marker: string): Promise<string[]> {
 }
 
 describe('plaintext at rest', { timeout: 120_000 }, () => {
-  it('a marker used as title, body, recipient name, e-mail, webhook URL, attachment name and content is found by the CLI and in no vault file', async () => {
+  it('a marker used as title, body, formatted body, recipient name, e-mail, webhook URL, attachment name and content is found by the CLI and in no vault file', async () => {
     const marker = `MARKER-${randomBytes(8).toString('hex')}`;
     const v = await CliVault.create(temp, 'plaintext');
     await v.init();
@@ -70,6 +70,8 @@ describe('plaintext at rest', { timeout: 120_000 }, () => {
       await writeFile(attachment, content, 'latin1');
       const bodyFile = join(v.root, 'body.txt');
       await writeFile(bodyFile, `Dear ${marker},\n${marker}`);
+      const htmlFile = join(v.root, 'body.html');
+      await writeFile(htmlFile, `<p>Dear <strong>${marker}</strong>,</p><ul><li><em>${marker}</em></li></ul>`);
 
       const hookUrl = `https://${marker.toLowerCase()}.example.org/hooks/${marker}`;
       const [recipient, hook] = await Promise.all([
@@ -77,16 +79,17 @@ describe('plaintext at rest', { timeout: 120_000 }, () => {
         v.json<{ id: string }>(['recipient', 'add', '--name', `hook ${marker}`, '--webhook', hookUrl]),
       ]);
       const message = await v.json<{ id: string }>([
-        'message', 'add', '--title', marker, '--body-file', bodyFile, '--to', recipient.id, '--to', hook.id, '--attach', attachment,
+        'message', 'add', '--title', marker, '--body-file', bodyFile, '--html-file', htmlFile, '--to', recipient.id, '--to', hook.id, '--attach', attachment,
       ]);
       const [shown, recipients] = await Promise.all([
-        v.json<{ title: string; body: string; recipients: Array<{ name: string; contact: string }>; attachments: Array<{ id: string; name: string }> }>(
+        v.json<{ title: string; body: string; bodyHtml: string | null; recipients: Array<{ name: string; contact: string }>; attachments: Array<{ id: string; name: string }> }>(
           ['message', 'show', message.id],
         ),
         v.json<Array<{ name: string; contact: string }>>(['recipient', 'list']),
       ]);
       expect(shown.title).toBe(marker);
       expect(shown.body).toBe(`Dear ${marker},\n${marker}`);
+      expect(shown.bodyHtml).toBe(`<p>Dear <strong>${marker}</strong>,</p><ul><li><em>${marker}</em></li></ul>`);
       const expected = [
         { name: marker, contact: `${marker}@example.org` },
         { name: `hook ${marker}`, contact: hookUrl },

@@ -182,7 +182,7 @@ function expectWaitsHonoured(w: World, cycle: number, waitMs: number): void {
   for (const d of deliveries) expect(d.created_at - levels[4]!.receiptAt!).toBeGreaterThanOrEqual(waitMs);
 }
 
-const prompts = (w: World) => sql<{ plan_id: string | null; level: number; at: number; answered_at: number | null }>(w, 'SELECT * FROM desktop_prompts ORDER BY id');
+const prompts = (w: World) => sql<{ plan_id: string | null; level: number; at: number; answered_at: number | null; kind: string }>(w, 'SELECT * FROM desktop_prompts ORDER BY id');
 const planEvents = (w: World) =>
   sql<{ at: number; from_state: string; to_state: string; reason: string }>(w, 'SELECT * FROM plan_events WHERE plan_id = ? ORDER BY id', w.planId);
 
@@ -212,7 +212,7 @@ describe('engine scenarios', () => {
     await stepUntil(w, () => state(w) === 'sent');
 
     // Levels on the right channels, in order.
-    expect(prompts(w).filter((p) => p.level > 0).map((p) => p.level)).toEqual([1, 2]);
+    expect(prompts(w).filter((p) => p.level > 0).map((p) => [p.level, p.kind])).toEqual([[1, 'warning'], [2, 'warning']]);
     expect(await ownerWarningLevels(w)).toEqual([2, 3, 4, 5]);
     const ownerMails = mailsTo(w, OWNER);
     const subjects = await Promise.all(ownerMails.map(async (m) => (await parseMail(m)).subject));
@@ -527,8 +527,8 @@ describe('engine scenarios', () => {
       ['desktop', 'sent'],
       ['email', 'sent'],
     ]);
-    expect(prompts(w).filter((p) => p.level === 0)).toEqual([expect.objectContaining({ plan_id: w.planId, answered_at: null })]);
-    expect(status.openPrompts.some((p) => p.level === 0 && p.planId === w.planId)).toBe(true);
+    expect(prompts(w).filter((p) => p.level === 0)).toEqual([expect.objectContaining({ plan_id: w.planId, answered_at: null, kind: 'notice' })]);
+    expect(status.openPrompts.some((p) => p.kind === 'notice' && p.planId === w.planId)).toBe(true);
     const noticeMails = [];
     for (const m of mailsTo(w, OWNER)) {
       const parsed = await parseMail(m);

@@ -20,6 +20,7 @@ export class PromptNotifier implements Notifier {
         level: prompt.level,
         at: this.clock.now(),
         answered_at: null,
+        kind: prompt.kind,
       }),
     );
   }

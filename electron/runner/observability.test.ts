@@ -237,7 +237,7 @@ describe('scheduler events', () => {
       for (let i = 0; i < 3; i++) await owner.post('/api/test/clock', { advanceMs: 61_000 });
       const changes = events.messages.filter((m) => m.event === 'plan.stateChanged').map((m) => m.payload as { planId: string; to: string });
       expect(changes.filter((c) => c.planId === plan.id).length).toBeGreaterThanOrEqual(2);
-      expect(await events.waitFor('warning.awaiting')).toMatchObject({ planId: plan.id, level: 1 });
+      expect(await events.waitFor('warning.awaiting')).toMatchObject({ planId: plan.id, level: 1, kind: 'warning' });
       expect(await events.waitFor('outbox.progress')).toMatchObject({ sent: expect.any(Number) });
       events.ws.close();
     } finally {

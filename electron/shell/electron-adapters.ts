@@ -35,7 +35,7 @@ export const electronNotifications: NotificationFactory = {
     const notification = new Notification({
       title: spec.title,
       body: spec.body,
-      actions: [{ type: 'button', text: spec.actionLabel }],
+      actions: spec.actionLabel === null ? [] : [{ type: 'button', text: spec.actionLabel }],
       urgency: spec.urgency,
       timeoutType: 'never',
     });

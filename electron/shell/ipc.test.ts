@@ -171,10 +171,10 @@ describe('registerIpc: events to the window', () => {
   it('forwards every event as { event, payload } on the event channel while unlocked', () => {
     const s = setup({ unlocked: true });
     s.app.events.emit('outbox.progress', { pending: 2, sent: 1, failed: 0 });
-    s.app.events.emit('warning.awaiting', { planId: 'p1', level: 2, at: 5 });
+    s.app.events.emit('warning.awaiting', { planId: 'p1', level: 2, at: 5, kind: 'warning' });
     expect(s.contents.current!.sent).toEqual([
       { channel: EVENT_CHANNEL, args: [{ event: 'outbox.progress', payload: { pending: 2, sent: 1, failed: 0 } }] },
-      { channel: EVENT_CHANNEL, args: [{ event: 'warning.awaiting', payload: { planId: 'p1', level: 2, at: 5 } }] },
+      { channel: EVENT_CHANNEL, args: [{ event: 'warning.awaiting', payload: { planId: 'p1', level: 2, at: 5, kind: 'warning' } }] },
     ]);
   });
 

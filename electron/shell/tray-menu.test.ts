@@ -60,8 +60,8 @@ describe('trayStateFromStatus', () => {
           plan({ phase: 'scheduled', level: 0, nextEventAt: NOW + DAY, nextEvent: 'warning 1' }),
           plan({ phase: 'paused', level: 4 }), // paused plans do not count
         ],
-        openPrompts: [{ planId: null, level: 1, at: NOW }],
-        problems: ['no SMTP'],
+        openPrompts: [{ planId: null, level: 1, at: NOW, kind: 'warning' }],
+        problems: [{ code: 'RECIPIENTS_SMTP_MISSING', params: {}, message: 'no SMTP' }],
       }),
       { uiUnlocked: false },
     );
@@ -78,7 +78,15 @@ describe('trayStateFromStatus', () => {
 
   it('is level 0 with nothing escalating, and never above 5', () => {
     expect(trayStateFromStatus(report({ plans: [plan({})] }), { uiUnlocked: true }).level).toBe(0);
-    expect(trayStateFromStatus(report({ openPrompts: [{ planId: null, level: 9, at: NOW }] }), { uiUnlocked: true }).level).toBe(5);
+    expect(trayStateFromStatus(report({ openPrompts: [{ planId: null, level: 9, at: NOW, kind: 'warning' }] }), { uiUnlocked: true }).level).toBe(5);
+  });
+
+  it('counts only warnings among the open prompts, not tests or notices', () => {
+    const openPrompts = [
+      { planId: null, level: 3, at: NOW, kind: 'test' as const },
+      { planId: 'pln_1', level: 4, at: NOW, kind: 'notice' as const },
+    ];
+    expect(trayStateFromStatus(report({ openPrompts }), { uiUnlocked: true }).level).toBe(0);
   });
 });
 

@@ -35,7 +35,7 @@ export function trayStateFromStatus(report: StatusReport, session: { uiUnlocked:
   const levels = [
     0,
     ...report.plans.filter((p) => ESCALATING.has(p.phase)).map((p) => p.level),
-    ...report.openPrompts.map((p) => p.level),
+    ...report.openPrompts.filter((p) => p.kind === 'warning').map((p) => p.level),
   ];
   const upcoming = report.plans
     .filter((p) => p.nextEvent !== null && p.nextEventAt !== null)

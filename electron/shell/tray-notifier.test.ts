@@ -42,7 +42,7 @@ function fakeNotifications(supported = true) {
   return { factory, made };
 }
 
-const prompt = (level: number): DesktopPrompt => ({ planId: 'pln_1', level, title: 'Are you there?', body: `Warning ${level} of 5` });
+const prompt = (level: number): DesktopPrompt => ({ kind: 'warning', planId: 'pln_1', level, title: 'Are you there?', body: `Warning ${level} of 5` });
 
 function setup(options: { supported?: boolean; inner?: Notifier } = {}) {
   const tray = fakeTray();
@@ -101,6 +101,18 @@ describe('TrayNotifier', () => {
     await s.notifier.notify(prompt(4));
     await s.notifier.notify(prompt(2));
     expect(s.presenter.current.level).toBe(4);
+  });
+
+  it('a test offers "I\'m here" without raising the tray; a notice asks nothing and raises nothing', async () => {
+    const s = setup();
+    await s.notifier.notify({ kind: 'test', planId: null, level: 0, title: 'Afterword test', body: 'A test' });
+    await s.notifier.notify({ kind: 'notice', planId: 'pln_1', level: 5, title: 'Delivery failed', body: 'for good' });
+    expect(s.recorded.map((p) => p.kind)).toEqual(['test', 'notice']);
+    expect(s.presenter.current.level).toBe(0);
+    expect(s.notes.made.map((n) => n.spec)).toEqual([
+      { title: 'Afterword test', body: 'A test', actionLabel: "I'm here", urgency: 'normal' },
+      { title: 'Delivery failed', body: 'for good', actionLabel: null, urgency: 'normal' },
+    ]);
   });
 
   it('when recording fails, it throws (the outbox retries) and shows nothing', async () => {

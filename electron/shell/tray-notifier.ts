@@ -22,7 +22,8 @@ export interface NotificationHandlers {
 export interface NotificationSpec {
   title: string;
   body: string;
-  actionLabel: string;
+  /** The "I'm here" button; null for a notice, which asks nothing. */
+  actionLabel: string | null;
   urgency: 'normal' | 'critical';
 }
 
@@ -79,7 +80,10 @@ export interface TrayNotifierDeps {
 
 export const IM_HERE = "I'm here";
 
-/** Shows "Are you there?" natively with an "I'm here" button, and raises the tray's level. */
+/**
+ * Shows a prompt natively: a warning or a test with an "I'm here" button (a warning also raises the
+ * tray's level); a notice without one.
+ */
 export class TrayNotifier implements Notifier {
   private shown: { close(): void } | null = null;
 
@@ -89,7 +93,7 @@ export class TrayNotifier implements Notifier {
     // If recording fails, the outbox retries the warning: let the error through.
     await this.deps.inner.notify(prompt);
     try {
-      this.deps.tray.raiseTo(prompt.level);
+      if (prompt.kind === 'warning') this.deps.tray.raiseTo(prompt.level);
     } catch (error) {
       this.deps.log.warn('tray update failed', { error: (error as Error).message });
     }
@@ -108,7 +112,12 @@ export class TrayNotifier implements Notifier {
     }
     this.shown?.close();
     const notification = this.deps.notifications.create(
-      { title: prompt.title, body: prompt.body, actionLabel: IM_HERE, urgency: prompt.level >= 3 ? 'critical' : 'normal' },
+      {
+        title: prompt.title,
+        body: prompt.body,
+        actionLabel: prompt.kind === 'notice' ? null : IM_HERE,
+        urgency: prompt.kind === 'warning' && prompt.level >= 3 ? 'critical' : 'normal',
+      },
       {
         onAction: () => {
           notification.close();

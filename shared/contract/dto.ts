@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { PROMPT_KINDS } from '../prompt-kinds.js';
+import { STATUS_PROBLEM_CODES } from '../status-problems.js';
 
 /** Shapes of the data that crosses the contract. Times are epoch milliseconds. */
 
@@ -45,6 +47,8 @@ export const messageDetailSchema = z.object({
   id: idSchema,
   title: z.string(),
   body: z.string(),
+  /** Sanitized HTML (the allow-list of electron/core/repo/sanitize-html.ts), or null: text only. */
+  bodyHtml: z.string().nullable(),
   status: messageStatusSchema,
   planId: idSchema.nullable(),
   deliveryDelayMs: z.number().int().nonnegative(),
@@ -83,15 +87,26 @@ export const planStatusSchema = z.object({
   deliveryAt: time.nullable(),
 });
 
+export const statusProblemSchema = z.object({
+  code: z.enum(STATUS_PROBLEM_CODES),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+  message: z.string(),
+});
+
+export const promptKindSchema = z.enum(PROMPT_KINDS);
+
+/** A desktop prompt not answered yet (status.get → openPrompts; the warning.awaiting event). */
+export const promptSchema = z.object({ planId: z.string().nullable(), level: z.number().int(), at: time, kind: promptKindSchema });
+
 export const statusReportSchema = z.object({
   now: time,
-  problems: z.array(z.string()),
+  problems: z.array(statusProblemSchema),
   plans: z.array(planStatusSchema),
   outbox: z.object({ pending: z.number(), sending: z.number(), sent: z.number(), failed: z.number(), cancelled: z.number() }),
   failures: z.array(z.object({ id: z.string(), kind: z.string(), channel: z.string(), error: z.string().nullable(), at: time })),
   lastTick: z.object({ at: time, source: z.string() }).nullable(),
   lastCheckinAt: time.nullable(),
-  openPrompts: z.array(z.object({ planId: z.string().nullable(), level: z.number().int(), at: time })),
+  openPrompts: z.array(promptSchema),
   owner: z.object({ emailSet: z.boolean() }),
   smtpConfigured: z.boolean(),
   unattended: z.object({ enabled: z.boolean(), backend: z.string().nullable() }),

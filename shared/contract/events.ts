@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { promptSchema } from './dto.js';
 
 /** Pushed to the UI (IPC events in Electron, WebSocket messages from the runner). */
 export const EVENTS = {
   'vault.lockChanged': z.object({ unlocked: z.boolean() }),
   'plan.stateChanged': z.object({ planId: z.string(), from: z.string(), to: z.string(), reason: z.string() }),
   'outbox.progress': z.object({ pending: z.number().int(), sent: z.number().int(), failed: z.number().int() }),
-  'warning.awaiting': z.object({ planId: z.string().nullable(), level: z.number().int(), at: z.number().int() }),
+  'warning.awaiting': promptSchema,
   'upload.progress': z.object({ uploadId: z.string(), received: z.number().int(), size: z.number().int() }),
 } as const;
 

@@ -46,6 +46,8 @@ export const ATTACHMENT_CHUNK_BYTES = 256 * 1024;
 const messageFields = {
   title: z.string().max(1000),
   body: z.string().max(2 * 1024 * 1024),
+  /** The same content as sanitized HTML (the editor's formatting); null: plain text only. */
+  bodyHtml: z.string().max(4 * 1024 * 1024).nullable(),
   recipientIds: z.array(idSchema).max(500),
   planId: idSchema.nullable(),
   deliveryDelayMs: z.number().int().min(0).max(3650 * 86_400_000),
@@ -78,6 +80,7 @@ export const CONTRACT = {
     z
       .object({
         ...messageFields,
+        bodyHtml: messageFields.bodyHtml.default(null),
         recipientIds: messageFields.recipientIds.default([]),
         planId: messageFields.planId.default(null),
         deliveryDelayMs: messageFields.deliveryDelayMs.default(0),
@@ -94,6 +97,8 @@ export const CONTRACT = {
         id: idSchema,
         title: messageFields.title.optional(),
         body: messageFields.body.optional(),
+        /** Omitted with a new body: the formatting no longer matches the text and is dropped. */
+        bodyHtml: messageFields.bodyHtml.optional(),
         recipientIds: messageFields.recipientIds.optional(),
         planId: messageFields.planId.optional(),
         deliveryDelayMs: messageFields.deliveryDelayMs.optional(),

@@ -42,6 +42,16 @@ async function bodyFrom(opts: { body?: string; bodyFile?: string }): Promise<str
   }
 }
 
+/** `--html-file`: the same text with formatting (sanitized by the core before it is stored). */
+async function htmlFrom(opts: { htmlFile?: string }): Promise<string | undefined> {
+  if (opts.htmlFile === undefined) return undefined;
+  try {
+    return await readFile(opts.htmlFile, 'utf8');
+  } catch {
+    throw new BadRequestError(`cannot read ${opts.htmlFile}: check the path`);
+  }
+}
+
 /** Encrypts attachment files first; if anything later fails, their blobs are removed again. */
 async function withStagedFiles<T>(
   services: VaultServices,
@@ -67,20 +77,23 @@ export function registerContentCommands(program: Command, context: () => CliCont
     .requiredOption('--title <title>', 'the subject recipients will see')
     .option('--body <text>', 'the message text')
     .option('--body-file <file>', 'read the message text from a file')
+    .option('--html-file <file>', 'the same text with formatting, as HTML (only simple formatting and links are kept)')
     .option('--to <recipientId>', 'a recipient (repeatable)', collect, [])
     .option('--attach <file>', 'attach a file (repeatable)', collect, [])
     .option('--draft', 'keep it as a draft (never delivered until activated)')
     .option('--plan <planId>', 'the warning plan (default: the default plan)')
     .option('--delay <duration>', 'wait this long after the plan fires before delivering, e.g. 7d', durationOption('--delay'))
-    .action(async (opts: { title: string; body?: string; bodyFile?: string; to: string[]; attach: string[]; draft?: boolean; plan?: string; delay?: number }) => {
+    .action(async (opts: { title: string; body?: string; bodyFile?: string; htmlFile?: string; to: string[]; attach: string[]; draft?: boolean; plan?: string; delay?: number }) => {
       const ctx = context();
       const body = await bodyFrom(opts);
       if (body === undefined) throw new BadRequestError('a message needs --body or --body-file');
+      const bodyHtml = await htmlFrom(opts);
       const id = await ctx.withUnlocked((services) =>
         withStagedFiles(services, opts.attach, (staged) =>
           services.messages.create({
             title: opts.title,
             body,
+            bodyHtml,
             recipientIds: opts.to,
             attachments: staged,
             status: opts.draft ? 'draft' : 'active',
@@ -133,27 +146,30 @@ export function registerContentCommands(program: Command, context: () => CliCont
     .option('--title <title>', 'new title')
     .option('--body <text>', 'new text')
     .option('--body-file <file>', 'read the new text from a file')
+    .option('--html-file <file>', 'the text with formatting, as HTML (a new text without it drops the formatting)')
     .option('--to <recipientId>', 'replace the recipients (repeatable)', collect, [])
     .option('--attach <file>', 'add an attachment (repeatable)', collect, [])
     .option('--detach <attachmentId>', 'remove an attachment (repeatable)', collect, [])
     .option('--status <status>', 'draft | active | paused')
     .option('--plan <planId>', 'move it to another warning plan')
     .option('--delay <duration>', 'delivery delay after the plan fires, e.g. 7d', durationOption('--delay'))
-    .action(async (id: string, opts: { title?: string; body?: string; bodyFile?: string; to: string[]; attach: string[]; detach: string[]; status?: string; plan?: string; delay?: number }) => {
+    .action(async (id: string, opts: { title?: string; body?: string; bodyFile?: string; htmlFile?: string; to: string[]; attach: string[]; detach: string[]; status?: string; plan?: string; delay?: number }) => {
       const ctx = context();
       const body = await bodyFrom(opts);
+      const bodyHtml = await htmlFrom(opts);
       if (opts.status !== undefined && !['draft', 'active', 'paused'].includes(opts.status)) {
         throw new BadRequestError('--status must be draft, active or paused');
       }
       const nothing =
-        opts.title === undefined && body === undefined && opts.to.length === 0 && opts.attach.length === 0 &&
+        opts.title === undefined && body === undefined && bodyHtml === undefined && opts.to.length === 0 && opts.attach.length === 0 &&
         opts.detach.length === 0 && opts.status === undefined && opts.plan === undefined && opts.delay === undefined;
-      if (nothing) throw new BadRequestError('nothing to change: give --title, --body, --to, --attach, --detach, --status, --plan or --delay');
+      if (nothing) throw new BadRequestError('nothing to change: give --title, --body, --html-file, --to, --attach, --detach, --status, --plan or --delay');
       await ctx.withUnlocked(async (services) => {
         const { removedBlobIds } = await withStagedFiles(services, opts.attach, (staged) =>
           services.messages.update(id, {
             title: opts.title,
             body,
+            bodyHtml,
             recipientIds: opts.to.length > 0 ? opts.to : undefined,
             addAttachments: staged,
             removeAttachmentIds: opts.detach,

@@ -25,11 +25,10 @@ function relative(ms: number, now: number): string {
 
 function renderStatus(s: StatusReport): string {
   const lines: string[] = [];
-  for (const problem of s.problems) lines.push(`! ${problem}`);
+  for (const problem of s.problems) lines.push(`! ${problem.message}`);
   if (s.problems.length > 0) lines.push('');
-  if (s.openPrompts.length > 0) {
-    lines.push(`!! Afterword is asking whether you are there (warning ${s.openPrompts[0]!.level}). Run: afterword checkin`, '');
-  }
+  const warning = s.openPrompts.find((p) => p.kind === 'warning');
+  if (warning) lines.push(`!! Afterword is asking whether you are there (warning ${warning.level}). Run: afterword checkin`, '');
   lines.push(
     table([
       ['PLAN', 'STATE', 'MESSAGES', 'NEXT', 'WHEN', 'DELIVERY IF SILENT'],

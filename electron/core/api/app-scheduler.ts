@@ -112,9 +112,9 @@ export class AppScheduler {
     this.lastPromptId = newest;
     if (since === null || newest <= since) return;
     const prompts = db.q.all(
-      db.kysely.selectFrom('desktop_prompts').select(['plan_id', 'level', 'at']).where('id', '>', since).where('answered_at', 'is', null).orderBy('id'),
+      db.kysely.selectFrom('desktop_prompts').select(['plan_id', 'level', 'at', 'kind']).where('id', '>', since).where('answered_at', 'is', null).orderBy('id'),
     );
-    for (const p of prompts) this.app.events.emit('warning.awaiting', { planId: p.plan_id, level: p.level, at: p.at });
+    for (const p of prompts) this.app.events.emit('warning.awaiting', { planId: p.plan_id, level: p.level, at: p.at, kind: p.kind });
   }
 
   private storePublicUrl(): void {

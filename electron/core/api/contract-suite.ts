@@ -111,6 +111,16 @@ export function runContractSuite(name: string, makeTransport: () => Promise<Suit
       expect(await code(owner.call('messages.get', { id: found.items[1]!.id }))).toBe('NOT_FOUND');
     });
 
+    it('keeps a formatted body, sanitized, and drops it with a new plain text', async () => {
+      const bodyHtml = '<p onclick="x()">Hi <strong>there</strong> <a href="javascript:x()">link</a></p><script>x()</script>';
+      const { id } = await data<{ id: string }>(owner.call('messages.create', { title: 'Formatted', body: 'Hi there link', bodyHtml }));
+      expect(await data(owner.call('messages.get', { id }))).toMatchObject({ body: 'Hi there link', bodyHtml: '<p>Hi <strong>there</strong> link</p>' });
+      await data(owner.call('messages.update', { id, body: 'Bye' }));
+      expect(await data(owner.call('messages.get', { id }))).toMatchObject({ body: 'Bye', bodyHtml: null });
+      expect(await code(owner.call('messages.update', { id, bodyHtml: 42 }))).toBe('BAD_REQUEST');
+      await data(owner.call('messages.delete', { id }));
+    });
+
     it('plans: create, simulate (stored and unsaved), default, and check-in', async () => {
       const plan = await data<{ id: string; isTestPlan: boolean }>(owner.call('plans.create', { name: 'Family', intervalMs: 30 * DAY_MS, levels }));
       expect(plan.isTestPlan).toBe(true); // waits under a day

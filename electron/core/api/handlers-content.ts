@@ -59,6 +59,7 @@ export const contentHandlers: HandlerGroup<ContentMethods> = {
       messages.create({
         title: input.title,
         body: input.body,
+        bodyHtml: input.bodyHtml,
         recipientIds: input.recipientIds,
         planId: input.planId,
         deliveryDelayMs: input.deliveryDelayMs,
@@ -74,6 +75,7 @@ export const contentHandlers: HandlerGroup<ContentMethods> = {
       messages.update(input.id, {
         title: input.title,
         body: input.body,
+        bodyHtml: input.bodyHtml,
         recipientIds: input.recipientIds,
         planId: input.planId,
         deliveryDelayMs: input.deliveryDelayMs,

@@ -1,3 +1,5 @@
+import type { PromptKind } from '../../../shared/prompt-kinds.js';
+
 /**
  * The vault database as kysely sees it. Columns typed `Uint8Array` hold encrypted envelopes
  * (see crypto/envelope.ts); everything else is metadata that stays readable without the key.
@@ -219,6 +221,8 @@ export interface DesktopPromptsTable {
   level: number;
   at: number;
   answered_at: number | null;
+  /** Since migration 0004. */
+  kind: PromptKind;
 }
 
 export interface SchedulerTicksTable {

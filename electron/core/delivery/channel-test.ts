@@ -24,7 +24,7 @@ export async function testChannel(services: VaultServices, name: string, ports: 
   const idempotencyKey = `test:${name}:${services.clock.now()}`;
   let result: SendResult;
   if (name === 'desktop') {
-    await ports.notifier.notify({ planId: null, level: 0, title: 'Afterword test', body: TEST_TEXT });
+    await ports.notifier.notify({ kind: 'test', planId: null, level: 0, title: 'Afterword test', body: TEST_TEXT });
     result = { ok: true, response: 'shown' };
   } else if (name === 'email' || name === 'smtp') {
     const smtp = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp));

@@ -174,7 +174,7 @@ export class ContentResolver {
       messageId,
       title: message.title,
       bodyText: message.body,
-      bodyHtml: null,
+      bodyHtml: message.bodyHtml,
       senderName: owner?.name ?? null,
       attachments: message.attachments.map((a) => ({
         name: a.name,
@@ -188,6 +188,7 @@ export class ContentResolver {
   private prompt(row: OutboxRow, content: OutgoingContent): DesktopPrompt {
     if (content.kind === 'warning') {
       return {
+        kind: 'warning',
         planId: row.plan_id,
         level: content.level,
         title: content.final ? 'Final warning: are you there?' : `Are you there? (warning ${content.level} of ${content.levelCount})`,
@@ -196,6 +197,6 @@ export class ContentResolver {
     }
     const subject = content.kind === 'notice' ? content.subject : 'Afterword';
     const text = content.kind === 'notice' || content.kind === 'test' ? content.text : '';
-    return { planId: row.plan_id, level: 0, title: subject, body: text };
+    return { kind: row.kind === 'test' ? 'test' : 'notice', planId: row.plan_id, level: 0, title: subject, body: text };
   }
 }

@@ -69,6 +69,7 @@ describe('MessagesRepo', () => {
       id,
       title: 'For Ana',
       body: 'Line 1\nLine 2',
+      bodyHtml: null,
       status: 'draft',
       planId: null,
       deliveryDelayMs: 3_600_000,
@@ -91,6 +92,41 @@ describe('MessagesRepo', () => {
     expect(Buffer.isBuffer(row.title)).toBe(true);
     expect(row.title.includes('Very secret')).toBe(false);
     expect(row.body_text.includes('Very secret')).toBe(false);
+  });
+
+  it('stores the formatted body sanitized and encrypted, bound to its row', () => {
+    const html = '<p>Very <strong>secret</strong> <a href="https://example.org" onclick="x()">html</a></p><script>alert(1)</script>';
+    const id = messages.create({ title: 't', body: 'Very secret html', bodyHtml: html });
+    const other = messages.create({ title: 'u', body: 'other', bodyHtml: '<p>other</p>' });
+    expect(messages.get(id).bodyHtml).toBe('<p>Very <strong>secret</strong> <a href="https://example.org">html</a></p>');
+    const raw = vault.db.sqlite.prepare('SELECT body_html FROM messages WHERE id = ?').pluck();
+    const sealed = raw.get(id) as Buffer;
+    expect(Buffer.isBuffer(sealed)).toBe(true);
+    expect(sealed.includes('secret')).toBe(false);
+    expect(sealed.includes('<p>')).toBe(false);
+    // The envelope names its row: moved onto another message, it no longer opens.
+    vault.db.sqlite.prepare('UPDATE messages SET body_html = ? WHERE id = ?').run(sealed, other);
+    expect(() => messages.get(other)).toThrow();
+  });
+
+  it('keeps no formatting that shows nothing, and drops stale formatting with a new text', () => {
+    const blank = messages.create({ title: 't', body: '', bodyHtml: '<p></p><script>x</script>' });
+    expect(messages.get(blank).bodyHtml).toBeNull();
+    const id = messages.create({ title: 't', body: 'one', bodyHtml: '<p><em>one</em></p>' });
+    messages.update(id, { title: 'renamed' });
+    expect(messages.get(id).bodyHtml).toBe('<p><em>one</em></p>');
+    messages.update(id, { body: 'two', bodyHtml: '<p><strong>two</strong></p>' });
+    expect(messages.get(id)).toMatchObject({ body: 'two', bodyHtml: '<p><strong>two</strong></p>' });
+    messages.update(id, { body: 'three' });
+    expect(messages.get(id)).toMatchObject({ body: 'three', bodyHtml: null });
+    messages.update(id, { bodyHtml: '<h2>three</h2>' });
+    expect(messages.get(id)).toMatchObject({ body: 'three', bodyHtml: '<h2>three</h2>' });
+  });
+
+  it('refuses a formatted body over its limit, saying what to do', () => {
+    const huge = `<p>${'x'.repeat(LIMITS.bodyHtmlMaxBytes)}</p>`;
+    expect(thrown(() => messages.create({ title: 't', body: 'x', bodyHtml: huge }))).toBeInstanceOf(BadRequestError);
+    expect(thrown(() => messages.create({ title: 't', body: 'x', bodyHtml: huge })).message).toMatch(/^bodyHtml: .*attach long content as a file/);
   });
 
   it('get of an unknown id → NotFoundError', () => {

@@ -1,4 +1,4 @@
-import { bodySchema, describeIssue, titleSchema } from '../../../shared/validation.js';
+import { bodyHtmlSchema, bodySchema, describeIssue, titleSchema } from '../../../shared/validation.js';
 import type { MessageStatus } from '../db/schema.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
@@ -6,6 +6,7 @@ import { AttachmentStore, type AttachmentInfo, type StagedAttachment } from './a
 import { FieldCipher } from './field-cipher.js';
 import { RecipientsRepo, type Recipient } from './recipients.js';
 import type { RepoContext } from './repo-context.js';
+import { isBlankHtml, sanitizeHtml } from './sanitize-html.js';
 import type { z } from 'zod';
 
 export interface MessageSummary {
@@ -22,6 +23,8 @@ export interface MessageDetail {
   id: string;
   title: string;
   body: string;
+  /** The body with its formatting, sanitized (see sanitize-html.ts); null: plain text only. */
+  bodyHtml: string | null;
   status: MessageStatus;
   planId: string | null;
   deliveryDelayMs: number;
@@ -34,6 +37,8 @@ export interface MessageDetail {
 export interface NewMessage {
   title: string;
   body: string;
+  /** Formatted body; sanitized before it is stored. Null, absent or blank: plain text only. */
+  bodyHtml?: string | null;
   recipientIds?: readonly string[];
   status?: MessageStatus;
   planId?: string | null;
@@ -44,6 +49,8 @@ export interface NewMessage {
 export interface MessageChanges {
   title?: string;
   body?: string;
+  /** Undefined with a new `body`: the old formatting no longer matches the text and is dropped. */
+  bodyHtml?: string | null;
   recipientIds?: readonly string[];
   status?: MessageStatus;
   planId?: string | null;
@@ -56,6 +63,13 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, field: string): T
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new BadRequestError(`${field}: ${describeIssue(parsed.error)}`);
   return parsed.data;
+}
+
+/** The sanitized formatted body, or null when there is none worth keeping. */
+function cleanHtml(html: string | null | undefined): string | null {
+  if (html === null || html === undefined) return null;
+  const clean = sanitizeHtml(parseOrThrow(bodyHtmlSchema, html, 'bodyHtml'));
+  return isBlankHtml(clean) ? null : clean;
 }
 
 export class MessagesRepo {
@@ -72,6 +86,7 @@ export class MessagesRepo {
   create(input: NewMessage): string {
     const title = parseOrThrow(titleSchema, input.title, 'title');
     const body = parseOrThrow(bodySchema, input.body, 'body');
+    const bodyHtml = cleanHtml(input.bodyHtml);
     const recipientIds = [...new Set(input.recipientIds ?? [])];
     const { db, clock, audit } = this.ctx;
     const id = newId('msg');
@@ -84,7 +99,7 @@ export class MessagesRepo {
           id,
           title: this.cipher.seal('title', id, title),
           body_text: this.cipher.seal('body_text', id, body),
-          body_html: null,
+          body_html: bodyHtml === null ? null : this.cipher.seal('body_html', id, bodyHtml),
           status: input.status ?? 'active',
           plan_id: input.planId ?? null,
           delivery_delay_ms: input.deliveryDelayMs ?? 0,
@@ -196,6 +211,7 @@ export class MessagesRepo {
       id: row.id,
       title: this.cipher.open('title', id, row.title),
       body: this.cipher.open('body_text', id, row.body_text),
+      bodyHtml: row.body_html === null ? null : this.cipher.open('body_html', id, row.body_html),
       status: row.status,
       planId: row.plan_id,
       deliveryDelayMs: row.delivery_delay_ms,
@@ -218,6 +234,11 @@ export class MessagesRepo {
     if (changes.body !== undefined) {
       set.body_text = this.cipher.seal('body_text', id, parseOrThrow(bodySchema, changes.body, 'body'));
       fields.push('body');
+    }
+    if (changes.bodyHtml !== undefined || changes.body !== undefined) {
+      const html = cleanHtml(changes.bodyHtml);
+      set.body_html = html === null ? null : this.cipher.seal('body_html', id, html);
+      fields.push('formatting');
     }
     if (changes.status !== undefined) {
       set.status = changes.status;

@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { MINUTE_MS } from '../../../shared/durations.js';
+import { testChannel } from '../delivery/channel-test.js';
 import { createEngine } from '../engine.js';
+import { PromptNotifier } from '../../node/prompt-notifier.js';
+import { statusReportSchema } from '../../../shared/contract/dto.js';
 import { readStatus } from './status.js';
 import { createTestVault, type TestVault } from '../test-support/vault-fixture.js';
 
@@ -19,20 +23,47 @@ describe('readStatus problems', () => {
     const problems = () => readStatus(services, engine.outbox, clock.now()).problems;
 
     engine.scheduler.tick();
+    const plan = services.plans.list().find((p) => p.isDefault)!;
     expect(problems()).toEqual([
-      expect.stringContaining('no owner e-mail'),
-      expect.stringContaining('warns by e-mail but no SMTP account'),
-      expect.stringContaining('e-mail recipients but no SMTP account'),
+      { code: 'OWNER_EMAIL_MISSING', params: { plan: plan.name, planId: plan.id }, message: expect.stringContaining('no owner e-mail') },
+      { code: 'PLAN_SMTP_MISSING', params: { plan: plan.name, planId: plan.id }, message: expect.stringContaining('warns by e-mail but no SMTP account') },
+      { code: 'RECIPIENTS_SMTP_MISSING', params: {}, message: expect.stringContaining('e-mail recipients but no SMTP account') },
     ]);
+    // The codes cross the contract as they are.
+    expect(statusReportSchema.shape.problems.parse(problems())).toEqual(problems());
 
     services.settings.set('owner', { email: 'me@example.org', name: null });
     services.settings.set('smtp', { host: 'smtp.example.org', port: 587, tls: 'starttls', user: null, password: null, from: 'me@example.org' });
     expect(problems()).toEqual([]);
 
     clock.advance(3 * 24 * 60 * 60 * 1000); // nobody ran the scheduler for three days
-    expect(problems()).toEqual([expect.stringContaining('scheduler has not run')]);
+    expect(problems()).toEqual([{ code: 'SCHEDULER_STALE', params: {}, message: expect.stringContaining('scheduler has not run') }]);
     engine.scheduler.tick();
     expect(problems()).toEqual([]);
+    await engine.close();
+  });
+});
+
+describe('readStatus open prompts', () => {
+  it('say what each prompt is: a warning of a plan, a test of the desktop channel', async () => {
+    tv = await createTestVault();
+    const { services, clock } = tv;
+    const engine = createEngine(services, { clock });
+    const level = { waitMs: 10 * MINUTE_MS, channels: ['desktop' as const] };
+    const plan = services.plans.create({ name: 'Short', intervalMs: 10 * MINUTE_MS, levels: [level, level, level, level, level] });
+    const rcp = services.recipients.add({ type: 'webhook', name: 'Kin', contact: 'https://kin.example.org/hook' });
+    services.messages.create({ title: 't', body: 'b', recipientIds: [rcp.id], planId: plan.id });
+    await engine.runOnce(); // armed
+    clock.advance(11 * MINUTE_MS);
+    await engine.runOnce(); // warning 1, on the desktop
+    clock.advance(MINUTE_MS);
+    await testChannel(services, 'desktop', { notifier: new PromptNotifier(services.vault.db, clock) });
+
+    const open = readStatus(services, engine.outbox, clock.now()).openPrompts;
+    expect(open).toEqual([
+      { planId: null, level: 0, at: clock.now(), kind: 'test' },
+      { planId: plan.id, level: 1, at: clock.now() - MINUTE_MS, kind: 'warning' },
+    ]);
     await engine.close();
   });
 });

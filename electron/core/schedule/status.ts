@@ -1,9 +1,12 @@
 import { LEVEL_COUNT } from '../../../shared/plans.js';
+import type { PromptKind } from '../../../shared/prompt-kinds.js';
+import type { StatusProblem } from '../../../shared/status-problems.js';
 import type { Outbox, OutboxCounts } from '../delivery/outbox.js';
 import { readOwner, SETTINGS, smtpSettingsSchema } from '../delivery/owner-settings.js';
 import type { VaultServices } from '../services.js';
 import { nextActionAt, simulate } from './plan-machine.js';
 import { label, PlanStore } from './plan-store.js';
+import { statusProblem } from './status-problems.js';
 
 export interface PlanStatus {
   id: string;
@@ -27,12 +30,12 @@ export interface StatusReport {
   failures: { id: string; kind: string; channel: string; error: string | null; at: number }[];
   lastTick: { at: number; source: string } | null;
   lastCheckinAt: number | null;
-  openPrompts: { planId: string | null; level: number; at: number }[];
+  openPrompts: { planId: string | null; level: number; at: number; kind: PromptKind }[];
   owner: { emailSet: boolean };
   smtpConfigured: boolean;
   unattended: { enabled: boolean; backend: string | null };
-  /** Configuration that would make a warning or a delivery fail, in words that say what to do. */
-  problems: string[];
+  /** Configuration that would make a warning or a delivery fail: a code, its params, and what to do. */
+  problems: StatusProblem[];
 }
 
 const STALE_TICK_MS = 2 * 24 * 60 * 60 * 1000;
@@ -63,17 +66,17 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
   const tick = db.q.get(db.kysely.selectFrom('scheduler_ticks').select(['at', 'source']).where('id', '=', 1));
   const lastCheckin = db.q.get(db.kysely.selectFrom('checkins').select((eb) => eb.fn.max('at').as('at')));
   const prompts = db.q.all(
-    db.kysely.selectFrom('desktop_prompts').select(['plan_id', 'level', 'at']).where('answered_at', 'is', null).orderBy('at', 'desc').limit(10),
+    db.kysely.selectFrom('desktop_prompts').select(['plan_id', 'level', 'at', 'kind']).where('answered_at', 'is', null).orderBy('at', 'desc').limit(10),
   );
   const ownerSet = readOwner(settings) !== null;
   const smtpConfigured = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp)).success;
-  const problems: string[] = [];
+  const problems: StatusProblem[] = [];
   for (const plan of plans.list()) {
     const status = planStatuses.find((p) => p.id === plan.id);
     if (!status || status.activeMessages === 0) continue;
     const usesEmail = plan.levels.some((l) => l.channels.includes('email'));
-    if (usesEmail && !ownerSet) problems.push(`plan "${plan.name}" warns by e-mail but no owner e-mail is set: run \`afterword owner set --email ADDR\``);
-    if (usesEmail && !smtpConfigured) problems.push(`plan "${plan.name}" warns by e-mail but no SMTP account is set: run \`afterword channel smtp …\``);
+    if (usesEmail && !ownerSet) problems.push(statusProblem.ownerEmailMissing(plan));
+    if (usesEmail && !smtpConfigured) problems.push(statusProblem.planSmtpMissing(plan));
   }
   const emailRecipients = db.q.get(
     db.kysely
@@ -85,11 +88,11 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
       .where('m.status', '=', 'active'),
   )?.n ?? 0;
   if (emailRecipients > 0 && !smtpConfigured) {
-    problems.push('messages go to e-mail recipients but no SMTP account is set: run `afterword channel smtp …`');
+    problems.push(statusProblem.recipientsSmtpMissing());
   }
   const armed = planStatuses.some((p) => p.phase !== 'created' && p.phase !== 'sent' && p.phase !== 'stopped');
   if (armed && (!tick || now - tick.at > STALE_TICK_MS)) {
-    problems.push('the scheduler has not run for two days: keep `npm start` or `afterword run` going, or call `afterword tick` from cron');
+    problems.push(statusProblem.schedulerStale());
   }
   return {
     now,
@@ -99,7 +102,7 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
     failures: outbox.failures(10).map((r) => ({ id: r.id, kind: r.kind, channel: r.channel, error: r.last_error, at: r.updated_at })),
     lastTick: tick ?? null,
     lastCheckinAt: lastCheckin?.at ?? null,
-    openPrompts: prompts.map((p) => ({ planId: p.plan_id, level: p.level, at: p.at })),
+    openPrompts: prompts.map((p) => ({ planId: p.plan_id, level: p.level, at: p.at, kind: p.kind })),
     owner: { emailSet: ownerSet },
     smtpConfigured,
     unattended: vault.deviceKeyStatus(),

@@ -1,17 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import { STATUS_PROBLEM_CODES, type StatusProblem } from '../../../shared/status-problems.js';
 import type { Translate } from '../i18n/useT';
 import { problemText } from './problem-labels';
 
 const t = ((key: string, options?: Record<string, unknown>) => `${key}${options ? JSON.stringify(options) : ''}`) as unknown as Translate;
+const problem = (code: string, params: StatusProblem['params'] = {}): StatusProblem => ({ code, params, message: `english ${code}` }) as StatusProblem;
 
 describe('problemText', () => {
-  it('recognises the problems the core reports (wording of electron/core/schedule/status.ts)', () => {
-    expect(problemText(t, 'plan "Family" warns by e-mail but no owner e-mail is set: run `afterword owner set --email ADDR`')).toBe('dashboard:problem.noOwnerEmail{"plan":"Family"}');
-    expect(problemText(t, 'plan "Family" warns by e-mail but no SMTP account is set: run `afterword channel smtp …`')).toBe('dashboard:problem.planNeedsSmtp{"plan":"Family"}');
-    expect(problemText(t, 'messages go to e-mail recipients but no SMTP account is set: run `afterword channel smtp …`')).toBe('dashboard:problem.recipientsNeedSmtp');
-    expect(problemText(t, 'the scheduler has not run for two days: keep `npm start` or `afterword run` going, or call `afterword tick` from cron')).toBe('dashboard:problem.schedulerStale');
+  it('words each problem the core reports by its code and parameters', () => {
+    expect(problemText(t, problem('OWNER_EMAIL_MISSING', { plan: 'Family', planId: 'pln_1' }))).toBe('dashboard:problem.noOwnerEmail{"plan":"Family"}');
+    expect(problemText(t, problem('PLAN_SMTP_MISSING', { plan: 'Family', planId: 'pln_1' }))).toBe('dashboard:problem.planNeedsSmtp{"plan":"Family"}');
+    expect(problemText(t, problem('RECIPIENTS_SMTP_MISSING'))).toBe('dashboard:problem.recipientsNeedSmtp');
+    expect(problemText(t, problem('SCHEDULER_STALE'))).toBe('dashboard:problem.schedulerStale');
   });
-  it('shows an unknown problem as it is', () => {
-    expect(problemText(t, 'something new')).toBe('something new');
+  it('has a translation for every code', () => {
+    for (const code of STATUS_PROBLEM_CODES) expect(problemText(t, problem(code))).toMatch(/^dashboard:problem\./);
+  });
+  it('shows a code it does not know in the core\'s English', () => {
+    expect(problemText(t, problem('SOMETHING_NEW'))).toBe('english SOMETHING_NEW');
   });
 });

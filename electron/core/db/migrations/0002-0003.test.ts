@@ -53,7 +53,7 @@ describe('migration 0003-api-tokens', () => {
   it('adds tokens (hash only, unique) and used check-in links', async () => {
     const file = join(dir, 'vault.db');
     await schema1WithOutbox(file);
-    const db = await openDatabase(file);
+    const db = await openDatabase(file, { migrations: only('0001-initial', '0002-warning-engine', '0003-api-tokens') });
     try {
       expect(db.sqlite.pragma('user_version', { simple: true })).toBe(3);
       expect(columns(db, 'api_tokens')).toEqual(['id', 'role', 'label', 'token_hash', 'created_at', 'last_used_at']);

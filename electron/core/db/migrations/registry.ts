@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { migration0001Initial } from './0001-initial.js';
 import { migration0002WarningEngine } from './0002-warning-engine.js';
 import { migration0003ApiTokens } from './0003-api-tokens.js';
+import { migration0004PromptKinds } from './0004-prompt-kinds.js';
 
 /**
  * Every migration, statically imported (no filesystem scan, no eval), in order. Names sort
@@ -11,6 +12,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': migration0001Initial,
   '0002-warning-engine': migration0002WarningEngine,
   '0003-api-tokens': migration0003ApiTokens,
+  '0004-prompt-kinds': migration0004PromptKinds,
 };
 
 export const LATEST_SCHEMA_VERSION = Object.keys(MIGRATIONS).length;

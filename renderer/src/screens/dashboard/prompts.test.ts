@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { awaitingAnswer, unanswered } from './prompts';
+import { awaitingAnswer, unanswered, type Prompt } from './prompts';
 
 const PLAN = 'pln_0123456789abcdef';
 
 describe('unanswered prompts', () => {
-  const prompts = [
-    { planId: null, level: 0, at: 100 },
-    { planId: PLAN, level: 2, at: 300 },
+  const prompts: Prompt[] = [
+    { planId: null, level: 0, at: 100, kind: 'test' },
+    { planId: PLAN, level: 2, at: 300, kind: 'warning' },
   ];
   it('keeps every prompt while nobody has checked in', () => {
     expect(unanswered(prompts, null)).toEqual(prompts);
@@ -18,19 +18,23 @@ describe('unanswered prompts', () => {
 });
 
 describe('awaitingAnswer', () => {
-  it('puts the highest real warning first, over tests and failure notices', () => {
+  it('puts the highest warning first, over tests and notices', () => {
     const got = awaitingAnswer([
-      { planId: PLAN, level: 0, at: 500 },
-      { planId: null, level: 0, at: 400 },
-      { planId: PLAN, level: 1, at: 100 },
-      { planId: PLAN, level: 2, at: 300 },
+      { planId: PLAN, level: 0, at: 500, kind: 'notice' },
+      { planId: null, level: 0, at: 400, kind: 'test' },
+      { planId: PLAN, level: 1, at: 100, kind: 'warning' },
+      { planId: PLAN, level: 2, at: 300, kind: 'warning' },
     ]);
-    expect(got).toEqual({ prompt: { planId: PLAN, level: 2, at: 300 }, isTest: false });
+    expect(got).toEqual({ prompt: { planId: PLAN, level: 2, at: 300, kind: 'warning' }, isTest: false });
   });
-  it('shows a test warning when nothing else waits', () => {
-    expect(awaitingAnswer([{ planId: null, level: 0, at: 1 }])).toEqual({ prompt: { planId: null, level: 0, at: 1 }, isTest: true });
+  it('shows a test when nothing else waits', () => {
+    const test: Prompt = { planId: null, level: 0, at: 1, kind: 'test' };
+    expect(awaitingAnswer([test])).toEqual({ prompt: test, isTest: true });
   });
-  it('does not treat a failure notice as a question', () => {
-    expect(awaitingAnswer([{ planId: PLAN, level: 0, at: 1 }])).toBeNull();
+  it('goes by the kind, not by the level or the plan', () => {
+    expect(awaitingAnswer([{ planId: PLAN, level: 3, at: 1, kind: 'notice' }])).toBeNull();
+    expect(awaitingAnswer([{ planId: null, level: 0, at: 1, kind: 'notice' }])).toBeNull();
+    const warning: Prompt = { planId: null, level: 1, at: 1, kind: 'warning' };
+    expect(awaitingAnswer([warning, { planId: null, level: 0, at: 2, kind: 'test' }])).toEqual({ prompt: warning, isTest: false });
   });
 });

@@ -12,13 +12,13 @@ export function unanswered(prompts: Prompt[], lastCheckinAt: number | null): Pro
 }
 
 /**
- * What needs an answer: a real warning (level 1–5; the highest level, then the latest), else a
- * test warning (no plan, level 0). Level-0 prompts of a plan are failure notices: the outbox card
+ * What needs an answer: a warning (the highest level, then the latest), else a test through the
+ * desktop channel. Notices (a delivery that failed for good, …) ask nothing: the outbox card
  * shows those, and "I'm here" does not answer them.
  */
 export function awaitingAnswer(prompts: Prompt[]): { prompt: Prompt; isTest: boolean } | null {
-  const warnings = prompts.filter((p) => p.level > 0).sort((a, b) => b.level - a.level || b.at - a.at);
+  const warnings = prompts.filter((p) => p.kind === 'warning').sort((a, b) => b.level - a.level || b.at - a.at);
   if (warnings[0]) return { prompt: warnings[0], isTest: false };
-  const test = prompts.filter((p) => p.level === 0 && p.planId === null).sort((a, b) => b.at - a.at)[0];
+  const test = prompts.filter((p) => p.kind === 'test').sort((a, b) => b.at - a.at)[0];
   return test ? { prompt: test, isTest: true } : null;
 }

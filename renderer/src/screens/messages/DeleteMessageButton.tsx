@@ -4,7 +4,6 @@ import { useState } from 'react';
 import { useClient } from '../../client/ClientProvider';
 import { useNotifyError } from '../../hooks/useNotifyError';
 import { useT } from '../../i18n/useT';
-import { forgetHtml } from './message-html';
 
 /** Deletes the message after a confirmation that names it. */
 export function DeleteMessageButton({ messageId, title, onDeleted }: { messageId: string; title: string; onDeleted(): void }) {
@@ -18,7 +17,6 @@ export function DeleteMessageButton({ messageId, title, onDeleted }: { messageId
     setBusy(true);
     try {
       await client.call('messages.delete', { id: messageId });
-      forgetHtml(messageId);
       setOpen(false);
       onDeleted();
     } catch (error) {

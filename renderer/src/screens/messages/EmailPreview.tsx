@@ -1,15 +1,18 @@
-import { Divider, List, Modal, Paper, Stack, Text } from '@mantine/core';
+import { Divider, List, Modal, Paper, Stack, Text, Typography } from '@mantine/core';
 import { useT } from '../../i18n/useT';
 import { formatBytes } from './bytes';
+import { sanitizeHtml } from './message-html';
 
 export interface PreviewContent {
   title: string;
   text: string;
+  /** The editor's HTML; shown sanitized, as the e-mail's HTML part carries it. */
+  html: string;
   to: string[];
   attachments: { name: string; size: number }[];
 }
 
-/** The e-mail as recipients will get it: plain text (the formatting stays in the editor), with its attachments. */
+/** The e-mail as recipients will get it: the formatted body (sanitized), the footer and the attachments. */
 export function EmailPreview({ opened, onClose, content }: { opened: boolean; onClose(): void; content: PreviewContent }) {
   const { t, i18n } = useT();
   const language = i18n.resolvedLanguage ?? i18n.language;
@@ -34,9 +37,13 @@ export function EmailPreview({ opened, onClose, content }: { opened: boolean; on
               {content.title.trim() || t('messages:preview.fallbackSubject')}
             </Text>
             <Divider my={4} />
-            <Text size="sm" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
-              {content.text || t('messages:preview.emptyBody')}
-            </Text>
+            {content.text ? (
+              <Typography fz="sm" style={{ wordBreak: 'break-word' }}>
+                <div data-testid="preview-body" dangerouslySetInnerHTML={{ __html: sanitizeHtml(content.html) }} />
+              </Typography>
+            ) : (
+              <Text size="sm">{t('messages:preview.emptyBody')}</Text>
+            )}
             <Text size="xs" c="dimmed" fs="italic">
               {t('messages:preview.footer')}
             </Text>

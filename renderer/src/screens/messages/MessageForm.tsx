@@ -10,7 +10,7 @@ import { AttachmentsField } from './AttachmentsField';
 import { joinDelay, splitDelay, type Delay } from './delay';
 import { DeleteMessageButton } from './DeleteMessageButton';
 import { EmailPreview } from './EmailPreview';
-import { htmlForBody, rememberHtml } from './message-html';
+import { htmlForBody } from './message-html';
 import { PlanDelayFields } from './PlanDelayFields';
 import { RecipientsPicker } from './RecipientsPicker';
 import type { BodyChange } from './RichBody';
@@ -39,7 +39,7 @@ interface FormState {
 function initialState(detail: Detail | null): FormState {
   return {
     title: detail?.title ?? '',
-    body: { html: htmlForBody(detail?.id ?? null, detail?.body ?? ''), text: detail?.body ?? '' },
+    body: { html: htmlForBody(detail?.body ?? '', detail?.bodyHtml ?? null), text: detail?.body ?? '' },
     recipientIds: detail?.recipients.map((r) => r.id) ?? [],
     planId: detail?.planId ?? null,
     delay: splitDelay(detail?.deliveryDelayMs ?? 0),
@@ -71,7 +71,7 @@ export function MessageForm({ detail, recipients, plans, onSaved, onDeleted }: {
 
   const save = async () => {
     setSaving(true);
-    const fields = { title: form.title, body: form.body.text, recipientIds: form.recipientIds, planId: form.planId, deliveryDelayMs: joinDelay(form.delay) };
+    const fields = { title: form.title, body: form.body.text, bodyHtml: form.body.html || null, recipientIds: form.recipientIds, planId: form.planId, deliveryDelayMs: joinDelay(form.delay) };
     const status = form.status === 'sent' ? undefined : form.status;
     try {
       const { id } = detail
@@ -83,7 +83,6 @@ export function MessageForm({ detail, recipients, plans, onSaved, onDeleted }: {
             ...(form.removeAttachmentIds.length ? { removeAttachmentIds: form.removeAttachmentIds } : {}),
           })
         : await client.call('messages.create', { ...fields, status: status ?? 'active', uploadIds: newUploads });
-      rememberHtml(id, form.body.html, form.body.text);
       uploads.clearDone();
       setDirty(false);
       notifications.show({ color: 'teal', message: t('messages:editor.saved') });
@@ -99,6 +98,7 @@ export function MessageForm({ detail, recipients, plans, onSaved, onDeleted }: {
   const preview = {
     title: form.title,
     text: form.body.text,
+    html: form.body.html,
     to: form.recipientIds.map((id) => byId.get(id)).filter((r) => r !== undefined).map((r) => (r.name ? `${r.name} <${r.contact}>` : r.contact)),
     attachments: [...keptAttachments, ...uploads.uploads.filter((u) => u.state !== 'failed')],
   };

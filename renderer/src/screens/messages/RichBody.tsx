@@ -11,8 +11,9 @@ import { sanitizeHtml } from './message-html';
 const { EDITOR_EXTENSIONS } = await import('./editor-extensions');
 
 export interface BodyChange {
+  /** Sanitized HTML: stored as the message's `bodyHtml`, the HTML part of the e-mail. */
   html: string;
-  /** The plain-text alternative: what the contract stores and recipients receive. */
+  /** The plain-text alternative: the message's `body`, the text part of the e-mail. */
   text: string;
 }
 

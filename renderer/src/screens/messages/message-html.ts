@@ -1,17 +1,14 @@
 import DOMPurify from 'dompurify';
 
 /**
- * The contract stores a message's body as plain text (that is what recipients receive). The
- * editor's HTML is kept in this window's memory only, by message id, so formatting survives
- * switching between messages but not a reload: nothing unencrypted is written to disk.
+ * Only the markup the editor produces (StarterKit + Link), the same allow-list the core applies
+ * when it stores a message (electron/core/repo/sanitize-html.ts): no attributes but a web or mail
+ * address on links; no scripts, styles or event handlers.
  */
-const htmlById = new Map<string, { html: string; text: string }>();
-
-/** Only the markup the editor produces (StarterKit + Link); no scripts, styles or event handlers. */
 export function sanitizeHtml(html: string): string {
   return DOMPurify.sanitize(html, {
-    ALLOWED_TAGS: ['p', 'br', 'strong', 'b', 'em', 'i', 'u', 's', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'hr', 'a'],
-    ALLOWED_ATTR: ['href', 'target', 'rel'],
+    ALLOWED_TAGS: ['p', 'br', 'strong', 'em', 'u', 's', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'a'],
+    ALLOWED_ATTR: ['href'],
     ALLOWED_URI_REGEXP: /^(?:https?:|mailto:)/i,
   });
 }
@@ -29,16 +26,7 @@ export function textToHtml(text: string): string {
     .join('');
 }
 
-/** The HTML to show for a stored body: the remembered formatting if it still matches the text. */
-export function htmlForBody(id: string | null, body: string): string {
-  const kept = id ? htmlById.get(id) : undefined;
-  return kept && kept.text === body ? sanitizeHtml(kept.html) : textToHtml(body);
-}
-
-export function rememberHtml(id: string, html: string, text: string): void {
-  htmlById.set(id, { html: sanitizeHtml(html), text });
-}
-
-export function forgetHtml(id: string): void {
-  htmlById.delete(id);
+/** The HTML to edit or preview for a stored message: its formatted body, else its text as paragraphs. */
+export function htmlForBody(body: string, bodyHtml: string | null): string {
+  return bodyHtml ? sanitizeHtml(bodyHtml) : textToHtml(body);
 }

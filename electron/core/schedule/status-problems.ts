@@ -1,0 +1,25 @@
+import type { StatusProblem } from '../../../shared/status-problems.js';
+
+/** The status problems (shared/status-problems.ts), each with its English sentence for the CLI. */
+export const statusProblem = {
+  ownerEmailMissing: (plan: { id: string; name: string }): StatusProblem => ({
+    code: 'OWNER_EMAIL_MISSING',
+    params: { plan: plan.name, planId: plan.id },
+    message: `plan "${plan.name}" warns by e-mail but no owner e-mail is set: run \`afterword owner set --email ADDR\``,
+  }),
+  planSmtpMissing: (plan: { id: string; name: string }): StatusProblem => ({
+    code: 'PLAN_SMTP_MISSING',
+    params: { plan: plan.name, planId: plan.id },
+    message: `plan "${plan.name}" warns by e-mail but no SMTP account is set: run \`afterword channel smtp …\``,
+  }),
+  recipientsSmtpMissing: (): StatusProblem => ({
+    code: 'RECIPIENTS_SMTP_MISSING',
+    params: {},
+    message: 'messages go to e-mail recipients but no SMTP account is set: run `afterword channel smtp …`',
+  }),
+  schedulerStale: (): StatusProblem => ({
+    code: 'SCHEDULER_STALE',
+    params: {},
+    message: 'the scheduler has not run for two days: keep `npm start` or `afterword run` going, or call `afterword tick` from cron',
+  }),
+};

@@ -1,0 +1,24 @@
+/**
+ * Configuration that would make a warning or a delivery fail: `status.get → problems`. Each is a
+ * stable code with its parameters (the UI words it in the reader's language) and an English
+ * sentence for the CLI. Never rename a code; add new ones at the end.
+ */
+export const STATUS_PROBLEM_CODES = [
+  /** A plan with active messages warns by e-mail, but no owner address is set. Params: plan, planId. */
+  'OWNER_EMAIL_MISSING',
+  /** A plan with active messages warns by e-mail, but no SMTP account is set. Params: plan, planId. */
+  'PLAN_SMTP_MISSING',
+  /** Active messages go to e-mail recipients, but no SMTP account is set. No params. */
+  'RECIPIENTS_SMTP_MISSING',
+  /** Plans are armed, but the scheduler has not run for two days. No params. */
+  'SCHEDULER_STALE',
+] as const;
+
+export type StatusProblemCode = (typeof STATUS_PROBLEM_CODES)[number];
+
+export interface StatusProblem {
+  code: StatusProblemCode;
+  params: Record<string, string | number>;
+  /** The same in English, with the command that fixes it (what `afterword status` prints). */
+  message: string;
+}
