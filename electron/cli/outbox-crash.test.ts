@@ -6,8 +6,11 @@
 // Then the compiled CLI runs `afterword tick` with a fake clock past the delay, against a real
 // SMTP server that takes 30–60 ms per DATA, and is killed with SIGKILL at a random moment after it
 // starts sending. Each restart moves the fake clock 3 minutes on, past the outbox's 2-minute lease,
-// so rows left `sending` by the dead process are taken again. The last run is left to finish.
+// so rows left `sending` by the dead process are taken again, unless the sent journal shows the
+// relay had accepted them (then they are recorded, not sent again). The last run is left to finish.
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_SCRYPT } from '../core/crypto/kdf.js';
 import { DEFAULT_LEASE_MS } from '../core/delivery/outbox-worker.js';
@@ -199,5 +202,24 @@ it('SIGKILLed while draining 100 deliveries: every recipient gets the message, d
   // Each recipient has its own Message-ID.
   expect(new Set([...byRecipient.values()].map((c) => c[0]!.messageId)).size).toBe(RECIPIENTS);
 
-  console.log(`outbox-crash: ${summary}; ${smtp.mails.length} mails for ${RECIPIENTS} recipients, ${duplicates} duplicate(s)`);
+  // Each delivery was recorded once, however many copies went out; sends a killed run had noted
+  // in the journal were recorded by a later run instead of being sent again.
+  const db = new Database(join(vault.dir, 'vault.db'), { readonly: true });
+  try {
+    const recorded = db
+      .prepare(`SELECT detail FROM audit_log WHERE action = 'outbox.sent'`)
+      .pluck()
+      .all()
+      .map((detail) => JSON.parse(detail as string) as { kind: string; recordedAfterRestart?: boolean })
+      .filter((d) => d.kind === 'delivery');
+    expect(recorded).toHaveLength(RECIPIENTS);
+    expect(db.prepare('SELECT count(*) FROM outbox_sent_journal').pluck().get()).toBe(0);
+    const fromJournal = recorded.filter((d) => d.recordedAfterRestart).length;
+    console.log(
+      `outbox-crash: ${summary}; ${smtp.mails.length} mails for ${RECIPIENTS} recipients, ${duplicates} duplicate(s), ` +
+        `${fromJournal} send(s) of killed runs recorded from the journal`,
+    );
+  } finally {
+    db.close();
+  }
 }, 180_000);

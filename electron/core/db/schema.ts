@@ -27,6 +27,7 @@ export interface VaultDatabase {
   scheduler_ticks: SchedulerTicksTable;
   api_tokens: ApiTokensTable;
   used_checkin_links: UsedCheckinLinksTable;
+  outbox_sent_journal: OutboxSentJournalTable;
 }
 
 export interface VaultInfoTable {
@@ -223,6 +224,13 @@ export interface DesktopPromptsTable {
   answered_at: number | null;
   /** Since migration 0004. */
   kind: PromptKind;
+}
+
+/** Sends the relay accepted that the worker has not recorded in full yet (migration 0005). */
+export interface OutboxSentJournalTable {
+  outbox_id: string;
+  at: number;
+  response: string;
 }
 
 export interface SchedulerTicksTable {

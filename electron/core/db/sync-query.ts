@@ -31,8 +31,12 @@ export interface PreparedQuery<P, T> {
  */
 export class SyncQuery {
   private readonly statements = new Map<string, Database.Statement>();
+  /** better-sqlite3 builds a transaction function per call of sqlite.transaction(): build one, once. */
+  private readonly runInTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
 
-  constructor(readonly sqlite: Database.Database) {}
+  constructor(readonly sqlite: Database.Database) {
+    this.runInTransaction = sqlite.transaction((fn: () => unknown) => fn());
+  }
 
   private statement(sql: string): Database.Statement {
     let stmt = this.statements.get(sql);
@@ -97,6 +101,6 @@ export class SyncQuery {
 
   /** BEGIN IMMEDIATE: takes the write lock up front, so two processes never deadlock upgrading. */
   transaction<T>(fn: () => T): T {
-    return this.sqlite.transaction(fn).immediate();
+    return this.runInTransaction.immediate(fn) as T;
   }
 }

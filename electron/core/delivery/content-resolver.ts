@@ -162,12 +162,11 @@ export class ContentResolver {
     const { messages } = this.deps;
     let message;
     try {
-      message = messages.get(messageId);
+      message = messages.deliveryContent(messageId);
     } catch (error) {
       if (error instanceof NotFoundError) return null;
       throw error;
     }
-    for (const r of message.recipients) this.cache.set(`recipient:${r.id}`, r);
     const owner = this.owner();
     return {
       kind: 'delivery',

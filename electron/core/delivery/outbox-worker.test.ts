@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngine } from '../engine.js';
 import type { ChannelSender, OutgoingItem, SendResult } from './delivery-types.js';
+import { DEFAULT_LEASE_MS, RECORD_AFTER_MS } from './outbox-worker.js';
+import { SentJournal } from './sent-journal.js';
 import { createTestVault, type TestVault } from '../test-support/vault-fixture.js';
 
 let tv: TestVault | undefined;
@@ -42,8 +44,99 @@ describe('OutboxWorker.drain', () => {
     expect(statuses).toEqual([{ status: 'sent', n: 150 }]);
     const attempts = services.vault.db.sqlite.prepare('SELECT count(*) FROM delivery_attempts').pluck().get();
     expect(attempts).toBe(150);
+    // Every note of the sent journal was recorded in full and removed.
+    expect(services.vault.db.sqlite.prepare('SELECT count(*) FROM outbox_sent_journal').pluck().get()).toBe(0);
     // The worker's bookkeeping commits with synchronous=NORMAL; everything else must be FULL again.
     expect(services.vault.db.sqlite.pragma('synchronous', { simple: true })).toBe(2);
+    await engine.close();
+  });
+});
+
+/** A vault with SMTP set up and one delivery row claimed (as a worker does just before sending). */
+async function oneClaimedDelivery() {
+  tv = await createTestVault();
+  const { services, clock } = tv;
+  services.settings.set('smtp', { host: '127.0.0.1', port: 25, tls: 'none', user: null, password: null, from: 'a@example.org' });
+  const r = services.recipients.add({ type: 'email', name: 'Kin', contact: 'kin@example.org' });
+  const m = services.messages.create({ title: 't', body: 'b', recipientIds: [r.id] });
+  const sent: string[] = [];
+  const engine = createEngine(services, { clock, emailSenderFor: () => jitterySender(sent) });
+  engine.outbox.enqueue({ kind: 'delivery', channel: 'email', messageId: m, recipientId: r.id, idempotencyKey: 'k-journal' });
+  const [row] = engine.outbox.claimDue(1, DEFAULT_LEASE_MS);
+  const { sqlite } = services.vault.db;
+  const status = () => sqlite.prepare('SELECT status, completed_at FROM outbox WHERE id = ?').get(row!.id);
+  return { services, clock, engine, row: row!, sent, sqlite, status };
+}
+
+describe('OutboxWorker and the sent journal', () => {
+  it('records a send that a killed process noted but never recorded, without sending it again', async () => {
+    const { services, clock, engine, row, sent, sqlite, status } = await oneClaimedDelivery();
+    // The process that claimed the row sent it, noted the relay's answer, and died.
+    const acceptedAt = clock.now() + 1_500;
+    new SentJournal(services.vault.db).note(row.id, acceptedAt, '250 2.0.0');
+
+    // Within the lease nobody touches it: the process might still be alive.
+    clock.advance(DEFAULT_LEASE_MS / 2);
+    expect(await engine.worker.drain()).toEqual({ attempted: 0, sent: 0, retrying: 0, failed: 0 });
+    expect(status()).toMatchObject({ status: 'sending' });
+
+    clock.advance(DEFAULT_LEASE_MS);
+    expect(await engine.worker.drain()).toEqual({ attempted: 1, sent: 1, retrying: 0, failed: 0 });
+    expect(sent).toEqual([]);
+    // Recorded as of when the relay accepted it (a warning's wait starts at its receipt).
+    expect(status()).toEqual({ status: 'sent', completed_at: acceptedAt });
+    expect(sqlite.prepare('SELECT at, outcome, response FROM delivery_attempts WHERE outbox_id = ?').all(row.id)).toEqual([
+      { at: acceptedAt, outcome: 'sent', response: '250 2.0.0' },
+    ]);
+    const audit = sqlite.prepare(`SELECT detail FROM audit_log WHERE action = 'outbox.sent' AND entity_id = ?`).pluck().all(row.id) as string[];
+    expect(audit).toHaveLength(1);
+    expect(JSON.parse(audit[0]!)).toMatchObject({ kind: 'delivery', channel: 'email', recordedAfterRestart: true });
+    expect(sqlite.prepare('SELECT count(*) FROM outbox_sent_journal').pluck().get()).toBe(0);
+    await engine.close();
+  });
+
+  it('sends again a claimed row that has no note once its lease ran out (the send may never have left)', async () => {
+    const { clock, engine, sent, status } = await oneClaimedDelivery();
+    clock.advance(DEFAULT_LEASE_MS + 1);
+    expect(await engine.worker.drain()).toEqual({ attempted: 1, sent: 1, retrying: 0, failed: 0 });
+    expect(sent).toEqual(['k-journal']);
+    expect(status()).toMatchObject({ status: 'sent' });
+    await engine.close();
+  });
+
+  it('records finished sends within RECORD_AFTER_MS while other lanes are still busy', async () => {
+    tv = await createTestVault();
+    const { services, clock } = tv;
+    services.settings.set('smtp', { host: '127.0.0.1', port: 25, tls: 'none', user: null, password: null, from: 'a@example.org' });
+    const r = services.recipients.add({ type: 'email', name: 'Kin', contact: 'kin@example.org' });
+    const m = services.messages.create({ title: 't', body: 'b', recipientIds: [r.id] });
+    const { sqlite } = services.vault.db;
+    const statusOf = (key: string) => sqlite.prepare('SELECT status FROM outbox WHERE idempotency_key = ?').pluck().get(key);
+    let release: () => void = () => undefined;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const sender: ChannelSender = {
+      async send(item: OutgoingItem): Promise<SendResult> {
+        if (item.idempotencyKey === 'slow') await slow;
+        return { ok: true, response: '250 queued' };
+      },
+    };
+    const engine = createEngine(services, { clock, concurrency: 2, emailSenderFor: () => sender });
+    // Claimed in this order: the first lane takes 'slow' and, while it is out, 'queued' as its
+    // next row; the second lane takes 'fast'.
+    services.vault.db.q.transaction(() => {
+      for (const key of ['slow', 'queued', 'fast']) {
+        engine.outbox.enqueue({ kind: 'delivery', channel: 'email', messageId: m, recipientId: r.id, idempotencyKey: key });
+      }
+    });
+    const drained = engine.worker.drain();
+    // The fast send is noted at once and recorded in full by the timer, with the slow one still out.
+    const started = Date.now();
+    while (statusOf('fast') !== 'sent' && Date.now() - started < RECORD_AFTER_MS * 5) await new Promise((r) => setTimeout(r, 20));
+    expect(statusOf('fast')).toBe('sent');
+    expect(statusOf('slow')).toBe('sending');
+    release();
+    expect(await drained).toEqual({ attempted: 3, sent: 3, retrying: 0, failed: 0 });
+    expect(statusOf('slow')).toBe('sent');
     await engine.close();
   });
 });

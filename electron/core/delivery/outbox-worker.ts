@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Clock } from '../../ports/clock.js';
 import type { Notifier } from '../../ports/notifier.js';
 import type { AuditEntry, AuditLog } from '../audit/audit-log.js';
@@ -11,6 +12,7 @@ import { sealPayload } from './content-resolver.js';
 import type { ChannelSender, SendResult } from './delivery-types.js';
 import type { Outbox, OutboxRow } from './outbox.js';
 import { channelKind, nextRetryAt } from './retry-policy.js';
+import { SentJournal } from './sent-journal.js';
 
 export interface OutboxWorkerDeps {
   db: VaultDb;
@@ -37,6 +39,17 @@ export interface DrainReport {
 
 export const DEFAULT_LEASE_MS = 2 * 60_000;
 
+/** Finished sends are recorded in full this long after the first of a group, at the latest. */
+export const RECORD_AFTER_MS = 1_000;
+
+/** A send that finished at `at`, waiting to be recorded; `fromJournal`: noted by a process that died. */
+interface Finished {
+  row: OutboxRow;
+  result: SendResult;
+  at: number;
+  fromJournal?: boolean;
+}
+
 /** A claimed row with its content resolved, or the error resolving it threw. */
 type Prepared = { row: OutboxRow; resolution: Resolution } | { row: OutboxRow; error: unknown };
 
@@ -54,30 +67,32 @@ function summarize(row: OutboxRow, response: string): string {
  */
 export class OutboxWorker {
   private readonly plans: PlanStore;
+  private readonly journal: SentJournal;
 
   constructor(private readonly deps: OutboxWorkerDeps) {
     this.plans = new PlanStore(deps.db);
+    this.journal = new SentJournal(deps.db);
   }
 
   /**
    * Sends everything due. Lanes keep pulling from a shared queue (refilled by claiming more rows)
-   * so no connection idles at a batch boundary; results are recorded in groups, one transaction
-   * per group, so a thousand mails do not cost a thousand fsyncs. A crash before a group is
-   * recorded leaves its rows `sending`: they go again after the lease, with the same Message-ID.
-   *
-   * A full group is recorded on the next turn of the event loop (setImmediate), not at once: by
-   * then the lane that completed it has handed its next mail to the pool and the pool has written
-   * it to the socket, so the relay works on it during the commit's fsync instead of waiting for
-   * it. Rows still go in the outbox only after their send finished; the group just ends a few
-   * microseconds later.
+   * so no connection idles at a batch boundary. Each accepted send is noted in the sent journal
+   * at once (see SentJournal); the full records are written a group at a time — when the queue is
+   * refilled, at most RECORD_AFTER_MS after a send, and at the end — in one transaction each.
+   * A process killed mid-drain repeats only the sends that were on the wire (at most one per
+   * lane, same Message-ID); what the journal holds is recorded by the next drain, not resent.
    */
   async drain(): Promise<DrainReport> {
     const report: DrainReport = { attempted: 0, sent: 0, retrying: 0, failed: 0 };
     const concurrency = this.deps.concurrency ?? 4;
+    const leaseMs = this.deps.leaseMs ?? DEFAULT_LEASE_MS;
     const queue: OutboxRow[] = [];
     let exhausted = false;
-    let results: { row: OutboxRow; result: SendResult }[] = [];
+    let results: Finished[] = [];
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const flush = (): void => {
+      clearTimeout(timer);
+      timer = undefined;
       if (results.length === 0) return;
       const batch = results;
       results = [];
@@ -86,14 +101,20 @@ export class OutboxWorker {
         report[outcome]++;
       }
     };
+    const recordSoon = (): void => {
+      timer ??= setTimeout(() => this.bookkeeping(flush), RECORD_AFTER_MS);
+    };
     const next = (): OutboxRow | undefined => {
       if (queue.length === 0 && !exhausted) {
         // Record before claiming, so a finished row is never claimed again in this drain; one
-        // transaction for both.
+        // transaction for both. Sends a dead process noted but never recorded are recorded now.
         const rows = this.bookkeeping(() =>
           this.deps.db.q.transaction(() => {
+            for (const orphan of this.journal.orphans(this.deps.clock.now() - leaseMs)) {
+              results.push({ row: orphan.row, result: { ok: true, response: orphan.response }, at: orphan.at, fromJournal: true });
+            }
             flush();
-            return this.deps.outbox.claimDue(concurrency * 4, this.deps.leaseMs ?? DEFAULT_LEASE_MS);
+            return this.deps.outbox.claimDue(concurrency * 4, leaseMs);
           }),
         );
         if (rows.length === 0) exhausted = true;
@@ -114,12 +135,12 @@ export class OutboxWorker {
           // Take and resolve (decrypt) the lane's next row while this one is on the wire: when
           // the relay answers, the next mail goes out at once instead of after the resolver.
           const upcoming = take();
-          // Await first: `results.push(await …)` would push into the array as it was before the
-          // await, which a flush meanwhile has already recorded and replaced.
+          const { row } = current;
           const result = await sending;
-          results.push({ row: current.row, result });
-          // Recorded at once: a crash can repeat at most the one send per lane still in flight.
-          this.bookkeeping(flush);
+          const at = this.deps.clock.now();
+          if (result.ok) this.bookkeeping(() => this.journal.note(row.id, at, summarize(row, result.response)));
+          results.push({ row, result, at });
+          recordSoon();
           current = upcoming;
         }
       };
@@ -131,6 +152,7 @@ export class OutboxWorker {
         this.bookkeeping(flush);
       }
     } finally {
+      clearTimeout(timer);
       this.deps.resolver.clearCache(); // decrypted content lives only as long as the drain
     }
     return report;
@@ -146,13 +168,20 @@ export class OutboxWorker {
   private bookkeeping<T>(fn: () => T): T {
     const { sqlite } = this.deps.db;
     if (sqlite.inTransaction) return fn();
-    sqlite.pragma('synchronous = NORMAL');
+    // Prepared once: sqlite.pragma() compiles its statement on every call, twice per mail here.
+    const sync = (this.synchronousPragmas ??= {
+      normal: sqlite.prepare('PRAGMA synchronous = NORMAL'),
+      full: sqlite.prepare('PRAGMA synchronous = FULL'),
+    });
+    sync.normal.run();
     try {
       return fn();
     } finally {
-      sqlite.pragma('synchronous = FULL');
+      sync.full.run();
     }
   }
+
+  private synchronousPragmas?: { normal: Statement; full: Statement };
 
   /** Resolves a row's content; an error is kept for deliver() to report as the row's result. */
   private prepare(row: OutboxRow): Prepared {
@@ -196,13 +225,16 @@ export class OutboxWorker {
   }
 
   /** Records a group of results in one transaction; plans are poked once per group. */
-  private recordAll(batch: readonly { row: OutboxRow; result: SendResult }[]): ('sent' | 'retrying' | 'failed')[] {
+  private recordAll(batch: readonly Finished[]): ('sent' | 'retrying' | 'failed')[] {
     const { db, clock, audit } = this.deps;
     return db.q.transaction(() => {
       const now = clock.now();
       const touchedPlans = new Set<string>();
       const auditEntries: AuditEntry[] = [];
-      const outcomes = batch.map(({ row, result }) => this.recordOne(row, result, now, touchedPlans, auditEntries));
+      const outcomes = batch.map((finished) => {
+        if (finished.result.ok) this.journal.forget(finished.row.id);
+        return this.recordOne(finished, now, touchedPlans, auditEntries);
+      });
       // One read of the chain's end and one seal for the whole group (see AuditLog.appendMany).
       audit.appendMany(auditEntries);
       if (touchedPlans.size > 0) this.plans.poke(now, [...touchedPlans]);
@@ -256,8 +288,7 @@ export class OutboxWorker {
 
   /** Call inside a transaction; the caller appends `auditEntries` to the audit log in order. */
   private recordOne(
-    row: OutboxRow,
-    result: SendResult,
+    { row, result, at, fromJournal }: Finished,
     now: number,
     touchedPlans: Set<string>,
     auditEntries: AuditEntry[],
@@ -265,14 +296,14 @@ export class OutboxWorker {
     const s = this.recordStatements();
     const retryAt = result.ok || result.permanent
       ? null
-      : nextRetryAt(channelKind(row.channel), row.attempts, row.first_attempt_at ?? now, now, result.retryAfterMs);
+      : nextRetryAt(channelKind(row.channel), row.attempts, row.first_attempt_at ?? at, at, result.retryAfterMs);
     const outcome = result.ok ? 'sent' : retryAt === null ? 'failed' : 'retrying';
     const summary = summarize(row, result.response);
     const lastError = result.ok ? null : `${result.errorCode}: ${summary}`;
     const attempt = (recorded: 'sent' | 'retry' | 'failed') =>
       s.attempt.run({
         outbox_id: row.id,
-        at: now,
+        at,
         outcome: recorded,
         error_code: result.ok ? null : result.errorCode,
         response: summary,
@@ -292,7 +323,8 @@ export class OutboxWorker {
       id: row.id,
       status: outcome === 'retrying' ? 'pending' : outcome,
       nextAttemptAt: retryAt ?? row.next_attempt_at,
-      completedAt: outcome === 'retrying' ? null : now,
+      // When the send finished, not when it was recorded: a warning's wait starts at its receipt.
+      completedAt: outcome === 'retrying' ? null : at,
       lastError,
       now,
     });
@@ -304,7 +336,13 @@ export class OutboxWorker {
         action: outcome === 'sent' ? 'outbox.sent' : 'outbox.failed',
         entityType: 'outbox',
         entityId: row.id,
-        detail: { kind: row.kind, channel: row.channel, attempts: row.attempts, ...(result.ok ? {} : { errorCode: result.errorCode }) },
+        detail: {
+          kind: row.kind,
+          channel: row.channel,
+          attempts: row.attempts,
+          ...(result.ok ? {} : { errorCode: result.errorCode }),
+          ...(fromJournal ? { recordedAfterRestart: true } : {}),
+        },
       });
     }
     if (outcome === 'failed' && (row.kind === 'warning' || row.kind === 'delivery')) this.reportFailure(row, result);

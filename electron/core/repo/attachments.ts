@@ -2,10 +2,13 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { Selectable } from 'kysely';
 import { LIMITS } from '../../../shared/validation.js';
 import { readEncryptedBlobFile, writeEncryptedBlobFile } from '../crypto/blob-stream.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
+import type { AttachmentsTable } from '../db/schema.js';
+import type { PreparedQuery } from '../db/sync-query.js';
 import { FieldCipher } from './field-cipher.js';
 import type { RepoContext } from './repo-context.js';
 
@@ -104,10 +107,10 @@ export class AttachmentStore {
 
   listFor(messageId: string): AttachmentInfo[] {
     const { db } = this.ctx;
-    const rows = db.q.all(
-      db.kysely.selectFrom('attachments').selectAll().where('message_id', '=', messageId).orderBy('created_at').orderBy('id'),
-    );
-    return rows.map((row) => ({
+    const ofMessage = (this.ofMessageQuery ??= db.q.prepared((p: { messageId: string }) =>
+      db.kysely.selectFrom('attachments').selectAll().where('message_id', '=', p.messageId).orderBy('created_at').orderBy('id'),
+    ));
+    return ofMessage.all({ messageId }).map((row) => ({
       id: row.id,
       messageId: row.message_id,
       name: this.cipher.open('name', row.id, row.name),
@@ -115,6 +118,9 @@ export class AttachmentStore {
       size: row.size,
     }));
   }
+
+  /** Read for every delivery of a message: compiled once. */
+  private ofMessageQuery?: PreparedQuery<{ messageId: string }, Selectable<AttachmentsTable>>;
 
   get(messageId: string, id: string): AttachmentInfo {
     const found = this.listFor(messageId).find((a) => a.id === id);

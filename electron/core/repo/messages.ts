@@ -1,5 +1,7 @@
 import { bodyHtmlSchema, bodySchema, describeIssue, titleSchema } from '../../../shared/validation.js';
-import type { MessageStatus } from '../db/schema.js';
+import type { Selectable } from 'kysely';
+import type { MessagesTable, MessageStatus } from '../db/schema.js';
+import type { PreparedQuery } from '../db/sync-query.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
 import { AttachmentStore, type AttachmentInfo, type StagedAttachment } from './attachments.js';
@@ -33,6 +35,9 @@ export interface MessageDetail {
   createdAt: number;
   updatedAt: number;
 }
+
+/** The part of a message that is sent: decrypted text and the list of its attachments. */
+export type MessageContent = Pick<MessageDetail, 'title' | 'body' | 'bodyHtml' | 'attachments'>;
 
 export interface NewMessage {
   title: string;
@@ -200,25 +205,53 @@ export class MessagesRepo {
     });
   }
 
+  /** get() runs for every delivery of a drain: its queries are compiled once. */
+  private detailQueries?: {
+    byId: PreparedQuery<{ id: string }, Selectable<MessagesTable>>;
+    recipientIdsOf: PreparedQuery<{ id: string }, { recipient_id: string }>;
+  };
+
+  private detailStatements(): NonNullable<MessagesRepo['detailQueries']> {
+    const { q, kysely: k } = this.ctx.db;
+    return (this.detailQueries ??= {
+      byId: q.prepared((p: { id: string }) => k.selectFrom('messages').selectAll().where('id', '=', p.id)),
+      recipientIdsOf: q.prepared((p: { id: string }) =>
+        k.selectFrom('message_recipients').select('recipient_id').where('message_id', '=', p.id),
+      ),
+    });
+  }
+
   get(id: string): MessageDetail {
-    const { db } = this.ctx;
-    const row = db.q.get(db.kysely.selectFrom('messages').selectAll().where('id', '=', id));
+    const { byId, recipientIdsOf } = this.detailStatements();
+    const row = byId.get({ id });
     if (!row) throw new NotFoundError('message', id);
-    const recipientIds = db.q
-      .all(db.kysely.selectFrom('message_recipients').select('recipient_id').where('message_id', '=', id))
-      .map((r) => r.recipient_id);
+    const recipientIds = recipientIdsOf.all({ id }).map((r) => r.recipient_id);
     return {
       id: row.id,
-      title: this.cipher.open('title', id, row.title),
-      body: this.cipher.open('body_text', id, row.body_text),
-      bodyHtml: row.body_html === null ? null : this.cipher.open('body_html', id, row.body_html),
+      ...this.openContent(row),
       status: row.status,
       planId: row.plan_id,
       deliveryDelayMs: row.delivery_delay_ms,
       recipients: this.recipients.getMany(recipientIds),
-      attachments: this.attachments.listFor(id).map(({ id: attId, name, size, mediaType }) => ({ id: attId, name, size, mediaType })),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
+    };
+  }
+
+  /** What a delivery sends: get() without the recipients, which the outbox row names itself. */
+  deliveryContent(id: string): MessageContent {
+    const row = this.detailStatements().byId.get({ id });
+    if (!row) throw new NotFoundError('message', id);
+    return this.openContent(row);
+  }
+
+  private openContent(row: Selectable<MessagesTable>): MessageContent {
+    const { id } = row;
+    return {
+      title: this.cipher.open('title', id, row.title),
+      body: this.cipher.open('body_text', id, row.body_text),
+      bodyHtml: row.body_html === null ? null : this.cipher.open('body_html', id, row.body_html),
+      attachments: this.attachments.listFor(id).map(({ id: attId, name, size, mediaType }) => ({ id: attId, name, size, mediaType })),
     };
   }
 

@@ -3,6 +3,7 @@ import { migration0001Initial } from './0001-initial.js';
 import { migration0002WarningEngine } from './0002-warning-engine.js';
 import { migration0003ApiTokens } from './0003-api-tokens.js';
 import { migration0004PromptKinds } from './0004-prompt-kinds.js';
+import { migration0005OutboxSentJournal } from './0005-outbox-sent-journal.js';
 
 /**
  * Every migration, statically imported (no filesystem scan, no eval), in order. Names sort
@@ -13,6 +14,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002-warning-engine': migration0002WarningEngine,
   '0003-api-tokens': migration0003ApiTokens,
   '0004-prompt-kinds': migration0004PromptKinds,
+  '0005-outbox-sent-journal': migration0005OutboxSentJournal,
 };
 
 export const LATEST_SCHEMA_VERSION = Object.keys(MIGRATIONS).length;
