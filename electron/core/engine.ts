@@ -6,7 +6,7 @@ import { ContentResolver } from './delivery/content-resolver.js';
 import type { ChannelSender } from './delivery/delivery-types.js';
 import { EmailSender, type SmtpSettings } from './delivery/email-sender.js';
 import { Outbox } from './delivery/outbox.js';
-import { OutboxWorker, type DrainReport } from './delivery/outbox-worker.js';
+import { DEFAULT_CONCURRENCY, OutboxWorker, type DrainReport } from './delivery/outbox-worker.js';
 import { SETTINGS, smtpSettingsSchema } from './delivery/owner-settings.js';
 import { WebhookSender, generateWebhookSecret } from './delivery/webhook-sender.js';
 import { PlanStore } from './schedule/plan-store.js';
@@ -68,7 +68,9 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
     const fingerprint = JSON.stringify(parsed.data);
     if (email?.fingerprint !== fingerprint) {
       void email?.sender.close?.();
-      const sender = ports.emailSenderFor?.(parsed.data) ?? new EmailSender(parsed.data, { pool: true });
+      // One connection per lane: the pool never has more mails to send at once.
+      const maxConnections = ports.concurrency ?? DEFAULT_CONCURRENCY;
+      const sender = ports.emailSenderFor?.(parsed.data) ?? new EmailSender(parsed.data, { pool: true, maxConnections });
       email = { sender, fingerprint };
     }
     return email.sender;

@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngine } from '../engine.js';
 import type { ChannelSender, OutgoingItem, SendResult } from './delivery-types.js';
@@ -137,6 +139,56 @@ describe('OutboxWorker and the sent journal', () => {
     release();
     expect(await drained).toEqual({ attempted: 3, sent: 3, retrying: 0, failed: 0 });
     expect(statusOf('slow')).toBe('sent');
+    await engine.close();
+  });
+});
+
+describe('OutboxWorker when recording fails', () => {
+  it('a timed record that meets a locked database fails the drain, and the next drain records the sends from the journal', async () => {
+    tv = await createTestVault();
+    const { services, clock } = tv;
+    services.settings.set('smtp', { host: '127.0.0.1', port: 25, tls: 'none', user: null, password: null, from: 'a@example.org' });
+    const r = services.recipients.add({ type: 'email', name: 'Kin', contact: 'kin@example.org' });
+    const m = services.messages.create({ title: 't', body: 'b', recipientIds: [r.id] });
+    const { sqlite } = services.vault.db;
+    sqlite.pragma('busy_timeout = 100'); // fail fast instead of waiting the usual 5 s
+    const journalSize = () => sqlite.prepare('SELECT count(*) FROM outbox_sent_journal').pluck().get() as number;
+    const sent: string[] = [];
+    let release: () => void = () => undefined;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const sender: ChannelSender = {
+      async send(item: OutgoingItem): Promise<SendResult> {
+        if (item.idempotencyKey === 'slow') await slow;
+        sent.push(item.idempotencyKey);
+        return { ok: true, response: '250 queued' };
+      },
+    };
+    const engine = createEngine(services, { clock, concurrency: 2, emailSenderFor: () => sender });
+    services.vault.db.q.transaction(() => {
+      for (const key of ['slow', 'queued', 'fast']) {
+        engine.outbox.enqueue({ kind: 'delivery', channel: 'email', messageId: m, recipientId: r.id, idempotencyKey: key });
+      }
+    });
+    const drained = engine.worker.drain();
+    drained.catch(() => undefined); // awaited below
+    while (journalSize() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const notedAt = Date.now();
+    // Another process takes the write lock until the timed record has come and failed.
+    const other = new Database(join(services.vault.dir, 'vault.db'));
+    other.exec('BEGIN IMMEDIATE');
+    while (Date.now() < notedAt + RECORD_AFTER_MS + 600) await new Promise((resolve) => setTimeout(resolve, 20));
+    other.exec('ROLLBACK');
+    other.close();
+    release();
+    await expect(drained).rejects.toThrow(/database is locked/);
+    expect(sent.sort()).toEqual(['fast', 'queued', 'slow']);
+    expect(journalSize()).toBe(3);
+
+    // Once the lease ran out, the sends are recorded from the journal and nothing goes out again.
+    clock.advance(DEFAULT_LEASE_MS + 1);
+    expect(await engine.worker.drain()).toEqual({ attempted: 3, sent: 3, retrying: 0, failed: 0 });
+    expect(sent).toHaveLength(3);
+    expect(journalSize()).toBe(0);
     await engine.close();
   });
 });

@@ -38,6 +38,8 @@ export interface DrainReport {
 }
 
 export const DEFAULT_LEASE_MS = 2 * 60_000;
+/** Sends in flight at once (lanes), and so SMTP connections. */
+export const DEFAULT_CONCURRENCY = 4;
 
 /** Finished sends are recorded in full this long after the first of a group, at the latest. */
 export const RECORD_AFTER_MS = 1_000;
@@ -84,7 +86,7 @@ export class OutboxWorker {
    */
   async drain(): Promise<DrainReport> {
     const report: DrainReport = { attempted: 0, sent: 0, retrying: 0, failed: 0 };
-    const concurrency = this.deps.concurrency ?? 4;
+    const concurrency = this.deps.concurrency ?? DEFAULT_CONCURRENCY;
     const leaseMs = this.deps.leaseMs ?? DEFAULT_LEASE_MS;
     const queue: OutboxRow[] = [];
     let exhausted = false;
@@ -101,8 +103,18 @@ export class OutboxWorker {
         report[outcome]++;
       }
     };
+    // A failure to record from the timer (the database busy beyond its timeout, say) must not
+    // escape as an uncaught exception: the drain reports it when the lanes are done. The sends
+    // stay noted in the journal, so the next drain records them.
+    let recordError: { error: unknown } | undefined;
     const recordSoon = (): void => {
-      timer ??= setTimeout(() => this.bookkeeping(flush), RECORD_AFTER_MS);
+      timer ??= setTimeout(() => {
+        try {
+          this.bookkeeping(flush);
+        } catch (error) {
+          recordError ??= { error };
+        }
+      }, RECORD_AFTER_MS);
     };
     const next = (): OutboxRow | undefined => {
       if (queue.length === 0 && !exhausted) {
@@ -149,6 +161,7 @@ export class OutboxWorker {
         before = report.attempted;
         exhausted = false;
         await Promise.all(Array.from({ length: concurrency }, lane));
+        if (recordError) throw recordError.error;
         this.bookkeeping(flush);
       }
     } finally {
