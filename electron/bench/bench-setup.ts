@@ -1,5 +1,5 @@
 import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
-import { MIB } from './stats.js';
+import { MIB, nowMs } from './stats.js';
 
 export interface BenchSizes {
   messages: number;
@@ -86,4 +86,23 @@ export function machineLines(host: Machine): string[] {
     `load average (1 min) ${host.loadAverage.start.toFixed(2)} at start, ${host.loadAverage.end.toFixed(2)} at end` +
       (busy ? ': the machine was busy, figures are pessimistic' : ''),
   ];
+}
+
+/** Where a run writes: its report (stdout by default) and progress lines (stderr by default). */
+export interface BenchOutputs {
+  quick: boolean;
+  out?: (text: string) => void;
+  progress?: (line: string) => void;
+}
+
+/** What every bench run (whole or one section) starts with; prints the header line. */
+export function startBenchRun(options: BenchOutputs, label: string) {
+  const out = options.out ?? ((text: string) => void process.stdout.write(text));
+  const progress = options.progress ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const sizes = benchSizes(options.quick);
+  const startedAt = new Date();
+  const started = nowMs();
+  const host = machine();
+  progress(`${label}${options.quick ? ' --quick' : ''}: ${host.cpu}, ${host.cores} cores, node ${host.node}`);
+  return { out, progress, sizes, startedAt, started, host };
 }

@@ -17,7 +17,7 @@ import { uiListBench, uiListLine, type UiListFigureId } from './ui-list-bench.js
 import { unlockBench } from './unlock-bench.js';
 import { SETUP_SCRYPT, listBench, writeBench } from './write-bench.js';
 
-import { benchSizes, machine, machineLines, type BenchSizes, type Machine } from './bench-setup.js';
+import { machineLines, startBenchRun, type BenchSizes, type Machine } from './bench-setup.js';
 
 export type { BenchSizes, Machine, UiListFigureId };
 
@@ -79,13 +79,7 @@ export interface BenchResult {
 }
 
 export async function runBenchmarks(options: BenchOptions): Promise<BenchResult> {
-  const out = options.out ?? ((text: string) => void process.stdout.write(text));
-  const progress = options.progress ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const sizes = benchSizes(options.quick);
-  const startedAt = new Date();
-  const started = nowMs();
-  const host = machine();
-  progress(`afterword bench${options.quick ? ' --quick' : ''}: ${host.cpu}, ${host.cores} cores, node ${host.node}`);
+  const { out, progress, sizes, startedAt, started, host } = startBenchRun(options, 'afterword bench');
 
   const tmp = await mkdtemp(join(tmpdir(), 'afterword-bench-'));
   try {

@@ -6,7 +6,7 @@
 import { loadavg, tmpdir } from 'node:os';
 import { APP_VERSION } from '../core/vault/vault.js';
 import { BadRequestError } from '../core/errors.js';
-import { benchSizes, machine, machineLines, type BenchSizes, type Machine } from './bench-setup.js';
+import { machineLines, startBenchRun, type BenchSizes, type Machine } from './bench-setup.js';
 import { goalSummary, renderTable, type Figure, type GoalSummary } from './report.js';
 import type { BenchOptions } from './run-benchmarks.js';
 import { nowMs } from './stats.js';
@@ -49,13 +49,7 @@ export interface SectionResult {
 export async function runBenchSection(name: string, options: BenchOptions): Promise<SectionResult> {
   const section = Object.hasOwn(SECTIONS, name) ? SECTIONS[name] : undefined;
   if (!section) throw new BadRequestError(`no bench section "${name}" runs on its own (sections: ${SECTION_NAMES.join(', ')})`);
-  const out = options.out ?? ((text: string) => void process.stdout.write(text));
-  const progress = options.progress ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const sizes = benchSizes(options.quick);
-  const startedAt = new Date();
-  const started = nowMs();
-  const host = machine();
-  progress(`afterword bench --only ${name}${options.quick ? ' --quick' : ''}: ${host.cpu}, ${host.cores} cores, node ${host.node}`);
+  const { out, progress, sizes, startedAt, started, host } = startBenchRun(options, `afterword bench --only ${name}`);
   const run = await section(sizes, progress);
   host.loadAverage.end = loadavg()[0] ?? 0;
   const result: SectionResult = {

@@ -24,20 +24,50 @@ function jitterySender(sent: string[]): ChannelSender {
   };
 }
 
+/**
+ * A vault with SMTP set up, one message for one recipient, an engine whose e-mail goes to
+ * `sender`, and a delivery row for each key (claimed in this order).
+ */
+async function deliveries(keys: readonly string[], sender: ChannelSender, concurrency?: number) {
+  tv = await createTestVault();
+  const { services, clock } = tv;
+  services.settings.set('smtp', { host: '127.0.0.1', port: 25, tls: 'none', user: null, password: null, from: 'a@example.org' });
+  const r = services.recipients.add({ type: 'email', name: 'Kin', contact: 'kin@example.org' });
+  const m = services.messages.create({ title: 't', body: 'b', recipientIds: [r.id] });
+  const engine = createEngine(services, { clock, concurrency, emailSenderFor: () => sender });
+  services.vault.db.q.transaction(() => {
+    for (const key of keys) engine.outbox.enqueue({ kind: 'delivery', channel: 'email', messageId: m, recipientId: r.id, idempotencyKey: key });
+  });
+  const { sqlite } = services.vault.db;
+  const statusOf = (key: string) => sqlite.prepare('SELECT status FROM outbox WHERE idempotency_key = ?').pluck().get(key);
+  const journalSize = () => sqlite.prepare('SELECT count(*) FROM outbox_sent_journal').pluck().get() as number;
+  return { services, clock, engine, sqlite, statusOf, journalSize };
+}
+
+/** A sender that holds the mail with the key 'slow' until `release()`; every send is listed in `sent`. */
+function holdingSender() {
+  const sent: string[] = [];
+  let release: () => void = () => undefined;
+  const slow = new Promise<void>((resolve) => (release = resolve));
+  const sender: ChannelSender = {
+    async send(item: OutgoingItem): Promise<SendResult> {
+      if (item.idempotencyKey === 'slow') await slow;
+      sent.push(item.idempotencyKey);
+      return { ok: true, response: '250 queued' };
+    },
+  };
+  return { sender, sent, release: () => release() };
+}
+
+// Claimed in this order, with two lanes: the first lane takes 'slow' and, while it is out,
+// 'queued' as its next row; the second lane takes 'fast'.
+const HELD_BEHIND_SLOW = ['slow', 'queued', 'fast'];
+
 describe('OutboxWorker.drain', () => {
   it.each([1, 4, 7])('records every send exactly once with %i lanes (grouped commits lose nothing)', async (concurrency) => {
-    tv = await createTestVault();
-    const { services, clock } = tv;
-    services.settings.set('smtp', { host: '127.0.0.1', port: 25, tls: 'none', user: null, password: null, from: 'a@example.org' });
-    const r = services.recipients.add({ type: 'email', name: 'Kin', contact: 'kin@example.org' });
-    const m = services.messages.create({ title: 't', body: 'b', recipientIds: [r.id] });
     const sent: string[] = [];
-    const engine = createEngine(services, { clock, concurrency, emailSenderFor: () => jitterySender(sent) });
-    services.vault.db.q.transaction(() => {
-      for (let i = 0; i < 150; i++) {
-        engine.outbox.enqueue({ kind: 'delivery', channel: 'email', messageId: m, recipientId: r.id, idempotencyKey: `k${i}` });
-      }
-    });
+    const keys = Array.from({ length: 150 }, (_, i) => `k${i}`);
+    const { services, engine, journalSize } = await deliveries(keys, jitterySender(sent), concurrency);
     const report = await engine.worker.drain();
     expect(report).toEqual({ attempted: 150, sent: 150, retrying: 0, failed: 0 });
     expect(new Set(sent).size).toBe(150);
@@ -47,27 +77,20 @@ describe('OutboxWorker.drain', () => {
     const attempts = services.vault.db.sqlite.prepare('SELECT count(*) FROM delivery_attempts').pluck().get();
     expect(attempts).toBe(150);
     // Every note of the sent journal was recorded in full and removed.
-    expect(services.vault.db.sqlite.prepare('SELECT count(*) FROM outbox_sent_journal').pluck().get()).toBe(0);
+    expect(journalSize()).toBe(0);
     // The worker's bookkeeping commits with synchronous=NORMAL; everything else must be FULL again.
     expect(services.vault.db.sqlite.pragma('synchronous', { simple: true })).toBe(2);
     await engine.close();
   });
 });
 
-/** A vault with SMTP set up and one delivery row claimed (as a worker does just before sending). */
+/** One delivery row claimed, as a worker does just before sending it. */
 async function oneClaimedDelivery() {
-  tv = await createTestVault();
-  const { services, clock } = tv;
-  services.settings.set('smtp', { host: '127.0.0.1', port: 25, tls: 'none', user: null, password: null, from: 'a@example.org' });
-  const r = services.recipients.add({ type: 'email', name: 'Kin', contact: 'kin@example.org' });
-  const m = services.messages.create({ title: 't', body: 'b', recipientIds: [r.id] });
   const sent: string[] = [];
-  const engine = createEngine(services, { clock, emailSenderFor: () => jitterySender(sent) });
-  engine.outbox.enqueue({ kind: 'delivery', channel: 'email', messageId: m, recipientId: r.id, idempotencyKey: 'k-journal' });
-  const [row] = engine.outbox.claimDue(1, DEFAULT_LEASE_MS);
-  const { sqlite } = services.vault.db;
-  const status = () => sqlite.prepare('SELECT status, completed_at FROM outbox WHERE id = ?').get(row!.id);
-  return { services, clock, engine, row: row!, sent, sqlite, status };
+  const fixture = await deliveries(['k-journal'], jitterySender(sent));
+  const [row] = fixture.engine.outbox.claimDue(1, DEFAULT_LEASE_MS);
+  const status = () => fixture.sqlite.prepare('SELECT status, completed_at FROM outbox WHERE id = ?').get(row!.id);
+  return { ...fixture, row: row!, sent, status };
 }
 
 describe('OutboxWorker and the sent journal', () => {
@@ -107,29 +130,8 @@ describe('OutboxWorker and the sent journal', () => {
   });
 
   it('records finished sends within RECORD_AFTER_MS while other lanes are still busy', async () => {
-    tv = await createTestVault();
-    const { services, clock } = tv;
-    services.settings.set('smtp', { host: '127.0.0.1', port: 25, tls: 'none', user: null, password: null, from: 'a@example.org' });
-    const r = services.recipients.add({ type: 'email', name: 'Kin', contact: 'kin@example.org' });
-    const m = services.messages.create({ title: 't', body: 'b', recipientIds: [r.id] });
-    const { sqlite } = services.vault.db;
-    const statusOf = (key: string) => sqlite.prepare('SELECT status FROM outbox WHERE idempotency_key = ?').pluck().get(key);
-    let release: () => void = () => undefined;
-    const slow = new Promise<void>((resolve) => (release = resolve));
-    const sender: ChannelSender = {
-      async send(item: OutgoingItem): Promise<SendResult> {
-        if (item.idempotencyKey === 'slow') await slow;
-        return { ok: true, response: '250 queued' };
-      },
-    };
-    const engine = createEngine(services, { clock, concurrency: 2, emailSenderFor: () => sender });
-    // Claimed in this order: the first lane takes 'slow' and, while it is out, 'queued' as its
-    // next row; the second lane takes 'fast'.
-    services.vault.db.q.transaction(() => {
-      for (const key of ['slow', 'queued', 'fast']) {
-        engine.outbox.enqueue({ kind: 'delivery', channel: 'email', messageId: m, recipientId: r.id, idempotencyKey: key });
-      }
-    });
+    const { sender, release } = holdingSender();
+    const { engine, statusOf } = await deliveries(HELD_BEHIND_SLOW, sender, 2);
     const drained = engine.worker.drain();
     // The fast send is noted at once and recorded in full by the timer, with the slow one still out.
     const started = Date.now();
@@ -145,30 +147,9 @@ describe('OutboxWorker and the sent journal', () => {
 
 describe('OutboxWorker when recording fails', () => {
   it('a timed record that meets a locked database fails the drain, and the next drain records the sends from the journal', async () => {
-    tv = await createTestVault();
-    const { services, clock } = tv;
-    services.settings.set('smtp', { host: '127.0.0.1', port: 25, tls: 'none', user: null, password: null, from: 'a@example.org' });
-    const r = services.recipients.add({ type: 'email', name: 'Kin', contact: 'kin@example.org' });
-    const m = services.messages.create({ title: 't', body: 'b', recipientIds: [r.id] });
-    const { sqlite } = services.vault.db;
+    const { sender, sent, release } = holdingSender();
+    const { services, clock, engine, sqlite, journalSize } = await deliveries(HELD_BEHIND_SLOW, sender, 2);
     sqlite.pragma('busy_timeout = 100'); // fail fast instead of waiting the usual 5 s
-    const journalSize = () => sqlite.prepare('SELECT count(*) FROM outbox_sent_journal').pluck().get() as number;
-    const sent: string[] = [];
-    let release: () => void = () => undefined;
-    const slow = new Promise<void>((resolve) => (release = resolve));
-    const sender: ChannelSender = {
-      async send(item: OutgoingItem): Promise<SendResult> {
-        if (item.idempotencyKey === 'slow') await slow;
-        sent.push(item.idempotencyKey);
-        return { ok: true, response: '250 queued' };
-      },
-    };
-    const engine = createEngine(services, { clock, concurrency: 2, emailSenderFor: () => sender });
-    services.vault.db.q.transaction(() => {
-      for (const key of ['slow', 'queued', 'fast']) {
-        engine.outbox.enqueue({ kind: 'delivery', channel: 'email', messageId: m, recipientId: r.id, idempotencyKey: key });
-      }
-    });
     const drained = engine.worker.drain();
     drained.catch(() => undefined); // awaited below
     while (journalSize() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
