@@ -149,7 +149,7 @@ export default defineConfig([
   },
   {
     name: 'afterword/console-allowed',
-    files: ['electron/cli/**', 'electron/bench/**', 'scripts/**', 'bin/**'],
+    files: ['electron/cli/**', 'electron/bench/**', 'scripts/**', 'bin/**', 'e2e/**'],
     rules: { 'no-console': 'off' },
   },
   // Globals only matter for JS files (typescript-eslint turns no-undef off for TS; tsconfig `types`

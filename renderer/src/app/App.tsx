@@ -1,9 +1,9 @@
 import { MantineProvider } from '@mantine/core';
-import { Notifications } from '@mantine/notifications';
 import type { i18n } from 'i18next';
 import { I18nextProvider } from 'react-i18next';
 import { ClientProvider } from '../client/ClientProvider';
 import type { Transport } from '../client/transport';
+import { AppNotifications } from './AppNotifications';
 import { ErrorBoundary } from './ErrorBoundary';
 import { cssVariablesResolver, theme } from './theme';
 import { VaultGate } from './VaultGate';
@@ -14,7 +14,7 @@ export function App({ i18n, transport }: { i18n: i18n; transport: Transport }) {
     <MantineProvider theme={theme} defaultColorScheme="auto" cssVariablesResolver={cssVariablesResolver}>
       <I18nextProvider i18n={i18n}>
         <ClientProvider transport={transport}>
-          <Notifications position="bottom-right" />
+          <AppNotifications />
           <ErrorBoundary>
             <VaultGate />
           </ErrorBoundary>

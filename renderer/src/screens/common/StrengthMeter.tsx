@@ -23,15 +23,23 @@ export function StrengthMeter({ strength, visible }: { strength: Strength; visib
     variety: t('common:password.hint.variety'),
   };
   if (!visible) return null;
+  const percent = ((strength.score + 1) / 5) * 100;
   return (
     <Stack gap={6} aria-live="polite">
-      <Progress
-        value={((strength.score + 1) / 5) * 100}
-        color={COLORS[strength.score]}
-        size="sm"
-        aria-label={t('common:password.strength.label')}
-        aria-valuetext={words[strength.score]}
-      />
+      {/* The progressbar role is on the section, so its value text (a word, not "60%") goes there too. */}
+      <Progress.Root size="sm">
+        <Progress.Section
+          value={percent}
+          color={COLORS[strength.score]}
+          withAria={false}
+          role="progressbar"
+          aria-label={t('common:password.strength.label')}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={percent}
+          aria-valuetext={words[strength.score]}
+        />
+      </Progress.Root>
       <Group justify="space-between">
         <Text size="sm" fw={600} c={COLORS[strength.score]}>
           {t('common:password.strength.value', { value: words[strength.score] })}

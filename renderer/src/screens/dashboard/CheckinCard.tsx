@@ -24,10 +24,10 @@ export function CheckinCard({ status, now, offsetMs }: { status: Status; now: nu
   const { checkIn, busy } = useCheckin();
   const next = nextWarningAt(status);
   return (
-    <Card withBorder padding="xl" radius="md">
+    <Card withBorder padding="xl" radius="md" component="section" aria-labelledby="checkin-title">
       <Group justify="space-between" align="center" gap="xl">
         <Stack gap={6} style={{ flex: 1, minWidth: 260 }}>
-          <Title order={2} size="h3">
+          <Title order={2} size="h3" id="checkin-title">
             {t('dashboard:checkin.title')}
           </Title>
           <Text size="sm" c="dimmed">

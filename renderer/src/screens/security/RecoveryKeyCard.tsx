@@ -65,17 +65,23 @@ export function RecoveryKeyCard() {
           </Group>
         </Stack>
       </form>
-      <Modal opened={key !== null} onClose={() => undefined} withCloseButton={false} closeOnClickOutside={false} closeOnEscape={false} size="lg" aria-label={t('security:recovery.dialog')}>
-        {key && (
-          <RecoveryKeyStep
-            recoveryKey={key}
-            onConfirmed={() => {
-              setKey(null);
-              notifications.show({ color: 'teal', message: t('security:recovery.done') });
-            }}
-          />
-        )}
-      </Modal>
+      {/* The parts, so the dialog itself carries the name (on <Modal> it lands on a role-less wrapper). */}
+      <Modal.Root opened={key !== null} onClose={() => undefined} closeOnClickOutside={false} closeOnEscape={false} size="lg">
+        <Modal.Overlay />
+        <Modal.Content aria-label={t('security:recovery.dialog')}>
+          <Modal.Body>
+            {key && (
+              <RecoveryKeyStep
+                recoveryKey={key}
+                onConfirmed={() => {
+                  setKey(null);
+                  notifications.show({ color: 'teal', message: t('security:recovery.done') });
+                }}
+              />
+            )}
+          </Modal.Body>
+        </Modal.Content>
+      </Modal.Root>
     </Card>
   );
 }

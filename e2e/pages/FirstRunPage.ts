@@ -1,0 +1,84 @@
+// First run: password → recovery key (shown once, one group typed back) → owner e-mail → test warning.
+import type { Locator } from 'playwright-core';
+import { Screen } from './Screen.js';
+
+/** Creating the vault derives a key: allow it more than the default wait. */
+const CREATE_TIMEOUT_MS = 30_000;
+
+export class FirstRunPage extends Screen {
+  heading(): Locator {
+    return this.h1('firstRun:title');
+  }
+
+  private step(key: 'firstRun:password.title' | 'firstRun:recovery.title' | 'firstRun:owner.title' | 'firstRun:test.title'): Locator {
+    return this.page.getByRole('heading', { level: 2, name: this.t(key), exact: true });
+  }
+
+  async choosePassword(password: string): Promise<void> {
+    await this.step('firstRun:password.title').waitFor();
+    await this.textbox(this.page, 'common:password.new').fill(password);
+    await this.textbox(this.page, 'common:password.repeat').fill(password);
+  }
+
+  /** Creates the vault with the chosen password; resolves on the recovery-key step. */
+  async createVault(): Promise<void> {
+    await this.button(this.page, 'firstRun:password.create').click();
+    await this.step('firstRun:recovery.title').waitFor({ timeout: CREATE_TIMEOUT_MS });
+  }
+
+  /** The recovery key as shown, its groups joined by '-'. */
+  async readRecoveryKey(): Promise<string> {
+    const key = this.page.getByRole('group', { name: this.t('firstRun:recovery.keyLabel'), exact: true });
+    const groups = await key.locator('[data-group]').allTextContents();
+    if (groups.length === 0) throw new Error('no recovery key groups are shown');
+    return groups.map((g) => g.trim()).join('-');
+  }
+
+  /** Ticks "I have written it down", types back the group asked for, and continues. */
+  async confirmRecoveryKey(recoveryKey: string): Promise<void> {
+    await this.page.getByRole('checkbox', { name: this.t('firstRun:recovery.writtenDown'), exact: true }).check();
+    const asked = this.ui.texts.pattern('firstRun:recovery.typeGroup', 'number', '\\d+');
+    const field = this.page.getByRole('textbox', { name: asked });
+    const label = (await this.page.getByText(asked).textContent()) ?? '';
+    const number = Number(asked.exec(label.trim())?.[1]);
+    const group = recoveryKey.split('-')[number - 1];
+    if (group === undefined) throw new Error(`the screen asks for group "${label}" of a key with ${recoveryKey.split('-').length} groups`);
+    await field.fill(group);
+    await this.button(this.page, 'firstRun:recovery.continue').click();
+    await this.step('firstRun:owner.title').waitFor();
+  }
+
+  async fillOwner(email: string, name: string): Promise<void> {
+    await this.textbox(this.page, 'firstRun:owner.email').fill(email);
+    await this.textbox(this.page, 'firstRun:owner.name').fill(name);
+  }
+
+  async saveOwner(): Promise<void> {
+    await this.button(this.page, 'firstRun:owner.save').click();
+    await this.step('firstRun:test.title').waitFor();
+  }
+
+  /** Sends a desktop test warning; resolves once the result says it was sent. */
+  async sendDesktopTest(): Promise<void> {
+    await this.button(this.page, 'firstRun:test.desktop').click();
+    const channel = this.t('firstRun:test.desktopName');
+    await this.page.getByRole('status').filter({ hasText: this.t('firstRun:test.ok', { channel }) }).waitFor();
+  }
+
+  async finish(): Promise<void> {
+    await this.button(this.page, 'firstRun:test.finish').click();
+  }
+
+  /** The whole first run: returns the recovery key. */
+  async complete(options: { password: string; ownerEmail: string; ownerName: string }): Promise<string> {
+    await this.waitUntilShown();
+    await this.choosePassword(options.password);
+    await this.createVault();
+    const recoveryKey = await this.readRecoveryKey();
+    await this.confirmRecoveryKey(recoveryKey);
+    await this.fillOwner(options.ownerEmail, options.ownerName);
+    await this.saveOwner();
+    await this.finish();
+    return recoveryKey;
+  }
+}

@@ -1,0 +1,68 @@
+// The editor of one message: title, rich-text body, recipients, plan, status, attachments.
+import type { Locator } from 'playwright-core';
+import { PageObject, type Ui } from './Screen.js';
+
+export interface FileToAttach {
+  name: string;
+  mimeType: string;
+  buffer: Buffer;
+}
+
+export class MessageEditor extends PageObject {
+  constructor(
+    ui: Ui,
+    private readonly mode: 'new' | 'edit',
+  ) {
+    super(ui);
+  }
+
+  root(): Locator {
+    const label = this.mode === 'new' ? this.t('messages:editor.newLabel') : this.t('messages:editor.editLabel');
+    return this.page.getByRole('region', { name: label, exact: true });
+  }
+
+  async waitUntilShown(): Promise<void> {
+    await this.textbox(this.root(), 'messages:editor.title').waitFor();
+  }
+
+  async fillTitle(title: string): Promise<void> {
+    await this.textbox(this.root(), 'messages:editor.title').fill(title);
+  }
+
+  /** Types the text into the rich-text body (paragraphs separated by blank lines). */
+  async fillBody(text: string): Promise<void> {
+    const body = this.textbox(this.root(), 'messages:editor.body');
+    await body.click();
+    await body.fill(text);
+  }
+
+  /** Picks a recipient from the address book by the label the picker shows ("Name <address>"). */
+  async addRecipient(label: string): Promise<void> {
+    await this.choose(this.combobox(this.root(), 'messages:editor.recipients'), label);
+  }
+
+  async choosePlan(name: string): Promise<void> {
+    await this.choose(this.combobox(this.root(), 'messages:editor.plan'), name);
+  }
+
+  /** Adds files through "Add files" (the system file picker, answered by the test). */
+  async attach(...files: FileToAttach[]): Promise<void> {
+    const chooser = this.page.waitForEvent('filechooser');
+    await this.button(this.root(), 'messages:attachments.add').click();
+    await (await chooser).setFiles(files);
+    // While a file is on its way its row offers "Cancel the upload"; once there, "Remove".
+    for (const file of files) await this.button(this.root(), 'messages:attachments.remove', { name: file.name }).waitFor();
+  }
+
+  /** An attachment stored with the message (it offers a download). */
+  storedAttachment(name: string): Locator {
+    return this.button(this.root(), 'messages:attachments.download', { name });
+  }
+
+  /** Saves; resolves once the message is saved (a new one then opens as stored: `MessagesPage.open`). */
+  async save(): Promise<void> {
+    const [key, method] = this.mode === 'new' ? (['messages:editor.create', 'messages.create'] as const) : (['messages:editor.save', 'messages.update'] as const);
+    await this.clickForRpc(this.button(this.root(), key), method);
+    await this.alert('messages:editor.saved').first().waitFor();
+  }
+}

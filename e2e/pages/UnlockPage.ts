@@ -1,0 +1,61 @@
+// The lock screen: the password, the wait after wrong passwords, and the recovery key.
+import type { Locator } from 'playwright-core';
+import { Screen } from './Screen.js';
+
+const MAX_WRONG_PASSWORDS = 10;
+
+export class UnlockPage extends Screen {
+  heading(): Locator {
+    return this.h1('unlock:title');
+  }
+
+  private unlockButton(): Locator {
+    return this.button(this.page, 'unlock:unlock');
+  }
+
+  /** The countdown shown while wrong passwords make the next try wait. */
+  lockoutNotice(): Locator {
+    return this.page.getByRole('timer').filter({ hasText: this.t('unlock:lockedOut.title') });
+  }
+
+  wrongPasswordError(): Locator {
+    return this.page.getByText(this.t('errors:code.WRONG_PASSWORD'), { exact: true });
+  }
+
+  /** One wrong password; resolves once the answer is on screen (the error, or the wait). */
+  async tryWrongPassword(password: string): Promise<void> {
+    await this.textbox(this.page, 'unlock:password').fill(password);
+    const answered = this.page.waitForResponse((response) => response.url().endsWith('/api/rpc/vault.unlock'));
+    await this.unlockButton().click();
+    await answered;
+    // The form asks how long the next try must wait before it lets go of the button.
+    await this.unlockButton().and(this.page.locator(':not([data-loading])')).waitFor();
+    await this.wrongPasswordError().or(this.lockoutNotice()).first().waitFor();
+  }
+
+  /** Wrong passwords until the screen makes the next try wait; returns how many it took. */
+  async tryWrongPasswordsUntilLockedOut(): Promise<number> {
+    for (let tries = 1; tries <= MAX_WRONG_PASSWORDS; tries++) {
+      await this.tryWrongPassword(`not the password ${tries}`);
+      if (await this.lockoutNotice().isVisible()) return tries;
+    }
+    throw new Error(`still no wait after ${MAX_WRONG_PASSWORDS} wrong passwords`);
+  }
+
+  async switchToRecovery(): Promise<void> {
+    await this.chooseSegment(this.page.getByRole('radiogroup', { name: this.t('unlock:modeLabel'), exact: true }), this.t('unlock:mode.recovery'));
+    await this.textbox(this.page, 'unlock:recovery.key').waitFor();
+  }
+
+  async fillRecovery(recoveryKey: string, newPassword: string): Promise<void> {
+    await this.textbox(this.page, 'unlock:recovery.key').fill(recoveryKey);
+    await this.textbox(this.page, 'unlock:recovery.newPassword').fill(newPassword);
+    await this.textbox(this.page, 'common:password.repeat').fill(newPassword);
+  }
+
+  /** Unlocks with the recovery key and sets the new password. */
+  async submitRecovery(): Promise<void> {
+    await this.button(this.page, 'unlock:recovery.submit').click();
+    await this.heading().waitFor({ state: 'detached' });
+  }
+}
