@@ -36,6 +36,9 @@ export interface MessageDetail {
   updatedAt: number;
 }
 
+/** A messages row as get() reads it: with the number of its attachments. */
+type MessageRow = Selectable<MessagesTable> & { attachment_count: number | null };
+
 /** The part of a message that is sent: decrypted text and the list of its attachments. */
 export type MessageContent = Pick<MessageDetail, 'title' | 'body' | 'bodyHtml' | 'attachments'>;
 
@@ -207,14 +210,27 @@ export class MessagesRepo {
 
   /** get() runs for every delivery of a drain: its queries are compiled once. */
   private detailQueries?: {
-    byId: PreparedQuery<{ id: string }, Selectable<MessagesTable>>;
+    byId: PreparedQuery<{ id: string }, MessageRow>;
     recipientIdsOf: PreparedQuery<{ id: string }, { recipient_id: string }>;
   };
 
   private detailStatements(): NonNullable<MessagesRepo['detailQueries']> {
     const { q, kysely: k } = this.ctx.db;
     return (this.detailQueries ??= {
-      byId: q.prepared((p: { id: string }) => k.selectFrom('messages').selectAll().where('id', '=', p.id)),
+      // With the number of attachments, so a message without any costs no second query.
+      byId: q.prepared((p: { id: string }) =>
+        k
+          .selectFrom('messages as m')
+          .selectAll('m')
+          .select((eb) =>
+            eb
+              .selectFrom('attachments as a')
+              .select(eb.fn.countAll<number>().as('n'))
+              .whereRef('a.message_id', '=', 'm.id')
+              .as('attachment_count'),
+          )
+          .where('m.id', '=', p.id),
+      ),
       recipientIdsOf: q.prepared((p: { id: string }) =>
         k.selectFrom('message_recipients').select('recipient_id').where('message_id', '=', p.id),
       ),
@@ -245,13 +261,13 @@ export class MessagesRepo {
     return this.openContent(row);
   }
 
-  private openContent(row: Selectable<MessagesTable>): MessageContent {
+  private openContent(row: MessageRow): MessageContent {
     const { id } = row;
     return {
       title: this.cipher.open('title', id, row.title),
       body: this.cipher.open('body_text', id, row.body_text),
       bodyHtml: row.body_html === null ? null : this.cipher.open('body_html', id, row.body_html),
-      attachments: this.attachments.listFor(id).map(({ id: attId, name, size, mediaType }) => ({ id: attId, name, size, mediaType })),
+      attachments: row.attachment_count === 0 ? [] : this.attachments.listFor(id).map(({ id: attId, name, size, mediaType }) => ({ id: attId, name, size, mediaType })),
     };
   }
 
