@@ -27,7 +27,15 @@ export function UploadRow({ upload, onCancel }: { upload: Upload; onCancel(key: 
           <CloseButton size="sm" aria-label={upload.state === 'uploading' ? t('messages:attachments.cancel', { name: upload.name }) : t('messages:attachments.remove', { name: upload.name })} onClick={() => onCancel(upload.key)} />
         </Group>
       </Group>
-      <Progress value={percent} color={upload.state === 'failed' ? 'red' : upload.state === 'done' ? 'teal' : 'blue'} animated={upload.state === 'uploading'} aria-label={t('messages:attachments.progressLabel', { name: upload.name })} size="sm" />
+      {/* The progressbar role is on the section (Mantine), so its accessible name goes there too. */}
+      <Progress.Root size="sm">
+        <Progress.Section
+          value={percent}
+          color={upload.state === 'failed' ? 'red' : upload.state === 'done' ? 'teal' : 'blue'}
+          animated={upload.state === 'uploading'}
+          aria-label={t('messages:attachments.progressLabel', { name: upload.name })}
+        />
+      </Progress.Root>
     </Stack>
   );
 }
