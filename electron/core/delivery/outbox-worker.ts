@@ -98,21 +98,28 @@ export class OutboxWorker {
       if (results.length === 0) return;
       const batch = results;
       results = [];
-      for (const outcome of this.recordAll(batch)) {
+      let outcomes: ('sent' | 'retrying' | 'failed')[];
+      try {
+        outcomes = this.recordAll(batch);
+      } catch (error) {
+        results = [...batch, ...results]; // kept for the next try
+        throw error;
+      }
+      for (const outcome of outcomes) {
         report.attempted++;
         report[outcome]++;
       }
     };
-    // A failure to record from the timer (the database busy beyond its timeout, say) must not
-    // escape as an uncaught exception: the drain reports it when the lanes are done. The sends
-    // stay noted in the journal, so the next drain records them.
-    let recordError: { error: unknown } | undefined;
+    let finished = false;
     const recordSoon = (): void => {
+      if (finished) return; // a lane still out after the drain failed: its notes carry its sends
       timer ??= setTimeout(() => {
+        // A failure here (the database busy beyond its timeout, say) must not escape as an
+        // uncaught exception: the results are kept, and the next claim or the end records them.
         try {
           this.bookkeeping(flush);
-        } catch (error) {
-          recordError ??= { error };
+        } catch {
+          /* retried */
         }
       }, RECORD_AFTER_MS);
     };
@@ -161,10 +168,10 @@ export class OutboxWorker {
         before = report.attempted;
         exhausted = false;
         await Promise.all(Array.from({ length: concurrency }, lane));
-        if (recordError) throw recordError.error;
         this.bookkeeping(flush);
       }
     } finally {
+      finished = true;
       clearTimeout(timer);
       this.deps.resolver.clearCache(); // decrypted content lives only as long as the drain
     }
@@ -323,11 +330,12 @@ export class OutboxWorker {
       });
     // A check-in (or pause, stop) cancelled the row while it was being sent: a temporary failure
     // ends it there. Putting it back in the queue would deliver a message after "I'm here".
+    // Likewise a row already recorded as sent (or failed) is never put back.
     if (outcome === 'retrying') {
       const current = s.status.get({ id: row.id });
-      if (current?.status === 'cancelled') {
+      if (current && current.status !== 'sending') {
         attempt('failed');
-        s.noteCancelled.run({ id: row.id, lastError, now });
+        if (current.status === 'cancelled') s.noteCancelled.run({ id: row.id, lastError, now });
         return 'failed';
       }
     }

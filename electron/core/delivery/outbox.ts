@@ -132,7 +132,8 @@ export class Outbox {
 
   /**
    * Marks up to `limit` due rows as being sent and returns them. A row left in `sending` by a
-   * process that died is taken again after `leaseMs`: at least once, never lost.
+   * process that died is taken again after `leaseMs`: at least once, never lost — unless the
+   * sent journal shows its send was accepted.
    */
   claimDue(limit: number, leaseMs: number): OutboxRow[] {
     const now = this.clock.now();
@@ -167,6 +168,11 @@ export class Outbox {
               eb('status', '=', 'pending'),
               eb.and([eb('status', '=', 'sending'), eb('updated_at', '<=', p.leasedBefore)]),
             ]),
+          )
+          // A row whose send the relay accepted (noted in the sent journal) is never sent again:
+          // the worker records it from the note (see SentJournal).
+          .where(({ not, exists, selectFrom }) =>
+            not(exists(selectFrom('outbox_sent_journal as j').select('j.outbox_id').whereRef('j.outbox_id', '=', 'outbox.id'))),
           )
           .orderBy('next_attempt_at')
           .limit(p.limit),
