@@ -97,6 +97,12 @@ async function createFixture(dir: string, sizes: MailSizes, port: number): Promi
   return { services, vault, planId: services.plans.defaultPlanId()!, pairs };
 }
 
+/** The idempotency key the scheduler gives the delivery of message `i` in `cycle`. */
+function deliveryKey({ planId, pairs }: OursFixture, cycle: number, i: number): string {
+  const [messageId, recipientId] = pairs[i]!;
+  return `delivery:${planId}:${cycle}:${messageId}:${recipientId}`;
+}
+
 /** Queues `count` deliveries as the scheduler would (one per message and recipient), in one transaction. */
 async function enqueueDeliveries(fixture: OursFixture, count: number, cycle: number): Promise<void> {
   const { services, vault, planId, pairs } = fixture;
@@ -113,7 +119,7 @@ async function enqueueDeliveries(fixture: OursFixture, count: number, cycle: num
           recipientId,
           cycle,
           level: 5,
-          idempotencyKey: `delivery:${planId}:${cycle}:${messageId}:${recipientId}`,
+          idempotencyKey: deliveryKey(fixture, cycle, i),
         });
       }
     });
@@ -152,18 +158,21 @@ async function drainOurs(fixture: OursFixture, connections: number, cycle: numbe
 /** What nodemailer alone sends: the plain 2 KiB text, or the very mail our EmailSender renders. */
 export type BaselineMail = 'text' | 'rendered';
 
-/** The mail EmailSender builds for a delivery (text + HTML, Message-ID, idempotency header). */
-function renderedMail(i: number, body: string): SendMailOptions {
+/**
+ * The mail EmailSender builds for delivery `i` of `cycle`: text + HTML, the same Message-ID and
+ * idempotency header (the outbox row's key, as long as ours, so headers fold the same way).
+ */
+function renderedMail(fixture: OursFixture, cycle: number, i: number, body: string): SendMailOptions {
+  const key = deliveryKey(fixture, cycle, i);
   const mail = renderEmail({
     kind: 'delivery',
-    messageId: `bench-${i}`,
+    messageId: fixture.pairs[i]![0],
     title: title(i),
     bodyText: body,
     bodyHtml: null,
     senderName: null,
     attachments: [],
   });
-  const key = `bench-baseline:${i}`;
   return {
     subject: mail.subject,
     text: mail.text,
@@ -180,7 +189,14 @@ function renderedMail(i: number, body: string): SendMailOptions {
  * next mail when the last one is accepted, as the worker's lanes do. (Handing all the mails over
  * at once lets the pool queue them, and measured ~20 % slower: this is the stricter baseline.)
  */
-async function sendNodemailer(port: number, sizes: MailSizes, count: number, kind: BaselineMail): Promise<number> {
+async function sendNodemailer(
+  port: number,
+  sizes: MailSizes,
+  count: number,
+  kind: BaselineMail,
+  fixture: OursFixture,
+  cycle: number,
+): Promise<number> {
   const body = makeBody(sizes.bodyBytes);
   const transport = nodemailer.createTransport({
     host: '127.0.0.1',
@@ -199,7 +215,7 @@ async function sendNodemailer(port: number, sizes: MailSizes, count: number, kin
         await transport.sendMail({
           from: FROM,
           to: { name: `Recipient ${recipient}`, address: `recipient${recipient}@example.org` },
-          ...(kind === 'text' ? { subject: title(i), text: body } : renderedMail(i, body)),
+          ...(kind === 'text' ? { subject: title(i), text: body } : renderedMail(fixture, cycle, i, body)),
         });
       }
     };
@@ -225,8 +241,8 @@ export async function mailBench(tmp: string, sizes: MailSizes, progress: (line: 
       let cycle = 1;
       await enqueueDeliveries(fixture, sizes.warmup, cycle);
       await drainOurs(fixture, sizes.connections, cycle++);
-      await sendNodemailer(server.port, sizes, sizes.warmup, 'text');
-      await sendNodemailer(server.port, sizes, sizes.warmup, 'rendered');
+      await sendNodemailer(server.port, sizes, sizes.warmup, 'text', fixture, 0);
+      await sendNodemailer(server.port, sizes, sizes.warmup, 'rendered', fixture, 0);
 
       const rounds: Record<Side, number[]> = { ours: [], nodemailer: [], nodemailerRendered: [] };
       const relay: Record<Side, SinkStats[]> = { ours: [], nodemailer: [], nodemailerRendered: [] };
@@ -242,7 +258,7 @@ export async function mailBench(tmp: string, sizes: MailSizes, progress: (line: 
             sent.push(count);
           } else {
             const kind = side === 'nodemailer' ? 'text' : 'rendered';
-            rounds[side].push(await sendNodemailer(server.port, sizes, sizes.mails, kind));
+            rounds[side].push(await sendNodemailer(server.port, sizes, sizes.mails, kind, fixture, roundCycle));
           }
           relay[side].push(await server.stats());
         };
