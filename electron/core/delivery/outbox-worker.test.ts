@@ -177,3 +177,43 @@ describe('OutboxWorker when recording fails', () => {
     await engine.close();
   });
 });
+
+describe('OutboxWorker: rows that wait in its queue', () => {
+  it('does not send queued rows that a check-in cancelled meanwhile (the one on the wire finishes)', async () => {
+    const { sender, sent, release } = holdingSender();
+    const { clock, engine, sqlite, statusOf } = await deliveries(['slow', 'a', 'b'], sender, 1);
+    const drained = engine.worker.drain();
+    while (statusOf('slow') !== 'sending') await new Promise((resolve) => setTimeout(resolve, 5));
+    // What Outbox.cancelPending does on "I'm here", for every row of these deliveries.
+    sqlite
+      .prepare(`UPDATE outbox SET status = 'cancelled', completed_at = ?, updated_at = ? WHERE status IN ('pending', 'sending')`)
+      .run(clock.now(), clock.now());
+    release();
+    expect(await drained).toEqual({ attempted: 1, sent: 1, retrying: 0, failed: 0 });
+    expect(sent).toEqual(['slow']);
+    expect(['slow', 'a', 'b'].map(statusOf)).toEqual(['sent', 'cancelled', 'cancelled']);
+    await engine.close();
+  });
+
+  it('renews the lease of a row that waited long behind a slow send, and leaves one another process has taken', async () => {
+    const { sender, sent, release } = holdingSender();
+    const { clock, engine, sqlite, statusOf } = await deliveries(['slow', 'late', 'taken'], sender, 1);
+    const updatedAt = (key: string) => sqlite.prepare('SELECT updated_at FROM outbox WHERE idempotency_key = ?').pluck().get(key) as number;
+    const drained = engine.worker.drain();
+    while (statusOf('slow') !== 'sending') await new Promise((resolve) => setTimeout(resolve, 5));
+    const claimedAt = clock.now();
+    // The slow send takes half a lease; meanwhile another process (a cron `tick`) has taken
+    // 'taken' (as it may once a lease ran out: here its claim is simply written over).
+    clock.advance(DEFAULT_LEASE_MS / 2);
+    sqlite.prepare(`UPDATE outbox SET updated_at = ?, attempts = attempts + 1 WHERE idempotency_key = 'taken'`).run(clock.now());
+    const lateBefore = updatedAt('late');
+    release();
+    expect(await drained).toEqual({ attempted: 2, sent: 2, retrying: 0, failed: 0 });
+    // 'late' had waited half a lease: renewed, then sent; 'taken' is the other process's.
+    expect(sent).toEqual(['slow', 'late']);
+    expect(updatedAt('late')).toBeGreaterThan(lateBefore);
+    expect(statusOf('taken')).toBe('sending');
+    expect(updatedAt('taken')).toBeGreaterThan(claimedAt);
+    await engine.close();
+  });
+});

@@ -150,6 +150,10 @@ export class OutboxWorker {
       };
       const lane = async (): Promise<void> => {
         for (let current = take(); current; ) {
+          if (!this.stillOurs(current.row, leaseMs)) {
+            current = take();
+            continue;
+          }
           const sending = this.deliver(current);
           // Take and resolve (decrypt) the lane's next row while this one is on the wire: when
           // the relay answers, the next mail goes out at once instead of after the resolver.
@@ -176,6 +180,18 @@ export class OutboxWorker {
       this.deps.resolver.clearCache(); // decrypted content lives only as long as the drain
     }
     return report;
+  }
+
+  /**
+   * Right before a queued row is sent: is it still ours to send? A check-in (or pause, stop) may
+   * have cancelled it while it waited behind other sends — it must not go out after "I'm here".
+   * And behind slow sends a row can come close to the end of its lease, after which another
+   * process (a cron `tick` beside the app) may take it: the lease is renewed, or the row left.
+   */
+  private stillOurs(row: OutboxRow, leaseMs: number): boolean {
+    const { outbox, clock } = this.deps;
+    if (clock.now() - row.updated_at > leaseMs / 4) return this.bookkeeping(() => outbox.renewLease(row));
+    return outbox.isClaimed(row);
   }
 
   /**

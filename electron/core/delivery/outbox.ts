@@ -144,20 +144,49 @@ export class Outbox {
         row.attempts += 1;
         row.first_attempt_at ??= now;
         row.status = 'sending';
+        row.updated_at = now;
         take.run({ id: row.id, attempts: row.attempts, firstAttemptAt: row.first_attempt_at, now });
       }
       return rows;
     });
   }
 
+  /** The row is still `sending` under the claim this process made (nobody cancelled or took it). */
+  isClaimed(row: OutboxRow): boolean {
+    const current = this.claimStatements().current.get({ id: row.id });
+    return current?.status === 'sending' && current.updated_at === row.updated_at;
+  }
+
+  /**
+   * A claimed row that waited long in the worker's queue (behind slow sends) has its lease
+   * renewed before it is sent. False when the lease ran out and another process has taken the
+   * row meanwhile (or a check-in cancelled it): then it must not be sent from here.
+   */
+  renewLease(row: OutboxRow): boolean {
+    const now = this.clock.now();
+    const renewed = this.db.q.run(
+      this.k
+        .updateTable('outbox')
+        .set({ updated_at: now })
+        .where('id', '=', row.id)
+        .where('status', '=', 'sending')
+        .where('updated_at', '=', row.updated_at),
+    ).changes;
+    if (renewed === 0) return false;
+    row.updated_at = now;
+    return true;
+  }
+
   /** The worker claims a few rows at a time, thousands of times per drain: compiled once. */
   private claimQueries?: {
     due: PreparedQuery<{ now: number; leasedBefore: number; limit: number }, OutboxRow>;
+    current: PreparedQuery<{ id: string }, Pick<OutboxRow, 'status' | 'updated_at'>>;
     take: PreparedQuery<{ id: string; attempts: number; firstAttemptAt: number; now: number }, unknown>;
   };
 
   private claimStatements(): NonNullable<Outbox['claimQueries']> {
     return (this.claimQueries ??= {
+      current: this.db.q.prepared((p: { id: string }) => this.k.selectFrom('outbox').select(['status', 'updated_at']).where('id', '=', p.id)),
       due: this.db.q.prepared((p: { now: number; leasedBefore: number; limit: number }) =>
         this.k
           .selectFrom('outbox')
