@@ -12,7 +12,12 @@ export function AuditDetail({ row }: { row: AuditRow }) {
   const { t } = useT();
   const { from, to } = row.detail;
   if (row.action === 'plan.transition' && typeof from === 'string' && typeof to === 'string') {
-    return <Text size="xs">{t('activity:transition', { from: stateLabel(t, from), to: stateLabel(t, to) })}</Text>;
+    // A check-in on a plan that was already waiting keeps its state and starts the count again.
+    const text =
+      from === to
+        ? t('activity:transitionSame', { state: stateLabel(t, to) })
+        : t('activity:transition', { from: stateLabel(t, from), to: stateLabel(t, to) });
+    return <Text size="xs">{text}</Text>;
   }
   const entries = Object.entries(row.detail);
   if (entries.length === 0) return null;
