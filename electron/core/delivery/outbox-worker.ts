@@ -28,6 +28,13 @@ export const DEFAULT_LEASE_MS = 2 * 60_000;
 /** Sends in flight at once (lanes), and so SMTP connections. */
 export const DEFAULT_CONCURRENCY = 4;
 
+/**
+ * Rows claimed at a time, per lane: each claim is a commit and records the group before it, so
+ * larger claims mean fewer commits. A queued row is checked (and its lease renewed when it waited
+ * long) right before it is sent, so waiting in the queue is safe.
+ */
+const CLAIMED_PER_LANE = 16;
+
 /** Finished sends are recorded in full this long after the first of a group, at the latest. */
 export const RECORD_AFTER_MS = 1_000;
 
@@ -105,7 +112,7 @@ export class OutboxWorker {
               results.push({ row: orphan.row, result: { ok: true, response: orphan.response }, at: orphan.at, fromJournal: true });
             }
             flush();
-            return this.deps.outbox.claimDue(concurrency * 4, leaseMs);
+            return this.deps.outbox.claimDue(concurrency * CLAIMED_PER_LANE, leaseMs);
           }),
         );
         if (rows.length === 0) exhausted = true;
