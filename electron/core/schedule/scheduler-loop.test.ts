@@ -26,7 +26,10 @@ describe('SchedulerLoop', () => {
     const fake = fakeEngine();
     const loop = new SchedulerLoop(fake.engine, { cron: '* * * * * *' });
     await loop.start();
-    expect(fake.calls).toEqual(['start']);
+    // The every-second timer may fire while the start run is in flight: then one more run follows.
+    expect(fake.calls[0]).toBe('start');
+    expect(fake.calls.slice(1).every((c) => c === 'timer')).toBe(true);
+    expect(fake.calls.length).toBeLessThanOrEqual(2);
     await new Promise((r) => setTimeout(r, 2300));
     expect(fake.calls.filter((c) => c === 'timer').length).toBeGreaterThanOrEqual(1);
     await loop.onResume();
@@ -46,7 +49,8 @@ describe('SchedulerLoop', () => {
     void loop.runNow('b');
     await first;
     expect(fake.maxInFlight()).toBe(1);
-    expect(fake.calls).toEqual(['start', 'start']);
+    // 'a' and 'b' came while 'start' ran: one more run, named after the latest request.
+    expect(fake.calls).toEqual(['start', 'b']);
     void loop.runNow('late');
     await loop.stop();
     expect(fake.calls.at(-1)).toBe('late');

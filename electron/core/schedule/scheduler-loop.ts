@@ -16,7 +16,8 @@ export interface SchedulerLoopOptions {
 export class SchedulerLoop {
   private task: ScheduledTask | null = null;
   private running: Promise<void> | null = null;
-  private again = false;
+  /** A run requested while one was in flight: its source, for the one run that follows. */
+  private again: string | null = null;
 
   constructor(
     private readonly engine: Engine,
@@ -41,21 +42,21 @@ export class SchedulerLoop {
   /** Runs a tick and a drain now; if one is in flight, runs once more right after it. */
   runNow(source: string): Promise<void> {
     if (this.running) {
-      this.again = true;
+      this.again = source; // the latest request names the run that follows
       return this.running;
     }
     this.running = (async () => {
       try {
-        do {
-          this.again = false;
+        for (let current: string | null = source; current !== null; current = this.task ? this.again : null) {
+          this.again = null;
           try {
             // Not `onRun?.(await …)`: an optional call skips evaluating its arguments.
-            const result = await this.engine.runOnce(source);
+            const result = await this.engine.runOnce(current);
             this.options.onRun?.(result);
           } catch (error) {
             this.options.onError?.(error);
           }
-        } while (this.again && this.task);
+        }
       } finally {
         this.running = null;
       }
