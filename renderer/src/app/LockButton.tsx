@@ -1,25 +1,18 @@
 import { ActionIcon, Tooltip } from '@mantine/core';
 import { IconLock } from '@tabler/icons-react';
-import { useState } from 'react';
 import { useT } from '../i18n/useT';
 import { useClient } from '../client/ClientProvider';
-import { useNotifyError } from '../hooks/useNotifyError';
+import { useBusyAction } from '../hooks/useBusyAction';
 
 export function LockButton({ onLocked }: { onLocked: () => void }) {
   const { t } = useT();
   const client = useClient();
-  const notifyError = useNotifyError();
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusyAction();
   const lock = async () => {
-    setBusy(true);
-    try {
+    await run(async () => {
       await client.call('vault.lock');
       onLocked();
-    } catch (error) {
-      notifyError(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Tooltip label={t('common:lock.tooltip')}>

@@ -3,7 +3,7 @@ import { IconPlus } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { webhookUrlSchema } from '../../../../shared/validation.js';
 import { useClient } from '../../client/ClientProvider';
-import { useNotifyError } from '../../hooks/useNotifyError';
+import { useBusyAction } from '../../hooks/useBusyAction';
 import { useT } from '../../i18n/useT';
 import { isWebhookName } from './webhook-name';
 
@@ -11,11 +11,10 @@ import { isWebhookName } from './webhook-name';
 export function AddWebhookForm({ existing, onAdded }: { existing: string[]; onAdded: () => void }) {
   const { t } = useT();
   const client = useClient();
-  const notifyError = useNotifyError();
   const [name, setName] = useState('');
   const [url, setUrl] = useState('');
   const [showErrors, setShowErrors] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusyAction();
   const nameError =
     name !== '' && !isWebhookName(name)
       ? t('channels:webhooks.nameInvalid')
@@ -31,18 +30,13 @@ export function AddWebhookForm({ existing, onAdded }: { existing: string[]; onAd
     event.preventDefault();
     setShowErrors(true);
     if (!isWebhookName(name) || existing.includes(name) || urlInvalid) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       await client.call('channels.addWebhook', { name, url: url.trim() });
       setName('');
       setUrl('');
       setShowErrors(false);
       onAdded();
-    } catch (error) {
-      notifyError(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

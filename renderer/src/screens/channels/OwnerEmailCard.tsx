@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
 import { emailSchema } from '../../../../shared/validation.js';
 import { useClient } from '../../client/ClientProvider';
-import { useNotifyError } from '../../hooks/useNotifyError';
+import { useBusyAction } from '../../hooks/useBusyAction';
 import { useT } from '../../i18n/useT';
 import { FormCard } from '../common/FormCard';
 
@@ -14,10 +14,9 @@ type Owner = MethodOutput<'settings.get'>['owner'];
 export function OwnerEmailCard({ owner, onSaved }: { owner: Owner; onSaved: () => void }) {
   const { t } = useT();
   const client = useClient();
-  const notifyError = useNotifyError();
   const [email, setEmail] = useState(owner?.email ?? '');
   const [name, setName] = useState(owner?.name ?? '');
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusyAction();
   const [showErrors, setShowErrors] = useState(false);
   const invalid = email.trim() !== '' && !emailSchema.safeParse(email).success;
 
@@ -25,16 +24,11 @@ export function OwnerEmailCard({ owner, onSaved }: { owner: Owner; onSaved: () =
     event.preventDefault();
     setShowErrors(true);
     if (invalid) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       await client.call('settings.set', { owner: email.trim() === '' ? null : { email: email.trim(), name: name.trim() === '' ? null : name.trim() } });
       notifications.show({ color: 'teal', message: t('channels:owner.saved') });
       onSaved();
-    } catch (error) {
-      notifyError(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
 import { emailSchema } from '../../../../shared/validation.js';
 import { useClient } from '../../client/ClientProvider';
-import { useNotifyError } from '../../hooks/useNotifyError';
+import { useBusyAction } from '../../hooks/useBusyAction';
 import { useT } from '../../i18n/useT';
 import { ChannelTestResult } from './ChannelTestResult';
 import { useChannelTest } from './useChannelTest';
@@ -20,7 +20,6 @@ const DEFAULT_PORT: Record<Tls, number> = { implicit: 465, starttls: 587, none: 
 export function SmtpCard({ smtp, onSaved }: { smtp: Smtp | null; onSaved: () => void }) {
   const { t } = useT();
   const client = useClient();
-  const notifyError = useNotifyError();
   const test = useChannelTest('email');
   const [form, setForm] = useState({
     host: smtp?.host ?? '',
@@ -31,7 +30,7 @@ export function SmtpCard({ smtp, onSaved }: { smtp: Smtp | null; onSaved: () => 
     from: smtp?.from ?? '',
   });
   const [showErrors, setShowErrors] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusyAction();
   const hostMissing = form.host.trim() === '';
   const fromInvalid = !emailSchema.safeParse(form.from).success;
   const portInvalid = !Number.isInteger(form.port) || form.port < 1 || form.port > 65535;
@@ -40,8 +39,7 @@ export function SmtpCard({ smtp, onSaved }: { smtp: Smtp | null; onSaved: () => 
     event.preventDefault();
     setShowErrors(true);
     if (hostMissing || fromInvalid || portInvalid) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       await client.call('channels.setSmtp', {
         host: form.host.trim(),
         port: form.port,
@@ -54,11 +52,7 @@ export function SmtpCard({ smtp, onSaved }: { smtp: Smtp | null; onSaved: () => 
       setForm((f) => ({ ...f, password: '' }));
       notifications.show({ color: 'teal', message: t('channels:smtp.saved') });
       onSaved();
-    } catch (error) {
-      notifyError(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -1,9 +1,8 @@
 import { Button, Group, Paper, Stack, Text } from '@mantine/core';
 import { IconSend, IconTrash } from '@tabler/icons-react';
-import { useState } from 'react';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
 import { useClient } from '../../client/ClientProvider';
-import { useNotifyError } from '../../hooks/useNotifyError';
+import { useBusyAction } from '../../hooks/useBusyAction';
 import { useT } from '../../i18n/useT';
 import { ChannelTestResult } from './ChannelTestResult';
 import { SecretField } from './SecretField';
@@ -15,19 +14,13 @@ type Webhook = MethodOutput<'channels.get'>['webhooks'][number];
 export function WebhookRow({ webhook, onRemoved }: { webhook: Webhook; onRemoved: () => void }) {
   const { t } = useT();
   const client = useClient();
-  const notifyError = useNotifyError();
   const test = useChannelTest(`webhook:${webhook.name}`);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusyAction();
   const remove = async () => {
-    setBusy(true);
-    try {
+    await run(async () => {
       await client.call('channels.removeWebhook', { name: webhook.name });
       onRemoved();
-    } catch (error) {
-      notifyError(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Paper withBorder p="sm" radius="md" component="li" style={{ listStyle: 'none' }}>

@@ -2,28 +2,22 @@ import { Button, Group, Modal, Text } from '@mantine/core';
 import { IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useClient } from '../../client/ClientProvider';
-import { useNotifyError } from '../../hooks/useNotifyError';
+import { useBusyAction } from '../../hooks/useBusyAction';
 import { useT } from '../../i18n/useT';
 
 /** Deletes the message after a confirmation that names it. */
 export function DeleteMessageButton({ messageId, title, onDeleted }: { messageId: string; title: string; onDeleted(): void }) {
   const { t } = useT();
   const client = useClient();
-  const notifyError = useNotifyError();
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusyAction();
 
   const remove = async () => {
-    setBusy(true);
-    try {
+    await run(async () => {
       await client.call('messages.delete', { id: messageId });
       setOpen(false);
       onDeleted();
-    } catch (error) {
-      notifyError(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

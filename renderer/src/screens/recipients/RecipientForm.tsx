@@ -2,7 +2,7 @@ import { Button, Card, Group, SegmentedControl, Stack, Text, TextInput, Title } 
 import { IconPlus } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { useClient } from '../../client/ClientProvider';
-import { useNotifyError } from '../../hooks/useNotifyError';
+import { useBusyAction } from '../../hooks/useBusyAction';
 import { useT } from '../../i18n/useT';
 import { contactProblem, nameProblem, type RecipientType } from './contact-validation';
 
@@ -12,10 +12,9 @@ const EMPTY = { name: '', type: 'email' as RecipientType, contact: '' };
 export function RecipientForm({ onCreated }: { onCreated: () => void }) {
   const { t } = useT();
   const client = useClient();
-  const notifyError = useNotifyError();
   const [form, setForm] = useState(EMPTY);
   const [touched, setTouched] = useState({ name: false, contact: false });
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusyAction();
 
   const contact = contactProblem(form.type, form.contact);
   const name = nameProblem(form.name);
@@ -34,17 +33,12 @@ export function RecipientForm({ onCreated }: { onCreated: () => void }) {
     event.preventDefault();
     setTouched({ name: true, contact: true });
     if (contact || name) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       await client.call('recipients.create', { name: form.name.trim(), type: form.type, contact: form.contact.trim() });
       setForm({ ...EMPTY, type: form.type });
       setTouched({ name: false, contact: false });
       onCreated();
-    } catch (error) {
-      notifyError(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

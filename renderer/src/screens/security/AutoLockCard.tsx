@@ -2,7 +2,7 @@ import { Button, Group, NumberInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
 import { useClient } from '../../client/ClientProvider';
-import { useNotifyError } from '../../hooks/useNotifyError';
+import { useBusyAction } from '../../hooks/useBusyAction';
 import { useT } from '../../i18n/useT';
 import { FormCard } from '../common/FormCard';
 
@@ -12,24 +12,18 @@ const MAX_MINUTES = 24 * 60;
 export function AutoLockCard({ minutes, onSaved }: { minutes: number; onSaved: () => void }) {
   const { t } = useT();
   const client = useClient();
-  const notifyError = useNotifyError();
   const [value, setValue] = useState<number>(minutes);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusyAction();
   const invalid = !Number.isInteger(value) || value < 0 || value > MAX_MINUTES;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (invalid) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       await client.call('settings.set', { autoLockMinutes: value });
       notifications.show({ color: 'teal', message: value === 0 ? t('security:autoLock.savedNever') : t('security:autoLock.saved', { count: value }) });
       onSaved();
-    } catch (error) {
-      notifyError(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -1,8 +1,7 @@
 import { Alert, Badge, Card, Group, Stack, Switch, Text, Title } from '@mantine/core';
-import { useState } from 'react';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
 import { useClient } from '../../client/ClientProvider';
-import { useNotifyError } from '../../hooks/useNotifyError';
+import { useBusyAction } from '../../hooks/useBusyAction';
 import { useT } from '../../i18n/useT';
 
 type VaultStatus = MethodOutput<'vault.status'>;
@@ -14,19 +13,13 @@ type VaultStatus = MethodOutput<'vault.status'>;
 export function UnattendedCard({ status, onChanged }: { status: VaultStatus; onChanged: (status: VaultStatus) => void }) {
   const { t } = useT();
   const client = useClient();
-  const notifyError = useNotifyError();
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusyAction();
   const { enabled, backend } = status.unattended;
 
   const toggle = async (next: boolean) => {
-    setBusy(true);
-    try {
+    await run(async () => {
       onChanged(await client.call('vault.setUnattended', { enabled: next }));
-    } catch (error) {
-      notifyError(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
