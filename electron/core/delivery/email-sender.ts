@@ -43,6 +43,11 @@ export interface EmailSenderOptions {
   hostnameForMessageId?: string;
   /** User-visible strings (translations); English by default. */
   strings?: DeliveryStrings;
+  /**
+   * Makes the transport from nodemailer's options (pool settings included): nodemailer's own by
+   * default; the outbox passes one in the mail thread (mail-thread/mail-thread.ts).
+   */
+  transportFor?: (options: SMTPTransportOptions) => MailTransport;
 }
 
 export const CONNECTION_TIMEOUT_MS = 30_000;
@@ -51,15 +56,18 @@ export const GREETING_TIMEOUT_MS = 30_000;
 export const SOCKET_TIMEOUT_MS = 60_000;
 export const DEFAULT_MESSAGE_ID_HOST = 'afterword.invalid';
 
-interface SentInfo {
+export interface SentInfo {
   response?: string;
 }
 
-/** What we use of a nodemailer transporter, pooled or not. */
-interface MailTransport {
+/** What we use of a nodemailer transporter, pooled or not, in this thread or another. */
+export interface MailTransport {
   sendMail(mail: SendMailOptions): Promise<SentInfo>;
-  close(): void;
+  close(): void | Promise<void>;
 }
+
+/** nodemailer's transport, in this thread. */
+export const nodemailerTransport = (options: SMTPTransportOptions): MailTransport => nodemailer.createTransport(options);
 
 /** `<first 32 hex of sha256(idempotencyKey)@host>`: the same for every attempt of one item. */
 export function stableMessageId(idempotencyKey: string, hostname: string = DEFAULT_MESSAGE_ID_HOST): string {
@@ -116,13 +124,12 @@ export class EmailSender implements ChannelSender {
     this.messageIdHost = host;
     this.strings = options.strings ?? EN;
     const base = smtpTransportOptions(settings);
-    this.transport = options.pool
-      ? nodemailer.createTransport({
-          ...base,
-          pool: true,
-          ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
-        })
-      : nodemailer.createTransport(base);
+    const transportFor = options.transportFor ?? nodemailerTransport;
+    this.transport = transportFor(
+      options.pool
+        ? { ...base, pool: true, ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}) }
+        : base,
+    );
   }
 
   async send(item: OutgoingItem): Promise<SendResult> {
@@ -174,7 +181,7 @@ export class EmailSender implements ChannelSender {
   }
 
   async close(): Promise<void> {
-    this.transport.close();
+    await this.transport.close();
   }
 }
 
