@@ -33,6 +33,8 @@ const FIGURE_IDS: FigureId[] = [
   'mail.ratio',
   'mail.nodemailerRendered',
   'mail.ratioRendered',
+  'mail.cpuOurs',
+  'mail.cpuNodemailerRendered',
   'runner.coldStart',
   'runner.idleRssStart',
   'runner.idleRss',
