@@ -94,3 +94,5 @@ port.on('message', (message: ToThread) => {
       break;
   }
 });
+
+post({ type: 'ready' });

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSmtpServer, type TestSmtpServer } from '../../test-support/smtp-server.js';
 import type { OutgoingItem } from '../delivery-types.js';
 import { EmailSender, type SmtpSettings } from '../email-sender.js';
-import { MailThread } from './mail-thread.js';
+import { MailThread, ownCopy, type StartThread } from './mail-thread.js';
 
 const settings = (port: number): SmtpSettings => ({ host: '127.0.0.1', port, tls: 'none', user: null, password: null, from: 'owner@example.org' });
 
@@ -43,8 +44,8 @@ async function countingServer(): Promise<{ relay: TestSmtpServer; open: () => nu
   return { relay, open: () => open };
 }
 
-function thread(idleMs?: number): MailThread {
-  const mailThread = new MailThread(undefined, idleMs);
+function thread(idleMs?: number, start?: StartThread): MailThread {
+  const mailThread = new MailThread(start, idleMs);
   cleanup.push(() => mailThread.terminate());
   return mailThread;
 }
@@ -160,8 +161,78 @@ describe('MailThread', () => {
         resolve(code);
       });
     });
-    expect({ exit, err }).toEqual({ exit: 0, err: '' });
+    expect(exit, err).toBe(0);
     expect(JSON.parse(out), out).toMatchObject({ ok: true });
     expect(relay.received).toHaveLength(1);
+  });
+
+  it('a thread that dies after it was ready fails what it held temporarily, and is started again', async () => {
+    const relay = await server();
+    let starts = 0;
+    // A stand-in for the entry that says it is ready and then dies on the first mail.
+    const dying: StartThread = () => {
+      starts++;
+      return new Worker(
+        `const { parentPort } = require('node:worker_threads');
+         parentPort.on('message', (m) => { if (m.type === 'send') throw new Error('boom'); });
+         parentPort.postMessage({ type: 'ready' });`,
+        { eval: true },
+      );
+    };
+    const mailThread = thread(undefined, dying);
+    const sender = new EmailSender(settings(relay.port), { transportFor: (o) => mailThread.transport(o) });
+    const first = await sender.send(notice('d1'));
+    expect(first).toMatchObject({ ok: false, permanent: false, errorCode: 'SMTP_ERROR' });
+    expect(first.response).toMatch(/mail thread failed: boom/);
+    expect(mailThread.unavailable).toBeNull();
+    expect(await sender.send(notice('d2'))).toMatchObject({ ok: false, permanent: false });
+    expect(starts).toBe(2);
+    expect(relay.received).toHaveLength(0);
+  });
+
+  it('a thread that cannot start sends nothing itself: its mails, and later ones, go out on this thread', async () => {
+    const relay = await server();
+    let starts = 0;
+    const broken: StartThread = () => {
+      starts++;
+      return new Worker(`throw new Error('cannot load the entry')`, { eval: true });
+    };
+    const mailThread = thread(undefined, broken);
+    const sender = new EmailSender(settings(relay.port), { pool: true, transportFor: (o) => mailThread.transport(o) });
+    const results = await Promise.all([sender.send(notice('b1')), sender.send(notice('b2'))]);
+    expect(results.map((r) => r.ok)).toEqual([true, true]);
+    expect(mailThread.unavailable).toMatch(/cannot load the entry/);
+    expect(await sender.send(notice('b3'))).toMatchObject({ ok: true });
+    expect(starts).toBe(1);
+    expect(relay.received).toHaveLength(3);
+    await sender.close();
+
+    const throwing = thread(undefined, () => {
+      throw new Error('no worker here');
+    });
+    const other = new EmailSender(settings(relay.port), { transportFor: (o) => throwing.transport(o) });
+    expect(await other.send(notice('t1'))).toMatchObject({ ok: true });
+    expect(throwing.unavailable).toMatch(/no worker here/);
+    await other.close();
+  });
+
+  it('a mail that cannot cross to the thread is refused, and the thread still retires', async () => {
+    const relay = await server();
+    const mailThread = thread(200);
+    const transport = mailThread.transport({ host: '127.0.0.1', port: relay.port, secure: false, ignoreTLS: true });
+    expect(await transport.sendMail({ from: 'a@example.org', to: 'b@example.org', text: 'x' })).toHaveProperty('response');
+    const uncloneable = { from: 'a@example.org', to: 'b@example.org', headers: { 'X-Fn': (() => 'x') as unknown as string } };
+    await expect(transport.sendMail(uncloneable)).rejects.toThrow(/could not be cloned/);
+    await expect.poll(() => mailThread.running, { timeout: 5_000 }).toBe(false);
+  });
+
+  it('hands over each attachment chunk in a buffer of its own, not the buffer it is a view of', () => {
+    const pooled = Buffer.alloc(16_384, 7);
+    const chunk = pooled.subarray(100, 164);
+    const copy = ownCopy(chunk);
+    expect(copy.buffer.byteLength).toBe(64);
+    expect(Buffer.from(copy).equals(chunk)).toBe(true);
+    expect(ownCopy('héllo').buffer.byteLength).toBe(6);
+    expect(() => ownCopy(42)).toThrow(TypeError);
   });
 });

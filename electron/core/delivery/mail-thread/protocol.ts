@@ -40,6 +40,8 @@ export type ToThread =
   | { type: 'retire' };
 
 export type FromThread =
+  /** The thread is listening: from now on it may send what it is given. */
+  | { type: 'ready' }
   | { type: 'sent'; id: number; response: string }
   | { type: 'failed'; id: number; error: SmtpErrorFields }
   | { type: 'closed'; id: number }
