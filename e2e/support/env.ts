@@ -1,5 +1,6 @@
 // Where things are, and whether this machine can run the browser suite at all.
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe } from 'vitest';
 import { assertCliBuilt, REPO_ROOT } from '../../electron/cli/test-support/run-cli.js';
@@ -10,7 +11,13 @@ export { REPO_ROOT };
 export const CHROMIUM = '/usr/bin/chromium';
 export const CLI_ENTRY = join(REPO_ROOT, 'dist', 'electron', 'cli', 'main.js');
 export const RENDERER_DIR = join(REPO_ROOT, 'dist', 'renderer');
-export const SCREENSHOT_DIR = join(REPO_ROOT, 'e2e', 'screenshots');
+/**
+ * The committed pictures (README.md links some) are rewritten only on request
+ * (`npm run screenshots`): random ids show in them, so every run would leave a developer's tree
+ * modified. Otherwise the pictures are still taken, into a temporary folder.
+ */
+export const SCREENSHOT_DIR =
+  process.env.AFTERWORD_UPDATE_SCREENSHOTS === '1' ? join(REPO_ROOT, 'e2e', 'screenshots') : join(tmpdir(), 'afterword-e2e-screenshots');
 
 /** Why the suite cannot run here, or null. Printed once per file, then the suites are skipped. */
 export const skipReason: string | null = existsSync(CHROMIUM)
