@@ -1,9 +1,54 @@
+import { uptime } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../ports/clock.js';
 
+/** Below this, a difference between the boot clock and performance.now() is their resolution, not sleep. */
+const BOOT_CLOCK_RESOLUTION_MS = 1_000;
+
+export interface MonotonicSources {
+  /** Never jumps with the wall clock; stops while the machine sleeps (CLOCK_MONOTONIC). */
+  awake: () => number;
+  /** Seconds since boot, counting time asleep, or null where that reading follows the wall clock. */
+  sinceBoot: (() => number) | null;
+}
+
+/**
+ * Where the system's uptime counts time asleep and ignores wall-clock changes (Linux: /proc/uptime,
+ * i.e. CLOCK_BOOTTIME; Windows: GetTickCount64), it is the boot clock. macOS computes uptime from
+ * the wall clock, so there is none: there the desktop shell tells the scheduler about a wake-up.
+ */
+export function platformSources(platform: NodeJS.Platform = process.platform): MonotonicSources {
+  return {
+    awake: () => performance.now(),
+    sinceBoot: platform === 'linux' || platform === 'win32' ? () => uptime() : null,
+  };
+}
+
+/**
+ * Monotonic time that also counts time asleep: performance.now() (fine-grained, but it stops
+ * while the machine sleeps) plus the time the boot clock says the machine slept. The scheduler's
+ * clock guard then sees a night of sleep as time that really passed — not as a wall-clock jump,
+ * which would restart the running wait every morning on a laptop running `afterword serve`.
+ * Without a boot clock it is performance.now() alone.
+ */
+export function sleepAwareMonotonic(sources: MonotonicSources = platformSources()): () => number {
+  const { awake, sinceBoot } = sources;
+  if (!sinceBoot) return awake;
+  const awake0 = awake();
+  const boot0 = sinceBoot() * 1000;
+  let slept = 0;
+  return () => {
+    const awakeMs = awake() - awake0;
+    const bootMs = sinceBoot() * 1000 - boot0;
+    // Never decreases; grows only by more than the boot clock's resolution.
+    if (bootMs - awakeMs > slept + BOOT_CLOCK_RESOLUTION_MS) slept = bootMs - awakeMs;
+    return awake0 + awakeMs + slept;
+  };
+}
+
 export const systemClock: Clock = {
   now: () => Date.now(),
-  monotonic: () => performance.now(),
+  monotonic: sleepAwareMonotonic(),
 };
 
 /** A clock fixed at one wall time that tests (and the fake-clock mode) can move by hand. */

@@ -2,6 +2,10 @@
 export interface Clock {
   /** Wall-clock time, ms since the Unix epoch. */
   now(): number;
-  /** Monotonic time in ms (arbitrary origin); never jumps with the wall clock. */
+  /**
+   * Monotonic time in ms (arbitrary origin); never jumps with the wall clock. It counts time
+   * asleep where the system can tell (see node/system-clock.ts); where it cannot, the shell
+   * rebases the scheduler's clock guard on wake-up.
+   */
   monotonic(): number;
 }

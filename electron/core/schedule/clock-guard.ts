@@ -2,8 +2,9 @@
  * Remembers the wall and monotonic time of the last tick of a long-running process. A forward
  * wall-clock jump that the monotonic clock does not account for is reported, so the scheduler
  * restarts the running wait instead of counting the jump (a clock set ahead must never bring a
- * delivery closer). Sleep also stops the monotonic clock on most systems, so the shell calls
- * `rebase()` on resume: sleeping is real time passing, not a jump.
+ * delivery closer). Sleeping is real time passing, not a jump: the system clock's monotonic
+ * reading counts time asleep where the OS can tell (Linux, Windows), and the desktop shell also
+ * calls `rebase()` on resume (the only way on macOS).
  */
 export const JUMP_TOLERANCE_MS = 2 * 60_000;
 
