@@ -502,7 +502,7 @@ describe('engine scenarios', () => {
     expect(w.services.messages.get(w.messageId).status).toBe('sent');
   });
 
-  it('a 550 for a recipient: failed after one attempt, visible in status, the owner told on the desktop and by e-mail', async () => {
+  it('a 550 for a recipient: failed after one attempt, visible in status, the owner told on the desktop, by e-mail and by webhook', async () => {
     const w = await makeWorld({ emailRecipient: 'rcpt550@example.org', webhookRecipient: false });
     await step(w, 0);
     await stepUntil(w, () => outbox(w, "kind = 'delivery'").length > 0 && outbox(w, "kind = 'delivery'")[0]!.status !== 'pending');
@@ -521,12 +521,18 @@ describe('engine scenarios', () => {
     const status = readStatus(w.services, w.engine.outbox, w.clock.now());
     expect(status.failures).toEqual([expect.objectContaining({ id: delivery!.id, kind: 'delivery', channel: 'email', error: expect.stringMatching(/^SMTP_REJECTED/) })]);
 
-    // Notices: one on the desktop, one by e-mail to the owner (the owner's address works; only the recipient's failed).
+    // Notices on every channel of the owner's: the desktop, their e-mail (it works; only the
+    // recipient's address failed) and their webhook, signed like their warnings.
     const notices = outbox(w, "kind = 'notice'");
     expect(notices.map((n) => [n.channel, n.status]).sort()).toEqual([
       ['desktop', 'sent'],
       ['email', 'sent'],
+      ['webhook:phone', 'sent'],
     ]);
+    const noticeHooks = w.hooks.received.filter((h) => h.path === '/owner' && h.payload?.type === 'afterword.notice');
+    expect(noticeHooks).toHaveLength(1);
+    expect(noticeHooks[0]!.payload!.data).toMatchObject({ subject: 'Afterword could not send: A message delivery via email' });
+    expect(noticeHooks[0]!.body).not.toContain('rcpt550');
     expect(prompts(w).filter((p) => p.level === 0)).toEqual([expect.objectContaining({ plan_id: w.planId, answered_at: null, kind: 'notice' })]);
     expect(status.openPrompts.some((p) => p.kind === 'notice' && p.planId === w.planId)).toBe(true);
     const noticeMails = [];

@@ -4,6 +4,7 @@ import type { ContentKey } from '../crypto/envelope.js';
 import type { VaultDb } from '../db/open-database.js';
 import type { DeliveryAttemptsTable, OutboxStatus } from '../db/schema.js';
 import type { PreparedQuery } from '../db/sync-query.js';
+import { webhookNames } from '../repo/webhooks.js';
 import { PlanStore } from '../schedule/plan-store.js';
 import { sealPayload } from './content-resolver.js';
 import type { SendResult } from './delivery-types.js';
@@ -183,10 +184,13 @@ export class OutboxRecorder {
       subject: `Afterword could not send: ${what} via ${row.channel}`,
       text: `${what} via ${row.channel} failed permanently (${errorCode}). Check the channel settings and run \`afterword status\`.`,
     };
-    // The owner's e-mail is left out only when it is what failed (a warning to the owner by
-    // e-mail): a delivery refused for a recipient's address says nothing about the owner's.
-    const ownerEmailFailed = row.kind === 'warning' && row.channel === 'email';
-    const channels = ['desktop', ...(ownerEmailFailed ? [] : ['email'])];
+    // Every channel of the owner's: the desktop, their e-mail and each of their webhooks, except
+    // the one that failed (a warning to the owner by e-mail, or to that webhook). A delivery
+    // refused for a recipient says nothing about the owner's channels: all of them are used.
+    const ownerChannelFailed = row.kind === 'warning' ? row.channel : null;
+    const channels = ['desktop', 'email', ...webhookNames(this.deps).map((name) => `webhook:${name}`)].filter(
+      (channel) => channel !== ownerChannelFailed,
+    );
     for (const channel of channels) {
       const idempotencyKey = `notice:${row.id}:${channel}`;
       this.deps.outbox.enqueue({

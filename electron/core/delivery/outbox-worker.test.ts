@@ -217,3 +217,28 @@ describe('OutboxWorker: rows that wait in its queue', () => {
     await engine.close();
   });
 });
+
+describe('OutboxWorker: a permanent failure is reported on every other channel of the owner', () => {
+  it("a warning the owner's e-mail refused: notices on the desktop and each webhook, none by e-mail", async () => {
+    tv = await createTestVault();
+    const { services, clock } = tv;
+    services.settings.set('smtp', { host: '127.0.0.1', port: 25, tls: 'none', user: null, password: null, from: 'a@example.org' });
+    services.webhooks.add('phone', 'http://127.0.0.1:9/phone', 'whsec_' + 'A'.repeat(32));
+    services.webhooks.add('server', 'http://127.0.0.1:9/server', 'whsec_' + 'B'.repeat(32));
+    const planId = services.plans.defaultPlanId()!;
+    const refusing: ChannelSender = {
+      send: async () => ({ ok: false, permanent: true, errorCode: 'SMTP_REJECTED', response: '550 No such user here' }),
+    };
+    const engine = createEngine(services, { clock, emailSenderFor: () => refusing, webhookSender: refusing });
+    services.vault.db.q.transaction(() =>
+      engine.outbox.enqueue({ kind: 'warning', channel: 'email', planId, level: 3, cycle: 1, idempotencyKey: 'warning:3:email' }),
+    );
+    const { sqlite } = services.vault.db;
+    const noticeChannels = () =>
+      sqlite.prepare(`SELECT channel FROM outbox WHERE kind = 'notice' ORDER BY channel`).pluck().all() as string[];
+    await engine.worker.drain();
+    expect(sqlite.prepare(`SELECT status FROM outbox WHERE kind = 'warning'`).pluck().get()).toBe('failed');
+    expect(noticeChannels()).toEqual(['desktop', 'webhook:phone', 'webhook:server']);
+    await engine.close();
+  });
+});
