@@ -519,5 +519,13 @@ describe('check-in, pause, stop, channels, test-send (run side by side)', () => 
     // A test send is not the delivery: the plan is untouched and Alice got nothing.
     expect(planOf(await status(v, T0)).state).toBe('created');
     expect(smtp.since(mark).some((m) => m.rcptTo.includes(ALICE))).toBe(false);
+
+    // With the relay unreachable: this send's own error, and it is not sent later behind the owner's back.
+    const port = await closedPort();
+    await v.json(['channel', 'smtp', '--host', '127.0.0.1', '--port', String(port), '--tls', 'none', '--from', FROM]);
+    const failed = await v.run(['test-send', messageId]);
+    expectCode(failed, 1);
+    expect(failed.stdout).toMatch(/^Not sent: SMTP_CONNECTION: .*ECONNREFUSED.* \(not retried: run test-send again once this is fixed\)/);
+    expect((await status(v, T0)).outbox).toMatchObject({ pending: 0, sending: 0 });
   }, LONG);
 });

@@ -257,6 +257,20 @@ export class Outbox {
     return counts;
   }
 
+  byKey(idempotencyKey: string): OutboxRow | undefined {
+    return this.db.q.get(this.k.selectFrom('outbox').selectAll().where('idempotency_key', '=', idempotencyKey));
+  }
+
+  /** Withdraws one row that has not gone out (a test the owner will run again), keeping its last error. */
+  cancelIfPending(id: string): boolean {
+    const now = this.clock.now();
+    return (
+      this.db.q.run(
+        this.k.updateTable('outbox').set({ status: 'cancelled', completed_at: now, updated_at: now }).where('id', '=', id).where('status', '=', 'pending'),
+      ).changes > 0
+    );
+  }
+
   failures(limit = 20): OutboxRow[] {
     return this.db.q.all(
       this.k.selectFrom('outbox').selectAll().where('status', '=', 'failed').orderBy('updated_at', 'desc').limit(limit),
