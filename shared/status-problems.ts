@@ -12,6 +12,12 @@ export const STATUS_PROBLEM_CODES = [
   'RECIPIENTS_SMTP_MISSING',
   /** Plans are armed, but the scheduler has not run for two days. No params. */
   'SCHEDULER_STALE',
+  /**
+   * A plan with active messages warns through a webhook that is not set up (`webhook:NAME` for a
+   * name that does not exist, or `webhook` with none at all): those warnings would not be sent.
+   * Params: plan, planId, webhook (the name; '' for `webhook`).
+   */
+  'PLAN_WEBHOOK_MISSING',
 ] as const;
 
 export type StatusProblemCode = (typeof STATUS_PROBLEM_CODES)[number];

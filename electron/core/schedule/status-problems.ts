@@ -17,6 +17,13 @@ export const statusProblem = {
     params: {},
     message: 'messages go to e-mail recipients but no SMTP account is set: run `afterword channel smtp …`',
   }),
+  planWebhookMissing: (plan: { id: string; name: string }, webhook: string | null): StatusProblem => ({
+    code: 'PLAN_WEBHOOK_MISSING',
+    params: { plan: plan.name, planId: plan.id, webhook: webhook ?? '' },
+    message: webhook
+      ? `plan "${plan.name}" warns through the webhook "${webhook}", which is not set up: run \`afterword channel webhook add --name ${webhook} --url URL\` or edit the plan`
+      : `plan "${plan.name}" warns through webhooks but none is set up: run \`afterword channel webhook add --name N --url URL\` or edit the plan`,
+  }),
   schedulerStale: (): StatusProblem => ({
     code: 'SCHEDULER_STALE',
     params: {},

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MINUTE_MS } from '../../../shared/durations.js';
+import type { Channel } from '../../../shared/plans.js';
 import { testChannel } from '../delivery/channel-test.js';
 import { createEngine } from '../engine.js';
 import { PromptNotifier } from '../../node/prompt-notifier.js';
@@ -39,6 +40,44 @@ describe('readStatus problems', () => {
     clock.advance(3 * 24 * 60 * 60 * 1000); // nobody ran the scheduler for three days
     expect(problems()).toEqual([{ code: 'SCHEDULER_STALE', params: {}, message: expect.stringContaining('scheduler has not run') }]);
     engine.scheduler.tick();
+    expect(problems()).toEqual([]);
+    await engine.close();
+  });
+});
+
+describe('readStatus: webhook channels that lead nowhere', () => {
+  it('names a plan that warns through a webhook that is not set up, or only through webhooks when there are none', async () => {
+    tv = await createTestVault();
+    const { services, clock } = tv;
+    const engine = createEngine(services, { clock });
+    services.settings.set('owner', { email: 'me@example.org', name: null });
+    services.settings.set('smtp', { host: 'smtp.example.org', port: 587, tls: 'starttls', user: null, password: null, from: 'me@example.org' });
+    const level = (channels: Channel[]) => ({ waitMs: 10 * MINUTE_MS, channels });
+    const named = services.plans.create({
+      name: 'Named',
+      intervalMs: 10 * MINUTE_MS,
+      levels: [level(['desktop']), level(['email', 'webhook:ghost']), level(['email']), level(['email']), level(['email'])],
+    });
+    const only = services.plans.create({
+      name: 'Hooks only',
+      intervalMs: 10 * MINUTE_MS,
+      levels: [level(['desktop']), level(['webhook']), level(['email']), level(['email']), level(['email'])],
+    });
+    const rcp = services.recipients.add({ type: 'email', name: 'Kin', contact: 'kin@example.org' });
+    services.messages.create({ title: 't', body: 'b', recipientIds: [rcp.id], planId: named.id });
+    services.messages.create({ title: 't', body: 'b', recipientIds: [rcp.id], planId: only.id });
+    services.messages.create({ title: 't', body: 'b', recipientIds: [rcp.id] }); // the default plan: e-mail beside `webhook`
+    engine.scheduler.tick();
+    const problems = () => readStatus(services, engine.outbox, clock.now()).problems;
+    expect(problems()).toEqual([
+      { code: 'PLAN_WEBHOOK_MISSING', params: { plan: 'Named', planId: named.id, webhook: 'ghost' }, message: expect.stringContaining('webhook add --name ghost') },
+      { code: 'PLAN_WEBHOOK_MISSING', params: { plan: 'Hooks only', planId: only.id, webhook: '' }, message: expect.stringContaining('none is set up') },
+    ]);
+    expect(statusReportSchema.shape.problems.parse(problems())).toEqual(problems());
+
+    services.webhooks.add('phone', 'https://phone.example.org/hook', 'whsec_' + 'A'.repeat(32));
+    expect(problems().map((p) => p.params.webhook)).toEqual(['ghost']);
+    services.webhooks.add('ghost', 'https://ghost.example.org/hook', 'whsec_' + 'B'.repeat(32));
     expect(problems()).toEqual([]);
     await engine.close();
   });

@@ -3,6 +3,7 @@ import type { PromptKind } from '../../../shared/prompt-kinds.js';
 import type { StatusProblem } from '../../../shared/status-problems.js';
 import type { Outbox, OutboxCounts } from '../delivery/outbox.js';
 import { readOwner, SETTINGS, smtpSettingsSchema } from '../delivery/owner-settings.js';
+import { webhookNames } from '../repo/webhooks.js';
 import type { VaultServices } from '../services.js';
 import { nextActionAt, simulate } from './plan-machine.js';
 import { label, PlanStore } from './plan-store.js';
@@ -71,12 +72,22 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
   const ownerSet = readOwner(settings) !== null;
   const smtpConfigured = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp)).success;
   const problems: StatusProblem[] = [];
+  const hooks = new Set(webhookNames({ db }));
   for (const plan of plans.list()) {
     const status = planStatuses.find((p) => p.id === plan.id);
     if (!status || status.activeMessages === 0) continue;
-    const usesEmail = plan.levels.some((l) => l.channels.includes('email'));
-    if (usesEmail && !ownerSet) problems.push(statusProblem.ownerEmailMissing(plan));
-    if (usesEmail && !smtpConfigured) problems.push(statusProblem.planSmtpMissing(plan));
+    const channels = new Set(plan.levels.flatMap((l) => l.channels));
+    if (channels.has('email') && !ownerSet) problems.push(statusProblem.ownerEmailMissing(plan));
+    if (channels.has('email') && !smtpConfigured) problems.push(statusProblem.planSmtpMissing(plan));
+    // The scheduler drops a webhook channel that leads nowhere. A named one is a mistake worth
+    // saying; `webhook` (all of them) with none set up only when a level has nothing else (it
+    // would fall back to the desktop alone).
+    const webhooksOnly = plan.levels.some((l) => l.channels.every((c) => c === 'webhook' || c.startsWith('webhook:')));
+    if (channels.has('webhook') && hooks.size === 0 && webhooksOnly) problems.push(statusProblem.planWebhookMissing(plan, null));
+    for (const channel of channels) {
+      const name = channel.startsWith('webhook:') ? channel.slice('webhook:'.length) : null;
+      if (name !== null && !hooks.has(name)) problems.push(statusProblem.planWebhookMissing(plan, name));
+    }
   }
   const emailRecipients = db.q.get(
     db.kysely

@@ -12,6 +12,12 @@ describe('problemText', () => {
     expect(problemText(t, problem('PLAN_SMTP_MISSING', { plan: 'Family', planId: 'pln_1' }))).toBe('dashboard:problem.planNeedsSmtp{"plan":"Family"}');
     expect(problemText(t, problem('RECIPIENTS_SMTP_MISSING'))).toBe('dashboard:problem.recipientsNeedSmtp');
     expect(problemText(t, problem('SCHEDULER_STALE'))).toBe('dashboard:problem.schedulerStale');
+    expect(problemText(t, problem('PLAN_WEBHOOK_MISSING', { plan: 'Family', planId: 'pln_1', webhook: 'ghost' }))).toBe(
+      'dashboard:problem.planWebhookMissing{"plan":"Family","webhook":"ghost"}',
+    );
+    expect(problemText(t, problem('PLAN_WEBHOOK_MISSING', { plan: 'Family', planId: 'pln_1', webhook: '' }))).toBe(
+      'dashboard:problem.planNoWebhooks{"plan":"Family"}',
+    );
   });
   it('has a translation for every code', () => {
     for (const code of STATUS_PROBLEM_CODES) expect(problemText(t, problem(code))).toMatch(/^dashboard:problem\./);

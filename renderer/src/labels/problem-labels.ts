@@ -17,6 +17,10 @@ export function problemText(t: Translate, problem: StatusProblem): string {
       return t('dashboard:problem.recipientsNeedSmtp');
     case 'SCHEDULER_STALE':
       return t('dashboard:problem.schedulerStale');
+    case 'PLAN_WEBHOOK_MISSING':
+      return problem.params.webhook
+        ? t('dashboard:problem.planWebhookMissing', { plan, webhook: String(problem.params.webhook) })
+        : t('dashboard:problem.planNoWebhooks', { plan });
     default:
       return problem.message;
   }
