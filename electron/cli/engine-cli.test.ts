@@ -67,7 +67,7 @@ const fake = (at: number): Record<string, string> => ({
   AFTERWORD_FAKE_NOW: new Date(at).toISOString(),
 });
 
-const SCENARIOS = ['full', 'checkin', 'pause', 'stop', 'channels', 'test-send', 'unattended', 'clock'] as const;
+const SCENARIOS = ['full', 'checkin', 'pause', 'stop', 'channels', 'test-send', 'unattended', 'clock', 'plans'] as const;
 
 function copyOfBase(label: (typeof SCENARIOS)[number]): CliVault {
   const copy = copies.get(label);
@@ -170,6 +170,36 @@ describe('escalation, validation, clock, unattended (run side by side)', () => {
     expect(unknown.stderr).toMatch(/unknown channel "pager"/);
     const plans = await base.json<{ name: string }[]>(['plan', 'list']);
     expect(plans.map((p) => p.name).sort()).toEqual(['Default', 'Quick']);
+  }, LONG);
+
+  it.concurrent('plan show, edit and rm: the plan as stored, changes to it, and what removing refuses', async () => {
+    const v = copyOfBase('plans');
+    type PlanJson = { id: string; name: string; isDefault: boolean; intervalMs: number; interval: string; levels: { wait: string; channels: string[] }[] };
+    const shown = await v.json<PlanJson>(['plan', 'show', planId]);
+    expect(shown).toMatchObject({ id: planId, name: 'Quick', isDefault: false, intervalMs: INTERVAL, interval: '30m' });
+    expect(shown.levels.map((l) => `${l.wait}:${l.channels.join('+')}`)).toEqual(LEVELS);
+    const text = await v.run(['plan', 'show', planId]);
+    expect(text.stdout).toMatch(/^Quick \(pln_\w+\)/);
+    expect(text.stdout).toContain('Check in every 30m');
+    expectCode(await v.run(['plan', 'show', 'pln_doesnotexist00000']), 4);
+
+    const nothing = await v.run(['plan', 'edit', planId]);
+    expectCode(nothing, 1);
+    expect(nothing.stderr).toMatch(/nothing to change/);
+    await v.json(['plan', 'edit', planId, '--name', 'Quicker', '--interval', '2h']);
+    expect(await v.json<PlanJson>(['plan', 'show', planId])).toMatchObject({ name: 'Quicker', intervalMs: 2 * 60 * MIN });
+
+    // Refused: a plan a message uses, and the default plan. A plan nobody uses goes.
+    const [inUse, defaultPlan] = await Promise.all([v.run(['plan', 'rm', planId]), v.json<PlanJson[]>(['plan', 'list'])]);
+    expectCode(inUse, 1);
+    expect(inUse.stderr).toMatch(/used by 1 message/);
+    const defaultRm = await v.run(['plan', 'rm', defaultPlan.find((p) => p.isDefault)!.id]);
+    expectCode(defaultRm, 1);
+    expect(defaultRm.stderr).toMatch(/default plan cannot be removed/);
+    const spare = await v.json<{ id: string }>(['plan', 'add', '--name', 'Spare', '--interval', '1d', ...LEVELS.flatMap((l) => ['--level', l])]);
+    expect(await v.json(['plan', 'rm', spare.id])).toMatchObject({ id: spare.id, removed: true });
+    expectCode(await v.run(['plan', 'show', spare.id]), 4);
+    expect((await v.json<PlanJson[]>(['plan', 'list'])).map((p) => p.name).sort()).toEqual(['Default', 'Quicker']);
   }, LONG);
 
   it.concurrent('plan simulate: five warnings, then delivery, at the plan offsets', async () => {
