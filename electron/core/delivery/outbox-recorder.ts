@@ -201,5 +201,22 @@ export class OutboxRecorder {
         payload: sealPayload(this.deps.key, idempotencyKey, payload),
       });
     }
+    if (row.kind === 'warning') this.warnOnDesktopInstead(row);
+  }
+
+  /**
+   * A warning that could not be sent is given on the desktop as well (the way the scheduler
+   * warns when a level has no usable channel): the prompt with "I'm here", not just a notice.
+   * While it is out the level is not issued, so a level whose every channel failed is timed from
+   * this desktop warning — the owner was told — rather than from the failure. Only for the level
+   * the plan is on: a late failure of a level the plan has left changes nothing. The key is the
+   * scheduler's, so a level that already warned on the desktop gets no second prompt.
+   */
+  private warnOnDesktopInstead(row: OutboxRow): void {
+    const { plan_id: planId, cycle, level } = row;
+    if (row.channel === 'desktop' || !planId || cycle === null || level === null) return;
+    const rt = this.plans.runtime(planId);
+    if (rt.cycle !== cycle || rt.level !== level || (rt.phase !== 'warning' && rt.phase !== 'waiting')) return;
+    this.deps.outbox.enqueue({ kind: 'warning', channel: 'desktop', planId, level, cycle, idempotencyKey: `warning:${planId}:${cycle}:${level}:desktop` });
   }
 }
