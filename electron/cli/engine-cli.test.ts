@@ -555,7 +555,7 @@ describe('check-in, pause, stop, channels, test-send (run side by side)', () => 
     await v.json(['channel', 'smtp', '--host', '127.0.0.1', '--port', String(port), '--tls', 'none', '--from', FROM]);
     const failed = await v.run(['test-send', messageId]);
     expectCode(failed, 1);
-    expect(failed.stdout).toMatch(/^Not sent: SMTP_CONNECTION: .*ECONNREFUSED.* \(not retried: run test-send again once this is fixed\)/);
+    expect(failed.stdout).toMatch(/^Not sent: SMTP_CONNECTION: .*ECONNREFUSED.* \(not retried: send the test again once this is fixed\)/);
     expect((await status(v, T0)).outbox).toMatchObject({ pending: 0, sending: 0 });
   }, LONG);
 });

@@ -3,6 +3,7 @@
 // only reaches delivery after all five levels reached the owner somewhere.
 import { afterEach, describe, expect, it } from 'vitest';
 import { MINUTE_MS } from '../../shared/durations.js';
+import type { ChannelSender } from './delivery/delivery-types.js';
 import { SETTINGS } from './delivery/owner-settings.js';
 import { createEngine } from './engine.js';
 import { PlanStore } from './schedule/plan-store.js';
@@ -75,6 +76,52 @@ describe('a warning the owner cannot receive by e-mail', () => {
     }
   }, 60_000);
 
+  it('waits for a channel that is only retrying: one refused for good does not move the level on the desktop alone', async () => {
+    tv = await createTestVault();
+    const { services, clock } = tv;
+    services.settings.set(SETTINGS.owner, { email: 'me@example.org', name: null });
+    services.settings.set(SETTINGS.smtp, { host: '127.0.0.1', port: 25, tls: 'none', user: null, password: null, from: 'a@example.org' });
+    services.webhooks.add('phone', 'http://127.0.0.1:9/phone', 'whsec_' + 'A'.repeat(32));
+    const plan = services.plans.create({
+      name: 'Mail and phone',
+      intervalMs: 10 * MINUTE_MS,
+      levels: Array.from({ length: 5 }, () => ({ waitMs: WAIT, channels: ['email' as const, 'webhook:phone' as const] })),
+    });
+    const anna = services.recipients.add({ type: 'email', name: 'Anna', contact: 'anna@example.org' });
+    services.messages.create({ title: 'For Anna', body: 'The keys.', planId: plan.id, recipientIds: [anna.id] });
+    let relayUp = false;
+    const email: ChannelSender = {
+      send: async () =>
+        relayUp ? { ok: true, response: '250 queued' } : { ok: false, permanent: false, errorCode: 'SMTP_CONNECTION', response: 'ECONNREFUSED' },
+    };
+    const gone: ChannelSender = { send: async () => ({ ok: false, permanent: true, errorCode: 'WEBHOOK_REJECTED', response: 'HTTP 410' }) };
+    const engine = createEngine(services, { clock, emailSenderFor: () => email, webhookSender: gone });
+    const store = new PlanStore(tv.vault.db);
+    const { sqlite } = tv.vault.db;
+    const desktopWarnings = () => sqlite.prepare(`SELECT count(*) FROM outbox WHERE kind = 'warning' AND channel = 'desktop'`).pluck().get();
+    try {
+      for (let i = 0; i < 120; i++) {
+        await engine.runOnce('timer');
+        clock.advance(MINUTE_MS);
+      }
+      // Two hours with the relay down: level 1 is still out, waiting for the e-mail.
+      expect(store.runtime(plan.id)).toMatchObject({ phase: 'warning', level: 1 });
+      expect(desktopWarnings()).toBe(0);
+      relayUp = true;
+      clock.advance(6 * 60 * MINUTE_MS); // past the next e-mail retry
+      await engine.runOnce('timer');
+      await engine.runOnce('timer');
+      expect(store.runtime(plan.id)).toMatchObject({ phase: 'waiting', level: 1 });
+      expect(sqlite.prepare(`SELECT channel, status FROM outbox WHERE kind = 'warning' ORDER BY channel`).all()).toEqual([
+        { channel: 'email', status: 'sent' },
+        { channel: 'webhook:phone', status: 'failed' },
+      ]);
+      expect(desktopWarnings()).toBe(0);
+    } finally {
+      await engine.close();
+    }
+  }, 60_000);
+
   it('a check-in at the desktop warning stops it all', async () => {
     tv = await createTestVault();
     smtp = await startSmtpServer();
@@ -99,11 +146,15 @@ describe('a warning the owner cannot receive by e-mail', () => {
       }
       expect(desktopWarnings()).toBe(1);
       engine.scheduler.checkIn('desktop');
-      for (let i = 0; i < 9; i++) {
-        await engine.runOnce('timer');
-        clock.advance(MINUTE_MS);
-      }
+      await engine.runOnce('timer');
       expect(store.runtime(plan.id).phase).toBe('scheduled');
+      // Past the time the messages would have gone out (five 5-minute waits), not yet at the new one.
+      for (let i = 0; i < 30; i++) {
+        clock.advance(MINUTE_MS);
+        await engine.runOnce('timer');
+      }
+      expect(['scheduled', 'warning', 'waiting']).toContain(store.runtime(plan.id).phase);
+      expect(sqlite.prepare(`SELECT count(*) FROM outbox WHERE kind = 'delivery'`).pluck().get()).toBe(0);
       expect(smtp.received.filter((m) => m.to.includes('anna@example.org'))).toEqual([]);
     } finally {
       await engine.close();

@@ -75,6 +75,36 @@ describe('sleepAwareMonotonic', () => {
   });
 });
 
+describe('resume from sleep', () => {
+  /** A tick, the wall clock set 90 days ahead (the monotonic clock does not move), a resume, a tick: was the jump seen? */
+  async function jumpSeenAfterResume(countsSleep: boolean): Promise<boolean> {
+    const tv = await createTestVault();
+    const clock: Clock = { now: () => tv.clock.now(), monotonic: () => tv.clock.monotonic(), countsSleep };
+    const engine = createEngine(tv.services, { clock });
+    try {
+      engine.scheduler.tick();
+      tv.clock.setWall(tv.clock.now() + 90 * DAY_MS);
+      engine.scheduler.rebaseClock(); // the shell heard the machine wake up
+      return engine.scheduler.tick().clockJumpMs > 0;
+    } finally {
+      await engine.close();
+      await tv.dispose();
+    }
+  }
+
+  it('keeps the clock guard baseline where the monotonic clock counts sleep: a clock set ahead before sleeping is still seen', async () => {
+    expect(await jumpSeenAfterResume(true)).toBe(true);
+  });
+
+  it('starts the baseline afresh where it does not (macOS): the time asleep cannot be told from a jump there', async () => {
+    expect(await jumpSeenAfterResume(false)).toBe(false);
+  });
+
+  it('the system clock says whether it counts sleep', () => {
+    expect(systemClock.countsSleep).toBe(platformSources().sinceBoot !== null);
+  });
+});
+
 describe('a laptop running the scheduler for weeks, asleep every night', () => {
   /** 16 hours awake (a tick an hour), 8 asleep, for `days`; returns the jumps the scheduler saw. */
   async function liveThrough(days: number, monotonicFor: (machine: Machine) => () => number) {

@@ -35,7 +35,12 @@ export function sleepAwareMonotonic(sources: MonotonicSources = platformSources(
   const { awake, sinceBoot } = sources;
   if (!sinceBoot) return awake;
   const awake0 = awake();
-  const boot0 = sinceBoot() * 1000;
+  let boot0: number;
+  try {
+    boot0 = sinceBoot() * 1000;
+  } catch {
+    return awake; // no readable uptime here: the monotonic clock alone (the shell's resume rebase protects)
+  }
   let slept = 0;
   return () => {
     const awakeMs = awake() - awake0;
@@ -46,9 +51,14 @@ export function sleepAwareMonotonic(sources: MonotonicSources = platformSources(
   };
 }
 
+const sources = platformSources();
+const monotonic = sleepAwareMonotonic(sources);
+
 export const systemClock: Clock = {
   now: () => Date.now(),
-  monotonic: sleepAwareMonotonic(),
+  monotonic,
+  // sleepAwareMonotonic hands back performance.now() itself where it has no boot clock to add.
+  countsSleep: monotonic !== sources.awake,
 };
 
 /** A clock fixed at one wall time that tests (and the fake-clock mode) can move by hand. */

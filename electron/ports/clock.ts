@@ -8,4 +8,10 @@ export interface Clock {
    * rebases the scheduler's clock guard on wake-up.
    */
   monotonic(): number;
+  /**
+   * True when monotonic() counts time asleep: a wake-up is then no jump, and the scheduler keeps
+   * its clock guard's baseline on resume instead of starting afresh (which would also forgive a
+   * clock set ahead just before the machine went to sleep).
+   */
+  readonly countsSleep?: boolean;
 }

@@ -10,6 +10,7 @@ import { SchedulerLoop } from '../../core/schedule/scheduler-loop.js';
 import { PromptNotifier } from '../../node/prompt-notifier.js';
 import { createVaultServices } from '../../core/services.js';
 import { createEngine } from '../../core/engine.js';
+import { sendTestToOwner } from '../../core/test-send.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 import { isoTime, table } from '../output.js';
@@ -270,20 +271,14 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .description('deliver this message to yourself (the owner) only')
     .action(async (messageId: string) => {
       const ctx = context();
-      const result = await ctx.withEngine(async (engine, services) => {
-        services.messages.get(messageId);
-        const idempotencyKey = `test-send:${messageId}:${ctx.clock.now()}`;
-        services.vault.db.q.transaction(() => engine.outbox.enqueue({ kind: 'test', channel: 'email', messageId, idempotencyKey }));
-        const drain = await engine.worker.drain();
-        // This send's own row: the drain may have sent (or failed) other rows too.
-        const row = engine.outbox.byKey(idempotencyKey);
-        if (row?.status === 'sent') return { drain, error: null };
-        // A test that did not go out now is not sent later behind the owner's back: they run it again.
-        const withdrawn = row ? engine.outbox.cancelIfPending(row.id) : false;
-        const error = row?.last_error ?? 'not sent';
-        return { drain, error: withdrawn ? `${error} (not retried: run test-send again once this is fixed)` : error };
-      });
-      ctx.out.result(result, () => (result.error ? `Not sent: ${result.error}` : 'Sent to you. Check your mailbox.'));
+      const result = await ctx.withEngine((engine, services) => sendTestToOwner(engine, services, messageId));
+      ctx.out.result(result, () =>
+        result.state === 'sent'
+          ? 'Sent to you. Check your mailbox.'
+          : result.state === 'elsewhere'
+            ? 'Afterword running elsewhere (the app or a runner) is sending it now. Check your mailbox.'
+            : `Not sent: ${result.error}`,
+      );
       if (result.error) process.exitCode = EXIT.usage;
     });
 

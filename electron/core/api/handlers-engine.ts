@@ -7,6 +7,7 @@ import { readStatus } from '../schedule/status.js';
 import { PromptNotifier } from '../../node/prompt-notifier.js';
 import type { SendResult } from '../delivery/delivery-types.js';
 import type { VaultServices } from '../services.js';
+import { sendTestToOwner } from '../test-send.js';
 import type { AppCore } from './app-core.js';
 import type { HandlerGroup } from './handlers.js';
 
@@ -73,17 +74,10 @@ export const engineHandlers: HandlerGroup<EngineMethods> = {
     return readStatus(services, app.engineOrThrow().outbox, services.clock.now());
   },
   'messages.testSend': async ({ id }, { app }) => {
-    const services = app.unlockedServices();
-    const engine = app.engineOrThrow();
-    services.messages.get(id);
-    services.vault.db.q.transaction(() =>
-      engine.outbox.enqueue({ kind: 'test', channel: 'email', messageId: id, idempotencyKey: `test-send:${id}:${services.clock.now()}` }),
-    );
-    const drain = await engine.worker.drain();
-    const failure = engine.outbox.failures(1)[0];
-    return drain.sent > 0
-      ? { ok: true, errorCode: null, response: 'sent to you' }
-      : { ok: false, errorCode: failure?.last_error?.split(':')[0] ?? 'PENDING', response: failure?.last_error ?? 'not sent yet: it will be retried' };
+    const result = await sendTestToOwner(app.engineOrThrow(), app.unlockedServices(), id);
+    if (result.state === 'sent') return { ok: true, errorCode: null, response: 'sent to you' };
+    if (result.state === 'elsewhere') return { ok: true, errorCode: null, response: 'being sent by Afterword running elsewhere' };
+    return { ok: false, errorCode: result.error?.split(':')[0] ?? 'NOT_SENT', response: result.error ?? 'not sent' };
   },
 
   'channels.get': (_input, { app }) => {

@@ -208,15 +208,20 @@ export class OutboxRecorder {
    * A warning that could not be sent is given on the desktop as well (the way the scheduler
    * warns when a level has no usable channel): the prompt with "I'm here", not just a notice.
    * While it is out the level is not issued, so a level whose every channel failed is timed from
-   * this desktop warning — the owner was told — rather than from the failure. Only for the level
-   * the plan is on: a late failure of a level the plan has left changes nothing. The key is the
-   * scheduler's, so a level that already warned on the desktop gets no second prompt.
+   * this desktop warning — the owner was told — rather than from the failure.
+   *
+   * Only once no other warning of the level is still being tried: a desktop warning counts at
+   * once, and while the owner's e-mail is merely retrying (the relay down for an hour) the level
+   * must wait for it, not go on on the desktop alone. Only for the level the plan is on: a late
+   * failure of a level the plan has left changes nothing. The key is the scheduler's, so a level
+   * that already warned on the desktop gets no second prompt.
    */
   private warnOnDesktopInstead(row: OutboxRow): void {
     const { plan_id: planId, cycle, level } = row;
     if (row.channel === 'desktop' || !planId || cycle === null || level === null) return;
     const rt = this.plans.runtime(planId);
     if (rt.cycle !== cycle || rt.level !== level || (rt.phase !== 'warning' && rt.phase !== 'waiting')) return;
+    if (this.deps.outbox.warningsOut(planId, cycle, level, row.id) > 0) return;
     this.deps.outbox.enqueue({ kind: 'warning', channel: 'desktop', planId, level, cycle, idempotencyKey: `warning:${planId}:${cycle}:${level}:desktop` });
   }
 }

@@ -235,17 +235,26 @@ export class Outbox {
   }
 
   outstandingDeliveries(planId: string, cycle: number): number {
-    return (
-      this.db.q.get(
-        this.k
-          .selectFrom('outbox')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('plan_id', '=', planId)
-          .where('cycle', '=', cycle)
-          .where('kind', '=', 'delivery')
-          .where('status', 'in', ['pending', 'sending']),
-      )?.n ?? 0
-    );
+    return this.countOut(planId, cycle, 'delivery');
+  }
+
+  /** Warnings of a plan's level still pending or being sent, other than `exceptId`. */
+  warningsOut(planId: string, cycle: number, level: number, exceptId: string): number {
+    return this.countOut(planId, cycle, 'warning', { level, exceptId });
+  }
+
+  /** Rows of a plan's cycle still pending or being sent. */
+  private countOut(planId: string, cycle: number, kind: 'warning' | 'delivery', only: { level?: number; exceptId?: string } = {}): number {
+    let query = this.k
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('plan_id', '=', planId)
+      .where('cycle', '=', cycle)
+      .where('kind', '=', kind)
+      .where('status', 'in', ['pending', 'sending']);
+    if (only.level !== undefined) query = query.where('level', '=', only.level);
+    if (only.exceptId !== undefined) query = query.where('id', '<>', only.exceptId);
+    return this.db.q.get(query)?.n ?? 0;
   }
 
   counts(): OutboxCounts {

@@ -55,9 +55,12 @@ export class Scheduler {
     this.plans = new PlanStore(deps.db);
   }
 
-  /** The shell calls this on resume from sleep: the time asleep was real, not a clock jump. */
+  /**
+   * The shell calls this on resume from sleep: the time asleep was real, not a clock jump. Where
+   * the monotonic clock counts sleep itself there is nothing to forgive, and the baseline stays.
+   */
   rebaseClock(): void {
-    this.guard.rebase();
+    if (!this.deps.clock.countsSleep) this.guard.rebase();
   }
 
   tick(source = 'timer'): TickReport {

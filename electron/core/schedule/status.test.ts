@@ -63,20 +63,28 @@ describe('readStatus: webhook channels that lead nowhere', () => {
       intervalMs: 10 * MINUTE_MS,
       levels: [level(['desktop']), level(['webhook']), level(['email']), level(['email']), level(['email'])],
     });
+    // `webhook` beside e-mail, and a level of a named webhook alone: only the name is a problem.
+    const mixed = services.plans.create({
+      name: 'Mixed',
+      intervalMs: 10 * MINUTE_MS,
+      levels: [level(['email', 'webhook']), level(['webhook:ghost']), level(['email']), level(['email']), level(['email'])],
+    });
     const rcp = services.recipients.add({ type: 'email', name: 'Kin', contact: 'kin@example.org' });
     services.messages.create({ title: 't', body: 'b', recipientIds: [rcp.id], planId: named.id });
     services.messages.create({ title: 't', body: 'b', recipientIds: [rcp.id], planId: only.id });
+    services.messages.create({ title: 't', body: 'b', recipientIds: [rcp.id], planId: mixed.id });
     services.messages.create({ title: 't', body: 'b', recipientIds: [rcp.id] }); // the default plan: e-mail beside `webhook`
     engine.scheduler.tick();
     const problems = () => readStatus(services, engine.outbox, clock.now()).problems;
     expect(problems()).toEqual([
       { code: 'PLAN_WEBHOOK_MISSING', params: { plan: 'Named', planId: named.id, webhook: 'ghost' }, message: expect.stringContaining('webhook add --name ghost') },
       { code: 'PLAN_WEBHOOK_MISSING', params: { plan: 'Hooks only', planId: only.id, webhook: '' }, message: expect.stringContaining('none is set up') },
+      { code: 'PLAN_WEBHOOK_MISSING', params: { plan: 'Mixed', planId: mixed.id, webhook: 'ghost' }, message: expect.stringContaining('webhook add --name ghost') },
     ]);
     expect(statusReportSchema.shape.problems.parse(problems())).toEqual(problems());
 
     services.webhooks.add('phone', 'https://phone.example.org/hook', 'whsec_' + 'A'.repeat(32));
-    expect(problems().map((p) => p.params.webhook)).toEqual(['ghost']);
+    expect(problems().map((p) => p.params.webhook)).toEqual(['ghost', 'ghost']);
     services.webhooks.add('ghost', 'https://ghost.example.org/hook', 'whsec_' + 'B'.repeat(32));
     expect(problems()).toEqual([]);
     await engine.close();

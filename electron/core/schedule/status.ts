@@ -82,8 +82,10 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
     // The scheduler drops a webhook channel that leads nowhere. A named one is a mistake worth
     // saying; `webhook` (all of them) with none set up only when a level has nothing else (it
     // would fall back to the desktop alone).
-    const webhooksOnly = plan.levels.some((l) => l.channels.every((c) => c === 'webhook' || c.startsWith('webhook:')));
-    if (channels.has('webhook') && hooks.size === 0 && webhooksOnly) problems.push(statusProblem.planWebhookMissing(plan, null));
+    const onlyWebhooks = plan.levels.some(
+      (l) => l.channels.includes('webhook') && l.channels.every((c) => c === 'webhook' || c.startsWith('webhook:')),
+    );
+    if (hooks.size === 0 && onlyWebhooks) problems.push(statusProblem.planWebhookMissing(plan, null));
     for (const channel of channels) {
       const name = channel.startsWith('webhook:') ? channel.slice('webhook:'.length) : null;
       if (name !== null && !hooks.has(name)) problems.push(statusProblem.planWebhookMissing(plan, name));

@@ -1,0 +1,57 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DAY_MS } from '../../shared/durations.js';
+import type { ChannelSender, OutgoingItem, SendResult } from './delivery/delivery-types.js';
+import { createEngine } from './engine.js';
+import { createTestVault, type TestVault } from './test-support/vault-fixture.js';
+import { sendTestToOwner } from './test-send.js';
+
+let tv: TestVault | undefined;
+afterEach(async () => {
+  await tv?.dispose();
+  tv = undefined;
+});
+
+/** An e-mail channel that answers what `answer` says, and lists what it was given. */
+function relay(answer: (item: OutgoingItem) => SendResult) {
+  const seen: OutgoingItem[] = [];
+  const sender: ChannelSender = { send: async (item) => (seen.push(item), answer(item)) };
+  return { sender, seen };
+}
+
+async function world(answer: (item: OutgoingItem) => SendResult) {
+  tv = await createTestVault();
+  const { services, clock } = tv;
+  services.settings.set('owner', { email: 'me@example.org', name: null });
+  services.settings.set('smtp', { host: '127.0.0.1', port: 25, tls: 'none', user: null, password: null, from: 'a@example.org' });
+  const anna = services.recipients.add({ type: 'email', name: 'Anna', contact: 'anna@example.org' });
+  const messageId = services.messages.create({ title: 'For Anna', body: 'The keys.', recipientIds: [anna.id] });
+  const { sender, seen } = relay(answer);
+  const engine = createEngine(services, { clock, emailSenderFor: () => sender });
+  return { services, clock, engine, messageId, seen };
+}
+
+describe('sendTestToOwner', () => {
+  it("says what became of this very send, not of another row sent or failed in the same drain", async () => {
+    // Another row fails for good in the same drain; the test itself goes out.
+    const w = await world((item) =>
+      item.idempotencyKey === 'other' ? { ok: false, permanent: true, errorCode: 'SMTP_REJECTED', response: '550 no' } : { ok: true, response: '250 ok' },
+    );
+    w.services.vault.db.q.transaction(() => w.engine.outbox.enqueue({ kind: 'notice', channel: 'email', idempotencyKey: 'other', payload: null }));
+    const result = await sendTestToOwner(w.engine, w.services, w.messageId);
+    expect(result).toMatchObject({ state: 'sent', error: null });
+    expect(w.seen.find((i) => i.idempotencyKey.startsWith('test-send:'))!.target).toMatchObject({ to: 'me@example.org' });
+    await w.engine.close();
+  });
+
+  it('a test that did not go out is withdrawn with its reason, not sent on a later tick', async () => {
+    const w = await world(() => ({ ok: false, permanent: false, errorCode: 'SMTP_CONNECTION', response: 'ECONNREFUSED' }));
+    const result = await sendTestToOwner(w.engine, w.services, w.messageId);
+    expect(result.state).toBe('failed');
+    expect(result.error).toMatch(/^SMTP_CONNECTION: ECONNREFUSED \(not retried: send the test again once this is fixed\)$/);
+    const attempts = w.seen.length;
+    w.clock.advance(DAY_MS);
+    await w.engine.runOnce('timer');
+    expect(w.seen).toHaveLength(attempts);
+    await w.engine.close();
+  });
+});
