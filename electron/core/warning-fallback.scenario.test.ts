@@ -20,23 +20,27 @@ afterEach(async () => {
 
 const WAIT = 5 * MINUTE_MS;
 
+/** Five e-mail-only levels (10 min interval, 5 min waits), the owner's address refused by the relay (550), one message for Anna. */
+async function ownerRefusedByTheRelay() {
+  tv = await createTestVault();
+  smtp = await startSmtpServer();
+  const { services, clock } = tv;
+  services.settings.set(SETTINGS.owner, { email: 'rcpt550@owner.example', name: null }); // the relay says 550
+  services.settings.set(SETTINGS.smtp, { host: '127.0.0.1', port: smtp.port, tls: 'none', user: null, password: null, from: 'a@example.org' });
+  const plan = services.plans.create({
+    name: 'By e-mail',
+    intervalMs: 10 * MINUTE_MS,
+    levels: Array.from({ length: 5 }, () => ({ waitMs: WAIT, channels: ['email' as const] })),
+  });
+  const anna = services.recipients.add({ type: 'email', name: 'Anna', contact: 'anna@example.org' });
+  services.messages.create({ title: 'For Anna', body: 'The keys are with the neighbour.', planId: plan.id, recipientIds: [anna.id] });
+  const engine = createEngine(services, { clock });
+  return { clock, plan, engine, store: new PlanStore(tv.vault.db), sqlite: tv.vault.db.sqlite, smtp };
+}
+
 describe('a warning the owner cannot receive by e-mail', () => {
   it('is given on the desktop instead, and each wait runs from that desktop warning', async () => {
-    tv = await createTestVault();
-    smtp = await startSmtpServer();
-    const { services, clock } = tv;
-    services.settings.set(SETTINGS.owner, { email: 'rcpt550@owner.example', name: null }); // the relay says 550
-    services.settings.set(SETTINGS.smtp, { host: '127.0.0.1', port: smtp.port, tls: 'none', user: null, password: null, from: 'a@example.org' });
-    const plan = services.plans.create({
-      name: 'By e-mail',
-      intervalMs: 10 * MINUTE_MS,
-      levels: Array.from({ length: 5 }, () => ({ waitMs: WAIT, channels: ['email' as const] })),
-    });
-    const anna = services.recipients.add({ type: 'email', name: 'Anna', contact: 'anna@example.org' });
-    services.messages.create({ title: 'For Anna', body: 'The keys are with the neighbour.', planId: plan.id, recipientIds: [anna.id] });
-    const engine = createEngine(services, { clock });
-    const store = new PlanStore(tv.vault.db);
-    const { sqlite } = tv.vault.db;
+    const { clock, plan, engine, store, sqlite, smtp } = await ownerRefusedByTheRelay();
     try {
       for (let i = 0; i < 120 && store.runtime(plan.id).phase !== 'sent'; i++) {
         await engine.runOnce('timer');
@@ -123,21 +127,7 @@ describe('a warning the owner cannot receive by e-mail', () => {
   }, 60_000);
 
   it('a check-in at the desktop warning stops it all', async () => {
-    tv = await createTestVault();
-    smtp = await startSmtpServer();
-    const { services, clock } = tv;
-    services.settings.set(SETTINGS.owner, { email: 'rcpt550@owner.example', name: null });
-    services.settings.set(SETTINGS.smtp, { host: '127.0.0.1', port: smtp.port, tls: 'none', user: null, password: null, from: 'a@example.org' });
-    const plan = services.plans.create({
-      name: 'By e-mail',
-      intervalMs: 10 * MINUTE_MS,
-      levels: Array.from({ length: 5 }, () => ({ waitMs: WAIT, channels: ['email' as const] })),
-    });
-    const anna = services.recipients.add({ type: 'email', name: 'Anna', contact: 'anna@example.org' });
-    services.messages.create({ title: 'For Anna', body: 'The keys.', planId: plan.id, recipientIds: [anna.id] });
-    const engine = createEngine(services, { clock });
-    const store = new PlanStore(tv.vault.db);
-    const { sqlite } = tv.vault.db;
+    const { clock, plan, engine, store, sqlite, smtp } = await ownerRefusedByTheRelay();
     const desktopWarnings = () => sqlite.prepare(`SELECT count(*) FROM desktop_prompts WHERE kind = 'warning'`).pluck().get() as number;
     try {
       for (let i = 0; i < 60 && desktopWarnings() === 0; i++) {
