@@ -26,6 +26,33 @@ export function isChannel(value: string): value is Channel {
   return value.startsWith('webhook:') && WEBHOOK_NAME.test(value.slice('webhook:'.length));
 }
 
+/** Where a level's warning goes, given the webhooks that are set up. */
+export interface LevelRoutes {
+  /** The outbox channels: `webhook` spread to each webhook; the desktop when nothing else is left. */
+  channels: string[];
+  /** Webhook channels that lead nowhere: `webhook:NAME` not set up, `webhook` with none at all. */
+  unreachable: Channel[];
+  /** Nothing else was left, so the level warns on the desktop alone. */
+  desktopFallback: boolean;
+}
+
+export function routeLevel(channels: readonly Channel[], webhookNames: readonly string[]): LevelRoutes {
+  const routes = new Set<string>();
+  const unreachable: Channel[] = [];
+  for (const channel of channels) {
+    if (channel === 'webhook') {
+      if (webhookNames.length === 0) unreachable.push(channel);
+      for (const name of webhookNames) routes.add(`webhook:${name}`);
+    } else if (channel.startsWith('webhook:')) {
+      if (webhookNames.includes(channel.slice('webhook:'.length))) routes.add(channel);
+      else unreachable.push(channel);
+    } else routes.add(channel);
+  }
+  const desktopFallback = routes.size === 0;
+  if (desktopFallback) routes.add('desktop');
+  return { channels: [...routes], unreachable, desktopFallback };
+}
+
 export class PlanSpecError extends Error {}
 
 /** Parses one `--level WAIT:CHANNEL[+CHANNEL]` argument, e.g. `3d:desktop+email`. */

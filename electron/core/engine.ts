@@ -5,7 +5,7 @@ import { defaultPlanSpec } from '../../shared/plans.js';
 import { ContentResolver } from './delivery/content-resolver.js';
 import type { ChannelSender } from './delivery/delivery-types.js';
 import { EmailSender, type SmtpSettings } from './delivery/email-sender.js';
-import { sharedMailThread, type MailThread } from './delivery/mail-thread/mail-thread.js';
+import { sharedMailThread } from './delivery/mail-thread/mail-thread.js';
 import { Outbox } from './delivery/outbox.js';
 import { DEFAULT_CONCURRENCY, OutboxWorker, type DrainReport } from './delivery/outbox-worker.js';
 import { SETTINGS, smtpSettingsSchema } from './delivery/owner-settings.js';
@@ -19,8 +19,6 @@ export interface EnginePorts {
   notifier?: Notifier;
   webhookSender?: ChannelSender;
   emailSenderFor?: (settings: SmtpSettings) => ChannelSender;
-  /** Where the outbox's e-mail transport runs: the process's mail thread unless given. */
-  mailThread?: MailThread;
   concurrency?: number;
   leaseMs?: number;
   /** Signed one-time check-in links for warning e-mails (AppCore passes core/api/checkin-links.ts). */
@@ -74,7 +72,7 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
       // One connection per lane: the pool never has more mails to send at once. The mails are
       // composed and sent in the mail thread, beside this thread's database work.
       const maxConnections = ports.concurrency ?? DEFAULT_CONCURRENCY;
-      const mailThread = ports.mailThread ?? sharedMailThread();
+      const mailThread = sharedMailThread();
       const sender =
         ports.emailSenderFor?.(parsed.data) ??
         new EmailSender(parsed.data, { pool: true, maxConnections, transportFor: (options) => mailThread.transport(options) });

@@ -279,7 +279,7 @@ export function registerEngineCommands(program: Command, context: () => CliConte
             ? 'Afterword running elsewhere (the app or a runner) is sending it now. Check your mailbox.'
             : `Not sent: ${result.error}`,
       );
-      if (result.error) process.exitCode = EXIT.usage;
+      if (result.state === 'failed') process.exitCode = EXIT.usage;
     });
 
   const unattended = program.command('unattended').description('deliver while locked (device key in the OS key store)');

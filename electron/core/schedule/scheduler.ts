@@ -1,4 +1,4 @@
-import type { Channel } from '../../../shared/plans.js';
+import { routeLevel, type Channel } from '../../../shared/plans.js';
 import type { Clock } from '../../ports/clock.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { VaultDb } from '../db/open-database.js';
@@ -163,16 +163,7 @@ export class Scheduler {
 
   /** Resolves channels to outbox rows; a level with no usable channel still warns on the desktop. */
   private enqueueWarning(planId: string, rt: PlanRuntime, level: number, channels: readonly Channel[]): void {
-    const hooks = webhookNames(this.deps);
-    const resolved = new Set<string>();
-    for (const channel of channels) {
-      if (channel === 'webhook') hooks.forEach((name) => resolved.add(`webhook:${name}`));
-      else if (channel.startsWith('webhook:')) {
-        if (hooks.includes(channel.slice('webhook:'.length))) resolved.add(channel);
-      } else resolved.add(channel);
-    }
-    if (resolved.size === 0) resolved.add('desktop');
-    for (const channel of resolved) {
+    for (const channel of routeLevel(channels, webhookNames(this.deps)).channels) {
       this.deps.outbox.enqueue({
         kind: 'warning',
         channel,

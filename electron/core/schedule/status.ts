@@ -1,4 +1,4 @@
-import { LEVEL_COUNT } from '../../../shared/plans.js';
+import { LEVEL_COUNT, routeLevel } from '../../../shared/plans.js';
 import type { PromptKind } from '../../../shared/prompt-kinds.js';
 import type { StatusProblem } from '../../../shared/status-problems.js';
 import type { Outbox, OutboxCounts } from '../delivery/outbox.js';
@@ -72,7 +72,7 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
   const ownerSet = readOwner(settings) !== null;
   const smtpConfigured = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp)).success;
   const problems: StatusProblem[] = [];
-  const hooks = new Set(webhookNames({ db }));
+  const hooks = webhookNames({ db });
   for (const plan of plans.list()) {
     const status = planStatuses.find((p) => p.id === plan.id);
     if (!status || status.activeMessages === 0) continue;
@@ -80,16 +80,17 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
     if (channels.has('email') && !ownerSet) problems.push(statusProblem.ownerEmailMissing(plan));
     if (channels.has('email') && !smtpConfigured) problems.push(statusProblem.planSmtpMissing(plan));
     // The scheduler drops a webhook channel that leads nowhere. A named one is a mistake worth
-    // saying; `webhook` (all of them) with none set up only when a level has nothing else (it
-    // would fall back to the desktop alone).
-    const onlyWebhooks = plan.levels.some(
-      (l) => l.channels.includes('webhook') && l.channels.every((c) => c === 'webhook' || c.startsWith('webhook:')),
-    );
-    if (hooks.size === 0 && onlyWebhooks) problems.push(statusProblem.planWebhookMissing(plan, null));
-    for (const channel of channels) {
-      const name = channel.startsWith('webhook:') ? channel.slice('webhook:'.length) : null;
-      if (name !== null && !hooks.has(name)) problems.push(statusProblem.planWebhookMissing(plan, name));
+    // saying; `webhook` (all of them) with none set up only when its level has nothing else (it
+    // falls back to the desktop alone).
+    const missing = new Set<string>(); // webhook names, '' for `webhook`
+    for (const level of plan.levels) {
+      const { unreachable, desktopFallback } = routeLevel(level.channels, hooks);
+      for (const channel of unreachable) {
+        if (channel !== 'webhook') missing.add(channel.slice('webhook:'.length));
+        else if (desktopFallback) missing.add('');
+      }
     }
+    for (const name of missing) problems.push(statusProblem.planWebhookMissing(plan, name || null));
   }
   const emailRecipients = db.q.get(
     db.kysely
