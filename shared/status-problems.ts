@@ -18,6 +18,12 @@ export const STATUS_PROBLEM_CODES = [
    * Params: plan, planId, webhook (the name; '' for `webhook`).
    */
   'PLAN_WEBHOOK_MISSING',
+  /**
+   * The audit history was cut or rewritten: a keyed append found the chain's end no longer
+   * matching its seal and recorded the break. Stays, since history cannot be put back.
+   * Params: seq (the newest break's row), at (when it was found, ms).
+   */
+  'AUDIT_HISTORY_BROKEN',
 ] as const;
 
 export type StatusProblemCode = (typeof STATUS_PROBLEM_CODES)[number];

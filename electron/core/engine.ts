@@ -10,6 +10,7 @@ import { Outbox } from './delivery/outbox.js';
 import { DEFAULT_CONCURRENCY, OutboxWorker, type DrainReport } from './delivery/outbox-worker.js';
 import { SETTINGS, smtpSettingsSchema } from './delivery/owner-settings.js';
 import { WebhookSender, generateWebhookSecret } from './delivery/webhook-sender.js';
+import { HistoryBreakNotices } from './schedule/history-break-notices.js';
 import { PlanStore } from './schedule/plan-store.js';
 import { Scheduler, type TickReport } from './schedule/scheduler.js';
 import type { VaultServices } from './services.js';
@@ -96,11 +97,14 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
     leaseMs: ports.leaseMs,
   });
 
+  const historyBreakNotices = new HistoryBreakNotices({ db, key: vault.contentKey, outbox });
+
   return {
     scheduler,
     worker,
     outbox,
     async runOnce(source = 'once') {
+      historyBreakNotices.run();
       const tick = scheduler.tick(source);
       const drain = await worker.drain();
       return { tick, drain };

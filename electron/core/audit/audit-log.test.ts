@@ -7,7 +7,7 @@ import type { VaultServices } from '../services.js';
 import { Vault } from '../vault/vault.js';
 import { WrongPasswordError } from '../vault/vault-errors.js';
 import { runDoctor } from '../vault/doctor.js';
-import type { AuditProblem } from './audit-log.js';
+import { HISTORY_BROKEN_ACTION, type AuditProblem } from './audit-log.js';
 import { TEMPLATE_PASSWORD, VaultTemplate, type TestVault } from '../repo/test-support/vault-template.js';
 
 const T0 = Date.UTC(2025, 8, 1);
@@ -298,5 +298,78 @@ describe('audit log: verify', () => {
     const report = await runDoctor(services);
     expect(report.ok).toBe(false);
     expect(report.problems).toEqual(['audit log row 2: content does not match its hash: the row was edited']);
+  });
+});
+
+describe('audit log: the next keyed append checks the chain end against the seal', () => {
+  beforeEach(populate);
+
+  const breaks = () => rows().filter((r) => r.action === HISTORY_BROKEN_ACTION);
+  const appendSomething = () => vault.db.q.transaction(() => vault.audit.append({ action: 'settings.changed' }));
+
+  it('an intact log gets no break row, also with failed unlocks after the seal', async () => {
+    appendSomething();
+    vault.lock();
+    await expect(vault.unlock('wrong password here')).rejects.toBeInstanceOf(WrongPasswordError);
+    await vault.unlock(PASSWORD);
+    expect(breaks()).toEqual([]);
+    expect(problems()).toEqual([]);
+  });
+
+  it('rows cut from the end are not healed by the next append: the break is recorded and stays', async () => {
+    dropTriggers();
+    const before = rows().at(-1)!.seq;
+    sql('DELETE FROM audit_log WHERE seq > ?').run(before - 2);
+    appendSomething();
+    const [found] = breaks();
+    expect(found).toBeDefined();
+    expect(JSON.parse(found!.detail)).toEqual({ problem: 'rows-cut', newestSeq: before - 2, sealedSeq: before });
+    // The break sits before the entry that found it, and the seal now covers that entry.
+    expect(actions().slice(-2)).toEqual([HISTORY_BROKEN_ACTION, 'settings.changed']);
+    expect(problems()).toEqual([
+      { seq: found!.seq, problem: `history was broken before this row: rows were cut from the end (the seal covered row ${before}, row ${before - 2} was the newest)` },
+    ]);
+
+    // Every later unlock appends; the break is still reported and recorded only once.
+    await vault.close();
+    vault = await Vault.open(dir, { clock });
+    await vault.unlock(PASSWORD);
+    expect(breaks()).toHaveLength(1);
+    expect(vault.audit.verify().map((p) => p.seq)).toEqual([found!.seq]);
+  });
+
+  it('cutting the break row away as well is found again by the next append', () => {
+    dropTriggers();
+    const before = rows().at(-1)!.seq;
+    sql('DELETE FROM audit_log WHERE seq = ?').run(before);
+    appendSomething();
+    const first = breaks()[0]!;
+    sql('DELETE FROM audit_log WHERE seq >= ?').run(first.seq);
+    appendSomething();
+    expect(breaks().map((r) => JSON.parse(r.detail).problem)).toEqual(['rows-cut']);
+    expect(problems()).toHaveLength(1);
+  });
+
+  it('a rewritten sealed row, a forged or removed seal, and keyed rows appended without the key are each recorded', () => {
+    dropTriggers();
+    const last = rows().at(-1)!;
+    sql(`UPDATE audit_log SET detail = '{"fields":["status"]}' WHERE seq = ?`).run(last.seq);
+    rechain();
+    appendSomething();
+    sql('UPDATE audit_seal SET mac = ? WHERE id = 1').run(Buffer.alloc(32, 7));
+    appendSomething();
+    sql('DELETE FROM audit_seal').run();
+    appendSomething();
+    const newest = rows().at(-1)!;
+    const forged = { ...newest, seq: newest.seq + 1, action: 'message.removed', prev_hash: newest.hash };
+    forged.hash = rowHash(newest.hash, forged);
+    sql('INSERT INTO audit_log (seq, at, action, entity_type, entity_id, detail, prev_hash, hash) VALUES (@seq, @at, @action, @entity_type, @entity_id, @detail, @prev_hash, @hash)').run(forged);
+    appendSomething();
+    expect(breaks().map((r) => JSON.parse(r.detail).problem)).toEqual([
+      'sealed-row-changed',
+      'seal-forged',
+      'seal-missing',
+      'appended-without-key',
+    ]);
   });
 });

@@ -7,6 +7,33 @@ import type { PreparedQuery, SyncQuery } from '../db/sync-query.js';
 /** Events that may be appended while the vault is locked (no key, so they cannot move the seal). */
 export const UNKEYED_ACTIONS = new Set(['vault.unlock_failed', 'vault.unlock_refused']);
 
+/**
+ * Written, sealed, when a keyed append finds that the chain's end no longer matches the seal
+ * (rows cut from the end, the sealed row rewritten, the seal forged or removed). It stays in the
+ * log, so `verify` keeps reporting the break after the seal has moved past it.
+ */
+export const HISTORY_BROKEN_ACTION = 'audit.history_broken';
+
+/** What a keyed append found wrong with the chain's end. Stable: stored in the break's detail. */
+export type ChainEndProblem = 'rows-cut' | 'sealed-row-changed' | 'seal-forged' | 'seal-missing' | 'appended-without-key';
+
+const CHAIN_END_WORDS: Record<ChainEndProblem, string> = {
+  'rows-cut': 'rows were cut from the end',
+  'sealed-row-changed': 'the sealed row was changed',
+  'seal-forged': 'the seal was rewritten without the vault key',
+  'seal-missing': 'the seal was removed',
+  'appended-without-key': 'rows were appended without the vault key',
+};
+
+interface ChainEnd {
+  seq: number;
+  hash: Uint8Array;
+}
+
+interface Seal extends ChainEnd {
+  mac: Uint8Array;
+}
+
 export interface AuditEntry {
   action: string;
   entityType?: string;
@@ -36,12 +63,29 @@ function sealMac(auditKey: Uint8Array, seq: number, hash: Uint8Array): Uint8Arra
 const same = (a: Uint8Array, b: Uint8Array): boolean =>
   a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
+function brokenEntry(problem: ChainEndProblem, last: ChainEnd | undefined, seal: Seal | undefined): AuditEntry {
+  return { action: HISTORY_BROKEN_ACTION, detail: { problem, newestSeq: last?.seq ?? 0, sealedSeq: seal?.seq ?? null } };
+}
+
+/** The sentence `verify` reports at a recorded break. */
+export function describeBreak(detail: string): string {
+  const { problem, newestSeq, sealedSeq } = JSON.parse(detail) as { problem: ChainEndProblem; newestSeq: number; sealedSeq: number | null };
+  const words = CHAIN_END_WORDS[problem] ?? 'the log did not match its seal';
+  const where = sealedSeq === null ? `row ${newestSeq} was the newest` : `the seal covered row ${sealedSeq}, row ${newestSeq} was the newest`;
+  return `history was broken before this row: ${words} (${where})`;
+}
+
 /**
  * Append-only, hash-chained log. Each row carries the hash of the previous one, so an edited,
  * deleted or reordered row breaks the chain. Anyone can recompute a plain hash chain, so every
  * keyed append also moves a seal: an HMAC (key derived from the vault key) over the newest
  * (seq, hash). Rewriting history then needs the vault key; cutting rows off the end is caught
  * because the sealed row disappears. Only failed-unlock rows may follow the seal.
+ *
+ * A keyed append first checks the chain's end against the seal. Were it to seal from whatever
+ * row is last, cutting the newest rows would be healed by the next append (and every unlock
+ * appends). When they disagree it records the break as a sealed row of its own
+ * (HISTORY_BROKEN_ACTION) before the entries, and `verify` reports that row for good.
  */
 export class AuditLog {
   constructor(
@@ -78,7 +122,9 @@ export class AuditLog {
     let seq = last?.seq ?? 0;
     let prev: Uint8Array = last?.hash ?? GENESIS;
     const seqs: number[] = [];
-    for (const entry of entries) {
+    const broken = this.auditKey ? this.checkChainEnd(last) : null;
+    const toAppend = broken ? [brokenEntry(broken, last, s.seal.get({})), ...entries] : entries;
+    for (const entry of toAppend) {
       const row = {
         seq: seq + 1,
         at: this.clock.now(),
@@ -93,15 +139,36 @@ export class AuditLog {
       prev = hash;
       seqs.push(seq);
     }
-    if (this.auditKey) s.seal.run({ seq, hash: prev, mac: sealMac(this.auditKey, seq, prev) });
-    return seqs;
+    if (this.auditKey) s.upsertSeal.run({ seq, hash: prev, mac: sealMac(this.auditKey, seq, prev) });
+    return broken ? seqs.slice(1) : seqs;
+  }
+
+  /**
+   * Whether the chain's end still is what the last keyed append sealed. Cheap in the usual case
+   * (the newest row is the sealed one); otherwise it reads the sealed row and what follows it.
+   */
+  private checkChainEnd(last: ChainEnd | undefined): ChainEndProblem | null {
+    const s = this.statements();
+    const seal = s.seal.get({});
+    if (!seal) return last ? (s.anyKeyed.get({}) ? 'seal-missing' : null) : null;
+    if (!same(sealMac(this.auditKey!, seal.seq, seal.hash), seal.mac)) return 'seal-forged';
+    if (last && last.seq === seal.seq) return same(last.hash, seal.hash) ? null : 'sealed-row-changed';
+    const sealed = s.rowAt.get({ seq: seal.seq });
+    if (!sealed) return 'rows-cut';
+    if (!same(sealed.hash, seal.hash)) return 'sealed-row-changed';
+    const after = s.actionsAfter.all({ seq: seal.seq });
+    return after.every((r) => UNKEYED_ACTIONS.has(r.action)) ? null : 'appended-without-key';
   }
 
   /** Compiled on first use: appends run for every change, and the tables exist only after migration. */
   private prepared?: {
-    last: PreparedQuery<Record<string, never>, { seq: number; hash: Uint8Array }>;
+    last: PreparedQuery<Record<string, never>, ChainEnd>;
     insert: PreparedQuery<AuditLogTable, unknown>;
-    seal: PreparedQuery<{ seq: number; hash: Uint8Array; mac: Uint8Array }, unknown>;
+    seal: PreparedQuery<Record<string, never>, Seal>;
+    upsertSeal: PreparedQuery<Seal, unknown>;
+    rowAt: PreparedQuery<{ seq: number }, ChainEnd>;
+    actionsAfter: PreparedQuery<{ seq: number }, { action: string }>;
+    anyKeyed: PreparedQuery<Record<string, never>, { seq: number }>;
   };
 
   private statements(): NonNullable<AuditLog['prepared']> {
@@ -119,7 +186,15 @@ export class AuditLog {
           hash: r.hash,
         }),
       ),
-      seal: this.q.prepared((p: { seq: number; hash: Uint8Array; mac: Uint8Array }) =>
+      seal: this.q.prepared(() => this.db.selectFrom('audit_seal').select(['seq', 'hash', 'mac']).where('id', '=', 1)),
+      rowAt: this.q.prepared((p: { seq: number }) => this.db.selectFrom('audit_log').select(['seq', 'hash']).where('seq', '=', p.seq)),
+      actionsAfter: this.q.prepared((p: { seq: number }) =>
+        this.db.selectFrom('audit_log').select('action').where('seq', '>', p.seq).orderBy('seq', 'asc'),
+      ),
+      anyKeyed: this.q.prepared(() =>
+        this.db.selectFrom('audit_log').select('seq').where('action', 'not in', [...UNKEYED_ACTIONS]).limit(1),
+      ),
+      upsertSeal: this.q.prepared((p: Seal) =>
         this.db
           .insertInto('audit_seal')
           .values({ id: 1, seq: p.seq, hash: p.hash, mac: p.mac })
@@ -150,6 +225,8 @@ export class AuditLog {
       const { prev_hash: _p, hash: _h, ...content } = row;
       if (!same(rowHash(row.prev_hash, content), row.hash)) {
         problems.push({ seq: row.seq, problem: 'content does not match its hash: the row was edited' });
+      } else if (row.action === HISTORY_BROKEN_ACTION) {
+        problems.push({ seq: row.seq, problem: describeBreak(row.detail) });
       }
       prev = row.hash;
       expectedSeq = row.seq + 1;

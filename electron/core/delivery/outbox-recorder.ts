@@ -4,11 +4,10 @@ import type { ContentKey } from '../crypto/envelope.js';
 import type { VaultDb } from '../db/open-database.js';
 import type { DeliveryAttemptsTable, OutboxStatus } from '../db/schema.js';
 import type { PreparedQuery } from '../db/sync-query.js';
-import { webhookNames } from '../repo/webhooks.js';
 import { PlanStore } from '../schedule/plan-store.js';
-import { sealPayload } from './content-resolver.js';
 import type { SendResult } from './delivery-types.js';
 import type { Outbox, OutboxRow } from './outbox.js';
+import { enqueueOwnerNotice } from './owner-notices.js';
 import { channelKind, nextRetryAt } from './retry-policy.js';
 import type { SentJournal } from './sent-journal.js';
 
@@ -180,27 +179,15 @@ export class OutboxRecorder {
   private reportFailure(row: OutboxRow, result: SendResult): void {
     const errorCode = result.ok ? '' : result.errorCode;
     const what = row.kind === 'delivery' ? 'A message delivery' : `Warning ${row.level ?? ''}`.trim();
-    const payload = {
+    // A warning to the owner by e-mail or to one webhook failed: say so on the others. A delivery
+    // refused for a recipient says nothing about the owner's channels: all of them are used.
+    enqueueOwnerNotice(this.deps, {
+      id: row.id,
       subject: `Afterword could not send: ${what} via ${row.channel}`,
       text: `${what} via ${row.channel} failed permanently (${errorCode}). Check the channel settings and run \`afterword status\`.`,
-    };
-    // Every channel of the owner's: the desktop, their e-mail and each of their webhooks, except
-    // the one that failed (a warning to the owner by e-mail, or to that webhook). A delivery
-    // refused for a recipient says nothing about the owner's channels: all of them are used.
-    const ownerChannelFailed = row.kind === 'warning' ? row.channel : null;
-    const channels = ['desktop', 'email', ...webhookNames(this.deps).map((name) => `webhook:${name}`)].filter(
-      (channel) => channel !== ownerChannelFailed,
-    );
-    for (const channel of channels) {
-      const idempotencyKey = `notice:${row.id}:${channel}`;
-      this.deps.outbox.enqueue({
-        kind: 'notice',
-        channel,
-        planId: row.plan_id,
-        idempotencyKey,
-        payload: sealPayload(this.deps.key, idempotencyKey, payload),
-      });
-    }
+      planId: row.plan_id,
+      exceptChannel: row.kind === 'warning' ? row.channel : null,
+    });
     if (row.kind === 'warning') this.warnOnDesktopInstead(row);
   }
 

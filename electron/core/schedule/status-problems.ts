@@ -24,6 +24,11 @@ export const statusProblem = {
       ? `plan "${plan.name}" warns through the webhook "${webhook}", which is not set up: run \`afterword channel webhook add --name ${webhook} --url URL\` or edit the plan`
       : `plan "${plan.name}" warns through webhooks but none is set up: run \`afterword channel webhook add --name N --url URL\` or edit the plan`,
   }),
+  auditHistoryBroken: (newest: { seq: number; at: number }, count: number): StatusProblem => ({
+    code: 'AUDIT_HISTORY_BROKEN',
+    params: { seq: newest.seq, at: newest.at },
+    message: `the audit history was cut or rewritten (${count === 1 ? 'found once' : `found ${count} times`}, last at row ${newest.seq}): run \`afterword audit verify\` and check your messages and plans`,
+  }),
   schedulerStale: (): StatusProblem => ({
     code: 'SCHEDULER_STALE',
     params: {},

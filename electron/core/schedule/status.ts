@@ -5,6 +5,7 @@ import type { Outbox, OutboxCounts } from '../delivery/outbox.js';
 import { readOwner, SETTINGS, smtpSettingsSchema } from '../delivery/owner-settings.js';
 import { webhookNames } from '../repo/webhooks.js';
 import type { VaultServices } from '../services.js';
+import { historyBreaks } from './history-break-notices.js';
 import { nextActionAt, simulate } from './plan-machine.js';
 import { label, PlanStore } from './plan-store.js';
 import { statusProblem } from './status-problems.js';
@@ -104,6 +105,8 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
   if (emailRecipients > 0 && !smtpConfigured) {
     problems.push(statusProblem.recipientsSmtpMissing());
   }
+  const breaks = historyBreaks({ db });
+  if (breaks.length > 0) problems.push(statusProblem.auditHistoryBroken(breaks.at(-1)!, breaks.length));
   const armed = planStatuses.some((p) => p.phase !== 'created' && p.phase !== 'sent' && p.phase !== 'stopped');
   if (armed && (!tick || now - tick.at > STALE_TICK_MS)) {
     problems.push(statusProblem.schedulerStale());

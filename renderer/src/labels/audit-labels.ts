@@ -24,6 +24,8 @@ export function auditActionLabel(t: Translate, action: string): string {
       return t('common:audit.unattendedOn');
     case 'vault.device_key_disabled':
       return t('common:audit.unattendedOff');
+    case 'audit.history_broken':
+      return t('common:audit.historyBroken');
     case 'checkin':
       return t('common:audit.checkin');
     case 'plan.transition':

@@ -21,6 +21,8 @@ export function problemText(t: Translate, problem: StatusProblem): string {
       return problem.params.webhook
         ? t('dashboard:problem.planWebhookMissing', { plan, webhook: String(problem.params.webhook) })
         : t('dashboard:problem.planNoWebhooks', { plan });
+    case 'AUDIT_HISTORY_BROKEN':
+      return t('dashboard:problem.auditHistoryBroken');
     default:
       return problem.message;
   }
