@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { AfterwordError } from '../errors.js';
 import type { VaultServices } from '../services.js';
+import { looseVaultModes } from './vault-files.js';
 import { openField } from '../crypto/envelope.js';
 
 export interface DoctorReport {
@@ -81,6 +82,8 @@ export async function runDoctor(services: VaultServices): Promise<DoctorReport> 
     if (file.includes('.tmp-') || file.endsWith('.tmp')) warnings.push(`blobs/${file}: an interrupted write (safe to delete)`);
     else if (!known.has(file)) warnings.push(`blobs/${file}: belongs to no attachment (left by an interrupted add or delete)`);
   }
+
+  warnings.push(...(await looseVaultModes(vault.dir)));
 
   const auditProblems = vault.audit.verify();
   counts.auditRows = (sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;

@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ import {
   WrongPasswordError,
 } from './vault-errors.js';
 import { databasePath } from './vault-paths.js';
+import { looseVaultModes, STALE_TEMP_BLOB_MS } from './vault-files.js';
 import { VaultTooNewError } from '../db/db-errors.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -157,6 +158,43 @@ describe('Vault: create, open, unlock', () => {
     if (process.platform === 'win32') return;
     expect((await stat(dir)).mode & 0o777).toBe(0o700);
     expect((await stat(join(dir, 'blobs'))).mode & 0o777).toBe(0o700);
+  });
+
+  it('makes an existing 0777 directory and the database files private, whatever the umask', async () => {
+    await mkdir(dir, { recursive: true });
+    await chmod(dir, 0o777);
+    const umask = process.umask(0o000);
+    try {
+      await create();
+    } finally {
+      process.umask(umask);
+    }
+    const modes = async (names: string[]) => Promise.all(names.map(async (n) => (await stat(join(dir, n))).mode & 0o777));
+    expect(await modes(['.', 'blobs'])).toEqual([0o700, 0o700]);
+    const dbFiles = (await readdir(dir)).filter((n) => n.startsWith('vault.db'));
+    expect(dbFiles).toEqual(expect.arrayContaining(['vault.db', 'vault.db-wal']));
+    expect(await modes(dbFiles)).toEqual(dbFiles.map(() => 0o600));
+    expect(await looseVaultModes(dir)).toEqual([]);
+
+    await chmod(join(dir, 'vault.db'), 0o644);
+    await chmod(dir, 0o755);
+    expect(await looseVaultModes(dir)).toEqual([
+      expect.stringMatching(/^the vault directory is 0755: others can read it/),
+      expect.stringMatching(/^vault.db is 0644: others can read it/),
+    ]);
+  });
+
+  it('opening removes temp blobs of interrupted uploads, but not one that may be in progress', async () => {
+    const { vault } = await create();
+    await vault.close();
+    const stale = join(dir, 'blobs', 'att_x.tmp-0011223344556677');
+    const fresh = join(dir, 'blobs', 'att_y.tmp-8899aabbccddeeff');
+    await writeFile(stale, 'partial');
+    await writeFile(fresh, 'partial');
+    const old = (Date.now() - STALE_TEMP_BLOB_MS - 60_000) / 1000;
+    await utimes(stale, old, old);
+    toClose.push(await Vault.open(dir, deps));
+    expect(await readdir(join(dir, 'blobs'))).toEqual(['att_y.tmp-8899aabbccddeeff']);
   });
 });
 

@@ -23,6 +23,7 @@ import {
   type KeyWrapRow,
   type WrapContext,
 } from './key-wraps.js';
+import { makeVaultPrivate, removeStaleTempBlobs } from './vault-files.js';
 import { blobsPath, databasePath } from './vault-paths.js';
 import {
   DeviceKeyUnavailableError,
@@ -118,6 +119,7 @@ export class Vault {
       await Promise.all(['', '-wal', '-shm'].map((suffix) => rm(`${databasePath(dir)}${suffix}`, { force: true })));
       throw error;
     }
+    await makeVaultPrivate(dir);
     return { vault, recoveryKey: recovery.display };
   }
 
@@ -129,6 +131,9 @@ export class Vault {
       await db.close();
       throw new IntegrityError('the vault has no identity record: it is damaged or was never finished');
     }
+    // File times are the system's, not the (possibly test-controlled) clock's. Best effort: a
+    // read-only vault still opens.
+    await removeStaleTempBlobs(dir, Date.now()).catch(() => undefined);
     return new Vault(dir, db, { vaultId: info.vault_id, keyId: new Uint8Array(info.key_id) }, deps);
   }
 
