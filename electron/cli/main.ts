@@ -8,6 +8,7 @@ import { registerEngineCommands } from './commands/engine-commands.js';
 import { registerPlanCommands } from './commands/plan-commands.js';
 import { registerServeCommands } from './commands/serve-commands.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { escapeControl } from './output.js';
 
 function buildProgram(): { program: Command; context: () => CliContext } {
   const program = new Command('afterword')
@@ -71,7 +72,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       wireCode = 'INTERNAL';
       message = `unexpected error: ${(error as Error)?.message ?? String(error)} (run with --debug for details)`;
     }
-    process.stderr.write(`afterword: ${message}\n`);
+    process.stderr.write(`afterword: ${escapeControl(message)}\n`);
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     if (json) process.stdout.write(`${JSON.stringify({ error: { code: wireCode, message } })}\n`);
     return code;

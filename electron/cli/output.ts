@@ -1,14 +1,27 @@
+// C0 controls but tab and newline, DEL, and the C1 controls (0x9b starts a CSI sequence too).
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Titles, names and file names come from people (or from whoever sent them a file): printed raw,
+ * an ESC sequence could recolour, move the cursor or retitle the terminal, and a CR could hide
+ * the start of a line. Human output shows each control character as \xNN; JSON stays exact.
+ */
+export function escapeControl(text: string): string {
+  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /** Where a command's result goes: one JSON document with --json, human text otherwise. */
 export class Output {
   constructor(readonly json: boolean) {}
 
   result(data: unknown, human: () => string): void {
-    process.stdout.write(this.json ? `${JSON.stringify(data, null, 2)}\n` : `${human()}\n`);
+    process.stdout.write(this.json ? `${JSON.stringify(data, null, 2)}\n` : `${escapeControl(human())}\n`);
   }
 
   /** Progress or hints for people; never on stdout in --json mode. */
   note(text: string): void {
-    process.stderr.write(`${text}\n`);
+    process.stderr.write(`${escapeControl(text)}\n`);
   }
 }
 
