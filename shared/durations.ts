@@ -6,6 +6,10 @@ export const DAY_MS = 24 * HOUR_MS;
 const UNITS: Record<string, number> = { d: DAY_MS, h: HOUR_MS, m: MINUTE_MS };
 const PATTERN = /^(?:(\d{1,5})d)?(?:(\d{1,6})h)?(?:(\d{1,7})m)?$/;
 const MAX_MS = 3650 * DAY_MS;
+/** The longest a plan may be paused: ten years, like the longest duration. */
+export const MAX_PAUSE_MS = MAX_MS;
+/** The latest date any input may name (the end of year 9999): `Date` and the timeline stay exact. */
+export const MAX_DATE_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 export class DurationError extends Error {}
 

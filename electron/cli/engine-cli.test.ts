@@ -414,12 +414,15 @@ describe('check-in, pause, stop, channels, test-send (run side by side)', () => 
     const mine = (): ReceivedMail[] => smtp.since(mark).filter((m) => m.rcptTo.includes(owner));
     expect(toStates(await tick(v, T0))).toEqual(['scheduled']);
 
-    const [past, paused] = await Promise.all([
+    const [past, tooFar, paused] = await Promise.all([
       v.run(['pause', '--until', new Date(T0 - DAY).toISOString()], fake(T0 + MIN)),
+      v.run(['pause', '--until', '+275760-09-13T00:00:00Z'], fake(T0 + MIN)),
       v.json<TransitionsJson & { until: string }>(['pause', '--until', new Date(T0 + 2 * DAY).toISOString()], fake(T0 + MIN)),
     ]);
     expectCode(past, 1);
     expect(past.stderr).toMatch(/--until must be in the future/);
+    expectCode(tooFar, 1);
+    expect(tooFar.stderr).toMatch(/at most ten years/);
     expect(paused.plans.filter((p) => p.planId === planId)).toMatchObject([{ from: 'scheduled', to: 'paused' }]);
 
     // A day later, long past the 30m interval: still paused, nothing sent.

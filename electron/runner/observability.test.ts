@@ -206,6 +206,10 @@ describe('test clock', () => {
     const { f, owner } = await startWithVault({ clock, runner: { allowFakeClock: true } });
     try {
       const mono = clock.monotonic();
+      const anonymous = await f.client().post('/api/test/clock', { advanceMs: 86_400_000 });
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.json).toMatchObject({ ok: false, code: 'UNAUTHORIZED' });
+      expect(clock.now() - T0).toBeLessThan(60_000);
       const set = await owner.post('/api/test/clock', { set: '2032-01-01T00:00:00Z' });
       expect(set.status).toBe(200);
       expect((set.json as { data: { now: number } }).data.now - Date.UTC(2032, 0, 1)).toBeLessThan(1000);

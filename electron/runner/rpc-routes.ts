@@ -91,6 +91,8 @@ export function registerRpcRoutes(hono: Hono<Env>, ctx: RunnerContext): void {
     if (!clock) return failWith(c, 'NOT_FOUND', 'no such endpoint');
     const auth = await gate(ctx, c, { json: 'always' });
     if (auth instanceof Response) return auth;
+    // Moving time drives warnings and deliveries: the owner or a token holder only, even in tests.
+    if (auth.caller.role === 'public') return failWith(c, 'UNAUTHORIZED', 'sign in, or send a token, to move the test clock');
     const body = await readJsonBody(c, 4096);
     if (!body.ok) return body.response;
     const parsed = testClockInput.safeParse(body.value ?? {});

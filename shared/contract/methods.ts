@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_DATE_MS } from '../durations.js';
 import type { Role } from './roles.js';
 import {
   attachmentInfoSchema,
@@ -158,7 +159,7 @@ export const CONTRACT = {
     z.object({ id: idSchema.optional(), intervalMs: durationMs.optional(), levels: z.array(planLevelSchema).length(5).optional() }).strict(),
     z.object({ timeline: z.array(timelineEventSchema) }),
   ),
-  'plans.pause': method(['owner'], z.object({ until: z.number().int() }).strict(), z.object({ transitions: z.array(transitionSchema) })),
+  'plans.pause': method(['owner'], z.object({ until: z.number().int().min(0).max(MAX_DATE_MS) }).strict(), z.object({ transitions: z.array(transitionSchema) })),
   'plans.resume': method(['owner'], none, z.object({ transitions: z.array(transitionSchema) })),
   'plans.stop': method(['owner'], z.object({ recoveryKey: z.string().max(200) }).strict(), z.object({ transitions: z.array(transitionSchema) })),
 

@@ -132,6 +132,10 @@ export function runContractSuite(name: string, makeTransport: () => Promise<Suit
       expect((await data<unknown[]>(owner.call('plans.list', {}))).length).toBe(2);
       const checkin = await data<{ at: number }>(owner.call('checkin', {}));
       expect(typeof checkin.at).toBe('number');
+      // Dates out of range are refused before they reach the plans (8640000000000001 broke status).
+      for (const until of [8_640_000_000_000_001, checkin.at + 3651 * DAY_MS, checkin.at - MINUTE_MS]) {
+        expect(await code(owner.call('plans.pause', { until }))).toBe('BAD_REQUEST');
+      }
       const status = await data<{ plans: unknown[]; lastCheckinAt: number }>(owner.call('status.get', {}));
       expect(status.plans).toHaveLength(2);
       expect(status.lastCheckinAt).toBe(checkin.at);

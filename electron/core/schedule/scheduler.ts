@@ -1,4 +1,6 @@
+import { MAX_PAUSE_MS } from '../../../shared/durations.js';
 import { routeLevel, type Channel } from '../../../shared/plans.js';
+import { BadRequestError } from '../errors.js';
 import type { Clock } from '../../ports/clock.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { VaultDb } from '../db/open-database.js';
@@ -221,7 +223,13 @@ export class Scheduler {
     });
   }
 
+  /** Pauses every plan until `until`, which must lie in the next ten years. */
   pauseUntil(until: number): TransitionReport[] {
+    const now = this.deps.clock.now();
+    if (!Number.isSafeInteger(until) || until <= now) throw new BadRequestError('the pause must end in the future');
+    if (until - now > MAX_PAUSE_MS) {
+      throw new BadRequestError('a pause can last at most ten years: pick an earlier date, or stop the switch with the recovery key');
+    }
     return this.forEachPlan('plans.paused', { until }, (rt) => pause(rt, until));
   }
 
