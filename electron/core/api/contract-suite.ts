@@ -165,6 +165,12 @@ export function runContractSuite(name: string, makeTransport: () => Promise<Suit
       expect(await code(c.call('messages.list', {}))).toBe('FORBIDDEN');
       expect(await code(c.call('status.get', {}))).toBe('FORBIDDEN');
       expect(await code(m.call('status.get', {}))).toBe('OK');
+      // A monitor reads ids, states and numbers, never a plan's name (encrypted content).
+      const seen = await data<{ plans: { id: string; name: string }[] }>(m.call('status.get', {}));
+      const named = await data<{ plans: { id: string; name: string }[] }>(owner.call('status.get', {}));
+      expect(named.plans.map((p) => p.name)).toContain('Family');
+      expect(seen.plans.map((p) => p.name)).toEqual(named.plans.map((p) => p.id));
+      expect(JSON.stringify(seen)).not.toContain('Family');
       expect(await code(m.call('checkin', {}))).toBe('FORBIDDEN');
       expect(await code(t.bearer('aw_checkin_not-a-real-token').call('checkin', {}))).toBe('UNAUTHORIZED');
       const list = await data<{ id: string; label: string }[]>(owner.call('tokens.list', {}));

@@ -3,6 +3,7 @@ import { describeIssue, emailSchema } from '../../../shared/validation.js';
 import { testChannel } from '../delivery/channel-test.js';
 import { readOwner, SETTINGS, smtpSettingsSchema } from '../delivery/owner-settings.js';
 import { generateWebhookSecret } from '../delivery/webhook-sender.js';
+import { statusForMonitor } from '../schedule/status-for-monitor.js';
 import { readStatus } from '../schedule/status.js';
 import { PromptNotifier } from '../../node/prompt-notifier.js';
 import type { SendResult } from '../delivery/delivery-types.js';
@@ -70,7 +71,8 @@ export const engineHandlers: HandlerGroup<EngineMethods> = {
   },
   'status.get': (_input, { app, caller }) => {
     const services = servicesFor(app, caller.role);
-    return readStatus(services, app.engineOrThrow().outbox, services.clock.now());
+    const report = readStatus(services, app.engineOrThrow().outbox, services.clock.now());
+    return caller.role === 'owner' ? report : statusForMonitor(report);
   },
   'messages.testSend': async ({ id }, { app }) => {
     const result = await sendTestToOwner(app.engineOrThrow(), app.unlockedServices(), id);
