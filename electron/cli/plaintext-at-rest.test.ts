@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliVault, TempDirs, assertCliBuilt } from './test-support/run-cli.js';
 
@@ -118,5 +119,42 @@ describe('plaintext at rest', { timeout: 120_000 }, () => {
     expect(files).toContain('vault.db');
     expect(files).not.toContain('vault.db-wal');
     expect(await findMarker(v.dir, marker)).toEqual([]);
+  });
+
+  it('a server answer that echoes the owner\'s address (550 <owner@…>) is stored without it', async () => {
+    const marker = `marker-${randomBytes(8).toString('hex')}`;
+    const owner = `${marker}@example.org`;
+    const refusing = new SMTPServer({
+      secure: false,
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      disableReverseLookup: true,
+      onRcptTo: (address, _session, callback) =>
+        callback(Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown`), { responseCode: 550 })),
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (refusing.server.address() as { port: number }).port;
+      const v = await CliVault.create(temp, 'answers');
+      await v.init();
+      await v.json(['owner', 'set', '--email', owner]);
+      await v.json(['channel', 'smtp', '--host', '127.0.0.1', '--port', String(port), '--tls', 'none', '--from', 'afterword@example.org']);
+      const message = await v.json<{ id: string }>(['message', 'add', '--title', 'T', '--body', 'b']);
+      const result = await v.run(['test-send', message.id]);
+      expect(result.code).toBe(1);
+      // The owner is told what the server said, addresses and all; the file keeps only the gist.
+      expect(result.stdout).toMatch(/550/);
+      const db = new Database(join(v.dir, 'vault.db'), { readonly: true });
+      try {
+        const stored = db.prepare('SELECT response FROM delivery_attempts').pluck().all() as string[];
+        expect(stored.join('\n')).toMatch(/550 .*\[address\].*User unknown/);
+      } finally {
+        db.close();
+      }
+      expect(await findMarker(v.dir, marker)).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => refusing.close(() => resolve()));
+    }
   });
 });

@@ -8,6 +8,7 @@ import { PlanStore } from '../schedule/plan-store.js';
 import type { SendResult } from './delivery-types.js';
 import type { Outbox, OutboxRow } from './outbox.js';
 import { enqueueOwnerNotice } from './owner-notices.js';
+import { redactResponse } from './redact-response.js';
 import { channelKind, nextRetryAt } from './retry-policy.js';
 import type { SentJournal } from './sent-journal.js';
 
@@ -19,9 +20,12 @@ export interface Finished {
   fromJournal?: boolean;
 }
 
-/** Responses are kept short and, for deliveries, reduced to their status: a receiver may echo content. */
+/**
+ * Responses are kept short, without the addresses and URLs a server may echo, and, for
+ * deliveries, reduced to their status: a receiver may echo content.
+ */
 export function summarize(row: OutboxRow, response: string): string {
-  const firstLine = response.split(/\r?\n/, 1)[0] ?? '';
+  const firstLine = redactResponse(response.split(/\r?\n/, 1)[0] ?? '');
   const text = row.kind === 'delivery' ? (firstLine.match(/^(HTTP \d{3}|\d{3}[ -]?\S*)/)?.[0] ?? firstLine.slice(0, 40)) : firstLine;
   return text.slice(0, 200);
 }
