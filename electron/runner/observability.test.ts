@@ -99,13 +99,14 @@ describe('/healthz and /metrics', () => {
     expect((await owner.request('/metrics')).status).toBe(200);
   });
 
-  it('says locked (scheduler stopped) when the key is gone', async () => {
-    f.app.lock();
-    const health = await waitFor(
-      async () => (await f.client().request('/healthz')).json as { scheduler: string },
-      (h) => h.scheduler === 'stopped',
+  it('answers 503 with the reason when the key is gone (a restart without unattended delivery)', async () => {
+    await f.app.close();
+    const reply = await waitFor(
+      async () => f.client().request('/healthz'),
+      (r) => (r.json as { scheduler: string }).scheduler === 'stopped',
     );
-    expect(health).toMatchObject({ ok: true, vault: 'locked', scheduler: 'stopped' });
+    expect(reply.status).toBe(503);
+    expect(reply.json).toMatchObject({ ok: false, vault: 'locked', scheduler: 'stopped', reason: expect.stringMatching(/locked: nothing is warned or delivered/) });
   });
 });
 

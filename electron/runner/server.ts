@@ -19,6 +19,7 @@ import type { Env, RunnerContext } from './runner-context.js';
 import { AppScheduler } from '../core/api/app-scheduler.js';
 import { Sessions } from './sessions.js';
 import { isTraversal, StaticFiles } from './static-files.js';
+import { healthProblem } from './health.js';
 import { readVaultFacts } from './vault-facts.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -141,8 +142,9 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
 
   hono.get('/healthz', async (c) => {
     const facts = await readVaultFacts(app, clock);
-    const ok = facts.vault !== 'error';
-    return c.json({ ok, vault: facts.vault, lastTickAgeMs: facts.lastTickAgeMs, scheduler: scheduler.running ? 'running' : 'stopped' }, ok ? 200 : 503);
+    const problem = healthProblem(facts, scheduler.running);
+    const body = { ok: problem === null, vault: facts.vault, lastTickAgeMs: facts.lastTickAgeMs, scheduler: scheduler.running ? 'running' : 'stopped' };
+    return c.json(problem === null ? body : { ...body, reason: problem }, problem === null ? 200 : 503);
   });
 
   hono.get('/metrics', async (c) => {
