@@ -145,6 +145,38 @@ describe('session lifetime', () => {
     }
   });
 
+  it('a session idle for the auto-lock minutes ends; the dashboard\'s polling does not keep it alive, the scheduler runs on', async () => {
+    let now = Date.now();
+    const { f, owner } = await startWithVault({ runner: { sessionNow: () => now } });
+    try {
+      await owner.data('settings.set', { autoLockMinutes: 5 });
+      // Activity keeps it: four minutes, a call, four more minutes.
+      now += 4 * 60_000;
+      expect((await owner.rpc('messages.list', {})).status).toBe(200);
+      now += 4 * 60_000;
+      expect((await owner.rpc('messages.list', {})).status).toBe(200);
+      // Only polling for five minutes: the session is over.
+      for (let i = 0; i < 5; i++) {
+        now += 60_000;
+        await owner.rpc('status.get', {});
+      }
+      const { status, reply } = await owner.rpc('messages.list', {});
+      expect(status).toBe(401);
+      expect(reply).toMatchObject({ ok: false, code: 'UNAUTHORIZED' });
+      // The key stays with the scheduler: a check-in token still works.
+      const token = f.app.keyedServices().tokens.create('checkin', 'phone').token;
+      const checkin = await f.client().request('/api/checkin', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      expect(checkin.status).toBe(200);
+      // 0 minutes: never locks.
+      await owner.data('vault.unlock', { password: PASSWORD });
+      await owner.data('settings.set', { autoLockMinutes: 0 });
+      now += 2 * 60 * 60_000;
+      expect((await owner.rpc('messages.list', {})).status).toBe(200);
+    } finally {
+      await f.close();
+    }
+  });
+
   it('logout ends that session only (and its socket); lock ends every session and every socket', async () => {
     const { f, owner } = await startWithVault();
     try {

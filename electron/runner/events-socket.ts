@@ -110,6 +110,7 @@ export function attachEventSocket(server: Server, ctx: RunnerContext, logger?: L
       return end(ws, conn);
     }
     if (frame.kind === 'bad') return send(ws, { id: frame.id, reply: { ok: false, code: 'BAD_REQUEST', message: frame.message } });
+    auth.sessions.touch(conn.jti, frame.method);
     conn.inFlight++;
     if (conn.inFlight >= MAX_IN_FLIGHT) ws.pause();
     void call(ws, conn, frame.id, frame.method, frame.input).finally(() => {

@@ -69,6 +69,7 @@ export function registerRpcRoutes(hono: Hono<Env>, ctx: RunnerContext): void {
     const body = await readJsonBody(c, ctx.maxBodyBytes);
     if (!body.ok) return body.response;
     const method = c.req.param('method');
+    if (auth.via === 'cookie') sessions.touch(auth.session.jti, method);
     return finish(c, method, await router.call(method, body.value, auth.caller));
   });
 

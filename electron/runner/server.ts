@@ -18,6 +18,7 @@ import { cookieName, registerRpcRoutes } from './rpc-routes.js';
 import type { Env, RunnerContext } from './runner-context.js';
 import { AppScheduler } from '../core/api/app-scheduler.js';
 import { Sessions } from './sessions.js';
+import { autoLockMs } from '../core/api/auto-lock-setting.js';
 import { isTraversal, StaticFiles } from './static-files.js';
 import { healthProblem } from './health.js';
 import { readVaultFacts } from './vault-facts.js';
@@ -97,7 +98,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   // Open the vault first (a device key starts the engine, and with it the scheduler below).
   if (app.exists()) await app.open();
   const secureCookie = options.publicUrl?.startsWith('https:') ?? false;
-  const sessions = new Sessions({ ttlMs: options.sessionTtlMs, now: options.sessionNow });
+  const sessions = new Sessions({ ttlMs: options.sessionTtlMs, now: options.sessionNow, idleMs: () => autoLockMs(app) });
   const auth: AuthDeps = { app, sessions, clock, cookieName: cookieName(secureCookie) };
   const scheduler = new AppScheduler(app, { cron: options.schedulerCron, publicUrl: options.publicUrl, logger: options.logger });
   let origins: Origins | null = null;

@@ -10,10 +10,20 @@ export interface Session {
   /** The JWT's `sub`: the session id callers see as their principal. */
   sessionId: string;
   expiresAt: number;
+  /** The last call the owner made (background polling does not count). */
+  lastActiveAt: number;
 }
+
+/** Requests a page makes on its own (the dashboard's poll): they do not keep a session alive. */
+export const BACKGROUND_METHODS: ReadonlySet<string> = new Set(['status.get']);
 
 export interface SessionOptions {
   ttlMs?: number;
+  /**
+   * How long a session may sit idle before it ends (the owner's auto-lock setting); null: no
+   * idle limit. Asked on each check, so a changed setting applies at once.
+   */
+  idleMs?: () => number | null;
   /** Real time by default: a fake scheduler clock must not stretch or end sessions. */
   now?: () => number;
 }
@@ -28,10 +38,12 @@ export class Sessions {
   private readonly listeners = new Set<(jti: string) => void>();
   readonly ttlMs: number;
   private readonly now: () => number;
+  private readonly idleMs: () => number | null;
 
   constructor(options: SessionOptions = {}) {
     this.ttlMs = options.ttlMs ?? DEFAULT_SESSION_TTL_MS;
     this.now = options.now ?? Date.now;
+    this.idleMs = options.idleMs ?? (() => null);
   }
 
   async issue(): Promise<{ token: string; session: Session }> {
@@ -41,6 +53,7 @@ export class Sessions {
       jti: randomBytes(16).toString('base64url'),
       sessionId: `ses_${randomBytes(9).toString('base64url')}`,
       expiresAt: now + this.ttlMs,
+      lastActiveAt: now,
     };
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -65,7 +78,7 @@ export class Sessions {
       });
       const session = payload.jti ? this.live.get(payload.jti) : undefined;
       if (!session || session.sessionId !== payload.sub) return null;
-      if (session.expiresAt <= this.now()) {
+      if (this.isOver(session)) {
         this.revoke(session.jti);
         return null;
       }
@@ -77,7 +90,20 @@ export class Sessions {
 
   isLive(jti: string): boolean {
     const session = this.live.get(jti);
-    return session !== undefined && session.expiresAt > this.now();
+    return session !== undefined && !this.isOver(session);
+  }
+
+  /** The owner did something in this session (a call that is not background polling). */
+  touch(jti: string, method: string): void {
+    const session = this.live.get(jti);
+    if (session && !BACKGROUND_METHODS.has(method)) session.lastActiveAt = this.now();
+  }
+
+  private isOver(session: Session): boolean {
+    const now = this.now();
+    if (session.expiresAt <= now) return true;
+    const idle = this.idleMs();
+    return idle !== null && now - session.lastActiveAt >= idle;
   }
 
   revoke(jti: string): void {
@@ -100,7 +126,6 @@ export class Sessions {
   }
 
   private prune(): void {
-    const now = this.now();
-    for (const session of [...this.live.values()]) if (session.expiresAt <= now) this.revoke(session.jti);
+    for (const session of [...this.live.values()]) if (this.isOver(session)) this.revoke(session.jti);
   }
 }

@@ -3,6 +3,7 @@ import { describeIssue, emailSchema } from '../../../shared/validation.js';
 import { testChannel } from '../delivery/channel-test.js';
 import { readOwner, SETTINGS, smtpSettingsSchema } from '../delivery/owner-settings.js';
 import { generateWebhookSecret } from '../delivery/webhook-sender.js';
+import { autoLockMinutesOf, UI_SETTINGS } from './auto-lock-setting.js';
 import { statusForMonitor } from '../schedule/status-for-monitor.js';
 import { readStatus } from '../schedule/status.js';
 import { PromptNotifier } from '../../node/prompt-notifier.js';
@@ -31,14 +32,13 @@ type EngineMethods =
   | 'tokens.delete';
 
 const done = { ok: true } as const;
-export const UI_SETTINGS = { autoLockMinutes: 'ui.autoLockMinutes', startAtLogin: 'ui.startAtLogin' } as const;
 
 const sendResult = (r: SendResult) => (r.ok ? { ok: true, errorCode: null, response: r.response } : { ok: false, errorCode: r.errorCode, response: r.response });
 
 function readSettings(services: VaultServices) {
   const { settings } = services;
   return {
-    autoLockMinutes: settings.get<number>(UI_SETTINGS.autoLockMinutes) ?? 15,
+    autoLockMinutes: autoLockMinutesOf(settings),
     startAtLogin: settings.get<boolean>(UI_SETTINGS.startAtLogin) ?? true,
     publicUrl: settings.get<string>(SETTINGS.publicUrl) ?? null,
     owner: readOwner(settings),
