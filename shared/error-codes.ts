@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'INTERNAL',
   'UNAUTHORIZED',
   'FORBIDDEN',
+  /** Another process (the desktop app, `serve` or `run`) already schedules and sends for this vault. */
+  'VAULT_BUSY',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,7 +1,10 @@
 import type { ErrorCode } from '../../shared/error-codes.js';
 
-/** Documented in README: 0 ok, 1 invalid input or usage, 2 wrong password or locked out, 3 integrity, 4 not found. */
-export const EXIT = { ok: 0, usage: 1, auth: 2, integrity: 3, notFound: 4 } as const;
+/**
+ * Documented in README: 0 ok, 1 invalid input or usage, 2 wrong password or locked out,
+ * 3 integrity, 4 not found, 5 another process already runs the scheduler for this vault.
+ */
+export const EXIT = { ok: 0, usage: 1, auth: 2, integrity: 3, notFound: 4, busy: 5 } as const;
 
 const BY_CODE: Record<ErrorCode, number> = {
   BAD_REQUEST: EXIT.usage,
@@ -18,6 +21,7 @@ const BY_CODE: Record<ErrorCode, number> = {
   VAULT_NOT_FOUND: EXIT.notFound,
   UNAUTHORIZED: EXIT.auth,
   FORBIDDEN: EXIT.auth,
+  VAULT_BUSY: EXIT.busy,
 };
 
 export function exitCodeFor(code: ErrorCode): number {

@@ -36,3 +36,21 @@ export class IntegrityError extends AfterwordError {
     super('INTEGRITY', message, options);
   }
 }
+
+/** Who holds a vault's scheduler lock, as written in its lock file. */
+export interface VaultHolder {
+  program: string;
+  pid: number;
+  host: string;
+  since: number;
+}
+
+/** Another process already schedules and sends for this vault; two would send twice. */
+export class VaultBusyError extends AfterwordError {
+  constructor(readonly holder: VaultHolder) {
+    super(
+      'VAULT_BUSY',
+      `this vault is already run by \`${holder.program}\` (pid ${holder.pid} on ${holder.host}, since ${new Date(holder.since).toISOString()}): use that one, or stop it first`,
+    );
+  }
+}

@@ -1,10 +1,11 @@
+import { holdVault } from '../hold-vault.js';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { formatDuration } from '../../../shared/durations.js';
 import { describeIssue, emailSchema } from '../../../shared/validation.js';
 import { testChannel } from '../../core/delivery/channel-test.js';
 import { SETTINGS, smtpSettingsSchema } from '../../core/delivery/owner-settings.js';
-import { BadRequestError, NotFoundError } from '../../core/errors.js';
+import { BadRequestError, NotFoundError, VaultBusyError } from '../../core/errors.js';
 import { readStatus, type StatusReport } from '../../core/schedule/status.js';
 import { SchedulerLoop } from '../../core/schedule/scheduler-loop.js';
 import { PromptNotifier } from '../../node/prompt-notifier.js';
@@ -229,7 +230,16 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .description('one scheduler pass and outbox drain, then exit (run it from system cron)')
     .action(async () => {
       const ctx = context();
-      const result = await ctx.withEngine(async (engine) => engine.runOnce('cli'));
+      // The desktop app, `serve` or `run` already ticks this vault every minute: this one steps aside.
+      const lock = await holdVault(ctx, 'tick').catch((error: unknown) => {
+        if (error instanceof VaultBusyError) return error;
+        throw error;
+      });
+      if (lock instanceof VaultBusyError) {
+        ctx.out.result({ skipped: true, heldBy: lock.holder }, () => `Nothing done: ${lock.message}.`);
+        return;
+      }
+      const result = await ctx.withEngine(async (engine) => engine.runOnce('cli')).finally(() => lock.release());
       ctx.out.result(result, () =>
         [
           ...result.tick.transitions.map((t) => `${t.planId}: ${t.from} → ${t.to} (${t.reason})`),
@@ -244,6 +254,7 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .option('--cron <expression>', 'node-cron schedule', '* * * * *')
     .action(async (opts: { cron: string }) => {
       const ctx = context();
+      const lock = await holdVault(ctx, 'run');
       await ctx.withEngine(async (engine) => {
         const loop = new SchedulerLoop(engine, {
           cron: opts.cron,
@@ -262,7 +273,7 @@ export function registerEngineCommands(program: Command, context: () => CliConte
         });
         ctx.out.note('Stopping: finishing what is in flight…');
         await loop.stop();
-      });
+      }).finally(() => lock.release());
       ctx.out.result({ stopped: true }, () => 'Stopped.');
     });
 

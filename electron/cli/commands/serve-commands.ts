@@ -1,3 +1,4 @@
+import { holdVault } from '../hold-vault.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +63,7 @@ export function registerServeCommands(program: Command, context: () => CliContex
       // Loaded here, not at the top: every other command would pay for the HTTP stack at start-up.
       const { startRunner } = await import('../../runner/server.js');
       const { AppCore } = await import('../../core/api/app-core.js');
+      const lock = await holdVault(ctx, 'serve');
       const app = new AppCore({ vaultDir: ctx.vaultDir, clock, keyStore: ctx.keyStore(), scrypt: ctx.vaultDeps().scrypt });
       const rendererDir = resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR);
       const runner = await startRunner({
@@ -75,6 +77,7 @@ export function registerServeCommands(program: Command, context: () => CliContex
         logger: stderrLogger('runner', Boolean(ctx.options.debug)),
       }).catch(async (error: unknown) => {
         await app.close();
+        await lock.release();
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'EADDRINUSE') throw new BadRequestError(`${opts.host}:${port} is already in use: choose another port with --port`);
         if (code === 'EACCES' || code === 'EADDRNOTAVAIL') throw new BadRequestError(`cannot listen on ${opts.host}:${port} (${code}): choose another --host or --port`);
@@ -92,6 +95,7 @@ export function registerServeCommands(program: Command, context: () => CliContex
       const signal = await stopped;
       ctx.out.note(`${signal}: stopping, finishing what is in flight…`);
       await runner.close();
+      await lock.release();
       ctx.out.note('Stopped.');
     });
 
