@@ -330,7 +330,17 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
       v.run(['doctor', '--json']),
     ]);
     expect(expectError(expect, show, 3, true)).toMatchObject({ code: 'INTEGRITY', message: expect.stringMatching(/messages\.title/) });
-    expect(expectError(expect, list, 3, true)!.code).toBe('INTEGRITY');
+    // One damaged row does not hide the others: it is listed as damaged, with what is wrong.
+    expect(list.code, describeResult(list)).toBe(0);
+    const listed = parseJsonStdout<{ items: Array<{ id: string; title: string; damaged?: string }> }>(list).items;
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: tampered.id, title: '', damaged: expect.stringMatching(/messages\.title/) }),
+        expect.objectContaining({ id: intact.id, title: 'Intact' }),
+      ]),
+    );
+    expect(listed.find((m) => m.id === intact.id)).not.toHaveProperty('damaged');
+    expect(list.stderr).toMatch(/1 message is damaged and cannot be read: run `afterword doctor`/);
     expect(showIntact.title).toBe('Intact');
     expect(auditOk).toEqual({ ok: true, problems: [] });
     expect(expectError(expect, get, 3, true)!.code).toBe('INTEGRITY');

@@ -34,6 +34,8 @@ export const messageSummarySchema = z.object({
   attachmentCount: z.number().int(),
   createdAt: time,
   updatedAt: time,
+  /** Present when the stored row cannot be read (tampering or corruption): what is wrong; the title is then ''. */
+  damaged: z.string().optional(),
 });
 
 export const attachmentInfoSchema = z.object({

@@ -118,9 +118,11 @@ export function registerContentCommands(program: Command, context: () => CliCont
           ? 'No messages yet. Add one with: afterword message add --title T --body TEXT'
           : table([
               ['ID', 'STATUS', 'TO', 'FILES', 'UPDATED', 'TITLE'],
-              ...page.items.map((m) => [m.id, m.status, String(m.recipientCount), String(m.attachmentCount), isoTime(m.updatedAt), m.title]),
+              ...page.items.map((m) => [m.id, m.status, String(m.recipientCount), String(m.attachmentCount), isoTime(m.updatedAt), m.damaged ? `DAMAGED: ${m.damaged}` : m.title]),
             ]) + `\n(${page.items.length} of ${page.total})`,
       );
+      const damaged = page.items.filter((m) => m.damaged).length;
+      if (damaged > 0) ctx.out.note(`afterword: ${damaged === 1 ? '1 message is' : `${damaged} messages are`} damaged and cannot be read: run \`afterword doctor\``);
     });
 
   message

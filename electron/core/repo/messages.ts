@@ -2,7 +2,7 @@ import { bodyHtmlSchema, bodySchema, describeIssue, titleSchema } from '../../..
 import type { Selectable } from 'kysely';
 import type { MessagesTable, MessageStatus } from '../db/schema.js';
 import type { PreparedQuery } from '../db/sync-query.js';
-import { BadRequestError, NotFoundError } from '../errors.js';
+import { BadRequestError, IntegrityError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
 import { AttachmentStore, type AttachmentInfo, type StagedAttachment } from './attachments.js';
 import { FieldCipher } from './field-cipher.js';
@@ -19,6 +19,8 @@ export interface MessageSummary {
   attachmentCount: number;
   createdAt: number;
   updatedAt: number;
+  /** Set when the stored row cannot be read (tampering or corruption): what is wrong. The title is then ''. */
+  damaged?: string;
 }
 
 export interface MessageDetail {
@@ -133,44 +135,45 @@ export class MessagesRepo {
     const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
     const offset = Math.max(options.offset ?? 0, 0);
     const { db } = this.ctx;
-    const rows = db.q.all(
-      db.kysely
-        .selectFrom('messages as m')
-        .select((eb) => [
-          'm.id',
-          'm.title',
-          'm.status',
-          'm.created_at',
-          'm.updated_at',
-          eb
-            .selectFrom('message_recipients as mr')
-            .select(eb.fn.countAll<number>().as('n'))
-            .whereRef('mr.message_id', '=', 'm.id')
-            .as('recipient_count'),
-          eb
-            .selectFrom('attachments as a')
-            .select(eb.fn.countAll<number>().as('n'))
-            .whereRef('a.message_id', '=', 'm.id')
-            .as('attachment_count'),
-        ])
-        .orderBy('m.updated_at', 'desc')
-        .orderBy('m.id', 'desc')
-        .limit(limit)
-        .offset(offset),
-    );
     const total = db.q.get(db.kysely.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0;
-    return {
-      total,
-      items: rows.map((row) => ({
-        id: row.id,
-        title: this.cipher.open('title', row.id, row.title),
-        status: row.status,
-        recipientCount: row.recipient_count ?? 0,
-        attachmentCount: row.attachment_count ?? 0,
-        createdAt: row.created_at,
-        updatedAt: row.updated_at,
-      })),
-    };
+    return { total, items: this.summaryRows({ limit, offset }) };
+  }
+
+  /** Summaries with their counts, newest first: a page of all messages, or the ones named. */
+  private summaryRows(which: { limit: number; offset: number } | { ids: readonly string[] }): MessageSummary[] {
+    const { db } = this.ctx;
+    if ('ids' in which && which.ids.length === 0) return [];
+    const query = db.kysely
+      .selectFrom('messages as m')
+      .select((eb) => [
+        'm.id',
+        'm.title',
+        'm.status',
+        'm.created_at',
+        'm.updated_at',
+        eb
+          .selectFrom('message_recipients as mr')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('mr.message_id', '=', 'm.id')
+          .as('recipient_count'),
+        eb
+          .selectFrom('attachments as a')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('a.message_id', '=', 'm.id')
+          .as('attachment_count'),
+      ])
+      .orderBy('m.updated_at', 'desc')
+      .orderBy('m.id', 'desc');
+    const narrowed = 'ids' in which ? query.where('m.id', 'in', which.ids) : query.limit(which.limit).offset(which.offset);
+    return db.q.all(narrowed).map((row) => ({
+      id: row.id,
+      ...this.readableTitle(row.id, row.title),
+      status: row.status,
+      recipientCount: row.recipient_count ?? 0,
+      attachmentCount: row.attachment_count ?? 0,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    }));
   }
 
   /**
@@ -186,26 +189,23 @@ export class MessagesRepo {
     const rows = db.q.all(
       db.kysely.selectFrom('messages').select(['id', 'title']).orderBy('updated_at', 'desc').orderBy('id', 'desc'),
     );
-    const matches = rows.filter((row) => this.cipher.open('title', row.id, row.title).toLocaleLowerCase().includes(needle));
+    const matches = rows.filter((row) => this.readableTitle(row.id, row.title).title.toLocaleLowerCase().includes(needle));
     const page = matches.slice(offset, offset + limit).map((row) => row.id);
-    const summaries = new Map(this.summaries(page).map((m) => [m.id, m]));
+    const summaries = new Map(this.summaryRows({ ids: page }).map((m) => [m.id, m]));
     return { total: matches.length, items: page.flatMap((id) => summaries.get(id) ?? []) };
   }
 
-  private summaries(ids: readonly string[]): MessageSummary[] {
-    if (ids.length === 0) return [];
-    return ids.map((id) => {
-      const detail = this.get(id);
-      return {
-        id,
-        title: detail.title,
-        status: detail.status,
-        recipientCount: detail.recipients.length,
-        attachmentCount: detail.attachments.length,
-        createdAt: detail.createdAt,
-        updatedAt: detail.updatedAt,
-      };
-    });
+  /**
+   * A title for a list: one damaged row must not hide every other message, so it is listed as
+   * damaged (with what is wrong) instead of failing the whole list. Locked and other errors still throw.
+   */
+  private readableTitle(id: string, sealed: Uint8Array): { title: string; damaged?: string } {
+    try {
+      return { title: this.cipher.open('title', id, sealed) };
+    } catch (error) {
+      if (error instanceof IntegrityError) return { title: '', damaged: error.message };
+      throw error;
+    }
   }
 
   /** get() runs for every delivery of a drain: its queries are compiled once. */

@@ -21,8 +21,8 @@ export function MessageRow({ message, selected, onOpen }: { message: MessageSumm
   return (
     <UnstyledButton className={classes.row} data-selected={selected || undefined} aria-current={selected ? 'true' : undefined} onClick={() => onOpen(message.id)}>
       <Group justify="space-between" wrap="nowrap" gap="xs">
-        <Text size="sm" fw={600} truncate="end">
-          {message.title || t('messages:list.untitled')}
+        <Text size="sm" fw={600} truncate="end" c={message.damaged ? 'red' : undefined}>
+          {message.damaged ? t('messages:list.damaged') : message.title || t('messages:list.untitled')}
         </Text>
         <Badge size="xs" variant="light" color={messageStatusColor(message.status)} style={{ flexShrink: 0 }}>
           {messageStatusLabel(t, message.status)}
