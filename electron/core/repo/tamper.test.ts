@@ -333,8 +333,8 @@ describe('tampered attachment blobs', () => {
 
   it('a missing blob file and a stray one: the doctor reports the first, warns about the second', async () => {
     await rm(blobFile(fx.small.id));
-    await writeFile(join(vault.blobsDir, 'att_zzzzzzzzzzzzzzzz'), 'junk');
-    await writeFile(join(vault.blobsDir, 'att_yyyyyyyyyyyyyyyy.tmp-0123456789abcdef'), 'half');
+    await writeFile(join(vault.blobsDir, 'att_zzzzzzzzzzzzzzzz'), 'junk', { mode: 0o600 });
+    await writeFile(join(vault.blobsDir, 'att_yyyyyyyyyyyyyyyy.tmp-0123456789abcdef'), 'half', { mode: 0o600 });
     const report = await runDoctor(services);
     expect(report.ok).toBe(false);
     expect(report.problems).toEqual([`attachment ${fx.small.id} of message ${fx.msgs[1]!.id}: its blob file is missing`]);
