@@ -24,6 +24,11 @@ export const STATUS_PROBLEM_CODES = [
    * Params: seq (the newest break's row), at (when it was found, ms).
    */
   'AUDIT_HISTORY_BROKEN',
+  /**
+   * The daily integrity pass found an attachment of a message not yet sent missing or damaged: it
+   * would be left out of the delivery. Params: messageId, attachmentId.
+   */
+  'ATTACHMENT_DAMAGED',
 ] as const;
 
 export type StatusProblemCode = (typeof STATUS_PROBLEM_CODES)[number];

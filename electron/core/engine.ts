@@ -7,10 +7,12 @@ import type { ChannelSender } from './delivery/delivery-types.js';
 import { EmailSender, type SmtpSettings } from './delivery/email-sender.js';
 import { sharedMailThread } from './delivery/mail-thread/mail-thread.js';
 import { Outbox } from './delivery/outbox.js';
+import { enqueueOwnerNotice } from './delivery/owner-notices.js';
 import { DEFAULT_CONCURRENCY, OutboxWorker, type DrainReport } from './delivery/outbox-worker.js';
 import { SETTINGS, smtpSettingsSchema } from './delivery/owner-settings.js';
 import { WebhookSender, generateWebhookSecret } from './delivery/webhook-sender.js';
 import { HistoryBreakNotices } from './schedule/history-break-notices.js';
+import { IntegrityPass } from './schedule/integrity-pass.js';
 import { PlanStore } from './schedule/plan-store.js';
 import { Scheduler, type TickReport } from './schedule/scheduler.js';
 import type { VaultServices } from './services.js';
@@ -61,6 +63,18 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
     messageCount: (planId) => planStore.armableMessageIds(planId, plans.get(planId).isDefault).length,
     deliveryDelayMs: (planId) => planStore.minDeliveryDelayMs(planId, plans.get(planId).isDefault),
     checkinLink: ports.checkinLink,
+    onLostAttachments: (messageId, lost) => {
+      for (const attachment of lost) {
+        enqueueOwnerNotice(
+          { db, key: vault.contentKey, outbox },
+          {
+            id: `lost-attachment:${attachment.id}`,
+            subject: 'A message went without one of its attachments',
+            text: `The attachment "${attachment.name}" of message ${messageId} could not be included (${attachment.problem}); the message was delivered without it, with a line saying so. Run \`afterword doctor\`.`,
+          },
+        );
+      }
+    },
   });
 
   let email: { sender: ChannelSender; fingerprint: string } | null = null;
@@ -98,6 +112,7 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
   });
 
   const historyBreakNotices = new HistoryBreakNotices({ db, key: vault.contentKey, outbox });
+  const integrityPass = new IntegrityPass({ services, notices: { db, key: vault.contentKey, outbox }, clock: ports.clock });
 
   return {
     scheduler,
@@ -107,6 +122,7 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
       historyBreakNotices.run();
       const tick = scheduler.tick(source);
       const drain = await worker.drain();
+      await integrityPass.runIfDue();
       return { tick, drain };
     },
     async close() {

@@ -6,6 +6,7 @@ import type { SettingsRepo } from '../repo/settings.js';
 import type { WebhooksRepo } from '../repo/webhooks.js';
 import type { PlansRepo } from '../repo/plans.js';
 import { NotFoundError } from '../errors.js';
+import { escapeHtml } from './html-escape.js';
 import type { DesktopPrompt } from '../../ports/notifier.js';
 import type { OutboxRow } from './outbox.js';
 import type { DeliveryContent, OutgoingContent, OutgoingItem, Target } from './delivery-types.js';
@@ -30,6 +31,19 @@ export interface ResolverDeps {
   deliveryDelayMs: (planId: string) => number;
   /** A fresh signed, one-time check-in link for each warning; null (or absent): no link. */
   checkinLink?: () => string | null;
+  /** Called when a delivery goes without attachments whose files were lost (to tell the owner). */
+  onLostAttachments?: (messageId: string, lost: readonly LostAttachment[]) => void;
+}
+
+export interface LostAttachment {
+  id: string;
+  name: string;
+  problem: string;
+}
+
+/** The line a delivery carries in place of an attachment that could not be included. */
+export function lostAttachmentLine(name: string): string {
+  return `[The attachment "${name}" could not be included: its file was lost before this message was sent.]`;
 }
 
 /** Notices and tests carry their text in the outbox row, sealed and bound to its idempotency key. */
@@ -168,14 +182,26 @@ export class ContentResolver {
       throw error;
     }
     const owner = this.owner();
+    // A lost file must not hold back the letter itself (it would be retried for days and fail):
+    // the message goes without it, saying so, and the owner is told.
+    const lost: LostAttachment[] = message.attachments.flatMap((a) => {
+      const problem = messages.attachments.fileProblem(a.id);
+      return problem ? [{ id: a.id, name: a.name, problem }] : [];
+    });
+    if (lost.length > 0) this.deps.onLostAttachments?.(messageId, lost);
+    const lostIds = new Set(lost.map((a) => a.id));
+    const lines = lost.map((a) => lostAttachmentLine(a.name));
     return {
       kind: 'delivery',
       messageId,
       title: message.title,
-      bodyText: message.body,
-      bodyHtml: message.bodyHtml,
+      bodyText: lines.length > 0 ? `${message.body.replace(/\s+$/, '')}\n\n${lines.join('\n')}` : message.body,
+      bodyHtml:
+        lines.length > 0 && message.bodyHtml !== null
+          ? `${message.bodyHtml}\n${lines.map((line) => `<p><em>${escapeHtml(line)}</em></p>`).join('\n')}`
+          : message.bodyHtml,
       senderName: owner?.name ?? null,
-      attachments: message.attachments.map((a) => ({
+      attachments: message.attachments.filter((a) => !lostIds.has(a.id)).map((a) => ({
         name: a.name,
         mediaType: a.mediaType,
         size: a.size,

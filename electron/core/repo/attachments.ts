@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -126,6 +126,25 @@ export class AttachmentStore {
     const found = this.listFor(messageId).find((a) => a.id === id);
     if (!found) throw new NotFoundError('attachment', `${id} of message ${messageId}`);
     return found;
+  }
+
+  /**
+   * What is wrong with an attachment's file, found without reading it: missing, or not the size
+   * that was written (cut short, or replaced). Null when it looks whole; its chunks are checked
+   * only when read.
+   */
+  fileProblem(id: string): string | null {
+    const { db } = this.ctx;
+    const row = db.q.get(db.kysely.selectFrom('attachments').select('stored_size').where('id', '=', id));
+    if (!row) return null;
+    let size: number;
+    try {
+      size = statSync(this.blobPath(id)).size;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'its file is missing';
+      return `its file cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+    }
+    return size === row.stored_size ? null : `its file is ${size} bytes, ${row.stored_size} were written (cut short or replaced)`;
   }
 
   /** Plaintext chunks, each verified before it is yielded. */

@@ -29,6 +29,11 @@ export const statusProblem = {
     params: { seq: newest.seq, at: newest.at },
     message: `the audit history was cut or rewritten (${count === 1 ? 'found once' : `found ${count} times`}, last at row ${newest.seq}): run \`afterword audit verify\` and check your messages and plans`,
   }),
+  attachmentDamaged: (p: { messageId: string; attachmentId: string; problem: string }): StatusProblem => ({
+    code: 'ATTACHMENT_DAMAGED',
+    params: { messageId: p.messageId, attachmentId: p.attachmentId },
+    message: `attachment ${p.attachmentId} of message ${p.messageId}: ${p.problem}; it would be left out of the delivery: attach the file again (afterword message edit ${p.messageId} --detach ${p.attachmentId} --attach FILE) or restore a backup`,
+  }),
   schedulerStale: (): StatusProblem => ({
     code: 'SCHEDULER_STALE',
     params: {},

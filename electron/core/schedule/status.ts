@@ -6,6 +6,7 @@ import { readOwner, SETTINGS, smtpSettingsSchema } from '../delivery/owner-setti
 import { webhookNames } from '../repo/webhooks.js';
 import type { VaultServices } from '../services.js';
 import { historyBreaks } from './history-break-notices.js';
+import { openAttachmentProblems } from './integrity-pass.js';
 import { nextActionAt, simulate } from './plan-machine.js';
 import { label, PlanStore } from './plan-store.js';
 import { statusProblem } from './status-problems.js';
@@ -105,6 +106,7 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
   if (emailRecipients > 0 && !smtpConfigured) {
     problems.push(statusProblem.recipientsSmtpMissing());
   }
+  for (const damaged of openAttachmentProblems(services)) problems.push(statusProblem.attachmentDamaged(damaged));
   const breaks = historyBreaks({ db });
   if (breaks.length > 0) problems.push(statusProblem.auditHistoryBroken(breaks.at(-1)!, breaks.length));
   const armed = planStatuses.some((p) => p.phase !== 'created' && p.phase !== 'sent' && p.phase !== 'stopped');

@@ -26,6 +26,8 @@ export function auditActionLabel(t: Translate, action: string): string {
       return t('common:audit.unattendedOff');
     case 'audit.history_broken':
       return t('common:audit.historyBroken');
+    case 'integrity.checked':
+      return t('common:audit.integrityChecked');
     case 'checkin':
       return t('common:audit.checkin');
     case 'plan.transition':

@@ -23,6 +23,8 @@ export function problemText(t: Translate, problem: StatusProblem): string {
         : t('dashboard:problem.planNoWebhooks', { plan });
     case 'AUDIT_HISTORY_BROKEN':
       return t('dashboard:problem.auditHistoryBroken');
+    case 'ATTACHMENT_DAMAGED':
+      return t('dashboard:problem.attachmentDamaged');
     default:
       return problem.message;
   }

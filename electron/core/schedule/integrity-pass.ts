@@ -1,0 +1,130 @@
+import { DAY_MS } from '../../../shared/durations.js';
+import type { Clock } from '../../ports/clock.js';
+import { enqueueOwnerNotice, type OwnerNoticeDeps } from '../delivery/owner-notices.js';
+import { IntegrityError } from '../errors.js';
+import type { VaultServices } from '../services.js';
+
+export const INTEGRITY_CHECKED_ACTION = 'integrity.checked';
+export const INTEGRITY_PASS_EVERY_MS = DAY_MS;
+/** Attachments read in full (every chunk's tag checked) on each pass, picked at random. */
+export const SAMPLE_SIZE = 3;
+
+export interface AttachmentProblem {
+  attachmentId: string;
+  messageId: string;
+  /** What is wrong, in English, without names (it is stored in the audit row). */
+  problem: string;
+}
+
+interface CheckedDetail {
+  checked: number;
+  sampled: number;
+  problems: AttachmentProblem[];
+}
+
+export interface IntegrityPassDeps {
+  services: VaultServices;
+  notices: OwnerNoticeDeps;
+  clock: Clock;
+  random?: () => number;
+}
+
+/** The newest pass's findings, read backwards from the end of the log (one pass a day). */
+export function lastIntegrityPass(services: Pick<VaultServices, 'vault'>): { at: number; detail: CheckedDetail } | null {
+  const { db } = services.vault;
+  const row = db.q.get(
+    db.kysely.selectFrom('audit_log').select(['at', 'detail']).where('action', '=', INTEGRITY_CHECKED_ACTION).orderBy('seq', 'desc').limit(1),
+  );
+  return row ? { at: row.at, detail: JSON.parse(row.detail) as CheckedDetail } : null;
+}
+
+/** Problems of the last pass whose attachment still exists (removing it, or its message, settles it). */
+export function openAttachmentProblems(services: Pick<VaultServices, 'vault'>): AttachmentProblem[] {
+  const last = lastIntegrityPass(services);
+  if (!last || last.detail.problems.length === 0) return [];
+  const { db } = services.vault;
+  const ids = last.detail.problems.map((p) => p.attachmentId);
+  const present = new Set(db.q.all(db.kysely.selectFrom('attachments').select('id').where('id', 'in', ids)).map((r) => r.id));
+  return last.detail.problems.filter((p) => present.has(p.attachmentId));
+}
+
+/**
+ * Once a day, before anyone needs them: every attachment of a message not yet sent has its file,
+ * at the size written, and a few picked at random are read in full (every chunk authenticated).
+ * Without it, a lost file shows only when the plan fires. Findings go into the audit log (ids
+ * only), into `status`, and to the owner on every channel, once per attachment and problem.
+ */
+export class IntegrityPass {
+  constructor(private readonly deps: IntegrityPassDeps) {}
+
+  async runIfDue(): Promise<AttachmentProblem[] | null> {
+    const { services, clock } = this.deps;
+    const last = lastIntegrityPass(services);
+    if (last && clock.now() - last.at < INTEGRITY_PASS_EVERY_MS && clock.now() >= last.at) return null;
+    return this.run();
+  }
+
+  async run(): Promise<AttachmentProblem[]> {
+    const { services } = this.deps;
+    const { db } = services.vault;
+    const attachments = db.q.all(
+      db.kysely
+        .selectFrom('attachments as a')
+        .innerJoin('messages as m', 'm.id', 'a.message_id')
+        .select(['a.id', 'a.message_id'])
+        .where('m.status', '!=', 'sent')
+        .orderBy('a.id'),
+    );
+    // Nothing to check is not worth a row in the log (the pass then runs again next time, at the
+    // cost of this one query).
+    if (attachments.length === 0) return [];
+    const problems: AttachmentProblem[] = [];
+    const whole: typeof attachments = [];
+    for (const a of attachments) {
+      const problem = services.messages.attachments.fileProblem(a.id);
+      if (problem) problems.push({ attachmentId: a.id, messageId: a.message_id, problem });
+      else whole.push(a);
+    }
+    const sample = this.pick(whole, SAMPLE_SIZE);
+    for (const a of sample) {
+      const problem = await this.readThrough(a.id);
+      if (problem) problems.push({ attachmentId: a.id, messageId: a.message_id, problem });
+    }
+    db.q.transaction(() => {
+      const detail: CheckedDetail = { checked: attachments.length, sampled: sample.length, problems };
+      services.vault.audit.append({ action: INTEGRITY_CHECKED_ACTION, detail: { ...detail } });
+      for (const p of problems) this.tellOwner(p);
+    });
+    return problems;
+  }
+
+  private async readThrough(id: string): Promise<string | null> {
+    try {
+      for await (const chunk of this.deps.services.messages.attachments.read(id)) void chunk;
+      return null;
+    } catch (error) {
+      if (error instanceof IntegrityError) return error.message;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return 'its file is missing';
+      throw error;
+    }
+  }
+
+  private pick<T>(items: readonly T[], count: number): T[] {
+    const random = this.deps.random ?? Math.random;
+    const pool = [...items];
+    const picked: T[] = [];
+    while (picked.length < count && pool.length > 0) picked.push(pool.splice(Math.floor(random() * pool.length), 1)[0]!);
+    return picked;
+  }
+
+  private tellOwner(p: AttachmentProblem): void {
+    enqueueOwnerNotice(this.deps.notices, {
+      id: `integrity:${p.attachmentId}:${p.problem.slice(0, 40)}`,
+      subject: 'An attachment of a message is damaged or missing',
+      text:
+        `Attachment ${p.attachmentId} of message ${p.messageId}: ${p.problem}. ` +
+        'If nothing is done, the message will be delivered without it. Attach the file again, or restore the vault from a backup; `afterword doctor` checks every file.',
+    });
+  }
+}
