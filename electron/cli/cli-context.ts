@@ -63,6 +63,7 @@ export interface GlobalOptions {
   vault?: string;
   json?: boolean;
   debug?: boolean;
+  acceptOlderVault?: boolean;
 }
 
 /** The CLI's composition root: resolves the vault, the clock and the secrets for each command. */
@@ -96,7 +97,7 @@ export class CliContext {
       }
       scrypt = { ...DEFAULT_SCRYPT, logN };
     }
-    return { clock: this.clock, scrypt };
+    return { clock: this.clock, scrypt, marks: this.keyStore(), acceptOlderVault: Boolean(this.options.acceptOlderVault) };
   }
 
   async withVault<T>(fn: (vault: Vault) => Promise<T>): Promise<T> {
@@ -142,9 +143,8 @@ export class CliContext {
   async withRouter<T>(fn: (rpc: Rpc) => Promise<T>): Promise<T> {
     const core: AppCore = new AppCore({
       vaultDir: this.vaultDir,
-      clock: this.clock,
       keyStore: this.keyStore(),
-      scrypt: this.vaultDeps().scrypt,
+      ...this.vaultDeps(),
       // Warnings sent by its engine carry check-in links, as withEngine's do (called only once built).
       engine: { checkinLink: checkinLinkPort(() => core.keyedServices()) },
     });

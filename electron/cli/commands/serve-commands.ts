@@ -64,7 +64,8 @@ export function registerServeCommands(program: Command, context: () => CliContex
       const { startRunner } = await import('../../runner/server.js');
       const { AppCore } = await import('../../core/api/app-core.js');
       const lock = await holdVault(ctx, 'serve');
-      const app = new AppCore({ vaultDir: ctx.vaultDir, clock, keyStore: ctx.keyStore(), scrypt: ctx.vaultDeps().scrypt });
+      const { scrypt, marks, acceptOlderVault } = ctx.vaultDeps();
+      const app = new AppCore({ vaultDir: ctx.vaultDir, clock, keyStore: ctx.keyStore(), scrypt, marks, acceptOlderVault });
       const rendererDir = resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR);
       const runner = await startRunner({
         app,

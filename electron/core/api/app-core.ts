@@ -16,6 +16,10 @@ export interface AppCoreDeps {
   keyStore: KeyStore;
   notifier?: Notifier;
   scrypt?: ScryptParams;
+  /** This machine's high-water marks of vaults (see Vault): a vault put back to an older copy is refused. */
+  marks?: KeyStore;
+  /** The owner restored an older copy on purpose. */
+  acceptOlderVault?: boolean;
   engine?: Omit<EnginePorts, 'clock' | 'notifier'>;
 }
 
@@ -60,7 +64,8 @@ export class AppCore {
 
   private async openOnce(): Promise<Vault> {
     if (!this.exists()) throw new VaultNotFoundError(this.deps.vaultDir);
-    const vault = await Vault.open(this.deps.vaultDir, { clock: this.deps.clock, scrypt: this.deps.scrypt });
+    const { clock, scrypt, marks, acceptOlderVault } = this.deps;
+    const vault = await Vault.open(this.deps.vaultDir, { clock, scrypt, marks, acceptOlderVault });
     this.vault = vault;
     if (vault.deviceKeyStatus().enabled) {
       try {
@@ -81,7 +86,7 @@ export class AppCore {
   }
 
   async create(password: string): Promise<string> {
-    const { vault, recoveryKey } = await Vault.create(this.deps.vaultDir, password, { clock: this.deps.clock, scrypt: this.deps.scrypt });
+    const { vault, recoveryKey } = await Vault.create(this.deps.vaultDir, password, { clock: this.deps.clock, scrypt: this.deps.scrypt, marks: this.deps.marks });
     this.vault = vault;
     initializeVaultContent(createVaultServices(vault, this.deps.clock));
     this.keyAvailable();

@@ -24,6 +24,7 @@ import {
   type WrapContext,
 } from './key-wraps.js';
 import { makeVaultPrivate, removeStaleTempBlobs } from './vault-files.js';
+import { compareWithMark, readMark, sealedEnd, VaultRolledBackError, writeMark } from './rollback-mark.js';
 import { blobsPath, databasePath } from './vault-paths.js';
 import {
   DeviceKeyUnavailableError,
@@ -42,6 +43,13 @@ export interface VaultDeps {
   clock: Clock;
   /** KDF cost for new password wraps; DEFAULT_SCRYPT unless a test or a slow device lowers it. */
   scrypt?: ScryptParams;
+  /**
+   * Where this machine keeps each vault's high-water mark (outside the vault, next to the device
+   * keys). Without it, a vault put back to an older copy cannot be noticed.
+   */
+  marks?: KeyStore;
+  /** The owner restored an older copy on purpose: open it and move the mark back to it. */
+  acceptOlderVault?: boolean;
 }
 
 function assertNewPassword(password: string): void {
@@ -131,6 +139,12 @@ export class Vault {
       await db.close();
       throw new IntegrityError('the vault has no identity record: it is damaged or was never finished');
     }
+    try {
+      await checkHighWaterMark(db, info.vault_id, deps);
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
     // File times are the system's, not the (possibly test-controlled) clock's. Best effort: a
     // read-only vault still opens.
     await removeStaleTempBlobs(dir, Date.now()).catch(() => undefined);
@@ -153,6 +167,13 @@ export class Vault {
       this.guard.reset();
       this.audit.append({ action: 'vault.unlocked', detail: { method: 'password' } });
     });
+    await this.recordMark();
+  }
+
+  /** Moves this machine's high-water mark to the vault's sealed end (after unlocks and at close). */
+  async recordMark(): Promise<void> {
+    const end = sealedEnd(this.db);
+    if (this.deps.marks && end) await writeMark(this.deps.marks, this.ctx.vaultId, end);
   }
 
   /**
@@ -311,6 +332,7 @@ export class Vault {
     if (!key) throw new DeviceKeyUnavailableError('the device key in the key store does not belong to this vault');
     this.setKey(key);
     this.db.q.transaction(() => this.audit.append({ action: 'vault.unlocked', detail: { method: 'device' } }));
+    await this.recordMark();
   }
 
   lock(): void {
@@ -322,6 +344,7 @@ export class Vault {
 
   async close(): Promise<void> {
     this.lock();
+    if (this.db.sqlite.open) await this.recordMark().catch(() => undefined);
     await this.db.close();
   }
 
@@ -370,4 +393,16 @@ export class Vault {
         .onConflict((oc) => oc.column('kind').doUpdateSet(values)),
     );
   }
+}
+
+/** Refuses a vault older than this machine's mark for it, unless the owner accepted that. */
+async function checkHighWaterMark(db: VaultDb, vaultId: string, deps: VaultDeps): Promise<void> {
+  if (!deps.marks) return;
+  const mark = await readMark(deps.marks, vaultId);
+  if (!mark) return;
+  const found = compareWithMark(db, mark);
+  if (found === 'holds') return;
+  const end = sealedEnd(db);
+  if (!deps.acceptOlderVault) throw new VaultRolledBackError(found, mark, end);
+  if (end) await writeMark(deps.marks, vaultId, end);
 }
