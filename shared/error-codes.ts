@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   /** Another process (the desktop app, `serve` or `run`) already schedules and sends for this vault. */
   'VAULT_BUSY',
+  /** The disk holding the vault is full, or its files are read-only: the data is fine, nothing can be written. */
+  'STORAGE_UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -2,9 +2,10 @@ import type { ErrorCode } from '../../shared/error-codes.js';
 
 /**
  * Documented in README: 0 ok, 1 invalid input or usage, 2 wrong password or locked out,
- * 3 integrity, 4 not found, 5 another process already runs the scheduler for this vault.
+ * 3 integrity, 4 not found, 5 another process already runs the scheduler for this vault,
+ * 6 the disk holding the vault is full or its files are read-only.
  */
-export const EXIT = { ok: 0, usage: 1, auth: 2, integrity: 3, notFound: 4, busy: 5 } as const;
+export const EXIT = { ok: 0, usage: 1, auth: 2, integrity: 3, notFound: 4, busy: 5, storage: 6 } as const;
 
 const BY_CODE: Record<ErrorCode, number> = {
   BAD_REQUEST: EXIT.usage,
@@ -22,6 +23,7 @@ const BY_CODE: Record<ErrorCode, number> = {
   UNAUTHORIZED: EXIT.auth,
   FORBIDDEN: EXIT.auth,
   VAULT_BUSY: EXIT.busy,
+  STORAGE_UNAVAILABLE: EXIT.storage,
 };
 
 export function exitCodeFor(code: ErrorCode): number {

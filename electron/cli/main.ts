@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { AfterwordError } from '../core/errors.js';
+import { classifyStorageError } from '../core/storage-errors.js';
 import { APP_VERSION } from '../core/vault/vault.js';
 import { CliContext, type GlobalOptions } from './cli-context.js';
 import { registerContentCommands } from './commands/content-commands.js';
@@ -36,11 +36,6 @@ function buildProgram(): { program: Command; context: () => CliContext } {
 }
 
 /** SQLite's own words for a file that is not a database or is damaged. */
-function isCorruption(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB';
-}
-
 export async function main(argv: readonly string[]): Promise<number> {
   const { program } = buildProgram();
   const json = argv.includes('--json');
@@ -53,6 +48,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     let code: number;
     let wireCode: string;
     let message: string;
+    const known = error instanceof CommanderError ? null : classifyStorageError(error);
     if (error instanceof CommanderError) {
       code = EXIT.usage;
       wireCode = 'BAD_REQUEST';
@@ -60,14 +56,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         error.code === 'commander.help'
           ? 'a subcommand is needed: see the list above'
           : `${error.message.replace(/^error: /, '')} (run with --help for usage)`;
-    } else if (error instanceof AfterwordError) {
-      code = exitCodeFor(error.code);
-      wireCode = error.code;
-      message = error.message;
-    } else if (isCorruption(error)) {
-      code = EXIT.integrity;
-      wireCode = 'INTEGRITY';
-      message = `the vault database is damaged (${(error as Error).message}); restore it from a backup`;
+    } else if (known) {
+      code = exitCodeFor(known.code);
+      wireCode = known.code;
+      message = known.message;
     } else {
       code = EXIT.usage;
       wireCode = 'INTERNAL';

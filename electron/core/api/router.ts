@@ -1,7 +1,7 @@
 import { CONTRACT, isMethodName, type MethodName } from '../../../shared/contract/methods.js';
 import type { Reply } from '../../../shared/contract/reply.js';
 import { describeIssue } from '../../../shared/validation.js';
-import { AfterwordError } from '../errors.js';
+import { classifyStorageError } from '../storage-errors.js';
 import type { Logger } from '../../ports/logger.js';
 import type { AppCore } from './app-core.js';
 import { HANDLERS, type Handlers } from './handlers.js';
@@ -12,11 +12,6 @@ export interface RouterOptions {
   validateOutput?: boolean;
   logger?: Logger;
   handlers?: Handlers;
-}
-
-function isCorruption(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB';
 }
 
 /**
@@ -48,8 +43,8 @@ export function createRouter(app: AppCore, options: RouterOptions = {}): RpcRout
         }
         return { ok: true, data };
       } catch (error) {
-        if (error instanceof AfterwordError) return { ok: false, code: error.code, message: error.message };
-        if (isCorruption(error)) return { ok: false, code: 'INTEGRITY', message: 'the vault database is damaged: restore it from a backup' };
+        const known = classifyStorageError(error);
+        if (known) return { ok: false, code: known.code, message: known.message };
         options.logger?.error('rpc handler failed', { method, error: (error as Error)?.message });
         return { ok: false, code: 'INTERNAL', message: 'something went wrong inside Afterword; details are in its log' };
       }

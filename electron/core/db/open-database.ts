@@ -3,6 +3,7 @@ import { Kysely, Migrator, SqliteAdapter, SqliteDialect, sql, type DialectAdapte
 import type { VaultDatabase } from './schema.js';
 import { SyncQuery } from './sync-query.js';
 import { VaultTooNewError } from './db-errors.js';
+import { isStorageUnavailable } from '../storage-errors.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, staticMigrationProvider } from './migrations/registry.js';
 import type { Migration } from 'kysely';
 
@@ -81,17 +82,42 @@ export async function openDatabase(file: string, options: OpenDatabaseOptions = 
     applyPragmas(sqlite);
     refuseNewerVault(sqlite, registry, supported);
     sqlite.pragma('journal_mode = WAL');
-    const kysely = new Kysely<VaultDatabase>({ dialect: new VaultSqliteDialect({ database: sqlite }) });
-    const db: VaultDb = {
-      sqlite,
-      kysely,
-      q: new SyncQuery(sqlite),
-      close: async () => {
-        await kysely.destroy();
-      },
-    };
+    const db = wrap(sqlite);
     await migrate(db, registry);
     return db;
+  } catch (error) {
+    if (sqlite.open) sqlite.close();
+    if (isStorageUnavailable(error)) return openWithoutSpace(file, registry, supported, error);
+    throw error;
+  }
+}
+
+function wrap(sqlite: Database.Database): VaultDb {
+  const kysely = new Kysely<VaultDatabase>({ dialect: new VaultSqliteDialect({ database: sqlite }) });
+  return {
+    sqlite,
+    kysely,
+    q: new SyncQuery(sqlite),
+    close: async () => {
+      await kysely.destroy();
+    },
+  };
+}
+
+/**
+ * On a full disk (or read-only files) the shared-memory file WAL needs cannot be made, and the
+ * migrator's lock row cannot be written, so a normal open fails although the data is fine. This
+ * one takes the file for itself (exclusive locking keeps the WAL index in memory), migrates
+ * nothing, and lets reading go on; every write then fails with STORAGE_UNAVAILABLE.
+ */
+function openWithoutSpace(file: string, registry: Readonly<Record<string, Migration>>, supported: number, cause: unknown): VaultDb {
+  const sqlite = new Database(file);
+  try {
+    sqlite.pragma('locking_mode = EXCLUSIVE');
+    applyPragmas(sqlite);
+    refuseNewerVault(sqlite, registry, supported);
+    if ((sqlite.pragma('user_version', { simple: true }) as number) < supported) throw cause;
+    return wrap(sqlite);
   } catch (error) {
     if (sqlite.open) sqlite.close();
     throw error;

@@ -11,6 +11,7 @@ import { openDatabase, type VaultDb } from '../db/open-database.js';
 import type { KeyWrapKind } from '../db/schema.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { IntegrityError } from '../errors.js';
+import { isStorageUnavailable } from '../storage-errors.js';
 import { UnlockGuard } from './unlock-guard.js';
 import {
   deviceBackendOf,
@@ -163,17 +164,34 @@ export class Vault {
 
   async unlock(password: string): Promise<void> {
     this.setKey(await this.checkPassword(password));
-    this.db.q.transaction(() => {
+    this.whereWritable(() => {
       this.guard.reset();
       this.audit.append({ action: 'vault.unlocked', detail: { method: 'password' } });
     });
     await this.recordMark();
   }
 
+  /**
+   * Records an unlock (or a failed one) in its own transaction. On a full disk or read-only files
+   * nothing can be recorded, but reading must still work (status, doctor, the message list): the
+   * unlock goes on unrecorded; every write after it fails with STORAGE_UNAVAILABLE.
+   */
+  private whereWritable(record: () => void): void {
+    try {
+      this.db.q.transaction(record);
+    } catch (error) {
+      if (!isStorageUnavailable(error)) throw error;
+    }
+  }
+
   /** Moves this machine's high-water mark to the vault's sealed end (after unlocks and at close). */
   async recordMark(): Promise<void> {
     const end = sealedEnd(this.db);
-    if (this.deps.marks && end) await writeMark(this.deps.marks, this.ctx.vaultId, end);
+    if (!this.deps.marks || !end) return;
+    await writeMark(this.deps.marks, this.ctx.vaultId, end).catch((error: unknown) => {
+      // A key directory that cannot be written only leaves the mark behind; it must not lock the owner out.
+      if (!isStorageUnavailable(error)) throw error;
+    });
   }
 
   /**
@@ -198,7 +216,7 @@ export class Vault {
     if (refused) throw refused;
     const key = await unwrapWithPassword(this.wrap('password'), password, this.ctx);
     if (!key) {
-      this.db.q.transaction(() => {
+      this.whereWritable(() => {
         const failures = this.guard.recordFailure();
         this.audit.append({ action: 'vault.unlock_failed', detail: { method: 'password', failures } });
       });
@@ -214,7 +232,7 @@ export class Vault {
   async verifyPassword(password: string): Promise<void> {
     const key = await this.checkPassword(password);
     key.fill(0);
-    this.db.q.transaction(() => {
+    this.whereWritable(() => {
       this.guard.reset();
       this.audit.append({ action: 'vault.unlocked', detail: { method: 'password', ui: true } });
     });
@@ -331,7 +349,7 @@ export class Vault {
     const key = unwrapWithDeviceKey(row, deviceKey, this.ctx);
     if (!key) throw new DeviceKeyUnavailableError('the device key in the key store does not belong to this vault');
     this.setKey(key);
-    this.db.q.transaction(() => this.audit.append({ action: 'vault.unlocked', detail: { method: 'device' } }));
+    this.whereWritable(() => this.audit.append({ action: 'vault.unlocked', detail: { method: 'device' } }));
     await this.recordMark();
   }
 
