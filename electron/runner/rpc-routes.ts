@@ -54,7 +54,9 @@ export function registerRpcRoutes(hono: Hono<Env>, ctx: RunnerContext): void {
     if (!reply.ok && reply.code === 'LOCKED_OUT') {
       let retryAfterMs = 1000;
       try {
-        retryAfterMs = app.vaultOrThrow().guard.state().retryAfterMs;
+        const vault = app.vaultOrThrow();
+        const guard = method === 'vault.recover' || method === 'plans.stop' ? vault.recoveryGuard : vault.guard;
+        retryAfterMs = guard.state().retryAfterMs;
       } catch {
         // No vault open: keep the minimum.
       }

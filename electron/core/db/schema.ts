@@ -9,6 +9,7 @@ export interface VaultDatabase {
   vault_info: VaultInfoTable;
   key_wraps: KeyWrapsTable;
   unlock_guard: UnlockGuardTable;
+  recovery_guard: UnlockGuardTable;
   recipients: RecipientsTable;
   warning_plans: WarningPlansTable;
   messages: MessagesTable;

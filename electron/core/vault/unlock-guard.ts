@@ -25,10 +25,12 @@ export class UnlockGuard {
     private readonly db: Kysely<VaultDatabase>,
     private readonly q: SyncQuery,
     private readonly clock: Clock,
+    /** Wrong passwords, or wrong recovery keys: each has its own count. */
+    private readonly table: 'unlock_guard' | 'recovery_guard' = 'unlock_guard',
   ) {}
 
   state(): { failures: number; lastFailureAt: number | null; retryAfterMs: number } {
-    const row = this.q.get(this.db.selectFrom('unlock_guard').selectAll().where('id', '=', 1));
+    const row = this.q.get(this.db.selectFrom(this.table).selectAll().where('id', '=', 1));
     const failures = row?.failures ?? 0;
     const lastFailureAt = row?.last_failure_at ?? null;
     const delay = backoffDelayMs(failures);
@@ -47,7 +49,7 @@ export class UnlockGuard {
     if (lastFailureAt !== null && now < lastFailureAt) {
       // The clock is behind the last failure: start the full wait now, as reported, so that it
       // ends after retryAfterMs instead of once the wall clock has caught up with the old failure.
-      this.q.run(this.db.updateTable('unlock_guard').set({ last_failure_at: now }).where('id', '=', 1));
+      this.q.run(this.db.updateTable(this.table).set({ last_failure_at: now }).where('id', '=', 1));
     }
     throw new LockedOutError(retryAfterMs);
   }
@@ -70,7 +72,7 @@ export class UnlockGuard {
     const failures = this.state().failures + 1;
     this.q.run(
       this.db
-        .updateTable('unlock_guard')
+        .updateTable(this.table)
         .set({ failures, last_failure_at: this.clock.now() })
         .where('id', '=', 1),
     );
@@ -78,6 +80,6 @@ export class UnlockGuard {
   }
 
   reset(): void {
-    this.q.run(this.db.updateTable('unlock_guard').set({ failures: 0, last_failure_at: null }).where('id', '=', 1));
+    this.q.run(this.db.updateTable(this.table).set({ failures: 0, last_failure_at: null }).where('id', '=', 1));
   }
 }

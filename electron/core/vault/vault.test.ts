@@ -383,6 +383,32 @@ describe('Vault: recovery key', () => {
     await vault.unlock('after the lockout');
   });
 
+  it('wrong recovery keys have their own backoff; the audit log gets the first few and then every tenth', async () => {
+    const { vault, recoveryKey } = await create();
+    vault.lock();
+    const other = generateRecoveryKey().display;
+    for (let i = 0; i < FREE_ATTEMPTS; i++) expect(await failure(vault.unlockWithRecoveryKey(other))).toBeInstanceOf(RecoveryKeyWrongError);
+    // The sixth within the wait is refused without trying, and the right key too.
+    expect(await failure(vault.unlockWithRecoveryKey(other))).toBeInstanceOf(LockedOutError);
+    expect(await failure(vault.unlockWithRecoveryKey(recoveryKey))).toBeInstanceOf(LockedOutError);
+    // Passwords are counted apart: the owner is not locked out of the password.
+    await vault.unlock(PASSWORD);
+    vault.lock();
+    // 500 guesses, each after its wait: the log grows by a handful of rows, not 500.
+    const rowsBefore = vault.db.sqlite.prepare('SELECT count(*) FROM audit_log').pluck().get() as number;
+    for (let i = 0; i < 495; i++) {
+      clock.advance(MAX_DELAY_MS);
+      await failure(vault.unlockWithRecoveryKey(other));
+    }
+    const rows = vault.db.sqlite.prepare(`SELECT detail FROM audit_log WHERE action = 'vault.unlock_failed'`).pluck().all() as string[];
+    const counts = rows.map((d) => (JSON.parse(d) as { failures: number }).failures);
+    expect(counts).toEqual([1, 2, 3, 4, 5, ...Array.from({ length: 50 }, (_, i) => (i + 1) * 10)]);
+    expect((vault.db.sqlite.prepare('SELECT count(*) FROM audit_log').pluck().get() as number) - rowsBefore).toBe(50);
+    clock.advance(MAX_DELAY_MS);
+    await vault.unlockWithRecoveryKey(recoveryKey);
+    expect(vault.db.sqlite.prepare('SELECT failures FROM recovery_guard').pluck().get()).toBe(0);
+  });
+
   it('a well-formed recovery key of another vault → RecoveryKeyWrongError, nothing changed', async () => {
     const { vault } = await create();
     vault.lock();

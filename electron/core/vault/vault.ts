@@ -12,7 +12,7 @@ import type { KeyWrapKind } from '../db/schema.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { IntegrityError } from '../errors.js';
 import { isStorageUnavailable } from '../storage-errors.js';
-import { UnlockGuard } from './unlock-guard.js';
+import { FREE_ATTEMPTS, UnlockGuard } from './unlock-guard.js';
 import {
   deviceBackendOf,
   unwrapWithDeviceKey,
@@ -65,6 +65,8 @@ function assertNewPassword(password: string): void {
 export class Vault {
   readonly audit: AuditLog;
   readonly guard: UnlockGuard;
+  /** Wrong recovery keys: the same backoff as passwords, counted apart. */
+  readonly recoveryGuard: UnlockGuard;
   private key: ContentKey | null = null;
   private zeroKey: (() => void) | null = null;
   private passwordAttempts: Promise<unknown> = Promise.resolve();
@@ -77,6 +79,7 @@ export class Vault {
   ) {
     this.audit = new AuditLog(db.kysely, db.q, deps.clock, null);
     this.guard = new UnlockGuard(db.kysely, db.q, deps.clock);
+    this.recoveryGuard = new UnlockGuard(db.kysely, db.q, deps.clock, 'recovery_guard');
   }
 
   static exists(dir: string): boolean {
@@ -244,15 +247,26 @@ export class Vault {
     this.db.q.transaction(() => this.audit.append({ action: 'vault.unlocked', detail: { method: 'recovery' } }));
   }
 
+  /**
+   * Unwraps with the recovery key behind its own backoff (five free attempts, then 30 s doubling
+   * up to an hour). Failures are counted in the guard; the audit log gets the first few and then
+   * every tenth, with the count, so that guessing cannot grow the file without limit.
+   */
   private checkRecoveryKey(recoveryKeyText: string): Uint8Array {
+    const refused = this.db.q.transaction(() => this.recoveryGuard.check());
+    if (refused) throw refused;
     const entropy = parseRecoveryKey(recoveryKeyText);
     const key = unwrapWithRecoveryKey(this.wrap('recovery'), entropy, this.ctx);
     if (!key) {
-      this.db.q.transaction(() =>
-        this.audit.append({ action: 'vault.unlock_failed', detail: { method: 'recovery' } }),
-      );
+      this.whereWritable(() => {
+        const failures = this.recoveryGuard.recordFailure();
+        if (failures <= FREE_ATTEMPTS || failures % 10 === 0) {
+          this.audit.append({ action: 'vault.unlock_failed', detail: { method: 'recovery', failures } });
+        }
+      });
       throw new RecoveryKeyWrongError();
     }
+    this.whereWritable(() => this.recoveryGuard.reset());
     return key;
   }
 
