@@ -99,8 +99,10 @@ describe('/healthz and /metrics', () => {
     expect((await owner.request('/metrics')).status).toBe(200);
   });
 
-  it('says locked (scheduler stopped) when the key is gone', async () => {
+  it('keeps the scheduler running when the UI locks, and says locked (scheduler stopped) once a restart took the key', async () => {
     f.app.lock();
+    expect((await f.client().request('/healthz')).json).toMatchObject({ ok: true, vault: 'unlocked', scheduler: 'running' });
+    await f.restart();
     const health = await waitFor(
       async () => (await f.client().request('/healthz')).json as { scheduler: string },
       (h) => h.scheduler === 'stopped',

@@ -297,7 +297,7 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .action(async () => {
       const ctx = context();
       await ctx.withUnlocked(async ({ vault }) => vault.disableDeviceKey(ctx.keyStore()));
-      ctx.out.result({ enabled: false }, () => 'Unattended delivery is off: deliveries need the app unlocked.');
+      ctx.out.result({ enabled: false }, () => 'Unattended delivery is off: after a restart, warnings and deliveries wait until the vault is unlocked once.');
     });
   unattended
     .command('status')

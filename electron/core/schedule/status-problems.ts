@@ -24,6 +24,19 @@ export const statusProblem = {
       ? `plan "${plan.name}" warns through the webhook "${webhook}", which is not set up: run \`afterword channel webhook add --name ${webhook} --url URL\` or edit the plan`
       : `plan "${plan.name}" warns through webhooks but none is set up: run \`afterword channel webhook add --name N --url URL\` or edit the plan`,
   }),
+  setupUnfinished: (setup: { recoveryKeyConfirmed: boolean; ownerEmailSet: boolean }): StatusProblem => ({
+    code: 'SETUP_UNFINISHED',
+    params: { recoveryKeyConfirmed: setup.recoveryKeyConfirmed ? 1 : 0, ownerEmailSet: setup.ownerEmailSet ? 1 : 0 },
+    message: [
+      'setup is not finished:',
+      [
+        setup.recoveryKeyConfirmed ? null : 'the recovery key was never confirmed (finish the first run in the app, or make a new key under Security)',
+        setup.ownerEmailSet ? null : 'no owner e-mail is set (run `afterword owner set --email ADDR`)',
+      ]
+        .filter(Boolean)
+        .join('; '),
+    ].join(' '),
+  }),
   schedulerStale: (): StatusProblem => ({
     code: 'SCHEDULER_STALE',
     params: {},

@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { MONO_INPUT } from '../common/mono-input';
 import { useT } from '../../i18n/useT';
 import { RecoveryKeyDisplay } from './RecoveryKeyDisplay';
-import { matchesGroup, pickGroup } from './recovery-key';
+import { matchesGroup, pickGroup } from '../../../../shared/recovery-key-groups.js';
 
 /**
  * Step 2: the recovery key, shown this once. Continuing needs "I have written it down" and one
