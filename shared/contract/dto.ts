@@ -26,6 +26,8 @@ export const setupStateSchema = z.object({
   recoveryKey: z.string().nullable(),
   recoveryKeyConfirmed: z.boolean(),
   ownerEmailSet: z.boolean(),
+  /** Where the vault lives on the machine running the core (for the recovery key's emergency sheet). */
+  vaultDir: z.string(),
 });
 
 export const recipientSchema = z.object({

@@ -45,6 +45,7 @@ function renderStatus(s: StatusReport): string {
     '',
     `Outbox: ${s.outbox.pending + s.outbox.sending} pending, ${s.outbox.sent} sent, ${s.outbox.failed} failed`,
     ...s.failures.map((f) => `  failed ${f.kind} via ${f.channel}: ${f.error ?? 'unknown error'}`),
+    `Tests (not deliveries): ${s.tests.passed} passed, ${s.tests.failed} failed`,
     `Last check-in: ${s.lastCheckinAt ? `${isoTime(s.lastCheckinAt)} (${relative(s.lastCheckinAt, s.now)})` : 'never'}`,
     `Last scheduler tick: ${s.lastTick ? `${isoTime(s.lastTick.at)} (${relative(s.lastTick.at, s.now)}, ${s.lastTick.source})` : 'never'}`,
     `Owner e-mail: ${s.owner.emailSet ? 'set' : 'not set (afterword owner set --email ADDR)'}; SMTP: ${s.smtpConfigured ? 'configured' : 'not configured'}`,

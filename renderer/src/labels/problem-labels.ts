@@ -21,6 +21,9 @@ export function problemText(t: Translate, problem: StatusProblem): string {
       return problem.params.webhook
         ? t('dashboard:problem.planWebhookMissing', { plan, webhook: String(problem.params.webhook) })
         : t('dashboard:problem.planNoWebhooks', { plan });
+    case 'SETUP_UNFINISHED':
+      if (!problem.params.recoveryKeyConfirmed && !problem.params.ownerEmailSet) return t('dashboard:problem.setupNeither');
+      return problem.params.recoveryKeyConfirmed ? t('dashboard:problem.setupNoEmail') : t('dashboard:problem.setupNoKey');
     default:
       return problem.message;
   }

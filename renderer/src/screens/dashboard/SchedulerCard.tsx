@@ -28,6 +28,9 @@ export function SchedulerCard({ status, now }: { status: Status; now: number }) 
         <Text size="sm">
           {tick ? t('dashboard:scheduler.lastTick', { when: format.ago(tick.at, now), date: format.dateTime(tick.at) }) : t('dashboard:scheduler.never')}
         </Text>
+        <Text size="sm" data-testid="while-locked">
+          {t('common:lock.whileLocked')}
+        </Text>
         <Text size="sm" c="dimmed">
           {status.unattended.enabled ? t('dashboard:scheduler.unattendedOn') : t('dashboard:scheduler.unattendedOff')}
         </Text>
