@@ -82,6 +82,21 @@ export class FirstRunPage extends Screen {
     await this.page.getByRole('status').filter({ hasText: this.t('firstRun:test.ok', { channel }) }).waitFor();
   }
 
+  /** Opens the mail server form inside the test step (then fill it as on Channels: the same card). */
+  async openMailServerForm(): Promise<void> {
+    await this.button(this.page, 'firstRun:test.setUpMail').click();
+  }
+
+  /** Sends an e-mail test warning; resolves with whether the result says it passed. */
+  async sendEmailTest(): Promise<boolean> {
+    const channel = this.t('firstRun:test.emailName');
+    await this.button(this.page, 'firstRun:test.email').click();
+    const passed = this.page.getByRole('status').filter({ hasText: this.t('firstRun:test.ok', { channel }) });
+    const failed = this.page.getByRole('status').filter({ hasText: this.t('firstRun:test.failed', { channel }) });
+    await passed.or(failed).first().waitFor();
+    return passed.isVisible();
+  }
+
   async finish(): Promise<void> {
     await this.button(this.page, 'firstRun:test.finish').click();
   }
