@@ -283,7 +283,7 @@ export function registerEngineCommands(program: Command, context: () => CliConte
       if (result.state === 'failed') process.exitCode = EXIT.usage;
     });
 
-  const unattended = program.command('unattended').description('deliver while locked (device key in the OS key store)');
+  const unattended = program.command('unattended').description('deliver after a restart without the password (device key in the OS key store)');
   unattended
     .command('enable')
     .description('keep a device key so `afterword tick` runs without the password')

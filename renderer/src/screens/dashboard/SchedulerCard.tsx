@@ -8,7 +8,7 @@ type Status = MethodOutput<'status.get'>;
 /** Two days without a tick is what the core reports as a problem; warn a little earlier. */
 const STALE_MS = 24 * 60 * 60 * 1000;
 
-/** When the scheduler last looked at the plans, and whether deliveries can happen while locked. */
+/** When the scheduler last looked at the plans, what runs while locked, and whether it survives a restart. */
 export function SchedulerCard({ status, now }: { status: Status; now: number }) {
   const { t } = useT();
   const format = useFormat();
