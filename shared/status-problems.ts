@@ -29,6 +29,12 @@ export const STATUS_PROBLEM_CODES = [
    * would be left out of the delivery. Params: messageId, attachmentId.
    */
   'ATTACHMENT_DAMAGED',
+  /**
+   * The first run is not finished: the recovery key was never confirmed, or no owner address is
+   * set (warnings by e-mail cannot reach the owner). Params: recoveryKeyConfirmed, ownerEmailSet
+   * (1 or 0 each).
+   */
+  'SETUP_UNFINISHED',
 ] as const;
 
 export type StatusProblemCode = (typeof STATUS_PROBLEM_CODES)[number];

@@ -35,6 +35,23 @@ export class DashboardPage extends Screen {
     return this.alert('dashboard:awaiting.testTitle');
   }
 
+  /** "Finish setting up": shown on every screen until the recovery key is confirmed and an address is set. */
+  finishSetupBanner(): Locator {
+    return this.page.getByRole('region', { name: this.t('common:setupBanner.title'), exact: true });
+  }
+
+  /** The "Sending" card's count of what went out (real warnings and deliveries only). */
+  async sentCount(): Promise<string> {
+    const card = this.region('dashboard:outbox.title');
+    const label = card.getByText(this.t('dashboard:outbox.sent'), { exact: true });
+    return ((await label.locator('xpath=preceding-sibling::*[1]').textContent()) ?? '').trim();
+  }
+
+  /** The line that counts tests apart, with their outcome. */
+  testSends(): Locator {
+    return this.region('dashboard:outbox.title').getByTestId('test-sends');
+  }
+
   plan(name: string): Locator {
     return this.page.getByRole('article', { name: this.t('dashboard:plan.label', { name }), exact: true });
   }

@@ -2,6 +2,8 @@
 import type { Locator } from 'playwright-core';
 import { Screen } from './Screen.js';
 
+export type FirstRunStep = 'firstRun:password.title' | 'firstRun:recovery.title' | 'firstRun:owner.title' | 'firstRun:test.title';
+
 /** Creating the vault derives a key: allow it more than the default wait. */
 const CREATE_TIMEOUT_MS = 30_000;
 
@@ -10,7 +12,7 @@ export class FirstRunPage extends Screen {
     return this.h1('firstRun:title');
   }
 
-  private step(key: 'firstRun:password.title' | 'firstRun:recovery.title' | 'firstRun:owner.title' | 'firstRun:test.title'): Locator {
+  step(key: FirstRunStep): Locator {
     return this.page.getByRole('heading', { level: 2, name: this.t(key), exact: true });
   }
 
@@ -18,6 +20,21 @@ export class FirstRunPage extends Screen {
     await this.step('firstRun:password.title').waitFor();
     await this.textbox(this.page, 'common:password.new').fill(password);
     await this.textbox(this.page, 'common:password.repeat').fill(password);
+  }
+
+  /** "Keep warnings and deliveries going after a restart": unattended delivery, ticked by default. */
+  unattendedCheckbox(): Locator {
+    return this.page.getByRole('checkbox', { name: this.t('firstRun:password.unattended'), exact: true });
+  }
+
+  /** The buttons that save or print the recovery key's emergency sheet. */
+  sheetButtons(): Locator[] {
+    return [this.button(this.page, 'firstRun:recovery.saveFile'), this.button(this.page, 'firstRun:recovery.print')];
+  }
+
+  async skipOwner(): Promise<void> {
+    await this.button(this.page, 'firstRun:owner.skip').click();
+    await this.step('firstRun:test.title').waitFor();
   }
 
   /** Creates the vault with the chosen password; resolves on the recovery-key step. */
@@ -65,14 +82,30 @@ export class FirstRunPage extends Screen {
     await this.page.getByRole('status').filter({ hasText: this.t('firstRun:test.ok', { channel }) }).waitFor();
   }
 
+  /** Opens the mail server form inside the test step (then fill it as on Channels: the same card). */
+  async openMailServerForm(): Promise<void> {
+    await this.button(this.page, 'firstRun:test.setUpMail').click();
+  }
+
+  /** Sends an e-mail test warning; resolves with whether the result says it passed. */
+  async sendEmailTest(): Promise<boolean> {
+    const channel = this.t('firstRun:test.emailName');
+    await this.button(this.page, 'firstRun:test.email').click();
+    const passed = this.page.getByRole('status').filter({ hasText: this.t('firstRun:test.ok', { channel }) });
+    const failed = this.page.getByRole('status').filter({ hasText: this.t('firstRun:test.failed', { channel }) });
+    await passed.or(failed).first().waitFor();
+    return passed.isVisible();
+  }
+
   async finish(): Promise<void> {
     await this.button(this.page, 'firstRun:test.finish').click();
   }
 
   /** The whole first run: returns the recovery key. */
-  async complete(options: { password: string; ownerEmail: string; ownerName: string }): Promise<string> {
+  async complete(options: { password: string; ownerEmail: string; ownerName: string; unattended?: boolean }): Promise<string> {
     await this.waitUntilShown();
     await this.choosePassword(options.password);
+    if (options.unattended === false) await this.unattendedCheckbox().uncheck();
     await this.createVault();
     const recoveryKey = await this.readRecoveryKey();
     await this.confirmRecoveryKey(recoveryKey);

@@ -13,6 +13,11 @@ export class UnlockPage extends Screen {
     return this.button(this.page, 'unlock:unlock');
   }
 
+  /** Whether warnings and deliveries run while the UI is locked: its title says which. */
+  watchingNotice(running: boolean): Locator {
+    return this.page.getByRole('status').filter({ hasText: this.t(running ? 'common:lock.running' : 'common:lock.stopped') });
+  }
+
   /** The countdown shown while wrong passwords make the next try wait. */
   lockoutNotice(): Locator {
     return this.page.getByRole('timer').filter({ hasText: this.t('unlock:lockedOut.title') });

@@ -3,6 +3,7 @@ import { DAY_MS } from '../../shared/durations.js';
 import type { ChannelSender, OutgoingItem, SendResult } from './delivery/delivery-types.js';
 import { createEngine } from './engine.js';
 import { createTestVault, type TestVault } from './test-support/vault-fixture.js';
+import { readStatus } from './schedule/status.js';
 import { sendTestToOwner } from './test-send.js';
 
 let tv: TestVault | undefined;
@@ -52,6 +53,25 @@ describe('sendTestToOwner', () => {
     w.clock.advance(DAY_MS);
     await w.engine.runOnce('timer');
     expect(w.seen).toHaveLength(attempts);
+    await w.engine.close();
+  });
+
+  it('tests are counted apart from deliveries, with their outcome, and the history says which failed', async () => {
+    let up = true;
+    const w = await world(() => (up ? { ok: true, response: '250 ok' } : { ok: false, permanent: false, errorCode: 'SMTP_CONNECTION', response: 'ECONNREFUSED' }));
+    await sendTestToOwner(w.engine, w.services, w.messageId);
+    up = false;
+    w.clock.advance(1000);
+    await sendTestToOwner(w.engine, w.services, w.messageId);
+    const status = readStatus(w.services, w.engine.outbox, w.clock.now());
+    expect(status.outbox).toMatchObject({ sent: 0, failed: 0, pending: 0 });
+    expect(status.failures).toEqual([]);
+    expect(status.tests).toEqual({ passed: 1, failed: 1, last: { at: expect.any(Number), ok: false, channel: 'email', kind: 'message' } });
+    const audit = w.services.vault.audit.page({ limit: 10 }).filter((r) => r.action.startsWith('outbox.'));
+    expect(audit.map((r) => [r.action, (JSON.parse(r.detail) as { kind: string }).kind])).toEqual([
+      ['outbox.failed', 'test'],
+      ['outbox.sent', 'test'],
+    ]);
     await w.engine.close();
   });
 });

@@ -26,5 +26,10 @@ export async function sendTestToOwner(engine: Engine, services: VaultServices, m
   if (row?.status === 'sending') return { drain, state: 'elsewhere', error: null };
   const withdrawn = row ? engine.outbox.cancelIfPending(row.id) : false;
   const error = row?.last_error ?? 'not sent';
+  if (row && withdrawn) {
+    // A retrying row leaves no audit row of its own: the history says this test did not go out.
+    const detail = { kind: 'test', channel: row.channel, attempts: row.attempts, errorCode: error.split(':')[0] ?? 'NOT_SENT', withdrawn: true };
+    services.vault.db.q.transaction(() => services.vault.audit.append({ action: 'outbox.failed', entityType: 'outbox', entityId: row.id, detail }));
+  }
   return { drain, state: 'failed', error: withdrawn ? `${error} (not retried: send the test again once this is fixed)` : error };
 }

@@ -99,8 +99,12 @@ describe('/healthz and /metrics', () => {
     expect((await owner.request('/metrics')).status).toBe(200);
   });
 
-  it('answers 503 with the reason when the key is gone (a restart without unattended delivery)', async () => {
-    await f.app.close();
+  it('keeps the scheduler running when the UI locks; once a restart took the key, 503 with the reason', async () => {
+    f.app.lock();
+    const locked = await f.client().request('/healthz');
+    expect(locked.status).toBe(200);
+    expect(locked.json).toMatchObject({ ok: true, vault: 'unlocked', scheduler: 'running' });
+    await f.restart();
     const reply = await waitFor(
       async () => f.client().request('/healthz'),
       (r) => (r.json as { scheduler: string }).scheduler === 'stopped',

@@ -33,7 +33,7 @@ export interface DesktopSessionDeps {
 export type UiSettings = Pick<MethodOutput<'settings.get'>, 'autoLockMinutes' | 'startAtLogin'>;
 export type CheckinSource = 'tray' | 'notification';
 
-const LOCKED = 'locked: warnings and deliveries wait until you unlock (or turn on unattended delivery)';
+const LOCKED = 'locked since Afterword started: warnings and deliveries wait until you unlock once (or turn on unattended delivery)';
 /** Events after which the tray is redrawn (not upload progress: that comes per chunk). */
 const TRAY_EVENTS: ReadonlySet<EventName> = new Set(['vault.lockChanged', 'plan.stateChanged', 'outbox.progress', 'warning.awaiting']);
 /** The shell itself reading settings for the signed-in owner (auto-lock, start at login). */
@@ -94,22 +94,16 @@ export class DesktopSession {
     return this.scheduler.running;
   }
 
-  /** Whether unattended delivery is on: then locking the UI keeps the scheduler running. */
+  /** Whether unattended delivery is on: then the scheduler also starts after a restart without the password. */
   get unattended(): boolean {
     return this.vault()?.deviceKeyStatus().enabled ?? false;
   }
 
-  /** Locks the UI (idle, sleep, screen lock, the tray). AppCore keeps the key only for unattended delivery. */
+  /** Locks the UI (idle, sleep, screen lock, the tray). AppCore keeps the key: the scheduler goes on. */
   async lock(reason: LockReason | 'tray'): Promise<void> {
     const { app, log } = this.deps;
     if (!app.isUiUnlocked) return;
-    const keepsWatching = this.unattended;
-    log.info('locking the vault', { reason, keepsWatching });
-    // Without unattended delivery the lock takes the scheduler's key too: let the run in flight
-    // finish first (as the desktop always did), so no send is cut between "sent" and "recorded".
-    // runNow waits for it (plus one more pass at most); app.lock() follows in the same turn.
-    if (!keepsWatching && this.scheduler.running) await this.scheduler.runNow('lock');
-    if (!app.isUiUnlocked) return; // locked meanwhile (another lock request)
+    log.info('locking the vault', { reason, keepsWatching: app.isWatching });
     app.lock(); // emits vault.lockChanged: the window shows its lock screen, the tray redraws
   }
 

@@ -15,7 +15,7 @@ export type LockReason = 'suspend' | 'lock-screen' | 'idle';
 export interface PowerTargets {
   /** The machine woke up: let the scheduler catch up (SchedulerLoop.onResume). */
   resume(): Promise<void>;
-  /** Lock the UI session. The scheduler keeps running on the device key if unattended delivery is on. */
+  /** Lock the UI session. The scheduler keeps running (it keeps the key once unlocked in this process). */
   lock(reason: LockReason): Promise<void> | void;
 }
 

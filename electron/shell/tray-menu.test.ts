@@ -26,6 +26,7 @@ function report(overrides: Partial<StatusReport>): StatusReport {
     now: NOW,
     plans: [],
     outbox: { pending: 0, sending: 0, sent: 0, failed: 0 } as StatusReport['outbox'],
+    tests: { passed: 0, failed: 0, last: null },
     failures: [],
     lastTick: null,
     lastCheckinAt: null,

@@ -13,6 +13,21 @@ export const vaultStatusSchema = z.object({
   /** While a wrong-password backoff runs: how long until the next attempt is heard. */
   retryAfterMs: z.number().int().nonnegative(),
   unattended: z.object({ enabled: z.boolean(), backend: z.string().nullable() }),
+  /** Whether warnings and deliveries are running (the scheduler holds the key), whether or not the UI is locked. */
+  watching: z.boolean(),
+  /** Where the first run stands ('done' once finished); null while the UI is locked or no vault exists. */
+  setupStep: z.enum(['recovery', 'owner', 'test', 'done']).nullable(),
+});
+
+/** The first run: its step, and the two things that must be done before the switch can be trusted. */
+export const setupStateSchema = z.object({
+  step: z.enum(['recovery', 'owner', 'test', 'done']),
+  /** The new recovery key, kept in the process's memory until confirmed; null once confirmed or after a restart. */
+  recoveryKey: z.string().nullable(),
+  recoveryKeyConfirmed: z.boolean(),
+  ownerEmailSet: z.boolean(),
+  /** Where the vault lives on the machine running the core (for the recovery key's emergency sheet). */
+  vaultDir: z.string(),
 });
 
 export const recipientSchema = z.object({
@@ -104,7 +119,14 @@ export const statusReportSchema = z.object({
   now: time,
   problems: z.array(statusProblemSchema),
   plans: z.array(planStatusSchema),
+  /** Warnings, deliveries and notices; tests are counted apart in `tests`. */
   outbox: z.object({ pending: z.number(), sending: z.number(), sent: z.number(), failed: z.number(), cancelled: z.number() }),
+  /** Test sends (a message to yourself, a channel test) and their outcome; never counted as deliveries. */
+  tests: z.object({
+    passed: z.number().int(),
+    failed: z.number().int(),
+    last: z.object({ at: time, ok: z.boolean(), channel: z.string(), kind: z.enum(['message', 'channel']) }).nullable(),
+  }),
   failures: z.array(z.object({ id: z.string(), kind: z.string(), channel: z.string(), error: z.string().nullable(), at: time })),
   lastTick: z.object({ at: time, source: z.string() }).nullable(),
   lastCheckinAt: time.nullable(),

@@ -15,6 +15,7 @@ import {
   recipientSchema,
   sendResultSchema,
   settingsSchema,
+  setupStateSchema,
   smtpInputSchema,
   statusReportSchema,
   timelineEventSchema,
@@ -69,6 +70,12 @@ export const CONTRACT = {
   'vault.changePassword': method(['owner'], z.object({ currentPassword: password, newPassword: password }).strict(), done),
   'vault.regenerateRecoveryKey': method(['owner'], z.object({ password }).strict(), z.object({ recoveryKey: z.string() })),
   'vault.setUnattended': method(['owner'], z.object({ enabled: z.boolean() }).strict(), vaultStatusSchema),
+
+  'setup.get': method(['owner'], none, setupStateSchema),
+  /** One group of the recovery key typed back (0-based index): proves it was written down. */
+  'setup.confirmRecoveryKey': method(['owner'], z.object({ group: z.number().int().min(0).max(20), value: z.string().max(40) }).strict(), setupStateSchema),
+  /** Moves the first run on ('test' skips the e-mail step, 'done' finishes); never past an unconfirmed recovery key. */
+  'setup.advance': method(['owner'], z.object({ to: z.enum(['test', 'done']) }).strict(), setupStateSchema),
 
   'messages.list': method(
     ['owner'],

@@ -46,6 +46,7 @@ function renderStatus(s: StatusReport): string {
     '',
     `Outbox: ${s.outbox.pending + s.outbox.sending} pending, ${s.outbox.sent} sent, ${s.outbox.failed} failed`,
     ...s.failures.map((f) => `  failed ${f.kind} via ${f.channel}: ${f.error ?? 'unknown error'}`),
+    `Tests (not deliveries): ${s.tests.passed} passed, ${s.tests.failed} failed`,
     `Last check-in: ${s.lastCheckinAt ? `${isoTime(s.lastCheckinAt)} (${relative(s.lastCheckinAt, s.now)})` : 'never'}`,
     `Last scheduler tick: ${s.lastTick ? `${isoTime(s.lastTick.at)} (${relative(s.lastTick.at, s.now)}, ${s.lastTick.source})` : 'never'}`,
     `Owner e-mail: ${s.owner.emailSet ? 'set' : 'not set (afterword owner set --email ADDR)'}; SMTP: ${s.smtpConfigured ? 'configured' : 'not configured'}`,
@@ -293,7 +294,7 @@ export function registerEngineCommands(program: Command, context: () => CliConte
       if (result.state === 'failed') process.exitCode = EXIT.usage;
     });
 
-  const unattended = program.command('unattended').description('deliver while locked (device key in the OS key store)');
+  const unattended = program.command('unattended').description('deliver after a restart without the password (device key in the OS key store)');
   unattended
     .command('enable')
     .description('keep a device key so `afterword tick` runs without the password')
@@ -308,7 +309,7 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .action(async () => {
       const ctx = context();
       await ctx.withUnlocked(async ({ vault }) => vault.disableDeviceKey(ctx.keyStore()));
-      ctx.out.result({ enabled: false }, () => 'Unattended delivery is off: deliveries need the app unlocked.');
+      ctx.out.result({ enabled: false }, () => 'Unattended delivery is off: after a restart, warnings and deliveries wait until the vault is unlocked once.');
     });
   unattended
     .command('status')

@@ -6,10 +6,48 @@ import { ManualClock } from '../../node/system-clock.js';
 import { FileKeyStore } from '../../node/file-key-store.js';
 import { AppCore } from './app-core.js';
 
+async function tempVault() {
+  const root = await mkdtemp(join(tmpdir(), 'afterword-appcore-'));
+  const deps = { vaultDir: join(root, 'vault'), clock: new ManualClock(Date.UTC(2027, 0, 1)), keyStore: new FileKeyStore(join(root, 'keys')), scrypt: { logN: 15, r: 8, p: 1 } };
+  return { root, deps };
+}
+
 describe('AppCore', () => {
+  it('without unattended delivery, a UI lock keeps the key for the scheduler for the life of the process', async () => {
+    const { root, deps } = await tempVault();
+    try {
+      const app = new AppCore(deps);
+      await app.create('correct horse battery');
+      expect(app.vaultOrThrow().deviceKeyStatus().enabled).toBe(false);
+      const locks: boolean[] = [];
+      app.events.subscribe((name, payload) => {
+        if (name === 'vault.lockChanged') locks.push((payload as { unlocked: boolean }).unlocked);
+      });
+      app.lock();
+      expect(locks).toEqual([false]);
+      expect(app.isUiUnlocked).toBe(false);
+      expect(() => app.unlockedServices()).toThrow(/locked/);
+      expect(app.isWatching).toBe(true);
+      expect(app.vaultOrThrow().isUnlocked).toBe(true);
+      const { tick } = await app.engineOrThrow().runOnce('test'); // the scheduler still runs while the UI is locked
+      expect(tick).toBeDefined();
+      await app.close();
+
+      // A new process has no key until the owner unlocks once.
+      const next = new AppCore(deps);
+      await next.open();
+      expect(next.isWatching).toBe(false);
+      await next.unlock('correct horse battery');
+      next.lock();
+      expect(next.isWatching).toBe(true);
+      await next.close();
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
   it('opens the vault once when asked twice at the same time, and keeps the key for unattended delivery after a UI lock', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'afterword-appcore-'));
-    const deps = { vaultDir: join(root, 'vault'), clock: new ManualClock(Date.UTC(2027, 0, 1)), keyStore: new FileKeyStore(join(root, 'keys')), scrypt: { logN: 15, r: 8, p: 1 } };
+    const { root, deps } = await tempVault();
     try {
       const first = new AppCore(deps);
       await first.create('correct horse battery');

@@ -4,6 +4,7 @@ import type { Notifier } from '../../ports/notifier.js';
 import type { ScryptParams } from '../crypto/kdf.js';
 import { createEngine, initializeVaultContent, type Engine, type EnginePorts } from '../engine.js';
 import { createVaultServices, type VaultServices } from '../services.js';
+import { beginSetup } from '../setup-state.js';
 import { Vault } from '../vault/vault.js';
 import { VaultLockedError, VaultNotFoundError } from '../vault/vault-errors.js';
 import { checkinLinkPort } from './checkin-links.js';
@@ -26,8 +27,10 @@ export interface AppCoreDeps {
 /**
  * One vault as the UI sees it, shared by the Electron shell and the runner. Two states are kept
  * apart: whether the owner's UI is unlocked (sessions, content on screen) and whether the key is
- * in memory for the scheduler. Locking the UI keeps the key when unattended delivery is on, so
- * warnings and deliveries go on; otherwise the key is dropped too.
+ * in memory for the scheduler. Once the key is in memory (the password, the recovery key or the
+ * device key opened it) the scheduler keeps it for the life of the process: locking only locks the
+ * UI, so warnings and deliveries never pause because the person walked away. Unattended delivery
+ * (the device key) is what lets the scheduler start again after a restart without the password.
  */
 export class AppCore {
   readonly events = new EventBus();
@@ -38,6 +41,8 @@ export class AppCore {
   private uiUnlocked = false;
   private opening: Promise<Vault> | null = null;
   private unattendedFailure: string | null = null;
+  /** The recovery key of the first run, in memory only, until the owner confirms it (or the process ends). */
+  pendingRecoveryKey: string | null = null;
   private readonly onEngineChange = new Set<(engine: Engine | null) => void>();
 
   constructor(readonly deps: AppCoreDeps) {
@@ -88,7 +93,10 @@ export class AppCore {
   async create(password: string): Promise<string> {
     const { vault, recoveryKey } = await Vault.create(this.deps.vaultDir, password, { clock: this.deps.clock, scrypt: this.deps.scrypt, marks: this.deps.marks });
     this.vault = vault;
-    initializeVaultContent(createVaultServices(vault, this.deps.clock));
+    const services = createVaultServices(vault, this.deps.clock);
+    initializeVaultContent(services);
+    beginSetup(services.settings);
+    this.pendingRecoveryKey = recoveryKey;
     this.keyAvailable();
     this.setUiUnlocked(true);
     return recoveryKey;
@@ -113,15 +121,15 @@ export class AppCore {
     this.setUiUnlocked(true);
   }
 
-  /** Locks the UI; drops the key too unless unattended delivery keeps the scheduler running. */
+  /** Locks the UI only: the scheduler keeps the key, so warnings and deliveries go on. */
   lock(): void {
     this.setUiUnlocked(false);
     this.uploads.cancelAll();
-    if (this.vault && !this.vault.deviceKeyStatus().enabled) {
-      this.vault.lock();
-      this.setEngine(null);
-      this.services = null;
-    }
+  }
+
+  /** Whether warnings and deliveries are running (the scheduler holds the key), UI locked or not. */
+  get isWatching(): boolean {
+    return this.engine !== null;
   }
 
   vaultOrThrow(): Vault {
@@ -154,6 +162,7 @@ export class AppCore {
 
   async close(): Promise<void> {
     this.uploads.cancelAll();
+    this.pendingRecoveryKey = null;
     this.setEngine(null);
     await this.vault?.close();
     this.vault = null;

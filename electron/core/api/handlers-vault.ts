@@ -1,4 +1,7 @@
+import type { MethodOutput } from '../../../shared/contract/methods.js';
 import { BadRequestError } from '../errors.js';
+import { readSetup } from '../setup-state.js';
+import type { AppCore } from './app-core.js';
 import type { HandlerGroup } from './handlers.js';
 
 type VaultMethods =
@@ -15,16 +18,24 @@ type VaultMethods =
 
 const done = { ok: true } as const;
 
+/** What a locked UI may know too: whether warnings and deliveries run; the first run's step once unlocked. */
+function vaultStatus(app: AppCore, retryAfterMs: number): MethodOutput<'vault.status'> {
+  const vault = app.vaultOrThrow();
+  return {
+    exists: true,
+    unlocked: app.isUiUnlocked,
+    retryAfterMs,
+    unattended: vault.deviceKeyStatus(),
+    watching: app.isWatching,
+    setupStep: app.isUiUnlocked ? readSetup(app.unlockedServices().settings).step : null,
+  };
+}
+
 export const vaultHandlers: HandlerGroup<VaultMethods> = {
   'vault.status': async (_input, { app }) => {
-    if (!app.exists()) return { exists: false, unlocked: false, retryAfterMs: 0, unattended: { enabled: false, backend: null } };
+    if (!app.exists()) return { exists: false, unlocked: false, retryAfterMs: 0, unattended: { enabled: false, backend: null }, watching: false, setupStep: null };
     const vault = await app.open();
-    return {
-      exists: true,
-      unlocked: app.isUiUnlocked,
-      retryAfterMs: vault.guard.state().retryAfterMs,
-      unattended: vault.deviceKeyStatus(),
-    };
+    return vaultStatus(app, vault.guard.state().retryAfterMs);
   },
   'vault.create': async ({ password }, { app }) => {
     if (app.exists()) throw new BadRequestError('a vault exists already: unlock it instead');
@@ -50,18 +61,16 @@ export const vaultHandlers: HandlerGroup<VaultMethods> = {
   'vault.regenerateRecoveryKey': async ({ password }, { app }) => {
     const { vault } = app.unlockedServices();
     await vault.verifyPassword(password);
-    return { recoveryKey: vault.regenerateRecoveryKey() };
+    const recoveryKey = vault.regenerateRecoveryKey();
+    // During the first run (a restart lost the key shown) the new key is the one to confirm.
+    if (!readSetup(app.unlockedServices().settings).recoveryKeyConfirmed) app.pendingRecoveryKey = recoveryKey;
+    return { recoveryKey };
   },
   'vault.setUnattended': async ({ enabled }, { app }) => {
     const { vault } = app.unlockedServices();
     if (enabled) await vault.enableDeviceKey(app.deps.keyStore);
     else await vault.disableDeviceKey(app.deps.keyStore);
-    return {
-      exists: true,
-      unlocked: app.isUiUnlocked,
-      retryAfterMs: 0,
-      unattended: vault.deviceKeyStatus(),
-    };
+    return vaultStatus(app, 0);
   },
   'audit.page': ({ beforeSeq, limit }, { app }) => {
     const { vault } = app.unlockedServices();

@@ -4,6 +4,7 @@ import type { AppCore } from './app-core.js';
 import { vaultHandlers } from './handlers-vault.js';
 import { contentHandlers } from './handlers-content.js';
 import { engineHandlers } from './handlers-engine.js';
+import { setupHandlers } from './handlers-setup.js';
 
 export interface HandlerContext {
   app: AppCore;
@@ -21,4 +22,5 @@ export const HANDLERS: Handlers = {
   ...vaultHandlers,
   ...contentHandlers,
   ...engineHandlers,
+  ...setupHandlers,
 };

@@ -259,7 +259,8 @@ export class Outbox {
 
   counts(): OutboxCounts {
     const rows = this.db.q.all(
-      this.k.selectFrom('outbox').select((eb) => ['status', eb.fn.countAll<number>().as('n')]).groupBy('status'),
+      // Tests are not deliveries: they are counted apart (schedule/test-sends.ts).
+      this.k.selectFrom('outbox').select((eb) => ['status', eb.fn.countAll<number>().as('n')]).where('kind', '!=', 'test').groupBy('status'),
     );
     const counts: OutboxCounts = { pending: 0, sending: 0, sent: 0, failed: 0, cancelled: 0 };
     for (const row of rows) counts[row.status] = row.n;
@@ -282,7 +283,7 @@ export class Outbox {
 
   failures(limit = 20): OutboxRow[] {
     return this.db.q.all(
-      this.k.selectFrom('outbox').selectAll().where('status', '=', 'failed').orderBy('updated_at', 'desc').limit(limit),
+      this.k.selectFrom('outbox').selectAll().where('status', '=', 'failed').where('kind', '!=', 'test').orderBy('updated_at', 'desc').limit(limit),
     );
   }
 

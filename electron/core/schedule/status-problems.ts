@@ -34,6 +34,19 @@ export const statusProblem = {
     params: { messageId: p.messageId, attachmentId: p.attachmentId },
     message: `attachment ${p.attachmentId} of message ${p.messageId}: ${p.problem}; it would be left out of the delivery: attach the file again (afterword message edit ${p.messageId} --detach ${p.attachmentId} --attach FILE) or restore a backup`,
   }),
+  setupUnfinished: (setup: { recoveryKeyConfirmed: boolean; ownerEmailSet: boolean }): StatusProblem => ({
+    code: 'SETUP_UNFINISHED',
+    params: { recoveryKeyConfirmed: setup.recoveryKeyConfirmed ? 1 : 0, ownerEmailSet: setup.ownerEmailSet ? 1 : 0 },
+    message: [
+      'setup is not finished:',
+      [
+        setup.recoveryKeyConfirmed ? null : 'the recovery key was never confirmed (finish the first run in the app, or make a new key under Security)',
+        setup.ownerEmailSet ? null : 'no owner e-mail is set (run `afterword owner set --email ADDR`)',
+      ]
+        .filter(Boolean)
+        .join('; '),
+    ].join(' '),
+  }),
   schedulerStale: (): StatusProblem => ({
     code: 'SCHEDULER_STALE',
     params: {},

@@ -5,6 +5,7 @@ import { testChannel } from '../delivery/channel-test.js';
 import { createEngine } from '../engine.js';
 import { PromptNotifier } from '../../node/prompt-notifier.js';
 import { statusReportSchema } from '../../../shared/contract/dto.js';
+import { advanceSetup, beginSetup, confirmRecoveryKey, readSetup } from '../setup-state.js';
 import { readStatus } from './status.js';
 import { createTestVault, type TestVault } from '../test-support/vault-fixture.js';
 
@@ -29,6 +30,7 @@ describe('readStatus problems', () => {
       { code: 'OWNER_EMAIL_MISSING', params: { plan: plan.name, planId: plan.id }, message: expect.stringContaining('no owner e-mail') },
       { code: 'PLAN_SMTP_MISSING', params: { plan: plan.name, planId: plan.id }, message: expect.stringContaining('warns by e-mail but no SMTP account') },
       { code: 'RECIPIENTS_SMTP_MISSING', params: {}, message: expect.stringContaining('e-mail recipients but no SMTP account') },
+      { code: 'SETUP_UNFINISHED', params: { recoveryKeyConfirmed: 1, ownerEmailSet: 0 }, message: expect.stringContaining('no owner e-mail') },
     ]);
     // The codes cross the contract as they are.
     expect(statusReportSchema.shape.problems.parse(problems())).toEqual(problems());
@@ -41,6 +43,32 @@ describe('readStatus problems', () => {
     expect(problems()).toEqual([{ code: 'SCHEDULER_STALE', params: {}, message: expect.stringContaining('scheduler has not run') }]);
     engine.scheduler.tick();
     expect(problems()).toEqual([]);
+    await engine.close();
+  });
+});
+
+describe('readStatus: an unfinished first run', () => {
+  it('is a problem until the recovery key is confirmed and an owner address is set', async () => {
+    tv = await createTestVault();
+    const { services, clock } = tv;
+    const engine = createEngine(services, { clock });
+    const setupProblems = () => readStatus(services, engine.outbox, clock.now()).problems.filter((p) => p.code === 'SETUP_UNFINISHED');
+    const key = 'ABCDEF-GH1JK0-MNPQRS-TVWXYZ-012345-6789AB';
+    beginSetup(services.settings); // a vault made through the first run, no messages yet
+    expect(setupProblems()).toEqual([
+      { code: 'SETUP_UNFINISHED', params: { recoveryKeyConfirmed: 0, ownerEmailSet: 0 }, message: expect.stringMatching(/recovery key was never confirmed.*no owner e-mail/) },
+    ]);
+    expect(() => advanceSetup(services.settings, 'done')).toThrow(/confirm the recovery key first/);
+    expect(() => confirmRecoveryKey(services.settings, key, 2, 'TVWXYZ', clock.now())).toThrow(/not group 3/);
+    expect(() => confirmRecoveryKey(services.settings, null, 2, 'MNPQRS', clock.now())).toThrow(/no longer in memory/);
+    expect(readSetup(services.settings)).toEqual({ step: 'recovery', recoveryKeyConfirmed: false, ownerEmailSet: false });
+    confirmRecoveryKey(services.settings, key, 2, 'mnpqrs', clock.now());
+    expect(readSetup(services.settings)).toEqual({ step: 'owner', recoveryKeyConfirmed: true, ownerEmailSet: false });
+    expect(setupProblems()).toEqual([expect.objectContaining({ params: { recoveryKeyConfirmed: 1, ownerEmailSet: 0 } })]);
+    advanceSetup(services.settings, 'done'); // the e-mail step skipped: still a problem
+    expect(setupProblems()).toHaveLength(1);
+    services.settings.set('owner', { email: 'me@example.org', name: null });
+    expect(setupProblems()).toEqual([]);
     await engine.close();
   });
 });

@@ -9,7 +9,9 @@ import { historyBreaks } from './history-break-notices.js';
 import { openAttachmentProblems } from './integrity-pass.js';
 import { nextActionAt, simulate } from './plan-machine.js';
 import { label, PlanStore } from './plan-store.js';
+import { readSetup } from '../setup-state.js';
 import { statusProblem } from './status-problems.js';
+import { readTestSends, type TestSendCounts } from './test-sends.js';
 
 export interface PlanStatus {
   id: string;
@@ -29,7 +31,9 @@ export interface PlanStatus {
 export interface StatusReport {
   now: number;
   plans: PlanStatus[];
+  /** Warnings, deliveries and notices; tests are counted apart. */
   outbox: OutboxCounts;
+  tests: TestSendCounts;
   failures: { id: string; kind: string; channel: string; error: string | null; at: number }[];
   lastTick: { at: number; source: string } | null;
   lastCheckinAt: number | null;
@@ -109,6 +113,8 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
   for (const damaged of openAttachmentProblems(services)) problems.push(statusProblem.attachmentDamaged(damaged));
   const breaks = historyBreaks({ db });
   if (breaks.length > 0) problems.push(statusProblem.auditHistoryBroken(breaks.at(-1)!, breaks.length));
+  const setup = readSetup(settings);
+  if (!setup.recoveryKeyConfirmed || !setup.ownerEmailSet) problems.push(statusProblem.setupUnfinished(setup));
   const armed = planStatuses.some((p) => p.phase !== 'created' && p.phase !== 'sent' && p.phase !== 'stopped');
   if (armed && (!tick || now - tick.at > STALE_TICK_MS)) {
     problems.push(statusProblem.schedulerStale());
@@ -118,6 +124,7 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
     problems,
     plans: planStatuses,
     outbox: outbox.counts(),
+    tests: readTestSends(db),
     failures: outbox.failures(10).map((r) => ({ id: r.id, kind: r.kind, channel: r.channel, error: r.last_error, at: r.updated_at })),
     lastTick: tick ?? null,
     lastCheckinAt: lastCheckin?.at ?? null,

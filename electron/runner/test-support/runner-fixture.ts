@@ -25,6 +25,8 @@ export interface RunnerFixture {
   client(): HttpClient;
   /** Row counts of every table of the vault. */
   rowCounts(): Record<string, number>;
+  /** Stops the runner and starts a new process's worth (AppCore + runner) on the same vault: the key is gone. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -38,8 +40,11 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Runner
   const root = await mkdtemp(join(tmpdir(), 'afterword-runner-'));
   const vaultDir = join(root, 'vault');
   const clock = options.clock ?? new ManualClock(T0);
-  const app = new AppCore({ vaultDir, clock, keyStore: new FileKeyStore(join(root, 'keys')), scrypt: SCRYPT, engine: options.engine });
-  const runner = await startRunner({ app, clock, host: '127.0.0.1', port: 0, validateOutput: true, ...options.runner });
+  const start = async () => {
+    const app = new AppCore({ vaultDir, clock, keyStore: new FileKeyStore(join(root, 'keys')), scrypt: SCRYPT, engine: options.engine });
+    return { app, runner: await startRunner({ app, clock, host: '127.0.0.1', port: 0, validateOutput: true, ...options.runner }) };
+  };
+  const { app, runner } = await start();
   const fixture: RunnerFixture = {
     root,
     vaultDir,
@@ -49,9 +54,14 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Runner
     base: runner.url,
     client: () => new HttpClient(fixture.base),
     rowCounts: () => {
-      const sqlite = app.vaultOrThrow().db.sqlite;
+      const sqlite = fixture.app.vaultOrThrow().db.sqlite;
       const tables = sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
       return Object.fromEntries(tables.map((t) => [t, sqlite.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]));
+    },
+    restart: async () => {
+      await fixture.runner.close(); // closes its AppCore too
+      Object.assign(fixture, await start());
+      fixture.base = fixture.runner.url;
     },
     close: async () => {
       await fixture.runner.close();

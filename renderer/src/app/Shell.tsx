@@ -6,6 +6,7 @@ import { CenteredLoader } from './CenteredLoader';
 import { useEvents } from '../client/ClientProvider';
 import { CheckinProvider } from './CheckinProvider';
 import { ErrorBoundary } from './ErrorBoundary';
+import { FinishSetupBanner } from './FinishSetupBanner';
 import { HeaderBar } from './HeaderBar';
 import { NavBar } from './NavBar';
 import { ShellHotkeys } from './ShellHotkeys';
@@ -38,6 +39,7 @@ export default function Shell({ onLocked }: { onLocked: () => void }) {
             <NavBar current={current.id} onNavigate={nav.close} />
           </AppShell.Navbar>
           <AppShell.Main>
+            <FinishSetupBanner />
             <ErrorBoundary key={current.id}>
               <Suspense fallback={<CenteredLoader />}>
                 <Screen />

@@ -5,14 +5,14 @@ import { toRpcError, type RpcError } from '../client/rpc-error';
 export type GateState =
   | { kind: 'loading' }
   | { kind: 'unreachable'; error: RpcError }
-  | { kind: 'first-run' }
+  | { kind: 'first-run'; resume: boolean }
   | { kind: 'locked'; retryAfterMs: number }
   | { kind: 'unlocked' };
 
 /**
- * Which door the window shows: first run (no vault), unlock, or the app. The first-run flow keeps
- * the window until it is finished, even though the vault is unlocked as soon as it is created
- * (the recovery key and the owner e-mail still follow). Lock events are heard by the unlocked
+ * Which door the window shows: first run (no vault, or one whose first run is not finished),
+ * unlock, or the app. The vault records the first run's step, so it keeps the window until it is
+ * finished, even though the vault is unlocked as soon as it is created. Lock events are heard by the unlocked
  * shell only: on the runner the event socket needs a session, so nothing listens before sign-in.
  */
 export function useVaultGate() {
@@ -23,8 +23,9 @@ export function useVaultGate() {
     try {
       const status = await client.call('vault.status');
       setState((current) => {
-        if (current.kind === 'first-run' && status.exists) return current;
-        if (!status.exists) return { kind: 'first-run' };
+        if (!status.exists) return { kind: 'first-run', resume: false };
+        // An unfinished first run resumes at its step (after a refresh, Back/Forward, a restart).
+        if (status.unlocked && status.setupStep !== null && status.setupStep !== 'done') return current.kind === 'first-run' ? current : { kind: 'first-run', resume: true };
         return status.unlocked ? { kind: 'unlocked' } : { kind: 'locked', retryAfterMs: status.retryAfterMs };
       });
     } catch (error) {
@@ -50,7 +51,8 @@ export function useVaultGate() {
   return {
     state,
     retry: check,
-    unlocked: () => setState({ kind: 'unlocked' }),
+    /** Unlocked (or the first run finished): asks again, so an unfinished first run resumes. */
+    unlocked: () => void check(),
     locked: () => setState({ kind: 'locked', retryAfterMs: 0 }),
   };
 }

@@ -4,7 +4,14 @@ import type { Translate } from '../i18n/useT';
  * An audit row's action in words. Actions are stable strings written by the core
  * (electron/core/**: audit.append); one not listed here is shown as it is.
  */
-export function auditActionLabel(t: Translate, action: string): string {
+export function auditActionLabel(t: Translate, action: string, detail?: Record<string, unknown>): string {
+  // A test is not a delivery: said apart, with its outcome.
+  if ((action === 'outbox.sent' || action === 'outbox.failed') && detail?.kind === 'test') {
+    return action === 'outbox.sent' ? t('common:audit.testSent') : t('common:audit.testFailed');
+  }
+  if (action === 'channel.tested' && detail && typeof detail.ok === 'boolean') {
+    return detail.ok ? t('common:audit.channelTestPassed') : t('common:audit.channelTestFailed');
+  }
   switch (action) {
     case 'vault.created':
       return t('common:audit.vaultCreated');

@@ -19,6 +19,11 @@ describe('problemText', () => {
       'dashboard:problem.planNoWebhooks{"plan":"Family"}',
     );
   });
+  it('says what of the first run is missing', () => {
+    expect(problemText(t, problem('SETUP_UNFINISHED', { recoveryKeyConfirmed: 0, ownerEmailSet: 0 }))).toBe('dashboard:problem.setupNeither');
+    expect(problemText(t, problem('SETUP_UNFINISHED', { recoveryKeyConfirmed: 1, ownerEmailSet: 0 }))).toBe('dashboard:problem.setupNoEmail');
+    expect(problemText(t, problem('SETUP_UNFINISHED', { recoveryKeyConfirmed: 0, ownerEmailSet: 1 }))).toBe('dashboard:problem.setupNoKey');
+  });
   it('has a translation for every code', () => {
     for (const code of STATUS_PROBLEM_CODES) expect(problemText(t, problem(code))).toMatch(/^dashboard:problem\./);
   });

@@ -25,6 +25,9 @@ export function problemText(t: Translate, problem: StatusProblem): string {
       return t('dashboard:problem.auditHistoryBroken');
     case 'ATTACHMENT_DAMAGED':
       return t('dashboard:problem.attachmentDamaged');
+    case 'SETUP_UNFINISHED':
+      if (!problem.params.recoveryKeyConfirmed && !problem.params.ownerEmailSet) return t('dashboard:problem.setupNeither');
+      return problem.params.recoveryKeyConfirmed ? t('dashboard:problem.setupNoEmail') : t('dashboard:problem.setupNoKey');
     default:
       return problem.message;
   }

@@ -34,7 +34,7 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
                 </Text>
               </Table.Td>
               <Table.Td>
-                <Text size="sm">{auditActionLabel(t, row.action)}</Text>
+                <Text size="sm">{auditActionLabel(t, row.action, row.detail)}</Text>
               </Table.Td>
               <Table.Td>
                 {row.entityId && (

@@ -27,6 +27,7 @@ export function OutboxCard({ status, now }: { status: Status; now: number }) {
   const format = useFormat();
   const { outbox, failures } = status;
   const healthy = outbox.failed === 0;
+  const lastTest = status.tests.last;
   return (
     <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="outbox-title">
       <Group justify="space-between" mb="sm">
@@ -42,6 +43,11 @@ export function OutboxCard({ status, now }: { status: Status; now: number }) {
         <Stat label={t('dashboard:outbox.sent')} value={format.number(outbox.sent)} />
         <Stat label={t('dashboard:outbox.failed')} value={format.number(outbox.failed)} color={healthy ? undefined : 'red'} />
       </SimpleGrid>
+      <Text size="sm" c="dimmed" mb="sm" data-testid="test-sends">
+        {t('dashboard:outbox.testsSummary', { passed: format.number(status.tests.passed), failed: format.number(status.tests.failed) })}
+        {lastTest?.ok === true && ` ${t('dashboard:outbox.lastTestOk', { when: format.ago(lastTest.at, now) })}`}
+        {lastTest?.ok === false && ` ${t('dashboard:outbox.lastTestFailed', { when: format.ago(lastTest.at, now) })}`}
+      </Text>
       {failures.length > 0 ? (
         <List size="sm" spacing={6} aria-label={t('dashboard:outbox.failuresLabel')}>
           {failures.map((f) => (

@@ -45,7 +45,7 @@ export function RecentActivity({ refreshKey, planNames }: { refreshKey: unknown;
                   </Text>
                 </Table.Td>
                 <Table.Td>
-                  <Text size="sm">{auditActionLabel(t, row.action)}</Text>
+                  <Text size="sm">{auditActionLabel(t, row.action, row.detail)}</Text>
                   {row.action === 'plan.transition' && typeof row.detail.from === 'string' && typeof row.detail.to === 'string' && (
                     <Text size="xs" c="dimmed">
                       {t('dashboard:activity.transition', {

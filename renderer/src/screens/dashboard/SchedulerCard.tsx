@@ -8,7 +8,7 @@ type Status = MethodOutput<'status.get'>;
 /** Two days without a tick is what the core reports as a problem; warn a little earlier. */
 const STALE_MS = 24 * 60 * 60 * 1000;
 
-/** When the scheduler last looked at the plans, and whether deliveries can happen while locked. */
+/** When the scheduler last looked at the plans, what runs while locked, and whether it survives a restart. */
 export function SchedulerCard({ status, now }: { status: Status; now: number }) {
   const { t } = useT();
   const format = useFormat();
@@ -27,6 +27,9 @@ export function SchedulerCard({ status, now }: { status: Status; now: number }) 
       <Stack gap={6}>
         <Text size="sm">
           {tick ? t('dashboard:scheduler.lastTick', { when: format.ago(tick.at, now), date: format.dateTime(tick.at) }) : t('dashboard:scheduler.never')}
+        </Text>
+        <Text size="sm" data-testid="while-locked">
+          {t('common:lock.whileLocked')}
         </Text>
         <Text size="sm" c="dimmed">
           {status.unattended.enabled ? t('dashboard:scheduler.unattendedOn') : t('dashboard:scheduler.unattendedOff')}

@@ -1,4 +1,5 @@
-import { Alert, Button, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Stack, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { useT } from '../../i18n/useT';
@@ -6,7 +7,10 @@ import { useClient } from '../../client/ClientProvider';
 import { useNotifyError } from '../../hooks/useNotifyError';
 import { isNewPasswordValid, NewPasswordFields, type NewPassword } from '../common/NewPasswordFields';
 
-/** Step 1: choose the vault password; creating the vault returns the recovery key. */
+/**
+ * Step 1: choose the vault password; creating the vault returns the recovery key. Unattended
+ * delivery (the device key) is offered here, on by default, so the switch also survives a reboot.
+ */
 export function PasswordStep({ onCreated }: { onCreated: (recoveryKey: string) => void }) {
   const { t } = useT();
   const client = useClient();
@@ -14,6 +18,7 @@ export function PasswordStep({ onCreated }: { onCreated: (recoveryKey: string) =
   const [value, setValue] = useState<NewPassword>({ password: '', confirmation: '' });
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [unattended, setUnattended] = useState(true);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -22,6 +27,14 @@ export function PasswordStep({ onCreated }: { onCreated: (recoveryKey: string) =
     setBusy(true);
     try {
       const { recoveryKey } = await client.call('vault.create', { password: value.password });
+      if (unattended) {
+        try {
+          await client.call('vault.setUnattended', { enabled: true });
+        } catch {
+          // No usable key store: the vault exists and the scheduler runs on the password until a restart.
+          notifications.show({ color: 'orange', message: t('firstRun:password.unattendedFailed'), autoClose: 15_000 });
+        }
+      }
       onCreated(recoveryKey);
     } catch (error) {
       notifyError(error);
@@ -40,6 +53,13 @@ export function PasswordStep({ onCreated }: { onCreated: (recoveryKey: string) =
         <Alert variant="light" color="blue" icon={<IconInfoCircle />}>
           {t('firstRun:password.noReset')}
         </Alert>
+        <Checkbox
+          label={t('firstRun:password.unattended')}
+          description={t('firstRun:password.unattendedHint')}
+          checked={unattended}
+          onChange={(e) => setUnattended(e.currentTarget.checked)}
+          disabled={busy}
+        />
         <Button type="submit" size="md" loading={busy} disabled={busy}>
           {t('firstRun:password.create')}
         </Button>

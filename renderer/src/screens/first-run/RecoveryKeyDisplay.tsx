@@ -1,7 +1,7 @@
 import { ActionIcon, CopyButton, Group, Paper, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core';
 import { IconCheck, IconCopy } from '@tabler/icons-react';
 import { useT } from '../../i18n/useT';
-import { recoveryKeyGroups } from './recovery-key';
+import { recoveryKeyGroups } from '../../../../shared/recovery-key-groups.js';
 
 /** The key in large, numbered groups (easy to copy onto paper); a copy button for a password manager. */
 export function RecoveryKeyDisplay({ recoveryKey }: { recoveryKey: string }) {

@@ -6,6 +6,7 @@ import type { MethodOutput } from '../../../../shared/contract/methods.js';
 import { useClient } from '../../client/ClientProvider';
 import { useNotifyError } from '../../hooks/useNotifyError';
 import { useRpcQuery } from '../../hooks/useRpcQuery';
+import { SmtpCard } from '../channels/SmtpCard';
 import { TestResult } from './TestResult';
 
 type Channel = 'desktop' | 'email';
@@ -19,6 +20,7 @@ export function TestWarningStep({ onFinished }: { onFinished: () => void }) {
   const status = useRpcQuery((c) => c.call('status.get'));
   const [busy, setBusy] = useState<Channel | null>(null);
   const [results, setResults] = useState<Results>({});
+  const [smtpFormOpen, setSmtpFormOpen] = useState(false);
   const emailReady = status.data ? status.data.smtpConfigured && status.data.owner.emailSet : false;
 
   const send = async (channel: Channel) => {
@@ -51,6 +53,23 @@ export function TestWarningStep({ onFinished }: { onFinished: () => void }) {
         <Text size="sm" c="dimmed">
           {status.data.owner.emailSet ? t('firstRun:test.emailNeedsSmtp') : t('firstRun:test.emailNeedsOwner')}
         </Text>
+      )}
+      {/* The mail server inline: nobody is sent away from the first run to set it up. */}
+      {status.data && !status.data.smtpConfigured && !smtpFormOpen && (
+        <Group>
+          <Button variant="subtle" leftSection={<IconMail size={18} />} onClick={() => setSmtpFormOpen(true)}>
+            {t('firstRun:test.setUpMail')}
+          </Button>
+        </Group>
+      )}
+      {status.data && !status.data.smtpConfigured && smtpFormOpen && (
+        <SmtpCard
+          smtp={null}
+          onSaved={() => {
+            setSmtpFormOpen(false);
+            status.reload();
+          }}
+        />
       )}
       {results.desktop && <TestResult channel={t('firstRun:test.desktopName')} result={results.desktop} hint={t('firstRun:test.desktopShown')} />}
       {results.email && <TestResult channel={t('firstRun:test.emailName')} result={results.email} hint={t('firstRun:test.emailSent')} showResponse />}

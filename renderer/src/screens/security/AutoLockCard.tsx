@@ -27,7 +27,7 @@ export function AutoLockCard({ minutes, onSaved }: { minutes: number; onSaved: (
   };
 
   return (
-    <FormCard id="autolock" title={t('security:autoLock.title')} description={t('security:autoLock.description')} onSubmit={submit}>
+    <FormCard id="autolock" title={t('security:autoLock.title')} description={`${t('security:autoLock.description')} ${t('common:lock.whileLocked')}`} onSubmit={submit}>
       <NumberInput
         label={t('security:autoLock.minutes')}
         description={t('security:autoLock.hint')}

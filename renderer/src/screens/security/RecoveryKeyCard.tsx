@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { useClient } from '../../client/ClientProvider';
 import { toRpcError } from '../../client/rpc-error';
 import { useNotifyError } from '../../hooks/useNotifyError';
+import { useRpcQuery } from '../../hooks/useRpcQuery';
 import { useT } from '../../i18n/useT';
 import { RecoveryKeyStep } from '../first-run/RecoveryKeyStep';
 
@@ -19,6 +20,7 @@ export function RecoveryKeyCard() {
   const [wrong, setWrong] = useState(false);
   const [busy, setBusy] = useState(false);
   const [key, setKey] = useState<string | null>(null);
+  const vaultDir = useRpcQuery((c) => c.call('setup.get')).data?.vaultDir ?? '';
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -73,9 +75,18 @@ export function RecoveryKeyCard() {
             {key && (
               <RecoveryKeyStep
                 recoveryKey={key}
-                onConfirmed={() => {
+                vaultDir={vaultDir}
+                onConfirm={async (group, value) => {
+                  try {
+                    // Records the confirmation when the first run never did (a no-op otherwise).
+                    await client.call('setup.confirmRecoveryKey', { group, value });
+                  } catch (error) {
+                    if (toRpcError(error).code === 'BAD_REQUEST') return false;
+                    notifyError(error);
+                  }
                   setKey(null);
                   notifications.show({ color: 'teal', message: t('security:recovery.done') });
+                  return true;
                 }}
               />
             )}

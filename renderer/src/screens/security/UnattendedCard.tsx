@@ -40,7 +40,7 @@ export function UnattendedCard({ status, onChanged }: { status: VaultStatus; onC
         <Text size="sm">{enabled ? t('security:unattended.backend', { backend: backend ?? t('security:unattended.unknownBackend') }) : t('security:unattended.offHint')}</Text>
         {enabled && (
           <Alert color="orange" variant="light">
-            {t('security:unattended.tradeoff')}
+            {backend === 'file' ? t('security:unattended.fileTradeoff') : t('security:unattended.tradeoff')}
           </Alert>
         )}
       </Stack>

@@ -4,6 +4,7 @@ import { useT } from '../../i18n/useT';
 import { FirstRunToolbar } from '../first-run/FirstRunToolbar';
 import { PasswordUnlockForm } from './PasswordUnlockForm';
 import { RecoveryUnlockForm } from './RecoveryUnlockForm';
+import { WatchingNotice } from './WatchingNotice';
 
 type Mode = 'password' | 'recovery';
 
@@ -25,6 +26,7 @@ export default function UnlockScreen({ initialRetryAfterMs, onUnlocked }: { init
         </Title>
         <Text c="dimmed">{t('unlock:intro')}</Text>
       </Stack>
+      <WatchingNotice />
       <Paper withBorder shadow="xs" p="xl">
         <Stack gap="lg">
           <SegmentedControl

@@ -1,6 +1,6 @@
 /**
  * The recovery key as the vault shows it: groups of six symbols joined by '-'
- * (electron/core/crypto/recovery-key.ts). Typed back, it is read the same forgiving way the vault
+ * (electron/core/crypto/recovery-key.ts); shared so the core checks a typed-back group the way the UI does. Typed back, it is read the same forgiving way the vault
  * reads it: case and spaces do not matter, I and L count as 1, O as 0.
  */
 export function recoveryKeyGroups(key: string): string[] {

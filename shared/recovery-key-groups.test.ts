@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesGroup, pickGroup, recoveryKeyGroups } from './recovery-key';
+import { matchesGroup, pickGroup, recoveryKeyGroups } from './recovery-key-groups.js';
 
 const KEY = 'ABCDEF-GH1JK0-MNPQRS-TVWXYZ-012345-6789AB';
 
