@@ -55,6 +55,14 @@ const messageFields = {
 };
 
 /**
+ * A message as it stands in the editor, saved on every pause in typing so that nothing written is
+ * lost: looser than a message (an empty or too-long title is kept as typed); recipients and a plan
+ * that no longer exist are dropped when it is restored.
+ */
+const messageDraftSchema = z.object({ ...messageFields, title: z.string().max(10_000), removeAttachmentIds: z.array(idSchema).max(50) });
+const draftSlot = z.object({ messageId: idSchema.nullable() }).strict();
+
+/**
  * The whole RPC surface, one entry per method: who may call it, what it takes, what it returns.
  * The preload, the Electron router, the runner's HTTP/WebSocket router and the renderer client
  * are all derived from this object; nothing else names a channel.
@@ -111,6 +119,11 @@ export const CONTRACT = {
   ),
   'messages.delete': method(['owner'], byId, done),
   'messages.testSend': method(['owner'], byId, sendResultSchema),
+
+  /** The autosaved draft of a message being edited (messageId null: the new message being written). */
+  'drafts.get': method(['owner'], draftSlot, z.object({ draft: messageDraftSchema, savedAt: z.number().int() }).nullable()),
+  'drafts.save': method(['owner'], draftSlot.extend({ draft: messageDraftSchema.strict() }).strict(), z.object({ savedAt: z.number().int() })),
+  'drafts.discard': method(['owner'], draftSlot, done),
 
   'attachments.uploadBegin': method(
     ['owner'],

@@ -4,6 +4,7 @@ import { migration0002WarningEngine } from './0002-warning-engine.js';
 import { migration0003ApiTokens } from './0003-api-tokens.js';
 import { migration0004PromptKinds } from './0004-prompt-kinds.js';
 import { migration0005OutboxSentJournal } from './0005-outbox-sent-journal.js';
+import { migration0006Drafts } from './0006-drafts.js';
 
 /**
  * Every migration, statically imported (no filesystem scan, no eval), in order. Names sort
@@ -15,6 +16,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-api-tokens': migration0003ApiTokens,
   '0004-prompt-kinds': migration0004PromptKinds,
   '0005-outbox-sent-journal': migration0005OutboxSentJournal,
+  '0006-drafts': migration0006Drafts,
 };
 
 export const LATEST_SCHEMA_VERSION = Object.keys(MIGRATIONS).length;
