@@ -59,7 +59,7 @@ const messageFields = {
  * lost: looser than a message (an empty or too-long title is kept as typed); recipients and a plan
  * that no longer exist are dropped when it is restored.
  */
-const messageDraftSchema = z.object({ ...messageFields, title: z.string().max(10_000), removeAttachmentIds: z.array(idSchema).max(50) });
+const messageDraftSchema = z.object({ ...messageFields, title: z.string().max(10_000), status: messageStatusSchema, removeAttachmentIds: z.array(idSchema).max(50) });
 const draftSlot = z.object({ messageId: idSchema.nullable() }).strict();
 
 /**
@@ -181,7 +181,8 @@ export const CONTRACT = {
   'channels.setSmtp': method(['owner'], smtpInputSchema.strict(), done),
   'channels.addWebhook': method(['owner'], z.object({ name: z.string().max(40), url: z.string().max(2000) }).strict(), z.object({ id: idSchema, secret: z.string() })),
   'channels.removeWebhook': method(['owner'], z.object({ name: z.string().max(40) }).strict(), done),
-  'channels.test': method(['owner'], z.object({ channel: z.union([channelSchema, z.string().max(40)]) }).strict(), sendResultSchema),
+  /** `smtp` (e-mail only): test these mail server settings, as entered, instead of the stored ones. */
+  'channels.test': method(['owner'], z.object({ channel: z.union([channelSchema, z.string().max(40)]), smtp: smtpInputSchema.strict().optional() }).strict(), sendResultSchema),
 
   'status.get': method(['owner', 'monitor'], none, statusReportSchema),
 
