@@ -85,6 +85,11 @@ export class MessageEditor extends PageObject {
     return this.button(this.root(), 'messages:attachments.download', { name });
   }
 
+  /** Clicks the save button only (for a form the editor refuses before anything is sent). */
+  async clickSave(): Promise<void> {
+    await this.button(this.root(), this.mode === 'new' ? 'messages:editor.create' : 'messages:editor.save').click();
+  }
+
   /** Saves; resolves once the message is saved (a new one then opens as stored: `MessagesPage.open`). */
   async save(): Promise<void> {
     const [key, method] = this.mode === 'new' ? (['messages:editor.create', 'messages.create'] as const) : (['messages:editor.save', 'messages.update'] as const);

@@ -57,7 +57,7 @@ export function MessageForm({ detail, recipients, plans, onSaved, onDeleted }: {
   const changed = dirty || newUploads.length > 0;
   const asDraft = useMemo(() => toDraft(form), [form]);
   const draft = useMessageDraft(detail?.id ?? null, asDraft, dirty, (saved) => JSON.stringify(saved) === JSON.stringify(toDraft(initial)));
-  const guard = useLeaveGuard(changed, { discard: draft.discard, flush: draft.flush });
+  const guard = useLeaveGuard(changed, { discard: () => void draft.discard(), flush: draft.flush });
 
   useEffect(() => {
     if (!detail) titleRef.current?.focus();
@@ -104,7 +104,8 @@ export function MessageForm({ detail, recipients, plans, onSaved, onDeleted }: {
           })
         : await client.call('messages.create', { ...fields, status: status ?? 'active', uploadIds: newUploads });
       uploads.clearDone();
-      draft.discard();
+      // Gone before the editor opens the saved message again (and asks for a draft).
+      await draft.discard();
       guard.release();
       setDirty(false);
       toasts.clear();

@@ -47,11 +47,12 @@ export function useMessageDraft(messageId: string | null, current: MessageDraft,
     });
   }, [client, enqueue, messageId]);
 
-  const discard = useCallback(() => {
+  /** Drops the draft; resolves once it is gone (or could not be dropped: it is then offered again). */
+  const discard = useCallback(async () => {
     clearTimeout(timer.current);
     pending.current = false;
     setKept(null);
-    void enqueue(() => client.call('drafts.discard', { messageId }).catch(() => undefined));
+    await enqueue(() => client.call('drafts.discard', { messageId }).catch(() => undefined));
   }, [client, enqueue, messageId]);
 
   /** Saves now what waits for the pause in typing (the page is closing). */
@@ -65,7 +66,7 @@ export function useMessageDraft(messageId: string | null, current: MessageDraft,
       .call('drafts.get', { messageId })
       .then((saved) => {
         if (!live) return;
-        if (saved && unchanged(saved.draft)) discard();
+        if (saved && unchanged(saved.draft)) void discard();
         else if (saved) setOffer(saved);
       })
       .catch(() => undefined)
@@ -89,7 +90,7 @@ export function useMessageDraft(messageId: string | null, current: MessageDraft,
 
   const settle = useCallback(
     (restore: boolean) => {
-      if (!restore) discard();
+      if (!restore) void discard();
       setOffer(null);
     },
     [discard],
