@@ -4,6 +4,7 @@
 // unsaved form is guarded like a message.
 import { expect, it } from 'vitest';
 import { LeaveDialog } from './pages/LeaveDialog.js';
+import { MessageEditor } from './pages/MessageEditor.js';
 import { describeE2E } from './support/env.js';
 import { OWNER, PASSWORD, useE2E } from './support/fixture.js';
 
@@ -21,8 +22,11 @@ describeE2E('errors on the fields', () => {
       if (/\/api\/rpc\/messages\.(create|update)$/.test(request.url())) sent.push(request.url());
     });
 
-    const messages = await app.goTo('messages');
-    const editor = await messages.newMessage();
+    // In a browser tab the new-message shortcut is Alt+N (Ctrl+N never reaches the page).
+    await ui.page.keyboard.press('Alt+KeyN');
+    const editor = new MessageEditor(ui, 'new');
+    await editor.waitUntilShown();
+    expect(ui.page.url()).toMatch(/#\/messages\/new$/);
     await editor.fillBody('A body without a title.');
     await editor.clickSave();
     const title = editor.title();
