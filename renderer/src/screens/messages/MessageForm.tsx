@@ -157,7 +157,18 @@ export function MessageForm({ detail, recipients, plans, onSaved, onDeleted }: {
             <Button variant="default" leftSection={<IconEye size={16} aria-hidden />} onClick={() => setPreviewOpen(true)}>
               {t('messages:preview.button')}
             </Button>
-            {detail && <DeleteMessageButton messageId={detail.id} title={detail.title} onDeleted={onDeleted} />}
+            {detail && (
+              <DeleteMessageButton
+                messageId={detail.id}
+                title={detail.title}
+                onDeleted={() => {
+                  // Deleted on purpose, unsaved changes and draft with it: nothing left to ask about.
+                  void draft.discard();
+                  guard.release();
+                  onDeleted();
+                }}
+              />
+            )}
           </Group>
           <TestSendButton messageId={detail?.id ?? null} disabledReason={testBlocked} />
         </Group>
