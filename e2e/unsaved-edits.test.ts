@@ -98,4 +98,22 @@ describeE2E('unsaved changes in the message editor', () => {
 
     expect(session.problems()).toEqual([]);
   });
+
+  it('keeps the changes made just before locking, and offers them after unlocking', { timeout: 120_000 }, async () => {
+    const session = await e2e.start();
+    const { app, ui } = session;
+    await app.firstRun.complete({ password: PASSWORD, ownerEmail: OWNER.email, ownerName: OWNER.name });
+    await app.dashboard.waitUntilShown();
+    const editor = await (await app.goTo('messages')).newMessage();
+    await editor.fillBody(BODY);
+    await editor.fillTitle(TITLE); // and lock at once, without waiting for the pause in typing
+    await app.shell.lock();
+    await app.unlock.unlockWith(PASSWORD);
+    const reopened = new MessageEditor(ui, 'new');
+    await reopened.restoreDialog().waitFor();
+    await reopened.restoreDraft();
+    expect(await reopened.title().inputValue()).toBe(TITLE);
+    await expect.poll(() => reopened.body().innerText()).toBe(BODY);
+    expect(session.problems()).toEqual([]);
+  });
 });

@@ -7,8 +7,8 @@ export interface LeaveGuard {
   dirty(): boolean;
   /** The person chose to leave without saving: drop what is kept for later (a draft). */
   discard?(): void;
-  /** The page is closing: save what can be saved now (a draft), without asking anything. */
-  flush?(): void;
+  /** The page is closing or the vault locking: save what can be saved now (a draft), without asking anything. */
+  flush?(): void | Promise<void>;
 }
 
 export interface LeaveGate {
@@ -17,6 +17,8 @@ export interface LeaveGate {
   blocked(): boolean;
   /** Asks "Leave without saving?"; on yes, the guards discard and `proceed` runs. */
   ask(proceed: () => void): void;
+  /** Before locking: every form keeps what it can (its draft); resolves when that is done. */
+  flush(): Promise<void>;
 }
 
 export const LeaveGateContext = createContext<LeaveGate | null>(null);
@@ -40,6 +42,9 @@ export function LeaveGuardProvider({ children }: { children: ReactNode }) {
       },
       blocked: () => dirtyGuards().length > 0,
       ask: (proceed) => setPending(() => proceed),
+      flush: async () => {
+        await Promise.all(dirtyGuards().map((g) => g.flush?.()));
+      },
     }),
     [],
   );
@@ -49,7 +54,7 @@ export function LeaveGuardProvider({ children }: { children: ReactNode }) {
     const onBeforeUnload = (event: BeforeUnloadEvent) => {
       const dirty = dirtyGuards();
       if (dirty.length === 0) return;
-      for (const guard of dirty) guard.flush?.();
+      for (const guard of dirty) void guard.flush?.();
       if (!inBrowser) return;
       event.preventDefault();
       event.returnValue = '';

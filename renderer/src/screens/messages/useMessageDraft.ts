@@ -37,7 +37,7 @@ export function useMessageDraft(messageId: string | null, current: MessageDraft,
     clearTimeout(timer.current);
     pending.current = false;
     const draft = latest.current;
-    void enqueue(async () => {
+    return enqueue(async () => {
       try {
         const { savedAt } = await client.call('drafts.save', { messageId, draft });
         setKept({ at: savedAt });
@@ -55,9 +55,9 @@ export function useMessageDraft(messageId: string | null, current: MessageDraft,
     await enqueue(() => client.call('drafts.discard', { messageId }).catch(() => undefined));
   }, [client, enqueue, messageId]);
 
-  /** Saves now what waits for the pause in typing (the page is closing). */
-  const flush = useCallback(() => {
-    if (pending.current) save();
+  /** Saves now what waits for the pause in typing (the page is closing, the vault locking). */
+  const flush = useCallback(async () => {
+    if (pending.current) await save();
   }, [save]);
 
   useEffect(() => {
@@ -78,13 +78,13 @@ export function useMessageDraft(messageId: string | null, current: MessageDraft,
   }, []);
 
   // Declared before the autosave so that, when the editor goes away, this runs first.
-  useEffect(() => () => flush(), [flush]);
+  useEffect(() => () => void flush(), [flush]);
 
   useEffect(() => {
     if (!dirty) pending.current = false;
     if (!dirty || !checked || offer) return undefined;
     pending.current = true;
-    timer.current = setTimeout(save, AUTOSAVE_AFTER_MS);
+    timer.current = setTimeout(() => void save(), AUTOSAVE_AFTER_MS);
     return () => clearTimeout(timer.current);
   }, [current, dirty, checked, offer, save]);
 
