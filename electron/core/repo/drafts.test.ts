@@ -106,7 +106,7 @@ describe('message drafts', () => {
     await data('messages.delete', { id });
     expect(await data('drafts.get', { messageId: id })).toBeNull();
     expect(await call('drafts.save', { messageId: id, draft: draftWith('gone') })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
-    expect(await call('drafts.save', { messageId: null, draft: { ...draftWith('x'), status: 'sent' } })).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+    expect(await call('drafts.save', { messageId: null, draft: { ...draftWith('x'), status: 'archived' } })).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
 
     await data('drafts.save', { messageId: null, draft: draftWith('kept') });
     await data('vault.lock');
