@@ -29,15 +29,20 @@ export class ChannelsPage extends Screen {
     return this.region('channels:owner.title');
   }
 
-  /** Fills in the mail server and saves it (no user name: a relay that needs no sign-in). */
-  async saveSmtp(form: SmtpForm): Promise<void> {
+  /** Fills in the mail server without saving it (no user name: a relay that needs no sign-in). */
+  async fillSmtp(form: SmtpForm): Promise<void> {
     const card = this.smtpCard();
     await this.smtpHost().fill(form.host);
     // The security setting moves the port between the usual ones: choose it first.
     await this.choose(this.combobox(card, 'channels:smtp.tls'), this.t(SECURITY_OPTION[form.security]));
     await this.textbox(card, 'channels:smtp.port').fill(String(form.port));
     await this.textbox(card, 'channels:smtp.from').fill(form.from);
-    await this.clickForRpc(this.button(card, 'channels:smtp.save'), 'channels.setSmtp');
+  }
+
+  /** Fills in the mail server and saves it. */
+  async saveSmtp(form: SmtpForm): Promise<void> {
+    await this.fillSmtp(form);
+    await this.clickForRpc(this.button(this.smtpCard(), 'channels:smtp.save'), 'channels.setSmtp');
     await this.alert('channels:smtp.saved').first().waitFor();
   }
 

@@ -29,6 +29,32 @@ export class MessageEditor extends PageObject {
     await this.textbox(this.root(), 'messages:editor.title').fill(title);
   }
 
+  title(): Locator {
+    return this.textbox(this.root(), 'messages:editor.title');
+  }
+
+  body(): Locator {
+    return this.textbox(this.root(), 'messages:editor.body');
+  }
+
+  /** Makes a change, and resolves once it is kept as an encrypted draft ("Unsaved changes kept at …"). */
+  async keptAfter(change: () => Promise<void>): Promise<void> {
+    const kept = this.page.waitForResponse((r) => r.url().endsWith('/api/rpc/drafts.save') && r.ok());
+    await change();
+    await kept;
+    await this.root().getByText(this.ui.texts.pattern('messages:editor.kept', 'time')).waitFor();
+  }
+
+  /** "Restore unsaved changes?", shown when the editor opens on a draft left from before. */
+  restoreDialog(): Locator {
+    return this.page.getByRole('dialog', { name: this.t('messages:restore.title'), exact: true });
+  }
+
+  async restoreDraft(): Promise<void> {
+    await this.button(this.restoreDialog(), 'messages:restore.restore').click();
+    await this.restoreDialog().waitFor({ state: 'detached' });
+  }
+
   /** Types the text into the rich-text body (paragraphs separated by blank lines). */
   async fillBody(text: string): Promise<void> {
     const body = this.textbox(this.root(), 'messages:editor.body');
@@ -57,6 +83,11 @@ export class MessageEditor extends PageObject {
   /** An attachment stored with the message (it offers a download). */
   storedAttachment(name: string): Locator {
     return this.button(this.root(), 'messages:attachments.download', { name });
+  }
+
+  /** Clicks the save button only (for a form the editor refuses before anything is sent). */
+  async clickSave(): Promise<void> {
+    await this.button(this.root(), this.mode === 'new' ? 'messages:editor.create' : 'messages:editor.save').click();
   }
 
   /** Saves; resolves once the message is saved (a new one then opens as stored: `MessagesPage.open`). */

@@ -38,6 +38,13 @@ export class UnlockPage extends Screen {
     await this.wrongPasswordError().or(this.lockoutNotice()).first().waitFor();
   }
 
+  /** Unlocks with the right password; resolves once the lock screen is gone. */
+  async unlockWith(password: string): Promise<void> {
+    await this.textbox(this.page, 'unlock:password').fill(password);
+    await this.clickForRpc(this.unlockButton(), 'vault.unlock');
+    await this.heading().waitFor({ state: 'detached' });
+  }
+
   /** Wrong passwords until the screen makes the next try wait; returns how many it took. */
   async tryWrongPasswordsUntilLockedOut(): Promise<number> {
     for (let tries = 1; tries <= MAX_WRONG_PASSWORDS; tries++) {

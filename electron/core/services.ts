@@ -6,6 +6,7 @@ import { SettingsRepo } from './repo/settings.js';
 import { PlansRepo } from './repo/plans.js';
 import { WebhooksRepo } from './repo/webhooks.js';
 import { TokensRepo } from './repo/tokens.js';
+import { DraftsRepo } from './repo/drafts.js';
 import type { RepoContext } from './repo/repo-context.js';
 
 /** The content services of an unlocked vault, built once per unlock. */
@@ -19,6 +20,7 @@ export interface VaultServices {
   plans: PlansRepo;
   webhooks: WebhooksRepo;
   tokens: TokensRepo;
+  drafts: DraftsRepo;
 }
 
 export function createVaultServices(vault: Vault, clock: Clock): VaultServices {
@@ -39,5 +41,6 @@ export function createVaultServices(vault: Vault, clock: Clock): VaultServices {
     plans: new PlansRepo(context),
     webhooks: new WebhooksRepo(context),
     tokens: new TokensRepo(context),
+    drafts: new DraftsRepo(context),
   };
 }

@@ -57,6 +57,14 @@ const messageFields = {
 };
 
 /**
+ * A message as it stands in the editor, saved on every pause in typing so that nothing written is
+ * lost: looser than a message (an empty or too-long title is kept as typed); recipients and a plan
+ * that no longer exist are dropped when it is restored.
+ */
+const messageDraftSchema = z.object({ ...messageFields, title: z.string().max(10_000), status: messageStatusSchema, removeAttachmentIds: z.array(idSchema).max(50) });
+const draftSlot = z.object({ messageId: idSchema.nullable() }).strict();
+
+/**
  * The whole RPC surface, one entry per method: who may call it, what it takes, what it returns.
  * The preload, the Electron router, the runner's HTTP/WebSocket router and the renderer client
  * are all derived from this object; nothing else names a channel.
@@ -120,6 +128,11 @@ export const CONTRACT = {
   'messages.delete': method(['owner'], byId, done),
   'messages.testSend': method(['owner'], byId, sendResultSchema),
 
+  /** The autosaved draft of a message being edited (messageId null: the new message being written). */
+  'drafts.get': method(['owner'], draftSlot, z.object({ draft: messageDraftSchema, savedAt: z.number().int() }).nullable()),
+  'drafts.save': method(['owner'], draftSlot.extend({ draft: messageDraftSchema.strict() }).strict(), z.object({ savedAt: z.number().int() })),
+  'drafts.discard': method(['owner'], draftSlot, done),
+
   'attachments.uploadBegin': method(
     ['owner'],
     z.object({ name: z.string().min(1).max(255), size: z.number().int().min(0).max(2 * 1024 ** 3), mediaType: z.string().max(200).optional() }).strict(),
@@ -176,7 +189,8 @@ export const CONTRACT = {
   'channels.setSmtp': method(['owner'], smtpInputSchema.strict(), done),
   'channels.addWebhook': method(['owner'], z.object({ name: z.string().max(40), url: z.string().max(2000) }).strict(), z.object({ id: idSchema, secret: z.string() })),
   'channels.removeWebhook': method(['owner'], z.object({ name: z.string().max(40) }).strict(), done),
-  'channels.test': method(['owner'], z.object({ channel: z.union([channelSchema, z.string().max(40)]) }).strict(), sendResultSchema),
+  /** `smtp` (e-mail only): test these mail server settings, as entered, instead of the stored ones. */
+  'channels.test': method(['owner'], z.object({ channel: z.union([channelSchema, z.string().max(40)]), smtp: smtpInputSchema.strict().optional() }).strict(), sendResultSchema),
 
   'status.get': method(['owner', 'monitor'], none, statusReportSchema),
 

@@ -7,6 +7,7 @@ import { readBlobChunks } from '../crypto/blob-range.js';
 import { simulate, INITIAL_RUNTIME } from '../schedule/plan-machine.js';
 import { PlanStore } from '../schedule/plan-store.js';
 import type { PlanLevel, Channel } from '../../../shared/plans.js';
+import type { MethodOutput } from '../../../shared/contract/methods.js';
 
 type ContentMethods =
   | 'messages.list'
@@ -14,6 +15,9 @@ type ContentMethods =
   | 'messages.create'
   | 'messages.update'
   | 'messages.delete'
+  | 'drafts.get'
+  | 'drafts.save'
+  | 'drafts.discard'
   | 'attachments.uploadBegin'
   | 'attachments.uploadChunk'
   | 'attachments.uploadFinish'
@@ -88,9 +92,16 @@ export const contentHandlers: HandlerGroup<ContentMethods> = {
     return { id: input.id };
   },
   'messages.delete': async ({ id }, { app }) => {
-    const { messages } = app.unlockedServices();
+    const { messages, drafts } = app.unlockedServices();
     const { removedBlobIds } = messages.remove(id);
+    drafts.discard(id);
     await messages.attachments.discard(removedBlobIds);
+    return done;
+  },
+  'drafts.get': ({ messageId }, { app }) => app.unlockedServices().drafts.get<NonNullable<MethodOutput<'drafts.get'>>['draft']>(messageId),
+  'drafts.save': ({ messageId, draft }, { app }) => app.unlockedServices().drafts.save(messageId, draft),
+  'drafts.discard': ({ messageId }, { app }) => {
+    app.unlockedServices().drafts.discard(messageId);
     return done;
   },
 

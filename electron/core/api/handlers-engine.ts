@@ -8,6 +8,8 @@ import { statusForMonitor } from '../schedule/status-for-monitor.js';
 import { readStatus } from '../schedule/status.js';
 import { PromptNotifier } from '../../node/prompt-notifier.js';
 import type { SendResult } from '../delivery/delivery-types.js';
+import type { SmtpSettings } from '../delivery/email-sender.js';
+import type { ParsedInput } from '../../../shared/contract/methods.js';
 import type { VaultServices } from '../services.js';
 import { sendTestToOwner } from '../test-send.js';
 import type { AppCore } from './app-core.js';
@@ -43,6 +45,19 @@ function readSettings(services: VaultServices) {
     publicUrl: settings.get<string>(SETTINGS.publicUrl) ?? null,
     owner: readOwner(settings),
   };
+}
+
+/**
+ * Mail server settings as entered: the stored password stays when none is given (it never goes
+ * back to the UI), an account without a user has none, and a stored CA file is kept.
+ */
+function smtpFromInput(settings: VaultServices['settings'], input: ParsedInput<'channels.setSmtp'>): SmtpSettings {
+  const previous = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp));
+  const password = input.password === undefined ? (previous.success ? previous.data.password : null) : input.password;
+  const ca = previous.success ? previous.data.ca : undefined;
+  const parsed = smtpSettingsSchema.safeParse({ ...input, password: input.user ? password : null, ...(ca ? { ca } : {}) });
+  if (!parsed.success) throw new BadRequestError(describeIssue(parsed.error));
+  return parsed.data;
 }
 
 /** Check-in tokens act without the owner's UI session: they need only the key the scheduler holds. */
@@ -94,11 +109,7 @@ export const engineHandlers: HandlerGroup<EngineMethods> = {
   },
   'channels.setSmtp': (input, { app }) => {
     const { settings } = app.unlockedServices();
-    const previous = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp));
-    const password = input.password === undefined ? (previous.success ? previous.data.password : null) : input.password;
-    const parsed = smtpSettingsSchema.safeParse({ ...input, password: input.user ? password : null });
-    if (!parsed.success) throw new BadRequestError(describeIssue(parsed.error));
-    settings.set(SETTINGS.smtp, parsed.data);
+    settings.set(SETTINGS.smtp, smtpFromInput(settings, input));
     return done;
   },
   'channels.addWebhook': ({ name, url }, { app }) => {
@@ -109,10 +120,12 @@ export const engineHandlers: HandlerGroup<EngineMethods> = {
     app.unlockedServices().webhooks.remove(name);
     return done;
   },
-  'channels.test': async ({ channel }, { app }) => {
+  /** With `smtp`: the e-mail test uses those settings (the form on the screen, not saved yet). */
+  'channels.test': async ({ channel, smtp }, { app }) => {
     const services = app.unlockedServices();
+    if (smtp && channel !== 'email' && channel !== 'smtp') throw new BadRequestError('mail server settings can only be tested on the e-mail channel');
     const notifier = app.deps.notifier ?? new PromptNotifier(services.vault.db, services.clock);
-    return sendResult(await testChannel(services, channel, { notifier }));
+    return sendResult(await testChannel(services, channel, { notifier }, smtp ? { smtp: smtpFromInput(services.settings, smtp) } : {}));
   },
 
   'settings.get': (_input, { app }) => readSettings(app.unlockedServices()),

@@ -29,6 +29,7 @@ export interface VaultDatabase {
   api_tokens: ApiTokensTable;
   used_checkin_links: UsedCheckinLinksTable;
   outbox_sent_journal: OutboxSentJournalTable;
+  drafts: DraftsTable;
 }
 
 export interface VaultInfoTable {
@@ -182,6 +183,13 @@ export interface DeliveryAttemptsTable {
   outcome: 'sent' | 'retry' | 'failed';
   error_code: string | null;
   response: string | null;
+}
+
+/** An autosaved message draft: `slot` is `new` or the message id; `content` is encrypted JSON. */
+export interface DraftsTable {
+  slot: string;
+  content: Uint8Array;
+  updated_at: number;
 }
 
 export interface SettingsTable {

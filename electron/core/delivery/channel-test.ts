@@ -17,9 +17,10 @@ const TEST_TEXT =
 
 /**
  * Sends a real test through one channel now, bypassing the outbox so the owner sees the server's
- * answer at once: `email` (to the owner through the SMTP account), `desktop`, or a webhook name.
+ * answer at once: `email` (to the owner through the SMTP account — the stored one, or `unsaved.smtp`
+ * as entered and not saved yet), `desktop`, or a webhook name.
  */
-export async function testChannel(services: VaultServices, name: string, ports: ChannelTestPorts): Promise<SendResult> {
+export async function testChannel(services: VaultServices, name: string, ports: ChannelTestPorts, unsaved: { smtp?: SmtpSettings } = {}): Promise<SendResult> {
   const { settings, webhooks, vault } = services;
   const idempotencyKey = `test:${name}:${services.clock.now()}`;
   let result: SendResult;
@@ -27,11 +28,12 @@ export async function testChannel(services: VaultServices, name: string, ports: 
     await ports.notifier.notify({ kind: 'test', planId: null, level: 0, title: 'Afterword test', body: TEST_TEXT });
     result = { ok: true, response: 'shown' };
   } else if (name === 'email' || name === 'smtp') {
-    const smtp = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp));
-    if (!smtp.success) throw new BadRequestError('no SMTP account yet: run `afterword channel smtp --host … --from …` first');
+    const stored = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp));
+    const smtp = unsaved.smtp ?? (stored.success ? stored.data : null);
+    if (!smtp) throw new BadRequestError('no SMTP account yet: run `afterword channel smtp --host … --from …` first');
     const owner = readOwner(settings);
     if (!owner) throw new BadRequestError('no owner e-mail yet: run `afterword owner set --email ADDR` first');
-    const sender = ports.emailSenderFor?.(smtp.data) ?? new EmailSender(smtp.data);
+    const sender = ports.emailSenderFor?.(smtp) ?? new EmailSender(smtp);
     try {
       result = await sender.send({
         idempotencyKey,

@@ -2,7 +2,7 @@ import { notifications } from '@mantine/notifications';
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { useT } from '../i18n/useT';
 import { useClient } from '../client/ClientProvider';
-import { useNotifyError } from '../hooks/useNotifyError';
+import { useErrorToasts } from '../hooks/useErrorToasts';
 import { useFormat } from '../i18n/useFormat';
 
 interface Checkin {
@@ -20,7 +20,7 @@ export function CheckinProvider({ children }: { children: ReactNode }) {
   const { t } = useT();
   const client = useClient();
   const format = useFormat();
-  const notifyError = useNotifyError();
+  const toasts = useErrorToasts();
   const [busy, setBusy] = useState(false);
   const [version, setVersion] = useState(0);
 
@@ -28,6 +28,7 @@ export function CheckinProvider({ children }: { children: ReactNode }) {
     setBusy(true);
     try {
       const { at } = await client.call('checkin');
+      toasts.clear();
       notifications.show({
         color: 'teal',
         title: t('common:checkin.doneTitle'),
@@ -36,12 +37,12 @@ export function CheckinProvider({ children }: { children: ReactNode }) {
       setVersion((v) => v + 1);
       return true;
     } catch (error) {
-      notifyError(error);
+      toasts.notify(error);
       return false;
     } finally {
       setBusy(false);
     }
-  }, [client, format, notifyError, t]);
+  }, [client, format, toasts, t]);
 
   const value = useMemo(() => ({ checkIn, busy, version }), [checkIn, busy, version]);
   return <CheckinContext.Provider value={value}>{children}</CheckinContext.Provider>;

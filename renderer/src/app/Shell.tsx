@@ -1,6 +1,6 @@
 import { AppShell } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { Suspense, useMemo } from 'react';
+import { Suspense, useContext, useMemo } from 'react';
 import { useT } from '../i18n/useT';
 import { CenteredLoader } from './CenteredLoader';
 import { useEvents } from '../client/ClientProvider';
@@ -13,11 +13,20 @@ import { ShellHotkeys } from './ShellHotkeys';
 import { DEFAULT_SCREEN, findRoute } from './routes';
 import { RouterContext, type Router } from './RouterContext';
 import { useHashRoute } from './useHashRoute';
+import { LeaveGateContext, LeaveGuardProvider } from './LeaveGuardProvider';
 
 /** The unlocked app: header, navigation, and the current screen (each screen is its own chunk). */
 export default function Shell({ onLocked }: { onLocked: () => void }) {
+  return (
+    <LeaveGuardProvider>
+      <ShellFrame onLocked={onLocked} />
+    </LeaveGuardProvider>
+  );
+}
+
+function ShellFrame({ onLocked }: { onLocked: () => void }) {
   const { t } = useT();
-  const [route, navigate] = useHashRoute(DEFAULT_SCREEN);
+  const [route, navigate] = useHashRoute(DEFAULT_SCREEN, useContext(LeaveGateContext) ?? undefined);
   const [navOpen, nav] = useDisclosure(false);
   const router = useMemo<Router>(() => ({ route, navigate }), [route, navigate]);
   const current = findRoute(route.screen);

@@ -1,14 +1,15 @@
 import { useHotkeys } from '@mantine/hooks';
 import { useCheckin } from './CheckinProvider';
 import { useRouter } from './RouterContext';
+import { newMessageHotkey } from '../hooks/shortcut-keys';
 
 /** Physical keys, so the shortcuts work the same with any keyboard layout or input method. */
 const PHYSICAL = { usePhysicalKeys: true };
 
 /**
  * mod+Shift+H: "I'm here", even while typing in a field or the message editor.
- * mod+N: a new message (not while typing). A browser tab never receives Ctrl+N (the browser
- * opens a window with it); the desktop app does.
+ * A new message (not while typing): mod+N in the desktop app, Alt+N in a browser tab (which
+ * never receives Ctrl+N).
  */
 export function ShellHotkeys() {
   const { checkIn, busy } = useCheckin();
@@ -26,6 +27,6 @@ export function ShellHotkeys() {
     [],
     true,
   );
-  useHotkeys([['mod+N', () => navigate('messages', 'new'), PHYSICAL]]);
+  useHotkeys([[newMessageHotkey().hotkey, () => navigate('messages', 'new'), PHYSICAL]]);
   return null;
 }

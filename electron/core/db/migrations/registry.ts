@@ -4,6 +4,7 @@ import { migration0002WarningEngine } from './0002-warning-engine.js';
 import { migration0003ApiTokens } from './0003-api-tokens.js';
 import { migration0004PromptKinds } from './0004-prompt-kinds.js';
 import { migration0005OutboxSentJournal } from './0005-outbox-sent-journal.js';
+import { migration0006Drafts } from './0006-drafts.js';
 import { migration0007RecoveryGuard } from './0007-recovery-guard.js';
 
 /**
@@ -16,6 +17,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-api-tokens': migration0003ApiTokens,
   '0004-prompt-kinds': migration0004PromptKinds,
   '0005-outbox-sent-journal': migration0005OutboxSentJournal,
+  '0006-drafts': migration0006Drafts,
   '0007-recovery-guard': migration0007RecoveryGuard,
 };
 

@@ -3,7 +3,9 @@ import { IconPlus } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { webhookUrlSchema } from '../../../../shared/validation.js';
 import { useClient } from '../../client/ClientProvider';
+import { focusFirstInvalid } from '../../hooks/focus-first-invalid';
 import { useBusyAction } from '../../hooks/useBusyAction';
+import { useLeaveGuard } from '../../hooks/useLeaveGuard';
 import { useT } from '../../i18n/useT';
 import { isWebhookName } from './webhook-name';
 
@@ -15,6 +17,7 @@ export function AddWebhookForm({ existing, onAdded }: { existing: string[]; onAd
   const [url, setUrl] = useState('');
   const [showErrors, setShowErrors] = useState(false);
   const { busy, run } = useBusyAction();
+  useLeaveGuard(name !== '' || url !== '');
   const nameError =
     name !== '' && !isWebhookName(name)
       ? t('channels:webhooks.nameInvalid')
@@ -29,7 +32,10 @@ export function AddWebhookForm({ existing, onAdded }: { existing: string[]; onAd
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setShowErrors(true);
-    if (!isWebhookName(name) || existing.includes(name) || urlInvalid) return;
+    if (!isWebhookName(name) || existing.includes(name) || urlInvalid) {
+      focusFirstInvalid(event.currentTarget as HTMLElement);
+      return;
+    }
     await run(async () => {
       await client.call('channels.addWebhook', { name, url: url.trim() });
       setName('');

@@ -4,7 +4,9 @@ import { useState, type FormEvent } from 'react';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
 import { emailSchema } from '../../../../shared/validation.js';
 import { useClient } from '../../client/ClientProvider';
+import { focusFirstInvalid } from '../../hooks/focus-first-invalid';
 import { useBusyAction } from '../../hooks/useBusyAction';
+import { useLeaveGuard } from '../../hooks/useLeaveGuard';
 import { useT } from '../../i18n/useT';
 import { FormCard } from '../common/FormCard';
 
@@ -14,18 +16,24 @@ type Owner = MethodOutput<'settings.get'>['owner'];
 export function OwnerEmailCard({ owner, onSaved }: { owner: Owner; onSaved: () => void }) {
   const { t } = useT();
   const client = useClient();
-  const [email, setEmail] = useState(owner?.email ?? '');
-  const [name, setName] = useState(owner?.name ?? '');
+  const [saved, setSaved] = useState({ email: owner?.email ?? '', name: owner?.name ?? '' });
+  const [email, setEmail] = useState(saved.email);
+  const [name, setName] = useState(saved.name);
   const { busy, run } = useBusyAction();
   const [showErrors, setShowErrors] = useState(false);
   const invalid = email.trim() !== '' && !emailSchema.safeParse(email).success;
+  useLeaveGuard(email !== saved.email || name !== saved.name);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setShowErrors(true);
-    if (invalid) return;
+    if (invalid) {
+      focusFirstInvalid(event.currentTarget as HTMLElement);
+      return;
+    }
     await run(async () => {
       await client.call('settings.set', { owner: email.trim() === '' ? null : { email: email.trim(), name: name.trim() === '' ? null : name.trim() } });
+      setSaved({ email, name });
       notifications.show({ color: 'teal', message: t('channels:owner.saved') });
       onSaved();
     });

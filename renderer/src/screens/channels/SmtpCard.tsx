@@ -5,7 +5,9 @@ import { useState, type FormEvent } from 'react';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
 import { emailSchema } from '../../../../shared/validation.js';
 import { useClient } from '../../client/ClientProvider';
+import { focusFirstInvalid } from '../../hooks/focus-first-invalid';
 import { useBusyAction } from '../../hooks/useBusyAction';
+import { useLeaveGuard } from '../../hooks/useLeaveGuard';
 import { useT } from '../../i18n/useT';
 import { ChannelTestResult } from './ChannelTestResult';
 import { useChannelTest } from './useChannelTest';
@@ -21,7 +23,7 @@ export function SmtpCard({ smtp, onSaved }: { smtp: Smtp | null; onSaved: () => 
   const { t } = useT();
   const client = useClient();
   const test = useChannelTest('email');
-  const [form, setForm] = useState({
+  const [saved, setSaved] = useState({
     host: smtp?.host ?? '',
     port: smtp?.port ?? 587,
     tls: smtp?.tls ?? ('starttls' as Tls),
@@ -29,27 +31,40 @@ export function SmtpCard({ smtp, onSaved }: { smtp: Smtp | null; onSaved: () => 
     password: '',
     from: smtp?.from ?? '',
   });
+  const [form, setForm] = useState(saved);
   const [showErrors, setShowErrors] = useState(false);
   const { busy, run } = useBusyAction();
+  useLeaveGuard(JSON.stringify(form) !== JSON.stringify(saved));
   const hostMissing = form.host.trim() === '';
   const fromInvalid = !emailSchema.safeParse(form.from).success;
   const portInvalid = !Number.isInteger(form.port) || form.port < 1 || form.port > 65535;
 
+  /** The settings as entered; the password left empty keeps the stored one (omitted). */
+  const entered = () => ({
+    host: form.host.trim(),
+    port: form.port,
+    tls: form.tls,
+    user: form.user.trim() === '' ? null : form.user.trim(),
+    // With no user, there is no password.
+    ...(form.user.trim() === '' ? { password: null } : form.password !== '' ? { password: form.password } : {}),
+    from: form.from.trim(),
+  });
+  /** Shows what is missing and focuses the first such field; `within`: the form. */
+  const valid = (within: Element | null) => {
+    setShowErrors(true);
+    if (!hostMissing && !fromInvalid && !portInvalid) return true;
+    focusFirstInvalid(within instanceof HTMLElement ? within : null);
+    return false;
+  };
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setShowErrors(true);
-    if (hostMissing || fromInvalid || portInvalid) return;
+    if (!valid(event.currentTarget as Element)) return;
     await run(async () => {
-      await client.call('channels.setSmtp', {
-        host: form.host.trim(),
-        port: form.port,
-        tls: form.tls,
-        user: form.user.trim() === '' ? null : form.user.trim(),
-        // Left empty: keep the stored password (omitted). With no user, there is no password.
-        ...(form.user.trim() === '' ? { password: null } : form.password !== '' ? { password: form.password } : {}),
-        from: form.from.trim(),
-      });
-      setForm((f) => ({ ...f, password: '' }));
+      await client.call('channels.setSmtp', entered());
+      const next = { ...form, password: '' };
+      setForm(next);
+      setSaved(next);
       notifications.show({ color: 'teal', message: t('channels:smtp.saved') });
       onSaved();
     });
@@ -118,18 +133,16 @@ export function SmtpCard({ smtp, onSaved }: { smtp: Smtp | null; onSaved: () => 
         error={(showErrors || form.from.length > 3) && fromInvalid ? t('channels:smtp.fromInvalid') : undefined}
       />
       <Group justify="flex-end">
-        <Button variant="default" leftSection={<IconSend size={16} />} onClick={test.run} loading={test.busy} disabled={!smtp}>
+        <Button variant="default" leftSection={<IconSend size={16} />} onClick={(e) => valid(e.currentTarget.closest('form')) && test.runWith(entered())} loading={test.busy}>
           {t('channels:smtp.test')}
         </Button>
         <Button type="submit" loading={busy}>
           {t('channels:smtp.save')}
         </Button>
       </Group>
-      {!smtp && (
-        <Text size="xs" c="dimmed" ta="right">
-          {t('channels:smtp.saveFirst')}
-        </Text>
-      )}
+      <Text size="xs" c="dimmed" ta="right">
+        {t('channels:smtp.testUsesScreen')}
+      </Text>
       {test.result && <ChannelTestResult result={test.result} okHint={t('channels:smtp.testOk')} />}
     </FormCard>
   );

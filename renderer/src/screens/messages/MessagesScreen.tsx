@@ -10,7 +10,7 @@ import { MessageList } from './MessageList';
 
 /**
  * What goes out when the owner stops answering: the list of messages on the left, the one being
- * written on the right. `#/messages/new` (also mod+N, dispatched by the shell) starts a new one;
+ * written on the right. `#/messages/new` (also the new-message shortcut, dispatched by the shell) starts a new one;
  * `#/messages/<id>` opens one.
  */
 export default function MessagesScreen() {

@@ -1,7 +1,9 @@
 import { Badge, Button, Card, Checkbox, Group, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useClient } from '../../client/ClientProvider';
-import { useNotifyError } from '../../hooks/useNotifyError';
+import { focusFirstInvalid } from '../../hooks/focus-first-invalid';
+import { useErrorToasts } from '../../hooks/useErrorToasts';
+import { useLeaveGuard } from '../../hooks/useLeaveGuard';
 import { useT } from '../../i18n/useT';
 import { DurationInput } from './DurationInput';
 import { LevelFields } from './LevelFields';
@@ -13,7 +15,7 @@ import { useSimulation } from './useSimulation';
 export function PlanEditor({ plan, isFirst, webhookNames, onSaved, onCancel }: { plan: Plan | null; isFirst: boolean; webhookNames: string[]; onSaved: (plan: Plan) => void; onCancel: () => void }) {
   const { t } = useT();
   const client = useClient();
-  const notifyError = useNotifyError();
+  const toasts = useErrorToasts();
   const [saved] = useState<PlanDraft>(() => (plan ? draftOf(plan) : newDraft(isFirst)));
   const [draft, setDraft] = useState<PlanDraft>(saved);
   const [showErrors, setShowErrors] = useState(false);
@@ -23,20 +25,27 @@ export function PlanEditor({ plan, isFirst, webhookNames, onSaved, onCancel }: {
   const problems = draftProblems(draft);
   const error = simulation.error;
   const options = channelOptions(webhookNames);
+  const formRef = useRef<HTMLFormElement>(null);
+  const guard = useLeaveGuard(JSON.stringify(draft) !== JSON.stringify(saved));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setShowErrors(true);
-    if (problems.size > 0) return;
+    if (problems.size > 0) {
+      focusFirstInvalid(formRef.current);
+      return;
+    }
     setBusy(true);
     try {
       const common = { name: draft.name.trim(), intervalMs: Math.round(draft.intervalMs), levels: levelsInput(draft.levels) };
       const result = plan
         ? await client.call('plans.update', { id: plan.id, ...common, ...(draft.isDefault && !plan.isDefault ? { isDefault: true as const } : {}) })
         : await client.call('plans.create', { ...common, isDefault: draft.isDefault });
+      guard.release();
+      toasts.clear();
       onSaved(result);
     } catch (caught) {
-      notifyError(caught);
+      toasts.notify(caught);
     } finally {
       setBusy(false);
     }
@@ -45,7 +54,7 @@ export function PlanEditor({ plan, isFirst, webhookNames, onSaved, onCancel }: {
   return (
     <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
       <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="plan-editor-title">
-        <form onSubmit={submit} noValidate>
+        <form ref={formRef} onSubmit={submit} noValidate>
           <Stack gap="md">
             <Group justify="space-between">
               <Title order={2} size="h4" id="plan-editor-title">

@@ -4,6 +4,7 @@ import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useClient } from '../../client/ClientProvider';
 import { toRpcError } from '../../client/rpc-error';
+import { useConfirmLeave } from '../../hooks/useConfirmLeave';
 import { useNotifyError } from '../../hooks/useNotifyError';
 import { useRpcQuery } from '../../hooks/useRpcQuery';
 import { useT } from '../../i18n/useT';
@@ -18,6 +19,8 @@ export default function PlansScreen() {
   const { t } = useT();
   const client = useClient();
   const notifyError = useNotifyError();
+  const confirmLeave = useConfirmLeave();
+  const edit = (plan: Plan | null) => confirmLeave(() => setEditing({ plan, key: Date.now() }));
   const plans = useRpcQuery((c) => c.call('plans.list'));
   const channels = useRpcQuery((c) => c.call('channels.get'));
   const [editing, setEditing] = useState<{ plan: Plan | null; key: number } | null>(null);
@@ -46,7 +49,7 @@ export default function PlansScreen() {
     } catch (caught) {
       const rpc = toRpcError(caught);
       if (rpc.code === 'CONFLICT') {
-        notifications.show({ color: 'orange', title: t('plans:delete.inUseTitle'), message: `${t('plans:delete.inUse')} ${t('errors:detail', { detail: rpc.message })}`, autoClose: 12_000 });
+        notifications.show({ color: 'orange', title: t('plans:delete.inUseTitle'), message: t('plans:delete.inUse'), autoClose: 12_000 });
       } else notifyError(rpc);
     } finally {
       setBusy(false);
@@ -60,7 +63,7 @@ export default function PlansScreen() {
         title={t('plans:title')}
         description={t('plans:description')}
         actions={
-          <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing({ plan: null, key: Date.now() })}>
+          <Button leftSection={<IconPlus size={16} />} onClick={() => edit(null)}>
             {t('plans:list.new')}
           </Button>
         }
@@ -96,7 +99,7 @@ export default function PlansScreen() {
               <PlanCard
                 key={plan.id}
                 plan={plan}
-                onEdit={() => setEditing({ plan, key: Date.now() })}
+                onEdit={() => edit(plan)}
                 onMakeDefault={() => void makeDefault(plan)}
                 onDelete={() => setDeleting(plan)}
               />
