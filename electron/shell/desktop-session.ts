@@ -99,17 +99,15 @@ export class DesktopSession {
     return this.vault()?.deviceKeyStatus().enabled ?? false;
   }
 
-  /** Locks the UI (idle, sleep, screen lock, the tray). AppCore keeps the key only for unattended delivery. */
-  async lock(reason: LockReason | 'tray'): Promise<void> {
+  /**
+   * Locks the UI (idle, sleep, screen lock, the window closing, the tray, the menu) at once: the
+   * scheduler keeps its key and goes on sending in the background, so a lock never waits for the
+   * network (on suspend the machine could otherwise sleep half-way and wake unlocked).
+   */
+  async lock(reason: LockReason | 'tray' | 'window' | 'menu'): Promise<void> {
     const { app, log } = this.deps;
     if (!app.isUiUnlocked) return;
-    const keepsWatching = this.unattended;
-    log.info('locking the vault', { reason, keepsWatching });
-    // Without unattended delivery the lock takes the scheduler's key too: let the run in flight
-    // finish first (as the desktop always did), so no send is cut between "sent" and "recorded".
-    // runNow waits for it (plus one more pass at most); app.lock() follows in the same turn.
-    if (!keepsWatching && this.scheduler.running) await this.scheduler.runNow('lock');
-    if (!app.isUiUnlocked) return; // locked meanwhile (another lock request)
+    log.info('locking the UI', { reason });
     app.lock(); // emits vault.lockChanged: the window shows its lock screen, the tray redraws
   }
 

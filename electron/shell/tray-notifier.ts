@@ -62,6 +62,12 @@ export class TrayPresenter {
     this.view.setMenu(model.items);
   }
 
+  /** A passing state with nothing to choose (quitting): the text, and only that, in tooltip and menu. */
+  showBusy(text: string): void {
+    this.view.setTooltip(`Afterword: ${text}`);
+    this.view.setMenu([{ kind: 'label', label: text }]);
+  }
+
   /** A warning was just issued: show at least its level until the next full status read. */
   raiseTo(level: number): void {
     if (level > this.state.level) this.show({ ...this.state, level });
