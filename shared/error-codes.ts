@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'INTERNAL',
   'UNAUTHORIZED',
   'FORBIDDEN',
+  'NO_KEYRING',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -18,6 +18,7 @@ const BY_CODE: Record<ErrorCode, number> = {
   VAULT_NOT_FOUND: EXIT.notFound,
   UNAUTHORIZED: EXIT.auth,
   FORBIDDEN: EXIT.auth,
+  NO_KEYRING: EXIT.usage,
 };
 
 export function exitCodeFor(code: ErrorCode): number {

@@ -16,6 +16,7 @@ const STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
   INTEGRITY: 500,
   VAULT_TOO_NEW: 500,
+  NO_KEYRING: 503,
 };
 
 export type HttpStatus = 200 | 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 423 | 429 | 500 | 503;

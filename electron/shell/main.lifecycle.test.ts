@@ -138,3 +138,20 @@ describe('the window and its menu', () => {
     expect(await ask('notifications', 'app://app/index.html')).toEqual({ checked: false, requested: false });
   });
 });
+
+describe('unattended delivery and the OS keyring', () => {
+  it('without a keyring (basic_text), turning it on says so with its own code, not "the vault is locked"', async () => {
+    const shell = await startedWithVault({ FAKE_ELECTRON_KEYRING: 'basic_text' });
+    const reply = await shell.send<Reply & { message?: string }>({ cmd: 'invoke', method: 'vault.setUnattended', input: { enabled: true } });
+    expect(reply).toMatchObject({ ok: false, code: 'NO_KEYRING' });
+    expect(await unlocked(shell)).toBe(true); // nothing was locked
+  });
+
+  it('with a keyring, it turns on through the async safeStorage API only; launch did not touch the keyring', async () => {
+    const shell = await startedWithVault();
+    expect(shell.records().filter((r) => r.what.startsWith('safeStorage'))).toEqual([]);
+    const reply = await shell.send<Reply>({ cmd: 'invoke', method: 'vault.setUnattended', input: { enabled: true } });
+    expect(reply).toMatchObject({ ok: true, data: { unattended: { enabled: true, backend: 'safeStorage:gnome_libsecret' } } });
+    expect(shell.records().filter(is('safeStorage.deprecated'))).toEqual([]);
+  });
+});
