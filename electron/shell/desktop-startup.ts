@@ -27,7 +27,7 @@ import { SafeStorageKeyStore, selfTestKeyStore } from './safe-storage-key-store.
 import { SecretFileStore } from './secret-file-store.js';
 import type { TrayAction } from './tray-menu.js';
 import { trayVisible } from './tray-host.js';
-import { TrayNotifier, TrayPresenter } from './tray-notifier.js';
+import { notificationButtonsWork, TrayNotifier, TrayPresenter } from './tray-notifier.js';
 import { handleWindowClose } from './window-close.js';
 import { APP_ENTRY_URL, APP_SCHEME, secureSession, WEB_PREFERENCES } from './window-security.js';
 
@@ -128,6 +128,21 @@ export async function startDesktop(options: StartupOptions): Promise<RunningDesk
     else app.quit();
   }
 
+  /** A clicked notification where it has no buttons: "I'm here" without the password, as in the tray. */
+  async function offerCheckIn(title: string, body: string): Promise<void> {
+    const { response } = await dialog.showMessageBox({
+      type: 'question',
+      title: 'Afterword',
+      message: title,
+      detail: body,
+      buttons: ["I'm here", 'Open Afterword', 'Not now'],
+      defaultId: 0,
+      cancelId: 2,
+    });
+    if (response === 0) await desktop?.checkIn('notification').catch(failed("I'm here"));
+    else if (response === 1) showWindow();
+  }
+
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
       appMenuTemplate(
@@ -167,6 +182,8 @@ export async function startDesktop(options: StartupOptions): Promise<RunningDesk
         tray: presenter,
         onImHere: async () => void (await desktop?.checkIn('notification')),
         onOpen: showWindow,
+        actionButtons: notificationButtonsWork(process.platform, app.isPackaged),
+        offerCheckIn: (prompt) => void offerCheckIn(prompt.title, prompt.body),
         log: log.child('notify'),
       }),
   });

@@ -155,3 +155,21 @@ describe('unattended delivery and the OS keyring', () => {
     expect(shell.records().filter(is('safeStorage.deprecated'))).toEqual([]);
   });
 });
+
+describe('notifications where they have no buttons (Linux)', () => {
+  it('a click on a notification offers "I\'m here" without the password, while the UI is locked', async () => {
+    const shell = await startedWithVault({ AFTERWORD_TRAY: 'on' });
+    const sent = await shell.send<Reply>({ cmd: 'invoke', method: 'channels.test', input: { channel: 'desktop' } });
+    expect(sent.ok).toBe(true);
+    const shown = await shell.waitFor(is('notification.show'), 'showing the notification');
+    expect(shown.actions).toBe(0); // no button that would do nothing here
+    await shell.send({ cmd: 'close-window' });
+    await shell.waitFor(is('window.hide'), 'hiding the window');
+    expect(await unlocked(shell)).toBe(false);
+
+    await shell.send({ cmd: 'notification', event: 'click' });
+    const offered = await shell.waitFor(is('dialog.showMessageBox'), 'offering the check-in');
+    expect(offered.buttons).toEqual(["I'm here", 'Open Afterword', 'Not now']);
+    expect(shell.records().filter(is('window.show'))).toHaveLength(1); // only the first, at startup
+  });
+});
