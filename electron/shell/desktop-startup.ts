@@ -20,6 +20,7 @@ import { DesktopSession } from './desktop-session.js';
 import { electronNotifications, electronTrayView, trayIcon } from './electron-adapters.js';
 import { registerIpc } from './ipc.js';
 import { LazyKeyStore } from './lazy-key-store.js';
+import { spawnGdbus, watchLinuxScreenLock } from './linux-screen-lock.js';
 import { applyStartAtLogin, loginCommand, startsHidden, xdgAutostartDir } from './login-item.js';
 import { wirePowerEvents } from './power-events.js';
 import { abortableWait, QuitSequence } from './quit-sequence.js';
@@ -244,6 +245,14 @@ export async function startDesktop(options: StartupOptions): Promise<RunningDesk
       },
       log.child('power'),
     ),
+    process.platform === 'linux'
+      ? watchLinuxScreenLock({
+          spawn: spawnGdbus,
+          sessionId: process.env.XDG_SESSION_ID,
+          onLock: () => void session_.lock('lock-screen').catch(failed('locking on the screen lock')),
+          log: log.child('screen-lock'),
+        })
+      : () => undefined,
     registerIpc({
       ipcMain,
       router,

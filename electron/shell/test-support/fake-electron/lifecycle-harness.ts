@@ -56,6 +56,7 @@ export async function startShell(options: ShellOptions = {}): Promise<ShellProce
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    detached: true, // its own process group: stop() also ends what the shell started (gdbus monitor)
   });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
@@ -106,7 +107,11 @@ export async function startShell(options: ShellOptions = {}): Promise<ShellProce
       });
     },
     async stop() {
-      if (!gone) child.kill('SIGKILL');
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // the group is gone already
+      }
       await exited;
       if (!options.dir) await rm(dir, { recursive: true, force: true });
     },
