@@ -49,6 +49,7 @@ type Prepared = { row: OutboxRow; resolution: Resolution } | { row: OutboxRow; e
 export class OutboxWorker {
   private readonly journal: SentJournal;
   private readonly recorder: OutboxRecorder;
+  private stopping = false;
 
   constructor(private readonly deps: OutboxWorkerDeps) {
     this.journal = new SentJournal(deps.db);
@@ -63,7 +64,17 @@ export class OutboxWorker {
    * A process killed mid-drain repeats only the sends that were on the wire (at most one per
    * lane, same Message-ID); what the journal holds is recorded by the next drain, not resent.
    */
+  /**
+   * The process is stopping: the drain in flight finishes the sends on the wire (and records them)
+   * but takes no further row. What it had claimed stays in the outbox and is claimed again once its
+   * lease runs out, by the next drain of this or the next process.
+   */
+  stopTaking(): void {
+    this.stopping = true;
+  }
+
   async drain(): Promise<DrainReport> {
+    this.stopping = false;
     const report: DrainReport = { attempted: 0, sent: 0, retrying: 0, failed: 0 };
     const concurrency = this.deps.concurrency ?? DEFAULT_CONCURRENCY;
     const leaseMs = this.deps.leaseMs ?? DEFAULT_LEASE_MS;
@@ -124,11 +135,12 @@ export class OutboxWorker {
     this.deps.resolver.clearCache();
     try {
       const take = (): Prepared | undefined => {
+        if (this.stopping) return undefined;
         const row = next();
         return row && this.prepare(row);
       };
       const lane = async (): Promise<void> => {
-        for (let current = take(); current; ) {
+        for (let current = take(); current && !this.stopping; ) {
           if (!this.stillOurs(current.row, leaseMs)) {
             current = take();
             continue;
