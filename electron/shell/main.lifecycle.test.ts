@@ -9,8 +9,8 @@ afterEach(async () => {
   for (const shell of running.splice(0)) await shell.stop();
 });
 
-async function start(env: Record<string, string> = {}, dir?: string): Promise<ShellProcess> {
-  const shell = await startShell({ env, dir });
+async function start(env: Record<string, string> = {}, args?: string[]): Promise<ShellProcess> {
+  const shell = await startShell({ env, args });
   running.push(shell);
   return shell;
 }
@@ -35,6 +35,26 @@ describe('the desktop app as Electron starts it', () => {
     expect(await shell.exited).toBe(0);
     const after = shell.records();
     expect(after.find(is('process.exit'))).toMatchObject({ code: 0, how: 'quit' });
+  });
+
+  it('a failure during startup shows a dialog and exits, instead of hanging without a window or tray', async () => {
+    const shell = await start({ FAKE_ELECTRON_TRAY_FAILS: '1' });
+    expect(await shell.exited).toBe(1);
+    const shown = shell.records().find(is('dialog.showErrorBox'));
+    expect(shown).toMatchObject({ title: 'Afterword could not start' });
+    expect(String(shown?.content)).toContain('Failed to create the tray icon');
+  });
+
+  it('started hidden (at login), it opens no window; a second launch during startup opens it once started', async () => {
+    const hidden = await start({}, ['--hidden']);
+    // IPC is registered at the end of startup, in the same turn as the decision to open a window.
+    await hidden.waitFor(is('ipcMain.handle'), 'finishing startup');
+    expect(hidden.records().find(is('BrowserWindow.new'))).toBeUndefined();
+
+    const shell = await start({ FAKE_ELECTRON_SECOND_INSTANCE_AT_READY: '1' }, ['--hidden']);
+    await shell.waitFor(is('loadURL'), 'opening the window');
+    const records = shell.records();
+    expect(index(records, 'second-instance')).toBeLessThan(index(records, 'Tray.new')); // it came during startup
   });
 });
 
@@ -91,6 +111,15 @@ describe('closing the window', () => {
     await shell.send({ cmd: 'close-window' });
     expect(await shell.exited).toBe(0);
     expect(shell.records().find(is('process.exit'))).toMatchObject({ how: 'quit' });
+  });
+});
+
+describe('power events', () => {
+  it('suspend locks the UI at once; the fake refuses events the platform never sends', async () => {
+    const shell = await startedWithVault({ AFTERWORD_TRAY: 'on', FAKE_ELECTRON_PLATFORM: 'linux' });
+    await shell.send({ cmd: 'power', event: 'suspend' });
+    expect(await unlocked(shell)).toBe(false);
+    await expect(shell.send({ cmd: 'power', event: 'lock-screen' })).rejects.toThrow(/does not emit 'lock-screen' on linux/);
   });
 });
 

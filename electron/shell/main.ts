@@ -28,6 +28,12 @@ const log = createStderrLogger('afterword.shell');
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES } }]);
 
 let desktop: RunningDesktop | null = null;
+/** A second launch (or a Dock click) while startup is still opening the vault: show the window once it can. */
+let showWhenStarted = false;
+const showWindow = (): void => {
+  if (desktop) desktop.showWindow();
+  else showWhenStarted = true;
+};
 
 /** Startup failed after `ready`: say so (there may be no window and no tray) and exit. */
 function fatal(error: unknown): void {
@@ -52,9 +58,8 @@ if (!app.requestSingleInstanceLock()) {
   app.on('web-contents-created', (_event, contents) =>
     secureWebContents(contents, { openExternal: (url) => shell.openExternal(url), log: log.child('security') }),
   );
-  // Until the desktop has started, there is no window to show: the first one opens at the end of startup.
-  app.on('second-instance', () => desktop?.showWindow());
-  app.on('activate', () => desktop?.showWindow());
+  app.on('second-instance', showWindow);
+  app.on('activate', showWindow);
   // The window hides to the tray instead of closing; should it ever close, Afterword keeps watching.
   app.on('window-all-closed', () => undefined);
   app.on('before-quit', (event) => {
@@ -69,6 +74,7 @@ if (!app.requestSingleInstanceLock()) {
       // Loaded here, after `ready`: nothing in the startup runs during module evaluation.
       const { startDesktop } = await import('./desktop-startup.js');
       desktop = await startDesktop({ rendererDir: RENDERER_DIR, preload: PRELOAD, entryFile: fileURLToPath(import.meta.url), log });
+      if (showWhenStarted) desktop.showWindow();
     })
     .catch(fatal);
 }

@@ -135,6 +135,11 @@ class FakeApp extends EventEmitter {
     this.emit('will-finish-launching');
     this.emit('ready', new PreventableEvent(), {});
     this.resolveReady();
+    // Someone launches Afterword again right away, while startup is still under way.
+    if (process.env.FAKE_ELECTRON_SECOND_INSTANCE_AT_READY === '1') {
+      record('second-instance');
+      this.emit('second-instance', new PreventableEvent(), [], process.cwd(), null);
+    }
   }
 }
 
@@ -372,6 +377,7 @@ export class FakeTray extends EventEmitter {
   constructor(_image: unknown) {
     super();
     requireReady('new Tray');
+    if (process.env.FAKE_ELECTRON_TRAY_FAILS === '1') throw new Error('Failed to create the tray icon');
     trays.push(this);
     record('Tray.new');
   }

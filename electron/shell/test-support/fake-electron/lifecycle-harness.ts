@@ -32,6 +32,8 @@ export interface ShellOptions {
   env?: Record<string, string>;
   /** An existing directory to reuse (vault and keys from an earlier run). */
   dir?: string;
+  /** Command-line arguments after the entry (as Electron's process.argv has them). */
+  args?: string[];
 }
 
 export function assertBuilt(): void {
@@ -44,7 +46,7 @@ export async function startShell(options: ShellOptions = {}): Promise<ShellProce
   assertBuilt();
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'afterword-shell-')));
   const log = join(dir, `electron-${Date.now()}-${Math.random().toString(36).slice(2)}.jsonl`);
-  const child: ChildProcess = fork(RUNNER, [MAIN_ENTRY], {
+  const child: ChildProcess = fork(RUNNER, [MAIN_ENTRY, ...(options.args ?? [])], {
     execArgv: ['--import', REGISTER],
     env: {
       ...process.env,
