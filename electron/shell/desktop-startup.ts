@@ -104,7 +104,7 @@ export async function startDesktop(options: StartupOptions): Promise<RunningDesk
       if (mainWindow === win) mainWindow = null;
     });
     // Windows ends the session without `before-quit`; the window is kept (hidden) to hear it.
-    win.on('session-end', () => void quit.run('session end'));
+    win.on('session-end', () => void quit.run('session end').then(() => app.quit()));
     win.loadURL(APP_ENTRY_URL).catch((error: unknown) => {
       log.error('the window could not load the app', { error: (error as Error)?.message });
       dialog.showErrorBox('Afterword could not show its window', `${(error as Error)?.message}\n\nAfterword keeps watching from the tray. Restart it to try again.`);
