@@ -14,24 +14,7 @@
 //  - powerMonitor events only on the platforms the typings name.
 // Every call the shell makes is appended as one JSON line to $FAKE_ELECTRON_LOG.
 // The parts: fake-records.ts (shared state), fake-app.ts (app, windows), fake-desktop.ts (the rest).
-import { app, FakeBrowserWindow } from './fake-app.js';
-import {
-  allNotifications,
-  allTrays,
-  clipboard,
-  defaultSession,
-  dialog,
-  FakeNotification,
-  FakeTray,
-  ipcMain,
-  Menu,
-  nativeImage,
-  powerMonitor,
-  protocol,
-  safeStorage,
-  session,
-  shell,
-} from './fake-desktop.js';
+import { allNotifications, allTrays, defaultSession } from './fake-desktop.js';
 import { PLATFORM, PreventableEvent, record, records } from './fake-records.js';
 
 export type { FakeRecord } from './fake-records.js';
@@ -64,21 +47,4 @@ export const fake = {
   notifications: allNotifications,
   session: defaultSession,
   PreventableEvent,
-};
-
-export default {
-  app,
-  BrowserWindow: FakeBrowserWindow,
-  clipboard,
-  dialog,
-  ipcMain,
-  Menu,
-  nativeImage,
-  Notification: FakeNotification,
-  powerMonitor,
-  protocol,
-  safeStorage,
-  session,
-  shell,
-  Tray: FakeTray,
 };
