@@ -70,7 +70,7 @@ export async function startDesktop(options: StartupOptions): Promise<RunningDesk
     log: log.child('quit'),
   });
 
-  function createWindow(): BrowserWindow {
+  function createWindow(visible = true): BrowserWindow {
     const win = new BrowserWindow({
       width: 1100,
       height: 760,
@@ -78,7 +78,7 @@ export async function startDesktop(options: StartupOptions): Promise<RunningDesk
       title: 'Afterword',
       webPreferences: { ...WEB_PREFERENCES, preload: options.preload, additionalArguments: [`${VERSION_ARG}${app.getVersion()}`] },
     });
-    win.once('ready-to-show', () => win.show());
+    if (visible) win.once('ready-to-show', () => win.show());
     win.on('close', (event) => {
       void handleWindowClose(event, win, {
         quitting: () => quit.started,
@@ -265,5 +265,7 @@ export async function startDesktop(options: StartupOptions): Promise<RunningDesk
   void applySettings().catch(failed('applying the settings'));
 
   if (!startsHidden(process.argv, process.platform, () => app.getLoginItemSettings().wasOpenedAtLogin)) showWindow();
+  // Windows tells only windows that the session ends: started hidden, keep one, never shown, to hear it.
+  else if (process.platform === 'win32') mainWindow = createWindow(false);
   return { showWindow, quit };
 }

@@ -123,6 +123,27 @@ describe('power events', () => {
   });
 });
 
+describe('per platform', () => {
+  it('macOS: lock-screen locks the UI; opened as a login item it starts without its window', async () => {
+    const shell = await startedWithVault({ FAKE_ELECTRON_PLATFORM: 'darwin' });
+    await shell.send({ cmd: 'power', event: 'lock-screen' });
+    expect(await unlocked(shell)).toBe(false);
+
+    const atLogin = await start({ FAKE_ELECTRON_PLATFORM: 'darwin', FAKE_ELECTRON_OPENED_AT_LOGIN: '1' });
+    await atLogin.waitFor(is('ipcMain.handle'), 'finishing startup');
+    expect(atLogin.records().find(is('BrowserWindow.new'))).toBeUndefined();
+  });
+
+  it('Windows, started hidden: a window is kept (never shown) so the session end is heard', async () => {
+    const shell = await start({ FAKE_ELECTRON_PLATFORM: 'win32' }, ['--hidden']);
+    await shell.waitFor(is('ipcMain.handle'), 'finishing startup');
+    expect(shell.records().find(is('BrowserWindow.new'))).toMatchObject({ show: false });
+    await shell.send({ cmd: 'window-emit', event: 'session-end' });
+    expect(await shell.exited).toBe(0);
+    expect(shell.records().find(is('window.show'))).toBeUndefined();
+  });
+});
+
 describe('quitting', () => {
   it('the system shutting down (powerMonitor shutdown, no before-quit) closes the vault and quits', async () => {
     const shell = await startedWithVault({ AFTERWORD_TRAY: 'on' });

@@ -17,6 +17,9 @@ export type RunnerCommand =
   | { cmd: 'permission'; permission: string; url: string; isMainFrame: boolean }
   | { cmd: 'notification'; event: 'click' | 'action' };
 
+// The platform the shell believes it runs on (its platform branches; path handling stays POSIX).
+if (fake.platform !== process.platform) Object.defineProperty(process, 'platform', { value: fake.platform });
+
 const entry = process.argv[2];
 if (!entry) throw new Error('usage: lifecycle-runner.js <main entry>');
 
