@@ -297,6 +297,22 @@ describe('DesktopSession and the OS keyring', () => {
     expect(s.session.uiUnlocked).toBe(false);
     expect(s.last()).toMatchObject({ watching: true, uiUnlocked: false });
   });
+
+  it('a working key store without the right key is not retried (no reopening every minute)', async () => {
+    const store = new MemoryKeyStore();
+    const tv = await makeVault({ unattended: store });
+    store.secrets.clear();
+    let builds = 0;
+    const s = await startSession(tv, () => {
+      builds++;
+      return store;
+    });
+    expect(s.session.watching).toBe(false);
+    expect(await s.session.retryDeviceKey()).toBe(false);
+    expect(await s.session.retryDeviceKey()).toBe(false);
+    expect(builds).toBe(1);
+    expect(s.last().notWatchingReason).toMatch(/did not open this vault/);
+  });
 });
 
 describe('DesktopSession.lock', () => {

@@ -136,11 +136,13 @@ export class DesktopSession {
    * Unattended delivery is on but the device key did not open the vault (the keyring was not
    * there yet — it often appears only after login — or was locked): when the key store can be
    * built now, open the vault again, which tries the device key again. Only while the UI is locked
-   * and nothing is watching. True when the scheduler runs afterwards.
+   * and nothing is watching, and only until the store is built (a key store that works but holds
+   * no matching key is not retried: the owner unlocks with the password). True when the scheduler
+   * runs afterwards.
    */
   async retryDeviceKey(): Promise<boolean> {
     const { app, keyStore, log } = this.deps;
-    if (this.closed || this.scheduler.running || app.isUiUnlocked || !this.unattended) return this.scheduler.running;
+    if (this.closed || this.scheduler.running || app.isUiUnlocked || keyStore.built || !this.unattended) return this.scheduler.running;
     if (!(await keyStore.ready())) return false;
     if (this.closed || this.scheduler.running || app.isUiUnlocked) return this.scheduler.running;
     log.info('the key store is available: trying the device key again');
