@@ -66,8 +66,7 @@ export class OutboxWorker {
    */
   /**
    * The process is stopping: the drain in flight finishes the sends on the wire (and records them)
-   * but takes no further row. What it had claimed stays in the outbox and is claimed again once its
-   * lease runs out, by the next drain of this or the next process.
+   * but sends nothing more. Rows it had claimed and not sent go back to `pending` in the outbox.
    */
   stopTaking(): void {
     this.stopping = true;
@@ -140,7 +139,11 @@ export class OutboxWorker {
         return row && this.prepare(row);
       };
       const lane = async (): Promise<void> => {
-        for (let current = take(); current && !this.stopping; ) {
+        for (let current = take(); current; ) {
+          if (this.stopping) {
+            this.giveBack([current.row]);
+            break;
+          }
           if (!this.stillOurs(current.row, leaseMs)) {
             current = take();
             continue;
@@ -164,6 +167,7 @@ export class OutboxWorker {
         exhausted = false;
         await Promise.all(Array.from({ length: concurrency }, lane));
         this.bookkeeping(flush);
+        if (this.stopping) this.giveBack(queue.splice(0));
       }
     } finally {
       finished = true;
@@ -192,6 +196,16 @@ export class OutboxWorker {
    * same webhook-id): a duplicate, never a loss. Everything else — the outbox rows the scheduler
    * writes, every user change — keeps synchronous=FULL.
    */
+  /** Claimed rows that will not be sent from here (stopping): back to `pending`; if that fails, their lease runs out. */
+  private giveBack(rows: OutboxRow[]): void {
+    if (rows.length === 0) return;
+    try {
+      this.bookkeeping(() => this.deps.db.q.transaction(() => rows.forEach((row) => this.deps.outbox.release(row))));
+    } catch {
+      // taken again once the lease has run out
+    }
+  }
+
   private bookkeeping<T>(fn: () => T): T {
     const { sqlite } = this.deps.db;
     if (sqlite.inTransaction) return fn();
