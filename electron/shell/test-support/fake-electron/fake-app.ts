@@ -1,6 +1,6 @@
 // Test helper (see fake-electron.ts): `app` and `BrowserWindow`, with Electron's lifecycle.
 import { EventEmitter } from 'node:events';
-import { isReady, markReady, PreventableEvent, record, requireReady } from './fake-records.js';
+import { isReady, markReady, PreventableEvent, processEnd, record, requireReady } from './fake-records.js';
 
 // ---------------------------------------------------------------- app
 
@@ -82,7 +82,7 @@ export class FakeApp extends EventEmitter {
     record('process.exit', { code, how });
     this.emit('quit', new PreventableEvent(), code);
     // Let the runner answer a pending command, then end like Electron does.
-    setImmediate(() => process.exit(code));
+    processEnd.exit(code);
   }
 
   /** Called by the runner once the entry module has finished evaluating. */

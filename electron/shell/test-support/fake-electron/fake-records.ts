@@ -21,6 +21,11 @@ export function record(what: string, fields: Record<string, unknown> = {}): void
   if (LOG) appendFileSync(LOG, `${JSON.stringify(entry)}\n`);
 }
 
+/** How the fake ends the process once the app has quit; the runner replaces it to flush its replies first. */
+export const processEnd = {
+  exit: (code: number): void => void setImmediate(() => process.exit(code)),
+};
+
 export function requireReady(what: string): void {
   if (!ready) {
     record('error', { message: `${what} called before the app is ready` });

@@ -4,6 +4,7 @@
 // commands over the IPC channel. Everything the shell does is in $FAKE_ELECTRON_LOG.
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, fake, flattenMenu, ipcMain, Menu, powerMonitor, type FakeMenuItem } from './fake-electron.js';
+import { processEnd } from './fake-records.js';
 
 export type RunnerCommand =
   | { cmd: 'invoke'; method: string; input?: unknown }
@@ -97,10 +98,25 @@ async function obey(command: RunnerCommand): Promise<unknown> {
   }
 }
 
+// The app quitting ends the process, but only once every answer has reached the parent.
+let unanswered = 0;
+let exitCode: number | null = null;
+processEnd.exit = (code) => {
+  exitCode = code;
+  if (unanswered === 0) setImmediate(() => process.exit(code));
+};
+function answer(message: object): void {
+  process.send?.(message, () => {
+    unanswered--;
+    if (unanswered === 0 && exitCode !== null) process.exit(exitCode);
+  });
+}
+
 process.on('message', (raw: { id: number } & RunnerCommand) => {
+  unanswered++;
   obey(raw).then(
-    (result) => process.send?.({ id: raw.id, ok: true, result }),
-    (error: unknown) => process.send?.({ id: raw.id, ok: false, error: (error as Error).message }),
+    (result) => answer({ id: raw.id, ok: true, result }),
+    (error: unknown) => answer({ id: raw.id, ok: false, error: (error as Error).message }),
   );
 });
 process.on('disconnect', () => process.exit(0));
