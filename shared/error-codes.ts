@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'VAULT_BUSY',
   /** The disk holding the vault is full, or its files are read-only: the data is fine, nothing can be written. */
   'STORAGE_UNAVAILABLE',
+  'NO_KEYRING',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

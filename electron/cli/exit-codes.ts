@@ -24,6 +24,7 @@ const BY_CODE: Record<ErrorCode, number> = {
   FORBIDDEN: EXIT.auth,
   VAULT_BUSY: EXIT.busy,
   STORAGE_UNAVAILABLE: EXIT.storage,
+  NO_KEYRING: EXIT.usage,
 };
 
 export function exitCodeFor(code: ErrorCode): number {

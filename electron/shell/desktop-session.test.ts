@@ -58,7 +58,7 @@ async function makeVault(options: { unattended?: MemoryKeyStore } = {}) {
 
 const APP_FRAME: IpcEventLike = { senderFrame: { url: 'app://app/index.html', parent: null } };
 
-async function startSession(tv: TestVault, store: KeyStore | (() => KeyStore), vaultDir = join(tv.root, 'vault')) {
+async function startSession(tv: TestVault, store: KeyStore | (() => KeyStore), vaultDir = join(tv.root, 'vault'), notifyGate?: () => Promise<void>) {
   const states: TrayState[] = [];
   const prompts: DesktopPrompt[] = [];
   const log = memoryLogger();
@@ -69,6 +69,7 @@ async function startSession(tv: TestVault, store: KeyStore | (() => KeyStore), v
     keyStore,
     notifierFor: (recorder: Notifier): Notifier => ({
       async notify(prompt) {
+        await notifyGate?.();
         await recorder.notify(prompt);
         prompts.push(prompt);
       },
@@ -262,5 +263,81 @@ describe('DesktopSession without unattended delivery', () => {
     await s.session.close();
     expect(s.session.watching).toBe(false);
     expect(() => s.app.vaultOrThrow()).toThrow();
+  });
+});
+
+describe('DesktopSession and the OS keyring', () => {
+  it('does not build the key store (no keychain prompt) at launch while unattended delivery is off', async () => {
+    const tv = await makeVault();
+    let builds = 0;
+    const s = await startSession(tv, () => {
+      builds++;
+      return new MemoryKeyStore();
+    });
+    expect(s.session.watching).toBe(false);
+    await s.session.retryDeviceKey();
+    expect(builds).toBe(0);
+  });
+
+  it('tries the device key again once the keyring appears after login, and the tray says so', async () => {
+    const store = new MemoryKeyStore();
+    const tv = await makeVault({ unattended: store });
+    let keyringUp = false;
+    const s = await startSession(tv, () => {
+      if (!keyringUp) throw new Error('the OS key store (gnome_libsecret) is not available right now');
+      return store;
+    });
+    expect(s.session.watching).toBe(false);
+    expect(s.last().notWatchingReason).toMatch(/not available right now/);
+    expect(await s.session.retryDeviceKey()).toBe(false);
+
+    keyringUp = true;
+    expect(await s.session.retryDeviceKey()).toBe(true);
+    expect(s.session.watching).toBe(true);
+    expect(s.session.uiUnlocked).toBe(false);
+    expect(s.last()).toMatchObject({ watching: true, uiUnlocked: false });
+  });
+
+  it('a working key store without the right key is not retried (no reopening every minute)', async () => {
+    const store = new MemoryKeyStore();
+    const tv = await makeVault({ unattended: store });
+    store.secrets.clear();
+    let builds = 0;
+    const s = await startSession(tv, () => {
+      builds++;
+      return store;
+    });
+    expect(s.session.watching).toBe(false);
+    expect(await s.session.retryDeviceKey()).toBe(false);
+    expect(await s.session.retryDeviceKey()).toBe(false);
+    expect(builds).toBe(1);
+    expect(s.last().notWatchingReason).toMatch(/did not open this vault/);
+  });
+});
+
+describe('DesktopSession.lock', () => {
+  it('locks at once, without waiting for a send in flight (sleep could come half-way)', async () => {
+    const tv = await makeVault();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holding = false;
+    const s = await startSession(tv, new MemoryKeyStore(), join(tv.root, 'vault'), async () => {
+      holding = true;
+      await held;
+    });
+    await s.ipc('vault.unlock', { password: TEST_PASSWORD });
+    await s.session.runNow('test'); // arms the plan
+    tv.clock.advance(11 * MINUTE_MS);
+    const run = s.session.runNow('test'); // the desktop warning hangs in the notifier
+    while (!holding) await new Promise((r) => setImmediate(r));
+
+    let locked = false;
+    const locking = s.session.lock('suspend').then(() => (locked = true));
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(locked).toBe(true);
+    expect(s.session.uiUnlocked).toBe(false);
+
+    release();
+    await Promise.all([locking, run]);
   });
 });

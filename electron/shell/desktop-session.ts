@@ -63,14 +63,20 @@ export class DesktopSession {
       app.onEngine(() => this.publish()),
       app.events.subscribe((name) => TRAY_EVENTS.has(name) && this.publish()),
     );
-    this.timer = setInterval(() => this.publish(), deps.refreshMs ?? 60_000);
+    this.timer = setInterval(() => {
+      this.retryDeviceKey()
+        .catch((error: unknown) => log.error('retrying the device key failed', { error: (error as Error)?.message }))
+        .finally(() => this.publish());
+    }, deps.refreshMs ?? 60_000);
     this.timer.unref?.();
   }
 
-  /** Opens the vault if there is one; with unattended delivery on, the scheduler starts at once. */
+  /**
+   * Opens the vault if there is one; with unattended delivery on, the scheduler starts at once.
+   * The OS keyring is not touched unless unattended delivery is on (a keychain prompt at every
+   * launch, for nothing, otherwise).
+   */
   static async start(deps: DesktopSessionDeps): Promise<DesktopSession> {
-    // AppCore.open tries the device key and reads its backend first: build the store before.
-    await deps.keyStore.ready();
     let openProblem: string | null = null;
     if (deps.app.exists()) {
       try {
@@ -81,6 +87,7 @@ export class DesktopSession {
       }
     }
     const session = new DesktopSession(deps, openProblem);
+    await session.retryDeviceKey();
     session.publish();
     return session;
   }
@@ -99,11 +106,15 @@ export class DesktopSession {
     return this.vault()?.deviceKeyStatus().enabled ?? false;
   }
 
-  /** Locks the UI (idle, sleep, screen lock, the tray). AppCore keeps the key: the scheduler goes on. */
-  async lock(reason: LockReason | 'tray'): Promise<void> {
+  /**
+   * Locks the UI (idle, sleep, screen lock, the window closing, the tray, the menu) at once: the
+   * scheduler keeps its key and goes on sending in the background, so a lock never waits for the
+   * network (on suspend the machine could otherwise sleep half-way and wake unlocked).
+   */
+  async lock(reason: LockReason | 'tray' | 'window' | 'menu'): Promise<void> {
     const { app, log } = this.deps;
     if (!app.isUiUnlocked) return;
-    log.info('locking the vault', { reason, keepsWatching: app.isWatching });
+    log.info('locking the UI', { reason, keepsWatching: app.isWatching });
     app.lock(); // emits vault.lockChanged: the window shows its lock screen, the tray redraws
   }
 
@@ -119,6 +130,26 @@ export class DesktopSession {
     this.publish();
     if (!reply.ok) throw new AfterwordError(reply.code, reply.message);
     return reply.data as MethodOutput<'checkin'>;
+  }
+
+  /**
+   * Unattended delivery is on but the device key did not open the vault (the keyring was not
+   * there yet — it often appears only after login — or was locked): when the key store can be
+   * built now, open the vault again, which tries the device key again. Only while the UI is locked
+   * and nothing is watching, and only until the store is built (a key store that works but holds
+   * no matching key is not retried: the owner unlocks with the password). True when the scheduler
+   * runs afterwards.
+   */
+  async retryDeviceKey(): Promise<boolean> {
+    const { app, keyStore, log } = this.deps;
+    if (this.closed || this.scheduler.running || app.isUiUnlocked || keyStore.built || !this.unattended) return this.scheduler.running;
+    if (!(await keyStore.ready())) return false;
+    if (this.closed || this.scheduler.running || app.isUiUnlocked) return this.scheduler.running;
+    log.info('the key store is available: trying the device key again');
+    await app.close();
+    await app.open();
+    this.publish();
+    return this.scheduler.running;
   }
 
   /** Wake from sleep: the time asleep was real, the scheduler catches up now (SchedulerLoop.onResume). */

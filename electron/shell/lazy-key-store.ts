@@ -28,6 +28,11 @@ export class LazyKeyStore implements KeyStore {
     }
   }
 
+  /** Whether the store has been built (then a failing device key is not about the keyring's absence). */
+  get built(): boolean {
+    return this.store !== null;
+  }
+
   /** Why the store cannot be used, or null. */
   get problem(): string | null {
     return this.store ? null : (this.failure?.message ?? null);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyStartAtLogin, desktopEntry, quoteExecArg, xdgAutostartDir, type LoginItemDeps } from './login-item.js';
+import { applyStartAtLogin, desktopEntry, HIDDEN_ARG, loginCommand, quoteExecArg, startsHidden, xdgAutostartDir, type LoginItemDeps } from './login-item.js';
 
 function deps(platform: NodeJS.Platform, command = ['/opt/Afterword/afterword']) {
   const calls: unknown[] = [];
@@ -57,5 +57,22 @@ describe('settings', () => {
   it('autostart lives under XDG_CONFIG_HOME', () => {
     expect(xdgAutostartDir({}, '/home/ann')).toBe('/home/ann/.config/autostart');
     expect(xdgAutostartDir({ XDG_CONFIG_HOME: '/cfg' }, '/home/ann')).toBe('/cfg/autostart');
+  });
+});
+
+describe('loginCommand and startsHidden', () => {
+  const base = { execPath: '/tmp/.mount_AfterwXYZ/afterword', entryFile: '/app/dist/electron/shell/main.js' };
+
+  it('an AppImage starts from $APPIMAGE, not from its temporary mount', () => {
+    expect(loginCommand({ ...base, packaged: true, env: { APPIMAGE: '/home/me/Apps/Afterword.AppImage' } })).toEqual(['/home/me/Apps/Afterword.AppImage']);
+    expect(loginCommand({ ...base, packaged: true, env: {} })).toEqual([base.execPath]);
+    expect(loginCommand({ ...base, packaged: false, env: { APPIMAGE: '/x.AppImage' } })).toEqual([base.execPath, base.entryFile]);
+  });
+
+  it('starts hidden with --hidden, or on macOS when opened as a login item (which takes no arguments)', () => {
+    expect(startsHidden(['afterword', HIDDEN_ARG], 'linux', () => false)).toBe(true);
+    expect(startsHidden(['afterword'], 'linux', () => true)).toBe(false);
+    expect(startsHidden(['Afterword'], 'darwin', () => true)).toBe(true);
+    expect(startsHidden(['Afterword'], 'darwin', () => false)).toBe(false);
   });
 });

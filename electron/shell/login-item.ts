@@ -16,6 +16,26 @@ export interface LoginItemDeps {
   removeFile(path: string): Promise<void>;
 }
 
+/**
+ * How to start this app at login. Packaged: the executable — except in an AppImage, whose
+ * `process.execPath` is inside a temporary mount gone after the next reboot: there the AppImage
+ * file itself ($APPIMAGE, set by the AppImage runtime). Unpackaged: the executable and this entry.
+ */
+export function loginCommand(options: { packaged: boolean; execPath: string; entryFile: string; env: Readonly<Record<string, string | undefined>> }): string[] {
+  if (!options.packaged) return [options.execPath, options.entryFile];
+  return [options.env.APPIMAGE || options.execPath];
+}
+
+/**
+ * Whether to start in the tray without opening the window: started with HIDDEN_ARG (Windows login
+ * item, Linux autostart), or on macOS opened as a login item (its login items take no arguments
+ * since macOS 13's SMAppService; Electron reports `wasOpenedAtLogin`).
+ */
+export function startsHidden(argv: readonly string[], platform: NodeJS.Platform, wasOpenedAtLogin: () => boolean): boolean {
+  if (argv.includes(HIDDEN_ARG)) return true;
+  return platform === 'darwin' && wasOpenedAtLogin();
+}
+
 /** $XDG_CONFIG_HOME/autostart, or ~/.config/autostart. */
 export function xdgAutostartDir(env: Readonly<Record<string, string | undefined>>, home: string): string {
   return join(env.XDG_CONFIG_HOME || join(home, '.config'), 'autostart');

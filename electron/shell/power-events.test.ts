@@ -18,6 +18,9 @@ function setup(options: { resumeFails?: boolean; lockFails?: boolean } = {}) {
         calls.push(`lock:${reason}`);
         if (options.lockFails) throw new Error('lock failed');
       },
+      shutdown: async () => {
+        calls.push('shutdown');
+      },
     },
     log,
   );
@@ -45,10 +48,18 @@ describe('wirePowerEvents', () => {
     expect(errors).toEqual(['lock failed', 'tick failed']);
   });
 
+  it('shutdown (Linux, macOS: no before-quit) quits, delaying the shutdown as Electron documents', () => {
+    const s = setup();
+    let prevented = false;
+    s.monitor.emit('shutdown', { preventDefault: () => (prevented = true) });
+    expect(s.calls).toEqual(['shutdown']);
+    expect(prevented).toBe(true);
+  });
+
   it('unwiring removes every listener', () => {
     const s = setup();
     s.unwire();
-    for (const e of ['resume', 'suspend', 'lock-screen']) expect(s.monitor.listenerCount(e)).toBe(0);
+    for (const e of ['resume', 'suspend', 'lock-screen', 'shutdown']) expect(s.monitor.listenerCount(e)).toBe(0);
     s.monitor.emit('resume');
     expect(s.calls).toEqual([]);
   });

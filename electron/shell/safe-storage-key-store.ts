@@ -1,14 +1,18 @@
-import { DeviceKeyUnavailableError } from '../core/vault/vault-errors.js';
+import { DeviceKeyUnavailableError, NoKeyringError } from '../core/vault/vault-errors.js';
 import type { KeyStore } from '../ports/key-store.js';
 import type { BlobFileStore } from './secret-file-store.js';
 
-/** The part of Electron's `safeStorage` this store uses (injected, so it runs in plain Node tests). */
+/**
+ * The part of Electron's `safeStorage` this store uses (injected, so it runs in plain Node tests):
+ * the asynchronous API. The synchronous isEncryptionAvailable / encryptString / decryptString are
+ * deprecated in Electron's typings; the async ones also read what the sync ones wrote.
+ */
 export interface SafeStorageLike {
-  isEncryptionAvailable(): boolean;
+  isAsyncEncryptionAvailable(): Promise<boolean>;
   /** Linux only; the other platforms do not have it. */
   getSelectedStorageBackend?(): string;
-  encryptString(plainText: string): Buffer;
-  decryptString(encrypted: Buffer): string;
+  encryptStringAsync(plainText: string): Promise<Buffer>;
+  decryptStringAsync(encrypted: Buffer): Promise<{ result: string; shouldReEncrypt: boolean }>;
 }
 
 export interface SafeStorageKeyStoreDeps {
@@ -27,33 +31,29 @@ interface StoredKey {
   ciphertext: string;
 }
 
+const INSTALL_KEYRING = 'install and unlock GNOME Keyring or KWallet (or start Afterword with --password-store=gnome-libsecret or --password-store=kwallet5), or keep Afterword unlocked';
+
 /**
  * The recorded backend name, e.g. `safeStorage:gnome_libsecret`, `safeStorage:kwallet5`,
- * `safeStorage:darwin`. Throws (with what to do) where safeStorage would not really protect the key.
+ * `safeStorage:darwin`. Throws NoKeyringError (with what to do) where safeStorage would not really
+ * protect the key.
  */
-export function safeStorageBackend(safeStorage: SafeStorageLike, platform: NodeJS.Platform = process.platform): string {
+export async function safeStorageBackend(safeStorage: SafeStorageLike, platform: NodeJS.Platform = process.platform): Promise<string> {
   let name: string = platform;
   if (platform === 'linux') {
     name = safeStorage.getSelectedStorageBackend?.() ?? 'unknown';
     if (name === 'basic_text') {
-      throw new DeviceKeyUnavailableError(
+      throw new NoKeyringError(
         'Electron safeStorage found no keyring on this desktop and would fall back to "basic_text" (a fixed, ' +
-          'public password), so anyone who copies your files could read the device key. Afterword refuses it. ' +
-          'Install and unlock GNOME Keyring or KWallet (or start Afterword with --password-store=gnome-libsecret ' +
-          'or --password-store=kwallet5), then turn unattended delivery on again.',
+          `public password), so anyone who copies your files could read the device key; Afterword refuses it. To deliver unattended, ${INSTALL_KEYRING}`,
       );
     }
     if (name === 'unknown') {
-      throw new DeviceKeyUnavailableError(
-        'Electron safeStorage did not name its Linux backend ("unknown": asked before the app was ready, or no ' +
-          'supported keyring). Afterword only uses a known keyring such as GNOME Keyring or KWallet.',
-      );
+      throw new NoKeyringError(`Electron safeStorage did not name a supported keyring ("unknown"). To deliver unattended, ${INSTALL_KEYRING}`);
     }
   }
-  if (!safeStorage.isEncryptionAvailable()) {
-    throw new DeviceKeyUnavailableError(
-      `the OS key store (${name}) is not available right now: unlock your keyring or log in again, then retry`,
-    );
+  if (!(await safeStorage.isAsyncEncryptionAvailable())) {
+    throw new NoKeyringError(`the OS key store (${name}) is not available right now: unlock your keyring or log in again, then retry`);
   }
   return `safeStorage:${name}`;
 }
@@ -66,9 +66,9 @@ export class SafeStorageKeyStore implements KeyStore {
     private readonly files: BlobFileStore,
   ) {}
 
-  /** Throws DeviceKeyUnavailableError on `basic_text`, `unknown` or an unavailable key store. */
-  static create(deps: SafeStorageKeyStoreDeps): SafeStorageKeyStore {
-    return new SafeStorageKeyStore(safeStorageBackend(deps.safeStorage, deps.platform), deps.safeStorage, deps.files);
+  /** Rejects with NoKeyringError on `basic_text`, `unknown` or an unavailable key store. */
+  static async create(deps: SafeStorageKeyStoreDeps): Promise<SafeStorageKeyStore> {
+    return new SafeStorageKeyStore(await safeStorageBackend(deps.safeStorage, deps.platform), deps.safeStorage, deps.files);
   }
 
   async get(account: string): Promise<Uint8Array | null> {
@@ -86,12 +86,15 @@ export class SafeStorageKeyStore implements KeyStore {
     if (stored.backend !== this.backend) {
       throw new Error(`the device key was stored with ${stored.backend}, but this session uses ${this.backend}`);
     }
-    const encoded = this.safeStorage.decryptString(Buffer.from(stored.ciphertext, 'base64'));
-    return new Uint8Array(Buffer.from(encoded, 'base64'));
+    const { result, shouldReEncrypt } = await this.safeStorage.decryptStringAsync(Buffer.from(stored.ciphertext, 'base64'));
+    const secret = new Uint8Array(Buffer.from(result, 'base64'));
+    // The OS rotated its key: store the secret under the new one (best effort, the old still opens).
+    if (shouldReEncrypt) await this.set(account, secret).catch(() => undefined);
+    return secret;
   }
 
   async set(account: string, secret: Uint8Array): Promise<void> {
-    const ciphertext = this.safeStorage.encryptString(Buffer.from(secret).toString('base64'));
+    const ciphertext = await this.safeStorage.encryptStringAsync(Buffer.from(secret).toString('base64'));
     const stored: StoredKey = { v: FORMAT_VERSION, backend: this.backend, ciphertext: ciphertext.toString('base64') };
     await this.files.write(account, new TextEncoder().encode(JSON.stringify(stored)));
   }

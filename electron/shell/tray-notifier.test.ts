@@ -3,6 +3,7 @@ import type { DesktopPrompt, Notifier } from '../ports/notifier.js';
 import { memoryLogger } from './test-support/memory-logger.js';
 import type { TrayMenuItem } from './tray-menu.js';
 import {
+  notificationButtonsWork,
   TrayNotifier,
   TrayPresenter,
   type NotificationFactory,
@@ -44,7 +45,7 @@ function fakeNotifications(supported = true) {
 
 const prompt = (level: number): DesktopPrompt => ({ kind: 'warning', planId: 'pln_1', level, title: 'Are you there?', body: `Warning ${level} of 5` });
 
-function setup(options: { supported?: boolean; inner?: Notifier } = {}) {
+function setup(options: { supported?: boolean; inner?: Notifier; actionButtons?: boolean } = {}) {
   const tray = fakeTray();
   const presenter = new TrayPresenter(tray.view, () => NOW);
   presenter.show({ vaultExists: true, uiUnlocked: false, watching: true, notWatchingReason: null, level: 0, nextEvent: null, problems: 0 });
@@ -58,6 +59,8 @@ function setup(options: { supported?: boolean; inner?: Notifier } = {}) {
     tray: presenter,
     onImHere: async () => void events.push('im-here'),
     onOpen: () => void events.push('open'),
+    actionButtons: options.actionButtons ?? true,
+    offerCheckIn: (p) => void events.push(`offer:${p.kind}`),
     log,
   });
   return { tray, presenter, notes, recorded, events, log, notifier };
@@ -85,6 +88,25 @@ describe('TrayNotifier', () => {
     await Promise.resolve();
     expect(s.events).toEqual(['open', 'im-here']);
     expect(n.closed).toBe(true);
+  });
+
+  it('where notification buttons do not work (Linux, unsigned macOS), a click offers the check-in; a notice still opens', async () => {
+    const s = setup({ actionButtons: false });
+    await s.notifier.notify(prompt(1));
+    expect(s.notes.made[0]!.spec.actionLabel).toBeNull(); // no button that would do nothing
+    s.notes.made[0]!.handlers.onClick();
+    await s.notifier.notify({ kind: 'test', planId: null, level: 0, title: 'Afterword test', body: 'A test' });
+    s.notes.made[1]!.handlers.onClick();
+    await s.notifier.notify({ kind: 'notice', planId: 'pln_1', level: 5, title: 'Delivery failed', body: 'for good' });
+    s.notes.made[2]!.handlers.onClick();
+    expect(s.events).toEqual(['offer:warning', 'offer:test', 'open']);
+  });
+
+  it('notification buttons work on Windows and packaged macOS only', () => {
+    expect(notificationButtonsWork('win32', false)).toBe(true);
+    expect(notificationButtonsWork('darwin', true)).toBe(true);
+    expect(notificationButtonsWork('darwin', false)).toBe(false);
+    expect(notificationButtonsWork('linux', true)).toBe(false);
   });
 
   it('replaces the previous notification, and is critical from level 3', async () => {
@@ -147,6 +169,8 @@ describe('TrayNotifier', () => {
       tray: s.presenter,
       onImHere: () => Promise.reject(new Error('vault locked')),
       onOpen: () => {},
+      actionButtons: true,
+      offerCheckIn: () => {},
       log: s.log,
     });
     await notifier.notify(prompt(1));

@@ -62,6 +62,12 @@ export class TrayPresenter {
     this.view.setMenu(model.items);
   }
 
+  /** A passing state with nothing to choose (quitting): the text, and only that, in tooltip and menu. */
+  showBusy(text: string): void {
+    this.view.setTooltip(`Afterword: ${text}`);
+    this.view.setMenu([{ kind: 'label', label: text }]);
+  }
+
   /** A warning was just issued: show at least its level until the next full status read. */
   raiseTo(level: number): void {
     if (level > this.state.level) this.show({ ...this.state, level });
@@ -75,7 +81,23 @@ export interface TrayNotifierDeps {
   tray: TrayPresenter;
   onImHere(): Promise<void>;
   onOpen(): void;
+  /**
+   * Whether the notification's "I'm here" button works here (notificationButtonsWork). Where it
+   * does not, the button is left out and a click on the notification calls `offerCheckIn`.
+   */
+  actionButtons: boolean;
+  /** Asks "I'm here?" without the password (a check-in is not a secret operation), as the tray does. */
+  offerCheckIn(prompt: DesktopPrompt): void;
   log: Logger;
+}
+
+/**
+ * Notification buttons exist on Windows, and on macOS only in a signed build whose notifications
+ * use the alert style (build/electron-builder.yml); not on Linux through Electron.
+ */
+export function notificationButtonsWork(platform: NodeJS.Platform, packaged: boolean): boolean {
+  if (platform === 'win32') return true;
+  return platform === 'darwin' && packaged;
 }
 
 export const IM_HERE = "I'm here";
@@ -111,11 +133,12 @@ export class TrayNotifier implements Notifier {
       return;
     }
     this.shown?.close();
+    const asks = prompt.kind !== 'notice';
     const notification = this.deps.notifications.create(
       {
         title: prompt.title,
         body: prompt.body,
-        actionLabel: prompt.kind === 'notice' ? null : IM_HERE,
+        actionLabel: asks && this.deps.actionButtons ? IM_HERE : null,
         urgency: prompt.kind === 'warning' && prompt.level >= 3 ? 'critical' : 'normal',
       },
       {
@@ -123,7 +146,10 @@ export class TrayNotifier implements Notifier {
           notification.close();
           this.deps.onImHere().catch((error: unknown) => this.deps.log.error('check-in from the notification failed', { error: (error as Error).message }));
         },
-        onClick: () => this.deps.onOpen(),
+        onClick: () => {
+          if (asks && !this.deps.actionButtons) this.deps.offerCheckIn(prompt);
+          else this.deps.onOpen();
+        },
         onClose: () => {
           if (this.shown === notification) this.shown = null;
         },

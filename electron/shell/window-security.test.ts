@@ -13,6 +13,7 @@ import {
   secureWebContents,
   type WebContentsLike,
 } from './window-security.js';
+import type { PermissionDetails } from './window-security.js';
 
 describe('isAppUrl', () => {
   it.each([APP_ENTRY_URL, 'app://app/', 'app://app/messages/msg_1?x=1#top', 'app://app/../', 'app://app/%2e%2e/x', 'APP://APP/index.html'])(
@@ -178,15 +179,40 @@ describe('secureWebContents', () => {
 });
 
 describe('secureSession', () => {
-  it('denies every permission request and check', () => {
-    let request: ((c: unknown, p: string, cb: (g: boolean) => void) => void) | null = null;
-    let check: (() => boolean) | null = null;
+  type Request = (c: unknown, p: string, cb: (g: boolean) => void, d: PermissionDetails) => void;
+  type Check = (c: unknown, p: string, origin: string, d: PermissionDetails) => boolean;
+  function install() {
+    let request: Request | null = null;
+    let check: Check | null = null;
     secureSession({ setPermissionRequestHandler: (h) => void (request = h), setPermissionCheckHandler: (h) => void (check = h) });
-    const answers: boolean[] = [];
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
-      request!(null, permission, (granted) => answers.push(granted));
+    return {
+      requested(permission: string, details: PermissionDetails): boolean {
+        let granted: boolean | null = null;
+        request!(null, permission, (g) => (granted = g), details);
+        return granted!;
+      },
+      checked: (permission: string, origin: string, details: PermissionDetails) => check!(null, permission, origin, details),
+    };
+  }
+  const APP_MAIN = { isMainFrame: true, requestingUrl: 'app://app/index.html' };
+
+  it('denies every permission request and check but the clipboard write', () => {
+    const s = install();
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'deprecated-sync-clipboard-read']) {
+      expect(s.requested(permission, APP_MAIN)).toBe(false);
+      expect(s.checked(permission, 'app://app', APP_MAIN)).toBe(false);
     }
-    expect(answers).toEqual([false, false, false, false, false]);
-    expect(check!()).toBe(false);
+  });
+
+  it("allows clipboard-sanitized-write (navigator.clipboard.writeText) to the app's main frame only", () => {
+    const s = install();
+    expect(s.requested('clipboard-sanitized-write', APP_MAIN)).toBe(true);
+    expect(s.checked('clipboard-sanitized-write', 'app://app', APP_MAIN)).toBe(true);
+    expect(s.checked('clipboard-sanitized-write', 'app://app', { isMainFrame: true })).toBe(true);
+    expect(s.requested('clipboard-sanitized-write', { ...APP_MAIN, isMainFrame: false })).toBe(false);
+    expect(s.checked('clipboard-sanitized-write', 'app://app', { ...APP_MAIN, isMainFrame: false })).toBe(false);
+    expect(s.requested('clipboard-sanitized-write', { isMainFrame: true, requestingUrl: 'https://evil.example/' })).toBe(false);
+    expect(s.checked('clipboard-sanitized-write', 'https://evil.example', { isMainFrame: true })).toBe(false);
+    expect(s.requested('clipboard-sanitized-write', { isMainFrame: true, requestingUrl: 'app://other/index.html' })).toBe(false);
   });
 });

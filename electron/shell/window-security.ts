@@ -95,9 +95,15 @@ export interface WebContentsLike {
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
 }
 
+/** What Electron tells a permission handler about the frame that asks (PermissionRequest / check details). */
+export interface PermissionDetails {
+  isMainFrame: boolean;
+  requestingUrl?: string;
+}
+
 export interface SessionLike {
-  setPermissionRequestHandler(handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void): void;
-  setPermissionCheckHandler(handler: () => boolean): void;
+  setPermissionRequestHandler(handler: (contents: unknown, permission: string, callback: (granted: boolean) => void, details: PermissionDetails) => void): void;
+  setPermissionCheckHandler(handler: (contents: unknown, permission: string, requestingOrigin: string, details: PermissionDetails) => boolean): void;
 }
 
 export interface SecurityDeps {
@@ -139,8 +145,21 @@ export function secureWebContents(contents: WebContentsLike, deps: SecurityDeps)
   });
 }
 
-/** No permission (camera, microphone, notifications from the page, geolocation, …) is ever granted. */
+/**
+ * The one permission the app needs: `clipboard-sanitized-write`, which `navigator.clipboard.writeText`
+ * asks for (the recovery key's and the webhook secret's Copy buttons); only for the app's own main
+ * frame. Chromium checks first and requests when the check says no, so both handlers answer alike.
+ */
+export function isPermissionAllowed(permission: string, url: string | undefined, isMainFrame: boolean): boolean {
+  return permission === 'clipboard-sanitized-write' && isMainFrame === true && isAppUrl(url);
+}
+
+/** No other permission (camera, microphone, notifications from the page, geolocation, clipboard reads…) is ever granted. */
 export function secureSession(session: SessionLike): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(isPermissionAllowed(permission, details?.requestingUrl, details?.isMainFrame)),
+  );
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    isPermissionAllowed(permission, details?.requestingUrl ?? requestingOrigin, details?.isMainFrame),
+  );
 }

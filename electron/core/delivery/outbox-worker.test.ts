@@ -195,6 +195,24 @@ describe('OutboxWorker: rows that wait in its queue', () => {
     await engine.close();
   });
 
+  it('stopTaking (quitting): the send on the wire finishes and is recorded; the rest stays for a later drain', async () => {
+    const { sender, sent, release } = holdingSender();
+    const { engine, statusOf } = await deliveries(['slow', 'a', 'b'], sender, 1);
+    const drained = engine.worker.drain();
+    while (statusOf('slow') !== 'sending') await new Promise((resolve) => setTimeout(resolve, 5));
+    engine.worker.stopTaking();
+    release();
+    expect(await drained).toEqual({ attempted: 1, sent: 1, retrying: 0, failed: 0 });
+    expect(sent).toEqual(['slow']);
+    expect(statusOf('slow')).toBe('sent');
+    // Claimed but never sent: back to pending, not left `sending` until a lease runs out.
+    expect(['a', 'b'].map(statusOf)).toEqual(['pending', 'pending']);
+    // The next drain (of this or the next process) takes them at once.
+    expect(await engine.worker.drain()).toEqual({ attempted: 2, sent: 2, retrying: 0, failed: 0 });
+    expect(sent).toEqual(['slow', 'a', 'b']);
+    await engine.close();
+  });
+
   it('renews the lease of a row that waited long behind a slow send, and leaves one another process has taken', async () => {
     const { sender, sent, release } = holdingSender();
     const { clock, engine, sqlite, statusOf } = await deliveries(['slow', 'late', 'taken'], sender, 1);

@@ -49,6 +49,7 @@ type Prepared = { row: OutboxRow; resolution: Resolution } | { row: OutboxRow; e
 export class OutboxWorker {
   private readonly journal: SentJournal;
   private readonly recorder: OutboxRecorder;
+  private stopping = false;
 
   constructor(private readonly deps: OutboxWorkerDeps) {
     this.journal = new SentJournal(deps.db);
@@ -63,7 +64,16 @@ export class OutboxWorker {
    * A process killed mid-drain repeats only the sends that were on the wire (at most one per
    * lane, same Message-ID); what the journal holds is recorded by the next drain, not resent.
    */
+  /**
+   * The process is stopping: the drain in flight finishes the sends on the wire (and records them)
+   * but sends nothing more. Rows it had claimed and not sent go back to `pending` in the outbox.
+   */
+  stopTaking(): void {
+    this.stopping = true;
+  }
+
   async drain(): Promise<DrainReport> {
+    this.stopping = false;
     const report: DrainReport = { attempted: 0, sent: 0, retrying: 0, failed: 0 };
     const concurrency = this.deps.concurrency ?? DEFAULT_CONCURRENCY;
     const leaseMs = this.deps.leaseMs ?? DEFAULT_LEASE_MS;
@@ -124,11 +134,16 @@ export class OutboxWorker {
     this.deps.resolver.clearCache();
     try {
       const take = (): Prepared | undefined => {
+        if (this.stopping) return undefined;
         const row = next();
         return row && this.prepare(row);
       };
       const lane = async (): Promise<void> => {
         for (let current = take(); current; ) {
+          if (this.stopping) {
+            this.giveBack([current.row]);
+            break;
+          }
           if (!this.stillOurs(current.row, leaseMs)) {
             current = take();
             continue;
@@ -152,6 +167,7 @@ export class OutboxWorker {
         exhausted = false;
         await Promise.all(Array.from({ length: concurrency }, lane));
         this.bookkeeping(flush);
+        if (this.stopping) this.giveBack(queue.splice(0));
       }
     } finally {
       finished = true;
@@ -180,6 +196,16 @@ export class OutboxWorker {
    * same webhook-id): a duplicate, never a loss. Everything else — the outbox rows the scheduler
    * writes, every user change — keeps synchronous=FULL.
    */
+  /** Claimed rows that will not be sent from here (stopping): back to `pending`; if that fails, their lease runs out. */
+  private giveBack(rows: OutboxRow[]): void {
+    if (rows.length === 0) return;
+    try {
+      this.bookkeeping(() => this.deps.db.q.transaction(() => rows.forEach((row) => this.deps.outbox.release(row))));
+    } catch {
+      // taken again once the lease has run out
+    }
+  }
+
   private bookkeeping<T>(fn: () => T): T {
     const { sqlite } = this.deps.db;
     if (sqlite.inTransaction) return fn();

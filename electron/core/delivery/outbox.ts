@@ -158,6 +158,25 @@ export class Outbox {
   }
 
   /**
+   * Gives back a row this process claimed but never sent (it is stopping): `pending` again, its
+   * attempt not counted, so the next drain — of this or the next process — takes it at once.
+   * Nothing happens when the claim is no longer ours.
+   */
+  release(row: OutboxRow): boolean {
+    const attempts = Math.max(0, row.attempts - 1);
+    return (
+      this.db.q.run(
+        this.k
+          .updateTable('outbox')
+          .set({ status: 'pending', attempts, ...(attempts === 0 ? { first_attempt_at: null } : {}), updated_at: this.clock.now() })
+          .where('id', '=', row.id)
+          .where('status', '=', 'sending')
+          .where('updated_at', '=', row.updated_at),
+      ).changes > 0
+    );
+  }
+
+  /**
    * A claimed row that waited long in the worker's queue (behind slow sends) has its lease
    * renewed before it is sent. False when the lease ran out and another process has taken the
    * row meanwhile (or a check-in cancelled it): then it must not be sent from here.

@@ -10,8 +10,8 @@ export interface SchedulerLoopOptions {
 
 /**
  * Keeps a long-running process (desktop app, `afterword serve`) ticking: once at start, on the
- * cron schedule, and on resume from sleep. Runs never overlap; `stop()` waits for the one in flight
- * so a shutdown never cuts a send between "sent" and "recorded".
+ * cron schedule, and on resume from sleep. Runs never overlap; `stop()` waits for the sends on the
+ * wire (the run takes no further row) so a shutdown never cuts a send between "sent" and "recorded".
  */
 export class SchedulerLoop {
   private task: ScheduledTask | null = null;
@@ -69,6 +69,7 @@ export class SchedulerLoop {
     this.task = null;
     await task?.stop();
     await task?.destroy();
+    this.engine.worker?.stopTaking(); // finish what is on the wire; the rest stays in the outbox
     await this.running;
   }
 }

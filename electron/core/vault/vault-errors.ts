@@ -45,6 +45,17 @@ export class DeviceKeyUnavailableError extends AfterwordError {
   }
 }
 
+/**
+ * No OS keyring that really protects a device key (Linux without a Secret Service or KWallet, where
+ * Electron falls back to `basic_text`; or a keyring that is locked): not a locked vault, so not
+ * VAULT_LOCKED, which would send the window back to its lock screen.
+ */
+export class NoKeyringError extends AfterwordError {
+  constructor(reason: string) {
+    super('NO_KEYRING', `no keyring on this system: ${reason}`);
+  }
+}
+
 /** A key wrap whose secret was right (its verifier matched) but whose ciphertext does not open. */
 export class KeyWrapTamperedError extends IntegrityError {
   constructor(kind: string) {

@@ -1,4 +1,4 @@
-import { Button, Group, NumberInput } from '@mantine/core';
+import { Button, Group, NumberInput, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
 import { useClient } from '../../client/ClientProvider';
@@ -40,6 +40,9 @@ export function AutoLockCard({ minutes, onSaved }: { minutes: number; onSaved: (
         error={invalid ? t('security:autoLock.invalid', { max: MAX_MINUTES }) : undefined}
         w={260}
       />
+      <Text size="sm" c="dimmed">
+        {t('security:autoLock.linux')}
+      </Text>
       <Group justify="flex-end">
         <Button type="submit" loading={busy} disabled={value === minutes}>
           {t('security:autoLock.save')}
