@@ -13,6 +13,8 @@ export interface DesktopAppCoreDeps {
   /** Wraps the durable in-vault prompt (PromptNotifier) with the native one (TrayNotifier). */
   notifierFor(recorder: Notifier): Notifier;
   scrypt?: ScryptParams;
+  /** Where this machine keeps each vault's high-water mark (a vault put back to an older copy is refused). */
+  marks?: KeyStore;
 }
 
 /**
@@ -34,6 +36,7 @@ export function createDesktopAppCore(deps: DesktopAppCoreDeps): AppCore {
     clock: deps.clock,
     keyStore: deps.keyStore,
     scrypt: deps.scrypt,
+    marks: deps.marks,
     notifier: deps.notifierFor(recorder),
   });
   return app;

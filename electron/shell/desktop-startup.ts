@@ -10,7 +10,9 @@ import { dirname, join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, protocol, safeStorage, session, Tray } from 'electron';
 import { createRouter } from '../core/api/router.js';
 import { defaultKeyDir, resolveVaultDir } from '../core/vault/vault-paths.js';
+import { FileKeyStore } from '../node/file-key-store.js';
 import { systemClock } from '../node/system-clock.js';
+import { VaultProcessLock } from '../node/vault-process-lock.js';
 import type { Logger } from '../ports/logger.js';
 import { appMenuTemplate } from './app-menu.js';
 import { createAppProtocolHandler } from './app-protocol.js';
@@ -53,6 +55,12 @@ export async function startDesktop(options: StartupOptions): Promise<RunningDesk
   const { log } = options;
   const failed = (what: string) => (error: unknown) => log.error(`${what} failed`, { error: (error as Error)?.message });
 
+  // One process per vault schedules and sends: `afterword serve` or `run` on this vault would send
+  // twice. A VaultBusyError ends the start with the dialog that names the holder.
+  const vaultDir = resolveVaultDir(undefined, process.env); // AFTERWORD_VAULT, else the platform's default
+  await mkdir(vaultDir, { recursive: true, mode: 0o700 });
+  const processLock = await VaultProcessLock.acquire(vaultDir, 'the Afterword desktop app');
+
   secureSession(session.defaultSession);
   protocol.handle(APP_SCHEME, createAppProtocolHandler(options.rendererDir));
 
@@ -64,6 +72,7 @@ export async function startDesktop(options: StartupOptions): Promise<RunningDesk
     close: async () => {
       for (const cleanup of cleanups.splice(0)) cleanup();
       await desktop?.close();
+      await processLock.release();
     },
     progress: (text) => presenter.showBusy(text),
     wait: abortableWait,
@@ -173,9 +182,11 @@ export async function startDesktop(options: StartupOptions): Promise<RunningDesk
   });
 
   const core = createDesktopAppCore({
-    vaultDir: resolveVaultDir(undefined, process.env), // AFTERWORD_VAULT, else the platform's default
+    vaultDir,
     clock,
     keyStore: deviceKeyStore,
+    // High-water marks are not secret: plain files beside the device keys, shared with the CLI.
+    marks: new FileKeyStore(defaultKeyDir(process.env)),
     notifierFor: (recorder) =>
       new TrayNotifier({
         inner: recorder,

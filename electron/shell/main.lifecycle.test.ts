@@ -1,6 +1,10 @@
 // The compiled main entry under a fake `electron` that keeps Electron's lifecycle (see
 // test-support/fake-electron): `ready` comes only after the entry module has evaluated.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { VaultProcessLock } from '../node/vault-process-lock.js';
 import { startShell, type ShellProcess } from './test-support/fake-electron/lifecycle-harness.js';
 import type { FakeRecord } from './test-support/fake-electron/fake-electron.js';
 
@@ -43,6 +47,24 @@ describe('the desktop app as Electron starts it', () => {
     const shown = shell.records().find(is('dialog.showErrorBox'));
     expect(shown).toMatchObject({ title: 'Afterword could not start' });
     expect(String(shown?.content)).toContain('Failed to create the tray icon');
+  });
+
+  it('a vault already run by `afterword serve` is not run a second time: a dialog names the holder, and it exits', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'afterword-shell-held-'));
+    await mkdir(join(dir, 'vault'));
+    const held = await VaultProcessLock.acquire(join(dir, 'vault'), 'afterword serve');
+    try {
+      const shell = await startShell({ dir });
+      running.push(shell);
+      expect(await shell.exited).toBe(1);
+      const shown = shell.records().find(is('dialog.showErrorBox'));
+      expect(shown).toMatchObject({ title: 'Afterword could not start' });
+      expect(String(shown?.content)).toMatch(new RegExp(`already run by \`afterword serve\` \\(pid ${process.pid} `));
+      expect(shell.records().find(is('loadURL'))).toBeUndefined();
+    } finally {
+      await held.release();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('started hidden (at login), it opens no window; a second launch during startup opens it once started', async () => {
