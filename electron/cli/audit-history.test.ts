@@ -36,24 +36,32 @@ it('audit verify, status and the owner hear of audit rows cut from the end, ever
     return newest - 3;
   });
 
+  // On this machine the high-water mark catches the cut first: the vault is older than it was.
+  const marked = await v.run(['audit', 'verify', '--json']);
+  expect(marked.code, describeResult(marked)).toBe(3);
+  expect(parseJsonStdout<{ error: { code: string; message: string } }>(marked).error.message).toMatch(/older than the one this machine last saw/);
+
+  // On a machine without that mark (another one, or its key directory lost), every command's
+  // unlock appends to the log: the append must find the cut and record it, not seal over it.
+  const elsewhere = { AFTERWORD_KEY_DIR: `${v.keyDir}-elsewhere` };
   for (let round = 0; round < 2; round++) {
-    const verify = await v.run(['audit', 'verify', '--json']);
+    const verify = await v.run(['audit', 'verify', '--json'], elsewhere);
     expect(verify.code, describeResult(verify)).toBe(3);
     const verdict = parseJsonStdout<Verdict>(verify);
     expect(verdict.ok).toBe(false);
     expect(verdict.problems).toEqual([{ seq: cutTo + 1, problem: expect.stringMatching(/rows were cut from the end/) }]);
   }
 
-  const status = await v.json<StatusReport>(['status']);
+  const status = await v.json<StatusReport>(['status'], elsewhere);
   expect(status.problems).toContainEqual(expect.objectContaining({ code: 'AUDIT_HISTORY_BROKEN', params: expect.objectContaining({ seq: cutTo + 1 }) }));
 
-  await v.json(['tick']);
+  await v.json(['tick'], elsewhere);
   const notices = withRawDb(v, (db) =>
     db.prepare(`SELECT channel FROM outbox WHERE kind = 'notice' AND idempotency_key LIKE 'notice:audit-break:%' ORDER BY channel`).pluck().all(),
   );
   expect(notices).toEqual(['desktop', 'email']);
   // A second pass queues nothing new.
-  await v.json(['tick']);
+  await v.json(['tick'], elsewhere);
   const again = withRawDb(v, (db) => db.prepare(`SELECT count(*) FROM outbox WHERE idempotency_key LIKE 'notice:audit-break:%'`).pluck().get());
   expect(again).toBe(2);
 });
