@@ -47,6 +47,7 @@ const UNKNOWN_IDS: Partial<Record<MethodName, fc.Arbitrary<unknown>>> = {
   'messages.delete': idArb.map((id) => ({ id })),
   'messages.testSend': idArb.map((id) => ({ id })),
   'messages.update': idArb.map((id) => ({ id, title: 'renamed' })),
+  'recipients.update': idArb.map((id) => ({ id, name: 'renamed' })),
   'recipients.delete': idArb.map((id) => ({ id })),
   'plans.get': idArb.map((id) => ({ id })),
   'plans.delete': idArb.map((id) => ({ id })),

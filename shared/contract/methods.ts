@@ -11,6 +11,7 @@ import {
   messageSummarySchema,
   planLevelSchema,
   planSchema,
+  recipientEntrySchema,
   recipientSchema,
   sendResultSchema,
   settingsSchema,
@@ -130,10 +131,16 @@ export const CONTRACT = {
     z.object({ attachment: attachmentInfoSchema, index: z.number().int(), last: z.boolean(), data: z.string() }),
   ),
 
-  'recipients.list': method(['owner'], none, z.array(recipientSchema)),
+  'recipients.list': method(['owner'], none, z.array(recipientEntrySchema)),
   'recipients.create': method(
     ['owner'],
     z.object({ name: z.string().max(1000), type: z.enum(['email', 'webhook']), contact: z.string().max(2000) }).strict(),
+    recipientSchema,
+  ),
+  /** Name or address; the kind of contact (e-mail or webhook) cannot change. */
+  'recipients.update': method(
+    ['owner'],
+    z.object({ id: idSchema, name: z.string().max(1000).optional(), contact: z.string().max(2000).optional() }).strict(),
     recipientSchema,
   ),
   'recipients.delete': method(['owner'], byId, done),

@@ -111,6 +111,22 @@ export function runContractSuite(name: string, makeTransport: () => Promise<Suit
       expect(await code(owner.call('messages.get', { id: found.items[1]!.id }))).toBe('NOT_FOUND');
     });
 
+    it('recipients: edited in place, listed with the messages that use them, kept while in use', async () => {
+      const mo = await data<{ id: string }>(owner.call('recipients.create', { name: 'Mo', type: 'email', contact: 'mo@example.org' }));
+      const { id: letter } = await data<{ id: string }>(owner.call('messages.create', { title: 'For Mo', body: 'x', recipientIds: [mo.id] }));
+      expect(await code(owner.call('recipients.update', { id: mo.id, contact: 'https://not-an-address.example' }))).toBe('BAD_REQUEST');
+      expect(await code(owner.call('recipients.update', { id: mo.id, name: '' }))).toBe('BAD_REQUEST');
+      const edited = await data(owner.call('recipients.update', { id: mo.id, name: 'Mo (brother)', contact: 'mo@example.net' }));
+      expect(edited).toMatchObject({ id: mo.id, name: 'Mo (brother)', contact: 'mo@example.net', type: 'email' });
+      const list = await data<{ id: string; name: string; usedBy: { id: string; title: string }[] }[]>(owner.call('recipients.list', {}));
+      expect(list.find((r) => r.id === mo.id)).toMatchObject({ name: 'Mo (brother)', usedBy: [{ id: letter, title: 'For Mo' }] });
+      expect(await data(owner.call('messages.get', { id: letter }))).toMatchObject({ recipients: [{ id: mo.id, contact: 'mo@example.net' }] });
+      expect(await code(owner.call('recipients.delete', { id: mo.id }))).toBe('CONFLICT');
+      await data(owner.call('messages.delete', { id: letter }));
+      await data(owner.call('recipients.delete', { id: mo.id }));
+      expect(await code(owner.call('recipients.update', { id: mo.id, name: 'gone' }))).toBe('NOT_FOUND');
+    });
+
     it('keeps a formatted body, sanitized, and drops it with a new plain text', async () => {
       const bodyHtml = '<p onclick="x()">Hi <strong>there</strong> <a href="javascript:x()">link</a></p><script>x()</script>';
       const { id } = await data<{ id: string }>(owner.call('messages.create', { title: 'Formatted', body: 'Hi there link', bodyHtml }));

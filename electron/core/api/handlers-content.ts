@@ -21,6 +21,7 @@ type ContentMethods =
   | 'attachments.download'
   | 'recipients.list'
   | 'recipients.create'
+  | 'recipients.update'
   | 'recipients.delete'
   | 'plans.list'
   | 'plans.get'
@@ -131,13 +132,22 @@ export const contentHandlers: HandlerGroup<ContentMethods> = {
     };
   },
 
-  'recipients.list': (_input, { app }) => app.unlockedServices().recipients.list(),
+  'recipients.list': (_input, { app }) => {
+    const { recipients, messages } = app.unlockedServices();
+    const usage = recipients.usage();
+    const titles = messages.titles([...new Set([...usage.values()].flat())]);
+    return recipients.list().map((r) => ({
+      ...r,
+      usedBy: (usage.get(r.id) ?? []).map((id) => ({ id, title: titles.get(id) ?? '' })),
+    }));
+  },
   'recipients.create': (input, { app }) =>
     app.unlockedServices().recipients.add(
       input.type === 'email'
         ? { type: 'email', name: input.name, contact: input.contact }
         : { type: 'webhook', name: input.name, contact: input.contact },
     ),
+  'recipients.update': ({ id, name, contact }, { app }) => app.unlockedServices().recipients.update(id, { name, contact }),
   'recipients.delete': ({ id }, { app }) => {
     app.unlockedServices().recipients.remove(id);
     return done;

@@ -192,6 +192,17 @@ export class MessagesRepo {
     return { total: matches.length, items: page.flatMap((id) => summaries.get(id) ?? []) };
   }
 
+  /** The decrypted titles of these messages; missing ids are left out. */
+  titles(ids: readonly string[]): Map<string, string> {
+    const { byId } = this.detailStatements();
+    const titles = new Map<string, string>();
+    for (const id of ids) {
+      const row = byId.get({ id });
+      if (row) titles.set(id, this.cipher.open('title', row.id, row.title));
+    }
+    return titles;
+  }
+
   private summaries(ids: readonly string[]): MessageSummary[] {
     if (ids.length === 0) return [];
     return ids.map((id) => {

@@ -48,6 +48,8 @@ export function auditActionLabel(t: Translate, action: string): string {
       return t('common:audit.messageRemoved');
     case 'recipient.added':
       return t('common:audit.recipientAdded');
+    case 'recipient.updated':
+      return t('common:audit.recipientUpdated');
     case 'recipient.removed':
       return t('common:audit.recipientRemoved');
     case 'token.created':
