@@ -10,6 +10,7 @@ import type { DesktopPrompt } from '../../ports/notifier.js';
 import type { OutboxRow } from './outbox.js';
 import type { DeliveryContent, OutgoingContent, OutgoingItem, Target } from './delivery-types.js';
 import { readOwner } from './owner-settings.js';
+import { letterBodyText } from '../../../shared/delivery-letter.js';
 
 export type Resolution =
   | { via: 'desktop'; prompt: DesktopPrompt }
@@ -172,7 +173,8 @@ export class ContentResolver {
       kind: 'delivery',
       messageId,
       title: message.title,
-      bodyText: message.body,
+      // The text part and the webhook's `text`: from the formatting, bullets and all.
+      bodyText: letterBodyText(message.body, message.bodyHtml),
       bodyHtml: message.bodyHtml,
       senderName: owner?.name ?? null,
       attachments: message.attachments.map((a) => ({
