@@ -52,6 +52,7 @@ const UNKNOWN_IDS: Partial<Record<MethodName, fc.Arbitrary<unknown>>> = {
   'plans.get': idArb.map((id) => ({ id })),
   'plans.delete': idArb.map((id) => ({ id })),
   'plans.simulate': idArb.map((id) => ({ id })),
+  'plans.deliveries': idArb.map((id) => ({ id })),
   'tokens.delete': idArb.map((id) => ({ id })),
   'attachments.download': fc.tuple(idArb, idArb).map(([messageId, attachmentId]) => ({ messageId, attachmentId, index: 0 })),
 };

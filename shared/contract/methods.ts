@@ -165,6 +165,12 @@ export const CONTRACT = {
     z.object({ id: idSchema.optional(), intervalMs: durationMs.optional(), levels: z.array(planLevelSchema).length(5).optional() }).strict(),
     z.object({ timeline: z.array(timelineEventSchema) }),
   ),
+  /** What the plan delivers when it ends: its active messages (the default plan: also those naming no plan) and who gets each. */
+  'plans.deliveries': method(
+    ['owner'],
+    byId,
+    z.object({ messages: z.array(z.object({ id: idSchema, title: z.string(), deliveryDelayMs: z.number().int(), recipients: z.array(recipientSchema) })) }),
+  ),
   'plans.pause': method(['owner'], z.object({ until: z.number().int() }).strict(), z.object({ transitions: z.array(transitionSchema) })),
   'plans.resume': method(['owner'], none, z.object({ transitions: z.array(transitionSchema) })),
   'plans.stop': method(['owner'], z.object({ recoveryKey: z.string().max(200) }).strict(), z.object({ transitions: z.array(transitionSchema) })),

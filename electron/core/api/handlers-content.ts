@@ -28,7 +28,8 @@ type ContentMethods =
   | 'plans.create'
   | 'plans.update'
   | 'plans.delete'
-  | 'plans.simulate';
+  | 'plans.simulate'
+  | 'plans.deliveries';
 
 const done = { ok: true } as const;
 const levels = (input: { waitMs: number; channels: string[] }[]): PlanLevel[] =>
@@ -165,6 +166,17 @@ export const contentHandlers: HandlerGroup<ContentMethods> = {
   'plans.delete': ({ id }, { app }) => {
     app.unlockedServices().plans.remove(id);
     return done;
+  },
+  'plans.deliveries': ({ id }, { app }) => {
+    const { plans, messages, vault } = app.unlockedServices();
+    const plan = plans.get(id);
+    const ids = new PlanStore(vault.db).armableMessageIds(id, plan.isDefault);
+    return {
+      messages: ids.map((messageId) => {
+        const m = messages.get(messageId);
+        return { id: m.id, title: m.title, deliveryDelayMs: m.deliveryDelayMs, recipients: m.recipients };
+      }),
+    };
   },
   /** The timeline of a stored plan from its current state, or of a plan being edited (not saved). */
   'plans.simulate': ({ id, intervalMs, levels: input }, { app }) => {

@@ -7,6 +7,7 @@ import { toRpcError } from '../../client/rpc-error';
 import { useNotifyError } from '../../hooks/useNotifyError';
 import { useRpcQuery } from '../../hooks/useRpcQuery';
 import { useT } from '../../i18n/useT';
+import type { ChannelSetup } from '../../../../shared/level-readiness.js';
 import { ScreenHeader } from '../common/ScreenHeader';
 import { DeletePlanModal } from './DeletePlanModal';
 import { PlanCard } from './PlanCard';
@@ -20,12 +21,16 @@ export default function PlansScreen() {
   const notifyError = useNotifyError();
   const plans = useRpcQuery((c) => c.call('plans.list'));
   const channels = useRpcQuery((c) => c.call('channels.get'));
+  const settings = useRpcQuery((c) => c.call('settings.get'));
   const [editing, setEditing] = useState<{ plan: Plan | null; key: number } | null>(null);
   const [deleting, setDeleting] = useState<Plan | null>(null);
   const [busy, setBusy] = useState(false);
   const list = plans.data ?? [];
   const error = plans.error;
-  const webhookNames = (channels.data?.webhooks ?? []).map((w) => w.name);
+  const setup: ChannelSetup | null =
+    channels.data && settings.data
+      ? { webhookNames: channels.data.webhooks.map((w) => w.name), smtpConfigured: channels.data.smtp !== null, ownerEmailSet: Boolean(settings.data.owner?.email) }
+      : null;
 
   const makeDefault = async (plan: Plan) => {
     try {
@@ -79,7 +84,7 @@ export default function PlansScreen() {
             key={editing.key}
             plan={editing.plan}
             isFirst={list.length === 0}
-            webhookNames={webhookNames}
+            setup={setup}
             onCancel={() => setEditing(null)}
             onSaved={(plan) => {
               notifications.show({ color: 'teal', message: t('plans:editor.saved', { name: plan.name }) });
@@ -96,6 +101,8 @@ export default function PlansScreen() {
               <PlanCard
                 key={plan.id}
                 plan={plan}
+                setup={setup}
+                refreshKey={plans.receivedAt}
                 onEdit={() => setEditing({ plan, key: Date.now() })}
                 onMakeDefault={() => void makeDefault(plan)}
                 onDelete={() => setDeleting(plan)}
