@@ -8,7 +8,7 @@ import { useT } from '../../i18n/useT';
 export function PlanDeliveries({ planId, refreshKey }: { planId: string; refreshKey?: unknown }) {
   const { t } = useT();
   const format = useFormat();
-  const deliveries = useRpcQuery((client) => client.call('plans.deliveries', { id: planId }), [planId, refreshKey]);
+  const deliveries = useRpcQuery((client) => client.call('plans.deliveries', { id: planId }), `${planId}:${String(refreshKey)}`);
   const messages = deliveries.data?.messages;
   if (!messages) return null;
   return (
@@ -24,7 +24,7 @@ export function PlanDeliveries({ planId, refreshKey }: { planId: string; refresh
         <List size="xs" spacing={2}>
           {messages.map((m) => (
             <List.Item key={m.id}>
-              <Anchor href={hashFor('messages', m.id)} size="xs">
+              <Anchor href={hashFor('messages', m.id)} size="xs" underline="always">
                 {m.title.trim() || t('plans:deliveries.untitled')}
               </Anchor>{' '}
               {t('plans:deliveries.to', { recipients: format.list(m.recipients.map((r) => r.name || r.contact)) })}

@@ -18,7 +18,7 @@ export function MessageLinks({ messages }: { messages: MessageRef[] }) {
         if ('text' in piece) return <span key={`sep-${i}`}>{piece.text}</span>;
         const m = messages[piece.item]!;
         return (
-          <Anchor key={m.id} href={hashFor('messages', m.id)} size="sm">
+          <Anchor key={m.id} href={hashFor('messages', m.id)} size="sm" underline="always">
             {m.title.trim() || t('recipients:usedBy.untitled')}
           </Anchor>
         );
