@@ -3,6 +3,7 @@ import { IconRefresh } from '@tabler/icons-react';
 import { useT } from '../../i18n/useT';
 import { ScreenHeader } from '../common/ScreenHeader';
 import { AuditTable } from './AuditTable';
+import { useAuditNames } from './useAuditNames';
 import { useAuditPages } from './useAuditPages';
 import { VerifyChain } from './VerifyChain';
 
@@ -10,6 +11,7 @@ import { VerifyChain } from './VerifyChain';
 export default function ActivityScreen() {
   const { t } = useT();
   const audit = useAuditPages();
+  const names = useAuditNames(audit.rows[0]?.seq ?? null);
   const error = audit.error;
   return (
     <>
@@ -35,7 +37,7 @@ export default function ActivityScreen() {
               {audit.loading ? t('common:loading') : t('activity:empty')}
             </Text>
           ) : (
-            <AuditTable rows={audit.rows} />
+            <AuditTable rows={audit.rows} names={names} />
           )}
           <Group justify="center" mt="md">
             {audit.done ? (
