@@ -1,4 +1,4 @@
-import { Badge, Card, Group, Table, Text, Title } from '@mantine/core';
+import { Badge, Card, Group, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
 import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
@@ -31,7 +31,7 @@ export function RecipientTable({ recipients, loading, onChanged, onConflict }: {
                 <Table.Th scope="col">{t('recipients:list.usedBy')}</Table.Th>
                 <Table.Th scope="col">{t('recipients:list.added')}</Table.Th>
                 <Table.Th scope="col">
-                  <span className="mantine-visually-hidden">{t('recipients:list.actions')}</span>
+                  <VisuallyHidden>{t('recipients:list.actions')}</VisuallyHidden>
                 </Table.Th>
               </Table.Tr>
             </Table.Thead>
