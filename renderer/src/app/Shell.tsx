@@ -5,6 +5,7 @@ import { useT } from '../i18n/useT';
 import { CenteredLoader } from './CenteredLoader';
 import { useEvents } from '../client/ClientProvider';
 import { CheckinProvider } from './CheckinProvider';
+import { ConnectionLost } from './ConnectionLost';
 import { ErrorBoundary } from './ErrorBoundary';
 import { HeaderBar } from './HeaderBar';
 import { NavBar } from './NavBar';
@@ -38,6 +39,7 @@ export default function Shell({ onLocked }: { onLocked: () => void }) {
             <NavBar current={current.id} onNavigate={nav.close} />
           </AppShell.Navbar>
           <AppShell.Main>
+            <ConnectionLost />
             <ErrorBoundary key={current.id}>
               <Suspense fallback={<CenteredLoader />}>
                 <Screen />

@@ -1,7 +1,8 @@
 import { notifications } from '@mantine/notifications';
 import { useCallback } from 'react';
 import { useT } from '../i18n/useT';
-import { toRpcError } from '../client/rpc-error';
+import { useConnection } from '../client/ClientProvider';
+import { toRpcError, type RpcError } from '../client/rpc-error';
 
 /**
  * Shows a failed call as a notification: the error code's human message (what happened, what to
@@ -9,9 +10,12 @@ import { toRpcError } from '../client/rpc-error';
  */
 export function useNotifyError(): (error: unknown) => void {
   const { t } = useT();
+  const connection = useConnection();
   return useCallback(
     (error: unknown) => {
       const rpc = toRpcError(error);
+      // No answer at all: the connection banner says so once, instead of a toast per call.
+      if (connection === 'lost' || connectionLost(rpc)) return;
       notifications.show({
         color: 'red',
         title: t('errors:title'),
@@ -19,6 +23,11 @@ export function useNotifyError(): (error: unknown) => void {
         autoClose: 10_000,
       });
     },
-    [t],
+    [t, connection],
   );
+}
+
+/** The transport's own words for a call that got no answer (http-transport.ts). */
+function connectionLost(error: RpcError): boolean {
+  return error.code === 'INTERNAL' && error.message.startsWith('Afterword did not answer');
 }
