@@ -65,4 +65,12 @@ export class MessageEditor extends PageObject {
     await this.clickForRpc(this.button(this.root(), key), method);
     await this.alert('messages:editor.saved').first().waitFor();
   }
+
+  /** Opens "Preview e-mail"; resolves with the dialog. */
+  async preview(): Promise<Locator> {
+    await this.button(this.root(), 'messages:preview.button').click();
+    const dialog = this.page.getByRole('dialog', { name: this.t('messages:preview.title'), exact: true });
+    await dialog.getByTestId('preview-footer').waitFor();
+    return dialog;
+  }
 }

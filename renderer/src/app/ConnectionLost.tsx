@@ -36,10 +36,10 @@ export function ConnectionLost() {
 
   if (connection !== 'lost') return null;
   return (
-    <Alert color="red" variant="filled" icon={<IconPlugConnectedX />} title={t('common:connection.lostTitle')} mb="md" role="alert" data-testid="connection-lost">
+    <Alert color="red" variant="light" icon={<IconPlugConnectedX />} title={t('common:connection.lostTitle')} mb="md" role="alert" data-testid="connection-lost">
       <Group justify="space-between" align="center" gap="sm">
         <Text size="sm">{t('common:connection.lostBody')}</Text>
-        <Button size="xs" variant="white" color="red" loading={trying} onClick={() => void retry()}>
+        <Button size="xs" variant="light" color="red" loading={trying} onClick={() => void retry()}>
           {t('common:connection.retry')}
         </Button>
       </Group>

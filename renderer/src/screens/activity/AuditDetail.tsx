@@ -5,10 +5,10 @@ import { auditDetailText, auditSubject, type AuditNames } from '../../labels/aud
 import type { AuditRow } from './useAuditPages';
 
 /** The particulars of one entry in words: what it is about (by name) and what the core recorded. */
-export function AuditDetail({ row, names }: { row: AuditRow; names: AuditNames }) {
+export function AuditDetail({ row, names }: { row: AuditRow; names: AuditNames | null }) {
   const { t } = useT();
   const format = useFormat();
-  const subject = auditSubject(t, row, names);
+  const subject = names ? auditSubject(t, row, names) : null;
   const detail = auditDetailText(t, { dateTime: format.dateTime, duration: (ms) => format.duration(ms, 2), list: format.list }, row);
   return (
     <>

@@ -7,7 +7,7 @@ import { AuditDetail } from './AuditDetail';
 import type { AuditRow } from './useAuditPages';
 
 /** The entries, newest first: number, time, what happened, and to what. */
-export function AuditTable({ rows, names }: { rows: AuditRow[]; names: AuditNames }) {
+export function AuditTable({ rows, names }: { rows: AuditRow[]; names: AuditNames | null }) {
   const { t } = useT();
   const format = useFormat();
   return (
