@@ -17,6 +17,8 @@ export function useNotifyError(): (error: unknown) => void {
       // No answer at all: the connection banner says so once, instead of a toast per call.
       if (connection === 'lost' || connectionLost(rpc)) return;
       notifications.show({
+        // The same failure again while its toast is up is not a second toast.
+        id: `error:${rpc.code}:${rpc.message}`,
         color: 'red',
         title: t('errors:title'),
         message: `${t(`errors:code.${rpc.code}`)} ${t('errors:detail', { detail: rpc.message })}`,

@@ -15,17 +15,15 @@ export default function ActivityScreen() {
   const error = audit.error;
   return (
     <>
-      <ScreenHeader
-        title={t('activity:title')}
-        description={t('activity:description')}
-        actions={
-          <Button variant="default" leftSection={<IconRefresh size={16} />} onClick={audit.refresh}>
-            {t('activity:refresh')}
-          </Button>
-        }
-      />
+      <ScreenHeader title={t('activity:title')} description={t('activity:description')} />
       <Stack gap="lg">
-        <VerifyChain />
+        <VerifyChain
+          actions={
+            <Button variant="default" leftSection={<IconRefresh size={16} />} onClick={audit.refresh}>
+              {t('activity:refresh')}
+            </Button>
+          }
+        />
         {error && (
           <Alert color="red" title={t('activity:loadFailed')}>
             {t(`errors:code.${error.code}`)}

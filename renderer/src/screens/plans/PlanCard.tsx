@@ -4,7 +4,7 @@ import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
 import type { ChannelSetup } from '../../../../shared/level-readiness.js';
 import { channelLabel, planName } from '../../labels/plan-labels';
-import { LevelGaps } from './LevelGaps';
+import { PlanGaps } from './LevelGaps';
 import type { Plan } from './plan-draft';
 import { PlanDeliveries } from './PlanDeliveries';
 
@@ -39,9 +39,7 @@ export function PlanCard({ plan, setup, refreshKey, onEdit, onMakeDefault, onDel
         <Text size="xs" c="dimmed">
           {t('plans:list.channels', { channels: format.list(channels.map((c) => channelLabel(t, c))) })}
         </Text>
-        {plan.levels.map((level, i) => (
-          <LevelGaps key={i} channels={level.channels} setup={setup} level={i + 1} />
-        ))}
+        <PlanGaps levels={plan.levels} setup={setup} />
       </Stack>
       <Stack gap={2} mb="sm">
         <PlanDeliveries planId={plan.id} refreshKey={refreshKey} />
