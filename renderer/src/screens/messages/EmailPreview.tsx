@@ -1,6 +1,7 @@
 import { Code, Divider, List, Modal, Paper, Stack, Tabs, Text, Typography } from '@mantine/core';
 import { composeLetter } from '../../../../shared/delivery-letter.js';
 import { useRpcQuery } from '../../hooks/useRpcQuery';
+import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
 import { formatBytes } from './bytes';
 import { sanitizeHtml } from './message-html';
@@ -30,6 +31,7 @@ export function EmailPreview({ opened, onClose, content }: { opened: boolean; on
 
 function PreviewBody({ content }: { content: PreviewContent }) {
   const { t, i18n } = useT();
+  const format = useFormat();
   const language = i18n.resolvedLanguage ?? i18n.language;
   // The sender's name is the owner's, as Settings hold it when the message goes out.
   const settings = useRpcQuery((client) => client.call('settings.get'));
@@ -46,7 +48,7 @@ function PreviewBody({ content }: { content: PreviewContent }) {
             <Text span fw={600}>
               {t('messages:preview.to')}
             </Text>{' '}
-            {content.to.length > 0 ? content.to.join(', ') : t('messages:preview.nobody')}
+            {content.to.length > 0 ? format.list(content.to) : t('messages:preview.nobody')}
           </Text>
           <Text size="sm" data-testid="preview-subject">
             <Text span fw={600}>
