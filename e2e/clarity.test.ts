@@ -44,6 +44,8 @@ describeE2E('screens that say what is true', () => {
 
     // The preview: the delivery's own subject, footer and plain-text part (bullets, no blank runs).
     const editor = await app.messages.open(LETTER.title);
+    // One entry for the default plan, named as the reader's language names it.
+    expect(await editor.planOptions()).toEqual([app.ui.texts.t('messages:editor.defaultPlan')]);
     const preview = await editor.preview();
     expect(await preview.getByTestId('preview-footer').innerText()).toBe(LETTER_EN.footer(OWNER.name));
     expect(await seriousViolations(page), 'axe on the preview').toEqual([]);
@@ -86,8 +88,15 @@ describeE2E('screens that say what is true', () => {
     expect(await page.getByRole('alert').filter({ hasText: app.ui.texts.t('errors:title') }).count(), 'no error toast per call').toBe(0);
     expect(await seriousViolations(page), 'axe with the banner').toEqual([]);
 
-    await context.setOffline(false);
+    // "Try again now" while still offline: the banner stays, still no toast.
+    const retried = page.waitForEvent('requestfailed', (request) => request.url().endsWith('/api/rpc/vault.status'));
     await page.getByRole('button', { name: app.ui.texts.t('common:connection.retry'), exact: true }).click();
+    await retried;
+    await app.shell.connectionLost().waitFor();
+    expect(await page.getByRole('alert').filter({ hasText: app.ui.texts.t('errors:title') }).count()).toBe(0);
+
+    // Back online: the banner's own retry finds the runner, and the scheduler is known again.
+    await context.setOffline(false);
     await app.shell.connectionLost().waitFor({ state: 'detached' });
     await scheduler.getByText(app.ui.texts.t('dashboard:scheduler.running'), { exact: true }).waitFor();
   });

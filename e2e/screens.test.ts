@@ -159,7 +159,7 @@ describeE2E('every screen, in each language and theme', () => {
   for (const withAxe of [true, false]) {
     describe(withAxe ? 'screenshots and axe' : 'screenshots', () => {
       for (const variant of VARIANTS.filter((v) => v.withAxe === withAxe)) {
-        it.concurrent(`${variant.language}, ${variant.theme}`, { timeout: 120_000 }, ({ expect }) => visitEveryScreen(e2e, variant, expect));
+        it.concurrent(`${variant.language}, ${variant.theme}`, { timeout: 300_000 }, ({ expect }) => visitEveryScreen(e2e, variant, expect));
       }
     });
   }

@@ -66,6 +66,17 @@ export class MessageEditor extends PageObject {
     await this.alert('messages:editor.saved').first().waitFor();
   }
 
+  /** The entries the plan picker offers, in order. */
+  async planOptions(): Promise<string[]> {
+    const field = this.combobox(this.root(), 'messages:editor.plan');
+    await field.click();
+    const options = this.page.getByRole('option');
+    await options.first().waitFor();
+    const names = await options.allInnerTexts();
+    await field.press('Escape');
+    return names.map((n) => n.trim());
+  }
+
   /** Opens "Preview e-mail"; resolves with the dialog. */
   async preview(): Promise<Locator> {
     await this.button(this.root(), 'messages:preview.button').click();

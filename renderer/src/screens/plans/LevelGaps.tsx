@@ -53,7 +53,7 @@ function useGapText(): (channels: string[], setup: ChannelSetup | null) => strin
 
 function GapLine({ text }: { text: string }) {
   return (
-    <Text size="xs" c="orange.8" data-testid="level-gaps">
+    <Text size="xs" c="orange" data-testid="level-gaps">
       <IconAlertTriangle size={12} aria-hidden style={{ verticalAlign: 'middle', marginInlineEnd: 4 }} />
       {text}
     </Text>
