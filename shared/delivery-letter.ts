@@ -3,7 +3,7 @@
  * renderer) and for the preview the author sees: the subject, the plain-text part and the footer.
  * The words are the delivery's own (English, as the e-mail is sent), not the UI's language.
  */
-import { htmlToText, tidyText } from './html-text.js';
+import { htmlToText } from './html-text.js';
 
 export interface LetterInput {
   title: string;
@@ -38,14 +38,14 @@ export function cleanSubject(subject: string): string {
   return subject.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 }
 
-/** The plain text a message is delivered as: from its formatting when it has any. */
+/** The plain text a message is delivered as: from its formatting when it has any, else as typed. */
 export function letterBodyText(body: string, bodyHtml: string | null): string {
-  return bodyHtml ? htmlToText(bodyHtml) : tidyText(body);
+  return bodyHtml ? htmlToText(bodyHtml) : body;
 }
 
 export function composeLetter(input: LetterInput, strings: LetterStrings = LETTER_EN): Letter {
   const subject = cleanSubject(input.title) || strings.fallbackSubject(input.senderName);
-  const bodyText = letterBodyText(input.body, input.bodyHtml);
+  const bodyText = letterBodyText(input.body, input.bodyHtml).replace(/\s+$/, '');
   const footer = strings.footer(input.senderName);
   return { subject, bodyText, footer, text: `${bodyText}\n\n-- \n${footer}\n` };
 }
