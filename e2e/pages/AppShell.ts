@@ -46,6 +46,11 @@ export class AppShell extends PageObject {
     await close.first().waitFor({ state: 'detached' });
   }
 
+  /** The banner shown while the core does not answer. */
+  connectionLost(): Locator {
+    return this.page.getByRole('alert').filter({ hasText: this.t('common:connection.lostTitle') });
+  }
+
   async lock(): Promise<void> {
     await this.clickForRpc(this.button(this.page, 'common:lock.label'), 'vault.lock');
   }

@@ -96,4 +96,23 @@ export class MessageEditor extends PageObject {
     await this.clickForRpc(this.button(this.root(), key), method);
     await this.alert('messages:editor.saved').first().waitFor();
   }
+
+  /** The entries the plan picker offers, in order. */
+  async planOptions(): Promise<string[]> {
+    const field = this.combobox(this.root(), 'messages:editor.plan');
+    await field.click();
+    const options = this.page.getByRole('option');
+    await options.first().waitFor();
+    const names = await options.allInnerTexts();
+    await field.press('Escape');
+    return names.map((n) => n.trim());
+  }
+
+  /** Opens "Preview e-mail"; resolves with the dialog. */
+  async preview(): Promise<Locator> {
+    await this.button(this.root(), 'messages:preview.button').click();
+    const dialog = this.page.getByRole('dialog', { name: this.t('messages:preview.title'), exact: true });
+    await dialog.getByTestId('preview-footer').waitFor();
+    return dialog;
+  }
 }

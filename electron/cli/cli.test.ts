@@ -158,6 +158,23 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
     expect(doctor).toMatchObject({ ok: true, problems: [], warnings: [] });
   });
 
+  it('recipient edit: renames and corrects the address in place; refuses the other kind of contact and nothing to change', async ({ expect }) => {
+    const v = await CliVault.create(temp, 'edit');
+    await v.init();
+    const bob = await v.json<{ id: string }>(['recipient', 'add', '--name', 'Bob', '--email', 'bob@example.org']);
+    const edited = await v.json(['recipient', 'edit', bob.id, '--name', 'Bob (brother)', '--email', 'bob@example.net']);
+    expect(edited).toMatchObject({ id: bob.id, name: 'Bob (brother)', contact: 'bob@example.net', type: 'email' });
+    const [asWebhook, nothing, unknown] = await Promise.all([
+      v.run(['recipient', 'edit', bob.id, '--webhook', 'https://hooks.example.org/x', '--json']),
+      v.run(['recipient', 'edit', bob.id, '--json']),
+      v.run(['recipient', 'edit', 'rcp_0000000000000000', '--name', 'X', '--json']),
+    ]);
+    expect(expectError(expect, asWebhook, 1, true)).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/--email/) });
+    expect(expectError(expect, nothing, 1, true)).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/--name/) });
+    expectError(expect, unknown, 4, true);
+    expect(await v.json(['recipient', 'list'])).toEqual([expect.objectContaining({ id: bob.id, name: 'Bob (brother)', contact: 'bob@example.net' })]);
+  });
+
   it('exit 1: invalid input and usage errors, with and without --json', async ({ expect }) => {
     const v = await CliVault.create(temp, 'usage');
     await v.init();

@@ -47,10 +47,12 @@ const UNKNOWN_IDS: Partial<Record<MethodName, fc.Arbitrary<unknown>>> = {
   'messages.delete': idArb.map((id) => ({ id })),
   'messages.testSend': idArb.map((id) => ({ id })),
   'messages.update': idArb.map((id) => ({ id, title: 'renamed' })),
+  'recipients.update': idArb.map((id) => ({ id, name: 'renamed' })),
   'recipients.delete': idArb.map((id) => ({ id })),
   'plans.get': idArb.map((id) => ({ id })),
   'plans.delete': idArb.map((id) => ({ id })),
   'plans.simulate': idArb.map((id) => ({ id })),
+  'plans.deliveries': idArb.map((id) => ({ id })),
   'tokens.delete': idArb.map((id) => ({ id })),
   'attachments.download': fc.tuple(idArb, idArb).map(([messageId, attachmentId]) => ({ messageId, attachmentId, index: 0 })),
 };

@@ -39,6 +39,11 @@ export const recipientSchema = z.object({
   updatedAt: time,
 });
 
+/** An address-book entry with the messages that go to it (recipients.list). */
+export const recipientEntrySchema = recipientSchema.extend({
+  usedBy: z.array(z.object({ id: idSchema, title: z.string() })),
+});
+
 export const messageStatusSchema = z.enum(['draft', 'active', 'paused', 'sent']);
 
 export const messageSummarySchema = z.object({

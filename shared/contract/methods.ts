@@ -12,6 +12,7 @@ import {
   messageSummarySchema,
   planLevelSchema,
   planSchema,
+  recipientEntrySchema,
   recipientSchema,
   sendResultSchema,
   settingsSchema,
@@ -151,10 +152,16 @@ export const CONTRACT = {
     z.object({ attachment: attachmentInfoSchema, index: z.number().int(), last: z.boolean(), data: z.string() }),
   ),
 
-  'recipients.list': method(['owner'], none, z.array(recipientSchema)),
+  'recipients.list': method(['owner'], none, z.array(recipientEntrySchema)),
   'recipients.create': method(
     ['owner'],
     z.object({ name: z.string().max(1000), type: z.enum(['email', 'webhook']), contact: z.string().max(2000) }).strict(),
+    recipientSchema,
+  ),
+  /** Name or address; the kind of contact (e-mail or webhook) cannot change. */
+  'recipients.update': method(
+    ['owner'],
+    z.object({ id: idSchema, name: z.string().max(1000).optional(), contact: z.string().max(2000).optional() }).strict(),
     recipientSchema,
   ),
   'recipients.delete': method(['owner'], byId, done),
@@ -178,6 +185,12 @@ export const CONTRACT = {
     ['owner'],
     z.object({ id: idSchema.optional(), intervalMs: durationMs.optional(), levels: z.array(planLevelSchema).length(5).optional() }).strict(),
     z.object({ timeline: z.array(timelineEventSchema) }),
+  ),
+  /** What the plan delivers when it ends: its active messages (the default plan: also those naming no plan) and who gets each. */
+  'plans.deliveries': method(
+    ['owner'],
+    byId,
+    z.object({ messages: z.array(z.object({ id: idSchema, title: z.string(), deliveryDelayMs: z.number().int(), recipients: z.array(recipientSchema) })) }),
   ),
   'plans.pause': method(['owner'], z.object({ until: z.number().int().min(0).max(MAX_DATE_MS) }).strict(), z.object({ transitions: z.array(transitionSchema) })),
   'plans.resume': method(['owner'], none, z.object({ transitions: z.array(transitionSchema) })),

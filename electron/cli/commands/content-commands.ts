@@ -241,6 +241,27 @@ export function registerContentCommands(program: Command, context: () => CliCont
     });
 
   recipient
+    .command('edit <id>')
+    .description('rename a recipient or correct their address')
+    .option('--name <name>', 'who this is')
+    .option('--email <address>', 'the new e-mail address (e-mail recipients)')
+    .option('--webhook <url>', 'the new webhook URL (webhook recipients)')
+    .action(async (id: string, opts: { name?: string; email?: string; webhook?: string }) => {
+      const ctx = context();
+      if (opts.email !== undefined && opts.webhook !== undefined) throw new BadRequestError('give at most one of --email or --webhook');
+      const contact = opts.email ?? opts.webhook;
+      if (opts.name === undefined && contact === undefined) throw new BadRequestError('nothing to change: give --name, --email or --webhook');
+      const updated = await ctx.withRouter(async (rpc) => {
+        const current = (await rpc('recipients.list', {})).find((r) => r.id === existingId('recipient', id));
+        if (current && contact !== undefined && (opts.email !== undefined) !== (current.type === 'email')) {
+          throw new BadRequestError(`recipient ${id} is reached by ${current.type}: use --${current.type === 'email' ? 'email' : 'webhook'}`);
+        }
+        return rpc('recipients.update', { id, name: opts.name, contact });
+      });
+      ctx.out.result(updated, () => `Recipient ${updated.id} updated: ${updated.name} <${updated.contact}>.`);
+    });
+
+  recipient
     .command('rm <id>')
     .description('remove a recipient (refused while a message goes to them)')
     .action(async (id: string) => {

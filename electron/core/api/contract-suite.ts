@@ -111,6 +111,40 @@ export function runContractSuite(name: string, makeTransport: () => Promise<Suit
       expect(await code(owner.call('messages.get', { id: found.items[1]!.id }))).toBe('NOT_FOUND');
     });
 
+    it('recipients: edited in place, listed with the messages that use them, kept while in use', async () => {
+      const mo = await data<{ id: string }>(owner.call('recipients.create', { name: 'Mo', type: 'email', contact: 'mo@example.org' }));
+      const { id: letter } = await data<{ id: string }>(owner.call('messages.create', { title: 'For Mo', body: 'x', recipientIds: [mo.id] }));
+      expect(await code(owner.call('recipients.update', { id: mo.id, contact: 'https://not-an-address.example' }))).toBe('BAD_REQUEST');
+      expect(await code(owner.call('recipients.update', { id: mo.id, name: '' }))).toBe('BAD_REQUEST');
+      const edited = await data(owner.call('recipients.update', { id: mo.id, name: 'Mo (brother)', contact: 'mo@example.net' }));
+      expect(edited).toMatchObject({ id: mo.id, name: 'Mo (brother)', contact: 'mo@example.net', type: 'email' });
+      const list = await data<{ id: string; name: string; usedBy: { id: string; title: string }[] }[]>(owner.call('recipients.list', {}));
+      expect(list.find((r) => r.id === mo.id)).toMatchObject({ name: 'Mo (brother)', usedBy: [{ id: letter, title: 'For Mo' }] });
+      expect(await data(owner.call('messages.get', { id: letter }))).toMatchObject({ recipients: [{ id: mo.id, contact: 'mo@example.net' }] });
+      expect(await code(owner.call('recipients.delete', { id: mo.id }))).toBe('CONFLICT');
+      await data(owner.call('messages.delete', { id: letter }));
+      await data(owner.call('recipients.delete', { id: mo.id }));
+      expect(await code(owner.call('recipients.update', { id: mo.id, name: 'gone' }))).toBe('NOT_FOUND');
+    });
+
+    it('plans.deliveries: the active messages a plan delivers and to whom; the default plan also takes those naming none', async () => {
+      const plans = await data<{ id: string; isDefault: boolean }[]>(owner.call('plans.list', {}));
+      const main = plans.find((p) => p.isDefault)!;
+      const other = await data<{ id: string }>(owner.call('plans.create', { name: 'Other', intervalMs: 30 * DAY_MS, levels }));
+      const ana = await data<{ id: string }>(owner.call('recipients.create', { name: 'Ana', type: 'email', contact: 'ana@example.org' }));
+      const follows = await data<{ id: string }>(owner.call('messages.create', { title: 'No plan named', body: 'x', recipientIds: [ana.id] }));
+      const own = await data<{ id: string }>(owner.call('messages.create', { title: 'On Other', body: 'x', recipientIds: [ana.id], planId: other.id, deliveryDelayMs: DAY_MS }));
+      const draft = await data<{ id: string }>(owner.call('messages.create', { title: 'Draft', body: 'x', recipientIds: [ana.id], planId: other.id, status: 'draft' }));
+      const onMain = await data<{ messages: { id: string }[] }>(owner.call('plans.deliveries', { id: main.id }));
+      expect(onMain.messages.map((m) => m.id)).toContain(follows.id);
+      expect(await data(owner.call('plans.deliveries', { id: other.id }))).toEqual({
+        messages: [{ id: own.id, title: 'On Other', deliveryDelayMs: DAY_MS, recipients: [expect.objectContaining({ id: ana.id, name: 'Ana', contact: 'ana@example.org' })] }],
+      });
+      for (const id of [follows.id, own.id, draft.id]) await data(owner.call('messages.delete', { id }));
+      await data(owner.call('plans.delete', { id: other.id }));
+      await data(owner.call('recipients.delete', { id: ana.id }));
+    });
+
     it('keeps a formatted body, sanitized, and drops it with a new plain text', async () => {
       const bodyHtml = '<p onclick="x()">Hi <strong>there</strong> <a href="javascript:x()">link</a></p><script>x()</script>';
       const { id } = await data<{ id: string }>(owner.call('messages.create', { title: 'Formatted', body: 'Hi there link', bodyHtml }));

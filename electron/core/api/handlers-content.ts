@@ -25,13 +25,15 @@ type ContentMethods =
   | 'attachments.download'
   | 'recipients.list'
   | 'recipients.create'
+  | 'recipients.update'
   | 'recipients.delete'
   | 'plans.list'
   | 'plans.get'
   | 'plans.create'
   | 'plans.update'
   | 'plans.delete'
-  | 'plans.simulate';
+  | 'plans.simulate'
+  | 'plans.deliveries';
 
 const done = { ok: true } as const;
 const levels = (input: { waitMs: number; channels: string[] }[]): PlanLevel[] =>
@@ -142,13 +144,22 @@ export const contentHandlers: HandlerGroup<ContentMethods> = {
     };
   },
 
-  'recipients.list': (_input, { app }) => app.unlockedServices().recipients.list(),
+  'recipients.list': (_input, { app }) => {
+    const { recipients, messages } = app.unlockedServices();
+    const usage = recipients.usage();
+    const titles = messages.titles([...new Set([...usage.values()].flat())]);
+    return recipients.list().map((r) => ({
+      ...r,
+      usedBy: (usage.get(r.id) ?? []).map((id) => ({ id, title: titles.get(id) ?? '' })),
+    }));
+  },
   'recipients.create': (input, { app }) =>
     app.unlockedServices().recipients.add(
       input.type === 'email'
         ? { type: 'email', name: input.name, contact: input.contact }
         : { type: 'webhook', name: input.name, contact: input.contact },
     ),
+  'recipients.update': ({ id, name, contact }, { app }) => app.unlockedServices().recipients.update(id, { name, contact }),
   'recipients.delete': ({ id }, { app }) => {
     app.unlockedServices().recipients.remove(id);
     return done;
@@ -166,6 +177,17 @@ export const contentHandlers: HandlerGroup<ContentMethods> = {
   'plans.delete': ({ id }, { app }) => {
     app.unlockedServices().plans.remove(id);
     return done;
+  },
+  'plans.deliveries': ({ id }, { app }) => {
+    const { plans, messages, vault } = app.unlockedServices();
+    const plan = plans.get(id);
+    const ids = new PlanStore(vault.db).armableMessageIds(id, plan.isDefault);
+    return {
+      messages: ids.map((messageId) => {
+        const m = messages.get(messageId);
+        return { id: m.id, title: m.title, deliveryDelayMs: m.deliveryDelayMs, recipients: m.recipients };
+      }),
+    };
   },
   /** The timeline of a stored plan from its current state, or of a plan being edited (not saved). */
   'plans.simulate': ({ id, intervalMs, levels: input }, { app }) => {

@@ -11,6 +11,7 @@ import type { DesktopPrompt } from '../../ports/notifier.js';
 import type { OutboxRow } from './outbox.js';
 import type { DeliveryContent, OutgoingContent, OutgoingItem, Target } from './delivery-types.js';
 import { readOwner } from './owner-settings.js';
+import { letterBodyText } from '../../../shared/delivery-letter.js';
 
 export type Resolution =
   | { via: 'desktop'; prompt: DesktopPrompt }
@@ -195,7 +196,9 @@ export class ContentResolver {
       kind: 'delivery',
       messageId,
       title: message.title,
-      bodyText: lines.length > 0 ? `${message.body.replace(/\s+$/, '')}\n\n${lines.join('\n')}` : message.body,
+      // The text part and the webhook's `text`: from the formatting, bullets and all; then a line
+      // for each attachment that could not be included.
+      bodyText: lines.length > 0 ? `${letterBodyText(message.body, message.bodyHtml).replace(/\s+$/, '')}\n\n${lines.join('\n')}` : letterBodyText(message.body, message.bodyHtml),
       bodyHtml:
         lines.length > 0 && message.bodyHtml !== null
           ? `${message.bodyHtml}\n${lines.map((line) => `<p><em>${escapeHtml(line)}</em></p>`).join('\n')}`

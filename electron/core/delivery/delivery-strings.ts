@@ -3,6 +3,8 @@
  * `subject` fields), in one place so that a translation can replace the object as a whole.
  * Values are plain text: the HTML renderer escapes whatever it interpolates, templates included.
  */
+import { LETTER_EN } from '../../../shared/delivery-letter.js';
+
 export interface DeliveryStrings {
   warningSubject(level: number, levelCount: number): string;
   finalWarningSubject(deliveryDate: string): string;
@@ -61,10 +63,8 @@ export const EN: DeliveryStrings = {
     'Checking in stops everything: no further warnings are sent, no messages are delivered, and ' +
     'the schedule starts again from your check-in.',
   warningSummary: (messageCount) => `Waiting in this plan: ${messages(messageCount)}.`,
-  deliveryFallbackSubject: (senderName) => `A message from ${senderName ?? 'Afterword'}`,
-  deliveryFooter: (senderName) =>
-    `This message was sent by Afterword on behalf of ${senderName ?? 'its author'}, ` +
-    'after they stopped answering check-ins.',
+  deliveryFallbackSubject: LETTER_EN.fallbackSubject,
+  deliveryFooter: LETTER_EN.footer,
   noticeSubject: (subject) => `Afterword: ${subject}`,
   testSubject: 'Afterword: test message',
   testExplanation:

@@ -17,6 +17,7 @@ import type {
 } from './delivery-types.js';
 import { EN, type DeliveryStrings } from './delivery-strings.js';
 import { escapeHtml, textToHtml } from './html-escape.js';
+import { cleanSubject, composeLetter } from '../../../shared/delivery-letter.js';
 
 /** The shape nodemailer takes in `attachments` (a subset of its MailComposerAttachment). */
 export interface EmailAttachment {
@@ -50,11 +51,7 @@ export function isoDate(epochMs: number): string {
   return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** Header values must stay on one line; control characters have no business in a subject. */
-export function cleanSubject(subject: string): string {
-  // eslint-disable-next-line no-control-regex
-  return subject.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-}
+export { cleanSubject };
 
 function isWebUrl(url: string): boolean {
   return /^https?:\/\/[^\s]+$/i.test(url);
@@ -113,9 +110,10 @@ export function renderWarning(c: WarningContent, s: DeliveryStrings = EN): Rende
 }
 
 export function renderDelivery(c: DeliveryContent, s: DeliveryStrings = EN): RenderedEmail {
-  const subject = cleanSubject(c.title) || s.deliveryFallbackSubject(c.senderName);
-  const footer = s.deliveryFooter(c.senderName);
-  const text = `${c.bodyText.replace(/\s+$/, '')}\n\n-- \n${footer}\n`;
+  const { subject, footer, text } = composeLetter(
+    { title: c.title, body: c.bodyText, bodyHtml: c.bodyHtml, senderName: c.senderName },
+    { fallbackSubject: s.deliveryFallbackSubject, footer: s.deliveryFooter },
+  );
   const bodyHtml = c.bodyHtml ?? `<p>${textToHtml(c.bodyText)}</p>`;
   const html = htmlDocument(
     subject,

@@ -46,6 +46,16 @@ describe('final delivery e-mails', () => {
     expect(html).toContain('<hr>');
   });
 
+  it('derive the text part from the formatting: list bullets kept, no runs of blank lines', async () => {
+    // The body as the editor's old text extraction stored it: bullets lost, blank lines everywhere.
+    const mail = await deliver({
+      body: 'To do:\n\nCall the bank\n\nFeed the cat\n\n\n\nLove',
+      bodyHtml: '<p>To do:</p><ul><li><p>Call the bank</p></li><li><p>Feed the cat</p></li></ul><p></p><p></p><ol><li><p>first</p></li></ol><p>Love</p>',
+    });
+    expect(mail.text).toContain('To do:\n\n- Call the bank\n- Feed the cat\n\n1. first\n\nLove\n\n-- \n');
+    expect(String(mail.text)).not.toMatch(/\n\s*\n\s*\n/);
+  });
+
   it('fall back to the escaped plain text when the message has no formatting', async () => {
     const mail = await deliver({ body: 'Use <b>this</b> & that' });
     const html = String(mail.html);

@@ -195,6 +195,17 @@ export class MessagesRepo {
     return { total: matches.length, items: page.flatMap((id) => summaries.get(id) ?? []) };
   }
 
+  /** The decrypted titles of these messages; missing ids are left out. */
+  titles(ids: readonly string[]): Map<string, string> {
+    const { byId } = this.detailStatements();
+    const titles = new Map<string, string>();
+    for (const id of ids) {
+      const row = byId.get({ id });
+      if (row) titles.set(id, this.readableTitle(row.id, row.title).title);
+    }
+    return titles;
+  }
+
   /**
    * A title for a list: one damaged row must not hide every other message, so it is listed as
    * damaged (with what is wrong) instead of failing the whole list. Locked and other errors still throw.

@@ -70,6 +70,44 @@ export class RecipientsRepo {
 
   private byIdQuery?: PreparedQuery<{ id: string }, Selectable<RecipientsTable>>;
 
+  /**
+   * Renames a recipient or corrects their address; how they are reached (e-mail or webhook) stays.
+   * Messages name recipients by id, so every message addressed to them follows the change.
+   */
+  update(id: string, changes: { name?: string; contact?: string }): Recipient {
+    const { db, clock, audit } = this.ctx;
+    return db.q.transaction(() => {
+      const current = this.get(id);
+      const parsed = newRecipientSchema.safeParse({
+        type: current.type,
+        name: changes.name ?? current.name,
+        contact: changes.contact ?? current.contact,
+      });
+      if (!parsed.success) throw new BadRequestError(describeIssue(parsed.error));
+      const { name, contact } = parsed.data;
+      const fields = [...(name !== current.name ? ['name'] : []), ...(contact !== current.contact ? ['contact'] : [])];
+      if (fields.length === 0) return current;
+      const now = clock.now();
+      db.q.run(
+        db.kysely
+          .updateTable('recipients')
+          .set({ name: this.cipher.seal('name', id, name), contact: this.cipher.seal('contact', id, contact), updated_at: now })
+          .where('id', '=', id),
+      );
+      audit.append({ action: 'recipient.updated', entityType: 'recipient', entityId: id, detail: { fields } });
+      return { ...current, name, contact, updatedAt: now };
+    });
+  }
+
+  /** For every recipient that messages go to: the ids of those messages. */
+  usage(): Map<string, string[]> {
+    const { db } = this.ctx;
+    const rows = db.q.all(db.kysely.selectFrom('message_recipients').select(['recipient_id', 'message_id']).orderBy('message_id'));
+    const byRecipient = new Map<string, string[]>();
+    for (const row of rows) byRecipient.set(row.recipient_id, [...(byRecipient.get(row.recipient_id) ?? []), row.message_id]);
+    return byRecipient;
+  }
+
   /** Refuses while a message still goes to this recipient: removing it would silently stop a delivery. */
   remove(id: string): void {
     const { db, audit } = this.ctx;

@@ -17,7 +17,8 @@ export function AppNotifications() {
   );
   return (
     <MantineThemeProvider theme={theme}>
-      <Notifications position="bottom-right" />
+      {/* Three at most: more would cover the screen; the rest wait their turn. */}
+      <Notifications position="bottom-right" limit={3} />
     </MantineThemeProvider>
   );
 }

@@ -5,6 +5,7 @@ import { useT } from '../i18n/useT';
 import { CenteredLoader } from './CenteredLoader';
 import { useEvents } from '../client/ClientProvider';
 import { CheckinProvider } from './CheckinProvider';
+import { ConnectionLost } from './ConnectionLost';
 import { ErrorBoundary } from './ErrorBoundary';
 import { FinishSetupBanner } from './FinishSetupBanner';
 import { HeaderBar } from './HeaderBar';
@@ -49,6 +50,7 @@ function ShellFrame({ onLocked }: { onLocked: () => void }) {
           </AppShell.Navbar>
           <AppShell.Main>
             <FinishSetupBanner />
+            <ConnectionLost />
             <ErrorBoundary key={current.id}>
               <Suspense fallback={<CenteredLoader />}>
                 <Screen />

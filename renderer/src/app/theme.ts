@@ -1,4 +1,5 @@
-import { createTheme, type CSSVariablesResolver } from '@mantine/core';
+import { createTheme, Input, type CSSVariablesResolver } from '@mantine/core';
+import classes from './theme.module.css';
 
 export const theme = createTheme({
   primaryColor: 'indigo',
@@ -8,6 +9,9 @@ export const theme = createTheme({
   fontFamily:
     'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif',
   headings: { fontWeight: '650' },
+  components: {
+    Input: Input.extend({ classNames: { input: classes.input } }),
+  },
 });
 
 /** Light-scheme text colours darkened until small text passes 4.5:1 on white and on each light tint. */

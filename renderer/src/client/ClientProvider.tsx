@@ -1,5 +1,6 @@
-import { createContext, useContext, useEffect, useEffectEvent, useMemo, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useEffectEvent, useMemo, useSyncExternalStore, type ReactNode } from 'react';
 import type { ErrorCode } from '../../../shared/error-codes.js';
+import type { ConnectionState } from './connection-watch';
 import { createClient, type Client } from './create-client';
 import type { RpcError } from './rpc-error';
 import type { EventMessage, Transport } from './transport';
@@ -9,6 +10,7 @@ const SESSION_LOST: ReadonlySet<ErrorCode> = new Set(['UNAUTHORIZED', 'VAULT_LOC
 
 interface ClientContextValue {
   client: Client;
+  transport: Transport;
   onSessionLost(listener: () => void): () => void;
 }
 
@@ -24,6 +26,7 @@ export function ClientProvider({ transport, children }: { transport: Transport; 
     });
     return {
       client,
+      transport,
       onSessionLost(listener) {
         listeners.add(listener);
         return () => listeners.delete(listener);
@@ -56,4 +59,16 @@ export function useEvents(listener: (message: EventMessage) => void): void {
   const client = useClient();
   const onEvent = useEffectEvent(listener);
   useEffect(() => client.subscribe((message) => onEvent(message)), [client]);
+}
+
+const alwaysOnline = () => () => {};
+
+/** `online`, or `lost` while the core does not answer (HTTP only; IPC is always there). */
+export function useConnection(): ConnectionState {
+  const { transport } = useClientContext();
+  const watch = transport.connection;
+  return useSyncExternalStore(
+    watch ? (onChange) => watch.subscribe(onChange) : alwaysOnline,
+    () => watch?.state ?? 'online',
+  );
 }

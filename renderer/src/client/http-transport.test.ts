@@ -42,6 +42,28 @@ describe('httpTransport', () => {
     await expect(down.call('status.get', {})).resolves.toMatchObject({ ok: false, code: 'INTERNAL' });
   });
 
+  it('says the connection is lost when a call gets no answer, and back when any answer comes', async () => {
+    let up = false;
+    const t = httpTransport({
+      baseUrl: 'http://x/',
+      fetch: (async () => {
+        if (!up) throw new TypeError('Failed to fetch');
+        return new Response(JSON.stringify({ ok: false, code: 'VAULT_LOCKED', message: 'locked' }), { status: 401 });
+      }) as typeof fetch,
+      openSocket: noSocket,
+    });
+    const seen: string[] = [];
+    t.connection!.subscribe((state) => seen.push(state));
+    expect(t.connection!.state).toBe('online');
+    await t.call('status.get', {});
+    expect(t.connection!.state).toBe('lost');
+    await t.call('status.get', {});
+    up = true;
+    await t.call('status.get', {});
+    expect(t.connection!.state).toBe('online');
+    expect(seen).toEqual(['lost', 'online']);
+  });
+
   it('opens the event socket at api/events with ws: or wss:', () => {
     const urls: string[] = [];
     const open = (url: string) => {

@@ -1,4 +1,5 @@
 import type { Reply } from '../../../shared/contract/reply.js';
+import { ConnectionWatch } from './connection-watch';
 import { asReply } from './reply-guard';
 import { browserSocket, EventStream, type SocketLike } from './event-stream';
 import type { EventListener, Transport } from './transport';
@@ -25,6 +26,7 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
   const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   const socketUrl = new URL(EVENTS_PATH, base);
   socketUrl.protocol = socketUrl.protocol === 'https:' ? 'wss:' : 'ws:';
+  const connection = new ConnectionWatch();
   const stream = new EventStream({
     url: socketUrl.href,
     open: options.openSocket ?? browserSocket,
@@ -41,8 +43,10 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
         body: JSON.stringify(input ?? {}),
       });
     } catch (error) {
+      connection.lost();
       return { ok: false, code: 'INTERNAL', message: `Afterword did not answer: ${(error as Error).message}` };
     }
+    connection.answered();
     let body: unknown;
     try {
       body = await response.json();
@@ -56,5 +60,5 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
     return reply;
   }
 
-  return { call, subscribe: (listener: EventListener) => stream.subscribe(listener) };
+  return { call, subscribe: (listener: EventListener) => stream.subscribe(listener), connection };
 }

@@ -1,5 +1,6 @@
 import type { EventName, EventPayload } from '../../../shared/contract/events.js';
 import type { Reply } from '../../../shared/contract/reply.js';
+import type { ConnectionWatch } from './connection-watch';
 
 /** One pushed event as it crosses any transport: `{ event, payload }`. */
 export type EventMessage = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName];
@@ -15,4 +16,6 @@ export interface Transport {
   call(method: string, input: unknown): Promise<Reply<unknown>>;
   /** Pushed events; returns the function that stops listening. */
   subscribe(listener: EventListener): () => void;
+  /** Whether the core answers, for transports that can lose it (HTTP); absent: always there (IPC). */
+  connection?: ConnectionWatch;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../../shared/error-codes.js';
 import { LANGUAGES } from './languages';
 import { NAMESPACES } from './namespaces';
+import GLOSSARY from './glossary.json';
 
 /**
  * Every translation key the source uses exists in every language, and the languages agree.
@@ -101,5 +102,47 @@ describe('translation bundles', () => {
       .map((k) => k.replace(PLURAL, ''))
       .filter((k) => !used.has(k) && !k.startsWith('errors:code.'));
     expect([...new Set(unused)]).toEqual([]);
+  });
+});
+
+interface GlossaryTerm {
+  concept: string;
+  use: string;
+  avoid?: string[];
+  avoidPattern?: string;
+}
+
+describe('glossary (glossary.json): one term per concept', () => {
+  const glossary = GLOSSARY as unknown as Record<string, GlossaryTerm[] | string>;
+  const languages = Object.keys(glossary).filter((key) => Array.isArray(glossary[key]));
+
+  it('covers a translation and is itself consistent', () => {
+    expect(languages).toContain('zh-CN');
+    for (const language of languages) {
+      for (const term of glossary[language] as GlossaryTerm[]) {
+        expect(term.avoid ?? [], term.concept).not.toContain(term.use);
+        if (term.avoidPattern) expect(term.use, term.concept).not.toMatch(new RegExp(term.avoidPattern, 'u'));
+      }
+    }
+  });
+
+  it.each(languages)('is followed by every %s text', (language) => {
+    const texts = keysByLanguage.get(language)!;
+    const broken: string[] = [];
+    for (const term of glossary[language] as GlossaryTerm[]) {
+      const pattern = term.avoidPattern ? new RegExp(term.avoidPattern, 'u') : null;
+      for (const [key, text] of texts) {
+        const found = (term.avoid ?? []).find((word) => text.includes(word)) ?? (pattern?.exec(text)?.[0] ?? null);
+        if (found) broken.push(`${key}: "${found}" (use ${term.use} for ${term.concept})`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it('leaves joining lists to the language (format.list), never ", " in code', () => {
+    const joined = Object.entries(SOURCES)
+      .filter(([, text]) => /\.join\(\s*['"`][,，、]/.test(text))
+      .map(([file]) => file);
+    expect(joined).toEqual([]);
   });
 });

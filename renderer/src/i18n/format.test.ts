@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatDuration, formatRelative } from './format';
+import { formatDateTime, formatDuration, formatList, formatRelative, listPieces } from './format';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -34,5 +34,17 @@ describe('formatDateTime', () => {
     const at = Date.UTC(2026, 2, 12, 14, 5);
     expect(formatDateTime(at, 'en')).toMatch(/2026/);
     expect(formatDateTime(at, 'zh-CN')).toMatch(/2026年/);
+  });
+});
+
+describe('formatList', () => {
+  it('joins with the language\'s own separators: 、 in Chinese', () => {
+    expect(formatList(['Anna', 'Ben', 'Chen'], 'en')).toBe('Anna, Ben, and Chen');
+    expect(formatList(['安娜', '本', '陈'], 'zh-CN')).toBe('安娜、本和陈');
+    expect(formatList(['Anna'], 'zh-CN')).toBe('Anna');
+  });
+  it('gives the same list as pieces, items by index, for rendering links', () => {
+    expect(listPieces(3, 'zh-CN')).toEqual([{ item: 0 }, { text: '、' }, { item: 1 }, { text: '和' }, { item: 2 }]);
+    expect(listPieces(2, 'en')).toEqual([{ item: 0 }, { text: ' and ' }, { item: 1 }]);
   });
 });

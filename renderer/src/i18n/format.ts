@@ -62,6 +62,23 @@ function unitText(count: number, unit: DurationUnit, language: string): string {
   return new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: 'long' }).format(count);
 }
 
+/** A, B and C / A、B和C: a list in the language's own style (Chinese uses 、). */
+export function formatList(items: readonly string[], language: string): string {
+  return new Intl.ListFormat(language, { style: 'long', type: 'conjunction' }).format(items);
+}
+
+/**
+ * The same list as pieces, so that each item can be rendered as an element (a link): `item` is
+ * the index into `count` items, else `text` is a separator.
+ */
+export function listPieces(count: number, language: string): ({ item: number } | { text: string })[] {
+  const placeholders = Array.from({ length: count }, (_, i) => `\u0000${i}\u0000`);
+  let next = 0;
+  return new Intl.ListFormat(language, { style: 'long', type: 'conjunction' })
+    .formatToParts(placeholders)
+    .map((part) => (part.type === 'element' ? { item: next++ } : { text: part.value }));
+}
+
 /** 1,234 / 1,234 */
 export function formatNumber(value: number, language: string): string {
   return new Intl.NumberFormat(language).format(value);

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useT } from './useT';
-import { formatDateTime, formatDuration, formatLongDateTime, formatNumber, formatRelative } from './format';
+import { formatDateTime, formatDuration, formatList, formatLongDateTime, formatNumber, formatRelative, listPieces } from './format';
 
 /** The formatters of format.ts bound to the language in use (re-rendered when it changes). */
 export function useFormat() {
@@ -15,6 +15,8 @@ export function useFormat() {
       ago: (ms: number, now: number) => formatRelative(Math.min(ms, now), now, language),
       duration: (ms: number, maxUnits?: number) => formatDuration(ms, language, maxUnits),
       number: (value: number) => formatNumber(value, language),
+      list: (items: readonly string[]) => formatList(items, language),
+      listPieces: (count: number) => listPieces(count, language),
     }),
     [language],
   );

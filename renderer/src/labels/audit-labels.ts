@@ -59,6 +59,8 @@ export function auditActionLabel(t: Translate, action: string, detail?: Record<s
       return t('common:audit.messageRemoved');
     case 'recipient.added':
       return t('common:audit.recipientAdded');
+    case 'recipient.updated':
+      return t('common:audit.recipientUpdated');
     case 'recipient.removed':
       return t('common:audit.recipientRemoved');
     case 'token.created':

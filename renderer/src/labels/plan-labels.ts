@@ -1,4 +1,27 @@
+import type { ChannelGap } from '../../../shared/level-readiness.js';
 import type { Translate } from '../i18n/useT';
+
+/** The name the vault's first plan is created with (shared/plans.ts defaultPlanSpec). */
+const SEEDED_DEFAULT_NAME = 'Default';
+
+/** A plan's name for display: the seeded default plan's name in the reader's language. */
+export function planName(t: Translate, name: string): string {
+  return name === SEEDED_DEFAULT_NAME ? t('plans:defaultName') : name;
+}
+
+/** "Webhooks: none configured", "E-mail: no mail server set up", … */
+export function gapLabel(t: Translate, gap: ChannelGap): string {
+  switch (gap.reason) {
+    case 'noWebhooks':
+      return t('plans:gaps.noWebhooks');
+    case 'webhookMissing':
+      return t('plans:gaps.webhookMissing', { name: gap.channel.slice('webhook:'.length) });
+    case 'noMailServer':
+      return t('plans:gaps.noMailServer');
+    case 'noOwnerEmail':
+      return t('plans:gaps.noOwnerEmail');
+  }
+}
 
 /** A plan's phase (`status.get` → plans[].phase) in words. Unknown phases are shown as they are. */
 export function phaseLabel(t: Translate, phase: string): string {

@@ -3,6 +3,7 @@ import { IconRefresh } from '@tabler/icons-react';
 import { useT } from '../../i18n/useT';
 import { ScreenHeader } from '../common/ScreenHeader';
 import { AuditTable } from './AuditTable';
+import { useAuditNames } from './useAuditNames';
 import { useAuditPages } from './useAuditPages';
 import { VerifyChain } from './VerifyChain';
 
@@ -10,20 +11,19 @@ import { VerifyChain } from './VerifyChain';
 export default function ActivityScreen() {
   const { t } = useT();
   const audit = useAuditPages();
+  const names = useAuditNames(audit.rows[0]?.seq ?? null);
   const error = audit.error;
   return (
     <>
-      <ScreenHeader
-        title={t('activity:title')}
-        description={t('activity:description')}
-        actions={
-          <Button variant="default" leftSection={<IconRefresh size={16} />} onClick={audit.refresh}>
-            {t('activity:refresh')}
-          </Button>
-        }
-      />
+      <ScreenHeader title={t('activity:title')} description={t('activity:description')} />
       <Stack gap="lg">
-        <VerifyChain />
+        <VerifyChain
+          actions={
+            <Button variant="default" leftSection={<IconRefresh size={16} />} onClick={audit.refresh}>
+              {t('activity:refresh')}
+            </Button>
+          }
+        />
         {error && (
           <Alert color="red" title={t('activity:loadFailed')}>
             {t(`errors:code.${error.code}`)}
@@ -35,7 +35,7 @@ export default function ActivityScreen() {
               {audit.loading ? t('common:loading') : t('activity:empty')}
             </Text>
           ) : (
-            <AuditTable rows={audit.rows} />
+            <AuditTable rows={audit.rows} names={names} />
           )}
           <Group justify="center" mt="md">
             {audit.done ? (

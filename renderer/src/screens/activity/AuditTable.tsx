@@ -1,12 +1,13 @@
 import { Table, Text } from '@mantine/core';
 import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
+import type { AuditNames } from '../../labels/audit-detail';
 import { auditActionLabel } from '../../labels/audit-labels';
 import { AuditDetail } from './AuditDetail';
 import type { AuditRow } from './useAuditPages';
 
 /** The entries, newest first: number, time, what happened, and to what. */
-export function AuditTable({ rows }: { rows: AuditRow[] }) {
+export function AuditTable({ rows, names }: { rows: AuditRow[]; names: AuditNames | null }) {
   const { t } = useT();
   const format = useFormat();
   return (
@@ -37,12 +38,7 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
                 <Text size="sm">{auditActionLabel(t, row.action, row.detail)}</Text>
               </Table.Td>
               <Table.Td>
-                {row.entityId && (
-                  <Text size="xs" c="dimmed" ff="monospace">
-                    {row.entityId}
-                  </Text>
-                )}
-                <AuditDetail row={row} />
+                <AuditDetail row={row} names={names} />
               </Table.Td>
             </Table.Tr>
           ))}

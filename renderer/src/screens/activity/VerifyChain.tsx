@@ -1,6 +1,6 @@
-import { Alert, Button, List, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, List, Stack, Text } from '@mantine/core';
 import { IconShieldCheck, IconShieldX } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
 import { useClient } from '../../client/ClientProvider';
 import { useNotifyError } from '../../hooks/useNotifyError';
@@ -8,8 +8,11 @@ import { useT } from '../../i18n/useT';
 
 type Verification = MethodOutput<'audit.verify'>;
 
-/** Checks that no entry was changed or removed (each entry seals the one before it). */
-export function VerifyChain() {
+/**
+ * Checks that no entry was changed or removed (each entry seals the one before it). `actions`
+ * (the screen's other buttons) sit on the same row as "Verify the log".
+ */
+export function VerifyChain({ actions }: { actions?: ReactNode }) {
   const { t } = useT();
   const client = useClient();
   const notifyError = useNotifyError();
@@ -28,11 +31,12 @@ export function VerifyChain() {
   };
   return (
     <Stack gap="sm">
-      <div>
+      <Group gap="sm">
         <Button variant="light" leftSection={<IconShieldCheck size={16} />} onClick={() => void verify()} loading={busy}>
           {t('activity:verify.button')}
         </Button>
-      </div>
+        {actions}
+      </Group>
       {result && (
         <Alert
           role="status"

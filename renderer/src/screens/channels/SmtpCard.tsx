@@ -1,4 +1,4 @@
-import { Button, Group, NumberInput, PasswordInput, Select, SimpleGrid, Text, TextInput } from '@mantine/core';
+import { Button, Grid, Group, NumberInput, PasswordInput, Select, SimpleGrid, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconSend } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
@@ -72,44 +72,51 @@ export function SmtpCard({ smtp, onSaved }: { smtp: Smtp | null; onSaved: () => 
 
   return (
     <FormCard id="smtp" title={t('channels:smtp.title')} description={t('channels:smtp.description')} onSubmit={submit}>
-      <SimpleGrid cols={{ base: 1, sm: 3 }}>
-        <TextInput
-          label={t('channels:smtp.host')}
-          placeholder="smtp.example.org"
-          required
-          spellCheck={false}
-          value={form.host}
-          onChange={(e) => setForm({ ...form, host: e.currentTarget.value })}
-          error={showErrors && hostMissing ? t('channels:smtp.hostRequired') : undefined}
-        />
-        <Select
-          label={t('channels:smtp.tls')}
-          allowDeselect={false}
-          value={form.tls}
-          onChange={(v) => {
-            if (!v) return;
-            const tls = v as Tls;
-            // Moving between the usual ports follows the security setting; a custom port stays.
-            const port = Object.values(DEFAULT_PORT).includes(form.port) ? DEFAULT_PORT[tls] : form.port;
-            setForm({ ...form, tls, port });
-          }}
-          data={[
-            { value: 'starttls', label: t('channels:smtp.tlsStarttls') },
-            { value: 'implicit', label: t('channels:smtp.tlsImplicit') },
-            { value: 'none', label: t('channels:smtp.tlsNone') },
-          ]}
-        />
-        <NumberInput
-          label={t('channels:smtp.port')}
-          min={1}
-          max={65535}
-          allowDecimal={false}
-          allowNegative={false}
-          value={form.port}
-          onChange={(v) => setForm({ ...form, port: typeof v === 'number' ? v : Number.NaN })}
-          error={showErrors && portInvalid ? t('channels:smtp.portInvalid') : undefined}
-        />
-      </SimpleGrid>
+      {/* The security choice gets the room its longest option needs; the port needs little. */}
+      <Grid>
+        <Grid.Col span={{ base: 12, sm: 5 }}>
+          <TextInput
+            label={t('channels:smtp.host')}
+            placeholder="smtp.example.org"
+            required
+            spellCheck={false}
+            value={form.host}
+            onChange={(e) => setForm({ ...form, host: e.currentTarget.value })}
+            error={showErrors && hostMissing ? t('channels:smtp.hostRequired') : undefined}
+          />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, sm: 5 }}>
+          <Select
+            label={t('channels:smtp.tls')}
+            allowDeselect={false}
+            value={form.tls}
+            onChange={(v) => {
+              if (!v) return;
+              const tls = v as Tls;
+              // Moving between the usual ports follows the security setting; a custom port stays.
+              const port = Object.values(DEFAULT_PORT).includes(form.port) ? DEFAULT_PORT[tls] : form.port;
+              setForm({ ...form, tls, port });
+            }}
+            data={[
+              { value: 'starttls', label: t('channels:smtp.tlsStarttls') },
+              { value: 'implicit', label: t('channels:smtp.tlsImplicit') },
+              { value: 'none', label: t('channels:smtp.tlsNone') },
+            ]}
+          />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, sm: 2 }}>
+          <NumberInput
+            label={t('channels:smtp.port')}
+            min={1}
+            max={65535}
+            allowDecimal={false}
+            allowNegative={false}
+            value={form.port}
+            onChange={(v) => setForm({ ...form, port: typeof v === 'number' ? v : Number.NaN })}
+            error={showErrors && portInvalid ? t('channels:smtp.portInvalid') : undefined}
+          />
+        </Grid.Col>
+      </Grid>
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
         <TextInput label={t('channels:smtp.user')} description={t('channels:smtp.userHint')} autoComplete="off" spellCheck={false} value={form.user} onChange={(e) => setForm({ ...form, user: e.currentTarget.value })} />
         <PasswordInput

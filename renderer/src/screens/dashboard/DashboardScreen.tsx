@@ -2,6 +2,7 @@ import { Alert, Button, SimpleGrid, Stack, Title } from '@mantine/core';
 import { useT } from '../../i18n/useT';
 import { CenteredLoader } from '../../app/CenteredLoader';
 import { useNow } from '../../hooks/useNow';
+import { planName } from '../../labels/plan-labels';
 import { ScreenHeader } from '../common/ScreenHeader';
 import { AwaitingBanner } from './AwaitingBanner';
 import { CheckinCard } from './CheckinCard';
@@ -56,7 +57,7 @@ export default function DashboardScreen() {
           <OutboxCard status={data} now={now} />
           <SchedulerCard status={data} now={now} />
         </SimpleGrid>
-        <RecentActivity refreshKey={status.receivedAt} planNames={Object.fromEntries(data.plans.map((p) => [p.id, p.name]))} />
+        <RecentActivity refreshKey={status.receivedAt} planNames={Object.fromEntries(data.plans.map((p) => [p.id, planName(t, p.name)]))} />
       </Stack>
     </>
   );

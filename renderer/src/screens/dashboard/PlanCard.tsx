@@ -1,7 +1,7 @@
 import { Badge, Card, Group, Stack, Text } from '@mantine/core';
 import { useT } from '../../i18n/useT';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
-import { nextEventLabel, phaseLabel } from '../../labels/plan-labels';
+import { nextEventLabel, phaseLabel, planName } from '../../labels/plan-labels';
 import { useFormat } from '../../i18n/useFormat';
 import { Countdown } from './Countdown';
 import { LevelIndicator } from './LevelIndicator';
@@ -14,12 +14,13 @@ export function PlanCard({ plan, offsetMs }: { plan: PlanStatus; offsetMs: numbe
   const { t } = useT();
   const format = useFormat();
   const color = planColor(plan.phase, plan.level);
+  const name = planName(t, plan.name);
   return (
-    <Card withBorder padding="lg" radius="md" component="article" aria-label={t('dashboard:plan.label', { name: plan.name })}>
+    <Card withBorder padding="lg" radius="md" component="article" aria-label={t('dashboard:plan.label', { name })}>
       <Stack gap="sm">
         <Group justify="space-between" wrap="nowrap">
           <Text fw={650} size="lg" truncate>
-            {plan.name}
+            {name}
           </Text>
           <Group gap={6} wrap="nowrap">
             {plan.isTestPlan && (

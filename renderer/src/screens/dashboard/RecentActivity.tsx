@@ -5,7 +5,7 @@ import { hashFor } from '../../app/useHashRoute';
 import { useRpcQuery } from '../../hooks/useRpcQuery';
 import { useFormat } from '../../i18n/useFormat';
 import { auditActionLabel } from '../../labels/audit-labels';
-import { stateLabel } from '../../labels/plan-labels';
+import { auditDetailText } from '../../labels/audit-detail';
 
 /** The last ten entries of the audit log; the Activity screen has the rest. */
 export function RecentActivity({ refreshKey, planNames }: { refreshKey: unknown; planNames: Record<string, string> }) {
@@ -13,7 +13,9 @@ export function RecentActivity({ refreshKey, planNames }: { refreshKey: unknown;
   const format = useFormat();
   const { version } = useCheckin();
   const audit = useRpcQuery((client) => client.call('audit.page', { limit: 10 }), `${version}:${String(refreshKey)}`);
-  const rows = audit.data?.rows ?? [];
+  // The check-in row says it; each plan's "starts over" after it would only repeat it.
+  const rows = (audit.data?.rows ?? []).filter((row) => !(row.action === 'plan.transition' && row.detail.reason === 'checked in'));
+  const formats = { dateTime: format.dateTime, duration: (ms: number) => format.duration(ms, 2), list: format.list };
   return (
     <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="activity-title">
       <Group justify="space-between" mb="sm">
@@ -46,15 +48,7 @@ export function RecentActivity({ refreshKey, planNames }: { refreshKey: unknown;
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm">{auditActionLabel(t, row.action, row.detail)}</Text>
-                  {row.action === 'plan.transition' && typeof row.detail.from === 'string' && typeof row.detail.to === 'string' && (
-                    <Text size="xs" c="dimmed">
-                      {t('dashboard:activity.transition', {
-                        plan: planNames[row.entityId ?? ''] ?? row.entityId ?? '',
-                        from: stateLabel(t, row.detail.from),
-                        to: stateLabel(t, row.detail.to),
-                      })}
-                    </Text>
-                  )}
+                  <RowDetail row={row} planNames={planNames} text={auditDetailText(t, formats, row)} />
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -62,5 +56,15 @@ export function RecentActivity({ refreshKey, planNames }: { refreshKey: unknown;
         </Table>
       )}
     </Card>
+  );
+}
+
+function RowDetail({ row, planNames, text }: { row: { action: string; entityId: string | null }; planNames: Record<string, string>; text: string | null }) {
+  const plan = row.action === 'plan.transition' && row.entityId ? planNames[row.entityId] : undefined;
+  if (!text && !plan) return null;
+  return (
+    <Text size="xs" c="dimmed">
+      {[plan, text].filter(Boolean).join(': ')}
+    </Text>
   );
 }

@@ -2,6 +2,7 @@ import { Badge, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { useT } from '../../i18n/useT';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
 import { useFormat } from '../../i18n/useFormat';
+import { useConnection } from '../../client/ClientProvider';
 
 type Status = MethodOutput<'status.get'>;
 
@@ -12,6 +13,7 @@ const STALE_MS = 24 * 60 * 60 * 1000;
 export function SchedulerCard({ status, now }: { status: Status; now: number }) {
   const { t } = useT();
   const format = useFormat();
+  const connected = useConnection() === 'online';
   const tick = status.lastTick;
   const stale = tick === null || now - tick.at > STALE_MS;
   return (
@@ -20,11 +22,17 @@ export function SchedulerCard({ status, now }: { status: Status; now: number }) 
         <Title order={2} size="h4" id="scheduler-title">
           {t('dashboard:scheduler.title')}
         </Title>
-        <Badge color={stale ? 'orange' : 'teal'} variant="light">
-          {stale ? t('dashboard:scheduler.stale') : t('dashboard:scheduler.running')}
+        {/* Without an answer from the core, "running" would be a claim about the past. */}
+        <Badge color={!connected ? 'gray' : stale ? 'orange' : 'teal'} variant="light">
+          {!connected ? t('common:connection.unknown') : stale ? t('dashboard:scheduler.stale') : t('dashboard:scheduler.running')}
         </Badge>
       </Group>
       <Stack gap={6}>
+        {!connected && (
+          <Text size="sm" c="red">
+            {t('common:connection.schedulerUnknown')}
+          </Text>
+        )}
         <Text size="sm">
           {tick ? t('dashboard:scheduler.lastTick', { when: format.ago(tick.at, now), date: format.dateTime(tick.at) }) : t('dashboard:scheduler.never')}
         </Text>

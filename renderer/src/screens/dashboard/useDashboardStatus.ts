@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useEvents } from '../../client/ClientProvider';
+import { useConnection, useEvents } from '../../client/ClientProvider';
 import { useCheckin } from '../../app/CheckinProvider';
 import { useRpcQuery } from '../../hooks/useRpcQuery';
 import { unanswered, type Prompt } from './prompts';
@@ -29,6 +29,14 @@ export function useDashboardStatus() {
       reload();
     }, EVENT_DEBOUNCE_MS);
   });
+
+  // Back after a lost connection: fresh numbers now, not at the next poll.
+  const connection = useConnection();
+  const wasLost = useRef(false);
+  useEffect(() => {
+    if (connection === 'online' && wasLost.current) reload();
+    wasLost.current = connection === 'lost';
+  }, [connection, reload]);
 
   useEffect(() => {
     const poll = setInterval(reload, POLL_MS);

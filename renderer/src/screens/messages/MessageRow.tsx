@@ -1,4 +1,4 @@
-import { Badge, Group, Skeleton, Text, UnstyledButton } from '@mantine/core';
+import { Badge, Group, Skeleton, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { IconPaperclip, IconUsers } from '@tabler/icons-react';
 import { useT } from '../../i18n/useT';
 import { useFormat } from '../../i18n/useFormat';
@@ -28,18 +28,25 @@ export function MessageRow({ message, selected, onOpen }: { message: MessageSumm
           {messageStatusLabel(t, message.status)}
         </Badge>
       </Group>
+      {/* The counts as icon and number (the words for screen readers), so the date always fits whole. */}
       <Group gap="sm" wrap="nowrap" c="dimmed">
-        <Group gap={4} wrap="nowrap">
+        <Group gap={4} wrap="nowrap" title={t('messages:list.recipients', { count: message.recipientCount })}>
           <IconUsers size={12} aria-hidden />
-          <Text size="xs" style={{ whiteSpace: 'nowrap' }}>{t('messages:list.recipients', { count: message.recipientCount })}</Text>
+          <Text size="xs" aria-hidden>
+            {format.number(message.recipientCount)}
+          </Text>
+          <VisuallyHidden>{t('messages:list.recipients', { count: message.recipientCount })}</VisuallyHidden>
         </Group>
         {message.attachmentCount > 0 && (
-          <Group gap={4} wrap="nowrap">
+          <Group gap={4} wrap="nowrap" title={t('messages:list.attachments', { count: message.attachmentCount })}>
             <IconPaperclip size={12} aria-hidden />
-            <Text size="xs" style={{ whiteSpace: 'nowrap' }}>{t('messages:list.attachments', { count: message.attachmentCount })}</Text>
+            <Text size="xs" aria-hidden>
+              {format.number(message.attachmentCount)}
+            </Text>
+            <VisuallyHidden>{t('messages:list.attachments', { count: message.attachmentCount })}</VisuallyHidden>
           </Group>
         )}
-        <Text size="xs" truncate="end">
+        <Text size="xs" ml="auto" style={{ whiteSpace: 'nowrap' }}>
           {format.dateTime(message.updatedAt)}
         </Text>
       </Group>

@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import { useT } from '../../i18n/useT';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
 
-type Recipient = MethodOutput<'recipients.list'>[number];
+type Recipient = MethodOutput<'recipients.create'>;
 
 /** Who receives the message, from the address book (and anyone already on it, should they be gone from the list). */
 export function RecipientsPicker({ recipients, known, value, onChange }: { recipients: Recipient[]; known: Recipient[]; value: string[]; onChange(ids: string[]): void }) {

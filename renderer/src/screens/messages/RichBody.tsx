@@ -4,6 +4,7 @@ import '@mantine/tiptap/styles.css';
 import { useEditor } from '@tiptap/react';
 import { useId, useMemo } from 'react';
 import { useT } from '../../i18n/useT';
+import { htmlToText } from '../../../../shared/html-text.js';
 import { sanitizeHtml } from './message-html';
 
 // Loaded as a separate chunk (ProseMirror and Tiptap's core are shared with the editor's own), so no
@@ -19,7 +20,7 @@ export interface BodyChange {
 
 /**
  * The message text, with formatting. The initial HTML is sanitized before it is shown; `onChange`
- * reports sanitized HTML and the text Tiptap derives from it (paragraphs separated by a blank line).
+ * reports sanitized HTML and the plain text delivered with it (shared/html-text.ts: bullets kept).
  * Mount it again (a new `key`) to load another message.
  */
 export default function RichBody({ initialHtml, onChange, error }: { initialHtml: string; onChange(change: BodyChange): void; error?: string }) {
@@ -31,7 +32,10 @@ export default function RichBody({ initialHtml, onChange, error }: { initialHtml
     immediatelyRender: true,
     shouldRerenderOnTransaction: false,
     editorProps: { attributes: { 'aria-labelledby': labelId, 'aria-multiline': 'true', role: 'textbox' } },
-    onUpdate: ({ editor: e }) => onChange({ html: sanitizeHtml(e.getHTML()), text: e.getText({ blockSeparator: '\n\n' }).trim() }),
+    onUpdate: ({ editor: e }) => {
+      const html = sanitizeHtml(e.getHTML());
+      onChange({ html, text: htmlToText(html) });
+    },
   });
   const labels = useMemo(
     () => ({

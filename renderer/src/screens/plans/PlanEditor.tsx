@@ -5,6 +5,8 @@ import { focusFirstInvalid } from '../../hooks/focus-first-invalid';
 import { useErrorToasts } from '../../hooks/useErrorToasts';
 import { useLeaveGuard } from '../../hooks/useLeaveGuard';
 import { useT } from '../../i18n/useT';
+import type { ChannelSetup } from '../../../../shared/level-readiness.js';
+import { planName } from '../../labels/plan-labels';
 import { DurationInput } from './DurationInput';
 import { LevelFields } from './LevelFields';
 import { channelOptions, draftOf, draftProblems, levelsInput, newDraft, sameTiming, type Plan, type PlanDraft } from './plan-draft';
@@ -12,7 +14,7 @@ import { PlanTimeline } from './PlanTimeline';
 import { useSimulation } from './useSimulation';
 
 /** Creates or edits one plan, with its timeline redrawn from now as the waits change. */
-export function PlanEditor({ plan, isFirst, webhookNames, onSaved, onCancel }: { plan: Plan | null; isFirst: boolean; webhookNames: string[]; onSaved: (plan: Plan) => void; onCancel: () => void }) {
+export function PlanEditor({ plan, isFirst, setup, onSaved, onCancel }: { plan: Plan | null; isFirst: boolean; setup: ChannelSetup | null; onSaved: (plan: Plan) => void; onCancel: () => void }) {
   const { t } = useT();
   const client = useClient();
   const toasts = useErrorToasts();
@@ -24,7 +26,7 @@ export function PlanEditor({ plan, isFirst, webhookNames, onSaved, onCancel }: {
   const simulation = useSimulation(draft, plan?.id ?? null, edited);
   const problems = draftProblems(draft);
   const error = simulation.error;
-  const options = channelOptions(webhookNames);
+  const options = channelOptions(setup?.webhookNames ?? []);
   const formRef = useRef<HTMLFormElement>(null);
   const guard = useLeaveGuard(JSON.stringify(draft) !== JSON.stringify(saved));
 
@@ -58,7 +60,7 @@ export function PlanEditor({ plan, isFirst, webhookNames, onSaved, onCancel }: {
           <Stack gap="md">
             <Group justify="space-between">
               <Title order={2} size="h4" id="plan-editor-title">
-                {plan ? t('plans:editor.editTitle', { name: plan.name }) : t('plans:editor.newTitle')}
+                {plan ? t('plans:editor.editTitle', { name: planName(t, plan.name) }) : t('plans:editor.newTitle')}
               </Title>
               {plan?.isTestPlan && (
                 <Badge color="orange" variant="light">
@@ -115,6 +117,8 @@ export function PlanEditor({ plan, isFirst, webhookNames, onSaved, onCancel }: {
         stale={simulation.stale}
         error={error ? t(`errors:code.${error.code}`) : null}
         isTestPlan={plan?.isTestPlan ?? false}
+        setup={setup}
+        planId={plan?.id ?? null}
       />
     </SimpleGrid>
   );

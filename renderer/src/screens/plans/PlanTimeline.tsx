@@ -3,7 +3,10 @@ import { IconBell, IconClock, IconSend } from '@tabler/icons-react';
 import { useNow } from '../../hooks/useNow';
 import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
+import type { ChannelSetup } from '../../../../shared/level-readiness.js';
 import { channelLabel, nextEventLabel } from '../../labels/plan-labels';
+import { LevelGaps } from './LevelGaps';
+import { PlanDeliveries } from './PlanDeliveries';
 import { MINUTE_MS, type LevelDraft } from './plan-draft';
 import type { TimelineEvent } from './useSimulation';
 
@@ -11,7 +14,25 @@ import type { TimelineEvent } from './useSimulation';
  * If you stopped checking in now: when each warning would come (and where), and when the messages
  * would go. The times come from the server (`plans.simulate`), so they match what it will do.
  */
-export function PlanTimeline({ timeline, levels, stale, error, isTestPlan }: { timeline: TimelineEvent[] | null; levels: LevelDraft[]; stale: boolean; error: string | null; isTestPlan: boolean }) {
+export function PlanTimeline({
+  timeline,
+  levels,
+  stale,
+  error,
+  isTestPlan,
+  setup,
+  planId,
+}: {
+  timeline: TimelineEvent[] | null;
+  levels: LevelDraft[];
+  stale: boolean;
+  error: string | null;
+  isTestPlan: boolean;
+  /** What is set up, to flag channels that lead nowhere; null while loading. */
+  setup: ChannelSetup | null;
+  /** The stored plan (its messages are listed at the delivery), null for a new one. */
+  planId: string | null;
+}) {
   const { t } = useT();
   const format = useFormat();
   const now = useNow(30_000);
@@ -60,13 +81,15 @@ export function PlanTimeline({ timeline, levels, stale, error, isTestPlan }: { t
                 <Text size="sm">{format.longDateTime(event.at)}</Text>
                 <Text size="xs" c="dimmed">
                   {t('plans:timeline.after', { duration: format.duration(Math.round((event.at - now) / MINUTE_MS) * MINUTE_MS, 2) })}
-                  {channels.length > 0 && ` · ${t('plans:timeline.via', { channels: channels.map((c) => channelLabel(t, c)).join(', ') })}`}
+                  {channels.length > 0 && ` · ${t('plans:timeline.via', { channels: format.list(channels.map((c) => channelLabel(t, c))) })}`}
                 </Text>
+                {!delivery && <LevelGaps channels={channels} setup={setup} />}
                 {delivery && (
                   <Text size="xs" c="dimmed">
                     {t('plans:timeline.deliveryHint')}
                   </Text>
                 )}
+                {delivery && planId && <PlanDeliveries planId={planId} />}
               </Timeline.Item>
             );
           })}

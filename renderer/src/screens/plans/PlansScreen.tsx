@@ -8,6 +8,7 @@ import { useConfirmLeave } from '../../hooks/useConfirmLeave';
 import { useNotifyError } from '../../hooks/useNotifyError';
 import { useRpcQuery } from '../../hooks/useRpcQuery';
 import { useT } from '../../i18n/useT';
+import type { ChannelSetup } from '../../../../shared/level-readiness.js';
 import { ScreenHeader } from '../common/ScreenHeader';
 import { DeletePlanModal } from './DeletePlanModal';
 import { PlanCard } from './PlanCard';
@@ -23,12 +24,16 @@ export default function PlansScreen() {
   const edit = (plan: Plan | null) => confirmLeave(() => setEditing({ plan, key: Date.now() }));
   const plans = useRpcQuery((c) => c.call('plans.list'));
   const channels = useRpcQuery((c) => c.call('channels.get'));
+  const settings = useRpcQuery((c) => c.call('settings.get'));
   const [editing, setEditing] = useState<{ plan: Plan | null; key: number } | null>(null);
   const [deleting, setDeleting] = useState<Plan | null>(null);
   const [busy, setBusy] = useState(false);
   const list = plans.data ?? [];
   const error = plans.error;
-  const webhookNames = (channels.data?.webhooks ?? []).map((w) => w.name);
+  const setup: ChannelSetup | null =
+    channels.data && settings.data
+      ? { webhookNames: channels.data.webhooks.map((w) => w.name), smtpConfigured: channels.data.smtp !== null, ownerEmailSet: Boolean(settings.data.owner?.email) }
+      : null;
 
   const makeDefault = async (plan: Plan) => {
     try {
@@ -82,7 +87,7 @@ export default function PlansScreen() {
             key={editing.key}
             plan={editing.plan}
             isFirst={list.length === 0}
-            webhookNames={webhookNames}
+            setup={setup}
             onCancel={() => setEditing(null)}
             onSaved={(plan) => {
               notifications.show({ color: 'teal', message: t('plans:editor.saved', { name: plan.name }) });
@@ -99,6 +104,8 @@ export default function PlansScreen() {
               <PlanCard
                 key={plan.id}
                 plan={plan}
+                setup={setup}
+                refreshKey={plans.receivedAt}
                 onEdit={() => edit(plan)}
                 onMakeDefault={() => void makeDefault(plan)}
                 onDelete={() => setDeleting(plan)}

@@ -3,19 +3,25 @@ import { IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
 import { useClient } from '../../client/ClientProvider';
-import { toRpcError, type RpcError } from '../../client/rpc-error';
+import { toRpcError } from '../../client/rpc-error';
 import { useNotifyError } from '../../hooks/useNotifyError';
 import { useT } from '../../i18n/useT';
+import { MessageLinks } from './MessageLinks';
 
 type Recipient = MethodOutput<'recipients.list'>[number];
 
-/** Asks before deleting; a recipient that messages still use is refused (CONFLICT), and the form says why. */
-export function DeleteRecipientButton({ recipient, onDeleted, onConflict }: { recipient: Recipient; onDeleted: () => void; onConflict: (error: RpcError) => void }) {
+/**
+ * Asks before deleting. A recipient that messages still use cannot be deleted: the dialog names
+ * those messages (links); should the core refuse anyway (CONFLICT), the screen says the same.
+ */
+export function DeleteRecipientButton({ recipient, onDeleted, onConflict }: { recipient: Recipient; onDeleted: () => void; onConflict: () => void }) {
   const { t } = useT();
   const client = useClient();
   const notifyError = useNotifyError();
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
+  // Refused by the core anyway; saying so before the click names the messages to change first.
+  const inUse = recipient.usedBy.length > 0;
 
   const confirm = async () => {
     setBusy(true);
@@ -26,7 +32,7 @@ export function DeleteRecipientButton({ recipient, onDeleted, onConflict }: { re
     } catch (error) {
       const rpc = toRpcError(error);
       setOpen(false);
-      if (rpc.code === 'CONFLICT') onConflict(rpc);
+      if (rpc.code === 'CONFLICT') onConflict();
       else notifyError(rpc);
     } finally {
       setBusy(false);
@@ -40,17 +46,30 @@ export function DeleteRecipientButton({ recipient, onDeleted, onConflict }: { re
           <IconTrash size={18} />
         </ActionIcon>
       </Tooltip>
-      <Modal opened={open} onClose={() => setOpen(false)} title={t('recipients:delete.title')}>
+      <Modal
+        opened={open}
+        onClose={() => setOpen(false)}
+        title={inUse ? t('recipients:delete.inUseTitle') : t('recipients:delete.title')}
+        closeButtonProps={{ 'aria-label': t('recipients:delete.cancel') }}
+      >
         <Text size="sm" mb="md">
-          {t('recipients:delete.body', { name: recipient.name })}
+          {inUse ? (
+            <>
+              {t('recipients:delete.inUse', { name: recipient.name, count: recipient.usedBy.length })} <MessageLinks messages={recipient.usedBy} />
+            </>
+          ) : (
+            t('recipients:delete.body', { name: recipient.name })
+          )}
         </Text>
         <Group justify="flex-end">
           <Button variant="default" onClick={() => setOpen(false)}>
-            {t('recipients:delete.cancel')}
+            {inUse ? t('recipients:delete.dismiss') : t('recipients:delete.cancel')}
           </Button>
-          <Button color="red" loading={busy} onClick={confirm}>
-            {t('recipients:delete.confirm')}
-          </Button>
+          {!inUse && (
+            <Button color="red" loading={busy} onClick={confirm}>
+              {t('recipients:delete.confirm')}
+            </Button>
+          )}
         </Group>
       </Modal>
     </>

@@ -1,14 +1,15 @@
-import { Badge, Card, Table, Text, Title } from '@mantine/core';
+import { Badge, Card, Group, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
-import type { RpcError } from '../../client/rpc-error';
 import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
 import { DeleteRecipientButton } from './DeleteRecipientButton';
+import { EditRecipientButton } from './EditRecipientButton';
+import { UsedBy } from './MessageLinks';
 
 type Recipient = MethodOutput<'recipients.list'>[number];
 
-/** The address book: who, how they are reached, since when. */
-export function RecipientTable({ recipients, loading, onChanged, onConflict }: { recipients: Recipient[]; loading: boolean; onChanged: () => void; onConflict: (error: RpcError) => void }) {
+/** The address book: who, how they are reached, which messages go to them, since when. */
+export function RecipientTable({ recipients, loading, onChanged, onConflict }: { recipients: Recipient[]; loading: boolean; onChanged: () => void; onConflict: (recipient: Recipient) => void }) {
   const { t } = useT();
   const format = useFormat();
   return (
@@ -21,15 +22,16 @@ export function RecipientTable({ recipients, loading, onChanged, onConflict }: {
           {loading ? t('common:loading') : t('recipients:list.empty')}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={480}>
+        <Table.ScrollContainer minWidth={640}>
           <Table verticalSpacing={6} highlightOnHover>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th scope="col">{t('recipients:list.name')}</Table.Th>
                 <Table.Th scope="col">{t('recipients:list.contact')}</Table.Th>
+                <Table.Th scope="col">{t('recipients:list.usedBy')}</Table.Th>
                 <Table.Th scope="col">{t('recipients:list.added')}</Table.Th>
                 <Table.Th scope="col">
-                  <span className="mantine-visually-hidden">{t('recipients:list.actions')}</span>
+                  <VisuallyHidden>{t('recipients:list.actions')}</VisuallyHidden>
                 </Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -50,12 +52,18 @@ export function RecipientTable({ recipients, loading, onChanged, onConflict }: {
                     </Text>
                   </Table.Td>
                   <Table.Td>
+                    <UsedBy messages={r.usedBy} />
+                  </Table.Td>
+                  <Table.Td>
                     <Text size="sm" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
                       {format.dateTime(r.createdAt)}
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <DeleteRecipientButton recipient={r} onDeleted={onChanged} onConflict={onConflict} />
+                    <Group gap={4} wrap="nowrap">
+                      <EditRecipientButton recipient={r} onSaved={onChanged} />
+                      <DeleteRecipientButton recipient={r} onDeleted={onChanged} onConflict={() => onConflict(r)} />
+                    </Group>
                   </Table.Td>
                 </Table.Tr>
               ))}

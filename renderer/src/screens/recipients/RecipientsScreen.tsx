@@ -1,10 +1,10 @@
 import { Alert, Button, Stack } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useState } from 'react';
-import type { RpcError } from '../../client/rpc-error';
 import { useRpcQuery } from '../../hooks/useRpcQuery';
 import { useT } from '../../i18n/useT';
 import { ScreenHeader } from '../common/ScreenHeader';
+import { MessageLinks } from './MessageLinks';
 import { RecipientForm } from './RecipientForm';
 import { RecipientTable } from './RecipientTable';
 
@@ -13,7 +13,9 @@ export default function RecipientsScreen() {
   const { t } = useT();
   const list = useRpcQuery((client) => client.call('recipients.list'));
   const error = list.error;
-  const [conflict, setConflict] = useState<RpcError | null>(null);
+  const [conflictId, setConflict] = useState<string | null>(null);
+  // The list after the refusal (reloaded) says which messages still go to them.
+  const conflict = conflictId ? (list.data?.find((r) => r.id === conflictId) ?? null) : null;
   const changed = () => {
     setConflict(null);
     list.reload();
@@ -32,11 +34,14 @@ export default function RecipientsScreen() {
         )}
         {conflict && (
           <Alert color="orange" icon={<IconAlertTriangle />} title={t('recipients:delete.inUseTitle')} withCloseButton closeButtonLabel={t('recipients:delete.dismiss')} onClose={() => setConflict(null)}>
-            {t('recipients:delete.inUse')} {t('errors:detail', { detail: conflict.message })}
+            {t('recipients:delete.inUse', { name: conflict.name, count: conflict.usedBy.length })} <MessageLinks messages={conflict.usedBy} />
           </Alert>
         )}
         <RecipientForm onCreated={changed} />
-        <RecipientTable recipients={list.data ?? []} loading={list.loading} onChanged={changed} onConflict={setConflict} />
+        <RecipientTable recipients={list.data ?? []} loading={list.loading} onChanged={changed} onConflict={(r) => {
+            setConflict(r.id);
+            list.reload();
+          }} />
       </Stack>
     </>
   );
