@@ -32,3 +32,22 @@ it('a second run is refused with exit 5 naming the holder; tick skips meanwhile;
   const tick = await v.json<{ tick: unknown; drain: unknown }>(['tick']);
   expect(tick).toHaveProperty('drain');
 });
+
+it('tick does not step aside for a holder that cannot send (serve waiting for the password)', { timeout: 120_000 }, async () => {
+  const v = await CliVault.create(temp, 'locked-holder');
+  await v.init();
+  const serving = spawn(process.execPath, [CLI_BIN, '--json', 'serve', '--port', '0'], { env: cleanEnv(v.env({ AFTERWORD_PASSWORD: undefined })), stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => serving.on('close', (code) => resolve(code)));
+  let stdout = '';
+  serving.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  try {
+    await expect.poll(() => stdout, { timeout: 30_000 }).toMatch(/"port"/);
+    const tick = await v.run(['tick', '--json']);
+    expect(tick.code, describeResult(tick)).toBe(0);
+    expect(parseJsonStdout(tick)).toHaveProperty('drain');
+    expect(tick.stderr).toMatch(/afterword serve \(pid \d+\) holds this vault but is not sending \(locked\): ticking from here/);
+  } finally {
+    serving.kill('SIGTERM');
+  }
+  expect(await exited).toBe(0);
+});

@@ -43,6 +43,8 @@ export interface VaultHolder {
   pid: number;
   host: string;
   since: number;
+  /** Whether its scheduler runs now (it has the vault key). */
+  scheduling: boolean;
 }
 
 /** Another process already schedules and sends for this vault; two would send twice. */

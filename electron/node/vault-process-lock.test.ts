@@ -31,7 +31,7 @@ describe('VaultProcessLock', () => {
     const first = await VaultProcessLock.acquire(dir, 'afterword serve', world({ pid: 100 }));
     const refused = await busy(VaultProcessLock.acquire(dir, 'afterword run', world({ pid: 200 })));
     expect(refused.code).toBe('VAULT_BUSY');
-    expect(refused.holder).toEqual({ program: 'afterword serve', pid: 100, host: 'laptop', since: T0 });
+    expect(refused.holder).toEqual({ program: 'afterword serve', pid: 100, host: 'laptop', since: T0, scheduling: false });
     expect(refused.message).toMatch(/already run by `afterword serve` \(pid 100 on laptop/);
     expect(await currentHolder(dir, world())).toMatchObject({ pid: 100 });
     await first.release();
@@ -82,5 +82,46 @@ describe('VaultProcessLock', () => {
     const won = results.filter((r) => r.status === 'fulfilled');
     expect(won).toHaveLength(1);
     await (won[0] as PromiseFulfilledResult<VaultProcessLock>).value.release();
+  });
+
+  it('a live process of this machine keeps its lock however late its heartbeat (a laptop waking from sleep)', async () => {
+    const sleeper = await VaultProcessLock.acquire(dir, 'the Afterword desktop app', world({ pid: 100 }));
+    await busy(VaultProcessLock.acquire(dir, 'afterword tick', world({ pid: 200, now: () => T0 + 8 * 60 * 60_000 })));
+    await sleeper.release();
+  });
+
+  it('a lock from before a reboot, or naming our own pid (reused), is nobody\'s', async () => {
+    await VaultProcessLock.acquire(dir, 'afterword serve', world({ pid: 100, bootId: 'boot-1' }));
+    const afterReboot = await VaultProcessLock.acquire(dir, 'afterword serve', world({ pid: 200, bootId: 'boot-2' }));
+    expect(afterReboot.holder.pid).toBe(200);
+    const reused = await VaultProcessLock.acquire(dir, 'afterword serve', world({ pid: 200, bootId: 'boot-2' }));
+    expect(reused.holder.since).toBe(T0);
+    await reused.release();
+  });
+
+  it('says whether the holder is scheduling; a starting process waits for a tick, not for anyone else', async () => {
+    const tick = await VaultProcessLock.acquire(dir, 'afterword tick', { ...world({ pid: 100 }), scheduling: true });
+    expect(await currentHolder(dir, world())).toMatchObject({ program: 'afterword tick', scheduling: true });
+    setTimeout(() => void tick.release(), 300);
+    const serve = await VaultProcessLock.acquire(dir, 'afterword serve', { ...world({ pid: 200 }), now: Date.now, waitMs: 10_000 });
+    expect(await currentHolder(dir, world())).toMatchObject({ program: 'afterword serve', scheduling: false });
+    await serve.setScheduling(true);
+    expect(await currentHolder(dir, world())).toMatchObject({ scheduling: true });
+    const started = Date.now();
+    await busy(VaultProcessLock.acquire(dir, 'afterword run', { ...world({ pid: 300 }), now: Date.now, waitMs: 10_000 }));
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await serve.release();
+  });
+
+  it('a heartbeat puts back a lock file that vanished, and reports trouble instead of throwing', async () => {
+    const trouble: string[] = [];
+    const lock = await VaultProcessLock.acquire(dir, 'afterword serve', { ...world({ pid: 100 }), onTrouble: (t) => trouble.push(t) });
+    await rm(join(dir, LOCK_FILE));
+    expect(await lock.beat()).toBe(true);
+    expect(await currentHolder(dir, world())).toMatchObject({ pid: 100 });
+    await rm(join(dir, LOCK_FILE));
+    await VaultProcessLock.acquire(dir, 'afterword run', world({ pid: 200 }));
+    expect(await lock.beat()).toBe(false);
+    expect(trouble).toEqual([expect.stringMatching(/taken by afterword run \(pid 200\)/)]);
   });
 });

@@ -59,7 +59,10 @@ export async function startDesktop(options: StartupOptions): Promise<RunningDesk
   // twice. A VaultBusyError ends the start with the dialog that names the holder.
   const vaultDir = resolveVaultDir(undefined, process.env); // AFTERWORD_VAULT, else the platform's default
   await mkdir(vaultDir, { recursive: true, mode: 0o700 });
-  const processLock = await VaultProcessLock.acquire(vaultDir, 'the Afterword desktop app');
+  const processLock = await VaultProcessLock.acquire(vaultDir, 'the Afterword desktop app', {
+    waitMs: 60_000, // a cron `tick` holds it for its pass
+    onTrouble: (what) => log.warn(what),
+  });
 
   secureSession(session.defaultSession);
   protocol.handle(APP_SCHEME, createAppProtocolHandler(options.rendererDir));
@@ -199,6 +202,8 @@ export async function startDesktop(options: StartupOptions): Promise<RunningDesk
         log: log.child('notify'),
       }),
   });
+  // `tick` from cron steps aside only while this app can send.
+  core.onEngine((engine) => void processLock.setScheduling(engine !== null).catch(failed('marking the vault lock')));
   const router = createRouter(core, { logger: log.child('rpc') });
 
   // Settings live in the vault: read through the router whenever the UI is unlocked, applied when changed.

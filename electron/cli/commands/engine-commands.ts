@@ -231,16 +231,20 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .description('one scheduler pass and outbox drain, then exit (run it from system cron)')
     .action(async () => {
       const ctx = context();
-      // The desktop app, `serve` or `run` already ticks this vault every minute: this one steps aside.
+      // The desktop app, `serve` or `run` already ticks this vault every minute: this one steps
+      // aside. Not for a holder that cannot send (an app waiting for the password after a reboot):
+      // then this pass runs, or nothing would go out at all.
       const lock = await holdVault(ctx, 'tick').catch((error: unknown) => {
         if (error instanceof VaultBusyError) return error;
         throw error;
       });
-      if (lock instanceof VaultBusyError) {
+      if (lock instanceof VaultBusyError && lock.holder.scheduling) {
         ctx.out.result({ skipped: true, heldBy: lock.holder }, () => `Nothing done: ${lock.message}.`);
         return;
       }
-      const result = await ctx.withEngine(async (engine) => engine.runOnce('cli')).finally(() => lock.release());
+      if (lock instanceof VaultBusyError) ctx.out.note(`afterword: ${lock.holder.program} (pid ${lock.holder.pid}) holds this vault but is not sending (locked): ticking from here`);
+      const held = lock instanceof VaultBusyError ? null : lock;
+      const result = await ctx.withEngine(async (engine) => engine.runOnce('cli')).finally(() => held?.release());
       ctx.out.result(result, () =>
         [
           ...result.tick.transitions.map((t) => `${t.planId}: ${t.from} → ${t.to} (${t.reason})`),

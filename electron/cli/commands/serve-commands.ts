@@ -66,6 +66,7 @@ export function registerServeCommands(program: Command, context: () => CliContex
       const lock = await holdVault(ctx, 'serve');
       const { scrypt, marks, acceptOlderVault } = ctx.vaultDeps();
       const app = new AppCore({ vaultDir: ctx.vaultDir, clock, keyStore: ctx.keyStore(), scrypt, marks, acceptOlderVault });
+      app.onEngine((engine) => void lock.setScheduling(engine !== null).catch(() => undefined));
       const rendererDir = resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR);
       const runner = await startRunner({
         app,
