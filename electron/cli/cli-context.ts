@@ -71,6 +71,8 @@ export class CliContext {
   readonly out: Output;
   readonly vaultDir: string;
   readonly clock: Clock;
+  /** `run` keeps the vault open: no full-disk reading fallback, which would keep others out. */
+  longRunning = false;
 
   constructor(
     readonly options: GlobalOptions,
@@ -97,7 +99,7 @@ export class CliContext {
       }
       scrypt = { ...DEFAULT_SCRYPT, logN };
     }
-    return { clock: this.clock, scrypt, marks: this.keyStore(), acceptOlderVault: Boolean(this.options.acceptOlderVault) };
+    return { clock: this.clock, scrypt, marks: this.keyStore(), acceptOlderVault: Boolean(this.options.acceptOlderVault), readWhenFull: !this.longRunning };
   }
 
   async withVault<T>(fn: (vault: Vault) => Promise<T>): Promise<T> {

@@ -55,7 +55,7 @@ export function registerRpcRoutes(hono: Hono<Env>, ctx: RunnerContext): void {
       let retryAfterMs = 1000;
       try {
         const vault = app.vaultOrThrow();
-        const guard = method === 'vault.recover' || method === 'plans.stop' ? vault.recoveryGuard : vault.guard;
+        const guard = method === 'vault.recover' ? vault.recoveryGuard : vault.guard;
         retryAfterMs = guard.state().retryAfterMs;
       } catch {
         // No vault open: keep the minimum.

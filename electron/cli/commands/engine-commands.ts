@@ -259,6 +259,7 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .option('--cron <expression>', 'node-cron schedule', '* * * * *')
     .action(async (opts: { cron: string }) => {
       const ctx = context();
+      ctx.longRunning = true;
       const lock = await holdVault(ctx, 'run');
       await ctx.withEngine(async (engine) => {
         const loop = new SchedulerLoop(engine, {

@@ -21,6 +21,8 @@ export interface AppCoreDeps {
   marks?: KeyStore;
   /** The owner restored an older copy on purpose. */
   acceptOlderVault?: boolean;
+  /** A short-lived command (the CLI): on a full disk, open for reading anyway. */
+  readWhenFull?: boolean;
   engine?: Omit<EnginePorts, 'clock' | 'notifier'>;
 }
 
@@ -69,8 +71,8 @@ export class AppCore {
 
   private async openOnce(): Promise<Vault> {
     if (!this.exists()) throw new VaultNotFoundError(this.deps.vaultDir);
-    const { clock, scrypt, marks, acceptOlderVault } = this.deps;
-    const vault = await Vault.open(this.deps.vaultDir, { clock, scrypt, marks, acceptOlderVault });
+    const { clock, scrypt, marks, acceptOlderVault, readWhenFull } = this.deps;
+    const vault = await Vault.open(this.deps.vaultDir, { clock, scrypt, marks, acceptOlderVault, readWhenFull });
     this.vault = vault;
     if (vault.deviceKeyStatus().enabled) {
       try {

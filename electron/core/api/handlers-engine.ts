@@ -76,7 +76,7 @@ export const engineHandlers: HandlerGroup<EngineMethods> = {
   },
   'plans.stop': async ({ recoveryKey }, { app }) => {
     const { vault } = app.unlockedServices();
-    await vault.unlockWithRecoveryKey(recoveryKey);
+    await vault.unlockWithRecoveryKey(recoveryKey, { ownerSignedIn: true });
     return { transitions: app.engineOrThrow().scheduler.emergencyStop() };
   },
   checkin: (_input, { app, caller }) => {

@@ -72,6 +72,11 @@ function versionedMigrations(registry: Readonly<Record<string, Migration>>): Rec
 export interface OpenDatabaseOptions {
   /** For migration tests: run only these migrations. */
   migrations?: Readonly<Record<string, Migration>>;
+  /**
+   * On a full disk, open for reading with the file to itself (see openWithoutSpace). Only for a
+   * short-lived command: a long-running process would keep every other one out of the vault.
+   */
+  readWhenFull?: boolean;
 }
 
 export async function openDatabase(file: string, options: OpenDatabaseOptions = {}): Promise<VaultDb> {
@@ -87,7 +92,7 @@ export async function openDatabase(file: string, options: OpenDatabaseOptions = 
     return db;
   } catch (error) {
     if (sqlite.open) sqlite.close();
-    if (isStorageUnavailable(error)) return openWithoutSpace(file, registry, supported, error);
+    if (options.readWhenFull && isStorageUnavailable(error)) return openWithoutSpace(file, registry, supported, error);
     throw error;
   }
 }

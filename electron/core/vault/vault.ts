@@ -51,6 +51,8 @@ export interface VaultDeps {
   marks?: KeyStore;
   /** The owner restored an older copy on purpose: open it and move the mark back to it. */
   acceptOlderVault?: boolean;
+  /** A short-lived command: on a full disk, open for reading anyway (see openDatabase). */
+  readWhenFull?: boolean;
 }
 
 function assertNewPassword(password: string): void {
@@ -137,7 +139,7 @@ export class Vault {
 
   static async open(dir: string, deps: VaultDeps): Promise<Vault> {
     if (!Vault.exists(dir)) throw new VaultNotFoundError(dir);
-    const db = await openDatabase(databasePath(dir));
+    const db = await openDatabase(databasePath(dir), { readWhenFull: deps.readWhenFull });
     const info = db.q.get(db.kysely.selectFrom('vault_info').selectAll().where('id', '=', 1));
     if (!info) {
       await db.close();
@@ -241,9 +243,14 @@ export class Vault {
     });
   }
 
-  /** Opens the vault with the recovery key alone (emergency stop); the password is unchanged. */
-  async unlockWithRecoveryKey(recoveryKeyText: string): Promise<void> {
-    this.setKey(this.checkRecoveryKey(recoveryKeyText));
+  /**
+   * Opens the vault with the recovery key alone (emergency stop); the password is unchanged.
+   * `ownerSignedIn`: the owner proved the password already (the app's emergency stop): wrong
+   * keys guessed by strangers must not keep them from stopping a false trigger, so the recovery
+   * backoff does not apply.
+   */
+  async unlockWithRecoveryKey(recoveryKeyText: string, options: { ownerSignedIn?: boolean } = {}): Promise<void> {
+    this.setKey(this.checkRecoveryKey(recoveryKeyText, !options.ownerSignedIn));
     this.db.q.transaction(() => this.audit.append({ action: 'vault.unlocked', detail: { method: 'recovery' } }));
   }
 
@@ -252,12 +259,16 @@ export class Vault {
    * up to an hour). Failures are counted in the guard; the audit log gets the first few and then
    * every tenth, with the count, so that guessing cannot grow the file without limit.
    */
-  private checkRecoveryKey(recoveryKeyText: string): Uint8Array {
-    const refused = this.db.q.transaction(() => this.recoveryGuard.check());
+  private checkRecoveryKey(recoveryKeyText: string, guarded = true): Uint8Array {
+    const refused = guarded ? this.db.q.transaction(() => this.recoveryGuard.check()) : null;
     if (refused) throw refused;
     const entropy = parseRecoveryKey(recoveryKeyText);
     const key = unwrapWithRecoveryKey(this.wrap('recovery'), entropy, this.ctx);
     if (!key) {
+      if (!guarded) {
+        this.whereWritable(() => this.audit.append({ action: 'vault.unlock_failed', detail: { method: 'recovery', ownerSignedIn: true } }));
+        throw new RecoveryKeyWrongError();
+      }
       this.whereWritable(() => {
         const failures = this.recoveryGuard.recordFailure();
         if (failures <= FREE_ATTEMPTS || failures % 10 === 0) {
