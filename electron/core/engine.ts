@@ -119,10 +119,24 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
     worker,
     outbox,
     async runOnce(source = 'once') {
-      historyBreakNotices.run();
+      // The tick comes first and the drain always runs: the checks read what anyone who can write
+      // the vault file may have put into the audit log, so their failure must not stop a pass.
       const tick = scheduler.tick(source);
+      const failures: unknown[] = [];
+      const guarded = async (check: () => unknown): Promise<void> => {
+        try {
+          await check();
+        } catch (error) {
+          failures.push(error);
+        }
+      };
+      await guarded(() => historyBreakNotices.run());
       const drain = await worker.drain();
-      await integrityPass.runIfDue();
+      await guarded(() => integrityPass.runIfDue());
+      // Rethrown once the tick and the drain are stored, so that the loop logs the failure and
+      // `afterword run` exits with an error instead of reporting a pass that skipped its checks.
+      if (failures.length === 1) throw failures[0];
+      if (failures.length > 1) throw new AggregateError(failures, 'the history and integrity checks failed');
       return { tick, drain };
     },
     async close() {

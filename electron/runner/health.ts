@@ -1,11 +1,15 @@
+import { MINUTE_MS } from '../../shared/durations.js';
 import type { VaultFacts } from './vault-facts.js';
+
+/** The loop ticks every minute; this many missed passes in a row mean every pass fails. */
+export const STALE_PASS_MS = 5 * MINUTE_MS;
 
 /**
  * Why /healthz answers 503: whatever keeps warnings and deliveries from going out, so that a
  * monitor checking only the status code notices. A runner still waiting for its vault to be
  * created has nothing to schedule yet and is healthy.
  */
-export function healthProblem(facts: Pick<VaultFacts, 'vault'>, schedulerRunning: boolean): string | null {
+export function healthProblem(facts: Pick<VaultFacts, 'vault' | 'lastTickAgeMs'>, schedulerRunning: boolean): string | null {
   switch (facts.vault) {
     case 'missing':
       return null;
@@ -14,6 +18,12 @@ export function healthProblem(facts: Pick<VaultFacts, 'vault'>, schedulerRunning
     case 'locked':
       return 'the vault is locked: nothing is warned or delivered until it is unlocked (sign in, or turn on unattended delivery)';
     case 'unlocked':
-      return schedulerRunning ? null : 'the scheduler is not running';
+      if (!schedulerRunning) return 'the scheduler is not running';
+      return staleTick(facts.lastTickAgeMs);
   }
+}
+
+function staleTick(lastTickAgeMs: number | null): string | null {
+  if (lastTickAgeMs === null || lastTickAgeMs <= STALE_PASS_MS) return null;
+  return `the scheduler has not completed a pass for ${Math.floor(lastTickAgeMs / MINUTE_MS)} minutes`;
 }

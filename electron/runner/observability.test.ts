@@ -99,6 +99,25 @@ describe('/healthz and /metrics', () => {
     expect((await owner.request('/metrics')).status).toBe(200);
   });
 
+  it('answers 503 while the scheduler runs but has not completed a pass for over five minutes', async () => {
+    await f.app.engineOrThrow().runOnce('test');
+    clock.advance(5 * 60_000);
+    const recent = await f.client().request('/healthz');
+    expect(recent.status).toBe(200);
+    expect(recent.json).toMatchObject({ ok: true, vault: 'unlocked', scheduler: 'running', lastTickAgeMs: 5 * 60_000 });
+    clock.advance(60_000 + 1);
+    const stale = await f.client().request('/healthz');
+    expect(stale.status).toBe(503);
+    expect(stale.json).toMatchObject({
+      ok: false,
+      vault: 'unlocked',
+      scheduler: 'running',
+      reason: 'the scheduler has not completed a pass for 6 minutes',
+    });
+    await f.app.engineOrThrow().runOnce('test');
+    expect((await f.client().request('/healthz')).status).toBe(200);
+  });
+
   it('keeps the scheduler running when the UI locks; once a restart took the key, 503 with the reason', async () => {
     f.app.lock();
     const locked = await f.client().request('/healthz');

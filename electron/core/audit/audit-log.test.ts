@@ -373,3 +373,55 @@ describe('audit log: the next keyed append checks the chain end against the seal
     ]);
   });
 });
+
+describe('audit log: a wiped history and unreadable break rows', () => {
+  beforeEach(populate);
+
+  const appendSomething = () => vault.db.q.transaction(() => vault.audit.append({ action: 'settings.changed' }));
+  const wipe = () => {
+    dropTriggers();
+    sql('DELETE FROM audit_log').run();
+    sql('DELETE FROM audit_seal').run();
+  };
+
+  /** A row anyone can append: its plain hash is valid, only the seal notices. */
+  function appendRaw(action: string, detail: string): Row {
+    const last = rows().at(-1)!;
+    const row: Row = { seq: last.seq + 1, at: last.at + 1, action, entity_type: null, entity_id: null, detail, prev_hash: last.hash, hash: Buffer.alloc(0) };
+    row.hash = rowHash(last.hash, row);
+    sql('INSERT INTO audit_log (seq, at, action, entity_type, entity_id, detail, prev_hash, hash) VALUES (@seq, @at, @action, @entity_type, @entity_id, @detail, @prev_hash, @hash)').run(row);
+    return row;
+  }
+
+  it('the whole log and its seal removed: verify reports it, and the next keyed append records the break', () => {
+    wipe();
+    expect(problems()).toEqual([{ seq: null, problem: 'the history was wiped: the whole log and its seal were removed' }]);
+    appendSomething();
+    expect(actions()).toEqual([HISTORY_BROKEN_ACTION, 'settings.changed']);
+    expect(JSON.parse(rows()[0]!.detail)).toEqual({ problem: 'log-wiped', newestSeq: 0, sealedSeq: null });
+    expect(problems()).toEqual([
+      { seq: 1, problem: 'history was broken before this row: the whole log and its seal were removed (the log was empty)' },
+    ]);
+  });
+
+  it('a failed unlock appended after the wipe does not hide it', async () => {
+    wipe();
+    vault.lock();
+    await expect(vault.unlock('wrong password here')).rejects.toBeInstanceOf(WrongPasswordError);
+    expect(problems()).toEqual([{ seq: null, problem: 'the history was wiped: the whole log and its seal were removed' }]);
+    await vault.unlock(PASSWORD);
+    expect(actions()).toEqual(['vault.unlock_failed', HISTORY_BROKEN_ACTION, 'vault.unlocked']);
+    expect(JSON.parse(rows()[1]!.detail)).toMatchObject({ problem: 'log-wiped' });
+  });
+
+  it('a break row whose detail is null, or of another shape, is reported with its own words instead of throwing', () => {
+    const nulled = appendRaw(HISTORY_BROKEN_ACTION, 'null');
+    const shaped = appendRaw(HISTORY_BROKEN_ACTION, JSON.stringify({ problem: 'toString', newestSeq: 'x' }));
+    const odd = appendRaw(HISTORY_BROKEN_ACTION, JSON.stringify({ problem: '__proto__', newestSeq: 3, sealedSeq: null }));
+    const found = problems();
+    const unreadable = 'history was broken before this row (the record of the break is unreadable)';
+    expect(found).toContainEqual({ seq: nulled.seq, problem: unreadable });
+    expect(found).toContainEqual({ seq: shaped.seq, problem: unreadable });
+    expect(found).toContainEqual({ seq: odd.seq, problem: 'history was broken before this row: the log did not match its seal (row 3 was the newest)' });
+  });
+});

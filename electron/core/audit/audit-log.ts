@@ -15,7 +15,13 @@ export const UNKEYED_ACTIONS = new Set(['vault.unlock_failed', 'vault.unlock_ref
 export const HISTORY_BROKEN_ACTION = 'audit.history_broken';
 
 /** What a keyed append found wrong with the chain's end. Stable: stored in the break's detail. */
-export type ChainEndProblem = 'rows-cut' | 'sealed-row-changed' | 'seal-forged' | 'seal-missing' | 'appended-without-key';
+export type ChainEndProblem =
+  | 'rows-cut'
+  | 'sealed-row-changed'
+  | 'seal-forged'
+  | 'seal-missing'
+  | 'appended-without-key'
+  | 'log-wiped';
 
 const CHAIN_END_WORDS: Record<ChainEndProblem, string> = {
   'rows-cut': 'rows were cut from the end',
@@ -23,7 +29,11 @@ const CHAIN_END_WORDS: Record<ChainEndProblem, string> = {
   'seal-forged': 'the seal was rewritten without the vault key',
   'seal-missing': 'the seal was removed',
   'appended-without-key': 'rows were appended without the vault key',
+  'log-wiped': 'the whole log and its seal were removed',
 };
+
+/** The first keyed row of every vault, appended when it is created. */
+const CREATED_ACTION = 'vault.created';
 
 interface ChainEnd {
   seq: number;
@@ -67,11 +77,38 @@ function brokenEntry(problem: ChainEndProblem, last: ChainEnd | undefined, seal:
   return { action: HISTORY_BROKEN_ACTION, detail: { problem, newestSeq: last?.seq ?? 0, sealedSeq: seal?.seq ?? null } };
 }
 
-/** The sentence `verify` reports at a recorded break. */
+interface BreakDetail {
+  problem: string;
+  newestSeq: number;
+  sealedSeq: number | null;
+}
+
+/**
+ * A break row's detail, or null when it is not what an append writes. Anyone who can write the
+ * vault file can append a row with a valid plain hash, so the detail may be anything.
+ */
+function parseBreak(detail: string): BreakDetail | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(detail);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const { problem, newestSeq, sealedSeq } = value as Record<string, unknown>;
+  if (typeof problem !== 'string' || !Number.isSafeInteger(newestSeq)) return null;
+  if (sealedSeq !== null && !Number.isSafeInteger(sealedSeq)) return null;
+  return { problem, newestSeq: newestSeq as number, sealedSeq: sealedSeq as number | null };
+}
+
+/** The sentence `verify` reports at a recorded break; never throws, whatever the detail holds. */
 export function describeBreak(detail: string): string {
-  const { problem, newestSeq, sealedSeq } = JSON.parse(detail) as { problem: ChainEndProblem; newestSeq: number; sealedSeq: number | null };
-  const words = CHAIN_END_WORDS[problem] ?? 'the log did not match its seal';
-  const where = sealedSeq === null ? `row ${newestSeq} was the newest` : `the seal covered row ${sealedSeq}, row ${newestSeq} was the newest`;
+  const parsed = parseBreak(detail);
+  if (!parsed) return 'history was broken before this row (the record of the break is unreadable)';
+  const { problem, newestSeq, sealedSeq } = parsed;
+  const words = Object.hasOwn(CHAIN_END_WORDS, problem) ? CHAIN_END_WORDS[problem as ChainEndProblem] : 'the log did not match its seal';
+  const newest = newestSeq === 0 ? 'the log was empty' : `row ${newestSeq} was the newest`;
+  const where = sealedSeq === null ? newest : `the seal covered row ${sealedSeq}, ${newest}`;
   return `history was broken before this row: ${words} (${where})`;
 }
 
@@ -122,7 +159,7 @@ export class AuditLog {
     let seq = last?.seq ?? 0;
     let prev: Uint8Array = last?.hash ?? GENESIS;
     const seqs: number[] = [];
-    const broken = this.auditKey ? this.checkChainEnd(last) : null;
+    const broken = this.auditKey ? this.checkChainEnd(last, entries[0]!) : null;
     const toAppend = broken ? [brokenEntry(broken, last, s.seal.get({})), ...entries] : entries;
     for (const entry of toAppend) {
       const row = {
@@ -146,11 +183,16 @@ export class AuditLog {
   /**
    * Whether the chain's end still is what the last keyed append sealed. Cheap in the usual case
    * (the newest row is the sealed one); otherwise it reads the sealed row and what follows it.
+   * Without a seal and without keyed rows, only the vault's creation may be appended: any other
+   * keyed entry means the whole log was removed (failed unlocks may have been appended since).
    */
-  private checkChainEnd(last: ChainEnd | undefined): ChainEndProblem | null {
+  private checkChainEnd(last: ChainEnd | undefined, first: AuditEntry): ChainEndProblem | null {
     const s = this.statements();
     const seal = s.seal.get({});
-    if (!seal) return last ? (s.anyKeyed.get({}) ? 'seal-missing' : null) : null;
+    if (!seal) {
+      if (last && s.anyKeyed.get({})) return 'seal-missing';
+      return first.action === CREATED_ACTION ? null : 'log-wiped';
+    }
     if (!same(sealMac(this.auditKey!, seal.seq, seal.hash), seal.mac)) return 'seal-forged';
     if (last && last.seq === seal.seq) return same(last.hash, seal.hash) ? null : 'sealed-row-changed';
     const sealed = s.rowAt.get({ seq: seal.seq });
@@ -238,9 +280,10 @@ export class AuditLog {
   private verifySeal(rows: AuditLogTable[]): AuditProblem[] {
     const seal = this.q.get(this.db.selectFrom('audit_seal').selectAll().where('id', '=', 1));
     if (!seal) {
+      // Every vault has a sealed row from its creation on, so no keyed row at all is a wipe.
       return rows.some((r) => !UNKEYED_ACTIONS.has(r.action))
         ? [{ seq: null, problem: 'the seal is missing' }]
-        : [];
+        : [{ seq: null, problem: 'the history was wiped: the whole log and its seal were removed' }];
     }
     if (!this.auditKey) return [{ seq: null, problem: 'the seal cannot be checked while the vault is locked' }];
     if (!same(sealMac(this.auditKey, seal.seq, seal.hash), seal.mac)) {

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, expect, it } from 'vitest';
 import { Outbox } from '../delivery/outbox.js';
 import { bytesOf, createTestVault, type TestVault } from '../test-support/vault-fixture.js';
-import { IntegrityPass, openAttachmentProblems } from './integrity-pass.js';
+import { INTEGRITY_CHECKED_ACTION, IntegrityPass, lastIntegrityPass, openAttachmentProblems } from './integrity-pass.js';
 
 let tv: TestVault | null = null;
 afterEach(async () => {
@@ -31,4 +32,45 @@ it('reads a sample in full: a flipped byte in a file of the right size is found;
   expect(openAttachmentProblems(services)).toEqual([]);
   // Nothing left to check: no pass row is written for nothing.
   expect(await pass.run()).toEqual([]);
+});
+
+/** A row anyone who can write the vault file can append: its plain hash is valid, it has no seal. */
+function appendRaw(vault: TestVault['vault'], action: string, detail: string): void {
+  const sql = vault.db.sqlite;
+  const last = sql.prepare('SELECT seq, at, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; at: number; hash: Buffer };
+  const row = { seq: last.seq + 1, at: last.at + 1, action, entity_type: null, entity_id: null, detail, prev_hash: last.hash };
+  const canonical = JSON.stringify([row.seq, row.at, row.action, row.entity_type, row.entity_id, row.detail]);
+  const hash = createHash('sha256').update(last.hash).update(canonical).digest();
+  sql
+    .prepare('INSERT INTO audit_log (seq, at, action, entity_type, entity_id, detail, prev_hash, hash) VALUES (@seq, @at, @action, @entity_type, @entity_id, @detail, @prev_hash, @hash)')
+    .run({ ...row, hash });
+}
+
+it('a pass row appended without the key is not trusted, and one with an unreadable detail is ignored', async () => {
+  tv = await createTestVault({ prefix: 'afterword-integrity-' });
+  const { services, clock, vault } = tv;
+  const staged = await services.messages.attachments.stage(bytesOf(Buffer.alloc(1024, 1)), 'scan.pdf');
+  const messageId = services.messages.create({ title: 'T', body: 'b', attachments: [staged] });
+  const outbox = new Outbox(vault.db, clock);
+  const pass = new IntegrityPass({ services, notices: { db: vault.db, key: vault.contentKey, outbox }, clock, random: () => 0 });
+  expect(await pass.run()).toEqual([]);
+  const trusted = lastIntegrityPass(services);
+  expect(trusted).toMatchObject({ detail: { checked: 1, problems: [] } });
+
+  // After the seal: not written with the vault key, so it does not count.
+  const forged = { checked: 1, sampled: 0, problems: [{ attachmentId: staged.id, messageId, problem: 'forged' }] };
+  appendRaw(vault, INTEGRITY_CHECKED_ACTION, JSON.stringify(forged));
+  expect(openAttachmentProblems(services)).toEqual([]);
+  expect(lastIntegrityPass(services)).toEqual(trusted);
+
+  // The next keyed append moves the seal past such rows (recording the break): their details may be anything.
+  for (const detail of ['null', '"x"', '{"checked":1,"sampled":0,"problems":[null]}', '{"checked":1}']) {
+    appendRaw(vault, INTEGRITY_CHECKED_ACTION, detail);
+    vault.db.q.transaction(() => vault.audit.append({ action: 'settings.changed' }));
+    expect(lastIntegrityPass(services)).toBeNull();
+    expect(openAttachmentProblems(services)).toEqual([]);
+  }
+  // Due again: the pass runs and writes a readable row.
+  expect(await pass.runIfDue()).toEqual([]);
+  expect(lastIntegrityPass(services)).toMatchObject({ detail: { checked: 1 } });
 });

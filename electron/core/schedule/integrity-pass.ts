@@ -29,13 +29,48 @@ export interface IntegrityPassDeps {
   random?: () => number;
 }
 
-/** The newest pass's findings, read backwards from the end of the log (one pass a day). */
+/** A pass row's detail, or null when it is not what a pass writes. */
+function parseChecked(detail: string): CheckedDetail | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(detail);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const { checked, sampled, problems } = value as Record<string, unknown>;
+  if (typeof checked !== 'number' || typeof sampled !== 'number' || !Array.isArray(problems)) return null;
+  if (!problems.every(isAttachmentProblem)) return null;
+  return { checked, sampled, problems };
+}
+
+function isAttachmentProblem(value: unknown): value is AttachmentProblem {
+  if (typeof value !== 'object' || value === null) return false;
+  const { attachmentId, messageId, problem } = value as Record<string, unknown>;
+  return typeof attachmentId === 'string' && typeof messageId === 'string' && typeof problem === 'string';
+}
+
+/**
+ * The newest pass's findings, read backwards from the end of the log (one pass a day). Only rows
+ * the seal covers count: a row after it was not appended with the vault key, and anyone who can
+ * write the vault file could have put it there. A row that does not parse is ignored.
+ */
 export function lastIntegrityPass(services: Pick<VaultServices, 'vault'>): { at: number; detail: CheckedDetail } | null {
   const { db } = services.vault;
+  const seal = db.q.get(db.kysely.selectFrom('audit_seal').select('seq').where('id', '=', 1));
+  if (!seal) return null;
   const row = db.q.get(
-    db.kysely.selectFrom('audit_log').select(['at', 'detail']).where('action', '=', INTEGRITY_CHECKED_ACTION).orderBy('seq', 'desc').limit(1),
+    db.kysely
+      .selectFrom('audit_log')
+      .select(['at', 'detail'])
+      .where('action', '=', INTEGRITY_CHECKED_ACTION)
+      .where('seq', '<=', seal.seq)
+      .orderBy('seq', 'desc')
+      .limit(1),
   );
-  return row ? { at: row.at, detail: JSON.parse(row.detail) as CheckedDetail } : null;
+  if (!row || typeof row.at !== 'number') return null;
+  const detail = parseChecked(row.detail);
+  return detail ? { at: row.at, detail } : null;
 }
 
 /** Problems of the last pass whose attachment still exists (removing it, or its message, settles it). */
@@ -124,7 +159,7 @@ export class IntegrityPass {
       subject: 'An attachment of a message is damaged or missing',
       text:
         `Attachment ${p.attachmentId} of message ${p.messageId}: ${p.problem}. ` +
-        'If nothing is done, the message will be delivered without it. Attach the file again, or restore the vault from a backup; `afterword doctor` checks every file.',
+        'Attach the file again, or restore the vault from a backup, before the message is due: a missing file is left out of the delivery, but a damaged one would hold it back. `afterword doctor` checks every file.',
     });
   }
 }
