@@ -83,6 +83,7 @@ describeE2E('the switch stays on', () => {
     await app.dashboard.waitForPlan('Hourly', { phase: 'scheduled', level: 0 });
     const mark = mailbox.count;
 
+    await api.clockWhileLocked();
     await app.shell.lock();
     await app.unlock.waitUntilShown();
     await app.unlock.watchingNotice(true).waitFor();
