@@ -83,19 +83,25 @@ interface BreakDetail {
   sealedSeq: number | null;
 }
 
-/**
- * A break row's detail, or null when it is not what an append writes. Anyone who can write the
- * vault file can append a row with a valid plain hash, so the detail may be anything.
- */
-function parseBreak(detail: string): BreakDetail | null {
+/** An audit row's detail as an object, or null when it is not one (rows can be forged without the key). */
+export function detailObject(detail: string): Record<string, unknown> | null {
   let value: unknown;
   try {
     value = JSON.parse(detail);
   } catch {
     return null;
   }
-  if (typeof value !== 'object' || value === null) return null;
-  const { problem, newestSeq, sealedSeq } = value as Record<string, unknown>;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+/**
+ * A break row's detail, or null when it is not what an append writes. Anyone who can write the
+ * vault file can append a row with a valid plain hash, so the detail may be anything.
+ */
+function parseBreak(detail: string): BreakDetail | null {
+  const value = detailObject(detail);
+  if (!value) return null;
+  const { problem, newestSeq, sealedSeq } = value;
   if (typeof problem !== 'string' || !Number.isSafeInteger(newestSeq)) return null;
   if (sealedSeq !== null && !Number.isSafeInteger(sealedSeq)) return null;
   return { problem, newestSeq: newestSeq as number, sealedSeq: sealedSeq as number | null };

@@ -1,5 +1,6 @@
 import { DAY_MS } from '../../../shared/durations.js';
 import type { Clock } from '../../ports/clock.js';
+import { detailObject } from '../audit/audit-log.js';
 import { enqueueOwnerNotice, type OwnerNoticeDeps } from '../delivery/owner-notices.js';
 import { IntegrityError } from '../errors.js';
 import type { VaultServices } from '../services.js';
@@ -31,14 +32,9 @@ export interface IntegrityPassDeps {
 
 /** A pass row's detail, or null when it is not what a pass writes. */
 function parseChecked(detail: string): CheckedDetail | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(detail);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  const { checked, sampled, problems } = value as Record<string, unknown>;
+  const value = detailObject(detail);
+  if (!value) return null;
+  const { checked, sampled, problems } = value;
   if (typeof checked !== 'number' || typeof sampled !== 'number' || !Array.isArray(problems)) return null;
   if (!problems.every(isAttachmentProblem)) return null;
   return { checked, sampled, problems };
