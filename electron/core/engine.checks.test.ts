@@ -1,7 +1,7 @@
 // The audit-log checks of a scheduler pass (history breaks, attachment integrity) read what anyone
 // who can write the vault file may have put there: they must never stop a tick or a drain.
-import { createHash } from 'node:crypto';
 import { afterEach, expect, it, vi } from 'vitest';
+import { forgeAuditRow } from './test-support/forge-audit-row.js';
 import { HISTORY_BROKEN_ACTION } from './audit/audit-log.js';
 import { createEngine } from './engine.js';
 import { bytesOf, createTestVault, type TestVault } from './test-support/vault-fixture.js';
@@ -13,18 +13,6 @@ afterEach(async () => {
   tv = null;
 });
 
-/** A row with a valid plain hash, appended without the key (no seal needed). */
-function appendRaw(vault: TestVault['vault'], action: string, detail: string): number {
-  const sql = vault.db.sqlite;
-  const last = sql.prepare('SELECT seq, at, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; at: number; hash: Buffer };
-  const row = { seq: last.seq + 1, at: last.at + 1, action, entity_type: null, entity_id: null, detail, prev_hash: last.hash };
-  const canonical = JSON.stringify([row.seq, row.at, row.action, row.entity_type, row.entity_id, row.detail]);
-  const hash = createHash('sha256').update(last.hash).update(canonical).digest();
-  sql
-    .prepare('INSERT INTO audit_log (seq, at, action, entity_type, entity_id, detail, prev_hash, hash) VALUES (@seq, @at, @action, @entity_type, @entity_id, @detail, @prev_hash, @hash)')
-    .run({ ...row, hash });
-  return row.seq;
-}
 
 const lastTickAt = (vault: TestVault['vault']) =>
   (vault.db.sqlite.prepare('SELECT at FROM scheduler_ticks WHERE id = 1').get() as { at: number } | undefined)?.at;
@@ -32,7 +20,7 @@ const lastTickAt = (vault: TestVault['vault']) =>
 it('a break row whose detail is null neither stops the pass nor goes untold: the owner is told, in words that say so', async () => {
   tv = await createTestVault({ prefix: 'afterword-engine-checks-' });
   const { services, clock, vault } = tv;
-  const seq = appendRaw(vault, HISTORY_BROKEN_ACTION, 'null');
+  const seq = forgeAuditRow(vault, HISTORY_BROKEN_ACTION, 'null');
   const engine = createEngine(services, { clock });
   const { tick } = await engine.runOnce('test');
   expect(tick).toBeDefined();

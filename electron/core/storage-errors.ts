@@ -8,7 +8,6 @@ export class StorageUnavailableError extends AfterwordError {
 }
 
 const FULL = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT']);
-const READ_ONLY = new Set(['SQLITE_READONLY', 'SQLITE_READONLY_DBMOVED', 'SQLITE_READONLY_DIRECTORY', 'SQLITE_READONLY_RECOVERY', 'SQLITE_READONLY_CANTLOCK', 'EROFS']);
 const CORRUPT = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
 
 /**
@@ -23,7 +22,7 @@ export function classifyStorageError(error: unknown): AfterwordError | null {
   if (FULL.has(code)) {
     return new StorageUnavailableError('the disk holding the vault is full: free some space, then try again (nothing was lost; what you read still works)', { cause: error });
   }
-  if (READ_ONLY.has(code) || code.startsWith('SQLITE_READONLY')) {
+  if (code === 'EROFS' || code.startsWith('SQLITE_READONLY')) {
     return new StorageUnavailableError("the vault's files cannot be written (read-only disk or permissions): make them writable, then try again (reading still works)", { cause: error });
   }
   if (code.startsWith('SQLITE_IOERR')) {

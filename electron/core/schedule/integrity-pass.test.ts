@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, expect, it } from 'vitest';
+import { forgeAuditRow } from '../test-support/forge-audit-row.js';
 import { Outbox } from '../delivery/outbox.js';
 import { bytesOf, createTestVault, type TestVault } from '../test-support/vault-fixture.js';
 import { INTEGRITY_CHECKED_ACTION, IntegrityPass, lastIntegrityPass, openAttachmentProblems } from './integrity-pass.js';
@@ -34,17 +34,6 @@ it('reads a sample in full: a flipped byte in a file of the right size is found;
   expect(await pass.run()).toEqual([]);
 });
 
-/** A row anyone who can write the vault file can append: its plain hash is valid, it has no seal. */
-function appendRaw(vault: TestVault['vault'], action: string, detail: string): void {
-  const sql = vault.db.sqlite;
-  const last = sql.prepare('SELECT seq, at, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; at: number; hash: Buffer };
-  const row = { seq: last.seq + 1, at: last.at + 1, action, entity_type: null, entity_id: null, detail, prev_hash: last.hash };
-  const canonical = JSON.stringify([row.seq, row.at, row.action, row.entity_type, row.entity_id, row.detail]);
-  const hash = createHash('sha256').update(last.hash).update(canonical).digest();
-  sql
-    .prepare('INSERT INTO audit_log (seq, at, action, entity_type, entity_id, detail, prev_hash, hash) VALUES (@seq, @at, @action, @entity_type, @entity_id, @detail, @prev_hash, @hash)')
-    .run({ ...row, hash });
-}
 
 it('a pass row appended without the key is not trusted, and one with an unreadable detail is ignored', async () => {
   tv = await createTestVault({ prefix: 'afterword-integrity-' });
@@ -59,13 +48,13 @@ it('a pass row appended without the key is not trusted, and one with an unreadab
 
   // After the seal: not written with the vault key, so it does not count.
   const forged = { checked: 1, sampled: 0, problems: [{ attachmentId: staged.id, messageId, problem: 'forged' }] };
-  appendRaw(vault, INTEGRITY_CHECKED_ACTION, JSON.stringify(forged));
+  forgeAuditRow(vault, INTEGRITY_CHECKED_ACTION, JSON.stringify(forged));
   expect(openAttachmentProblems(services)).toEqual([]);
   expect(lastIntegrityPass(services)).toEqual(trusted);
 
   // The next keyed append moves the seal past such rows (recording the break): their details may be anything.
   for (const detail of ['null', '"x"', '{"checked":1,"sampled":0,"problems":[null]}', '{"checked":1}']) {
-    appendRaw(vault, INTEGRITY_CHECKED_ACTION, detail);
+    forgeAuditRow(vault, INTEGRITY_CHECKED_ACTION, detail);
     vault.db.q.transaction(() => vault.audit.append({ action: 'settings.changed' }));
     expect(lastIntegrityPass(services)).toBeNull();
     expect(openAttachmentProblems(services)).toEqual([]);

@@ -25,7 +25,7 @@ import {
   type WrapContext,
 } from './key-wraps.js';
 import { makeVaultPrivate, removeStaleTempBlobs } from './vault-files.js';
-import { compareWithMark, readMark, sealedEnd, VaultRolledBackError, writeMark } from './rollback-mark.js';
+import { checkHighWaterMark, sealedEnd, writeMark } from './rollback-mark.js';
 import { blobsPath, databasePath } from './vault-paths.js';
 import {
   DeviceKeyUnavailableError,
@@ -146,7 +146,7 @@ export class Vault {
       throw new IntegrityError('the vault has no identity record: it is damaged or was never finished');
     }
     try {
-      await checkHighWaterMark(db, info.vault_id, deps);
+      await checkHighWaterMark(db, info.vault_id, deps.marks, Boolean(deps.acceptOlderVault));
     } catch (error) {
       await db.close();
       throw error;
@@ -436,16 +436,4 @@ export class Vault {
         .onConflict((oc) => oc.column('kind').doUpdateSet(values)),
     );
   }
-}
-
-/** Refuses a vault older than this machine's mark for it, unless the owner accepted that. */
-async function checkHighWaterMark(db: VaultDb, vaultId: string, deps: VaultDeps): Promise<void> {
-  if (!deps.marks) return;
-  const mark = await readMark(deps.marks, vaultId);
-  if (!mark) return;
-  const found = compareWithMark(db, mark);
-  if (found === 'holds') return;
-  const end = sealedEnd(db);
-  if (!deps.acceptOlderVault) throw new VaultRolledBackError(found, mark, end);
-  if (end) await writeMark(deps.marks, vaultId, end);
 }
