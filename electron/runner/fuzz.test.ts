@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { CONTRACT, METHOD_NAMES, type MethodName } from '../../shared/contract/methods.js';
 import { DEFAULT_MAX_BODY_BYTES } from './server.js';
 import type { HttpClient } from './test-support/http-client.js';
-import { startWithVault, type RunnerFixture } from './test-support/runner-fixture.js';
+import { LEAP_DAY_TICKS, startWithVault, type RunnerFixture } from './test-support/runner-fixture.js';
 
 const roundTrip = (value: unknown): unknown => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
 const keysOf = (method: MethodName): string[] => Object.keys((CONTRACT[method].input as unknown as z.ZodObject).shape ?? {});
@@ -67,9 +67,7 @@ describe('fuzz: bad input through HTTP', () => {
 
   beforeAll(async () => {
     process.on('unhandledRejection', onRejection);
-    // The scheduler's minute tick would arm the plan for the message below whenever the test
-    // crosses a minute, and "nothing written" would then fail by chance: tick on leap days only.
-    ({ f, owner } = await startWithVault({ runner: { schedulerCron: '0 0 29 2 *' } }));
+    ({ f, owner } = await startWithVault({ runner: { schedulerCron: LEAP_DAY_TICKS } }));
     const kin = await owner.data<{ id: string }>('recipients.create', { name: 'Kin', type: 'email', contact: 'kin@example.org' });
     await owner.data('messages.create', { title: 'Letter', body: 'Dear Kin', recipientIds: [kin.id] });
     await owner.data('tokens.create', { role: 'monitor', label: 'grafana' });

@@ -2,10 +2,11 @@
 // session (one jar per client), bearer tokens for token clients.
 import { runContractSuite, type SuiteTransport } from '../core/api/contract-suite.js';
 import { HttpClient } from './test-support/http-client.js';
-import { startFixture } from './test-support/runner-fixture.js';
+import { LEAP_DAY_TICKS, startFixture } from './test-support/runner-fixture.js';
 
 async function overHttp(): Promise<SuiteTransport> {
-  const f = await startFixture();
+  // The suite counts rows: a minute tick crossing its test would write the daily attachment check.
+  const f = await startFixture({ runner: { schedulerCron: LEAP_DAY_TICKS } });
   const owner = new HttpClient(f.base);
   return {
     owner: () => owner,

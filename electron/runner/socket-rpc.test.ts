@@ -15,7 +15,7 @@ import { SESSION_COOKIE } from './rpc-routes.js';
 import { CLOSE_BINARY, CLOSE_NOT_JSON, MAX_ID_LENGTH, parseRequestFrame } from './socket-frames.js';
 import { openEvents, type EventsClient, type ReplyFrame } from './test-support/events-client.js';
 import { HttpClient } from './test-support/http-client.js';
-import { PASSWORD, startFixture, startWithVault, type RunnerFixture } from './test-support/runner-fixture.js';
+import { LEAP_DAY_TICKS, PASSWORD, startFixture, startWithVault, type RunnerFixture } from './test-support/runner-fixture.js';
 
 const codeOf = (reply: Reply<unknown>): string => (reply.ok ? 'OK' : reply.code);
 
@@ -58,7 +58,8 @@ function socketOwner(f: RunnerFixture): SuiteClient {
 }
 
 async function overSocket(): Promise<SuiteTransport> {
-  const f = await startFixture();
+  // The suite counts rows: a minute tick crossing its test would write the daily attachment check.
+  const f = await startFixture({ runner: { schedulerCron: LEAP_DAY_TICKS } });
   const owner = socketOwner(f);
   return {
     owner: () => owner,

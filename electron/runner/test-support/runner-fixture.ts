@@ -13,6 +13,12 @@ import { HttpClient } from './http-client.js';
 export const PASSWORD = 'correct horse battery staple';
 export const T0 = Date.UTC(2031, 5, 1, 8, 0, 0);
 export const SCRYPT = { logN: 15, r: 8, p: 1 };
+/**
+ * A scheduler cron for tests that count rows: the minute tick would otherwise arm plans or run the
+ * daily attachment check whenever a test crosses a wall-clock minute, so "nothing written" would
+ * fail by chance. Leap days only; such tests run passes explicitly.
+ */
+export const LEAP_DAY_TICKS = '0 0 29 2 *';
 
 export interface RunnerFixture {
   root: string;
