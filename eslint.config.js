@@ -1,5 +1,5 @@
 // Flat config. Besides typescript-eslint's (non-type-checked) recommended rules, this file is where
-// the layering by runtime is enforced (docs/style.md §1):
+// the layering by runtime is enforced:
 //   shared/    runs everywhere: no Node, no Electron, no DOM libraries, no imports from the layers above
 //   renderer/  runs in a sandboxed browser window: no Node, no Electron, nothing from electron/
 //   electron/  runs in plain Node; only electron/shell/** may import 'electron'

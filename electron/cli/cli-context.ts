@@ -138,8 +138,7 @@ export class CliContext {
   }
 
   /**
-   * The UI's handlers, called through the router as the owner (issue 4: the front doors share
-   * them). The vault is opened as the UI opens it (with the device key when unattended delivery
+   * The UI's handlers, called through the router as the owner (the front doors share them). The vault is opened as the UI opens it (with the device key when unattended delivery
    * is on), then unlocked with the password like withUnlocked: AFTERWORD_PASSWORD or a prompt.
    */
   async withRouter<T>(fn: (rpc: Rpc) => Promise<T>): Promise<T> {

@@ -28,7 +28,7 @@ const TITLE = 'For Anna: the house keys';
 const BODY = 'Dear Anna,\nthe keys are with the neighbour.\n';
 const JUMP_REASON = 'wall clock jumped; wait restarted';
 
-/** The plan of the brief: check in every 10 min; five levels of 5 min. */
+/** A short plan: check in every 10 min; five levels of 5 min. */
 const CHANNELS: Channel[][] = [['desktop'], ['desktop', 'email'], ['email', 'webhook'], ['email', 'webhook'], ['email', 'webhook']];
 const planSpec = (intervalMs = 10 * MIN, waitMs = 5 * MIN): PlanSpec => ({
   name: 'Family',

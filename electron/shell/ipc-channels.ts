@@ -8,7 +8,7 @@ import type { EventName, EventPayload } from '../../shared/contract/events.js';
  * Why ONE `rpc` channel carrying `{ method, input }` rather than one `rpc:<method>` channel per
  * method:
  *  - one `ipcMain.handle`, so the sender check runs in exactly one place and no method can be
- *    registered without it (docs/style.md §3);
+ *    registered without it;
  *  - the method name is data, checked by the shared router like the runner's `POST /api/rpc/:method`:
  *    an unknown method gets the router's `NOT_FOUND` Reply, where an unregistered per-method channel
  *    would reject the invoke with Electron's own error text;

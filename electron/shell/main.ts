@@ -1,4 +1,4 @@
-// The Electron entry: the desktop app's composition root (docs/style.md §5).
+// The Electron entry: the desktop app's composition root.
 //
 // With an ES module entry, Electron emits `ready` only after this module has finished evaluating:
 // a top-level `await app.whenReady()` (or anything awaiting it) would wait for itself, and the app

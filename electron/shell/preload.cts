@@ -1,6 +1,6 @@
 // Preload for the sandboxed window. It exposes exactly `window.afterword = { call, subscribe,
 // version }` (renderer/src/client/ipc-transport.ts is its one user) and never `ipcRenderer`, nor
-// anything that holds it (docs/style.md §4):
+// anything that holds it:
 //   call(method, input)  → Promise<Reply>; only methods of the contract, anything else is NOT_FOUND
 //                          without leaving the window. The main side checks the sender and parses
 //                          the input (ipc.ts → the shared router); nothing is validated here.

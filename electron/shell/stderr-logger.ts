@@ -4,8 +4,8 @@ type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /**
- * One JSON line per entry on stderr (or any sink). Callers pass no content, keys or addresses
- * (docs/style.md §8); only fields named here are written, never whole objects from the core.
+ * One JSON line per entry on stderr (or any sink). Callers pass no content, keys or addresses;
+ * only fields named here are written, never whole objects from the core.
  */
 export function createStderrLogger(
   name: string,

@@ -3,7 +3,7 @@ import { LEVEL_COUNT, type Channel, type PlanLevel } from '../../../shared/plans
 /**
  * The escalation logic as a pure function: (plan, runtime, now, facts) → transition. No I/O, no
  * clock reads; the scheduler feeds it facts read from the database and applies its effects in
- * one transaction. Rules (design.md, "Plan state"):
+ * one transaction. Rules:
  * - `created` has nothing to send and sends no warnings; it becomes `scheduled` when an active
  *   message with a recipient uses the plan, and the interval starts then.
  * - `scheduled` → `warning(1)` when the interval since the last check-in (or arming) ran out.
