@@ -1,5 +1,5 @@
 import type { MethodName } from '../../shared/contract/methods.js';
-import type { EventName, EventPayload } from '../../shared/contract/events.js';
+import type { EventMessage } from '../../shared/contract/events.js';
 
 /**
  * The two IPC channels of the Electron transport; the only place their names are written (the
@@ -28,4 +28,4 @@ export interface RpcRequest {
 }
 
 /** What the main side sends on EVENT_CHANNEL. */
-export type EventMessage = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName];
+export type { EventMessage };

@@ -14,7 +14,7 @@ function plan(overrides: Partial<PlanStatus>): PlanStatus {
     level: 0,
     isTestPlan: false,
     activeMessages: 1,
-    nextEvent: 'warning 1',
+    nextEvent: { kind: 'warning', level: 1, sending: false },
     nextEventAt: NOW + 30 * DAY,
     deliveryAt: NOW + 60 * DAY,
     ...overrides,
@@ -57,8 +57,8 @@ describe('trayStateFromStatus', () => {
     const state = trayStateFromStatus(
       report({
         plans: [
-          plan({ phase: 'waiting', level: 2, nextEvent: 'warning 3', nextEventAt: NOW + 2 * DAY }),
-          plan({ phase: 'scheduled', level: 0, nextEventAt: NOW + DAY, nextEvent: 'warning 1' }),
+          plan({ phase: 'waiting', level: 2, nextEvent: { kind: 'warning', level: 3, sending: false }, nextEventAt: NOW + 2 * DAY }),
+          plan({ phase: 'scheduled', level: 0, nextEventAt: NOW + DAY, nextEvent: { kind: 'warning', level: 1, sending: false } }),
           plan({ phase: 'paused', level: 4 }), // paused plans do not count
         ],
         openPrompts: [{ planId: null, level: 1, at: NOW, kind: 'warning' }],

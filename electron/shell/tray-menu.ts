@@ -1,3 +1,4 @@
+import { nextEventText } from '../../shared/plan-events.js';
 import { LEVEL_COUNT } from '../../shared/plans.js';
 import type { StatusReport } from '../core/schedule/status.js';
 
@@ -46,7 +47,7 @@ export function trayStateFromStatus(report: StatusReport, session: { uiUnlocked:
     watching: true,
     notWatchingReason: null,
     level: Math.min(LEVEL_COUNT, Math.max(...levels)),
-    nextEvent: upcoming ? { what: upcoming.nextEvent!, at: upcoming.nextEventAt! } : null,
+    nextEvent: upcoming ? { what: nextEventText(upcoming.nextEvent!), at: upcoming.nextEventAt! } : null,
     problems: report.problems.length,
   };
 }

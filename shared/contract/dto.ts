@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PLAN_PHASES, TIMELINE_EVENTS } from '../plan-events.js';
 import { PROMPT_KINDS } from '../prompt-kinds.js';
 import { STATUS_PROBLEM_CODES } from '../status-problems.js';
 
@@ -94,17 +95,24 @@ export const planSchema = z.object({
   updatedAt: time,
 });
 
-export const timelineEventSchema = z.object({ at: time, event: z.string(), level: z.number().int() });
+export const timelineEventSchema = z.object({ at: time, event: z.enum(TIMELINE_EVENTS), level: z.number().int() });
+
+export const nextEventSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('warning'), level: z.number().int(), sending: z.boolean() }),
+  z.object({ kind: z.literal('delivery') }),
+  z.object({ kind: z.literal('pauseEnds') }),
+]);
 
 export const planStatusSchema = z.object({
   id: idSchema,
   name: z.string(),
+  /** `warning(2)`, `waiting(1)`, `scheduled`: phase and level as the audit log records them. */
   state: z.string(),
-  phase: z.string(),
+  phase: z.enum(PLAN_PHASES),
   level: z.number().int(),
   isTestPlan: z.boolean(),
   activeMessages: z.number().int(),
-  nextEvent: z.string().nullable(),
+  nextEvent: nextEventSchema.nullable(),
   nextEventAt: time.nullable(),
   deliveryAt: time.nullable(),
 });

@@ -12,4 +12,7 @@ export const EVENTS = {
 
 export type EventName = keyof typeof EVENTS;
 export type EventPayload<E extends EventName> = z.output<(typeof EVENTS)[E]>;
+
+/** One pushed event as it crosses any transport (IPC, the runner's socket): `{ event, payload }`. */
+export type EventMessage = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName];
 export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];

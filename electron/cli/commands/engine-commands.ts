@@ -2,6 +2,7 @@ import { holdVault } from '../hold-vault.js';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { formatDuration } from '../../../shared/durations.js';
+import { nextEventText } from '../../../shared/plan-events.js';
 import { describeIssue, emailSchema } from '../../../shared/validation.js';
 import { testChannel } from '../../core/delivery/channel-test.js';
 import { SETTINGS, smtpSettingsSchema } from '../../core/delivery/owner-settings.js';
@@ -25,7 +26,14 @@ function relative(ms: number, now: number): string {
   return delta > 0 ? `in ${formatDuration(delta)}` : `${formatDuration(-delta)} ago`;
 }
 
-function renderStatus(s: StatusReport): string {
+/** The CLI's status: what comes next in words, as the CLI has always printed it (also with --json). */
+type CliStatus = Omit<StatusReport, 'plans'> & { plans: (Omit<StatusReport['plans'][number], 'nextEvent'> & { nextEvent: string | null })[] };
+
+function inWords(report: StatusReport): CliStatus {
+  return { ...report, plans: report.plans.map((p) => ({ ...p, nextEvent: p.nextEvent && nextEventText(p.nextEvent) })) };
+}
+
+function renderStatus(s: CliStatus): string {
   const lines: string[] = [];
   for (const problem of s.problems) lines.push(`! ${problem.message}`);
   if (s.problems.length > 0) lines.push('');
@@ -222,7 +230,7 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .description('per plan: state, level, next action and when; outbox; last tick')
     .action(async () => {
       const ctx = context();
-      const report = await ctx.withEngine(async (engine, services) => readStatus(services, engine.outbox, ctx.clock.now()));
+      const report = inWords(await ctx.withEngine(async (engine, services) => readStatus(services, engine.outbox, ctx.clock.now())));
       ctx.out.result(report, () => renderStatus(report));
     });
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { formatDuration } from '../../../shared/durations.js';
+import { timelineEventText } from '../../../shared/plan-events.js';
 import { parseLevel, PlanSpecError, type PlanLevel } from '../../../shared/plans.js';
 import { BadRequestError, NotFoundError } from '../../core/errors.js';
 import type { MethodOutput } from '../../../shared/contract/methods.js';
@@ -133,12 +134,13 @@ export function registerPlanCommands(program: Command, context: () => CliContext
         const inert = runtime.phase === 'stopped' || runtime.phase === 'triggered';
         return { p, state: runtime.state, timeline: inert ? [] : (await rpc('plans.simulate', { id })).timeline };
       });
-      ctx.out.result({ planId: id, state, timeline: timeline.map((t) => ({ ...t, at: new Date(t.at).toISOString() })) }, () =>
+      const points = timeline.map((t) => ({ ...t, event: timelineEventText(t.event, t.level) }));
+      ctx.out.result({ planId: id, state, timeline: points.map((t) => ({ ...t, at: new Date(t.at).toISOString() })) }, () =>
         state === 'stopped'
           ? `${p.name} is stopped: nothing is warned or delivered until \`afterword resume\`.`
           : state === 'triggered'
             ? `${p.name} has fired: its messages are being delivered (see \`afterword status\`).`
-            : [`If you stop checking in now (${p.name}):`, ...timeline.map((t) => `  ${isoTime(t.at)}  ${t.event}`)].join('\n'),
+            : [`If you stop checking in now (${p.name}):`, ...points.map((t) => `  ${isoTime(t.at)}  ${t.event}`)].join('\n'),
       );
     });
 }

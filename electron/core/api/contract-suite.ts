@@ -159,8 +159,8 @@ export function runContractSuite(name: string, makeTransport: () => Promise<Suit
       const plan = await data<{ id: string; isTestPlan: boolean }>(owner.call('plans.create', { name: 'Family', intervalMs: 30 * DAY_MS, levels }));
       expect(plan.isTestPlan).toBe(true); // waits under a day
       expect(await code(owner.call('plans.create', { name: 'Bad', intervalMs: 30 * DAY_MS, levels: levels.slice(0, 4) }))).toBe('BAD_REQUEST');
-      const stored = await data<{ timeline: { event: string }[] }>(owner.call('plans.simulate', { id: plan.id }));
-      expect(stored.timeline.map((e) => e.event)).toEqual(['warning 1', 'warning 2', 'warning 3', 'warning 4', 'warning 5', 'messages delivered']);
+      const stored = await data<{ timeline: { event: string; level: number }[] }>(owner.call('plans.simulate', { id: plan.id }));
+      expect(stored.timeline.map((e) => [e.event, e.level])).toEqual([['warning', 1], ['warning', 2], ['warning', 3], ['warning', 4], ['warning', 5], ['delivery', 5]]);
       const draft = await data<{ timeline: { at: number }[] }>(owner.call('plans.simulate', { intervalMs: DAY_MS, levels }));
       expect(draft.timeline.at(-1)!.at - draft.timeline[0]!.at).toBe(15 * 60 * MINUTE_MS);
       expect((await data<unknown[]>(owner.call('plans.list', {}))).length).toBe(2);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../../shared/durations.js';
+import { timelineEventText } from '../../../shared/plan-events.js';
 import { LEVEL_COUNT, type PlanLevel } from '../../../shared/plans.js';
 import { ClockGuard, JUMP_TOLERANCE_MS } from './clock-guard.js';
 import {
@@ -621,7 +622,7 @@ describe('plan machine: rules', () => {
     ]) {
       const now = T + HOUR_MS + 30 * MIN;
       const timeline = simulate(PLAN, start, now);
-      expect(timeline[timeline.length - 1]!.event).toBe('messages delivered');
+      expect(timeline[timeline.length - 1]!.event).toBe('delivery');
       // Replay: receipts the moment a warning is issued, ticks exactly at each next action.
       let state = start;
       let at = now;
@@ -640,7 +641,7 @@ describe('plan machine: rules', () => {
         if (state.phase === 'warning' && events.length === 0) events.push({ at, event: `warning ${state.level}` });
         state = t.to;
       }
-      expect(events).toEqual(timeline.map(({ at: a, event }) => ({ at: a, event })));
+      expect(events).toEqual(timeline.map(({ at: a, event, level }) => ({ at: a, event: timelineEventText(event, level) })));
     }
   });
 });

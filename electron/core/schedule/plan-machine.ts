@@ -1,3 +1,4 @@
+import type { PlanPhase, TimelineEvent } from '../../../shared/plan-events.js';
 import { LEVEL_COUNT, type Channel, type PlanLevel } from '../../../shared/plans.js';
 
 /**
@@ -14,7 +15,7 @@ import { LEVEL_COUNT, type Channel, type PlanLevel } from '../../../shared/plans
  * - At most one transition per call (per plan per tick).
  */
 
-export type PlanPhase = 'created' | 'scheduled' | 'warning' | 'waiting' | 'triggered' | 'sent' | 'paused' | 'stopped';
+export type { PlanPhase };
 
 export interface PlanRuntime {
   phase: PlanPhase;
@@ -214,6 +215,12 @@ export function nextActionAt(plan: PlanTiming, rt: PlanRuntime): number | null {
   }
 }
 
+export interface TimelinePoint {
+  at: number;
+  event: TimelineEvent;
+  level: number;
+}
+
 /**
  * The timeline if nobody checks in from `now`, assuming each warning is issued the moment it is
  * due; the delivery comes after the final wait plus the shortest delivery delay.
@@ -224,8 +231,8 @@ export function simulate(
   now: number,
   /** The shortest delivery delay among the plan's messages: when the first one would go out. */
   deliveryDelayMs = 0,
-): { at: number; event: string; level: number }[] {
-  const out: { at: number; event: string; level: number }[] = [];
+): TimelinePoint[] {
+  const out: TimelinePoint[] = [];
   let t: number;
   let level: number;
   if (rt.phase === 'waiting' && rt.waitFrom !== null) {
@@ -246,9 +253,9 @@ export function simulate(
     level = 1;
   }
   for (; level <= LEVEL_COUNT; level++) {
-    out.push({ at: t, event: `warning ${level}`, level });
+    out.push({ at: t, event: 'warning', level });
     t += levelOf(plan, level).waitMs;
   }
-  out.push({ at: t + deliveryDelayMs, event: 'messages delivered', level: LEVEL_COUNT });
+  out.push({ at: t + deliveryDelayMs, event: 'delivery', level: LEVEL_COUNT });
   return out;
 }

@@ -1,3 +1,4 @@
+import type { NextEvent, PlanPhase } from '../../../shared/plan-events.js';
 import { LEVEL_COUNT, routeLevel } from '../../../shared/plans.js';
 import type { PromptKind } from '../../../shared/prompt-kinds.js';
 import type { StatusProblem } from '../../../shared/status-problems.js';
@@ -7,7 +8,7 @@ import { webhookNames } from '../repo/webhooks.js';
 import type { VaultServices } from '../services.js';
 import { historyBreaks } from './history-break-notices.js';
 import { openAttachmentProblems } from './integrity-pass.js';
-import { nextActionAt, simulate } from './plan-machine.js';
+import { nextActionAt, simulate, type TimelinePoint } from './plan-machine.js';
 import { label, PlanStore } from './plan-store.js';
 import { readSetup } from '../setup-state.js';
 import { statusProblem } from './status-problems.js';
@@ -16,13 +17,14 @@ import { readTestSends, type TestSendCounts } from './test-sends.js';
 export interface PlanStatus {
   id: string;
   name: string;
+  /** `warning(2)`, `waiting(1)`, `scheduled`: the phase and level as transitions record them. */
   state: string;
-  phase: string;
+  phase: PlanPhase;
   level: number;
   isTestPlan: boolean;
   activeMessages: number;
   /** What happens next if nobody checks in, and when. */
-  nextEvent: string | null;
+  nextEvent: NextEvent | null;
   nextEventAt: number | null;
   /** When messages would go out if nobody checks in from now. */
   deliveryAt: number | null;
@@ -45,6 +47,13 @@ export interface StatusReport {
   problems: StatusProblem[];
 }
 
+function nextEventOf(rt: { phase: PlanPhase; level: number }, next: TimelinePoint | null): NextEvent | null {
+  if (rt.phase === 'paused') return { kind: 'pauseEnds' };
+  if (rt.phase === 'warning') return { kind: 'warning', level: rt.level, sending: true };
+  if (!next) return null;
+  return next.event === 'warning' ? { kind: 'warning', level: next.level, sending: false } : { kind: 'delivery' };
+}
+
 const STALE_TICK_MS = 2 * 24 * 60 * 60 * 1000;
 
 export function readStatus(services: VaultServices, outbox: Outbox, now: number): StatusReport {
@@ -65,7 +74,7 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
       level: rt.level,
       isTestPlan: plan.isTestPlan,
       activeMessages: active,
-      nextEvent: rt.phase === 'paused' ? 'pause ends' : rt.phase === 'warning' ? `warning ${rt.level} being sent` : next?.event ?? null,
+      nextEvent: nextEventOf(rt, next),
       nextEventAt: rt.phase === 'paused' ? rt.pausedUntil : rt.phase === 'warning' ? null : next?.at ?? nextActionAt(plan, rt),
       deliveryAt: timeline.length > 0 ? timeline[timeline.length - 1]!.at : null,
     };

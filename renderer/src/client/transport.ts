@@ -1,9 +1,8 @@
-import type { EventName, EventPayload } from '../../../shared/contract/events.js';
+import type { EventMessage } from '../../../shared/contract/events.js';
 import type { Reply } from '../../../shared/contract/reply.js';
 import type { ConnectionWatch } from './connection-watch';
 
-/** One pushed event as it crosses any transport: `{ event, payload }`. */
-export type EventMessage = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName];
+export type { EventMessage };
 
 export type EventListener = (message: EventMessage) => void;
 

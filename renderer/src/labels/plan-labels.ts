@@ -1,4 +1,5 @@
 import type { ChannelGap } from '../../../shared/level-readiness.js';
+import type { NextEvent, PlanPhase, TimelineEvent } from '../../../shared/plan-events.js';
 import type { Translate } from '../i18n/useT';
 
 /** The name the vault's first plan is created with (shared/plans.ts defaultPlanSpec). */
@@ -23,8 +24,8 @@ export function gapLabel(t: Translate, gap: ChannelGap): string {
   }
 }
 
-/** A plan's phase (`status.get` → plans[].phase) in words. Unknown phases are shown as they are. */
-export function phaseLabel(t: Translate, phase: string): string {
+/** A plan's phase (`status.get` → plans[].phase, or a phase read from the audit log) in words. */
+export function phaseLabel(t: Translate, phase: PlanPhase | string): string {
   switch (phase) {
     case 'created':
       return t('common:phase.created');
@@ -54,15 +55,21 @@ export function stateLabel(t: Translate, state: string): string {
   return t('common:stateWithLevel', { state: phaseLabel(t, m[1]!), level: Number(m[2]) });
 }
 
-/** `status.get` → plans[].nextEvent ("warning 2", "messages delivered", "pause ends", "warning 1 being sent"). */
-export function nextEventLabel(t: Translate, event: string): string {
-  const sending = /^warning (\d+) being sent$/.exec(event);
-  if (sending) return t('common:nextEvent.sending', { level: Number(sending[1]) });
-  const warning = /^warning (\d+)$/.exec(event);
-  if (warning) return t('common:nextEvent.warning', { level: Number(warning[1]) });
-  if (event === 'messages delivered') return t('common:nextEvent.delivery');
-  if (event === 'pause ends') return t('common:nextEvent.pauseEnds');
-  return event;
+/** What comes next (`status.get` → plans[].nextEvent) in words. */
+export function nextEventLabel(t: Translate, next: NextEvent): string {
+  switch (next.kind) {
+    case 'warning':
+      return next.sending ? t('common:nextEvent.sending', { level: next.level }) : t('common:nextEvent.warning', { level: next.level });
+    case 'delivery':
+      return t('common:nextEvent.delivery');
+    case 'pauseEnds':
+      return t('common:nextEvent.pauseEnds');
+  }
+}
+
+/** A point of a plan's timeline (`plans.simulate`) in words. */
+export function timelineEventLabel(t: Translate, event: TimelineEvent, level: number): string {
+  return event === 'warning' ? t('common:nextEvent.warning', { level }) : t('common:nextEvent.delivery');
 }
 
 /** Channel names as plans and the outbox use them: desktop, email, webhook, webhook:NAME. */

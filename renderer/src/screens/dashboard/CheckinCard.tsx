@@ -12,7 +12,7 @@ type Status = MethodOutput<'status.get'>;
 /** The soonest warning any plan would send if nobody checks in. */
 function nextWarningAt(status: Status): number | null {
   const times = status.plans
-    .filter((p) => p.nextEventAt !== null && p.nextEvent !== null && p.nextEvent.startsWith('warning'))
+    .filter((p) => p.nextEventAt !== null && p.nextEvent?.kind === 'warning')
     .map((p) => p.nextEventAt as number);
   return times.length > 0 ? Math.min(...times) : null;
 }

@@ -4,7 +4,7 @@ import { useNow } from '../../hooks/useNow';
 import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
 import type { ChannelSetup } from '../../../../shared/level-readiness.js';
-import { channelLabel, nextEventLabel } from '../../labels/plan-labels';
+import { channelLabel, timelineEventLabel } from '../../labels/plan-labels';
 import { LevelGaps } from './LevelGaps';
 import { PlanDeliveries } from './PlanDeliveries';
 import { MINUTE_MS, type LevelDraft } from './plan-draft';
@@ -69,14 +69,14 @@ export function PlanTimeline({
             </Text>
           </Timeline.Item>
           {timeline.map((event) => {
-            const delivery = event.event === 'messages delivered';
+            const delivery = event.event === 'delivery';
             const channels = delivery ? [] : (levels[event.level - 1]?.channels ?? []);
             return (
               <Timeline.Item
                 key={`${event.event}-${event.at}`}
                 color={delivery ? 'red' : event.level >= 4 ? 'orange' : 'blue'}
                 bullet={delivery ? <IconSend size={14} /> : <IconBell size={14} />}
-                title={nextEventLabel(t, event.event)}
+                title={timelineEventLabel(t, event.event, event.level)}
               >
                 <Text size="sm">{format.longDateTime(event.at)}</Text>
                 <Text size="xs" c="dimmed">
