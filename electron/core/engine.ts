@@ -14,7 +14,7 @@ import { WebhookSender, generateWebhookSecret } from './delivery/webhook-sender.
 import { HistoryBreakNotices } from './schedule/history-break-notices.js';
 import { IntegrityPass } from './schedule/integrity-pass.js';
 import { PlanStore } from './schedule/plan-store.js';
-import { Scheduler, type TickReport } from './schedule/scheduler.js';
+import { Scheduler, type TickReport, type TransitionReport } from './schedule/scheduler.js';
 import type { VaultServices } from './services.js';
 
 export interface EnginePorts {
@@ -26,6 +26,8 @@ export interface EnginePorts {
   leaseMs?: number;
   /** Signed one-time check-in links for warning e-mails (AppCore passes core/api/checkin-links.ts). */
   checkinLink?: () => string | null;
+  /** Plan transitions, once stored, whoever caused them (a tick, a check-in, a pause…). */
+  onTransitions?: (reports: readonly TransitionReport[]) => void;
 }
 
 export interface Engine {
@@ -51,7 +53,7 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
   const db = vault.db;
   const outbox = new Outbox(db, ports.clock);
   const planStore = new PlanStore(db);
-  const scheduler = new Scheduler({ db, clock: ports.clock, audit: vault.audit, outbox });
+  const scheduler = new Scheduler({ db, clock: ports.clock, audit: vault.audit, outbox, onTransitions: ports.onTransitions });
   const resolver = new ContentResolver({
     key: vault.contentKey,
     messages: services.messages,

@@ -95,8 +95,6 @@ export function registerCheckinRoutes(hono: Hono<Env>, ctx: RunnerContext): void
       unclaim(services, check.jti); // not checked in: the link stays usable
       return page(c, checkinUnavailablePage(), 503);
     }
-    const data = reply.data as { at: number; transitions: { planId: string; from: string; to: string; reason: string }[] };
-    for (const t of data.transitions) ctx.app.events.emit('plan.stateChanged', t);
-    return page(c, checkinThanksPage(data.at), 200);
+    return page(c, checkinThanksPage((reply.data as { at: number }).at), 200);
   });
 }

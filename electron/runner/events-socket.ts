@@ -5,7 +5,6 @@ import type { Reply } from '../../shared/contract/reply.js';
 import type { Caller } from '../core/api/router-types.js';
 import type { Logger } from '../ports/logger.js';
 import { sessionFromCookie } from './auth.js';
-import { applyReplyEffects } from './rpc-effects.js';
 import type { RunnerContext } from './runner-context.js';
 import { CLOSE_BINARY, CLOSE_NOT_JSON, parseRequestFrame, type ReplyFrame, type RequestId } from './socket-frames.js';
 
@@ -90,7 +89,6 @@ export function attachEventSocket(server: Server, ctx: RunnerContext, logger?: L
     let reply: Reply<unknown>;
     try {
       reply = await router.call(method, input, conn.caller);
-      applyReplyEffects(ctx, method, reply);
     } catch (error) {
       logger?.error('socket rpc failed', { method, error: (error as Error)?.message });
       reply = INTERNAL;

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import type { Reply } from '../../shared/contract/reply.js';
 import { describeIssue } from '../../shared/validation.js';
 import { authenticate, type Authentication } from './auth.js';
-import { applyReplyEffects, SIGN_IN } from './rpc-effects.js';
 import { failWith, isJson, readJsonBody, replyWith, type Ctx, type Env, type RunnerContext } from './runner-context.js';
+import { SIGN_IN } from './sessions.js';
 
 export const SESSION_COOKIE = 'afterword_session';
 export const cookieName = (secure: boolean): string => (secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE);
@@ -50,7 +50,6 @@ export function registerRpcRoutes(hono: Hono<Env>, ctx: RunnerContext): void {
       setCookie(c, name, token, { httpOnly: true, sameSite: 'Strict', path: '/', secure: ctx.secureCookie, maxAge: Math.floor(sessions.ttlMs / 1000) });
     }
     if (reply.ok && method === 'vault.lock') deleteCookie(c, name, { path: '/', secure: ctx.secureCookie });
-    applyReplyEffects(ctx, method, reply);
     if (!reply.ok && reply.code === 'LOCKED_OUT') {
       let retryAfterMs = 1000;
       try {

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 
+/** Methods whose success proves the password (or recovery key): over HTTP they open an owner session. */
+export const SIGN_IN: ReadonlySet<string> = new Set(['vault.unlock', 'vault.create', 'vault.recover']);
+
 export const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 const AUDIENCE = 'afterword:owner-session';
 

@@ -10,8 +10,8 @@ import { CONTRACT, METHOD_NAMES, isMethodName, ATTACHMENT_CHUNK_BYTES } from '..
 import type { Reply } from '../../shared/contract/reply.js';
 import { runContractSuite, type SuiteClient, type SuiteTransport } from '../core/api/contract-suite.js';
 import { MAX_IN_FLIGHT, SESSION_ENDED } from './events-socket.js';
-import { SIGN_IN } from './rpc-effects.js';
 import { SESSION_COOKIE } from './rpc-routes.js';
+import { SIGN_IN } from './sessions.js';
 import { CLOSE_BINARY, CLOSE_NOT_JSON, MAX_ID_LENGTH, parseRequestFrame } from './socket-frames.js';
 import { openEvents, type EventsClient, type ReplyFrame } from './test-support/events-client.js';
 import { HttpClient } from './test-support/http-client.js';

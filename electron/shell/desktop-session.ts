@@ -9,7 +9,6 @@ import type { Vault } from '../core/vault/vault.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import { AppScheduler } from '../core/api/app-scheduler.js';
-import { announceTransitions } from './announce-transitions.js';
 import type { LazyKeyStore } from './lazy-key-store.js';
 import type { LockReason } from './power-events.js';
 import { trayStateFromStatus, type TrayState } from './tray-menu.js';
@@ -124,9 +123,8 @@ export class DesktopSession {
    * UI is locked, and it can do nothing else.
    */
   async checkIn(source: CheckinSource): Promise<MethodOutput<'checkin'>> {
-    const { app, router } = this.deps;
+    const { router } = this.deps;
     const reply = await router.call('checkin', {}, { role: 'checkin', transport: source, principal: 'desktop' });
-    announceTransitions(app.events, 'checkin', reply);
     this.publish();
     if (!reply.ok) throw new AfterwordError(reply.code, reply.message);
     return reply.data as MethodOutput<'checkin'>;

@@ -3,7 +3,6 @@ import { METHOD_NAMES } from '../../shared/contract/methods.js';
 import type { Reply } from '../../shared/contract/reply.js';
 import { EventBus } from '../core/api/event-bus.js';
 import type { Caller, RpcRouter } from '../core/api/router-types.js';
-import { TRANSITION_METHODS } from './announce-transitions.js';
 import { EVENT_CHANNEL, RPC_CHANNEL } from './ipc-channels.js';
 import { registerIpc, type EventTarget, type IpcEventLike, type IpcMainLike } from './ipc.js';
 import { memoryLogger } from './test-support/memory-logger.js';
@@ -153,17 +152,6 @@ describe('registerIpc: every method of the contract', () => {
     expect(s.calls.map((c) => c.method)).toEqual(METHOD_NAMES);
     expect(s.calls.every((c) => (c.input as { probe: string }).probe === c.method)).toBe(true);
     expect(s.replies).toEqual(METHOD_NAMES);
-  });
-
-  it('announces the transitions of check-in, pause, resume and stop as plan.stateChanged', async () => {
-    expect([...TRANSITION_METHODS].sort()).toEqual(['checkin', 'plans.pause', 'plans.resume', 'plans.stop']);
-    const transition = { planId: 'p1', from: 'warning', to: 'armed', reason: 'checkin', extra: 'not forwarded' };
-    const s = setup({ unlocked: true, reply: () => ({ ok: true, data: { at: 1, transitions: [transition] } }) });
-    const heard: unknown[] = [];
-    s.app.events.subscribe((name, payload) => void heard.push({ name, payload }));
-    await s.ipcMain.invoke(MAIN, { method: 'checkin', input: {} });
-    await s.ipcMain.invoke(MAIN, { method: 'status.get', input: {} }); // no transitions in its reply
-    expect(heard).toEqual([{ name: 'plan.stateChanged', payload: { planId: 'p1', from: 'warning', to: 'armed', reason: 'checkin' } }]);
   });
 });
 

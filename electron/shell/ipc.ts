@@ -2,7 +2,6 @@ import type { Reply } from '../../shared/contract/reply.js';
 import type { EventName, EventPayload } from '../../shared/contract/events.js';
 import type { Caller, EventSource, RpcRouter } from '../core/api/router-types.js';
 import type { Logger } from '../ports/logger.js';
-import { announceTransitions } from './announce-transitions.js';
 import { EVENT_CHANNEL, RPC_CHANNEL, type EventMessage } from './ipc-channels.js';
 import { isAppUrl, isTrustedIpcEvent } from './window-security.js';
 
@@ -92,7 +91,6 @@ export function registerIpc(deps: IpcDeps): () => void {
       log.error('rpc router failed', { method: request.method, error: (error as Error)?.message });
       reply = { ok: false, code: 'INTERNAL', message: 'something went wrong inside Afterword; details are in its log' };
     }
-    announceTransitions(app.events, request.method, reply);
     try {
       deps.onReply?.(request.method, reply);
     } catch (error) {

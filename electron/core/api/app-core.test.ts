@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../node/system-clock.js';
 import { FileKeyStore } from '../../node/file-key-store.js';
 import { AppCore } from './app-core.js';
+import { createRouter } from './router.js';
+import type { Caller } from './router-types.js';
 
 async function tempVault() {
   const root = await mkdtemp(join(tmpdir(), 'afterword-appcore-'));
@@ -74,6 +76,50 @@ describe('AppCore', () => {
       expect(broken.unattendedProblem).toMatch(/device key is missing/);
       expect(() => broken.engineOrThrow()).toThrow(/locked/);
       await broken.close();
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('plan.stateChanged', () => {
+  it('is announced by the core once per stored transition, whoever caused it: a tick, a check-in, a pause, a resume, a stop', async () => {
+    const { root, deps } = await tempVault();
+    try {
+      const app = new AppCore(deps);
+      const recoveryKey = await app.create('correct horse battery');
+      const router = createRouter(app);
+      const owner: Caller = { role: 'owner', transport: 'test' };
+      const heard: string[] = [];
+      app.events.subscribe((name, payload) => {
+        if (name === 'plan.stateChanged') heard.push((payload as { to: string }).to);
+      });
+      const call = async (method: string, input: unknown = {}) => {
+        const reply = await router.call(method, input, owner);
+        if (!reply.ok) throw new Error(`${method}: ${reply.code}`);
+        return reply.data as { transitions?: unknown[] };
+      };
+      const ann = (await call('recipients.create', { name: 'Ann', type: 'email', contact: 'ann@example.org' })) as unknown as { id: string };
+      await call('messages.create', { title: 'For Ann', body: 'Dear Ann', recipientIds: [ann.id] });
+      const { tick } = await app.engineOrThrow().runOnce('test'); // arms the default plan
+      expect(tick.transitions.map((t) => t.to)).toEqual(['scheduled']);
+      expect(heard).toEqual(['scheduled']);
+
+      const counts: number[] = [];
+      for (const [method, input] of [
+        ['plans.pause', { until: deps.clock.now() + 86_400_000 }],
+        ['plans.resume', {}],
+        ['checkin', {}],
+        ['plans.stop', { recoveryKey }],
+      ] as const) {
+        const before = heard.length;
+        const { transitions } = await call(method, input);
+        counts.push(transitions!.length);
+        expect(heard.length - before, method).toBe(transitions!.length);
+      }
+      expect(counts).toEqual([1, 1, 1, 1]);
+      expect(heard).toEqual(['scheduled', 'paused', 'scheduled', 'scheduled', 'stopped']);
+      await app.close();
     } finally {
       await rm(root, { recursive: true, force: true });
     }

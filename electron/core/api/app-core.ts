@@ -177,7 +177,17 @@ export class AppCore {
     this.services = createVaultServices(vault, this.deps.clock);
     // Warnings carry a signed one-time check-in link when the vault names a public URL.
     const checkinLink = checkinLinkPort(() => this.keyedServices());
-    this.setEngine(createEngine(this.services, { checkinLink, ...this.deps.engine, clock: this.deps.clock, notifier: this.deps.notifier }));
+    this.setEngine(
+      createEngine(this.services, {
+        checkinLink,
+        ...this.deps.engine,
+        clock: this.deps.clock,
+        notifier: this.deps.notifier,
+        onTransitions: (reports) => {
+          for (const t of reports) this.events.emit('plan.stateChanged', t);
+        },
+      }),
+    );
   }
 
   private setEngine(engine: Engine | null): void {

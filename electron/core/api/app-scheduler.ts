@@ -83,7 +83,6 @@ export class AppScheduler {
   /** What the UI hears over the event socket after each run. */
   private announce({ tick, drain }: RunResult): void {
     const { events } = this.app;
-    for (const t of tick.transitions) events.emit('plan.stateChanged', t);
     try {
       if (drain.attempted > 0 || tick.transitions.length > 0) {
         const c = this.app.engineOrThrow().outbox.counts();

@@ -29,6 +29,8 @@ export interface SchedulerDeps {
   clock: Clock;
   audit: AuditLog;
   outbox: Outbox;
+  /** Hears every transition once it is stored (the app pushes them to the UI as `plan.stateChanged`). */
+  onTransitions?: (reports: readonly TransitionReport[]) => void;
 }
 
 export interface TransitionReport {
@@ -82,7 +84,7 @@ export class Scheduler {
         .values({ id: 1, at: now, source, transitions: transitions.length })
         .onConflict((oc) => oc.column('id').doUpdateSet({ at: now, source, transitions: transitions.length })),
     );
-    return { at: now, clockJumpMs: jump, transitions };
+    return { at: now, clockJumpMs: jump, transitions: this.announced(transitions) };
   }
 
   private advance(planId: string, now: number): TransitionReport | null {
@@ -214,13 +216,14 @@ export class Scheduler {
   /** "I'm here": every plan before delivery starts over; pending warnings and deliveries are cancelled. */
   checkIn(source: string): TransitionReport[] {
     const now = this.deps.clock.now();
-    return this.deps.db.q.transaction(() => {
+    const reports = this.deps.db.q.transaction(() => {
       const { db } = this.deps;
       db.q.run(db.kysely.insertInto('checkins').values({ id: null, at: now, source }));
       // "I'm here" answers every open prompt, also tests and notices that belong to no plan.
       db.q.run(db.kysely.updateTable('desktop_prompts').set({ answered_at: now }).where('answered_at', 'is', null));
       return this.forEachPlan('checkin', { source }, (rt, armable) => checkIn(rt, now, armable()));
     });
+    return this.announced(reports);
   }
 
   /** Pauses every plan until `until`, which must lie in the next ten years. */
@@ -230,16 +233,28 @@ export class Scheduler {
     if (until - now > MAX_PAUSE_MS) {
       throw new BadRequestError('a pause can last at most ten years: pick an earlier date, or stop the switch with the recovery key');
     }
-    return this.forEachPlan('plans.paused', { until }, (rt) => pause(rt, until));
+    return this.announced(this.forEachPlan('plans.paused', { until }, (rt) => pause(rt, until)));
   }
 
   resume(): TransitionReport[] {
     const now = this.deps.clock.now();
-    return this.forEachPlan('plans.resumed', {}, (rt, armable) => resume(rt, now, armable()));
+    return this.announced(this.forEachPlan('plans.resumed', {}, (rt, armable) => resume(rt, now, armable())));
   }
 
   emergencyStop(): TransitionReport[] {
-    return this.forEachPlan('plans.stopped', {}, (rt) => emergencyStop(rt));
+    return this.announced(this.forEachPlan('plans.stopped', {}, (rt) => emergencyStop(rt)));
+  }
+
+  /** Tells the listener, after the transaction that stored them (a listener's failure is not the scheduler's). */
+  private announced(reports: TransitionReport[]): TransitionReport[] {
+    if (reports.length > 0) {
+      try {
+        this.deps.onTransitions?.(reports);
+      } catch {
+        // Announcing is for the UI; the transitions are stored whatever it does.
+      }
+    }
+    return reports;
   }
 
   private forEachPlan(
