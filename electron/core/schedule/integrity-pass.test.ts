@@ -18,7 +18,7 @@ it('reads a sample in full: a flipped byte in a file of the right size is found;
   const messageId = services.messages.create({ title: 'T', body: 'b', attachments: [staged] });
   const path = services.messages.attachments.blobPath(staged.id);
   const blob = await readFile(path);
-  blob[blob.length >> 1] ^= 1;
+  blob[blob.length >> 1]! ^= 1;
   await writeFile(path, blob);
 
   const outbox = new Outbox(vault.db, clock);
