@@ -141,6 +141,24 @@ export default defineConfig([
     },
   },
   {
+    // Type-aware checks for what goes wrong silently: a promise nobody awaits or catches, a promise
+    // where a callback's result is ignored, a switch over a union that forgets a member.
+    name: 'afterword/type-aware',
+    files: ['**/*.{ts,tsx,mts,cts}'],
+    languageOptions: {
+      parserOptions: {
+        project: ['tsconfig.shared.json', 'tsconfig.node.json', 'tsconfig.shell.json', 'tsconfig.renderer.json', 'tsconfig.tests.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      // React ignores what an event handler returns; the app's async handlers catch their own errors.
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+    },
+  },
+  {
     // CommonJS TypeScript (the sandboxed preload must be CommonJS): with verbatimModuleSyntax the
     // only way to import there is `import x = require('x')`. Plain require() calls stay banned.
     name: 'afterword/cts',
