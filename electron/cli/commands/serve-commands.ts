@@ -10,6 +10,7 @@ import { stderrLogger } from '../../runner/stderr-logger.js';
 import type { Clock } from '../../ports/clock.js';
 import { existingId, type CliContext } from '../cli-context.js';
 import { isoTime, table } from '../output.js';
+import { FILE_KEY_WARNING } from '../../node/device-key-store.js';
 
 /** dist/electron/cli/commands/ → dist/renderer, where the UI build puts the web app. */
 const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../../renderer/', import.meta.url));
@@ -65,7 +66,8 @@ export function registerServeCommands(program: Command, context: () => CliContex
       const { AppCore } = await import('../../core/api/app-core.js');
       const lock = await holdVault(ctx, 'serve');
       const { scrypt, marks, acceptOlderVault } = ctx.vaultDeps();
-      const app = new AppCore({ vaultDir: ctx.vaultDir, clock, keyStore: ctx.keyStore(), scrypt, marks, acceptOlderVault });
+      const keys = await ctx.deviceKeyStore();
+      const app = new AppCore({ vaultDir: ctx.vaultDir, clock, keyStore: keys.store, scrypt, marks, acceptOlderVault });
       app.onEngine((engine) => void lock.setScheduling(engine !== null).catch(() => undefined));
       const rendererDir = resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR);
       const runner = await startRunner({
@@ -86,10 +88,13 @@ export function registerServeCommands(program: Command, context: () => CliContex
         throw error;
       });
       const open = publicUrl ? `${publicUrl}/` : runner.url;
-      ctx.out.result({ url: open, listen: runner.url, port: runner.port, vaultDir: ctx.vaultDir }, () =>
+      const keyStore = { backend: keys.store.backend, where: keys.where, fallbackReason: keys.fallbackReason };
+      ctx.out.result({ url: open, listen: runner.url, port: runner.port, vaultDir: ctx.vaultDir, keyStore }, () =>
         [
           `Afterword is running. Open ${open} in your browser.`,
           `Vault: ${ctx.vaultDir}${app.exists() ? '' : ' (none yet: create it in the browser)'}`,
+          `Device key for unattended delivery: ${keys.where}${keys.fallbackReason ? ` (no OS key store: ${keys.fallbackReason})` : ''}`,
+          ...(keys.fallbackReason ? [`Warning: ${FILE_KEY_WARNING}.`] : []),
           ...(existsSync(resolve(rendererDir, 'index.html')) ? [] : ['The web UI is not built yet: the page shows the runner status only.']),
           'Stop with Ctrl-C (or SIGTERM): what is being sent is finished first.',
         ].join('\n'),
