@@ -4,7 +4,6 @@ import { BadRequestError } from '../core/errors.js';
 import { NoKeyringError } from '../core/vault/vault-errors.js';
 import type { KeyStore } from '../ports/key-store.js';
 import { FileKeyStore } from './file-key-store.js';
-import { OsKeyringKeyStore } from './os-keyring-key-store.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -79,7 +78,8 @@ export async function chooseDeviceKeyStore(options: ChooseOptions): Promise<Devi
   adoptSessionBus(env, platform, options.uid ?? process.getuid?.());
   let keyring: KeyStore | undefined;
   try {
-    keyring = options.keyring ? options.keyring(file) : new OsKeyringKeyStore(file, { platform });
+    // Loaded only here: the native module is not needed when the files are chosen outright.
+    keyring = options.keyring ? options.keyring(file) : new (await import('./os-keyring-key-store.js')).OsKeyringKeyStore(file, { platform });
     await probe(keyring);
   } catch (error) {
     const reason = describeFailure(error, env, platform);
