@@ -77,7 +77,10 @@ async function deviceKeyFiles(v: CliVault): Promise<string[]> {
   return (await readdir(v.keyDir)).filter((name) => name.endsWith('.key') && !name.endsWith('-mark.key'));
 }
 
-describe.skipIf(!hasSessionTools)('the device key in the Secret Service (gnome-keyring, private D-Bus session)', () => {
+// Each step starts a D-Bus session and a keyring daemon beside the CLI: generous under a loaded CI.
+const SLOW = { timeout: 180_000 };
+
+describe.skipIf(!hasSessionTools)('the device key in the Secret Service (gnome-keyring, private D-Bus session)', SLOW, () => {
   let v: CliVault;
   beforeAll(async () => {
     v = await CliVault.create(temp, 'keyring');
@@ -114,7 +117,7 @@ describe.skipIf(!hasSessionTools)('the device key in the Secret Service (gnome-k
   });
 });
 
-describe.skipIf(!hasSessionTools)('without a D-Bus session, then with one', () => {
+describe.skipIf(!hasSessionTools)('without a D-Bus session, then with one', SLOW, () => {
   let v: CliVault;
   beforeAll(async () => {
     v = await CliVault.create(temp, 'keyfile');
