@@ -9,6 +9,8 @@ import { SCRYPT_FLOOR, DEFAULT_SCRYPT, type ScryptParams } from '../core/crypto/
 import { createVaultServices, type VaultServices } from '../core/services.js';
 import { defaultKeyDir, resolveVaultDir } from '../core/vault/vault-paths.js';
 import { FileKeyStore } from '../node/file-key-store.js';
+import { chooseDeviceKeyStore, FILE_KEY_WARNING, type DeviceKeyStoreChoice } from '../node/device-key-store.js';
+import { NoKeyringError } from '../core/vault/vault-errors.js';
 import { createEngine, type Engine } from '../core/engine.js';
 import type { KeyStore } from '../ports/key-store.js';
 import { Vault, type VaultDeps } from '../core/vault/vault.js';
@@ -73,6 +75,7 @@ export class CliContext {
   readonly clock: Clock;
   /** `run` keeps the vault open: no full-disk reading fallback, which would keep others out. */
   longRunning = false;
+  private keyStoreChoice: Promise<DeviceKeyStoreChoice> | null = null;
 
   constructor(
     readonly options: GlobalOptions,
@@ -99,7 +102,8 @@ export class CliContext {
       }
       scrypt = { ...DEFAULT_SCRYPT, logN };
     }
-    return { clock: this.clock, scrypt, marks: this.keyStore(), acceptOlderVault: Boolean(this.options.acceptOlderVault), readWhenFull: !this.longRunning };
+    // High-water marks are not secret: plain files beside the device keys, wherever those are.
+    return { clock: this.clock, scrypt, marks: new FileKeyStore(defaultKeyDir(this.env)), acceptOlderVault: Boolean(this.options.acceptOlderVault), readWhenFull: !this.longRunning };
   }
 
   async withVault<T>(fn: (vault: Vault) => Promise<T>): Promise<T> {
@@ -111,8 +115,36 @@ export class CliContext {
     }
   }
 
-  keyStore(): KeyStore {
-    return new FileKeyStore(defaultKeyDir(this.env));
+  /** Where device keys go on this machine: the OS key store, or the 0600 files and why (once per process). */
+  deviceKeyStore(): Promise<DeviceKeyStoreChoice> {
+    this.keyStoreChoice ??= chooseDeviceKeyStore({ env: this.env, keyDir: defaultKeyDir(this.env) });
+    return this.keyStoreChoice;
+  }
+
+  async keyStore(): Promise<KeyStore> {
+    return (await this.deviceKeyStore()).store;
+  }
+
+  /** For commands that put a device key in place: on stderr, the file's trade-off and why no key store. */
+  async warnIfKeyInFile(): Promise<void> {
+    const { fallbackReason, where } = await this.deviceKeyStore();
+    if (fallbackReason) this.out.note(`afterword: warning: ${FILE_KEY_WARNING} (${where}; no OS key store: ${fallbackReason})`);
+  }
+
+  /**
+   * Unlocks with the device key; when it is recorded in the OS key store but this process fell
+   * back to the files (cron without the session's D-Bus, a locked keyring), says so and what to do.
+   */
+  private async unlockUnattended(vault: Vault): Promise<void> {
+    const choice = await this.deviceKeyStore();
+    const recorded = vault.deviceKeyStatus().backend;
+    if (choice.fallbackReason && recorded !== null && recorded !== choice.store.backend && recorded.startsWith('keyring:')) {
+      throw new NoKeyringError(
+        `the device key is in the OS key store (${recorded}), which this process cannot use: ${choice.fallbackReason}. ` +
+          'Run it in your login session with the key store unlocked, or set AFTERWORD_PASSWORD',
+      );
+    }
+    await vault.unlockWithDeviceKey(choice.store);
   }
 
   async withUnlocked<T>(fn: (services: VaultServices) => Promise<T>): Promise<T> {
@@ -129,7 +161,7 @@ export class CliContext {
   async withUnattended<T>(fn: (services: VaultServices) => Promise<T>): Promise<T> {
     return this.withVault(async (vault) => {
       if (this.env.AFTERWORD_PASSWORD === undefined && vault.deviceKeyStatus().enabled) {
-        await vault.unlockWithDeviceKey(this.keyStore());
+        await this.unlockUnattended(vault);
       } else {
         await vault.unlock(await currentPassword(this.env));
       }
@@ -144,7 +176,7 @@ export class CliContext {
   async withRouter<T>(fn: (rpc: Rpc) => Promise<T>): Promise<T> {
     const core: AppCore = new AppCore({
       vaultDir: this.vaultDir,
-      keyStore: this.keyStore(),
+      keyStore: await this.keyStore(),
       ...this.vaultDeps(),
       // Warnings sent by its engine carry check-in links, as withEngine's do (called only once built).
       engine: { checkinLink: checkinLinkPort(() => core.keyedServices()) },

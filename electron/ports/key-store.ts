@@ -5,6 +5,11 @@
 export interface KeyStore {
   /** Human-readable backend name, recorded beside the wrap so a silent backend change is caught. */
   readonly backend: string;
+  /**
+   * A store this one supersedes (the 0600 files an OS key store replaces): a device key recorded
+   * there is moved here by the next unattended unlock, and its copy there is deleted.
+   */
+  readonly replaces?: KeyStore;
   get(account: string): Promise<Uint8Array | null>;
   set(account: string, secret: Uint8Array): Promise<void>;
   delete(account: string): Promise<void>;

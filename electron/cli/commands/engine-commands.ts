@@ -16,6 +16,7 @@ import { sendTestToOwner } from '../../core/test-send.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 import { isoTime, table } from '../output.js';
+import { FILE_KEY_WARNING } from '../../node/device-key-store.js';
 
 /** Webhook names are at most this long (core/repo/webhooks.ts). */
 const WEBHOOK_NAME_MAX = 40;
@@ -313,15 +314,18 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .description('keep a device key so `afterword tick` runs without the password')
     .action(async () => {
       const ctx = context();
-      await ctx.withUnlocked(async ({ vault }) => vault.enableDeviceKey(ctx.keyStore()));
-      ctx.out.result({ enabled: true }, () => 'Unattended delivery is on.');
+      const { store, where } = await ctx.deviceKeyStore();
+      await ctx.withUnlocked(async ({ vault }) => vault.enableDeviceKey(store));
+      await ctx.warnIfKeyInFile();
+      ctx.out.result({ enabled: true }, () => `Unattended delivery is on: the device key is in ${where}.`);
     });
   unattended
     .command('disable')
     .description('remove the device key')
     .action(async () => {
       const ctx = context();
-      await ctx.withUnlocked(async ({ vault }) => vault.disableDeviceKey(ctx.keyStore()));
+      const store = await ctx.keyStore();
+      await ctx.withUnlocked(async ({ vault }) => vault.disableDeviceKey(store));
       ctx.out.result({ enabled: false }, () => 'Unattended delivery is off: after a restart, warnings and deliveries wait until the vault is unlocked once.');
     });
   unattended
@@ -330,6 +334,14 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .action(async () => {
       const ctx = context();
       const status = await ctx.withVault(async (vault) => vault.deviceKeyStatus());
-      ctx.out.result(status, () => (status.enabled ? `on (${status.backend})` : 'off'));
+      const { store, where, fallbackReason } = await ctx.deviceKeyStore();
+      const keyStore = { backend: store.backend, where, fallbackReason };
+      ctx.out.result({ ...status, keyStore }, () =>
+        [
+          status.enabled ? `on (${status.backend})` : 'off',
+          `Device keys on this machine go to ${where}${fallbackReason ? ` (no OS key store: ${fallbackReason})` : ''}.`,
+          ...(fallbackReason ? [`Warning: ${FILE_KEY_WARNING}.`] : []),
+        ].join('\n'),
+      );
     });
 }

@@ -10,6 +10,11 @@ import { stderrLogger } from '../../runner/stderr-logger.js';
 import type { Clock } from '../../ports/clock.js';
 import { existingId, type CliContext } from '../cli-context.js';
 import { isoTime, table } from '../output.js';
+import { chooseDeviceKeyStore, FILE_KEY_WARNING } from '../../node/device-key-store.js';
+import { defaultKeyDir } from '../../core/vault/vault-paths.js';
+import { retryKeyringUnlock, SwitchingKeyStore } from '../../runner/keyring-retry.js';
+
+const KEYRING_RETRY_MS = 60_000;
 
 /** dist/electron/cli/commands/ → dist/renderer, where the UI build puts the web app. */
 const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../../renderer/', import.meta.url));
@@ -65,7 +70,8 @@ export function registerServeCommands(program: Command, context: () => CliContex
       const { AppCore } = await import('../../core/api/app-core.js');
       const lock = await holdVault(ctx, 'serve');
       const { scrypt, marks, acceptOlderVault } = ctx.vaultDeps();
-      const app = new AppCore({ vaultDir: ctx.vaultDir, clock, keyStore: ctx.keyStore(), scrypt, marks, acceptOlderVault });
+      const keys = new SwitchingKeyStore(await ctx.deviceKeyStore());
+      const app = new AppCore({ vaultDir: ctx.vaultDir, clock, keyStore: keys, scrypt, marks, acceptOlderVault });
       app.onEngine((engine) => void lock.setScheduling(engine !== null).catch(() => undefined));
       const rendererDir = resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR);
       const runner = await startRunner({
@@ -86,15 +92,28 @@ export function registerServeCommands(program: Command, context: () => CliContex
         throw error;
       });
       const open = publicUrl ? `${publicUrl}/` : runner.url;
-      ctx.out.result({ url: open, listen: runner.url, port: runner.port, vaultDir: ctx.vaultDir }, () =>
+      const { where, fallbackReason } = keys.choice;
+      const keyStore = { backend: keys.backend, where, fallbackReason };
+      ctx.out.result({ url: open, listen: runner.url, port: runner.port, vaultDir: ctx.vaultDir, keyStore }, () =>
         [
           `Afterword is running. Open ${open} in your browser.`,
           `Vault: ${ctx.vaultDir}${app.exists() ? '' : ' (none yet: create it in the browser)'}`,
+          `Device key for unattended delivery: ${where}${fallbackReason ? ` (no OS key store: ${fallbackReason})` : ''}`,
+          ...(fallbackReason ? [`Warning: ${FILE_KEY_WARNING}.`] : []),
           ...(existsSync(resolve(rendererDir, 'index.html')) ? [] : ['The web UI is not built yet: the page shows the runner status only.']),
           'Stop with Ctrl-C (or SIGTERM): what is being sent is finished first.',
         ].join('\n'),
       );
+      // A device key recorded in an OS key store that was not there at start: tried again every minute.
+      const chooseAgain = () => chooseDeviceKeyStore({ env: ctx.env, keyDir: defaultKeyDir(ctx.env) });
+      const retry = setInterval(() => {
+        retryKeyringUnlock(app, keys, chooseAgain)
+          .then((started) => started && ctx.out.note('The OS key store is available now: unattended delivery is running.'))
+          .catch(() => undefined);
+      }, KEYRING_RETRY_MS);
+      retry.unref();
       const signal = await stopped;
+      clearInterval(retry);
       ctx.out.note(`${signal}: stopping, finishing what is in flight…`);
       await runner.close();
       await lock.release();

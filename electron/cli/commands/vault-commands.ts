@@ -15,13 +15,15 @@ export function registerVaultCommands(program: Command, context: () => CliContex
     .action(async (opts: { unattended?: boolean }) => {
       const ctx = context();
       const password = await newPassword(ctx.env, 'AFTERWORD_PASSWORD');
+      const store = opts.unattended ? await ctx.keyStore() : null;
       const { vault, recoveryKey } = await Vault.create(ctx.vaultDir, password, ctx.vaultDeps());
       try {
         initializeVaultContent(createVaultServices(vault, ctx.clock));
-        if (opts.unattended) await vault.enableDeviceKey(ctx.keyStore());
+        if (store) await vault.enableDeviceKey(store);
       } finally {
         await vault.close();
       }
+      if (store) await ctx.warnIfKeyInFile();
       ctx.out.result({ vaultDir: ctx.vaultDir, recoveryKey }, () =>
         [
           `Vault created in ${ctx.vaultDir}`,

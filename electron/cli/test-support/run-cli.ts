@@ -211,6 +211,8 @@ export class CliVault {
       AFTERWORD_PASSWORD: this.password,
       AFTERWORD_SCRYPT_LOGN: TEST_SCRYPT_LOGN,
       AFTERWORD_KEY_DIR: this.keyDir,
+      // Never the OS key store of whoever runs the tests (keyring.test.ts tests that one in a private session).
+      AFTERWORD_KEY_STORE: 'file',
       ...extra,
     };
   }

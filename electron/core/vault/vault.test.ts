@@ -658,6 +658,53 @@ describe('Vault: device key (FileKeyStore)', () => {
     await expect(vault.unlockWithDeviceKey(store)).rejects.toBeInstanceOf(DeviceKeyUnavailableError);
   });
 
+  /** Stands in for the OS key store: a store that `replaces` the files, and can be made to fail. */
+  function keyringOver(files: KeyStore, failSet = false): KeyStore & { entries: Map<string, Uint8Array> } {
+    const entries = new Map<string, Uint8Array>();
+    return {
+      backend: 'keyring:test',
+      replaces: files,
+      entries,
+      get: async (account) => entries.get(account) ?? null,
+      set: async (account, secret) => {
+        if (failSet) throw new Error('the keyring is locked');
+        entries.set(account, Uint8Array.from(secret));
+      },
+      delete: async (account) => void entries.delete(account),
+    };
+  }
+
+  it('a key in the files moves into the store that replaces them: same key, wrap re-recorded, file deleted after', async () => {
+    const { vault } = await create();
+    const files = new FileKeyStore(keyDir);
+    await vault.enableDeviceKey(files);
+    const original = await files.get(`vault-${vault.vaultId}`);
+    const opened = await reopen(vault);
+    const keyring = keyringOver(files);
+    await opened.unlockWithDeviceKey(keyring);
+    expect(opened.isUnlocked).toBe(true);
+    expect(opened.deviceKeyStatus()).toEqual({ enabled: true, backend: 'keyring:test' });
+    expect(keyring.entries.get(`vault-${opened.vaultId}`)).toEqual(original);
+    expect(await readdir(keyDir)).not.toContain(`vault-${opened.vaultId}.key`);
+    const again = await reopen(opened);
+    await again.unlockWithDeviceKey(keyring);
+    expect(again.isUnlocked).toBe(true);
+  });
+
+  it('a move that fails leaves the key in the file, which still unlocks', async () => {
+    const { vault } = await create();
+    const files = new FileKeyStore(keyDir);
+    await vault.enableDeviceKey(files);
+    const opened = await reopen(vault);
+    await opened.unlockWithDeviceKey(keyringOver(files, true));
+    expect(opened.isUnlocked).toBe(true);
+    expect(opened.deviceKeyStatus()).toEqual({ enabled: true, backend: 'file' });
+    expect(await readdir(keyDir)).toContain(`vault-${opened.vaultId}.key`);
+    const again = await reopen(opened);
+    await again.unlockWithDeviceKey(files);
+    expect(again.isUnlocked).toBe(true);
+  });
+
   it('the device wrap is refused in another vault even with the same key store', async () => {
     const { vault } = await create();
     const store = new FileKeyStore(keyDir);

@@ -339,6 +339,8 @@ export class Vault {
       this.putWrap(wrap);
       this.audit.append({ action: 'vault.device_key_enabled', detail: { backend: store.backend } });
     });
+    // A copy left in the store this one replaces (an earlier 0600 file) is no longer the one in use.
+    await store.replaces?.delete(this.deviceAccount()).catch(() => undefined);
   }
 
   async disableDeviceKey(store: KeyStore): Promise<void> {
@@ -348,6 +350,7 @@ export class Vault {
       this.audit.append({ action: 'vault.device_key_disabled' });
     });
     await store.delete(this.deviceAccount());
+    await store.replaces?.delete(this.deviceAccount());
   }
 
   deviceKeyStatus(): { enabled: boolean; backend: string | null } {
@@ -359,6 +362,11 @@ export class Vault {
     const row = this.findWrap('device');
     if (!row) throw new DeviceKeyUnavailableError('it was not enabled for this vault');
     const recorded = deviceBackendOf(row);
+    if (recorded !== store.backend && store.replaces?.backend === recorded) {
+      await this.unlockWithDeviceKey(store.replaces);
+      await this.moveDeviceKey(store.replaces, store);
+      return;
+    }
     if (recorded !== store.backend) {
       throw new DeviceKeyUnavailableError(
         `the key store changed from "${recorded}" to "${store.backend}"; unlock with the password and enable it again`,
@@ -376,6 +384,32 @@ export class Vault {
     this.setKey(key);
     this.whereWritable(() => this.audit.append({ action: 'vault.unlocked', detail: { method: 'device' } }));
     await this.recordMark();
+    // A move cut short after the wrap changed leaves the old copy behind: not the key in use.
+    await store.replaces?.delete(this.deviceAccount()).catch(() => undefined);
+  }
+
+  /**
+   * Moves the device key (unlocked with it from `from`) into `to`, which replaces `from`: the same
+   * key is written to `to` and read back, the wrap records `to`, and only then is the copy in `from`
+   * deleted. Any failure leaves the key where it was (it keeps working there; the next unlock tries
+   * again); a crash before the deletion leaves a stale copy, removed by the next unlock.
+   */
+  private async moveDeviceKey(from: KeyStore, to: KeyStore): Promise<void> {
+    const account = this.deviceAccount();
+    try {
+      const deviceKey = await from.get(account);
+      if (!deviceKey) return;
+      await to.set(account, deviceKey);
+      const readBack = await to.get(account);
+      if (!readBack || Buffer.compare(Buffer.from(readBack), Buffer.from(deviceKey)) !== 0) return;
+      this.db.q.transaction(() => {
+        this.putWrap(wrapWithDeviceKey(this.contentKey.key, deviceKey, to.backend, this.ctx));
+        this.audit.append({ action: 'vault.device_key_enabled', detail: { backend: to.backend } });
+      });
+      await from.delete(account);
+    } catch {
+      // Still unlocked with the key where it was: moving it is an improvement, not a condition.
+    }
   }
 
   lock(): void {
