@@ -12,7 +12,7 @@ import { DEFAULT_CONCURRENCY, OutboxWorker, type DrainReport } from './delivery/
 import { SETTINGS, smtpSettingsSchema } from './delivery/owner-settings.js';
 import { WebhookSender, generateWebhookSecret } from './delivery/webhook-sender.js';
 import { HistoryBreakNotices } from './schedule/history-break-notices.js';
-import { IntegrityPass } from './schedule/integrity-pass.js';
+import { IntegrityPass, openAttachmentProblems } from './schedule/integrity-pass.js';
 import { PlanStore } from './schedule/plan-store.js';
 import { Scheduler, type TickReport, type TransitionReport } from './schedule/scheduler.js';
 import type { VaultServices } from './services.js';
@@ -54,6 +54,7 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
   const outbox = new Outbox(db, ports.clock);
   const planStore = new PlanStore(db);
   const scheduler = new Scheduler({ db, clock: ports.clock, audit: vault.audit, outbox, onTransitions: ports.onTransitions });
+  const integrityPass = new IntegrityPass({ services, notices: { db, key: vault.contentKey, outbox }, clock: ports.clock });
   const resolver = new ContentResolver({
     key: vault.contentKey,
     messages: services.messages,
@@ -65,6 +66,13 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
     messageCount: (planId) => planStore.armableMessageIds(planId, plans.get(planId).isDefault).length,
     deliveryDelayMs: (planId) => planStore.minDeliveryDelayMs(planId, plans.get(planId).isDefault),
     checkinLink: ports.checkinLink,
+    knownDamaged: (messageId) =>
+      new Map(
+        openAttachmentProblems(services)
+          .filter((p) => p.messageId === messageId)
+          .map((p) => [p.attachmentId, p.problem]),
+      ),
+    onDamagedWhileSending: (messageId, damaged) => integrityPass.recordFound({ attachmentId: damaged.id, messageId, problem: damaged.problem }),
     onLostAttachments: (messageId, lost) => {
       for (const attachment of lost) {
         enqueueOwnerNotice(
@@ -114,7 +122,6 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
   });
 
   const historyBreakNotices = new HistoryBreakNotices({ db, key: vault.contentKey, outbox });
-  const integrityPass = new IntegrityPass({ services, notices: { db, key: vault.contentKey, outbox }, clock: ports.clock });
 
   return {
     scheduler,

@@ -79,3 +79,40 @@ it('a lost and a damaged attachment: reported the day they are found, and the le
   expect(told).toBe(6); // two attachments × desktop, e-mail, webhook
   expect(checkedRows()).toBeGreaterThanOrEqual(1);
 });
+
+it('an attachment damaged after the daily check (same size, one flipped byte): the send that reads it records it, and the letter goes without it', async () => {
+  const { tv, smtp } = await world();
+  const { services, clock } = tv;
+  services.settings.set(SETTINGS.owner, { email: 'owner@example.org', name: 'Jo' });
+  services.settings.set(SETTINGS.smtp, { host: '127.0.0.1', port: smtp.port, tls: 'none', user: null, password: null, from: 'afterword@example.org' });
+  const level = { waitMs: 10 * MINUTE_MS, channels: ['email' as const] };
+  const plan = services.plans.create({ name: 'Family', intervalMs: DAY_MS, levels: [level, level, level, level, level] });
+  const anna = services.recipients.add({ type: 'email', name: 'Anna', contact: 'anna@example.org' });
+  const kept = await services.messages.attachments.stage(bytesOf(Buffer.from('the deeds')), 'deeds.txt');
+  const scan = await services.messages.attachments.stage(bytesOf(Buffer.alloc(200 * 1024, 7)), 'scan.pdf');
+  const messageId = services.messages.create({ title: 'For Anna', body: 'Dear Anna,\n', planId: plan.id, recipientIds: [anna.id], attachments: [kept, scan] });
+
+  const engine = createEngine(services, { clock });
+  cleanups.push(() => engine.close());
+  await engine.runOnce('test'); // the day's check: all well
+  expect(readStatus(services, engine.outbox, clock.now()).problems.filter((p) => p.code === 'ATTACHMENT_DAMAGED')).toEqual([]);
+  const path = services.messages.attachments.blobPath(scan.id);
+  const blob = await readFile(path);
+  blob[blob.length >> 1]! ^= 1;
+  await writeFile(path, blob);
+
+  for (let i = 0; i < 200 && services.messages.get(messageId).status !== 'sent'; i++) {
+    clock.advance(15 * MINUTE_MS);
+    await engine.runOnce('test');
+  }
+  expect(services.messages.get(messageId).status).toBe('sent');
+  const toAnna = smtp.received.filter((m) => m.to.includes('anna@example.org'));
+  expect(toAnna).toHaveLength(1);
+  const mail = await parseMail(toAnna[0]!);
+  expect(mail.attachments.map((a) => a.filename)).toEqual(['deeds.txt']);
+  expect(mail.text).toContain(lostAttachmentLine('scan.pdf'));
+  const problems = readStatus(services, engine.outbox, clock.now()).problems.filter((p) => p.code === 'ATTACHMENT_DAMAGED');
+  expect(problems.map((p) => p.params.attachmentId)).toEqual([scan.id]);
+  const told = tv.vault.db.sqlite.prepare(`SELECT channel FROM outbox WHERE idempotency_key LIKE 'notice:integrity:${scan.id}%'`).pluck().all();
+  expect(told).toContain('email');
+});

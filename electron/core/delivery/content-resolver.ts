@@ -5,7 +5,7 @@ import type { RecipientsRepo } from '../repo/recipients.js';
 import type { SettingsRepo } from '../repo/settings.js';
 import type { WebhooksRepo } from '../repo/webhooks.js';
 import type { PlansRepo } from '../repo/plans.js';
-import { NotFoundError } from '../errors.js';
+import { IntegrityError, NotFoundError } from '../errors.js';
 import { escapeHtml } from './html-escape.js';
 import type { DesktopPrompt } from '../../ports/notifier.js';
 import type { OutboxRow } from './outbox.js';
@@ -34,6 +34,10 @@ export interface ResolverDeps {
   checkinLink?: () => string | null;
   /** Called when a delivery goes without attachments whose files were lost (to tell the owner). */
   onLostAttachments?: (messageId: string, lost: readonly LostAttachment[]) => void;
+  /** Attachments of a message already found damaged (by the daily check or an earlier send): id → what is wrong. */
+  knownDamaged?: (messageId: string) => ReadonlyMap<string, string>;
+  /** An attachment failed its authentication while being sent: recorded, so the next try goes without it. */
+  onDamagedWhileSending?: (messageId: string, damaged: LostAttachment) => void;
 }
 
 export interface LostAttachment {
@@ -44,7 +48,7 @@ export interface LostAttachment {
 
 /** The line a delivery carries in place of an attachment that could not be included. */
 export function lostAttachmentLine(name: string): string {
-  return `[The attachment "${name}" could not be included: its file was lost before this message was sent.]`;
+  return `[The attachment "${name}" could not be included: its file was lost or damaged before this message was sent.]`;
 }
 
 /** Notices and tests carry their text in the outbox row, sealed and bound to its idempotency key. */
@@ -183,10 +187,11 @@ export class ContentResolver {
       throw error;
     }
     const owner = this.owner();
-    // A lost file must not hold back the letter itself (it would be retried for days and fail):
-    // the message goes without it, saying so, and the owner is told.
+    // A lost or damaged file must not hold back the letter itself (it would be retried for days
+    // and fail): the message goes without it, saying so, and the owner is told.
+    const damaged = this.deps.knownDamaged?.(messageId) ?? new Map<string, string>();
     const lost: LostAttachment[] = message.attachments.flatMap((a) => {
-      const problem = messages.attachments.fileProblem(a.id);
+      const problem = messages.attachments.fileProblem(a.id) ?? damaged.get(a.id) ?? null;
       return problem ? [{ id: a.id, name: a.name, problem }] : [];
     });
     if (lost.length > 0) this.deps.onLostAttachments?.(messageId, lost);
@@ -208,9 +213,22 @@ export class ContentResolver {
         name: a.name,
         mediaType: a.mediaType,
         size: a.size,
-        open: () => messages.attachments.read(a.id),
+        open: () => this.readWatched(messageId, a),
       })),
     };
+  }
+
+  /** The attachment's plaintext; a chunk that fails its tag is recorded before the send fails with it. */
+  private async *readWatched(messageId: string, a: { id: string; name: string }): AsyncGenerator<Uint8Array> {
+    try {
+      yield* this.deps.messages.attachments.read(a.id);
+    } catch (error) {
+      if (error instanceof IntegrityError) {
+        this.cache.delete(`message:${messageId}`);
+        this.deps.onDamagedWhileSending?.(messageId, { id: a.id, name: a.name, problem: error.message });
+      }
+      throw error;
+    }
   }
 
   private prompt(row: OutboxRow, content: OutgoingContent): DesktopPrompt {

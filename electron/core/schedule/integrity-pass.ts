@@ -129,6 +129,22 @@ export class IntegrityPass {
     return problems;
   }
 
+  /**
+   * A damaged attachment found outside the pass (a send that read it): added to the open findings
+   * in a row of its own, so status shows it and the next delivery goes without it; the owner is told.
+   * The row also counts as the day's pass: the next full one comes a day later.
+   */
+  recordFound(found: AttachmentProblem): void {
+    const { services } = this.deps;
+    const open = openAttachmentProblems(services).filter((p) => p.attachmentId !== found.attachmentId);
+    const problems = [...open, found];
+    services.vault.db.q.transaction(() => {
+      const detail: CheckedDetail = { checked: 1, sampled: 1, problems };
+      services.vault.audit.append({ action: INTEGRITY_CHECKED_ACTION, detail: { ...detail } });
+      this.tellOwner(found);
+    });
+  }
+
   private async readThrough(id: string): Promise<string | null> {
     try {
       for await (const chunk of this.deps.services.messages.attachments.read(id)) void chunk;
