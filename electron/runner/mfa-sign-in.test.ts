@@ -5,6 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateSync } from 'otplib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRouter } from '../core/api/router.js';
 import { ManualClock } from '../node/system-clock.js';
 import { SESSION_COOKIE } from './rpc-routes.js';
 import type { HttpClient } from './test-support/http-client.js';
@@ -74,6 +75,15 @@ describe('two-step sign-in over HTTP', () => {
     expect(await codeOf(other.rpc('vault.unlock', { password: PASSWORD, code: ` ${codeNow()} ` }))).toEqual({ status: 200, code: 'OK' });
   });
 
+  it('after a restart (the key no longer in memory) the sign-in still needs the code', async () => {
+    await f.restart();
+    const tab = f.client();
+    expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD }))).toEqual({ status: 401, code: 'MFA_REQUIRED' });
+    expect(f.app.isWatching).toBe(false);
+    expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD, code: codeNow() }))).toEqual({ status: 200, code: 'OK' });
+    expect(f.app.isWatching).toBe(true);
+  });
+
   it('a code from one step before or after is accepted (clock drift), two steps away is not', async () => {
     const tab = f.client();
     const epoch = Math.floor(clock.now() / 1000);
@@ -110,9 +120,16 @@ describe('two-step sign-in over HTTP', () => {
     expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD, code: codeNow() }))).toEqual({ status: 200, code: 'OK' });
   });
 
-  it('the desktop app\'s local unlock (AppCore, IPC) needs the password only', async () => {
-    await f.app.unlock(PASSWORD);
-    expect(f.app.isUiUnlocked).toBe(true);
+  it('the desktop app (IPC) and the CLI unlock with the password only; the WebSocket is the network and needs the code', async () => {
+    const router = createRouter(f.app);
+    const over = (transport: string) => router.call('vault.unlock', { password: PASSWORD }, { role: 'public', transport });
+    expect(await over('ws')).toMatchObject({ ok: false, code: 'MFA_REQUIRED' });
+    expect(f.app.isUiUnlocked).toBe(false);
+    for (const transport of ['ipc', 'cli']) {
+      expect(await over(transport)).toEqual({ ok: true, data: { ok: true } });
+      expect(f.app.isUiUnlocked).toBe(true);
+      f.app.lock();
+    }
   });
 
   it('turning it off needs the password or a code; then the password alone signs in again', async () => {
