@@ -75,11 +75,15 @@ describe('two-step sign-in over HTTP', () => {
     expect(await codeOf(other.rpc('vault.unlock', { password: PASSWORD, code: ` ${codeNow()} ` }))).toEqual({ status: 200, code: 'OK' });
   });
 
-  it('after a restart (the key no longer in memory) the sign-in still needs the code', async () => {
+  it('after a restart (the key no longer in memory) the sign-in still needs the code, and a used one stays used', async () => {
+    const used = codeNow();
+    expect(await codeOf(f.client().rpc('vault.unlock', { password: PASSWORD, code: used }))).toEqual({ status: 200, code: 'OK' });
     await f.restart();
     const tab = f.client();
     expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD }))).toEqual({ status: 401, code: 'MFA_REQUIRED' });
     expect(f.app.isWatching).toBe(false);
+    expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD, code: used }))).toEqual({ status: 401, code: 'MFA_CODE_WRONG' });
+    clock.advance(STEP_MS);
     expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD, code: codeNow() }))).toEqual({ status: 200, code: 'OK' });
     expect(f.app.isWatching).toBe(true);
   });
