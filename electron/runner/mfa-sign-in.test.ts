@@ -34,7 +34,7 @@ describe('two-step sign-in over HTTP', () => {
   beforeEach(async () => {
     clock = new ManualClock(T0);
     ({ f, owner } = await startWithVault({ clock }));
-    enrolment = await owner.data<Enrolment>('mfa.enable', {});
+    enrolment = await owner.data<Enrolment>('mfa.enable', { confirm: true });
     expect(await owner.data('mfa.status', {})).toEqual({ enabled: false, pending: true, recoveryCodesLeft: 0 });
     expect(await codeOf(owner.rpc('mfa.confirm', { code: '000000' === codeNow() ? '111111' : '000000' }))).toEqual({ status: 401, code: 'MFA_CODE_WRONG' });
     expect(await owner.data('mfa.confirm', { code: codeNow() })).toEqual({ enabled: true, pending: false, recoveryCodesLeft: 10 });
@@ -145,7 +145,11 @@ describe('two-step sign-in over HTTP', () => {
     expect(await codeOf(tab.rpc('mfa.enable', {}))).toEqual({ status: 409, code: 'CONFLICT' });
     expect(await tab.data('mfa.disable', { code: enrolment.recoveryCodes[3] })).toEqual({ enabled: false, pending: false, recoveryCodesLeft: 0 });
     await tab.data('vault.lock', {});
-    expect(await codeOf(f.client().rpc('vault.unlock', { password: PASSWORD }))).toEqual({ status: 200, code: 'OK' });
+    const again = f.client();
+    expect(await codeOf(again.rpc('vault.unlock', { password: PASSWORD }))).toEqual({ status: 200, code: 'OK' });
+    // Without `confirm` (as the CLI does) it is on at once, with a new secret.
+    expect((await again.data<Enrolment>('mfa.enable', {})).secret).not.toBe(enrolment.secret);
+    expect(await again.data('mfa.status', {})).toEqual({ enabled: true, pending: false, recoveryCodesLeft: 10 });
     const actions = f.app.vaultOrThrow().audit.page({ limit: 100 }).map((r) => r.action);
     expect(actions).toContain('mfa.enabled');
     expect(actions).toContain('mfa.disabled');

@@ -87,8 +87,11 @@ export const CONTRACT = {
 
   /** Two-step sign-in: a code from an authenticator app besides the password, for the runner's sign-in. */
   'mfa.status': method(['owner'], none, mfaStatusSchema),
-  /** A new secret and recovery codes (shown once); `confirm` (the default): on only after mfa.confirm with a first code. */
-  'mfa.enable': method(['owner'], z.object({ confirm: z.boolean().default(true) }).strict(), mfaEnrolmentSchema),
+  /**
+   * A new secret and recovery codes (shown once), on at once; `confirm: true` (the UI): on only
+   * after mfa.confirm with a first code, so that a failed scan cannot lock the owner out.
+   */
+  'mfa.enable': method(['owner'], z.object({ confirm: z.boolean().default(false) }).strict(), mfaEnrolmentSchema),
   'mfa.confirm': method(['owner'], z.object({ code: secondFactorCode }).strict(), mfaStatusSchema),
   /** Needs the password or a current code (a recovery code too). */
   'mfa.disable': method(
