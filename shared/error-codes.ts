@@ -22,6 +22,10 @@ export const ERROR_CODES = [
   /** The disk holding the vault is full, or its files are read-only: the data is fine, nothing can be written. */
   'STORAGE_UNAVAILABLE',
   'NO_KEYRING',
+  /** Signing in to the runner with two-step sign-in on: a code is needed besides the password. */
+  'MFA_REQUIRED',
+  /** The two-step sign-in code is wrong or was already used (counted like a wrong password). */
+  'MFA_CODE_WRONG',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

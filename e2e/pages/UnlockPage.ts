@@ -45,6 +45,25 @@ export class UnlockPage extends Screen {
     await this.heading().waitFor({ state: 'detached' });
   }
 
+  /** The field for the authenticator's code, shown once the runner asks for it (two-step sign-in). */
+  codeField(): Locator {
+    return this.textbox(this.page, 'unlock:code');
+  }
+
+  /** The password alone: with two-step sign-in on, the screen then asks for the code. */
+  async submitPasswordExpectingCode(password: string): Promise<void> {
+    await this.textbox(this.page, 'unlock:password').fill(password);
+    await this.unlockButton().click();
+    await this.codeField().waitFor();
+  }
+
+  /** Enters the code (the password is still filled in) and unlocks; resolves once the lock screen is gone. */
+  async unlockWithCode(code: string): Promise<void> {
+    await this.codeField().fill(code);
+    await this.clickForRpc(this.unlockButton(), 'vault.unlock');
+    await this.heading().waitFor({ state: 'detached' });
+  }
+
   /** Wrong passwords until the screen makes the next try wait; returns how many it took. */
   async tryWrongPasswordsUntilLockedOut(): Promise<number> {
     for (let tries = 1; tries <= MAX_WRONG_PASSWORDS; tries++) {

@@ -170,10 +170,12 @@ export class CliContext {
   }
 
   /**
-   * The UI's handlers, called through the router as the owner (the front doors share them). The vault is opened as the UI opens it (with the device key when unattended delivery
-   * is on), then unlocked with the password like withUnlocked: AFTERWORD_PASSWORD or a prompt.
+   * The UI's handlers, called through the router as the owner (the front doors share them). The
+   * vault is opened as the UI opens it (with the device key when unattended delivery is on), then
+   * unlocked with the password like withUnlocked: AFTERWORD_PASSWORD or a prompt (or `password`,
+   * when the command needs it again and it was asked for already).
    */
-  async withRouter<T>(fn: (rpc: Rpc) => Promise<T>): Promise<T> {
+  async withRouter<T>(fn: (rpc: Rpc) => Promise<T>, password?: string): Promise<T> {
     const core: AppCore = new AppCore({
       vaultDir: this.vaultDir,
       keyStore: await this.keyStore(),
@@ -183,7 +185,7 @@ export class CliContext {
     });
     try {
       await core.open();
-      await core.unlock(await currentPassword(this.env));
+      await core.unlock(password ?? (await currentPassword(this.env)));
       const thrown: { error?: unknown } = {};
       const router = createRouter(core, { handlers: noting(HANDLERS, thrown) });
       const rpc: Rpc = async (method, input) => {

@@ -15,6 +15,8 @@ const BY_CODE: Record<ErrorCode, number> = {
   WRONG_PASSWORD: EXIT.auth,
   LOCKED_OUT: EXIT.auth,
   RECOVERY_KEY_INVALID: EXIT.auth,
+  MFA_REQUIRED: EXIT.auth,
+  MFA_CODE_WRONG: EXIT.auth,
   VAULT_LOCKED: EXIT.auth,
   INTEGRITY: EXIT.integrity,
   VAULT_TOO_NEW: EXIT.integrity,

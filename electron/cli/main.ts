@@ -7,6 +7,7 @@ import { registerVaultCommands } from './commands/vault-commands.js';
 import { registerEngineCommands } from './commands/engine-commands.js';
 import { registerPlanCommands } from './commands/plan-commands.js';
 import { registerServeCommands } from './commands/serve-commands.js';
+import { registerMfaCommands } from './commands/mfa-commands.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { escapeControl } from './output.js';
 
@@ -28,6 +29,7 @@ function buildProgram(): { program: Command; context: () => CliContext } {
   registerPlanCommands(program, context);
   registerEngineCommands(program, context);
   registerServeCommands(program, context);
+  registerMfaCommands(program, context);
   program.commands.forEach(function exitOverrideAll(cmd: Command): void {
     cmd.exitOverride();
     cmd.commands.forEach(exitOverrideAll);

@@ -121,6 +121,15 @@ describe('plaintext at rest', { timeout: 120_000 }, () => {
     expect(await findMarker(v.dir, marker)).toEqual([]);
   });
 
+  it('the two-step sign-in secret and its recovery codes are in no vault file', async () => {
+    const v = await CliVault.create(temp, 'mfa');
+    await v.init();
+    const { secret, recoveryCodes } = await v.json<{ secret: string; recoveryCodes: string[] }>(['mfa', 'enable']);
+    for (const needle of [secret, ...recoveryCodes, ...recoveryCodes.map((code) => code.replace('-', ''))]) {
+      expect(await findMarker(v.dir, needle)).toEqual([]);
+    }
+  });
+
   it('a server answer that echoes the owner\'s address (550 <owner@…>) is stored without it', async () => {
     const marker = `marker-${randomBytes(8).toString('hex')}`;
     const owner = `${marker}@example.org`;

@@ -20,6 +20,20 @@ export const vaultStatusSchema = z.object({
   setupStep: z.enum(['recovery', 'owner', 'test', 'done']).nullable(),
 });
 
+/** Two-step sign-in: on, waiting for its first code (pending), and how many recovery codes are unused. */
+export const mfaStatusSchema = z.object({
+  enabled: z.boolean(),
+  pending: z.boolean(),
+  recoveryCodesLeft: z.number().int().nonnegative(),
+});
+
+/** Shown once when two-step sign-in is set up: the secret (as text and otpauth:// URI) and the recovery codes. */
+export const mfaEnrolmentSchema = z.object({
+  secret: z.string(),
+  uri: z.string(),
+  recoveryCodes: z.array(z.string()),
+});
+
 /** The first run: its step, and the two things that must be done before the switch can be trusted. */
 export const setupStateSchema = z.object({
   step: z.enum(['recovery', 'owner', 'test', 'done']),

@@ -10,6 +10,8 @@ import {
   messageDetailSchema,
   messageStatusSchema,
   messageSummarySchema,
+  mfaEnrolmentSchema,
+  mfaStatusSchema,
   planLevelSchema,
   planSchema,
   recipientEntrySchema,
@@ -41,6 +43,8 @@ const none = z.object({}).strict();
 const done = z.object({ ok: z.literal(true) });
 const byId = z.object({ id: idSchema }).strict();
 const password = z.string().min(1).max(1024);
+/** A 6-digit code from the authenticator app, or one of the recovery codes (spaces and dashes allowed). */
+const secondFactorCode = z.string().trim().min(1).max(64);
 const durationMs = z.number().int().min(60_000).max(3650 * 86_400_000);
 
 /** Upload and download attachments in chunks of this many bytes (base64 on the wire). */
@@ -73,12 +77,31 @@ const draftSlot = z.object({ messageId: idSchema.nullable() }).strict();
 export const CONTRACT = {
   'vault.status': method(['public'], none, vaultStatusSchema),
   'vault.create': method(['public'], z.object({ password }).strict(), z.object({ recoveryKey: z.string() })),
-  'vault.unlock': method(['public'], z.object({ password }).strict(), done),
+  /** Over the network (the runner) with two-step sign-in on, `code` is needed too (else MFA_REQUIRED). */
+  'vault.unlock': method(['public'], z.object({ password, code: secondFactorCode.optional() }).strict(), done),
   'vault.recover': method(['public'], z.object({ recoveryKey: z.string().max(200), newPassword: password }).strict(), done),
   'vault.lock': method(['owner'], none, done),
   'vault.changePassword': method(['owner'], z.object({ currentPassword: password, newPassword: password }).strict(), done),
   'vault.regenerateRecoveryKey': method(['owner'], z.object({ password }).strict(), z.object({ recoveryKey: z.string() })),
   'vault.setUnattended': method(['owner'], z.object({ enabled: z.boolean() }).strict(), vaultStatusSchema),
+
+  /** Two-step sign-in: a code from an authenticator app besides the password, for the runner's sign-in. */
+  'mfa.status': method(['owner'], none, mfaStatusSchema),
+  /**
+   * A new secret and recovery codes (shown once), on at once; `confirm: true` (the UI): on only
+   * after mfa.confirm with a first code, so that a failed scan cannot lock the owner out.
+   */
+  'mfa.enable': method(['owner'], z.object({ confirm: z.boolean().default(false) }).strict(), mfaEnrolmentSchema),
+  'mfa.confirm': method(['owner'], z.object({ code: secondFactorCode }).strict(), mfaStatusSchema),
+  /** Needs the password or a current code (a recovery code too). */
+  'mfa.disable': method(
+    ['owner'],
+    z
+      .object({ password: password.optional(), code: secondFactorCode.optional() })
+      .strict()
+      .refine((input) => input.password !== undefined || input.code !== undefined, 'give the password or a code from the authenticator app'),
+    mfaStatusSchema,
+  ),
 
   'setup.get': method(['owner'], none, setupStateSchema),
   /** One group of the recovery key typed back (0-based index): proves it was written down. */

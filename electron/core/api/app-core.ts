@@ -5,7 +5,7 @@ import type { ScryptParams } from '../crypto/kdf.js';
 import { createEngine, initializeVaultContent, type Engine, type EnginePorts } from '../engine.js';
 import { createVaultServices, type VaultServices } from '../services.js';
 import { beginSetup } from '../setup-state.js';
-import { Vault } from '../vault/vault.js';
+import { Vault, type RemoteSignIn } from '../vault/vault.js';
 import { VaultLockedError, VaultNotFoundError } from '../vault/vault-errors.js';
 import { checkinLinkPort } from './checkin-links.js';
 import { EventBus } from './event-bus.js';
@@ -104,13 +104,14 @@ export class AppCore {
     return recoveryKey;
   }
 
-  async unlock(password: string): Promise<void> {
+  /** `remote`: a sign-in over the network, which needs the second factor's code when one is on. */
+  async unlock(password: string, remote?: RemoteSignIn): Promise<void> {
     const vault = await this.open();
     if (vault.isUnlocked) {
       // The key is already in memory for the scheduler: the owner still proves the password.
-      await vault.verifyPassword(password);
+      await vault.verifyPassword(password, remote);
     } else {
-      await vault.unlock(password);
+      await vault.unlock(password, remote);
       this.keyAvailable();
     }
     this.setUiUnlocked(true);

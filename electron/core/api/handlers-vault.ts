@@ -18,6 +18,9 @@ type VaultMethods =
 
 const done = { ok: true } as const;
 
+/** Sign-ins that come over the network (the runner's HTTP and WebSocket): two-step sign-in applies. */
+const REMOTE_TRANSPORTS: ReadonlySet<string> = new Set(['http', 'ws']);
+
 /** What a locked UI may know too: whether warnings and deliveries run; the first run's step once unlocked. */
 function vaultStatus(app: AppCore, retryAfterMs: number): MethodOutput<'vault.status'> {
   const vault = app.vaultOrThrow();
@@ -41,8 +44,8 @@ export const vaultHandlers: HandlerGroup<VaultMethods> = {
     if (app.exists()) throw new BadRequestError('a vault exists already: unlock it instead');
     return { recoveryKey: await app.create(password) };
   },
-  'vault.unlock': async ({ password }, { app }) => {
-    await app.unlock(password);
+  'vault.unlock': async ({ password, code }, { app, caller }) => {
+    await app.unlock(password, REMOTE_TRANSPORTS.has(caller.transport) ? { code } : undefined);
     return done;
   },
   'vault.recover': async ({ recoveryKey, newPassword }, { app }) => {

@@ -5,6 +5,7 @@ import { vaultHandlers } from './handlers-vault.js';
 import { contentHandlers } from './handlers-content.js';
 import { engineHandlers } from './handlers-engine.js';
 import { setupHandlers } from './handlers-setup.js';
+import { mfaHandlers } from './handlers-mfa.js';
 
 export interface HandlerContext {
   app: AppCore;
@@ -23,4 +24,5 @@ export const HANDLERS: Handlers = {
   ...contentHandlers,
   ...engineHandlers,
   ...setupHandlers,
+  ...mfaHandlers,
 };

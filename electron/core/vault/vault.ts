@@ -30,6 +30,8 @@ import { blobsPath, databasePath } from './vault-paths.js';
 import {
   DeviceKeyUnavailableError,
   RecoveryKeyWrongError,
+  SecondFactorRequiredError,
+  SecondFactorWrongError,
   VaultExistsError,
   VaultLockedError,
   VaultNotFoundError,
@@ -37,8 +39,23 @@ import {
 } from './vault-errors.js';
 import { passwordSchema, describeIssue } from '../../../shared/validation.js';
 import { BadRequestError } from '../errors.js';
+import { SecondFactor } from './second-factor.js';
+
+/**
+ * A sign-in from the network (the runner): with two-step sign-in on, the password must come with
+ * a code. Local unlocks (the desktop app, the CLI) pass none and need the password only.
+ */
+export interface RemoteSignIn {
+  code: string | undefined;
+}
 
 export const APP_VERSION = '0.1.0';
+
+/** The vault key a password unwrapped, and the second factor that came with it (remote sign-ins). */
+interface PasswordProof {
+  key: Uint8Array;
+  secondFactor: { secondFactor?: 'totp' | 'recovery' };
+}
 
 export interface VaultDeps {
   clock: Clock;
@@ -167,11 +184,12 @@ export class Vault {
     return this.key;
   }
 
-  async unlock(password: string): Promise<void> {
-    this.setKey(await this.checkPassword(password));
+  async unlock(password: string, remote?: RemoteSignIn): Promise<void> {
+    const { key, secondFactor } = await this.checkPassword(password, remote);
+    this.setKey(key);
     this.whereWritable(() => {
       this.guard.reset();
-      this.audit.append({ action: 'vault.unlocked', detail: { method: 'password' } });
+      this.audit.append({ action: 'vault.unlocked', detail: { method: 'password', ...secondFactor } });
     });
     await this.recordMark();
   }
@@ -203,8 +221,8 @@ export class Vault {
    * Unwraps with the password, counting failures; returns the vault key. Attempts run one at a
    * time: concurrent ones would all pass the guard before any failure is counted.
    */
-  private checkPassword(password: string): Promise<Uint8Array> {
-    const attempt = this.passwordAttempts.then(() => this.tryPassword(password));
+  private checkPassword(password: string, remote?: RemoteSignIn): Promise<PasswordProof> {
+    const attempt = this.passwordAttempts.then(() => this.tryPassword(password, remote));
     this.passwordAttempts = attempt.catch(() => undefined);
     return attempt;
   }
@@ -216,7 +234,7 @@ export class Vault {
    * processes on the same machine could overlap here, but whoever can start them can also copy
    * the vault file and guess offline, which only scrypt slows down.
    */
-  private async tryPassword(password: string): Promise<Uint8Array> {
+  private async tryPassword(password: string, remote?: RemoteSignIn): Promise<PasswordProof> {
     const refused = this.db.q.transaction(() => this.guard.check());
     if (refused) throw refused;
     const key = await unwrapWithPassword(this.wrap('password'), password, this.ctx);
@@ -227,19 +245,59 @@ export class Vault {
       });
       throw new WrongPasswordError();
     }
-    return key;
+    if (!remote) return { key, secondFactor: {} };
+    return { key, secondFactor: this.checkSecondFactor(key, remote.code) };
+  }
+
+  /**
+   * The second factor of a remote sign-in, once the password proved right. A missing code is
+   * only asked for (not counted: the form asks for the password first); a wrong or replayed one
+   * counts as a failed attempt in the same backoff as a wrong password.
+   */
+  private checkSecondFactor(key: Uint8Array, code: string | undefined): { secondFactor?: 'totp' | 'recovery' } {
+    const verdict = this.db.q.transaction(() => this.secondFactor({ id: this.ctx.keyId, key }).consume(code));
+    if (verdict === 'off') return {};
+    if (verdict === 'totp' || verdict === 'recovery') return { secondFactor: verdict };
+    key.fill(0);
+    if (verdict === 'missing') throw new SecondFactorRequiredError();
+    throw this.refuseCode();
+  }
+
+  /**
+   * Proves a second-factor code while unlocked (to turn it off), behind the password's backoff;
+   * the code is used up.
+   */
+  verifySecondFactorCode(code: string): void {
+    const refused = this.db.q.transaction(() => this.guard.check());
+    if (refused) throw refused;
+    const verdict = this.db.q.transaction(() => this.secondFactor().consume(code));
+    if (verdict === 'missing' || verdict === 'wrong') throw this.refuseCode();
+    this.whereWritable(() => this.guard.reset());
+  }
+
+  private refuseCode(): SecondFactorWrongError {
+    this.whereWritable(() => {
+      const failures = this.guard.recordFailure();
+      this.audit.append({ action: 'vault.unlock_failed', detail: { method: 'password', secondFactor: 'wrong', failures } });
+    });
+    return new SecondFactorWrongError();
+  }
+
+  /** Two-step sign-in for the runner; the unlocked vault's key unless one is given. */
+  secondFactor(key: ContentKey = this.contentKey): SecondFactor {
+    return new SecondFactor(this.db, key, this.deps.clock);
   }
 
   /**
    * Proves the password while the key is already in memory (unlocked for the scheduler by the
    * device key): same guard and audit as an unlock, nothing re-wrapped.
    */
-  async verifyPassword(password: string): Promise<void> {
-    const key = await this.checkPassword(password);
+  async verifyPassword(password: string, remote?: RemoteSignIn): Promise<void> {
+    const { key, secondFactor } = await this.checkPassword(password, remote);
     key.fill(0);
     this.whereWritable(() => {
       this.guard.reset();
-      this.audit.append({ action: 'vault.unlocked', detail: { method: 'password', ui: true } });
+      this.audit.append({ action: 'vault.unlocked', detail: { method: 'password', ui: true, ...secondFactor } });
     });
   }
 
@@ -297,7 +355,7 @@ export class Vault {
   /** Re-wraps the vault key under a new password; no content is re-encrypted. */
   async changePassword(currentPassword: string, newPassword: string): Promise<void> {
     assertNewPassword(newPassword);
-    const key = await this.checkPassword(currentPassword);
+    const { key } = await this.checkPassword(currentPassword);
     const passwordWrap = await wrapWithPassword(key, newPassword, this.deps.scrypt ?? DEFAULT_SCRYPT, this.ctx);
     this.setKey(key);
     this.db.q.transaction(() => {

@@ -18,7 +18,7 @@ export function auditActionLabel(t: Translate, action: string, detail?: Record<s
     case 'vault.unlocked':
       return t('common:audit.vaultUnlocked');
     case 'vault.unlock_failed':
-      return t('common:audit.unlockFailed');
+      return detail?.secondFactor === 'wrong' ? t('common:audit.mfaCodeWrong') : t('common:audit.unlockFailed');
     case 'vault.unlock_refused':
       return t('common:audit.unlockRefused');
     case 'vault.recovered':
@@ -31,6 +31,10 @@ export function auditActionLabel(t: Translate, action: string, detail?: Record<s
       return t('common:audit.unattendedOn');
     case 'vault.device_key_disabled':
       return t('common:audit.unattendedOff');
+    case 'mfa.enabled':
+      return t('common:audit.mfaEnabled');
+    case 'mfa.disabled':
+      return t('common:audit.mfaDisabled');
     case 'audit.history_broken':
       return t('common:audit.historyBroken');
     case 'integrity.checked':

@@ -1,4 +1,4 @@
-import { Button, Card, Group, Modal, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Button, Card, Group, Modal, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
 import { useClient } from '../../client/ClientProvider';
@@ -6,6 +6,7 @@ import { toRpcError } from '../../client/rpc-error';
 import { useNotifyError } from '../../hooks/useNotifyError';
 import { useRpcQuery } from '../../hooks/useRpcQuery';
 import { useT } from '../../i18n/useT';
+import { CurrentPasswordInput } from './CurrentPasswordInput';
 import { RecoveryKeyStep } from '../first-run/RecoveryKeyStep';
 
 /**
@@ -17,7 +18,8 @@ export function RecoveryKeyCard() {
   const client = useClient();
   const notifyError = useNotifyError();
   const [password, setPassword] = useState('');
-  const [wrong, setWrong] = useState(false);
+  // The password that was refused: the hint goes once it is edited.
+  const [refused, setRefused] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [key, setKey] = useState<string | null>(null);
   const vaultDir = useRpcQuery((c) => c.call('setup.get')).data?.vaultDir ?? '';
@@ -26,14 +28,13 @@ export function RecoveryKeyCard() {
     event.preventDefault();
     if (password === '') return;
     setBusy(true);
-    setWrong(false);
     try {
       const reply = await client.call('vault.regenerateRecoveryKey', { password });
       setPassword('');
       setKey(reply.recoveryKey);
     } catch (error) {
       const rpc = toRpcError(error);
-      if (rpc.code === 'WRONG_PASSWORD') setWrong(true);
+      if (rpc.code === 'WRONG_PASSWORD') setRefused(password);
       else notifyError(rpc);
     } finally {
       setBusy(false);
@@ -50,15 +51,11 @@ export function RecoveryKeyCard() {
           <Text size="sm" c="dimmed">
             {t('security:recovery.description')}
           </Text>
-          <PasswordInput
+          <CurrentPasswordInput
             label={t('security:recovery.password')}
-            autoComplete="current-password"
             value={password}
-            onChange={(e) => {
-              setPassword(e.currentTarget.value);
-              setWrong(false);
-            }}
-            error={wrong ? t('errors:code.WRONG_PASSWORD') : undefined}
+            onChange={setPassword}
+            wrong={refused !== null && refused === password}
           />
           <Group justify="flex-end">
             <Button type="submit" color="orange" loading={busy} disabled={password === ''}>

@@ -9,6 +9,7 @@ import { AutoLockCard } from './AutoLockCard';
 import { ChangePasswordCard } from './ChangePasswordCard';
 import { LoginHistoryCard } from './LoginHistoryCard';
 import { RecoveryKeyCard } from './RecoveryKeyCard';
+import { TwoStepCard } from './TwoStepCard';
 import { UnattendedCard } from './UnattendedCard';
 
 /** Who can open the vault, and how it stays closed. */
@@ -44,6 +45,7 @@ export default function SecurityScreen() {
           </Stack>
         </SimpleGrid>
         <RecoveryKeyCard />
+        <TwoStepCard />
         <LoginHistoryCard />
       </Stack>
     </>

@@ -4,6 +4,7 @@ import { useT } from '../../i18n/useT';
 import { useClient } from '../../client/ClientProvider';
 import { toRpcError } from '../../client/rpc-error';
 import { useNotifyError } from '../../hooks/useNotifyError';
+import { CodeInput } from '../security/CodeInput';
 import { LockoutNotice } from './LockoutNotice';
 import { useLockout } from './useLockout';
 
@@ -22,21 +23,34 @@ export function PasswordUnlockForm({
   const lockout = useLockout(initialRetryAfterMs);
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
+  // Shown once the runner answers MFA_REQUIRED: two-step sign-in is on.
+  const [askCode, setAskCode] = useState(false);
+  const [code, setCode] = useState('');
+  const [codeError, setCodeError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!password || lockout.lockedOut) return;
+    if (askCode && code.trim() === '') {
+      setCodeError(t('unlock:codeRequired'));
+      return;
+    }
     setBusy(true);
     setError(null);
+    setCodeError(null);
     try {
-      await client.call('vault.unlock', { password });
+      await client.call('vault.unlock', askCode ? { password, code: code.trim() } : { password });
       onUnlocked();
       return;
     } catch (e) {
       const rpc = toRpcError(e);
       if (rpc.code === 'WRONG_PASSWORD') setError(t('errors:code.WRONG_PASSWORD'));
-      else if (rpc.code !== 'LOCKED_OUT') notifyError(rpc);
+      else if (rpc.code === 'MFA_REQUIRED') setAskCode(true);
+      else if (rpc.code === 'MFA_CODE_WRONG') {
+        setCodeError(t('errors:code.MFA_CODE_WRONG'));
+        setCode('');
+      } else if (rpc.code !== 'LOCKED_OUT') notifyError(rpc);
       // A wrong password may start the wait at once: ask how long it is.
       const status = await client.call('vault.status').catch(() => null);
       const wait = status?.retryAfterMs ?? 0;
@@ -57,6 +71,19 @@ export function PasswordUnlockForm({
           onChange={(e) => setPassword(e.currentTarget.value)}
           error={error}
         />
+        {askCode && (
+          <CodeInput
+            label={t('unlock:code')}
+            description={t('unlock:codeHint')}
+            autoFocus
+            value={code}
+            onChange={(value) => {
+              setCode(value);
+              setCodeError(null);
+            }}
+            error={codeError ?? undefined}
+          />
+        )}
         {lockout.lockedOut && <LockoutNotice remainingMs={lockout.remainingMs} />}
         <Button type="submit" size="md" loading={busy} disabled={lockout.lockedOut || password.length === 0}>
           {t('unlock:unlock')}
