@@ -10,9 +10,9 @@ const problem = (url: string, options = strict) => {
 };
 
 describe('checkWebhookUrl', () => {
-  it('accepts public https and http URLs, normalized', () => {
+  it('accepts public https and http URLs', () => {
     expect(checkWebhookUrl('https://ntfy.sh/my-topic', strict)).toEqual({ ok: true, url: 'https://ntfy.sh/my-topic', hostname: 'ntfy.sh' });
-    expect(checkWebhookUrl('  http://203.0.113.7:8080/hook ', strict)).toMatchObject({ ok: true, url: 'http://203.0.113.7:8080/hook' });
+    expect(checkWebhookUrl('  http://203.0.113.7:8080/hook ', strict)).toMatchObject({ ok: true, url: 'http://203.0.113.7:8080/hook', hostname: '203.0.113.7' });
     expect(checkWebhookUrl('https://[2001:db8::1]/x', strict)).toMatchObject({ ok: true });
   });
 

@@ -28,12 +28,13 @@ export interface WebhookUrlOptions {
   allowPrivateNetwork: boolean;
 }
 
+/** On success `url` is the URL as written, trimmed (the sender parses it with the same WHATWG parser). */
 export type WebhookUrlCheck = { ok: true; url: string; hostname: string } | { ok: false; problem: WebhookUrlProblem; message: string };
 
 /** The English sentence for each problem (CLI and logs; the UI words them in the reader's language). */
 export const WEBHOOK_URL_MESSAGES: Record<WebhookUrlProblem, string> = {
   invalid: 'not a valid webhook URL: it must start with https:// (or http:// for a local relay)',
-  scheme: 'the webhook URL must start with https:// or http://',
+  scheme: 'not a valid webhook URL: it must start with https:// (or http:// for a local relay)',
   credentials: 'the webhook URL must not contain a user name or password (user:pass@): use a secret path or token the service gives you',
   ipForm: 'write an IP address in a webhook URL as four decimal numbers (like 203.0.113.7), not in decimal, octal, hex or short form',
   forbiddenAddress: 'this address is never allowed for a webhook (link-local, cloud metadata, unspecified, multicast or reserved)',
@@ -70,7 +71,7 @@ function writtenHost(authority: string): string {
 
 const fail = (problem: WebhookUrlProblem): WebhookUrlCheck => ({ ok: false, problem, message: WEBHOOK_URL_MESSAGES[problem] });
 
-/** Checks a webhook URL as written; on success, the normalized URL to store and send to. */
+/** Checks a webhook URL as written. */
 export function checkWebhookUrl(input: string, options: WebhookUrlOptions): WebhookUrlCheck {
   const raw = input.trim();
   let url: ParsedUrl;
@@ -90,5 +91,5 @@ export function checkWebhookUrl(input: string, options: WebhookUrlOptions): Webh
   const addressClass = classifyIpAddress(hostname);
   if (addressClass === 'forbidden') return fail('forbiddenAddress');
   if (addressClass === 'private' && !options.allowPrivateNetwork) return fail('privateAddress');
-  return { ok: true, url: url.href, hostname };
+  return { ok: true, url: raw, hostname };
 }

@@ -32,6 +32,19 @@ export class WebhookUrlRefusedError extends AfterwordError {
   }
 }
 
+/** A plan level names a webhook (`webhook:NAME`) that is not set up: its warnings would go nowhere. */
+export class PlanWebhookMissingError extends AfterwordError {
+  constructor(
+    readonly webhook: string,
+    readonly level: number,
+  ) {
+    super(
+      'BAD_REQUEST',
+      `level ${level} warns through webhook:${webhook}, which is not set up: add it first (afterword channel webhook add --name ${webhook} --url URL, or under Channels) or choose another channel`,
+    );
+  }
+}
+
 export class ConflictError extends AfterwordError {
   constructor(message: string) {
     super('CONFLICT', message);
