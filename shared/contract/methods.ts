@@ -210,6 +210,8 @@ export const CONTRACT = {
     z.object({ name: z.string().max(40), url: z.string().max(2000), allowPrivateNetwork: z.boolean().optional() }).strict(),
     z.object({ id: idSchema, secret: z.string() }),
   ),
+  /** Whether a webhook is on the owner's own network (loopback and private addresses allowed). */
+  'channels.updateWebhook': method(['owner'], z.object({ name: z.string().max(40), allowPrivateNetwork: z.boolean() }).strict(), done),
   'channels.removeWebhook': method(['owner'], z.object({ name: z.string().max(40) }).strict(), done),
   /** `smtp` (e-mail only): test these mail server settings, as entered, instead of the stored ones. */
   'channels.test': method(['owner'], z.object({ channel: z.union([channelSchema, z.string().max(40)]), smtp: smtpInputSchema.strict().optional() }).strict(), sendResultSchema),

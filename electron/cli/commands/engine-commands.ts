@@ -133,6 +133,21 @@ export function registerEngineCommands(program: Command, context: () => CliConte
       );
     });
   webhook
+    .command('edit <name>')
+    .description('say whether a webhook is on your own network')
+    .option('--allow-private-network', 'it is on your own network: allow loopback and private addresses')
+    .option('--no-allow-private-network', 'it is not: refuse loopback and private addresses')
+    .action(async (name: string, opts: { allowPrivateNetwork?: boolean }) => {
+      const ctx = context();
+      if (opts.allowPrivateNetwork === undefined) throw new BadRequestError('nothing to change: give --allow-private-network or --no-allow-private-network');
+      if (name.length > WEBHOOK_NAME_MAX) throw new NotFoundError('webhook', name);
+      const allowPrivateNetwork = opts.allowPrivateNetwork;
+      await ctx.withRouter((rpc) => rpc('channels.updateWebhook', { name, allowPrivateNetwork }));
+      ctx.out.result({ name, allowPrivateNetwork }, () =>
+        allowPrivateNetwork ? `Webhook ${name} may reach your own network.` : `Webhook ${name} may reach public addresses only.`,
+      );
+    });
+  webhook
     .command('rm <name>')
     .description('remove a webhook')
     .action(async (name: string) => {

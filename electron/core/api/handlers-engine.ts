@@ -25,6 +25,7 @@ type EngineMethods =
   | 'channels.get'
   | 'channels.setSmtp'
   | 'channels.addWebhook'
+  | 'channels.updateWebhook'
   | 'channels.removeWebhook'
   | 'channels.test'
   | 'settings.get'
@@ -122,6 +123,10 @@ export const engineHandlers: HandlerGroup<EngineMethods> = {
   'channels.addWebhook': ({ name, url, allowPrivateNetwork }, { app }) => {
     const added = app.unlockedServices().webhooks.add(name, url, generateWebhookSecret(), { allowPrivateNetwork: allowPrivateNetwork === true });
     return { id: added.id, secret: added.secret };
+  },
+  'channels.updateWebhook': ({ name, allowPrivateNetwork }, { app }) => {
+    app.unlockedServices().webhooks.setAllowPrivateNetwork(name, allowPrivateNetwork);
+    return done;
   },
   'channels.removeWebhook': ({ name }, { app }) => {
     app.unlockedServices().webhooks.remove(name);

@@ -35,6 +35,12 @@ function checkPrivateNetwork(type: RecipientType, contact: string, allowPrivateN
   if (!checked.ok) throw new WebhookUrlRefusedError(checked.problem, checked.message);
 }
 
+/** Webhook recipients allowed on private networks only because they existed before that check (nothing decrypted). */
+export function recipientsKeptOnPrivateNetwork(ctx: Pick<RepoContext, 'db'>): string[] {
+  const { db } = ctx;
+  return db.q.all(db.kysely.selectFrom('recipients').select('id').where('private_network_kept', '=', 1).orderBy('created_at')).map((r) => r.id);
+}
+
 export class RecipientsRepo {
   private readonly cipher: FieldCipher<'name' | 'contact'>;
 

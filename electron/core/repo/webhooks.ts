@@ -70,6 +70,29 @@ export class WebhooksRepo {
     return this.list().find((w) => w.name === name);
   }
 
+  /**
+   * Says whether a webhook is on the owner's own network. Either answer is the owner's choice, so
+   * a webhook kept from before the check stops being marked as kept. Turning it off is refused for
+   * a URL that is itself a loopback or private address (it could never be sent to).
+   */
+  setAllowPrivateNetwork(name: string, allowPrivateNetwork: boolean): WebhookChannel {
+    const { db, audit } = this.ctx;
+    const found = this.findByName(name);
+    if (!found) throw new NotFoundError('webhook', name);
+    const checked = checkWebhookUrl(found.url, { allowPrivateNetwork });
+    if (!checked.ok && checked.problem === 'privateAddress') throw new WebhookUrlRefusedError(checked.problem, checked.message);
+    db.q.transaction(() => {
+      db.q.run(
+        db.kysely
+          .updateTable('webhooks')
+          .set({ allow_private_network: allowPrivateNetwork ? 1 : 0, private_network_kept: 0 })
+          .where('id', '=', found.id),
+      );
+      audit.append({ action: 'channel.webhook_updated', entityType: 'webhook', entityId: found.id, detail: { name, allowPrivateNetwork } });
+    });
+    return { ...found, allowPrivateNetwork, privateNetworkKept: false };
+  }
+
   remove(name: string): void {
     const { db, audit } = this.ctx;
     const found = this.findByName(name);
