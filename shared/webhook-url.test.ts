@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyIpAddress } from './network-address.js';
 import { checkWebhookUrl } from './webhook-url.js';
+import { smtpHostSchema } from './validation.js';
 
 const strict = { allowPrivateNetwork: false };
 const own = { allowPrivateNetwork: true };
@@ -97,5 +98,18 @@ describe('classifyIpAddress', () => {
     expect(classifyIpAddress('example.org')).toBeNull();
     expect(classifyIpAddress('1:2:3:4:5:6:7:8:9')).toBeNull();
     expect(classifyIpAddress('1::2::3')).toBeNull();
+  });
+});
+
+describe('smtpHostSchema', () => {
+  const ok = (host: string) => smtpHostSchema.safeParse(host).success;
+  it('takes a host name or an IP address (local relays included)', () => {
+    for (const host of ['smtp.example.org', 'mail', 'localhost', 'xn--bcher-kva.example', '127.0.0.1', '10.0.0.25', '::1', '2001:db8::25']) expect(ok(host), host).toBe(true);
+    expect(smtpHostSchema.parse(' [::1] ')).toBe('::1');
+  });
+  it('refuses anything else: schemes, ports, users, paths, spaces, line breaks, odd IPv4 forms', () => {
+    for (const host of ['', 'smtp://smtp.example.org', 'smtp.example.org:587', 'me@smtp.example.org', 'smtp.example.org/x', 'smtp example.org', 'smtp.example.org\r\nDATA', 'smtp.example.org\nx', '-smtp.example.org', '2130706433', '127.1', 'bücher.example', 'a'.repeat(64) + '.org']) {
+      expect(ok(host), JSON.stringify(host)).toBe(false);
+    }
   });
 });

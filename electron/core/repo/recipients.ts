@@ -111,6 +111,8 @@ export class RecipientsRepo {
       const contactChanged = changes.contact !== undefined && changes.contact.trim() !== current.contact;
       const allowPrivateNetwork = current.type === 'webhook' && (changes.allowPrivateNetwork ?? current.allowPrivateNetwork);
       const flagChanged = allowPrivateNetwork !== current.allowPrivateNetwork;
+      // Saying either way is the owner's decision: the recipient is no longer only kept from before the check.
+      const privateNetworkKept = current.privateNetworkKept && changes.allowPrivateNetwork === undefined && !contactChanged;
       const name = parseOrThrow(recipientNameSchema, changes.name ?? current.name);
       let contact = current.contact;
       if (contactChanged || flagChanged) {
@@ -122,11 +124,10 @@ export class RecipientsRepo {
       const fields = [
         ...(name !== current.name ? ['name'] : []),
         ...(contact !== current.contact ? ['contact'] : []),
-        ...(flagChanged ? ['allowPrivateNetwork'] : []),
+        ...(flagChanged || privateNetworkKept !== current.privateNetworkKept ? ['allowPrivateNetwork'] : []),
       ];
       if (fields.length === 0) return current;
       const now = clock.now();
-      const privateNetworkKept = current.privateNetworkKept && !flagChanged && !contactChanged;
       db.q.run(
         db.kysely
           .updateTable('recipients')
