@@ -35,6 +35,12 @@ export const STATUS_PROBLEM_CODES = [
    * (1 or 0 each).
    */
   'SETUP_UNFINISHED',
+  /**
+   * A webhook (the owner's, or a recipient's) may reach loopback and private addresses only
+   * because it existed before that check: nobody chose it. Sending goes on; the owner confirms or
+   * withdraws it. Params: kind ('webhook' or 'recipient'), name (the webhook's name, or the recipient's id).
+   */
+  'PRIVATE_NETWORK_KEPT',
 ] as const;
 
 export type StatusProblemCode = (typeof STATUS_PROBLEM_CODES)[number];

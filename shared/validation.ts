@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { parseIpv4, parseIpv6 } from './network-address.js';
+import { checkWebhookUrl } from './webhook-url.js';
 
 /** Input rules shared by every front door (CLI, RPC, UI forms). Messages say what to do. */
 export const LIMITS = {
@@ -59,16 +61,43 @@ export const emailSchema = z
   .trim()
   .pipe(z.email({ pattern: EMAIL_PATTERN, message: 'not a valid e-mail address (expected something like name@example.org)' }));
 
+/**
+ * A webhook URL as written: http(s), no credentials, no link-local or metadata address, IPv4 in
+ * plain dotted decimal (shared/webhook-url.ts). Loopback and private addresses pass here; whether
+ * they are allowed depends on the webhook's own flag, checked where it is saved.
+ */
 export const webhookUrlSchema = z
   .string()
   .trim()
-  .pipe(
-    z.url({
-      protocol: /^https?$/,
-      hostname: /^.+$/,
-      message: 'not a valid webhook URL: it must start with https:// (or http:// for a local relay)',
-    }),
-  );
+  .transform((url, ctx) => {
+    const checked = checkWebhookUrl(url, { allowPrivateNetwork: true });
+    if (checked.ok) return checked.url;
+    ctx.addIssue({ code: 'custom', message: checked.message });
+    return z.NEVER;
+  });
+
+/**
+ * An SMTP server: a host name (letters, digits and hyphens in dot-separated labels; international
+ * names in their xn-- form) or an IP address (IPv6 with or without brackets, stored without).
+ * Nothing else: no scheme, port, user, path, space or line break. Loopback and private addresses
+ * are fine (local relays are normal).
+ */
+const HOST_LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const HOST_NAME = new RegExp(`^(?=.{1,253}\\.?$)${HOST_LABEL}(?:\\.${HOST_LABEL})*\\.?$`);
+export const SMTP_HOST_MESSAGE =
+  'the SMTP host must be a host name (like smtp.example.org) or an IP address, without scheme, port, user, path or spaces';
+
+export const smtpHostSchema = z
+  .string()
+  .trim()
+  .transform((host, ctx) => {
+    const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+    if (parseIpv6(bare)) return bare.toLowerCase();
+    // A name made of digits and dots only must be a real dotted-quad address (no 127.1 or 2130706433).
+    if (bare === host && HOST_NAME.test(host) && (!/^[\d.]+$/.test(host) || parseIpv4(host.replace(/\.$/, '')))) return host;
+    ctx.addIssue({ code: 'custom', message: SMTP_HOST_MESSAGE });
+    return z.NEVER;
+  });
 
 export const passwordSchema = z
   .string()

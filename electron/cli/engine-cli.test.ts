@@ -14,7 +14,7 @@ import { generateRecoveryKey } from '../core/crypto/recovery-key.js';
 import type { StatusReport } from '../core/schedule/status.js';
 import { CliVault, TempDirs, assertCliBuilt, describeResult, parseJsonStdout, type CliResult } from './test-support/run-cli.js';
 import { SmtpSink, type ReceivedMail } from './test-support/smtp-sink.js';
-import { WebhookSink, closedPort, verifyStandardWebhook } from './test-support/webhook-sink.js';
+import { ON_OWN_NETWORK, WebhookSink, closedPort, verifyStandardWebhook } from './test-support/webhook-sink.js';
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
@@ -126,7 +126,7 @@ beforeAll(async () => {
   recoveryKey = (await base.json<{ recoveryKey: string }>(['init'], at)).recoveryKey;
   await base.json(['owner', 'set', '--email', OWNER, '--name', 'Olivia Owner'], at);
   await base.json(['channel', 'smtp', '--host', '127.0.0.1', '--port', String(smtp.port), '--tls', 'none', '--from', FROM], at);
-  phoneSecret = (await base.json<{ id: string; secret: string }>(['channel', 'webhook', 'add', '--name', 'phone', '--url', hooks.url('/phone')], at)).secret;
+  phoneSecret = (await base.json<{ id: string; secret: string }>(['channel', 'webhook', 'add', '--name', 'phone', '--url', hooks.url('/phone'), ON_OWN_NETWORK], at)).secret;
   aliceId = (await base.json<{ id: string }>(['recipient', 'add', '--name', 'Alice', '--email', ALICE], at)).id;
   planId = (
     await base.json<{ id: string }>(['plan', 'add', '--name', 'Quick', '--interval', '30m', ...LEVELS.flatMap((l) => ['--level', l])], at)
@@ -516,7 +516,7 @@ describe('check-in, pause, stop, channels, test-send (run side by side)', () => 
     expect(() => verifyStandardWebhook(tests[0]!, `whsec_${Buffer.alloc(24, 7).toString('base64')}`)).toThrow();
 
     const port = await closedPort();
-    await v.json(['channel', 'webhook', 'add', '--name', 'dead', '--url', `http://127.0.0.1:${port}/hook`]);
+    await v.json(['channel', 'webhook', 'add', '--name', 'dead', '--url', `http://127.0.0.1:${port}/hook`, ON_OWN_NETWORK]);
     const [deadJson, deadText, missing] = await Promise.all([
       v.run(['channel', 'test', 'dead', '--json']),
       v.run(['channel', 'test', 'dead']),

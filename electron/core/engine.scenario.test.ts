@@ -19,7 +19,7 @@ import { readStatus } from './schedule/status.js';
 import { createVaultServices, type VaultServices } from './services.js';
 import { countByMessageId, parseMail, startSmtpServer, type TestSmtpServer } from './test-support/smtp-server.js';
 import { bytesOf, createTestVault, T0, TEST_PASSWORD, type TestVault } from './test-support/vault-fixture.js';
-import { startWebhookReceiver, type WebhookReceiver } from './test-support/webhook-receiver.js';
+import { ON_OWN_NETWORK, startWebhookReceiver, type WebhookReceiver } from './test-support/webhook-receiver.js';
 import { Vault } from './vault/vault.js';
 
 const MIN = MINUTE_MS;
@@ -84,7 +84,7 @@ async function makeWorld(options: WorldOptions = {}): Promise<World> {
   services.settings.set(SETTINGS.owner, { email: OWNER, name: 'Jo Owner' });
   services.settings.set(SETTINGS.smtp, smtpSettings);
   const ownerSecret = generateWebhookSecret();
-  services.webhooks.add('phone', `${hooks.base}/owner`, ownerSecret);
+  services.webhooks.add('phone', `${hooks.base}/owner`, ownerSecret, ON_OWN_NETWORK);
   hooks.setSecret('/owner', ownerSecret);
   const signingSecret = services.settings.get<string>('deliverySigningSecret')!;
   hooks.setSecret('/family', signingSecret);
@@ -93,7 +93,7 @@ async function makeWorld(options: WorldOptions = {}): Promise<World> {
   const emailAddress = options.emailRecipient === undefined ? 'anna@example.org' : options.emailRecipient;
   const emailRecipientId = emailAddress ? services.recipients.add({ type: 'email', name: 'Anna', contact: emailAddress }).id : null;
   const webhookRecipientId =
-    options.webhookRecipient === false ? null : services.recipients.add({ type: 'webhook', name: 'Family server', contact: `${hooks.base}/family` }).id;
+    options.webhookRecipient === false ? null : services.recipients.add({ type: 'webhook', name: 'Family server', contact: `${hooks.base}/family` }, ON_OWN_NETWORK).id;
   const attachment = randomBytes(150 * 1024 + 17);
   const staged = await services.messages.attachments.stage(bytesOf(attachment), 'letter.pdf');
   const messageId = services.messages.create({

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../shared/error-codes.js';
+import type { WebhookUrlProblem } from '../../shared/webhook-url.js';
 
 /** Base of every error the core throws on purpose. `code` is what crosses the boundary. */
 export class AfterwordError extends Error {
@@ -15,6 +16,32 @@ export class AfterwordError extends Error {
 export class BadRequestError extends AfterwordError {
   constructor(message: string) {
     super('BAD_REQUEST', message);
+  }
+}
+
+/**
+ * A webhook URL that may not be used (shared/webhook-url.ts): `problem` is the stable reason the
+ * UI words in the reader's language; the message says it in English, with what to do.
+ */
+export class WebhookUrlRefusedError extends AfterwordError {
+  constructor(
+    readonly problem: WebhookUrlProblem,
+    message: string,
+  ) {
+    super('BAD_REQUEST', message);
+  }
+}
+
+/** A plan level names a webhook (`webhook:NAME`) that is not set up: its warnings would go nowhere. */
+export class PlanWebhookMissingError extends AfterwordError {
+  constructor(
+    readonly webhook: string,
+    readonly level: number,
+  ) {
+    super(
+      'BAD_REQUEST',
+      `level ${level} warns through webhook:${webhook}, which is not set up: add it first (afterword channel webhook add --name ${webhook} --url URL, or under Channels) or choose another channel`,
+    );
   }
 }
 

@@ -12,7 +12,7 @@ import { INTEGRITY_CHECKED_ACTION } from './schedule/integrity-pass.js';
 import { readStatus } from './schedule/status.js';
 import { parseMail, startSmtpServer, type TestSmtpServer } from './test-support/smtp-server.js';
 import { bytesOf, createTestVault, type TestVault } from './test-support/vault-fixture.js';
-import { startWebhookReceiver, type WebhookReceiver } from './test-support/webhook-receiver.js';
+import { ON_OWN_NETWORK, startWebhookReceiver, type WebhookReceiver } from './test-support/webhook-receiver.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -33,7 +33,7 @@ it('a lost and a damaged attachment: reported the day they are found, and the le
   services.settings.set(SETTINGS.owner, { email: 'owner@example.org', name: 'Jo' });
   services.settings.set(SETTINGS.smtp, { host: '127.0.0.1', port: smtp.port, tls: 'none', user: null, password: null, from: 'afterword@example.org' });
   const secret = generateWebhookSecret();
-  services.webhooks.add('phone', `${hooks.base}/owner`, secret);
+  services.webhooks.add('phone', `${hooks.base}/owner`, secret, ON_OWN_NETWORK);
   hooks.setSecret('/owner', secret);
   const level = { waitMs: 10 * MINUTE_MS, channels: ['email' as const] };
   const plan = services.plans.create({ name: 'Family', intervalMs: DAY_MS, levels: [level, level, level, level, level] });

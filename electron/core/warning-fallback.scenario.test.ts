@@ -9,6 +9,7 @@ import { createEngine } from './engine.js';
 import { PlanStore } from './schedule/plan-store.js';
 import { startSmtpServer, type TestSmtpServer } from './test-support/smtp-server.js';
 import { createTestVault, type TestVault } from './test-support/vault-fixture.js';
+import { ON_OWN_NETWORK } from './test-support/webhook-receiver.js';
 
 let tv: TestVault | undefined;
 let smtp: TestSmtpServer | undefined;
@@ -85,7 +86,7 @@ describe('a warning the owner cannot receive by e-mail', () => {
     const { services, clock } = tv;
     services.settings.set(SETTINGS.owner, { email: 'me@example.org', name: null });
     services.settings.set(SETTINGS.smtp, { host: '127.0.0.1', port: 25, tls: 'none', user: null, password: null, from: 'a@example.org' });
-    services.webhooks.add('phone', 'http://127.0.0.1:9/phone', 'whsec_' + 'A'.repeat(32));
+    services.webhooks.add('phone', 'http://127.0.0.1:9/phone', 'whsec_' + 'A'.repeat(32), ON_OWN_NETWORK);
     const plan = services.plans.create({
       name: 'Mail and phone',
       intervalMs: 10 * MINUTE_MS,

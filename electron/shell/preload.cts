@@ -65,6 +65,7 @@ const METHOD_NAMES: readonly string[] = [
   'channels.get',
   'channels.setSmtp',
   'channels.addWebhook',
+  'channels.updateWebhook',
   'channels.removeWebhook',
   'channels.test',
   'status.get',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PLAN_PHASES, TIMELINE_EVENTS } from '../plan-events.js';
 import { PROMPT_KINDS } from '../prompt-kinds.js';
 import { STATUS_PROBLEM_CODES } from '../status-problems.js';
+import { smtpHostSchema } from '../validation.js';
 
 /** Shapes of the data that crosses the contract. Times are epoch milliseconds. */
 
@@ -52,6 +53,10 @@ export const recipientSchema = z.object({
   type: z.enum(['email', 'webhook']),
   createdAt: time,
   updatedAt: time,
+  /** Webhook recipients: may reach loopback and private addresses (on the owner's own network). */
+  allowPrivateNetwork: z.boolean(),
+  /** Allowed there only because the recipient existed before that check. */
+  privateNetworkKept: z.boolean(),
 });
 
 /** An address-book entry with the messages that go to it (recipients.list). */
@@ -166,7 +171,7 @@ export const statusReportSchema = z.object({
 export const transitionSchema = z.object({ planId: z.string(), from: z.string(), to: z.string(), reason: z.string() });
 
 export const smtpInputSchema = z.object({
-  host: z.string().trim().min(1).max(255),
+  host: smtpHostSchema,
   port: z.number().int().min(1).max(65535),
   tls: z.enum(['implicit', 'starttls', 'none']),
   user: z.string().max(255).nullable(),
@@ -186,7 +191,9 @@ export const channelsSchema = z.object({
       passwordSet: z.boolean(),
     })
     .nullable(),
-  webhooks: z.array(z.object({ id: idSchema, name: z.string(), url: z.string(), secret: z.string() })),
+  webhooks: z.array(
+    z.object({ id: idSchema, name: z.string(), url: z.string(), secret: z.string(), allowPrivateNetwork: z.boolean(), privateNetworkKept: z.boolean() }),
+  ),
   deliverySigningSecret: z.string().nullable(),
 });
 

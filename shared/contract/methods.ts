@@ -178,13 +178,17 @@ export const CONTRACT = {
   'recipients.list': method(['owner'], none, z.array(recipientEntrySchema)),
   'recipients.create': method(
     ['owner'],
-    z.object({ name: z.string().max(1000), type: z.enum(['email', 'webhook']), contact: z.string().max(2000) }).strict(),
+    z
+      .object({ name: z.string().max(1000), type: z.enum(['email', 'webhook']), contact: z.string().max(2000), allowPrivateNetwork: z.boolean().optional() })
+      .strict(),
     recipientSchema,
   ),
-  /** Name or address; the kind of contact (e-mail or webhook) cannot change. */
+  /** Name or address (and, for a webhook, whether it is on the owner's network); the kind of contact cannot change. */
   'recipients.update': method(
     ['owner'],
-    z.object({ id: idSchema, name: z.string().max(1000).optional(), contact: z.string().max(2000).optional() }).strict(),
+    z
+      .object({ id: idSchema, name: z.string().max(1000).optional(), contact: z.string().max(2000).optional(), allowPrivateNetwork: z.boolean().optional() })
+      .strict(),
     recipientSchema,
   ),
   'recipients.delete': method(['owner'], byId, done),
@@ -223,7 +227,14 @@ export const CONTRACT = {
 
   'channels.get': method(['owner'], none, channelsSchema),
   'channels.setSmtp': method(['owner'], smtpInputSchema.strict(), done),
-  'channels.addWebhook': method(['owner'], z.object({ name: z.string().max(40), url: z.string().max(2000) }).strict(), z.object({ id: idSchema, secret: z.string() })),
+  /** `allowPrivateNetwork`: the webhook is on the owner's own network (loopback and private addresses allowed). */
+  'channels.addWebhook': method(
+    ['owner'],
+    z.object({ name: z.string().max(40), url: z.string().max(2000), allowPrivateNetwork: z.boolean().optional() }).strict(),
+    z.object({ id: idSchema, secret: z.string() }),
+  ),
+  /** Whether a webhook is on the owner's own network (loopback and private addresses allowed). */
+  'channels.updateWebhook': method(['owner'], z.object({ name: z.string().max(40), allowPrivateNetwork: z.boolean() }).strict(), done),
   'channels.removeWebhook': method(['owner'], z.object({ name: z.string().max(40) }).strict(), done),
   /** `smtp` (e-mail only): test these mail server settings, as entered, instead of the stored ones. */
   'channels.test': method(['owner'], z.object({ channel: z.union([channelSchema, z.string().max(40)]), smtp: smtpInputSchema.strict().optional() }).strict(), sendResultSchema),

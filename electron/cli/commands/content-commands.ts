@@ -214,15 +214,17 @@ export function registerContentCommands(program: Command, context: () => CliCont
     .requiredOption('--name <name>', 'who this is')
     .option('--email <address>', 'deliver by e-mail')
     .option('--webhook <url>', 'deliver to a webhook (https)')
-    .action(async (opts: { name: string; email?: string; webhook?: string }) => {
+    .option('--allow-private-network', 'the webhook is on your own network: allow loopback and private addresses')
+    .action(async (opts: { name: string; email?: string; webhook?: string; allowPrivateNetwork?: boolean }) => {
       const ctx = context();
       if ((opts.email === undefined) === (opts.webhook === undefined)) {
         throw new BadRequestError('give exactly one of --email or --webhook');
       }
+      if (opts.allowPrivateNetwork && opts.webhook === undefined) throw new BadRequestError('--allow-private-network goes with --webhook');
       const input =
         opts.email !== undefined
           ? ({ type: 'email', name: opts.name, contact: opts.email } as const)
-          : ({ type: 'webhook', name: opts.name, contact: opts.webhook! } as const);
+          : ({ type: 'webhook', name: opts.name, contact: opts.webhook!, allowPrivateNetwork: opts.allowPrivateNetwork === true } as const);
       const added = await ctx.withRouter((rpc) => rpc('recipients.create', input));
       ctx.out.result({ id: added.id }, () => `Recipient ${added.id} added.`);
     });
@@ -246,17 +248,23 @@ export function registerContentCommands(program: Command, context: () => CliCont
     .option('--name <name>', 'who this is')
     .option('--email <address>', 'the new e-mail address (e-mail recipients)')
     .option('--webhook <url>', 'the new webhook URL (webhook recipients)')
-    .action(async (id: string, opts: { name?: string; email?: string; webhook?: string }) => {
+    .option('--allow-private-network', 'the webhook is on your own network: allow loopback and private addresses')
+    .option('--no-allow-private-network', 'the webhook is not on your own network')
+    .action(async (id: string, opts: { name?: string; email?: string; webhook?: string; allowPrivateNetwork?: boolean }) => {
       const ctx = context();
       if (opts.email !== undefined && opts.webhook !== undefined) throw new BadRequestError('give at most one of --email or --webhook');
       const contact = opts.email ?? opts.webhook;
-      if (opts.name === undefined && contact === undefined) throw new BadRequestError('nothing to change: give --name, --email or --webhook');
+      const allowPrivateNetwork = opts.allowPrivateNetwork;
+      if (opts.name === undefined && contact === undefined && allowPrivateNetwork === undefined) {
+        throw new BadRequestError('nothing to change: give --name, --email, --webhook or --[no-]allow-private-network');
+      }
       const updated = await ctx.withRouter(async (rpc) => {
         const current = (await rpc('recipients.list', {})).find((r) => r.id === existingId('recipient', id));
         if (current && contact !== undefined && (opts.email !== undefined) !== (current.type === 'email')) {
           throw new BadRequestError(`recipient ${id} is reached by ${current.type}: use --${current.type === 'email' ? 'email' : 'webhook'}`);
         }
-        return rpc('recipients.update', { id, name: opts.name, contact });
+        if (current && allowPrivateNetwork !== undefined && current.type !== 'webhook') throw new BadRequestError('--[no-]allow-private-network is for webhook recipients');
+        return rpc('recipients.update', { id, name: opts.name, contact, ...(allowPrivateNetwork !== undefined ? { allowPrivateNetwork } : {}) });
       });
       ctx.out.result(updated, () => `Recipient ${updated.id} updated: ${updated.name} <${updated.contact}>.`);
     });

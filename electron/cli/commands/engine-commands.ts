@@ -4,8 +4,9 @@ import type { Command } from 'commander';
 import { formatDuration } from '../../../shared/durations.js';
 import { nextEventText } from '../../../shared/plan-events.js';
 import { describeIssue, emailSchema } from '../../../shared/validation.js';
+import { checkWebhookUrl } from '../../../shared/webhook-url.js';
 import { testChannel } from '../../core/delivery/channel-test.js';
-import { SETTINGS, smtpSettingsSchema } from '../../core/delivery/owner-settings.js';
+import { SETTINGS, smtpSettingsInputSchema } from '../../core/delivery/owner-settings.js';
 import { BadRequestError, NotFoundError, VaultBusyError } from '../../core/errors.js';
 import { readStatus, type StatusReport } from '../../core/schedule/status.js';
 import { SchedulerLoop } from '../../core/schedule/scheduler-loop.js';
@@ -70,6 +71,11 @@ function parseDate(text: string): number {
   return at;
 }
 
+function privateNetworkNote(w: { allowPrivateNetwork: boolean; privateNetworkKept: boolean }): string {
+  if (w.privateNetworkKept) return '  (may reach your own network: kept from before that check)';
+  return w.allowPrivateNetwork ? '  (on your own network)' : '';
+}
+
 export function registerEngineCommands(program: Command, context: () => CliContext): void {
   program
     .command('owner')
@@ -100,7 +106,7 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .action(async (opts: { host: string; port: string; tls: string; user?: string; from: string; caFile?: string }) => {
       const ctx = context();
       const ca = opts.caFile ? [await readFile(opts.caFile, 'utf8').catch(() => { throw new BadRequestError(`cannot read ${opts.caFile}`); })] : undefined;
-      const parsed = smtpSettingsSchema.safeParse({
+      const parsed = smtpSettingsInputSchema.safeParse({
         host: opts.host,
         port: Number(opts.port),
         tls: opts.tls,
@@ -123,11 +129,31 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .description('add a webhook; prints its signing secret')
     .requiredOption('--name <name>', 'short name, used as webhook:NAME in plans')
     .requiredOption('--url <url>', 'https URL')
-    .action(async (opts: { name: string; url: string }) => {
+    .option('--allow-private-network', 'the webhook is on your own network (this machine, the LAN): allow loopback and private addresses')
+    .action(async (opts: { name: string; url: string; allowPrivateNetwork?: boolean }) => {
       const ctx = context();
-      const added = await ctx.withRouter((rpc) => rpc('channels.addWebhook', { name: opts.name, url: opts.url }));
+      const allowPrivateNetwork = opts.allowPrivateNetwork === true;
+      // Checked here too (the repo checks again), so a refused URL is reported before the password is asked.
+      const checked = checkWebhookUrl(opts.url, { allowPrivateNetwork });
+      if (!checked.ok) throw new BadRequestError(checked.message);
+      const added = await ctx.withRouter((rpc) => rpc('channels.addWebhook', { name: opts.name, url: opts.url, allowPrivateNetwork }));
       ctx.out.result({ id: added.id, secret: added.secret }, () =>
         `Webhook ${opts.name} added (${added.id}).\nSigning secret (Standard Webhooks): ${added.secret}`,
+      );
+    });
+  webhook
+    .command('edit <name>')
+    .description('say whether a webhook is on your own network')
+    .option('--allow-private-network', 'it is on your own network: allow loopback and private addresses')
+    .option('--no-allow-private-network', 'it is not: refuse loopback and private addresses')
+    .action(async (name: string, opts: { allowPrivateNetwork?: boolean }) => {
+      const ctx = context();
+      if (opts.allowPrivateNetwork === undefined) throw new BadRequestError('nothing to change: give --allow-private-network or --no-allow-private-network');
+      if (name.length > WEBHOOK_NAME_MAX) throw new NotFoundError('webhook', name);
+      const allowPrivateNetwork = opts.allowPrivateNetwork;
+      await ctx.withRouter((rpc) => rpc('channels.updateWebhook', { name, allowPrivateNetwork }));
+      ctx.out.result({ name, allowPrivateNetwork }, () =>
+        allowPrivateNetwork ? `Webhook ${name} may reach your own network.` : `Webhook ${name} may reach public addresses only.`,
       );
     });
   webhook
@@ -152,14 +178,14 @@ export function registerEngineCommands(program: Command, context: () => CliConte
       const data = {
         desktop: { enabled: true },
         email: smtp ? { host: smtp.host, port: smtp.port, tls: smtp.tls, user: smtp.user, from: smtp.from } : null,
-        webhooks: channels.webhooks.map((w) => ({ id: w.id, name: w.name, url: w.url, secret: w.secret })),
+        webhooks: channels.webhooks,
         deliverySigningSecret: channels.deliverySigningSecret,
       };
       ctx.out.result(data, () =>
         [
           'desktop   in-app prompt (and native notification in the desktop app)',
           `email     ${data.email ? `${data.email.host}:${data.email.port} (${data.email.tls}) from ${data.email.from}` : 'not configured'}`,
-          ...data.webhooks.map((w) => `webhook   ${w.name}  ${w.url}`),
+          ...data.webhooks.map((w) => `webhook   ${w.name}  ${w.url}${privateNetworkNote(w)}`),
           '',
           `Deliveries to recipient webhooks are signed with: ${data.deliverySigningSecret ?? '-'}`,
         ].join('\n'),

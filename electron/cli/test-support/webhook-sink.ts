@@ -5,6 +5,9 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 
+/** The sink listens on loopback: `webhook add` and `recipient add --webhook` need this flag to point at it. */
+export const ON_OWN_NETWORK = '--allow-private-network';
+
 export interface ReceivedRequest {
   method: string;
   path: string;

@@ -190,6 +190,29 @@ export function runContractSuite(name: string, makeTransport: () => Promise<Suit
       expect(await code(owner.call('settings.set', { owner: { email: 'nope', name: null } }))).toBe('BAD_REQUEST');
     });
 
+    it('webhook URLs, SMTP hosts and plan channels are checked where they are saved', async () => {
+      const add = (name: string, url: string, allowPrivateNetwork?: boolean) =>
+        owner.call('channels.addWebhook', { name, url, ...(allowPrivateNetwork === undefined ? {} : { allowPrivateNetwork }) });
+      expect(await code(add('lan', 'http://192.168.1.20:2586/alerts'))).toBe('BAD_REQUEST');
+      expect(await code(add('meta', 'http://169.254.169.254/', true))).toBe('BAD_REQUEST');
+      expect(await code(add('octal', 'http://0177.0.0.1/', true))).toBe('BAD_REQUEST');
+      await data(add('lan', 'http://192.168.1.20:2586/alerts', true));
+      const listed = await data<{ webhooks: { name: string; allowPrivateNetwork: boolean }[] }>(owner.call('channels.get', {}));
+      expect(listed.webhooks).toContainEqual(expect.objectContaining({ name: 'lan', allowPrivateNetwork: true }));
+      expect(await code(owner.call('channels.updateWebhook', { name: 'lan', allowPrivateNetwork: false }))).toBe('BAD_REQUEST');
+      expect(await code(owner.call('recipients.create', { name: 'Home', type: 'webhook', contact: 'http://10.0.0.2/x' }))).toBe('BAD_REQUEST');
+      for (const host of ['smtp.example.org\r\nDATA', 'smtp://smtp.example.org', 'a b', 'me@smtp.example.org']) {
+        expect(await code(owner.call('channels.setSmtp', { host, port: 587, tls: 'starttls', user: null, from: 'me@example.org' }))).toBe('BAD_REQUEST');
+      }
+      const ghostLevels = levels.map((l, i) => (i === 2 ? { ...l, channels: ['email', 'webhook:ghost'] } : l));
+      expect(await code(owner.call('plans.create', { name: 'Ghost', intervalMs: 30 * DAY_MS, levels: ghostLevels }))).toBe('BAD_REQUEST');
+      const withLan = levels.map((l, i) => (i === 2 ? { ...l, channels: ['email', 'webhook:lan'] } : l));
+      const plan = await data<{ id: string }>(owner.call('plans.create', { name: 'Lan', intervalMs: 30 * DAY_MS, levels: withLan }));
+      expect(await code(owner.call('plans.update', { id: plan.id, levels: ghostLevels }))).toBe('BAD_REQUEST');
+      await data(owner.call('plans.delete', { id: plan.id }));
+      await data(owner.call('channels.removeWebhook', { name: 'lan' }));
+    });
+
     it('tokens: a checkin token can only check in, a monitor token can only read status', async () => {
       const checkin = await data<{ token: string }>(owner.call('tokens.create', { role: 'checkin', label: 'phone shortcut' }));
       const monitor = await data<{ token: string }>(owner.call('tokens.create', { role: 'monitor', label: 'grafana' }));

@@ -158,8 +158,10 @@ export const contentHandlers: HandlerGroup<ContentMethods> = {
       input.type === 'email'
         ? { type: 'email', name: input.name, contact: input.contact }
         : { type: 'webhook', name: input.name, contact: input.contact },
+      { allowPrivateNetwork: input.allowPrivateNetwork === true },
     ),
-  'recipients.update': ({ id, name, contact }, { app }) => app.unlockedServices().recipients.update(id, { name, contact }),
+  'recipients.update': ({ id, name, contact, allowPrivateNetwork }, { app }) =>
+    app.unlockedServices().recipients.update(id, { name, contact, allowPrivateNetwork }),
   'recipients.delete': ({ id }, { app }) => {
     app.unlockedServices().recipients.remove(id);
     return done;

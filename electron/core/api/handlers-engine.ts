@@ -25,6 +25,7 @@ type EngineMethods =
   | 'channels.get'
   | 'channels.setSmtp'
   | 'channels.addWebhook'
+  | 'channels.updateWebhook'
   | 'channels.removeWebhook'
   | 'channels.test'
   | 'settings.get'
@@ -103,7 +104,14 @@ export const engineHandlers: HandlerGroup<EngineMethods> = {
       smtp: smtp.success
         ? { host: smtp.data.host, port: smtp.data.port, tls: smtp.data.tls, user: smtp.data.user, from: smtp.data.from, passwordSet: smtp.data.password !== null }
         : null,
-      webhooks: webhooks.list().map((w) => ({ id: w.id, name: w.name, url: w.url, secret: w.secret })),
+      webhooks: webhooks.list().map((w) => ({
+        id: w.id,
+        name: w.name,
+        url: w.url,
+        secret: w.secret,
+        allowPrivateNetwork: w.allowPrivateNetwork,
+        privateNetworkKept: w.privateNetworkKept,
+      })),
       deliverySigningSecret: settings.get<string>('deliverySigningSecret') ?? null,
     };
   },
@@ -112,9 +120,13 @@ export const engineHandlers: HandlerGroup<EngineMethods> = {
     settings.set(SETTINGS.smtp, smtpFromInput(settings, input));
     return done;
   },
-  'channels.addWebhook': ({ name, url }, { app }) => {
-    const added = app.unlockedServices().webhooks.add(name, url, generateWebhookSecret());
+  'channels.addWebhook': ({ name, url, allowPrivateNetwork }, { app }) => {
+    const added = app.unlockedServices().webhooks.add(name, url, generateWebhookSecret(), { allowPrivateNetwork: allowPrivateNetwork === true });
     return { id: added.id, secret: added.secret };
+  },
+  'channels.updateWebhook': ({ name, allowPrivateNetwork }, { app }) => {
+    app.unlockedServices().webhooks.setAllowPrivateNetwork(name, allowPrivateNetwork);
+    return done;
   },
   'channels.removeWebhook': ({ name }, { app }) => {
     app.unlockedServices().webhooks.remove(name);

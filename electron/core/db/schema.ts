@@ -1,4 +1,5 @@
 import type { PromptKind } from '../../../shared/prompt-kinds.js';
+import type { Generated } from 'kysely';
 
 /**
  * The vault database as kysely sees it. Columns typed `Uint8Array` hold encrypted envelopes
@@ -69,6 +70,10 @@ export interface RecipientsTable {
   contact: Uint8Array;
   created_at: number;
   updated_at: number;
+  /** Webhook recipients: as webhooks.allow_private_network. */
+  allow_private_network: Generated<number>;
+  /** As webhooks.private_network_kept. */
+  private_network_kept: Generated<number>;
 }
 
 export interface WarningPlansTable {
@@ -223,6 +228,10 @@ export interface WebhooksTable {
   url: Uint8Array;
   secret: Uint8Array;
   created_at: number;
+  /** 1: may reach loopback and private addresses (the owner said it is on their own network). */
+  allow_private_network: Generated<number>;
+  /** 1: allowed by migration 0008 for a webhook that existed before the check (not chosen by the owner). */
+  private_network_kept: Generated<number>;
 }
 
 export interface DesktopPromptsTable {

@@ -49,7 +49,7 @@ export async function testChannel(services: VaultServices, name: string, ports: 
     const sender = ports.webhookSender ?? new WebhookSender();
     result = await sender.send({
       idempotencyKey,
-      target: { type: 'webhook', url: hook.url, secret: hook.secret, name: hook.name },
+      target: { type: 'webhook', url: hook.url, secret: hook.secret, name: hook.name, allowPrivateNetwork: hook.allowPrivateNetwork },
       content: { kind: 'test', text: TEST_TEXT },
     });
   }

@@ -109,7 +109,7 @@ export class ContentResolver {
       const recipientId = row.recipient_id;
       const recipient = this.memo(`recipient:${recipientId}`, () => recipients.get(recipientId));
       if (recipient.type === 'email') return { type: 'email', to: recipient.contact, toName: recipient.name };
-      return { type: 'webhook', url: recipient.contact, secret: this.recipientSecret(), name: recipient.name };
+      return { type: 'webhook', url: recipient.contact, secret: this.recipientSecret(), name: recipient.name, allowPrivateNetwork: recipient.allowPrivateNetwork };
     }
     if (row.channel === 'email') {
       const owner = this.owner();
@@ -119,7 +119,7 @@ export class ContentResolver {
     if (row.channel.startsWith('webhook:')) {
       const hook = webhooks.findByName(row.channel.slice('webhook:'.length));
       if (!hook) return { errorCode: 'WEBHOOK_REMOVED', message: `the webhook ${row.channel} was removed` };
-      return { type: 'webhook', url: hook.url, secret: hook.secret, name: hook.name };
+      return { type: 'webhook', url: hook.url, secret: hook.secret, name: hook.name, allowPrivateNetwork: hook.allowPrivateNetwork };
     }
     return { errorCode: 'UNKNOWN_CHANNEL', message: `unknown channel ${row.channel}` };
   }

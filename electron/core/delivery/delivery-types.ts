@@ -65,6 +65,8 @@ export interface WebhookTarget {
   /** Standard Webhooks secret (`whsec_…`). */
   secret: string;
   name: string;
+  /** May reach loopback and private addresses (the webhook is on the owner's network). Absent: no. */
+  allowPrivateNetwork?: boolean;
 }
 
 export type Target = EmailTarget | WebhookTarget;

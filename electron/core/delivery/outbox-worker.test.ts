@@ -6,6 +6,7 @@ import type { ChannelSender, OutgoingItem, SendResult } from './delivery-types.j
 import { DEFAULT_LEASE_MS, RECORD_AFTER_MS } from './outbox-worker.js';
 import { SentJournal } from './sent-journal.js';
 import { createTestVault, type TestVault } from '../test-support/vault-fixture.js';
+import { ON_OWN_NETWORK } from '../test-support/webhook-receiver.js';
 
 let tv: TestVault | undefined;
 afterEach(async () => {
@@ -241,8 +242,8 @@ describe('OutboxWorker: a permanent failure is reported on every other channel o
     tv = await createTestVault();
     const { services, clock } = tv;
     services.settings.set('smtp', { host: '127.0.0.1', port: 25, tls: 'none', user: null, password: null, from: 'a@example.org' });
-    services.webhooks.add('phone', 'http://127.0.0.1:9/phone', 'whsec_' + 'A'.repeat(32));
-    services.webhooks.add('server', 'http://127.0.0.1:9/server', 'whsec_' + 'B'.repeat(32));
+    services.webhooks.add('phone', 'http://127.0.0.1:9/phone', 'whsec_' + 'A'.repeat(32), ON_OWN_NETWORK);
+    services.webhooks.add('server', 'http://127.0.0.1:9/server', 'whsec_' + 'B'.repeat(32), ON_OWN_NETWORK);
     const planId = services.plans.defaultPlanId()!;
     const refusing: ChannelSender = {
       send: async () => ({ ok: false, permanent: true, errorCode: 'SMTP_REJECTED', response: '550 No such user here' }),

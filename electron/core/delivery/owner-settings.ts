@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailSchema } from '../../../shared/validation.js';
+import { emailSchema, smtpHostSchema } from '../../../shared/validation.js';
 import type { SettingsRepo } from '../repo/settings.js';
 
 /** Settings the delivery side reads. Stored encrypted in the settings table. */
@@ -21,6 +21,12 @@ export const smtpSettingsSchema = z.object({
   from: emailSchema,
   ca: z.array(z.string()).optional(),
 });
+
+/**
+ * The same, as entered (CLI): the host must be a host name or an IP address. Reading what is stored
+ * keeps the looser rule above, so a host saved before this check still sends.
+ */
+export const smtpSettingsInputSchema = smtpSettingsSchema.extend({ host: smtpHostSchema });
 
 export function readOwner(settings: SettingsRepo): OwnerSettings | null {
   const raw = settings.get<unknown>(SETTINGS.owner);

@@ -82,7 +82,9 @@ afterAll(async () => {
 
 const ISSUED = Date.UTC(2025, 2, 1, 12, 0, 0);
 
-const target = (path: string, secret = SECRET) => ({ type: 'webhook', url: `${base}${path}`, secret, name: 'Home server' }) as const;
+/** The receiver listens on loopback: the webhook is marked as being on the owner's own network. */
+const target = (path: string, secret = SECRET) =>
+  ({ type: 'webhook', url: `${base}${path}`, secret, name: 'Home server', allowPrivateNetwork: true }) as const;
 
 const warningItem = (path = '/ok'): OutgoingItem => ({
   idempotencyKey: 'obx_warning_2',
@@ -295,6 +297,63 @@ describe('WebhookSender against a loopback HTTP server', () => {
     };
     expect(await new WebhookSender({ fetchImpl: fake }).send(warningItem())).toEqual({ ok: true, response: 'HTTP 202: queued' });
     expect(calls).toEqual([`${base}/ok`]);
+  });
+});
+
+describe('WebhookSender: where a webhook may connect, checked at send time', () => {
+  /** DNS played by the test: each name answers what the map says. */
+  const dns = (answers: Record<string, string[]>) => async (hostname: string) => {
+    const addresses = answers[hostname];
+    if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+    return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+  };
+  const port = () => new URL(base).port;
+  const to = (url: string, allowPrivateNetwork: boolean): OutgoingItem => ({ ...warningItem(), target: { ...target('/ok'), url, allowPrivateNetwork } });
+
+  it('refuses a host name that resolves to loopback unless the webhook is on the own network, and then connects to it', async () => {
+    const before = recorded.length;
+    const url = `http://localhost:${port()}/ok`;
+    const refused = await new WebhookSender().send(to(url, false));
+    expect(refused).toMatchObject({ ok: false, permanent: true, errorCode: 'WEBHOOK_PRIVATE_ADDRESS' });
+    expect(refused.ok ? '' : refused.response).toMatch(/localhost resolves to (127\.0\.0\.1|::1).*own network/);
+    expect(recorded.length).toBe(before);
+
+    const sender = new WebhookSender({ resolveHost: dns({ 'hooks.example.test': ['127.0.0.1'] }) });
+    expect(await sender.send(to(`http://hooks.example.test:${port()}/ok`, true))).toEqual({ ok: true, response: 'HTTP 204' });
+    const last = recorded.at(-1)!;
+    expect(last.verified).toBe(true);
+    expect(last.headers.host).toBe(`hooks.example.test:${port()}`);
+  });
+
+  it('checks what the name resolves to at send time (DNS rebinding), every address of it', async () => {
+    const answers: Record<string, string[]> = { 'rebind.example.test': ['93.184.215.14'] };
+    const sender = new WebhookSender({ resolveHost: dns(answers), timeoutMs: 200 });
+    const before = recorded.length;
+    answers['rebind.example.test'] = ['169.254.169.254'];
+    expect(await sender.send(to('http://rebind.example.test/latest/meta-data', true))).toMatchObject({
+      ok: false,
+      permanent: true,
+      errorCode: 'WEBHOOK_FORBIDDEN_ADDRESS',
+    });
+    answers['rebind.example.test'] = ['93.184.215.14', '10.0.0.7'];
+    expect(await sender.send(to('http://rebind.example.test/', false))).toMatchObject({ ok: false, permanent: true, errorCode: 'WEBHOOK_PRIVATE_ADDRESS' });
+    answers['rebind.example.test'] = ['::ffff:127.0.0.1'];
+    expect(await sender.send(to('http://rebind.example.test/', false))).toMatchObject({ ok: false, permanent: true, errorCode: 'WEBHOOK_PRIVATE_ADDRESS' });
+    answers['rebind.example.test'] = ['fd00:ec2::254'];
+    expect(await sender.send(to('http://rebind.example.test/', true))).toMatchObject({ ok: false, permanent: true, errorCode: 'WEBHOOK_FORBIDDEN_ADDRESS' });
+    expect(recorded.length).toBe(before);
+  });
+
+  it('refuses a literal address it may not reach, stored before the rules existed', async () => {
+    const sender = new WebhookSender({ resolveHost: dns({}) });
+    expect(await sender.send(to(`http://127.0.0.1:${port()}/ok`, false))).toMatchObject({ ok: false, permanent: true, errorCode: 'WEBHOOK_PRIVATE_ADDRESS' });
+    expect(await sender.send(to('http://169.254.169.254/', true))).toMatchObject({ ok: false, permanent: true, errorCode: 'WEBHOOK_FORBIDDEN_ADDRESS' });
+    expect(await sender.send(to('http://[fe80::1]/', true))).toMatchObject({ ok: false, permanent: true, errorCode: 'WEBHOOK_FORBIDDEN_ADDRESS' });
+  });
+
+  it('a name that does not resolve is a temporary failure', async () => {
+    const sender = new WebhookSender({ resolveHost: dns({}) });
+    expect(await sender.send(to('https://nowhere.example.test/', false))).toMatchObject({ ok: false, permanent: false, errorCode: 'WEBHOOK_UNREACHABLE' });
   });
 });
 

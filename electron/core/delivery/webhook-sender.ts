@@ -11,8 +11,11 @@
  * retryAfterMs). 3xx → permanent (`WEBHOOK_REDIRECT`: redirects are not followed, a signed body
  * goes only where the owner pointed it). Other 4xx → permanent (`WEBHOOK_REJECTED`). Network
  * errors and timeouts → temporary (`WEBHOOK_UNREACHABLE`). A URL or secret that cannot be used →
- * permanent (`WEBHOOK_BAD_URL`, `WEBHOOK_BAD_SECRET`). The promise rejects only when the content
- * could not be read (an attachment stream failed).
+ * permanent (`WEBHOOK_BAD_URL`, `WEBHOOK_BAD_SECRET`). A host that is, or resolves to, an address
+ * the webhook may not reach (webhook-destination.ts) → permanent (`WEBHOOK_FORBIDDEN_ADDRESS`, or
+ * `WEBHOOK_PRIVATE_ADDRESS` for loopback and private ones when the webhook is not marked as on the
+ * owner's network); the connection goes only to the addresses checked. The promise rejects only
+ * when the content could not be read (an attachment stream failed).
  */
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
@@ -20,8 +23,23 @@ import type { ChannelSender, OutgoingItem, SendResult } from './delivery-types.j
 import type { DeliveryStrings } from './delivery-strings.js';
 import { idempotencyDigest } from './idempotency-digest.js';
 import { buildWebhookPayload, DEFAULT_MAX_INLINE_ATTACHMENT_BYTES } from './webhook-payload.js';
+import {
+  checkedAddresses,
+  postPinned,
+  systemResolveHost,
+  WebhookDestinationRefusedError,
+  type ResolvedAddress,
+  type ResolveHost,
+  type WebhookResponse,
+} from './webhook-destination.js';
 
 export interface WebhookSenderOptions {
+  /** Resolves webhook host names (default: the system resolver). Every answer is checked before connecting. */
+  resolveHost?: ResolveHost;
+  /**
+   * Tests only: sends through this fetch instead of connecting to the checked addresses itself
+   * (the addresses are still checked first, but fetch resolves the name again).
+   */
   fetchImpl?: typeof fetch;
   /** For the whole request, response body included. Default 15 000. */
   timeoutMs?: number;
@@ -81,13 +99,15 @@ export function classifyWebhookResponse(
 }
 
 export class WebhookSender implements ChannelSender {
-  private readonly fetchImpl: typeof fetch;
+  private readonly resolveHost: ResolveHost;
+  private readonly fetchImpl: typeof fetch | undefined;
   private readonly timeoutMs: number;
   private readonly maxInlineAttachmentBytes: number;
   private readonly strings: DeliveryStrings | undefined;
 
   constructor(options: WebhookSenderOptions = {}) {
-    this.fetchImpl = options.fetchImpl ?? globalThis.fetch;
+    this.resolveHost = options.resolveHost ?? systemResolveHost;
+    this.fetchImpl = options.fetchImpl;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS;
     this.maxInlineAttachmentBytes = options.maxInlineAttachmentBytes ?? DEFAULT_MAX_INLINE_ATTACHMENT_BYTES;
     this.strings = options.strings;
@@ -107,6 +127,14 @@ export class WebhookSender implements ChannelSender {
       signer = new Webhook(target.secret);
     } catch (err) {
       return fail(true, 'WEBHOOK_BAD_SECRET', `the webhook secret cannot be used: ${messageOf(err)}`);
+    }
+
+    let addresses: ResolvedAddress[];
+    try {
+      addresses = await checkedAddresses(new URL(endpoint.url).hostname, target.allowPrivateNetwork === true, this.resolveHost);
+    } catch (err) {
+      if (err instanceof WebhookDestinationRefusedError) return fail(true, err.errorCode, err.message);
+      return fail(false, 'WEBHOOK_UNREACHABLE', networkErrorText(err));
     }
 
     const now = Date.now();
@@ -134,13 +162,9 @@ export class WebhookSender implements ChannelSender {
       controller.abort();
     }, this.timeoutMs);
     try {
-      const res = await this.fetchImpl(endpoint.url, {
-        method: 'POST',
-        headers,
-        body,
-        redirect: 'manual',
-        signal: controller.signal,
-      });
+      const res: WebhookResponse = this.fetchImpl
+        ? await this.fetchImpl(endpoint.url, { method: 'POST', headers, body, redirect: 'manual', signal: controller.signal })
+        : await postPinned(new URL(endpoint.url), addresses, { headers, body, signal: controller.signal });
       const text = await readSome(res);
       return classifyWebhookResponse(res.status, text, res.headers.get('retry-after'));
     } catch (err) {
@@ -180,7 +204,7 @@ function parseEndpoint(raw: string): Endpoint | string {
 }
 
 /** The start of the response body as text; '' when there is none or reading it fails. */
-async function readSome(res: Response): Promise<string> {
+async function readSome(res: WebhookResponse): Promise<string> {
   if (!res.body) return '';
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];

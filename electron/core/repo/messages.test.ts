@@ -9,6 +9,7 @@ import type { ManualClock } from '../../node/system-clock.js';
 import { LIMITS } from '../../../shared/validation.js';
 import type { MessagesRepo } from './messages.js';
 import { VaultTemplate, type TestVault } from './test-support/vault-template.js';
+import { ON_OWN_NETWORK } from '../test-support/webhook-receiver.js';
 
 const T0 = Date.UTC(2025, 2, 1, 9, 0, 0);
 
@@ -244,7 +245,7 @@ describe('MessagesRepo', () => {
     it('round-trips recipients in the address book, oldest first', () => {
       const a = services.recipients.add({ type: 'email', name: ' Ana ', contact: ' ana@example.org ' });
       clock.advance(1);
-      const b = services.recipients.add({ type: 'webhook', name: 'Relay', contact: 'http://127.0.0.1:8080/x' });
+      const b = services.recipients.add({ type: 'webhook', name: 'Relay', contact: 'http://127.0.0.1:8080/x' }, ON_OWN_NETWORK);
       expect(a).toMatchObject({ name: 'Ana', contact: 'ana@example.org', type: 'email' });
       expect(services.recipients.list()).toEqual([a, b]);
     });

@@ -1,8 +1,9 @@
 import { validatePlanSpec, isTestPlan, PlanSpecError, type PlanLevel, type PlanSpec } from '../../../shared/plans.js';
-import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
+import { BadRequestError, ConflictError, NotFoundError, PlanWebhookMissingError } from '../errors.js';
 import { newId } from '../ids.js';
 import { FieldCipher } from './field-cipher.js';
 import type { RepoContext } from './repo-context.js';
+import { webhookNames } from './webhooks.js';
 
 export interface Plan extends PlanSpec {
   id: string;
@@ -21,6 +22,22 @@ function checked(spec: PlanSpec): PlanSpec {
   }
 }
 
+/**
+ * A level may name only a webhook that is set up (`webhook:NAME`). Names the plan already had are
+ * let through, so a plan whose webhook was removed later can still be edited (status reports it).
+ */
+function requireWebhooks(ctx: Pick<RepoContext, 'db'>, levels: readonly PlanLevel[], alreadyThere: readonly PlanLevel[] = []): void {
+  const known = new Set(webhookNames(ctx));
+  const kept = new Set(alreadyThere.flatMap((level) => level.channels));
+  levels.forEach((level, index) => {
+    for (const channel of level.channels) {
+      if (!channel.startsWith('webhook:') || kept.has(channel)) continue;
+      const name = channel.slice('webhook:'.length);
+      if (!known.has(name)) throw new PlanWebhookMissingError(name, index + 1);
+    }
+  });
+}
+
 /** Warning plans. The name is encrypted; the timing is metadata the scheduler reads. */
 export class PlansRepo {
   private readonly cipher: FieldCipher<'name'>;
@@ -31,6 +48,7 @@ export class PlansRepo {
 
   create(spec: PlanSpec, options: { isDefault?: boolean } = {}): Plan {
     const valid = checked(spec);
+    requireWebhooks(this.ctx, valid.levels);
     const { db, clock, audit } = this.ctx;
     const id = newId('pln');
     const now = clock.now();
@@ -93,6 +111,7 @@ export class PlansRepo {
       intervalMs: changes.intervalMs ?? current.intervalMs,
       levels: changes.levels ?? current.levels,
     });
+    requireWebhooks(this.ctx, next.levels, current.levels);
     const { db, clock, audit } = this.ctx;
     const now = clock.now();
     db.q.transaction(() => {

@@ -1,8 +1,10 @@
-import { newRecipientSchema, describeIssue, type NewRecipient } from '../../../shared/validation.js';
+import { z } from 'zod';
+import { newRecipientSchema, describeIssue, recipientNameSchema, type NewRecipient } from '../../../shared/validation.js';
 import type { Selectable } from 'kysely';
 import type { RecipientsTable, RecipientType } from '../db/schema.js';
 import type { PreparedQuery } from '../db/sync-query.js';
-import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
+import { BadRequestError, ConflictError, NotFoundError, WebhookUrlRefusedError } from '../errors.js';
+import { checkWebhookUrl } from '../../../shared/webhook-url.js';
 import { newId } from '../ids.js';
 import { FieldCipher } from './field-cipher.js';
 import type { RepoContext } from './repo-context.js';
@@ -14,6 +16,29 @@ export interface Recipient {
   type: RecipientType;
   createdAt: number;
   updatedAt: number;
+  /** Webhook recipients: may reach loopback and private addresses (on the owner's own network). */
+  allowPrivateNetwork: boolean;
+  /** Allowed there only because it existed before that check (migration 0008). */
+  privateNetworkKept: boolean;
+}
+
+function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new BadRequestError(describeIssue(parsed.error));
+  return parsed.data;
+}
+
+/** A webhook recipient's URL must also pass the private-network rule its flag decides. */
+function checkPrivateNetwork(type: RecipientType, contact: string, allowPrivateNetwork: boolean): void {
+  if (type !== 'webhook') return;
+  const checked = checkWebhookUrl(contact, { allowPrivateNetwork });
+  if (!checked.ok) throw new WebhookUrlRefusedError(checked.problem, checked.message);
+}
+
+/** Webhook recipients allowed on private networks only because they existed before that check (nothing decrypted). */
+export function recipientsKeptOnPrivateNetwork(ctx: Pick<RepoContext, 'db'>): string[] {
+  const { db } = ctx;
+  return db.q.all(db.kysely.selectFrom('recipients').select('id').where('private_network_kept', '=', 1).orderBy('created_at')).map((r) => r.id);
 }
 
 export class RecipientsRepo {
@@ -23,9 +48,11 @@ export class RecipientsRepo {
     this.cipher = new FieldCipher(ctx.key, 'recipients');
   }
 
-  add(input: NewRecipient): Recipient {
+  add(input: NewRecipient, options: { allowPrivateNetwork?: boolean } = {}): Recipient {
     const parsed = newRecipientSchema.safeParse(input);
     if (!parsed.success) throw new BadRequestError(describeIssue(parsed.error));
+    const allowPrivateNetwork = parsed.data.type === 'webhook' && options.allowPrivateNetwork === true;
+    checkPrivateNetwork(parsed.data.type, parsed.data.contact, allowPrivateNetwork);
     const { db, clock, audit } = this.ctx;
     const id = newId('rcp');
     const now = clock.now();
@@ -38,11 +65,12 @@ export class RecipientsRepo {
           contact: this.cipher.seal('contact', id, parsed.data.contact),
           created_at: now,
           updated_at: now,
+          allow_private_network: allowPrivateNetwork ? 1 : 0,
         }),
       );
       audit.append({ action: 'recipient.added', entityType: 'recipient', entityId: id, detail: { type: parsed.data.type } });
     });
-    return { id, ...parsed.data, createdAt: now, updatedAt: now };
+    return { id, ...parsed.data, createdAt: now, updatedAt: now, allowPrivateNetwork, privateNetworkKept: false };
   }
 
   list(): Recipient[] {
@@ -74,28 +102,46 @@ export class RecipientsRepo {
    * Renames a recipient or corrects their address; how they are reached (e-mail or webhook) stays.
    * Messages name recipients by id, so every message addressed to them follows the change.
    */
-  update(id: string, changes: { name?: string; contact?: string }): Recipient {
+  update(id: string, changes: { name?: string; contact?: string; allowPrivateNetwork?: boolean }): Recipient {
     const { db, clock, audit } = this.ctx;
     return db.q.transaction(() => {
       const current = this.get(id);
-      const parsed = newRecipientSchema.safeParse({
-        type: current.type,
-        name: changes.name ?? current.name,
-        contact: changes.contact ?? current.contact,
-      });
-      if (!parsed.success) throw new BadRequestError(describeIssue(parsed.error));
-      const { name, contact } = parsed.data;
-      const fields = [...(name !== current.name ? ['name'] : []), ...(contact !== current.contact ? ['contact'] : [])];
+      // An address stored before today's rules is checked again only when it (or its flag) changes,
+      // so renaming a recipient never fails on it.
+      const contactChanged = changes.contact !== undefined && changes.contact.trim() !== current.contact;
+      const allowPrivateNetwork = current.type === 'webhook' && (changes.allowPrivateNetwork ?? current.allowPrivateNetwork);
+      const flagChanged = allowPrivateNetwork !== current.allowPrivateNetwork;
+      // Saying either way is the owner's decision: the recipient is no longer only kept from before the check.
+      const privateNetworkKept = current.privateNetworkKept && changes.allowPrivateNetwork === undefined && !contactChanged;
+      const name = parseOrThrow(recipientNameSchema, changes.name ?? current.name);
+      let contact = current.contact;
+      if (contactChanged || flagChanged) {
+        const parsed = newRecipientSchema.safeParse({ type: current.type, name, contact: changes.contact ?? current.contact });
+        if (!parsed.success) throw new BadRequestError(describeIssue(parsed.error));
+        contact = parsed.data.contact;
+        checkPrivateNetwork(current.type, contact, allowPrivateNetwork);
+      }
+      const fields = [
+        ...(name !== current.name ? ['name'] : []),
+        ...(contact !== current.contact ? ['contact'] : []),
+        ...(flagChanged || privateNetworkKept !== current.privateNetworkKept ? ['allowPrivateNetwork'] : []),
+      ];
       if (fields.length === 0) return current;
       const now = clock.now();
       db.q.run(
         db.kysely
           .updateTable('recipients')
-          .set({ name: this.cipher.seal('name', id, name), contact: this.cipher.seal('contact', id, contact), updated_at: now })
+          .set({
+            name: this.cipher.seal('name', id, name),
+            contact: this.cipher.seal('contact', id, contact),
+            updated_at: now,
+            allow_private_network: allowPrivateNetwork ? 1 : 0,
+            private_network_kept: privateNetworkKept ? 1 : 0,
+          })
           .where('id', '=', id),
       );
       audit.append({ action: 'recipient.updated', entityType: 'recipient', entityId: id, detail: { fields } });
-      return { ...current, name, contact, updatedAt: now };
+      return { ...current, name, contact, updatedAt: now, allowPrivateNetwork, privateNetworkKept };
     });
   }
 
@@ -129,7 +175,7 @@ export class RecipientsRepo {
     });
   }
 
-  private decode(row: { id: string; type: RecipientType; name: Uint8Array; contact: Uint8Array; created_at: number; updated_at: number }): Recipient {
+  private decode(row: Selectable<RecipientsTable>): Recipient {
     return {
       id: row.id,
       type: row.type,
@@ -137,6 +183,8 @@ export class RecipientsRepo {
       contact: this.cipher.open('contact', row.id, row.contact),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
+      allowPrivateNetwork: row.allow_private_network === 1,
+      privateNetworkKept: row.private_network_kept === 1,
     };
   }
 }

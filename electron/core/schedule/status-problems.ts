@@ -47,6 +47,14 @@ export const statusProblem = {
         .join('; '),
     ].join(' '),
   }),
+  privateNetworkKept: (kind: 'webhook' | 'recipient', name: string): StatusProblem => ({
+    code: 'PRIVATE_NETWORK_KEPT',
+    params: { kind, name },
+    message:
+      kind === 'webhook'
+        ? `the webhook "${name}" may reach this machine and your private network only because it was set up before that check: say whether it is on your own network (afterword channel webhook edit ${name} --allow-private-network, or --no-allow-private-network)`
+        : `recipient ${name}'s webhook may reach this machine and your private network only because it was set up before that check: say whether it is on your own network (afterword recipient edit ${name} --allow-private-network, or --no-allow-private-network)`,
+  }),
   schedulerStale: (): StatusProblem => ({
     code: 'SCHEDULER_STALE',
     params: {},

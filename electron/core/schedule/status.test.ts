@@ -81,6 +81,8 @@ describe('readStatus: webhook channels that lead nowhere', () => {
     services.settings.set('owner', { email: 'me@example.org', name: null });
     services.settings.set('smtp', { host: 'smtp.example.org', port: 587, tls: 'starttls', user: null, password: null, from: 'me@example.org' });
     const level = (channels: Channel[]) => ({ waitMs: 10 * MINUTE_MS, channels });
+    // The plans are saved while `ghost` is set up (a plan naming a missing webhook is refused); it is removed after.
+    services.webhooks.add('ghost', 'https://hooks.example.org/ghost', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
     const named = services.plans.create({
       name: 'Named',
       intervalMs: 10 * MINUTE_MS,
@@ -97,6 +99,7 @@ describe('readStatus: webhook channels that lead nowhere', () => {
       intervalMs: 10 * MINUTE_MS,
       levels: [level(['email', 'webhook']), level(['webhook:ghost']), level(['email']), level(['email']), level(['email'])],
     });
+    services.webhooks.remove('ghost');
     const rcp = services.recipients.add({ type: 'email', name: 'Kin', contact: 'kin@example.org' });
     services.messages.create({ title: 't', body: 'b', recipientIds: [rcp.id], planId: named.id });
     services.messages.create({ title: 't', body: 'b', recipientIds: [rcp.id], planId: only.id });

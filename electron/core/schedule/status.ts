@@ -4,7 +4,8 @@ import type { PromptKind } from '../../../shared/prompt-kinds.js';
 import type { StatusProblem } from '../../../shared/status-problems.js';
 import type { Outbox, OutboxCounts } from '../delivery/outbox.js';
 import { readOwner, SETTINGS, smtpSettingsSchema } from '../delivery/owner-settings.js';
-import { webhookNames } from '../repo/webhooks.js';
+import { webhookNames, webhooksKeptOnPrivateNetwork } from '../repo/webhooks.js';
+import { recipientsKeptOnPrivateNetwork } from '../repo/recipients.js';
 import type { VaultServices } from '../services.js';
 import { historyBreaks } from './history-break-notices.js';
 import { openAttachmentProblems } from './integrity-pass.js';
@@ -119,6 +120,8 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
   if (emailRecipients > 0 && !smtpConfigured) {
     problems.push(statusProblem.recipientsSmtpMissing());
   }
+  for (const name of webhooksKeptOnPrivateNetwork({ db })) problems.push(statusProblem.privateNetworkKept('webhook', name));
+  for (const id of recipientsKeptOnPrivateNetwork({ db })) problems.push(statusProblem.privateNetworkKept('recipient', id));
   for (const damaged of openAttachmentProblems(services)) problems.push(statusProblem.attachmentDamaged(damaged));
   const breaks = historyBreaks({ db });
   if (breaks.length > 0) problems.push(statusProblem.auditHistoryBroken(breaks.at(-1)!, breaks.length));

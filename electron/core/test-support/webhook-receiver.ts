@@ -5,6 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import type { WebhookPayload } from '../delivery/webhook-payload.js';
 
+/** The receiver listens on loopback: webhooks pointing at it are marked as on the owner's own network. */
+export const ON_OWN_NETWORK = { allowPrivateNetwork: true } as const;
+
 export interface ReceivedHook {
   path: string;
   headers: Record<string, string>;

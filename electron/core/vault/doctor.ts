@@ -2,6 +2,8 @@ import { readdir } from 'node:fs/promises';
 import { AfterwordError } from '../errors.js';
 import type { VaultServices } from '../services.js';
 import { looseVaultModes } from './vault-files.js';
+import { recipientsKeptOnPrivateNetwork } from '../repo/recipients.js';
+import { webhooksKeptOnPrivateNetwork } from '../repo/webhooks.js';
 import { openField } from '../crypto/envelope.js';
 
 export interface DoctorReport {
@@ -84,6 +86,12 @@ export async function runDoctor(services: VaultServices): Promise<DoctorReport> 
   }
 
   warnings.push(...(await looseVaultModes(vault.dir)));
+  for (const name of webhooksKeptOnPrivateNetwork(vault)) {
+    warnings.push(`webhook ${name}: may reach this machine and your private network because it existed before that check (afterword channel webhook edit ${name} --[no-]allow-private-network)`);
+  }
+  for (const id of recipientsKeptOnPrivateNetwork(vault)) {
+    warnings.push(`recipient ${id}: its webhook may reach this machine and your private network because it existed before that check (afterword recipient edit ${id} --[no-]allow-private-network)`);
+  }
 
   const auditProblems = vault.audit.verify();
   counts.auditRows = (sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;

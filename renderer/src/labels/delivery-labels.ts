@@ -33,6 +33,10 @@ export function deliveryErrorText(t: Translate, error: string | null): string | 
     case 'WEBHOOK_BAD_URL':
     case 'WEBHOOK_REDIRECT':
       return t('errors:delivery.webhookBadUrl');
+    case 'WEBHOOK_PRIVATE_ADDRESS':
+      return t('errors:delivery.webhookPrivateAddress');
+    case 'WEBHOOK_FORBIDDEN_ADDRESS':
+      return t('errors:delivery.webhookForbiddenAddress');
     case 'WEBHOOK_REMOVED':
     case 'UNKNOWN_CHANNEL':
     case 'CHANNEL_MISMATCH':

@@ -6,6 +6,7 @@ import { migration0004PromptKinds } from './0004-prompt-kinds.js';
 import { migration0005OutboxSentJournal } from './0005-outbox-sent-journal.js';
 import { migration0006Drafts } from './0006-drafts.js';
 import { migration0007RecoveryGuard } from './0007-recovery-guard.js';
+import { migration0008PrivateNetwork } from './0008-private-network.js';
 
 /**
  * Every migration, statically imported (no filesystem scan, no eval), in order. Names sort
@@ -19,6 +20,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005-outbox-sent-journal': migration0005OutboxSentJournal,
   '0006-drafts': migration0006Drafts,
   '0007-recovery-guard': migration0007RecoveryGuard,
+  '0008-private-network': migration0008PrivateNetwork,
 };
 
 export const LATEST_SCHEMA_VERSION = Object.keys(MIGRATIONS).length;

@@ -3,7 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { IconSend } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
-import { emailSchema } from '../../../../shared/validation.js';
+import { emailSchema, smtpHostSchema } from '../../../../shared/validation.js';
 import { useClient } from '../../client/ClientProvider';
 import { focusFirstInvalid } from '../../hooks/focus-first-invalid';
 import { useBusyAction } from '../../hooks/useBusyAction';
@@ -36,6 +36,7 @@ export function SmtpCard({ smtp, onSaved }: { smtp: Smtp | null; onSaved: () => 
   const { busy, run } = useBusyAction();
   useLeaveGuard(JSON.stringify(form) !== JSON.stringify(saved));
   const hostMissing = form.host.trim() === '';
+  const hostInvalid = !hostMissing && !smtpHostSchema.safeParse(form.host).success;
   const fromInvalid = !emailSchema.safeParse(form.from).success;
   const portInvalid = !Number.isInteger(form.port) || form.port < 1 || form.port > 65535;
 
@@ -52,7 +53,7 @@ export function SmtpCard({ smtp, onSaved }: { smtp: Smtp | null; onSaved: () => 
   /** Shows what is missing and focuses the first such field; `within`: the form. */
   const valid = (within: Element | null) => {
     setShowErrors(true);
-    if (!hostMissing && !fromInvalid && !portInvalid) return true;
+    if (!hostMissing && !hostInvalid && !fromInvalid && !portInvalid) return true;
     focusFirstInvalid(within instanceof HTMLElement ? within : null);
     return false;
   };
@@ -82,7 +83,7 @@ export function SmtpCard({ smtp, onSaved }: { smtp: Smtp | null; onSaved: () => 
             spellCheck={false}
             value={form.host}
             onChange={(e) => setForm({ ...form, host: e.currentTarget.value })}
-            error={showErrors && hostMissing ? t('channels:smtp.hostRequired') : undefined}
+            error={showErrors && hostMissing ? t('channels:smtp.hostRequired') : hostInvalid ? t('channels:smtp.hostInvalid') : undefined}
           />
         </Grid.Col>
         <Grid.Col span={{ base: 12, sm: 5 }}>

@@ -1,4 +1,4 @@
-import { Button, Group, Paper, Stack, Text } from '@mantine/core';
+import { Badge, Button, Checkbox, Group, Paper, Stack, Text } from '@mantine/core';
 import { IconSend, IconTrash } from '@tabler/icons-react';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
 import { useClient } from '../../client/ClientProvider';
@@ -10,7 +10,7 @@ import { useChannelTest } from './useChannelTest';
 
 type Webhook = MethodOutput<'channels.get'>['webhooks'][number];
 
-/** One webhook: where it posts, its signing secret, a test, and removal. */
+/** One webhook: where it posts, whether it is on the owner's network, its signing secret, a test, and removal. */
 export function WebhookRow({ webhook, onRemoved }: { webhook: Webhook; onRemoved: () => void }) {
   const { t } = useT();
   const client = useClient();
@@ -33,6 +33,11 @@ export function WebhookRow({ webhook, onRemoved }: { webhook: Webhook; onRemoved
             <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
               {webhook.url}
             </Text>
+            {webhook.privateNetworkKept && (
+              <Badge size="xs" variant="light" color="yellow" mt={4}>
+                {t('channels:webhooks.keptBadge')}
+              </Badge>
+            )}
           </Stack>
           <Group gap="xs">
             <Button size="xs" variant="default" leftSection={<IconSend size={14} />} onClick={test.run} loading={test.busy} aria-label={t('channels:webhooks.testLabel', { name: webhook.name })}>
@@ -43,6 +48,19 @@ export function WebhookRow({ webhook, onRemoved }: { webhook: Webhook; onRemoved
             </Button>
           </Group>
         </Group>
+        <Checkbox
+          size="xs"
+          label={t('channels:webhooks.ownNetwork')}
+          checked={webhook.allowPrivateNetwork}
+          disabled={busy}
+          onChange={(e) => {
+            const allowPrivateNetwork = e.currentTarget.checked;
+            void run(async () => {
+              await client.call('channels.updateWebhook', { name: webhook.name, allowPrivateNetwork });
+              onRemoved();
+            });
+          }}
+        />
         <SecretField label={t('channels:webhooks.secret')} secret={webhook.secret} />
         {test.result && <ChannelTestResult result={test.result} okHint={t('channels:webhooks.testOk')} />}
       </Stack>

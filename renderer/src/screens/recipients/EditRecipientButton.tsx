@@ -5,6 +5,7 @@ import type { MethodOutput } from '../../../../shared/contract/methods.js';
 import { useClient } from '../../client/ClientProvider';
 import { useBusyAction } from '../../hooks/useBusyAction';
 import { useT } from '../../i18n/useT';
+import { contactErrorText } from './contact-error';
 import { contactProblem, nameProblem } from './contact-validation';
 
 type Recipient = MethodOutput<'recipients.list'>[number];
@@ -21,10 +22,10 @@ export function EditRecipientButton({ recipient, onSaved }: { recipient: Recipie
     setForm({ name: recipient.name, contact: recipient.contact });
     setOpen(true);
   };
-  const contact = contactProblem(recipient.type, form.contact);
+  // An address kept as it is was accepted when it was saved: only a changed one is judged again.
+  const contact = form.contact.trim() === recipient.contact ? null : contactProblem(recipient.type, form.contact, recipient.allowPrivateNetwork);
   const name = nameProblem(form.name);
-  const contactError =
-    contact === 'email' ? t('recipients:form.invalidEmail') : contact === 'url' ? t('recipients:form.invalidUrl') : contact === 'empty' ? t('recipients:form.contactRequired') : undefined;
+  const contactError = contactErrorText(t, contact, true);
   const nameError = name === 'long' ? t('recipients:form.nameTooLong') : name === 'empty' ? t('recipients:form.nameRequired') : undefined;
 
   const submit = async (event: FormEvent) => {

@@ -1,12 +1,13 @@
-import { Button, Card, Group, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Card, Checkbox, Group, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { useClient } from '../../client/ClientProvider';
 import { useBusyAction } from '../../hooks/useBusyAction';
 import { useT } from '../../i18n/useT';
+import { contactErrorText } from './contact-error';
 import { contactProblem, nameProblem, type RecipientType } from './contact-validation';
 
-const EMPTY = { name: '', type: 'email' as RecipientType, contact: '' };
+const EMPTY = { name: '', type: 'email' as RecipientType, contact: '', ownNetwork: false };
 
 /** Adds someone to the address book; the address is checked as it is typed. */
 export function RecipientForm({ onCreated }: { onCreated: () => void }) {
@@ -16,17 +17,10 @@ export function RecipientForm({ onCreated }: { onCreated: () => void }) {
   const [touched, setTouched] = useState({ name: false, contact: false });
   const { busy, run } = useBusyAction();
 
-  const contact = contactProblem(form.type, form.contact);
+  const contact = contactProblem(form.type, form.contact, form.ownNetwork);
   const name = nameProblem(form.name);
   // The address is judged while typing, but an empty field only once the person has left it.
-  const contactError =
-    contact === 'email'
-      ? t('recipients:form.invalidEmail')
-      : contact === 'url'
-        ? t('recipients:form.invalidUrl')
-        : contact === 'empty' && touched.contact
-          ? t('recipients:form.contactRequired')
-          : undefined;
+  const contactError = contactErrorText(t, contact, touched.contact);
   const nameError = name === 'long' ? t('recipients:form.nameTooLong') : name === 'empty' && touched.name ? t('recipients:form.nameRequired') : undefined;
 
   const submit = async (event: FormEvent) => {
@@ -34,7 +28,8 @@ export function RecipientForm({ onCreated }: { onCreated: () => void }) {
     setTouched({ name: true, contact: true });
     if (contact || name) return;
     await run(async () => {
-      await client.call('recipients.create', { name: form.name.trim(), type: form.type, contact: form.contact.trim() });
+      const allowPrivateNetwork = form.type === 'webhook' && form.ownNetwork;
+      await client.call('recipients.create', { name: form.name.trim(), type: form.type, contact: form.contact.trim(), allowPrivateNetwork });
       setForm({ ...EMPTY, type: form.type });
       setTouched({ name: false, contact: false });
       onCreated();
@@ -83,6 +78,14 @@ export function RecipientForm({ onCreated }: { onCreated: () => void }) {
             onBlur={() => setTouched((s) => ({ ...s, contact: true }))}
             error={contactError}
           />
+          {form.type === 'webhook' && (
+            <Checkbox
+              label={t('channels:webhooks.ownNetwork')}
+              description={t('channels:webhooks.ownNetworkHint')}
+              checked={form.ownNetwork}
+              onChange={(e) => setForm({ ...form, ownNetwork: e.currentTarget.checked })}
+            />
+          )}
           <Group justify="flex-end">
             <Button type="submit" leftSection={<IconPlus size={16} />} loading={busy}>
               {t('recipients:form.add')}
