@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   /** The disk holding the vault is full, or its files are read-only: the data is fine, nothing can be written. */
   'STORAGE_UNAVAILABLE',
   'NO_KEYRING',
+  /** Creating the vault of a runner needs the one-time setup token it printed on its console. */
+  'SETUP_TOKEN_REQUIRED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -76,7 +76,8 @@ export function useE2E(): E2E {
       const opened = await openPage(browser, { baseURL: runner.url, locale: language, colorScheme: options.colorScheme });
       contexts.push(opened.context);
       const ui: Ui = { page: opened.page, texts: await textsFor(language) };
-      await opened.page.goto('/');
+      // A fresh vault: the link `serve` printed (with its one-time setup token), as the person opens it.
+      await opened.page.goto(runner.openUrl);
       const { context, page, problems } = opened;
       return {
         runner,

@@ -6,7 +6,7 @@ import { startFixture } from './test-support/runner-fixture.js';
 
 async function overHttp(): Promise<SuiteTransport> {
   const f = await startFixture();
-  const owner = new HttpClient(f.base);
+  const owner = f.client();
   return {
     owner: () => owner,
     anonymous: () => new HttpClient(f.base),

@@ -22,6 +22,7 @@ import { autoLockMs } from '../core/api/auto-lock-setting.js';
 import { isTraversal, StaticFiles } from './static-files.js';
 import { healthProblem } from './health.js';
 import { readVaultFacts } from './vault-facts.js';
+import { newSetupToken, SetupToken } from './setup-token.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
@@ -49,11 +50,17 @@ export interface RunnerOptions {
   /** Check every reply against the contract (tests). */
   validateOutput?: boolean;
   logger?: Logger;
+  /** The setup token to require while no vault exists (a script's choice); a random one otherwise. */
+  setupToken?: string;
 }
 
 export interface Runner {
   url: string;
   port: number;
+  /** While no vault exists: the one-time token that creating it over HTTP needs (null once it exists). */
+  readonly setupToken: string | null;
+  /** The address to open: with `?setup=TOKEN` while no vault exists. */
+  readonly openUrl: string;
   close(): Promise<void>;
 }
 
@@ -113,6 +120,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     clock,
     testClock: options.allowFakeClock && clock instanceof ControllableClock ? clock : null,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    setup: app.exists() ? null : new SetupToken(options.setupToken ?? newSetupToken(), clock),
   };
   const metrics = new RunnerMetrics(app, clock, () => scheduler.running);
   const rendererDir = options.rendererDir && existsSync(join(options.rendererDir, 'index.html')) ? options.rendererDir : null;
@@ -190,9 +198,17 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   origins = new Origins(options.host, port, options.publicUrl);
 
   let closed: Promise<void> | null = null;
+  const url = `${origins.url}/`;
   return {
-    url: `${origins.url}/`,
+    url,
     port,
+    get setupToken() {
+      return ctx.setup?.value ?? null;
+    },
+    get openUrl() {
+      const token = ctx.setup?.value;
+      return token ? `${url}?setup=${encodeURIComponent(token)}` : url;
+    },
     close() {
       closed ??= (async () => {
         closing = true;

@@ -72,7 +72,8 @@ const draftSlot = z.object({ messageId: idSchema.nullable() }).strict();
  */
 export const CONTRACT = {
   'vault.status': method(['public'], none, vaultStatusSchema),
-  'vault.create': method(['public'], z.object({ password }).strict(), z.object({ recoveryKey: z.string() })),
+  /** `setupToken`: the one-time token `afterword serve` prints while it has no vault (HTTP only; IPC needs none). */
+  'vault.create': method(['public'], z.object({ password, setupToken: z.string().max(1000).optional() }).strict(), z.object({ recoveryKey: z.string() })),
   'vault.unlock': method(['public'], z.object({ password }).strict(), done),
   'vault.recover': method(['public'], z.object({ recoveryKey: z.string().max(200), newPassword: password }).strict(), done),
   'vault.lock': method(['owner'], none, done),
