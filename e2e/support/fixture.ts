@@ -21,6 +21,8 @@ export interface SessionOptions {
   /** The browser's preferred language (the UI follows it until one is chosen in the app). */
   language?: Language;
   colorScheme?: 'light' | 'dark';
+  /** Serve this directory's `vault/` (and `keys/`) instead of a fresh one. */
+  root?: string;
 }
 
 export interface Session {
@@ -70,7 +72,7 @@ export function useE2E(): E2E {
     },
     async start(options = {}) {
       if (!browser) throw new Error('the browser starts in beforeAll');
-      const runner = await ServeProcess.start(temp, { fakeNow: FAKE_NOW });
+      const runner = await ServeProcess.start(temp, { fakeNow: FAKE_NOW, root: options.root });
       runners.push(runner);
       const language = options.language ?? 'en';
       const opened = await openPage(browser, { baseURL: runner.url, locale: language, colorScheme: options.colorScheme });

@@ -9,6 +9,8 @@ import { CLI_ENTRY, RENDERER_DIR, REPO_ROOT } from './env.js';
 export interface ServeOptions {
   /** Where the runner's clock starts (ISO 8601); real time otherwise. */
   fakeNow?: string;
+  /** A directory holding `vault/` and `keys/` already (made with the CLI); a fresh one otherwise. */
+  root?: string;
 }
 
 const START_TIMEOUT_MS = 20_000;
@@ -41,7 +43,7 @@ export class ServeProcess {
   }
 
   static async start(temp: TempDirs, options: ServeOptions = {}): Promise<ServeProcess> {
-    const root = await temp.make('e2e');
+    const root = options.root ?? (await temp.make('e2e'));
     const vaultDir = join(root, 'vault');
     const child = spawn(process.execPath, [CLI_ENTRY, '--json', '--vault', vaultDir, 'serve', '--port', '0', '--renderer-dir', RENDERER_DIR], {
       cwd: REPO_ROOT,

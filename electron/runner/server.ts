@@ -103,7 +103,13 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startRunner(options: RunnerOptions): Promise<Runner> {
   const { app, clock } = options;
   // Open the vault first (a device key starts the engine, and with it the scheduler below).
-  if (app.exists()) await app.open();
+  if (app.exists()) {
+    await app.open().catch((error: unknown) => {
+      // An older copy than this machine last saw: the UI explains it and offers to open it anyway.
+      if (app.olderCopy === null) throw error;
+      options.logger?.warn('the vault is older than the copy this machine last saw: waiting for the owner to open it in the UI (or --accept-older-vault)');
+    });
+  }
   const secureCookie = options.publicUrl?.startsWith('https:') ?? false;
   const sessions = new Sessions({ ttlMs: options.sessionTtlMs, now: options.sessionNow, idleMs: () => autoLockMs(app) });
   const auth: AuthDeps = { app, sessions, clock, cookieName: cookieName(secureCookie) };

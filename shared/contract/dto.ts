@@ -17,6 +17,12 @@ export const vaultStatusSchema = z.object({
   watching: z.boolean(),
   /** Where the first run stands ('done' once finished); null while the UI is locked or no vault exists. */
   setupStep: z.enum(['recovery', 'owner', 'test', 'done']).nullable(),
+  /**
+   * Set when the vault is refused because it is older than the copy this machine last saw (check-ins
+   * may be undone, deleted messages back) or its history differs; `vault.unlock` with
+   * `acceptOlderVault: true` and the password opens it anyway.
+   */
+  olderCopy: z.enum(['older', 'rewritten']).optional(),
 });
 
 /** The first run: its step, and the two things that must be done before the switch can be trusted. */

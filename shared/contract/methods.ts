@@ -74,7 +74,8 @@ export const CONTRACT = {
   'vault.status': method(['public'], none, vaultStatusSchema),
   /** `setupToken`: the one-time token `afterword serve` prints while it has no vault (HTTP only; IPC needs none). */
   'vault.create': method(['public'], z.object({ password, setupToken: z.string().max(1000).optional() }).strict(), z.object({ recoveryKey: z.string() })),
-  'vault.unlock': method(['public'], z.object({ password }).strict(), done),
+  /** `acceptOlderVault`: the owner restored an older copy on purpose (see vault.status `olderCopy`). */
+  'vault.unlock': method(['public'], z.object({ password, acceptOlderVault: z.literal(true).optional() }).strict(), done),
   'vault.recover': method(['public'], z.object({ recoveryKey: z.string().max(200), newPassword: password }).strict(), done),
   'vault.lock': method(['owner'], none, done),
   'vault.changePassword': method(['owner'], z.object({ currentPassword: password, newPassword: password }).strict(), done),

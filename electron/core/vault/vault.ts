@@ -72,6 +72,8 @@ export class Vault {
   private key: ContentKey | null = null;
   private zeroKey: (() => void) | null = null;
   private passwordAttempts: Promise<unknown> = Promise.resolve();
+  /** False while an older copy waits for the owner's password (openOlderCopy): the mark must not move yet. */
+  private movesMark = true;
 
   private constructor(
     readonly dir: string,
@@ -137,7 +139,31 @@ export class Vault {
     return { vault, recoveryKey: recovery.display };
   }
 
-  static async open(dir: string, deps: VaultDeps): Promise<Vault> {
+  /**
+   * Opens a copy older than this machine's mark for it (see Vault.open) that the owner, in the app,
+   * says was restored on purpose: the password is proven first; only then is the choice recorded
+   * in the audit log and the mark moved to this copy. A wrong password leaves everything as it was.
+   */
+  static async openOlderCopy(dir: string, password: string, found: 'older' | 'rewritten', deps: VaultDeps): Promise<Vault> {
+    const vault = await Vault.open(dir, deps, { checkMark: false });
+    vault.movesMark = false;
+    try {
+      vault.setKey(await vault.checkPassword(password));
+    } catch (error) {
+      await vault.close();
+      throw error;
+    }
+    vault.whereWritable(() => {
+      vault.guard.reset();
+      vault.audit.append({ action: 'vault.unlocked', detail: { method: 'password', ui: true } });
+      vault.audit.append({ action: 'vault.older_accepted', detail: { found, endSeq: sealedEnd(vault.db)?.seq ?? 0 } });
+    });
+    vault.movesMark = true;
+    await vault.recordMark();
+    return vault;
+  }
+
+  static async open(dir: string, deps: VaultDeps, options: { checkMark?: boolean } = {}): Promise<Vault> {
     if (!Vault.exists(dir)) throw new VaultNotFoundError(dir);
     const db = await openDatabase(databasePath(dir), { readWhenFull: deps.readWhenFull });
     const info = db.q.get(db.kysely.selectFrom('vault_info').selectAll().where('id', '=', 1));
@@ -146,7 +172,7 @@ export class Vault {
       throw new IntegrityError('the vault has no identity record: it is damaged or was never finished');
     }
     try {
-      await checkHighWaterMark(db, info.vault_id, deps.marks, Boolean(deps.acceptOlderVault));
+      if (options.checkMark !== false) await checkHighWaterMark(db, info.vault_id, deps.marks, Boolean(deps.acceptOlderVault));
     } catch (error) {
       await db.close();
       throw error;
@@ -192,7 +218,7 @@ export class Vault {
   /** Moves this machine's high-water mark to the vault's sealed end (after unlocks and at close). */
   async recordMark(): Promise<void> {
     const end = sealedEnd(this.db);
-    if (!this.deps.marks || !end) return;
+    if (!this.deps.marks || !end || !this.movesMark) return;
     await writeMark(this.deps.marks, this.ctx.vaultId, end).catch((error: unknown) => {
       // A key directory that cannot be written only leaves the mark behind; it must not lock the owner out.
       if (!isStorageUnavailable(error)) throw error;
