@@ -268,6 +268,9 @@ describe('WebhookSender against a loopback HTTP server', () => {
     const r = await sender.send(item);
     expect(r).toMatchObject({ ok: false, permanent: false, errorCode: 'WEBHOOK_UNREACHABLE' });
     expect(r.response).toContain('ECONNREFUSED');
+    // The webhook's host is not named in what is stored and shown to monitors.
+    expect(r.response).not.toContain('127.0.0.1');
+    expect(r.response).toContain('[host]');
   });
 
   it('turns credentials in the URL into a Basic authorization header', async () => {

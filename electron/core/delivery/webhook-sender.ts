@@ -20,6 +20,7 @@ import type { ChannelSender, OutgoingItem, SendResult } from './delivery-types.j
 import type { DeliveryStrings } from './delivery-strings.js';
 import { idempotencyDigest } from './idempotency-digest.js';
 import { buildWebhookPayload, DEFAULT_MAX_INLINE_ATTACHMENT_BYTES } from './webhook-payload.js';
+import { redactResponse } from './redact-response.js';
 
 export interface WebhookSenderOptions {
   fetchImpl?: typeof fetch;
@@ -101,10 +102,16 @@ export class WebhookSender implements ChannelSender {
 
     const endpoint = parseEndpoint(target.url);
     if (typeof endpoint === 'string') return fail(true, 'WEBHOOK_BAD_URL', endpoint);
+    // What is stored and shown to monitors never names the webhook's host, even where a network error prints it bare.
+    const result = await this.post(item, endpoint, target.secret);
+    return { ...result, response: redactResponse(result.response, [new URL(endpoint.url).hostname]) };
+  }
+
+  private async post(item: OutgoingItem, endpoint: Endpoint, secret: string): Promise<SendResult> {
 
     let signer: Webhook;
     try {
-      signer = new Webhook(target.secret);
+      signer = new Webhook(secret);
     } catch (err) {
       return fail(true, 'WEBHOOK_BAD_SECRET', `the webhook secret cannot be used: ${messageOf(err)}`);
     }
