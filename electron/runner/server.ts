@@ -157,7 +157,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
 
   hono.get('/healthz', async (c) => {
     const facts = await readVaultFacts(app, clock);
-    const problem = healthProblem(facts, scheduler.running);
+    const problem = healthProblem(facts, scheduler.running, scheduler.progress, clock.now());
     const body = { ok: problem === null, vault: facts.vault, lastTickAgeMs: facts.lastTickAgeMs, scheduler: scheduler.running ? 'running' : 'stopped' };
     return c.json(problem === null ? body : { ...body, reason: problem }, problem === null ? 200 : 503);
   });
