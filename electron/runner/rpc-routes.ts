@@ -45,10 +45,9 @@ async function gate(ctx: RunnerContext, c: Ctx, options: { json: 'always' | 'coo
  * first visitor of the port must not become the owner. A wrong token counts toward a backoff.
  */
 function checkSetupToken(ctx: RunnerContext, c: Ctx, input: unknown): Response | null {
-  const setup = ctx.setup;
-  if (!setup || setup.value === null) return null;
+  const { setup } = ctx;
   if (ctx.app.exists()) {
-    // Created elsewhere meanwhile (the CLI): the handler says so; the token opens nothing now.
+    // The handler says a vault exists; a token, if any, opens nothing from now on.
     setup.retire();
     return null;
   }
@@ -59,13 +58,13 @@ function checkSetupToken(ctx: RunnerContext, c: Ctx, input: unknown): Response |
     c.header('Retry-After', String(Math.max(1, Math.ceil(checked.retryAfterMs / 1000))));
     return failWith(c, 'LOCKED_OUT', `too many wrong setup links: try again in ${Math.ceil(checked.retryAfterMs / 1000)} s`);
   }
-  return failWith(
-    c,
-    'SETUP_TOKEN_REQUIRED',
-    checked.reason === 'missing'
-      ? 'creating the vault needs the setup link: open the link printed in the terminal where `afterword serve` runs (…/?setup=…)'
-      : 'this setup link is not the one `afterword serve` printed: open the link printed in its terminal',
-  );
+  const why = {
+    missing: 'creating the vault needs the setup link: open the link printed in the terminal where `afterword serve` runs (…/?setup=…)',
+    wrong: 'this setup link is not the one `afterword serve` printed: open the link printed in its terminal',
+    // The vault vanished after start (or was created and removed): no link is valid any more.
+    retired: 'this runner printed no setup link that still works: restart `afterword serve` and open the link it prints',
+  }[checked.reason];
+  return failWith(c, 'SETUP_TOKEN_REQUIRED', why);
 }
 
 export function registerRpcRoutes(hono: Hono<Env>, ctx: RunnerContext): void {
@@ -77,7 +76,7 @@ export function registerRpcRoutes(hono: Hono<Env>, ctx: RunnerContext): void {
       const { token } = await sessions.issue();
       setCookie(c, name, token, { httpOnly: true, sameSite: 'Strict', path: '/', secure: ctx.secureCookie, maxAge: Math.floor(sessions.ttlMs / 1000) });
     }
-    if (reply.ok && method === 'vault.create') ctx.setup?.retire();
+    if (reply.ok && method === 'vault.create') ctx.setup.retire();
     if (reply.ok && method === 'vault.lock') deleteCookie(c, name, { path: '/', secure: ctx.secureCookie });
     applyReplyEffects(ctx, method, reply);
     if (!reply.ok && reply.code === 'LOCKED_OUT') {

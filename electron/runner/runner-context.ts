@@ -29,8 +29,8 @@ export interface RunnerContext {
   /** Set only when the test clock endpoint is allowed. */
   testClock: ControllableClock | null;
   maxBodyBytes: number;
-  /** While no vault exists: the one-time token that `vault.create` over HTTP needs. */
-  setup: SetupToken | null;
+  /** The one-time token that `vault.create` over HTTP needs (retired once a vault exists). */
+  setup: SetupToken;
 }
 
 export function replyWith(c: Ctx, reply: Reply<unknown>, status?: HttpStatus): Response {

@@ -126,7 +126,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     clock,
     testClock: options.allowFakeClock && clock instanceof ControllableClock ? clock : null,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    setup: app.exists() ? null : new SetupToken(options.setupToken ?? newSetupToken(), clock),
+    setup: new SetupToken(app.exists() ? null : (options.setupToken ?? newSetupToken()), clock),
   };
   const metrics = new RunnerMetrics(app, clock, () => scheduler.running);
   const rendererDir = options.rendererDir && existsSync(join(options.rendererDir, 'index.html')) ? options.rendererDir : null;
@@ -209,10 +209,10 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     url,
     port,
     get setupToken() {
-      return ctx.setup?.value ?? null;
+      return ctx.setup.value;
     },
     get openUrl() {
-      const token = ctx.setup?.value;
+      const token = ctx.setup.value;
       return token ? `${url}?setup=${encodeURIComponent(token)}` : url;
     },
     close() {

@@ -1,6 +1,7 @@
 // The first visitor of a runner without a vault must not become its owner: `vault.create` over
 // HTTP needs the one-time setup token the runner printed; wrong tokens meet a backoff.
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../node/system-clock.js';
@@ -75,6 +76,17 @@ describe('the setup token', () => {
     expect(existsSync(join(f.vaultDir, 'vault.db'))).toBe(false);
     clock.advance(FIRST_DELAY_MS);
     expect((await create(new HttpClient(f.base), { setupToken: token })).reply.ok).toBe(true);
+  });
+
+  it('a runner that started with a vault printed no link: if the vault vanishes, nobody can create one over HTTP', async () => {
+    f = await startFixture();
+    await create(f.client(), {});
+    await f.restart();
+    expect(f.runner.setupToken).toBeNull();
+    await rm(f.vaultDir, { recursive: true, force: true });
+    const refused = await create(new HttpClient(f.base), {});
+    expect(refused.reply).toMatchObject({ ok: false, code: 'SETUP_TOKEN_REQUIRED', message: expect.stringMatching(/restart `afterword serve`/) });
+    expect(existsSync(join(f.vaultDir, 'vault.db'))).toBe(false);
   });
 
   it('is the one chosen by a script when given', async () => {

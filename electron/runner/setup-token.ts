@@ -5,7 +5,7 @@ import { backoffDelayMs } from '../core/vault/unlock-guard.js';
 /** Tokens chosen by a script (--setup-token, AFTERWORD_SETUP_TOKEN) must be at least this long. */
 export const MIN_CHOSEN_TOKEN_LENGTH = 22;
 
-export type SetupCheck = { ok: true } | { ok: false; reason: 'missing' | 'wrong' } | { ok: false; reason: 'locked-out'; retryAfterMs: number };
+export type SetupCheck = { ok: true } | { ok: false; reason: 'missing' | 'wrong' | 'retired' } | { ok: false; reason: 'locked-out'; retryAfterMs: number };
 
 /** 128 random bits, URL-safe. */
 export function newSetupToken(): string {
@@ -25,8 +25,9 @@ export class SetupToken {
   private lastFailureAt: number | null = null;
   private token: string | null;
 
+  /** `token` null: the vault existed at start, so no link was printed and none can create one. */
   constructor(
-    token: string,
+    token: string | null,
     private readonly clock: Clock,
   ) {
     this.token = token;
@@ -53,7 +54,7 @@ export class SetupToken {
 
   /** Compares in constant time (over fixed-length digests, so the length leaks nothing either). */
   check(presented: unknown): SetupCheck {
-    if (this.token === null) return { ok: true };
+    if (this.token === null) return { ok: false, reason: 'retired' };
     const retryAfterMs = this.retryAfterMs();
     if (retryAfterMs > 0) return { ok: false, reason: 'locked-out', retryAfterMs };
     if (typeof presented !== 'string' || presented.length === 0) return { ok: false, reason: 'missing' };
