@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   'MFA_REQUIRED',
   /** The two-step sign-in code is wrong or was already used (counted like a wrong password). */
   'MFA_CODE_WRONG',
+  /** Creating the vault of a runner needs the one-time setup token it printed on its console. */
+  'SETUP_TOKEN_REQUIRED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -71,6 +71,7 @@ export function classifyIpv4(o: number[]): AddressClass {
     [[0, 0, 0, 0], 8], // "this network", 0.0.0.0 included
     [[169, 254, 0, 0], 16], // link-local: cloud metadata (169.254.169.254)
     [[100, 100, 100, 200], 32], // Alibaba Cloud metadata
+    [[168, 63, 129, 16], 32], // Azure's platform endpoint (WireServer)
     [[192, 0, 0, 0], 24], // IETF protocol assignments
     [[224, 0, 0, 0], 4], // multicast
     [[240, 0, 0, 0], 4], // reserved, and the broadcast address
@@ -94,7 +95,9 @@ export function classifyIpv6(g: number[]): AddressClass {
   if (zeroTo(8)) return 'forbidden'; // ::
   if (zeroTo(7) && g[7] === 1) return 'private'; // ::1
   if (zeroTo(5) && g[5] === 0xffff) return classifyIpv4(embedded(6)); // IPv4-mapped
+  if (zeroTo(4) && g[4] === 0xffff && g[5] === 0) return classifyIpv4(embedded(6)); // IPv4-translated (::ffff:0:a.b.c.d)
   if (zeroTo(6)) return 'forbidden'; // IPv4-compatible (deprecated)
+  if (g[0] === 0x64 && g[1] === 0xff9b && g[2] === 1) return 'forbidden'; // local-use NAT64 (64:ff9b:1::/48): where the IPv4 sits depends on the network
   if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return classifyIpv4(embedded(6)); // NAT64
   if (g[0] === 0x2002) return classifyIpv4(embedded(1)); // 6to4
   if (g[0] === 0xfd00 && g[1] === 0x0ec2 && g.slice(2, 7).every((x) => x === 0) && g[7] === 0x254) return 'forbidden'; // AWS metadata

@@ -78,6 +78,15 @@ describe('checkWebhookUrl', () => {
     expect(problem('')).toBe('invalid');
   });
 
+  it('judges names that only mean this machine or the local network as private, before any lookup', () => {
+    for (const url of ['http://localhost:8080/hook', 'http://LOCALHOST./x', 'http://nas/hook', 'https://ntfy.lan/t', 'http://printer.local/', 'http://app.internal/', 'http://box.home.arpa/', 'http://a.localhost/']) {
+      expect(checkWebhookUrl(url, strict), url).toMatchObject({ ok: false, problem: 'privateAddress' });
+      expect(checkWebhookUrl(url, { allowPrivateNetwork: true }).ok, url).toBe(true);
+    }
+    expect(checkWebhookUrl('https://ntfy.sh/topic', strict).ok).toBe(true);
+    expect(checkWebhookUrl('https://hooks.example.org/local/x', strict).ok).toBe(true);
+  });
+
   it('words every problem for the CLI', () => {
     const result = checkWebhookUrl('http://127.0.0.1/', strict);
     expect(result.ok ? '' : result.message).toContain('--allow-private-network');
@@ -90,6 +99,10 @@ describe('classifyIpAddress', () => {
     expect(classifyIpAddress('::1')).toBe('private');
     expect(classifyIpAddress('::ffff:127.0.0.1')).toBe('private');
     expect(classifyIpAddress('64:ff9b::a9fe:a9fe')).toBe('forbidden');
+    expect(classifyIpAddress('64:ff9b:1::a9fe:a9fe')).toBe('forbidden');
+    expect(classifyIpAddress('::ffff:0:169.254.169.254')).toBe('forbidden');
+    expect(classifyIpAddress('::ffff:0:10.0.0.1')).toBe('private');
+    expect(classifyIpAddress('168.63.129.16')).toBe('forbidden');
     expect(classifyIpAddress('2002:a9fe:a9fe::1')).toBe('forbidden');
     expect(classifyIpAddress('2606:4700::1111')).toBe('public');
     expect(classifyIpAddress('1.1.1.1')).toBe('public');

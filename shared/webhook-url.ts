@@ -42,6 +42,18 @@ export const WEBHOOK_URL_MESSAGES: Record<WebhookUrlProblem, string> = {
     'this address is on this machine or a private network: if the webhook really is on your own network, add it with --allow-private-network (in the app: "This webhook is on my own network")',
 };
 
+/**
+ * Names that only ever mean this machine or the local network: `localhost`, names without a dot
+ * (resolved through the search domains of the LAN), and the suffixes reserved or used for local
+ * names. Judged as private by name, so such a webhook or recipient is refused when saved (not only,
+ * much later, at the send that resolves it).
+ */
+const LOCAL_SUFFIXES = ['.localhost', '.local', '.lan', '.home', '.internal', '.intranet', '.corp', '.home.arpa', '.localdomain'];
+function isLocalName(bare: string): boolean {
+  if (classifyIpAddress(bare) !== null || bare.startsWith('[')) return false;
+  return bare === 'localhost' || !bare.includes('.') || LOCAL_SUFFIXES.some((suffix) => bare.endsWith(suffix));
+}
+
 /** Host names of cloud metadata services: never a webhook. */
 const METADATA_HOSTS = new Set(['metadata', 'metadata.google.internal', 'metadata.goog', 'instance-data', 'instance-data.ec2.internal']);
 
@@ -90,6 +102,6 @@ export function checkWebhookUrl(input: string, options: WebhookUrlOptions): Webh
   if (METADATA_HOSTS.has(bare)) return fail('forbiddenAddress');
   const addressClass = classifyIpAddress(hostname);
   if (addressClass === 'forbidden') return fail('forbiddenAddress');
-  if (addressClass === 'private' && !options.allowPrivateNetwork) return fail('privateAddress');
+  if ((addressClass === 'private' || isLocalName(bare)) && !options.allowPrivateNetwork) return fail('privateAddress');
   return { ok: true, url: raw, hostname };
 }

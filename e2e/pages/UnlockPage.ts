@@ -38,6 +38,18 @@ export class UnlockPage extends Screen {
     await this.wrongPasswordError().or(this.lockoutNotice()).first().waitFor();
   }
 
+  /** A vault older than the one this computer last saw: what that means. */
+  olderCopyNotice(): Locator {
+    return this.page.getByRole('alert').filter({ hasText: this.t('unlock:olderCopy.title') });
+  }
+
+  /** "This was a deliberate restore — open it", with the password; resolves once the lock screen is gone. */
+  async openOlderCopy(password: string): Promise<void> {
+    await this.textbox(this.page, 'unlock:password').fill(password);
+    await this.clickForRpc(this.button(this.page, 'unlock:olderCopy.open'), 'vault.unlock');
+    await this.heading().waitFor({ state: 'detached' });
+  }
+
   /** Unlocks with the right password; resolves once the lock screen is gone. */
   async unlockWith(password: string): Promise<void> {
     await this.textbox(this.page, 'unlock:password').fill(password);

@@ -21,6 +21,8 @@ export interface SessionOptions {
   /** The browser's preferred language (the UI follows it until one is chosen in the app). */
   language?: Language;
   colorScheme?: 'light' | 'dark';
+  /** Serve this directory's `vault/` (and `keys/`) instead of a fresh one. */
+  root?: string;
 }
 
 export interface Session {
@@ -70,13 +72,14 @@ export function useE2E(): E2E {
     },
     async start(options = {}) {
       if (!browser) throw new Error('the browser starts in beforeAll');
-      const runner = await ServeProcess.start(temp, { fakeNow: FAKE_NOW });
+      const runner = await ServeProcess.start(temp, { fakeNow: FAKE_NOW, root: options.root });
       runners.push(runner);
       const language = options.language ?? 'en';
       const opened = await openPage(browser, { baseURL: runner.url, locale: language, colorScheme: options.colorScheme });
       contexts.push(opened.context);
       const ui: Ui = { page: opened.page, texts: await textsFor(language) };
-      await opened.page.goto('/');
+      // A fresh vault: the link `serve` printed (with its one-time setup token), as the person opens it.
+      await opened.page.goto(runner.openUrl);
       const { context, page, problems } = opened;
       return {
         runner,

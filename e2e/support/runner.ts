@@ -9,6 +9,8 @@ import { CLI_ENTRY, RENDERER_DIR, REPO_ROOT } from './env.js';
 export interface ServeOptions {
   /** Where the runner's clock starts (ISO 8601); real time otherwise. */
   fakeNow?: string;
+  /** A directory holding `vault/` and `keys/` already (made with the CLI); a fresh one otherwise. */
+  root?: string;
 }
 
 const START_TIMEOUT_MS = 20_000;
@@ -27,6 +29,12 @@ export class ServeProcess {
   }
 
   private baseUrl: string | null = null;
+  private printedSetupUrl: string | null = null;
+
+  /** The link serve printed for creating the vault (`…/?setup=TOKEN`), as a user would open it; the base URL once a vault exists. */
+  get openUrl(): string {
+    return this.printedSetupUrl ?? this.url;
+  }
 
   /** The base URL, e.g. http://127.0.0.1:41234/. */
   get url(): string {
@@ -35,7 +43,7 @@ export class ServeProcess {
   }
 
   static async start(temp: TempDirs, options: ServeOptions = {}): Promise<ServeProcess> {
-    const root = await temp.make('e2e');
+    const root = options.root ?? (await temp.make('e2e'));
     const vaultDir = join(root, 'vault');
     const child = spawn(process.execPath, [CLI_ENTRY, '--json', '--vault', vaultDir, 'serve', '--port', '0', '--renderer-dir', RENDERER_DIR], {
       cwd: REPO_ROOT,
@@ -52,7 +60,9 @@ export class ServeProcess {
     running.add(child);
     child.once('exit', () => running.delete(child));
     const served = new ServeProcess(child, vaultDir);
-    served.baseUrl = await served.readUrl();
+    const printed = await served.readUrl();
+    served.baseUrl = printed.url;
+    served.printedSetupUrl = printed.setupUrl;
     return served;
   }
 
@@ -61,8 +71,8 @@ export class ServeProcess {
     return this.stderrText.split('\n').filter((line) => /^\S+ error \[/.test(line));
   }
 
-  /** With --json, serve prints one JSON document ({url, listen, port, vaultDir}) once it listens. */
-  private readUrl(): Promise<string> {
+  /** With --json, serve prints one JSON document ({url, listen, port, vaultDir, setupToken, setupUrl}) once it listens. */
+  private readUrl(): Promise<{ url: string; setupUrl: string | null }> {
     return new Promise((resolve, reject) => {
       let stdout = '';
       const fail = (why: string): void => {
@@ -73,14 +83,14 @@ export class ServeProcess {
       this.child.once('exit', (code) => fail(`exited with code ${code} before it printed its address`));
       this.child.stdout!.on('data', (chunk: Buffer) => {
         stdout += chunk.toString('utf8');
-        let printed: { url?: unknown };
+        let printed: { url?: unknown; setupUrl?: unknown };
         try {
-          printed = JSON.parse(stdout) as { url?: unknown };
+          printed = JSON.parse(stdout) as { url?: unknown; setupUrl?: unknown };
         } catch {
           return; // not the whole document yet
         }
         clearTimeout(timer);
-        if (typeof printed.url === 'string') resolve(printed.url);
+        if (typeof printed.url === 'string') resolve({ url: printed.url, setupUrl: typeof printed.setupUrl === 'string' ? printed.setupUrl : null });
         else fail(`printed no url: ${stdout}`);
       });
     });

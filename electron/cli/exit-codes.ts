@@ -27,6 +27,7 @@ const BY_CODE: Record<ErrorCode, number> = {
   VAULT_BUSY: EXIT.busy,
   STORAGE_UNAVAILABLE: EXIT.storage,
   NO_KEYRING: EXIT.usage,
+  SETUP_TOKEN_REQUIRED: EXIT.auth,
 };
 
 export function exitCodeFor(code: ErrorCode): number {

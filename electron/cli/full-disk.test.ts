@@ -2,10 +2,11 @@
 // (the message list, status, doctor) still works. A real full file system: a 4 MiB tmpfs, which
 // needs root and a kernel that lets this process mount; elsewhere the test says why it skips.
 import { execFileSync } from 'node:child_process';
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CliVault, TempDirs, assertCliBuilt, describeResult, parseJsonStdout } from './test-support/run-cli.js';
+import { fillDisk } from '../core/test-support/fill-disk.js';
 
 const temp = new TempDirs();
 let mountPoint: string | null = null;
@@ -29,18 +30,6 @@ afterAll(async () => {
   await temp.cleanup();
 });
 
-async function fill(dir: string): Promise<void> {
-  const handle = await open(join(dir, 'filler'), 'w');
-  const block = Buffer.alloc(64 * 1024, 1);
-  try {
-    for (;;) await handle.write(block);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-  } finally {
-    await handle.close();
-  }
-}
-
 it('a full disk: writes exit 6 naming the condition; list, status and doctor still work', { timeout: 120_000 }, async (ctx) => {
   if (!mountPoint) ctx.skip();
   const v = new CliVault(mountPoint!);
@@ -48,7 +37,7 @@ it('a full disk: writes exit 6 naming the condition; list, status and doctor sti
   const env = { AFTERWORD_KEY_DIR: join(await temp.make('full-disk-keys'), 'keys') };
   await v.json(['init'], env);
   await v.json(['message', 'add', '--title', 'Written before', '--body', 'b'], env);
-  await fill(mountPoint!);
+  await fillDisk(mountPoint!);
 
   const add = await v.run(['message', 'add', '--title', 'Too late', '--body', 'b', '--json'], env);
   expect(add.code, describeResult(add)).toBe(6);

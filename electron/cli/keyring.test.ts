@@ -138,16 +138,19 @@ describe.skipIf(!hasSessionTools)('without a D-Bus session, then with one', SLOW
     expect(status.stdout).toMatch(/Warning: the device key is kept in a file/);
   });
 
-  it('moves the key into the keyring once there is one, deleting the file only after', async () => {
+  it('keeps the key in the file when a keyring appears (no silent move: cron and reboots keep working); enable moves it on purpose', async () => {
     const ticked = await inKeyringSession(v, ['tick', '--json'], { AFTERWORD_PASSWORD: undefined });
     expect(ticked.code, describeResult(ticked)).toBe(0);
+    expect(await deviceKeyFiles(v)).toHaveLength(1);
+    expect(await keyringAccounts(v)).toEqual([]);
+    const cron = await withoutSession(v, ['tick', '--json'], { AFTERWORD_PASSWORD: undefined });
+    expect(cron.code, describeResult(cron)).toBe(0);
+    const enabled = await inKeyringSession(v, ['unattended', 'enable', '--json']);
+    expect(enabled.code, describeResult(enabled)).toBe(0);
     expect(await deviceKeyFiles(v)).toEqual([]);
     expect(await keyringAccounts(v)).toEqual([expect.stringMatching(/^vault-/)]);
     const status = json<KeyStoreJson>(await inKeyringSession(v, ['unattended', 'status', '--json'], { AFTERWORD_PASSWORD: undefined }));
     expect(status).toMatchObject({ enabled: true, backend: KEYRING });
-    // The moved key opens the vault from the keyring alone.
-    const again = await inKeyringSession(v, ['tick', '--json'], { AFTERWORD_PASSWORD: undefined });
-    expect(again.code, describeResult(again)).toBe(0);
   });
 
   it('AFTERWORD_KEY_STORE=keyring refuses the file when there is no key store', async () => {

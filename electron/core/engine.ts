@@ -12,7 +12,7 @@ import { DEFAULT_CONCURRENCY, OutboxWorker, type DrainReport } from './delivery/
 import { SETTINGS, smtpSettingsSchema } from './delivery/owner-settings.js';
 import { WebhookSender, generateWebhookSecret } from './delivery/webhook-sender.js';
 import { HistoryBreakNotices } from './schedule/history-break-notices.js';
-import { IntegrityPass, openAttachmentProblems } from './schedule/integrity-pass.js';
+import { DAMAGED_PREFIX, IntegrityPass, openAttachmentProblems } from './schedule/integrity-pass.js';
 import { PlanStore } from './schedule/plan-store.js';
 import { Scheduler, type TickReport, type TransitionReport } from './schedule/scheduler.js';
 import type { VaultServices } from './services.js';
@@ -72,7 +72,7 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
           .filter((p) => p.messageId === messageId)
           .map((p) => [p.attachmentId, p.problem]),
       ),
-    onDamagedWhileSending: (messageId, damaged) => integrityPass.recordFound({ attachmentId: damaged.id, messageId, problem: damaged.problem }),
+    onDamagedWhileSending: (messageId, damaged) => integrityPass.recordFound({ attachmentId: damaged.id, messageId, problem: `${DAMAGED_PREFIX}${damaged.problem}` }),
     onLostAttachments: (messageId, lost) => {
       for (const attachment of lost) {
         enqueueOwnerNotice(

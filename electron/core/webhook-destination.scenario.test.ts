@@ -6,6 +6,8 @@ import { SETTINGS } from './delivery/owner-settings.js';
 import { createEngine } from './engine.js';
 import { startSmtpServer, type TestSmtpServer } from './test-support/smtp-server.js';
 import { createTestVault, type TestVault } from './test-support/vault-fixture.js';
+import type { ResolveHost } from './delivery/webhook-destination.js';
+import { WebhookSender } from './delivery/webhook-sender.js';
 import { startWebhookReceiver, type WebhookReceiver } from './test-support/webhook-receiver.js';
 
 let tv: TestVault | undefined;
@@ -27,7 +29,8 @@ describe('a warning webhook that resolves to this machine', () => {
     services.settings.set(SETTINGS.owner, { email: 'me@example.org', name: null });
     services.settings.set(SETTINGS.smtp, { host: '127.0.0.1', port: smtp.port, tls: 'none', user: null, password: null, from: 'a@example.org' });
     const port = new URL(hooks.base).port;
-    services.webhooks.add('home', `http://localhost:${port}/home`, 'whsec_' + 'A'.repeat(32));
+    // A name that looks public when saved and resolves to this machine when sent (DNS rebinding).
+    services.webhooks.add('home', `http://hooks.example.test:${port}/home`, 'whsec_' + 'A'.repeat(32));
     const plan = services.plans.create({
       name: 'Phone and mail',
       intervalMs: 10 * MINUTE_MS,
@@ -35,7 +38,8 @@ describe('a warning webhook that resolves to this machine', () => {
     });
     const anna = services.recipients.add({ type: 'email', name: 'Anna', contact: 'anna@example.org' });
     services.messages.create({ title: 'For Anna', body: 'The keys.', planId: plan.id, recipientIds: [anna.id] });
-    const engine = createEngine(services, { clock });
+    const resolveHost: ResolveHost = async (hostname) => (hostname === 'hooks.example.test' ? [{ address: '127.0.0.1', family: 4 }] : []);
+    const engine = createEngine(services, { clock, webhookSender: new WebhookSender({ resolveHost }) });
     const { sqlite } = tv.vault.db;
     try {
       for (let i = 0; i < 15; i++) {
@@ -47,7 +51,8 @@ describe('a warning webhook that resolves to this machine', () => {
         last_error: string;
       };
       expect(hook.status).toBe('failed');
-      expect(hook.last_error).toMatch(/^WEBHOOK_PRIVATE_ADDRESS: localhost resolves to/);
+      // The stored answer does not name the host (webhook URLs are stored encrypted).
+      expect(hook.last_error).toMatch(/^WEBHOOK_PRIVATE_ADDRESS: \[host\] resolves to 127\.0\.0\.1/);
       expect(hooks.received.filter((h) => h.path === '/home')).toEqual([]);
       const notices = sqlite.prepare(`SELECT channel FROM outbox WHERE kind = 'notice' AND status = 'sent'`).pluck().all();
       expect(notices).toContain('email');

@@ -63,7 +63,7 @@ function describeFailure(error: unknown, env: Env, platform: NodeJS.Platform): s
  * The device key store for the runner and the CLI: the OS key store when it works (a round trip
  * of a throw-away entry), else the 0600 files with the reason. AFTERWORD_KEY_STORE=file chooses
  * the files outright; AFTERWORD_KEY_STORE=keyring refuses to fall back. A key already in the files
- * is moved into the OS key store by the next unattended unlock (the returned store `replaces` them).
+ * stays there (the returned store `replaces` them: it reads it there) until enabled again.
  */
 export async function chooseDeviceKeyStore(options: ChooseOptions): Promise<DeviceKeyStoreChoice> {
   const { env, keyDir } = options;

@@ -7,7 +7,8 @@ export interface KeyStore {
   readonly backend: string;
   /**
    * A store this one supersedes (the 0600 files an OS key store replaces): a device key recorded
-   * there is moved here by the next unattended unlock, and its copy there is deleted.
+   * there keeps being read from there; enabling the device key again moves it here (and deletes
+   * the copy there).
    */
   readonly replaces?: KeyStore;
   get(account: string): Promise<Uint8Array | null>;

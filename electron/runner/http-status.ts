@@ -21,6 +21,7 @@ const STATUS: Record<ErrorCode, number> = {
   VAULT_TOO_NEW: 500,
   STORAGE_UNAVAILABLE: 503,
   NO_KEYRING: 503,
+  SETUP_TOKEN_REQUIRED: 403,
 };
 
 export type HttpStatus = 200 | 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 423 | 429 | 500 | 503;

@@ -40,6 +40,33 @@ async function gate(ctx: RunnerContext, c: Ctx, options: { json: 'always' | 'coo
   return auth;
 }
 
+/**
+ * Creating the vault over HTTP needs the one-time token the runner printed on its console: the
+ * first visitor of the port must not become the owner. A wrong token counts toward a backoff.
+ */
+function checkSetupToken(ctx: RunnerContext, c: Ctx, input: unknown): Response | null {
+  const { setup } = ctx;
+  if (ctx.app.exists()) {
+    // The handler says a vault exists; a token, if any, opens nothing from now on.
+    setup.retire();
+    return null;
+  }
+  const presented = input !== null && typeof input === 'object' ? (input as { setupToken?: unknown }).setupToken : undefined;
+  const checked = setup.check(presented);
+  if (checked.ok) return null;
+  if (checked.reason === 'locked-out') {
+    c.header('Retry-After', String(Math.max(1, Math.ceil(checked.retryAfterMs / 1000))));
+    return failWith(c, 'LOCKED_OUT', `too many wrong setup links: try again in ${Math.ceil(checked.retryAfterMs / 1000)} s`);
+  }
+  const why = {
+    missing: 'creating the vault needs the setup link: open the link printed in the terminal where `afterword serve` runs (…/?setup=…)',
+    wrong: 'this setup link is not the one `afterword serve` printed: open the link printed in its terminal',
+    // The vault vanished after start (or was created and removed): no link is valid any more.
+    retired: 'this runner printed no setup link that still works: restart `afterword serve` and open the link it prints',
+  }[checked.reason];
+  return failWith(c, 'SETUP_TOKEN_REQUIRED', why);
+}
+
 export function registerRpcRoutes(hono: Hono<Env>, ctx: RunnerContext): void {
   const { app, router, sessions } = ctx;
   const name = cookieName(ctx.secureCookie);
@@ -49,6 +76,7 @@ export function registerRpcRoutes(hono: Hono<Env>, ctx: RunnerContext): void {
       const { token } = await sessions.issue();
       setCookie(c, name, token, { httpOnly: true, sameSite: 'Strict', path: '/', secure: ctx.secureCookie, maxAge: Math.floor(sessions.ttlMs / 1000) });
     }
+    if (reply.ok && method === 'vault.create') ctx.setup.retire();
     if (reply.ok && method === 'vault.lock') deleteCookie(c, name, { path: '/', secure: ctx.secureCookie });
     if (!reply.ok && reply.code === 'LOCKED_OUT') {
       let retryAfterMs = 1000;
@@ -70,6 +98,10 @@ export function registerRpcRoutes(hono: Hono<Env>, ctx: RunnerContext): void {
     const body = await readJsonBody(c, ctx.maxBodyBytes);
     if (!body.ok) return body.response;
     const method = c.req.param('method');
+    if (method === 'vault.create') {
+      const refused = checkSetupToken(ctx, c, body.value);
+      if (refused) return refused;
+    }
     if (auth.via === 'cookie') sessions.touch(auth.session.jti, method);
     return finish(c, method, await router.call(method, body.value, auth.caller));
   });

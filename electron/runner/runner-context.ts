@@ -11,6 +11,7 @@ import { httpStatusFor, type HttpStatus } from './http-status.js';
 import type { Origins } from './origins.js';
 import type { AppScheduler } from '../core/api/app-scheduler.js';
 import type { Sessions } from './sessions.js';
+import type { SetupToken } from './setup-token.js';
 
 export type Env = { Bindings: HttpBindings };
 export type Ctx = Context<Env>;
@@ -28,6 +29,8 @@ export interface RunnerContext {
   /** Set only when the test clock endpoint is allowed. */
   testClock: ControllableClock | null;
   maxBodyBytes: number;
+  /** The one-time token that `vault.create` over HTTP needs (retired once a vault exists). */
+  setup: SetupToken;
 }
 
 export function replyWith(c: Ctx, reply: Reply<unknown>, status?: HttpStatus): Response {

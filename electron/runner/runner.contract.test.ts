@@ -7,7 +7,7 @@ import { LEAP_DAY_TICKS, startFixture } from './test-support/runner-fixture.js';
 async function overHttp(): Promise<SuiteTransport> {
   // The suite counts rows: a minute tick crossing its test would write the daily attachment check.
   const f = await startFixture({ runner: { schedulerCron: LEAP_DAY_TICKS } });
-  const owner = new HttpClient(f.base);
+  const owner = f.client();
   return {
     owner: () => owner,
     anonymous: () => new HttpClient(f.base),

@@ -22,6 +22,7 @@ import { autoLockMs } from '../core/api/auto-lock-setting.js';
 import { isTraversal, StaticFiles } from './static-files.js';
 import { healthProblem } from './health.js';
 import { readVaultFacts } from './vault-facts.js';
+import { newSetupToken, SetupToken } from './setup-token.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
@@ -49,11 +50,17 @@ export interface RunnerOptions {
   /** Check every reply against the contract (tests). */
   validateOutput?: boolean;
   logger?: Logger;
+  /** The setup token to require while no vault exists (a script's choice); a random one otherwise. */
+  setupToken?: string;
 }
 
 export interface Runner {
   url: string;
   port: number;
+  /** While no vault exists: the one-time token that creating it over HTTP needs (null once it exists). */
+  readonly setupToken: string | null;
+  /** The address to open: with `?setup=TOKEN` while no vault exists. */
+  readonly openUrl: string;
   close(): Promise<void>;
 }
 
@@ -96,7 +103,13 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startRunner(options: RunnerOptions): Promise<Runner> {
   const { app, clock } = options;
   // Open the vault first (a device key starts the engine, and with it the scheduler below).
-  if (app.exists()) await app.open();
+  if (app.exists()) {
+    await app.open().catch((error: unknown) => {
+      // An older copy than this machine last saw: the UI explains it and offers to open it anyway.
+      if (app.olderCopy === null) throw error;
+      options.logger?.warn('the vault is older than the copy this machine last saw: waiting for the owner to open it in the UI (or --accept-older-vault)');
+    });
+  }
   const secureCookie = options.publicUrl?.startsWith('https:') ?? false;
   const sessions = new Sessions({ ttlMs: options.sessionTtlMs, now: options.sessionNow, idleMs: () => autoLockMs(app) });
   const auth: AuthDeps = { app, sessions, clock, cookieName: cookieName(secureCookie) };
@@ -113,6 +126,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     clock,
     testClock: options.allowFakeClock && clock instanceof ControllableClock ? clock : null,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    setup: new SetupToken(app.exists() ? null : (options.setupToken ?? newSetupToken()), clock),
   };
   const metrics = new RunnerMetrics(app, clock, () => scheduler.running);
   const rendererDir = options.rendererDir && existsSync(join(options.rendererDir, 'index.html')) ? options.rendererDir : null;
@@ -143,7 +157,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
 
   hono.get('/healthz', async (c) => {
     const facts = await readVaultFacts(app, clock);
-    const problem = healthProblem(facts, scheduler.running);
+    const problem = healthProblem(facts, scheduler.running, scheduler.progress, clock.now());
     const body = { ok: problem === null, vault: facts.vault, lastTickAgeMs: facts.lastTickAgeMs, scheduler: scheduler.running ? 'running' : 'stopped' };
     return c.json(problem === null ? body : { ...body, reason: problem }, problem === null ? 200 : 503);
   });
@@ -190,9 +204,17 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   origins = new Origins(options.host, port, options.publicUrl);
 
   let closed: Promise<void> | null = null;
+  const url = `${origins.url}/`;
   return {
-    url: `${origins.url}/`,
+    url,
     port,
+    get setupToken() {
+      return ctx.setup.value;
+    },
+    get openUrl() {
+      const token = ctx.setup.value;
+      return token ? `${url}?setup=${encodeURIComponent(token)}` : url;
+    },
     close() {
       closed ??= (async () => {
         closing = true;

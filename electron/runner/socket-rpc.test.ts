@@ -28,7 +28,7 @@ const carried = { socket: 0, http: new Set<string>() };
  * every call over the socket while it is open; once the session ended (socket closed), back to HTTP.
  */
 function socketOwner(f: RunnerFixture): SuiteClient {
-  const http = new HttpClient(f.base);
+  const http = f.client();
   let socket: EventsClient | null = null;
   return {
     async call(method, input) {

@@ -19,6 +19,12 @@ export const vaultStatusSchema = z.object({
   watching: z.boolean(),
   /** Where the first run stands ('done' once finished); null while the UI is locked or no vault exists. */
   setupStep: z.enum(['recovery', 'owner', 'test', 'done']).nullable(),
+  /**
+   * Set when the vault is refused because it is older than the copy this machine last saw (check-ins
+   * may be undone, deleted messages back) or its history differs; `vault.unlock` with
+   * `acceptOlderVault: true` and the password opens it anyway.
+   */
+  olderCopy: z.enum(['older', 'rewritten']).optional(),
 });
 
 /** Two-step sign-in: on, waiting for its first code (pending), and how many recovery codes are unused. */

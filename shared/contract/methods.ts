@@ -76,9 +76,17 @@ const draftSlot = z.object({ messageId: idSchema.nullable() }).strict();
  */
 export const CONTRACT = {
   'vault.status': method(['public'], none, vaultStatusSchema),
-  'vault.create': method(['public'], z.object({ password }).strict(), z.object({ recoveryKey: z.string() })),
-  /** Over the network (the runner) with two-step sign-in on, `code` is needed too (else MFA_REQUIRED). */
-  'vault.unlock': method(['public'], z.object({ password, code: secondFactorCode.optional() }).strict(), done),
+  /** `setupToken`: the one-time token `afterword serve` prints while it has no vault (HTTP only; IPC needs none). */
+  'vault.create': method(['public'], z.object({ password, setupToken: z.string().max(1000).optional() }).strict(), z.object({ recoveryKey: z.string() })),
+  /**
+   * Over the network (the runner) with two-step sign-in on, `code` is needed too (else MFA_REQUIRED).
+   * `acceptOlderVault`: the owner restored an older copy on purpose (see vault.status `olderCopy`).
+   */
+  'vault.unlock': method(
+    ['public'],
+    z.object({ password, code: secondFactorCode.optional(), acceptOlderVault: z.literal(true).optional() }).strict(),
+    done,
+  ),
   'vault.recover': method(['public'], z.object({ recoveryKey: z.string().max(200), newPassword: password }).strict(), done),
   'vault.lock': method(['owner'], none, done),
   'vault.changePassword': method(['owner'], z.object({ currentPassword: password, newPassword: password }).strict(), done),

@@ -340,9 +340,15 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .description('keep a device key so `afterword tick` runs without the password')
     .action(async () => {
       const ctx = context();
-      const { store, where } = await ctx.deviceKeyStore();
+      const { store, where, fallbackReason } = await ctx.deviceKeyStore();
       await ctx.withUnlocked(async ({ vault }) => vault.enableDeviceKey(store));
       await ctx.warnIfKeyInFile();
+      if (!fallbackReason) {
+        ctx.out.note(
+          'The OS key store must be unlocked for unattended delivery: after a reboot, that is once you log in. ' +
+            'On a machine nobody logs in to (a server, a headless runner), enable it with AFTERWORD_KEY_STORE=file instead.',
+        );
+      }
       ctx.out.result({ enabled: true }, () => `Unattended delivery is on: the device key is in ${where}.`);
     });
   unattended

@@ -7,6 +7,7 @@ import { BadRequestError } from '../../core/errors.js';
 import type { TokenRole } from '../../core/repo/tokens.js';
 import { ControllableClock } from '../../runner/controllable-clock.js';
 import { stderrLogger } from '../../runner/stderr-logger.js';
+import { MIN_CHOSEN_TOKEN_LENGTH } from '../../runner/setup-token.js';
 import type { Clock } from '../../ports/clock.js';
 import { existingId, type CliContext } from '../cli-context.js';
 import { isoTime, table } from '../output.js';
@@ -38,6 +39,15 @@ function parsePublicUrl(text: string | undefined): string | undefined {
   return url.href.replace(/\/+$/, '');
 }
 
+/** A setup token chosen by a script: long enough to be unguessable, and plain enough for a URL. */
+function parseSetupToken(text: string | undefined, from: string): string | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (text.length < MIN_CHOSEN_TOKEN_LENGTH || text.length > 200 || !/^[A-Za-z0-9_~.-]+$/.test(text)) {
+    throw new BadRequestError(`${from} must be ${MIN_CHOSEN_TOKEN_LENGTH} to 200 letters, digits, '-', '_', '.' or '~' (e.g. the output of: openssl rand -hex 16)`);
+  }
+  return text;
+}
+
 /** The runner's clock: controllable (POST /api/test/clock) only with AFTERWORD_ALLOW_FAKE_CLOCK=1. */
 function runnerClock(ctx: CliContext): { clock: Clock; allowFakeClock: boolean } {
   if (ctx.env.AFTERWORD_ALLOW_FAKE_CLOCK !== '1') return { clock: ctx.clock, allowFakeClock: false };
@@ -56,10 +66,12 @@ export function registerServeCommands(program: Command, context: () => CliContex
     .option('--port <port>', 'port to listen on (0: any free port)', '7420')
     .option('--public-url <url>', 'the URL people (and check-in links in warning e-mails) reach this runner at')
     .option('--renderer-dir <dir>', 'the built web UI (default: dist/renderer)')
-    .action(async (opts: { host: string; port: string; publicUrl?: string; rendererDir?: string }) => {
+    .option('--setup-token <token>', 'while there is no vault: the one-time token creating it needs (default: a random one, printed; also AFTERWORD_SETUP_TOKEN)')
+    .action(async (opts: { host: string; port: string; publicUrl?: string; rendererDir?: string; setupToken?: string }) => {
       const ctx = context();
       const port = parsePort(opts.port);
       const publicUrl = parsePublicUrl(opts.publicUrl);
+      const setupToken = parseSetupToken(opts.setupToken, '--setup-token') ?? parseSetupToken(ctx.env.AFTERWORD_SETUP_TOKEN, 'AFTERWORD_SETUP_TOKEN');
       const { clock, allowFakeClock } = runnerClock(ctx);
       const stopped = new Promise<string>((done) => {
         process.once('SIGINT', () => done('SIGINT'));
@@ -82,6 +94,7 @@ export function registerServeCommands(program: Command, context: () => CliContex
         rendererDir,
         clock,
         allowFakeClock,
+        setupToken,
         logger: stderrLogger('runner', Boolean(ctx.options.debug)),
       }).catch(async (error: unknown) => {
         await app.close();
@@ -94,10 +107,15 @@ export function registerServeCommands(program: Command, context: () => CliContex
       const open = publicUrl ? `${publicUrl}/` : runner.url;
       const { where, fallbackReason } = keys.choice;
       const keyStore = { backend: keys.backend, where, fallbackReason };
-      ctx.out.result({ url: open, listen: runner.url, port: runner.port, vaultDir: ctx.vaultDir, keyStore }, () =>
+      // No vault yet: only whoever can read this console may create it (and see its recovery key).
+      const token = runner.setupToken;
+      const setupUrl = token ? `${open}?setup=${encodeURIComponent(token)}` : null;
+      ctx.out.result({ url: open, listen: runner.url, port: runner.port, vaultDir: ctx.vaultDir, keyStore, setupToken: token, setupUrl }, () =>
         [
-          `Afterword is running. Open ${open} in your browser.`,
-          `Vault: ${ctx.vaultDir}${app.exists() ? '' : ' (none yet: create it in the browser)'}`,
+          setupUrl
+            ? `Afterword is running. To create your vault, open this link in your browser (it works until the vault exists):\n\n    ${setupUrl}\n`
+            : `Afterword is running. Open ${open} in your browser.`,
+          `Vault: ${ctx.vaultDir}${app.exists() ? '' : ' (none yet: create it in the browser with the link above)'}`,
           `Device key for unattended delivery: ${where}${fallbackReason ? ` (no OS key store: ${fallbackReason})` : ''}`,
           ...(fallbackReason ? [`Warning: ${FILE_KEY_WARNING}.`] : []),
           ...(existsSync(resolve(rendererDir, 'index.html')) ? [] : ['The web UI is not built yet: the page shows the runner status only.']),

@@ -6,6 +6,7 @@ import { createEngine, initializeVaultContent, type Engine, type EnginePorts } f
 import { createVaultServices, type VaultServices } from '../services.js';
 import { beginSetup } from '../setup-state.js';
 import { Vault, type RemoteSignIn } from '../vault/vault.js';
+import { VaultRolledBackError } from '../vault/rollback-mark.js';
 import { VaultLockedError, VaultNotFoundError } from '../vault/vault-errors.js';
 import { checkinLinkPort } from './checkin-links.js';
 import { EventBus } from './event-bus.js';
@@ -43,6 +44,7 @@ export class AppCore {
   private uiUnlocked = false;
   private opening: Promise<Vault> | null = null;
   private unattendedFailure: string | null = null;
+  private refusedCopy: VaultRolledBackError | null = null;
   /** The recovery key of the first run, in memory only, until the owner confirms it (or the process ends). */
   pendingRecoveryKey: string | null = null;
   private readonly onEngineChange = new Set<(engine: Engine | null) => void>();
@@ -72,7 +74,15 @@ export class AppCore {
   private async openOnce(): Promise<Vault> {
     if (!this.exists()) throw new VaultNotFoundError(this.deps.vaultDir);
     const { clock, scrypt, marks, acceptOlderVault, readWhenFull } = this.deps;
-    const vault = await Vault.open(this.deps.vaultDir, { clock, scrypt, marks, acceptOlderVault, readWhenFull });
+    let vault: Vault;
+    try {
+      vault = await Vault.open(this.deps.vaultDir, { clock, scrypt, marks, acceptOlderVault, readWhenFull });
+    } catch (error) {
+      // Remembered for the UI, which offers to open it with the password if it was a deliberate restore.
+      if (error instanceof VaultRolledBackError) this.refusedCopy = error;
+      throw error;
+    }
+    this.refusedCopy = null;
     this.vault = vault;
     if (vault.deviceKeyStatus().enabled) {
       try {
@@ -85,6 +95,11 @@ export class AppCore {
       }
     }
     return vault;
+  }
+
+  /** The vault on disk is older than (or differs from) the one this machine last saw: refused until the owner accepts it. */
+  get olderCopy(): 'older' | 'rewritten' | null {
+    return this.vault ? null : (this.refusedCopy?.found ?? null);
   }
 
   /** Why unattended delivery could not start (null when it runs or is off). */
@@ -104,14 +119,33 @@ export class AppCore {
     return recoveryKey;
   }
 
-  /** `remote`: a sign-in over the network, which needs the second factor's code when one is on. */
-  async unlock(password: string, remote?: RemoteSignIn): Promise<void> {
+  /**
+   * `acceptOlderVault`: the owner restored an older copy on purpose. It only matters while the
+   * vault is refused as older than this machine's mark; the password is still required.
+   * `remote`: a sign-in over the network, which needs the second factor's code when one is on.
+   */
+  async unlock(password: string, options: { remote?: RemoteSignIn; acceptOlderVault?: boolean } = {}): Promise<void> {
+    if (options.acceptOlderVault && !this.vault) {
+      // Learn whether the copy is refused at all (a plain unlock follows if it is not).
+      await this.open().catch((error: unknown) => {
+        if (!(error instanceof VaultRolledBackError)) throw error;
+      });
+    }
+    const refused = this.olderCopy;
+    if (refused && options.acceptOlderVault) {
+      const { clock, scrypt, marks, readWhenFull } = this.deps;
+      this.vault = await Vault.openOlderCopy(this.deps.vaultDir, password, refused, { clock, scrypt, marks, readWhenFull }, options.remote);
+      this.refusedCopy = null;
+      this.keyAvailable();
+      this.setUiUnlocked(true);
+      return;
+    }
     const vault = await this.open();
     if (vault.isUnlocked) {
       // The key is already in memory for the scheduler: the owner still proves the password.
-      await vault.verifyPassword(password, remote);
+      await vault.verifyPassword(password, options.remote);
     } else {
-      await vault.unlock(password, remote);
+      await vault.unlock(password, options.remote);
       this.keyAvailable();
     }
     this.setUiUnlocked(true);

@@ -26,6 +26,9 @@ export class AppScheduler {
   /** The newest desktop prompt already announced as `warning.awaiting`. */
   private lastPromptId: number | null = null;
   private readonly unsubscribe: () => void;
+  /** When the current loop started, and whether one of its passes has completed since (for /healthz). */
+  private loopStartedAt: number | null = null;
+  private passCompleted = false;
 
   constructor(
     private readonly app: AppCore,
@@ -36,6 +39,11 @@ export class AppScheduler {
 
   get running(): boolean {
     return this.loop !== null;
+  }
+
+  /** While running: since when, and whether a pass has completed since then (a stale tick in the vault may be another process's). */
+  get progress(): { startedAt: number; passCompleted: boolean } | null {
+    return this.loop && this.loopStartedAt !== null ? { startedAt: this.loopStartedAt, passCompleted: this.passCompleted } : null;
   }
 
   /** Ticks and drains now (test clock, check-ins); resolves when that run is done. */
@@ -59,6 +67,8 @@ export class AppScheduler {
     const previous = this.loop;
     const next = engine ? this.loopFor(engine) : null;
     this.loop = next;
+    this.loopStartedAt = next ? this.app.deps.clock.now() : null;
+    this.passCompleted = false;
     if (engine) {
       this.storePublicUrl();
       this.lastPromptId = this.newestPromptId();
@@ -75,7 +85,10 @@ export class AppScheduler {
   private loopFor(engine: Engine): SchedulerLoop {
     return new SchedulerLoop(engine, {
       cron: this.options.cron,
-      onRun: (result) => this.announce(result),
+      onRun: (result) => {
+        this.passCompleted = true;
+        this.announce(result);
+      },
       onError: (error) => this.options.logger?.error('scheduler run failed', { error: (error as Error)?.message }),
     });
   }

@@ -88,7 +88,7 @@ export const engineHandlers: HandlerGroup<EngineMethods> = {
   'status.get': (_input, { app, caller }) => {
     const services = servicesFor(app, caller.role);
     const report = readStatus(services, app.engineOrThrow().outbox, services.clock.now());
-    return caller.role === 'owner' ? report : statusForMonitor(report);
+    return caller.role === 'owner' ? report : statusForMonitor(report, services.webhooks.idsByName());
   },
   'messages.testSend': async ({ id }, { app }) => {
     const result = await sendTestToOwner(app.engineOrThrow(), app.unlockedServices(), id);

@@ -37,15 +37,20 @@ function vaultStatus(app: AppCore, retryAfterMs: number): MethodOutput<'vault.st
 export const vaultHandlers: HandlerGroup<VaultMethods> = {
   'vault.status': async (_input, { app }) => {
     if (!app.exists()) return { exists: false, unlocked: false, retryAfterMs: 0, unattended: { enabled: false, backend: null }, watching: false, setupStep: null };
-    const vault = await app.open();
+    const vault = await app.open().catch((error: unknown) => {
+      if (app.olderCopy === null) throw error;
+      return null;
+    });
+    // Older than this machine last saw: the unlock screen explains and offers to open it anyway.
+    if (!vault) return { exists: true, unlocked: false, retryAfterMs: 0, unattended: { enabled: false, backend: null }, watching: false, setupStep: null, olderCopy: app.olderCopy! };
     return vaultStatus(app, vault.guard.state().retryAfterMs);
   },
   'vault.create': async ({ password }, { app }) => {
     if (app.exists()) throw new BadRequestError('a vault exists already: unlock it instead');
     return { recoveryKey: await app.create(password) };
   },
-  'vault.unlock': async ({ password, code }, { app, caller }) => {
-    await app.unlock(password, REMOTE_TRANSPORTS.has(caller.transport) ? { code } : undefined);
+  'vault.unlock': async ({ password, code, acceptOlderVault }, { app, caller }) => {
+    await app.unlock(password, { remote: REMOTE_TRANSPORTS.has(caller.transport) ? { code } : undefined, acceptOlderVault });
     return done;
   },
   'vault.recover': async ({ recoveryKey, newPassword }, { app }) => {

@@ -270,6 +270,9 @@ describe('WebhookSender against a loopback HTTP server', () => {
     const r = await sender.send(item);
     expect(r).toMatchObject({ ok: false, permanent: false, errorCode: 'WEBHOOK_UNREACHABLE' });
     expect(r.response).toContain('ECONNREFUSED');
+    // The webhook's host is not named in what is stored and shown to monitors.
+    expect(r.response).not.toContain('127.0.0.1');
+    expect(r.response).toContain('[host]');
   });
 
   it('turns credentials in the URL into a Basic authorization header', async () => {
@@ -315,7 +318,7 @@ describe('WebhookSender: where a webhook may connect, checked at send time', () 
     const url = `http://localhost:${port()}/ok`;
     const refused = await new WebhookSender().send(to(url, false));
     expect(refused).toMatchObject({ ok: false, permanent: true, errorCode: 'WEBHOOK_PRIVATE_ADDRESS' });
-    expect(refused.ok ? '' : refused.response).toMatch(/localhost resolves to (127\.0\.0\.1|::1).*own network/);
+    expect(refused.ok ? '' : refused.response).toMatch(/\[host\] resolves to (127\.0\.0\.1|::1).*own network/);
     expect(recorded.length).toBe(before);
 
     const sender = new WebhookSender({ resolveHost: dns({ 'hooks.example.test': ['127.0.0.1'] }) });

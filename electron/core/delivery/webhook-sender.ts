@@ -32,6 +32,7 @@ import {
   type ResolveHost,
   type WebhookResponse,
 } from './webhook-destination.js';
+import { redactResponse } from './redact-response.js';
 
 export interface WebhookSenderOptions {
   /** Resolves webhook host names (default: the system resolver). Every answer is checked before connecting. */
@@ -121,17 +122,22 @@ export class WebhookSender implements ChannelSender {
 
     const endpoint = parseEndpoint(target.url);
     if (typeof endpoint === 'string') return fail(true, 'WEBHOOK_BAD_URL', endpoint);
+    // What is stored and shown to monitors never names the webhook's host, even where a network error prints it bare.
+    const result = await this.post(item, endpoint, target.secret, target.allowPrivateNetwork === true);
+    return { ...result, response: redactResponse(result.response, [new URL(endpoint.url).hostname]) };
+  }
 
+  private async post(item: OutgoingItem, endpoint: Endpoint, secret: string, allowPrivateNetwork: boolean): Promise<SendResult> {
     let signer: Webhook;
     try {
-      signer = new Webhook(target.secret);
+      signer = new Webhook(secret);
     } catch (err) {
       return fail(true, 'WEBHOOK_BAD_SECRET', `the webhook secret cannot be used: ${messageOf(err)}`);
     }
 
     let addresses: ResolvedAddress[];
     try {
-      addresses = await checkedAddresses(new URL(endpoint.url).hostname, target.allowPrivateNetwork === true, this.resolveHost);
+      addresses = await checkedAddresses(new URL(endpoint.url).hostname, allowPrivateNetwork, this.resolveHost);
     } catch (err) {
       if (err instanceof WebhookDestinationRefusedError) return fail(true, err.errorCode, err.message);
       return fail(false, 'WEBHOOK_UNREACHABLE', networkErrorText(err));

@@ -66,6 +66,12 @@ export class WebhooksRepo {
     }));
   }
 
+  /** Each webhook's name → its id, without opening URLs or secrets. */
+  idsByName(): Map<string, string> {
+    const { db } = this.ctx;
+    return new Map(db.q.all(db.kysely.selectFrom('webhooks').select(['id', 'name'])).map((row) => [row.name, row.id]));
+  }
+
   findByName(name: string): WebhookChannel | undefined {
     return this.list().find((w) => w.name === name);
   }

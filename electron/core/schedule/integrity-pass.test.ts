@@ -3,7 +3,7 @@ import { afterEach, expect, it } from 'vitest';
 import { forgeAuditRow } from '../test-support/forge-audit-row.js';
 import { Outbox } from '../delivery/outbox.js';
 import { bytesOf, createTestVault, type TestVault } from '../test-support/vault-fixture.js';
-import { INTEGRITY_CHECKED_ACTION, IntegrityPass, lastIntegrityPass, openAttachmentProblems } from './integrity-pass.js';
+import { DAMAGED_PREFIX, INTEGRITY_CHECKED_ACTION, INTEGRITY_PASS_EVERY_MS, IntegrityPass, lastIntegrityPass, openAttachmentProblems } from './integrity-pass.js';
 
 let tv: TestVault | null = null;
 afterEach(async () => {
@@ -62,4 +62,36 @@ it('a pass row appended without the key is not trusted, and one with an unreadab
   // Due again: the pass runs and writes a readable row.
   expect(await pass.runIfDue()).toEqual([]);
   expect(lastIntegrityPass(services)).toMatchObject({ detail: { checked: 1 } });
+});
+
+it('damage found by reading stays found on the next passes, which read only a sample; the file reading whole again settles it', async () => {
+  tv = await createTestVault({ prefix: 'afterword-integrity-' });
+  const { services, clock, vault } = tv;
+  const staged = [];
+  for (let i = 0; i < 5; i++) staged.push(await services.messages.attachments.stage(bytesOf(Buffer.alloc(2048, i + 1)), `scan-${i}.pdf`));
+  const messageId = services.messages.create({ title: 'T', body: 'b', attachments: staged });
+  const last = [...staged].sort((a, b) => (a.id < b.id ? -1 : 1))[4]!; // random() = 0 samples the first three by id only
+  const path = services.messages.attachments.blobPath(last.id);
+  const original = await readFile(path);
+  const damaged = Buffer.from(original);
+  damaged[damaged.length >> 1]! ^= 1;
+  await writeFile(path, damaged);
+
+  const outbox = new Outbox(vault.db, clock);
+  const pass = new IntegrityPass({ services, notices: { db: vault.db, key: vault.contentKey, outbox }, clock, random: () => 0 });
+  expect(await pass.run()).toEqual([]); // not in the sample
+  pass.recordFound({ attachmentId: last.id, messageId, problem: `${DAMAGED_PREFIX}a chunk failed its authentication` });
+  expect(openAttachmentProblems(services).map((p) => p.attachmentId)).toEqual([last.id]);
+
+  clock.advance(INTEGRITY_PASS_EVERY_MS + 1);
+  await pass.runIfDue();
+  expect(lastIntegrityPass(services)!.detail.sampled).toBe(3);
+  expect(openAttachmentProblems(services).map((p) => p.attachmentId)).toEqual([last.id]);
+
+  // Put back whole and read in full by a pass: settled.
+  await writeFile(path, original);
+  const readsLast = new IntegrityPass({ services, notices: { db: vault.db, key: vault.contentKey, outbox }, clock, random: () => 0.99 });
+  clock.advance(INTEGRITY_PASS_EVERY_MS + 1);
+  await readsLast.runIfDue();
+  expect(openAttachmentProblems(services)).toEqual([]);
 });

@@ -9,6 +9,8 @@ export const INTEGRITY_CHECKED_ACTION = 'integrity.checked';
 export const INTEGRITY_PASS_EVERY_MS = DAY_MS;
 /** Attachments read in full (every chunk's tag checked) on each pass, picked at random. */
 export const SAMPLE_SIZE = 3;
+/** How a problem found by reading a file in full begins (its content fails authentication). */
+export const DAMAGED_PREFIX = 'its content is damaged: ';
 
 export interface AttachmentProblem {
   attachmentId: string;
@@ -117,9 +119,20 @@ export class IntegrityPass {
       else whole.push(a);
     }
     const sample = this.pick(whole, SAMPLE_SIZE);
+    const readWhole = new Set<string>();
     for (const a of sample) {
       const problem = await this.readThrough(a.id);
       if (problem) problems.push({ attachmentId: a.id, messageId: a.message_id, problem });
+      else readWhole.add(a.id);
+    }
+    // Damage found earlier by reading (a sample, or a send) stays found: this pass reads only a few
+    // files in full. It is settled when the attachment goes, or reads whole again. (A missing or
+    // cut file is judged afresh above, by its presence and size.)
+    const found = new Set(problems.map((p) => p.attachmentId));
+    const present = new Set(whole.map((a) => a.id));
+    for (const earlier of openAttachmentProblems(services)) {
+      const id = earlier.attachmentId;
+      if (present.has(id) && !found.has(id) && !readWhole.has(id) && earlier.problem.startsWith(DAMAGED_PREFIX)) problems.push(earlier);
     }
     db.q.transaction(() => {
       const detail: CheckedDetail = { checked: attachments.length, sampled: sample.length, problems };
@@ -150,7 +163,7 @@ export class IntegrityPass {
       for await (const chunk of this.deps.services.messages.attachments.read(id)) void chunk;
       return null;
     } catch (error) {
-      if (error instanceof IntegrityError) return error.message;
+      if (error instanceof IntegrityError) return `${DAMAGED_PREFIX}${error.message}`;
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return 'its file is missing';
       throw error;

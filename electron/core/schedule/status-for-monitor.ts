@@ -1,15 +1,28 @@
 import type { StatusReport } from './status.js';
 
 /**
- * What a monitor token may read of the status: ids, states and numbers. Plan names are the
- * owner's encrypted content, and server answers in failures can echo addresses, so neither
- * leaves; a problem keeps its code and ids.
+ * A channel as a monitor may see it: its kind, and a webhook's id instead of the name the owner
+ * gave it ("webhook:family-ntfy" says who is warned); `webhook` alone when the webhook is gone.
  */
-export function statusForMonitor(report: StatusReport): StatusReport {
+function monitorChannel(channel: string, webhookIds: ReadonlyMap<string, string>): string {
+  if (channel === 'email' || channel === 'desktop' || channel === 'webhook') return channel;
+  const name = channel.startsWith('webhook:') ? channel.slice('webhook:'.length) : channel;
+  const id = webhookIds.get(name);
+  return id ? `webhook:${id}` : 'webhook';
+}
+
+/**
+ * What a monitor token may read of the status: ids, kinds, states and numbers. Plan and webhook
+ * names are the owner's words, and server answers in failures can echo addresses, so none of them
+ * leaves; a problem keeps its code and ids. `webhookIds`: each webhook's name → its id.
+ */
+export function statusForMonitor(report: StatusReport, webhookIds: ReadonlyMap<string, string> = new Map()): StatusReport {
+  const last = report.tests.last;
   return {
     ...report,
     plans: report.plans.map((plan) => ({ ...plan, name: plan.id })),
-    failures: report.failures.map((failure) => ({ ...failure, error: null })),
+    tests: { ...report.tests, last: last ? { ...last, channel: monitorChannel(last.channel, webhookIds) } : null },
+    failures: report.failures.map((failure) => ({ ...failure, channel: monitorChannel(failure.channel, webhookIds), error: null })),
     problems: report.problems.map(({ code, params }) => {
       const ids = Object.fromEntries(Object.entries(params).filter(([key, value]) => key === 'planId' || key === 'seq' || key === 'at' || typeof value === 'number'));
       return { code, params: ids, message: code };

@@ -18,9 +18,12 @@ export function backoffDelayMs(failures: number): number {
 /**
  * Counts failed unlocks in the vault itself, so the backoff survives restarts. This slows down
  * guessing through the app (UI, CLI, runner); someone who copies the vault file can guess offline,
- * which is what scrypt's cost is for.
+ * which is what scrypt's cost is for. The count is kept in memory too: on a full disk (or read-only
+ * files) the row cannot be written, and the backoff must still apply within this process.
  */
 export class UnlockGuard {
+  private memory: { failures: number; lastFailureAt: number | null } = { failures: 0, lastFailureAt: null };
+
   constructor(
     private readonly db: Kysely<VaultDatabase>,
     private readonly q: SyncQuery,
@@ -31,8 +34,10 @@ export class UnlockGuard {
 
   state(): { failures: number; lastFailureAt: number | null; retryAfterMs: number } {
     const row = this.q.get(this.db.selectFrom(this.table).selectAll().where('id', '=', 1));
-    const failures = row?.failures ?? 0;
-    const lastFailureAt = row?.last_failure_at ?? null;
+    // Whichever knows of more failures: the row (other processes count there too) or this process.
+    const fromMemory = this.memory.failures > (row?.failures ?? 0);
+    const failures = fromMemory ? this.memory.failures : (row?.failures ?? 0);
+    const lastFailureAt = fromMemory ? this.memory.lastFailureAt : (row?.last_failure_at ?? null);
     const delay = backoffDelayMs(failures);
     if (delay === 0 || lastFailureAt === null) return { failures, lastFailureAt, retryAfterMs: 0 };
     const now = this.clock.now();
@@ -49,6 +54,7 @@ export class UnlockGuard {
     if (lastFailureAt !== null && now < lastFailureAt) {
       // The clock is behind the last failure: start the full wait now, as reported, so that it
       // ends after retryAfterMs instead of once the wall clock has caught up with the old failure.
+      if (this.memory.lastFailureAt !== null) this.memory.lastFailureAt = now;
       this.q.run(this.db.updateTable(this.table).set({ last_failure_at: now }).where('id', '=', 1));
     }
     throw new LockedOutError(retryAfterMs);
@@ -70,6 +76,7 @@ export class UnlockGuard {
 
   recordFailure(): number {
     const failures = this.state().failures + 1;
+    this.memory = { failures, lastFailureAt: this.clock.now() };
     this.q.run(
       this.db
         .updateTable(this.table)
@@ -80,6 +87,7 @@ export class UnlockGuard {
   }
 
   reset(): void {
+    this.memory = { failures: 0, lastFailureAt: null };
     this.q.run(this.db.updateTable(this.table).set({ failures: 0, last_failure_at: null }).where('id', '=', 1));
   }
 }

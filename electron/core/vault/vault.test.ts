@@ -674,7 +674,7 @@ describe('Vault: device key (FileKeyStore)', () => {
     };
   }
 
-  it('a key in the files moves into the store that replaces them: same key, wrap re-recorded, file deleted after', async () => {
+  it('a key in the files stays there when an OS key store appears (a login keyring is locked after a reboot); enabling again moves it', async () => {
     const { vault } = await create();
     const files = new FileKeyStore(keyDir);
     await vault.enableDeviceKey(files);
@@ -683,26 +683,18 @@ describe('Vault: device key (FileKeyStore)', () => {
     const keyring = keyringOver(files);
     await opened.unlockWithDeviceKey(keyring);
     expect(opened.isUnlocked).toBe(true);
-    expect(opened.deviceKeyStatus()).toEqual({ enabled: true, backend: 'keyring:test' });
-    expect(keyring.entries.get(`vault-${opened.vaultId}`)).toEqual(original);
-    expect(await readdir(keyDir)).not.toContain(`vault-${opened.vaultId}.key`);
-    const again = await reopen(opened);
-    await again.unlockWithDeviceKey(keyring);
-    expect(again.isUnlocked).toBe(true);
-  });
-
-  it('a move that fails leaves the key in the file, which still unlocks', async () => {
-    const { vault } = await create();
-    const files = new FileKeyStore(keyDir);
-    await vault.enableDeviceKey(files);
-    const opened = await reopen(vault);
-    await opened.unlockWithDeviceKey(keyringOver(files, true));
-    expect(opened.isUnlocked).toBe(true);
     expect(opened.deviceKeyStatus()).toEqual({ enabled: true, backend: 'file' });
+    expect(keyring.entries.size).toBe(0);
     expect(await readdir(keyDir)).toContain(`vault-${opened.vaultId}.key`);
-    const again = await reopen(opened);
-    await again.unlockWithDeviceKey(files);
-    expect(again.isUnlocked).toBe(true);
+    // The files alone still open it (cron, a service after a reboot).
+    const viaFiles = await reopen(opened);
+    await viaFiles.unlockWithDeviceKey(files);
+    expect(viaFiles.isUnlocked).toBe(true);
+    // Moved only on purpose: enabling with the key store.
+    await viaFiles.enableDeviceKey(keyring);
+    expect(viaFiles.deviceKeyStatus()).toEqual({ enabled: true, backend: 'keyring:test' });
+    expect(keyring.entries.get(`vault-${viaFiles.vaultId}`)).not.toEqual(original);
+    expect(await readdir(keyDir)).not.toContain(`vault-${viaFiles.vaultId}.key`);
   });
 
   it('the device wrap is refused in another vault even with the same key store', async () => {

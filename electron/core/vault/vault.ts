@@ -89,6 +89,8 @@ export class Vault {
   private key: ContentKey | null = null;
   private zeroKey: (() => void) | null = null;
   private passwordAttempts: Promise<unknown> = Promise.resolve();
+  /** False while an older copy waits for the owner's password (openOlderCopy): the mark must not move yet. */
+  private movesMark = true;
 
   private constructor(
     readonly dir: string,
@@ -154,7 +156,31 @@ export class Vault {
     return { vault, recoveryKey: recovery.display };
   }
 
-  static async open(dir: string, deps: VaultDeps): Promise<Vault> {
+  /**
+   * Opens a copy older than this machine's mark for it (see Vault.open) that the owner, in the app,
+   * says was restored on purpose: the password is proven first; only then is the choice recorded
+   * in the audit log and the mark moved to this copy. A wrong password leaves everything as it was.
+   */
+  static async openOlderCopy(dir: string, password: string, found: 'older' | 'rewritten', deps: VaultDeps, remote?: RemoteSignIn): Promise<Vault> {
+    const vault = await Vault.open(dir, deps, { checkMark: false });
+    vault.movesMark = false;
+    try {
+      vault.setKey((await vault.checkPassword(password, remote)).key);
+    } catch (error) {
+      await vault.close();
+      throw error;
+    }
+    vault.whereWritable(() => {
+      vault.guard.reset();
+      vault.audit.append({ action: 'vault.unlocked', detail: { method: 'password', ui: true } });
+      vault.audit.append({ action: 'vault.older_accepted', detail: { found, endSeq: sealedEnd(vault.db)?.seq ?? 0 } });
+    });
+    vault.movesMark = true;
+    await vault.recordMark();
+    return vault;
+  }
+
+  static async open(dir: string, deps: VaultDeps, options: { checkMark?: boolean } = {}): Promise<Vault> {
     if (!Vault.exists(dir)) throw new VaultNotFoundError(dir);
     const db = await openDatabase(databasePath(dir), { readWhenFull: deps.readWhenFull });
     const info = db.q.get(db.kysely.selectFrom('vault_info').selectAll().where('id', '=', 1));
@@ -163,7 +189,7 @@ export class Vault {
       throw new IntegrityError('the vault has no identity record: it is damaged or was never finished');
     }
     try {
-      await checkHighWaterMark(db, info.vault_id, deps.marks, Boolean(deps.acceptOlderVault));
+      if (options.checkMark !== false) await checkHighWaterMark(db, info.vault_id, deps.marks, Boolean(deps.acceptOlderVault));
     } catch (error) {
       await db.close();
       throw error;
@@ -210,7 +236,7 @@ export class Vault {
   /** Moves this machine's high-water mark to the vault's sealed end (after unlocks and at close). */
   async recordMark(): Promise<void> {
     const end = sealedEnd(this.db);
-    if (!this.deps.marks || !end) return;
+    if (!this.deps.marks || !end || !this.movesMark) return;
     await writeMark(this.deps.marks, this.ctx.vaultId, end).catch((error: unknown) => {
       // A key directory that cannot be written only leaves the mark behind; it must not lock the owner out.
       if (!isStorageUnavailable(error)) throw error;
@@ -420,11 +446,10 @@ export class Vault {
     const row = this.findWrap('device');
     if (!row) throw new DeviceKeyUnavailableError('it was not enabled for this vault');
     const recorded = deviceBackendOf(row);
-    if (recorded !== store.backend && store.replaces?.backend === recorded) {
-      await this.unlockWithDeviceKey(store.replaces);
-      await this.moveDeviceKey(store.replaces, store);
-      return;
-    }
+    // A key enabled in the files stays there, even once an OS key store is around: a login keyring
+    // is locked after a reboot until someone logs in, and a switch must not stop because a command
+    // run from a desktop session moved its key. `unattended enable` moves it, on purpose.
+    if (recorded !== store.backend && store.replaces?.backend === recorded) return this.unlockWithDeviceKey(store.replaces);
     if (recorded !== store.backend) {
       throw new DeviceKeyUnavailableError(
         `the key store changed from "${recorded}" to "${store.backend}"; unlock with the password and enable it again`,
@@ -442,32 +467,8 @@ export class Vault {
     this.setKey(key);
     this.whereWritable(() => this.audit.append({ action: 'vault.unlocked', detail: { method: 'device' } }));
     await this.recordMark();
-    // A move cut short after the wrap changed leaves the old copy behind: not the key in use.
+    // An enable cut short after the wrap changed leaves the old copy behind: not the key in use.
     await store.replaces?.delete(this.deviceAccount()).catch(() => undefined);
-  }
-
-  /**
-   * Moves the device key (unlocked with it from `from`) into `to`, which replaces `from`: the same
-   * key is written to `to` and read back, the wrap records `to`, and only then is the copy in `from`
-   * deleted. Any failure leaves the key where it was (it keeps working there; the next unlock tries
-   * again); a crash before the deletion leaves a stale copy, removed by the next unlock.
-   */
-  private async moveDeviceKey(from: KeyStore, to: KeyStore): Promise<void> {
-    const account = this.deviceAccount();
-    try {
-      const deviceKey = await from.get(account);
-      if (!deviceKey) return;
-      await to.set(account, deviceKey);
-      const readBack = await to.get(account);
-      if (!readBack || Buffer.compare(Buffer.from(readBack), Buffer.from(deviceKey)) !== 0) return;
-      this.db.q.transaction(() => {
-        this.putWrap(wrapWithDeviceKey(this.contentKey.key, deviceKey, to.backend, this.ctx));
-        this.audit.append({ action: 'vault.device_key_enabled', detail: { backend: to.backend } });
-      });
-      await from.delete(account);
-    } catch {
-      // Still unlocked with the key where it was: moving it is an improvement, not a condition.
-    }
   }
 
   lock(): void {

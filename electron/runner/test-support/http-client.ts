@@ -15,6 +15,8 @@ export class HttpClient {
   constructor(
     readonly base: string,
     private readonly defaults: Record<string, string> = {},
+    /** The runner's setup token, added to `vault.create` calls that carry none (as the printed link does for the UI). */
+    private readonly setupToken: () => string | null = () => null,
   ) {}
 
   static bearer(base: string, token: string): HttpClient {
@@ -68,7 +70,9 @@ export class HttpClient {
 
   /** One RPC call; returns the Reply and the HTTP status it came with. */
   async rpc(method: string, input?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; reply: Reply<unknown>; headers: Headers }> {
-    const result = await this.post(`/api/rpc/${method}`, input, headers);
+    const token = method === 'vault.create' ? this.setupToken() : null;
+    const withToken = token && input !== null && typeof input === 'object' && !('setupToken' in input) ? { ...input, setupToken: token } : input;
+    const result = await this.post(`/api/rpc/${method}`, withToken, headers);
     return { status: result.status, reply: result.json as Reply<unknown>, headers: result.headers };
   }
 

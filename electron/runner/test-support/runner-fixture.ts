@@ -27,7 +27,7 @@ export interface RunnerFixture {
   clock: Clock;
   runner: Runner;
   base: string;
-  /** A new browser tab: its own cookie jar. */
+  /** A new browser tab: its own cookie jar; it opened the printed setup link (its `vault.create` carries the token). */
   client(): HttpClient;
   /** Row counts of every table of the vault. */
   rowCounts(): Record<string, number>;
@@ -58,7 +58,7 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Runner
     clock,
     runner,
     base: runner.url,
-    client: () => new HttpClient(fixture.base),
+    client: () => new HttpClient(fixture.base, {}, () => fixture.runner.setupToken),
     rowCounts: () => {
       const sqlite = fixture.app.vaultOrThrow().db.sqlite;
       const tables = sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];

@@ -6,7 +6,7 @@ export type GateState =
   | { kind: 'loading' }
   | { kind: 'unreachable'; error: RpcError }
   | { kind: 'first-run'; resume: boolean }
-  | { kind: 'locked'; retryAfterMs: number }
+  | { kind: 'locked'; retryAfterMs: number; olderCopy?: 'older' | 'rewritten' }
   | { kind: 'unlocked' };
 
 /**
@@ -26,7 +26,8 @@ export function useVaultGate() {
         if (!status.exists) return { kind: 'first-run', resume: false };
         // An unfinished first run resumes at its step (after a refresh, Back/Forward, a restart).
         if (status.unlocked && status.setupStep !== null && status.setupStep !== 'done') return current.kind === 'first-run' ? current : { kind: 'first-run', resume: true };
-        return status.unlocked ? { kind: 'unlocked' } : { kind: 'locked', retryAfterMs: status.retryAfterMs };
+        if (status.unlocked) return { kind: 'unlocked' };
+        return status.olderCopy ? { kind: 'locked', retryAfterMs: status.retryAfterMs, olderCopy: status.olderCopy } : { kind: 'locked', retryAfterMs: status.retryAfterMs };
       });
     } catch (error) {
       setState({ kind: 'unreachable', error: toRpcError(error) });

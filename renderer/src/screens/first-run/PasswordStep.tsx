@@ -1,10 +1,11 @@
 import { Alert, Button, Checkbox, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconInfoCircle } from '@tabler/icons-react';
+import { IconAlertTriangle, IconInfoCircle } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { useT } from '../../i18n/useT';
 import { useClient } from '../../client/ClientProvider';
 import { useNotifyError } from '../../hooks/useNotifyError';
+import { forgetSetupToken, missingSetupLink, setupToken } from './setup-link';
 import { isNewPasswordValid, NewPasswordFields, type NewPassword } from '../common/NewPasswordFields';
 
 /**
@@ -26,7 +27,9 @@ export function PasswordStep({ onCreated }: { onCreated: (recoveryKey: string) =
     if (!isNewPasswordValid(value)) return;
     setBusy(true);
     try {
-      const { recoveryKey } = await client.call('vault.create', { password: value.password });
+      const token = setupToken();
+      const { recoveryKey } = await client.call('vault.create', token ? { password: value.password, setupToken: token } : { password: value.password });
+      forgetSetupToken();
       if (unattended) {
         try {
           await client.call('vault.setUnattended', { enabled: true });
@@ -49,6 +52,11 @@ export function PasswordStep({ onCreated }: { onCreated: (recoveryKey: string) =
           {t('firstRun:password.title')}
         </Title>
         <Text size="sm">{t('firstRun:password.body')}</Text>
+        {missingSetupLink() && (
+          <Alert variant="light" color="orange" icon={<IconAlertTriangle />} title={t('firstRun:password.setupLinkTitle')}>
+            {t('firstRun:password.setupLinkMissing')}
+          </Alert>
+        )}
         <NewPasswordFields value={value} onChange={setValue} showErrors={submitted} autoFocus />
         <Alert variant="light" color="blue" icon={<IconInfoCircle />}>
           {t('firstRun:password.noReset')}

@@ -10,10 +10,13 @@ import { useLockout } from './useLockout';
 
 export function PasswordUnlockForm({
   initialRetryAfterMs,
+  acceptOlderVault = false,
   onUnlocked,
   onUseRecovery,
 }: {
   initialRetryAfterMs: number;
+  /** The vault is an older copy (see OlderCopyNotice): submitting says the restore was deliberate. */
+  acceptOlderVault?: boolean;
   onUnlocked: () => void;
   onUseRecovery: () => void;
 }) {
@@ -40,7 +43,7 @@ export function PasswordUnlockForm({
     setError(null);
     setCodeError(null);
     try {
-      await client.call('vault.unlock', askCode ? { password, code: code.trim() } : { password });
+      await client.call('vault.unlock', { password, ...(askCode ? { code: code.trim() } : {}), ...(acceptOlderVault ? { acceptOlderVault: true as const } : {}) });
       onUnlocked();
       return;
     } catch (e) {
@@ -86,14 +89,16 @@ export function PasswordUnlockForm({
         )}
         {lockout.lockedOut && <LockoutNotice remainingMs={lockout.remainingMs} />}
         <Button type="submit" size="md" loading={busy} disabled={lockout.lockedOut || password.length === 0}>
-          {t('unlock:unlock')}
+          {acceptOlderVault ? t('unlock:olderCopy.open') : t('unlock:unlock')}
         </Button>
-        <Text size="sm" c="dimmed" ta="center">
-          {t('unlock:forgot')}{' '}
-          <Anchor component="button" type="button" size="sm" onClick={onUseRecovery}>
-            {t('unlock:useRecovery')}
-          </Anchor>
-        </Text>
+        {!acceptOlderVault && (
+          <Text size="sm" c="dimmed" ta="center">
+            {t('unlock:forgot')}{' '}
+            <Anchor component="button" type="button" size="sm" onClick={onUseRecovery}>
+              {t('unlock:useRecovery')}
+            </Anchor>
+          </Text>
+        )}
       </Stack>
     </form>
   );

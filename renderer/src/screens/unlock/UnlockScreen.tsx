@@ -2,14 +2,27 @@ import { Container, Paper, SegmentedControl, Stack, Text, Title } from '@mantine
 import { useEffect, useState } from 'react';
 import { useT } from '../../i18n/useT';
 import { FirstRunToolbar } from '../first-run/FirstRunToolbar';
+import { OlderCopyNotice } from './OlderCopyNotice';
 import { PasswordUnlockForm } from './PasswordUnlockForm';
 import { RecoveryUnlockForm } from './RecoveryUnlockForm';
 import { WatchingNotice } from './WatchingNotice';
 
 type Mode = 'password' | 'recovery';
 
-/** Unlock with the password, or with the recovery key (which also sets a new password). */
-export default function UnlockScreen({ initialRetryAfterMs, onUnlocked }: { initialRetryAfterMs: number; onUnlocked: () => void }) {
+/**
+ * Unlock with the password, or with the recovery key (which also sets a new password). A vault
+ * older than the one this computer last saw is explained first and opens only with the password,
+ * once the owner says the restore was deliberate.
+ */
+export default function UnlockScreen({
+  initialRetryAfterMs,
+  olderCopy,
+  onUnlocked,
+}: {
+  initialRetryAfterMs: number;
+  olderCopy?: 'older' | 'rewritten';
+  onUnlocked: () => void;
+}) {
   const { t } = useT();
   const [mode, setMode] = useState<Mode>('password');
 
@@ -26,23 +39,29 @@ export default function UnlockScreen({ initialRetryAfterMs, onUnlocked }: { init
         </Title>
         <Text c="dimmed">{t('unlock:intro')}</Text>
       </Stack>
-      <WatchingNotice />
+      {olderCopy ? <OlderCopyNotice found={olderCopy} /> : <WatchingNotice />}
       <Paper withBorder shadow="xs" p="xl">
         <Stack gap="lg">
-          <SegmentedControl
-            fullWidth
-            value={mode}
-            onChange={(value) => setMode(value as Mode)}
-            aria-label={t('unlock:modeLabel')}
-            data={[
-              { value: 'password', label: t('unlock:mode.password') },
-              { value: 'recovery', label: t('unlock:mode.recovery') },
-            ]}
-          />
-          {mode === 'password' ? (
-            <PasswordUnlockForm initialRetryAfterMs={initialRetryAfterMs} onUnlocked={onUnlocked} onUseRecovery={() => setMode('recovery')} />
+          {olderCopy ? (
+            <PasswordUnlockForm initialRetryAfterMs={initialRetryAfterMs} acceptOlderVault onUnlocked={onUnlocked} onUseRecovery={() => setMode('recovery')} />
           ) : (
-            <RecoveryUnlockForm onUnlocked={onUnlocked} />
+            <>
+              <SegmentedControl
+                fullWidth
+                value={mode}
+                onChange={(value) => setMode(value as Mode)}
+                aria-label={t('unlock:modeLabel')}
+                data={[
+                  { value: 'password', label: t('unlock:mode.password') },
+                  { value: 'recovery', label: t('unlock:mode.recovery') },
+                ]}
+              />
+              {mode === 'password' ? (
+                <PasswordUnlockForm initialRetryAfterMs={initialRetryAfterMs} onUnlocked={onUnlocked} onUseRecovery={() => setMode('recovery')} />
+              ) : (
+                <RecoveryUnlockForm onUnlocked={onUnlocked} />
+              )}
+            </>
           )}
         </Stack>
       </Paper>
