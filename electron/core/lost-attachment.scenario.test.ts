@@ -7,7 +7,7 @@ import { DAY_MS, MINUTE_MS } from '../../shared/durations.js';
 import { lostAttachmentLine } from './delivery/content-resolver.js';
 import { SETTINGS } from './delivery/owner-settings.js';
 import { generateWebhookSecret } from './delivery/webhook-sender.js';
-import { createEngine } from './engine.js';
+import { createEngine, type Engine } from './engine.js';
 import { INTEGRITY_CHECKED_ACTION } from './schedule/integrity-pass.js';
 import { readStatus } from './schedule/status.js';
 import { parseMail, startSmtpServer, type TestSmtpServer } from './test-support/smtp-server.js';
@@ -25,6 +25,19 @@ async function world(): Promise<{ tv: TestVault; smtp: TestSmtpServer; hooks: We
   const hooks = await startWebhookReceiver();
   cleanups.push(() => tv.dispose(), () => smtp.close(), () => hooks.close());
   return { tv, smtp, hooks };
+}
+
+/** Nobody checks in: the plan escalates until the message is sent; Anna's one mail. */
+async function deliveredToAnna(tv: TestVault, smtp: TestSmtpServer, engine: Engine, messageId: string) {
+  const { services, clock } = tv;
+  for (let i = 0; i < 200 && services.messages.get(messageId).status !== 'sent'; i++) {
+    clock.advance(15 * MINUTE_MS);
+    await engine.runOnce('test');
+  }
+  expect(services.messages.get(messageId).status).toBe('sent');
+  const toAnna = smtp.received.filter((m) => m.to.includes('anna@example.org'));
+  expect(toAnna).toHaveLength(1);
+  return parseMail(toAnna[0]!);
 }
 
 it('a lost and a damaged attachment: reported the day they are found, and the letter still delivered without them', async () => {
@@ -64,14 +77,7 @@ it('a lost and a damaged attachment: reported the day they are found, and the le
   expect(checkedRows()).toBe(1); // once a day
 
   // Nobody acts: the plan escalates and delivers.
-  for (let i = 0; i < 200 && services.messages.get(messageId).status !== 'sent'; i++) {
-    clock.advance(15 * MINUTE_MS);
-    await engine.runOnce('test');
-  }
-  expect(services.messages.get(messageId).status).toBe('sent');
-  const toAnna = smtp.received.filter((m) => m.to.includes('anna@example.org'));
-  expect(toAnna).toHaveLength(1);
-  const mail = await parseMail(toAnna[0]!);
+  const mail = await deliveredToAnna(tv, smtp, engine, messageId);
   expect(mail.attachments.map((a) => a.filename)).toEqual(['deeds.txt']);
   expect(mail.text).toContain(lostAttachmentLine('photo.jpg'));
   expect(mail.text).toContain(lostAttachmentLine('video.mp4'));
@@ -101,14 +107,7 @@ it('an attachment damaged after the daily check (same size, one flipped byte): t
   blob[blob.length >> 1]! ^= 1;
   await writeFile(path, blob);
 
-  for (let i = 0; i < 200 && services.messages.get(messageId).status !== 'sent'; i++) {
-    clock.advance(15 * MINUTE_MS);
-    await engine.runOnce('test');
-  }
-  expect(services.messages.get(messageId).status).toBe('sent');
-  const toAnna = smtp.received.filter((m) => m.to.includes('anna@example.org'));
-  expect(toAnna).toHaveLength(1);
-  const mail = await parseMail(toAnna[0]!);
+  const mail = await deliveredToAnna(tv, smtp, engine, messageId);
   expect(mail.attachments.map((a) => a.filename)).toEqual(['deeds.txt']);
   expect(mail.text).toContain(lostAttachmentLine('scan.pdf'));
   const problems = readStatus(services, engine.outbox, clock.now()).problems.filter((p) => p.code === 'ATTACHMENT_DAMAGED');
