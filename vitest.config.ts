@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: a single one on a 2-core CI machine.
+    // Much of a test file's time is spent waiting on its children (the CLI, the runner, Chromium).
+    maxWorkers: 2,
   },
 });
