@@ -1,5 +1,5 @@
 import type { ChannelGap } from '../../../shared/level-readiness.js';
-import type { NextEvent, PlanPhase, TimelineEvent } from '../../../shared/plan-events.js';
+import type { NextEvent, TimelineEvent } from '../../../shared/plan-events.js';
 import type { Translate } from '../i18n/useT';
 
 /** The name the vault's first plan is created with (shared/plans.ts defaultPlanSpec). */
@@ -25,7 +25,7 @@ export function gapLabel(t: Translate, gap: ChannelGap): string {
 }
 
 /** A plan's phase (`status.get` → plans[].phase, or a phase read from the audit log) in words. */
-export function phaseLabel(t: Translate, phase: PlanPhase | string): string {
+export function phaseLabel(t: Translate, phase: string): string {
   switch (phase) {
     case 'created':
       return t('common:phase.created');
