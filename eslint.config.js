@@ -2,7 +2,11 @@
 // the layering by runtime is enforced:
 //   shared/    runs everywhere: no Node, no Electron, no DOM libraries, no imports from the layers above
 //   renderer/  runs in a sandboxed browser window: no Node, no Electron, nothing from electron/
-//   electron/  runs in plain Node; only electron/shell/** may import 'electron'
+//   electron/  runs in plain Node; only electron/apps/desktop/** may import 'electron'. Inside it,
+//              dependencies point one way: apps/* -> node/ -> core/ (core/ports are the interfaces
+//              the adapters in node/ implement). The apps do not import each other, except the CLI,
+//              which starts the runner (`serve`) and the benchmark (`bench`). Tests and test support
+//              compose layers freely; they only keep to the no-'electron' rule.
 // Static imports and re-exports are checked by `no-restricted-imports`; `import()` with a string
 // literal is checked by a matching `no-restricted-syntax` selector, so the gate cannot be side-stepped.
 import js from '@eslint/js';
@@ -42,13 +46,70 @@ const electronRule = (message) => rule(message, { names: ['electron'], regex: '^
 // (no shared/**/electron/, renderer/**/electron/, electron/core/**/shell/).
 const reachesInto = (...folders) => `^(?:\\./)?(?:\\.\\./)+(?:[^/]+/)*?(?:${folders.join('|')})(?:/|$)`;
 
+
+const NO_ELECTRON = electronRule(
+  "electron/ outside electron/apps/desktop must run in plain Node: only electron/apps/desktop/** may import " +
+    "'electron'. Define a port in electron/core/ports/ and implement it in the desktop app.",
+);
+
+/** Where each folder of electron/ may not reach, by folder name (see `reachesInto`). */
+const ELECTRON_DIRECTIONS = [
+  {
+    folder: 'core',
+    forbidden: ['node', 'apps'],
+    why: 'electron/core/ is the innermost layer: it must not import the Node adapters (electron/node/) or the apps ' +
+      '(electron/apps/). Declare a port in electron/core/ports/ and have the app pass the adapter in.',
+  },
+  {
+    folder: 'node',
+    forbidden: ['apps'],
+    why: 'electron/node/ holds adapters that the apps compose: it must not import from electron/apps/.',
+  },
+  {
+    folder: 'apps/cli',
+    forbidden: ['desktop'],
+    why: 'The apps do not import each other: electron/apps/cli/ may start the runner and the benchmark only.',
+  },
+  {
+    folder: 'apps/runner',
+    forbidden: ['cli', 'desktop', 'bench'],
+    why: 'The apps do not import each other: move what electron/apps/runner/ needs into electron/core/ or electron/node/.',
+  },
+  {
+    folder: 'apps/desktop',
+    forbidden: ['cli', 'runner', 'bench'],
+    why: 'The apps do not import each other: move what electron/apps/desktop/ needs into electron/core/ or electron/node/.',
+  },
+  {
+    folder: 'apps/bench',
+    forbidden: ['cli', 'runner', 'desktop'],
+    why: 'The apps do not import each other: the benchmark composes electron/core/ and electron/node/ itself.',
+  },
+];
+
+const TESTS = ['electron/**/*.test.ts', 'electron/**/test-support/**'];
+
+function electronLayers() {
+  const directed = ELECTRON_DIRECTIONS.map(({ folder, forbidden, why }) => ({
+    name: `afterword/layer-electron-${folder.replace('/', '-')}`,
+    files: [`electron/${folder}/**`],
+    ignores: TESTS,
+    rules: [...(folder === 'apps/desktop' ? [] : [NO_ELECTRON]), rule(why, { regex: reachesInto(...forbidden) })],
+  }));
+  return [
+    { name: 'afterword/layer-electron', files: ['electron/**'], ignores: ['electron/apps/desktop/**'], rules: [NO_ELECTRON] },
+    ...directed,
+    { name: 'afterword/layer-electron-tests', files: TESTS, ignores: ['electron/apps/desktop/**'], rules: [NO_ELECTRON] },
+  ];
+}
+
 const layers = [
   {
     name: 'afterword/layer-shared',
     files: ['shared/**'],
     rules: [
       nodeRule('shared/'),
-      electronRule("shared/ runs in every process: it must not import 'electron'. Only electron/shell/** may."),
+      electronRule("shared/ runs in every process: it must not import 'electron'. Only electron/apps/desktop/** may."),
       rule('shared/ must not depend on the DOM: react-dom belongs in renderer/.', {
         names: ['react-dom'],
         regex: '^react-dom/.*$',
@@ -74,21 +135,7 @@ const layers = [
       }),
     ],
   },
-  {
-    name: 'afterword/layer-electron-core',
-    files: ['electron/**'],
-    ignores: ['electron/shell/**'],
-    rules: [
-      electronRule(
-        "The core (electron/core, node, cli, ports, bench, ...) must run in plain Node: only electron/shell/** " +
-          "may import 'electron'. Define a port in electron/ports/ and implement it in the shell.",
-      ),
-      rule(
-        'Only the shell depends on the core, never the other way round: do not import from electron/shell/.',
-        { regex: reachesInto('shell') },
-      ),
-    ],
-  },
+  ...electronLayers(),
 ];
 
 function layerConfig({ name, files, ignores, rules }) {
@@ -167,7 +214,7 @@ export default defineConfig([
   },
   {
     name: 'afterword/console-allowed',
-    files: ['electron/cli/**', 'electron/bench/**', 'scripts/**', 'bin/**', 'e2e/**'],
+    files: ['electron/apps/cli/**', 'electron/apps/bench/**', 'scripts/**', 'bin/**', 'e2e/**'],
     rules: { 'no-console': 'off' },
   },
   // Globals only matter for JS files (typescript-eslint turns no-undef off for TS; tsconfig `types`

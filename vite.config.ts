@@ -10,7 +10,7 @@ const root = fileURLToPath(new URL('./renderer', import.meta.url));
 const outDir = fileURLToPath(new URL('./dist/renderer', import.meta.url));
 const runnerUrl = new URL(process.env.AFTERWORD_URL ?? 'http://127.0.0.1:7420').origin;
 
-/** Same policy as the shell's RENDERER_CSP (electron/shell/window-security.ts), minus what a <meta> cannot carry. */
+/** Same policy as the shell's RENDERER_CSP (electron/apps/desktop/window-security.ts), minus what a <meta> cannot carry. */
 const CSP = [
   "default-src 'none'",
   "script-src 'self'",

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const entry = new URL('../dist/electron/cli/main.js', import.meta.url);
+const entry = new URL('../dist/electron/apps/cli/main.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('afterword: not built yet. Run `npm install` (or `npm run build`) in the repository first.\n');
   process.exit(1);

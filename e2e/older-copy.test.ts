@@ -4,7 +4,7 @@
 import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { CliVault, TempDirs } from '../electron/cli/test-support/run-cli.js';
+import { CliVault, TempDirs } from '../electron/apps/cli/test-support/run-cli.js';
 import { describeE2E } from './support/env.js';
 import { PASSWORD, useE2E } from './support/fixture.js';
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe } from 'vitest';
-import { assertCliBuilt, REPO_ROOT } from '../../electron/cli/test-support/run-cli.js';
+import { assertCliBuilt, REPO_ROOT } from '../../electron/apps/cli/test-support/run-cli.js';
 
 export { REPO_ROOT };
 

@@ -2,7 +2,7 @@
 // fresh vault, a fresh browser context, and everything a test needs to drive and observe it.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { TempDirs } from '../../electron/cli/test-support/run-cli.js';
+import { TempDirs } from '../../electron/apps/cli/test-support/run-cli.js';
 import { App } from '../pages/App.js';
 import type { Ui } from '../pages/Screen.js';
 import { Api } from './api.js';

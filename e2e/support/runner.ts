@@ -3,7 +3,7 @@
 // directory, so nothing outside it is touched. It runs in its own process group, killed whole.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { cleanEnv, type TempDirs } from '../../electron/cli/test-support/run-cli.js';
+import { cleanEnv, type TempDirs } from '../../electron/apps/cli/test-support/run-cli.js';
 import { CLI_ENTRY, RENDERER_DIR, REPO_ROOT } from './env.js';
 
 export interface ServeOptions {

@@ -1,6 +1,6 @@
-import type { Clock } from '../ports/clock.js';
-import type { Notifier } from '../ports/notifier.js';
-import { PromptNotifier } from '../node/prompt-notifier.js';
+import type { Clock } from './ports/clock.js';
+import type { Notifier } from './ports/notifier.js';
+import { PromptNotifier } from './delivery/prompt-notifier.js';
 import { defaultPlanSpec } from '../../shared/plans.js';
 import { ContentResolver } from './delivery/content-resolver.js';
 import type { ChannelSender } from './delivery/delivery-types.js';

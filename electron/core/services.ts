@@ -1,5 +1,5 @@
 import type { Vault } from './vault/vault.js';
-import type { Clock } from '../ports/clock.js';
+import type { Clock } from './ports/clock.js';
 import { MessagesRepo } from './repo/messages.js';
 import { RecipientsRepo } from './repo/recipients.js';
 import { SettingsRepo } from './repo/settings.js';

@@ -1,11 +1,11 @@
 // Choosing the device key store. The OS key store itself is exercised under a real Secret Service
-// in electron/cli/keyring.test.ts; here, the choices that a working keyring cannot show: a store
+// in electron/apps/cli/keyring.test.ts; here, the choices that a working keyring cannot show: a store
 // that answers wrongly, and the AFTERWORD_KEY_STORE setting.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { KeyStore } from '../ports/key-store.js';
+import type { KeyStore } from '../core/ports/key-store.js';
 import { chooseDeviceKeyStore } from './device-key-store.js';
 
 let keyDir: string;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { BadRequestError } from '../core/errors.js';
 import { NoKeyringError } from '../core/vault/vault-errors.js';
-import type { KeyStore } from '../ports/key-store.js';
+import type { KeyStore } from '../core/ports/key-store.js';
 import { FileKeyStore } from './file-key-store.js';
 
 type Env = Readonly<Record<string, string | undefined>>;

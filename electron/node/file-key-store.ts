@@ -1,7 +1,7 @@
 import { mkdir, open, readFile, rename, rm, stat, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { KeyStore } from '../ports/key-store.js';
+import type { KeyStore } from '../core/ports/key-store.js';
 
 const ACCOUNT = /^[A-Za-z0-9._-]{1,128}$/;
 

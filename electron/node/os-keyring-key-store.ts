@@ -1,5 +1,5 @@
 import { AsyncEntry } from '@napi-rs/keyring';
-import type { KeyStore } from '../ports/key-store.js';
+import type { KeyStore } from '../core/ports/key-store.js';
 
 /** The service name the device keys are stored under (the account is `vault-<id>`). */
 export const KEYRING_SERVICE = 'Afterword';

@@ -4,7 +4,7 @@ import { createEngine } from '../core/engine.js';
 import { ClockGuard } from '../core/schedule/clock-guard.js';
 import { PlanStore } from '../core/schedule/plan-store.js';
 import { createTestVault } from '../core/test-support/vault-fixture.js';
-import type { Clock } from '../ports/clock.js';
+import type { Clock } from '../core/ports/clock.js';
 import { platformSources, sleepAwareMonotonic, systemClock } from './system-clock.js';
 
 /** A machine: performance.now() stops while it sleeps; the boot clock (seconds) does not. */

@@ -1,6 +1,6 @@
 import { uptime } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { Clock } from '../ports/clock.js';
+import type { Clock } from '../core/ports/clock.js';
 
 /** Below this, a difference between the boot clock and performance.now() is their resolution, not sleep. */
 const BOOT_CLOCK_RESOLUTION_MS = 1_000;

@@ -87,7 +87,7 @@ describe('layering: forbidden imports are reported', () => {
       file: 'electron/core/x.ts',
       code: "import { app } from 'electron';\nexport const a = app;\n",
       rule: 'no-restricted-imports',
-      says: /only electron\/shell\/\*\* may import 'electron'/,
+      says: /only electron\/apps\/desktop\/\*\* may import 'electron'/,
     },
     {
       file: 'electron/node/x.ts',
@@ -96,16 +96,16 @@ describe('layering: forbidden imports are reported', () => {
       says: /plain Node/,
     },
     {
-      file: 'electron/cli/x.ts',
+      file: 'electron/apps/cli/x.ts',
       code: "export const load = async () => (await import('electron')).app;\n",
       rule: 'no-restricted-syntax',
       says: /plain Node/,
     },
     {
       file: 'electron/core/x.ts',
-      code: "export * from '../shell/main.js';\n",
+      code: "export * from '../apps/desktop/main.js';\n",
       rule: 'no-restricted-imports',
-      says: /do not import from electron\/shell/,
+      says: /electron\/core\/ is the innermost layer/,
     },
     {
       file: 'renderer/x.ts',
@@ -126,6 +126,29 @@ describe('layering: forbidden imports are reported', () => {
       says: /Node built-ins/,
     },
   ];
+
+  // One direction per case: a file in `from` importing a module of the `to` folder.
+  const directions: Array<{ from: string; spec: string; says: RegExp }> = [
+    { from: 'electron/core/api/x.ts', spec: '../../node/system-clock.js', says: /innermost layer/ },
+    { from: 'electron/core/x.ts', spec: '../apps/cli/main.js', says: /innermost layer/ },
+    { from: 'electron/node/x.ts', spec: '../apps/runner/server.js', says: /must not import from electron\/apps/ },
+    { from: 'electron/apps/cli/commands/x.ts', spec: '../../desktop/main.js', says: /start the runner and the benchmark only/ },
+    { from: 'electron/apps/runner/x.ts', spec: '../cli/main.js', says: /apps do not import each other/ },
+    { from: 'electron/apps/runner/x.ts', spec: '../desktop/ipc.js', says: /apps do not import each other/ },
+    { from: 'electron/apps/runner/x.ts', spec: '../bench/stats.js', says: /apps do not import each other/ },
+    { from: 'electron/apps/desktop/x.ts', spec: '../runner/server.js', says: /apps do not import each other/ },
+    { from: 'electron/apps/desktop/x.ts', spec: '../cli/main.js', says: /apps do not import each other/ },
+    { from: 'electron/apps/desktop/x.ts', spec: '../bench/stats.js', says: /apps do not import each other/ },
+    { from: 'electron/apps/bench/x.ts', spec: '../runner/server.js', says: /apps do not import each other/ },
+    { from: 'electron/apps/bench/x.ts', spec: '../cli/main.js', says: /apps do not import each other/ },
+    { from: 'electron/apps/bench/x.ts', spec: '../desktop/main.js', says: /apps do not import each other/ },
+  ];
+  it.each(directions)('$from ↛ $spec (static and dynamic)', async ({ from, spec, says }) => {
+    const statically = await lint(from, `export * from '${spec}';\n`);
+    expect(statically.messages.map((m) => [m.ruleId, m.message])).toEqual([['no-restricted-imports', expect.stringMatching(says)]]);
+    const dynamically = await lint(from, `export const load = () => import('${spec}');\n`);
+    expect(dynamically.messages.map((m) => [m.ruleId, m.message])).toEqual([['no-restricted-syntax', expect.stringMatching(says)]]);
+  });
 
   it.each(cases)('$file: $code', async ({ file, code, rule, says }) => {
     const result = await lint(file, code);
@@ -148,11 +171,24 @@ describe('layering: allowed imports pass', () => {
 
   it('the shell may import electron and the core', async () => {
     const result = await lint(
-      'electron/shell/x.ts',
+      'electron/apps/desktop/x.ts',
       "import { app } from 'electron';\nimport { AfterwordError } from '../core/errors.js';\n" +
         'export const both = [app, AfterwordError];\n',
     );
     expect(result.messages).toEqual([]);
+  });
+
+  it.each([
+    ['electron/apps/cli/commands/x.ts', '../../runner/server.js'],
+    ['electron/apps/cli/commands/x.ts', '../../bench/run-benchmarks.js'],
+    ['electron/apps/runner/x.ts', '../../node/system-clock.js'],
+    ['electron/apps/desktop/x.ts', '../../core/engine.js'],
+    ['electron/node/x.ts', '../core/ports/clock.js'],
+    ['electron/core/api/x.test.ts', '../../node/system-clock.js'],
+    ['electron/core/test-support/x.ts', '../../node/file-key-store.js'],
+    ['electron/apps/runner/x.test.ts', '../cli/test-support/run-cli.js'],
+  ])('%s may import %s', async (file, spec) => {
+    expect((await lint(file, `export * from '${spec}';\n`)).messages).toEqual([]);
   });
 
   it('the core may use Node and import shared/', async () => {
@@ -188,7 +224,7 @@ describe('other project rules', () => {
     const code = "console.log('hi');\nexport {};\n";
     expect(ruleIds(await lint('electron/core/x.ts', code))).toEqual(['no-console']);
     expect(ruleIds(await lint('shared/x.ts', code))).toEqual(['no-console']);
-    for (const file of ['electron/cli/x.ts', 'electron/bench/x.ts', 'scripts/x.js', 'bin/x.js']) {
+    for (const file of ['electron/apps/cli/x.ts', 'electron/apps/bench/x.ts', 'scripts/x.js', 'bin/x.js']) {
       expect(ruleIds(await lint(file, code)), file).toEqual([]);
     }
   });

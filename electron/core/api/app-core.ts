@@ -1,6 +1,6 @@
-import type { Clock } from '../../ports/clock.js';
-import type { KeyStore } from '../../ports/key-store.js';
-import type { Notifier } from '../../ports/notifier.js';
+import type { Clock } from '../ports/clock.js';
+import type { KeyStore } from '../ports/key-store.js';
+import type { Notifier } from '../ports/notifier.js';
 import type { ScryptParams } from '../crypto/kdf.js';
 import { createEngine, initializeVaultContent, type Engine, type EnginePorts } from '../engine.js';
 import { createVaultServices, type VaultServices } from '../services.js';

@@ -2,7 +2,7 @@ import type { AppCore } from './app-core.js';
 import { SETTINGS } from '../delivery/owner-settings.js';
 import type { Engine } from '../engine.js';
 import { SchedulerLoop } from '../schedule/scheduler-loop.js';
-import type { Logger } from '../../ports/logger.js';
+import type { Logger } from '../ports/logger.js';
 
 export interface AppSchedulerOptions {
   /** node-cron expression; every minute by default. */

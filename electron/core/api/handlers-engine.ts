@@ -6,7 +6,7 @@ import { generateWebhookSecret } from '../delivery/webhook-sender.js';
 import { autoLockMinutesOf, UI_SETTINGS } from './auto-lock-setting.js';
 import { statusForMonitor } from '../schedule/status-for-monitor.js';
 import { readStatus } from '../schedule/status.js';
-import { PromptNotifier } from '../../node/prompt-notifier.js';
+import { PromptNotifier } from '../delivery/prompt-notifier.js';
 import type { SendResult } from '../delivery/delivery-types.js';
 import type { SmtpSettings } from '../delivery/email-sender.js';
 import type { ParsedInput } from '../../../shared/contract/methods.js';

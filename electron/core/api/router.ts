@@ -2,7 +2,7 @@ import { CONTRACT, isMethodName, type MethodName } from '../../../shared/contrac
 import type { Reply } from '../../../shared/contract/reply.js';
 import { describeIssue } from '../../../shared/validation.js';
 import { classifyStorageError } from '../storage-errors.js';
-import type { Logger } from '../../ports/logger.js';
+import type { Logger } from '../ports/logger.js';
 import type { AppCore } from './app-core.js';
 import { HANDLERS, type Handlers } from './handlers.js';
 import type { Caller, RpcRouter } from './router-types.js';

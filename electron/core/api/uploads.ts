@@ -1,4 +1,4 @@
-import type { Clock } from '../../ports/clock.js';
+import type { Clock } from '../ports/clock.js';
 import { ATTACHMENT_CHUNK_BYTES } from '../../../shared/contract/methods.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';

@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Clock } from '../../ports/clock.js';
+import type { Clock } from '../ports/clock.js';
 import type { AuditLogTable, VaultDatabase } from '../db/schema.js';
 import type { PreparedQuery, SyncQuery } from '../db/sync-query.js';
 

@@ -1,4 +1,4 @@
-import type { Notifier } from '../../ports/notifier.js';
+import type { Notifier } from '../ports/notifier.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import type { VaultServices } from '../services.js';
 import type { ChannelSender, SendResult } from './delivery-types.js';

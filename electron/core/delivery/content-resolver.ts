@@ -7,7 +7,7 @@ import type { WebhooksRepo } from '../repo/webhooks.js';
 import type { PlansRepo } from '../repo/plans.js';
 import { IntegrityError, NotFoundError } from '../errors.js';
 import { escapeHtml } from './html-escape.js';
-import type { DesktopPrompt } from '../../ports/notifier.js';
+import type { DesktopPrompt } from '../ports/notifier.js';
 import type { OutboxRow } from './outbox.js';
 import type { DeliveryContent, OutgoingContent, OutgoingItem, Target } from './delivery-types.js';
 import { readOwner } from './owner-settings.js';

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { Notifier } from '../../ports/notifier.js';
+import type { Notifier } from '../ports/notifier.js';
 import type { ContentResolver, Resolution } from './content-resolver.js';
 import type { ChannelSender, SendResult } from './delivery-types.js';
 import type { OutboxRow } from './outbox.js';

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Clock } from '../../ports/clock.js';
+import type { Clock } from '../ports/clock.js';
 import type { VaultDb } from '../db/open-database.js';
 import type { PreparedQuery } from '../db/sync-query.js';
 import type { OutboxKind, OutboxTable, VaultDatabase } from '../db/schema.js';

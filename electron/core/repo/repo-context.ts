@@ -1,4 +1,4 @@
-import type { Clock } from '../../ports/clock.js';
+import type { Clock } from '../ports/clock.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { VaultDb } from '../db/open-database.js';
 import type { ContentKey } from '../crypto/envelope.js';

@@ -1,5 +1,5 @@
 import { DAY_MS } from '../../../shared/durations.js';
-import type { Clock } from '../../ports/clock.js';
+import type { Clock } from '../ports/clock.js';
 import { detailObject } from '../audit/audit-log.js';
 import { enqueueOwnerNotice, type OwnerNoticeDeps } from '../delivery/owner-notices.js';
 import { IntegrityError } from '../errors.js';

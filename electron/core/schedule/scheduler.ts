@@ -1,7 +1,7 @@
 import { MAX_PAUSE_MS } from '../../../shared/durations.js';
 import { routeLevel, type Channel } from '../../../shared/plans.js';
 import { BadRequestError } from '../errors.js';
-import type { Clock } from '../../ports/clock.js';
+import type { Clock } from '../ports/clock.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { VaultDb } from '../db/open-database.js';
 import type { Outbox } from '../delivery/outbox.js';

@@ -3,7 +3,7 @@ import { MINUTE_MS } from '../../../shared/durations.js';
 import type { Channel } from '../../../shared/plans.js';
 import { testChannel } from '../delivery/channel-test.js';
 import { createEngine } from '../engine.js';
-import { PromptNotifier } from '../../node/prompt-notifier.js';
+import { PromptNotifier } from '../delivery/prompt-notifier.js';
 import { statusReportSchema } from '../../../shared/contract/dto.js';
 import { advanceSetup, beginSetup, confirmRecoveryKey, readSetup } from '../setup-state.js';
 import { readStatus } from './status.js';

@@ -1,4 +1,4 @@
-import type { KeyStore } from '../../ports/key-store.js';
+import type { KeyStore } from '../ports/key-store.js';
 import type { VaultDb } from '../db/open-database.js';
 import { IntegrityError } from '../errors.js';
 

@@ -1,5 +1,5 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
-import type { Clock } from '../../ports/clock.js';
+import type { Clock } from '../ports/clock.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { ContentKey } from '../crypto/envelope.js';
 import { hkdfSha256 } from '../crypto/kdf.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '../../ports/clock.js';
+import type { Clock } from '../ports/clock.js';
 import type { SyncQuery } from '../db/sync-query.js';
 import type { Kysely } from 'kysely';
 import type { VaultDatabase } from '../db/schema.js';

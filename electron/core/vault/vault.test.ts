@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../node/system-clock.js';
 import { FileKeyStore } from '../../node/file-key-store.js';
-import type { KeyStore } from '../../ports/key-store.js';
+import type { KeyStore } from '../ports/key-store.js';
 import { generateRecoveryKey } from '../crypto/recovery-key.js';
 import { RecoveryKeyChecksumError, RecoveryKeyFormatError, WeakKdfParamsError } from '../crypto/crypto-errors.js';
 import { AfterwordError, BadRequestError, IntegrityError } from '../errors.js';

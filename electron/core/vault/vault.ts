@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../../ports/clock.js';
-import type { KeyStore } from '../../ports/key-store.js';
+import type { Clock } from '../ports/clock.js';
+import type { KeyStore } from '../ports/key-store.js';
 import { randomBytes } from '../crypto/aead.js';
 import type { ContentKey } from '../crypto/envelope.js';
 import { DEFAULT_SCRYPT, hkdfSha256, type ScryptParams } from '../crypto/kdf.js';

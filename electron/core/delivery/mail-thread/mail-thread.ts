@@ -19,7 +19,7 @@
 import type { Readable } from 'node:stream';
 import type { Worker } from 'node:worker_threads';
 import type { SMTPTransportOptions, SendMailOptions } from 'nodemailer';
-import { startWorker } from '../../../node/start-worker.js';
+import { startWorker } from './start-worker.js';
 import { nodemailerTransport, type MailTransport, type SentInfo } from '../email-sender.js';
 import { ERROR_FIELDS, type FromThread, type PipedAttachment, type SmtpErrorFields, type ThreadMail, type ToThread } from './protocol.js';
 

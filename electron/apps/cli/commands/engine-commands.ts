@@ -1,0 +1,379 @@
+import { holdVault } from '../hold-vault.js';
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { formatDuration } from '../../../../shared/durations.js';
+import { nextEventText } from '../../../../shared/plan-events.js';
+import { describeIssue, emailSchema } from '../../../../shared/validation.js';
+import { checkWebhookUrl } from '../../../../shared/webhook-url.js';
+import { testChannel } from '../../../core/delivery/channel-test.js';
+import { SETTINGS, smtpSettingsInputSchema } from '../../../core/delivery/owner-settings.js';
+import { BadRequestError, NotFoundError, VaultBusyError } from '../../../core/errors.js';
+import { readStatus, type StatusReport } from '../../../core/schedule/status.js';
+import { SchedulerLoop } from '../../../core/schedule/scheduler-loop.js';
+import { PromptNotifier } from '../../../core/delivery/prompt-notifier.js';
+import { createVaultServices } from '../../../core/services.js';
+import { createEngine } from '../../../core/engine.js';
+import { sendTestToOwner } from '../../../core/test-send.js';
+import type { CliContext } from '../cli-context.js';
+import { EXIT } from '../exit-codes.js';
+import { isoTime, table } from '../output.js';
+import { FILE_KEY_WARNING } from '../../../node/device-key-store.js';
+
+/** Webhook names are at most this long (core/repo/webhooks.ts). */
+const WEBHOOK_NAME_MAX = 40;
+
+function relative(ms: number, now: number): string {
+  const delta = ms - now;
+  if (Math.abs(delta) < 60_000) return 'now';
+  return delta > 0 ? `in ${formatDuration(delta)}` : `${formatDuration(-delta)} ago`;
+}
+
+/** The CLI's status: what comes next in words, as the CLI has always printed it (also with --json). */
+type CliStatus = Omit<StatusReport, 'plans'> & { plans: (Omit<StatusReport['plans'][number], 'nextEvent'> & { nextEvent: string | null })[] };
+
+function inWords(report: StatusReport): CliStatus {
+  return { ...report, plans: report.plans.map((p) => ({ ...p, nextEvent: p.nextEvent && nextEventText(p.nextEvent) })) };
+}
+
+function renderStatus(s: CliStatus): string {
+  const lines: string[] = [];
+  for (const problem of s.problems) lines.push(`! ${problem.message}`);
+  if (s.problems.length > 0) lines.push('');
+  const warning = s.openPrompts.find((p) => p.kind === 'warning');
+  if (warning) lines.push(`!! Afterword is asking whether you are there (warning ${warning.level}). Run: afterword checkin`, '');
+  lines.push(
+    table([
+      ['PLAN', 'STATE', 'MESSAGES', 'NEXT', 'WHEN', 'DELIVERY IF SILENT'],
+      ...s.plans.map((p) => [
+        `${p.name}${p.isTestPlan ? ' (test plan)' : ''}`,
+        p.state,
+        String(p.activeMessages),
+        p.nextEvent ?? '-',
+        p.nextEventAt ? `${isoTime(p.nextEventAt)} (${relative(p.nextEventAt, s.now)})` : '-',
+        p.deliveryAt ? isoTime(p.deliveryAt) : '-',
+      ]),
+    ]),
+    '',
+    `Outbox: ${s.outbox.pending + s.outbox.sending} pending, ${s.outbox.sent} sent, ${s.outbox.failed} failed`,
+    ...s.failures.map((f) => `  failed ${f.kind} via ${f.channel}: ${f.error ?? 'unknown error'}`),
+    `Tests (not deliveries): ${s.tests.passed} passed, ${s.tests.failed} failed`,
+    `Last check-in: ${s.lastCheckinAt ? `${isoTime(s.lastCheckinAt)} (${relative(s.lastCheckinAt, s.now)})` : 'never'}`,
+    `Last scheduler tick: ${s.lastTick ? `${isoTime(s.lastTick.at)} (${relative(s.lastTick.at, s.now)}, ${s.lastTick.source})` : 'never'}`,
+    `Owner e-mail: ${s.owner.emailSet ? 'set' : 'not set (afterword owner set --email ADDR)'}; SMTP: ${s.smtpConfigured ? 'configured' : 'not configured'}`,
+    `Unattended delivery: ${s.unattended.enabled ? `on (${s.unattended.backend})` : 'off (afterword unattended enable)'}`,
+  );
+  return lines.join('\n');
+}
+
+function parseDate(text: string): number {
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) throw new BadRequestError(`"${text}" is not a date: write it like 2027-01-15 or 2027-01-15T08:00`);
+  return at;
+}
+
+function privateNetworkNote(w: { allowPrivateNetwork: boolean; privateNetworkKept: boolean }): string {
+  if (w.privateNetworkKept) return '  (may reach your own network: kept from before that check)';
+  return w.allowPrivateNetwork ? '  (on your own network)' : '';
+}
+
+export function registerEngineCommands(program: Command, context: () => CliContext): void {
+  program
+    .command('owner')
+    .description('you, the owner')
+    .command('set')
+    .description('where warnings by e-mail go')
+    .requiredOption('--email <address>', 'your e-mail address')
+    .option('--name <name>', 'your name, shown to recipients')
+    .action(async (opts: { email: string; name?: string }) => {
+      const ctx = context();
+      const email = emailSchema.safeParse(opts.email);
+      if (!email.success) throw new BadRequestError(describeIssue(email.error));
+      // Checked here too (the handler checks again), so a typo is reported before the password is asked.
+      await ctx.withRouter((rpc) => rpc('settings.set', { owner: { email: email.data, name: opts.name ?? null } }));
+      ctx.out.result({ ok: true }, () => 'Owner e-mail saved.');
+    });
+
+  const channel = program.command('channel').description('how warnings and messages leave this machine');
+  channel
+    .command('smtp')
+    .description('your SMTP account (password from AFTERWORD_SMTP_PASSWORD)')
+    .requiredOption('--host <host>', 'SMTP server')
+    .requiredOption('--port <port>', 'port (465 implicit TLS, 587 STARTTLS, 25 local relay)')
+    .option('--tls <mode>', 'implicit | starttls | none', 'starttls')
+    .option('--user <user>', 'login (omit for no authentication)')
+    .requiredOption('--from <address>', 'the sender address')
+    .option('--ca-file <file>', 'extra CA certificate (PEM) for a self-hosted server')
+    .action(async (opts: { host: string; port: string; tls: string; user?: string; from: string; caFile?: string }) => {
+      const ctx = context();
+      const ca = opts.caFile ? [await readFile(opts.caFile, 'utf8').catch(() => { throw new BadRequestError(`cannot read ${opts.caFile}`); })] : undefined;
+      const parsed = smtpSettingsInputSchema.safeParse({
+        host: opts.host,
+        port: Number(opts.port),
+        tls: opts.tls,
+        user: opts.user ?? null,
+        password: opts.user ? (ctx.env.AFTERWORD_SMTP_PASSWORD ?? null) : null,
+        from: opts.from,
+        ...(ca ? { ca } : {}),
+      });
+      if (!parsed.success) throw new BadRequestError(describeIssue(parsed.error));
+      if (opts.user && parsed.data.password === null) {
+        throw new BadRequestError('--user given but AFTERWORD_SMTP_PASSWORD is not set');
+      }
+      await ctx.withUnlocked(async ({ settings }) => settings.set(SETTINGS.smtp, parsed.data));
+      ctx.out.result({ ok: true }, () => 'SMTP account saved. Try it: afterword channel test email');
+    });
+
+  const webhook = channel.command('webhook').description('webhooks that receive your warnings');
+  webhook
+    .command('add')
+    .description('add a webhook; prints its signing secret')
+    .requiredOption('--name <name>', 'short name, used as webhook:NAME in plans')
+    .requiredOption('--url <url>', 'https URL')
+    .option('--allow-private-network', 'the webhook is on your own network (this machine, the LAN): allow loopback and private addresses')
+    .action(async (opts: { name: string; url: string; allowPrivateNetwork?: boolean }) => {
+      const ctx = context();
+      const allowPrivateNetwork = opts.allowPrivateNetwork === true;
+      // Checked here too (the repo checks again), so a refused URL is reported before the password is asked.
+      const checked = checkWebhookUrl(opts.url, { allowPrivateNetwork });
+      if (!checked.ok) throw new BadRequestError(checked.message);
+      const added = await ctx.withRouter((rpc) => rpc('channels.addWebhook', { name: opts.name, url: opts.url, allowPrivateNetwork }));
+      ctx.out.result({ id: added.id, secret: added.secret }, () =>
+        `Webhook ${opts.name} added (${added.id}).\nSigning secret (Standard Webhooks): ${added.secret}`,
+      );
+    });
+  webhook
+    .command('edit <name>')
+    .description('say whether a webhook is on your own network')
+    .option('--allow-private-network', 'it is on your own network: allow loopback and private addresses')
+    .option('--no-allow-private-network', 'it is not: refuse loopback and private addresses')
+    .action(async (name: string, opts: { allowPrivateNetwork?: boolean }) => {
+      const ctx = context();
+      if (opts.allowPrivateNetwork === undefined) throw new BadRequestError('nothing to change: give --allow-private-network or --no-allow-private-network');
+      if (name.length > WEBHOOK_NAME_MAX) throw new NotFoundError('webhook', name);
+      const allowPrivateNetwork = opts.allowPrivateNetwork;
+      await ctx.withRouter((rpc) => rpc('channels.updateWebhook', { name, allowPrivateNetwork }));
+      ctx.out.result({ name, allowPrivateNetwork }, () =>
+        allowPrivateNetwork ? `Webhook ${name} may reach your own network.` : `Webhook ${name} may reach public addresses only.`,
+      );
+    });
+  webhook
+    .command('rm <name>')
+    .description('remove a webhook')
+    .action(async (name: string) => {
+      const ctx = context();
+      // A name longer than any webhook's names none (the contract refuses it as BAD_REQUEST).
+      if (name.length > WEBHOOK_NAME_MAX) throw new NotFoundError('webhook', name);
+      await ctx.withRouter((rpc) => rpc('channels.removeWebhook', { name }));
+      ctx.out.result({ name, removed: true }, () => `Webhook ${name} removed.`);
+    });
+
+  channel
+    .command('list')
+    .description('list channels')
+    .action(async () => {
+      const ctx = context();
+      const channels = await ctx.withRouter((rpc) => rpc('channels.get', {}));
+      const { smtp } = channels;
+      // The CLI's own shape (desktop, email without passwordSet), kept for scripts that read it.
+      const data = {
+        desktop: { enabled: true },
+        email: smtp ? { host: smtp.host, port: smtp.port, tls: smtp.tls, user: smtp.user, from: smtp.from } : null,
+        webhooks: channels.webhooks,
+        deliverySigningSecret: channels.deliverySigningSecret,
+      };
+      ctx.out.result(data, () =>
+        [
+          'desktop   in-app prompt (and native notification in the desktop app)',
+          `email     ${data.email ? `${data.email.host}:${data.email.port} (${data.email.tls}) from ${data.email.from}` : 'not configured'}`,
+          ...data.webhooks.map((w) => `webhook   ${w.name}  ${w.url}${privateNetworkNote(w)}`),
+          '',
+          `Deliveries to recipient webhooks are signed with: ${data.deliverySigningSecret ?? '-'}`,
+        ].join('\n'),
+      );
+    });
+
+  channel
+    .command('test <name>')
+    .description('send a real test through a channel: email, desktop, or a webhook name')
+    .action(async (name: string) => {
+      const ctx = context();
+      const result = await ctx.withUnlocked(async (services) =>
+        testChannel(services, name, { notifier: new PromptNotifier(services.vault.db, ctx.clock) }),
+      );
+      ctx.out.result(result, () => (result.ok ? `Sent. The server answered: ${result.response}` : `Failed (${result.errorCode}): ${result.response}`));
+      if (!result.ok) process.exitCode = EXIT.usage;
+    });
+
+  program
+    .command('checkin')
+    .description("I'm here: every plan starts its interval again")
+    .action(async () => {
+      const ctx = context();
+      const reports = await ctx.withEngine(async (engine) => engine.scheduler.checkIn('cli'));
+      ctx.out.result({ ok: true, plans: reports }, () => `Checked in at ${isoTime(ctx.clock.now())}. Thank you.`);
+    });
+
+  program
+    .command('pause')
+    .description('pause every plan until a date (vacation)')
+    .requiredOption('--until <date>', 'e.g. 2027-01-15')
+    .action(async (opts: { until: string }) => {
+      const ctx = context();
+      const until = parseDate(opts.until);
+      if (until <= ctx.clock.now()) throw new BadRequestError('--until must be in the future');
+      const reports = await ctx.withEngine(async (engine) => engine.scheduler.pauseUntil(until));
+      ctx.out.result({ ok: true, until: new Date(until).toISOString(), plans: reports }, () => `Paused until ${isoTime(until)}.`);
+    });
+
+  program
+    .command('resume')
+    .description('resume paused or stopped plans')
+    .action(async () => {
+      const ctx = context();
+      const reports = await ctx.withEngine(async (engine) => engine.scheduler.resume());
+      ctx.out.result({ ok: true, plans: reports }, () => `Resumed ${reports.length} plan(s).`);
+    });
+
+  program
+    .command('stop')
+    .description('emergency stop: nothing is warned or delivered until resume (needs the recovery key)')
+    .requiredOption('--recovery-key <key>', 'the recovery key shown at init')
+    .action(async (opts: { recoveryKey: string }) => {
+      const ctx = context();
+      const reports = await ctx.withVault(async (vault) => {
+        await vault.unlockWithRecoveryKey(opts.recoveryKey);
+        const engine = createEngine(createVaultServices(vault, ctx.clock), { clock: ctx.clock });
+        try {
+          return engine.scheduler.emergencyStop();
+        } finally {
+          await engine.close();
+        }
+      });
+      ctx.out.result({ ok: true, plans: reports }, () => `Stopped ${reports.length} plan(s). Run \`afterword resume\` to start again.`);
+    });
+
+  program
+    .command('status')
+    .description('per plan: state, level, next action and when; outbox; last tick')
+    .action(async () => {
+      const ctx = context();
+      const report = inWords(await ctx.withEngine(async (engine, services) => readStatus(services, engine.outbox, ctx.clock.now())));
+      ctx.out.result(report, () => renderStatus(report));
+    });
+
+  program
+    .command('tick')
+    .description('one scheduler pass and outbox drain, then exit (run it from system cron)')
+    .action(async () => {
+      const ctx = context();
+      // The desktop app, `serve` or `run` already ticks this vault every minute: this one steps
+      // aside. Not for a holder that cannot send (an app waiting for the password after a reboot):
+      // then this pass runs, or nothing would go out at all.
+      const lock = await holdVault(ctx, 'tick').catch((error: unknown) => {
+        if (error instanceof VaultBusyError) return error;
+        throw error;
+      });
+      if (lock instanceof VaultBusyError && lock.holder.scheduling) {
+        ctx.out.result({ skipped: true, heldBy: lock.holder }, () => `Nothing done: ${lock.message}.`);
+        return;
+      }
+      if (lock instanceof VaultBusyError) ctx.out.note(`afterword: ${lock.holder.program} (pid ${lock.holder.pid}) holds this vault but is not sending (locked): ticking from here`);
+      const held = lock instanceof VaultBusyError ? null : lock;
+      const result = await ctx.withEngine(async (engine) => engine.runOnce('cli')).finally(() => held?.release());
+      ctx.out.result(result, () =>
+        [
+          ...result.tick.transitions.map((t) => `${t.planId}: ${t.from} → ${t.to} (${t.reason})`),
+          `Outbox: ${result.drain.sent} sent, ${result.drain.retrying} to retry, ${result.drain.failed} failed.`,
+        ].join('\n'),
+      );
+    });
+
+  program
+    .command('run')
+    .description('keep running: tick every minute and send what is due (Ctrl-C or SIGTERM stops cleanly)')
+    .option('--cron <expression>', 'node-cron schedule', '* * * * *')
+    .action(async (opts: { cron: string }) => {
+      const ctx = context();
+      ctx.longRunning = true;
+      const lock = await holdVault(ctx, 'run');
+      await ctx.withEngine(async (engine) => {
+        const loop = new SchedulerLoop(engine, {
+          cron: opts.cron,
+          onRun: ({ tick, drain }) => {
+            for (const t of tick.transitions) ctx.out.note(`${isoTime(tick.at)} ${t.planId}: ${t.from} → ${t.to} (${t.reason})`);
+            if (drain.attempted > 0) ctx.out.note(`${isoTime(tick.at)} outbox: ${drain.sent} sent, ${drain.retrying} to retry, ${drain.failed} failed`);
+          },
+          onError: (error) => ctx.out.note(`afterword: tick failed: ${(error as Error).message}`),
+        });
+        ctx.out.note(`Afterword is running on ${ctx.vaultDir} (${opts.cron}). Stop with Ctrl-C.`);
+        await loop.start();
+        await new Promise<void>((resolve) => {
+          const stop = (): void => resolve();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        ctx.out.note('Stopping: finishing what is in flight…');
+        await loop.stop();
+      }).finally(() => lock.release());
+      ctx.out.result({ stopped: true }, () => 'Stopped.');
+    });
+
+  program
+    .command('test-send <messageId>')
+    .description('deliver this message to yourself (the owner) only')
+    .action(async (messageId: string) => {
+      const ctx = context();
+      const result = await ctx.withEngine((engine, services) => sendTestToOwner(engine, services, messageId));
+      ctx.out.result(result, () =>
+        result.state === 'sent'
+          ? 'Sent to you. Check your mailbox.'
+          : result.state === 'elsewhere'
+            ? 'Afterword running elsewhere (the app or a runner) is sending it now. Check your mailbox.'
+            : `Not sent: ${result.error}`,
+      );
+      if (result.state === 'failed') process.exitCode = EXIT.usage;
+    });
+
+  const unattended = program.command('unattended').description('deliver after a restart without the password (device key in the OS key store)');
+  unattended
+    .command('enable')
+    .description('keep a device key so `afterword tick` runs without the password')
+    .action(async () => {
+      const ctx = context();
+      const { store, where, fallbackReason } = await ctx.deviceKeyStore();
+      await ctx.withUnlocked(async ({ vault }) => vault.enableDeviceKey(store));
+      await ctx.warnIfKeyInFile();
+      if (!fallbackReason) {
+        ctx.out.note(
+          'The OS key store must be unlocked for unattended delivery: after a reboot, that is once you log in. ' +
+            'On a machine nobody logs in to (a server, a headless runner), enable it with AFTERWORD_KEY_STORE=file instead.',
+        );
+      }
+      ctx.out.result({ enabled: true }, () => `Unattended delivery is on: the device key is in ${where}.`);
+    });
+  unattended
+    .command('disable')
+    .description('remove the device key')
+    .action(async () => {
+      const ctx = context();
+      const store = await ctx.keyStore();
+      await ctx.withUnlocked(async ({ vault }) => vault.disableDeviceKey(store));
+      ctx.out.result({ enabled: false }, () => 'Unattended delivery is off: after a restart, warnings and deliveries wait until the vault is unlocked once.');
+    });
+  unattended
+    .command('status')
+    .description('is unattended delivery on?')
+    .action(async () => {
+      const ctx = context();
+      const status = await ctx.withVault(async (vault) => vault.deviceKeyStatus());
+      const { store, where, fallbackReason } = await ctx.deviceKeyStore();
+      const keyStore = { backend: store.backend, where, fallbackReason };
+      ctx.out.result({ ...status, keyStore }, () =>
+        [
+          status.enabled ? `on (${status.backend})` : 'off',
+          `Device keys on this machine go to ${where}${fallbackReason ? ` (no OS key store: ${fallbackReason})` : ''}.`,
+          ...(fallbackReason ? [`Warning: ${FILE_KEY_WARNING}.`] : []),
+        ].join('\n'),
+      );
+    });
+}

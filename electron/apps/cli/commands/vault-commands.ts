@@ -1,0 +1,115 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../cli-context.js';
+import { newPassword, currentPassword } from '../secrets.js';
+import { Vault } from '../../../core/vault/vault.js';
+import { runDoctor } from '../../../core/vault/doctor.js';
+import { createVaultServices } from '../../../core/services.js';
+import { initializeVaultContent } from '../../../core/engine.js';
+import { EXIT } from '../exit-codes.js';
+
+export function registerVaultCommands(program: Command, context: () => CliContext): void {
+  program
+    .command('init')
+    .description('create a vault with the default warning plan; prints the recovery key once')
+    .option('--unattended', 'keep a device key so `afterword tick` can deliver without the password')
+    .action(async (opts: { unattended?: boolean }) => {
+      const ctx = context();
+      const password = await newPassword(ctx.env, 'AFTERWORD_PASSWORD');
+      const store = opts.unattended ? await ctx.keyStore() : null;
+      const { vault, recoveryKey } = await Vault.create(ctx.vaultDir, password, ctx.vaultDeps());
+      try {
+        initializeVaultContent(createVaultServices(vault, ctx.clock));
+        if (store) await vault.enableDeviceKey(store);
+      } finally {
+        await vault.close();
+      }
+      if (store) await ctx.warnIfKeyInFile();
+      ctx.out.result({ vaultDir: ctx.vaultDir, recoveryKey }, () =>
+        [
+          `Vault created in ${ctx.vaultDir}`,
+          '',
+          'Your recovery key (shown only this once — write it down and keep it somewhere safe):',
+          '',
+          `    ${recoveryKey}`,
+          '',
+          'It opens the vault if you forget the password: afterword recover --recovery-key KEY',
+        ].join('\n'),
+      );
+    });
+
+  program
+    .command('passwd')
+    .description('change the password (AFTERWORD_PASSWORD = current, AFTERWORD_NEW_PASSWORD = new)')
+    .action(async () => {
+      const ctx = context();
+      await ctx.withVault(async (vault) => {
+        const current = await currentPassword(ctx.env);
+        const next = await newPassword(ctx.env);
+        await vault.changePassword(current, next);
+      });
+      ctx.out.result({ ok: true }, () => 'Password changed. The recovery key still works.');
+    });
+
+  program
+    .command('recover')
+    .description('set a new password using the recovery key (new password from AFTERWORD_NEW_PASSWORD)')
+    .requiredOption('--recovery-key <key>', 'the recovery key shown at init')
+    .action(async (opts: { recoveryKey: string }) => {
+      const ctx = context();
+      await ctx.withVault(async (vault) => {
+        const next = await newPassword(ctx.env);
+        await vault.recover(opts.recoveryKey, next);
+      });
+      ctx.out.result({ ok: true }, () => 'New password set. Your messages are unchanged.');
+    });
+
+  const audit = program.command('audit').description('the tamper-evident activity log');
+  audit
+    .command('verify')
+    .description('check the hash chain; exit 3 when it is broken')
+    .action(async () => {
+      const ctx = context();
+      const { ok, problems } = await ctx.withRouter((rpc) => rpc('audit.verify', {}));
+      ctx.out.result({ ok, problems }, () =>
+        ok
+          ? 'The audit log is intact.'
+          : ['The audit log has been tampered with:', ...problems.map((p) => `  row ${p.seq ?? '-'}: ${p.problem}`)].join('\n'),
+      );
+      if (!ok) process.exitCode = EXIT.integrity;
+    });
+
+  program
+    .command('doctor')
+    .description('check the database and every blob; exit 3 when anything is wrong')
+    .action(async () => {
+      const ctx = context();
+      await ctx.withUnlocked(async (services) => {
+        const report = await runDoctor(services);
+        ctx.out.result(report, () =>
+          [
+            report.ok ? 'Everything checks out.' : 'Problems found:',
+            ...report.problems.map((p) => `  ✗ ${p}`),
+            ...report.warnings.map((w) => `  ! ${w}`),
+          ].join('\n'),
+        );
+        if (!report.ok) process.exitCode = 3;
+      });
+    });
+
+  program
+    .command('bench')
+    .description('run the benchmarks (also `npm run bench`)')
+    .option('--quick', 'smaller sizes, for a smoke run')
+    .option('--only <section>', 'run one section on its own (ui-list)')
+    .action(async (opts: { quick?: boolean; only?: string }) => {
+      const ctx = context();
+      const options = { json: Boolean(ctx.options.json), quick: Boolean(opts.quick) };
+      if (opts.only !== undefined) {
+        const { runBenchSection } = await import('../../bench/run-section.js');
+        await runBenchSection(opts.only, options);
+        return;
+      }
+      const { runBenchmarks } = await import('../../bench/run-benchmarks.js');
+      await runBenchmarks(options);
+    });
+}

@@ -1,0 +1,77 @@
+import { Command, CommanderError } from 'commander';
+import { classifyStorageError } from '../../core/storage-errors.js';
+import { APP_VERSION } from '../../core/vault/vault.js';
+import { CliContext, type GlobalOptions } from './cli-context.js';
+import { registerContentCommands } from './commands/content-commands.js';
+import { registerVaultCommands } from './commands/vault-commands.js';
+import { registerEngineCommands } from './commands/engine-commands.js';
+import { registerPlanCommands } from './commands/plan-commands.js';
+import { registerServeCommands } from './commands/serve-commands.js';
+import { registerMfaCommands } from './commands/mfa-commands.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { escapeControl } from './output.js';
+
+function buildProgram(): { program: Command; context: () => CliContext } {
+  const program = new Command('afterword')
+    .description("Afterword: a local-first, encrypted dead man's switch for your messages")
+    .version(APP_VERSION)
+    .option('--vault <dir>', 'the vault directory (default: AFTERWORD_VAULT or the user-data directory)')
+    .option('--json', 'machine-readable output on stdout')
+    .option('--debug', 'print stack traces on errors')
+    .option('--accept-older-vault', 'open a vault older than the one this machine last saw (you restored an older copy on purpose)')
+    // Usage errors are reported by main(), in the same one-line (and --json) form as every other error.
+    .configureOutput({ outputError: () => undefined })
+    .exitOverride();
+  let cached: CliContext | undefined;
+  const context = (): CliContext => (cached ??= new CliContext(program.opts<GlobalOptions>(), process.env));
+  registerVaultCommands(program, context);
+  registerContentCommands(program, context);
+  registerPlanCommands(program, context);
+  registerEngineCommands(program, context);
+  registerServeCommands(program, context);
+  registerMfaCommands(program, context);
+  program.commands.forEach(function exitOverrideAll(cmd: Command): void {
+    cmd.exitOverride();
+    cmd.commands.forEach(exitOverrideAll);
+  });
+  return { program, context };
+}
+
+/** SQLite's own words for a file that is not a database or is damaged. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const { program } = buildProgram();
+  const json = argv.includes('--json');
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError && error.exitCode === 0) return EXIT.ok;
+    let code: number;
+    let wireCode: string;
+    let message: string;
+    const known = error instanceof CommanderError ? null : classifyStorageError(error);
+    if (error instanceof CommanderError) {
+      code = EXIT.usage;
+      wireCode = 'BAD_REQUEST';
+      message =
+        error.code === 'commander.help'
+          ? 'a subcommand is needed: see the list above'
+          : `${error.message.replace(/^error: /, '')} (run with --help for usage)`;
+    } else if (known) {
+      code = exitCodeFor(known.code);
+      wireCode = known.code;
+      message = known.message;
+    } else {
+      code = EXIT.usage;
+      wireCode = 'INTERNAL';
+      message = `unexpected error: ${(error as Error)?.message ?? String(error)} (run with --debug for details)`;
+    }
+    process.stderr.write(`afterword: ${escapeControl(message)}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    if (json) process.stdout.write(`${JSON.stringify({ error: { code: wireCode, message } })}\n`);
+    return code;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

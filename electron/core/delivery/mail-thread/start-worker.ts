@@ -1,0 +1,15 @@
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+
+/**
+ * Starts a worker thread on `entry`, a module beside the caller named without its extension
+ * (`new URL('./x-entry', import.meta.url)`): the compiled `.js` in a build; the `.ts` source
+ * through tsx when the caller itself runs from source (the test suite), as there is no compiled
+ * file beside it then.
+ */
+export function startWorker(entry: URL, callerUrl: string, options: WorkerOptions = {}): Worker {
+  const fromSource = callerUrl.endsWith('.ts');
+  const file = new URL(`${entry.href}${fromSource ? '.ts' : '.js'}`);
+  if (!fromSource) return new Worker(file, options);
+  const bootstrap = new URL('../../../../scripts/worker-from-source.mjs', import.meta.url);
+  return new Worker(bootstrap, { ...options, argv: [file.href, ...(options.argv ?? [])] });
+}
