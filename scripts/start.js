@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
-const shellMain = path.join(root, 'dist', 'electron', 'shell', 'main.js');
+const shellMain = path.join(root, 'dist', 'electron', 'apps', 'desktop', 'main.js');
 
 /** @returns {string | null} the Electron executable, if it is actually on disk. */
 function findElectronBinary() {

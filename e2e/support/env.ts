@@ -9,7 +9,7 @@ export { REPO_ROOT };
 
 /** Debian's Chromium: `npx playwright install` cannot download browsers here. */
 export const CHROMIUM = '/usr/bin/chromium';
-export const CLI_ENTRY = join(REPO_ROOT, 'dist', 'electron', 'cli', 'main.js');
+export const CLI_ENTRY = join(REPO_ROOT, 'dist', 'electron', 'apps', 'cli', 'main.js');
 export const RENDERER_DIR = join(REPO_ROOT, 'dist', 'renderer');
 /**
  * The committed pictures (README.md links some) are rewritten only on request

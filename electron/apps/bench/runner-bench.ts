@@ -140,7 +140,7 @@ export async function makeRunnerVault(vaultDir: string, keyDir: string, sizes: P
 export async function runnerBench(tmp: string, sizes: RunnerSizes, progress: (line: string) => void): Promise<RunnerResult> {
   const root = findRepoRoot();
   const bin = join(root, 'bin', 'afterword.js');
-  if (!existsSync(join(root, 'dist', 'electron', 'cli', 'main.js'))) throw new Error('the CLI is not built (dist/ is missing): run npx tsc -b first');
+  if (!existsSync(join(root, 'dist', 'electron', 'apps', 'cli', 'main.js'))) throw new Error('the CLI is not built (dist/ is missing): run npx tsc -b first');
   const vaultDir = join(tmp, 'vault-runner');
   const keyDir = join(tmp, 'keys-runner');
   const setupStart = nowMs();

@@ -45,7 +45,7 @@ describe('Electron binary', () => {
   });
 });
 
-const shellMain = join(dirname(require.resolve('../../package.json')), 'dist', 'electron', 'shell', 'main.js');
+const shellMain = join(dirname(require.resolve('../../../package.json')), 'dist', 'electron', 'apps', 'desktop', 'main.js');
 
 describe('Electron app (Playwright _electron)', () => {
   it.skipIf(!electron)('opens a hardened window on the app:// origin with the contract bridge and no Node', async () => {

@@ -19,7 +19,7 @@ function findRepoRoot(): string {
 
 export const REPO_ROOT = findRepoRoot();
 export const CLI_BIN = join(REPO_ROOT, 'bin', 'afterword.js');
-const CLI_ENTRY = join(REPO_ROOT, 'dist', 'electron', 'cli', 'main.js');
+const CLI_ENTRY = join(REPO_ROOT, 'dist', 'electron', 'apps', 'cli', 'main.js');
 
 /** Test-only password; every vault made here uses the fastest KDF cost the CLI accepts. */
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -32,7 +32,7 @@ function sourcesUnder(root: string): string[] {
     if (entry.isDirectory()) {
       // The shell is built by another project; test helpers are not part of the CLI (a test that
       // runs one from dist/ checks it with assertCompiled).
-      if (entry.name === 'shell' || entry.name === 'test-support') continue;
+      if (entry.name === 'desktop' || entry.name === 'test-support') continue;
       out.push(...sourcesUnder(full));
     } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts')) {
       out.push(full);

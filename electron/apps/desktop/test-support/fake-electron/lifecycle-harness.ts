@@ -11,7 +11,7 @@ import type { FakeRecord } from './fake-electron.js';
 import type { RunnerCommand } from './lifecycle-runner.js';
 
 const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url)).replace(/dist\/$/, '');
-const DIST = join(ROOT, 'dist', 'electron', 'shell');
+const DIST = join(ROOT, 'dist', 'electron', 'apps', 'desktop');
 export const MAIN_ENTRY = join(DIST, 'main.js');
 const RUNNER = join(DIST, 'test-support', 'fake-electron', 'lifecycle-runner.js');
 const REGISTER = join(DIST, 'test-support', 'fake-electron', 'register-fake-electron.js');
