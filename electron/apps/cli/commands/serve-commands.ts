@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { BadRequestError } from '../../../core/errors.js';
 import type { TokenRole } from '../../../core/repo/tokens.js';
 import { ControllableClock } from '../../runner/controllable-clock.js';
-import { stderrLogger } from '../../runner/stderr-logger.js';
+import { createStderrLogger } from '../../../node/stderr-logger.js';
 import { MIN_CHOSEN_TOKEN_LENGTH } from '../../runner/setup-token.js';
 import type { Clock } from '../../../core/ports/clock.js';
 import { existingId, type CliContext } from '../cli-context.js';
@@ -95,7 +95,7 @@ export function registerServeCommands(program: Command, context: () => CliContex
         clock,
         allowFakeClock,
         setupToken,
-        logger: stderrLogger('runner', Boolean(ctx.options.debug)),
+        logger: createStderrLogger('runner', { format: 'text', minLevel: ctx.options.debug ? 'debug' : 'info' }),
       }).catch(async (error: unknown) => {
         await app.close();
         await lock.release();
