@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../node/system-clock.js';
 import { ControllableClock } from './controllable-clock.js';
-import { isTraversal } from './static-files.js';
+import { isTraversal } from '../../node/static-files.js';
 import { openEvents } from './test-support/events-client.js';
 import { PASSWORD, startFixture, startWithVault, T0, type RunnerFixture } from './test-support/runner-fixture.js';
 

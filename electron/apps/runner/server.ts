@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -19,7 +20,7 @@ import type { Env, RunnerContext } from './runner-context.js';
 import { AppScheduler } from '../../core/api/app-scheduler.js';
 import { Sessions } from './sessions.js';
 import { autoLockMs } from '../../core/api/auto-lock-setting.js';
-import { isTraversal, StaticFiles } from './static-files.js';
+import { findStaticFile, isTraversal } from '../../node/static-files.js';
 import { healthProblem } from './health.js';
 import { readVaultFacts } from './vault-facts.js';
 import { newSetupToken, SetupToken } from './setup-token.js';
@@ -130,7 +131,6 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   };
   const metrics = new RunnerMetrics(app, clock, () => scheduler.running);
   const rendererDir = options.rendererDir && existsSync(join(options.rendererDir, 'index.html')) ? options.rendererDir : null;
-  const files = rendererDir ? new StaticFiles(rendererDir) : null;
   let closing = false;
 
   const hono = new Hono<Env>();
@@ -171,7 +171,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
 
   hono.get('*', async (c) => {
     if (isTraversal(c.env.incoming.url ?? '/')) return c.text('Not found\n', 404);
-    if (!files) {
+    if (!rendererDir) {
       const last = c.req.path.split('/').pop() ?? '';
       if (last.includes('.')) return c.text('Not found\n', 404);
       const facts = await readVaultFacts(app, clock);
@@ -179,11 +179,13 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
       c.header('Cache-Control', 'no-store');
       return c.html(uiNotBuiltPage(facts));
     }
-    const file = await files.lookup(c.req.path);
-    if (!file) return c.text('Not found\n', 404);
+    // Every refusal is a 404 here: a web client learns nothing about what lies outside the UI.
+    const file = await findStaticFile(rendererDir, new URL(c.req.url).pathname);
+    if (!file.ok) return c.text('Not found\n', 404);
     if (file.isHtml) c.header('Content-Security-Policy', staticCsp(origins!));
-    c.header('Cache-Control', file.cacheControl);
-    return c.body(file.body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': file.contentType });
+    // index.html is revalidated; the hashed assets may be cached.
+    c.header('Cache-Control', file.isHtml ? 'no-cache' : 'public, max-age=3600');
+    return c.body(new Uint8Array(await readFile(file.path)), 200, { 'Content-Type': file.contentType });
   });
 
   const server = createAdaptorServer({ fetch: hono.fetch, hostname: options.host }) as Server;
