@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRendererTree } from '../../node/test-support/renderer-tree.js';
 import { createAppProtocolHandler, resolveAppPath, serveAppRequest } from './app-protocol.js';
-import { RENDERER_CSP } from './window-security.js';
+import { APP_WINDOW_CSP } from '../../../shared/content-security-policy.js';
 
 let base: string;
 let root: string;
@@ -25,7 +25,7 @@ describe('serveAppRequest', () => {
   it('serves index.html at the root, with the CSP and nosniff', async () => {
     const r = await get('app://app/');
     expect(r).toMatchObject({ status: 200, type: 'text/html; charset=utf-8', body: '<!doctype html><title>Afterword</title>' });
-    expect(r.headers.get('content-security-policy')).toBe(RENDERER_CSP);
+    expect(r.headers.get('content-security-policy')).toBe(APP_WINDOW_CSP);
     expect(r.headers.get('x-content-type-options')).toBe('nosniff');
   });
 

@@ -1,5 +1,6 @@
 import { findStaticFile, nodeFileSystem, resolveStaticPath, type StaticFileSystem, type StaticPath } from '../../node/static-files.js';
-import { APP_HOST, APP_SCHEME, RENDERER_CSP } from './window-security.js';
+import { APP_WINDOW_CSP } from '../../../shared/content-security-policy.js';
+import { APP_HOST, APP_SCHEME } from './window-security.js';
 
 /** Registered before `ready` (protocol.registerSchemesAsPrivileged): a secure, standard origin. */
 export const APP_SCHEME_PRIVILEGES = Object.freeze({
@@ -26,7 +27,7 @@ export function resolveAppPath(rawUrl: string): AppPath {
 }
 
 const HEADERS = {
-  'Content-Security-Policy': RENDERER_CSP,
+  'Content-Security-Policy': APP_WINDOW_CSP,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'Cross-Origin-Opener-Policy': 'same-origin',

@@ -14,7 +14,8 @@ import { ControllableClock } from './controllable-clock.js';
 import { attachEventSocket } from './events-socket.js';
 import { RunnerMetrics } from './metrics.js';
 import { Origins } from './origins.js';
-import { PAGE_CSP, uiNotBuiltPage } from './pages.js';
+import { uiNotBuiltPage } from './pages.js';
+import { runnerUiCsp, SERVER_PAGE_CSP } from '../../../shared/content-security-policy.js';
 import { cookieName, registerRpcRoutes } from './rpc-routes.js';
 import type { Env, RunnerContext } from './runner-context.js';
 import { AppScheduler } from '../../core/api/app-scheduler.js';
@@ -63,25 +64,6 @@ export interface Runner {
   /** The address to open: with `?setup=TOKEN` while no vault exists. */
   readonly openUrl: string;
   close(): Promise<void>;
-}
-
-function staticCsp(origins: Origins): string {
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    "media-src 'self' blob:",
-    `connect-src 'self' ${origins.webSocketOrigins().join(' ')}`,
-    "manifest-src 'self'",
-    "worker-src 'self'",
-    "object-src 'none'",
-    "frame-src 'none'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -175,14 +157,14 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
       const last = c.req.path.split('/').pop() ?? '';
       if (last.includes('.')) return c.text('Not found\n', 404);
       const facts = await readVaultFacts(app, clock);
-      c.header('Content-Security-Policy', PAGE_CSP);
+      c.header('Content-Security-Policy', SERVER_PAGE_CSP);
       c.header('Cache-Control', 'no-store');
       return c.html(uiNotBuiltPage(facts));
     }
     // Every refusal is a 404 here: a web client learns nothing about what lies outside the UI.
     const file = await findStaticFile(rendererDir, new URL(c.req.url).pathname);
     if (!file.ok) return c.text('Not found\n', 404);
-    if (file.isHtml) c.header('Content-Security-Policy', staticCsp(origins!));
+    if (file.isHtml) c.header('Content-Security-Policy', runnerUiCsp(origins!.webSocketOrigins()));
     // index.html is revalidated; the hashed assets may be cached.
     c.header('Cache-Control', file.isHtml ? 'no-cache' : 'public, max-age=3600');
     return c.body(new Uint8Array(await readFile(file.path)), 200, { 'Content-Type': file.contentType });
