@@ -10,7 +10,7 @@ import type { Clock } from '../../core/ports/clock.js';
 import type { Logger } from '../../core/ports/logger.js';
 import { authenticate, type AuthDeps } from './auth.js';
 import { registerCheckinRoutes } from './checkin-routes.js';
-import { ControllableClock } from './controllable-clock.js';
+import { FakeClock } from '../../node/fake-clock.js';
 import { attachEventSocket } from './events-socket.js';
 import { RunnerMetrics } from './metrics.js';
 import { Origins } from './origins.js';
@@ -37,7 +37,7 @@ export interface RunnerOptions {
   /** The built UI (dist/renderer); a small status page is served when it is absent. */
   rendererDir?: string;
   clock: Clock;
-  /** AFTERWORD_ALLOW_FAKE_CLOCK=1: enables POST /api/test/clock when `clock` is a ControllableClock. */
+  /** AFTERWORD_ALLOW_FAKE_CLOCK=1: enables POST /api/test/clock when `clock` is a FakeClock. */
   allowFakeClock?: boolean;
   /** Tests: session lifetime and the time sessions expire by (real time by default). */
   sessionTtlMs?: number;
@@ -107,7 +107,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     secureCookie,
     scheduler,
     clock,
-    testClock: options.allowFakeClock && clock instanceof ControllableClock ? clock : null,
+    testClock: options.allowFakeClock && clock instanceof FakeClock ? clock : null,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     setup: new SetupToken(app.exists() ? null : (options.setupToken ?? newSetupToken()), clock),
   };
