@@ -5,26 +5,11 @@ import react from '@vitejs/plugin-react';
 import postcssPresetMantine from 'postcss-preset-mantine';
 import postcssSimpleVars from 'postcss-simple-vars';
 import { defineConfig, type Plugin } from 'vite';
+import { RENDERER_META_CSP } from './shared/content-security-policy.js';
 
 const root = fileURLToPath(new URL('./renderer', import.meta.url));
 const outDir = fileURLToPath(new URL('./dist/renderer', import.meta.url));
 const runnerUrl = new URL(process.env.AFTERWORD_URL ?? 'http://127.0.0.1:7420').origin;
-
-/** Same policy as the shell's RENDERER_CSP (electron/apps/desktop/window-security.ts), minus what a <meta> cannot carry. */
-const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  // Mantine sets CSS variables in <style> tags; scripts never run inline.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "media-src 'self' blob:",
-  "connect-src 'self'",
-  "worker-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
 
 /**
  * Build only (the dev server injects inline scripts for hot reload): add the CSP as a <meta> and
@@ -41,7 +26,7 @@ function strictCsp(): Plugin {
           ([, attrs, body]) => !/\bsrc=/.test(attrs ?? '') || (body ?? '').trim() !== '',
         );
         if (inline.length > 0) throw new Error(`index.html has ${inline.length} inline script(s); a strict CSP would block them`);
-        return [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP }, injectTo: 'head-prepend' }];
+        return [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: RENDERER_META_CSP }, injectTo: 'head-prepend' }];
       },
     },
   };

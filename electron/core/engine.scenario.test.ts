@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../shared/durations.js';
 import type { Channel, PlanSpec } from '../../shared/plans.js';
-import { ManualClock } from '../node/system-clock.js';
+import { ManualClock } from './test-support/manual-clock.js';
 import type { ChannelSender } from './delivery/delivery-types.js';
 import { EmailSender, stableMessageId, type SmtpSettings } from './delivery/email-sender.js';
 import type { OutboxRow } from './delivery/outbox.js';

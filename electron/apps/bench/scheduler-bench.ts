@@ -10,7 +10,7 @@ import { defaultPlanSpec } from '../../../shared/plans.js';
 import { createEngine, initializeVaultContent } from '../../core/engine.js';
 import { createVaultServices } from '../../core/services.js';
 import { Vault } from '../../core/vault/vault.js';
-import { ManualClock } from '../../node/system-clock.js';
+import { simulatedClock } from './simulated-clock.js';
 import { median, nowMs, timeSync } from './stats.js';
 import { BENCH_PASSWORD, SETUP_SCRYPT, makeBody } from './write-bench.js';
 
@@ -44,7 +44,7 @@ export interface SchedulerResult {
   };
 }
 
-/** 2025-03-01T09:00:00Z: a fixed start keeps runs comparable (the ManualClock is moved by hand). */
+/** 2025-03-01T09:00:00Z: a fixed start keeps runs comparable (the simulated clock is moved by hand). */
 const T0 = Date.UTC(2025, 2, 1, 9, 0, 0);
 const MINUTE = 60_000;
 
@@ -53,7 +53,7 @@ export async function schedulerBench(
   sizes: SchedulerSizes,
   progress: (line: string) => void,
 ): Promise<SchedulerResult> {
-  const clock = new ManualClock(T0);
+  const clock = simulatedClock(T0);
   const { vault } = await Vault.create(join(tmp, 'vault-scheduler'), BENCH_PASSWORD, { clock, scrypt: SETUP_SCRYPT });
   try {
     const services = createVaultServices(vault, clock);

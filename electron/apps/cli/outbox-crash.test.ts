@@ -19,7 +19,7 @@ import { createEngine, initializeVaultContent } from '../../core/engine.js';
 import type { StatusReport } from '../../core/schedule/status.js';
 import { createVaultServices } from '../../core/services.js';
 import { Vault } from '../../core/vault/vault.js';
-import { ManualClock } from '../../node/system-clock.js';
+import { ManualClock } from '../../core/test-support/manual-clock.js';
 import { CLI_BIN, CliVault, REPO_ROOT, TempDirs, assertCliBuilt, cleanEnv, describeResult, type CliResult } from './test-support/run-cli.js';
 import { SmtpSink, type ReceivedMail } from './test-support/smtp-sink.js';
 

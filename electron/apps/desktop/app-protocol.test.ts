@@ -1,27 +1,15 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppProtocolHandler, mimeTypeOf, resolveAppPath, serveAppRequest } from './app-protocol.js';
-import { RENDERER_CSP } from './window-security.js';
+import { makeRendererTree } from '../../node/test-support/renderer-tree.js';
+import { createAppProtocolHandler, resolveAppPath, serveAppRequest } from './app-protocol.js';
+import { APP_WINDOW_CSP } from '../../../shared/content-security-policy.js';
 
 let base: string;
 let root: string;
 
 beforeAll(async () => {
-  base = await mkdtemp(join(tmpdir(), 'afterword-app-protocol-'));
-  root = join(base, 'renderer');
-  await mkdir(join(root, 'assets'), { recursive: true });
-  await writeFile(join(root, 'index.html'), '<!doctype html><title>Afterword</title>');
-  await writeFile(join(root, 'assets', 'app.js'), 'console.log(1)');
-  await writeFile(join(root, 'assets', 'style.css'), 'body{}');
-  await writeFile(join(base, 'secret.txt'), 'TOP SECRET');
-  await writeFile(join(base, 'renderer-evil.txt'), 'SIBLING SECRET'); // shares the root's name as a prefix
-  if (process.platform !== 'win32') {
-    await symlink(join(base, 'secret.txt'), join(root, 'link-out.txt'));
-    await symlink(base, join(root, 'dir-out'));
-    await symlink(join(root, 'assets', 'app.js'), join(root, 'link-in.js'));
-  }
+  ({ base, root } = await makeRendererTree('afterword-app-protocol-'));
 });
 
 afterAll(async () => {
@@ -37,7 +25,7 @@ describe('serveAppRequest', () => {
   it('serves index.html at the root, with the CSP and nosniff', async () => {
     const r = await get('app://app/');
     expect(r).toMatchObject({ status: 200, type: 'text/html; charset=utf-8', body: '<!doctype html><title>Afterword</title>' });
-    expect(r.headers.get('content-security-policy')).toBe(RENDERER_CSP);
+    expect(r.headers.get('content-security-policy')).toBe(APP_WINDOW_CSP);
     expect(r.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
@@ -116,17 +104,5 @@ describe('resolveAppPath', () => {
     expect(resolveAppPath('app://app/a/b%20c.js')).toEqual({ ok: true, segments: ['a', 'b c.js'] });
     expect(resolveAppPath('app://app//a//b')).toEqual({ ok: true, segments: ['a', 'b'] });
     expect(resolveAppPath('app://app/%2e%2e%2fx')).toMatchObject({ ok: false, reason: 'path traversal' });
-  });
-});
-
-describe('mimeTypeOf', () => {
-  it('knows the renderer build types, and falls back to octet-stream', () => {
-    expect(mimeTypeOf('a.HTML')).toBe('text/html; charset=utf-8');
-    expect(mimeTypeOf('a.mjs')).toBe('text/javascript; charset=utf-8');
-    expect(mimeTypeOf('a.svg')).toBe('image/svg+xml');
-    expect(mimeTypeOf('a.woff2')).toBe('font/woff2');
-    expect(mimeTypeOf('a.wasm')).toBe('application/wasm');
-    expect(mimeTypeOf('a.ts')).toBe('application/octet-stream');
-    expect(mimeTypeOf('README')).toBe('application/octet-stream');
   });
 });

@@ -27,7 +27,7 @@ import { applyStartAtLogin, loginCommand, startsHidden, xdgAutostartDir } from '
 import { wirePowerEvents } from './power-events.js';
 import { abortableWait, QuitSequence } from './quit-sequence.js';
 import { SafeStorageKeyStore, selfTestKeyStore } from './safe-storage-key-store.js';
-import { SecretFileStore } from './secret-file-store.js';
+import { SecretFileStore } from '../../node/secret-file-store.js';
 import type { TrayAction } from './tray-menu.js';
 import { trayVisible } from './tray-host.js';
 import { notificationButtonsWork, TrayNotifier, TrayPresenter } from './tray-notifier.js';

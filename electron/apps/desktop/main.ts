@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { app, dialog, protocol, shell } from 'electron';
 import { APP_SCHEME_PRIVILEGES } from './app-protocol.js';
 import type { RunningDesktop } from './desktop-startup.js';
-import { createStderrLogger } from './stderr-logger.js';
+import { createStderrLogger } from '../../node/stderr-logger.js';
 import { APP_SCHEME, secureWebContents } from './window-security.js';
 
 // dist/electron/apps/desktop/main.js -> repository root. The Vite build writes dist/renderer (npm run
@@ -22,7 +22,7 @@ const RENDERER_DIR = existsSync(join(BUILT_RENDERER, 'index.html')) ? BUILT_REND
 // CommonJS on purpose: a sandboxed preload cannot be an ES module (see preload.cts).
 const PRELOAD = fileURLToPath(new URL('./preload.cjs', import.meta.url));
 
-const log = createStderrLogger('afterword.shell');
+const log = createStderrLogger('afterword.shell', { format: 'json' });
 
 // Before `ready`: app:// becomes a standard, secure origin, so the renderer never runs from file://.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES } }]);

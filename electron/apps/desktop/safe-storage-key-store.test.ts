@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import {
   selfTestKeyStore,
   type SafeStorageLike,
 } from './safe-storage-key-store.js';
-import { SecretFileStore, type BlobFileStore } from './secret-file-store.js';
+import { SecretFileStore, type BlobFileStore } from '../../node/secret-file-store.js';
 
 /** Like safeStorage: an opaque, reversible transform that is not the identity; the async API only. */
 function fakeSafeStorage(backend: string | undefined, available = true, options: { rotated?: boolean } = {}): SafeStorageLike & { calls: string[] } {
@@ -146,40 +146,13 @@ describe('selfTestKeyStore', () => {
   });
 });
 
-describe('SecretFileStore', () => {
+describe('SafeStorageKeyStore over SecretFileStore', () => {
   let dir: string;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'afterword-shell-keys-'));
   });
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });
-  });
-
-  it('writes 0600 files in a 0700 directory, atomically, and reads them back', async () => {
-    const files = new SecretFileStore(join(dir, 'keys'));
-    await files.write('vault-x', new Uint8Array([1, 2, 3]));
-    expect(await files.read('vault-x')).toEqual(new Uint8Array([1, 2, 3]));
-    expect(await readdir(join(dir, 'keys'))).toEqual(['vault-x.bin']);
-    if (process.platform !== 'win32') {
-      expect((await stat(join(dir, 'keys'))).mode & 0o777).toBe(0o700);
-      expect((await stat(join(dir, 'keys', 'vault-x.bin'))).mode & 0o777).toBe(0o600);
-    }
-    await files.remove('vault-x');
-    expect(await files.read('vault-x')).toBeNull();
-  });
-
-  it.skipIf(process.platform === 'win32')('refuses a file others can read', async () => {
-    const files = new SecretFileStore(dir);
-    await files.write('k', new Uint8Array([9]));
-    await chmod(join(dir, 'k.bin'), 0o644);
-    await expect(files.read('k')).rejects.toThrow(/readable by other users/);
-  });
-
-  it('refuses names that could leave the directory', async () => {
-    const files = new SecretFileStore(dir);
-    for (const bad of ['../x', 'a/b', '', '.hidden', 'a\\b', 'x\0y']) {
-      await expect(files.write(bad, new Uint8Array(1))).rejects.toThrow(/invalid key file name/);
-    }
   });
 
   it('works end to end under SafeStorageKeyStore', async () => {

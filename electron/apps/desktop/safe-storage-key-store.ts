@@ -1,6 +1,6 @@
 import { DeviceKeyUnavailableError, NoKeyringError } from '../../core/vault/vault-errors.js';
 import type { KeyStore } from '../../core/ports/key-store.js';
-import type { BlobFileStore } from './secret-file-store.js';
+import type { BlobFileStore } from '../../node/secret-file-store.js';
 
 /**
  * The part of Electron's `safeStorage` this store uses (injected, so it runs in plain Node tests):

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { memoryLogger } from './test-support/memory-logger.js';
 import {
   APP_ENTRY_URL,
-  RENDERER_CSP,
   WEB_PREFERENCES,
   isAppUrl,
   isSafeExternalUrl,
@@ -95,16 +94,6 @@ describe('constants', () => {
   it('the window is sandboxed and isolated, without Node or webviews', () => {
     expect(WEB_PREFERENCES).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
     expect(Object.isFrozen(WEB_PREFERENCES)).toBe(true);
-  });
-
-  it('the CSP allows scripts from the app only, and no eval, frames or plugins', () => {
-    const directives = new Map(RENDERER_CSP.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)]));
-    expect(directives.get('default-src')).toEqual(["'none'"]);
-    expect(directives.get('script-src')).toEqual(["'self'"]);
-    expect(directives.get('object-src')).toEqual(["'none'"]);
-    expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
-    expect(directives.get('base-uri')).toEqual(["'none'"]);
-    expect(RENDERER_CSP).not.toMatch(/unsafe-eval|\*|http:|https:/);
   });
 });
 

@@ -6,27 +6,6 @@ export const APP_HOST = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
-/**
- * Sent as a header with every app:// response. Scripts only from the app itself, no eval, no
- * plugins, no frames, no form posts, no network beyond the app origin. Styles allow inline because
- * Mantine injects its CSS variables in <style> tags; scripts never do.
- */
-export const RENDERER_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "media-src 'self' blob:",
-  "connect-src 'self'",
-  "worker-src 'self'",
-  "object-src 'none'",
-  "frame-src 'none'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
-
 /** The window's webPreferences, minus the preload path and arguments that main.ts adds. */
 export const WEB_PREFERENCES = Object.freeze({
   sandbox: true,

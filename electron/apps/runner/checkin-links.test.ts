@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTINGS } from '../../core/delivery/owner-settings.js';
 import type { ChannelSender, OutgoingItem, WarningContent } from '../../core/delivery/delivery-types.js';
-import { ManualClock } from '../../node/system-clock.js';
+import { ManualClock } from '../../core/test-support/manual-clock.js';
 import { CHECKIN_LINK_TTL_MS, createCheckinLink } from '../../core/api/checkin-links.js';
 import type { HttpClient } from './test-support/http-client.js';
 import { startWithVault, T0, type RunnerFixture } from './test-support/runner-fixture.js';

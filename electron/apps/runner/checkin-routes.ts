@@ -2,7 +2,8 @@ import type { Hono } from 'hono';
 import { errors, jwtVerify } from 'jose';
 import type { VaultServices } from '../../core/services.js';
 import { CHECKIN_LINK_AUDIENCE, CHECKIN_LINK_TTL_MS, readLinkSecret } from '../../core/api/checkin-links.js';
-import { checkinConfirmPage, checkinRefusedPage, checkinThanksPage, checkinUnavailablePage, PAGE_CSP, type RefusedReason } from './pages.js';
+import { checkinConfirmPage, checkinRefusedPage, checkinThanksPage, checkinUnavailablePage, type RefusedReason } from './pages.js';
+import { SERVER_PAGE_CSP } from '../../../shared/content-security-policy.js';
 import type { Ctx, Env, RunnerContext } from './runner-context.js';
 
 type LinkCheck = { kind: 'valid'; jti: string; expiresAt: number } | { kind: 'refused'; reason: RefusedReason } | { kind: 'unavailable' };
@@ -10,7 +11,7 @@ type LinkCheck = { kind: 'valid'; jti: string; expiresAt: number } | { kind: 're
 const MAX_LINK_LENGTH = 1000;
 
 function page(c: Ctx, html: string, status: 200 | 400 | 410 | 503): Response {
-  c.header('Content-Security-Policy', PAGE_CSP);
+  c.header('Content-Security-Policy', SERVER_PAGE_CSP);
   c.header('Cache-Control', 'no-store');
   return c.html(html, status);
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppCore } from '../../core/api/app-core.js';
 import { FileKeyStore } from '../../node/file-key-store.js';
-import { ManualClock } from '../../node/system-clock.js';
+import { ManualClock } from '../../core/test-support/manual-clock.js';
 import type { DeviceKeyStoreChoice } from '../../node/device-key-store.js';
 import type { KeyStore } from '../../core/ports/key-store.js';
 import { retryKeyringUnlock, SwitchingKeyStore } from './keyring-retry.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { generateSync } from 'otplib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRouter } from '../../core/api/router.js';
-import { ManualClock } from '../../node/system-clock.js';
+import { ManualClock } from '../../core/test-support/manual-clock.js';
 import { SESSION_COOKIE } from './rpc-routes.js';
 import type { HttpClient } from './test-support/http-client.js';
 import { PASSWORD, T0, startWithVault, type RunnerFixture } from './test-support/runner-fixture.js';

@@ -5,9 +5,9 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../node/system-clock.js';
-import { ControllableClock } from './controllable-clock.js';
-import { isTraversal } from './static-files.js';
+import { ManualClock } from '../../core/test-support/manual-clock.js';
+import { FakeClock } from '../../node/fake-clock.js';
+import { isTraversal } from '../../node/static-files.js';
 import { openEvents } from './test-support/events-client.js';
 import { PASSWORD, startFixture, startWithVault, T0, type RunnerFixture } from './test-support/runner-fixture.js';
 
@@ -215,7 +215,7 @@ describe('without a built UI', () => {
 
 describe('test clock', () => {
   it('is refused (404) unless fake clocks are allowed', async () => {
-    const f = await startFixture({ clock: new ControllableClock() });
+    const f = await startFixture({ clock: new FakeClock() });
     try {
       const r = await f.client().post('/api/test/clock', { advanceMs: 1000 });
       expect(r.status).toBe(404);
@@ -226,7 +226,7 @@ describe('test clock', () => {
   });
 
   it('sets the wall clock or advances both clocks, then ticks', async () => {
-    const clock = new ControllableClock(T0);
+    const clock = new FakeClock(T0);
     const { f, owner } = await startWithVault({ clock, runner: { allowFakeClock: true } });
     try {
       const mono = clock.monotonic();
@@ -254,7 +254,7 @@ describe('test clock', () => {
 
 describe('scheduler events', () => {
   it('a run started by the test clock reports transitions, outbox progress and awaiting warnings on the socket', async () => {
-    const clock = new ControllableClock(T0);
+    const clock = new FakeClock(T0);
     const { f, owner } = await startWithVault({ clock, runner: { allowFakeClock: true } });
     try {
       const level = { waitMs: 60_000, channels: ['desktop'] };
@@ -274,9 +274,9 @@ describe('scheduler events', () => {
   });
 });
 
-describe('ControllableClock', () => {
+describe('FakeClock', () => {
   it('advance moves wall and monotonic; set moves only the wall', () => {
-    const clock = new ControllableClock(T0);
+    const clock = new FakeClock(T0);
     expect(Math.abs(clock.now() - T0)).toBeLessThan(50);
     const mono = clock.monotonic();
     clock.advance(60_000);

@@ -2,8 +2,6 @@ import { escapeHtml } from '../../core/delivery/html-escape.js';
 
 /** Small server-rendered pages: check-in links and the placeholder shown until the UI is built. */
 
-export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;line-height:1.5;color:#1f2328;background:#fff}
 @media (prefers-color-scheme:dark){body{color:#e6edf3;background:#0d1117}}
 h1{font-size:1.5rem}button{font-size:1.25rem;padding:.75rem 1.5rem;border-radius:.5rem;border:0;background:#1f6feb;color:#fff;cursor:pointer}

@@ -6,7 +6,7 @@ import type { Reply } from '../../../shared/contract/reply.js';
 import type { ErrorCode } from '../../../shared/error-codes.js';
 import type { Clock } from '../../core/ports/clock.js';
 import type { AuthDeps } from './auth.js';
-import type { ControllableClock } from './controllable-clock.js';
+import type { FakeClock } from '../../node/fake-clock.js';
 import { httpStatusFor, type HttpStatus } from './http-status.js';
 import type { Origins } from './origins.js';
 import type { AppScheduler } from '../../core/api/app-scheduler.js';
@@ -27,7 +27,7 @@ export interface RunnerContext {
   scheduler: AppScheduler;
   clock: Clock;
   /** Set only when the test clock endpoint is allowed. */
-  testClock: ControllableClock | null;
+  testClock: FakeClock | null;
   maxBodyBytes: number;
   /** The one-time token that `vault.create` over HTTP needs (retired once a vault exists). */
   setup: SetupToken;

@@ -7,7 +7,7 @@ import { createEngine, initializeVaultContent } from '../../core/engine.js';
 import { createVaultServices, type VaultServices } from '../../core/services.js';
 import { Vault } from '../../core/vault/vault.js';
 import { FileKeyStore } from '../../node/file-key-store.js';
-import { ManualClock } from '../../node/system-clock.js';
+import { ManualClock } from '../../core/test-support/manual-clock.js';
 import { CLI_BIN, CliVault, REPO_ROOT, TempDirs, assertCliBuilt, cleanEnv } from '../cli/test-support/run-cli.js';
 import { SmtpSink } from '../cli/test-support/smtp-sink.js';
 import { startRunner } from './server.js';

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -9,17 +10,18 @@ import type { Clock } from '../../core/ports/clock.js';
 import type { Logger } from '../../core/ports/logger.js';
 import { authenticate, type AuthDeps } from './auth.js';
 import { registerCheckinRoutes } from './checkin-routes.js';
-import { ControllableClock } from './controllable-clock.js';
+import { FakeClock } from '../../node/fake-clock.js';
 import { attachEventSocket } from './events-socket.js';
 import { RunnerMetrics } from './metrics.js';
 import { Origins } from './origins.js';
-import { PAGE_CSP, uiNotBuiltPage } from './pages.js';
+import { uiNotBuiltPage } from './pages.js';
+import { runnerUiCsp, SERVER_PAGE_CSP } from '../../../shared/content-security-policy.js';
 import { cookieName, registerRpcRoutes } from './rpc-routes.js';
 import type { Env, RunnerContext } from './runner-context.js';
 import { AppScheduler } from '../../core/api/app-scheduler.js';
 import { Sessions } from './sessions.js';
 import { autoLockMs } from '../../core/api/auto-lock-setting.js';
-import { isTraversal, StaticFiles } from './static-files.js';
+import { findStaticFile, isTraversal } from '../../node/static-files.js';
 import { healthProblem } from './health.js';
 import { readVaultFacts } from './vault-facts.js';
 import { newSetupToken, SetupToken } from './setup-token.js';
@@ -35,7 +37,7 @@ export interface RunnerOptions {
   /** The built UI (dist/renderer); a small status page is served when it is absent. */
   rendererDir?: string;
   clock: Clock;
-  /** AFTERWORD_ALLOW_FAKE_CLOCK=1: enables POST /api/test/clock when `clock` is a ControllableClock. */
+  /** AFTERWORD_ALLOW_FAKE_CLOCK=1: enables POST /api/test/clock when `clock` is a FakeClock. */
   allowFakeClock?: boolean;
   /** Tests: session lifetime and the time sessions expire by (real time by default). */
   sessionTtlMs?: number;
@@ -62,25 +64,6 @@ export interface Runner {
   /** The address to open: with `?setup=TOKEN` while no vault exists. */
   readonly openUrl: string;
   close(): Promise<void>;
-}
-
-function staticCsp(origins: Origins): string {
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    "media-src 'self' blob:",
-    `connect-src 'self' ${origins.webSocketOrigins().join(' ')}`,
-    "manifest-src 'self'",
-    "worker-src 'self'",
-    "object-src 'none'",
-    "frame-src 'none'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -124,13 +107,12 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     secureCookie,
     scheduler,
     clock,
-    testClock: options.allowFakeClock && clock instanceof ControllableClock ? clock : null,
+    testClock: options.allowFakeClock && clock instanceof FakeClock ? clock : null,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     setup: new SetupToken(app.exists() ? null : (options.setupToken ?? newSetupToken()), clock),
   };
   const metrics = new RunnerMetrics(app, clock, () => scheduler.running);
   const rendererDir = options.rendererDir && existsSync(join(options.rendererDir, 'index.html')) ? options.rendererDir : null;
-  const files = rendererDir ? new StaticFiles(rendererDir) : null;
   let closing = false;
 
   const hono = new Hono<Env>();
@@ -171,19 +153,21 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
 
   hono.get('*', async (c) => {
     if (isTraversal(c.env.incoming.url ?? '/')) return c.text('Not found\n', 404);
-    if (!files) {
+    if (!rendererDir) {
       const last = c.req.path.split('/').pop() ?? '';
       if (last.includes('.')) return c.text('Not found\n', 404);
       const facts = await readVaultFacts(app, clock);
-      c.header('Content-Security-Policy', PAGE_CSP);
+      c.header('Content-Security-Policy', SERVER_PAGE_CSP);
       c.header('Cache-Control', 'no-store');
       return c.html(uiNotBuiltPage(facts));
     }
-    const file = await files.lookup(c.req.path);
-    if (!file) return c.text('Not found\n', 404);
-    if (file.isHtml) c.header('Content-Security-Policy', staticCsp(origins!));
-    c.header('Cache-Control', file.cacheControl);
-    return c.body(file.body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': file.contentType });
+    // Every refusal is a 404 here: a web client learns nothing about what lies outside the UI.
+    const file = await findStaticFile(rendererDir, new URL(c.req.url).pathname);
+    if (!file.ok) return c.text('Not found\n', 404);
+    if (file.isHtml) c.header('Content-Security-Policy', runnerUiCsp(origins!.webSocketOrigins()));
+    // index.html is revalidated; the hashed assets may be cached.
+    c.header('Cache-Control', file.isHtml ? 'no-cache' : 'public, max-age=3600');
+    return c.body(new Uint8Array(await readFile(file.path)), 200, { 'Content-Type': file.contentType });
   });
 
   const server = createAdaptorServer({ fetch: hono.fetch, hostname: options.host }) as Server;

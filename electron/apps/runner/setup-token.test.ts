@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../node/system-clock.js';
+import { ManualClock } from '../../core/test-support/manual-clock.js';
 import { FREE_ATTEMPTS, FIRST_DELAY_MS } from '../../core/vault/unlock-guard.js';
 import { HttpClient } from './test-support/http-client.js';
 import { PASSWORD, T0, startFixture, type RunnerFixture } from './test-support/runner-fixture.js';

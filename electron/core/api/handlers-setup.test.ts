@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Reply } from '../../../shared/contract/reply.js';
 import { recoveryKeyGroups } from '../../../shared/recovery-key-groups.js';
 import { FileKeyStore } from '../../node/file-key-store.js';
-import { ManualClock } from '../../node/system-clock.js';
+import { ManualClock } from '../test-support/manual-clock.js';
 import { AppCore } from './app-core.js';
 import { createRouter } from './router.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Reply } from '../../../shared/contract/reply.js';
 import { FileKeyStore } from '../../node/file-key-store.js';
-import { ManualClock } from '../../node/system-clock.js';
+import { ManualClock } from '../test-support/manual-clock.js';
 import { AppCore, type AppCoreDeps } from './app-core.js';
 import { createRouter } from './router.js';
 

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from '../../node/system-clock.js';
+import { ManualClock } from '../test-support/manual-clock.js';
 import { FileKeyStore } from '../../node/file-key-store.js';
 import { findToken } from '../repo/tokens.js';
 import { AppCore } from './app-core.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ManualClock } from '../../node/system-clock.js';
+import type { ManualClock } from '../test-support/manual-clock.js';
 import type { VaultServices } from '../services.js';
 import { Vault } from '../vault/vault.js';
 import { WrongPasswordError } from '../vault/vault-errors.js';

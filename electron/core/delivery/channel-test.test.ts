@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../node/system-clock.js';
+import { ManualClock } from '../test-support/manual-clock.js';
 import { FileKeyStore } from '../../node/file-key-store.js';
 import { AppCore } from '../api/app-core.js';
 import { createRouter } from '../api/router.js';

@@ -1,4 +1,4 @@
-/** A named logger. Callers never pass plaintext content, keys or addresses; see privacy.ts. */
+/** A named logger. Callers never pass plaintext content, keys or addresses (ids, codes and counts only). */
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
   info(message: string, fields?: Record<string, unknown>): void;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../node/system-clock.js';
+import { ManualClock } from '../test-support/manual-clock.js';
 import { FileKeyStore } from '../../node/file-key-store.js';
 import { AppCore } from '../api/app-core.js';
 import { createRouter } from '../api/router.js';

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
 import type { VaultServices } from '../services.js';
 import type { Vault } from '../vault/vault.js';
-import type { ManualClock } from '../../node/system-clock.js';
+import type { ManualClock } from '../test-support/manual-clock.js';
 import { LIMITS } from '../../../shared/validation.js';
 import type { MessagesRepo } from './messages.js';
 import { VaultTemplate, type TestVault } from './test-support/vault-template.js';

@@ -8,7 +8,7 @@ import type { Reply } from '../../../shared/contract/reply.js';
 import { AppCore } from '../api/app-core.js';
 import { createRouter } from '../api/router.js';
 import { FileKeyStore } from '../../node/file-key-store.js';
-import { ManualClock } from '../../node/system-clock.js';
+import { ManualClock } from '../test-support/manual-clock.js';
 import { statusForMonitor } from './status-for-monitor.js';
 import type { StatusReport } from './status.js';
 

@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from '../../node/system-clock.js';
+import { ManualClock } from './manual-clock.js';
 import { initializeVaultContent } from '../engine.js';
 import { createVaultServices, type VaultServices } from '../services.js';
 import { Vault } from '../vault/vault.js';

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ManualClock } from '../../node/system-clock.js';
+import { ManualClock } from '../test-support/manual-clock.js';
 import { FREE_ATTEMPTS } from './unlock-guard.js';
 import { Vault } from './vault.js';
 import { fillDisk } from '../test-support/fill-disk.js';

@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../node/system-clock.js';
+import { ManualClock } from '../test-support/manual-clock.js';
 import { FileKeyStore } from '../../node/file-key-store.js';
 import type { KeyStore } from '../ports/key-store.js';
 import { generateRecoveryKey } from '../crypto/recovery-key.js';

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { BadRequestError } from '../../../core/errors.js';
 import type { TokenRole } from '../../../core/repo/tokens.js';
-import { ControllableClock } from '../../runner/controllable-clock.js';
-import { stderrLogger } from '../../runner/stderr-logger.js';
+import { testClockFromEnv } from '../../../node/fake-clock.js';
+import { createStderrLogger } from '../../../node/stderr-logger.js';
 import { MIN_CHOSEN_TOKEN_LENGTH } from '../../runner/setup-token.js';
 import type { Clock } from '../../../core/ports/clock.js';
 import { existingId, type CliContext } from '../cli-context.js';
@@ -48,14 +48,12 @@ function parseSetupToken(text: string | undefined, from: string): string | undef
   return text;
 }
 
-/** The runner's clock: controllable (POST /api/test/clock) only with AFTERWORD_ALLOW_FAKE_CLOCK=1. */
+/** The runner's clock: movable by tests (POST /api/test/clock) only with AFTERWORD_ALLOW_FAKE_CLOCK=1. */
 function runnerClock(ctx: CliContext): { clock: Clock; allowFakeClock: boolean } {
-  if (ctx.env.AFTERWORD_ALLOW_FAKE_CLOCK !== '1') return { clock: ctx.clock, allowFakeClock: false };
-  const raw = ctx.env.AFTERWORD_FAKE_NOW;
-  const start = raw ? Date.parse(raw) : undefined;
-  if (start !== undefined && Number.isNaN(start)) throw new BadRequestError(`AFTERWORD_FAKE_NOW is not an ISO 8601 date: ${raw}`);
-  ctx.out.note('afterword: warning: the test clock is on (AFTERWORD_ALLOW_FAKE_CLOCK=1, POST /api/test/clock); never do this for real');
-  return { clock: new ControllableClock(start), allowFakeClock: true };
+  const test = testClockFromEnv(ctx.env);
+  if (!test) return { clock: ctx.clock, allowFakeClock: false };
+  ctx.out.note(test.warning);
+  return { clock: test.clock, allowFakeClock: true };
 }
 
 export function registerServeCommands(program: Command, context: () => CliContext): void {
@@ -95,7 +93,7 @@ export function registerServeCommands(program: Command, context: () => CliContex
         clock,
         allowFakeClock,
         setupToken,
-        logger: stderrLogger('runner', Boolean(ctx.options.debug)),
+        logger: createStderrLogger('runner', { format: 'text', minLevel: ctx.options.debug ? 'debug' : 'info' }),
       }).catch(async (error: unknown) => {
         await app.close();
         await lock.release();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppCore, type AppCoreDeps } from '../../../core/api/app-core.js';
 import { FileKeyStore } from '../../../node/file-key-store.js';
-import { ManualClock } from '../../../node/system-clock.js';
+import { ManualClock } from '../../../core/test-support/manual-clock.js';
 import type { Clock } from '../../../core/ports/clock.js';
 import { startRunner, type Runner, type RunnerOptions } from '../server.js';
 import { HttpClient } from './http-client.js';

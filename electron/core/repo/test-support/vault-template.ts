@@ -7,7 +7,7 @@ import { chmod, copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileKeyStore } from '../../../node/file-key-store.js';
-import { ManualClock } from '../../../node/system-clock.js';
+import { ManualClock } from '../../test-support/manual-clock.js';
 import { createVaultServices, type VaultServices } from '../../services.js';
 import { Vault } from '../../vault/vault.js';
 import { blobsPath, databasePath } from '../../vault/vault-paths.js';
