@@ -18,6 +18,11 @@ async function syncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
     await handle.sync();
+  } catch (error) {
+    // Some file systems (network mounts, FUSE) cannot fsync a directory. The file is already in
+    // place by then; failing the write would report a stored key as lost.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EPERM' && code !== 'EISDIR') throw error;
   } finally {
     await handle.close();
   }

@@ -44,7 +44,7 @@ describe('createStderrLogger', () => {
     level: 'error',
   };
   const redacted = {
-    error: '550 5.1.1 <[address]> unknown user; see [url]',
+    error: '550 5.1.1 <[address]> unknown user; see https://ntfy.example.org/[path]',
     plan: '[object]',
     ids: '[array]',
     cause: 'connect to smtp://owner:[address] failed',
@@ -59,13 +59,28 @@ describe('createStderrLogger', () => {
     log.warn('send to kin@example.org failed', risky);
     expect(lines).toHaveLength(1);
     const line = lines[0]!;
-    for (const secret of ['kin@example.org', 'ntfy.example.org', 'auth=abc', 'For Kin', 'the letter', 'owner:pw', 'msg_1']) expect(line).not.toContain(secret);
+    for (const secret of ['kin@example.org', 'family', 'auth=abc', 'For Kin', 'the letter', 'owner:pw', 'msg_1']) expect(line).not.toContain(secret);
     if (format === 'json') {
       expect(JSON.parse(line)).toEqual({ time: '1970-01-01T00:00:00.000Z', level: 'warn', logger: 'afterword', message: 'send to [address] failed', ...redacted });
     } else {
       expect(line.startsWith('1970-01-01T00:00:00.000Z warn [afterword] send to [address] failed {')).toBe(true);
       expect(textFields(line)).toEqual(redacted);
     }
+  });
+
+  it('keeps what operators need: origins, file paths with dots or scoped packages; a bare host with a path is cut', () => {
+    const { log, lines } = capture('json');
+    log.warn('refused an IPC call from an untrusted frame', { origin: 'https://evil.example.com' });
+    log.error('Afterword could not start', {
+      error: "Cannot find module '/opt/Afterword/resources/app.asar/dist/electron/apps/desktop/main.js'",
+      cause: 'ENOENT: /srv/afterword.data/vault/blobs and /app/node_modules/@napi-rs/keyring/index.js',
+      reply: 'see hooks.example.net/T000/B000/XXXX for details',
+    });
+    const [ipc, start] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(ipc?.origin).toBe('https://evil.example.com');
+    expect(start?.error).toBe("Cannot find module '/opt/Afterword/resources/app.asar/dist/electron/apps/desktop/main.js'");
+    expect(start?.cause).toBe('ENOENT: /srv/afterword.data/vault/blobs and /app/node_modules/@napi-rs/keyring/index.js');
+    expect(start?.reply).toBe('see [url] for details');
   });
 
   it.each(['json', 'text'] as const)('%s: a line break in a message or a field cannot forge a second entry', (format) => {

@@ -1,4 +1,3 @@
-import { redactResponse } from '../core/delivery/redact-response.js';
 import type { Logger } from '../core/ports/logger.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -24,9 +23,22 @@ const OWN_KEYS = new Set(['time', 'level', 'logger', 'message']);
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
 const CONTROL = /[\u0000-\u001f\u007f]/g;
 
-/** A string as it may be logged: addresses and URLs out (an error can echo them), one line. */
+// Logs carry file paths and origins on purpose, so these patterns are narrower than the ones for
+// server replies: an address needs a local part without '/' (a scoped package path such as
+// node_modules/@scope/pkg is not one); a URL keeps its origin and loses path and query (where
+// tokens live); a bare host/path is a URL only when it does not continue a file path
+// (resources/app.asar/dist, /srv/afterword.data/vault).
+const ADDRESS = /(?<![\w/.+-])[^\s<>"'(),;:[\]/@]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+/gi;
+const URL_PATH = /\b(https?:\/\/[^\s<>"'/?#]+)[/?#][^\s<>"']*/gi;
+const BARE_URL = /(?<![\w@./:-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(?::\d{1,5})?\/[^\s<>"']*/gi;
+
+function redactForLog(text: string): string {
+  return text.replace(URL_PATH, '$1/[path]').replace(BARE_URL, '[url]').replace(ADDRESS, '[address]');
+}
+
+/** A string as it may be logged: addresses and URL paths out (an error can echo them), one line. */
 function cleanText(text: string): string {
-  return redactResponse(text).replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return redactForLog(text).replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function cleanValue(value: unknown): unknown {
