@@ -17,6 +17,7 @@ import { Vault, type VaultDeps } from '../../core/vault/vault.js';
 import { fakeClockFromEnv, systemClock } from '../../node/system-clock.js';
 import type { Clock } from '../../core/ports/clock.js';
 import { checkinLinkPort } from '../../core/api/checkin-links.js';
+import { s3ObjectStores } from '../../node/s3-object-store.js';
 import { Output } from './output.js';
 import { currentPassword } from './secrets.js';
 
@@ -182,6 +183,7 @@ export class CliContext {
       ...this.vaultDeps(),
       // Warnings sent by its engine carry check-in links, as withEngine's do (called only once built).
       engine: { checkinLink: checkinLinkPort(() => core.keyedServices()) },
+      objectStores: s3ObjectStores,
     });
     try {
       await core.open();

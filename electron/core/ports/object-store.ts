@@ -27,6 +27,8 @@ export interface ObjectStore {
   /** Every object whose key starts with `prefix`, page after page. */
   list(prefix: string): AsyncIterable<StoredObject>;
   delete(key: string): Promise<void>;
+  /** Lets go of connections (optional). */
+  close?(): void;
 }
 
 /** Where a backup goes: what `backup target s3` stores (the secret stays in the vault). */

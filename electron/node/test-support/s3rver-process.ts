@@ -42,7 +42,7 @@ function launch(directory: string, bucket: string, port: number): Promise<{ chil
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const line = out.split('\n')[0];
+      const line = out.split('\n')[0] ?? '';
       if (out.includes('\n')) resolve({ child, port: (JSON.parse(line) as { port: number }).port });
     });
     child.on('exit', (code) => reject(new Error(`s3rver exited (${code}): ${err}`)));
