@@ -166,6 +166,19 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     expect(existsSync(wrong.dir)).toBe(false);
   });
 
+  it('an older snapshot restored after a password change opens with the new password', async () => {
+    const m = await machineWithVault('password-change');
+    m.services.messages.create({ title: 'before', body: 'before' });
+    const first = await m.backups.now();
+    await m.vault.changePassword(TEST_PASSWORD, 'a brand new passphrase');
+    await m.backups.now();
+    const old = await restoreElsewhere(m.target, { password: TEST_PASSWORD }, { snapshot: first.snapshotId });
+    expect((old.error as { code?: string }).code).toBe('WRONG_PASSWORD');
+    const restored = await restoreElsewhere(m.target, { password: 'a brand new passphrase' }, { snapshot: first.snapshotId });
+    expect(restored.error).toBeUndefined();
+    expect(restored.summary?.seq).toBe(1);
+  });
+
   it('uploads only a few shards after one message is edited among many', async () => {
     const m = await machineWithVault('incremental');
     const { messages } = m.services;

@@ -81,8 +81,31 @@ async function unwrapVaultKey(bucketKeys: BucketKeys, options: RestoreOptions): 
   return key;
 }
 
+/**
+ * The password and recovery key that open the copy are today's (the bucket's `keys`), not those of
+ * the snapshot's time: an older snapshot restored after a password change opens with the new one.
+ * The old computer's device key wrap is dropped: its key store is not here.
+ */
+function takeCurrentWraps(db: Database.Database, bucketKeys: BucketKeys): void {
+  const put = db.prepare('UPDATE key_wraps SET kdf = ?, params = ?, verifier = ?, wrapped_key = ? WHERE kind = ?');
+  db.transaction(() => {
+    for (const kind of ['password', 'recovery'] as const) {
+      const row = wrapRow(bucketKeys, kind);
+      put.run(row.kdf, row.params, row.verifier, row.wrapped_key, kind);
+    }
+    db.prepare("DELETE FROM key_wraps WHERE kind = 'device'").run();
+  })();
+}
+
 /** Writes the snapshot's files into `staging` and checks them all; throws naming what is wrong. */
-async function writeAndCheck(store: ObjectStore, keys: BackupKeys, snapshot: Snapshot, staging: string, contentKey: { id: Uint8Array; key: Uint8Array }): Promise<void> {
+async function writeAndCheck(
+  store: ObjectStore,
+  keys: BackupKeys,
+  snapshot: Snapshot,
+  staging: string,
+  bucketKeys: BucketKeys,
+  contentKey: { id: Uint8Array; key: Uint8Array },
+): Promise<void> {
   const { manifest } = snapshot;
   await mkdir(blobsPath(staging), { recursive: true, mode: 0o700 });
   await pullFile(store, keys, manifest.database, databasePath(staging), 'the database');
@@ -91,6 +114,7 @@ async function writeAndCheck(store: ObjectStore, keys: BackupKeys, snapshot: Sna
     const rows = db.pragma('integrity_check') as { integrity_check: string }[];
     const problems = rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
     if (problems.length > 0) throw new BackupTamperedError('shard', `the restored database fails SQLite's integrity check: ${problems.join('; ')}`);
+    takeCurrentWraps(db, bucketKeys);
   } finally {
     db.close();
   }
@@ -126,7 +150,7 @@ export async function restoreVault(options: RestoreOptions): Promise<RestoreSumm
 
   const staging = `${vaultDir.replace(/[\\/]+$/, '')}.restoring-${randomBytes(6).toString('hex')}`;
   try {
-    await writeAndCheck(store, keys, snapshot, staging, { id: Buffer.from(bucketKeys.keyId, 'hex'), key: vaultKey });
+    await writeAndCheck(store, keys, snapshot, staging, bucketKeys, { id: Buffer.from(bucketKeys.keyId, 'hex'), key: vaultKey });
     refuseExisting(vaultDir);
     if (existsSync(vaultDir)) await rmdir(vaultDir);
     await rename(staging, vaultDir);
@@ -148,7 +172,7 @@ export async function restoreVault(options: RestoreOptions): Promise<RestoreSumm
   };
 }
 
-/** Opens the restored vault: drops the old machine's device wrap, pauses the plans, records the restore. */
+/** Opens the restored vault, pauses the plans, records the restore. */
 async function settleRestoredVault(vaultDir: string, options: RestoreOptions, snapshot: Snapshot): Promise<number> {
   // This machine may have opened a newer copy of the same vault: a restore is deliberate.
   const vault = await Vault.open(vaultDir, { ...options.deps, acceptOlderVault: true });
@@ -156,7 +180,6 @@ async function settleRestoredVault(vaultDir: string, options: RestoreOptions, sn
     if (options.recoveryKey !== undefined) await vault.unlockWithRecoveryKey(options.recoveryKey, { ownerSignedIn: true });
     else await vault.unlock(options.password ?? '');
     const services = createVaultServices(vault, options.deps.clock);
-    vault.db.q.run(vault.db.kysely.deleteFrom('key_wraps').where('kind', '=', 'device'));
     const engine = createEngine(services, { clock: options.deps.clock });
     try {
       const paused = options.resumePlans ? [] : engine.scheduler.pauseUntil(options.deps.clock.now() + MAX_PAUSE_MS);
