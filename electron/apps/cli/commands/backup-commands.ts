@@ -5,6 +5,7 @@ import { restoreVault } from '../../../core/backup/restore.js';
 import { BadRequestError } from '../../../core/errors.js';
 import type { BucketTarget } from '../../../core/ports/object-store.js';
 import { S3ObjectStore } from '../../../node/s3-object-store.js';
+import type { EventListener } from '../../../core/api/router-types.js';
 import type { CliContext, Env } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 import { formatBytes, isoTime, table } from '../output.js';
@@ -45,6 +46,23 @@ const withBucketOptions = (command: Command): Command =>
     .option('--prefix <prefix>', 'where under the bucket (default afterword/v1)')
     .option('--region <region>', 'the region (default us-east-1)')
     .option('--path-style', 'address the bucket in the path (MinIO, most self-hosted servers)');
+
+/** On a terminal (and not --json): one line on stderr, redrawn as objects go up. */
+function progressLine(ctx: CliContext): { onEvent?: EventListener; end: () => void } {
+  if (ctx.out.json || !process.stderr.isTTY) return { end: () => undefined };
+  let drawn = false;
+  return {
+    onEvent: (name, payload) => {
+      if (name !== 'backup.progress') return;
+      const p = payload as { objectsUploaded: number; bytesUploaded: number; bytesSkipped: number };
+      process.stderr.write(`\r\x1b[2Kuploading: ${p.objectsUploaded} objects, ${formatBytes(p.bytesUploaded)} (${formatBytes(p.bytesSkipped)} already there)`);
+      drawn = true;
+    },
+    end: () => {
+      if (drawn) process.stderr.write('\r\x1b[2K');
+    },
+  };
+}
 
 export function registerBackupCommands(program: Command, context: () => CliContext): void {
   const backup = program.command('backup').description('encrypted backups of the vault to an S3-compatible bucket (AWS, MinIO, R2, B2)');
@@ -103,7 +121,8 @@ export function registerBackupCommands(program: Command, context: () => CliConte
     .description('push a snapshot now (only what changed is uploaded); --json {snapshotId, seq, objectsUploaded, bytesUploaded, bytesSkipped}')
     .action(async () => {
       const ctx = context();
-      const summary = await ctx.withRouter((rpc) => rpc('backup.now', {}));
+      const bar = progressLine(ctx);
+      const summary = await ctx.withRouter((rpc) => rpc('backup.now', {}), undefined, bar.onEvent).finally(bar.end);
       ctx.out.result(summary, () =>
         [
           `Snapshot ${summary.snapshotId} (seq ${summary.seq}) is in the bucket.`,
