@@ -6,6 +6,7 @@ import { deriveBackupKeys, type BackupKeys } from './backup-keys.js';
 import { pickSnapshot, readChain, type ChainMark, type Snapshot } from './snapshot-chain.js';
 import { pruneSnapshots, verifySnapshot, type PruneReport, type VerifyReport } from './snapshot-maintenance.js';
 import { pushSnapshot, type PushSummary } from './snapshot-writer.js';
+import { withPushLock } from './push-lock.js';
 import type { PushProgress } from './shard-transfer.js';
 
 const TARGET_SETTING = 'backup.target';
@@ -106,7 +107,7 @@ export class BackupService {
   async now(onProgress?: (progress: PushProgress) => void): Promise<PushSummary> {
     return this.withStore(async (store) => {
       const { vault, clock, settings } = this.services;
-      const summary = await pushSnapshot(vault, store, { clock, mark: this.mark(), onProgress });
+      const summary = await withPushLock(vault.dir, () => pushSnapshot(vault, store, { clock, mark: this.mark(), onProgress }));
       settings.set(HEAD_SETTING, { seq: summary.seq, hash: summary.hash } satisfies ChainMark);
       settings.set(LAST_SETTING, { at: clock.now(), seq: summary.seq, snapshotId: summary.snapshotId });
       return summary;
