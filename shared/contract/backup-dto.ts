@@ -34,7 +34,8 @@ export const backupTargetInputSchema = z
 export const backupSnapshotSchema = z.object({
   id: z.string(),
   seq: z.number().int(),
-  createdAt: z.number().int(),
+  /** When it was taken (ms since the epoch). */
+  time: z.number().int(),
   size: z.number().int(),
   messages: z.number().int(),
   attachments: z.number().int(),

@@ -66,8 +66,8 @@ describe('afterword backup and restore', { timeout: 300_000 }, () => {
     expect(pushed.bytesUploaded).toBeGreaterThan(100_000);
     expect(typeof pushed.bytesSkipped).toBe('number');
 
-    const listed = await v.json<{ snapshots: { id: string; seq: number; createdAt: number; size: number; messages: number }[] }>(['backup', 'list']);
-    expect(listed.snapshots).toEqual([expect.objectContaining({ id: pushed.snapshotId, seq: 1, messages: 1 })]);
+    const listed = await v.json<{ snapshots: { id: string; seq: number; time: number; size: number; messages: number }[] }>(['backup', 'list']);
+    expect(listed.snapshots).toEqual([expect.objectContaining({ id: pushed.snapshotId, seq: 1, messages: 1, time: expect.any(Number), size: expect.any(Number) })]);
     expect(await v.json(['backup', 'verify'])).toMatchObject({ ok: true, problems: [] });
 
     for (const object of await objectFiles('cli-main')) {

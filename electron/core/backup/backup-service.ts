@@ -26,7 +26,7 @@ export interface TestReport {
 export interface SnapshotView {
   id: string;
   seq: number;
-  createdAt: number;
+  time: number;
   size: number;
   messages: number;
   attachments: number;
@@ -123,7 +123,7 @@ export class BackupService {
       (await this.chain(store)).map(({ id, seq, manifest }) => ({
         id,
         seq,
-        createdAt: manifest.createdAt,
+        time: manifest.createdAt,
         size: manifest.stats.bytes,
         messages: manifest.stats.messages,
         attachments: manifest.stats.attachments,

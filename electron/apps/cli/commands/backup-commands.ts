@@ -142,7 +142,7 @@ export function registerBackupCommands(program: Command, context: () => CliConte
           ? 'The bucket holds no snapshot yet: afterword backup now'
           : table([
               ['SEQ', 'ID', 'TIME', 'SIZE', 'MESSAGES'],
-              ...snapshots.map((s) => [String(s.seq), s.id, isoTime(s.createdAt), formatBytes(s.size), String(s.messages)]),
+              ...snapshots.map((s) => [String(s.seq), s.id, isoTime(s.time), formatBytes(s.size), String(s.messages)]),
             ]),
       );
     });
