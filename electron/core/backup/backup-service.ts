@@ -14,6 +14,8 @@ const TARGET_SETTING = 'backup.target';
 const HEAD_SETTING = 'backup.head';
 const LAST_SETTING = 'backup.last';
 
+const locationOf = (target: BucketTarget): string => `${target.endpoint}|${target.bucket}|${target.prefix}`;
+
 export type TargetView = Omit<BucketTarget, 'secretAccessKey'> & { kind: 's3' };
 
 export interface TestReport {
@@ -59,12 +61,12 @@ export class BackupService {
     });
   }
 
-  private async withStore<T>(fn: (store: ObjectStore) => Promise<T>): Promise<T> {
+  private async withStore<T>(fn: (store: ObjectStore, target: BucketTarget) => Promise<T>): Promise<T> {
     const target = this.services.settings.get<BucketTarget>(TARGET_SETTING);
     if (!target) throw new BackupNotConfiguredError();
     const store = this.stores(target);
     try {
-      return await fn(store);
+      return await fn(store, target);
     } finally {
       store.close?.();
     }
@@ -75,8 +77,10 @@ export class BackupService {
     return deriveBackupKeys(vault.contentKey.key, vault.vaultId);
   }
 
-  private mark(): ChainMark | null {
-    return this.services.settings.get<ChainMark>(HEAD_SETTING) ?? null;
+  /** The mark holds for the bucket it was made in: a new target starts a chain of its own. */
+  private mark(target: BucketTarget): ChainMark | null {
+    const mark = this.services.settings.get<ChainMark & { where?: string }>(HEAD_SETTING);
+    return mark && mark.where === locationOf(target) ? { seq: mark.seq, hash: mark.hash } : null;
   }
 
   /** List, put, get and delete a probe object: the answer of the step that failed, if one did. */
@@ -105,22 +109,22 @@ export class BackupService {
   }
 
   async now(onProgress?: (progress: PushProgress) => void): Promise<PushSummary> {
-    return this.withStore(async (store) => {
+    return this.withStore(async (store, target) => {
       const { vault, clock, settings } = this.services;
-      const summary = await withPushLock(vault.dir, () => pushSnapshot(vault, store, { clock, mark: this.mark(), onProgress }));
-      settings.set(HEAD_SETTING, { seq: summary.seq, hash: summary.hash } satisfies ChainMark);
+      const summary = await withPushLock(vault.dir, () => pushSnapshot(vault, store, { clock, mark: this.mark(target), onProgress }));
+      settings.set(HEAD_SETTING, { seq: summary.seq, hash: summary.hash, where: locationOf(target) });
       settings.set(LAST_SETTING, { at: clock.now(), seq: summary.seq, snapshotId: summary.snapshotId });
       return summary;
     });
   }
 
-  private chain(store: ObjectStore): Promise<Snapshot[]> {
-    return readChain(store, this.keys(), this.services.vault.vaultId, this.mark());
+  private chain(store: ObjectStore, target: BucketTarget): Promise<Snapshot[]> {
+    return readChain(store, this.keys(), this.services.vault.vaultId, this.mark(target));
   }
 
   async list(): Promise<SnapshotView[]> {
-    return this.withStore(async (store) =>
-      (await this.chain(store)).map(({ id, seq, manifest }) => ({
+    return this.withStore(async (store, target) =>
+      (await this.chain(store, target)).map(({ id, seq, manifest }) => ({
         id,
         seq,
         time: manifest.createdAt,
@@ -132,10 +136,10 @@ export class BackupService {
   }
 
   async verify(ref?: string): Promise<VerifyReport> {
-    return this.withStore(async (store) => verifySnapshot(store, this.keys(), pickSnapshot(await this.chain(store), ref)));
+    return this.withStore(async (store, target) => verifySnapshot(store, this.keys(), pickSnapshot(await this.chain(store, target), ref)));
   }
 
   async prune(keep: number): Promise<PruneReport> {
-    return this.withStore(async (store) => pruneSnapshots(store, await this.chain(store), keep, this.services.clock.now()));
+    return this.withStore(async (store, target) => pruneSnapshots(store, await this.chain(store, target), keep, this.services.clock.now()));
   }
 }

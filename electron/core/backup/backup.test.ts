@@ -242,6 +242,15 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     await expect(m.backups.list()).rejects.toMatchObject({ problem: 'foreign' });
   });
 
+  it("a new target starts a chain of its own (the old bucket's newer snapshots do not block it)", async () => {
+    const m = await machineWithVault('moving-from');
+    await m.backups.now();
+    await m.backups.now();
+    m.backups.setTarget(server.target('moving-to'));
+    expect((await m.backups.now()).seq).toBe(1);
+    expect((await m.backups.list()).map((s) => s.seq)).toEqual([1]);
+  });
+
   it('a push cut short leaves the previous snapshot restorable, and the next push completes it without uploading twice', async () => {
     const m = await machineWithVault('cut');
     await m.backups.now();
