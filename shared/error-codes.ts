@@ -28,6 +28,10 @@ export const ERROR_CODES = [
   'MFA_CODE_WRONG',
   /** Creating the vault of a runner needs the one-time setup token it printed on its console. */
   'SETUP_TOKEN_REQUIRED',
+  /** No backup target is set up (`afterword backup target s3 …`, or under Backup). */
+  'BACKUP_NOT_CONFIGURED',
+  /** The bucket refused or could not be reached: the message carries the server's answer. */
+  'BACKUP_TARGET_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { promptSchema } from './dto.js';
+import { backupProgressSchema } from './backup-dto.js';
 
 /** Pushed to the UI (IPC events in Electron, WebSocket messages from the runner). */
 export const EVENTS = {
@@ -8,6 +9,7 @@ export const EVENTS = {
   'outbox.progress': z.object({ pending: z.number().int(), sent: z.number().int(), failed: z.number().int() }),
   'warning.awaiting': promptSchema,
   'upload.progress': z.object({ uploadId: z.string(), received: z.number().int(), size: z.number().int() }),
+  'backup.progress': backupProgressSchema,
 } as const;
 
 export type EventName = keyof typeof EVENTS;

@@ -26,6 +26,15 @@ import {
   transitionSchema,
   vaultStatusSchema,
 } from './dto.js';
+import {
+  backupPruneSchema,
+  backupPushSchema,
+  backupSnapshotSchema,
+  backupTargetInputSchema,
+  backupTargetSchema,
+  backupTestSchema,
+  backupVerifySchema,
+} from './backup-dto.js';
 
 export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   roles: readonly Role[];
@@ -273,6 +282,18 @@ export const CONTRACT = {
   'tokens.list': method(['owner'], none, z.array(tokenSchema)),
   'tokens.create': method(['owner'], z.object({ role: z.enum(['checkin', 'monitor']), label: z.string().min(1).max(100) }).strict(), z.object({ id: idSchema, token: z.string() })),
   'tokens.delete': method(['owner'], byId, done),
+
+  /** Encrypted backups to an S3-compatible bucket (the credentials are stored encrypted in the vault). */
+  'backup.getTarget': method(['owner'], none, z.object({ target: backupTargetSchema.nullable() })),
+  'backup.setTarget': method(['owner'], backupTargetInputSchema, z.object({ target: backupTargetSchema })),
+  'backup.removeTarget': method(['owner'], none, done),
+  /** List, put, get and delete a probe object; on failure the step and the server's answer. */
+  'backup.test': method(['owner'], none, backupTestSchema),
+  'backup.now': method(['owner'], none, backupPushSchema),
+  'backup.list': method(['owner'], none, z.object({ snapshots: z.array(backupSnapshotSchema) })),
+  /** Downloads and checks every object of a snapshot (the newest when none is named). */
+  'backup.verify': method(['owner'], z.object({ snapshot: z.string().trim().min(1).max(100).optional() }).strict(), backupVerifySchema),
+  'backup.prune': method(['owner'], z.object({ keep: z.number().int().min(1).max(100_000) }).strict(), backupPruneSchema),
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof CONTRACT;

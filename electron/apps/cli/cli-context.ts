@@ -3,7 +3,7 @@ import type { MethodInput, MethodName, MethodOutput } from '../../../shared/cont
 import { AppCore } from '../../core/api/app-core.js';
 import { HANDLERS, type Handlers } from '../../core/api/handlers.js';
 import { createRouter } from '../../core/api/router.js';
-import type { Caller } from '../../core/api/router-types.js';
+import type { Caller, EventListener } from '../../core/api/router-types.js';
 import { AfterwordError, BadRequestError, NotFoundError } from '../../core/errors.js';
 import { SCRYPT_FLOOR, DEFAULT_SCRYPT, type ScryptParams } from '../../core/crypto/kdf.js';
 import { createVaultServices, type VaultServices } from '../../core/services.js';
@@ -18,6 +18,7 @@ import { fakeClockFromEnv } from '../../node/fake-clock.js';
 import { systemClock } from '../../node/system-clock.js';
 import type { Clock } from '../../core/ports/clock.js';
 import { checkinLinkPort } from '../../core/api/checkin-links.js';
+import { s3ObjectStores } from '../../node/s3-object-store.js';
 import { Output } from './output.js';
 import { currentPassword } from './secrets.js';
 
@@ -174,17 +175,20 @@ export class CliContext {
    * The UI's handlers, called through the router as the owner (the front doors share them). The
    * vault is opened as the UI opens it (with the device key when unattended delivery is on), then
    * unlocked with the password like withUnlocked: AFTERWORD_PASSWORD or a prompt (or `password`,
-   * when the command needs it again and it was asked for already).
+   * when the command needs it again and it was asked for already). `onEvent` hears the core's events
+   * (progress of a long call).
    */
-  async withRouter<T>(fn: (rpc: Rpc) => Promise<T>, password?: string): Promise<T> {
+  async withRouter<T>(fn: (rpc: Rpc) => Promise<T>, password?: string, onEvent?: EventListener): Promise<T> {
     const core: AppCore = new AppCore({
       vaultDir: this.vaultDir,
       keyStore: await this.keyStore(),
       ...this.vaultDeps(),
       // Warnings sent by its engine carry check-in links, as withEngine's do (called only once built).
       engine: { checkinLink: checkinLinkPort(() => core.keyedServices()) },
+      objectStores: s3ObjectStores,
     });
     try {
+      if (onEvent) core.events.subscribe(onEvent);
       await core.open();
       await core.unlock(password ?? (await currentPassword(this.env)));
       const thrown: { error?: unknown } = {};

@@ -28,6 +28,8 @@ const BY_CODE: Record<ErrorCode, number> = {
   STORAGE_UNAVAILABLE: EXIT.storage,
   NO_KEYRING: EXIT.usage,
   SETUP_TOKEN_REQUIRED: EXIT.auth,
+  BACKUP_NOT_CONFIGURED: EXIT.usage,
+  BACKUP_TARGET_FAILED: EXIT.usage,
 };
 
 export function exitCodeFor(code: ErrorCode): number {

@@ -8,6 +8,7 @@ import { registerEngineCommands } from './commands/engine-commands.js';
 import { registerPlanCommands } from './commands/plan-commands.js';
 import { registerServeCommands } from './commands/serve-commands.js';
 import { registerMfaCommands } from './commands/mfa-commands.js';
+import { registerBackupCommands } from './commands/backup-commands.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { escapeControl } from './output.js';
 
@@ -30,6 +31,7 @@ function buildProgram(): { program: Command; context: () => CliContext } {
   registerEngineCommands(program, context);
   registerServeCommands(program, context);
   registerMfaCommands(program, context);
+  registerBackupCommands(program, context);
   program.commands.forEach(function exitOverrideAll(cmd: Command): void {
     cmd.exitOverride();
     cmd.commands.forEach(exitOverrideAll);

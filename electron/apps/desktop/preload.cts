@@ -76,6 +76,14 @@ const METHOD_NAMES: readonly string[] = [
   'tokens.list',
   'tokens.create',
   'tokens.delete',
+  'backup.getTarget',
+  'backup.setTarget',
+  'backup.removeTarget',
+  'backup.test',
+  'backup.now',
+  'backup.list',
+  'backup.verify',
+  'backup.prune',
 ];
 // </generated>
 

@@ -22,6 +22,8 @@ const STATUS: Record<ErrorCode, number> = {
   STORAGE_UNAVAILABLE: 503,
   NO_KEYRING: 503,
   SETUP_TOKEN_REQUIRED: 403,
+  BACKUP_NOT_CONFIGURED: 409,
+  BACKUP_TARGET_FAILED: 503,
 };
 
 export type HttpStatus = 200 | 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 423 | 429 | 500 | 503;

@@ -1,6 +1,7 @@
 import type { Clock } from '../ports/clock.js';
 import type { KeyStore } from '../ports/key-store.js';
 import type { Notifier } from '../ports/notifier.js';
+import type { ObjectStoreFactory } from '../ports/object-store.js';
 import type { ScryptParams } from '../crypto/kdf.js';
 import { createEngine, initializeVaultContent, type Engine, type EnginePorts } from '../engine.js';
 import { createVaultServices, type VaultServices } from '../services.js';
@@ -25,6 +26,8 @@ export interface AppCoreDeps {
   /** A short-lived command (the CLI): on a full disk, open for reading anyway. */
   readWhenFull?: boolean;
   engine?: Omit<EnginePorts, 'clock' | 'notifier'>;
+  /** Opens the backup bucket (the S3 adapter); without it, backups are refused. */
+  objectStores?: ObjectStoreFactory;
 }
 
 /**

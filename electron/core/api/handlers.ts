@@ -6,6 +6,7 @@ import { contentHandlers } from './handlers-content.js';
 import { engineHandlers } from './handlers-engine.js';
 import { setupHandlers } from './handlers-setup.js';
 import { mfaHandlers } from './handlers-mfa.js';
+import { backupHandlers } from './handlers-backup.js';
 
 export interface HandlerContext {
   app: AppCore;
@@ -25,4 +26,5 @@ export const HANDLERS: Handlers = {
   ...engineHandlers,
   ...setupHandlers,
   ...mfaHandlers,
+  ...backupHandlers,
 };

@@ -42,6 +42,7 @@ const KNOWN_EVENTS: Record<EventName, true> = {
   'outbox.progress': true,
   'warning.awaiting': true,
   'upload.progress': true,
+  'backup.progress': true,
 };
 
 export function parseEventMessage(data: unknown): EventMessage | null {

@@ -25,6 +25,8 @@ export function auditActionLabel(t: Translate, action: string, detail?: Record<s
       return t('common:audit.vaultRecovered');
     case 'vault.older_accepted':
       return t('common:audit.olderAccepted');
+    case 'backup.restored':
+      return t('common:audit.backupRestored');
     case 'vault.password_changed':
       return t('common:audit.passwordChanged');
     case 'vault.recovery_key_regenerated':

@@ -13,6 +13,7 @@ import { existingId, type CliContext } from '../cli-context.js';
 import { isoTime, table } from '../output.js';
 import { chooseDeviceKeyStore, FILE_KEY_WARNING } from '../../../node/device-key-store.js';
 import { defaultKeyDir } from '../../../core/vault/vault-paths.js';
+import { s3ObjectStores } from '../../../node/s3-object-store.js';
 import { retryKeyringUnlock, SwitchingKeyStore } from '../../runner/keyring-retry.js';
 
 const KEYRING_RETRY_MS = 60_000;
@@ -81,7 +82,7 @@ export function registerServeCommands(program: Command, context: () => CliContex
       const lock = await holdVault(ctx, 'serve');
       const { scrypt, marks, acceptOlderVault } = ctx.vaultDeps();
       const keys = new SwitchingKeyStore(await ctx.deviceKeyStore());
-      const app = new AppCore({ vaultDir: ctx.vaultDir, clock, keyStore: keys, scrypt, marks, acceptOlderVault });
+      const app = new AppCore({ vaultDir: ctx.vaultDir, clock, keyStore: keys, scrypt, marks, acceptOlderVault, objectStores: s3ObjectStores });
       app.onEngine((engine) => void lock.setScheduling(engine !== null).catch(() => undefined));
       const rendererDir = resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR);
       const runner = await startRunner({

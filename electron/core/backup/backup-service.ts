@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import type { BucketTarget, ObjectStore, ObjectStoreFactory } from '../ports/object-store.js';
+import type { VaultServices } from '../services.js';
+import { BackupNotConfiguredError, ObjectStoreError } from './backup-errors.js';
+import { deriveBackupKeys, type BackupKeys } from './backup-keys.js';
+import { pickSnapshot, readChain, type ChainMark, type Snapshot } from './snapshot-chain.js';
+import { pruneSnapshots, verifySnapshot, type PruneReport, type VerifyReport } from './snapshot-maintenance.js';
+import { pushSnapshot, type PushSummary } from './snapshot-writer.js';
+import { withPushLock } from './push-lock.js';
+import type { PushProgress } from './shard-transfer.js';
+
+const TARGET_SETTING = 'backup.target';
+/** The newest snapshot this vault wrote or verified: the bucket may not fall behind it. */
+const HEAD_SETTING = 'backup.head';
+const LAST_SETTING = 'backup.last';
+
+const locationOf = (target: BucketTarget): string => `${target.endpoint}|${target.bucket}|${target.prefix}`;
+
+export type TargetView = Omit<BucketTarget, 'secretAccessKey'> & { kind: 's3' };
+
+export interface TestReport {
+  ok: boolean;
+  where: string;
+  failedStep: 'list' | 'put' | 'get' | 'delete' | null;
+  message: string | null;
+}
+
+export interface SnapshotView {
+  id: string;
+  seq: number;
+  time: number;
+  size: number;
+  messages: number;
+  attachments: number;
+}
+
+/** A vault's backups: the target (stored encrypted), pushes, the snapshot list, checks and pruning. */
+export class BackupService {
+  constructor(
+    private readonly services: VaultServices,
+    private readonly stores: ObjectStoreFactory,
+  ) {}
+
+  target(): TargetView | null {
+    const target = this.services.settings.get<BucketTarget>(TARGET_SETTING);
+    if (!target) return null;
+    const { secretAccessKey: _secret, ...view } = target;
+    return { kind: 's3', ...view };
+  }
+
+  setTarget(target: BucketTarget): TargetView {
+    this.services.settings.set(TARGET_SETTING, target);
+    return this.target()!;
+  }
+
+  removeTarget(): void {
+    const { db } = this.services.vault;
+    db.q.transaction(() => {
+      db.q.run(db.kysely.deleteFrom('settings').where('key', '=', TARGET_SETTING));
+      this.services.vault.audit.append({ action: 'settings.changed', entityType: 'setting', entityId: TARGET_SETTING, detail: { removed: true } });
+    });
+  }
+
+  private async withStore<T>(fn: (store: ObjectStore, target: BucketTarget) => Promise<T>): Promise<T> {
+    const target = this.services.settings.get<BucketTarget>(TARGET_SETTING);
+    if (!target) throw new BackupNotConfiguredError();
+    const store = this.stores(target);
+    try {
+      return await fn(store, target);
+    } finally {
+      store.close?.();
+    }
+  }
+
+  private keys(): BackupKeys {
+    const { vault } = this.services;
+    return deriveBackupKeys(vault.contentKey.key, vault.vaultId);
+  }
+
+  /** The mark holds for the bucket it was made in: a new target starts a chain of its own. */
+  private mark(target: BucketTarget): ChainMark | null {
+    const mark = this.services.settings.get<ChainMark & { where?: string }>(HEAD_SETTING);
+    return mark && mark.where === locationOf(target) ? { seq: mark.seq, hash: mark.hash } : null;
+  }
+
+  /** List, put, get and delete a probe object: the answer of the step that failed, if one did. */
+  async test(): Promise<TestReport> {
+    return this.withStore(async (store) => {
+      const probe = `probe-${randomBytes(8).toString('hex')}`;
+      const payload = randomBytes(32);
+      let step: TestReport['failedStep'] = 'list';
+      try {
+        for await (const item of store.list('manifests/')) void item;
+        step = 'put';
+        await store.put(probe, payload);
+        step = 'get';
+        const back = await store.get(probe);
+        if (!back || Buffer.compare(Buffer.from(back), payload) !== 0) {
+          return { ok: false, where: store.where, failedStep: step, message: 'the probe object came back different from what was stored' };
+        }
+        step = 'delete';
+        await store.delete(probe);
+        return { ok: true, where: store.where, failedStep: null, message: null };
+      } catch (error) {
+        if (!(error instanceof ObjectStoreError)) throw error;
+        return { ok: false, where: store.where, failedStep: step, message: error.message };
+      }
+    });
+  }
+
+  async now(onProgress?: (progress: PushProgress) => void): Promise<PushSummary> {
+    return this.withStore(async (store, target) => {
+      const { vault, clock, settings } = this.services;
+      const summary = await withPushLock(vault.dir, () => pushSnapshot(vault, store, { clock, mark: this.mark(target), onProgress }));
+      settings.set(HEAD_SETTING, { seq: summary.seq, hash: summary.hash, where: locationOf(target) });
+      settings.set(LAST_SETTING, { at: clock.now(), seq: summary.seq, snapshotId: summary.snapshotId });
+      return summary;
+    });
+  }
+
+  private chain(store: ObjectStore, target: BucketTarget): Promise<Snapshot[]> {
+    return readChain(store, this.keys(), this.services.vault.vaultId, this.mark(target));
+  }
+
+  async list(): Promise<SnapshotView[]> {
+    return this.withStore(async (store, target) =>
+      (await this.chain(store, target)).map(({ id, seq, manifest }) => ({
+        id,
+        seq,
+        time: manifest.createdAt,
+        size: manifest.stats.bytes,
+        messages: manifest.stats.messages,
+        attachments: manifest.stats.attachments,
+      })),
+    );
+  }
+
+  async verify(ref?: string): Promise<VerifyReport> {
+    return this.withStore(async (store, target) => verifySnapshot(store, this.keys(), pickSnapshot(await this.chain(store, target), ref)));
+  }
+
+  async prune(keep: number): Promise<PruneReport> {
+    return this.withStore(async (store, target) => pruneSnapshots(store, await this.chain(store, target), keep, this.services.clock.now()));
+  }
+}

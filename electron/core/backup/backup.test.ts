@@ -1,0 +1,292 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock } from '../test-support/manual-clock.js';
+import { FileKeyStore } from '../../node/file-key-store.js';
+import { S3ObjectStore, s3ObjectStores } from '../../node/s3-object-store.js';
+import { startS3rver, stopS3rver, type S3rverProcess } from '../../node/test-support/s3rver-process.js';
+import type { BucketTarget, ObjectStore } from '../ports/object-store.js';
+import { initializeVaultContent } from '../engine.js';
+import { createVaultServices, type VaultServices } from '../services.js';
+import { Vault } from '../vault/vault.js';
+import { bytesOf, T0, TEST_PASSWORD } from '../test-support/vault-fixture.js';
+import { BackupTamperedError } from './backup-errors.js';
+import { BackupService } from './backup-service.js';
+import { manifestKey } from './bucket-layout.js';
+import { restoreVault } from './restore.js';
+
+const SCRYPT = { logN: 15, r: 8, p: 1 };
+let server: S3rverProcess;
+const roots: string[] = [];
+const open: Vault[] = [];
+
+beforeAll(async () => {
+  server = await startS3rver();
+}, 30_000);
+afterAll(async () => {
+  await stopS3rver(server);
+});
+afterEach(async () => {
+  for (const vault of open.splice(0)) if (vault.db.sqlite.open) await vault.close();
+  await Promise.all(roots.splice(0).map((root) => rm(root, { recursive: true, force: true })));
+});
+
+async function tempDir(label: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `aw-backup-${label}-`));
+  roots.push(dir);
+  return dir;
+}
+
+interface Machine {
+  clock: ManualClock;
+  vault: Vault;
+  services: VaultServices;
+  recoveryKey: string;
+  backups: BackupService;
+  target: BucketTarget;
+}
+
+/** A vault on "this" machine, with backups going to its own prefix of the test bucket. */
+async function machineWithVault(prefix: string, start = T0): Promise<Machine> {
+  const root = await tempDir('src');
+  const clock = new ManualClock(start);
+  const { vault, recoveryKey } = await Vault.create(join(root, 'vault'), TEST_PASSWORD, { clock, scrypt: SCRYPT, marks: new FileKeyStore(join(root, 'keys')) });
+  open.push(vault);
+  const services = createVaultServices(vault, clock);
+  initializeVaultContent(services);
+  const target = server.target(prefix);
+  const backups = new BackupService(services, s3ObjectStores);
+  backups.setTarget(target);
+  return { clock, vault, services, recoveryKey, backups, target };
+}
+
+async function bucketFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await bucketFiles(full)));
+    else out.push(full);
+  }
+  return out;
+}
+
+function needles(marker: string): Buffer[] {
+  const out = [Buffer.from(marker), Buffer.from(marker, 'utf16le')];
+  for (let shift = 0; shift < 3; shift++) {
+    const encoded = Buffer.concat([Buffer.alloc(shift), Buffer.from(marker)]).toString('base64');
+    out.push(Buffer.from(encoded.slice(Math.ceil((shift * 4) / 3) + 1, Math.floor(((shift + marker.length) * 4) / 3) - 1)));
+  }
+  return out;
+}
+
+async function addContent(m: Machine, marker: string): Promise<{ messageId: string; attachment: Uint8Array }> {
+  const recipient = m.services.recipients.add({ name: `${marker} name`, type: 'email', contact: `${marker.toLowerCase()}@example.org` });
+  const attachment = new Uint8Array(Buffer.concat([randomBytes(200_000), Buffer.from(`${marker} inside the file`), randomBytes(150_000)]));
+  const staged = await m.services.messages.attachments.stage(bytesOf(attachment), `${marker}.bin`);
+  const messageId = m.services.messages.create({ title: `${marker} title`, body: `${marker} body `.repeat(50), recipientIds: [recipient.id], attachments: [staged] });
+  return { messageId, attachment };
+}
+
+async function readAll(gen: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for await (const part of gen) parts.push(part);
+  return Buffer.concat(parts);
+}
+
+/** Restores on a "fresh machine": another key folder, nothing but the bucket and a secret. */
+async function restoreElsewhere(target: BucketTarget, secret: { password?: string; recoveryKey?: string }, extra: { snapshot?: string; resumePlans?: boolean } = {}) {
+  const root = await tempDir('dst');
+  const clock = new ManualClock(T0 + 86_400_000);
+  const store = new S3ObjectStore(target);
+  const deps = { clock, scrypt: SCRYPT, marks: new FileKeyStore(join(root, 'keys')) };
+  try {
+    const summary = await restoreVault({ store, vaultDir: join(root, 'vault'), ...secret, ...extra, deps });
+    return { summary, dir: join(root, 'vault'), deps, root };
+  } catch (error) {
+    return { error, dir: join(root, 'vault'), deps, root };
+  } finally {
+    store.close();
+  }
+}
+
+describe('backup and restore through a real S3 server', { timeout: 120_000 }, () => {
+  it('restores every message, recipient and attachment byte for byte with the password; nothing in the bucket is plaintext', async () => {
+    const m = await machineWithVault('roundtrip');
+    const marker = `MARKER-${randomBytes(6).toString('hex')}`;
+    const { messageId, attachment } = await addContent(m, marker);
+    const pushed = await m.backups.now();
+    expect(pushed.seq).toBe(1);
+    expect(pushed.objectsUploaded).toBeGreaterThan(2);
+
+    const hits: string[] = [];
+    const files = (await bucketFiles(join(server.directory, server.bucket, 'roundtrip'))).filter((f) => f.endsWith('_S3rver_object'));
+    expect(files.some((f) => f.includes('/shards/'))).toBe(true);
+    for (const file of files) {
+      const bytes = await readFile(file);
+      for (const needle of needles(marker)) if (bytes.includes(needle)) hits.push(file);
+    }
+    expect(hits).toEqual([]);
+
+    const restored = await restoreElsewhere(m.target, { password: TEST_PASSWORD });
+    expect(restored.error).toBeUndefined();
+    expect(restored.summary).toMatchObject({ seq: 1, messages: 1, attachments: 1, plansPaused: 1 });
+    const vault = await Vault.open(restored.dir, restored.deps);
+    open.push(vault);
+    await vault.unlock(TEST_PASSWORD);
+    const services = createVaultServices(vault, restored.deps.clock);
+    const original = m.services.messages.get(messageId);
+    const copy = services.messages.get(messageId);
+    expect(copy).toEqual(original);
+    expect(services.recipients.list()).toEqual(m.services.recipients.list());
+    const attachmentId = copy.attachments[0]!.id;
+    expect(Buffer.compare(await readAll(services.messages.attachments.read(attachmentId)), Buffer.from(attachment))).toBe(0);
+    expect(vault.deviceKeyStatus().enabled).toBe(false);
+    const actions = vault.db.sqlite.prepare('SELECT action FROM audit_log ORDER BY seq').all() as { action: string }[];
+    expect(actions.map((a) => a.action)).toEqual(expect.arrayContaining(['plans.paused', 'backup.restored']));
+    const states = vault.db.sqlite.prepare('SELECT state FROM plan_state').all() as { state: string }[];
+    expect(states.every((s) => s.state === 'paused')).toBe(true);
+  });
+
+  it('restores with the recovery key, plans running with --resume-plans, and refuses an existing vault', async () => {
+    const m = await machineWithVault('recovery');
+    await addContent(m, 'RECOVERY-CASE');
+    await m.backups.now();
+    const restored = await restoreElsewhere(m.target, { recoveryKey: m.recoveryKey }, { resumePlans: true });
+    expect(restored.error).toBeUndefined();
+    expect(restored.summary?.plansPaused).toBe(0);
+    const store = new S3ObjectStore(m.target);
+    const again = await restoreVault({ store, vaultDir: restored.dir, recoveryKey: m.recoveryKey, deps: restored.deps }).catch((e: unknown) => e);
+    store.close();
+    expect((again as { code?: string }).code).toBe('VAULT_EXISTS');
+    const wrong = await restoreElsewhere(m.target, { password: 'not the password at all' });
+    expect((wrong.error as { code?: string }).code).toBe('WRONG_PASSWORD');
+    expect(existsSync(wrong.dir)).toBe(false);
+  });
+
+  it('an older snapshot restored after a password change opens with the new password', async () => {
+    const m = await machineWithVault('password-change');
+    m.services.messages.create({ title: 'before', body: 'before' });
+    const first = await m.backups.now();
+    await m.vault.changePassword(TEST_PASSWORD, 'a brand new passphrase');
+    await m.backups.now();
+    const old = await restoreElsewhere(m.target, { password: TEST_PASSWORD }, { snapshot: first.snapshotId });
+    expect((old.error as { code?: string }).code).toBe('WRONG_PASSWORD');
+    const restored = await restoreElsewhere(m.target, { password: 'a brand new passphrase' }, { snapshot: first.snapshotId });
+    expect(restored.error).toBeUndefined();
+    expect(restored.summary?.seq).toBe(1);
+  });
+
+  it('uploads only a few shards after one message is edited among many', async () => {
+    const m = await machineWithVault('incremental');
+    const { messages } = m.services;
+    const ids: string[] = [];
+    m.vault.db.q.transaction(() => {
+      for (let i = 0; i < 2000; i++) ids.push(messages.create({ title: `letter ${i}`, body: `words ${i} `.repeat(100) }));
+    });
+    const first = await m.backups.now();
+    messages.update(ids[1234]!, { body: 'an edited body, shorter than before' });
+    const second = await m.backups.now();
+    expect(second.seq).toBe(2);
+    // The edited page, the indexes and the audit rows it touched, the header: a handful of shards and the manifest.
+    expect(second.objectsUploaded).toBeLessThanOrEqual(12);
+    expect(second.bytesUploaded).toBeLessThan(first.bytesUploaded / 10);
+    expect(second.bytesSkipped).toBeGreaterThan(0);
+  });
+
+  it('names a changed shard (verify and restore) and never leaves a half-restored vault', async () => {
+    const m = await machineWithVault('tamper-shard');
+    await addContent(m, 'TAMPER');
+    await m.backups.now();
+    const shardFiles = (await bucketFiles(join(server.directory, server.bucket, 'tamper-shard', 'shards'))).filter((f) => f.endsWith('_S3rver_object'));
+    const victim = shardFiles[0]!;
+    const bytes = await readFile(victim);
+    bytes[bytes.length - 20]! ^= 0x01;
+    await writeFile(victim, bytes);
+    const report = await m.backups.verify();
+    expect(report.ok).toBe(false);
+    expect(report.problems).toHaveLength(1);
+    expect(report.problems[0]).toMatch(/^shard [0-9a-f]{64} in the bucket was changed/);
+    const restored = await restoreElsewhere(m.target, { password: TEST_PASSWORD });
+    expect(restored.error).toBeInstanceOf(BackupTamperedError);
+    expect(existsSync(restored.dir)).toBe(false);
+    expect((await readdir(restored.root)).filter((name) => name.includes('restoring'))).toEqual([]);
+  });
+
+  it('refuses a deleted newest manifest (rolled back), an older manifest put back in its place, and one from another vault', async () => {
+    const m = await machineWithVault('tamper-manifest');
+    await m.backups.now();
+    m.services.messages.create({ title: 'second', body: 'second' });
+    await m.backups.now();
+    m.services.messages.create({ title: 'third', body: 'third' });
+    await m.backups.now();
+    const file = (seq: number): string => server.objectFile(`tamper-manifest/${manifestKey(seq)}`);
+    const saved = await readFile(file(3));
+
+    await copyFile(file(1), file(3));
+    await expect(m.backups.list()).rejects.toMatchObject({ problem: 'manifest', code: 'INTEGRITY' });
+    expect((await restoreElsewhere(m.target, { password: TEST_PASSWORD })).error).toMatchObject({ problem: 'manifest' });
+
+    await rm(file(3));
+    await expect(m.backups.verify()).rejects.toMatchObject({ problem: 'rollback' });
+
+    await rm(file(2));
+    await writeFile(file(3), saved);
+    await expect(m.backups.list()).rejects.toMatchObject({ problem: 'missing' });
+
+    const other = await machineWithVault('other-vault');
+    await other.backups.now();
+    await copyFile(server.objectFile(`other-vault/${manifestKey(1)}`), file(2));
+    await expect(m.backups.list()).rejects.toMatchObject({ problem: 'foreign' });
+  });
+
+  it("a new target starts a chain of its own (the old bucket's newer snapshots do not block it)", async () => {
+    const m = await machineWithVault('moving-from');
+    await m.backups.now();
+    await m.backups.now();
+    m.backups.setTarget(server.target('moving-to'));
+    expect((await m.backups.now()).seq).toBe(1);
+    expect((await m.backups.list()).map((s) => s.seq)).toEqual([1]);
+  });
+
+  it('a push cut short leaves the previous snapshot restorable, and the next push completes it without uploading twice', async () => {
+    const m = await machineWithVault('cut');
+    await m.backups.now();
+    for (let i = 0; i < 300; i++) m.services.messages.create({ title: `t${i}`, body: randomBytes(600).toString('hex') });
+    let puts = 0;
+    const failing = (target: BucketTarget): ObjectStore => {
+      const real = new S3ObjectStore(target);
+      return Object.assign(Object.create(real) as ObjectStore, {
+        put: async (key: string, body: Uint8Array) => {
+          if (++puts > 5) throw new Error('connection reset');
+          return real.put(key, body);
+        },
+      });
+    };
+    await expect(new BackupService(m.services, failing).now()).rejects.toThrow(/connection reset/);
+    const restored = await restoreElsewhere(m.target, { password: TEST_PASSWORD });
+    expect(restored.summary?.seq).toBe(1);
+    const next = await m.backups.now();
+    expect(next.seq).toBe(2);
+    expect(next.bytesSkipped).toBeGreaterThan(0);
+    expect((await m.backups.verify()).ok).toBe(true);
+  });
+
+  it('prune keeps the newest snapshots and deletes only unreferenced shards older than a day', async () => {
+    // Shard ages come from the server's clock: this vault's clock starts at the real time.
+    const m = await machineWithVault('prune', Date.now());
+    for (let i = 0; i < 3; i++) {
+      m.services.messages.create({ title: `p${i}`, body: randomBytes(3000).toString('hex') });
+      await m.backups.now();
+    }
+    const early = await m.backups.prune(1);
+    expect(early).toMatchObject({ keptSnapshots: 1, deletedSnapshots: 2, deletedShards: 0 });
+    m.clock.advance(2 * 86_400_000);
+    const late = await m.backups.prune(1);
+    expect(late.deletedShards).toBeGreaterThan(0);
+    expect((await m.backups.list()).map((s) => s.seq)).toEqual([3]);
+    expect((await m.backups.verify()).ok).toBe(true);
+  });
+});

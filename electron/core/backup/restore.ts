@@ -1,0 +1,199 @@
+import Database from 'better-sqlite3';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { MAX_PAUSE_MS } from '../../../shared/durations.js';
+import type { ObjectStore } from '../ports/object-store.js';
+import type { KeyStore } from '../ports/key-store.js';
+import { readEncryptedBlobFile } from '../crypto/blob-stream.js';
+import { parseRecoveryKey } from '../crypto/recovery-key.js';
+import { createEngine } from '../engine.js';
+import { NotFoundError } from '../errors.js';
+import { createVaultServices } from '../services.js';
+import { unwrapWithPassword, unwrapWithRecoveryKey, type KeyWrapRow, type WrapContext } from '../vault/key-wraps.js';
+import { Vault, type VaultDeps } from '../vault/vault.js';
+import { RecoveryKeyWrongError, VaultExistsError, WrongPasswordError } from '../vault/vault-errors.js';
+import { blobsPath, databasePath } from '../vault/vault-paths.js';
+import { BackupTamperedError } from './backup-errors.js';
+import { deriveBackupKeys, type BackupKeys } from './backup-keys.js';
+import { readConfig, readKeys } from './bucket-identity.js';
+import type { BucketKeys } from './bucket-layout.js';
+import { pullFile } from './shard-transfer.js';
+import { pickSnapshot, readChain, type ChainMark, type Snapshot } from './snapshot-chain.js';
+
+export interface RestoreOptions {
+  store: ObjectStore;
+  vaultDir: string;
+  /** One of the two: the vault's password, or its recovery key. */
+  password?: string;
+  recoveryKey?: string;
+  /** A snapshot id or seq; the newest when omitted. */
+  snapshot?: string;
+  /** Plans start running at once instead of coming back paused. */
+  resumePlans?: boolean;
+  /** Clock, KDF cost and this machine's marks (vault high-water marks and the backup chain marks). */
+  deps: VaultDeps;
+}
+
+export interface RestoreSummary {
+  vaultDir: string;
+  snapshotId: string;
+  seq: number;
+  createdAt: number;
+  messages: number;
+  attachments: number;
+  plansPaused: number;
+}
+
+const chainMarkAccount = (vaultId: string): string => `backup-chain-${vaultId}`;
+
+/** The newest snapshot this machine verified of a vault's backups (beside the vault marks). */
+export async function readChainMark(marks: KeyStore | undefined, vaultId: string): Promise<ChainMark | null> {
+  const raw = await marks?.get(chainMarkAccount(vaultId));
+  if (!raw) return null;
+  return JSON.parse(new TextDecoder().decode(raw)) as ChainMark;
+}
+
+export async function writeChainMark(marks: KeyStore | undefined, vaultId: string, mark: ChainMark): Promise<void> {
+  await marks?.set(chainMarkAccount(vaultId), new TextEncoder().encode(JSON.stringify(mark)));
+}
+
+function refuseExisting(dir: string): void {
+  if (Vault.exists(dir) || (existsSync(dir) && readdirSync(dir).length > 0)) throw new VaultExistsError(dir);
+}
+
+function wrapRow(bucketKeys: BucketKeys, kind: 'password' | 'recovery'): KeyWrapRow {
+  const wrap = bucketKeys.wraps.find((w) => w.kind === kind);
+  if (!wrap) throw new BackupTamperedError('missing', `the bucket's keys object has no ${kind} wrap`);
+  return { kind, kdf: wrap.kdf, params: wrap.params, verifier: Buffer.from(wrap.verifier, 'base64'), wrapped_key: Buffer.from(wrap.wrappedKey, 'base64') };
+}
+
+async function unwrapVaultKey(bucketKeys: BucketKeys, options: RestoreOptions): Promise<Uint8Array> {
+  const ctx: WrapContext = { vaultId: bucketKeys.vaultId, keyId: Buffer.from(bucketKeys.keyId, 'hex') };
+  if (options.recoveryKey !== undefined) {
+    const key = unwrapWithRecoveryKey(wrapRow(bucketKeys, 'recovery'), parseRecoveryKey(options.recoveryKey), ctx);
+    if (!key) throw new RecoveryKeyWrongError();
+    return key;
+  }
+  const key = await unwrapWithPassword(wrapRow(bucketKeys, 'password'), options.password ?? '', ctx);
+  if (!key) throw new WrongPasswordError();
+  return key;
+}
+
+/**
+ * The password and recovery key that open the copy are today's (the bucket's `keys`), not those of
+ * the snapshot's time: an older snapshot restored after a password change opens with the new one.
+ * The old computer's device key wrap is dropped: its key store is not here.
+ */
+function takeCurrentWraps(db: Database.Database, bucketKeys: BucketKeys): void {
+  const put = db.prepare('UPDATE key_wraps SET kdf = ?, params = ?, verifier = ?, wrapped_key = ? WHERE kind = ?');
+  db.transaction(() => {
+    for (const kind of ['password', 'recovery'] as const) {
+      const row = wrapRow(bucketKeys, kind);
+      put.run(row.kdf, row.params, row.verifier, row.wrapped_key, kind);
+    }
+    db.prepare("DELETE FROM key_wraps WHERE kind = 'device'").run();
+  })();
+}
+
+/** Writes the snapshot's files into `staging` and checks them all; throws naming what is wrong. */
+async function writeAndCheck(
+  store: ObjectStore,
+  keys: BackupKeys,
+  snapshot: Snapshot,
+  staging: string,
+  bucketKeys: BucketKeys,
+  contentKey: { id: Uint8Array; key: Uint8Array },
+): Promise<void> {
+  const { manifest } = snapshot;
+  await mkdir(blobsPath(staging), { recursive: true, mode: 0o700 });
+  await pullFile(store, keys, manifest.database, databasePath(staging), 'the database');
+  const db = new Database(databasePath(staging));
+  try {
+    const rows = db.pragma('integrity_check') as { integrity_check: string }[];
+    const problems = rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
+    if (problems.length > 0) throw new BackupTamperedError('shard', `the restored database fails SQLite's integrity check: ${problems.join('; ')}`);
+    takeCurrentWraps(db, bucketKeys);
+  } finally {
+    db.close();
+  }
+  for (const blob of manifest.blobs) {
+    const path = join(blobsPath(staging), blob.id);
+    await pullFile(store, keys, blob, path, `attachment ${blob.id}`);
+    // Every chunk authenticated under the vault key: the attachment opens, whole.
+    for await (const chunk of readEncryptedBlobFile(path, { key: contentKey, blobId: blob.id })) void chunk;
+  }
+}
+
+/**
+ * Restores a vault from its backups on a machine that has nothing but the bucket and the password
+ * (or the recovery key): everything is written into a staging folder beside the target and checked
+ * (SQLite's integrity check, every attachment decrypted), then moved into place, so a failure never
+ * leaves a half-restored vault. An existing vault is never overwritten. Plans come back paused
+ * (recorded in the audit log) unless `resumePlans`: a restored copy must not start warning anyone
+ * before the owner says so.
+ */
+export async function restoreVault(options: RestoreOptions): Promise<RestoreSummary> {
+  const { store, vaultDir, deps } = options;
+  refuseExisting(vaultDir);
+  const config = await readConfig(store);
+  const bucketKeys = await readKeys(store);
+  if (!config || !bucketKeys) throw new NotFoundError('Afterword backup in', store.where);
+  const vaultKey = await unwrapVaultKey(bucketKeys, options);
+  const keys = deriveBackupKeys(vaultKey, config.vaultId);
+  if (bucketKeys.vaultId !== config.vaultId || keys.publicKeyHex !== config.publicKey) {
+    throw new BackupTamperedError('foreign', "the bucket's config and keys objects belong to different vaults");
+  }
+  const chain = await readChain(store, keys, config.vaultId, await readChainMark(deps.marks, config.vaultId));
+  const snapshot = pickSnapshot(chain, options.snapshot);
+
+  const staging = `${vaultDir.replace(/[\\/]+$/, '')}.restoring-${randomBytes(6).toString('hex')}`;
+  try {
+    await writeAndCheck(store, keys, snapshot, staging, bucketKeys, { id: Buffer.from(bucketKeys.keyId, 'hex'), key: vaultKey });
+    refuseExisting(vaultDir);
+    if (existsSync(vaultDir)) await rmdir(vaultDir);
+    await rename(staging, vaultDir);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+  const newest = chain.at(-1)!;
+  await writeChainMark(deps.marks, config.vaultId, { seq: newest.seq, hash: newest.hash });
+  const plansPaused = await settleRestoredVault(vaultDir, options, snapshot);
+  return {
+    vaultDir,
+    snapshotId: snapshot.id,
+    seq: snapshot.seq,
+    createdAt: snapshot.manifest.createdAt,
+    messages: snapshot.manifest.stats.messages,
+    attachments: snapshot.manifest.stats.attachments,
+    plansPaused,
+  };
+}
+
+/** Opens the restored vault, pauses the plans, records the restore. */
+async function settleRestoredVault(vaultDir: string, options: RestoreOptions, snapshot: Snapshot): Promise<number> {
+  // This machine may have opened a newer copy of the same vault: a restore is deliberate.
+  const vault = await Vault.open(vaultDir, { ...options.deps, acceptOlderVault: true });
+  try {
+    if (options.recoveryKey !== undefined) await vault.unlockWithRecoveryKey(options.recoveryKey, { ownerSignedIn: true });
+    else await vault.unlock(options.password ?? '');
+    const services = createVaultServices(vault, options.deps.clock);
+    const engine = createEngine(services, { clock: options.deps.clock });
+    try {
+      const paused = options.resumePlans ? [] : engine.scheduler.pauseUntil(options.deps.clock.now() + MAX_PAUSE_MS);
+      vault.db.q.transaction(() =>
+        vault.audit.append({
+          action: 'backup.restored',
+          detail: { seq: snapshot.seq, snapshot: snapshot.id, plansPaused: paused.length, resumePlans: Boolean(options.resumePlans) },
+        }),
+      );
+      return paused.length;
+    } finally {
+      await engine.close();
+    }
+  } finally {
+    await vault.close();
+  }
+}

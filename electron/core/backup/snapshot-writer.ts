@@ -1,0 +1,103 @@
+import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Clock } from '../ports/clock.js';
+import type { ObjectStore } from '../ports/object-store.js';
+import type { Vault } from '../vault/vault.js';
+import { deriveBackupKeys } from './backup-keys.js';
+import { claimBucket } from './bucket-identity.js';
+import { BLOB_CHUNK_BYTES, DATABASE_CHUNK_BYTES, manifestKey, SHARDS_PREFIX } from './bucket-layout.js';
+import { encodeManifest, snapshotId, type Manifest, type ManifestBlob } from './manifest.js';
+import { pushFile, type PushProgress } from './shard-transfer.js';
+import { readChain, type ChainMark } from './snapshot-chain.js';
+
+export interface PushSummary {
+  snapshotId: string;
+  seq: number;
+  objectsUploaded: number;
+  bytesUploaded: number;
+  bytesSkipped: number;
+  /** The snapshot's plaintext size: the database and every attachment blob. */
+  size: number;
+  hash: string;
+}
+
+const SNAPSHOT_FILE = /^\.backup-[0-9a-f]{16}\.db$/;
+
+/** Copies left by a push that was killed: removed before the next one. */
+async function removeLeftovers(dir: string): Promise<void> {
+  for (const name of await readdir(dir)) if (SNAPSHOT_FILE.test(name)) await rm(join(dir, name), { force: true });
+}
+
+/**
+ * Pushes one snapshot of a live vault: a consistent copy of the database (SQLite's online backup,
+ * which a writer cannot tear), cut into 64 KiB page-aligned chunks, and every attachment blob the
+ * copy refers to; only shards the bucket lacks are uploaded. The manifest is written last, so a
+ * push killed at any moment leaves the previous snapshot whole and the next push completes it
+ * without uploading again what is there.
+ */
+export async function pushSnapshot(
+  vault: Vault,
+  store: ObjectStore,
+  options: { clock: Clock; mark: ChainMark | null; onProgress?: (progress: PushProgress) => void },
+): Promise<PushSummary> {
+  const keys = deriveBackupKeys(vault.contentKey.key, vault.vaultId);
+  await claimBucket(store, vault, keys);
+  const chain = await readChain(store, keys, vault.vaultId, options.mark);
+  const previous = chain.at(-1);
+  const known = new Set<string>();
+  for await (const item of store.list(SHARDS_PREFIX)) known.add(item.key.slice(SHARDS_PREFIX.length));
+
+  await removeLeftovers(vault.dir);
+  const copyPath = join(vault.dir, `.backup-${randomBytes(8).toString('hex')}.db`);
+  const progress: PushProgress = { objectsUploaded: 0, bytesUploaded: 0, bytesSkipped: 0 };
+  const ctx = { store, keys, known, progress, onProgress: options.onProgress };
+  try {
+    await vault.db.sqlite.backup(copyPath);
+    const { pageSize, messages, blobIds } = describeCopy(copyPath);
+    if (DATABASE_CHUNK_BYTES % pageSize !== 0) throw new Error(`a page size of ${pageSize} bytes does not divide the ${DATABASE_CHUNK_BYTES}-byte chunks`);
+    const database = { ...(await pushFile(copyPath, DATABASE_CHUNK_BYTES, ctx)), pageSize };
+    const blobs: ManifestBlob[] = [];
+    for (const id of blobIds) {
+      const file = await pushFile(join(vault.blobsDir, id), BLOB_CHUNK_BYTES, ctx).catch((error: NodeJS.ErrnoException) => {
+        // Deleted with its message since the copy was taken: the copy's row goes with it at restore.
+        if (error.code === 'ENOENT') return null;
+        throw error;
+      });
+      if (file) blobs.push({ id, ...file });
+    }
+    const seq = (previous?.seq ?? 0) + 1;
+    const size = database.size + blobs.reduce((sum, blob) => sum + blob.size, 0);
+    const manifest: Manifest = {
+      format: 1,
+      vaultId: vault.vaultId,
+      seq,
+      createdAt: options.clock.now(),
+      prev: previous?.hash ?? null,
+      database,
+      blobs,
+      stats: { messages, attachments: blobs.length, bytes: size },
+    };
+    const { bytes, hash } = encodeManifest(keys, manifest);
+    await store.put(manifestKey(seq), bytes);
+    progress.objectsUploaded += 1;
+    progress.bytesUploaded += bytes.length;
+    return { snapshotId: snapshotId(seq, hash), seq, hash, size, ...progress };
+  } finally {
+    await rm(copyPath, { force: true });
+  }
+}
+
+/** Facts read from the copy itself, so they match what the snapshot holds. */
+function describeCopy(path: string): { pageSize: number; messages: number; blobIds: string[] } {
+  const copy = new Database(path, { readonly: true });
+  try {
+    const pageSize = copy.pragma('page_size', { simple: true }) as number;
+    const messages = (copy.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n;
+    const blobIds = (copy.prepare('SELECT id FROM attachments ORDER BY id').all() as { id: string }[]).map((row) => row.id);
+    return { pageSize, messages, blobIds };
+  } finally {
+    copy.close();
+  }
+}
