@@ -200,6 +200,8 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .description('send a real test through a channel: email, desktop, or a webhook name')
     .action(async (name: string) => {
       const ctx = context();
+      // A name longer than any webhook's names none (the contract refuses it as BAD_REQUEST).
+      if (name.length > WEBHOOK_NAME_MAX) throw new NotFoundError('channel', name);
       const reply = await ctx.withRouter((rpc) => rpc('channels.test', { channel: name }));
       // The CLI's shape, kept for scripts that read it: no error code on success.
       const result = reply.ok ? { ok: true as const, response: reply.response } : { ...reply, ok: false as const, errorCode: reply.errorCode ?? 'UNKNOWN' };
