@@ -79,13 +79,16 @@ export function parseLevel(text: string): PlanLevel {
   return { waitMs, channels: [...new Set(channels)] as Channel[] };
 }
 
+/** A plan has exactly five levels (the contract only accepts five: front doors check the count first). */
+export function assertLevelCount(count: number): void {
+  if (count !== LEVEL_COUNT) throw new PlanSpecError(`a plan has exactly ${LEVEL_COUNT} levels; ${count} given (repeat --level five times)`);
+}
+
 export function validatePlanSpec(spec: PlanSpec): PlanSpec {
   const name = spec.name.trim();
   if (!name || name.length > 100) throw new PlanSpecError('a plan needs a name of 1–100 characters');
   if (spec.intervalMs < 60_000) throw new PlanSpecError('the check-in interval must be at least 1m');
-  if (spec.levels.length !== LEVEL_COUNT) {
-    throw new PlanSpecError(`a plan has exactly ${LEVEL_COUNT} levels; ${spec.levels.length} given (repeat --level five times)`);
-  }
+  assertLevelCount(spec.levels.length);
   spec.levels.forEach((level, i) => {
     if (level.waitMs < 60_000) throw new PlanSpecError(`level ${i + 1}: the wait must be at least 1m`);
     if (level.channels.length === 0) throw new PlanSpecError(`level ${i + 1}: name at least one channel`);

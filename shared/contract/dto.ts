@@ -176,14 +176,29 @@ export const statusReportSchema = z.object({
 
 export const transitionSchema = z.object({ planId: z.string(), from: z.string(), to: z.string(), reason: z.string() });
 
+/** One outbox pass: rows tried, sent, left to retry, given up. */
+export const drainReportSchema = z.object({ attempted: z.number().int(), sent: z.number().int(), retrying: z.number().int(), failed: z.number().int() });
+
+/** One scheduler pass: when, how far the clock jumped since the last one, what changed. */
+export const tickReportSchema = z.object({ at: time, clockJumpMs: z.number(), transitions: z.array(transitionSchema) });
+
+export const doctorReportSchema = z.object({
+  ok: z.boolean(),
+  problems: z.array(z.string()),
+  warnings: z.array(z.string()),
+  checked: z.object({ messages: z.number().int(), recipients: z.number().int(), attachments: z.number().int(), settings: z.number().int(), auditRows: z.number().int() }),
+});
+
 export const smtpInputSchema = z.object({
   host: smtpHostSchema,
   port: z.number().int().min(1).max(65535),
   tls: z.enum(['implicit', 'starttls', 'none']),
   user: z.string().max(255).nullable(),
-  /** Omitted: keep the stored password. */
+  /** Omitted: keep the stored password, for the same login on the same server only. */
   password: z.string().max(1024).nullable().optional(),
   from: z.string().max(320),
+  /** Extra CA certificates (PEM) for a self-hosted server. Omitted: keep the stored ones; null: none. */
+  ca: z.array(z.string().max(64 * 1024)).max(8).nullable().optional(),
 });
 
 export const channelsSchema = z.object({

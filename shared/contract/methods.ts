@@ -4,6 +4,8 @@ import type { Role } from './roles.js';
 import {
   attachmentInfoSchema,
   auditRowSchema,
+  doctorReportSchema,
+  drainReportSchema,
   channelSchema,
   channelsSchema,
   idSchema,
@@ -21,6 +23,7 @@ import {
   setupStateSchema,
   smtpInputSchema,
   statusReportSchema,
+  tickReportSchema,
   timelineEventSchema,
   tokenSchema,
   transitionSchema,
@@ -167,7 +170,8 @@ export const CONTRACT = {
     z.object({ id: idSchema }),
   ),
   'messages.delete': method(['owner'], byId, done),
-  'messages.testSend': method(['owner'], byId, sendResultSchema),
+  /** `state`: sent; being sent by Afterword running elsewhere; or failed. `drain`: the outbox pass it ran. */
+  'messages.testSend': method(['owner'], byId, sendResultSchema.extend({ state: z.enum(['sent', 'elsewhere', 'failed']), drain: drainReportSchema })),
 
   /** The autosaved draft of a message being edited (messageId null: the new message being written). */
   'drafts.get': method(['owner'], draftSlot, z.object({ draft: messageDraftSchema, savedAt: z.number().int() }).nullable()),
@@ -254,9 +258,16 @@ export const CONTRACT = {
   'channels.updateWebhook': method(['owner'], z.object({ name: z.string().max(40), allowPrivateNetwork: z.boolean() }).strict(), done),
   'channels.removeWebhook': method(['owner'], z.object({ name: z.string().max(40) }).strict(), done),
   /** `smtp` (e-mail only): test these mail server settings, as entered, instead of the stored ones. */
-  'channels.test': method(['owner'], z.object({ channel: z.union([channelSchema, z.string().max(40)]), smtp: smtpInputSchema.strict().optional() }).strict(), sendResultSchema),
+  'channels.test': method(
+    ['owner'],
+    z.object({ channel: z.union([channelSchema, z.string().max(40)]), smtp: smtpInputSchema.strict().optional() }).strict(),
+    /** On a failure: whether a retry can help (`permanent`), and when the server asked to be tried again. */
+    sendResultSchema.extend({ permanent: z.boolean().optional(), retryAfterMs: z.number().optional() }),
+  ),
 
   'status.get': method(['owner', 'monitor'], none, statusReportSchema),
+  /** One scheduler pass and outbox drain now (the CLI's `tick`; a running app does this every minute anyway). */
+  'scheduler.tick': method(['owner'], none, z.object({ tick: tickReportSchema, drain: drainReportSchema })),
 
   'audit.page': method(
     ['owner'],
@@ -264,6 +275,8 @@ export const CONTRACT = {
     z.object({ rows: z.array(auditRowSchema) }),
   ),
   'audit.verify': method(['owner'], none, z.object({ ok: z.boolean(), problems: z.array(z.object({ seq: z.number().nullable(), problem: z.string() })) })),
+  /** Reads the database and decrypts every blob; `ok` false when anything is damaged. */
+  'vault.doctor': method(['owner'], none, doctorReportSchema),
 
   'settings.get': method(['owner'], none, settingsSchema),
   'settings.set': method(

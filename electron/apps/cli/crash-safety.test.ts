@@ -14,7 +14,7 @@ const temp = new TempDirs();
 /** The compiled test-support/crash-writer.ts (set in beforeAll, once it is known to be up to date). */
 let writer: string;
 beforeAll(() => {
-  writer = assertCompiled('cli/test-support/crash-writer.ts');
+  writer = assertCompiled('apps/cli/test-support/crash-writer.ts');
 });
 afterAll(() => temp.cleanup());
 

@@ -28,6 +28,11 @@ export interface AppCoreDeps {
   engine?: Omit<EnginePorts, 'clock' | 'notifier'>;
   /** Opens the backup bucket (the S3 adapter); without it, backups are refused. */
   objectStores?: ObjectStoreFactory;
+  /**
+   * The front door prints the recovery key itself when it creates the vault (`afterword init` in a
+   * terminal): no first run asks for it to be typed back on screen.
+   */
+  recoveryKeyShownAtCreate?: boolean;
 }
 
 /**
@@ -46,7 +51,8 @@ export class AppCore {
   private engine: Engine | null = null;
   private uiUnlocked = false;
   private opening: Promise<Vault> | null = null;
-  private unattendedFailure: string | null = null;
+  /** Why the device key did not open the vault at open(), kept as thrown. */
+  private unattendedFailure: unknown = null;
   private refusedCopy: VaultRolledBackError | null = null;
   /** The recovery key of the first run, in memory only, until the owner confirms it (or the process ends). */
   pendingRecoveryKey: string | null = null;
@@ -94,7 +100,7 @@ export class AppCore {
       } catch (error) {
         // Unattended unlock failed (key store changed or missing): remembered for the UI; the
         // owner unlocks with the password.
-        this.unattendedFailure = error instanceof Error ? error.message : String(error);
+        this.unattendedFailure = error;
       }
     }
     return vault;
@@ -107,7 +113,9 @@ export class AppCore {
 
   /** Why unattended delivery could not start (null when it runs or is off). */
   get unattendedProblem(): string | null {
-    return this.unattendedFailure;
+    const failure = this.unattendedFailure;
+    if (failure === null) return null;
+    return failure instanceof Error ? failure.message : String(failure);
   }
 
   async create(password: string): Promise<string> {
@@ -115,8 +123,10 @@ export class AppCore {
     this.vault = vault;
     const services = createVaultServices(vault, this.deps.clock);
     initializeVaultContent(services);
-    beginSetup(services.settings);
-    this.pendingRecoveryKey = recoveryKey;
+    if (!this.deps.recoveryKeyShownAtCreate) {
+      beginSetup(services.settings);
+      this.pendingRecoveryKey = recoveryKey;
+    }
     this.keyAvailable();
     this.setUiUnlocked(true);
     return recoveryKey;
@@ -151,6 +161,28 @@ export class AppCore {
       await vault.unlock(password, options.remote);
       this.keyAvailable();
     }
+    this.setUiUnlocked(true);
+  }
+
+  /**
+   * For a program of the owner's own account on this machine (the CLI run from cron), which could
+   * read the device key itself: once the device key has opened the vault, it acts as the owner
+   * without the password. Throws why the device key did not open it. No transport reaches this.
+   */
+  async signInLocallyWithDeviceKey(): Promise<void> {
+    await this.open();
+    if (!this.services) throw this.unattendedFailure ?? new VaultLockedError();
+    this.setUiUnlocked(true);
+  }
+
+  /**
+   * The recovery key proves the owner as the password does (the CLI's emergency stop, for someone
+   * who has lost the password). Wrong keys are behind the recovery key's own backoff.
+   */
+  async signInWithRecoveryKey(recoveryKey: string): Promise<void> {
+    const vault = await this.open();
+    await vault.unlockWithRecoveryKey(recoveryKey);
+    this.keyAvailable();
     this.setUiUnlocked(true);
   }
 

@@ -10,6 +10,10 @@ export interface AppSchedulerOptions {
   /** Stored as the publicUrl setting once the key is available, so warnings carry links. */
   publicUrl?: string;
   logger?: Logger;
+  /** After each pass (the CLI's `run` prints what changed). */
+  onRun?: (result: RunResult) => void;
+  /** A pass failed (also logged). */
+  onError?: (error: unknown) => void;
 }
 
 type RunResult = Awaited<ReturnType<Engine['runOnce']>>;
@@ -88,8 +92,12 @@ export class AppScheduler {
       onRun: (result) => {
         this.passCompleted = true;
         this.announce(result);
+        this.options.onRun?.(result);
       },
-      onError: (error) => this.options.logger?.error('scheduler run failed', { error: (error as Error)?.message }),
+      onError: (error) => {
+        this.options.logger?.error('scheduler run failed', { error: (error as Error)?.message });
+        this.options.onError?.(error);
+      },
     });
   }
 

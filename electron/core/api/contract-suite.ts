@@ -236,6 +236,37 @@ export function runContractSuite(name: string, makeTransport: () => Promise<Suit
       expect((await data<unknown[]>(owner.call('tokens.list', {}))).length).toBe(1);
     });
 
+    it('one scheduler pass and the doctor answer the owner only, never a token or a stranger', async () => {
+      const pass = await data<{ tick: { transitions: unknown[] }; drain: { attempted: number } }>(owner.call('scheduler.tick', {}));
+      expect(pass.tick.transitions).toEqual(expect.any(Array));
+      expect(pass.drain.attempted).toEqual(expect.any(Number));
+      expect(await data(owner.call('vault.doctor', {}))).toMatchObject({ ok: true, problems: [] });
+      const checkin = await data<{ id: string; token: string }>(owner.call('tokens.create', { role: 'checkin', label: 'tick probe' }));
+      const monitor = await data<{ id: string; token: string }>(owner.call('tokens.create', { role: 'monitor', label: 'doctor probe' }));
+      for (const method of ['scheduler.tick', 'vault.doctor']) {
+        expect(await code(t.bearer(checkin.token).call(method, {}))).toBe('FORBIDDEN');
+        expect(await code(t.bearer(monitor.token).call(method, {}))).toBe('FORBIDDEN');
+        expect(await code(t.anonymous().call(method, {}))).toBe('UNAUTHORIZED');
+      }
+      await data(owner.call('tokens.delete', { id: checkin.id }));
+      await data(owner.call('tokens.delete', { id: monitor.id }));
+    });
+
+    it('a stored SMTP password stays for the same login on the same server only, and goes with the login', async () => {
+      const account = { host: 'smtp.example.org', port: 587, tls: 'starttls', user: 'me@example.org', from: 'me@example.org' };
+      await data(owner.call('channels.setSmtp', { ...account, password: 'app password' }));
+      await data(owner.call('channels.setSmtp', { ...account, port: 465, tls: 'implicit' }));
+      expect(await data(owner.call('channels.get', {}))).toMatchObject({ smtp: { port: 465, passwordSet: true } });
+      // Another server or another login never gets the stored password: it must be typed again.
+      expect(await code(owner.call('channels.setSmtp', { ...account, host: 'mail.elsewhere.example' }))).toBe('BAD_REQUEST');
+      expect(await code(owner.call('channels.setSmtp', { ...account, user: 'other@example.org' }))).toBe('BAD_REQUEST');
+      expect(await data(owner.call('channels.get', {}))).toMatchObject({ smtp: { host: 'smtp.example.org', user: 'me@example.org', passwordSet: true } });
+      await data(owner.call('channels.setSmtp', { ...account, host: 'mail.elsewhere.example', password: 'new one' }));
+      expect(await data(owner.call('channels.get', {}))).toMatchObject({ smtp: { host: 'mail.elsewhere.example', passwordSet: true } });
+      await data(owner.call('channels.setSmtp', { ...account, user: null }));
+      expect(await data(owner.call('channels.get', {}))).toMatchObject({ smtp: { user: null, passwordSet: false } });
+    });
+
     it('the audit log verifies and holds no content', async () => {
       expect(await data(owner.call('audit.verify', {}))).toEqual({ ok: true, problems: [] });
       const { rows } = await data<{ rows: unknown[] }>(owner.call('audit.page', { limit: 500 }));

@@ -7,7 +7,7 @@ import { readBlobChunks } from '../crypto/blob-range.js';
 import { simulate, INITIAL_RUNTIME } from '../schedule/plan-machine.js';
 import { PlanStore } from '../schedule/plan-store.js';
 import type { PlanLevel, Channel } from '../../../shared/plans.js';
-import type { MethodOutput } from '../../../shared/contract/methods.js';
+import type { MethodOutput, ParsedInput } from '../../../shared/contract/methods.js';
 
 type ContentMethods =
   | 'messages.list'
@@ -50,6 +50,21 @@ function withUploads<T>(app: AppCore, uploadIds: readonly string[], save: (stage
   }
 }
 
+type MessageField = 'title' | 'body' | 'bodyHtml' | 'recipientIds' | 'planId' | 'deliveryDelayMs' | 'status';
+
+/** A message's own fields from messages.create or messages.update (the update's may be missing: unchanged). */
+function messageFields<I extends Pick<ParsedInput<'messages.update'>, MessageField>>(input: I): Pick<I, MessageField> {
+  return {
+    title: input.title,
+    body: input.body,
+    bodyHtml: input.bodyHtml,
+    recipientIds: input.recipientIds,
+    planId: input.planId,
+    deliveryDelayMs: input.deliveryDelayMs,
+    status: input.status,
+  };
+}
+
 export const contentHandlers: HandlerGroup<ContentMethods> = {
   'messages.list': ({ limit, offset, query }, { app }) => {
     const { messages } = app.unlockedServices();
@@ -61,31 +76,14 @@ export const contentHandlers: HandlerGroup<ContentMethods> = {
   },
   'messages.create': (input, { app }) => {
     const { messages } = app.unlockedServices();
-    const id = withUploads(app, input.uploadIds, (staged) =>
-      messages.create({
-        title: input.title,
-        body: input.body,
-        bodyHtml: input.bodyHtml,
-        recipientIds: input.recipientIds,
-        planId: input.planId,
-        deliveryDelayMs: input.deliveryDelayMs,
-        status: input.status,
-        attachments: staged,
-      }),
-    );
+    const id = withUploads(app, input.uploadIds, (staged) => messages.create({ ...messageFields(input), attachments: staged }));
     return { id };
   },
   'messages.update': async (input, { app }) => {
     const { messages } = app.unlockedServices();
     const { removedBlobIds } = withUploads(app, input.addUploadIds ?? [], (staged) =>
       messages.update(input.id, {
-        title: input.title,
-        body: input.body,
-        bodyHtml: input.bodyHtml,
-        recipientIds: input.recipientIds,
-        planId: input.planId,
-        deliveryDelayMs: input.deliveryDelayMs,
-        status: input.status,
+        ...messageFields(input),
         addAttachments: staged,
         removeAttachmentIds: input.removeAttachmentIds,
       }),
@@ -111,9 +109,9 @@ export const contentHandlers: HandlerGroup<ContentMethods> = {
     app.unlockedServices();
     return app.uploads.begin(name, size, mediaType);
   },
-  'attachments.uploadChunk': ({ uploadId, index, data }, { app }) => {
+  'attachments.uploadChunk': async ({ uploadId, index, data }, { app }) => {
     app.unlockedServices();
-    return { received: app.uploads.chunk(uploadId, index, new Uint8Array(Buffer.from(data, 'base64'))) };
+    return { received: await app.uploads.chunk(uploadId, index, new Uint8Array(Buffer.from(data, 'base64'))) };
   },
   'attachments.uploadFinish': async ({ uploadId }, { app }) => {
     app.unlockedServices();

@@ -21,6 +21,7 @@ type EngineMethods =
   | 'plans.stop'
   | 'checkin'
   | 'status.get'
+  | 'scheduler.tick'
   | 'messages.testSend'
   | 'channels.get'
   | 'channels.setSmtp'
@@ -36,7 +37,10 @@ type EngineMethods =
 
 const done = { ok: true } as const;
 
-const sendResult = (r: SendResult) => (r.ok ? { ok: true, errorCode: null, response: r.response } : { ok: false, errorCode: r.errorCode, response: r.response });
+const sendResult = (r: SendResult) =>
+  r.ok
+    ? { ok: true, errorCode: null, response: r.response }
+    : { ok: false, errorCode: r.errorCode, response: r.response, permanent: r.permanent, ...(r.retryAfterMs !== undefined ? { retryAfterMs: r.retryAfterMs } : {}) };
 
 function readSettings(services: VaultServices) {
   const { settings } = services;
@@ -49,14 +53,22 @@ function readSettings(services: VaultServices) {
 }
 
 /**
- * Mail server settings as entered: the stored password stays when none is given (it never goes
- * back to the UI), an account without a user has none, and a stored CA file is kept.
+ * Mail server settings as entered (the UI's form, `afterword channel smtp`). The stored password
+ * never goes back to a client, so an omitted one means "keep it" — but only for the same login on
+ * the same server: it is never sent to a server or an account it was not given for. An account
+ * without a user has none. Omitted CA certificates keep the stored ones; null removes them.
  */
 function smtpFromInput(settings: VaultServices['settings'], input: ParsedInput<'channels.setSmtp'>): SmtpSettings {
-  const previous = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp));
-  const password = input.password === undefined ? (previous.success ? previous.data.password : null) : input.password;
-  const ca = previous.success ? previous.data.ca : undefined;
-  const parsed = smtpSettingsSchema.safeParse({ ...input, password: input.user ? password : null, ...(ca ? { ca } : {}) });
+  const stored = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp));
+  const previous = stored.success ? stored.data : null;
+  const sameAccount = previous !== null && previous.host === input.host && previous.user === input.user;
+  const password = input.password !== undefined ? input.password : sameAccount ? previous.password : null;
+  if (input.user && input.password === undefined && !sameAccount && previous?.password) {
+    throw new BadRequestError(`type the password of ${input.user} at ${input.host}: the stored one belongs to another server or login`);
+  }
+  const ca = input.ca === undefined ? previous?.ca : (input.ca ?? undefined);
+  const { ca: _givenCa, ...fields } = input;
+  const parsed = smtpSettingsSchema.safeParse({ ...fields, password: input.user ? password : null, ...(ca ? { ca } : {}) });
   if (!parsed.success) throw new BadRequestError(describeIssue(parsed.error));
   return parsed.data;
 }
@@ -91,10 +103,15 @@ export const engineHandlers: HandlerGroup<EngineMethods> = {
     return caller.role === 'owner' ? report : statusForMonitor(report, services.webhooks.idsByName());
   },
   'messages.testSend': async ({ id }, { app }) => {
-    const result = await sendTestToOwner(app.engineOrThrow(), app.unlockedServices(), id);
-    if (result.state === 'sent') return { ok: true, errorCode: null, response: 'sent to you' };
-    if (result.state === 'elsewhere') return { ok: true, errorCode: null, response: 'being sent by Afterword running elsewhere' };
-    return { ok: false, errorCode: result.error?.split(':')[0] ?? 'NOT_SENT', response: result.error ?? 'not sent' };
+    const { state, drain, error } = await sendTestToOwner(app.engineOrThrow(), app.unlockedServices(), id);
+    if (state === 'sent') return { ok: true, errorCode: null, response: 'sent to you', state, drain };
+    if (state === 'elsewhere') return { ok: true, errorCode: null, response: 'being sent by Afterword running elsewhere', state, drain };
+    return { ok: false, errorCode: error?.split(':')[0] ?? 'NOT_SENT', response: error ?? 'not sent', state, drain };
+  },
+  /** The pass is named after the transport that asked for it (`cli`), as the status shows the last tick's source. */
+  'scheduler.tick': (_input, { app, caller }) => {
+    app.unlockedServices();
+    return app.engineOrThrow().runOnce(caller.transport);
   },
 
   'channels.get': (_input, { app }) => {

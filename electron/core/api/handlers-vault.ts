@@ -1,6 +1,7 @@
 import type { MethodOutput } from '../../../shared/contract/methods.js';
 import { BadRequestError } from '../errors.js';
 import { readSetup } from '../setup-state.js';
+import { runDoctor } from '../vault/doctor.js';
 import type { AppCore } from './app-core.js';
 import type { HandlerGroup } from './handlers.js';
 
@@ -14,7 +15,8 @@ type VaultMethods =
   | 'vault.regenerateRecoveryKey'
   | 'vault.setUnattended'
   | 'audit.page'
-  | 'audit.verify';
+  | 'audit.verify'
+  | 'vault.doctor';
 
 const done = { ok: true } as const;
 
@@ -98,4 +100,5 @@ export const vaultHandlers: HandlerGroup<VaultMethods> = {
     const problems = app.unlockedServices().vault.audit.verify();
     return { ok: problems.length === 0, problems };
   },
+  'vault.doctor': (_input, { app }) => runDoctor(app.unlockedServices()),
 };

@@ -6,12 +6,26 @@ import type { AttachmentStore, StagedAttachment } from '../repo/attachments.js';
 import type { VaultServices } from '../services.js';
 import type { EventBus } from './event-bus.js';
 
+/** Chunks that may wait to be encrypted before the next one is taken. */
+const CHUNKS_AHEAD = 4;
+const noop = (): void => undefined;
+
 /** A push-fed byte stream: chunks arrive over RPC and are pulled by the blob encryptor. */
 class ChunkQueue implements AsyncIterable<Uint8Array> {
   private readonly items: Uint8Array[] = [];
   private ended = false;
   private failure: Error | null = null;
   private wake: (() => void) | null = null;
+  private readonly roomWaiters: (() => void)[] = [];
+
+  /** Resolves once at most `max` chunks wait to be encrypted: a fast sender cannot fill memory. */
+  async room(max: number): Promise<void> {
+    while (this.items.length > max && !this.ended) await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  private freed(): void {
+    for (const resolve of this.roomWaiters.splice(0)) resolve();
+  }
 
   push(chunk: Uint8Array): void {
     this.items.push(chunk);
@@ -22,6 +36,7 @@ class ChunkQueue implements AsyncIterable<Uint8Array> {
     this.ended = true;
     this.failure = failure ?? null;
     this.wake?.();
+    this.freed();
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
@@ -29,6 +44,7 @@ class ChunkQueue implements AsyncIterable<Uint8Array> {
       if (this.failure) throw this.failure;
       const next = this.items.shift();
       if (next) {
+        this.freed();
         yield next;
         continue;
       }
@@ -75,7 +91,8 @@ export class Uploads {
     return { uploadId: id, chunkBytes: ATTACHMENT_CHUNK_BYTES };
   }
 
-  chunk(uploadId: string, index: number, data: Uint8Array): number {
+  /** Takes the next chunk; resolves once the encryptor has caught up (or the upload failed). */
+  async chunk(uploadId: string, index: number, data: Uint8Array): Promise<number> {
     const upload = this.get(uploadId);
     if (upload.staged) throw new BadRequestError('this upload is finished already');
     if (index !== upload.nextIndex) {
@@ -88,7 +105,9 @@ export class Uploads {
     upload.nextIndex++;
     upload.touchedAt = this.clock.now();
     this.events.emit('upload.progress', { uploadId, received: upload.received, size: upload.size });
-    return upload.received;
+    const received = upload.received;
+    await Promise.race([upload.queue.room(CHUNKS_AHEAD), upload.staging.then(noop, noop)]);
+    return received;
   }
 
   async finish(uploadId: string): Promise<StagedAttachment> {

@@ -1,11 +1,9 @@
-import { createReadStream, statSync } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Selectable } from 'kysely';
-import { LIMITS } from '../../../shared/validation.js';
 import { readEncryptedBlobFile, writeEncryptedBlobFile } from '../crypto/blob-stream.js';
-import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
+import { BadRequestError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { AttachmentsTable } from '../db/schema.js';
 import type { PreparedQuery } from '../db/sync-query.js';
@@ -60,18 +58,6 @@ export class AttachmentStore {
   }
 
   /** Encrypts a file into the blob store, streaming (memory stays flat whatever the size). */
-  async stageFile(file: string, name = basename(file)): Promise<StagedAttachment> {
-    let info;
-    try {
-      info = await stat(file);
-    } catch {
-      throw new BadRequestError(`cannot read attachment ${file}: check the path`);
-    }
-    if (!info.isFile()) throw new BadRequestError(`${file} is not a regular file`);
-    if (info.size > LIMITS.attachmentMaxBytes) throw new BadRequestError(`${file} is larger than 2 GiB`);
-    return this.stage(createReadStream(file, { highWaterMark: 64 * 1024 }), name);
-  }
-
   async stage(source: AsyncIterable<Uint8Array>, name: string, mediaType = guessMediaType(name)): Promise<StagedAttachment> {
     if (name.trim().length === 0 || name.length > 255) throw new BadRequestError('attachment names must be 1–255 characters');
     await mkdir(this.ctx.blobsDir, { recursive: true, mode: 0o700 });
@@ -152,32 +138,4 @@ export class AttachmentStore {
     return readEncryptedBlobFile(this.blobPath(id), { key: this.ctx.key, blobId: id });
   }
 
-  /**
-   * Decrypts to `out` through a temporary file; a tampered blob leaves nothing behind, and an
-   * existing file is never overwritten unless asked.
-   */
-  async exportTo(messageId: string, id: string, out: string, overwrite = false): Promise<AttachmentInfo> {
-    const info = this.get(messageId, id);
-    if (!overwrite) {
-      const exists = await stat(out).then(() => true, () => false);
-      if (exists) throw new ConflictError(`${out} already exists: choose another --out path or remove it`);
-    }
-    const tmp = `${out}.${randomBytes(6).toString('hex')}.part`;
-    const handle = await open(tmp, 'wx', 0o600).catch((error: NodeJS.ErrnoException) => {
-      throw new BadRequestError(`cannot write ${out} (${error.code ?? error.message}): check that its folder exists and is writable`);
-    });
-    try {
-      for await (const chunk of this.read(id)) await handle.write(chunk);
-      await handle.sync();
-      await handle.close();
-      await rename(tmp, out).catch((error: NodeJS.ErrnoException) => {
-        throw new BadRequestError(`cannot write ${out} (${error.code ?? error.message}): choose a file path, not a folder`);
-      });
-    } catch (error) {
-      await handle.close().catch(() => undefined);
-      await rm(tmp, { force: true });
-      throw error;
-    }
-    return info;
-  }
 }

@@ -122,7 +122,7 @@ export function registerBackupCommands(program: Command, context: () => CliConte
     .action(async () => {
       const ctx = context();
       const bar = progressLine(ctx);
-      const summary = await ctx.withRouter((rpc) => rpc('backup.now', {}), undefined, bar.onEvent).finally(bar.end);
+      const summary = await ctx.withRouter((rpc) => rpc('backup.now', {}), undefined, { onEvent: bar.onEvent }).finally(bar.end);
       ctx.out.result(summary, () =>
         [
           `Snapshot ${summary.snapshotId} (seq ${summary.seq}) is in the bucket.`,

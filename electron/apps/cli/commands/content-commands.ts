@@ -2,8 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { BadRequestError } from '../../../core/errors.js';
 import { parseDuration } from '../../../../shared/durations.js';
-import type { StagedAttachment } from '../../../core/repo/attachments.js';
-import type { VaultServices } from '../../../core/services.js';
+import { downloadTo, withUploadedFiles } from '../attachment-files.js';
 import { existingId, type CliContext } from '../cli-context.js';
 import { formatBytes, isoTime, table } from '../output.js';
 
@@ -52,22 +51,6 @@ async function htmlFrom(opts: { htmlFile?: string }): Promise<string | undefined
   }
 }
 
-/** Encrypts attachment files first; if anything later fails, their blobs are removed again. */
-async function withStagedFiles<T>(
-  services: VaultServices,
-  files: readonly string[],
-  fn: (staged: StagedAttachment[]) => T,
-): Promise<T> {
-  const staged: StagedAttachment[] = [];
-  try {
-    for (const file of files) staged.push(await services.messages.attachments.stageFile(file));
-    return fn(staged);
-  } catch (error) {
-    await services.messages.attachments.discard(staged.map((s) => s.id));
-    throw error;
-  }
-}
-
 export function registerContentCommands(program: Command, context: () => CliContext): void {
   const message = program.command('message').description('write, read and manage messages');
 
@@ -88,16 +71,16 @@ export function registerContentCommands(program: Command, context: () => CliCont
       const body = await bodyFrom(opts);
       if (body === undefined) throw new BadRequestError('a message needs --body or --body-file');
       const bodyHtml = await htmlFrom(opts);
-      const id = await ctx.withUnlocked((services) =>
-        withStagedFiles(services, opts.attach, (staged) =>
-          services.messages.create({
+      const { id } = await ctx.withRouter((rpc) =>
+        withUploadedFiles(rpc, opts.attach, (uploadIds) =>
+          rpc('messages.create', {
             title: opts.title,
             body,
-            bodyHtml,
-            recipientIds: opts.to,
-            attachments: staged,
+            bodyHtml: bodyHtml ?? null,
+            recipientIds: opts.to.map((to) => existingId('recipient', to)),
+            uploadIds,
             status: opts.draft ? 'draft' : 'active',
-            planId: opts.plan ?? null,
+            planId: opts.plan === undefined ? null : existingId('plan', opts.plan),
             deliveryDelayMs: opts.delay ?? 0,
           }),
         ),
@@ -166,22 +149,22 @@ export function registerContentCommands(program: Command, context: () => CliCont
         opts.title === undefined && body === undefined && bodyHtml === undefined && opts.to.length === 0 && opts.attach.length === 0 &&
         opts.detach.length === 0 && opts.status === undefined && opts.plan === undefined && opts.delay === undefined;
       if (nothing) throw new BadRequestError('nothing to change: give --title, --body, --html-file, --to, --attach, --detach, --status, --plan or --delay');
-      await ctx.withUnlocked(async (services) => {
-        const { removedBlobIds } = await withStagedFiles(services, opts.attach, (staged) =>
-          services.messages.update(id, {
+      await ctx.withRouter((rpc) =>
+        withUploadedFiles(rpc, opts.attach, (addUploadIds) =>
+          rpc('messages.update', {
+            id: existingId('message', id),
             title: opts.title,
             body,
             bodyHtml,
-            recipientIds: opts.to.length > 0 ? opts.to : undefined,
-            addAttachments: staged,
-            removeAttachmentIds: opts.detach,
+            recipientIds: opts.to.length > 0 ? opts.to.map((to) => existingId('recipient', to)) : undefined,
+            addUploadIds,
+            removeAttachmentIds: opts.detach.map((attachmentId) => existingId('attachment', attachmentId)),
             status: opts.status as 'draft' | 'active' | 'paused' | undefined,
-            planId: opts.plan,
+            planId: opts.plan === undefined ? undefined : existingId('plan', opts.plan),
             deliveryDelayMs: opts.delay,
           }),
-        );
-        await services.messages.attachments.discard(removedBlobIds);
-      });
+        ),
+      );
       ctx.out.result({ id }, () => `Message ${id} updated.`);
     });
 
@@ -203,7 +186,9 @@ export function registerContentCommands(program: Command, context: () => CliCont
     .option('--force', 'overwrite --out if it exists')
     .action(async (messageId: string, attachmentId: string, opts: { out: string; force?: boolean }) => {
       const ctx = context();
-      const info = await ctx.withUnlocked(({ messages }) => messages.attachments.exportTo(messageId, attachmentId, opts.out, Boolean(opts.force)));
+      const info = await ctx.withRouter((rpc) =>
+        downloadTo(rpc, existingId('message', messageId), existingId('attachment', attachmentId), opts.out, Boolean(opts.force)),
+      );
       ctx.out.result({ ...info, out: opts.out }, () => `Wrote ${info.name} (${formatBytes(info.size)}) to ${opts.out}`);
     });
 

@@ -1,23 +1,20 @@
 import { holdVault } from '../hold-vault.js';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { formatDuration } from '../../../../shared/durations.js';
+import { formatDuration, MAX_DATE_MS } from '../../../../shared/durations.js';
 import { nextEventText } from '../../../../shared/plan-events.js';
 import { describeIssue, emailSchema } from '../../../../shared/validation.js';
 import { checkWebhookUrl } from '../../../../shared/webhook-url.js';
-import { testChannel } from '../../../core/delivery/channel-test.js';
-import { SETTINGS, smtpSettingsInputSchema } from '../../../core/delivery/owner-settings.js';
+import type { MethodOutput } from '../../../../shared/contract/methods.js';
+import { smtpSettingsInputSchema } from '../../../core/delivery/owner-settings.js';
 import { BadRequestError, NotFoundError, VaultBusyError } from '../../../core/errors.js';
-import { readStatus, type StatusReport } from '../../../core/schedule/status.js';
-import { SchedulerLoop } from '../../../core/schedule/scheduler-loop.js';
-import { PromptNotifier } from '../../../core/delivery/prompt-notifier.js';
-import { createVaultServices } from '../../../core/services.js';
-import { createEngine } from '../../../core/engine.js';
-import { sendTestToOwner } from '../../../core/test-send.js';
-import type { CliContext } from '../cli-context.js';
+import { existingId, type Access, type CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 import { isoTime, table } from '../output.js';
 import { FILE_KEY_WARNING } from '../../../node/device-key-store.js';
+
+/** The scheduler's commands run from cron too: the device key stands in for the password when it is on. */
+const UNATTENDED: Access = { by: 'unattended' };
 
 /** Webhook names are at most this long (core/repo/webhooks.ts). */
 const WEBHOOK_NAME_MAX = 40;
@@ -27,6 +24,9 @@ function relative(ms: number, now: number): string {
   if (Math.abs(delta) < 60_000) return 'now';
   return delta > 0 ? `in ${formatDuration(delta)}` : `${formatDuration(-delta)} ago`;
 }
+
+/** The status as the contract returns it to the owner. */
+type StatusReport = MethodOutput<'status.get'>;
 
 /** The CLI's status: what comes next in words, as the CLI has always printed it (also with --json). */
 type CliStatus = Omit<StatusReport, 'plans'> & { plans: (Omit<StatusReport['plans'][number], 'nextEvent'> & { nextEvent: string | null })[] };
@@ -106,20 +106,23 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .action(async (opts: { host: string; port: string; tls: string; user?: string; from: string; caFile?: string }) => {
       const ctx = context();
       const ca = opts.caFile ? [await readFile(opts.caFile, 'utf8').catch(() => { throw new BadRequestError(`cannot read ${opts.caFile}`); })] : undefined;
-      const parsed = smtpSettingsInputSchema.safeParse({
+      // Every field is given: the password of --user (none without), the CA file or none.
+      const input = {
         host: opts.host,
         port: Number(opts.port),
-        tls: opts.tls,
+        tls: opts.tls as 'implicit' | 'starttls' | 'none',
         user: opts.user ?? null,
         password: opts.user ? (ctx.env.AFTERWORD_SMTP_PASSWORD ?? null) : null,
         from: opts.from,
-        ...(ca ? { ca } : {}),
-      });
+        ca: ca ?? null,
+      };
+      // Checked here too (the handler checks again), so a typo is reported before the password is asked.
+      const parsed = smtpSettingsInputSchema.safeParse({ ...input, ca: ca ?? undefined });
       if (!parsed.success) throw new BadRequestError(describeIssue(parsed.error));
-      if (opts.user && parsed.data.password === null) {
+      if (opts.user && input.password === null) {
         throw new BadRequestError('--user given but AFTERWORD_SMTP_PASSWORD is not set');
       }
-      await ctx.withUnlocked(async ({ settings }) => settings.set(SETTINGS.smtp, parsed.data));
+      await ctx.withRouter((rpc) => rpc('channels.setSmtp', input));
       ctx.out.result({ ok: true }, () => 'SMTP account saved. Try it: afterword channel test email');
     });
 
@@ -197,9 +200,11 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .description('send a real test through a channel: email, desktop, or a webhook name')
     .action(async (name: string) => {
       const ctx = context();
-      const result = await ctx.withUnlocked(async (services) =>
-        testChannel(services, name, { notifier: new PromptNotifier(services.vault.db, ctx.clock) }),
-      );
+      // A name longer than any webhook's names none (the contract refuses it as BAD_REQUEST).
+      if (name.length > WEBHOOK_NAME_MAX) throw new NotFoundError('channel', name);
+      const reply = await ctx.withRouter((rpc) => rpc('channels.test', { channel: name }));
+      // The CLI's shape, kept for scripts that read it: no error code on success.
+      const result = reply.ok ? { ok: true as const, response: reply.response } : { ...reply, ok: false as const, errorCode: reply.errorCode ?? 'UNKNOWN' };
       ctx.out.result(result, () => (result.ok ? `Sent. The server answered: ${result.response}` : `Failed (${result.errorCode}): ${result.response}`));
       if (!result.ok) process.exitCode = EXIT.usage;
     });
@@ -209,8 +214,8 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .description("I'm here: every plan starts its interval again")
     .action(async () => {
       const ctx = context();
-      const reports = await ctx.withEngine(async (engine) => engine.scheduler.checkIn('cli'));
-      ctx.out.result({ ok: true, plans: reports }, () => `Checked in at ${isoTime(ctx.clock.now())}. Thank you.`);
+      const { transitions } = await ctx.withRouter((rpc) => rpc('checkin', {}), UNATTENDED);
+      ctx.out.result({ ok: true, plans: transitions }, () => `Checked in at ${isoTime(ctx.clock.now())}. Thank you.`);
     });
 
   program
@@ -221,8 +226,9 @@ export function registerEngineCommands(program: Command, context: () => CliConte
       const ctx = context();
       const until = parseDate(opts.until);
       if (until <= ctx.clock.now()) throw new BadRequestError('--until must be in the future');
-      const reports = await ctx.withEngine(async (engine) => engine.scheduler.pauseUntil(until));
-      ctx.out.result({ ok: true, until: new Date(until).toISOString(), plans: reports }, () => `Paused until ${isoTime(until)}.`);
+      // A date past the contract's range lies past any pause the core allows too: it says so.
+      const { transitions } = await ctx.withRouter((rpc) => rpc('plans.pause', { until: Math.min(until, MAX_DATE_MS) }), UNATTENDED);
+      ctx.out.result({ ok: true, until: new Date(until).toISOString(), plans: transitions }, () => `Paused until ${isoTime(until)}.`);
     });
 
   program
@@ -230,8 +236,8 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .description('resume paused or stopped plans')
     .action(async () => {
       const ctx = context();
-      const reports = await ctx.withEngine(async (engine) => engine.scheduler.resume());
-      ctx.out.result({ ok: true, plans: reports }, () => `Resumed ${reports.length} plan(s).`);
+      const { transitions } = await ctx.withRouter((rpc) => rpc('plans.resume', {}), UNATTENDED);
+      ctx.out.result({ ok: true, plans: transitions }, () => `Resumed ${transitions.length} plan(s).`);
     });
 
   program
@@ -240,16 +246,9 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .requiredOption('--recovery-key <key>', 'the recovery key shown at init')
     .action(async (opts: { recoveryKey: string }) => {
       const ctx = context();
-      const reports = await ctx.withVault(async (vault) => {
-        await vault.unlockWithRecoveryKey(opts.recoveryKey);
-        const engine = createEngine(createVaultServices(vault, ctx.clock), { clock: ctx.clock });
-        try {
-          return engine.scheduler.emergencyStop();
-        } finally {
-          await engine.close();
-        }
-      });
-      ctx.out.result({ ok: true, plans: reports }, () => `Stopped ${reports.length} plan(s). Run \`afterword resume\` to start again.`);
+      const { recoveryKey } = opts;
+      const { transitions } = await ctx.withRouter((rpc) => rpc('plans.stop', { recoveryKey }), { by: 'recoveryKey', recoveryKey });
+      ctx.out.result({ ok: true, plans: transitions }, () => `Stopped ${transitions.length} plan(s). Run \`afterword resume\` to start again.`);
     });
 
   program
@@ -257,7 +256,7 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .description('per plan: state, level, next action and when; outbox; last tick')
     .action(async () => {
       const ctx = context();
-      const report = inWords(await ctx.withEngine(async (engine, services) => readStatus(services, engine.outbox, ctx.clock.now())));
+      const report = inWords(await ctx.withRouter((rpc) => rpc('status.get', {}), UNATTENDED));
       ctx.out.result(report, () => renderStatus(report));
     });
 
@@ -279,7 +278,7 @@ export function registerEngineCommands(program: Command, context: () => CliConte
       }
       if (lock instanceof VaultBusyError) ctx.out.note(`afterword: ${lock.holder.program} (pid ${lock.holder.pid}) holds this vault but is not sending (locked): ticking from here`);
       const held = lock instanceof VaultBusyError ? null : lock;
-      const result = await ctx.withEngine(async (engine) => engine.runOnce('cli')).finally(() => held?.release());
+      const result = await ctx.withRouter((rpc) => rpc('scheduler.tick', {}), UNATTENDED).finally(() => held?.release());
       ctx.out.result(result, () =>
         [
           ...result.tick.transitions.map((t) => `${t.planId}: ${t.from} → ${t.to} (${t.reason})`),
@@ -296,25 +295,26 @@ export function registerEngineCommands(program: Command, context: () => CliConte
       const ctx = context();
       ctx.longRunning = true;
       const lock = await holdVault(ctx, 'run');
-      await ctx.withEngine(async (engine) => {
-        const loop = new SchedulerLoop(engine, {
-          cron: opts.cron,
-          onRun: ({ tick, drain }) => {
-            for (const t of tick.transitions) ctx.out.note(`${isoTime(tick.at)} ${t.planId}: ${t.from} → ${t.to} (${t.reason})`);
-            if (drain.attempted > 0) ctx.out.note(`${isoTime(tick.at)} outbox: ${drain.sent} sent, ${drain.retrying} to retry, ${drain.failed} failed`);
-          },
-          onError: (error) => ctx.out.note(`afterword: tick failed: ${(error as Error).message}`),
-        });
-        ctx.out.note(`Afterword is running on ${ctx.vaultDir} (${opts.cron}). Stop with Ctrl-C.`);
-        await loop.start();
-        await new Promise<void>((resolve) => {
-          const stop = (): void => resolve();
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
-        });
-        ctx.out.note('Stopping: finishing what is in flight…');
-        await loop.stop();
-      }).finally(() => lock.release());
+      const schedule = {
+        cron: opts.cron,
+        onRun: ({ tick, drain }: MethodOutput<'scheduler.tick'>) => {
+          for (const t of tick.transitions) ctx.out.note(`${isoTime(tick.at)} ${t.planId}: ${t.from} → ${t.to} (${t.reason})`);
+          if (drain.attempted > 0) ctx.out.note(`${isoTime(tick.at)} outbox: ${drain.sent} sent, ${drain.retrying} to retry, ${drain.failed} failed`);
+        },
+        onError: (error: unknown) => ctx.out.note(`afterword: tick failed: ${(error as Error).message}`),
+      };
+      // The router's scheduler ticks while this waits; it finishes what is in flight before closing.
+      await ctx
+        .withRouter(async () => {
+          ctx.out.note(`Afterword is running on ${ctx.vaultDir} (${opts.cron}). Stop with Ctrl-C.`);
+          await new Promise<void>((resolve) => {
+            const stop = (): void => resolve();
+            process.once('SIGINT', stop);
+            process.once('SIGTERM', stop);
+          });
+          ctx.out.note('Stopping: finishing what is in flight…');
+        }, UNATTENDED, { schedule })
+        .finally(() => lock.release());
       ctx.out.result({ stopped: true }, () => 'Stopped.');
     });
 
@@ -323,7 +323,9 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .description('deliver this message to yourself (the owner) only')
     .action(async (messageId: string) => {
       const ctx = context();
-      const result = await ctx.withEngine((engine, services) => sendTestToOwner(engine, services, messageId));
+      const reply = await ctx.withRouter((rpc) => rpc('messages.testSend', { id: existingId('message', messageId) }), UNATTENDED);
+      // The CLI's shape, kept for scripts that read it.
+      const result = { drain: reply.drain, state: reply.state, error: reply.state === 'failed' ? reply.response : null };
       ctx.out.result(result, () =>
         result.state === 'sent'
           ? 'Sent to you. Check your mailbox.'
@@ -340,8 +342,8 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .description('keep a device key so `afterword tick` runs without the password')
     .action(async () => {
       const ctx = context();
-      const { store, where, fallbackReason } = await ctx.deviceKeyStore();
-      await ctx.withUnlocked(async ({ vault }) => vault.enableDeviceKey(store));
+      const { where, fallbackReason } = await ctx.deviceKeyStore();
+      await ctx.withRouter((rpc) => rpc('vault.setUnattended', { enabled: true }));
       await ctx.warnIfKeyInFile();
       if (!fallbackReason) {
         ctx.out.note(
@@ -356,8 +358,7 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .description('remove the device key')
     .action(async () => {
       const ctx = context();
-      const store = await ctx.keyStore();
-      await ctx.withUnlocked(async ({ vault }) => vault.disableDeviceKey(store));
+      await ctx.withRouter((rpc) => rpc('vault.setUnattended', { enabled: false }));
       ctx.out.result({ enabled: false }, () => 'Unattended delivery is off: after a restart, warnings and deliveries wait until the vault is unlocked once.');
     });
   unattended
@@ -365,7 +366,7 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .description('is unattended delivery on?')
     .action(async () => {
       const ctx = context();
-      const status = await ctx.withVault(async (vault) => vault.deviceKeyStatus());
+      const { unattended: status } = await ctx.withRouter((rpc) => rpc('vault.status', {}), { by: 'none' });
       const { store, where, fallbackReason } = await ctx.deviceKeyStore();
       const keyStore = { backend: store.backend, where, fallbackReason };
       ctx.out.result({ ...status, keyStore }, () =>

@@ -49,7 +49,7 @@ export function registerMfaCommands(program: Command, context: () => CliContext)
         const before = await rpc('mfa.status', {});
         if (!before.enabled && !before.pending) return null;
         return rpc('mfa.disable', { password });
-      }, password);
+      }, { by: 'password', password });
       ctx.out.result(status ?? { enabled: false, pending: false, recoveryCodesLeft: 0 }, () =>
         status ? 'Two-step sign-in is off: the password alone signs in to the runner.' : 'Two-step sign-in was already off.',
       );

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { formatDuration } from '../../../../shared/durations.js';
 import { timelineEventText } from '../../../../shared/plan-events.js';
-import { parseLevel, PlanSpecError, type PlanLevel } from '../../../../shared/plans.js';
+import { assertLevelCount, parseLevel, PlanSpecError, type PlanLevel } from '../../../../shared/plans.js';
 import { BadRequestError, NotFoundError } from '../../../core/errors.js';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
 import { existingId, type CliContext } from '../cli-context.js';
@@ -15,7 +15,9 @@ type Plan = MethodOutput<'plans.get'>;
 
 function levelsFrom(texts: readonly string[]): PlanLevel[] {
   try {
-    return texts.map(parseLevel);
+    const levels = texts.map(parseLevel);
+    assertLevelCount(levels.length);
+    return levels;
   } catch (error) {
     if (error instanceof PlanSpecError) throw new BadRequestError(error.message);
     throw error;
@@ -47,10 +49,9 @@ export function registerPlanCommands(program: Command, context: () => CliContext
     .action(async (opts: { name: string; interval: number; level: string[]; default?: boolean }) => {
       const ctx = context();
       const levels = levelsFrom(opts.level);
-      const created = await ctx.withUnlocked(async ({ plans }) => {
-        const p = plans.create({ name: opts.name, intervalMs: opts.interval, levels });
-        return opts.default ? plans.update(p.id, { isDefault: true }) : p;
-      });
+      const created = await ctx.withRouter((rpc) =>
+        rpc('plans.create', { name: opts.name, intervalMs: opts.interval, levels, isDefault: Boolean(opts.default) }),
+      );
       ctx.out.result({ id: created.id }, () =>
         `Plan ${created.id} added.${created.isTestPlan ? ' (test plan: waits under a day)' : ''}`,
       );
@@ -104,8 +105,8 @@ export function registerPlanCommands(program: Command, context: () => CliContext
       if (opts.name === undefined && opts.interval === undefined && !levels && !opts.default) {
         throw new BadRequestError('nothing to change: give --name, --interval, --level (×5) or --default');
       }
-      await ctx.withUnlocked(async ({ plans }) =>
-        plans.update(id, { name: opts.name, intervalMs: opts.interval, levels, isDefault: opts.default }),
+      await ctx.withRouter((rpc) =>
+        rpc('plans.update', { id: existingId('plan', id), name: opts.name, intervalMs: opts.interval, levels, ...(opts.default ? { isDefault: true } : {}) }),
       );
       ctx.out.result({ id }, () => `Plan ${id} updated.`);
     });

@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { newPassword, currentPassword } from '../secrets.js';
-import { Vault } from '../../../core/vault/vault.js';
-import { runDoctor } from '../../../core/vault/doctor.js';
-import { createVaultServices } from '../../../core/services.js';
-import { initializeVaultContent } from '../../../core/engine.js';
+import { VaultExistsError } from '../../../core/vault/vault-errors.js';
 import { EXIT } from '../exit-codes.js';
 
 export function registerVaultCommands(program: Command, context: () => CliContext): void {
@@ -15,15 +12,13 @@ export function registerVaultCommands(program: Command, context: () => CliContex
     .action(async (opts: { unattended?: boolean }) => {
       const ctx = context();
       const password = await newPassword(ctx.env, 'AFTERWORD_PASSWORD');
-      const store = opts.unattended ? await ctx.keyStore() : null;
-      const { vault, recoveryKey } = await Vault.create(ctx.vaultDir, password, ctx.vaultDeps());
-      try {
-        initializeVaultContent(createVaultServices(vault, ctx.clock));
-        if (store) await vault.enableDeviceKey(store);
-      } finally {
-        await vault.close();
-      }
-      if (store) await ctx.warnIfKeyInFile();
+      const { recoveryKey } = await ctx.withRouter(async (rpc) => {
+        if ((await rpc('vault.status', {})).exists) throw new VaultExistsError(ctx.vaultDir);
+        const created = await rpc('vault.create', { password });
+        if (opts.unattended) await rpc('vault.setUnattended', { enabled: true });
+        return created;
+      }, { by: 'creating' });
+      if (opts.unattended) await ctx.warnIfKeyInFile();
       ctx.out.result({ vaultDir: ctx.vaultDir, recoveryKey }, () =>
         [
           `Vault created in ${ctx.vaultDir}`,
@@ -42,11 +37,9 @@ export function registerVaultCommands(program: Command, context: () => CliContex
     .description('change the password (AFTERWORD_PASSWORD = current, AFTERWORD_NEW_PASSWORD = new)')
     .action(async () => {
       const ctx = context();
-      await ctx.withVault(async (vault) => {
-        const current = await currentPassword(ctx.env);
-        const next = await newPassword(ctx.env);
-        await vault.changePassword(current, next);
-      });
+      const current = await currentPassword(ctx.env);
+      const next = await newPassword(ctx.env);
+      await ctx.withRouter((rpc) => rpc('vault.changePassword', { currentPassword: current, newPassword: next }), { by: 'password', password: current });
       ctx.out.result({ ok: true }, () => 'Password changed. The recovery key still works.');
     });
 
@@ -56,10 +49,8 @@ export function registerVaultCommands(program: Command, context: () => CliContex
     .requiredOption('--recovery-key <key>', 'the recovery key shown at init')
     .action(async (opts: { recoveryKey: string }) => {
       const ctx = context();
-      await ctx.withVault(async (vault) => {
-        const next = await newPassword(ctx.env);
-        await vault.recover(opts.recoveryKey, next);
-      });
+      const next = await newPassword(ctx.env);
+      await ctx.withRouter((rpc) => rpc('vault.recover', { recoveryKey: opts.recoveryKey, newPassword: next }), { by: 'none' });
       ctx.out.result({ ok: true }, () => 'New password set. Your messages are unchanged.');
     });
 
@@ -83,17 +74,15 @@ export function registerVaultCommands(program: Command, context: () => CliContex
     .description('check the database and every blob; exit 3 when anything is wrong')
     .action(async () => {
       const ctx = context();
-      await ctx.withUnlocked(async (services) => {
-        const report = await runDoctor(services);
-        ctx.out.result(report, () =>
-          [
-            report.ok ? 'Everything checks out.' : 'Problems found:',
-            ...report.problems.map((p) => `  ✗ ${p}`),
-            ...report.warnings.map((w) => `  ! ${w}`),
-          ].join('\n'),
-        );
-        if (!report.ok) process.exitCode = 3;
-      });
+      const report = await ctx.withRouter((rpc) => rpc('vault.doctor', {}));
+      ctx.out.result(report, () =>
+        [
+          report.ok ? 'Everything checks out.' : 'Problems found:',
+          ...report.problems.map((p) => `  ✗ ${p}`),
+          ...report.warnings.map((w) => `  ! ${w}`),
+        ].join('\n'),
+      );
+      if (!report.ok) process.exitCode = 3;
     });
 
   program
