@@ -30,8 +30,7 @@ function sourcesUnder(root: string): string[] {
   for (const entry of readdirSync(root, { withFileTypes: true })) {
     const full = join(root, entry.name);
     if (entry.isDirectory()) {
-      // The shell is built by another project; test helpers are not part of the CLI (a test that
-      // runs one from dist/ checks it with assertCompiled).
+      // The shell is built by another project; test helpers are not built at all (they run from source).
       if (entry.name === 'desktop' || entry.name === 'test-support') continue;
       out.push(...sourcesUnder(full));
     } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts')) {
@@ -85,16 +84,15 @@ export function assertCliBuilt(): void {
   builtChecked = true;
 }
 
-/** Like assertCliBuilt, for one more file under electron/ (such as a test-support child script). */
-export function assertCompiled(sourceUnderElectron: string): string {
+/**
+ * The Node arguments that run a test-support script from source through tsx (the build holds no
+ * test code); the product it drives comes from dist/ (see importBuilt), so the build is checked first.
+ */
+export function sourceScript(sourceUnderElectron: string): string[] {
   assertCliBuilt();
-  const srcRoot = join(REPO_ROOT, 'electron');
-  const source = join(srcRoot, sourceUnderElectron);
-  const outRoot = join(REPO_ROOT, 'dist', 'electron');
-  if (!isCompiled(source, srcRoot, outRoot, mtimeOf(join(REPO_ROOT, NODE_BUILD_INFO)))) {
-    throw new Error(`dist/ has no up-to-date build of electron/${sourceUnderElectron}: run npx tsc -b first`);
-  }
-  return join(outRoot, sourceUnderElectron.replace(/\.ts$/, '.js'));
+  const source = join(REPO_ROOT, 'electron', sourceUnderElectron);
+  if (!existsSync(source)) throw new Error(`there is no electron/${sourceUnderElectron}`);
+  return ['--import', 'tsx', source];
 }
 
 export type EnvOverrides = Readonly<Record<string, string | undefined>>;
