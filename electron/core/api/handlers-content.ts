@@ -61,37 +61,17 @@ export const contentHandlers: HandlerGroup<ContentMethods> = {
   },
   'messages.create': (input, { app }) => {
     const { messages } = app.unlockedServices();
-    const id = withUploads(app, input.uploadIds, (staged) =>
-      messages.create({
-        title: input.title,
-        body: input.body,
-        bodyHtml: input.bodyHtml,
-        recipientIds: input.recipientIds,
-        planId: input.planId,
-        deliveryDelayMs: input.deliveryDelayMs,
-        status: input.status,
-        attachments: staged,
-      }),
-    );
+    // The contract's input is strict: besides the upload ids it holds exactly the message's fields.
+    const { uploadIds, ...fields } = input;
+    const id = withUploads(app, uploadIds, (staged) => messages.create({ ...fields, attachments: staged }));
     return { id };
   },
   'messages.update': async (input, { app }) => {
     const { messages } = app.unlockedServices();
-    const { removedBlobIds } = withUploads(app, input.addUploadIds ?? [], (staged) =>
-      messages.update(input.id, {
-        title: input.title,
-        body: input.body,
-        bodyHtml: input.bodyHtml,
-        recipientIds: input.recipientIds,
-        planId: input.planId,
-        deliveryDelayMs: input.deliveryDelayMs,
-        status: input.status,
-        addAttachments: staged,
-        removeAttachmentIds: input.removeAttachmentIds,
-      }),
-    );
+    const { id, addUploadIds, ...changes } = input;
+    const { removedBlobIds } = withUploads(app, addUploadIds ?? [], (staged) => messages.update(id, { ...changes, addAttachments: staged }));
     await messages.attachments.discard(removedBlobIds);
-    return { id: input.id };
+    return { id };
   },
   'messages.delete': async ({ id }, { app }) => {
     const { messages, drafts } = app.unlockedServices();
