@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assertDesktopBuilt } from '../../../cli/test-support/run-cli.js';
 import type { FakeRecord } from './fake-electron.js';
 import type { RunnerCommand } from './lifecycle-runner.js';
 
@@ -36,8 +37,10 @@ export interface ShellOptions {
   args?: string[];
 }
 
+/** The built main.js exists and is not older than the sources it is built from (core and shell). */
 export function assertBuilt(): void {
   if (!existsSync(MAIN_ENTRY)) throw new Error(`${MAIN_ENTRY} is missing: build first (npm run build, or npx tsc -b)`);
+  assertDesktopBuilt();
 }
 
 export async function startShell(options: ShellOptions = {}): Promise<ShellProcess> {
