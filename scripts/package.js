@@ -7,6 +7,7 @@
 // without that host it would fail only after rewriting the native module, with a bare DNS error.
 // Node built-ins only.
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { lookup } from 'node:dns/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +56,9 @@ if (process.env.AFTERWORD_PACKAGE_OFFLINE !== '1') {
 
 const run = (args) => spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
 
-// `npm run build`, step by step: an old dist/ would package code that no longer exists.
+// `npm run build`, step by step, into an empty dist/: an old one would package code that no longer
+// exists (or test code from before the build left tests out; the file list has no rule against it).
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 for (const step of [[require.resolve('typescript/bin/tsc'), '-b'], [require.resolve('vite/bin/vite.js'), 'build']]) {
   const built = run(step);
   if (built.status !== 0) fail(['the build failed: nothing was packaged.']);

@@ -8,13 +8,13 @@ import { DEFAULT_SCRYPT } from '../../core/crypto/kdf.js';
 import { createVaultServices } from '../../core/services.js';
 import { Vault } from '../../core/vault/vault.js';
 import { systemClock } from '../../node/system-clock.js';
-import { CliVault, REPO_ROOT, TempDirs, assertCompiled, cleanEnv, describeResult } from './test-support/run-cli.js';
+import { CliVault, REPO_ROOT, TempDirs, sourceScript, cleanEnv, describeResult } from './test-support/run-cli.js';
 
 const temp = new TempDirs();
-/** The compiled test-support/crash-writer.ts (set in beforeAll, once it is known to be up to date). */
-let writer: string;
+/** Node arguments running test-support/crash-writer.ts (set in beforeAll, once dist/ is known to be up to date). */
+let writer: string[];
 beforeAll(() => {
-  writer = assertCompiled('apps/cli/test-support/crash-writer.ts');
+  writer = sourceScript('apps/cli/test-support/crash-writer.ts');
 });
 afterAll(() => temp.cleanup());
 
@@ -51,7 +51,7 @@ function runRound(vault: CliVault, round: number): Promise<Round> {
     stderr: '',
   };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [writer, vault.dir, String(round)], {
+    const child = spawn(process.execPath, [...writer, vault.dir, String(round)], {
       cwd: REPO_ROOT,
       env: cleanEnv({ AFTERWORD_PASSWORD: vault.password }),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -90,7 +90,8 @@ function runRound(vault: CliVault, round: number): Promise<Round> {
   });
 }
 
-describe('crash safety', { timeout: 180_000 }, () => {
+// Each round starts a child through tsx (the writer is test code, which the build leaves out).
+describe('crash safety', { timeout: 300_000 }, () => {
   it(`survives ${ROUNDS} SIGKILLs while adding messages: every reported message is there, intact`, async () => {
     const v = await CliVault.create(temp, 'crash');
     await v.init();

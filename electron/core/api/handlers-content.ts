@@ -7,7 +7,7 @@ import { readBlobChunks } from '../crypto/blob-range.js';
 import { simulate, INITIAL_RUNTIME } from '../schedule/plan-machine.js';
 import { PlanStore } from '../schedule/plan-store.js';
 import type { PlanLevel, Channel } from '../../../shared/plans.js';
-import type { MethodOutput, ParsedInput } from '../../../shared/contract/methods.js';
+import type { MethodOutput } from '../../../shared/contract/methods.js';
 
 type ContentMethods =
   | 'messages.list'
@@ -50,21 +50,6 @@ function withUploads<T>(app: AppCore, uploadIds: readonly string[], save: (stage
   }
 }
 
-type MessageField = 'title' | 'body' | 'bodyHtml' | 'recipientIds' | 'planId' | 'deliveryDelayMs' | 'status';
-
-/** A message's own fields from messages.create or messages.update (the update's may be missing: unchanged). */
-function messageFields<I extends Pick<ParsedInput<'messages.update'>, MessageField>>(input: I): Pick<I, MessageField> {
-  return {
-    title: input.title,
-    body: input.body,
-    bodyHtml: input.bodyHtml,
-    recipientIds: input.recipientIds,
-    planId: input.planId,
-    deliveryDelayMs: input.deliveryDelayMs,
-    status: input.status,
-  };
-}
-
 export const contentHandlers: HandlerGroup<ContentMethods> = {
   'messages.list': ({ limit, offset, query }, { app }) => {
     const { messages } = app.unlockedServices();
@@ -76,20 +61,17 @@ export const contentHandlers: HandlerGroup<ContentMethods> = {
   },
   'messages.create': (input, { app }) => {
     const { messages } = app.unlockedServices();
-    const id = withUploads(app, input.uploadIds, (staged) => messages.create({ ...messageFields(input), attachments: staged }));
+    // The contract's input is strict: besides the upload ids it holds exactly the message's fields.
+    const { uploadIds, ...fields } = input;
+    const id = withUploads(app, uploadIds, (staged) => messages.create({ ...fields, attachments: staged }));
     return { id };
   },
   'messages.update': async (input, { app }) => {
     const { messages } = app.unlockedServices();
-    const { removedBlobIds } = withUploads(app, input.addUploadIds ?? [], (staged) =>
-      messages.update(input.id, {
-        ...messageFields(input),
-        addAttachments: staged,
-        removeAttachmentIds: input.removeAttachmentIds,
-      }),
-    );
+    const { id, addUploadIds, ...changes } = input;
+    const { removedBlobIds } = withUploads(app, addUploadIds ?? [], (staged) => messages.update(id, { ...changes, addAttachments: staged }));
     await messages.attachments.discard(removedBlobIds);
-    return { id: input.id };
+    return { id };
   },
   'messages.delete': async ({ id }, { app }) => {
     const { messages, drafts } = app.unlockedServices();

@@ -44,27 +44,26 @@ type MessageRow = Selectable<MessagesTable> & { attachment_count: number | null 
 /** The part of a message that is sent: decrypted text and the list of its attachments. */
 export type MessageContent = Pick<MessageDetail, 'title' | 'body' | 'bodyHtml' | 'attachments'>;
 
-export interface NewMessage {
+/** What a message is written with, new or changed. */
+interface MessageFields {
   title: string;
   body: string;
-  /** Formatted body; sanitized before it is stored. Null, absent or blank: plain text only. */
+  /**
+   * Formatted body; sanitized before it is stored. Null, absent or blank: plain text only. In
+   * changes, undefined with a new `body`: the old formatting no longer matches the text and is dropped.
+   */
   bodyHtml?: string | null;
   recipientIds?: readonly string[];
   status?: MessageStatus;
   planId?: string | null;
   deliveryDelayMs?: number;
+}
+
+export interface NewMessage extends MessageFields {
   attachments?: readonly StagedAttachment[];
 }
 
-export interface MessageChanges {
-  title?: string;
-  body?: string;
-  /** Undefined with a new `body`: the old formatting no longer matches the text and is dropped. */
-  bodyHtml?: string | null;
-  recipientIds?: readonly string[];
-  status?: MessageStatus;
-  planId?: string | null;
-  deliveryDelayMs?: number;
+export interface MessageChanges extends Partial<MessageFields> {
   addAttachments?: readonly StagedAttachment[];
   removeAttachmentIds?: readonly string[];
 }

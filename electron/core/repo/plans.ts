@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely';
 import { validatePlanSpec, isTestPlan, PlanSpecError, type PlanLevel, type PlanSpec } from '../../../shared/plans.js';
+import type { WarningPlansTable } from '../db/schema.js';
 import { BadRequestError, ConflictError, NotFoundError, PlanWebhookMissingError } from '../errors.js';
 import { newId } from '../ids.js';
 import { FieldCipher } from './field-cipher.js';
@@ -159,15 +161,7 @@ export class PlansRepo {
     });
   }
 
-  private decode(row: {
-    id: string;
-    name: Uint8Array;
-    interval_ms: number;
-    levels: string;
-    is_default: number;
-    created_at: number;
-    updated_at: number;
-  }): Plan {
+  private decode(row: Selectable<WarningPlansTable>): Plan {
     const levels = JSON.parse(row.levels) as PlanLevel[];
     return {
       id: row.id,

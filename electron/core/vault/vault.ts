@@ -8,30 +8,20 @@ import type { ContentKey } from '../crypto/envelope.js';
 import { DEFAULT_SCRYPT, hkdfSha256, type ScryptParams } from '../crypto/kdf.js';
 import { generateRecoveryKey, parseRecoveryKey } from '../crypto/recovery-key.js';
 import { openDatabase, type VaultDb } from '../db/open-database.js';
-import type { KeyWrapKind } from '../db/schema.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { IntegrityError } from '../errors.js';
 import { isStorageUnavailable } from '../storage-errors.js';
 import { FREE_ATTEMPTS, UnlockGuard } from './unlock-guard.js';
-import {
-  deviceBackendOf,
-  unwrapWithDeviceKey,
-  unwrapWithPassword,
-  unwrapWithRecoveryKey,
-  wrapWithDeviceKey,
-  wrapWithPassword,
-  wrapWithRecoveryKey,
-  type KeyWrapRow,
-  type WrapContext,
-} from './key-wraps.js';
+import { unwrapWithPassword, unwrapWithRecoveryKey, wrapWithPassword, wrapWithRecoveryKey, type WrapContext } from './key-wraps.js';
+import { KeyWrapStore } from './key-wrap-store.js';
+import { DeviceUnlock } from './device-unlock.js';
+import { SecondFactorCheck, type SecondFactorUsed } from './second-factor-check.js';
+import { whereWritable } from './where-writable.js';
 import { makeVaultPrivate, removeStaleTempBlobs } from './vault-files.js';
 import { checkHighWaterMark, sealedEnd, writeMark } from './rollback-mark.js';
 import { blobsPath, databasePath } from './vault-paths.js';
 import {
-  DeviceKeyUnavailableError,
   RecoveryKeyWrongError,
-  SecondFactorRequiredError,
-  SecondFactorWrongError,
   VaultExistsError,
   VaultLockedError,
   VaultNotFoundError,
@@ -39,7 +29,7 @@ import {
 } from './vault-errors.js';
 import { passwordSchema, describeIssue } from '../../../shared/validation.js';
 import { BadRequestError } from '../errors.js';
-import { SecondFactor } from './second-factor.js';
+import type { SecondFactor } from './second-factor.js';
 
 /**
  * A sign-in from the network (the runner): with two-step sign-in on, the password must come with
@@ -54,7 +44,7 @@ export const APP_VERSION = '0.1.0';
 /** The vault key a password unwrapped, and the second factor that came with it (remote sign-ins). */
 interface PasswordProof {
   key: Uint8Array;
-  secondFactor: { secondFactor?: 'totp' | 'recovery' };
+  secondFactor: SecondFactorUsed;
 }
 
 export interface VaultDeps {
@@ -91,6 +81,9 @@ export class Vault {
   private passwordAttempts: Promise<unknown> = Promise.resolve();
   /** False while an older copy waits for the owner's password (openOlderCopy): the mark must not move yet. */
   private movesMark = true;
+  private readonly wraps: KeyWrapStore;
+  private readonly device: DeviceUnlock;
+  private readonly twoStep: SecondFactorCheck;
 
   private constructor(
     readonly dir: string,
@@ -101,6 +94,27 @@ export class Vault {
     this.audit = new AuditLog(db.kysely, db.q, deps.clock, null);
     this.guard = new UnlockGuard(db.kysely, db.q, deps.clock);
     this.recoveryGuard = new UnlockGuard(db.kysely, db.q, deps.clock, 'recovery_guard');
+    this.wraps = new KeyWrapStore(db, deps.clock);
+    this.device = new DeviceUnlock({
+      db,
+      audit: this.audit,
+      wraps: this.wraps,
+      ctx,
+      vaultKey: () => this.contentKey.key,
+      unlock: async (key) => {
+        this.setKey(key);
+        this.whereWritable(() => this.audit.append({ action: 'vault.unlocked', detail: { method: 'device' } }));
+        await this.recordMark();
+      },
+    });
+    this.twoStep = new SecondFactorCheck({
+      db,
+      audit: this.audit,
+      guard: this.guard,
+      clock: deps.clock,
+      keyId: ctx.keyId,
+      contentKey: () => this.contentKey,
+    });
   }
 
   static exists(dir: string): boolean {
@@ -142,8 +156,8 @@ export class Vault {
           created_by_version: APP_VERSION,
         }),
       );
-      vault.putWrap(passwordWrap);
-      vault.putWrap(recoveryWrap);
+      vault.wraps.put(passwordWrap);
+      vault.wraps.put(recoveryWrap);
       vault.audit.append({ action: 'vault.created', detail: { scryptLogN: (deps.scrypt ?? DEFAULT_SCRYPT).logN } });
       });
     } catch (error) {
@@ -220,17 +234,9 @@ export class Vault {
     await this.recordMark();
   }
 
-  /**
-   * Records an unlock (or a failed one) in its own transaction. On a full disk or read-only files
-   * nothing can be recorded, but reading must still work (status, doctor, the message list): the
-   * unlock goes on unrecorded; every write after it fails with STORAGE_UNAVAILABLE.
-   */
+  /** Records an unlock (or a failed one) where the disk allows it (see whereWritable). */
   private whereWritable(record: () => void): void {
-    try {
-      this.db.q.transaction(record);
-    } catch (error) {
-      if (!isStorageUnavailable(error)) throw error;
-    }
+    whereWritable(this.db, record);
   }
 
   /** Moves this machine's high-water mark to the vault's sealed end (after unlocks and at close). */
@@ -263,7 +269,7 @@ export class Vault {
   private async tryPassword(password: string, remote?: RemoteSignIn): Promise<PasswordProof> {
     const refused = this.db.q.transaction(() => this.guard.check());
     if (refused) throw refused;
-    const key = await unwrapWithPassword(this.wrap('password'), password, this.ctx);
+    const key = await unwrapWithPassword(this.wraps.get('password'), password, this.ctx);
     if (!key) {
       this.whereWritable(() => {
         const failures = this.guard.recordFailure();
@@ -272,21 +278,7 @@ export class Vault {
       throw new WrongPasswordError();
     }
     if (!remote) return { key, secondFactor: {} };
-    return { key, secondFactor: this.checkSecondFactor(key, remote.code) };
-  }
-
-  /**
-   * The second factor of a remote sign-in, once the password proved right. A missing code is
-   * only asked for (not counted: the form asks for the password first); a wrong or replayed one
-   * counts as a failed attempt in the same backoff as a wrong password.
-   */
-  private checkSecondFactor(key: Uint8Array, code: string | undefined): { secondFactor?: 'totp' | 'recovery' } {
-    const verdict = this.db.q.transaction(() => this.secondFactor({ id: this.ctx.keyId, key }).consume(code));
-    if (verdict === 'off') return {};
-    if (verdict === 'totp' || verdict === 'recovery') return { secondFactor: verdict };
-    key.fill(0);
-    if (verdict === 'missing') throw new SecondFactorRequiredError();
-    throw this.refuseCode();
+    return { key, secondFactor: this.twoStep.forSignIn(key, remote.code) };
   }
 
   /**
@@ -294,24 +286,12 @@ export class Vault {
    * the code is used up.
    */
   verifySecondFactorCode(code: string): void {
-    const refused = this.db.q.transaction(() => this.guard.check());
-    if (refused) throw refused;
-    const verdict = this.db.q.transaction(() => this.secondFactor().consume(code));
-    if (verdict === 'missing' || verdict === 'wrong') throw this.refuseCode();
-    this.whereWritable(() => this.guard.reset());
-  }
-
-  private refuseCode(): SecondFactorWrongError {
-    this.whereWritable(() => {
-      const failures = this.guard.recordFailure();
-      this.audit.append({ action: 'vault.unlock_failed', detail: { method: 'password', secondFactor: 'wrong', failures } });
-    });
-    return new SecondFactorWrongError();
+    this.twoStep.verify(code);
   }
 
   /** Two-step sign-in for the runner; the unlocked vault's key unless one is given. */
-  secondFactor(key: ContentKey = this.contentKey): SecondFactor {
-    return new SecondFactor(this.db, key, this.deps.clock);
+  secondFactor(key?: ContentKey): SecondFactor {
+    return this.twoStep.store(key);
   }
 
   /**
@@ -347,7 +327,7 @@ export class Vault {
     const refused = guarded ? this.db.q.transaction(() => this.recoveryGuard.check()) : null;
     if (refused) throw refused;
     const entropy = parseRecoveryKey(recoveryKeyText);
-    const key = unwrapWithRecoveryKey(this.wrap('recovery'), entropy, this.ctx);
+    const key = unwrapWithRecoveryKey(this.wraps.get('recovery'), entropy, this.ctx);
     if (!key) {
       if (!guarded) {
         this.whereWritable(() => this.audit.append({ action: 'vault.unlock_failed', detail: { method: 'recovery', ownerSignedIn: true } }));
@@ -372,7 +352,7 @@ export class Vault {
     const passwordWrap = await wrapWithPassword(key, newPassword, this.deps.scrypt ?? DEFAULT_SCRYPT, this.ctx);
     this.setKey(key);
     this.db.q.transaction(() => {
-      this.putWrap(passwordWrap);
+      this.wraps.put(passwordWrap);
       this.guard.reset();
       this.audit.append({ action: 'vault.recovered', detail: { method: 'recovery' } });
     });
@@ -385,7 +365,7 @@ export class Vault {
     const passwordWrap = await wrapWithPassword(key, newPassword, this.deps.scrypt ?? DEFAULT_SCRYPT, this.ctx);
     this.setKey(key);
     this.db.q.transaction(() => {
-      this.putWrap(passwordWrap);
+      this.wraps.put(passwordWrap);
       this.guard.reset();
       this.audit.append({ action: 'vault.password_changed' });
     });
@@ -396,79 +376,27 @@ export class Vault {
     const recovery = generateRecoveryKey();
     const wrap = wrapWithRecoveryKey(this.contentKey.key, recovery.entropy, this.ctx);
     this.db.q.transaction(() => {
-      this.putWrap(wrap);
+      this.wraps.put(wrap);
       this.audit.append({ action: 'vault.recovery_key_regenerated' });
     });
     return recovery.display;
   }
 
-  private deviceAccount(): string {
-    return `vault-${this.ctx.vaultId}`;
-  }
-
   /** Lets the scheduler open the vault without the password (unattended delivery). */
-  async enableDeviceKey(store: KeyStore): Promise<void> {
-    const vaultKey = this.contentKey.key;
-    let deviceKey = await store.get(this.deviceAccount());
-    if (!deviceKey || deviceKey.length !== 32) {
-      deviceKey = randomBytes(32);
-      await store.set(this.deviceAccount(), deviceKey);
-      const readBack = await store.get(this.deviceAccount());
-      if (!readBack || Buffer.compare(Buffer.from(readBack), Buffer.from(deviceKey)) !== 0) {
-        throw new DeviceKeyUnavailableError(`the ${store.backend} key store did not return what was stored`);
-      }
-    }
-    const wrap = wrapWithDeviceKey(vaultKey, deviceKey, store.backend, this.ctx);
-    this.db.q.transaction(() => {
-      this.putWrap(wrap);
-      this.audit.append({ action: 'vault.device_key_enabled', detail: { backend: store.backend } });
-    });
-    // A copy left in the store this one replaces (an earlier 0600 file) is no longer the one in use.
-    await store.replaces?.delete(this.deviceAccount()).catch(() => undefined);
+  enableDeviceKey(store: KeyStore): Promise<void> {
+    return this.device.enable(store);
   }
 
-  async disableDeviceKey(store: KeyStore): Promise<void> {
-    void this.contentKey; // throws while locked
-    this.db.q.transaction(() => {
-      this.db.q.run(this.db.kysely.deleteFrom('key_wraps').where('kind', '=', 'device'));
-      this.audit.append({ action: 'vault.device_key_disabled' });
-    });
-    await store.delete(this.deviceAccount());
-    await store.replaces?.delete(this.deviceAccount());
+  disableDeviceKey(store: KeyStore): Promise<void> {
+    return this.device.disable(store);
   }
 
   deviceKeyStatus(): { enabled: boolean; backend: string | null } {
-    const row = this.findWrap('device');
-    return { enabled: row !== undefined, backend: row ? deviceBackendOf(row) : null };
+    return this.device.status();
   }
 
-  async unlockWithDeviceKey(store: KeyStore): Promise<void> {
-    const row = this.findWrap('device');
-    if (!row) throw new DeviceKeyUnavailableError('it was not enabled for this vault');
-    const recorded = deviceBackendOf(row);
-    // A key enabled in the files stays there, even once an OS key store is around: a login keyring
-    // is locked after a reboot until someone logs in, and a switch must not stop because a command
-    // run from a desktop session moved its key. `unattended enable` moves it, on purpose.
-    if (recorded !== store.backend && store.replaces?.backend === recorded) return this.unlockWithDeviceKey(store.replaces);
-    if (recorded !== store.backend) {
-      throw new DeviceKeyUnavailableError(
-        `the key store changed from "${recorded}" to "${store.backend}"; unlock with the password and enable it again`,
-      );
-    }
-    let deviceKey: Uint8Array | null;
-    try {
-      deviceKey = await store.get(this.deviceAccount());
-    } catch (error) {
-      throw new DeviceKeyUnavailableError(`the ${store.backend} key store failed: ${(error as Error).message}`);
-    }
-    if (!deviceKey) throw new DeviceKeyUnavailableError(`the device key is missing from the ${store.backend} key store`);
-    const key = unwrapWithDeviceKey(row, deviceKey, this.ctx);
-    if (!key) throw new DeviceKeyUnavailableError('the device key in the key store does not belong to this vault');
-    this.setKey(key);
-    this.whereWritable(() => this.audit.append({ action: 'vault.unlocked', detail: { method: 'device' } }));
-    await this.recordMark();
-    // An enable cut short after the wrap changed leaves the old copy behind: not the key in use.
-    await store.replaces?.delete(this.deviceAccount()).catch(() => undefined);
+  unlockWithDeviceKey(store: KeyStore): Promise<void> {
+    return this.device.unlock(store);
   }
 
   lock(): void {
@@ -508,25 +436,5 @@ export class Vault {
       vaultKey.fill(0);
     };
     this.audit.setKey(hkdfSha256(vaultKey, new TextEncoder().encode(this.ctx.vaultId), 'afterword/audit/v1'));
-  }
-
-  private findWrap(kind: KeyWrapKind): KeyWrapRow | undefined {
-    return this.db.q.get(this.db.kysely.selectFrom('key_wraps').select(['kind', 'kdf', 'params', 'verifier', 'wrapped_key']).where('kind', '=', kind));
-  }
-
-  private wrap(kind: KeyWrapKind): KeyWrapRow {
-    const row = this.findWrap(kind);
-    if (!row) throw new IntegrityError(`the ${kind} key wrap is missing from the vault`);
-    return row;
-  }
-
-  private putWrap(row: KeyWrapRow): void {
-    const values = { ...row, created_at: this.deps.clock.now() };
-    this.db.q.run(
-      this.db.kysely
-        .insertInto('key_wraps')
-        .values(values)
-        .onConflict((oc) => oc.column('kind').doUpdateSet(values)),
-    );
   }
 }

@@ -1,17 +1,18 @@
-// Child process of crash-safety.test.ts (run from its compiled copy in dist/, which starts about
-// a second faster than `node --import tsx` on the source): opens the vault through the
-// core, unlocks it once, then adds messages one at a time until it is killed. After each create()
+// Child process of crash-safety.test.ts, run from source (`node --import tsx`) while the core it
+// drives is the compiled one in dist/ (importBuilt): opens the vault through the core, unlocks it
+// once, then adds messages one at a time until it is killed. After each create()
 // returns it prints `ADDED <id> <title>` with a synchronous write, so every line the parent reads
 // stands for a message the core reported as saved. Every fourth message carries an attachment,
 // so kills also land between a blob being written and its row being committed.
 //
-//   node dist/electron/apps/cli/test-support/crash-writer.js <vaultDir> <runLabel>   (AFTERWORD_PASSWORD set)
-//   node --import tsx electron/apps/cli/test-support/crash-writer.ts <vaultDir> <runLabel>   (the same)
+//   node --import tsx electron/apps/cli/test-support/crash-writer.ts <vaultDir> <runLabel>   (AFTERWORD_PASSWORD set)
 import { writeSync } from 'node:fs';
-import { DEFAULT_SCRYPT } from '../../../core/crypto/kdf.js';
-import { createVaultServices } from '../../../core/services.js';
-import { Vault } from '../../../core/vault/vault.js';
-import { systemClock } from '../../../node/system-clock.js';
+import { importBuilt } from './import-built.js';
+
+const { DEFAULT_SCRYPT } = await importBuilt<typeof import('../../../core/crypto/kdf.js')>('core/crypto/kdf.ts');
+const { createVaultServices } = await importBuilt<typeof import('../../../core/services.js')>('core/services.ts');
+const { Vault } = await importBuilt<typeof import('../../../core/vault/vault.js')>('core/vault/vault.ts');
+const { systemClock } = await importBuilt<typeof import('../../../node/system-clock.js')>('node/system-clock.ts');
 
 function say(line: string): void {
   const bytes = Buffer.from(`${line}\n`);

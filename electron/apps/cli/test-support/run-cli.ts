@@ -30,8 +30,7 @@ function sourcesUnder(root: string): string[] {
   for (const entry of readdirSync(root, { withFileTypes: true })) {
     const full = join(root, entry.name);
     if (entry.isDirectory()) {
-      // The shell is built by another project; test helpers are not part of the CLI (a test that
-      // runs one from dist/ checks it with assertCompiled).
+      // The shell is built by another project; test helpers are not built at all (they run from source).
       if (entry.name === 'desktop' || entry.name === 'test-support') continue;
       out.push(...sourcesUnder(full));
     } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts')) {
@@ -50,8 +49,38 @@ function isCompiled(source: string, srcRoot: string, outRoot: string, infoTime: 
   return outTime >= 0 && statSync(source).mtimeMs <= Math.max(outTime, infoTime);
 }
 
-const NODE_BUILD_INFO = 'dist/.tsbuild/node.tsbuildinfo';
 const mtimeOf = (file: string): number => (existsSync(file) ? statSync(file).mtimeMs : 0);
+
+/** A tsc project: its sources, where it writes, and its build info. */
+interface BuiltProject {
+  src: string;
+  out: string;
+  info: string;
+}
+
+const CORE_PROJECTS: readonly BuiltProject[] = [
+  { src: 'electron', out: 'dist/electron', info: 'dist/.tsbuild/node.tsbuildinfo' },
+  { src: 'shared', out: 'dist/shared', info: 'dist/.tsbuild/shared.tsbuildinfo' },
+];
+const SHELL_PROJECT: BuiltProject = { src: 'electron/apps/desktop', out: 'dist/electron/apps/desktop', info: 'dist/.tsbuild/shell.tsbuildinfo' };
+
+/** Throws, naming `what`, when a product source of `projects` is newer than its output in dist/. */
+function assertUpToDate(what: string, projects: readonly BuiltProject[]): void {
+  const stale: string[] = [];
+  for (const project of projects) {
+    const infoTime = mtimeOf(join(REPO_ROOT, project.info));
+    const srcRoot = join(REPO_ROOT, project.src);
+    const outRoot = join(REPO_ROOT, project.out);
+    for (const source of sourcesUnder(srcRoot)) {
+      if (!isCompiled(source, srcRoot, outRoot, infoTime)) stale.push(relative(REPO_ROOT, source));
+    }
+  }
+  if (stale.length > 0) {
+    throw new Error(
+      `the compiled ${what} in dist/ is older than ${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', …' : ''}: run npx tsc -b first`,
+    );
+  }
+}
 
 /**
  * The CLI runs from dist/, so a test against stale output would test old code. `npm test` runs
@@ -64,37 +93,25 @@ export function assertCliBuilt(): void {
   if (!existsSync(CLI_ENTRY)) {
     throw new Error(`the CLI is not built (${relative(REPO_ROOT, CLI_ENTRY)} is missing): run npx tsc -b first`);
   }
-  const projects = [
-    { src: 'electron', out: 'dist/electron', info: NODE_BUILD_INFO },
-    { src: 'shared', out: 'dist/shared', info: 'dist/.tsbuild/shared.tsbuildinfo' },
-  ];
-  const stale: string[] = [];
-  for (const project of projects) {
-    const infoTime = mtimeOf(join(REPO_ROOT, project.info));
-    const srcRoot = join(REPO_ROOT, project.src);
-    const outRoot = join(REPO_ROOT, project.out);
-    for (const source of sourcesUnder(srcRoot)) {
-      if (!isCompiled(source, srcRoot, outRoot, infoTime)) stale.push(relative(REPO_ROOT, source));
-    }
-  }
-  if (stale.length > 0) {
-    throw new Error(
-      `the compiled CLI in dist/ is older than ${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', …' : ''}: run npx tsc -b first`,
-    );
-  }
+  assertUpToDate('CLI', CORE_PROJECTS);
   builtChecked = true;
 }
 
-/** Like assertCliBuilt, for one more file under electron/ (such as a test-support child script). */
-export function assertCompiled(sourceUnderElectron: string): string {
+/** Like assertCliBuilt, for the desktop app (its own tsc project) and the core it loads. */
+export function assertDesktopBuilt(): void {
   assertCliBuilt();
-  const srcRoot = join(REPO_ROOT, 'electron');
-  const source = join(srcRoot, sourceUnderElectron);
-  const outRoot = join(REPO_ROOT, 'dist', 'electron');
-  if (!isCompiled(source, srcRoot, outRoot, mtimeOf(join(REPO_ROOT, NODE_BUILD_INFO)))) {
-    throw new Error(`dist/ has no up-to-date build of electron/${sourceUnderElectron}: run npx tsc -b first`);
-  }
-  return join(outRoot, sourceUnderElectron.replace(/\.ts$/, '.js'));
+  assertUpToDate('desktop app', [SHELL_PROJECT]);
+}
+
+/**
+ * The Node arguments that run a test-support script from source through tsx (the build holds no
+ * test code); the product it drives comes from dist/ (see importBuilt), so the build is checked first.
+ */
+export function sourceScript(sourceUnderElectron: string): string[] {
+  assertCliBuilt();
+  const source = join(REPO_ROOT, 'electron', sourceUnderElectron);
+  if (!existsSync(source)) throw new Error(`there is no electron/${sourceUnderElectron}`);
+  return ['--import', 'tsx', source];
 }
 
 export type EnvOverrides = Readonly<Record<string, string | undefined>>;

@@ -1,6 +1,7 @@
 // Test helper: a Node module-resolution hook (module.register) that maps the bare specifier
-// `electron` to fake-electron.js, so the compiled shell runs unchanged in plain Node.
-const FAKE_ELECTRON = new URL('./fake-electron.js', import.meta.url).href;
+// `electron` to fake-electron.ts (run through tsx, as the runner's own import of it is: one module,
+// one fake), so the compiled shell runs unchanged in plain Node.
+const FAKE_ELECTRON = new URL('./fake-electron.ts', import.meta.url).href;
 
 type NextResolve = (specifier: string, context: unknown) => Promise<{ url: string }>;
 

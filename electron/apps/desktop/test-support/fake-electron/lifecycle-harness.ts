@@ -1,20 +1,21 @@
 // Test helper: starts the compiled main entry (dist/electron/apps/desktop/main.js) in a child Node process
 // under the fake `electron`, and drives it. Needs the TypeScript build (`npm run build`, or the
-// `tsc -b` that `npm run typecheck` runs): the real compiled entry is what is tested.
+// `tsc -b` that `npm run typecheck` runs): the real compiled entry is what is tested. The fake and
+// the runner around it are test code, which the build leaves out: they run from source through tsx.
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assertDesktopBuilt } from '../../../cli/test-support/run-cli.js';
 import type { FakeRecord } from './fake-electron.js';
 import type { RunnerCommand } from './lifecycle-runner.js';
 
-const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url)).replace(/dist\/$/, '');
-const DIST = join(ROOT, 'dist', 'electron', 'apps', 'desktop');
-export const MAIN_ENTRY = join(DIST, 'main.js');
-const RUNNER = join(DIST, 'test-support', 'fake-electron', 'lifecycle-runner.js');
-const REGISTER = join(DIST, 'test-support', 'fake-electron', 'register-fake-electron.js');
+const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
+export const MAIN_ENTRY = join(ROOT, 'dist', 'electron', 'apps', 'desktop', 'main.js');
+const RUNNER = fileURLToPath(new URL('./lifecycle-runner.ts', import.meta.url));
+const REGISTER = fileURLToPath(new URL('./register-fake-electron.ts', import.meta.url));
 
 export interface ShellProcess {
   readonly dir: string;
@@ -36,10 +37,10 @@ export interface ShellOptions {
   args?: string[];
 }
 
+/** The built main.js exists and is not older than the sources it is built from (core and shell). */
 export function assertBuilt(): void {
-  for (const file of [MAIN_ENTRY, RUNNER, REGISTER]) {
-    if (!existsSync(file)) throw new Error(`${file} is missing: build first (npm run build, or npx tsc -b)`);
-  }
+  if (!existsSync(MAIN_ENTRY)) throw new Error(`${MAIN_ENTRY} is missing: build first (npm run build, or npx tsc -b)`);
+  assertDesktopBuilt();
 }
 
 export async function startShell(options: ShellOptions = {}): Promise<ShellProcess> {
@@ -47,7 +48,7 @@ export async function startShell(options: ShellOptions = {}): Promise<ShellProce
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'afterword-shell-')));
   const log = join(dir, `electron-${Date.now()}-${Math.random().toString(36).slice(2)}.jsonl`);
   const child: ChildProcess = fork(RUNNER, [MAIN_ENTRY, ...(options.args ?? [])], {
-    execArgv: ['--import', REGISTER],
+    execArgv: ['--import', 'tsx', '--import', REGISTER],
     env: {
       ...process.env,
       AFTERWORD_VAULT: join(dir, 'vault'),

@@ -1,5 +1,5 @@
 // Test helper, the child process of main.lifecycle.test.ts: loads the compiled main entry under the
-// fake `electron` (node --import register-fake-electron.js), emits `ready` only once the entry module
+// fake `electron` (node --import tsx --import register-fake-electron.ts), emits `ready` only once the entry module
 // has finished evaluating (as Electron does for an ES module entry), then obeys the parent's
 // commands over the IPC channel. Everything the shell does is in $FAKE_ELECTRON_LOG.
 import { pathToFileURL } from 'node:url';
@@ -22,7 +22,7 @@ export type RunnerCommand =
 if (fake.platform !== process.platform) Object.defineProperty(process, 'platform', { value: fake.platform });
 
 const entry = process.argv[2];
-if (!entry) throw new Error('usage: lifecycle-runner.js <main entry>');
+if (!entry) throw new Error('usage: lifecycle-runner.ts <main entry>');
 
 // Until the entry has evaluated, the IPC channel must not keep the process alive: an entry that
 // waits for `ready` at its top level then ends the process (Node: "unsettled top-level await")

@@ -1,4 +1,4 @@
-// Test helper, loaded with `node --import`: installs the resolve hook that serves the fake electron.
+// Test helper, loaded with `node --import tsx --import` (it runs from source): installs the resolve hook that serves the fake electron.
 import { register } from 'node:module';
 
-register('./electron-resolve-hook.js', import.meta.url);
+register('./electron-resolve-hook.ts', import.meta.url);
