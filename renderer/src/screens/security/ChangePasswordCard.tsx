@@ -6,7 +6,7 @@ import { toRpcError } from '../../client/rpc-error';
 import { useNotifyError } from '../../hooks/useNotifyError';
 import { useT } from '../../i18n/useT';
 import { isNewPasswordValid, NewPasswordFields, type NewPassword } from '../common/NewPasswordFields';
-import { FormCard } from '../common/FormCard';
+import { SectionCard } from '../common/SectionCard';
 
 const EMPTY: NewPassword = { password: '', confirmation: '' };
 
@@ -43,7 +43,7 @@ export function ChangePasswordCard() {
   };
 
   return (
-    <FormCard id="password" title={t('security:password.title')} description={t('security:password.description')} onSubmit={submit}>
+    <SectionCard id="password" title={t('security:password.title')} description={t('security:password.description')} onSubmit={submit}>
       <PasswordInput
         label={t('security:password.current')}
         autoComplete="current-password"
@@ -61,6 +61,6 @@ export function ChangePasswordCard() {
           {t('security:password.submit')}
         </Button>
       </Group>
-    </FormCard>
+    </SectionCard>
   );
 }
