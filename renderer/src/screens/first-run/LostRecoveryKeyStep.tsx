@@ -1,8 +1,10 @@
-import { Alert, Button, PasswordInput, Stack } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { Alert, Button, Stack } from '@mantine/core';
+import type { FormEvent } from 'react';
 import { useClient } from '../../client/ClientProvider';
-import { useNotifyError } from '../../hooks/useNotifyError';
+import { useBusyAction } from '../../hooks/useBusyAction';
 import { useT } from '../../i18n/useT';
+import { CurrentPasswordInput } from '../common/CurrentPasswordInput';
+import { useCurrentPassword } from '../common/useCurrentPassword';
 
 /**
  * The recovery key step after a restart: the key shown before left memory unconfirmed, so a new
@@ -11,21 +13,14 @@ import { useT } from '../../i18n/useT';
 export function LostRecoveryKeyStep({ onNewKey }: { onNewKey: () => void }) {
   const { t } = useT();
   const client = useClient();
-  const notifyError = useNotifyError();
-  const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusyAction();
+  const password = useCurrentPassword();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!password) return;
-    setBusy(true);
-    try {
-      await client.call('vault.regenerateRecoveryKey', { password });
-      onNewKey();
-    } catch (error) {
-      notifyError(error);
-      setBusy(false);
-    }
+    if (!password.value) return;
+    const made = await run(() => client.call('vault.regenerateRecoveryKey', { password: password.value }), { WRONG_PASSWORD: password.refuse });
+    if (made) onNewKey();
   };
 
   return (
@@ -34,8 +29,8 @@ export function LostRecoveryKeyStep({ onNewKey }: { onNewKey: () => void }) {
         <Alert color="orange" variant="light" title={t('firstRun:recovery.lostTitle')}>
           {t('firstRun:recovery.lostBody')}
         </Alert>
-        <PasswordInput label={t('firstRun:recovery.lostPassword')} autoComplete="current-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} autoFocus />
-        <Button type="submit" size="md" loading={busy} disabled={!password}>
+        <CurrentPasswordInput label={t('firstRun:recovery.lostPassword')} field={password} autoFocus />
+        <Button type="submit" size="md" loading={busy} disabled={!password.value}>
           {t('firstRun:recovery.lostSubmit')}
         </Button>
       </Stack>
