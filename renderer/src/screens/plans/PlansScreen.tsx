@@ -1,4 +1,4 @@
-import { Alert, Button, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Button, SimpleGrid, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -8,6 +8,7 @@ import { useBusyAction } from '../../hooks/useBusyAction';
 import { useRpcQuery } from '../../hooks/useRpcQuery';
 import { useT } from '../../i18n/useT';
 import type { ChannelSetup } from '../../../../shared/level-readiness.js';
+import { LoadFailedAlert } from '../common/LoadFailedAlert';
 import { ScreenHeader } from '../common/ScreenHeader';
 import { DeletePlanModal } from './DeletePlanModal';
 import { PlanCard } from './PlanCard';
@@ -27,7 +28,6 @@ export default function PlansScreen() {
   const [editing, setEditing] = useState<{ plan: Plan | null; key: number } | null>(null);
   const [deleting, setDeleting] = useState<Plan | null>(null);
   const list = plans.data ?? [];
-  const error = plans.error;
   const setup: ChannelSetup | null =
     channels.data && settings.data
       ? { webhookNames: channels.data.webhooks.map((w) => w.name), smtpConfigured: channels.data.smtp !== null, ownerEmailSet: Boolean(settings.data.owner?.email) }
@@ -64,14 +64,7 @@ export default function PlansScreen() {
         }
       />
       <Stack gap="lg">
-        {error && !plans.data && (
-          <Alert color="red" title={t('plans:loadFailed')}>
-            {t(`errors:code.${error.code}`)}{' '}
-            <Button variant="subtle" size="xs" onClick={plans.reload}>
-              {t('common:actions.retry')}
-            </Button>
-          </Alert>
-        )}
+        {!plans.data && <LoadFailedAlert title={t('plans:loadFailed')} queries={[plans]} />}
         {editing && (
           <PlanEditor
             key={editing.key}
