@@ -1,10 +1,8 @@
 import { Alert, Button, Stack } from '@mantine/core';
-import type { FormEvent } from 'react';
 import { useClient } from '../../client/ClientProvider';
-import { useBusyAction } from '../../hooks/useBusyAction';
 import { useT } from '../../i18n/useT';
 import { CurrentPasswordInput } from '../common/CurrentPasswordInput';
-import { useCurrentPassword } from '../common/useCurrentPassword';
+import { usePasswordSubmit } from '../common/usePasswordSubmit';
 
 /**
  * The recovery key step after a restart: the key shown before left memory unconfirmed, so a new
@@ -13,18 +11,10 @@ import { useCurrentPassword } from '../common/useCurrentPassword';
 export function LostRecoveryKeyStep({ onNewKey }: { onNewKey: () => void }) {
   const { t } = useT();
   const client = useClient();
-  const { busy, run } = useBusyAction();
-  const password = useCurrentPassword();
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!password.value) return;
-    const made = await run(() => client.call('vault.regenerateRecoveryKey', { password: password.value }), { WRONG_PASSWORD: password.refuse });
-    if (made) onNewKey();
-  };
+  const { password, busy, submit } = usePasswordSubmit((value) => client.call('vault.regenerateRecoveryKey', { password: value }), onNewKey);
 
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate>
+    <form onSubmit={submit} noValidate>
       <Stack gap="md">
         <Alert color="orange" variant="light" title={t('firstRun:recovery.lostTitle')}>
           {t('firstRun:recovery.lostBody')}

@@ -1,13 +1,13 @@
 import { Button, Group, Modal } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useClient } from '../../client/ClientProvider';
 import { useBusyAction } from '../../hooks/useBusyAction';
 import { useRpcQuery } from '../../hooks/useRpcQuery';
 import { useT } from '../../i18n/useT';
 import { CurrentPasswordInput } from '../common/CurrentPasswordInput';
 import { SectionCard } from '../common/SectionCard';
-import { useCurrentPassword } from '../common/useCurrentPassword';
+import { usePasswordSubmit } from '../common/usePasswordSubmit';
 import { RecoveryKeyStep } from '../first-run/RecoveryKeyStep';
 
 /**
@@ -17,23 +17,10 @@ import { RecoveryKeyStep } from '../first-run/RecoveryKeyStep';
 export function RecoveryKeyCard() {
   const { t } = useT();
   const client = useClient();
-  const { busy, run } = useBusyAction();
-  const password = useCurrentPassword();
+  const { run } = useBusyAction();
   const [key, setKey] = useState<string | null>(null);
   const vaultDir = useRpcQuery((c) => c.call('setup.get')).data?.vaultDir ?? '';
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (password.value === '') return;
-    await run(
-      async () => {
-        const reply = await client.call('vault.regenerateRecoveryKey', { password: password.value });
-        password.clear();
-        setKey(reply.recoveryKey);
-      },
-      { WRONG_PASSWORD: password.refuse },
-    );
-  };
+  const { password, busy, submit } = usePasswordSubmit(async (value) => setKey((await client.call('vault.regenerateRecoveryKey', { password: value })).recoveryKey));
 
   const confirm = async (group: number, value: string) => {
     let refused = false;
@@ -48,7 +35,7 @@ export function RecoveryKeyCard() {
 
   return (
     <>
-      <SectionCard id="recovery" title={t('security:recovery.title')} description={t('security:recovery.description')} onSubmit={(e) => void submit(e)}>
+      <SectionCard id="recovery" title={t('security:recovery.title')} description={t('security:recovery.description')} onSubmit={submit}>
         <CurrentPasswordInput label={t('security:recovery.password')} field={password} />
         <Group justify="flex-end">
           <Button type="submit" color="orange" loading={busy} disabled={password.value === ''}>
