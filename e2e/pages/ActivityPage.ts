@@ -1,11 +1,10 @@
 // Activity: the tamper-evident audit log, and its check.
 import type { Locator } from 'playwright-core';
+import type { TextKey } from '../support/texts.js';
 import { Screen } from './Screen.js';
 
 export class ActivityPage extends Screen {
-  heading(): Locator {
-    return this.h1('activity:title');
-  }
+  protected readonly title: TextKey = 'activity:title';
 
   table(): Locator {
     return this.page.getByRole('table', { name: this.t('activity:tableLabel'), exact: true });

@@ -1,5 +1,6 @@
 // Channels: your own address, the mail server (SMTP) and its test, desktop notifications, webhooks.
 import type { Locator } from 'playwright-core';
+import type { TextKey } from '../support/texts.js';
 import { Screen } from './Screen.js';
 
 export interface SmtpForm {
@@ -12,9 +13,7 @@ export interface SmtpForm {
 const SECURITY_OPTION = { starttls: 'channels:smtp.tlsStarttls', implicit: 'channels:smtp.tlsImplicit', none: 'channels:smtp.tlsNone' } as const;
 
 export class ChannelsPage extends Screen {
-  heading(): Locator {
-    return this.h1('channels:title');
-  }
+  protected readonly title: TextKey = 'channels:title';
 
   smtpCard(): Locator {
     return this.region('channels:smtp.title');

@@ -16,9 +16,7 @@ const LEVELS = 5;
 const UPDATE_TIMEOUT_MS = 15_000;
 
 export class DashboardPage extends Screen {
-  heading(): Locator {
-    return this.h1('dashboard:title');
-  }
+  protected readonly title: TextKey = 'dashboard:title';
 
   /** The big "I'm here" card. */
   checkinCard(): Locator {

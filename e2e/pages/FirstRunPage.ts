@@ -1,5 +1,6 @@
 // First run: password → recovery key (shown once, one group typed back) → owner e-mail → test warning.
 import type { Locator } from 'playwright-core';
+import type { TextKey } from '../support/texts.js';
 import { Screen } from './Screen.js';
 
 export type FirstRunStep = 'firstRun:password.title' | 'firstRun:recovery.title' | 'firstRun:owner.title' | 'firstRun:test.title';
@@ -8,9 +9,7 @@ export type FirstRunStep = 'firstRun:password.title' | 'firstRun:recovery.title'
 const CREATE_TIMEOUT_MS = 30_000;
 
 export class FirstRunPage extends Screen {
-  heading(): Locator {
-    return this.h1('firstRun:title');
-  }
+  protected readonly title: TextKey = 'firstRun:title';
 
   step(key: FirstRunStep): Locator {
     return this.page.getByRole('heading', { level: 2, name: this.t(key), exact: true });

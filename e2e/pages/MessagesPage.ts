@@ -1,12 +1,11 @@
 // Messages: the searchable list on the left, the editor of the chosen message on the right.
 import type { Locator } from 'playwright-core';
 import { MessageEditor } from './MessageEditor.js';
+import type { TextKey } from '../support/texts.js';
 import { Screen } from './Screen.js';
 
 export class MessagesPage extends Screen {
-  heading(): Locator {
-    return this.h1('messages:title');
-  }
+  protected readonly title: TextKey = 'messages:title';
 
   list(): Locator {
     return this.page.getByRole('list', { name: this.t('messages:list.label'), exact: true });

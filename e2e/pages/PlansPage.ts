@@ -1,6 +1,7 @@
 // Plans: the list of plans, and the editor (interval, five warning levels, their channels) with
 // its live timeline.
 import type { Locator } from 'playwright-core';
+import type { TextKey } from '../support/texts.js';
 import { Screen } from './Screen.js';
 
 export type PlanChannel = 'desktop' | 'email' | 'webhook';
@@ -20,9 +21,7 @@ const UNITS = [
 const CHANNELS: PlanChannel[] = ['desktop', 'email', 'webhook'];
 
 export class PlansPage extends Screen {
-  heading(): Locator {
-    return this.h1('plans:title');
-  }
+  protected readonly title: TextKey = 'plans:title';
 
   /** A plan in the list. */
   card(name: string): Locator {

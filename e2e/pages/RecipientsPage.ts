@@ -1,11 +1,10 @@
 // Recipients: the address book, and the form that adds to it.
 import type { Locator } from 'playwright-core';
+import type { TextKey } from '../support/texts.js';
 import { Screen } from './Screen.js';
 
 export class RecipientsPage extends Screen {
-  heading(): Locator {
-    return this.h1('recipients:title');
-  }
+  protected readonly title: TextKey = 'recipients:title';
 
   /** The address book's row for `contact`. */
   row(contact: string): Locator {

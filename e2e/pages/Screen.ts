@@ -69,14 +69,15 @@ export abstract class PageObject {
 
 /** A screen of the app, known by its title. */
 export abstract class Screen extends PageObject {
+  /** The key of the screen's title. */
+  protected abstract readonly title: TextKey;
+
   /** The screen's title, its only h1. */
-  abstract heading(): Locator;
+  heading(): Locator {
+    return this.page.getByRole('heading', { level: 1, name: this.t(this.title), exact: true });
+  }
 
   async waitUntilShown(): Promise<void> {
     await this.heading().waitFor();
-  }
-
-  protected h1(key: TextKey): Locator {
-    return this.page.getByRole('heading', { level: 1, name: this.t(key), exact: true });
   }
 }

@@ -1,11 +1,10 @@
 // Security: password, automatic lock, unattended delivery, recovery key, two-step sign-in, sign-in history.
 import type { Locator } from 'playwright-core';
+import type { TextKey } from '../support/texts.js';
 import { Screen } from './Screen.js';
 
 export class SecurityPage extends Screen {
-  heading(): Locator {
-    return this.h1('security:title');
-  }
+  protected readonly title: TextKey = 'security:title';
 
   /** The sign-in history card (read from the audit log). */
   loginHistory(): Locator {

@@ -1,13 +1,12 @@
 // The lock screen: the password, the wait after wrong passwords, and the recovery key.
 import type { Locator } from 'playwright-core';
+import type { TextKey } from '../support/texts.js';
 import { Screen } from './Screen.js';
 
 const MAX_WRONG_PASSWORDS = 10;
 
 export class UnlockPage extends Screen {
-  heading(): Locator {
-    return this.h1('unlock:title');
-  }
+  protected readonly title: TextKey = 'unlock:title';
 
   private unlockButton(): Locator {
     return this.button(this.page, 'unlock:unlock');

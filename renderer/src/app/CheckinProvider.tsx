@@ -2,7 +2,7 @@ import { notifications } from '@mantine/notifications';
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { useT } from '../i18n/useT';
 import { useClient } from '../client/ClientProvider';
-import { useErrorToasts } from '../hooks/useErrorToasts';
+import { useBusyAction } from '../hooks/useBusyAction';
 import { useFormat } from '../i18n/useFormat';
 
 interface Checkin {
@@ -20,29 +20,22 @@ export function CheckinProvider({ children }: { children: ReactNode }) {
   const { t } = useT();
   const client = useClient();
   const format = useFormat();
-  const toasts = useErrorToasts();
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusyAction();
   const [version, setVersion] = useState(0);
 
-  const checkIn = useCallback(async () => {
-    setBusy(true);
-    try {
-      const { at } = await client.call('checkin');
-      toasts.clear();
-      notifications.show({
-        color: 'teal',
-        title: t('common:checkin.doneTitle'),
-        message: t('common:checkin.doneBody', { time: format.dateTime(at) }),
-      });
-      setVersion((v) => v + 1);
-      return true;
-    } catch (error) {
-      toasts.notify(error);
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  }, [client, format, toasts, t]);
+  const checkIn = useCallback(
+    () =>
+      run(async () => {
+        const { at } = await client.call('checkin');
+        notifications.show({
+          color: 'teal',
+          title: t('common:checkin.doneTitle'),
+          message: t('common:checkin.doneBody', { time: format.dateTime(at) }),
+        });
+        setVersion((v) => v + 1);
+      }),
+    [client, format, run, t],
+  );
 
   const value = useMemo(() => ({ checkIn, busy, version }), [checkIn, busy, version]);
   return <CheckinContext.Provider value={value}>{children}</CheckinContext.Provider>;

@@ -1,6 +1,7 @@
-import { ActionIcon, Menu, Tooltip, useMantineColorScheme, type MantineColorScheme } from '@mantine/core';
-import { IconCheck, IconDeviceDesktop, IconMoon, IconSun } from '@tabler/icons-react';
+import { useMantineColorScheme, type MantineColorScheme } from '@mantine/core';
+import { IconDeviceDesktop, IconMoon, IconSun } from '@tabler/icons-react';
 import { useT } from '../i18n/useT';
+import { ChoiceMenu } from './ChoiceMenu';
 
 const ICONS = { light: IconSun, dark: IconMoon, auto: IconDeviceDesktop } as const;
 
@@ -15,29 +16,15 @@ export function ThemeSwitch() {
   };
   const Current = ICONS[colorScheme];
   return (
-    <Menu position="bottom-end" withinPortal>
-      <Menu.Target>
-        <Tooltip label={t('common:theme.label')}>
-          <ActionIcon variant="default" size="lg" aria-label={t('common:theme.label')}>
-            <Current size={18} stroke={1.6} />
-          </ActionIcon>
-        </Tooltip>
-      </Menu.Target>
-      <Menu.Dropdown>
-        {(['auto', 'light', 'dark'] as const).map((scheme) => {
-          const Icon = ICONS[scheme];
-          return (
-            <Menu.Item
-              key={scheme}
-              leftSection={<Icon size={14} aria-hidden />}
-              rightSection={scheme === colorScheme ? <IconCheck size={14} aria-hidden /> : null}
-              onClick={() => setColorScheme(scheme)}
-            >
-              {labels[scheme]}
-            </Menu.Item>
-          );
-        })}
-      </Menu.Dropdown>
-    </Menu>
+    <ChoiceMenu
+      label={t('common:theme.label')}
+      icon={<Current size={18} stroke={1.6} />}
+      choices={(['auto', 'light', 'dark'] as const).map((scheme) => {
+        const Icon = ICONS[scheme];
+        return { value: scheme, label: labels[scheme], icon: <Icon size={14} aria-hidden /> };
+      })}
+      current={colorScheme}
+      onChoose={setColorScheme}
+    />
   );
 }

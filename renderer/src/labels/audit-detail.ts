@@ -2,6 +2,7 @@ import type { Translate } from '../i18n/useT';
 import { deliveryErrorText } from './delivery-labels';
 import { outboxKindLabel } from './outbox-labels';
 import { channelLabel, planName, stateLabel } from './plan-labels';
+import { lookup } from './lookup';
 
 /** An audit row as `audit.page` returns it. */
 export interface AuditEntry {
@@ -50,24 +51,15 @@ export function auditSubject(t: Translate, entry: AuditEntry, names: AuditNames)
 
 /** A setting's key in words (electron/core: SETTINGS, UI_SETTINGS and the secrets the core keeps). */
 export function settingLabel(t: Translate, key: string): string {
-  switch (key) {
-    case 'owner':
-      return t('activity:setting.owner');
-    case 'smtp':
-      return t('activity:setting.smtp');
-    case 'publicUrl':
-      return t('activity:setting.publicUrl');
-    case 'ui.autoLockMinutes':
-      return t('activity:setting.autoLock');
-    case 'ui.startAtLogin':
-      return t('activity:setting.startAtLogin');
-    case 'deliverySigningSecret':
-      return t('activity:setting.signingSecret');
-    case 'checkinLinkSecret':
-      return t('activity:setting.checkinLinkSecret');
-    default:
-      return t('activity:setting.other');
-  }
+  return lookup(key, {
+    owner: () => t('activity:setting.owner'),
+    smtp: () => t('activity:setting.smtp'),
+    publicUrl: () => t('activity:setting.publicUrl'),
+    'ui.autoLockMinutes': () => t('activity:setting.autoLock'),
+    'ui.startAtLogin': () => t('activity:setting.startAtLogin'),
+    deliverySigningSecret: () => t('activity:setting.signingSecret'),
+    checkinLinkSecret: () => t('activity:setting.checkinLinkSecret'),
+  }, t('activity:setting.other'));
 }
 
 /** Where a check-in came from: the core records `<transport>:<role>` (or `cli`). */
@@ -86,63 +78,37 @@ export function transitionReason(t: Translate, reason: string): string | null {
   const issued = /^warning (\d+) issued$/.exec(reason);
   if (issued) return t('activity:reason.warningIssued', { level: Number(issued[1]) });
   if (reason.startsWith('resumed from')) return t('activity:reason.resumed');
-  switch (reason) {
-    case 'armed':
-      return t('activity:reason.armed');
-    case 'armed again by a new message':
-      return t('activity:reason.armedAgain');
-    case 'nothing to send':
-      return t('activity:reason.nothingToSend');
-    case 'pause ended':
-      return t('activity:reason.pauseEnded');
-    case 'no answer to the final warning':
-      return t('activity:reason.noAnswer');
-    case 'every delivery finished':
-      return t('activity:reason.delivered');
-    case 'checked in':
-      return t('activity:reason.checkedIn');
-    case 'paused':
-      return t('activity:reason.paused');
-    case 'emergency stop':
-      return t('activity:reason.stopped');
-    case 'wall clock jumped; wait restarted':
-      return t('activity:reason.clockJump');
-    default:
-      return null;
-  }
+  return lookup(reason, {
+    armed: () => t('activity:reason.armed'),
+    'armed again by a new message': () => t('activity:reason.armedAgain'),
+    'nothing to send': () => t('activity:reason.nothingToSend'),
+    'pause ended': () => t('activity:reason.pauseEnded'),
+    'no answer to the final warning': () => t('activity:reason.noAnswer'),
+    'every delivery finished': () => t('activity:reason.delivered'),
+    'checked in': () => t('activity:reason.checkedIn'),
+    paused: () => t('activity:reason.paused'),
+    'emergency stop': () => t('activity:reason.stopped'),
+    'wall clock jumped; wait restarted': () => t('activity:reason.clockJump'),
+  }, null);
 }
 
 /** A field named in `message.updated`, `plan.updated` or `recipient.updated` (the core's own names). */
 function fieldLabel(t: Translate, field: string): string | null {
-  switch (field) {
-    case 'title':
-      return t('activity:field.title');
-    case 'body':
-    case 'formatting':
-      return t('activity:field.body');
-    case 'recipients':
-      return t('activity:field.recipients');
-    case 'plan':
-      return t('activity:field.plan');
-    case 'deliveryDelay':
-      return t('activity:field.delay');
-    case 'status':
-      return t('activity:field.status');
-    case 'attachments':
-      return t('activity:field.attachments');
-    case 'name':
-      return t('activity:field.name');
-    case 'contact':
-      return t('activity:field.contact');
-    case 'intervalMs':
-      return t('activity:field.interval');
-    case 'levels':
-      return t('activity:field.levels');
-    case 'isDefault':
-      return t('activity:field.default');
-    default:
-      return null;
-  }
+  return lookup(field, {
+    title: () => t('activity:field.title'),
+    body: () => t('activity:field.body'),
+    formatting: () => t('activity:field.body'),
+    recipients: () => t('activity:field.recipients'),
+    plan: () => t('activity:field.plan'),
+    deliveryDelay: () => t('activity:field.delay'),
+    status: () => t('activity:field.status'),
+    attachments: () => t('activity:field.attachments'),
+    name: () => t('activity:field.name'),
+    contact: () => t('activity:field.contact'),
+    intervalMs: () => t('activity:field.interval'),
+    levels: () => t('activity:field.levels'),
+    isDefault: () => t('activity:field.default'),
+  }, null);
 }
 
 function changedFields(t: Translate, f: AuditFormat, value: unknown): string | null {

@@ -1,4 +1,5 @@
 import type { Translate } from '../i18n/useT';
+import { lookup } from './lookup';
 
 /**
  * Why a send failed, from the error the outbox recorded ("SMTP_AUTH: 535 …") or a channel test's
@@ -7,43 +8,27 @@ import type { Translate } from '../i18n/useT';
  */
 export function deliveryErrorText(t: Translate, error: string | null): string | null {
   const code = error ? /^([A-Z][A-Z_]+)\b/.exec(error)?.[1] : undefined;
-  switch (code) {
-    case 'SMTP_NOT_CONFIGURED':
-    case 'SMTP_CONFIG':
-      return t('errors:delivery.smtpNotConfigured');
-    case 'SMTP_AUTH':
-      return t('errors:delivery.smtpAuth');
-    case 'SMTP_CONNECTION':
-    case 'SMTP_TIMEOUT':
-      return t('errors:delivery.smtpConnection');
-    case 'SMTP_REJECTED':
-      return t('errors:delivery.smtpRejected');
-    case 'SMTP_TEMPORARY':
-    case 'WEBHOOK_TEMPORARY':
-      return t('errors:delivery.temporary');
-    case 'SMTP_ERROR':
-      return t('errors:delivery.smtpError');
-    case 'NO_OWNER_EMAIL':
-      return t('errors:delivery.noOwnerEmail');
-    case 'WEBHOOK_UNREACHABLE':
-      return t('errors:delivery.webhookUnreachable');
-    case 'WEBHOOK_REJECTED':
-    case 'WEBHOOK_BAD_SECRET':
-      return t('errors:delivery.webhookRejected');
-    case 'WEBHOOK_BAD_URL':
-    case 'WEBHOOK_REDIRECT':
-      return t('errors:delivery.webhookBadUrl');
-    case 'WEBHOOK_PRIVATE_ADDRESS':
-      return t('errors:delivery.webhookPrivateAddress');
-    case 'WEBHOOK_FORBIDDEN_ADDRESS':
-      return t('errors:delivery.webhookForbiddenAddress');
-    case 'WEBHOOK_REMOVED':
-    case 'UNKNOWN_CHANNEL':
-    case 'CHANNEL_MISMATCH':
-      return t('errors:delivery.channelGone');
-    case 'RECIPIENT_DELETED':
-      return t('errors:delivery.recipientDeleted');
-    default:
-      return null;
-  }
+  return lookup(code, {
+    SMTP_NOT_CONFIGURED: () => t('errors:delivery.smtpNotConfigured'),
+    SMTP_CONFIG: () => t('errors:delivery.smtpNotConfigured'),
+    SMTP_AUTH: () => t('errors:delivery.smtpAuth'),
+    SMTP_CONNECTION: () => t('errors:delivery.smtpConnection'),
+    SMTP_TIMEOUT: () => t('errors:delivery.smtpConnection'),
+    SMTP_REJECTED: () => t('errors:delivery.smtpRejected'),
+    SMTP_TEMPORARY: () => t('errors:delivery.temporary'),
+    WEBHOOK_TEMPORARY: () => t('errors:delivery.temporary'),
+    SMTP_ERROR: () => t('errors:delivery.smtpError'),
+    NO_OWNER_EMAIL: () => t('errors:delivery.noOwnerEmail'),
+    WEBHOOK_UNREACHABLE: () => t('errors:delivery.webhookUnreachable'),
+    WEBHOOK_REJECTED: () => t('errors:delivery.webhookRejected'),
+    WEBHOOK_BAD_SECRET: () => t('errors:delivery.webhookRejected'),
+    WEBHOOK_BAD_URL: () => t('errors:delivery.webhookBadUrl'),
+    WEBHOOK_REDIRECT: () => t('errors:delivery.webhookBadUrl'),
+    WEBHOOK_PRIVATE_ADDRESS: () => t('errors:delivery.webhookPrivateAddress'),
+    WEBHOOK_FORBIDDEN_ADDRESS: () => t('errors:delivery.webhookForbiddenAddress'),
+    WEBHOOK_REMOVED: () => t('errors:delivery.channelGone'),
+    UNKNOWN_CHANNEL: () => t('errors:delivery.channelGone'),
+    CHANNEL_MISMATCH: () => t('errors:delivery.channelGone'),
+    RECIPIENT_DELETED: () => t('errors:delivery.recipientDeleted'),
+  }, null);
 }

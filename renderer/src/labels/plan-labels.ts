@@ -1,6 +1,7 @@
 import type { ChannelGap } from '../../../shared/level-readiness.js';
 import type { NextEvent, TimelineEvent } from '../../../shared/plan-events.js';
 import type { Translate } from '../i18n/useT';
+import { lookup } from './lookup';
 
 /** The name the vault's first plan is created with (shared/plans.ts defaultPlanSpec). */
 const SEEDED_DEFAULT_NAME = 'Default';
@@ -26,26 +27,16 @@ export function gapLabel(t: Translate, gap: ChannelGap): string {
 
 /** A plan's phase (`status.get` → plans[].phase, or a phase read from the audit log) in words. */
 export function phaseLabel(t: Translate, phase: string): string {
-  switch (phase) {
-    case 'created':
-      return t('common:phase.created');
-    case 'scheduled':
-      return t('common:phase.scheduled');
-    case 'warning':
-      return t('common:phase.warning');
-    case 'waiting':
-      return t('common:phase.waiting');
-    case 'triggered':
-      return t('common:phase.triggered');
-    case 'sent':
-      return t('common:phase.sent');
-    case 'paused':
-      return t('common:phase.paused');
-    case 'stopped':
-      return t('common:phase.stopped');
-    default:
-      return phase;
-  }
+  return lookup(phase, {
+    created: () => t('common:phase.created'),
+    scheduled: () => t('common:phase.scheduled'),
+    warning: () => t('common:phase.warning'),
+    waiting: () => t('common:phase.waiting'),
+    triggered: () => t('common:phase.triggered'),
+    sent: () => t('common:phase.sent'),
+    paused: () => t('common:phase.paused'),
+    stopped: () => t('common:phase.stopped'),
+  }, phase);
 }
 
 /** A state label as the core writes it in transitions and the audit log: `warning(2)`, `waiting(1)`, `scheduled`. */

@@ -30,13 +30,7 @@ export default function ActivityScreen() {
           </Alert>
         )}
         <Card withBorder padding="lg" radius="md">
-          {audit.rows.length === 0 ? (
-            <Text size="sm" c="dimmed">
-              {audit.loading ? t('common:loading') : t('activity:empty')}
-            </Text>
-          ) : (
-            <AuditTable rows={audit.rows} names={names} />
-          )}
+          <AuditTable rows={audit.rows} names={names} loading={audit.loading} />
           <Group justify="center" mt="md">
             {audit.done ? (
               audit.rows.length > 0 && (

@@ -1,9 +1,9 @@
 import { Alert, Button, Group, List, Stack, Text } from '@mantine/core';
 import { IconShieldCheck, IconShieldX } from '@tabler/icons-react';
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
 import { useClient } from '../../client/ClientProvider';
-import { useNotifyError } from '../../hooks/useNotifyError';
+import { useCallResult } from '../../hooks/useCallResult';
 import { useT } from '../../i18n/useT';
 
 type Verification = MethodOutput<'audit.verify'>;
@@ -15,24 +15,12 @@ type Verification = MethodOutput<'audit.verify'>;
 export function VerifyChain({ actions }: { actions?: ReactNode }) {
   const { t } = useT();
   const client = useClient();
-  const notifyError = useNotifyError();
-  const [result, setResult] = useState<Verification | null>(null);
-  const [busy, setBusy] = useState(false);
-  const verify = async () => {
-    setBusy(true);
-    setResult(null);
-    try {
-      setResult(await client.call('audit.verify'));
-    } catch (error) {
-      notifyError(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { result, busy, call } = useCallResult<Verification>();
+  const verify = () => void call(() => client.call('audit.verify'));
   return (
     <Stack gap="sm">
       <Group gap="sm">
-        <Button variant="light" leftSection={<IconShieldCheck size={16} />} onClick={() => void verify()} loading={busy}>
+        <Button variant="light" leftSection={<IconShieldCheck size={16} />} onClick={verify} loading={busy}>
           {t('activity:verify.button')}
         </Button>
         {actions}

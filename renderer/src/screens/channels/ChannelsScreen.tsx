@@ -13,20 +13,9 @@ export default function ChannelsScreen() {
   const { t } = useT();
   const channels = useRpcQuery((c) => c.call('channels.get'));
   const settings = useRpcQuery((c) => c.call('settings.get'));
-  const error = channels.error ?? settings.error;
   const header = <ScreenHeader title={t('channels:title')} description={t('channels:description')} />;
   if (!channels.data || !settings.data) {
-    return (
-      <ScreenLoading
-        header={header}
-        error={error}
-        failedTitle={t('channels:loadFailed')}
-        onRetry={() => {
-          channels.reload();
-          settings.reload();
-        }}
-      />
-    );
+    return <ScreenLoading header={header} failedTitle={t('channels:loadFailed')} queries={[channels, settings]} />;
   }
   return (
     <>

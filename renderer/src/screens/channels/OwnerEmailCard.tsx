@@ -8,7 +8,7 @@ import { focusFirstInvalid } from '../../hooks/focus-first-invalid';
 import { useBusyAction } from '../../hooks/useBusyAction';
 import { useLeaveGuard } from '../../hooks/useLeaveGuard';
 import { useT } from '../../i18n/useT';
-import { FormCard } from '../common/FormCard';
+import { SectionCard } from '../common/SectionCard';
 
 type Owner = MethodOutput<'settings.get'>['owner'];
 
@@ -40,7 +40,7 @@ export function OwnerEmailCard({ owner, onSaved }: { owner: Owner; onSaved: () =
   };
 
   return (
-    <FormCard id="owner" title={t('channels:owner.title')} description={t('channels:owner.description')} onSubmit={submit}>
+    <SectionCard id="owner" title={t('channels:owner.title')} description={t('channels:owner.description')} onSubmit={submit}>
       <TextInput
         label={t('channels:owner.email')}
         description={t('channels:owner.emailHint')}
@@ -56,6 +56,6 @@ export function OwnerEmailCard({ owner, onSaved }: { owner: Owner; onSaved: () =
           {t('channels:owner.save')}
         </Button>
       </Group>
-    </FormCard>
+    </SectionCard>
   );
 }

@@ -11,7 +11,7 @@ import { useLeaveGuard } from '../../hooks/useLeaveGuard';
 import { useT } from '../../i18n/useT';
 import { ChannelTestResult } from './ChannelTestResult';
 import { useChannelTest } from './useChannelTest';
-import { FormCard } from '../common/FormCard';
+import { SectionCard } from '../common/SectionCard';
 
 type Smtp = NonNullable<MethodOutput<'channels.get'>['smtp']>;
 type Tls = Smtp['tls'];
@@ -72,7 +72,7 @@ export function SmtpCard({ smtp, onSaved }: { smtp: Smtp | null; onSaved: () => 
   };
 
   return (
-    <FormCard id="smtp" title={t('channels:smtp.title')} description={t('channels:smtp.description')} onSubmit={submit}>
+    <SectionCard id="smtp" title={t('channels:smtp.title')} description={t('channels:smtp.description')} onSubmit={submit}>
       {/* The security choice gets the room its longest option needs; the port needs little. */}
       <Grid>
         <Grid.Col span={{ base: 12, sm: 5 }}>
@@ -152,6 +152,6 @@ export function SmtpCard({ smtp, onSaved }: { smtp: Smtp | null; onSaved: () => 
         {t('channels:smtp.testUsesScreen')}
       </Text>
       {test.result && <ChannelTestResult result={test.result} okHint={t('channels:smtp.testOk')} />}
-    </FormCard>
+    </SectionCard>
   );
 }

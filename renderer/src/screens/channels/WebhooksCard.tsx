@@ -1,6 +1,7 @@
-import { Card, Stack, Text, Title } from '@mantine/core';
+import { Stack, Text } from '@mantine/core';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
 import { useT } from '../../i18n/useT';
+import { SectionCard } from '../common/SectionCard';
 import { AddWebhookForm } from './AddWebhookForm';
 import { SecretField } from './SecretField';
 import { WebhookRow } from './WebhookRow';
@@ -11,28 +12,20 @@ type Channels = MethodOutput<'channels.get'>;
 export function WebhooksCard({ channels, onChanged }: { channels: Channels; onChanged: () => void }) {
   const { t } = useT();
   return (
-    <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="webhooks-title">
-      <Stack gap="sm">
-        <Title order={2} size="h4" id="webhooks-title">
-          {t('channels:webhooks.title')}
-        </Title>
+    <SectionCard id="webhooks" title={t('channels:webhooks.title')} description={t('channels:webhooks.description')}>
+      {channels.webhooks.length === 0 ? (
         <Text size="sm" c="dimmed">
-          {t('channels:webhooks.description')}
+          {t('channels:webhooks.empty')}
         </Text>
-        {channels.webhooks.length === 0 ? (
-          <Text size="sm" c="dimmed">
-            {t('channels:webhooks.empty')}
-          </Text>
-        ) : (
-          <Stack gap="xs" component="ul" p={0} m={0} aria-label={t('channels:webhooks.listLabel')}>
-            {channels.webhooks.map((w) => (
-              <WebhookRow key={w.id} webhook={w} onRemoved={onChanged} />
-            ))}
-          </Stack>
-        )}
-        <AddWebhookForm existing={channels.webhooks.map((w) => w.name)} onAdded={onChanged} />
-        {channels.deliverySigningSecret && <SecretField label={t('channels:webhooks.deliverySecret')} secret={channels.deliverySigningSecret} />}
-      </Stack>
-    </Card>
+      ) : (
+        <Stack gap="xs" component="ul" p={0} m={0} aria-label={t('channels:webhooks.listLabel')}>
+          {channels.webhooks.map((w) => (
+            <WebhookRow key={w.id} webhook={w} onRemoved={onChanged} />
+          ))}
+        </Stack>
+      )}
+      <AddWebhookForm existing={channels.webhooks.map((w) => w.name)} onAdded={onChanged} />
+      {channels.deliverySigningSecret && <SecretField label={t('channels:webhooks.deliverySecret')} secret={channels.deliverySigningSecret} />}
+    </SectionCard>
   );
 }

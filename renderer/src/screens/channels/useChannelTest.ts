@@ -1,7 +1,6 @@
-import { useState } from 'react';
 import type { MethodInput, MethodOutput } from '../../../../shared/contract/methods.js';
 import { useClient } from '../../client/ClientProvider';
-import { useErrorToasts } from '../../hooks/useErrorToasts';
+import { useCallResult } from '../../hooks/useCallResult';
 
 export type TestReply = MethodOutput<'channels.test'>;
 type SmtpOnScreen = NonNullable<MethodInput<'channels.test'>['smtp']>;
@@ -9,20 +8,7 @@ type SmtpOnScreen = NonNullable<MethodInput<'channels.test'>['smtp']>;
 /** Sends a test through one channel (for e-mail, optionally with unsaved settings) and keeps the server's answer to show. */
 export function useChannelTest(channel: string) {
   const client = useClient();
-  const toasts = useErrorToasts();
-  const [result, setResult] = useState<TestReply | null>(null);
-  const [busy, setBusy] = useState(false);
-  const run = async (smtp?: SmtpOnScreen) => {
-    setBusy(true);
-    setResult(null);
-    try {
-      setResult(await client.call('channels.test', { channel, ...(smtp ? { smtp } : {}) }));
-      toasts.clear();
-    } catch (error) {
-      toasts.notify(error);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { result, busy, run: () => void run(), runWith: (smtp: SmtpOnScreen) => void run(smtp) };
+  const { result, busy, call } = useCallResult<TestReply>();
+  const send = (smtp?: SmtpOnScreen) => void call(() => client.call('channels.test', { channel, ...(smtp ? { smtp } : {}) }));
+  return { result, busy, run: () => send(), runWith: (smtp: SmtpOnScreen) => send(smtp) };
 }

@@ -1,10 +1,11 @@
-import { Badge, Card, Group, List, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Badge, List, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useT } from '../../i18n/useT';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
 import { channelLabel } from '../../labels/plan-labels';
 import { deliveryErrorText } from '../../labels/delivery-labels';
 import { outboxKindLabel } from '../../labels/outbox-labels';
 import { useFormat } from '../../i18n/useFormat';
+import { SectionCard } from '../common/SectionCard';
 
 type Status = MethodOutput<'status.get'>;
 
@@ -29,21 +30,21 @@ export function OutboxCard({ status, now }: { status: Status; now: number }) {
   const healthy = outbox.failed === 0;
   const lastTest = status.tests.last;
   return (
-    <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="outbox-title">
-      <Group justify="space-between" mb="sm">
-        <Title order={2} size="h4" id="outbox-title">
-          {t('dashboard:outbox.title')}
-        </Title>
+    <SectionCard
+      id="outbox"
+      title={t('dashboard:outbox.title')}
+      aside={
         <Badge color={healthy ? 'teal' : 'red'} variant="light">
           {healthy ? t('dashboard:outbox.healthy') : t('dashboard:outbox.unhealthy')}
         </Badge>
-      </Group>
-      <SimpleGrid cols={3} mb="sm">
+      }
+    >
+      <SimpleGrid cols={3}>
         <Stat label={t('dashboard:outbox.pending')} value={format.number(outbox.pending + outbox.sending)} />
         <Stat label={t('dashboard:outbox.sent')} value={format.number(outbox.sent)} />
         <Stat label={t('dashboard:outbox.failed')} value={format.number(outbox.failed)} color={healthy ? undefined : 'red'} />
       </SimpleGrid>
-      <Text size="sm" c="dimmed" mb="sm" data-testid="test-sends">
+      <Text size="sm" c="dimmed" data-testid="test-sends">
         {t('dashboard:outbox.testsSummary', { passed: format.number(status.tests.passed), failed: format.number(status.tests.failed) })}
         {lastTest?.ok === true && ` ${t('dashboard:outbox.lastTestOk', { when: format.ago(lastTest.at, now) })}`}
         {lastTest?.ok === false && ` ${t('dashboard:outbox.lastTestFailed', { when: format.ago(lastTest.at, now) })}`}
@@ -74,6 +75,6 @@ export function OutboxCard({ status, now }: { status: Status; now: number }) {
           {outbox.pending + outbox.sending > 0 ? t('dashboard:outbox.sending') : t('dashboard:outbox.nothingFailed')}
         </Text>
       )}
-    </Card>
+    </SectionCard>
   );
 }

@@ -1,4 +1,4 @@
-import { Anchor, Card, Group, Table, Text, Title } from '@mantine/core';
+import { Anchor, Text } from '@mantine/core';
 import { useT } from '../../i18n/useT';
 import { useCheckin } from '../../app/CheckinProvider';
 import { hashFor } from '../../app/useHashRoute';
@@ -6,6 +6,8 @@ import { useRpcQuery } from '../../hooks/useRpcQuery';
 import { useFormat } from '../../i18n/useFormat';
 import { auditActionLabel } from '../../labels/audit-labels';
 import { auditDetailText } from '../../labels/audit-detail';
+import { DataTable, WhenText } from '../common/DataTable';
+import { SectionCard } from '../common/SectionCard';
 
 /** The last ten entries of the audit log; the Activity screen has the rest. */
 export function RecentActivity({ refreshKey, planNames }: { refreshKey: unknown; planNames: Record<string, string> }) {
@@ -17,45 +19,34 @@ export function RecentActivity({ refreshKey, planNames }: { refreshKey: unknown;
   const rows = (audit.data?.rows ?? []).filter((row) => !(row.action === 'plan.transition' && row.detail.reason === 'checked in'));
   const formats = { dateTime: format.dateTime, duration: (ms: number) => format.duration(ms, 2), list: format.list };
   return (
-    <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="activity-title">
-      <Group justify="space-between" mb="sm">
-        <Title order={2} size="h4" id="activity-title">
-          {t('dashboard:activity.title')}
-        </Title>
+    <SectionCard
+      id="activity"
+      title={t('dashboard:activity.title')}
+      aside={
         <Anchor href={hashFor('activity')} size="sm">
           {t('dashboard:activity.all')}
         </Anchor>
-      </Group>
-      {rows.length === 0 ? (
-        <Text size="sm" c="dimmed">
-          {audit.loading ? t('common:loading') : t('dashboard:activity.empty')}
-        </Text>
-      ) : (
-        <Table verticalSpacing={6} highlightOnHover>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('dashboard:activity.when')}</Table.Th>
-              <Table.Th scope="col">{t('dashboard:activity.what')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((row) => (
-              <Table.Tr key={row.seq}>
-                <Table.Td>
-                  <Text size="sm" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
-                    {format.dateTime(row.at)}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{auditActionLabel(t, row.action, row.detail)}</Text>
-                  <RowDetail row={row} planNames={planNames} text={auditDetailText(t, formats, row)} />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
-    </Card>
+      }
+    >
+      <DataTable
+        rows={rows}
+        rowKey={(row) => row.seq}
+        loading={audit.loading}
+        empty={t('dashboard:activity.empty')}
+        columns={[
+          { header: t('dashboard:activity.when'), cell: (row) => <WhenText text={format.dateTime(row.at)} dimmed /> },
+          {
+            header: t('dashboard:activity.what'),
+            cell: (row) => (
+              <>
+                <Text size="sm">{auditActionLabel(t, row.action, row.detail)}</Text>
+                <RowDetail row={row} planNames={planNames} text={auditDetailText(t, formats, row)} />
+              </>
+            ),
+          },
+        ]}
+      />
+    </SectionCard>
   );
 }
 

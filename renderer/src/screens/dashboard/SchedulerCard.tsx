@@ -1,8 +1,9 @@
-import { Badge, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { Badge, Stack, Text } from '@mantine/core';
 import { useT } from '../../i18n/useT';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
 import { useFormat } from '../../i18n/useFormat';
 import { useConnection } from '../../client/ClientProvider';
+import { SectionCard } from '../common/SectionCard';
 
 type Status = MethodOutput<'status.get'>;
 
@@ -17,16 +18,16 @@ export function SchedulerCard({ status, now }: { status: Status; now: number }) 
   const tick = status.lastTick;
   const stale = tick === null || now - tick.at > STALE_MS;
   return (
-    <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="scheduler-title">
-      <Group justify="space-between" mb="sm">
-        <Title order={2} size="h4" id="scheduler-title">
-          {t('dashboard:scheduler.title')}
-        </Title>
-        {/* Without an answer from the core, "running" would be a claim about the past. */}
+    <SectionCard
+      id="scheduler"
+      title={t('dashboard:scheduler.title')}
+      aside={
+        // Without an answer from the core, "running" would be a claim about the past.
         <Badge color={!connected ? 'gray' : stale ? 'orange' : 'teal'} variant="light">
           {!connected ? t('common:connection.unknown') : stale ? t('dashboard:scheduler.stale') : t('dashboard:scheduler.running')}
         </Badge>
-      </Group>
+      }
+    >
       <Stack gap={6}>
         {!connected && (
           <Text size="sm" c="red">
@@ -43,6 +44,6 @@ export function SchedulerCard({ status, now }: { status: Status; now: number }) 
           {status.unattended.enabled ? t('dashboard:scheduler.unattendedOn') : t('dashboard:scheduler.unattendedOff')}
         </Text>
       </Stack>
-    </Card>
+    </SectionCard>
   );
 }

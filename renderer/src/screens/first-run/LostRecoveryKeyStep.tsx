@@ -1,8 +1,8 @@
-import { Alert, Button, PasswordInput, Stack } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { Alert, Button, Stack } from '@mantine/core';
 import { useClient } from '../../client/ClientProvider';
-import { useNotifyError } from '../../hooks/useNotifyError';
 import { useT } from '../../i18n/useT';
+import { CurrentPasswordInput } from '../common/CurrentPasswordInput';
+import { usePasswordSubmit } from '../common/usePasswordSubmit';
 
 /**
  * The recovery key step after a restart: the key shown before left memory unconfirmed, so a new
@@ -11,31 +11,16 @@ import { useT } from '../../i18n/useT';
 export function LostRecoveryKeyStep({ onNewKey }: { onNewKey: () => void }) {
   const { t } = useT();
   const client = useClient();
-  const notifyError = useNotifyError();
-  const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!password) return;
-    setBusy(true);
-    try {
-      await client.call('vault.regenerateRecoveryKey', { password });
-      onNewKey();
-    } catch (error) {
-      notifyError(error);
-      setBusy(false);
-    }
-  };
+  const { password, busy, submit } = usePasswordSubmit((value) => client.call('vault.regenerateRecoveryKey', { password: value }), onNewKey);
 
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate>
+    <form onSubmit={submit} noValidate>
       <Stack gap="md">
         <Alert color="orange" variant="light" title={t('firstRun:recovery.lostTitle')}>
           {t('firstRun:recovery.lostBody')}
         </Alert>
-        <PasswordInput label={t('firstRun:recovery.lostPassword')} autoComplete="current-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} autoFocus />
-        <Button type="submit" size="md" loading={busy} disabled={!password}>
+        <CurrentPasswordInput label={t('firstRun:recovery.lostPassword')} field={password} autoFocus />
+        <Button type="submit" size="md" loading={busy} disabled={!password.value}>
           {t('firstRun:recovery.lostSubmit')}
         </Button>
       </Stack>

@@ -1,10 +1,11 @@
-import { Alert, Button, Checkbox, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconInfoCircle } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { useT } from '../../i18n/useT';
 import { useClient } from '../../client/ClientProvider';
-import { useNotifyError } from '../../hooks/useNotifyError';
+import { useBusyAction } from '../../hooks/useBusyAction';
+import { StepForm } from './StepForm';
 import { forgetSetupToken, missingSetupLink, setupToken } from './setup-link';
 import { isNewPasswordValid, NewPasswordFields, type NewPassword } from '../common/NewPasswordFields';
 
@@ -15,18 +16,16 @@ import { isNewPasswordValid, NewPasswordFields, type NewPassword } from '../comm
 export function PasswordStep({ onCreated }: { onCreated: (recoveryKey: string) => void }) {
   const { t } = useT();
   const client = useClient();
-  const notifyError = useNotifyError();
+  const { busy, run } = useBusyAction();
   const [value, setValue] = useState<NewPassword>({ password: '', confirmation: '' });
   const [submitted, setSubmitted] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [unattended, setUnattended] = useState(true);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
     if (!isNewPasswordValid(value)) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       const token = setupToken();
       const { recoveryKey } = await client.call('vault.create', token ? { password: value.password, setupToken: token } : { password: value.password });
       forgetSetupToken();
@@ -39,44 +38,35 @@ export function PasswordStep({ onCreated }: { onCreated: (recoveryKey: string) =
         }
       }
       onCreated(recoveryKey);
-    } catch (error) {
-      notifyError(error);
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate aria-labelledby="first-run-password-title">
-      <Stack gap="md">
-        <Title order={2} size="h3" id="first-run-password-title">
-          {t('firstRun:password.title')}
-        </Title>
-        <Text size="sm">{t('firstRun:password.body')}</Text>
-        {missingSetupLink() && (
-          <Alert variant="light" color="orange" icon={<IconAlertTriangle />} title={t('firstRun:password.setupLinkTitle')}>
-            {t('firstRun:password.setupLinkMissing')}
-          </Alert>
-        )}
-        <NewPasswordFields value={value} onChange={setValue} showErrors={submitted} autoFocus />
-        <Alert variant="light" color="blue" icon={<IconInfoCircle />}>
-          {t('firstRun:password.noReset')}
+    <StepForm id="password" title={t('firstRun:password.title')} body={t('firstRun:password.body')} onSubmit={submit}>
+      {missingSetupLink() && (
+        <Alert variant="light" color="orange" icon={<IconAlertTriangle />} title={t('firstRun:password.setupLinkTitle')}>
+          {t('firstRun:password.setupLinkMissing')}
         </Alert>
-        <Checkbox
-          label={t('firstRun:password.unattended')}
-          description={t('firstRun:password.unattendedHint')}
-          checked={unattended}
-          onChange={(e) => setUnattended(e.currentTarget.checked)}
-          disabled={busy}
-        />
-        <Button type="submit" size="md" loading={busy} disabled={busy}>
-          {t('firstRun:password.create')}
-        </Button>
-        {busy && (
-          <Text size="sm" c="dimmed" role="status">
-            {t('firstRun:password.creating')}
-          </Text>
-        )}
-      </Stack>
-    </form>
+      )}
+      <NewPasswordFields value={value} onChange={setValue} showErrors={submitted} autoFocus />
+      <Alert variant="light" color="blue" icon={<IconInfoCircle />}>
+        {t('firstRun:password.noReset')}
+      </Alert>
+      <Checkbox
+        label={t('firstRun:password.unattended')}
+        description={t('firstRun:password.unattendedHint')}
+        checked={unattended}
+        onChange={(e) => setUnattended(e.currentTarget.checked)}
+        disabled={busy}
+      />
+      <Button type="submit" size="md" loading={busy} disabled={busy}>
+        {t('firstRun:password.create')}
+      </Button>
+      {busy && (
+        <Text size="sm" c="dimmed" role="status">
+          {t('firstRun:password.creating')}
+        </Text>
+      )}
+    </StepForm>
   );
 }

@@ -1,9 +1,10 @@
-import { Alert, Button, Checkbox, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { MONO_INPUT } from '../common/mono-input';
 import { useT } from '../../i18n/useT';
 import { EmergencySheet } from './EmergencySheet';
+import { StepForm } from './StepForm';
 import { RecoveryKeyDisplay } from './RecoveryKeyDisplay';
 import { matchesGroup, pickGroup } from '../../../../shared/recovery-key-groups.js';
 
@@ -48,45 +49,40 @@ export function RecoveryKeyStep({
   };
 
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate aria-labelledby="first-run-recovery-title">
-      <Stack gap="md">
-        <Title order={2} size="h3" id="first-run-recovery-title">
-          {t('firstRun:recovery.title')}
-        </Title>
-        <Alert color="orange" variant="light" icon={<IconAlertTriangle />} title={t('firstRun:recovery.onceTitle')}>
-          {t('firstRun:recovery.onceBody')}
-        </Alert>
-        <RecoveryKeyDisplay recoveryKey={recoveryKey} />
-        <EmergencySheet recoveryKey={recoveryKey} vaultDir={vaultDir} />
-        <Text size="sm">{t('firstRun:recovery.uses')}</Text>
-        <Checkbox
-          label={t('firstRun:recovery.writtenDown')}
-          checked={writtenDown}
-          onChange={(e) => setWrittenDown(e.currentTarget.checked)}
-          error={submitted && !writtenDown ? t('firstRun:recovery.tickFirst') : undefined}
+    <StepForm id="recovery" title={t('firstRun:recovery.title')} onSubmit={submit}>
+      <Alert color="orange" variant="light" icon={<IconAlertTriangle />} title={t('firstRun:recovery.onceTitle')}>
+        {t('firstRun:recovery.onceBody')}
+      </Alert>
+      <RecoveryKeyDisplay recoveryKey={recoveryKey} />
+      <EmergencySheet recoveryKey={recoveryKey} vaultDir={vaultDir} />
+      <Text size="sm">{t('firstRun:recovery.uses')}</Text>
+      <Checkbox
+        label={t('firstRun:recovery.writtenDown')}
+        checked={writtenDown}
+        onChange={(e) => setWrittenDown(e.currentTarget.checked)}
+        error={submitted && !writtenDown ? t('firstRun:recovery.tickFirst') : undefined}
+      />
+      {writtenDown && (
+        <TextInput
+          label={t('firstRun:recovery.typeGroup', { number: group + 1 })}
+          description={t('firstRun:recovery.typeGroupHint')}
+          autoComplete="off"
+          spellCheck={false}
+          styles={MONO_INPUT}
+          maxLength={12}
+          value={typed}
+          onChange={(e) => {
+            setTyped(e.currentTarget.value);
+            setSubmitted(false);
+            setRefused(false);
+          }}
+          error={groupError()}
+          autoFocus
         />
-        {writtenDown && (
-          <TextInput
-            label={t('firstRun:recovery.typeGroup', { number: group + 1 })}
-            description={t('firstRun:recovery.typeGroupHint')}
-            autoComplete="off"
-            spellCheck={false}
-            styles={MONO_INPUT}
-            maxLength={12}
-            value={typed}
-            onChange={(e) => {
-              setTyped(e.currentTarget.value);
-              setSubmitted(false);
-              setRefused(false);
-            }}
-            error={groupError()}
-            autoFocus
-          />
-        )}
-        <Button type="submit" size="md" disabled={!writtenDown} loading={busy}>
-          {t('firstRun:recovery.continue')}
-        </Button>
-      </Stack>
-    </form>
+      )}
+      <Button type="submit" size="md" disabled={!writtenDown} loading={busy}>
+        {t('firstRun:recovery.continue')}
+      </Button>
+    </StepForm>
   );
 }

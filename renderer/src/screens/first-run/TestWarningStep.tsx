@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useT } from '../../i18n/useT';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
 import { useClient } from '../../client/ClientProvider';
-import { useNotifyError } from '../../hooks/useNotifyError';
+import { useBusyAction } from '../../hooks/useBusyAction';
 import { useRpcQuery } from '../../hooks/useRpcQuery';
 import { SmtpCard } from '../channels/SmtpCard';
 import { TestResult } from './TestResult';
@@ -16,23 +16,19 @@ type Results = Partial<Record<Channel, MethodOutput<'channels.test'>>>;
 export function TestWarningStep({ onFinished }: { onFinished: () => void }) {
   const { t } = useT();
   const client = useClient();
-  const notifyError = useNotifyError();
+  const { busy, run } = useBusyAction();
   const status = useRpcQuery((c) => c.call('status.get'));
-  const [busy, setBusy] = useState<Channel | null>(null);
+  const [sending, setSending] = useState<Channel | null>(null);
   const [results, setResults] = useState<Results>({});
   const [smtpFormOpen, setSmtpFormOpen] = useState(false);
   const emailReady = status.data ? status.data.smtpConfigured && status.data.owner.emailSet : false;
 
-  const send = async (channel: Channel) => {
-    setBusy(channel);
-    try {
+  const send = (channel: Channel) => {
+    setSending(channel);
+    void run(async () => {
       const result = await client.call('channels.test', { channel });
       setResults((r) => ({ ...r, [channel]: result }));
-    } catch (error) {
-      notifyError(error);
-    } finally {
-      setBusy(null);
-    }
+    });
   };
 
   return (
@@ -42,10 +38,10 @@ export function TestWarningStep({ onFinished }: { onFinished: () => void }) {
       </Title>
       <Text size="sm">{t('firstRun:test.body')}</Text>
       <Group>
-        <Button leftSection={<IconBell size={18} />} variant="light" loading={busy === 'desktop'} onClick={() => void send('desktop')}>
+        <Button leftSection={<IconBell size={18} />} variant="light" loading={busy && sending === 'desktop'} disabled={busy} onClick={() => send('desktop')}>
           {t('firstRun:test.desktop')}
         </Button>
-        <Button leftSection={<IconMail size={18} />} variant="light" loading={busy === 'email'} disabled={!emailReady} onClick={() => void send('email')}>
+        <Button leftSection={<IconMail size={18} />} variant="light" loading={busy && sending === 'email'} disabled={busy || !emailReady} onClick={() => send('email')}>
           {t('firstRun:test.email')}
         </Button>
       </Group>

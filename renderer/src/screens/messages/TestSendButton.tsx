@@ -1,8 +1,7 @@
 import { Alert, Button, Stack, Text } from '@mantine/core';
 import { IconSend } from '@tabler/icons-react';
-import { useState } from 'react';
 import { useClient } from '../../client/ClientProvider';
-import { useNotifyError } from '../../hooks/useNotifyError';
+import { useCallResult } from '../../hooks/useCallResult';
 import { useT } from '../../i18n/useT';
 import { deliveryErrorText } from '../../labels/delivery-labels';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
@@ -13,26 +12,13 @@ type SendResult = MethodOutput<'messages.testSend'>;
 export function TestSendButton({ messageId, disabledReason }: { messageId: string | null; disabledReason: string | null }) {
   const { t } = useT();
   const client = useClient();
-  const notifyError = useNotifyError();
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<SendResult | null>(null);
+  const { result, busy, call, dismiss } = useCallResult<SendResult>();
 
-  const send = async () => {
-    if (!messageId) return;
-    setBusy(true);
-    setResult(null);
-    try {
-      setResult(await client.call('messages.testSend', { id: messageId }));
-    } catch (error) {
-      notifyError(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const send = (id: string) => void call(() => client.call('messages.testSend', { id }));
 
   return (
     <Stack gap="xs">
-      <Button variant="light" leftSection={<IconSend size={16} aria-hidden />} loading={busy} disabled={!messageId || disabledReason !== null} onClick={() => void send()}>
+      <Button variant="light" leftSection={<IconSend size={16} aria-hidden />} loading={busy} disabled={!messageId || disabledReason !== null} onClick={() => messageId && send(messageId)}>
         {t('messages:test.button')}
       </Button>
       {disabledReason && (
@@ -41,7 +27,7 @@ export function TestSendButton({ messageId, disabledReason }: { messageId: strin
         </Text>
       )}
       {result && (
-        <Alert color={result.ok ? 'teal' : 'red'} title={result.ok ? t('messages:test.ok') : t('messages:test.failed')} withCloseButton closeButtonLabel={t('messages:test.dismiss')} onClose={() => setResult(null)} role="status">
+        <Alert color={result.ok ? 'teal' : 'red'} title={result.ok ? t('messages:test.ok') : t('messages:test.failed')} withCloseButton closeButtonLabel={t('messages:test.dismiss')} onClose={dismiss} role="status">
           {!result.ok && <Text size="sm">{deliveryErrorText(t, result.errorCode) ?? result.errorCode ?? t('messages:test.noReason')}</Text>}
           {result.response && (
             <Text size="xs" c="dimmed" style={{ wordBreak: 'break-word' }}>

@@ -1,20 +1,15 @@
 import type { Translate } from '../../i18n/useT';
+import { lookup } from '../../labels/lookup';
 
 export type MessageStatus = 'draft' | 'active' | 'paused' | 'sent';
 
 export function messageStatusLabel(t: Translate, status: string): string {
-  switch (status) {
-    case 'draft':
-      return t('messages:status.draft');
-    case 'active':
-      return t('messages:status.active');
-    case 'paused':
-      return t('messages:status.paused');
-    case 'sent':
-      return t('messages:status.sent');
-    default:
-      return status;
-  }
+  return lookup(status, {
+    draft: () => t('messages:status.draft'),
+    active: () => t('messages:status.active'),
+    paused: () => t('messages:status.paused'),
+    sent: () => t('messages:status.sent'),
+  }, status);
 }
 
 export function messageStatusColor(status: string): string {

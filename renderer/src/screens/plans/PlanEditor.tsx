@@ -2,7 +2,7 @@ import { Badge, Button, Card, Checkbox, Group, SimpleGrid, Stack, TextInput, Tit
 import { useRef, useState, type FormEvent } from 'react';
 import { useClient } from '../../client/ClientProvider';
 import { focusFirstInvalid } from '../../hooks/focus-first-invalid';
-import { useErrorToasts } from '../../hooks/useErrorToasts';
+import { useBusyAction } from '../../hooks/useBusyAction';
 import { useLeaveGuard } from '../../hooks/useLeaveGuard';
 import { useT } from '../../i18n/useT';
 import type { ChannelSetup } from '../../../../shared/level-readiness.js';
@@ -17,11 +17,10 @@ import { useSimulation } from './useSimulation';
 export function PlanEditor({ plan, isFirst, setup, onSaved, onCancel }: { plan: Plan | null; isFirst: boolean; setup: ChannelSetup | null; onSaved: (plan: Plan) => void; onCancel: () => void }) {
   const { t } = useT();
   const client = useClient();
-  const toasts = useErrorToasts();
+  const { busy, run } = useBusyAction();
   const [saved] = useState<PlanDraft>(() => (plan ? draftOf(plan) : newDraft(isFirst)));
   const [draft, setDraft] = useState<PlanDraft>(saved);
   const [showErrors, setShowErrors] = useState(false);
-  const [busy, setBusy] = useState(false);
   const edited = !plan || !sameTiming(saved, draft);
   const simulation = useSimulation(draft, plan?.id ?? null, edited);
   const problems = draftProblems(draft);
@@ -37,20 +36,14 @@ export function PlanEditor({ plan, isFirst, setup, onSaved, onCancel }: { plan: 
       focusFirstInvalid(formRef.current);
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       const common = { name: draft.name.trim(), intervalMs: Math.round(draft.intervalMs), levels: levelsInput(draft.levels) };
       const result = plan
         ? await client.call('plans.update', { id: plan.id, ...common, ...(draft.isDefault && !plan.isDefault ? { isDefault: true as const } : {}) })
         : await client.call('plans.create', { ...common, isDefault: draft.isDefault });
       guard.release();
-      toasts.clear();
       onSaved(result);
-    } catch (caught) {
-      toasts.notify(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

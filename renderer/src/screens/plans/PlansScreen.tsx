@@ -1,14 +1,14 @@
-import { Alert, Button, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Button, SimpleGrid, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useClient } from '../../client/ClientProvider';
-import { toRpcError } from '../../client/rpc-error';
 import { useConfirmLeave } from '../../hooks/useConfirmLeave';
-import { useNotifyError } from '../../hooks/useNotifyError';
+import { useBusyAction } from '../../hooks/useBusyAction';
 import { useRpcQuery } from '../../hooks/useRpcQuery';
 import { useT } from '../../i18n/useT';
 import type { ChannelSetup } from '../../../../shared/level-readiness.js';
+import { LoadFailedAlert } from '../common/LoadFailedAlert';
 import { ScreenHeader } from '../common/ScreenHeader';
 import { DeletePlanModal } from './DeletePlanModal';
 import { PlanCard } from './PlanCard';
@@ -19,7 +19,7 @@ import type { Plan } from './plan-draft';
 export default function PlansScreen() {
   const { t } = useT();
   const client = useClient();
-  const notifyError = useNotifyError();
+  const { busy, run } = useBusyAction();
   const confirmLeave = useConfirmLeave();
   const edit = (plan: Plan | null) => confirmLeave(() => setEditing({ plan, key: Date.now() }));
   const plans = useRpcQuery((c) => c.call('plans.list'));
@@ -27,39 +27,29 @@ export default function PlansScreen() {
   const settings = useRpcQuery((c) => c.call('settings.get'));
   const [editing, setEditing] = useState<{ plan: Plan | null; key: number } | null>(null);
   const [deleting, setDeleting] = useState<Plan | null>(null);
-  const [busy, setBusy] = useState(false);
   const list = plans.data ?? [];
-  const error = plans.error;
   const setup: ChannelSetup | null =
     channels.data && settings.data
       ? { webhookNames: channels.data.webhooks.map((w) => w.name), smtpConfigured: channels.data.smtp !== null, ownerEmailSet: Boolean(settings.data.owner?.email) }
       : null;
 
-  const makeDefault = async (plan: Plan) => {
-    try {
+  const makeDefault = (plan: Plan) =>
+    void run(async () => {
       await client.call('plans.update', { id: plan.id, isDefault: true });
       plans.reload();
-    } catch (caught) {
-      notifyError(caught);
-    }
-  };
+    });
 
   const remove = async () => {
     if (!deleting) return;
-    setBusy(true);
-    try {
-      await client.call('plans.delete', { id: deleting.id });
-      if (editing?.plan?.id === deleting.id) setEditing(null);
-      plans.reload();
-    } catch (caught) {
-      const rpc = toRpcError(caught);
-      if (rpc.code === 'CONFLICT') {
-        notifications.show({ color: 'orange', title: t('plans:delete.inUseTitle'), message: t('plans:delete.inUse'), autoClose: 12_000 });
-      } else notifyError(rpc);
-    } finally {
-      setBusy(false);
-      setDeleting(null);
-    }
+    await run(
+      async () => {
+        await client.call('plans.delete', { id: deleting.id });
+        if (editing?.plan?.id === deleting.id) setEditing(null);
+        plans.reload();
+      },
+      { CONFLICT: () => notifications.show({ color: 'orange', title: t('plans:delete.inUseTitle'), message: t('plans:delete.inUse'), autoClose: 12_000 }) },
+    );
+    setDeleting(null);
   };
 
   return (
@@ -74,14 +64,7 @@ export default function PlansScreen() {
         }
       />
       <Stack gap="lg">
-        {error && !plans.data && (
-          <Alert color="red" title={t('plans:loadFailed')}>
-            {t(`errors:code.${error.code}`)}{' '}
-            <Button variant="subtle" size="xs" onClick={plans.reload}>
-              {t('common:actions.retry')}
-            </Button>
-          </Alert>
-        )}
+        {!plans.data && <LoadFailedAlert title={t('plans:loadFailed')} queries={[plans]} />}
         {editing && (
           <PlanEditor
             key={editing.key}
@@ -107,7 +90,7 @@ export default function PlansScreen() {
                 setup={setup}
                 refreshKey={plans.receivedAt}
                 onEdit={() => edit(plan)}
-                onMakeDefault={() => void makeDefault(plan)}
+                onMakeDefault={() => makeDefault(plan)}
                 onDelete={() => setDeleting(plan)}
               />
             ))}

@@ -3,8 +3,7 @@ import { IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
 import { useClient } from '../../client/ClientProvider';
-import { toRpcError } from '../../client/rpc-error';
-import { useNotifyError } from '../../hooks/useNotifyError';
+import { useBusyAction } from '../../hooks/useBusyAction';
 import { useT } from '../../i18n/useT';
 import { MessageLinks } from './MessageLinks';
 
@@ -17,26 +16,15 @@ type Recipient = MethodOutput<'recipients.list'>[number];
 export function DeleteRecipientButton({ recipient, onDeleted, onConflict }: { recipient: Recipient; onDeleted: () => void; onConflict: () => void }) {
   const { t } = useT();
   const client = useClient();
-  const notifyError = useNotifyError();
+  const { busy, run } = useBusyAction();
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
   // Refused by the core anyway; saying so before the click names the messages to change first.
   const inUse = recipient.usedBy.length > 0;
 
   const confirm = async () => {
-    setBusy(true);
-    try {
-      await client.call('recipients.delete', { id: recipient.id });
-      setOpen(false);
-      onDeleted();
-    } catch (error) {
-      const rpc = toRpcError(error);
-      setOpen(false);
-      if (rpc.code === 'CONFLICT') onConflict();
-      else notifyError(rpc);
-    } finally {
-      setBusy(false);
-    }
+    const deleted = await run(() => client.call('recipients.delete', { id: recipient.id }), { CONFLICT: onConflict });
+    setOpen(false);
+    if (deleted) onDeleted();
   };
 
   return (

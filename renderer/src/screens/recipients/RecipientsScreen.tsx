@@ -1,8 +1,9 @@
-import { Alert, Button, Stack } from '@mantine/core';
+import { Alert, Stack } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useRpcQuery } from '../../hooks/useRpcQuery';
 import { useT } from '../../i18n/useT';
+import { LoadFailedAlert } from '../common/LoadFailedAlert';
 import { ScreenHeader } from '../common/ScreenHeader';
 import { MessageLinks } from './MessageLinks';
 import { RecipientForm } from './RecipientForm';
@@ -12,7 +13,6 @@ import { RecipientTable } from './RecipientTable';
 export default function RecipientsScreen() {
   const { t } = useT();
   const list = useRpcQuery((client) => client.call('recipients.list'));
-  const error = list.error;
   const [conflictId, setConflict] = useState<string | null>(null);
   // The list after the refusal (reloaded) says which messages still go to them.
   const conflict = conflictId ? (list.data?.find((r) => r.id === conflictId) ?? null) : null;
@@ -24,14 +24,7 @@ export default function RecipientsScreen() {
     <>
       <ScreenHeader title={t('recipients:title')} description={t('recipients:description')} />
       <Stack gap="lg">
-        {error && !list.data && (
-          <Alert color="red" title={t('recipients:loadFailed')}>
-            {t(`errors:code.${error.code}`)}{' '}
-            <Button variant="subtle" size="xs" onClick={list.reload}>
-              {t('common:actions.retry')}
-            </Button>
-          </Alert>
-        )}
+        {!list.data && <LoadFailedAlert title={t('recipients:loadFailed')} queries={[list]} />}
         {conflict && (
           <Alert color="orange" icon={<IconAlertTriangle />} title={t('recipients:delete.inUseTitle')} withCloseButton closeButtonLabel={t('recipients:delete.dismiss')} onClose={() => setConflict(null)}>
             {t('recipients:delete.inUse', { name: conflict.name, count: conflict.usedBy.length })} <MessageLinks messages={conflict.usedBy} />

@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { useClient } from '../../client/ClientProvider';
 import { useBusyAction } from '../../hooks/useBusyAction';
 import { useT } from '../../i18n/useT';
-import { FormCard } from '../common/FormCard';
+import { SectionCard } from '../common/SectionCard';
 
 const MAX_MINUTES = 24 * 60;
 
@@ -27,7 +27,7 @@ export function AutoLockCard({ minutes, onSaved }: { minutes: number; onSaved: (
   };
 
   return (
-    <FormCard id="autolock" title={t('security:autoLock.title')} description={`${t('security:autoLock.description')} ${t('common:lock.whileLocked')}`} onSubmit={submit}>
+    <SectionCard id="autolock" title={t('security:autoLock.title')} description={`${t('security:autoLock.description')} ${t('common:lock.whileLocked')}`} onSubmit={submit}>
       <NumberInput
         label={t('security:autoLock.minutes')}
         description={t('security:autoLock.hint')}
@@ -48,6 +48,6 @@ export function AutoLockCard({ minutes, onSaved }: { minutes: number; onSaved: (
           {t('security:autoLock.save')}
         </Button>
       </Group>
-    </FormCard>
+    </SectionCard>
   );
 }

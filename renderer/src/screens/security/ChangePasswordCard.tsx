@@ -1,12 +1,13 @@
-import { Button, Group, PasswordInput } from '@mantine/core';
+import { Button, Group } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
 import { useClient } from '../../client/ClientProvider';
-import { toRpcError } from '../../client/rpc-error';
-import { useNotifyError } from '../../hooks/useNotifyError';
+import { useBusyAction } from '../../hooks/useBusyAction';
 import { useT } from '../../i18n/useT';
+import { CurrentPasswordInput } from '../common/CurrentPasswordInput';
 import { isNewPasswordValid, NewPasswordFields, type NewPassword } from '../common/NewPasswordFields';
-import { FormCard } from '../common/FormCard';
+import { SectionCard } from '../common/SectionCard';
+import { useCurrentPassword } from '../common/useCurrentPassword';
 
 const EMPTY: NewPassword = { password: '', confirmation: '' };
 
@@ -14,46 +15,34 @@ const EMPTY: NewPassword = { password: '', confirmation: '' };
 export function ChangePasswordCard() {
   const { t } = useT();
   const client = useClient();
-  const notifyError = useNotifyError();
-  const [current, setCurrent] = useState('');
+  const { busy, run } = useBusyAction();
+  const current = useCurrentPassword();
   const [next, setNext] = useState<NewPassword>(EMPTY);
   const [showErrors, setShowErrors] = useState(false);
-  const [wrong, setWrong] = useState(false);
-  const [busy, setBusy] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setShowErrors(true);
-    if (current === '' || !isNewPasswordValid(next)) return;
-    setBusy(true);
-    setWrong(false);
-    try {
-      await client.call('vault.changePassword', { currentPassword: current, newPassword: next.password });
-      setCurrent('');
-      setNext(EMPTY);
-      setShowErrors(false);
-      notifications.show({ color: 'teal', message: t('security:password.changed') });
-    } catch (error) {
-      const rpc = toRpcError(error);
-      if (rpc.code === 'WRONG_PASSWORD') setWrong(true);
-      else notifyError(rpc);
-    } finally {
-      setBusy(false);
-    }
+    if (current.value === '' || !isNewPasswordValid(next)) return;
+    await run(
+      async () => {
+        await client.call('vault.changePassword', { currentPassword: current.value, newPassword: next.password });
+        current.clear();
+        setNext(EMPTY);
+        setShowErrors(false);
+        notifications.show({ color: 'teal', message: t('security:password.changed') });
+      },
+      { WRONG_PASSWORD: current.refuse },
+    );
   };
 
   return (
-    <FormCard id="password" title={t('security:password.title')} description={t('security:password.description')} onSubmit={submit}>
-      <PasswordInput
+    <SectionCard id="password" title={t('security:password.title')} description={t('security:password.description')} onSubmit={submit}>
+      <CurrentPasswordInput
         label={t('security:password.current')}
-        autoComplete="current-password"
+        field={current}
         required
-        value={current}
-        onChange={(e) => {
-          setCurrent(e.currentTarget.value);
-          setWrong(false);
-        }}
-        error={wrong ? t('errors:code.WRONG_PASSWORD') : showErrors && current === '' ? t('security:password.currentRequired') : undefined}
+        error={showErrors && current.value === '' ? t('security:password.currentRequired') : undefined}
       />
       <NewPasswordFields value={next} onChange={setNext} showErrors={showErrors} label={t('security:password.new')} />
       <Group justify="flex-end">
@@ -61,6 +50,6 @@ export function ChangePasswordCard() {
           {t('security:password.submit')}
         </Button>
       </Group>
-    </FormCard>
+    </SectionCard>
   );
 }

@@ -1,10 +1,12 @@
-import { Badge, Card, Table, Text, Title } from '@mantine/core';
+import { Badge } from '@mantine/core';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
 import type { Client } from '../../client/create-client';
 import { useRpcQuery } from '../../hooks/useRpcQuery';
 import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
 import { auditActionLabel } from '../../labels/audit-labels';
+import { DataTable, WhenText } from '../common/DataTable';
+import { SectionCard } from '../common/SectionCard';
 
 type AuditRow = MethodOutput<'audit.page'>['rows'][number];
 const LOGIN_ACTIONS = new Set(['vault.unlocked', 'vault.unlock_failed']);
@@ -29,46 +31,26 @@ export function LoginHistoryCard() {
   const { t } = useT();
   const format = useFormat();
   const history = useRpcQuery(loginHistory);
-  const rows = history.data ?? [];
-  const error = history.error;
   return (
-    <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="logins-title">
-      <Title order={2} size="h4" id="logins-title" mb={4}>
-        {t('security:logins.title')}
-      </Title>
-      <Text size="sm" c="dimmed" mb="sm">
-        {t('security:logins.description')}
-      </Text>
-      {rows.length === 0 ? (
-        <Text size="sm" c="dimmed">
-          {history.loading ? t('common:loading') : error ? t(`errors:code.${error.code}`) : t('security:logins.empty')}
-        </Text>
-      ) : (
-        <Table verticalSpacing={6}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('security:logins.when')}</Table.Th>
-              <Table.Th scope="col">{t('security:logins.what')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((row) => (
-              <Table.Tr key={row.seq}>
-                <Table.Td>
-                  <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-                    {format.dateTime(row.at)}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Badge variant="light" color={row.action === 'vault.unlocked' ? 'teal' : 'red'}>
-                    {auditActionLabel(t, row.action)}
-                  </Badge>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
-    </Card>
+    <SectionCard id="logins" title={t('security:logins.title')} description={t('security:logins.description')}>
+      <DataTable
+        rows={history.data ?? []}
+        rowKey={(row) => row.seq}
+        loading={history.loading}
+        error={history.error}
+        empty={t('security:logins.empty')}
+        columns={[
+          { header: t('security:logins.when'), cell: (row) => <WhenText text={format.dateTime(row.at)} /> },
+          {
+            header: t('security:logins.what'),
+            cell: (row) => (
+              <Badge variant="light" color={row.action === 'vault.unlocked' ? 'teal' : 'red'}>
+                {auditActionLabel(t, row.action)}
+              </Badge>
+            ),
+          },
+        ]}
+      />
+    </SectionCard>
   );
 }

@@ -1,12 +1,13 @@
-import { Button, Card, Group, Modal, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, Modal } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useClient } from '../../client/ClientProvider';
-import { toRpcError } from '../../client/rpc-error';
-import { useNotifyError } from '../../hooks/useNotifyError';
+import { useBusyAction } from '../../hooks/useBusyAction';
 import { useRpcQuery } from '../../hooks/useRpcQuery';
 import { useT } from '../../i18n/useT';
-import { CurrentPasswordInput } from './CurrentPasswordInput';
+import { CurrentPasswordInput } from '../common/CurrentPasswordInput';
+import { SectionCard } from '../common/SectionCard';
+import { usePasswordSubmit } from '../common/usePasswordSubmit';
 import { RecoveryKeyStep } from '../first-run/RecoveryKeyStep';
 
 /**
@@ -16,80 +17,39 @@ import { RecoveryKeyStep } from '../first-run/RecoveryKeyStep';
 export function RecoveryKeyCard() {
   const { t } = useT();
   const client = useClient();
-  const notifyError = useNotifyError();
-  const [password, setPassword] = useState('');
-  // The password that was refused: the hint goes once it is edited.
-  const [refused, setRefused] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run } = useBusyAction();
   const [key, setKey] = useState<string | null>(null);
   const vaultDir = useRpcQuery((c) => c.call('setup.get')).data?.vaultDir ?? '';
+  const { password, busy, submit } = usePasswordSubmit(async (value) => setKey((await client.call('vault.regenerateRecoveryKey', { password: value })).recoveryKey));
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (password === '') return;
-    setBusy(true);
-    try {
-      const reply = await client.call('vault.regenerateRecoveryKey', { password });
-      setPassword('');
-      setKey(reply.recoveryKey);
-    } catch (error) {
-      const rpc = toRpcError(error);
-      if (rpc.code === 'WRONG_PASSWORD') setRefused(password);
-      else notifyError(rpc);
-    } finally {
-      setBusy(false);
-    }
+  const confirm = async (group: number, value: string) => {
+    let refused = false;
+    // Records the confirmation when the first run never did (a no-op otherwise). Any other failure
+    // still closes the dialog: the new key is in force and was shown.
+    await run(() => client.call('setup.confirmRecoveryKey', { group, value }), { BAD_REQUEST: () => (refused = true) });
+    if (refused) return false;
+    setKey(null);
+    notifications.show({ color: 'teal', message: t('security:recovery.done') });
+    return true;
   };
 
   return (
-    <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="recovery-title">
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
-          <Title order={2} size="h4" id="recovery-title">
-            {t('security:recovery.title')}
-          </Title>
-          <Text size="sm" c="dimmed">
-            {t('security:recovery.description')}
-          </Text>
-          <CurrentPasswordInput
-            label={t('security:recovery.password')}
-            value={password}
-            onChange={setPassword}
-            wrong={refused !== null && refused === password}
-          />
-          <Group justify="flex-end">
-            <Button type="submit" color="orange" loading={busy} disabled={password === ''}>
-              {t('security:recovery.submit')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
+    <>
+      <SectionCard id="recovery" title={t('security:recovery.title')} description={t('security:recovery.description')} onSubmit={submit}>
+        <CurrentPasswordInput label={t('security:recovery.password')} field={password} />
+        <Group justify="flex-end">
+          <Button type="submit" color="orange" loading={busy} disabled={password.value === ''}>
+            {t('security:recovery.submit')}
+          </Button>
+        </Group>
+      </SectionCard>
       {/* The parts, so the dialog itself carries the name (on <Modal> it lands on a role-less wrapper). */}
       <Modal.Root opened={key !== null} onClose={() => undefined} closeOnClickOutside={false} closeOnEscape={false} size="lg">
         <Modal.Overlay />
         <Modal.Content aria-label={t('security:recovery.dialog')}>
-          <Modal.Body>
-            {key && (
-              <RecoveryKeyStep
-                recoveryKey={key}
-                vaultDir={vaultDir}
-                onConfirm={async (group, value) => {
-                  try {
-                    // Records the confirmation when the first run never did (a no-op otherwise).
-                    await client.call('setup.confirmRecoveryKey', { group, value });
-                  } catch (error) {
-                    if (toRpcError(error).code === 'BAD_REQUEST') return false;
-                    notifyError(error);
-                  }
-                  setKey(null);
-                  notifications.show({ color: 'teal', message: t('security:recovery.done') });
-                  return true;
-                }}
-              />
-            )}
-          </Modal.Body>
+          <Modal.Body>{key && <RecoveryKeyStep recoveryKey={key} vaultDir={vaultDir} onConfirm={confirm} />}</Modal.Body>
         </Modal.Content>
       </Modal.Root>
-    </Card>
+    </>
   );
 }

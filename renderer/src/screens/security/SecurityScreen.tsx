@@ -18,20 +18,9 @@ export default function SecurityScreen() {
   const settings = useRpcQuery((c) => c.call('settings.get'));
   const vault = useRpcQuery((c) => c.call('vault.status'));
   const [status, setStatus] = useState<MethodOutput<'vault.status'> | null>(null);
-  const error = settings.error ?? vault.error;
   const header = <ScreenHeader title={t('security:title')} description={t('security:description')} />;
   if (!settings.data || !vault.data) {
-    return (
-      <ScreenLoading
-        header={header}
-        error={error}
-        failedTitle={t('security:loadFailed')}
-        onRetry={() => {
-          settings.reload();
-          vault.reload();
-        }}
-      />
-    );
+    return <ScreenLoading header={header} failedTitle={t('security:loadFailed')} queries={[settings, vault]} />;
   }
   return (
     <>

@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { Badge, Button, Group, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
@@ -7,6 +7,7 @@ import { useClient } from '../../client/ClientProvider';
 import { useBusyAction } from '../../hooks/useBusyAction';
 import { useRpcQuery } from '../../hooks/useRpcQuery';
 import { useT } from '../../i18n/useT';
+import { SectionCard } from '../common/SectionCard';
 import { TwoStepDisableForm } from './TwoStepDisableForm';
 import { TwoStepEnrolment } from './TwoStepEnrolment';
 
@@ -31,55 +32,51 @@ export function TwoStepCard() {
 
   const current = status.data;
   return (
-    <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="two-step-title">
-      <Stack gap="sm">
-        <Group justify="space-between">
-          <Title order={2} size="h4" id="two-step-title">
-            {t('security:twoStep.title')}
-          </Title>
-          {current && (
-            <Badge color={current.enabled ? 'teal' : 'gray'} variant="light">
-              {current.enabled ? t('security:twoStep.on') : t('security:twoStep.off')}
-            </Badge>
-          )}
-        </Group>
+    <SectionCard
+      id="two-step"
+      title={t('security:twoStep.title')}
+      description={t('security:twoStep.description')}
+      aside={
+        current && (
+          <Badge color={current.enabled ? 'teal' : 'gray'} variant="light">
+            {current.enabled ? t('security:twoStep.on') : t('security:twoStep.off')}
+          </Badge>
+        )
+      }
+    >
+      {preloadApi() && (
         <Text size="sm" c="dimmed">
-          {t('security:twoStep.description')}
+          {t('security:twoStep.desktopHint')}
         </Text>
-        {preloadApi() && (
-          <Text size="sm" c="dimmed">
-            {t('security:twoStep.desktopHint')}
-          </Text>
-        )}
-        {current?.enabled && (
-          <>
-            <Text size="sm">{t('security:twoStep.codesLeft', { count: current.recoveryCodesLeft })}</Text>
-            <TwoStepDisableForm
-              onDisabled={() => {
-                notifications.show({ color: 'teal', message: t('security:twoStep.disabled') });
-                status.reload();
-              }}
-            />
-          </>
-        )}
-        {current && !current.enabled && enrolment === null && (
-          <Group justify="flex-end">
-            <Button onClick={start} loading={busy}>
-              {current.pending ? t('security:twoStep.restart') : t('security:twoStep.enable')}
-            </Button>
-          </Group>
-        )}
-        {enrolment && (
-          <TwoStepEnrolment
-            enrolment={enrolment}
-            onConfirmed={() => {
-              setEnrolment(null);
-              notifications.show({ color: 'teal', message: t('security:twoStep.enabled') });
+      )}
+      {current?.enabled && (
+        <>
+          <Text size="sm">{t('security:twoStep.codesLeft', { count: current.recoveryCodesLeft })}</Text>
+          <TwoStepDisableForm
+            onDisabled={() => {
+              notifications.show({ color: 'teal', message: t('security:twoStep.disabled') });
               status.reload();
             }}
           />
-        )}
-      </Stack>
-    </Card>
+        </>
+      )}
+      {current && !current.enabled && enrolment === null && (
+        <Group justify="flex-end">
+          <Button onClick={start} loading={busy}>
+            {current.pending ? t('security:twoStep.restart') : t('security:twoStep.enable')}
+          </Button>
+        </Group>
+      )}
+      {enrolment && (
+        <TwoStepEnrolment
+          enrolment={enrolment}
+          onConfirmed={() => {
+            setEnrolment(null);
+            notifications.show({ color: 'teal', message: t('security:twoStep.enabled') });
+            status.reload();
+          }}
+        />
+      )}
+    </SectionCard>
   );
 }

@@ -1,8 +1,9 @@
-import { Alert, Badge, Card, Group, Stack, Switch, Text, Title } from '@mantine/core';
+import { Alert, Badge, Switch, Text } from '@mantine/core';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
 import { useClient } from '../../client/ClientProvider';
 import { useBusyAction } from '../../hooks/useBusyAction';
 import { useT } from '../../i18n/useT';
+import { SectionCard } from '../common/SectionCard';
 
 type VaultStatus = MethodOutput<'vault.status'>;
 
@@ -16,34 +17,26 @@ export function UnattendedCard({ status, onChanged }: { status: VaultStatus; onC
   const { busy, run } = useBusyAction();
   const { enabled, backend } = status.unattended;
 
-  const toggle = async (next: boolean) => {
-    await run(async () => {
-      onChanged(await client.call('vault.setUnattended', { enabled: next }));
-    });
-  };
+  const toggle = (next: boolean) => void run(async () => onChanged(await client.call('vault.setUnattended', { enabled: next })));
 
   return (
-    <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="unattended-title">
-      <Stack gap="sm">
-        <Group justify="space-between">
-          <Title order={2} size="h4" id="unattended-title">
-            {t('security:unattended.title')}
-          </Title>
-          <Badge color={enabled ? 'teal' : 'gray'} variant="light">
-            {enabled ? t('security:unattended.on') : t('security:unattended.off')}
-          </Badge>
-        </Group>
-        <Text size="sm" c="dimmed">
-          {t('security:unattended.description')}
-        </Text>
-        <Switch label={t('security:unattended.switch')} checked={enabled} disabled={busy} onChange={(e) => void toggle(e.currentTarget.checked)} />
-        <Text size="sm">{enabled ? t('security:unattended.backend', { backend: backend ?? t('security:unattended.unknownBackend') }) : t('security:unattended.offHint')}</Text>
-        {enabled && (
-          <Alert color="orange" variant="light">
-            {backend === 'file' ? t('security:unattended.fileTradeoff') : t('security:unattended.tradeoff')}
-          </Alert>
-        )}
-      </Stack>
-    </Card>
+    <SectionCard
+      id="unattended"
+      title={t('security:unattended.title')}
+      description={t('security:unattended.description')}
+      aside={
+        <Badge color={enabled ? 'teal' : 'gray'} variant="light">
+          {enabled ? t('security:unattended.on') : t('security:unattended.off')}
+        </Badge>
+      }
+    >
+      <Switch label={t('security:unattended.switch')} checked={enabled} disabled={busy} onChange={(e) => toggle(e.currentTarget.checked)} />
+      <Text size="sm">{enabled ? t('security:unattended.backend', { backend: backend ?? t('security:unattended.unknownBackend') }) : t('security:unattended.offHint')}</Text>
+      {enabled && (
+        <Alert color="orange" variant="light">
+          {backend === 'file' ? t('security:unattended.fileTradeoff') : t('security:unattended.tradeoff')}
+        </Alert>
+      )}
+    </SectionCard>
   );
 }

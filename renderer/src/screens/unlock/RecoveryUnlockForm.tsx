@@ -3,37 +3,27 @@ import { useState, type FormEvent } from 'react';
 import { MONO_INPUT } from '../common/mono-input';
 import { useT } from '../../i18n/useT';
 import { useClient } from '../../client/ClientProvider';
-import { toRpcError } from '../../client/rpc-error';
-import { useNotifyError } from '../../hooks/useNotifyError';
+import { useBusyAction } from '../../hooks/useBusyAction';
 import { isNewPasswordValid, NewPasswordFields, type NewPassword } from '../common/NewPasswordFields';
 
 /** Lost the password: the recovery key opens the vault and a new password replaces the old one. */
 export function RecoveryUnlockForm({ onUnlocked }: { onUnlocked: () => void }) {
   const { t } = useT();
   const client = useClient();
-  const notifyError = useNotifyError();
+  const { busy, run } = useBusyAction();
   const [recoveryKey, setRecoveryKey] = useState('');
   const [value, setValue] = useState<NewPassword>({ password: '', confirmation: '' });
   const [keyError, setKeyError] = useState<string | null>(null);
   const [submitted, setSubmitted] = useState(false);
-  const [busy, setBusy] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
     if (!recoveryKey.trim()) setKeyError(t('unlock:recovery.keyRequired'));
     if (!recoveryKey.trim() || !isNewPasswordValid(value)) return;
-    setBusy(true);
-    try {
-      await client.call('vault.recover', { recoveryKey: recoveryKey.trim(), newPassword: value.password });
-      onUnlocked();
-      return;
-    } catch (e) {
-      const rpc = toRpcError(e);
-      if (rpc.code === 'RECOVERY_KEY_INVALID' || rpc.code === 'BAD_REQUEST') setKeyError(t('errors:code.RECOVERY_KEY_INVALID'));
-      else notifyError(rpc);
-    }
-    setBusy(false);
+    const keyRefused = () => setKeyError(t('errors:code.RECOVERY_KEY_INVALID'));
+    const opened = await run(() => client.call('vault.recover', { recoveryKey: recoveryKey.trim(), newPassword: value.password }), { RECOVERY_KEY_INVALID: keyRefused, BAD_REQUEST: keyRefused });
+    if (opened) onUnlocked();
   };
 
   return (
