@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { ObjectStoreError } from '../core/backup/backup-errors.js';
 import type { BucketTarget, ObjectStore, StoredObject, StreamedBody } from '../core/ports/object-store.js';
+import { describeBucketTarget } from './lazy-s3-object-store.js';
 
 /** Why a request failed, in words a person can act on, with the server's own code and message. */
 function describeFailure(error: unknown): { code: string; answer: string } {
@@ -44,7 +45,7 @@ export class S3ObjectStore implements ObjectStore {
 
   constructor(private readonly target: BucketTarget) {
     this.prefix = target.prefix ? `${target.prefix.replace(/\/+$/, '')}/` : '';
-    this.where = `${target.endpoint} bucket ${target.bucket}${this.prefix ? ` prefix ${this.prefix}` : ''}`;
+    this.where = describeBucketTarget(target);
     this.client = new S3Client({
       endpoint: target.endpoint,
       region: target.region,
@@ -141,4 +142,3 @@ export class S3ObjectStore implements ObjectStore {
   }
 }
 
-export const s3ObjectStores = (target: BucketTarget): ObjectStore => new S3ObjectStore(target);

@@ -9,7 +9,7 @@ import { systemClock } from '../../node/system-clock.js';
 import type { Clock } from '../../core/ports/clock.js';
 import type { AppSchedulerOptions } from '../../core/api/app-scheduler.js';
 import { withCliRouter, type Access, type Rpc } from './cli-router.js';
-import { s3ObjectStores } from '../../node/s3-object-store.js';
+import { s3ObjectStores } from '../../node/lazy-s3-object-store.js';
 import type { EventListener } from '../../core/api/router-types.js';
 import { Output } from './output.js';
 import { currentPassword } from './secrets.js';

@@ -3,7 +3,7 @@ import type { ScryptParams } from '../../core/crypto/kdf.js';
 import { PromptNotifier } from '../../core/delivery/prompt-notifier.js';
 import type { Clock } from '../../core/ports/clock.js';
 import type { KeyStore } from '../../core/ports/key-store.js';
-import { s3ObjectStores } from '../../node/s3-object-store.js';
+import { s3ObjectStores } from '../../node/lazy-s3-object-store.js';
 import type { Notifier } from '../../core/ports/notifier.js';
 
 export interface DesktopAppCoreDeps {

@@ -4,7 +4,7 @@ import { describeIssue } from '../../../../shared/validation.js';
 import { restoreVault } from '../../../core/backup/restore.js';
 import { BadRequestError } from '../../../core/errors.js';
 import type { BucketTarget } from '../../../core/ports/object-store.js';
-import { S3ObjectStore } from '../../../node/s3-object-store.js';
+import { s3ObjectStores } from '../../../node/lazy-s3-object-store.js';
 import type { EventListener } from '../../../core/api/router-types.js';
 import type { CliContext, Env } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
@@ -184,7 +184,7 @@ export function registerBackupCommands(program: Command, context: () => CliConte
     .option('--resume-plans', 'let the plans run at once (by default they come back paused)')
     .action(async (flags: BucketFlags & { snapshot?: string; recoveryKey?: string; resumePlans?: boolean }) => {
       const ctx = context();
-      const store = new S3ObjectStore(await bucketTarget(flags, ctx.env));
+      const store = s3ObjectStores(await bucketTarget(flags, ctx.env));
       try {
         const secret = flags.recoveryKey !== undefined ? { recoveryKey: flags.recoveryKey } : { password: await currentPassword(ctx.env) };
         const summary = await restoreVault({
@@ -205,7 +205,7 @@ export function registerBackupCommands(program: Command, context: () => CliConte
           ].join('\n'),
         );
       } finally {
-        store.close();
+        store.close?.();
       }
     });
 }

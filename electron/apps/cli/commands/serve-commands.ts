@@ -13,7 +13,7 @@ import { existingId, type CliContext } from '../cli-context.js';
 import { isoTime, table } from '../output.js';
 import { chooseDeviceKeyStore, FILE_KEY_WARNING } from '../../../node/device-key-store.js';
 import { defaultKeyDir } from '../../../core/vault/vault-paths.js';
-import { s3ObjectStores } from '../../../node/s3-object-store.js';
+import { s3ObjectStores } from '../../../node/lazy-s3-object-store.js';
 import { retryKeyringUnlock, SwitchingKeyStore } from '../../runner/keyring-retry.js';
 
 const KEYRING_RETRY_MS = 60_000;
