@@ -140,6 +140,7 @@ export class BackupService {
   }
 
   async prune(keep: number): Promise<PruneReport> {
-    return this.withStore(async (store, target) => pruneSnapshots(store, await this.chain(store, target), keep, this.services.clock.now()));
+    // Under the push lock: a push running meanwhile would reuse shards this prune counts unused.
+    return this.withStore(async (store, target) => withPushLock(this.services.vault.dir, async () => pruneSnapshots(store, await this.chain(store, target), keep)));
   }
 }

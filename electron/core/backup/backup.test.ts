@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,8 @@ import { Vault } from '../vault/vault.js';
 import { bytesOf, T0, TEST_PASSWORD } from '../test-support/vault-fixture.js';
 import { BackupTamperedError } from './backup-errors.js';
 import { BackupService } from './backup-service.js';
-import { manifestKey } from './bucket-layout.js';
+import { manifestKey, SHARDS_PREFIX } from './bucket-layout.js';
+import { withPushLock } from './push-lock.js';
 import { restoreVault } from './restore.js';
 
 const SCRYPT = { logN: 15, r: 8, p: 1 };
@@ -274,8 +275,7 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     expect((await m.backups.verify()).ok).toBe(true);
   });
 
-  it('prune keeps the newest snapshots and deletes only unreferenced shards older than a day', async () => {
-    // Shard ages come from the server's clock: this vault's clock starts at the real time.
+  it('prune keeps the newest snapshots and deletes only unreferenced shards a day older than the bucket', async () => {
     const m = await machineWithVault('prune', Date.now());
     for (let i = 0; i < 3; i++) {
       m.services.messages.create({ title: `p${i}`, body: randomBytes(3000).toString('hex') });
@@ -283,10 +283,48 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     }
     const early = await m.backups.prune(1);
     expect(early).toMatchObject({ keptSnapshots: 1, deletedSnapshots: 2, deletedShards: 0 });
-    m.clock.advance(2 * 86_400_000);
+    // This machine's clock days ahead says nothing about the shards' age: only the server's does.
+    m.clock.advance(5 * 86_400_000);
+    expect((await m.backups.prune(1)).deletedShards).toBe(0);
+    // The server wrote every shard two days before the newest manifest.
+    const old = new Date(Date.now() - 2 * 86_400_000);
+    const shardFiles = await bucketFiles(join(server.directory, server.bucket, 'prune', 'shards'));
+    for (const file of shardFiles) await utimes(file, old, old);
     const late = await m.backups.prune(1);
     expect(late.deletedShards).toBeGreaterThan(0);
     expect((await m.backups.list()).map((s) => s.seq)).toEqual([3]);
     expect((await m.backups.verify()).ok).toBe(true);
+  });
+  it('prune waits for a running push (same lock), and a push re-uploads a reused shard removed before its manifest', async () => {
+    const m = await machineWithVault('prune-race');
+    await addContent(m, 'PRUNE-RACE');
+    await m.backups.now();
+    const blocked = await withPushLock(m.vault.dir, () => m.backups.prune(1).catch((e: unknown) => e));
+    expect((blocked as { code?: string }).code).toBe('CONFLICT');
+    // A store whose shard listing is followed by the removal of every listed shard (as a prune elsewhere would).
+    const racing = (target: BucketTarget): ObjectStore => {
+      const inner = new S3ObjectStore(target);
+      return {
+        where: inner.where,
+        put: (key, body) => inner.put(key, body),
+        get: (key) => inner.get(key),
+        getStream: (key) => inner.getStream(key),
+        head: (key) => inner.head(key),
+        delete: (key) => inner.delete(key),
+        close: () => inner.close(),
+        async *list(prefix: string) {
+          const items = [];
+          for await (const item of inner.list(prefix)) items.push(item);
+          yield* items;
+          if (prefix === SHARDS_PREFIX) for (const item of items) await inner.delete(item.key);
+        },
+      };
+    };
+    m.services.messages.create({ title: 'one more', body: 'after the first push' });
+    const second = await new BackupService(m.services, racing).now();
+    expect(second.seq).toBe(2);
+    const report = await m.backups.verify();
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
   });
 });

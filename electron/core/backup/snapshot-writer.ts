@@ -9,7 +9,7 @@ import { deriveBackupKeys } from './backup-keys.js';
 import { claimBucket } from './bucket-identity.js';
 import { BLOB_CHUNK_BYTES, DATABASE_CHUNK_BYTES, manifestKey, SHARDS_PREFIX } from './bucket-layout.js';
 import { encodeManifest, snapshotId, type Manifest, type ManifestBlob } from './manifest.js';
-import { pushFile, type PushProgress } from './shard-transfer.js';
+import { confirmReusedShards, pushFile, type PushContext, type PushProgress } from './shard-transfer.js';
 import { readChain, type ChainMark } from './snapshot-chain.js';
 
 export interface PushSummary {
@@ -52,7 +52,7 @@ export async function pushSnapshot(
   await removeLeftovers(vault.dir);
   const copyPath = join(vault.dir, `.backup-${randomBytes(8).toString('hex')}.db`);
   const progress: PushProgress = { objectsUploaded: 0, bytesUploaded: 0, bytesSkipped: 0 };
-  const ctx = { store, keys, known, progress, onProgress: options.onProgress };
+  const ctx: PushContext = { store, keys, known, reused: new Map(), progress, onProgress: options.onProgress };
   try {
     await vault.db.sqlite.backup(copyPath);
     const { pageSize, messages, blobIds } = describeCopy(copyPath);
@@ -67,6 +67,7 @@ export async function pushSnapshot(
       });
       if (file) blobs.push({ id, ...file });
     }
+    await confirmReusedShards(ctx);
     const seq = (previous?.seq ?? 0) + 1;
     const size = database.size + blobs.reduce((sum, blob) => sum + blob.size, 0);
     const manifest: Manifest = {
