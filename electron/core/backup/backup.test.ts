@@ -9,7 +9,6 @@ import { FileKeyStore } from '../../node/file-key-store.js';
 import { S3ObjectStore, s3ObjectStores } from '../../node/s3-object-store.js';
 import { startS3rver, stopS3rver, type S3rverProcess } from '../../node/test-support/s3rver-process.js';
 import type { BucketTarget, ObjectStore } from '../ports/object-store.js';
-import { initializeVaultContent } from '../engine.js';
 import { createVaultServices, type VaultServices } from '../services.js';
 import { Vault } from '../vault/vault.js';
 import { bytesOf, T0, TEST_PASSWORD } from '../test-support/vault-fixture.js';
@@ -18,6 +17,7 @@ import { BackupService } from './backup-service.js';
 import { manifestKey, SHARDS_PREFIX } from './bucket-layout.js';
 import { withPushLock } from './push-lock.js';
 import { restoreVault } from './restore.js';
+import { createEngine, initializeVaultContent } from '../engine.js';
 
 const SCRYPT = { logN: 15, r: 8, p: 1 };
 let server: S3rverProcess;
@@ -326,5 +326,71 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     const report = await m.backups.verify();
     expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);
+  });
+  it('a copy of a vault that had fired holds its deliveries until resume, is settled before it is in place, and opens despite a lockout', async () => {
+    const m = await machineWithVault('triggered');
+    const { messageId } = await addContent(m, 'FIRED');
+    const source = createEngine(m.services, { clock: m.clock });
+    const planId = m.services.plans.defaultPlanId()!;
+    const recipientId = m.services.recipients.list()[0]!.id;
+    m.vault.db.sqlite.prepare("UPDATE plan_state SET state = 'triggered', level = 5 WHERE plan_id = ?").run(planId);
+    const { cycle } = m.vault.db.sqlite.prepare('SELECT cycle FROM plan_state WHERE plan_id = ?').get(planId) as { cycle: number };
+    source.outbox.enqueue({ kind: 'delivery', channel: 'email', planId, messageId, recipientId, cycle, level: 5, idempotencyKey: 'delivery:fired' });
+    await source.close();
+    // Someone had been guessing on the old machine: the copy's counter must not lock out the owner.
+    m.vault.db.sqlite.prepare('UPDATE unlock_guard SET failures = 40, last_failure_at = ?').run(T0 + 86_400_000);
+    await m.backups.now();
+
+    const restored = await restoreElsewhere(m.target, { password: TEST_PASSWORD });
+    expect(restored.error).toBeUndefined();
+    expect(restored.summary).toMatchObject({ plansTriggered: 1, heldDeliveries: 1, heldOther: 0 });
+    const vault = await Vault.open(restored.dir, restored.deps);
+    open.push(vault);
+    await vault.unlock(TEST_PASSWORD);
+    const engine = createEngine(createVaultServices(vault, restored.deps.clock), { clock: restored.deps.clock });
+    try {
+      expect(engine.outbox.nextDueAt()).toBeNull();
+      await engine.runOnce('test');
+      const row = () => vault.db.sqlite.prepare("SELECT status, held FROM outbox WHERE idempotency_key = 'delivery:fired'").get();
+      expect(row()).toEqual({ status: 'pending', held: 1 });
+      expect(vault.db.sqlite.prepare('SELECT state FROM plan_state WHERE plan_id = ?').get(planId)).toEqual({ state: 'triggered' });
+      engine.scheduler.resume();
+      expect(row()).toMatchObject({ held: 0 });
+      expect(engine.outbox.nextDueAt()).not.toBeNull();
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('--resume-plans restarts the waits from the restore time, not from the snapshot', async () => {
+    const m = await machineWithVault('resume-time');
+    await addContent(m, 'RESUME');
+    await m.backups.now();
+    const restored = await restoreElsewhere(m.target, { password: TEST_PASSWORD }, { resumePlans: true });
+    expect(restored.error).toBeUndefined();
+    const vault = await Vault.open(restored.dir, restored.deps);
+    open.push(vault);
+    const states = vault.db.sqlite.prepare('SELECT state, wait_from, last_checkin_at FROM plan_state').all();
+    expect(states).toContainEqual({ state: 'scheduled', wait_from: T0 + 86_400_000, last_checkin_at: T0 + 86_400_000 });
+  });
+
+  it("the restore side's chain mark belongs to one bucket location: a vault backed up to two buckets restores from both", async () => {
+    const m = await machineWithVault('mark-a');
+    m.services.messages.create({ title: 'a', body: 'a' });
+    await m.backups.now();
+    await m.backups.now();
+    m.backups.setTarget(server.target('mark-b'));
+    await m.backups.now();
+    const root = await tempDir('marks');
+    const deps = { clock: new ManualClock(T0 + 86_400_000), scrypt: SCRYPT, marks: new FileKeyStore(join(root, 'keys')) };
+    for (const prefix of ['mark-a', 'mark-b']) {
+      const store = new S3ObjectStore(server.target(prefix));
+      try {
+        const summary = await restoreVault({ store, vaultDir: join(root, prefix), password: TEST_PASSWORD, deps });
+        expect(summary.seq).toBe(prefix === 'mark-a' ? 2 : 1);
+      } finally {
+        store.close();
+      }
+    }
   });
 });
