@@ -393,4 +393,33 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
       }
     }
   });
+  it("the bucket's keys and config are signed: verify and restore refuse a changed one, and a missing keys is named", async () => {
+    const m = await machineWithVault('signed-identity');
+    m.services.messages.create({ title: 'signed', body: 'signed' });
+    await m.backups.now();
+    expect(await m.backups.verify()).toMatchObject({ ok: true, problems: [] });
+    const store = new S3ObjectStore(m.target);
+    try {
+      const original = (await store.get('keys'))!;
+      const keys = JSON.parse(Buffer.from(original).toString('utf8')) as { wraps: { kind: string; params: string }[] };
+      // A swapped recovery wrap: the password still opens the vault key, but these wraps are not the vault's.
+      keys.wraps.find((w) => w.kind === 'recovery')!.params += ' ';
+      await store.put('keys', Buffer.from(JSON.stringify(keys)));
+      const report = await m.backups.verify();
+      expect(report.ok).toBe(false);
+      expect(report.problems).toEqual([expect.stringMatching(/keys object was changed/)]);
+      const refused = await restoreElsewhere(m.target, { password: TEST_PASSWORD });
+      expect((refused.error as Error).message).toMatch(/keys or config object was changed/);
+      expect(existsSync(refused.dir)).toBe(false);
+
+      await store.delete('keys');
+      expect((await m.backups.verify()).problems).toEqual([expect.stringMatching(/keys object is missing/)]);
+      const missing = await restoreElsewhere(m.target, { password: TEST_PASSWORD });
+      expect((missing.error as Error).message).toMatch(/keys object is missing.*afterword backup now/);
+      await m.backups.now();
+      expect((await m.backups.verify()).ok).toBe(true);
+    } finally {
+      store.close();
+    }
+  });
 });

@@ -17,8 +17,8 @@ import { RecoveryKeyWrongError, VaultExistsError, WrongPasswordError } from '../
 import { blobsPath, databasePath } from '../vault/vault-paths.js';
 import { BackupTamperedError } from './backup-errors.js';
 import { deriveBackupKeys, type BackupKeys } from './backup-keys.js';
-import { readConfig, readKeys } from './bucket-identity.js';
-import type { BucketKeys } from './bucket-layout.js';
+import { isSignedBy, KEYS_MISSING, readConfig, readKeys } from './bucket-identity.js';
+import { CONFIG_KEY, KEYS_KEY, type BucketKeys } from './bucket-layout.js';
 import { pullFile } from './shard-transfer.js';
 import { pickSnapshot, readChain, type ChainMark, type Snapshot } from './snapshot-chain.js';
 
@@ -152,11 +152,16 @@ export async function restoreVault(options: RestoreOptions): Promise<RestoreSumm
   refuseExisting(vaultDir);
   const config = await readConfig(store);
   const bucketKeys = await readKeys(store);
-  if (!config || !bucketKeys) throw new NotFoundError('Afterword backup in', store.where);
+  if (!config) throw new NotFoundError('Afterword backup in', store.where);
+  if (!bucketKeys) throw new BackupTamperedError('missing', KEYS_MISSING);
   const vaultKey = await unwrapVaultKey(bucketKeys, options);
   const keys = deriveBackupKeys(vaultKey, config.vaultId);
   if (bucketKeys.vaultId !== config.vaultId || keys.publicKeyHex !== config.publicKey) {
     throw new BackupTamperedError('foreign', "the bucket's config and keys objects belong to different vaults");
+  }
+  // The key these wraps gave is used only once they prove to be this vault's own.
+  if (!isSignedBy(keys.publicKey, KEYS_KEY, bucketKeys) || !isSignedBy(keys.publicKey, CONFIG_KEY, config)) {
+    throw new BackupTamperedError('foreign', "the bucket's keys or config object was changed (its signature does not check): it was not written by this vault");
   }
   const chain = await readChain(store, keys, config.vaultId, await readChainMark(deps.marks, chainLocation(config.vaultId, store)));
   const snapshot = pickSnapshot(chain, options.snapshot);
