@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../test-support/manual-clock.js';
@@ -421,5 +421,27 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     } finally {
       store.close();
     }
+  });
+  it('an attachment deleted while a push runs leaves no row without a file in the copy', async () => {
+    const m = await machineWithVault('blob-gone');
+    const files = [];
+    for (const name of ['kept.bin', 'gone.bin']) files.push(await m.services.messages.attachments.stage(bytesOf(new Uint8Array(randomBytes(5000))), name));
+    const messageId = m.services.messages.create({ title: 'two files', body: 'two files', attachments: files });
+    const [kept, gone] = m.services.messages.get(messageId).attachments.map((a) => a.id).sort() as [string, string];
+    let deleted = false;
+    // The first upload of the push: the copy of the database is taken, the blob then disappears.
+    await m.backups.now(() => {
+      if (deleted) return;
+      deleted = true;
+      unlinkSync(join(m.vault.blobsDir, gone));
+    });
+    expect(deleted).toBe(true);
+    const restored = await restoreElsewhere(m.target, { password: TEST_PASSWORD });
+    expect(restored.error).toBeUndefined();
+    const vault = await Vault.open(restored.dir, restored.deps);
+    open.push(vault);
+    await vault.unlock(TEST_PASSWORD);
+    const copy = createVaultServices(vault, restored.deps.clock).messages.get(messageId);
+    expect(copy.attachments.map((a) => a.id)).toEqual([kept]);
   });
 });

@@ -57,16 +57,20 @@ export async function pushSnapshot(
     await vault.db.sqlite.backup(copyPath);
     const { pageSize, messages, blobIds } = describeCopy(copyPath);
     if (DATABASE_CHUNK_BYTES % pageSize !== 0) throw new Error(`a page size of ${pageSize} bytes does not divide the ${DATABASE_CHUNK_BYTES}-byte chunks`);
-    const database = { ...(await pushFile(copyPath, DATABASE_CHUNK_BYTES, ctx)), pageSize };
+    // Blobs first: one deleted (with its message) since the copy was taken is dropped from the
+    // copy before the copy is cut, so no restored message names an attachment with no file.
     const blobs: ManifestBlob[] = [];
+    const gone: string[] = [];
     for (const id of blobIds) {
       const file = await pushFile(join(vault.blobsDir, id), BLOB_CHUNK_BYTES, ctx).catch((error: NodeJS.ErrnoException) => {
-        // Deleted with its message since the copy was taken: the copy's row goes with it at restore.
         if (error.code === 'ENOENT') return null;
         throw error;
       });
       if (file) blobs.push({ id, ...file });
+      else gone.push(id);
     }
+    if (gone.length > 0) dropAttachmentRows(copyPath, gone);
+    const database = { ...(await pushFile(copyPath, DATABASE_CHUNK_BYTES, ctx)), pageSize };
     await confirmReusedShards(ctx);
     const seq = (previous?.seq ?? 0) + 1;
     const size = database.size + blobs.reduce((sum, blob) => sum + blob.size, 0);
@@ -87,6 +91,20 @@ export async function pushSnapshot(
     return { snapshotId: snapshotId(seq, hash), seq, hash, size, ...progress };
   } finally {
     await rm(copyPath, { force: true });
+  }
+}
+
+/** Removes attachment rows from the copy (never the vault), written through to the main file. */
+function dropAttachmentRows(path: string, ids: readonly string[]): void {
+  const copy = new Database(path);
+  try {
+    copy.pragma('journal_mode = DELETE');
+    const drop = copy.prepare('DELETE FROM attachments WHERE id = ?');
+    copy.transaction(() => {
+      for (const id of ids) drop.run(id);
+    })();
+  } finally {
+    copy.close();
   }
 }
 
