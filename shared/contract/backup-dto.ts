@@ -1,5 +1,28 @@
 import { z } from 'zod';
 
+const hostOf = (url: string): string => {
+  try {
+    return new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  } catch {
+    return '';
+  }
+};
+
+function hasUserInfo(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** Link-local and cloud metadata hosts: an endpoint there would send the access key to the instance metadata service. */
+function isLinkLocal(url: string): boolean {
+  const host = hostOf(url);
+  return /^169\.254\./.test(host) || /^fe[89ab][0-9a-f]?:/.test(host) || host === 'fd00:ec2::254' || /^::ffff:169\.254\./.test(host) || /^::ffff:a9fe:/.test(host);
+}
+
 /** Where backups go, as shown: never the secret access key. */
 export const backupTargetSchema = z.object({
   kind: z.literal('s3'),
@@ -13,7 +36,11 @@ export const backupTargetSchema = z.object({
 
 export const backupTargetInputSchema = z
   .object({
-    endpoint: z.url({ protocol: /^https?$/, error: 'the endpoint must be an http:// or https:// address, e.g. https://s3.eu-central-1.amazonaws.com' }).max(2000),
+    endpoint: z
+      .url({ protocol: /^https?$/, error: 'the endpoint must be an http:// or https:// address, e.g. https://s3.eu-central-1.amazonaws.com' })
+      .max(2000)
+      .refine((url) => !hasUserInfo(url), 'the endpoint may not carry a user name or password: give the access key in AFTERWORD_S3_ACCESS_KEY_ID and AFTERWORD_S3_SECRET_ACCESS_KEY')
+      .refine((url) => !isLinkLocal(url), 'the endpoint may not be a link-local or cloud metadata address (169.254.x.x, fe80::, fd00:ec2::254): give the address of your S3 server'),
     bucket: z
       .string()
       .trim()
