@@ -1,25 +1,21 @@
 import { z } from 'zod';
 
-const hostOf = (url: string): string => {
-  try {
-    return new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  } catch {
-    return '';
-  }
-};
+/** What sits between `scheme://` and the path: `user:pass@host:port` (no URL class: shared/ runs anywhere). */
+const authorityOf = (url: string): string => /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url)?.[1] ?? '';
 
-function hasUserInfo(url: string): boolean {
-  try {
-    const parsed = new URL(url);
-    return parsed.username !== '' || parsed.password !== '';
-  } catch {
-    return false;
-  }
+const hasUserInfo = (url: string): boolean => authorityOf(url).includes('@');
+
+function hostOf(url: string): string {
+  const hostPort = authorityOf(url).split('@').pop()!.toLowerCase();
+  if (hostPort.startsWith('[')) return hostPort.slice(1, hostPort.indexOf(']'));
+  return hostPort.replace(/:\d*$/, '').replace(/\.$/, '');
 }
 
 /** Link-local and cloud metadata hosts: an endpoint there would send the access key to the instance metadata service. */
 function isLinkLocal(url: string): boolean {
   const host = hostOf(url);
+  // A bare number is an IPv4 address too (2852039166 is 169.254.169.254).
+  if (/^\d+$/.test(host) && Math.floor(Number(host) / 65536) === 0xa9fe) return true;
   return /^169\.254\./.test(host) || /^fe[89ab][0-9a-f]?:/.test(host) || host === 'fd00:ec2::254' || /^::ffff:169\.254\./.test(host) || /^::ffff:a9fe:/.test(host);
 }
 
