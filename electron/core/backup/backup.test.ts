@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { existsSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,8 +98,14 @@ async function readAll(gen: AsyncIterable<Uint8Array>): Promise<Buffer> {
 }
 
 /** Restores on a "fresh machine": another key folder, nothing but the bucket and a secret. */
-async function restoreElsewhere(target: BucketTarget, secret: { password?: string; recoveryKey?: string }, extra: { snapshot?: string; resumePlans?: boolean } = {}) {
+async function restoreElsewhere(
+  target: BucketTarget,
+  secret: { password?: string; recoveryKey?: string },
+  { killedBefore, ...extra }: { snapshot?: string; resumePlans?: boolean; killedBefore?: boolean } = {},
+) {
   const root = await tempDir('dst');
+  // What a restore killed halfway leaves beside its target.
+  if (killedBefore) await mkdir(join(root, 'vault.restoring-0123456789ab', 'blobs'), { recursive: true });
   const clock = new ManualClock(T0 + 86_400_000);
   const store = new S3ObjectStore(target);
   const deps = { clock, scrypt: SCRYPT, marks: new FileKeyStore(join(root, 'keys')) };
@@ -157,7 +163,8 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     const m = await machineWithVault('recovery');
     await addContent(m, 'RECOVERY-CASE');
     await m.backups.now();
-    const restored = await restoreElsewhere(m.target, { recoveryKey: m.recoveryKey }, { resumePlans: true });
+    const restored = await restoreElsewhere(m.target, { recoveryKey: m.recoveryKey }, { resumePlans: true, killedBefore: true });
+    expect((await readdir(restored.root)).filter((name) => name.includes('restoring'))).toEqual([]);
     expect(restored.error).toBeUndefined();
     expect(restored.summary?.plansPaused).toBe(0);
     const store = new S3ObjectStore(m.target);

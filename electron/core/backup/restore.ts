@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { MAX_PAUSE_MS } from '../../../shared/durations.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { KeyStore } from '../ports/key-store.js';
@@ -66,6 +66,16 @@ export async function readChainMark(marks: KeyStore | undefined, location: strin
 
 export async function writeChainMark(marks: KeyStore | undefined, location: string, mark: ChainMark): Promise<void> {
   await marks?.set(chainMarkAccount(location), new TextEncoder().encode(JSON.stringify(mark)));
+}
+
+/** Staging folders a killed restore left beside the target (`DIR.restoring-<12 hex>`): never a vault in place. */
+async function removeKilledStagings(vaultDir: string): Promise<void> {
+  const target = vaultDir.replace(/[\\/]+$/, '');
+  const parent = dirname(target);
+  const prefix = `${basename(target)}.restoring-`;
+  const names = existsSync(parent) ? readdirSync(parent) : [];
+  const killed = names.filter((name) => name.startsWith(prefix) && /^[0-9a-f]{12}$/.test(name.slice(prefix.length)));
+  for (const name of killed) await rm(join(parent, name), { recursive: true, force: true });
 }
 
 function refuseExisting(dir: string): void {
@@ -166,6 +176,7 @@ export async function restoreVault(options: RestoreOptions): Promise<RestoreSumm
   const chain = await readChain(store, keys, config.vaultId, await readChainMark(deps.marks, chainLocation(config.vaultId, store)));
   const snapshot = pickSnapshot(chain, options.snapshot);
 
+  await removeKilledStagings(vaultDir);
   const staging = `${vaultDir.replace(/[\\/]+$/, '')}.restoring-${randomBytes(6).toString('hex')}`;
   let settled: Settled;
   try {
