@@ -171,6 +171,15 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     const again = await restoreVault({ store, vaultDir: restored.dir, recoveryKey: m.recoveryKey, deps: restored.deps }).catch((e: unknown) => e);
     store.close();
     expect((again as { code?: string }).code).toBe('VAULT_EXISTS');
+    // A --vault path that is a file, or inside one: a clear error, not ENOTDIR.
+    const file = join(restored.root, 'a-file');
+    await writeFile(file, 'not a folder');
+    for (const vaultDir of [file, join(file, 'vault')]) {
+      const onFile = new S3ObjectStore(m.target);
+      const refused = await restoreVault({ store: onFile, vaultDir, recoveryKey: m.recoveryKey, deps: restored.deps }).catch((e: unknown) => e);
+      onFile.close();
+      expect(refused).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/is a file/) });
+    }
     const wrong = await restoreElsewhere(m.target, { password: 'not the password at all' });
     expect((wrong.error as { code?: string }).code).toBe('WRONG_PASSWORD');
     expect(existsSync(wrong.dir)).toBe(false);

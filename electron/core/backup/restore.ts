@@ -1,15 +1,15 @@
 import Database from 'better-sqlite3';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { MAX_PAUSE_MS } from '../../../shared/durations.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { KeyStore } from '../ports/key-store.js';
 import { readEncryptedBlobFile } from '../crypto/blob-stream.js';
 import { parseRecoveryKey } from '../crypto/recovery-key.js';
 import { createEngine } from '../engine.js';
-import { NotFoundError } from '../errors.js';
+import { BadRequestError, IntegrityError, NotFoundError } from '../errors.js';
 import { createVaultServices } from '../services.js';
 import { unwrapWithPassword, unwrapWithRecoveryKey, type KeyWrapRow, type WrapContext } from '../vault/key-wraps.js';
 import { Vault, type VaultDeps } from '../vault/vault.js';
@@ -61,7 +61,14 @@ const chainMarkAccount = (location: string): string => `backup-chain-${createHas
 export async function readChainMark(marks: KeyStore | undefined, location: string): Promise<ChainMark | null> {
   const raw = await marks?.get(chainMarkAccount(location));
   if (!raw) return null;
-  return JSON.parse(new TextDecoder().decode(raw)) as ChainMark;
+  try {
+    return JSON.parse(new TextDecoder().decode(raw)) as ChainMark;
+  } catch {
+    // Dropping it would let an older bucket through unnoticed: say what is wrong instead.
+    throw new IntegrityError(
+      `this computer's record of the newest backup of vault ${location.split('|')[0]} is unreadable (damaged key store); restore on another computer, or remove the record from the key store if you know why it is damaged`,
+    );
+  }
 }
 
 export async function writeChainMark(marks: KeyStore | undefined, location: string, mark: ChainMark): Promise<void> {
@@ -79,6 +86,7 @@ async function removeKilledStagings(vaultDir: string): Promise<void> {
 }
 
 function refuseExisting(dir: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new BadRequestError(`${dir} is a file: choose a new folder with --vault`);
   if (Vault.exists(dir) || (existsSync(dir) && readdirSync(dir).length > 0)) throw new VaultExistsError(dir);
 }
 
@@ -159,6 +167,10 @@ async function writeAndCheck(
  */
 export async function restoreVault(options: RestoreOptions): Promise<RestoreSummary> {
   const { store, vaultDir, deps } = options;
+  const parent = dirname(resolve(vaultDir));
+  if (existsSync(parent) && !statSync(parent).isDirectory()) {
+    throw new BadRequestError(`${parent} is a file, not a folder: choose a --vault path inside a folder`);
+  }
   refuseExisting(vaultDir);
   const config = await readConfig(store);
   const bucketKeys = await readKeys(store);
