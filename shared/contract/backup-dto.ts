@@ -1,5 +1,24 @@
 import { z } from 'zod';
 
+/** What sits between `scheme://` and the path: `user:pass@host:port` (no URL class: shared/ runs anywhere). */
+const authorityOf = (url: string): string => /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url)?.[1] ?? '';
+
+const hasUserInfo = (url: string): boolean => authorityOf(url).includes('@');
+
+function hostOf(url: string): string {
+  const hostPort = authorityOf(url).split('@').pop()!.toLowerCase();
+  if (hostPort.startsWith('[')) return hostPort.slice(1, hostPort.indexOf(']'));
+  return hostPort.replace(/:\d*$/, '').replace(/\.$/, '');
+}
+
+/** Link-local and cloud metadata hosts: an endpoint there would send the access key to the instance metadata service. */
+function isLinkLocal(url: string): boolean {
+  const host = hostOf(url);
+  // A bare number is an IPv4 address too (2852039166 is 169.254.169.254).
+  if (/^\d+$/.test(host) && Math.floor(Number(host) / 65536) === 0xa9fe) return true;
+  return /^169\.254\./.test(host) || /^fe[89ab][0-9a-f]?:/.test(host) || host === 'fd00:ec2::254' || /^::ffff:169\.254\./.test(host) || /^::ffff:a9fe:/.test(host);
+}
+
 /** Where backups go, as shown: never the secret access key. */
 export const backupTargetSchema = z.object({
   kind: z.literal('s3'),
@@ -13,7 +32,11 @@ export const backupTargetSchema = z.object({
 
 export const backupTargetInputSchema = z
   .object({
-    endpoint: z.url({ protocol: /^https?$/, error: 'the endpoint must be an http:// or https:// address, e.g. https://s3.eu-central-1.amazonaws.com' }).max(2000),
+    endpoint: z
+      .url({ protocol: /^https?$/, error: 'the endpoint must be an http:// or https:// address, e.g. https://s3.eu-central-1.amazonaws.com' })
+      .max(2000)
+      .refine((url) => !hasUserInfo(url), 'the endpoint may not carry a user name or password: give the access key in AFTERWORD_S3_ACCESS_KEY_ID and AFTERWORD_S3_SECRET_ACCESS_KEY')
+      .refine((url) => !isLinkLocal(url), 'the endpoint may not be a link-local or cloud metadata address (169.254.x.x, fe80::, fd00:ec2::254): give the address of your S3 server'),
     bucket: z
       .string()
       .trim()

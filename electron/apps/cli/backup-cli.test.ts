@@ -79,7 +79,7 @@ describe('afterword backup and restore', { timeout: 300_000 }, () => {
     const fresh = await CliVault.create(temp, 'backup-fresh');
     const restored = await fresh.run(['restore', ...bucketFlags('cli-main'), '--vault', fresh.dir, '--json'], S3_ENV);
     expect(restored.code, describeResult(restored)).toBe(0);
-    expect(parseJsonStdout(restored)).toMatchObject({ seq: 1, messages: 1, attachments: 1, plansPaused: 1 });
+    expect(parseJsonStdout(restored)).toMatchObject({ seq: 1, messages: 1, attachments: 1, plansPaused: 1, plansTriggered: 0, heldDeliveries: 0, heldOther: 0 });
     const shownCopy = await fresh.json<{ title: string; attachments: { id: string }[] }>(['message', 'show', message.id]);
     expect(shownCopy.title).toBe(`${marker} title`);
     const out = join(fresh.root, 'out.bin');

@@ -7,6 +7,7 @@ import { pickSnapshot, readChain, type ChainMark, type Snapshot } from './snapsh
 import { pruneSnapshots, verifySnapshot, type PruneReport, type VerifyReport } from './snapshot-maintenance.js';
 import { pushSnapshot, type PushSummary } from './snapshot-writer.js';
 import { withPushLock } from './push-lock.js';
+import { identityProblems } from './bucket-identity.js';
 import type { PushProgress } from './shard-transfer.js';
 
 const TARGET_SETTING = 'backup.target';
@@ -136,10 +137,16 @@ export class BackupService {
   }
 
   async verify(ref?: string): Promise<VerifyReport> {
-    return this.withStore(async (store, target) => verifySnapshot(store, this.keys(), pickSnapshot(await this.chain(store, target), ref)));
+    return this.withStore(async (store, target) => {
+      const keys = this.keys();
+      const report = await verifySnapshot(store, keys, pickSnapshot(await this.chain(store, target), ref));
+      const problems = [...(await identityProblems(store, keys)), ...report.problems];
+      return { ...report, ok: problems.length === 0, problems, checkedObjects: report.checkedObjects + 2 };
+    });
   }
 
   async prune(keep: number): Promise<PruneReport> {
-    return this.withStore(async (store, target) => pruneSnapshots(store, await this.chain(store, target), keep, this.services.clock.now()));
+    // Under the push lock: a push running meanwhile would reuse shards this prune counts unused.
+    return this.withStore(async (store, target) => withPushLock(this.services.vault.dir, async () => pruneSnapshots(store, await this.chain(store, target), keep)));
   }
 }

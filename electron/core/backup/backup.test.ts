@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { existsSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../test-support/manual-clock.js';
@@ -10,14 +10,15 @@ import { S3ObjectStore } from '../../node/s3-object-store.js';
 import { s3ObjectStores } from '../../node/lazy-s3-object-store.js';
 import { startS3rver, stopS3rver, type S3rverProcess } from '../../node/test-support/s3rver-process.js';
 import type { BucketTarget, ObjectStore } from '../ports/object-store.js';
-import { initializeVaultContent } from '../engine.js';
 import { createVaultServices, type VaultServices } from '../services.js';
 import { Vault } from '../vault/vault.js';
 import { bytesOf, T0, TEST_PASSWORD } from '../test-support/vault-fixture.js';
 import { BackupTamperedError } from './backup-errors.js';
 import { BackupService } from './backup-service.js';
-import { manifestKey } from './bucket-layout.js';
+import { manifestKey, SHARDS_PREFIX } from './bucket-layout.js';
+import { withPushLock } from './push-lock.js';
 import { restoreVault } from './restore.js';
+import { createEngine, initializeVaultContent } from '../engine.js';
 
 const SCRYPT = { logN: 15, r: 8, p: 1 };
 let server: S3rverProcess;
@@ -98,8 +99,14 @@ async function readAll(gen: AsyncIterable<Uint8Array>): Promise<Buffer> {
 }
 
 /** Restores on a "fresh machine": another key folder, nothing but the bucket and a secret. */
-async function restoreElsewhere(target: BucketTarget, secret: { password?: string; recoveryKey?: string }, extra: { snapshot?: string; resumePlans?: boolean } = {}) {
+async function restoreElsewhere(
+  target: BucketTarget,
+  secret: { password?: string; recoveryKey?: string },
+  { killedBefore, ...extra }: { snapshot?: string; resumePlans?: boolean; killedBefore?: boolean } = {},
+) {
   const root = await tempDir('dst');
+  // What a restore killed halfway leaves beside its target.
+  if (killedBefore) await mkdir(join(root, 'vault.restoring-0123456789ab', 'blobs'), { recursive: true });
   const clock = new ManualClock(T0 + 86_400_000);
   const store = new S3ObjectStore(target);
   const deps = { clock, scrypt: SCRYPT, marks: new FileKeyStore(join(root, 'keys')) };
@@ -125,9 +132,11 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     const hits: string[] = [];
     const files = (await bucketFiles(join(server.directory, server.bucket, 'roundtrip'))).filter((f) => f.endsWith('_S3rver_object'));
     expect(files.some((f) => f.includes('/shards/'))).toBe(true);
+    // The marker (in fields the vault encrypts anyway), and what any raw piece of the SQLite file holds.
+    const raw = [Buffer.from('SQLite format 3\0'), Buffer.from('CREATE TABLE'), Buffer.from('CREATE INDEX')];
     for (const file of files) {
       const bytes = await readFile(file);
-      for (const needle of needles(marker)) if (bytes.includes(needle)) hits.push(file);
+      for (const needle of [...needles(marker), ...raw]) if (bytes.includes(needle)) hits.push(`${file}: ${needle.toString('latin1')}`);
     }
     expect(hits).toEqual([]);
 
@@ -155,13 +164,23 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     const m = await machineWithVault('recovery');
     await addContent(m, 'RECOVERY-CASE');
     await m.backups.now();
-    const restored = await restoreElsewhere(m.target, { recoveryKey: m.recoveryKey }, { resumePlans: true });
+    const restored = await restoreElsewhere(m.target, { recoveryKey: m.recoveryKey }, { resumePlans: true, killedBefore: true });
+    expect((await readdir(restored.root)).filter((name) => name.includes('restoring'))).toEqual([]);
     expect(restored.error).toBeUndefined();
     expect(restored.summary?.plansPaused).toBe(0);
     const store = new S3ObjectStore(m.target);
     const again = await restoreVault({ store, vaultDir: restored.dir, recoveryKey: m.recoveryKey, deps: restored.deps }).catch((e: unknown) => e);
     store.close();
     expect((again as { code?: string }).code).toBe('VAULT_EXISTS');
+    // A --vault path that is a file, or inside one: a clear error, not ENOTDIR.
+    const file = join(restored.root, 'a-file');
+    await writeFile(file, 'not a folder');
+    for (const vaultDir of [file, join(file, 'vault')]) {
+      const onFile = new S3ObjectStore(m.target);
+      const refused = await restoreVault({ store: onFile, vaultDir, recoveryKey: m.recoveryKey, deps: restored.deps }).catch((e: unknown) => e);
+      onFile.close();
+      expect(refused).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/is a file/) });
+    }
     const wrong = await restoreElsewhere(m.target, { password: 'not the password at all' });
     expect((wrong.error as { code?: string }).code).toBe('WRONG_PASSWORD');
     expect(existsSync(wrong.dir)).toBe(false);
@@ -275,8 +294,7 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     expect((await m.backups.verify()).ok).toBe(true);
   });
 
-  it('prune keeps the newest snapshots and deletes only unreferenced shards older than a day', async () => {
-    // Shard ages come from the server's clock: this vault's clock starts at the real time.
+  it('prune keeps the newest snapshots and deletes only unreferenced shards a day older than the bucket', async () => {
     const m = await machineWithVault('prune', Date.now());
     for (let i = 0; i < 3; i++) {
       m.services.messages.create({ title: `p${i}`, body: randomBytes(3000).toString('hex') });
@@ -284,10 +302,165 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     }
     const early = await m.backups.prune(1);
     expect(early).toMatchObject({ keptSnapshots: 1, deletedSnapshots: 2, deletedShards: 0 });
-    m.clock.advance(2 * 86_400_000);
+    // This machine's clock days ahead says nothing about the shards' age: only the server's does.
+    m.clock.advance(5 * 86_400_000);
+    expect((await m.backups.prune(1)).deletedShards).toBe(0);
+    // The server wrote every shard two days before the newest manifest.
+    const old = new Date(Date.now() - 2 * 86_400_000);
+    const shardFiles = await bucketFiles(join(server.directory, server.bucket, 'prune', 'shards'));
+    for (const file of shardFiles) await utimes(file, old, old);
     const late = await m.backups.prune(1);
     expect(late.deletedShards).toBeGreaterThan(0);
     expect((await m.backups.list()).map((s) => s.seq)).toEqual([3]);
     expect((await m.backups.verify()).ok).toBe(true);
+  });
+  it('prune waits for a running push (same lock), and a push re-uploads a reused shard removed before its manifest', async () => {
+    const m = await machineWithVault('prune-race');
+    await addContent(m, 'PRUNE-RACE');
+    await m.backups.now();
+    const blocked = await withPushLock(m.vault.dir, () => m.backups.prune(1).catch((e: unknown) => e));
+    expect((blocked as { code?: string }).code).toBe('CONFLICT');
+    // A store whose shard listing is followed by the removal of every listed shard (as a prune elsewhere would).
+    const racing = (target: BucketTarget): ObjectStore => {
+      const inner = new S3ObjectStore(target);
+      return {
+        where: inner.where,
+        put: (key, body) => inner.put(key, body),
+        get: (key) => inner.get(key),
+        getStream: (key) => inner.getStream(key),
+        head: (key) => inner.head(key),
+        delete: (key) => inner.delete(key),
+        close: () => inner.close(),
+        async *list(prefix: string) {
+          const items = [];
+          for await (const item of inner.list(prefix)) items.push(item);
+          yield* items;
+          if (prefix === SHARDS_PREFIX) for (const item of items) await inner.delete(item.key);
+        },
+      };
+    };
+    m.services.messages.create({ title: 'one more', body: 'after the first push' });
+    const second = await new BackupService(m.services, racing).now();
+    expect(second.seq).toBe(2);
+    const report = await m.backups.verify();
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+  it('a copy of a vault that had fired holds its deliveries until resume, is settled before it is in place, and opens despite a lockout', async () => {
+    const m = await machineWithVault('triggered');
+    const { messageId } = await addContent(m, 'FIRED');
+    const source = createEngine(m.services, { clock: m.clock });
+    const planId = m.services.plans.defaultPlanId()!;
+    const recipientId = m.services.recipients.list()[0]!.id;
+    m.vault.db.sqlite.prepare("UPDATE plan_state SET state = 'triggered', level = 5 WHERE plan_id = ?").run(planId);
+    const { cycle } = m.vault.db.sqlite.prepare('SELECT cycle FROM plan_state WHERE plan_id = ?').get(planId) as { cycle: number };
+    source.outbox.enqueue({ kind: 'delivery', channel: 'email', planId, messageId, recipientId, cycle, level: 5, idempotencyKey: 'delivery:fired' });
+    await source.close();
+    // Someone had been guessing on the old machine: the copy's counter must not lock out the owner.
+    m.vault.db.sqlite.prepare('UPDATE unlock_guard SET failures = 40, last_failure_at = ?').run(T0 + 86_400_000);
+    await m.backups.now();
+
+    const restored = await restoreElsewhere(m.target, { password: TEST_PASSWORD });
+    expect(restored.error).toBeUndefined();
+    expect(restored.summary).toMatchObject({ plansTriggered: 1, heldDeliveries: 1, heldOther: 0 });
+    const vault = await Vault.open(restored.dir, restored.deps);
+    open.push(vault);
+    await vault.unlock(TEST_PASSWORD);
+    const engine = createEngine(createVaultServices(vault, restored.deps.clock), { clock: restored.deps.clock });
+    try {
+      expect(engine.outbox.nextDueAt()).toBeNull();
+      await engine.runOnce('test');
+      const row = () => vault.db.sqlite.prepare("SELECT status, held FROM outbox WHERE idempotency_key = 'delivery:fired'").get();
+      expect(row()).toEqual({ status: 'pending', held: 1 });
+      expect(vault.db.sqlite.prepare('SELECT state FROM plan_state WHERE plan_id = ?').get(planId)).toEqual({ state: 'triggered' });
+      engine.scheduler.resume();
+      expect(row()).toMatchObject({ held: 0 });
+      expect(engine.outbox.nextDueAt()).not.toBeNull();
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('--resume-plans restarts the waits from the restore time, not from the snapshot', async () => {
+    const m = await machineWithVault('resume-time');
+    await addContent(m, 'RESUME');
+    await m.backups.now();
+    const restored = await restoreElsewhere(m.target, { password: TEST_PASSWORD }, { resumePlans: true });
+    expect(restored.error).toBeUndefined();
+    const vault = await Vault.open(restored.dir, restored.deps);
+    open.push(vault);
+    const states = vault.db.sqlite.prepare('SELECT state, wait_from, last_checkin_at FROM plan_state').all();
+    expect(states).toContainEqual({ state: 'scheduled', wait_from: T0 + 86_400_000, last_checkin_at: T0 + 86_400_000 });
+  });
+
+  it("the restore side's chain mark belongs to one bucket location: a vault backed up to two buckets restores from both", async () => {
+    const m = await machineWithVault('mark-a');
+    m.services.messages.create({ title: 'a', body: 'a' });
+    await m.backups.now();
+    await m.backups.now();
+    m.backups.setTarget(server.target('mark-b'));
+    await m.backups.now();
+    const root = await tempDir('marks');
+    const deps = { clock: new ManualClock(T0 + 86_400_000), scrypt: SCRYPT, marks: new FileKeyStore(join(root, 'keys')) };
+    for (const prefix of ['mark-a', 'mark-b']) {
+      const store = new S3ObjectStore(server.target(prefix));
+      try {
+        const summary = await restoreVault({ store, vaultDir: join(root, prefix), password: TEST_PASSWORD, deps });
+        expect(summary.seq).toBe(prefix === 'mark-a' ? 2 : 1);
+      } finally {
+        store.close();
+      }
+    }
+  });
+  it("the bucket's keys and config are signed: verify and restore refuse a changed one, and a missing keys is named", async () => {
+    const m = await machineWithVault('signed-identity');
+    m.services.messages.create({ title: 'signed', body: 'signed' });
+    await m.backups.now();
+    expect(await m.backups.verify()).toMatchObject({ ok: true, problems: [] });
+    const store = new S3ObjectStore(m.target);
+    try {
+      const original = (await store.get('keys'))!;
+      const keys = JSON.parse(Buffer.from(original).toString('utf8')) as { wraps: { kind: string; params: string }[] };
+      // A swapped recovery wrap: the password still opens the vault key, but these wraps are not the vault's.
+      keys.wraps.find((w) => w.kind === 'recovery')!.params += ' ';
+      await store.put('keys', Buffer.from(JSON.stringify(keys)));
+      const report = await m.backups.verify();
+      expect(report.ok).toBe(false);
+      expect(report.problems).toEqual([expect.stringMatching(/keys object was changed/)]);
+      const refused = await restoreElsewhere(m.target, { password: TEST_PASSWORD });
+      expect((refused.error as Error).message).toMatch(/keys or config object was changed/);
+      expect(existsSync(refused.dir)).toBe(false);
+
+      await store.delete('keys');
+      expect((await m.backups.verify()).problems).toEqual([expect.stringMatching(/keys object is missing/)]);
+      const missing = await restoreElsewhere(m.target, { password: TEST_PASSWORD });
+      expect((missing.error as Error).message).toMatch(/keys object is missing.*afterword backup now/);
+      await m.backups.now();
+      expect((await m.backups.verify()).ok).toBe(true);
+    } finally {
+      store.close();
+    }
+  });
+  it('an attachment deleted while a push runs leaves no row without a file in the copy', async () => {
+    const m = await machineWithVault('blob-gone');
+    const files = [];
+    for (const name of ['kept.bin', 'gone.bin']) files.push(await m.services.messages.attachments.stage(bytesOf(new Uint8Array(randomBytes(5000))), name));
+    const messageId = m.services.messages.create({ title: 'two files', body: 'two files', attachments: files });
+    const [kept, gone] = m.services.messages.get(messageId).attachments.map((a) => a.id).sort() as [string, string];
+    let deleted = false;
+    // The first upload of the push: the copy of the database is taken, the blob then disappears.
+    await m.backups.now(() => {
+      if (deleted) return;
+      deleted = true;
+      unlinkSync(join(m.vault.blobsDir, gone));
+    });
+    expect(deleted).toBe(true);
+    const restored = await restoreElsewhere(m.target, { password: TEST_PASSWORD });
+    expect(restored.error).toBeUndefined();
+    const vault = await Vault.open(restored.dir, restored.deps);
+    open.push(vault);
+    await vault.unlock(TEST_PASSWORD);
+    const copy = createVaultServices(vault, restored.deps.clock).messages.get(messageId);
+    expect(copy.attachments.map((a) => a.id)).toEqual([kept]);
   });
 });

@@ -1,7 +1,8 @@
 import type { Vault } from '../vault/vault.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { BackupTamperedError } from './backup-errors.js';
-import type { BackupKeys } from './backup-keys.js';
+import { signBytes, verifySignature, type BackupKeys } from './backup-keys.js';
+import type { KeyObject } from 'node:crypto';
 import { BACKUP_FORMAT, CONFIG_KEY, KEYS_KEY, type BucketConfig, type BucketKeys } from './bucket-layout.js';
 
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
@@ -41,8 +42,44 @@ export const readKeys = (store: ObjectStore): Promise<BucketKeys | null> => getJ
 const encode = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
 
 /**
- * Makes the bucket's `config` and `keys` this vault's: written when missing, `keys` again after
- * the password or the recovery key changed. A prefix holding another vault's backups is refused.
+ * `config` and `keys` are signed with the backup signing key (derived from the vault key): a bucket
+ * holder cannot swap the wraps or the public key unnoticed. Each object signs its own JSON without
+ * the signature, under a label of its own (one object's signature is no other's).
+ */
+const signedBytes = (key: string, value: object): Uint8Array => {
+  const { signature: _signature, ...body } = value as { signature?: string };
+  return new TextEncoder().encode(`afterword/backup/${key}/v1\n${JSON.stringify(body)}`);
+};
+
+function signed<T extends object>(keys: BackupKeys, key: string, value: T): T & { signature: string } {
+  return { ...value, signature: b64(signBytes(keys, signedBytes(key, value))) };
+}
+
+/** Whether the bucket's `config` or `keys` object carries a good signature by this key. */
+export function isSignedBy(publicKey: KeyObject, key: typeof CONFIG_KEY | typeof KEYS_KEY, value: BucketConfig | BucketKeys): boolean {
+  if (typeof value.signature !== 'string') return false;
+  return verifySignature(publicKey, signedBytes(key, value), Buffer.from(value.signature, 'base64'));
+}
+
+/** The problems `backup verify` and `restore` name for the bucket's `config` and `keys`. */
+export async function identityProblems(store: ObjectStore, keys: BackupKeys): Promise<string[]> {
+  const problems: string[] = [];
+  const config = await readConfig(store).catch(() => null);
+  const stored = await readKeys(store).catch(() => null);
+  if (!config) problems.push("the bucket's config object is missing or unreadable");
+  else if (!isSignedBy(keys.publicKey, CONFIG_KEY, config)) problems.push("the bucket's config object was changed (its signature does not check)");
+  if (!stored) problems.push(KEYS_MISSING);
+  else if (!isSignedBy(keys.publicKey, KEYS_KEY, stored)) problems.push("the bucket's keys object was changed (its signature does not check)");
+  return problems;
+}
+
+export const KEYS_MISSING =
+  "the bucket's keys object is missing: it holds the vault key wrapped under the password and the recovery key, and without it nothing can be restored; push again from the vault (afterword backup now) to write it back";
+
+/**
+ * Makes the bucket's `config` and `keys` this vault's: written (signed) when missing or unsigned,
+ * `keys` again after the password or the recovery key changed. A prefix holding another vault's
+ * backups is refused.
  */
 export async function claimBucket(store: ObjectStore, vault: Vault, keys: BackupKeys): Promise<void> {
   const config = await readConfig(store);
@@ -52,11 +89,11 @@ export async function claimBucket(store: ObjectStore, vault: Vault, keys: Backup
       `${store.where} holds the backups of another vault (${config.vaultId}): choose another bucket or prefix for this one`,
     );
   }
-  if (!config) {
+  if (!config || !isSignedBy(keys.publicKey, CONFIG_KEY, config)) {
     const fresh: BucketConfig = { format: BACKUP_FORMAT, vaultId: vault.vaultId, publicKey: keys.publicKeyHex };
-    await store.put(CONFIG_KEY, encode(fresh));
+    await store.put(CONFIG_KEY, encode(signed(keys, CONFIG_KEY, fresh)));
   }
-  const wanted = bucketKeysOf(vault);
+  const wanted = signed(keys, KEYS_KEY, bucketKeysOf(vault));
   const stored = await readKeys(store).catch(() => null);
   if (JSON.stringify(stored) !== JSON.stringify(wanted)) await store.put(KEYS_KEY, encode(wanted));
 }

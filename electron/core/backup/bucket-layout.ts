@@ -25,6 +25,8 @@ export interface BucketConfig {
   format: number;
   vaultId: string;
   publicKey: string;
+  /** Ed25519 by the backup signing key (see bucket-identity.ts). */
+  signature?: string;
 }
 
 /** `keys`: the vault key's password and recovery-key wraps, as in the vault (scrypt / HKDF protected). */
@@ -32,4 +34,6 @@ export interface BucketKeys {
   vaultId: string;
   keyId: string;
   wraps: { kind: 'password' | 'recovery'; kdf: string; params: string; verifier: string; wrappedKey: string }[];
+  /** Ed25519 by the backup signing key (see bucket-identity.ts). */
+  signature?: string;
 }

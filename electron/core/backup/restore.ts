@@ -1,15 +1,15 @@
 import Database from 'better-sqlite3';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { basename, dirname, join, resolve } from 'node:path';
 import { MAX_PAUSE_MS } from '../../../shared/durations.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { KeyStore } from '../ports/key-store.js';
 import { readEncryptedBlobFile } from '../crypto/blob-stream.js';
 import { parseRecoveryKey } from '../crypto/recovery-key.js';
 import { createEngine } from '../engine.js';
-import { NotFoundError } from '../errors.js';
+import { BadRequestError, IntegrityError, NotFoundError } from '../errors.js';
 import { createVaultServices } from '../services.js';
 import { unwrapWithPassword, unwrapWithRecoveryKey, type KeyWrapRow, type WrapContext } from '../vault/key-wraps.js';
 import { Vault, type VaultDeps } from '../vault/vault.js';
@@ -17,8 +17,8 @@ import { RecoveryKeyWrongError, VaultExistsError, WrongPasswordError } from '../
 import { blobsPath, databasePath } from '../vault/vault-paths.js';
 import { BackupTamperedError } from './backup-errors.js';
 import { deriveBackupKeys, type BackupKeys } from './backup-keys.js';
-import { readConfig, readKeys } from './bucket-identity.js';
-import type { BucketKeys } from './bucket-layout.js';
+import { isSignedBy, KEYS_MISSING, readConfig, readKeys } from './bucket-identity.js';
+import { CONFIG_KEY, KEYS_KEY, type BucketKeys } from './bucket-layout.js';
 import { pullFile } from './shard-transfer.js';
 import { pickSnapshot, readChain, type ChainMark, type Snapshot } from './snapshot-chain.js';
 
@@ -44,22 +44,49 @@ export interface RestoreSummary {
   messages: number;
   attachments: number;
   plansPaused: number;
+  /** Plans that had fired in the snapshot: they stay `triggered`, their deliveries held. */
+  plansTriggered: number;
+  /** Unsent deliveries held back until `afterword resume` (0 with `resumePlans`). */
+  heldDeliveries: number;
+  /** Unsent warnings and notices held back until `afterword resume` (0 with `resumePlans`). */
+  heldOther: number;
 }
 
-const chainMarkAccount = (vaultId: string): string => `backup-chain-${vaultId}`;
+/** A vault's backups in one bucket location: the mark of one says nothing about another. */
+export const chainLocation = (vaultId: string, store: ObjectStore): string => `${vaultId}|${store.where}`;
 
-/** The newest snapshot this machine verified of a vault's backups (beside the vault marks). */
-export async function readChainMark(marks: KeyStore | undefined, vaultId: string): Promise<ChainMark | null> {
-  const raw = await marks?.get(chainMarkAccount(vaultId));
+const chainMarkAccount = (location: string): string => `backup-chain-${createHash('sha256').update(location).digest('hex').slice(0, 32)}`;
+
+/** The newest snapshot this machine verified of a vault's backups in one location (beside the vault marks). */
+export async function readChainMark(marks: KeyStore | undefined, location: string): Promise<ChainMark | null> {
+  const raw = await marks?.get(chainMarkAccount(location));
   if (!raw) return null;
-  return JSON.parse(new TextDecoder().decode(raw)) as ChainMark;
+  try {
+    return JSON.parse(new TextDecoder().decode(raw)) as ChainMark;
+  } catch {
+    // Dropping it would let an older bucket through unnoticed: say what is wrong instead.
+    throw new IntegrityError(
+      `this computer's record of the newest backup of vault ${location.split('|')[0]} is unreadable (damaged key store); restore on another computer, or remove the record from the key store if you know why it is damaged`,
+    );
+  }
 }
 
-export async function writeChainMark(marks: KeyStore | undefined, vaultId: string, mark: ChainMark): Promise<void> {
-  await marks?.set(chainMarkAccount(vaultId), new TextEncoder().encode(JSON.stringify(mark)));
+export async function writeChainMark(marks: KeyStore | undefined, location: string, mark: ChainMark): Promise<void> {
+  await marks?.set(chainMarkAccount(location), new TextEncoder().encode(JSON.stringify(mark)));
+}
+
+/** Staging folders a killed restore left beside the target (`DIR.restoring-<12 hex>`): never a vault in place. */
+async function removeKilledStagings(vaultDir: string): Promise<void> {
+  const target = vaultDir.replace(/[\\/]+$/, '');
+  const parent = dirname(target);
+  const prefix = `${basename(target)}.restoring-`;
+  const names = existsSync(parent) ? readdirSync(parent) : [];
+  const killed = names.filter((name) => name.startsWith(prefix) && /^[0-9a-f]{12}$/.test(name.slice(prefix.length)));
+  for (const name of killed) await rm(join(parent, name), { recursive: true, force: true });
 }
 
 function refuseExisting(dir: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new BadRequestError(`${dir} is a file: choose a new folder with --vault`);
   if (Vault.exists(dir) || (existsSync(dir) && readdirSync(dir).length > 0)) throw new VaultExistsError(dir);
 }
 
@@ -94,6 +121,10 @@ function takeCurrentWraps(db: Database.Database, bucketKeys: BucketKeys): void {
       put.run(row.kdf, row.params, row.verifier, row.wrapped_key, kind);
     }
     db.prepare("DELETE FROM key_wraps WHERE kind = 'device'").run();
+    // Whoever restores has just proved the password (or recovery key): the snapshot's count of
+    // failed attempts must not lock them out of the copy.
+    db.prepare('UPDATE unlock_guard SET failures = 0, last_failure_at = NULL').run();
+    db.prepare('UPDATE recovery_guard SET failures = 0, last_failure_at = NULL').run();
   })();
 }
 
@@ -136,21 +167,34 @@ async function writeAndCheck(
  */
 export async function restoreVault(options: RestoreOptions): Promise<RestoreSummary> {
   const { store, vaultDir, deps } = options;
+  const parent = dirname(resolve(vaultDir));
+  if (existsSync(parent) && !statSync(parent).isDirectory()) {
+    throw new BadRequestError(`${parent} is a file, not a folder: choose a --vault path inside a folder`);
+  }
   refuseExisting(vaultDir);
   const config = await readConfig(store);
   const bucketKeys = await readKeys(store);
-  if (!config || !bucketKeys) throw new NotFoundError('Afterword backup in', store.where);
+  if (!config) throw new NotFoundError('Afterword backup in', store.where);
+  if (!bucketKeys) throw new BackupTamperedError('missing', KEYS_MISSING);
   const vaultKey = await unwrapVaultKey(bucketKeys, options);
   const keys = deriveBackupKeys(vaultKey, config.vaultId);
   if (bucketKeys.vaultId !== config.vaultId || keys.publicKeyHex !== config.publicKey) {
     throw new BackupTamperedError('foreign', "the bucket's config and keys objects belong to different vaults");
   }
-  const chain = await readChain(store, keys, config.vaultId, await readChainMark(deps.marks, config.vaultId));
+  // The key these wraps gave is used only once they prove to be this vault's own.
+  if (!isSignedBy(keys.publicKey, KEYS_KEY, bucketKeys) || !isSignedBy(keys.publicKey, CONFIG_KEY, config)) {
+    throw new BackupTamperedError('foreign', "the bucket's keys or config object was changed (its signature does not check): it was not written by this vault");
+  }
+  const chain = await readChain(store, keys, config.vaultId, await readChainMark(deps.marks, chainLocation(config.vaultId, store)));
   const snapshot = pickSnapshot(chain, options.snapshot);
 
+  await removeKilledStagings(vaultDir);
   const staging = `${vaultDir.replace(/[\\/]+$/, '')}.restoring-${randomBytes(6).toString('hex')}`;
+  let settled: Settled;
   try {
     await writeAndCheck(store, keys, snapshot, staging, bucketKeys, { id: Buffer.from(bucketKeys.keyId, 'hex'), key: vaultKey });
+    // Everything that makes the copy safe happens in staging: a copy in place is always settled.
+    settled = await settleRestoredVault(staging, options, snapshot);
     refuseExisting(vaultDir);
     if (existsSync(vaultDir)) await rmdir(vaultDir);
     await rename(staging, vaultDir);
@@ -159,8 +203,8 @@ export async function restoreVault(options: RestoreOptions): Promise<RestoreSumm
     throw error;
   }
   const newest = chain.at(-1)!;
-  await writeChainMark(deps.marks, config.vaultId, { seq: newest.seq, hash: newest.hash });
-  const plansPaused = await settleRestoredVault(vaultDir, options, snapshot);
+  // Only protects later restores from an older bucket: losing it leaves the copy as safe as it is.
+  await writeChainMark(deps.marks, chainLocation(config.vaultId, store), { seq: newest.seq, hash: newest.hash }).catch(() => undefined);
   return {
     vaultDir,
     snapshotId: snapshot.id,
@@ -168,28 +212,56 @@ export async function restoreVault(options: RestoreOptions): Promise<RestoreSumm
     createdAt: snapshot.manifest.createdAt,
     messages: snapshot.manifest.stats.messages,
     attachments: snapshot.manifest.stats.attachments,
-    plansPaused,
+    ...settled,
   };
 }
 
-/** Opens the restored vault, pauses the plans, records the restore. */
-async function settleRestoredVault(vaultDir: string, options: RestoreOptions, snapshot: Snapshot): Promise<number> {
+interface Settled {
+  plansPaused: number;
+  plansTriggered: number;
+  heldDeliveries: number;
+  heldOther: number;
+}
+
+/**
+ * Opens the restored copy (still in staging), and makes it safe before it is moved into place: every
+ * plan paused, every unsent warning, notice and delivery held (a plan that had fired stays
+ * `triggered` with its deliveries held), the restore recorded in the audit log. With `resumePlans`
+ * the owner said so up front: the plans then start over from now (the snapshot's last check-in is
+ * not theirs to count from) and held rows go, exactly as `afterword resume` does.
+ */
+async function settleRestoredVault(dir: string, options: RestoreOptions, snapshot: Snapshot): Promise<Settled> {
   // This machine may have opened a newer copy of the same vault: a restore is deliberate.
-  const vault = await Vault.open(vaultDir, { ...options.deps, acceptOlderVault: true });
+  const vault = await Vault.open(dir, { ...options.deps, acceptOlderVault: true });
   try {
     if (options.recoveryKey !== undefined) await vault.unlockWithRecoveryKey(options.recoveryKey, { ownerSignedIn: true });
     else await vault.unlock(options.password ?? '');
-    const services = createVaultServices(vault, options.deps.clock);
-    const engine = createEngine(services, { clock: options.deps.clock });
+    const { clock } = options.deps;
+    const services = createVaultServices(vault, clock);
+    const engine = createEngine(services, { clock });
     try {
-      const paused = options.resumePlans ? [] : engine.scheduler.pauseUntil(options.deps.clock.now() + MAX_PAUSE_MS);
-      vault.db.q.transaction(() =>
+      const { db } = vault;
+      return db.q.transaction(() => {
+        const plansTriggered = db.q.all(db.kysely.selectFrom('plan_state').select('plan_id').where('state', '=', 'triggered')).length;
+        const paused = engine.scheduler.pauseUntil(clock.now() + MAX_PAUSE_MS);
+        const held = engine.outbox.holdUnsent();
+        if (options.resumePlans) engine.scheduler.resume();
         vault.audit.append({
           action: 'backup.restored',
-          detail: { seq: snapshot.seq, snapshot: snapshot.id, plansPaused: paused.length, resumePlans: Boolean(options.resumePlans) },
-        }),
-      );
-      return paused.length;
+          detail: {
+            seq: snapshot.seq,
+            snapshot: snapshot.id,
+            plansPaused: options.resumePlans ? 0 : paused.length,
+            plansTriggered,
+            heldDeliveries: held.deliveries,
+            heldOther: held.other,
+            resumePlans: Boolean(options.resumePlans),
+          },
+        });
+        return options.resumePlans
+          ? { plansPaused: 0, plansTriggered, heldDeliveries: 0, heldOther: 0 }
+          : { plansPaused: paused.length, plansTriggered, heldDeliveries: held.deliveries, heldOther: held.other };
+      });
     } finally {
       await engine.close();
     }

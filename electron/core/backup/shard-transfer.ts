@@ -31,11 +31,32 @@ export async function inPool<T>(items: readonly T[], limit: number, task: (item:
  * Cuts a file into fixed-size chunks and uploads each one the bucket does not hold yet (`known`,
  * updated as it goes). The file is read one window at a time: memory stays flat.
  */
-export async function pushFile(
-  path: string,
-  chunkBytes: number,
-  ctx: { store: ObjectStore; keys: BackupKeys; known: Set<string>; progress: PushProgress; onProgress?: (p: PushProgress) => void },
-): Promise<ManifestFile> {
+/** Where a shard the push did not upload (the bucket listed it) can be read again. */
+export interface ReusedShard {
+  path: string;
+  offset: number;
+  length: number;
+}
+
+export interface PushContext {
+  store: ObjectStore;
+  keys: BackupKeys;
+  known: Set<string>;
+  /** Shards skipped because the listing showed them: confirmed again before the manifest is written. */
+  reused: Map<string, ReusedShard>;
+  progress: PushProgress;
+  onProgress?: (p: PushProgress) => void;
+}
+
+async function uploadShard(ctx: PushContext, id: string, chunk: Uint8Array): Promise<void> {
+  const sealed = sealShard(ctx.keys, id, chunk);
+  await ctx.store.put(shardKey(id), sealed);
+  ctx.progress.objectsUploaded += 1;
+  ctx.progress.bytesUploaded += sealed.length;
+  ctx.onProgress?.(ctx.progress);
+}
+
+export async function pushFile(path: string, chunkBytes: number, ctx: PushContext): Promise<ManifestFile> {
   const handle = await open(path, 'r');
   try {
     const { size } = await handle.stat();
@@ -54,26 +75,45 @@ export async function pushFile(
       await inPool(chunks, IN_FLIGHT, async (chunk, i) => {
         const id = ids[i]!;
         if (ctx.known.has(id)) {
+          if (!ctx.reused.has(id)) ctx.reused.set(id, { path, offset: offset + i * chunkBytes, length: chunk.length });
           ctx.progress.bytesSkipped += chunk.length;
           return;
         }
         ctx.known.add(id);
-        const sealed = sealShard(ctx.keys, id, chunk);
         try {
-          await ctx.store.put(shardKey(id), sealed);
+          await uploadShard(ctx, id, chunk);
         } catch (error) {
           ctx.known.delete(id);
           throw error;
         }
-        ctx.progress.objectsUploaded += 1;
-        ctx.progress.bytesUploaded += sealed.length;
-        ctx.onProgress?.(ctx.progress);
+        // Uploaded by this push: no need to confirm it again.
+        ctx.reused.delete(id);
       });
     }
     return { size, chunkBytes, shards };
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Confirms that every shard the push reused is still in the bucket (a prune on another machine, or
+ * a lifecycle rule, may have removed it since the listing) and uploads again the ones that are not,
+ * so the manifest written next never names a missing shard.
+ */
+export async function confirmReusedShards(ctx: PushContext): Promise<void> {
+  await inPool([...ctx.reused], IN_FLIGHT, async ([id, where]) => {
+    if (await ctx.store.head(shardKey(id))) return;
+    const handle = await open(where.path, 'r');
+    try {
+      const chunk = new Uint8Array(where.length);
+      await handle.read(chunk, 0, where.length, where.offset);
+      if (shardIdOf(ctx.keys, chunk) !== id) throw new Error(`${where.path} changed while it was being backed up`);
+      await uploadShard(ctx, id, chunk);
+    } finally {
+      await handle.close();
+    }
+  });
 }
 
 /** Downloads and checks one shard; a missing or damaged one is named. */

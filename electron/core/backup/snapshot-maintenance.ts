@@ -1,7 +1,7 @@
 import type { ObjectStore } from '../ports/object-store.js';
 import { BackupTamperedError } from './backup-errors.js';
 import type { BackupKeys } from './backup-keys.js';
-import { manifestKey, SHARDS_PREFIX } from './bucket-layout.js';
+import { manifestKey, MANIFESTS_PREFIX, SHARDS_PREFIX } from './bucket-layout.js';
 import { fetchShard, inPool } from './shard-transfer.js';
 import type { Snapshot } from './snapshot-chain.js';
 
@@ -43,18 +43,23 @@ export const PRUNE_GRACE_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Keeps the newest `keep` snapshots. Older manifests go first, oldest first (so an interrupted prune
- * leaves an unbroken chain), then the shards no kept manifest refers to and older than a day.
+ * leaves an unbroken chain), then the shards no kept manifest refers to and a day older than the
+ * newest object in the bucket. Ages are measured on the server's clock only (its LastModified),
+ * never against this machine's clock, which may be days off or jump.
  */
-export async function pruneSnapshots(store: ObjectStore, chain: Snapshot[], keep: number, now: number): Promise<PruneReport> {
+export async function pruneSnapshots(store: ObjectStore, chain: Snapshot[], keep: number): Promise<PruneReport> {
   const kept = chain.slice(-keep);
   const dropped = chain.slice(0, Math.max(0, chain.length - keep));
+  let newest = 0;
+  for await (const item of store.list(MANIFESTS_PREFIX)) newest = Math.max(newest, item.lastModified);
   for (const snapshot of dropped) await store.delete(manifestKey(snapshot.seq));
   const referenced = new Set(kept.flatMap((s) => [...s.manifest.database.shards, ...s.manifest.blobs.flatMap((b) => b.shards)]));
-  const doomed: { key: string; size: number }[] = [];
+  const unreferenced: { key: string; size: number; lastModified: number }[] = [];
   for await (const item of store.list(SHARDS_PREFIX)) {
-    if (!referenced.has(item.key.slice(SHARDS_PREFIX.length)) && now - item.lastModified > PRUNE_GRACE_MS) doomed.push(item);
+    newest = Math.max(newest, item.lastModified);
+    if (!referenced.has(item.key.slice(SHARDS_PREFIX.length))) unreferenced.push(item);
   }
+  const doomed = unreferenced.filter((item) => newest - item.lastModified > PRUNE_GRACE_MS);
   await inPool(doomed, 8, (item) => store.delete(item.key));
   return { keptSnapshots: kept.length, deletedSnapshots: dropped.length, deletedShards: doomed.length, bytesFreed: doomed.reduce((sum, item) => sum + item.size, 0) };
 }
-

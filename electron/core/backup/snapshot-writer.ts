@@ -9,7 +9,7 @@ import { deriveBackupKeys } from './backup-keys.js';
 import { claimBucket } from './bucket-identity.js';
 import { BLOB_CHUNK_BYTES, DATABASE_CHUNK_BYTES, manifestKey, SHARDS_PREFIX } from './bucket-layout.js';
 import { encodeManifest, snapshotId, type Manifest, type ManifestBlob } from './manifest.js';
-import { pushFile, type PushProgress } from './shard-transfer.js';
+import { confirmReusedShards, pushFile, type PushContext, type PushProgress } from './shard-transfer.js';
 import { readChain, type ChainMark } from './snapshot-chain.js';
 
 export interface PushSummary {
@@ -52,21 +52,26 @@ export async function pushSnapshot(
   await removeLeftovers(vault.dir);
   const copyPath = join(vault.dir, `.backup-${randomBytes(8).toString('hex')}.db`);
   const progress: PushProgress = { objectsUploaded: 0, bytesUploaded: 0, bytesSkipped: 0 };
-  const ctx = { store, keys, known, progress, onProgress: options.onProgress };
+  const ctx: PushContext = { store, keys, known, reused: new Map(), progress, onProgress: options.onProgress };
   try {
     await vault.db.sqlite.backup(copyPath);
     const { pageSize, messages, blobIds } = describeCopy(copyPath);
     if (DATABASE_CHUNK_BYTES % pageSize !== 0) throw new Error(`a page size of ${pageSize} bytes does not divide the ${DATABASE_CHUNK_BYTES}-byte chunks`);
-    const database = { ...(await pushFile(copyPath, DATABASE_CHUNK_BYTES, ctx)), pageSize };
+    // Blobs first: one deleted (with its message) since the copy was taken is dropped from the
+    // copy before the copy is cut, so no restored message names an attachment with no file.
     const blobs: ManifestBlob[] = [];
+    const gone: string[] = [];
     for (const id of blobIds) {
       const file = await pushFile(join(vault.blobsDir, id), BLOB_CHUNK_BYTES, ctx).catch((error: NodeJS.ErrnoException) => {
-        // Deleted with its message since the copy was taken: the copy's row goes with it at restore.
         if (error.code === 'ENOENT') return null;
         throw error;
       });
       if (file) blobs.push({ id, ...file });
+      else gone.push(id);
     }
+    if (gone.length > 0) dropAttachmentRows(copyPath, gone);
+    const database = { ...(await pushFile(copyPath, DATABASE_CHUNK_BYTES, ctx)), pageSize };
+    await confirmReusedShards(ctx);
     const seq = (previous?.seq ?? 0) + 1;
     const size = database.size + blobs.reduce((sum, blob) => sum + blob.size, 0);
     const manifest: Manifest = {
@@ -86,6 +91,20 @@ export async function pushSnapshot(
     return { snapshotId: snapshotId(seq, hash), seq, hash, size, ...progress };
   } finally {
     await rm(copyPath, { force: true });
+  }
+}
+
+/** Removes attachment rows from the copy (never the vault), written through to the main file. */
+function dropAttachmentRows(path: string, ids: readonly string[]): void {
+  const copy = new Database(path);
+  try {
+    copy.pragma('journal_mode = DELETE');
+    const drop = copy.prepare('DELETE FROM attachments WHERE id = ?');
+    copy.transaction(() => {
+      for (const id of ids) drop.run(id);
+    })();
+  } finally {
+    copy.close();
   }
 }
 

@@ -174,6 +174,8 @@ export interface OutboxTable {
   attempts: number;
   not_before: number;
   next_attempt_at: number;
+  /** 1 while a restored copy keeps the row back (see Outbox.holdUnsent); a Generated default. */
+  held: Generated<number>;
   first_attempt_at: number | null;
   completed_at: number | null;
   last_error: string | null;

@@ -211,6 +211,7 @@ export class Outbox {
           .selectFrom('outbox')
           .selectAll()
           .where('next_attempt_at', '<=', p.now)
+          .where('held', '=', 0)
           .where((eb) =>
             eb.or([
               eb('status', '=', 'pending'),
@@ -251,6 +252,28 @@ export class Outbox {
       return Math.max(...rows.map((r) => r.completed_at!));
     }
     return null;
+  }
+
+  /**
+   * Holds every row not sent yet (a restored copy: the original may have sent them already, or may
+   * still be running): they stay outstanding but none is taken until `releaseHeld`. Returns the
+   * held rows by kind.
+   */
+  holdUnsent(): { deliveries: number; other: number } {
+    const unsent = this.k.selectFrom('outbox').select(['kind']).where('status', 'in', ['pending', 'sending']);
+    const rows = this.db.q.all(unsent);
+    this.db.q.run(this.k.updateTable('outbox').set({ held: 1 }).where('status', 'in', ['pending', 'sending']));
+    const deliveries = rows.filter((row) => row.kind === 'delivery').length;
+    return { deliveries, other: rows.length - deliveries };
+  }
+
+  /** Lets held rows go (the owner resumed the restored copy); returns how many. */
+  releaseHeld(): number {
+    return this.db.q.run(this.k.updateTable('outbox').set({ held: 0 }).where('held', '=', 1)).changes;
+  }
+
+  heldCount(): number {
+    return Number(this.db.q.get(this.k.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('held', '=', 1))?.n ?? 0);
   }
 
   outstandingDeliveries(planId: string, cycle: number): number {
@@ -312,6 +335,7 @@ export class Outbox {
         this.k
           .selectFrom('outbox')
           .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+          .where('held', '=', 0)
           .where('status', 'in', ['pending', 'sending']),
       )?.at ?? null
     );

@@ -236,9 +236,14 @@ export class Scheduler {
     return this.announced(this.forEachPlan('plans.paused', { until }, (rt) => pause(rt, until)));
   }
 
+  /** Resumes paused and stopped plans, and lets go of what a restored copy held back. */
   resume(): TransitionReport[] {
     const now = this.deps.clock.now();
-    return this.announced(this.forEachPlan('plans.resumed', {}, (rt, armable) => resume(rt, now, armable())));
+    const reports = this.deps.db.q.transaction(() => {
+      const released = this.deps.outbox.releaseHeld();
+      return this.forEachPlan('plans.resumed', released > 0 ? { releasedOutbox: released } : {}, (rt, armable) => resume(rt, now, armable()));
+    });
+    return this.announced(reports);
   }
 
   emergencyStop(): TransitionReport[] {

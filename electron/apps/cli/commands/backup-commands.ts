@@ -200,8 +200,16 @@ export function registerBackupCommands(program: Command, context: () => CliConte
             `Restored snapshot ${summary.snapshotId} (seq ${summary.seq}, ${isoTime(summary.createdAt)}) into ${summary.vaultDir}:`,
             `${summary.messages} messages, ${summary.attachments} attachments; the database and every attachment were checked.`,
             flags.resumePlans
-              ? 'Plans are running: this copy will warn and deliver as the original did. Stop the original if it still runs.'
+              ? 'Plans are running, their waits restarted from now: this copy will warn and deliver as the original did. Stop the original if it still runs.'
               : 'Plans are PAUSED so that this copy warns nobody before you say so. When the original is gone for good: afterword resume',
+            ...(summary.plansTriggered > 0
+              ? [`${summary.plansTriggered} plan(s) had already fired in this snapshot: the original may have delivered their messages already.`]
+              : []),
+            ...(summary.heldDeliveries + summary.heldOther > 0
+              ? [
+                  `HELD: ${summary.heldDeliveries} unsent deliveries and ${summary.heldOther} unsent warnings or notices; none goes out until you run: afterword resume`,
+                ]
+              : []),
           ].join('\n'),
         );
       } finally {

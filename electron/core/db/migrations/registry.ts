@@ -7,6 +7,7 @@ import { migration0005OutboxSentJournal } from './0005-outbox-sent-journal.js';
 import { migration0006Drafts } from './0006-drafts.js';
 import { migration0007RecoveryGuard } from './0007-recovery-guard.js';
 import { migration0008PrivateNetwork } from './0008-private-network.js';
+import { migration0009OutboxHeld } from './0009-outbox-held.js';
 
 /**
  * Every migration, statically imported (no filesystem scan, no eval), in order. Names sort
@@ -21,6 +22,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-drafts': migration0006Drafts,
   '0007-recovery-guard': migration0007RecoveryGuard,
   '0008-private-network': migration0008PrivateNetwork,
+  '0009-outbox-held': migration0009OutboxHeld,
 };
 
 export const LATEST_SCHEMA_VERSION = Object.keys(MIGRATIONS).length;
