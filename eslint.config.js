@@ -16,11 +16,48 @@ import tseslint from 'typescript-eslint';
 
 /** Node built-ins by bare name; any `node:` specifier is banned as well. */
 const NODE_BUILTINS = [
-  'assert', 'async_hooks', 'buffer', 'child_process', 'cluster', 'console', 'constants', 'crypto',
-  'dgram', 'diagnostics_channel', 'dns', 'domain', 'events', 'fs', 'http', 'http2', 'https',
-  'inspector', 'module', 'net', 'os', 'path', 'perf_hooks', 'process', 'punycode', 'querystring',
-  'readline', 'repl', 'stream', 'string_decoder', 'sys', 'timers', 'tls', 'trace_events', 'tty',
-  'url', 'util', 'v8', 'vm', 'wasi', 'worker_threads', 'zlib',
+  'assert',
+  'async_hooks',
+  'buffer',
+  'child_process',
+  'cluster',
+  'console',
+  'constants',
+  'crypto',
+  'dgram',
+  'diagnostics_channel',
+  'dns',
+  'domain',
+  'events',
+  'fs',
+  'http',
+  'http2',
+  'https',
+  'inspector',
+  'module',
+  'net',
+  'os',
+  'path',
+  'perf_hooks',
+  'process',
+  'punycode',
+  'querystring',
+  'readline',
+  'repl',
+  'stream',
+  'string_decoder',
+  'sys',
+  'timers',
+  'tls',
+  'trace_events',
+  'tty',
+  'url',
+  'util',
+  'v8',
+  'vm',
+  'wasi',
+  'worker_threads',
+  'zlib',
 ];
 
 /**
@@ -46,9 +83,8 @@ const electronRule = (message) => rule(message, { names: ['electron'], regex: '^
 // (no shared/**/electron/, renderer/**/electron/, electron/core/**/shell/).
 const reachesInto = (...folders) => `^(?:\\./)?(?:\\.\\./)+(?:[^/]+/)*?(?:${folders.join('|')})(?:/|$)`;
 
-
 const NO_ELECTRON = electronRule(
-  "electron/ outside electron/apps/desktop must run in plain Node: only electron/apps/desktop/** may import " +
+  'electron/ outside electron/apps/desktop must run in plain Node: only electron/apps/desktop/** may import ' +
     "'electron'. Define a port in electron/core/ports/ and implement it in the desktop app.",
 );
 
@@ -57,7 +93,8 @@ const ELECTRON_DIRECTIONS = [
   {
     folder: 'core',
     forbidden: ['node', 'apps'],
-    why: 'electron/core/ is the innermost layer: it must not import the Node adapters (electron/node/) or the apps ' +
+    why:
+      'electron/core/ is the innermost layer: it must not import the Node adapters (electron/node/) or the apps ' +
       '(electron/apps/). Declare a port in electron/core/ports/ and have the app pass the adapter in.',
   },
   {
@@ -97,9 +134,19 @@ function electronLayers() {
     rules: [...(folder === 'apps/desktop' ? [] : [NO_ELECTRON]), rule(why, { regex: reachesInto(...forbidden) })],
   }));
   return [
-    { name: 'afterword/layer-electron', files: ['electron/**'], ignores: ['electron/apps/desktop/**'], rules: [NO_ELECTRON] },
+    {
+      name: 'afterword/layer-electron',
+      files: ['electron/**'],
+      ignores: ['electron/apps/desktop/**'],
+      rules: [NO_ELECTRON],
+    },
     ...directed,
-    { name: 'afterword/layer-electron-tests', files: TESTS, ignores: ['electron/apps/desktop/**'], rules: [NO_ELECTRON] },
+    {
+      name: 'afterword/layer-electron-tests',
+      files: TESTS,
+      ignores: ['electron/apps/desktop/**'],
+      rules: [NO_ELECTRON],
+    },
   ];
 }
 
@@ -194,7 +241,13 @@ export default defineConfig([
     files: ['**/*.{ts,tsx,mts,cts}'],
     languageOptions: {
       parserOptions: {
-        project: ['tsconfig.shared.json', 'tsconfig.node.json', 'tsconfig.shell.json', 'tsconfig.renderer.json', 'tsconfig.tests.json'],
+        project: [
+          'tsconfig.shared.json',
+          'tsconfig.node.json',
+          'tsconfig.shell.json',
+          'tsconfig.renderer.json',
+          'tsconfig.tests.json',
+        ],
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -25,8 +25,15 @@ function strictCsp(): Plugin {
         const inline = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)].filter(
           ([, attrs, body]) => !/\bsrc=/.test(attrs ?? '') || (body ?? '').trim() !== '',
         );
-        if (inline.length > 0) throw new Error(`index.html has ${inline.length} inline script(s); a strict CSP would block them`);
-        return [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: RENDERER_META_CSP }, injectTo: 'head-prepend' }];
+        if (inline.length > 0)
+          throw new Error(`index.html has ${inline.length} inline script(s); a strict CSP would block them`);
+        return [
+          {
+            tag: 'meta',
+            attrs: { 'http-equiv': 'Content-Security-Policy', content: RENDERER_META_CSP },
+            injectTo: 'head-prepend',
+          },
+        ];
       },
     },
   };

@@ -18,7 +18,8 @@ const ARCH_UNIVERSAL = 4;
 export function packedBinary(context) {
   const { appOutDir, electronPlatformName, packager } = context;
   const extension = EXTENSIONS[electronPlatformName];
-  if (extension === undefined) throw new Error(`after-pack: no fuse handling for the platform "${electronPlatformName}"`);
+  if (extension === undefined)
+    throw new Error(`after-pack: no fuse handling for the platform "${electronPlatformName}"`);
   const name = electronPlatformName === 'linux' ? packager.executableName : packager.appInfo.productFilename;
   return join(appOutDir, `${name}${extension}`);
 }
@@ -27,6 +28,8 @@ export default async function afterPack(context) {
   const binary = packedBinary(context);
   const { flipAndVerifyFuses } = await import(pathToFileURL(FUSES_MODULE).href);
   const darwin = context.electronPlatformName === 'darwin' || context.electronPlatformName === 'mas';
-  await flipAndVerifyFuses(binary, { resetAdHocDarwinSignature: darwin && (context.arch === ARCH_ARM64 || context.arch === ARCH_UNIVERSAL) });
+  await flipAndVerifyFuses(binary, {
+    resetAdHocDarwinSignature: darwin && (context.arch === ARCH_ARM64 || context.arch === ARCH_UNIVERSAL),
+  });
   process.stdout.write(`  • fuses flipped and read back  binary=${binary}\n`);
 }

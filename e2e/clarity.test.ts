@@ -37,7 +37,9 @@ describeE2E('screens that say what is true', () => {
     await recipients.dialog('recipients:edit.title').waitFor({ state: 'detached' });
     await recipients.rename(ALICE.email, ALICE.name, 'Alice L.');
     const refusal = await recipients.askToDelete(ALICE.email, 'Alice L.', 'recipients:delete.inUseTitle');
-    expect(await refusal.getByRole('button', { name: app.ui.texts.t('recipients:delete.confirm'), exact: true }).count()).toBe(0);
+    expect(
+      await refusal.getByRole('button', { name: app.ui.texts.t('recipients:delete.confirm'), exact: true }).count(),
+    ).toBe(0);
     expect(await seriousViolations(page), 'axe on the refused delete').toEqual([]);
     await refusal.getByRole('link', { name: LETTER.title, exact: true }).click();
     await expect.poll(() => new URL(page.url()).hash).toBe(`#/messages/${letter.id}`);
@@ -61,7 +63,9 @@ describeE2E('screens that say what is true', () => {
     const gaps = card.getByTestId('level-gaps');
     await gaps.first().waitFor();
     expect(await gaps.allInnerTexts()).toContainEqual(expect.stringContaining(app.ui.texts.t('plans:gaps.noWebhooks')));
-    expect(await gaps.allInnerTexts()).toContainEqual(expect.stringContaining(app.ui.texts.t('plans:gaps.noMailServer')));
+    expect(await gaps.allInnerTexts()).toContainEqual(
+      expect.stringContaining(app.ui.texts.t('plans:gaps.noMailServer')),
+    );
     const deliveries = card.getByTestId('plan-deliveries');
     await deliveries.getByRole('link', { name: LETTER.title, exact: true }).waitFor();
     expect(await deliveries.innerText()).toContain('Alice L.');
@@ -70,34 +74,51 @@ describeE2E('screens that say what is true', () => {
     const activity = await app.goTo('activity');
     await activity.table().getByText(`Message “${LETTER.title}”`, { exact: true }).first().waitFor();
     await activity.table().getByText(app.ui.texts.t('activity:source.app'), { exact: false }).first().waitFor();
-    expect(await activity.table().innerText()).not.toMatch(/pln_|msg_|rcp_|obx_|scryptLogN|deliverySigningSecret|http:owner|source:/);
+    expect(await activity.table().innerText()).not.toMatch(
+      /pln_|msg_|rcp_|obx_|scryptLogN|deliverySigningSecret|http:owner|source:/,
+    );
   });
 
-  it('a runner that stops answering is one banner, the scheduler "unknown", and it clears when it answers again', { timeout: 90_000 }, async () => {
-    const { app, context, page } = await e2e.start({ language: 'zh-CN' });
-    await app.firstRun.complete({ password: PASSWORD, ownerEmail: OWNER.email, ownerName: OWNER.name });
-    await app.dashboard.waitUntilShown();
-    const scheduler = page.getByRole('region', { name: app.ui.texts.t('dashboard:scheduler.title'), exact: true });
-    await scheduler.getByText(app.ui.texts.t('dashboard:scheduler.running'), { exact: true }).waitFor();
+  it(
+    'a runner that stops answering is one banner, the scheduler "unknown", and it clears when it answers again',
+    { timeout: 90_000 },
+    async () => {
+      const { app, context, page } = await e2e.start({ language: 'zh-CN' });
+      await app.firstRun.complete({ password: PASSWORD, ownerEmail: OWNER.email, ownerName: OWNER.name });
+      await app.dashboard.waitUntilShown();
+      const scheduler = page.getByRole('region', { name: app.ui.texts.t('dashboard:scheduler.title'), exact: true });
+      await scheduler.getByText(app.ui.texts.t('dashboard:scheduler.running'), { exact: true }).waitFor();
 
-    await context.setOffline(true);
-    await app.dashboard.checkinCard().getByRole('button').first().click();
-    await app.shell.connectionLost().waitFor();
-    await scheduler.getByText(app.ui.texts.t('common:connection.unknown'), { exact: true }).waitFor();
-    expect(await page.getByText('Failed to fetch').count(), 'no raw network error on screen').toBe(0);
-    expect(await page.getByRole('alert').filter({ hasText: app.ui.texts.t('errors:title') }).count(), 'no error toast per call').toBe(0);
-    expect(await seriousViolations(page), 'axe with the banner').toEqual([]);
+      await context.setOffline(true);
+      await app.dashboard.checkinCard().getByRole('button').first().click();
+      await app.shell.connectionLost().waitFor();
+      await scheduler.getByText(app.ui.texts.t('common:connection.unknown'), { exact: true }).waitFor();
+      expect(await page.getByText('Failed to fetch').count(), 'no raw network error on screen').toBe(0);
+      expect(
+        await page
+          .getByRole('alert')
+          .filter({ hasText: app.ui.texts.t('errors:title') })
+          .count(),
+        'no error toast per call',
+      ).toBe(0);
+      expect(await seriousViolations(page), 'axe with the banner').toEqual([]);
 
-    // "Try again now" while still offline: the banner stays, still no toast.
-    const retried = page.waitForEvent('requestfailed', (request) => request.url().endsWith('/api/rpc/vault.status'));
-    await page.getByRole('button', { name: app.ui.texts.t('common:connection.retry'), exact: true }).click();
-    await retried;
-    await app.shell.connectionLost().waitFor();
-    expect(await page.getByRole('alert').filter({ hasText: app.ui.texts.t('errors:title') }).count()).toBe(0);
+      // "Try again now" while still offline: the banner stays, still no toast.
+      const retried = page.waitForEvent('requestfailed', (request) => request.url().endsWith('/api/rpc/vault.status'));
+      await page.getByRole('button', { name: app.ui.texts.t('common:connection.retry'), exact: true }).click();
+      await retried;
+      await app.shell.connectionLost().waitFor();
+      expect(
+        await page
+          .getByRole('alert')
+          .filter({ hasText: app.ui.texts.t('errors:title') })
+          .count(),
+      ).toBe(0);
 
-    // Back online: the banner's own retry finds the runner, and the scheduler is known again.
-    await context.setOffline(false);
-    await app.shell.connectionLost().waitFor({ state: 'detached' });
-    await scheduler.getByText(app.ui.texts.t('dashboard:scheduler.running'), { exact: true }).waitFor();
-  });
+      // Back online: the banner's own retry finds the runner, and the scheduler is known again.
+      await context.setOffline(false);
+      await app.shell.connectionLost().waitFor({ state: 'detached' });
+      await scheduler.getByText(app.ui.texts.t('dashboard:scheduler.running'), { exact: true }).waitFor();
+    },
+  );
 });

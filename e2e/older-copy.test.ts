@@ -13,26 +13,30 @@ describeE2E('an older copy of the vault', () => {
   const temp = new TempDirs();
   afterAll(() => temp.cleanup());
 
-  it('is explained on the lock screen and opened only as a deliberate restore, with the password', { timeout: 120_000 }, async () => {
-    const vault = await CliVault.create(temp, 'e2e-older');
-    vault.password = PASSWORD;
-    await vault.init();
-    const old = join(vault.root, 'old-copy');
-    await cp(vault.dir, old, { recursive: true });
-    await vault.json(['checkin']);
-    await rm(vault.dir, { recursive: true });
-    await cp(old, vault.dir, { recursive: true });
+  it(
+    'is explained on the lock screen and opened only as a deliberate restore, with the password',
+    { timeout: 120_000 },
+    async () => {
+      const vault = await CliVault.create(temp, 'e2e-older');
+      vault.password = PASSWORD;
+      await vault.init();
+      const old = join(vault.root, 'old-copy');
+      await cp(vault.dir, old, { recursive: true });
+      await vault.json(['checkin']);
+      await rm(vault.dir, { recursive: true });
+      await cp(old, vault.dir, { recursive: true });
 
-    const session = await e2e.start({ root: vault.root });
-    const { unlock } = session.app;
-    await unlock.olderCopyNotice().waitFor();
-    await unlock.openOlderCopy(PASSWORD);
-    const rows = (await session.api.call('audit.page', { limit: 50 })).rows;
-    expect(rows.map((r) => r.action)).toContain('vault.older_accepted');
-    expect(session.problems()).toEqual([]);
-    await session.runner.stop();
+      const session = await e2e.start({ root: vault.root });
+      const { unlock } = session.app;
+      await unlock.olderCopyNotice().waitFor();
+      await unlock.openOlderCopy(PASSWORD);
+      const rows = (await session.api.call('audit.page', { limit: 50 })).rows;
+      expect(rows.map((r) => r.action)).toContain('vault.older_accepted');
+      expect(session.problems()).toEqual([]);
+      await session.runner.stop();
 
-    // The restored copy is now the one this computer knows: no flag needed, its history intact.
-    expect(await vault.json<{ ok: boolean }>(['audit', 'verify'])).toMatchObject({ ok: true });
-  });
+      // The restored copy is now the one this computer knows: no flag needed, its history intact.
+      expect(await vault.json<{ ok: boolean }>(['audit', 'verify'])).toMatchObject({ ok: true });
+    },
+  );
 });

@@ -37,10 +37,22 @@ const LETTER = {
 async function seed(session: Session, language: Language, smtpPort: number): Promise<void> {
   const { api } = session;
   await useLoopbackSmtp(api, smtpPort);
-  const alice = await api.call('recipients.create', { name: 'Alice Liddell', type: 'email', contact: 'alice@example.com' });
+  const alice = await api.call('recipients.create', {
+    name: 'Alice Liddell',
+    type: 'email',
+    contact: 'alice@example.com',
+  });
   const ming = await api.call('recipients.create', { name: '王小明', type: 'email', contact: 'xiaoming@example.cn' });
-  await api.call('plans.create', { name: language === 'en' ? 'Weekly' : '每周', intervalMs: 7 * DAY_MS, levels: levels(DAY_MS, ['desktop', 'email']) });
-  const file = { name: 'letter.txt', mimeType: 'text/plain', buffer: Buffer.from(`${LETTER.body[language]}\n`.repeat(40)) };
+  await api.call('plans.create', {
+    name: language === 'en' ? 'Weekly' : '每周',
+    intervalMs: 7 * DAY_MS,
+    levels: levels(DAY_MS, ['desktop', 'email']),
+  });
+  const file = {
+    name: 'letter.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from(`${LETTER.body[language]}\n`.repeat(40)),
+  };
   await api.call('messages.create', {
     title: LETTER.title[language],
     body: LETTER.body[language],
@@ -48,7 +60,12 @@ async function seed(session: Session, language: Language, smtpPort: number): Pro
     deliveryDelayMs: 2 * DAY_MS,
     uploadIds: [await upload(api, file)],
   });
-  await api.call('messages.create', { title: language === 'en' ? 'Passwords (draft)' : '密码（草稿）', body: '…', recipientIds: [ming.id], status: 'draft' });
+  await api.call('messages.create', {
+    title: language === 'en' ? 'Passwords (draft)' : '密码（草稿）',
+    body: '…',
+    recipientIds: [ming.id],
+    status: 'draft',
+  });
 }
 
 /** One variant: first run, every screen, the warning on the dashboard, and the lock screen's three states. */
@@ -63,7 +80,10 @@ async function visitEveryScreen(e2e: E2E, { language, theme, withAxe }: Variant,
     expect.soft(await page.locator('html').getAttribute('lang'), `language on ${screen}`).toBe(language);
     expect.soft(await page.locator('html').getAttribute('data-mantine-color-scheme'), `theme on ${screen}`).toBe(theme);
     await saveScreenshot(page, `${screen}-${language}-${theme}`);
-    if (withAxe) expect.soft(await seriousViolations(page), `axe: serious or critical violations on ${screen} (${language}, ${theme})`).toEqual([]);
+    if (withAxe)
+      expect
+        .soft(await seriousViolations(page), `axe: serious or critical violations on ${screen} (${language}, ${theme})`)
+        .toEqual([]);
   };
 
   // First run, in the language and theme chosen with the switches of its toolbar.
@@ -157,7 +177,9 @@ async function visitEveryScreen(e2e: E2E, { language, theme, withAxe }: Variant,
  */
 const ALL_SCREENSHOTS = process.env.AFTERWORD_UPDATE_SCREENSHOTS === '1';
 if (!ALL_SCREENSHOTS) {
-  console.warn('screens: the English dark and 简体中文 light variants are skipped (each language and theme is already covered with axe); `npm run screenshots` runs them');
+  console.warn(
+    'screens: the English dark and 简体中文 light variants are skipped (each language and theme is already covered with axe); `npm run screenshots` runs them',
+  );
 }
 
 describeE2E('every screen, in each language and theme', () => {
@@ -168,7 +190,9 @@ describeE2E('every screen, in each language and theme', () => {
   for (const withAxe of [true, false]) {
     describe.skipIf(!withAxe && !ALL_SCREENSHOTS)(withAxe ? 'screenshots and axe' : 'screenshots', () => {
       for (const variant of VARIANTS.filter((v) => v.withAxe === withAxe)) {
-        it.concurrent(`${variant.language}, ${variant.theme}`, { timeout: 300_000 }, ({ expect }) => visitEveryScreen(e2e, variant, expect));
+        it.concurrent(`${variant.language}, ${variant.theme}`, { timeout: 300_000 }, ({ expect }) =>
+          visitEveryScreen(e2e, variant, expect),
+        );
       }
     });
   }

@@ -33,9 +33,17 @@ function downloadHost() {
 
 async function reachable(host) {
   let timer;
-  const timeout = new Promise((resolve) => (timer = setTimeout(() => resolve('no answer within 10 s'), LOOKUP_TIMEOUT_MS)));
+  const timeout = new Promise(
+    (resolve) => (timer = setTimeout(() => resolve('no answer within 10 s'), LOOKUP_TIMEOUT_MS)),
+  );
   try {
-    return await Promise.race([lookup(host).then(() => null, (error) => error.code ?? error.message), timeout]);
+    return await Promise.race([
+      lookup(host).then(
+        () => null,
+        (error) => error.code ?? error.message,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -59,7 +67,10 @@ const run = (args) => spawnSync(process.execPath, args, { cwd: root, stdio: 'inh
 // `npm run build`, step by step, into an empty dist/: an old one would package code that no longer
 // exists (or test code from before the build left tests out; the file list has no rule against it).
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-for (const step of [[require.resolve('typescript/bin/tsc'), '-b'], [require.resolve('vite/bin/vite.js'), 'build']]) {
+for (const step of [
+  [require.resolve('typescript/bin/tsc'), '-b'],
+  [require.resolve('vite/bin/vite.js'), 'build'],
+]) {
   const built = run(step);
   if (built.status !== 0) fail(['the build failed: nothing was packaged.']);
 }

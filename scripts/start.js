@@ -60,7 +60,8 @@ function fallback(reason) {
     process.exit(1);
   });
   child.on('exit', (code, signal) => {
-    if (code !== 0 && code !== null) console.log(`\n(The runner stopped with exit code ${code}; if it is not built yet, run \`npm run build\`.)`);
+    if (code !== 0 && code !== null)
+      console.log(`\n(The runner stopped with exit code ${code}; if it is not built yet, run \`npm run build\`.)`);
     process.exit(code ?? (signal ? 0 : 1));
   });
   // Never settles: the runner's exit ends this process, and nothing after the call runs.

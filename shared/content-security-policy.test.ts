@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { APP_WINDOW_CSP, RENDERER_META_CSP, RENDERER_POLICY, SERVER_PAGE_CSP, cspString, runnerUiCsp } from './content-security-policy.js';
+import {
+  APP_WINDOW_CSP,
+  RENDERER_META_CSP,
+  RENDERER_POLICY,
+  SERVER_PAGE_CSP,
+  cspString,
+  runnerUiCsp,
+} from './content-security-policy.js';
 
 /** A policy string back to directive → sources, refusing a directive given twice. */
 function parse(policy: string): Record<string, string[]> {
@@ -59,7 +66,9 @@ describe('the surfaces', () => {
 
 describe('cspString', () => {
   it('writes directives in the order given, sources after their directive', () => {
-    expect(cspString({ 'default-src': ["'none'"], 'img-src': ["'self'", 'data:'] })).toBe("default-src 'none'; img-src 'self' data:");
+    expect(cspString({ 'default-src': ["'none'"], 'img-src': ["'self'", 'data:'] })).toBe(
+      "default-src 'none'; img-src 'self' data:",
+    );
     expect(parse(cspString(RENDERER_POLICY))).toEqual(RENDERER_POLICY);
   });
 });

@@ -52,7 +52,9 @@ export const APP_WINDOW_CSP = cspString(RENDERER_POLICY);
  * of the runner say it).
  */
 export const RENDERER_META_CSP = cspString(
-  Object.fromEntries(Object.entries(RENDERER_POLICY).filter(([directive]) => !HEADER_ONLY_DIRECTIVES.includes(directive))),
+  Object.fromEntries(
+    Object.entries(RENDERER_POLICY).filter(([directive]) => !HEADER_ONLY_DIRECTIVES.includes(directive)),
+  ),
 );
 
 /**
@@ -70,4 +72,8 @@ export function runnerUiCsp(webSocketOrigins: readonly string[]): string {
  * no script and no image at all; one inline <style> block; the check-in button's form posts back to
  * the page itself.
  */
-export const SERVER_PAGE_CSP = cspString({ ...LOCKED_DOWN, 'style-src': ["'unsafe-inline'"], 'form-action': ["'self'"] });
+export const SERVER_PAGE_CSP = cspString({
+  ...LOCKED_DOWN,
+  'style-src': ["'unsafe-inline'"],
+  'form-action': ["'self'"],
+});

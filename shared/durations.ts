@@ -17,13 +17,15 @@ export class DurationError extends Error {}
 export function parseDuration(text: string): number {
   const trimmed = text.trim().toLowerCase();
   if (/^\d+\s*s(?:ec(?:ond)?s?)?$/.test(trimmed)) {
-    throw new DurationError(`"${text}" is in seconds: the shortest duration is one minute (1m); write minutes, hours or days like 45m`);
+    throw new DurationError(
+      `"${text}" is in seconds: the shortest duration is one minute (1m); write minutes, hours or days like 45m`,
+    );
   }
   const match = PATTERN.exec(trimmed);
   if (!trimmed || !match || (!match[1] && !match[2] && !match[3])) {
     throw new DurationError(`"${text}" is not a duration: write it like 30d, 12h, 45m or 1d12h`);
   }
-  const ms = (Number(match[1] ?? 0) * UNITS.d!) + (Number(match[2] ?? 0) * UNITS.h!) + (Number(match[3] ?? 0) * UNITS.m!);
+  const ms = Number(match[1] ?? 0) * UNITS.d! + Number(match[2] ?? 0) * UNITS.h! + Number(match[3] ?? 0) * UNITS.m!;
   if (ms < MINUTE_MS) throw new DurationError(`"${text}" is shorter than one minute: use at least 1m`);
   if (ms > MAX_MS) throw new DurationError(`"${text}" is longer than ten years`);
   return ms;

@@ -4,9 +4,9 @@ import { htmlToText, tidyText } from './html-text.js';
 
 describe('htmlToText', () => {
   it('separates paragraphs and headings by exactly one blank line', () => {
-    expect(htmlToText('<h2>Dear Anna</h2><p>The keys are <strong>under</strong> the pot.</p><p></p><p></p><p>Love</p>')).toBe(
-      'Dear Anna\n\nThe keys are under the pot.\n\nLove',
-    );
+    expect(
+      htmlToText('<h2>Dear Anna</h2><p>The keys are <strong>under</strong> the pot.</p><p></p><p></p><p>Love</p>'),
+    ).toBe('Dear Anna\n\nThe keys are under the pot.\n\nLove');
   });
 
   it('keeps list bullets and numbers, one item a line, nested lists indented', () => {
@@ -40,11 +40,28 @@ describe('htmlToText', () => {
   });
 
   it('decodes entities and collapses whitespace as a browser shows it', () => {
-    expect(htmlToText('<p>Tom &amp; Jerry &lt;3 &#128153; &quot;hi&quot;</p>\n<p>  spaced \n  out  </p>')).toBe('Tom & Jerry <3 💙 "hi"\n\nspaced out');
+    expect(htmlToText('<p>Tom &amp; Jerry &lt;3 &#128153; &quot;hi&quot;</p>\n<p>  spaced \n  out  </p>')).toBe(
+      'Tom & Jerry <3 💙 "hi"\n\nspaced out',
+    );
   });
 
   it('never leaves a run of blank lines or trailing spaces, whatever the markup', () => {
-    const tag = fc.constantFrom('<p>', '</p>', '<ul>', '</ul>', '<li>', '</li>', '<br>', '<blockquote>', '</blockquote>', '<h2>', '</h2>', '<ol>', '</ol>', '<hr>');
+    const tag = fc.constantFrom(
+      '<p>',
+      '</p>',
+      '<ul>',
+      '</ul>',
+      '<li>',
+      '</li>',
+      '<br>',
+      '<blockquote>',
+      '</blockquote>',
+      '<h2>',
+      '</h2>',
+      '<ol>',
+      '</ol>',
+      '<hr>',
+    );
     const word = fc.constantFrom('a', 'word', ' ', '  ', '\n', '&amp;');
     fc.assert(
       fc.property(fc.array(fc.oneof(tag, word), { maxLength: 40 }), (pieces) => {

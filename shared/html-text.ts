@@ -102,7 +102,9 @@ function blockOf(el: Element): string[] {
     case 'hr':
       return ['----------'];
     case 'pre':
-      return inline(el.children, true).replace(/^\n+|\s+$/g, '').split('\n');
+      return inline(el.children, true)
+        .replace(/^\n+|\s+$/g, '')
+        .split('\n');
     case 'ul':
     case 'ol':
       return list(el);
@@ -121,11 +123,14 @@ function list(el: Element): string[] {
   let n = 0;
   for (const item of el.children) {
     if (typeof item === 'string' && item.trim() === '') continue;
-    const content = typeof item !== 'string' && item.tag === 'li' ? blocks(item.children).flat() : blocks([item]).flat();
+    const content =
+      typeof item !== 'string' && item.tag === 'li' ? blocks(item.children).flat() : blocks([item]).flat();
     if (content.length === 0) continue; // an empty bullet says nothing
     n += 1;
     const marker = el.tag === 'ol' ? `${n}. ` : '- ';
-    content.forEach((line, i) => lines.push(i === 0 ? `${marker}${line}` : line ? `${' '.repeat(marker.length)}${line}` : ''));
+    content.forEach((line, i) =>
+      lines.push(i === 0 ? `${marker}${line}` : line ? `${' '.repeat(marker.length)}${line}` : ''),
+    );
   }
   return lines;
 }

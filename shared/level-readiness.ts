@@ -28,7 +28,10 @@ export interface LevelReadiness {
 
 export function levelReadiness(channels: readonly Channel[], setup: ChannelSetup): LevelReadiness {
   const routed = routeLevel(channels, setup.webhookNames);
-  const gaps: ChannelGap[] = routed.unreachable.map((channel) => ({ channel, reason: channel === 'webhook' ? 'noWebhooks' : 'webhookMissing' }));
+  const gaps: ChannelGap[] = routed.unreachable.map((channel) => ({
+    channel,
+    reason: channel === 'webhook' ? 'noWebhooks' : 'webhookMissing',
+  }));
   let reaches = routed.channels;
   if (reaches.includes('email') && !(setup.smtpConfigured && setup.ownerEmailSet)) {
     gaps.push({ channel: 'email', reason: setup.smtpConfigured ? 'noOwnerEmail' : 'noMailServer' });

@@ -1,7 +1,16 @@
 // What a plan is doing and what comes next, as data: the contract carries these, and each front
 // door (the UI in its language, the CLI and the tray in English) puts them into words.
 
-export const PLAN_PHASES = ['created', 'scheduled', 'warning', 'waiting', 'triggered', 'sent', 'paused', 'stopped'] as const;
+export const PLAN_PHASES = [
+  'created',
+  'scheduled',
+  'warning',
+  'waiting',
+  'triggered',
+  'sent',
+  'paused',
+  'stopped',
+] as const;
 export type PlanPhase = (typeof PLAN_PHASES)[number];
 
 /** A point of a plan's timeline if nobody checks in: warning N, or the delivery of the messages. */
@@ -9,7 +18,8 @@ export const TIMELINE_EVENTS = ['warning', 'delivery'] as const;
 export type TimelineEvent = (typeof TIMELINE_EVENTS)[number];
 
 /** What happens next if nobody checks in. `sending`: warning `level` is due and being sent now. */
-export type NextEvent = { kind: 'warning'; level: number; sending: boolean } | { kind: 'delivery' } | { kind: 'pauseEnds' };
+export type NextEvent =
+  { kind: 'warning'; level: number; sending: boolean } | { kind: 'delivery' } | { kind: 'pauseEnds' };
 
 /** The CLI's and the tray's words for a timeline point: "warning 2", "messages delivered". */
 export function timelineEventText(event: TimelineEvent, level: number): string {

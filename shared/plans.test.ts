@@ -8,7 +8,11 @@ describe('routeLevel', () => {
       unreachable: [],
       desktopFallback: false,
     });
-    expect(routeLevel(['webhook:phone', 'webhook'], ['phone'])).toEqual({ channels: ['webhook:phone'], unreachable: [], desktopFallback: false });
+    expect(routeLevel(['webhook:phone', 'webhook'], ['phone'])).toEqual({
+      channels: ['webhook:phone'],
+      unreachable: [],
+      desktopFallback: false,
+    });
   });
 
   it('names the webhook channels that lead nowhere, and warns on the desktop when nothing else is left', () => {
@@ -17,6 +21,10 @@ describe('routeLevel', () => {
       unreachable: ['webhook:ghost', 'webhook'],
       desktopFallback: false,
     });
-    expect(routeLevel(['webhook:ghost'], ['phone'])).toEqual({ channels: ['desktop'], unreachable: ['webhook:ghost'], desktopFallback: true });
+    expect(routeLevel(['webhook:ghost'], ['phone'])).toEqual({
+      channels: ['desktop'],
+      unreachable: ['webhook:ghost'],
+      desktopFallback: true,
+    });
   });
 });

@@ -81,7 +81,8 @@ export function parseLevel(text: string): PlanLevel {
 
 /** A plan has exactly five levels (the contract only accepts five: front doors check the count first). */
 export function assertLevelCount(count: number): void {
-  if (count !== LEVEL_COUNT) throw new PlanSpecError(`a plan has exactly ${LEVEL_COUNT} levels; ${count} given (repeat --level five times)`);
+  if (count !== LEVEL_COUNT)
+    throw new PlanSpecError(`a plan has exactly ${LEVEL_COUNT} levels; ${count} given (repeat --level five times)`);
 }
 
 export function validatePlanSpec(spec: PlanSpec): PlanSpec {

@@ -30,17 +30,13 @@ export const titleSchema = z
   .min(1, 'the title is empty: give the message a title')
   .max(LIMITS.titleMax, `the title is longer than ${LIMITS.titleMax} characters: shorten it`);
 
-export const bodySchema = z
-  .string()
-  .refine((s) => utf8Length(s) <= LIMITS.bodyMaxBytes, {
-    message: 'the body is larger than 1 MiB: attach long content as a file instead',
-  });
+export const bodySchema = z.string().refine((s) => utf8Length(s) <= LIMITS.bodyMaxBytes, {
+  message: 'the body is larger than 1 MiB: attach long content as a file instead',
+});
 
-export const bodyHtmlSchema = z
-  .string()
-  .refine((s) => utf8Length(s) <= LIMITS.bodyHtmlMaxBytes, {
-    message: 'the formatted body is larger than 2 MiB: attach long content as a file instead',
-  });
+export const bodyHtmlSchema = z.string().refine((s) => utf8Length(s) <= LIMITS.bodyHtmlMaxBytes, {
+  message: 'the formatted body is larger than 2 MiB: attach long content as a file instead',
+});
 
 export const recipientNameSchema = z
   .string()
@@ -59,7 +55,12 @@ const EMAIL_PATTERN =
 export const emailSchema = z
   .string()
   .trim()
-  .pipe(z.email({ pattern: EMAIL_PATTERN, message: 'not a valid e-mail address (expected something like name@example.org)' }));
+  .pipe(
+    z.email({
+      pattern: EMAIL_PATTERN,
+      message: 'not a valid e-mail address (expected something like name@example.org)',
+    }),
+  );
 
 /**
  * A webhook URL as written: http(s), no credentials, no link-local or metadata address, IPv4 in
@@ -94,7 +95,8 @@ export const smtpHostSchema = z
     const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
     if (parseIpv6(bare)) return bare.toLowerCase();
     // A name made of digits and dots only must be a real dotted-quad address (no 127.1 or 2130706433).
-    if (bare === host && HOST_NAME.test(host) && (!/^[\d.]+$/.test(host) || parseIpv4(host.replace(/\.$/, '')))) return host;
+    if (bare === host && HOST_NAME.test(host) && (!/^[\d.]+$/.test(host) || parseIpv4(host.replace(/\.$/, ''))))
+      return host;
     ctx.addIssue({ code: 'custom', message: SMTP_HOST_MESSAGE });
     return z.NEVER;
   });

@@ -12,8 +12,16 @@ const problem = (url: string, options = strict) => {
 
 describe('checkWebhookUrl', () => {
   it('accepts public https and http URLs', () => {
-    expect(checkWebhookUrl('https://ntfy.sh/my-topic', strict)).toEqual({ ok: true, url: 'https://ntfy.sh/my-topic', hostname: 'ntfy.sh' });
-    expect(checkWebhookUrl('  http://203.0.113.7:8080/hook ', strict)).toMatchObject({ ok: true, url: 'http://203.0.113.7:8080/hook', hostname: '203.0.113.7' });
+    expect(checkWebhookUrl('https://ntfy.sh/my-topic', strict)).toEqual({
+      ok: true,
+      url: 'https://ntfy.sh/my-topic',
+      hostname: 'ntfy.sh',
+    });
+    expect(checkWebhookUrl('  http://203.0.113.7:8080/hook ', strict)).toMatchObject({
+      ok: true,
+      url: 'http://203.0.113.7:8080/hook',
+      hostname: '203.0.113.7',
+    });
     expect(checkWebhookUrl('https://[2001:db8::1]/x', strict)).toMatchObject({ ok: true });
   });
 
@@ -34,14 +42,31 @@ describe('checkWebhookUrl', () => {
   });
 
   it('refuses unspecified, multicast and reserved addresses', () => {
-    for (const url of ['http://0/', 'http://0.0.0.0/', 'http://[::]/', 'http://[::0]/', 'http://224.0.0.1/', 'http://255.255.255.255/', 'http://[ff02::1]/']) {
+    for (const url of [
+      'http://0/',
+      'http://0.0.0.0/',
+      'http://[::]/',
+      'http://[::0]/',
+      'http://224.0.0.1/',
+      'http://255.255.255.255/',
+      'http://[ff02::1]/',
+    ]) {
       expect(problem(url, own), url).not.toBeNull();
       expect(['forbiddenAddress', 'ipForm']).toContain(problem(url, own));
     }
   });
 
   it('refuses IPv4 written in decimal, octal, hex or short form, with or without the flag', () => {
-    for (const url of ['http://2130706433/', 'http://0177.0.0.1/', 'http://0x7f.1/', 'http://127.1/', 'http://0x7f000001/', 'http://127.0.0.%31/', 'http://127.0.0.1./', 'http://8.8.8.010/']) {
+    for (const url of [
+      'http://2130706433/',
+      'http://0177.0.0.1/',
+      'http://0x7f.1/',
+      'http://127.1/',
+      'http://0x7f000001/',
+      'http://127.0.0.%31/',
+      'http://127.0.0.1./',
+      'http://8.8.8.010/',
+    ]) {
       expect(problem(url, own), url).toBe('ipForm');
       expect(problem(url, strict), url).toBe('ipForm');
     }
@@ -73,13 +98,23 @@ describe('checkWebhookUrl', () => {
     expect(problem('https://user:pass@example.org/hook')).toBe('credentials');
     expect(problem('https://user@example.org/hook')).toBe('credentials');
     expect(problem('https://@example.org/hook')).toBe('credentials');
-    for (const url of ['ftp://example.org/x', 'file:///etc/passwd', 'gopher://example.org/', 'javascript:alert(1)']) expect(problem(url), url).toBe('scheme');
+    for (const url of ['ftp://example.org/x', 'file:///etc/passwd', 'gopher://example.org/', 'javascript:alert(1)'])
+      expect(problem(url), url).toBe('scheme');
     expect(problem('not a url')).toBe('invalid');
     expect(problem('')).toBe('invalid');
   });
 
   it('judges names that only mean this machine or the local network as private, before any lookup', () => {
-    for (const url of ['http://localhost:8080/hook', 'http://LOCALHOST./x', 'http://nas/hook', 'https://ntfy.lan/t', 'http://printer.local/', 'http://app.internal/', 'http://box.home.arpa/', 'http://a.localhost/']) {
+    for (const url of [
+      'http://localhost:8080/hook',
+      'http://LOCALHOST./x',
+      'http://nas/hook',
+      'https://ntfy.lan/t',
+      'http://printer.local/',
+      'http://app.internal/',
+      'http://box.home.arpa/',
+      'http://a.localhost/',
+    ]) {
       expect(checkWebhookUrl(url, strict), url).toMatchObject({ ok: false, problem: 'privateAddress' });
       expect(checkWebhookUrl(url, { allowPrivateNetwork: true }).ok, url).toBe(true);
     }
@@ -117,11 +152,35 @@ describe('classifyIpAddress', () => {
 describe('smtpHostSchema', () => {
   const ok = (host: string) => smtpHostSchema.safeParse(host).success;
   it('takes a host name or an IP address (local relays included)', () => {
-    for (const host of ['smtp.example.org', 'mail', 'localhost', 'xn--bcher-kva.example', '127.0.0.1', '10.0.0.25', '::1', '2001:db8::25']) expect(ok(host), host).toBe(true);
+    for (const host of [
+      'smtp.example.org',
+      'mail',
+      'localhost',
+      'xn--bcher-kva.example',
+      '127.0.0.1',
+      '10.0.0.25',
+      '::1',
+      '2001:db8::25',
+    ])
+      expect(ok(host), host).toBe(true);
     expect(smtpHostSchema.parse(' [::1] ')).toBe('::1');
   });
   it('refuses anything else: schemes, ports, users, paths, spaces, line breaks, odd IPv4 forms', () => {
-    for (const host of ['', 'smtp://smtp.example.org', 'smtp.example.org:587', 'me@smtp.example.org', 'smtp.example.org/x', 'smtp example.org', 'smtp.example.org\r\nDATA', 'smtp.example.org\nx', '-smtp.example.org', '2130706433', '127.1', 'bücher.example', 'a'.repeat(64) + '.org']) {
+    for (const host of [
+      '',
+      'smtp://smtp.example.org',
+      'smtp.example.org:587',
+      'me@smtp.example.org',
+      'smtp.example.org/x',
+      'smtp example.org',
+      'smtp.example.org\r\nDATA',
+      'smtp.example.org\nx',
+      '-smtp.example.org',
+      '2130706433',
+      '127.1',
+      'bücher.example',
+      'a'.repeat(64) + '.org',
+    ]) {
       expect(ok(host), JSON.stringify(host)).toBe(false);
     }
   });

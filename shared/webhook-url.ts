@@ -29,15 +29,19 @@ export interface WebhookUrlOptions {
 }
 
 /** On success `url` is the URL as written, trimmed (the sender parses it with the same WHATWG parser). */
-export type WebhookUrlCheck = { ok: true; url: string; hostname: string } | { ok: false; problem: WebhookUrlProblem; message: string };
+export type WebhookUrlCheck =
+  { ok: true; url: string; hostname: string } | { ok: false; problem: WebhookUrlProblem; message: string };
 
 /** The English sentence for each problem (CLI and logs; the UI words them in the reader's language). */
 export const WEBHOOK_URL_MESSAGES: Record<WebhookUrlProblem, string> = {
   invalid: 'not a valid webhook URL: it must start with https:// (or http:// for a local relay)',
   scheme: 'not a valid webhook URL: it must start with https:// (or http:// for a local relay)',
-  credentials: 'the webhook URL must not contain a user name or password (user:pass@): use a secret path or token the service gives you',
-  ipForm: 'write an IP address in a webhook URL as four decimal numbers (like 203.0.113.7), not in decimal, octal, hex or short form',
-  forbiddenAddress: 'this address is never allowed for a webhook (link-local, cloud metadata, unspecified, multicast or reserved)',
+  credentials:
+    'the webhook URL must not contain a user name or password (user:pass@): use a secret path or token the service gives you',
+  ipForm:
+    'write an IP address in a webhook URL as four decimal numbers (like 203.0.113.7), not in decimal, octal, hex or short form',
+  forbiddenAddress:
+    'this address is never allowed for a webhook (link-local, cloud metadata, unspecified, multicast or reserved)',
   privateAddress:
     'this address is on this machine or a private network: if the webhook really is on your own network, add it with --allow-private-network (in the app: "This webhook is on my own network")',
 };
@@ -48,14 +52,30 @@ export const WEBHOOK_URL_MESSAGES: Record<WebhookUrlProblem, string> = {
  * names. Judged as private by name, so such a webhook or recipient is refused when saved (not only,
  * much later, at the send that resolves it).
  */
-const LOCAL_SUFFIXES = ['.localhost', '.local', '.lan', '.home', '.internal', '.intranet', '.corp', '.home.arpa', '.localdomain'];
+const LOCAL_SUFFIXES = [
+  '.localhost',
+  '.local',
+  '.lan',
+  '.home',
+  '.internal',
+  '.intranet',
+  '.corp',
+  '.home.arpa',
+  '.localdomain',
+];
 function isLocalName(bare: string): boolean {
   if (classifyIpAddress(bare) !== null || bare.startsWith('[')) return false;
   return bare === 'localhost' || !bare.includes('.') || LOCAL_SUFFIXES.some((suffix) => bare.endsWith(suffix));
 }
 
 /** Host names of cloud metadata services: never a webhook. */
-const METADATA_HOSTS = new Set(['metadata', 'metadata.google.internal', 'metadata.goog', 'instance-data', 'instance-data.ec2.internal']);
+const METADATA_HOSTS = new Set([
+  'metadata',
+  'metadata.google.internal',
+  'metadata.goog',
+  'instance-data',
+  'instance-data.ec2.internal',
+]);
 
 interface ParsedUrl {
   protocol: string;
@@ -81,7 +101,11 @@ function writtenHost(authority: string): string {
   return colon === -1 ? hostPort : hostPort.slice(0, colon);
 }
 
-const fail = (problem: WebhookUrlProblem): WebhookUrlCheck => ({ ok: false, problem, message: WEBHOOK_URL_MESSAGES[problem] });
+const fail = (problem: WebhookUrlProblem): WebhookUrlCheck => ({
+  ok: false,
+  problem,
+  message: WEBHOOK_URL_MESSAGES[problem],
+});
 
 /** Checks a webhook URL as written. */
 export function checkWebhookUrl(input: string, options: WebhookUrlOptions): WebhookUrlCheck {

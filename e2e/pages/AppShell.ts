@@ -14,7 +14,9 @@ export class AppShell extends PageObject {
 
   /** Follows the navigation link; the screen's page object waits for its heading. */
   async goTo(screen: ScreenId): Promise<void> {
-    await this.navigation().getByRole('link', { name: this.t(`common:nav.${screen}`), exact: true }).click();
+    await this.navigation()
+      .getByRole('link', { name: this.t(`common:nav.${screen}`), exact: true })
+      .click();
   }
 
   /** Picks a language from the header menu; page objects speak it from then on. */
@@ -34,7 +36,9 @@ export class AppShell extends PageObject {
 
   /** Closes every toast (each has a close button named in the current language). */
   async dismissNotifications(): Promise<void> {
-    const close = this.page.getByRole('alert').getByRole('button', { name: this.t('common:actions.close'), exact: true });
+    const close = this.page
+      .getByRole('alert')
+      .getByRole('button', { name: this.t('common:actions.close'), exact: true });
     // A toast may still be sliding in (never "stable"), or close by itself meanwhile: click without
     // waiting for it to settle, and look again until none is left.
     for (let round = 0; round < 20 && (await close.count()) > 0; round++) {

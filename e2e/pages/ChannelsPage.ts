@@ -10,7 +10,11 @@ export interface SmtpForm {
   from: string;
 }
 
-const SECURITY_OPTION = { starttls: 'channels:smtp.tlsStarttls', implicit: 'channels:smtp.tlsImplicit', none: 'channels:smtp.tlsNone' } as const;
+const SECURITY_OPTION = {
+  starttls: 'channels:smtp.tlsStarttls',
+  implicit: 'channels:smtp.tlsImplicit',
+  none: 'channels:smtp.tlsNone',
+} as const;
 
 export class ChannelsPage extends Screen {
   protected readonly title: TextKey = 'channels:title';
@@ -58,6 +62,9 @@ export class ChannelsPage extends Screen {
   async sendDesktopTest(): Promise<void> {
     const card = this.region('channels:desktop.title');
     await this.button(card, 'channels:desktop.test').click();
-    await card.getByRole('status').filter({ hasText: this.t('channels:test.ok') }).waitFor();
+    await card
+      .getByRole('status')
+      .filter({ hasText: this.t('channels:test.ok') })
+      .waitFor();
   }
 }

@@ -3,7 +3,8 @@ import type { Locator } from 'playwright-core';
 import type { TextKey } from '../support/texts.js';
 import { Screen } from './Screen.js';
 
-export type FirstRunStep = 'firstRun:password.title' | 'firstRun:recovery.title' | 'firstRun:owner.title' | 'firstRun:test.title';
+export type FirstRunStep =
+  'firstRun:password.title' | 'firstRun:recovery.title' | 'firstRun:owner.title' | 'firstRun:test.title';
 
 /** Creating the vault derives a key: allow it more than the default wait. */
 const CREATE_TIMEOUT_MS = 30_000;
@@ -58,7 +59,8 @@ export class FirstRunPage extends Screen {
     const label = (await this.page.getByText(asked).textContent()) ?? '';
     const number = Number(asked.exec(label.trim())?.[1]);
     const group = recoveryKey.split('-')[number - 1];
-    if (group === undefined) throw new Error(`the screen asks for group "${label}" of a key with ${recoveryKey.split('-').length} groups`);
+    if (group === undefined)
+      throw new Error(`the screen asks for group "${label}" of a key with ${recoveryKey.split('-').length} groups`);
     await field.fill(group);
     await this.button(this.page, 'firstRun:recovery.continue').click();
     await this.step('firstRun:owner.title').waitFor();
@@ -78,7 +80,10 @@ export class FirstRunPage extends Screen {
   async sendDesktopTest(): Promise<void> {
     await this.button(this.page, 'firstRun:test.desktop').click();
     const channel = this.t('firstRun:test.desktopName');
-    await this.page.getByRole('status').filter({ hasText: this.t('firstRun:test.ok', { channel }) }).waitFor();
+    await this.page
+      .getByRole('status')
+      .filter({ hasText: this.t('firstRun:test.ok', { channel }) })
+      .waitFor();
   }
 
   /** Opens the mail server form inside the test step (then fill it as on Channels: the same card). */
@@ -101,7 +106,12 @@ export class FirstRunPage extends Screen {
   }
 
   /** The whole first run: returns the recovery key. */
-  async complete(options: { password: string; ownerEmail: string; ownerName: string; unattended?: boolean }): Promise<string> {
+  async complete(options: {
+    password: string;
+    ownerEmail: string;
+    ownerName: string;
+    unattended?: boolean;
+  }): Promise<string> {
     await this.waitUntilShown();
     await this.choosePassword(options.password);
     if (options.unattended === false) await this.unattendedCheckbox().uncheck();

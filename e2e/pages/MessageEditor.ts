@@ -77,7 +77,8 @@ export class MessageEditor extends PageObject {
     await this.button(this.root(), 'messages:attachments.add').click();
     await (await chooser).setFiles(files);
     // While a file is on its way its row offers "Cancel the upload"; once there, "Remove".
-    for (const file of files) await this.button(this.root(), 'messages:attachments.remove', { name: file.name }).waitFor();
+    for (const file of files)
+      await this.button(this.root(), 'messages:attachments.remove', { name: file.name }).waitFor();
   }
 
   /** An attachment stored with the message (it offers a download). */
@@ -92,7 +93,10 @@ export class MessageEditor extends PageObject {
 
   /** Saves; resolves once the message is saved (a new one then opens as stored: `MessagesPage.open`). */
   async save(): Promise<void> {
-    const [key, method] = this.mode === 'new' ? (['messages:editor.create', 'messages.create'] as const) : (['messages:editor.save', 'messages.update'] as const);
+    const [key, method] =
+      this.mode === 'new'
+        ? (['messages:editor.create', 'messages.create'] as const)
+        : (['messages:editor.save', 'messages.update'] as const);
     await this.clickForRpc(this.button(this.root(), key), method);
     await this.alert('messages:editor.saved').first().waitFor();
   }

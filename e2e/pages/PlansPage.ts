@@ -42,7 +42,9 @@ export class PlansPage extends Screen {
       const fieldset = editor.getByRole('group', { name: this.t('plans:level.title', { level: i + 1 }), exact: true });
       await this.setDuration(fieldset, this.t('plans:level.wait'), level.waitMs);
       for (const channel of CHANNELS) {
-        await fieldset.getByRole('checkbox', { name: this.t(`common:channel.${channel}`), exact: true }).setChecked(level.channels.includes(channel));
+        await fieldset
+          .getByRole('checkbox', { name: this.t(`common:channel.${channel}`), exact: true })
+          .setChecked(level.channels.includes(channel));
       }
     }
     await this.clickForRpc(this.button(editor, 'plans:editor.create'), 'plans.create');

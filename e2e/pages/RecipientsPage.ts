@@ -14,7 +14,10 @@ export class RecipientsPage extends Screen {
   /** Adds someone reached by e-mail; resolves once they are in the address book. */
   async addByEmail(name: string, email: string): Promise<void> {
     const form = this.region('recipients:form.title');
-    await this.chooseSegment(form.getByRole('radiogroup', { name: this.t('recipients:form.type'), exact: true }), this.t('recipients:type.email'));
+    await this.chooseSegment(
+      form.getByRole('radiogroup', { name: this.t('recipients:form.type'), exact: true }),
+      this.t('recipients:type.email'),
+    );
     await this.textbox(form, 'recipients:form.name').fill(name);
     await this.textbox(form, 'recipients:form.email').fill(email);
     await this.clickForRpc(this.button(form, 'recipients:form.add'), 'recipients.create');

@@ -19,9 +19,13 @@ export class SecurityPage extends Screen {
   /** Starts the set-up; resolves with the secret shown as text once the QR code is drawn. */
   async startTwoStep(): Promise<{ secret: string; recoveryCodes: string[] }> {
     await this.clickForRpc(this.button(this.twoStep(), 'security:twoStep.enable'), 'mfa.enable');
-    await this.twoStep().getByRole('img', { name: this.t('security:twoStep.qrAlt'), exact: true }).waitFor();
+    await this.twoStep()
+      .getByRole('img', { name: this.t('security:twoStep.qrAlt'), exact: true })
+      .waitFor();
     const secret = (await this.twoStep().getByTestId('mfa-secret').innerText()).trim();
-    const recoveryCodes = (await this.twoStep().getByTestId('mfa-recovery-codes').getByRole('listitem').allInnerTexts()).map((c) => c.trim());
+    const recoveryCodes = (
+      await this.twoStep().getByTestId('mfa-recovery-codes').getByRole('listitem').allInnerTexts()
+    ).map((c) => c.trim());
     return { secret, recoveryCodes };
   }
 
@@ -34,6 +38,8 @@ export class SecurityPage extends Screen {
 
   /** Rows of the sign-in history recording a wrong password. */
   wrongPasswordRows(): Locator {
-    return this.loginHistory().getByRole('row').filter({ hasText: this.t('common:audit.unlockFailed') });
+    return this.loginHistory()
+      .getByRole('row')
+      .filter({ hasText: this.t('common:audit.unlockFailed') });
   }
 }

@@ -14,7 +14,9 @@ export class UnlockPage extends Screen {
 
   /** Whether warnings and deliveries run while the UI is locked: its title says which. */
   watchingNotice(running: boolean): Locator {
-    return this.page.getByRole('status').filter({ hasText: this.t(running ? 'common:lock.running' : 'common:lock.stopped') });
+    return this.page
+      .getByRole('status')
+      .filter({ hasText: this.t(running ? 'common:lock.running' : 'common:lock.stopped') });
   }
 
   /** The countdown shown while wrong passwords make the next try wait. */
@@ -85,7 +87,10 @@ export class UnlockPage extends Screen {
   }
 
   async switchToRecovery(): Promise<void> {
-    await this.chooseSegment(this.page.getByRole('radiogroup', { name: this.t('unlock:modeLabel'), exact: true }), this.t('unlock:mode.recovery'));
+    await this.chooseSegment(
+      this.page.getByRole('radiogroup', { name: this.t('unlock:modeLabel'), exact: true }),
+      this.t('unlock:mode.recovery'),
+    );
     await this.textbox(this.page, 'unlock:recovery.key').waitFor();
   }
 

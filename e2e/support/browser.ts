@@ -6,7 +6,15 @@ import { CHROMIUM } from './env.js';
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -28,11 +36,13 @@ export class PageProblems {
 
   watch(page: Page): void {
     page.on('console', (message) => {
-      if (message.type() === 'error' && !HTTP_ERROR_ECHO.test(message.text())) this.seen.push(`console error: ${message.text()}`);
+      if (message.type() === 'error' && !HTTP_ERROR_ECHO.test(message.text()))
+        this.seen.push(`console error: ${message.text()}`);
     });
     page.on('pageerror', (error) => this.seen.push(`page error: ${error.message}`));
     page.on('response', (response) => {
-      if (response.status() >= 500) this.seen.push(`HTTP ${response.status()} ${response.request().method()} ${response.url()}`);
+      if (response.status() >= 500)
+        this.seen.push(`HTTP ${response.status()} ${response.request().method()} ${response.url()}`);
     });
   }
 }

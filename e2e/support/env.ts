@@ -17,7 +17,9 @@ export const RENDERER_DIR = join(REPO_ROOT, 'dist', 'renderer');
  * modified. Otherwise the pictures are still taken, into a temporary folder.
  */
 export const SCREENSHOT_DIR =
-  process.env.AFTERWORD_UPDATE_SCREENSHOTS === '1' ? join(REPO_ROOT, 'e2e', 'screenshots') : join(tmpdir(), 'afterword-e2e-screenshots');
+  process.env.AFTERWORD_UPDATE_SCREENSHOTS === '1'
+    ? join(REPO_ROOT, 'e2e', 'screenshots')
+    : join(tmpdir(), 'afterword-e2e-screenshots');
 
 /** Why the suite cannot run here, or null. Printed once per file, then the suites are skipped. */
 export const skipReason: string | null = existsSync(CHROMIUM)

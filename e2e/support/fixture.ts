@@ -75,7 +75,11 @@ export function useE2E(): E2E {
       const runner = await ServeProcess.start(temp, { fakeNow: FAKE_NOW, root: options.root });
       runners.push(runner);
       const language = options.language ?? 'en';
-      const opened = await openPage(browser, { baseURL: runner.url, locale: language, colorScheme: options.colorScheme });
+      const opened = await openPage(browser, {
+        baseURL: runner.url,
+        locale: language,
+        colorScheme: options.colorScheme,
+      });
       contexts.push(opened.context);
       const ui: Ui = { page: opened.page, texts: await textsFor(language) };
       // A fresh vault: the link `serve` printed (with its one-time setup token), as the person opens it.

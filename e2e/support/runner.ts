@@ -45,18 +45,22 @@ export class ServeProcess {
   static async start(temp: TempDirs, options: ServeOptions = {}): Promise<ServeProcess> {
     const root = options.root ?? (await temp.make('e2e'));
     const vaultDir = join(root, 'vault');
-    const child = spawn(process.execPath, [CLI_ENTRY, '--json', '--vault', vaultDir, 'serve', '--port', '0', '--renderer-dir', RENDERER_DIR], {
-      cwd: REPO_ROOT,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: cleanEnv({
-        AFTERWORD_ALLOW_FAKE_CLOCK: '1',
-        AFTERWORD_FAKE_NOW: options.fakeNow,
-        AFTERWORD_KEY_DIR: join(root, 'keys'),
-        // The cheapest password KDF the vault accepts: first run and unlock take milliseconds.
-        AFTERWORD_SCRYPT_LOGN: '15',
-      }),
-    });
+    const child = spawn(
+      process.execPath,
+      [CLI_ENTRY, '--json', '--vault', vaultDir, 'serve', '--port', '0', '--renderer-dir', RENDERER_DIR],
+      {
+        cwd: REPO_ROOT,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: cleanEnv({
+          AFTERWORD_ALLOW_FAKE_CLOCK: '1',
+          AFTERWORD_FAKE_NOW: options.fakeNow,
+          AFTERWORD_KEY_DIR: join(root, 'keys'),
+          // The cheapest password KDF the vault accepts: first run and unlock take milliseconds.
+          AFTERWORD_SCRYPT_LOGN: '15',
+        }),
+      },
+    );
     running.add(child);
     child.once('exit', () => running.delete(child));
     const served = new ServeProcess(child, vaultDir);
@@ -90,7 +94,8 @@ export class ServeProcess {
           return; // not the whole document yet
         }
         clearTimeout(timer);
-        if (typeof printed.url === 'string') resolve({ url: printed.url, setupUrl: typeof printed.setupUrl === 'string' ? printed.setupUrl : null });
+        if (typeof printed.url === 'string')
+          resolve({ url: printed.url, setupUrl: typeof printed.setupUrl === 'string' ? printed.setupUrl : null });
         else fail(`printed no url: ${stdout}`);
       });
     });

@@ -33,7 +33,9 @@ interface Bundles {
   unlock: typeof unlock;
 }
 
-type PluralBase<K extends string> = K extends `${infer Base}_${'zero' | 'one' | 'two' | 'few' | 'many' | 'other'}` ? Base : K;
+type PluralBase<K extends string> = K extends `${infer Base}_${'zero' | 'one' | 'two' | 'few' | 'many' | 'other'}`
+  ? Base
+  : K;
 type KeysOf<T, Prefix extends string = ''> = {
   [K in keyof T & string]: T[K] extends string ? `${Prefix}${PluralBase<K>}` : KeysOf<T[K], `${Prefix}${K}.`>;
 }[keyof T & string];
@@ -67,7 +69,9 @@ export class Texts {
    */
   pattern(key: TextKey, hole: string, capture = '.+?', values: TextValues = {}): RegExp {
     if (hole === 'count') throw new Error('`count` chooses the plural form: it cannot be a hole');
-    const parts = this.t(key, { ...values, [hole]: HOLE }).split(HOLE).map(escapeRegExp);
+    const parts = this.t(key, { ...values, [hole]: HOLE })
+      .split(HOLE)
+      .map(escapeRegExp);
     return new RegExp(`^${parts.join(`(${capture})`)}$`);
   }
 }
@@ -76,7 +80,9 @@ const cache = new Map<Language, Promise<Texts>>();
 
 function readBundle(language: Language): ResourceLanguage {
   const dir = join(REPO_ROOT, 'renderer', 'src', 'i18n', language);
-  return Object.fromEntries(NAMESPACES.map((ns) => [ns, JSON.parse(readFileSync(join(dir, `${ns}.json`), 'utf8')) as ResourceLanguage[string]]));
+  return Object.fromEntries(
+    NAMESPACES.map((ns) => [ns, JSON.parse(readFileSync(join(dir, `${ns}.json`), 'utf8')) as ResourceLanguage[string]]),
+  );
 }
 
 /** The texts of `language`, with the renderer's i18next settings (no fallback: a gap is an error). */

@@ -13,7 +13,6 @@ afterEach(async () => {
   tv = null;
 });
 
-
 const lastTickAt = (vault: TestVault['vault']) =>
   (vault.db.sqlite.prepare('SELECT at FROM scheduler_ticks WHERE id = 1').get() as { at: number } | undefined)?.at;
 
@@ -30,7 +29,10 @@ it('a break row whose detail is null neither stops the pass nor goes untold: the
     .get(`notice:audit-break:${seq}:%`) as { status: string } | undefined;
   // Queued before the drain, so sent in the same pass.
   expect(notice).toEqual({ status: 'sent' });
-  expect(vault.audit.verify()).toContainEqual({ seq, problem: 'history was broken before this row (the record of the break is unreadable)' });
+  expect(vault.audit.verify()).toContainEqual({
+    seq,
+    problem: 'history was broken before this row (the record of the break is unreadable)',
+  });
   await engine.close();
 });
 

@@ -29,7 +29,13 @@ const BODY = 'Dear Anna,\nthe keys are with the neighbour.\n';
 const JUMP_REASON = 'wall clock jumped; wait restarted';
 
 /** A short plan: check in every 10 min; five levels of 5 min. */
-const CHANNELS: Channel[][] = [['desktop'], ['desktop', 'email'], ['email', 'webhook'], ['email', 'webhook'], ['email', 'webhook']];
+const CHANNELS: Channel[][] = [
+  ['desktop'],
+  ['desktop', 'email'],
+  ['email', 'webhook'],
+  ['email', 'webhook'],
+  ['email', 'webhook'],
+];
 const planSpec = (intervalMs = 10 * MIN, waitMs = 5 * MIN): PlanSpec => ({
   name: 'Family',
   intervalMs,
@@ -80,7 +86,14 @@ async function makeWorld(options: WorldOptions = {}): Promise<World> {
   const { services, clock } = tv;
   const smtp = await startSmtpServer();
   const hooks = await startWebhookReceiver();
-  const smtpSettings: SmtpSettings = { host: '127.0.0.1', port: smtp.port, tls: 'none', user: null, password: null, from: 'afterword@example.org' };
+  const smtpSettings: SmtpSettings = {
+    host: '127.0.0.1',
+    port: smtp.port,
+    tls: 'none',
+    user: null,
+    password: null,
+    from: 'afterword@example.org',
+  };
   services.settings.set(SETTINGS.owner, { email: OWNER, name: 'Jo Owner' });
   services.settings.set(SETTINGS.smtp, smtpSettings);
   const ownerSecret = generateWebhookSecret();
@@ -91,9 +104,16 @@ async function makeWorld(options: WorldOptions = {}): Promise<World> {
 
   const plan = services.plans.create(planSpec(options.intervalMs, options.waitMs));
   const emailAddress = options.emailRecipient === undefined ? 'anna@example.org' : options.emailRecipient;
-  const emailRecipientId = emailAddress ? services.recipients.add({ type: 'email', name: 'Anna', contact: emailAddress }).id : null;
+  const emailRecipientId = emailAddress
+    ? services.recipients.add({ type: 'email', name: 'Anna', contact: emailAddress }).id
+    : null;
   const webhookRecipientId =
-    options.webhookRecipient === false ? null : services.recipients.add({ type: 'webhook', name: 'Family server', contact: `${hooks.base}/family` }, ON_OWN_NETWORK).id;
+    options.webhookRecipient === false
+      ? null
+      : services.recipients.add(
+          { type: 'webhook', name: 'Family server', contact: `${hooks.base}/family` },
+          ON_OWN_NETWORK,
+        ).id;
   const attachment = randomBytes(150 * 1024 + 17);
   const staged = await services.messages.attachments.stage(bytesOf(attachment), 'letter.pdf');
   const messageId = services.messages.create({
@@ -136,7 +156,8 @@ function recordTick(w: World, tick: TickReport): void {
   w.ticks.push(tick);
   // At most one transition per plan per tick (a restarted wait after a clock jump is not a step).
   const perPlan = new Map<string, number>();
-  for (const t of tick.transitions) if (t.reason !== JUMP_REASON) perPlan.set(t.planId, (perPlan.get(t.planId) ?? 0) + 1);
+  for (const t of tick.transitions)
+    if (t.reason !== JUMP_REASON) perPlan.set(t.planId, (perPlan.get(t.planId) ?? 0) + 1);
   for (const [planId, n] of perPlan) expect(n, `transitions of ${planId} in one tick`).toBe(1);
 }
 
@@ -165,7 +186,11 @@ function levelTimes(w: World, cycle: number): { level: number; issuedAt: number;
     const rows = outbox(w, "plan_id = ? AND cycle = ? AND level = ? AND kind = 'warning'", w.planId, cycle, level);
     if (rows.length === 0) continue;
     const sent = rows.filter((r) => r.status === 'sent').map((r) => r.completed_at!);
-    out.push({ level, issuedAt: Math.min(...rows.map((r) => r.created_at)), receiptAt: sent.length ? Math.min(...sent) : null });
+    out.push({
+      level,
+      issuedAt: Math.min(...rows.map((r) => r.created_at)),
+      receiptAt: sent.length ? Math.min(...sent) : null,
+    });
   }
   return out;
 }
@@ -182,9 +207,17 @@ function expectWaitsHonoured(w: World, cycle: number, waitMs: number): void {
   for (const d of deliveries) expect(d.created_at - levels[4]!.receiptAt!).toBeGreaterThanOrEqual(waitMs);
 }
 
-const prompts = (w: World) => sql<{ plan_id: string | null; level: number; at: number; answered_at: number | null; kind: string }>(w, 'SELECT * FROM desktop_prompts ORDER BY id');
+const prompts = (w: World) =>
+  sql<{ plan_id: string | null; level: number; at: number; answered_at: number | null; kind: string }>(
+    w,
+    'SELECT * FROM desktop_prompts ORDER BY id',
+  );
 const planEvents = (w: World) =>
-  sql<{ at: number; from_state: string; to_state: string; reason: string }>(w, 'SELECT * FROM plan_events WHERE plan_id = ? ORDER BY id', w.planId);
+  sql<{ at: number; from_state: string; to_state: string; reason: string }>(
+    w,
+    'SELECT * FROM plan_events WHERE plan_id = ? ORDER BY id',
+    w.planId,
+  );
 
 const mailsTo = (w: World, address: string) => w.smtp.received.filter((m) => m.to.includes(address));
 
@@ -199,7 +232,9 @@ async function ownerWarningLevels(w: World): Promise<number[]> {
 }
 
 const hookWarnings = (w: World) =>
-  w.hooks.received.filter((h) => h.path === '/owner' && h.payload?.type === 'afterword.warning').map((h) => (h.payload!.data as { level: number }).level);
+  w.hooks.received
+    .filter((h) => h.path === '/owner' && h.payload?.type === 'afterword.warning')
+    .map((h) => (h.payload!.data as { level: number }).level);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -212,7 +247,14 @@ describe('engine scenarios', () => {
     await stepUntil(w, () => state(w) === 'sent');
 
     // Levels on the right channels, in order.
-    expect(prompts(w).filter((p) => p.level > 0).map((p) => [p.level, p.kind])).toEqual([[1, 'warning'], [2, 'warning']]);
+    expect(
+      prompts(w)
+        .filter((p) => p.level > 0)
+        .map((p) => [p.level, p.kind]),
+    ).toEqual([
+      [1, 'warning'],
+      [2, 'warning'],
+    ]);
     expect(await ownerWarningLevels(w)).toEqual([2, 3, 4, 5]);
     const ownerMails = mailsTo(w, OWNER);
     const subjects = await Promise.all(ownerMails.map(async (m) => (await parseMail(m)).subject));
@@ -257,17 +299,25 @@ describe('engine scenarios', () => {
     expect(mail.attachments[0]!.filename).toBe('letter.pdf');
     expect(Buffer.compare(mail.attachments[0]!.content, w.attachment)).toBe(0);
     const cycle = runtime(w).cycle;
-    expect(toAnna[0]!.messageId).toBe(stableMessageId(`delivery:${w.planId}:${cycle}:${w.messageId}:${w.emailRecipientId}`));
+    expect(toAnna[0]!.messageId).toBe(
+      stableMessageId(`delivery:${w.planId}:${cycle}:${w.messageId}:${w.emailRecipientId}`),
+    );
     expect(toAnna[0]!.at).toBeGreaterThanOrEqual(Math.max(...ownerMails.map((m) => m.at)));
 
     // The webhook recipient: signed with the vault's delivery secret, attachment intact.
     const family = w.hooks.received.filter((h) => h.path === '/family');
     expect(family).toHaveLength(1);
     expect(family[0]!.verified).toBe(true);
-    expect(family[0]!.headers['webhook-id']).toBe(webhookMessageId(`delivery:${w.planId}:${cycle}:${w.messageId}:${w.webhookRecipientId}`));
+    expect(family[0]!.headers['webhook-id']).toBe(
+      webhookMessageId(`delivery:${w.planId}:${cycle}:${w.messageId}:${w.webhookRecipientId}`),
+    );
     const payload = family[0]!.payload!;
     expect(payload.type).toBe('afterword.delivery');
-    const data = payload.data as { title: string; text: string; attachments: { name: string; contentBase64?: string }[] };
+    const data = payload.data as {
+      title: string;
+      text: string;
+      attachments: { name: string; contentBase64?: string }[];
+    };
     expect(data.title).toBe(TITLE);
     expect(data.text).toBe(BODY);
     expect(Buffer.compare(Buffer.from(data.attachments[0]!.contentBase64!, 'base64'), w.attachment)).toBe(0);
@@ -303,8 +353,18 @@ describe('engine scenarios', () => {
       ['webhook:phone', 'pending'],
     ]);
     const reports = w.engine.scheduler.checkIn('cli');
-    expect(reports.find((r) => r.planId === w.planId)).toMatchObject({ from: 'warning(3)', to: 'scheduled', reason: 'checked in' });
-    expect(runtime(w)).toMatchObject({ phase: 'scheduled', level: 0, cycle: cycle + 1, lastCheckinAt: w.clock.now(), waitFrom: w.clock.now() });
+    expect(reports.find((r) => r.planId === w.planId)).toMatchObject({
+      from: 'warning(3)',
+      to: 'scheduled',
+      reason: 'checked in',
+    });
+    expect(runtime(w)).toMatchObject({
+      phase: 'scheduled',
+      level: 0,
+      cycle: cycle + 1,
+      lastCheckinAt: w.clock.now(),
+      waitFrom: w.clock.now(),
+    });
     expect(outbox(w, "level = 3 AND kind = 'warning'").map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
     expect(prompts(w).every((p) => p.answered_at !== null)).toBe(true);
 
@@ -319,7 +379,7 @@ describe('engine scenarios', () => {
     expect(w.hooks.received.filter((h) => h.path === '/family')).toEqual([]);
     expect(outbox(w, "kind = 'delivery'")).toEqual([]);
     expect(w.services.messages.get(w.messageId).status).toBe('active');
-    expect(sql(w, "SELECT * FROM checkins")).toHaveLength(1);
+    expect(sql(w, 'SELECT * FROM checkins')).toHaveLength(1);
     expect(sql(w, "SELECT * FROM audit_log WHERE action = 'checkin'")).toHaveLength(1);
   });
 
@@ -362,7 +422,11 @@ describe('engine scenarios', () => {
     // tick latency each for the receipt to be seen.
     const triggered = planEvents(w).find((e) => e.to_state === 'triggered')!.at;
     expect(triggered - startedAt).toBe(25 * MIN);
-    expect(prompts(w).filter((p) => p.level > 0).map((p) => p.level)).toEqual([1, 2]);
+    expect(
+      prompts(w)
+        .filter((p) => p.level > 0)
+        .map((p) => p.level),
+    ).toEqual([1, 2]);
     expect(await ownerWarningLevels(w)).toEqual([2, 3, 4, 5]);
     expect(hookWarnings(w)).toEqual([3, 4, 5]);
     expect(mailsTo(w, 'anna@example.org')).toHaveLength(1);
@@ -383,13 +447,18 @@ describe('engine scenarios', () => {
     const tick = await w.engine.runOnce('test');
     recordTick(w, tick.tick);
     expect(tick.tick.clockJumpMs).toBe(90 * DAY_MS);
-    expect(tick.tick.transitions).toEqual([{ planId: w.planId, from: 'scheduled', to: 'scheduled', reason: JUMP_REASON }]);
+    expect(tick.tick.transitions).toEqual([
+      { planId: w.planId, from: 'scheduled', to: 'scheduled', reason: JUMP_REASON },
+    ]);
     expect(outbox(w, "kind = 'warning'")).toEqual([]);
     expect(runtime(w).waitFrom).toBe(jumped);
     expect(planEvents(w).filter((e) => e.reason === JUMP_REASON)).toEqual([
       expect.objectContaining({ at: jumped, from_state: 'scheduled', to_state: 'scheduled' }),
     ]);
-    const audit = sql<{ action: string; detail: string }>(w, "SELECT action, detail FROM audit_log WHERE action = 'clock.jump_detected'");
+    const audit = sql<{ action: string; detail: string }>(
+      w,
+      "SELECT action, detail FROM audit_log WHERE action = 'clock.jump_detected'",
+    );
     expect(audit).toHaveLength(1);
     expect(JSON.parse(audit[0]!.detail)).toMatchObject({ jumpMs: 90 * DAY_MS });
 
@@ -463,7 +532,11 @@ describe('engine scenarios', () => {
     expect(readStatus(w.services, w.engine.outbox, w.clock.now()).failures).toEqual([]);
 
     // The attempts so far: each a retry, the gaps growing along the e-mail schedule.
-    const attempts = sql<{ at: number; outcome: string; error_code: string }>(w, 'SELECT * FROM delivery_attempts WHERE outbox_id = ? ORDER BY id', delivery.id);
+    const attempts = sql<{ at: number; outcome: string; error_code: string }>(
+      w,
+      'SELECT * FROM delivery_attempts WHERE outbox_id = ? ORDER BY id',
+      delivery.id,
+    );
     expect(attempts.length).toBeGreaterThanOrEqual(10);
     expect(attempts.every((a) => a.outcome === 'retry' && a.error_code === 'SMTP_CONNECTION')).toBe(true);
     const gaps = attempts.slice(1).map((a, i) => a.at - attempts[i]!.at);
@@ -495,8 +568,14 @@ describe('engine scenarios', () => {
     expect(Buffer.compare((await parseMail(toAnna[0]!)).attachments[0]!.content, w.attachment)).toBe(0);
     const hookIds = w.hooks.received.map((h) => h.headers['webhook-id']);
     expect(new Set(hookIds).size).toBe(hookIds.length);
-    expect(outbox(w).every((r) => r.status === 'sent' || (r.status === 'cancelled' && r.kind === 'warning'))).toBe(true);
-    const final = sql<{ outcome: string }>(w, 'SELECT outcome FROM delivery_attempts WHERE outbox_id = ? ORDER BY id', delivery.id);
+    expect(outbox(w).every((r) => r.status === 'sent' || (r.status === 'cancelled' && r.kind === 'warning'))).toBe(
+      true,
+    );
+    const final = sql<{ outcome: string }>(
+      w,
+      'SELECT outcome FROM delivery_attempts WHERE outbox_id = ? ORDER BY id',
+      delivery.id,
+    );
     expect(final[final.length - 1]!.outcome).toBe('sent');
     expect(final.filter((a) => a.outcome === 'sent')).toHaveLength(1);
     expect(w.services.messages.get(w.messageId).status).toBe('sent');
@@ -505,13 +584,20 @@ describe('engine scenarios', () => {
   it('a 550 for a recipient: failed after one attempt, visible in status, the owner told on the desktop, by e-mail and by webhook', async () => {
     const w = await makeWorld({ emailRecipient: 'rcpt550@example.org', webhookRecipient: false });
     await step(w, 0);
-    await stepUntil(w, () => outbox(w, "kind = 'delivery'").length > 0 && outbox(w, "kind = 'delivery'")[0]!.status !== 'pending');
+    await stepUntil(
+      w,
+      () => outbox(w, "kind = 'delivery'").length > 0 && outbox(w, "kind = 'delivery'")[0]!.status !== 'pending',
+    );
     for (let i = 0; i < 5; i++) await step(w, MIN);
 
     const [delivery] = outbox(w, "kind = 'delivery'");
     expect(delivery).toMatchObject({ status: 'failed', attempts: 1 });
     expect(delivery!.last_error).toMatch(/^SMTP_REJECTED: 550/);
-    const attempts = sql<{ outcome: string; error_code: string }>(w, 'SELECT * FROM delivery_attempts WHERE outbox_id = ?', delivery!.id);
+    const attempts = sql<{ outcome: string; error_code: string }>(
+      w,
+      'SELECT * FROM delivery_attempts WHERE outbox_id = ?',
+      delivery!.id,
+    );
     expect(attempts).toEqual([expect.objectContaining({ outcome: 'failed', error_code: 'SMTP_REJECTED' })]);
     expect(w.smtp.rcptAttempts.filter((a) => a === 'rcpt550@example.org')).toHaveLength(1);
     // Not retried later either.
@@ -519,7 +605,14 @@ describe('engine scenarios', () => {
     expect(w.smtp.rcptAttempts.filter((a) => a === 'rcpt550@example.org')).toHaveLength(1);
 
     const status = readStatus(w.services, w.engine.outbox, w.clock.now());
-    expect(status.failures).toEqual([expect.objectContaining({ id: delivery!.id, kind: 'delivery', channel: 'email', error: expect.stringMatching(/^SMTP_REJECTED/) })]);
+    expect(status.failures).toEqual([
+      expect.objectContaining({
+        id: delivery!.id,
+        kind: 'delivery',
+        channel: 'email',
+        error: expect.stringMatching(/^SMTP_REJECTED/),
+      }),
+    ]);
 
     // Notices on every channel of the owner's: the desktop, their e-mail (it works; only the
     // recipient's address failed) and their webhook, signed like their warnings.
@@ -531,9 +624,13 @@ describe('engine scenarios', () => {
     ]);
     const noticeHooks = w.hooks.received.filter((h) => h.path === '/owner' && h.payload?.type === 'afterword.notice');
     expect(noticeHooks).toHaveLength(1);
-    expect(noticeHooks[0]!.payload!.data).toMatchObject({ subject: 'Afterword could not send: A message delivery via email' });
+    expect(noticeHooks[0]!.payload!.data).toMatchObject({
+      subject: 'Afterword could not send: A message delivery via email',
+    });
     expect(noticeHooks[0]!.body).not.toContain('rcpt550');
-    expect(prompts(w).filter((p) => p.level === 0)).toEqual([expect.objectContaining({ plan_id: w.planId, answered_at: null, kind: 'notice' })]);
+    expect(prompts(w).filter((p) => p.level === 0)).toEqual([
+      expect.objectContaining({ plan_id: w.planId, answered_at: null, kind: 'notice' }),
+    ]);
     expect(status.openPrompts.some((p) => p.kind === 'notice' && p.planId === w.planId)).toBe(true);
     const noticeMails = [];
     for (const m of mailsTo(w, OWNER)) {
@@ -554,7 +651,10 @@ describe('engine scenarios', () => {
     await stepUntil(w, () => state(w) === 'waiting(1)');
     w.clock.advance(5 * MIN);
     const db = w.tv.vault.db;
-    const before = db.sqlite.prepare('SELECT * FROM plan_state WHERE plan_id = ?').get(w.planId) as Record<string, unknown>;
+    const before = db.sqlite.prepare('SELECT * FROM plan_state WHERE plan_id = ?').get(w.planId) as Record<
+      string,
+      unknown
+    >;
     recordTick(w, w.engine.scheduler.tick('test'));
     expect(state(w)).toBe('warning(2)');
     const rows = outbox(w).length;
@@ -565,7 +665,9 @@ describe('engine scenarios', () => {
     expect(outbox(w).length).toBe(rows);
     // The tick replayed from the state before it (as if its result had been lost): same keys, no new rows.
     db.sqlite
-      .prepare('UPDATE plan_state SET state = ?, level = ?, cycle = ?, wait_from = ?, next_action_at = ? WHERE plan_id = ?')
+      .prepare(
+        'UPDATE plan_state SET state = ?, level = ?, cycle = ?, wait_from = ?, next_action_at = ? WHERE plan_id = ?',
+      )
       .run(before.state, before.level, before.cycle, before.wait_from, w.clock.now(), w.planId);
     const replay = w.engine.scheduler.tick('test');
     expect(replay.transitions.map((t) => t.to)).toEqual(['warning(2)']);
@@ -608,7 +710,9 @@ describe('engine scenarios', () => {
     const hookRow = rows.find((r) => r.channel === 'webhook')!;
     const toAnna = mailsTo(w, 'anna@example.org');
     expect(toAnna.map((m) => m.messageId)).toEqual([stableMessageId(emailRow.idempotency_key)]);
-    expect(w.hooks.received.filter((h) => h.path === '/family').map((h) => h.headers['webhook-id'])).toEqual([webhookMessageId(hookRow.idempotency_key)]);
+    expect(w.hooks.received.filter((h) => h.path === '/family').map((h) => h.headers['webhook-id'])).toEqual([
+      webhookMessageId(hookRow.idempotency_key),
+    ]);
     await step(w, MIN);
     expect(state(w)).toBe('sent');
   });
@@ -690,7 +794,9 @@ describe('engine scenarios', () => {
     expect(state(w)).toBe('scheduled');
     const [delivery] = outbox(w, "kind = 'delivery'");
     expect(delivery).toMatchObject({ status: 'cancelled', attempts: 1 });
-    expect(sql(w, 'SELECT outcome, error_code FROM delivery_attempts WHERE outbox_id = ?', delivery!.id)).toEqual([{ outcome: 'failed', error_code: 'SMTP_TIMEOUT' }]);
+    expect(sql(w, 'SELECT outcome, error_code FROM delivery_attempts WHERE outbox_id = ?', delivery!.id)).toEqual([
+      { outcome: 'failed', error_code: 'SMTP_TIMEOUT' },
+    ]);
     expect(outbox(w, "kind = 'notice'")).toEqual([]); // nothing to report: the owner is here
 
     // Half a day later (retries would have come after 1, 5, 15, 30 … minutes): nothing was sent.

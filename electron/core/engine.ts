@@ -53,8 +53,18 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
   const db = vault.db;
   const outbox = new Outbox(db, ports.clock);
   const planStore = new PlanStore(db);
-  const scheduler = new Scheduler({ db, clock: ports.clock, audit: vault.audit, outbox, onTransitions: ports.onTransitions });
-  const integrityPass = new IntegrityPass({ services, notices: { db, key: vault.contentKey, outbox }, clock: ports.clock });
+  const scheduler = new Scheduler({
+    db,
+    clock: ports.clock,
+    audit: vault.audit,
+    outbox,
+    onTransitions: ports.onTransitions,
+  });
+  const integrityPass = new IntegrityPass({
+    services,
+    notices: { db, key: vault.contentKey, outbox },
+    clock: ports.clock,
+  });
   const resolver = new ContentResolver({
     key: vault.contentKey,
     messages: services.messages,
@@ -72,7 +82,12 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
           .filter((p) => p.messageId === messageId)
           .map((p) => [p.attachmentId, p.problem]),
       ),
-    onDamagedWhileSending: (messageId, damaged) => integrityPass.recordFound({ attachmentId: damaged.id, messageId, problem: `${DAMAGED_PREFIX}${damaged.problem}` }),
+    onDamagedWhileSending: (messageId, damaged) =>
+      integrityPass.recordFound({
+        attachmentId: damaged.id,
+        messageId,
+        problem: `${DAMAGED_PREFIX}${damaged.problem}`,
+      }),
     onLostAttachments: (messageId, lost) => {
       for (const attachment of lost) {
         enqueueOwnerNotice(
@@ -100,7 +115,11 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
       const mailThread = sharedMailThread();
       const sender =
         ports.emailSenderFor?.(parsed.data) ??
-        new EmailSender(parsed.data, { pool: true, maxConnections, transportFor: (options) => mailThread.transport(options) });
+        new EmailSender(parsed.data, {
+          pool: true,
+          maxConnections,
+          transportFor: (options) => mailThread.transport(options),
+        });
       email = { sender, fingerprint };
     }
     return email.sender;

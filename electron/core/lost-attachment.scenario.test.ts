@@ -23,7 +23,11 @@ async function world(): Promise<{ tv: TestVault; smtp: TestSmtpServer; hooks: We
   const tv = await createTestVault({ prefix: 'afterword-lost-' });
   const smtp = await startSmtpServer();
   const hooks = await startWebhookReceiver();
-  cleanups.push(() => tv.dispose(), () => smtp.close(), () => hooks.close());
+  cleanups.push(
+    () => tv.dispose(),
+    () => smtp.close(),
+    () => hooks.close(),
+  );
   return { tv, smtp, hooks };
 }
 
@@ -44,17 +48,34 @@ it('a lost and a damaged attachment: reported the day they are found, and the le
   const { tv, smtp, hooks } = await world();
   const { services, clock } = tv;
   services.settings.set(SETTINGS.owner, { email: 'owner@example.org', name: 'Jo' });
-  services.settings.set(SETTINGS.smtp, { host: '127.0.0.1', port: smtp.port, tls: 'none', user: null, password: null, from: 'afterword@example.org' });
+  services.settings.set(SETTINGS.smtp, {
+    host: '127.0.0.1',
+    port: smtp.port,
+    tls: 'none',
+    user: null,
+    password: null,
+    from: 'afterword@example.org',
+  });
   const secret = generateWebhookSecret();
   services.webhooks.add('phone', `${hooks.base}/owner`, secret, ON_OWN_NETWORK);
   hooks.setSecret('/owner', secret);
   const level = { waitMs: 10 * MINUTE_MS, channels: ['email' as const] };
-  const plan = services.plans.create({ name: 'Family', intervalMs: DAY_MS, levels: [level, level, level, level, level] });
+  const plan = services.plans.create({
+    name: 'Family',
+    intervalMs: DAY_MS,
+    levels: [level, level, level, level, level],
+  });
   const anna = services.recipients.add({ type: 'email', name: 'Anna', contact: 'anna@example.org' });
   const kept = await services.messages.attachments.stage(bytesOf(Buffer.from('the deeds')), 'deeds.txt');
   const lost = await services.messages.attachments.stage(bytesOf(Buffer.from('a photo')), 'photo.jpg');
   const cut = await services.messages.attachments.stage(bytesOf(Buffer.alloc(200 * 1024, 7)), 'video.mp4');
-  const messageId = services.messages.create({ title: 'For Anna', body: 'Dear Anna,\n', planId: plan.id, recipientIds: [anna.id], attachments: [kept, lost, cut] });
+  const messageId = services.messages.create({
+    title: 'For Anna',
+    body: 'Dear Anna,\n',
+    planId: plan.id,
+    recipientIds: [anna.id],
+    attachments: [kept, lost, cut],
+  });
   await rm(services.messages.attachments.blobPath(lost.id));
   const blob = await readFile(services.messages.attachments.blobPath(cut.id));
   await writeFile(services.messages.attachments.blobPath(cut.id), blob.subarray(0, blob.length - 100));
@@ -64,14 +85,19 @@ it('a lost and a damaged attachment: reported the day they are found, and the le
   await engine.runOnce('test');
 
   // Found on the first pass, long before the plan fires.
-  const problems = readStatus(services, engine.outbox, clock.now()).problems.filter((p) => p.code === 'ATTACHMENT_DAMAGED');
+  const problems = readStatus(services, engine.outbox, clock.now()).problems.filter(
+    (p) => p.code === 'ATTACHMENT_DAMAGED',
+  );
   expect(problems.map((p) => p.params.attachmentId).sort()).toEqual([cut.id, lost.id].sort());
   const notices = tv.vault.db.sqlite
-    .prepare(`SELECT channel FROM outbox WHERE kind = 'notice' AND idempotency_key LIKE 'notice:integrity:%' ORDER BY channel`)
+    .prepare(
+      `SELECT channel FROM outbox WHERE kind = 'notice' AND idempotency_key LIKE 'notice:integrity:%' ORDER BY channel`,
+    )
     .pluck()
     .all();
   expect(notices).toEqual(['desktop', 'desktop', 'email', 'email', 'webhook:phone', 'webhook:phone']);
-  const checkedRows = () => tv.vault.db.sqlite.prepare('SELECT count(*) FROM audit_log WHERE action = ?').pluck().get(INTEGRITY_CHECKED_ACTION);
+  const checkedRows = () =>
+    tv.vault.db.sqlite.prepare('SELECT count(*) FROM audit_log WHERE action = ?').pluck().get(INTEGRITY_CHECKED_ACTION);
   expect(checkedRows()).toBe(1);
   await engine.runOnce('test');
   expect(checkedRows()).toBe(1); // once a day
@@ -81,7 +107,10 @@ it('a lost and a damaged attachment: reported the day they are found, and the le
   expect(mail.attachments.map((a) => a.filename)).toEqual(['deeds.txt']);
   expect(mail.text).toContain(lostAttachmentLine('photo.jpg'));
   expect(mail.text).toContain(lostAttachmentLine('video.mp4'));
-  const told = tv.vault.db.sqlite.prepare(`SELECT count(*) FROM outbox WHERE idempotency_key LIKE 'notice:lost-attachment:%'`).pluck().get();
+  const told = tv.vault.db.sqlite
+    .prepare(`SELECT count(*) FROM outbox WHERE idempotency_key LIKE 'notice:lost-attachment:%'`)
+    .pluck()
+    .get();
   expect(told).toBe(6); // two attachments × desktop, e-mail, webhook
   expect(checkedRows()).toBeGreaterThanOrEqual(1);
 });
@@ -90,18 +119,37 @@ it('an attachment damaged after the daily check (same size, one flipped byte): t
   const { tv, smtp } = await world();
   const { services, clock } = tv;
   services.settings.set(SETTINGS.owner, { email: 'owner@example.org', name: 'Jo' });
-  services.settings.set(SETTINGS.smtp, { host: '127.0.0.1', port: smtp.port, tls: 'none', user: null, password: null, from: 'afterword@example.org' });
+  services.settings.set(SETTINGS.smtp, {
+    host: '127.0.0.1',
+    port: smtp.port,
+    tls: 'none',
+    user: null,
+    password: null,
+    from: 'afterword@example.org',
+  });
   const level = { waitMs: 10 * MINUTE_MS, channels: ['email' as const] };
-  const plan = services.plans.create({ name: 'Family', intervalMs: DAY_MS, levels: [level, level, level, level, level] });
+  const plan = services.plans.create({
+    name: 'Family',
+    intervalMs: DAY_MS,
+    levels: [level, level, level, level, level],
+  });
   const anna = services.recipients.add({ type: 'email', name: 'Anna', contact: 'anna@example.org' });
   const kept = await services.messages.attachments.stage(bytesOf(Buffer.from('the deeds')), 'deeds.txt');
   const scan = await services.messages.attachments.stage(bytesOf(Buffer.alloc(200 * 1024, 7)), 'scan.pdf');
-  const messageId = services.messages.create({ title: 'For Anna', body: 'Dear Anna,\n', planId: plan.id, recipientIds: [anna.id], attachments: [kept, scan] });
+  const messageId = services.messages.create({
+    title: 'For Anna',
+    body: 'Dear Anna,\n',
+    planId: plan.id,
+    recipientIds: [anna.id],
+    attachments: [kept, scan],
+  });
 
   const engine = createEngine(services, { clock });
   cleanups.push(() => engine.close());
   await engine.runOnce('test'); // the day's check: all well
-  expect(readStatus(services, engine.outbox, clock.now()).problems.filter((p) => p.code === 'ATTACHMENT_DAMAGED')).toEqual([]);
+  expect(
+    readStatus(services, engine.outbox, clock.now()).problems.filter((p) => p.code === 'ATTACHMENT_DAMAGED'),
+  ).toEqual([]);
   const path = services.messages.attachments.blobPath(scan.id);
   const blob = await readFile(path);
   blob[blob.length >> 1]! ^= 1;
@@ -110,8 +158,13 @@ it('an attachment damaged after the daily check (same size, one flipped byte): t
   const mail = await deliveredToAnna(tv, smtp, engine, messageId);
   expect(mail.attachments.map((a) => a.filename)).toEqual(['deeds.txt']);
   expect(mail.text).toContain(lostAttachmentLine('scan.pdf'));
-  const problems = readStatus(services, engine.outbox, clock.now()).problems.filter((p) => p.code === 'ATTACHMENT_DAMAGED');
+  const problems = readStatus(services, engine.outbox, clock.now()).problems.filter(
+    (p) => p.code === 'ATTACHMENT_DAMAGED',
+  );
   expect(problems.map((p) => p.params.attachmentId)).toEqual([scan.id]);
-  const told = tv.vault.db.sqlite.prepare(`SELECT channel FROM outbox WHERE idempotency_key LIKE 'notice:integrity:${scan.id}%'`).pluck().all();
+  const told = tv.vault.db.sqlite
+    .prepare(`SELECT channel FROM outbox WHERE idempotency_key LIKE 'notice:integrity:${scan.id}%'`)
+    .pluck()
+    .all();
   expect(told).toContain('email');
 });

@@ -33,7 +33,11 @@ function readStored(settings: SettingsRepo): StoredSetup {
 
 export function readSetup(settings: SettingsRepo): SetupSummary {
   const stored = readStored(settings);
-  return { step: stored.step, recoveryKeyConfirmed: stored.recoveryKeyConfirmedAt !== null, ownerEmailSet: readOwner(settings) !== null };
+  return {
+    step: stored.step,
+    recoveryKeyConfirmed: stored.recoveryKeyConfirmedAt !== null,
+    ownerEmailSet: readOwner(settings) !== null,
+  };
 }
 
 /** A vault created through the first run: the recovery key is not confirmed yet. */
@@ -45,12 +49,23 @@ export function beginSetup(settings: SettingsRepo): void {
  * Records that the owner typed group `group` of the recovery key back correctly. `recoveryKey` is
  * the key shown, kept in memory only; null when this process no longer has it (a restart).
  */
-export function confirmRecoveryKey(settings: SettingsRepo, recoveryKey: string | null, group: number, value: string, now: number): void {
+export function confirmRecoveryKey(
+  settings: SettingsRepo,
+  recoveryKey: string | null,
+  group: number,
+  value: string,
+  now: number,
+): void {
   const stored = readStored(settings);
   if (stored.recoveryKeyConfirmedAt !== null) return;
-  if (recoveryKey === null) throw new ConflictError('the recovery key shown is no longer in memory: make a new one with your password');
-  if (!matchesGroup(recoveryKey, group, value)) throw new BadRequestError(`that is not group ${group + 1} of the recovery key`);
-  settings.set(SETUP_SETTING, { step: stored.step === 'recovery' ? 'owner' : stored.step, recoveryKeyConfirmedAt: now } satisfies StoredSetup);
+  if (recoveryKey === null)
+    throw new ConflictError('the recovery key shown is no longer in memory: make a new one with your password');
+  if (!matchesGroup(recoveryKey, group, value))
+    throw new BadRequestError(`that is not group ${group + 1} of the recovery key`);
+  settings.set(SETUP_SETTING, {
+    step: stored.step === 'recovery' ? 'owner' : stored.step,
+    recoveryKeyConfirmedAt: now,
+  } satisfies StoredSetup);
 }
 
 /** Moves the first run forward to `to` (never back, never past an unconfirmed recovery key). */

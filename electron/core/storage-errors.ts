@@ -20,10 +20,16 @@ export function classifyStorageError(error: unknown): AfterwordError | null {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return null;
   if (FULL.has(code)) {
-    return new StorageUnavailableError('the disk holding the vault is full: free some space, then try again (nothing was lost; what you read still works)', { cause: error });
+    return new StorageUnavailableError(
+      'the disk holding the vault is full: free some space, then try again (nothing was lost; what you read still works)',
+      { cause: error },
+    );
   }
   if (code === 'EROFS' || code.startsWith('SQLITE_READONLY')) {
-    return new StorageUnavailableError("the vault's files cannot be written (read-only disk or permissions): make them writable, then try again (reading still works)", { cause: error });
+    return new StorageUnavailableError(
+      "the vault's files cannot be written (read-only disk or permissions): make them writable, then try again (reading still works)",
+      { cause: error },
+    );
   }
   if (code.startsWith('SQLITE_IOERR')) {
     return new StorageUnavailableError(
@@ -31,7 +37,8 @@ export function classifyStorageError(error: unknown): AfterwordError | null {
       { cause: error },
     );
   }
-  if (CORRUPT.has(code)) return new IntegrityError('the vault database is damaged: restore it from a backup', { cause: error });
+  if (CORRUPT.has(code))
+    return new IntegrityError('the vault database is damaged: restore it from a backup', { cause: error });
   return null;
 }
 

@@ -23,7 +23,14 @@ async function world(answer: (item: OutgoingItem) => SendResult) {
   tv = await createTestVault();
   const { services, clock } = tv;
   services.settings.set('owner', { email: 'me@example.org', name: null });
-  services.settings.set('smtp', { host: '127.0.0.1', port: 25, tls: 'none', user: null, password: null, from: 'a@example.org' });
+  services.settings.set('smtp', {
+    host: '127.0.0.1',
+    port: 25,
+    tls: 'none',
+    user: null,
+    password: null,
+    from: 'a@example.org',
+  });
   const anna = services.recipients.add({ type: 'email', name: 'Anna', contact: 'anna@example.org' });
   const messageId = services.messages.create({ title: 'For Anna', body: 'The keys.', recipientIds: [anna.id] });
   const { sender, seen } = relay(answer);
@@ -32,23 +39,36 @@ async function world(answer: (item: OutgoingItem) => SendResult) {
 }
 
 describe('sendTestToOwner', () => {
-  it("says what became of this very send, not of another row sent or failed in the same drain", async () => {
+  it('says what became of this very send, not of another row sent or failed in the same drain', async () => {
     // Another row fails for good in the same drain; the test itself goes out.
     const w = await world((item) =>
-      item.idempotencyKey === 'other' ? { ok: false, permanent: true, errorCode: 'SMTP_REJECTED', response: '550 no' } : { ok: true, response: '250 ok' },
+      item.idempotencyKey === 'other'
+        ? { ok: false, permanent: true, errorCode: 'SMTP_REJECTED', response: '550 no' }
+        : { ok: true, response: '250 ok' },
     );
-    w.services.vault.db.q.transaction(() => w.engine.outbox.enqueue({ kind: 'notice', channel: 'email', idempotencyKey: 'other', payload: null }));
+    w.services.vault.db.q.transaction(() =>
+      w.engine.outbox.enqueue({ kind: 'notice', channel: 'email', idempotencyKey: 'other', payload: null }),
+    );
     const result = await sendTestToOwner(w.engine, w.services, w.messageId);
     expect(result).toMatchObject({ state: 'sent', error: null });
-    expect(w.seen.find((i) => i.idempotencyKey.startsWith('test-send:'))!.target).toMatchObject({ to: 'me@example.org' });
+    expect(w.seen.find((i) => i.idempotencyKey.startsWith('test-send:'))!.target).toMatchObject({
+      to: 'me@example.org',
+    });
     await w.engine.close();
   });
 
   it('a test that did not go out is withdrawn with its reason, not sent on a later tick', async () => {
-    const w = await world(() => ({ ok: false, permanent: false, errorCode: 'SMTP_CONNECTION', response: 'ECONNREFUSED' }));
+    const w = await world(() => ({
+      ok: false,
+      permanent: false,
+      errorCode: 'SMTP_CONNECTION',
+      response: 'ECONNREFUSED',
+    }));
     const result = await sendTestToOwner(w.engine, w.services, w.messageId);
     expect(result.state).toBe('failed');
-    expect(result.error).toMatch(/^SMTP_CONNECTION: ECONNREFUSED \(not retried: send the test again once this is fixed\)$/);
+    expect(result.error).toMatch(
+      /^SMTP_CONNECTION: ECONNREFUSED \(not retried: send the test again once this is fixed\)$/,
+    );
     const attempts = w.seen.length;
     w.clock.advance(DAY_MS);
     await w.engine.runOnce('timer');
@@ -58,7 +78,11 @@ describe('sendTestToOwner', () => {
 
   it('tests are counted apart from deliveries, with their outcome, and the history says which failed', async () => {
     let up = true;
-    const w = await world(() => (up ? { ok: true, response: '250 ok' } : { ok: false, permanent: false, errorCode: 'SMTP_CONNECTION', response: 'ECONNREFUSED' }));
+    const w = await world(() =>
+      up
+        ? { ok: true, response: '250 ok' }
+        : { ok: false, permanent: false, errorCode: 'SMTP_CONNECTION', response: 'ECONNREFUSED' },
+    );
     await sendTestToOwner(w.engine, w.services, w.messageId);
     up = false;
     w.clock.advance(1000);
@@ -66,7 +90,11 @@ describe('sendTestToOwner', () => {
     const status = readStatus(w.services, w.engine.outbox, w.clock.now());
     expect(status.outbox).toMatchObject({ sent: 0, failed: 0, pending: 0 });
     expect(status.failures).toEqual([]);
-    expect(status.tests).toEqual({ passed: 1, failed: 1, last: { at: expect.any(Number), ok: false, channel: 'email', kind: 'message' } });
+    expect(status.tests).toEqual({
+      passed: 1,
+      failed: 1,
+      last: { at: expect.any(Number), ok: false, channel: 'email', kind: 'message' },
+    });
     const audit = w.services.vault.audit.page({ limit: 10 }).filter((r) => r.action.startsWith('outbox.'));
     expect(audit.map((r) => [r.action, (JSON.parse(r.detail) as { kind: string }).kind])).toEqual([
       ['outbox.failed', 'test'],

@@ -15,10 +15,16 @@ export interface TestSendResult {
  * not go out is withdrawn rather than retried on a later tick behind the owner's back: they run it
  * again once the problem is fixed.
  */
-export async function sendTestToOwner(engine: Engine, services: VaultServices, messageId: string): Promise<TestSendResult> {
+export async function sendTestToOwner(
+  engine: Engine,
+  services: VaultServices,
+  messageId: string,
+): Promise<TestSendResult> {
   services.messages.get(messageId); // NotFoundError for an unknown id
   const idempotencyKey = `test-send:${messageId}:${services.clock.now()}`;
-  services.vault.db.q.transaction(() => engine.outbox.enqueue({ kind: 'test', channel: 'email', messageId, idempotencyKey }));
+  services.vault.db.q.transaction(() =>
+    engine.outbox.enqueue({ kind: 'test', channel: 'email', messageId, idempotencyKey }),
+  );
   const drain = await engine.worker.drain();
   // This send's own row: the drain may have sent (or failed) other rows too.
   const row = engine.outbox.byKey(idempotencyKey);
@@ -28,8 +34,20 @@ export async function sendTestToOwner(engine: Engine, services: VaultServices, m
   const error = row?.last_error ?? 'not sent';
   if (row && withdrawn) {
     // A retrying row leaves no audit row of its own: the history says this test did not go out.
-    const detail = { kind: 'test', channel: row.channel, attempts: row.attempts, errorCode: error.split(':')[0] ?? 'NOT_SENT', withdrawn: true };
-    services.vault.db.q.transaction(() => services.vault.audit.append({ action: 'outbox.failed', entityType: 'outbox', entityId: row.id, detail }));
+    const detail = {
+      kind: 'test',
+      channel: row.channel,
+      attempts: row.attempts,
+      errorCode: error.split(':')[0] ?? 'NOT_SENT',
+      withdrawn: true,
+    };
+    services.vault.db.q.transaction(() =>
+      services.vault.audit.append({ action: 'outbox.failed', entityType: 'outbox', entityId: row.id, detail }),
+    );
   }
-  return { drain, state: 'failed', error: withdrawn ? `${error} (not retried: send the test again once this is fixed)` : error };
+  return {
+    drain,
+    state: 'failed',
+    error: withdrawn ? `${error} (not retried: send the test again once this is fixed)` : error,
+  };
 }

@@ -27,14 +27,26 @@ async function ownerRefusedByTheRelay() {
   smtp = await startSmtpServer();
   const { services, clock } = tv;
   services.settings.set(SETTINGS.owner, { email: 'rcpt550@owner.example', name: null }); // the relay says 550
-  services.settings.set(SETTINGS.smtp, { host: '127.0.0.1', port: smtp.port, tls: 'none', user: null, password: null, from: 'a@example.org' });
+  services.settings.set(SETTINGS.smtp, {
+    host: '127.0.0.1',
+    port: smtp.port,
+    tls: 'none',
+    user: null,
+    password: null,
+    from: 'a@example.org',
+  });
   const plan = services.plans.create({
     name: 'By e-mail',
     intervalMs: 10 * MINUTE_MS,
     levels: Array.from({ length: 5 }, () => ({ waitMs: WAIT, channels: ['email' as const] })),
   });
   const anna = services.recipients.add({ type: 'email', name: 'Anna', contact: 'anna@example.org' });
-  services.messages.create({ title: 'For Anna', body: 'The keys are with the neighbour.', planId: plan.id, recipientIds: [anna.id] });
+  services.messages.create({
+    title: 'For Anna',
+    body: 'The keys are with the neighbour.',
+    planId: plan.id,
+    recipientIds: [anna.id],
+  });
   const engine = createEngine(services, { clock });
   return { clock, plan, engine, store: new PlanStore(tv.vault.db), sqlite: tv.vault.db.sqlite, smtp };
 }
@@ -49,9 +61,18 @@ describe('a warning the owner cannot receive by e-mail', () => {
       }
       expect(store.runtime(plan.id).phase).toBe('sent');
 
-      type Row = { channel: string; level: number; status: string; created_at: number; completed_at: number; last_error: string | null };
+      type Row = {
+        channel: string;
+        level: number;
+        status: string;
+        created_at: number;
+        completed_at: number;
+        last_error: string | null;
+      };
       const warnings = sqlite
-        .prepare(`SELECT channel, level, status, created_at, completed_at, last_error FROM outbox WHERE kind = 'warning' ORDER BY level, channel`)
+        .prepare(
+          `SELECT channel, level, status, created_at, completed_at, last_error FROM outbox WHERE kind = 'warning' ORDER BY level, channel`,
+        )
         .all() as Row[];
       // Every level: the e-mail refused (reported, not retried), the desktop warning given.
       for (let level = 1; level <= 5; level++) {
@@ -62,7 +83,10 @@ describe('a warning the owner cannot receive by e-mail', () => {
         ]);
         expect(mine[1]!.last_error).toMatch(/^SMTP_REJECTED: 550/);
       }
-      const prompts = sqlite.prepare(`SELECT level FROM desktop_prompts WHERE kind = 'warning' ORDER BY level`).pluck().all();
+      const prompts = sqlite
+        .prepare(`SELECT level FROM desktop_prompts WHERE kind = 'warning' ORDER BY level`)
+        .pluck()
+        .all();
       expect(prompts).toEqual([1, 2, 3, 4, 5]);
       // Each next level came only after the full wait from the previous level's desktop warning.
       const desktop = warnings.filter((w) => w.channel === 'desktop');
@@ -70,11 +94,15 @@ describe('a warning the owner cannot receive by e-mail', () => {
         const next = warnings.find((w) => w.level === level && w.channel === 'email')!;
         expect(next.created_at - desktop[level - 2]!.completed_at).toBeGreaterThanOrEqual(WAIT);
       }
-      const delivery = sqlite.prepare(`SELECT created_at FROM outbox WHERE kind = 'delivery'`).get() as { created_at: number };
+      const delivery = sqlite.prepare(`SELECT created_at FROM outbox WHERE kind = 'delivery'`).get() as {
+        created_at: number;
+      };
       expect(delivery.created_at - desktop[4]!.completed_at).toBeGreaterThanOrEqual(WAIT);
       expect(smtp.received.filter((m) => m.to.includes('anna@example.org'))).toHaveLength(1);
       // The owner's e-mail is what fails: no notice goes there; the desktop has one per level.
-      const notices = sqlite.prepare(`SELECT channel, count(*) AS n FROM outbox WHERE kind = 'notice' GROUP BY channel`).all();
+      const notices = sqlite
+        .prepare(`SELECT channel, count(*) AS n FROM outbox WHERE kind = 'notice' GROUP BY channel`)
+        .all();
       expect(notices).toEqual([{ channel: 'desktop', n: 5 }]);
     } finally {
       await engine.close();
@@ -85,25 +113,40 @@ describe('a warning the owner cannot receive by e-mail', () => {
     tv = await createTestVault();
     const { services, clock } = tv;
     services.settings.set(SETTINGS.owner, { email: 'me@example.org', name: null });
-    services.settings.set(SETTINGS.smtp, { host: '127.0.0.1', port: 25, tls: 'none', user: null, password: null, from: 'a@example.org' });
+    services.settings.set(SETTINGS.smtp, {
+      host: '127.0.0.1',
+      port: 25,
+      tls: 'none',
+      user: null,
+      password: null,
+      from: 'a@example.org',
+    });
     services.webhooks.add('phone', 'http://127.0.0.1:9/phone', 'whsec_' + 'A'.repeat(32), ON_OWN_NETWORK);
     const plan = services.plans.create({
       name: 'Mail and phone',
       intervalMs: 10 * MINUTE_MS,
-      levels: Array.from({ length: 5 }, () => ({ waitMs: WAIT, channels: ['email' as const, 'webhook:phone' as const] })),
+      levels: Array.from({ length: 5 }, () => ({
+        waitMs: WAIT,
+        channels: ['email' as const, 'webhook:phone' as const],
+      })),
     });
     const anna = services.recipients.add({ type: 'email', name: 'Anna', contact: 'anna@example.org' });
     services.messages.create({ title: 'For Anna', body: 'The keys.', planId: plan.id, recipientIds: [anna.id] });
     let relayUp = false;
     const email: ChannelSender = {
       send: async () =>
-        relayUp ? { ok: true, response: '250 queued' } : { ok: false, permanent: false, errorCode: 'SMTP_CONNECTION', response: 'ECONNREFUSED' },
+        relayUp
+          ? { ok: true, response: '250 queued' }
+          : { ok: false, permanent: false, errorCode: 'SMTP_CONNECTION', response: 'ECONNREFUSED' },
     };
-    const gone: ChannelSender = { send: async () => ({ ok: false, permanent: true, errorCode: 'WEBHOOK_REJECTED', response: 'HTTP 410' }) };
+    const gone: ChannelSender = {
+      send: async () => ({ ok: false, permanent: true, errorCode: 'WEBHOOK_REJECTED', response: 'HTTP 410' }),
+    };
     const engine = createEngine(services, { clock, emailSenderFor: () => email, webhookSender: gone });
     const store = new PlanStore(tv.vault.db);
     const { sqlite } = tv.vault.db;
-    const desktopWarnings = () => sqlite.prepare(`SELECT count(*) FROM outbox WHERE kind = 'warning' AND channel = 'desktop'`).pluck().get();
+    const desktopWarnings = () =>
+      sqlite.prepare(`SELECT count(*) FROM outbox WHERE kind = 'warning' AND channel = 'desktop'`).pluck().get();
     try {
       for (let i = 0; i < 120; i++) {
         await engine.runOnce('timer');
@@ -117,7 +160,9 @@ describe('a warning the owner cannot receive by e-mail', () => {
       await engine.runOnce('timer');
       await engine.runOnce('timer');
       expect(store.runtime(plan.id)).toMatchObject({ phase: 'waiting', level: 1 });
-      expect(sqlite.prepare(`SELECT channel, status FROM outbox WHERE kind = 'warning' ORDER BY channel`).all()).toEqual([
+      expect(
+        sqlite.prepare(`SELECT channel, status FROM outbox WHERE kind = 'warning' ORDER BY channel`).all(),
+      ).toEqual([
         { channel: 'email', status: 'sent' },
         { channel: 'webhook:phone', status: 'failed' },
       ]);
@@ -129,7 +174,8 @@ describe('a warning the owner cannot receive by e-mail', () => {
 
   it('a check-in at the desktop warning stops it all', async () => {
     const { clock, plan, engine, store, sqlite, smtp } = await ownerRefusedByTheRelay();
-    const desktopWarnings = () => sqlite.prepare(`SELECT count(*) FROM desktop_prompts WHERE kind = 'warning'`).pluck().get() as number;
+    const desktopWarnings = () =>
+      sqlite.prepare(`SELECT count(*) FROM desktop_prompts WHERE kind = 'warning'`).pluck().get() as number;
     try {
       for (let i = 0; i < 60 && desktopWarnings() === 0; i++) {
         await engine.runOnce('timer');

@@ -27,18 +27,29 @@ describe('a warning webhook that resolves to this machine', () => {
     hooks = await startWebhookReceiver();
     const { services, clock } = tv;
     services.settings.set(SETTINGS.owner, { email: 'me@example.org', name: null });
-    services.settings.set(SETTINGS.smtp, { host: '127.0.0.1', port: smtp.port, tls: 'none', user: null, password: null, from: 'a@example.org' });
+    services.settings.set(SETTINGS.smtp, {
+      host: '127.0.0.1',
+      port: smtp.port,
+      tls: 'none',
+      user: null,
+      password: null,
+      from: 'a@example.org',
+    });
     const port = new URL(hooks.base).port;
     // A name that looks public when saved and resolves to this machine when sent (DNS rebinding).
     services.webhooks.add('home', `http://hooks.example.test:${port}/home`, 'whsec_' + 'A'.repeat(32));
     const plan = services.plans.create({
       name: 'Phone and mail',
       intervalMs: 10 * MINUTE_MS,
-      levels: Array.from({ length: 5 }, () => ({ waitMs: 5 * MINUTE_MS, channels: ['email' as const, 'webhook:home' as const] })),
+      levels: Array.from({ length: 5 }, () => ({
+        waitMs: 5 * MINUTE_MS,
+        channels: ['email' as const, 'webhook:home' as const],
+      })),
     });
     const anna = services.recipients.add({ type: 'email', name: 'Anna', contact: 'anna@example.org' });
     services.messages.create({ title: 'For Anna', body: 'The keys.', planId: plan.id, recipientIds: [anna.id] });
-    const resolveHost: ResolveHost = async (hostname) => (hostname === 'hooks.example.test' ? [{ address: '127.0.0.1', family: 4 }] : []);
+    const resolveHost: ResolveHost = async (hostname) =>
+      hostname === 'hooks.example.test' ? [{ address: '127.0.0.1', family: 4 }] : [];
     const engine = createEngine(services, { clock, webhookSender: new WebhookSender({ resolveHost }) });
     const { sqlite } = tv.vault.db;
     try {
@@ -46,7 +57,11 @@ describe('a warning webhook that resolves to this machine', () => {
         await engine.runOnce('timer');
         clock.advance(MINUTE_MS);
       }
-      const hook = sqlite.prepare(`SELECT status, last_error FROM outbox WHERE kind = 'warning' AND channel = 'webhook:home' AND level = 1`).get() as {
+      const hook = sqlite
+        .prepare(
+          `SELECT status, last_error FROM outbox WHERE kind = 'warning' AND channel = 'webhook:home' AND level = 1`,
+        )
+        .get() as {
         status: string;
         last_error: string;
       };
@@ -54,9 +69,17 @@ describe('a warning webhook that resolves to this machine', () => {
       // The stored answer does not name the host (webhook URLs are stored encrypted).
       expect(hook.last_error).toMatch(/^WEBHOOK_PRIVATE_ADDRESS: \[host\] resolves to 127\.0\.0\.1/);
       expect(hooks.received.filter((h) => h.path === '/home')).toEqual([]);
-      const notices = sqlite.prepare(`SELECT channel FROM outbox WHERE kind = 'notice' AND status = 'sent'`).pluck().all();
+      const notices = sqlite
+        .prepare(`SELECT channel FROM outbox WHERE kind = 'notice' AND status = 'sent'`)
+        .pluck()
+        .all();
       expect(notices).toContain('email');
-      expect(smtp.received.some((m) => m.to.includes('me@example.org') && /WEBHOOK_PRIVATE_ADDRESS|private network/.test(m.raw.toString('utf8')))).toBe(true);
+      expect(
+        smtp.received.some(
+          (m) =>
+            m.to.includes('me@example.org') && /WEBHOOK_PRIVATE_ADDRESS|private network/.test(m.raw.toString('utf8')),
+        ),
+      ).toBe(true);
 
       // Marked as on the own network, the next level's warning reaches the receiver on loopback.
       services.webhooks.setAllowPrivateNetwork('home', true);

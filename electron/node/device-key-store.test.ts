@@ -15,7 +15,9 @@ beforeEach(() => {
 afterEach(() => rmSync(join(keyDir, '..'), { recursive: true, force: true }));
 
 /** A key store in memory; `mangle` changes what it gives back. */
-function memoryStore(mangle: (bytes: Uint8Array) => Uint8Array = (b) => b): KeyStore & { entries: Map<string, Uint8Array> } {
+function memoryStore(
+  mangle: (bytes: Uint8Array) => Uint8Array = (b) => b,
+): KeyStore & { entries: Map<string, Uint8Array> } {
   const entries = new Map<string, Uint8Array>();
   return {
     backend: 'keyring:memory',
@@ -52,10 +54,14 @@ describe('chooseDeviceKeyStore', () => {
     const broken = () => {
       throw new Error('the keyring is locked');
     };
-    await expect(chooseDeviceKeyStore({ env: { AFTERWORD_KEY_STORE: 'keyring' }, keyDir, keyring: broken })).rejects.toMatchObject({
+    await expect(
+      chooseDeviceKeyStore({ env: { AFTERWORD_KEY_STORE: 'keyring' }, keyDir, keyring: broken }),
+    ).rejects.toMatchObject({
       code: 'NO_KEYRING',
       message: expect.stringMatching(/AFTERWORD_KEY_STORE=keyring, but the OS key store failed: the keyring is locked/),
     });
-    await expect(chooseDeviceKeyStore({ env: { AFTERWORD_KEY_STORE: 'vault' }, keyDir })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(chooseDeviceKeyStore({ env: { AFTERWORD_KEY_STORE: 'vault' }, keyDir })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
   });
 });

@@ -46,7 +46,8 @@ async function probe(store: KeyStore): Promise<void> {
   await store.set(account, secret);
   try {
     const back = await store.get(account);
-    if (!back || Buffer.compare(Buffer.from(back), Buffer.from(secret)) !== 0) throw new Error('it did not return what was stored');
+    if (!back || Buffer.compare(Buffer.from(back), Buffer.from(secret)) !== 0)
+      throw new Error('it did not return what was stored');
   } finally {
     await store.delete(account).catch(() => undefined);
   }
@@ -54,8 +55,10 @@ async function probe(store: KeyStore): Promise<void> {
 
 function describeFailure(error: unknown, env: Env, platform: NodeJS.Platform): string {
   const message = (error as Error)?.message ?? String(error);
-  if (platform === 'linux' && !env.DBUS_SESSION_BUS_ADDRESS && /dbus|d-bus/i.test(message)) return 'no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set)';
-  if (/secret service|org\.freedesktop\.secrets|ServiceUnknown/i.test(message)) return `no usable Secret Service (GNOME Keyring, KWallet): ${message}`;
+  if (platform === 'linux' && !env.DBUS_SESSION_BUS_ADDRESS && /dbus|d-bus/i.test(message))
+    return 'no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set)';
+  if (/secret service|org\.freedesktop\.secrets|ServiceUnknown/i.test(message))
+    return `no usable Secret Service (GNOME Keyring, KWallet): ${message}`;
   return `the OS key store failed: ${message}`;
 }
 
@@ -79,7 +82,9 @@ export async function chooseDeviceKeyStore(options: ChooseOptions): Promise<Devi
   let keyring: KeyStore | undefined;
   try {
     // Loaded only here: the native module is not needed when the files are chosen outright.
-    keyring = options.keyring ? options.keyring(file) : new (await import('./os-keyring-key-store.js')).OsKeyringKeyStore(file, { platform });
+    keyring = options.keyring
+      ? options.keyring(file)
+      : new (await import('./os-keyring-key-store.js')).OsKeyringKeyStore(file, { platform });
     await probe(keyring);
   } catch (error) {
     const reason = describeFailure(error, env, platform);

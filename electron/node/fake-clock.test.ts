@@ -5,26 +5,32 @@ import { FakeClock, fakeClockFromEnv, testClockFromEnv } from './fake-clock.js';
 const AT = '2031-06-02T08:00:00.000Z';
 
 describe('the fake clocks are reachable only with AFTERWORD_ALLOW_FAKE_CLOCK=1', () => {
-  it.each([{}, { AFTERWORD_FAKE_NOW: AT }, { AFTERWORD_FAKE_NOW: AT, AFTERWORD_ALLOW_FAKE_CLOCK: 'true' }, { AFTERWORD_ALLOW_FAKE_CLOCK: '0' }])(
-    'none for %o',
-    (env) => {
-      expect(fakeClockFromEnv(env)).toBeNull();
-      expect(testClockFromEnv(env)).toBeNull();
-    },
-  );
+  it.each([
+    {},
+    { AFTERWORD_FAKE_NOW: AT },
+    { AFTERWORD_FAKE_NOW: AT, AFTERWORD_ALLOW_FAKE_CLOCK: 'true' },
+    { AFTERWORD_ALLOW_FAKE_CLOCK: '0' },
+  ])('none for %o', (env) => {
+    expect(fakeClockFromEnv(env)).toBeNull();
+    expect(testClockFromEnv(env)).toBeNull();
+  });
 
   it('the CLI: AFTERWORD_FAKE_NOW starts the clock there, with a warning; without it, no fake clock', () => {
     const fake = fakeClockFromEnv({ AFTERWORD_ALLOW_FAKE_CLOCK: '1', AFTERWORD_FAKE_NOW: AT })!;
-    expect(fake.warning).toBe(`afterword: warning: using a fake clock (AFTERWORD_FAKE_NOW=${AT}); never do this for real`);
+    expect(fake.warning).toBe(
+      `afterword: warning: using a fake clock (AFTERWORD_FAKE_NOW=${AT}); never do this for real`,
+    );
     expect(fake.clock.now() - Date.parse(AT)).toBeGreaterThanOrEqual(0);
     expect(fake.clock.now() - Date.parse(AT)).toBeLessThan(60_000);
     expect(fakeClockFromEnv({ AFTERWORD_ALLOW_FAKE_CLOCK: '1' })).toBeNull();
   });
 
-  it("serve: the test clock, from AFTERWORD_FAKE_NOW or from now, with a warning that names the route", () => {
+  it('serve: the test clock, from AFTERWORD_FAKE_NOW or from now, with a warning that names the route', () => {
     const test = testClockFromEnv({ AFTERWORD_ALLOW_FAKE_CLOCK: '1' })!;
     expect(test.clock).toBeInstanceOf(FakeClock);
-    expect(test.warning).toMatch(/warning: the test clock is on \(AFTERWORD_ALLOW_FAKE_CLOCK=1, POST \/api\/test\/clock\); never do this for real/);
+    expect(test.warning).toMatch(
+      /warning: the test clock is on \(AFTERWORD_ALLOW_FAKE_CLOCK=1, POST \/api\/test\/clock\); never do this for real/,
+    );
     expect(Math.abs(test.clock.now() - Date.now())).toBeLessThan(60_000);
     const started = testClockFromEnv({ AFTERWORD_ALLOW_FAKE_CLOCK: '1', AFTERWORD_FAKE_NOW: AT })!;
     expect(started.clock.now() - Date.parse(AT)).toBeLessThan(60_000);

@@ -58,7 +58,10 @@ function fakeStart(env: Env): number | undefined {
 export function fakeClockFromEnv(env: Env): { clock: FakeClock; warning: string } | null {
   const raw = env.AFTERWORD_FAKE_NOW;
   if (!raw || !allowed(env)) return null;
-  return { clock: new FakeClock(fakeStart(env)), warning: `afterword: warning: using a fake clock (AFTERWORD_FAKE_NOW=${raw}); never do this for real` };
+  return {
+    clock: new FakeClock(fakeStart(env)),
+    warning: `afterword: warning: using a fake clock (AFTERWORD_FAKE_NOW=${raw}); never do this for real`,
+  };
 }
 
 /**
@@ -70,6 +73,7 @@ export function testClockFromEnv(env: Env): { clock: FakeClock; warning: string 
   if (!allowed(env)) return null;
   return {
     clock: new FakeClock(fakeStart(env)),
-    warning: 'afterword: warning: the test clock is on (AFTERWORD_ALLOW_FAKE_CLOCK=1, POST /api/test/clock); never do this for real',
+    warning:
+      'afterword: warning: the test clock is on (AFTERWORD_ALLOW_FAKE_CLOCK=1, POST /api/test/clock); never do this for real',
   };
 }

@@ -42,7 +42,8 @@ describe('S3ObjectStore against a real s3rver', () => {
   it('lists page after page (more than 1000 keys)', async () => {
     const store = new S3ObjectStore(server.target('many'));
     const keys = Array.from({ length: 1005 }, (_, i) => `k/${String(i).padStart(5, '0')}`);
-    for (let i = 0; i < keys.length; i += 50) await Promise.all(keys.slice(i, i + 50).map((key) => store.put(key, new Uint8Array([1]))));
+    for (let i = 0; i < keys.length; i += 50)
+      await Promise.all(keys.slice(i, i + 50).map((key) => store.put(key, new Uint8Array([1]))));
     const listed: string[] = [];
     for await (const item of store.list('k/')) listed.push(item.key);
     expect(listed.sort()).toEqual(keys);

@@ -79,7 +79,12 @@ export class S3ObjectStore implements ObjectStore {
         new PutObjectCommand(
           body instanceof Uint8Array
             ? { Bucket: this.target.bucket, Key: this.full(key), Body: body, ContentLength: body.length }
-            : { Bucket: this.target.bucket, Key: this.full(key), Body: Readable.from(body.stream), ContentLength: body.size },
+            : {
+                Bucket: this.target.bucket,
+                Key: this.full(key),
+                Body: Readable.from(body.stream),
+                ContentLength: body.size,
+              },
         ),
       ),
     );
@@ -110,7 +115,9 @@ export class S3ObjectStore implements ObjectStore {
   async head(key: string): Promise<StoredObject | null> {
     return this.attempt('the lookup', key, async () => {
       try {
-        const reply = await this.client.send(new HeadObjectCommand({ Bucket: this.target.bucket, Key: this.full(key) }));
+        const reply = await this.client.send(
+          new HeadObjectCommand({ Bucket: this.target.bucket, Key: this.full(key) }),
+        );
         return { key, size: reply.ContentLength ?? 0, lastModified: reply.LastModified?.getTime() ?? 0 };
       } catch (error) {
         if (isMissing(error)) return null;
@@ -123,22 +130,29 @@ export class S3ObjectStore implements ObjectStore {
     let token: string | undefined;
     do {
       const page = await this.attempt('the listing', prefix, () =>
-        this.client.send(new ListObjectsV2Command({ Bucket: this.target.bucket, Prefix: this.full(prefix), ContinuationToken: token })),
+        this.client.send(
+          new ListObjectsV2Command({ Bucket: this.target.bucket, Prefix: this.full(prefix), ContinuationToken: token }),
+        ),
       );
       for (const item of page.Contents ?? []) {
         if (!item.Key) continue;
-        yield { key: item.Key.slice(this.prefix.length), size: item.Size ?? 0, lastModified: item.LastModified?.getTime() ?? 0 };
+        yield {
+          key: item.Key.slice(this.prefix.length),
+          size: item.Size ?? 0,
+          lastModified: item.LastModified?.getTime() ?? 0,
+        };
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   }
 
   async delete(key: string): Promise<void> {
-    await this.attempt('the deletion', key, () => this.client.send(new DeleteObjectCommand({ Bucket: this.target.bucket, Key: this.full(key) })));
+    await this.attempt('the deletion', key, () =>
+      this.client.send(new DeleteObjectCommand({ Bucket: this.target.bucket, Key: this.full(key) })),
+    );
   }
 
   close(): void {
     this.client.destroy();
   }
 }
-

@@ -49,38 +49,61 @@ describe('resolveStaticPath', () => {
 
 describe('findStaticFile', () => {
   it('finds files with their types, and index.html for SPA routes but not for missing assets', async () => {
-    expect(await findStaticFile(root, '/')).toEqual({ ok: true, path: join(root, 'index.html'), contentType: 'text/html; charset=utf-8', isHtml: true });
-    expect(await findStaticFile(root, '/assets/app.js')).toMatchObject({ ok: true, path: join(root, 'assets', 'app.js'), isHtml: false });
+    expect(await findStaticFile(root, '/')).toEqual({
+      ok: true,
+      path: join(root, 'index.html'),
+      contentType: 'text/html; charset=utf-8',
+      isHtml: true,
+    });
+    expect(await findStaticFile(root, '/assets/app.js')).toMatchObject({
+      ok: true,
+      path: join(root, 'assets', 'app.js'),
+      isHtml: false,
+    });
     expect(await findStaticFile(root, '/messages/msg_1')).toMatchObject({ ok: true, path: join(root, 'index.html') });
     expect(await findStaticFile(root, '/assets')).toMatchObject({ ok: true, path: join(root, 'index.html') }); // a directory
     expect(await findStaticFile(root, '/assets/missing.js')).toMatchObject({ ok: false, status: 404 });
     expect(await findStaticFile(join(base, 'nope'), '/')).toMatchObject({ ok: false, status: 500 });
   });
 
-  it.each(['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/%2e%2e%2frenderer-evil.txt', '/%2Fetc%2Fpasswd.txt', '/..%252fsecret.txt'])(
-    '%s never reaches a file outside the root',
-    async (path) => {
-      const found = await findStaticFile(root, path);
-      expect(found.ok).toBe(false);
+  it.each([
+    '/../secret.txt',
+    '/%2e%2e/secret.txt',
+    '/..%2fsecret.txt',
+    '/%2e%2e%2frenderer-evil.txt',
+    '/%2Fetc%2Fpasswd.txt',
+    '/..%252fsecret.txt',
+  ])('%s never reaches a file outside the root', async (path) => {
+    const found = await findStaticFile(root, path);
+    expect(found.ok).toBe(false);
+  });
+
+  it.skipIf(process.platform === 'win32')(
+    'refuses symlinks that lead out of the root, follows those inside',
+    async () => {
+      expect(await findStaticFile(root, '/link-out.txt')).toMatchObject({ ok: false, status: 403 });
+      expect(await findStaticFile(root, '/dir-out/secret.txt')).toMatchObject({ ok: false, status: 403 });
+      expect(await findStaticFile(root, '/link-in.js')).toMatchObject({
+        ok: true,
+        path: join(root, 'assets', 'app.js'),
+      });
     },
   );
-
-  it.skipIf(process.platform === 'win32')('refuses symlinks that lead out of the root, follows those inside', async () => {
-    expect(await findStaticFile(root, '/link-out.txt')).toMatchObject({ ok: false, status: 403 });
-    expect(await findStaticFile(root, '/dir-out/secret.txt')).toMatchObject({ ok: false, status: 403 });
-    expect(await findStaticFile(root, '/link-in.js')).toMatchObject({ ok: true, path: join(root, 'assets', 'app.js') });
-  });
 
   it.skipIf(process.platform === 'win32')('a root given through a symlink still serves its files', async () => {
     const alias = join(base, 'alias');
     await symlink(root, alias);
-    expect(await findStaticFile(alias, '/assets/app.js')).toMatchObject({ ok: true, path: join(root, 'assets', 'app.js') });
+    expect(await findStaticFile(alias, '/assets/app.js')).toMatchObject({
+      ok: true,
+      path: join(root, 'assets', 'app.js'),
+    });
   });
 });
 
 describe('isTraversal (raw request targets, before a URL parser normalises them)', () => {
   it('recognises every spelling of a parent or current segment and encoded separators', () => {
-    for (const t of ['/..', '/../x', '/.', '/a/%2e%2e/x', '/a/.%2E/x', '/%2e/x', '/a%2fb', '/a%5cb', '/a\\b', '/a%00b']) expect(isTraversal(t)).toBe(true);
+    for (const t of ['/..', '/../x', '/.', '/a/%2e%2e/x', '/a/.%2E/x', '/%2e/x', '/a%2fb', '/a%5cb', '/a\\b', '/a%00b'])
+      expect(isTraversal(t)).toBe(true);
     for (const t of ['/', '/assets/app.js', '/a..b', '/...', '/x?q=..', '/x?q=%2f']) expect(isTraversal(t)).toBe(false);
   });
 });

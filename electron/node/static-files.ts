@@ -105,7 +105,11 @@ export type StaticLookup =
  * index.html for any extension-less path that is not a file (the single-page app routes it
  * itself), 404 for a missing asset. Each app turns the answer into its own kind of response.
  */
-export async function findStaticFile(root: string, pathname: string, fs: StaticFileSystem = nodeFileSystem): Promise<StaticLookup> {
+export async function findStaticFile(
+  root: string,
+  pathname: string,
+  fs: StaticFileSystem = nodeFileSystem,
+): Promise<StaticLookup> {
   const resolved = resolveStaticPath(pathname);
   if (!resolved.ok) return resolved;
   let realRoot: string;

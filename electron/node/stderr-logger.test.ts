@@ -15,7 +15,9 @@ describe('createStderrLogger', () => {
     const { log, lines } = capture('json');
     log.debug('hidden');
     log.child('tray').warn('no tray', { reason: 'x' });
-    expect(lines).toEqual([`${JSON.stringify({ time: '1970-01-01T00:00:00.000Z', level: 'warn', logger: 'afterword.tray', message: 'no tray', reason: 'x' })}\n`]);
+    expect(lines).toEqual([
+      `${JSON.stringify({ time: '1970-01-01T00:00:00.000Z', level: 'warn', logger: 'afterword.tray', message: 'no tray', reason: 'x' })}\n`,
+    ]);
   });
 
   it('text: time, level, [name], message and the fields as JSON; debug only when asked for', () => {
@@ -54,19 +56,29 @@ describe('createStderrLogger', () => {
     'field.level': 'error',
   };
 
-  it.each(['json', 'text'] as const)('%s: the same redaction — no addresses, URLs, whole objects or overwritten keys', (format) => {
-    const { log, lines } = capture(format);
-    log.warn('send to kin@example.org failed', risky);
-    expect(lines).toHaveLength(1);
-    const line = lines[0]!;
-    for (const secret of ['kin@example.org', 'family', 'auth=abc', 'For Kin', 'the letter', 'owner:pw', 'msg_1']) expect(line).not.toContain(secret);
-    if (format === 'json') {
-      expect(JSON.parse(line)).toEqual({ time: '1970-01-01T00:00:00.000Z', level: 'warn', logger: 'afterword', message: 'send to [address] failed', ...redacted });
-    } else {
-      expect(line.startsWith('1970-01-01T00:00:00.000Z warn [afterword] send to [address] failed {')).toBe(true);
-      expect(textFields(line)).toEqual(redacted);
-    }
-  });
+  it.each(['json', 'text'] as const)(
+    '%s: the same redaction — no addresses, URLs, whole objects or overwritten keys',
+    (format) => {
+      const { log, lines } = capture(format);
+      log.warn('send to kin@example.org failed', risky);
+      expect(lines).toHaveLength(1);
+      const line = lines[0]!;
+      for (const secret of ['kin@example.org', 'family', 'auth=abc', 'For Kin', 'the letter', 'owner:pw', 'msg_1'])
+        expect(line).not.toContain(secret);
+      if (format === 'json') {
+        expect(JSON.parse(line)).toEqual({
+          time: '1970-01-01T00:00:00.000Z',
+          level: 'warn',
+          logger: 'afterword',
+          message: 'send to [address] failed',
+          ...redacted,
+        });
+      } else {
+        expect(line.startsWith('1970-01-01T00:00:00.000Z warn [afterword] send to [address] failed {')).toBe(true);
+        expect(textFields(line)).toEqual(redacted);
+      }
+    },
+  );
 
   it('keeps what operators need: origins, file paths with dots or scoped packages; a bare host with a path is cut', () => {
     const { log, lines } = capture('json');
@@ -78,17 +90,24 @@ describe('createStderrLogger', () => {
     });
     const [ipc, start] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(ipc?.origin).toBe('https://evil.example.com');
-    expect(start?.error).toBe("Cannot find module '/opt/Afterword/resources/app.asar/dist/electron/apps/desktop/main.js'");
-    expect(start?.cause).toBe('ENOENT: /srv/afterword.data/vault/blobs and /app/node_modules/@napi-rs/keyring/index.js');
+    expect(start?.error).toBe(
+      "Cannot find module '/opt/Afterword/resources/app.asar/dist/electron/apps/desktop/main.js'",
+    );
+    expect(start?.cause).toBe(
+      'ENOENT: /srv/afterword.data/vault/blobs and /app/node_modules/@napi-rs/keyring/index.js',
+    );
     expect(start?.reply).toBe('see [url] for details');
   });
 
-  it.each(['json', 'text'] as const)('%s: a line break in a message or a field cannot forge a second entry', (format) => {
-    const { log, lines } = capture(format);
-    log.error('failed\n1970-01-01T00:00:00.000Z info [afterword] all well', { error: 'a\r\nb' });
-    expect(lines).toHaveLength(1);
-    expect(lines[0]!.split('\n')).toEqual([expect.any(String), '']);
-    const message = format === 'json' ? (JSON.parse(lines[0]!) as { message: string }).message : lines[0]!;
-    expect(message).toContain('failed\\u000a1970');
-  });
+  it.each(['json', 'text'] as const)(
+    '%s: a line break in a message or a field cannot forge a second entry',
+    (format) => {
+      const { log, lines } = capture(format);
+      log.error('failed\n1970-01-01T00:00:00.000Z info [afterword] all well', { error: 'a\r\nb' });
+      expect(lines).toHaveLength(1);
+      expect(lines[0]!.split('\n')).toEqual([expect.any(String), '']);
+      const message = format === 'json' ? (JSON.parse(lines[0]!) as { message: string }).message : lines[0]!;
+      expect(message).toContain('failed\\u000a1970');
+    },
+  );
 });

@@ -63,7 +63,14 @@ export function redactFields(fields: Record<string, unknown> | undefined): Recor
   return out;
 }
 
-function formatLine(format: LogFormat, time: string, level: LogLevel, logger: string, message: string, fields: Record<string, unknown>): string {
+function formatLine(
+  format: LogFormat,
+  time: string,
+  level: LogLevel,
+  logger: string,
+  message: string,
+  fields: Record<string, unknown>,
+): string {
   if (format === 'json') return `${JSON.stringify({ time, level, logger, message, ...fields })}\n`;
   const extra = Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
   return `${time} ${level} [${logger}] ${message}${extra}\n`;

@@ -116,7 +116,12 @@ describe('a laptop running the scheduler for weeks, asleep every night', () => {
       levels: Array.from({ length: 5 }, () => ({ waitMs: DAY_MS, channels: ['desktop' as const] })),
     });
     const recipient = services.recipients.add({ type: 'email', name: 'Anna', contact: 'anna@example.org' });
-    services.messages.create({ title: 'For Anna', body: 'The keys are with the neighbour.', planId: plan.id, recipientIds: [recipient.id] });
+    services.messages.create({
+      title: 'For Anna',
+      body: 'The keys are with the neighbour.',
+      planId: plan.id,
+      recipientIds: [recipient.id],
+    });
     const machine = new Machine();
     const monotonic = monotonicFor(machine);
     const clock: Clock = { now: () => tv.clock.now(), monotonic };
@@ -134,7 +139,10 @@ describe('a laptop running the scheduler for weeks, asleep every night', () => {
         machine.sleep(8 * HOUR_MS);
       }
       const phase = new PlanStore(tv.vault.db).runtime(plan.id).phase;
-      const warnings = tv.vault.db.sqlite.prepare(`SELECT count(*) FROM outbox WHERE kind = 'warning' AND status = 'sent'`).pluck().get();
+      const warnings = tv.vault.db.sqlite
+        .prepare(`SELECT count(*) FROM outbox WHERE kind = 'warning' AND status = 'sent'`)
+        .pluck()
+        .get();
       return { jumps, phase, warnings };
     } finally {
       await engine.close();

@@ -21,7 +21,10 @@ function world(overrides: Partial<ProcessLockDeps> & { alive?: Set<number> } = {
 }
 
 async function busy(promise: Promise<unknown>): Promise<VaultBusyError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(VaultBusyError);
   return error as VaultBusyError;
 }
@@ -31,7 +34,13 @@ describe('VaultProcessLock', () => {
     const first = await VaultProcessLock.acquire(dir, 'afterword serve', world({ pid: 100 }));
     const refused = await busy(VaultProcessLock.acquire(dir, 'afterword run', world({ pid: 200 })));
     expect(refused.code).toBe('VAULT_BUSY');
-    expect(refused.holder).toEqual({ program: 'afterword serve', pid: 100, host: 'laptop', since: T0, scheduling: false });
+    expect(refused.holder).toEqual({
+      program: 'afterword serve',
+      pid: 100,
+      host: 'laptop',
+      since: T0,
+      scheduling: false,
+    });
     expect(refused.message).toMatch(/already run by `afterword serve` \(pid 100 on laptop/);
     expect(await currentHolder(dir, world())).toMatchObject({ pid: 100 });
     await first.release();
@@ -62,7 +71,11 @@ describe('VaultProcessLock', () => {
 
   it('a heartbeat keeps the lock fresh', async () => {
     let now = T0;
-    const lock = await VaultProcessLock.acquire(dir, 'afterword serve', world({ host: 'nas', pid: 100, now: () => now }));
+    const lock = await VaultProcessLock.acquire(
+      dir,
+      'afterword serve',
+      world({ host: 'nas', pid: 100, now: () => now }),
+    );
     now += STALE_MS - 1;
     expect(await lock.beat()).toBe(true);
     now += STALE_MS - 1;
@@ -78,7 +91,11 @@ describe('VaultProcessLock', () => {
   });
 
   it('of several starting at once, exactly one gets it', async () => {
-    const results = await Promise.allSettled([100, 200, 300, 400].map((pid) => VaultProcessLock.acquire(dir, 'afterword serve', world({ pid, alive: new Set([100, 200, 300, 400]) }))));
+    const results = await Promise.allSettled(
+      [100, 200, 300, 400].map((pid) =>
+        VaultProcessLock.acquire(dir, 'afterword serve', world({ pid, alive: new Set([100, 200, 300, 400]) })),
+      ),
+    );
     const won = results.filter((r) => r.status === 'fulfilled');
     expect(won).toHaveLength(1);
     await (won[0] as PromiseFulfilledResult<VaultProcessLock>).value.release();
@@ -90,7 +107,7 @@ describe('VaultProcessLock', () => {
     await sleeper.release();
   });
 
-  it('a lock from before a reboot, or naming our own pid (reused), is nobody\'s', async () => {
+  it("a lock from before a reboot, or naming our own pid (reused), is nobody's", async () => {
     await VaultProcessLock.acquire(dir, 'afterword serve', world({ pid: 100, bootId: 'boot-1' }));
     const afterReboot = await VaultProcessLock.acquire(dir, 'afterword serve', world({ pid: 200, bootId: 'boot-2' }));
     expect(afterReboot.holder.pid).toBe(200);
@@ -103,19 +120,28 @@ describe('VaultProcessLock', () => {
     const tick = await VaultProcessLock.acquire(dir, 'afterword tick', { ...world({ pid: 100 }), scheduling: true });
     expect(await currentHolder(dir, world())).toMatchObject({ program: 'afterword tick', scheduling: true });
     setTimeout(() => void tick.release(), 300);
-    const serve = await VaultProcessLock.acquire(dir, 'afterword serve', { ...world({ pid: 200 }), now: Date.now, waitMs: 10_000 });
+    const serve = await VaultProcessLock.acquire(dir, 'afterword serve', {
+      ...world({ pid: 200 }),
+      now: Date.now,
+      waitMs: 10_000,
+    });
     expect(await currentHolder(dir, world())).toMatchObject({ program: 'afterword serve', scheduling: false });
     await serve.setScheduling(true);
     expect(await currentHolder(dir, world())).toMatchObject({ scheduling: true });
     const started = Date.now();
-    await busy(VaultProcessLock.acquire(dir, 'afterword run', { ...world({ pid: 300 }), now: Date.now, waitMs: 10_000 }));
+    await busy(
+      VaultProcessLock.acquire(dir, 'afterword run', { ...world({ pid: 300 }), now: Date.now, waitMs: 10_000 }),
+    );
     expect(Date.now() - started).toBeLessThan(5_000);
     await serve.release();
   });
 
   it('a heartbeat puts back a lock file that vanished, and reports trouble instead of throwing', async () => {
     const trouble: string[] = [];
-    const lock = await VaultProcessLock.acquire(dir, 'afterword serve', { ...world({ pid: 100 }), onTrouble: (t) => trouble.push(t) });
+    const lock = await VaultProcessLock.acquire(dir, 'afterword serve', {
+      ...world({ pid: 100 }),
+      onTrouble: (t) => trouble.push(t),
+    });
     await rm(join(dir, LOCK_FILE));
     expect(await lock.beat()).toBe(true);
     expect(await currentHolder(dir, world())).toMatchObject({ pid: 100 });

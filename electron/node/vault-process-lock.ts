@@ -77,7 +77,13 @@ function isGone(holder: LockRecord, me: Liveness): boolean {
   return holder.pid === me.pid || !me.isAlive(holder.pid);
 }
 
-const holderOf = ({ program, pid, host, since, scheduling }: LockRecord): VaultHolder => ({ program, pid, host, since, scheduling });
+const holderOf = ({ program, pid, host, since, scheduling }: LockRecord): VaultHolder => ({
+  program,
+  pid,
+  host,
+  since,
+  scheduling,
+});
 
 async function readRecord(path: string): Promise<LockRecord | null> {
   try {
@@ -126,7 +132,11 @@ export class VaultProcessLock {
    * Takes the lock, waiting up to `waitMs` for a cron `tick` to let go (it holds the lock for the
    * seconds its pass takes); any other holder: VaultBusyError naming it.
    */
-  static async acquire(vaultDir: string, program: string, deps: ProcessLockDeps & { waitMs?: number; scheduling?: boolean } = {}): Promise<VaultProcessLock> {
+  static async acquire(
+    vaultDir: string,
+    program: string,
+    deps: ProcessLockDeps & { waitMs?: number; scheduling?: boolean } = {},
+  ): Promise<VaultProcessLock> {
     const me = livenessOf(deps);
     const path = join(vaultDir, LOCK_FILE);
     const at = me.now();
@@ -193,7 +203,9 @@ export class VaultProcessLock {
   private startHeartbeat(): void {
     this.timer = setInterval(() => {
       // A disk that is full for a while must not end the process that keeps the switch running.
-      this.beat().catch((error: unknown) => this.onTrouble(`the lock's heartbeat could not be written: ${(error as Error).message}`));
+      this.beat().catch((error: unknown) =>
+        this.onTrouble(`the lock's heartbeat could not be written: ${(error as Error).message}`),
+      );
     }, HEARTBEAT_MS);
     this.timer.unref();
   }

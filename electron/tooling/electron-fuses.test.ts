@@ -83,7 +83,9 @@ describe('build/after-pack.mjs (the electron-builder hook, on the built module)'
   const built = join(root, 'dist', 'electron', 'tooling', 'electron-fuses.js');
   if (!existsSync(built)) throw new Error(`${built} is missing: build first (npm run build, or npx tsc -b)`);
   const hook = (): Promise<{ default: (context: unknown) => Promise<void> }> =>
-    import(pathToFileURL(join(root, 'build', 'after-pack.mjs')).href) as Promise<{ default: (context: unknown) => Promise<void> }>;
+    import(pathToFileURL(join(root, 'build', 'after-pack.mjs')).href) as Promise<{
+      default: (context: unknown) => Promise<void>;
+    }>;
   const linuxContext = (appOutDir: string) => ({
     appOutDir,
     electronPlatformName: 'linux',
@@ -101,6 +103,8 @@ describe('build/after-pack.mjs (the electron-builder hook, on the built module)'
 
   it('stops the build when the executable is not where electron-builder packs it', async () => {
     await expect((await hook()).default(linuxContext(join(dir, 'nowhere')))).rejects.toThrow(/ENOENT/);
-    await expect((await hook()).default({ ...linuxContext(dir), electronPlatformName: 'freebsd' })).rejects.toThrow(/freebsd/);
+    await expect((await hook()).default({ ...linuxContext(dir), electronPlatformName: 'freebsd' })).rejects.toThrow(
+      /freebsd/,
+    );
   });
 });

@@ -63,7 +63,10 @@ export async function flipAndVerifyFuses(
   binary: string,
   options: { resetAdHocDarwinSignature?: boolean; flip?: typeof flipFuses } = {},
 ): Promise<void> {
-  const config: Record<string | number, unknown> = { version: FuseVersion.V1, resetAdHocDarwinSignature: Boolean(options.resetAdHocDarwinSignature) };
+  const config: Record<string | number, unknown> = {
+    version: FuseVersion.V1,
+    resetAdHocDarwinSignature: Boolean(options.resetAdHocDarwinSignature),
+  };
   for (const name of NAMES) config[FuseV1Options[name]] = REQUIRED_FUSES[name];
   await (options.flip ?? flipFuses)(binary, config as unknown as Parameters<typeof flipFuses>[1]);
   const mismatches = await fuseMismatches(binary);

@@ -132,7 +132,11 @@ describe('layering: forbidden imports are reported', () => {
     { from: 'electron/core/api/x.ts', spec: '../../node/system-clock.js', says: /innermost layer/ },
     { from: 'electron/core/x.ts', spec: '../apps/cli/main.js', says: /innermost layer/ },
     { from: 'electron/node/x.ts', spec: '../apps/runner/server.js', says: /must not import from electron\/apps/ },
-    { from: 'electron/apps/cli/commands/x.ts', spec: '../../desktop/main.js', says: /start the runner and the benchmark only/ },
+    {
+      from: 'electron/apps/cli/commands/x.ts',
+      spec: '../../desktop/main.js',
+      says: /start the runner and the benchmark only/,
+    },
     { from: 'electron/apps/runner/x.ts', spec: '../cli/main.js', says: /apps do not import each other/ },
     { from: 'electron/apps/runner/x.ts', spec: '../desktop/ipc.js', says: /apps do not import each other/ },
     { from: 'electron/apps/runner/x.ts', spec: '../bench/stats.js', says: /apps do not import each other/ },
@@ -145,9 +149,13 @@ describe('layering: forbidden imports are reported', () => {
   ];
   it.each(directions)('$from ↛ $spec (static and dynamic)', async ({ from, spec, says }) => {
     const statically = await lint(from, `export * from '${spec}';\n`);
-    expect(statically.messages.map((m) => [m.ruleId, m.message])).toEqual([['no-restricted-imports', expect.stringMatching(says)]]);
+    expect(statically.messages.map((m) => [m.ruleId, m.message])).toEqual([
+      ['no-restricted-imports', expect.stringMatching(says)],
+    ]);
     const dynamically = await lint(from, `export const load = () => import('${spec}');\n`);
-    expect(dynamically.messages.map((m) => [m.ruleId, m.message])).toEqual([['no-restricted-syntax', expect.stringMatching(says)]]);
+    expect(dynamically.messages.map((m) => [m.ruleId, m.message])).toEqual([
+      ['no-restricted-syntax', expect.stringMatching(says)],
+    ]);
   });
 
   it.each(cases)('$file: $code', async ({ file, code, rule, says }) => {

@@ -3,7 +3,12 @@
 (function () {
   try {
     var stored = window.localStorage.getItem('mantine-color-scheme-value');
-    var scheme = stored === 'light' || stored === 'dark' ? stored : window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+    var scheme =
+      stored === 'light' || stored === 'dark'
+        ? stored
+        : window.matchMedia('(prefers-color-scheme: dark)').matches
+          ? 'dark'
+          : 'light';
     document.documentElement.setAttribute('data-mantine-color-scheme', scheme);
   } catch (_error) {
     // Storage may be unavailable; Mantine sets the attribute when it mounts.

@@ -16,7 +16,13 @@ function isLinkLocal(url: string): boolean {
   const host = hostOf(url);
   // A bare number is an IPv4 address too (2852039166 is 169.254.169.254).
   if (/^\d+$/.test(host) && Math.floor(Number(host) / 65536) === 0xa9fe) return true;
-  return /^169\.254\./.test(host) || /^fe[89ab][0-9a-f]?:/.test(host) || host === 'fd00:ec2::254' || /^::ffff:169\.254\./.test(host) || /^::ffff:a9fe:/.test(host);
+  return (
+    /^169\.254\./.test(host) ||
+    /^fe[89ab][0-9a-f]?:/.test(host) ||
+    host === 'fd00:ec2::254' ||
+    /^::ffff:169\.254\./.test(host) ||
+    /^::ffff:a9fe:/.test(host)
+  );
 }
 
 /** Where backups go, as shown: never the secret access key. */
@@ -33,14 +39,26 @@ export const backupTargetSchema = z.object({
 export const backupTargetInputSchema = z
   .object({
     endpoint: z
-      .url({ protocol: /^https?$/, error: 'the endpoint must be an http:// or https:// address, e.g. https://s3.eu-central-1.amazonaws.com' })
+      .url({
+        protocol: /^https?$/,
+        error: 'the endpoint must be an http:// or https:// address, e.g. https://s3.eu-central-1.amazonaws.com',
+      })
       .max(2000)
-      .refine((url) => !hasUserInfo(url), 'the endpoint may not carry a user name or password: give the access key in AFTERWORD_S3_ACCESS_KEY_ID and AFTERWORD_S3_SECRET_ACCESS_KEY')
-      .refine((url) => !isLinkLocal(url), 'the endpoint may not be a link-local or cloud metadata address (169.254.x.x, fe80::, fd00:ec2::254): give the address of your S3 server'),
+      .refine(
+        (url) => !hasUserInfo(url),
+        'the endpoint may not carry a user name or password: give the access key in AFTERWORD_S3_ACCESS_KEY_ID and AFTERWORD_S3_SECRET_ACCESS_KEY',
+      )
+      .refine(
+        (url) => !isLinkLocal(url),
+        'the endpoint may not be a link-local or cloud metadata address (169.254.x.x, fe80::, fd00:ec2::254): give the address of your S3 server',
+      ),
     bucket: z
       .string()
       .trim()
-      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'a bucket name is 3 to 63 lower-case letters, digits, dots and dashes'),
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        'a bucket name is 3 to 63 lower-case letters, digits, dots and dashes',
+      ),
     prefix: z
       .string()
       .trim()
@@ -96,4 +114,8 @@ export const backupPruneSchema = z.object({
   bytesFreed: z.number().int(),
 });
 
-export const backupProgressSchema = z.object({ objectsUploaded: z.number().int(), bytesUploaded: z.number().int(), bytesSkipped: z.number().int() });
+export const backupProgressSchema = z.object({
+  objectsUploaded: z.number().int(),
+  bytesUploaded: z.number().int(),
+  bytesSkipped: z.number().int(),
+});

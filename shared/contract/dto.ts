@@ -106,8 +106,13 @@ export const messageDetailSchema = z.object({
   updatedAt: time,
 });
 
-export const channelSchema = z.string().regex(/^(desktop|email|webhook|webhook:[a-z0-9][a-z0-9_-]{0,39})$/, 'unknown channel');
-export const planLevelSchema = z.object({ waitMs: z.number().int().min(60_000), channels: z.array(channelSchema).min(1) });
+export const channelSchema = z
+  .string()
+  .regex(/^(desktop|email|webhook|webhook:[a-z0-9][a-z0-9_-]{0,39})$/, 'unknown channel');
+export const planLevelSchema = z.object({
+  waitMs: z.number().int().min(60_000),
+  channels: z.array(channelSchema).min(1),
+});
 
 export const planSchema = z.object({
   id: idSchema,
@@ -151,21 +156,34 @@ export const statusProblemSchema = z.object({
 export const promptKindSchema = z.enum(PROMPT_KINDS);
 
 /** A desktop prompt not answered yet (status.get → openPrompts; the warning.awaiting event). */
-export const promptSchema = z.object({ planId: z.string().nullable(), level: z.number().int(), at: time, kind: promptKindSchema });
+export const promptSchema = z.object({
+  planId: z.string().nullable(),
+  level: z.number().int(),
+  at: time,
+  kind: promptKindSchema,
+});
 
 export const statusReportSchema = z.object({
   now: time,
   problems: z.array(statusProblemSchema),
   plans: z.array(planStatusSchema),
   /** Warnings, deliveries and notices; tests are counted apart in `tests`. */
-  outbox: z.object({ pending: z.number(), sending: z.number(), sent: z.number(), failed: z.number(), cancelled: z.number() }),
+  outbox: z.object({
+    pending: z.number(),
+    sending: z.number(),
+    sent: z.number(),
+    failed: z.number(),
+    cancelled: z.number(),
+  }),
   /** Test sends (a message to yourself, a channel test) and their outcome; never counted as deliveries. */
   tests: z.object({
     passed: z.number().int(),
     failed: z.number().int(),
     last: z.object({ at: time, ok: z.boolean(), channel: z.string(), kind: z.enum(['message', 'channel']) }).nullable(),
   }),
-  failures: z.array(z.object({ id: z.string(), kind: z.string(), channel: z.string(), error: z.string().nullable(), at: time })),
+  failures: z.array(
+    z.object({ id: z.string(), kind: z.string(), channel: z.string(), error: z.string().nullable(), at: time }),
+  ),
   lastTick: z.object({ at: time, source: z.string() }).nullable(),
   lastCheckinAt: time.nullable(),
   openPrompts: z.array(promptSchema),
@@ -177,7 +195,12 @@ export const statusReportSchema = z.object({
 export const transitionSchema = z.object({ planId: z.string(), from: z.string(), to: z.string(), reason: z.string() });
 
 /** One outbox pass: rows tried, sent, left to retry, given up. */
-export const drainReportSchema = z.object({ attempted: z.number().int(), sent: z.number().int(), retrying: z.number().int(), failed: z.number().int() });
+export const drainReportSchema = z.object({
+  attempted: z.number().int(),
+  sent: z.number().int(),
+  retrying: z.number().int(),
+  failed: z.number().int(),
+});
 
 /** One scheduler pass: when, how far the clock jumped since the last one, what changed. */
 export const tickReportSchema = z.object({ at: time, clockJumpMs: z.number(), transitions: z.array(transitionSchema) });
@@ -186,7 +209,13 @@ export const doctorReportSchema = z.object({
   ok: z.boolean(),
   problems: z.array(z.string()),
   warnings: z.array(z.string()),
-  checked: z.object({ messages: z.number().int(), recipients: z.number().int(), attachments: z.number().int(), settings: z.number().int(), auditRows: z.number().int() }),
+  checked: z.object({
+    messages: z.number().int(),
+    recipients: z.number().int(),
+    attachments: z.number().int(),
+    settings: z.number().int(),
+    auditRows: z.number().int(),
+  }),
 });
 
 export const smtpInputSchema = z.object({
@@ -198,7 +227,11 @@ export const smtpInputSchema = z.object({
   password: z.string().max(1024).nullable().optional(),
   from: z.string().max(320),
   /** Extra CA certificates (PEM) for a self-hosted server. Omitted: keep the stored ones; null: none. */
-  ca: z.array(z.string().max(64 * 1024)).max(8).nullable().optional(),
+  ca: z
+    .array(z.string().max(64 * 1024))
+    .max(8)
+    .nullable()
+    .optional(),
 });
 
 export const channelsSchema = z.object({
@@ -213,7 +246,14 @@ export const channelsSchema = z.object({
     })
     .nullable(),
   webhooks: z.array(
-    z.object({ id: idSchema, name: z.string(), url: z.string(), secret: z.string(), allowPrivateNetwork: z.boolean(), privateNetworkKept: z.boolean() }),
+    z.object({
+      id: idSchema,
+      name: z.string(),
+      url: z.string(),
+      secret: z.string(),
+      allowPrivateNetwork: z.boolean(),
+      privateNetworkKept: z.boolean(),
+    }),
   ),
   deliverySigningSecret: z.string().nullable(),
 });
@@ -234,7 +274,11 @@ export const auditRowSchema = z.object({
 });
 
 export const settingsSchema = z.object({
-  autoLockMinutes: z.number().int().min(0).max(24 * 60),
+  autoLockMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60),
   startAtLogin: z.boolean(),
   publicUrl: z.string().nullable(),
   owner: z.object({ email: z.string(), name: z.string().nullable() }).nullable(),

@@ -95,7 +95,9 @@ async function createFixture(dir: string, sizes: MailSizes, port: number): Promi
     services.settings.set('owner', { email: 'owner@example.org', name: null });
     const recipientIds: string[] = [];
     for (let i = 0; i < sizes.recipients; i++) {
-      recipientIds.push(services.recipients.add({ type: 'email', name: `Recipient ${i}`, contact: `recipient${i}@example.org` }).id);
+      recipientIds.push(
+        services.recipients.add({ type: 'email', name: `Recipient ${i}`, contact: `recipient${i}@example.org` }).id,
+      );
     }
     const messages = Math.max(sizes.mails, sizes.warmup);
     for (let i = 0; i < messages; i++) {
@@ -138,7 +140,11 @@ async function enqueueDeliveries(fixture: OursFixture, count: number, cycle: num
 }
 
 /** Drains the outbox with a fresh engine (so its pooled EmailSender connects afresh, like nodemailer's). */
-async function drainOurs(fixture: OursFixture, connections: number, cycle: number): Promise<{ ms: number; sent: number }> {
+async function drainOurs(
+  fixture: OursFixture,
+  connections: number,
+  cycle: number,
+): Promise<{ ms: number; sent: number }> {
   const engine = createEngine(fixture.services, { clock: systemClock, concurrency: connections });
   try {
     let report: DrainReport | undefined;
@@ -156,7 +162,9 @@ async function drainOurs(fixture: OursFixture, connections: number, cycle: numbe
         .prepare(`SELECT last_error FROM outbox WHERE status <> 'sent' AND last_error IS NOT NULL LIMIT 1`)
         .pluck()
         .get() as string | undefined;
-      throw new Error(`the outbox did not send every delivery: ${JSON.stringify(report)}, ${sent} sent (${error ?? 'no error recorded'})`);
+      throw new Error(
+        `the outbox did not send every delivery: ${JSON.stringify(report)}, ${sent} sent (${error ?? 'no error recorded'})`,
+      );
     }
     return { ms, sent };
   } finally {
@@ -286,17 +294,30 @@ export async function mailBench(tmp: string, sizes: MailSizes, progress: (line: 
 
       const { sqlite } = fixture.vault.db;
       const notSent = sqlite.prepare(`SELECT count(*) FROM outbox WHERE status <> 'sent'`).pluck().get() as number;
-      const auditSent = sqlite.prepare(`SELECT count(*) FROM audit_log WHERE action = 'outbox.sent'`).pluck().get() as number;
+      const auditSent = sqlite
+        .prepare(`SELECT count(*) FROM audit_log WHERE action = 'outbox.sent'`)
+        .pluck()
+        .get() as number;
       const totalSent = sent.reduce((a, b) => a + b, 0) + sizes.warmup;
       const bytesPerMail = (stats: SinkStats[]): number =>
-        Math.round(stats.reduce((a, s) => a + s.bytes, 0) / Math.max(1, stats.reduce((a, s) => a + s.mails, 0)));
+        Math.round(
+          stats.reduce((a, s) => a + s.bytes, 0) /
+            Math.max(
+              1,
+              stats.reduce((a, s) => a + s.mails, 0),
+            ),
+        );
       const peak = (stats: SinkStats[]): number => Math.max(...stats.map((s) => s.peakConnections));
       return {
         oursMs: median(rounds.ours),
         nodemailerMs: median(rounds.nodemailer),
         nodemailerRenderedMs: median(rounds.nodemailerRendered),
         roundsMs: rounds,
-        cpuUsPerMail: { ours: median(cpu.ours), nodemailer: median(cpu.nodemailer), nodemailerRendered: median(cpu.nodemailerRendered) },
+        cpuUsPerMail: {
+          ours: median(cpu.ours),
+          nodemailer: median(cpu.nodemailer),
+          nodemailerRendered: median(cpu.nodemailerRendered),
+        },
         checks: {
           mailSetupS,
           mailOursSent: sent,

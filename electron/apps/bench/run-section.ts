@@ -23,8 +23,14 @@ type Section = (sizes: BenchSizes, progress: (line: string) => void) => Promise<
 
 const SECTIONS: Record<string, Section> = {
   'ui-list': async (sizes, progress): Promise<SectionRun> => {
-    progress(`Messages screen in Chromium: ${sizes.uiListMessages} messages via afterword serve (${sizes.uiListRuns} page loads)`);
-    const ui = await uiListBench(tmpdir(), { messages: sizes.uiListMessages, bodyBytes: sizes.bodyBytes, runs: sizes.uiListRuns }, progress);
+    progress(
+      `Messages screen in Chromium: ${sizes.uiListMessages} messages via afterword serve (${sizes.uiListRuns} page loads)`,
+    );
+    const ui = await uiListBench(
+      tmpdir(),
+      { messages: sizes.uiListMessages, bodyBytes: sizes.bodyBytes, runs: sizes.uiListRuns },
+      progress,
+    );
     if (ui.skipped !== null) return { figures: {}, checks: { uiListSkipped: ui.skipped }, footer: [uiListLine(ui)] };
     return { figures: ui.figures, checks: { ...ui.checks }, footer: [uiListLine(ui)] };
   },
@@ -48,7 +54,8 @@ export interface SectionResult {
 
 export async function runBenchSection(name: string, options: BenchOptions): Promise<SectionResult> {
   const section = Object.hasOwn(SECTIONS, name) ? SECTIONS[name] : undefined;
-  if (!section) throw new BadRequestError(`no bench section "${name}" runs on its own (sections: ${SECTION_NAMES.join(', ')})`);
+  if (!section)
+    throw new BadRequestError(`no bench section "${name}" runs on its own (sections: ${SECTION_NAMES.join(', ')})`);
   const { out, progress, sizes, startedAt, started, host } = startBenchRun(options, `afterword bench --only ${name}`);
   const run = await section(sizes, progress);
   host.loadAverage.end = loadavg()[0] ?? 0;
@@ -71,7 +78,10 @@ export async function runBenchSection(name: string, options: BenchOptions): Prom
     const { goals } = result;
     out(
       renderTable(
-        { title: `Afterword ${APP_VERSION} benchmark, section ${name}${options.quick ? ' (--quick)' : ''}`, lines: [...machineLines(host), `node ${host.node}`] },
+        {
+          title: `Afterword ${APP_VERSION} benchmark, section ${name}${options.quick ? ' (--quick)' : ''}`,
+          lines: [...machineLines(host), `node ${host.node}`],
+        },
         Object.values(run.figures),
         [
           `goals: ${goals.passed}/${goals.total} met${goals.failed.length ? ` (failed: ${goals.failed.join(', ')})` : ''}, ${result.durationS.toFixed(1)} s in all`,

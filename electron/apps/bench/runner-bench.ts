@@ -23,7 +23,17 @@ import { systemClock } from '../../node/system-clock.js';
 import { MB, median, nowMs, percentile } from './stats.js';
 import { BENCH_PASSWORD, SETUP_SCRYPT, makeBody } from './write-bench.js';
 import { AppCore } from '../../core/api/app-core.js';
-import { findRepoRoot, childEnv, httpGet, httpPostJson, serve, stop, clockTicksPerSecond, sampleProcess, type Served } from './runner-process.js';
+import {
+  findRepoRoot,
+  childEnv,
+  httpGet,
+  httpPostJson,
+  serve,
+  stop,
+  clockTicksPerSecond,
+  sampleProcess,
+  type Served,
+} from './runner-process.js';
 
 export interface RunnerSizes {
   messages: number;
@@ -81,7 +91,9 @@ function openSocket(port: number, cookie: string): Promise<SocketRpc> {
   });
   return new Promise((resolve, reject) => {
     ws.once('error', reject);
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`the event socket was refused: HTTP ${res.statusCode}`)));
+    ws.once('unexpected-response', (_req, res) =>
+      reject(new Error(`the event socket was refused: HTTP ${res.statusCode}`)),
+    );
     ws.once('open', () =>
       resolve({
         call(method, input) {
@@ -117,7 +129,11 @@ async function timeCalls(calls: number, warmup: number, once: () => Promise<void
 // ---------------------------------------------------------------------------------------------
 
 /** A vault of `sizes.messages` messages to one recipient, with unattended delivery on (a device key). */
-export async function makeRunnerVault(vaultDir: string, keyDir: string, sizes: Pick<RunnerSizes, 'messages' | 'bodyBytes'>): Promise<void> {
+export async function makeRunnerVault(
+  vaultDir: string,
+  keyDir: string,
+  sizes: Pick<RunnerSizes, 'messages' | 'bodyBytes'>,
+): Promise<void> {
   const { vault } = await Vault.create(vaultDir, BENCH_PASSWORD, { clock: systemClock, scrypt: SETUP_SCRYPT });
   try {
     const services = createVaultServices(vault, systemClock);
@@ -137,10 +153,15 @@ export async function makeRunnerVault(vaultDir: string, keyDir: string, sizes: P
   }
 }
 
-export async function runnerBench(tmp: string, sizes: RunnerSizes, progress: (line: string) => void): Promise<RunnerResult> {
+export async function runnerBench(
+  tmp: string,
+  sizes: RunnerSizes,
+  progress: (line: string) => void,
+): Promise<RunnerResult> {
   const root = findRepoRoot();
   const bin = join(root, 'bin', 'afterword.js');
-  if (!existsSync(join(root, 'dist', 'electron', 'apps', 'cli', 'main.js'))) throw new Error('the CLI is not built (dist/ is missing): run npx tsc -b first');
+  if (!existsSync(join(root, 'dist', 'electron', 'apps', 'cli', 'main.js')))
+    throw new Error('the CLI is not built (dist/ is missing): run npx tsc -b first');
   const vaultDir = join(tmp, 'vault-runner');
   const keyDir = join(tmp, 'keys-runner');
   const setupStart = nowMs();
@@ -171,7 +192,8 @@ export async function runnerBench(tmp: string, sizes: RunnerSizes, progress: (li
     // (b) idle, signed in with an event socket open.
     const login = await httpPostJson(port, '/api/rpc/vault.unlock', { password: BENCH_PASSWORD });
     const cookie = login.setCookie.map((c) => c.split(';')[0]!).join('; ');
-    if (login.status !== 200 || !cookie) throw new Error(`signing in to the runner failed: ${login.status} ${login.body}`);
+    if (login.status !== 200 || !cookie)
+      throw new Error(`signing in to the runner failed: ${login.status} ${login.body}`);
     const socket = await openSocket(port, cookie);
     const health = JSON.parse((await httpGet(port, '/healthz')).body) as { scheduler?: string };
     await new Promise((r) => setTimeout(r, SETTLE_MS));
@@ -181,7 +203,9 @@ export async function runnerBench(tmp: string, sizes: RunnerSizes, progress: (li
     let peak = first.rssBytes;
     let samples = 1;
     while (nowMs() - windowStart < sizes.idleWindowMs) {
-      await new Promise((r) => setTimeout(r, Math.min(RSS_SAMPLE_EVERY_MS, sizes.idleWindowMs - (nowMs() - windowStart))));
+      await new Promise((r) =>
+        setTimeout(r, Math.min(RSS_SAMPLE_EVERY_MS, sizes.idleWindowMs - (nowMs() - windowStart))),
+      );
       const s = sampleProcess(child.pid!, ticksPerS);
       peak = Math.max(peak, s.rssBytes);
       samples++;

@@ -28,7 +28,12 @@ export function childEnv(vaultDir: string, keyDir: string): NodeJS.ProcessEnv {
     env[key] = value;
   }
   // No password: the device key opens the vault for the scheduler, as on an always-on machine.
-  return { ...env, AFTERWORD_VAULT: vaultDir, AFTERWORD_KEY_DIR: keyDir, AFTERWORD_SCRYPT_LOGN: String(SETUP_SCRYPT.logN) };
+  return {
+    ...env,
+    AFTERWORD_VAULT: vaultDir,
+    AFTERWORD_KEY_DIR: keyDir,
+    AFTERWORD_SCRYPT_LOGN: String(SETUP_SCRYPT.logN),
+  };
 }
 
 export interface Served {
@@ -53,16 +58,31 @@ export function httpGet(port: number, path: string): Promise<{ status: number; b
   });
 }
 
-export function httpPostJson(port: number, path: string, body: unknown): Promise<{ status: number; setCookie: string[]; body: string }> {
+export function httpPostJson(
+  port: number,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; setCookie: string[]; body: string }> {
   const data = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path, method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, setCookie: res.headers['set-cookie'] ?? [], body: Buffer.concat(chunks).toString('utf8') }),
+          resolve({
+            status: res.statusCode ?? 0,
+            setCookie: res.headers['set-cookie'] ?? [],
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
         );
       },
     );
@@ -73,14 +93,20 @@ export function httpPostJson(port: number, path: string, body: unknown): Promise
 
 export async function serve(bin: string, env: NodeJS.ProcessEnv): Promise<Served> {
   const started = nowMs();
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--json'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
   const fail = (why: string): Error => new Error(`afterword serve ${why}\nstdout: ${stdout}\nstderr: ${stderr}`);
   try {
     const { port, listeningMs } = await new Promise<{ port: number; listeningMs: number }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(fail(`printed no URL within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(fail(`printed no URL within ${START_TIMEOUT_MS / 1000} s`)),
+        START_TIMEOUT_MS,
+      );
       child.once('error', (error) => {
         clearTimeout(timer);
         reject(error);
@@ -105,8 +131,10 @@ export async function serve(bin: string, env: NodeJS.ProcessEnv): Promise<Served
     const deadline = started + START_TIMEOUT_MS;
     for (;;) {
       const health = await httpGet(port, '/healthz').catch(() => null);
-      if (health?.status === 200) return { child, port, listeningMs, healthyMs: nowMs() - started, stderr: () => stderr };
-      if (nowMs() > deadline) throw fail(`/healthz never answered 200 (last: ${health ? `${health.status} ${health.body}` : 'no answer'})`);
+      if (health?.status === 200)
+        return { child, port, listeningMs, healthyMs: nowMs() - started, stderr: () => stderr };
+      if (nowMs() > deadline)
+        throw fail(`/healthz never answered 200 (last: ${health ? `${health.status} ${health.body}` : 'no answer'})`);
       await new Promise((r) => setTimeout(r, 2));
     }
   } catch (error) {
@@ -118,7 +146,8 @@ export async function serve(bin: string, env: NodeJS.ProcessEnv): Promise<Served
 /** SIGTERM, then the time until the child exited and its exit code (SIGKILL after 15 s: code -1). */
 export function stop(child: ChildProcess): Promise<{ ms: number; code: number }> {
   const started = nowMs();
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ ms: 0, code: child.exitCode ?? -1 });
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve({ ms: 0, code: child.exitCode ?? -1 });
   return new Promise((resolve) => {
     const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
     child.once('exit', (code) => {
@@ -157,7 +186,9 @@ export function sampleProcess(pid: number, ticksPerS: number): ProcSample {
     const ticks = Number(fields[11]) + Number(fields[12]);
     return { rssBytes: rssKb * 1024, cpuMs: (ticks * 1000) / ticksPerS };
   }
-  const [rss, time] = execFileSync('ps', ['-o', 'rss=', '-o', 'time=', '-p', String(pid)], { encoding: 'utf8' }).trim().split(/\s+/);
+  const [rss, time] = execFileSync('ps', ['-o', 'rss=', '-o', 'time=', '-p', String(pid)], { encoding: 'utf8' })
+    .trim()
+    .split(/\s+/);
   const parts = (time ?? '0').split(/[-:]/).map(Number);
   let seconds = 0;
   for (const part of parts) seconds = seconds * 60 + part;
@@ -166,4 +197,3 @@ export function sampleProcess(pid: number, ticksPerS: number): ProcSample {
 
 // ---------------------------------------------------------------------------------------------
 // RPC over the WebSocket
-

@@ -63,7 +63,8 @@ export async function schedulerBench(
       initializeVaultContent(services); // the default plan: one of the `plans`
       const spec = defaultPlanSpec();
       const planIds = [services.plans.defaultPlanId()!];
-      for (let i = 1; i < sizes.plans; i++) planIds.push(services.plans.create({ ...spec, name: `Bench plan ${i}` }).id);
+      for (let i = 1; i < sizes.plans; i++)
+        planIds.push(services.plans.create({ ...spec, name: `Bench plan ${i}` }).id);
       const recipientIds: string[] = [];
       for (let i = 0; i < sizes.recipients; i++) {
         recipientIds.push(
@@ -89,7 +90,9 @@ export async function schedulerBench(
         .pluck()
         .get() as number;
       const schedulerSetupS = (nowMs() - setupStart) / 1000;
-      progress(`  ${sizes.plans} plans, ${sizes.messages} messages, ${armed} plans armed (setup ${schedulerSetupS.toFixed(1)} s)`);
+      progress(
+        `  ${sizes.plans} plans, ${sizes.messages} messages, ${armed} plans armed (setup ${schedulerSetupS.toFixed(1)} s)`,
+      );
 
       clock.advance(5 * MINUTE);
       let idleTransitions = 0;

@@ -70,7 +70,9 @@ export class SmtpBenchServer {
     try {
       smtpServerPath = createRequire(import.meta.url).resolve('smtp-server');
     } catch {
-      throw new Error('the delivery benchmark needs the devDependency smtp-server: run `npm install` in the repository');
+      throw new Error(
+        'the delivery benchmark needs the devDependency smtp-server: run `npm install` in the repository',
+      );
     }
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { smtpServerPath } });
     const port = await new Promise<number>((resolve, reject) => {

@@ -171,7 +171,9 @@ export async function streamBench(sizes: StreamSizes, progress: (line: string) =
   let rssSamples = 0;
   let outBytes = 0;
   for (let round = 1; round <= sizes.rounds; round++) {
-    progress(`  round ${round}/${sizes.rounds}: encryptBlobStream (${defaultChunkCipher().name}), native aes-256-gcm, native chacha20-poly1305 on ${mib}`);
+    progress(
+      `  round ${round}/${sizes.rounds}: encryptBlobStream (${defaultChunkCipher().name}), native aes-256-gcm, native chacha20-poly1305 on ${mib}`,
+    );
     const sampler = new RssSampler();
     let ours: Timed;
     try {

@@ -21,7 +21,15 @@ import { figure, formatNumber, type Figure } from './report.js';
 import { makeRunnerVault } from './runner-bench.js';
 import { childEnv, findRepoRoot, serve, stop, type Served } from './runner-process.js';
 import { median, nowMs } from './stats.js';
-import { listPainted, readDataArrival, readScreen, scrollList, SCROLLER, type FirstScreen, type ListScreen } from './ui-list-page.js';
+import {
+  listPainted,
+  readDataArrival,
+  readScreen,
+  scrollList,
+  SCROLLER,
+  type FirstScreen,
+  type ListScreen,
+} from './ui-list-page.js';
 import { BENCH_PASSWORD } from './write-bench.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -77,13 +85,13 @@ export interface UiListChecks {
 }
 
 export type UiListOutcome =
-  | { skipped: string }
-  | { skipped: null; figures: Record<UiListFigureId, Figure>; checks: UiListChecks };
+  { skipped: string } | { skipped: null; figures: Record<UiListFigureId, Figure>; checks: UiListChecks };
 
 /** Why the section cannot run here, or null. */
 async function missing(root: string): Promise<string | null> {
   if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing (apt-get install chromium)`;
-  if (!existsSync(join(root, 'dist', 'renderer', 'index.html'))) return 'the web UI is not built (dist/renderer): run npm run build';
+  if (!existsSync(join(root, 'dist', 'renderer', 'index.html')))
+    return 'the web UI is not built (dist/renderer): run npm run build';
   try {
     await import('playwright-core');
   } catch {
@@ -104,7 +112,9 @@ async function waitPainted(page: Page, what: string): Promise<void> {
   try {
     await page.waitForFunction(listPainted, undefined, { timeout: STEP_TIMEOUT_MS });
   } catch (error) {
-    throw new Error(`the messages list never painted ${what} within ${STEP_TIMEOUT_MS / 1000} s (${page.url()})`, { cause: error });
+    throw new Error(`the messages list never painted ${what} within ${STEP_TIMEOUT_MS / 1000} s (${page.url()})`, {
+      cause: error,
+    });
   }
 }
 
@@ -142,16 +152,46 @@ function figures(sizes: UiListSizes, runs: RunResult[], fromDataMark: boolean): 
   const rowsGoal = { op: '<', value: ROWS_GOAL } as const;
   const most = (rows: (r: RunResult) => number): number => Math.max(...runs.map(rows));
   return {
-    'ui.firstScreen': figure(s, `first screen: ${since} → rows painted`, median(firstScreenMs), 'ms', { op: '<', value: 500 }),
+    'ui.firstScreen': figure(s, `first screen: ${since} → rows painted`, median(firstScreenMs), 'ms', {
+      op: '<',
+      value: 500,
+    }),
     'ui.firstScreenFirstLoad': figure(s, 'same, the load right after signing in', firstScreenMs[0]!, 'ms'),
-    'ui.rowsFirstScreen': figure(s, `rows in the DOM at the first screen (of ${formatNumber(sizes.messages)})`, most((r) => r.first.rows), 'rows', rowsGoal),
-    'ui.rowsMiddle': figure(s, 'rows in the DOM, scrolled to the middle', most((r) => r.middle.rows), 'rows', rowsGoal),
-    'ui.rowsEnd': figure(s, 'rows in the DOM, scrolled to the end', most((r) => r.end.rows), 'rows', rowsGoal),
-    'ui.farScroll': figure(s, 'scroll top → end, last rows painted (page fetch included)', median(runs.map((r) => r.farScrollMs)), 'ms'),
+    'ui.rowsFirstScreen': figure(
+      s,
+      `rows in the DOM at the first screen (of ${formatNumber(sizes.messages)})`,
+      most((r) => r.first.rows),
+      'rows',
+      rowsGoal,
+    ),
+    'ui.rowsMiddle': figure(
+      s,
+      'rows in the DOM, scrolled to the middle',
+      most((r) => r.middle.rows),
+      'rows',
+      rowsGoal,
+    ),
+    'ui.rowsEnd': figure(
+      s,
+      'rows in the DOM, scrolled to the end',
+      most((r) => r.end.rows),
+      'rows',
+      rowsGoal,
+    ),
+    'ui.farScroll': figure(
+      s,
+      'scroll top → end, last rows painted (page fetch included)',
+      median(runs.map((r) => r.farScrollMs)),
+      'ms',
+    ),
   };
 }
 
-export async function uiListBench(tmp: string, sizes: UiListSizes, progress: (line: string) => void): Promise<UiListOutcome> {
+export async function uiListBench(
+  tmp: string,
+  sizes: UiListSizes,
+  progress: (line: string) => void,
+): Promise<UiListOutcome> {
   const root = findRepoRoot();
   const why = await missing(root);
   if (why) {
@@ -189,7 +229,9 @@ export async function uiListBench(tmp: string, sizes: UiListSizes, progress: (li
       uiListSetupS,
       uiListTotal: runs[0]!.first.total,
       uiListViewportRows: runs[0]!.first.viewportRows,
-      uiListFirstScreenRunsMs: runs.map((r) => r.first.paintedAt - (fromDataMark ? r.first.dataAt : r.first.responseEndAt!)),
+      uiListFirstScreenRunsMs: runs.map(
+        (r) => r.first.paintedAt - (fromDataMark ? r.first.dataAt : r.first.responseEndAt!),
+      ),
       uiListDataToPaintRunsMs: runs.map((r) => r.first.paintedAt - r.first.dataAt),
       uiListFarScrollRunsMs: runs.map((r) => r.farScrollMs),
       uiListMiddleScrollRunsMs: runs.map((r) => r.middleScrollMs),
@@ -200,7 +242,8 @@ export async function uiListBench(tmp: string, sizes: UiListSizes, progress: (li
       uiListFromDataMark: fromDataMark,
       uiListRunnerExitCode: -1,
     };
-    if (checks.uiListTotal !== sizes.messages) throw new Error(`the list holds ${checks.uiListTotal} messages, not ${sizes.messages}`);
+    if (checks.uiListTotal !== sizes.messages)
+      throw new Error(`the list holds ${checks.uiListTotal} messages, not ${sizes.messages}`);
     await browser.close();
     browser = null;
     checks.uiListRunnerExitCode = (await stop(served.child)).code;

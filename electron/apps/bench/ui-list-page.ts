@@ -81,7 +81,9 @@ export function readScreen(scroller: string): ListScreen {
 export function readDataArrival(): Omit<FirstScreen, keyof ListScreen> {
   const { performance } = globalThis as unknown as PageGlobals;
   const data = performance.getEntriesByName('messages:data')[0];
-  const response = performance.getEntriesByType('resource').find((entry) => entry.name.includes('/api/rpc/messages.list'));
+  const response = performance
+    .getEntriesByType('resource')
+    .find((entry) => entry.name.includes('/api/rpc/messages.list'));
   return {
     responseEndAt: response?.responseEnd ?? null,
     dataAt: data?.startTime ?? NaN,

@@ -184,7 +184,10 @@ export async function writeBench(
       nestedTransactionsOk: false,
     };
     checks.nestedTransactionsOk =
-      outerStillOpen && checks.batchedRows === n && checks.auditProblemsBatched === 0 && !batchedVault.vault.db.sqlite.inTransaction;
+      outerStillOpen &&
+      checks.batchedRows === n &&
+      checks.auditProblemsBatched === 0 &&
+      !batchedVault.vault.db.sqlite.inTransaction;
     const expected = [checks.perTxnRows, checks.batchedRows, checks.rawPerTxnRows, checks.rawBatchedRows];
     if (expected.some((rows) => rows !== n)) {
       throw new Error(`write benchmark wrote the wrong number of rows: ${expected.join(', ')} (expected ${n} each)`);

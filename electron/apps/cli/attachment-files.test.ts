@@ -21,7 +21,11 @@ function session<T>(access: Access, fn: (rpc: Rpc) => Promise<T>): Promise<T> {
   return withCliRouter(
     {
       core: { vaultDir, clock: new ManualClock(Date.UTC(2027, 0, 1)), scrypt: { logN: 15, r: 8, p: 1 } },
-      keyStoreChoice: { store: new FileKeyStore(join(root, 'keys')), where: join(root, 'keys'), fallbackReason: 'test' },
+      keyStoreChoice: {
+        store: new FileKeyStore(join(root, 'keys')),
+        where: join(root, 'keys'),
+        fallbackReason: 'test',
+      },
       hasPasswordInEnv: true,
       password: async () => PASSWORD,
     },
@@ -47,7 +51,9 @@ describe('attachment files through the router', () => {
     const existing = join(root, 'existing.bin');
     await writeFile(existing, 'precious');
     const info = await session({ by: 'password' }, async (rpc) => {
-      const { id } = await withUploadedFiles(rpc, [file], (uploadIds) => rpc('messages.create', { title: 'With a photo', body: 'b', uploadIds }));
+      const { id } = await withUploadedFiles(rpc, [file], (uploadIds) =>
+        rpc('messages.create', { title: 'With a photo', body: 'b', uploadIds }),
+      );
       const [attachment] = (await rpc('messages.get', { id })).attachments;
       await expect(downloadTo(rpc, id, attachment!.id, existing, false)).rejects.toMatchObject({ code: 'CONFLICT' });
       return downloadTo(rpc, id, attachment!.id, out, false);
@@ -64,7 +70,9 @@ describe('attachment files through the router', () => {
     await writeFile(file, 'attached '.repeat(1000));
     await expect(
       session({ by: 'password' }, (rpc) =>
-        withUploadedFiles(rpc, [file], (uploadIds) => rpc('messages.create', { title: 'x', body: 'b', recipientIds: ['rcp_0000000000000000'], uploadIds })),
+        withUploadedFiles(rpc, [file], (uploadIds) =>
+          rpc('messages.create', { title: 'x', body: 'b', recipientIds: ['rcp_0000000000000000'], uploadIds }),
+        ),
       ),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await blobs()).toEqual(before);
@@ -74,7 +82,9 @@ describe('attachment files through the router', () => {
     const file = join(root, 'big.bin');
     await writeFile(file, randomBytes(ATTACHMENT_CHUNK_BYTES * 3));
     const { id, attachmentId } = await session({ by: 'password' }, async (rpc) => {
-      const created = await withUploadedFiles(rpc, [file], (uploadIds) => rpc('messages.create', { title: 'Big', body: 'b', uploadIds }));
+      const created = await withUploadedFiles(rpc, [file], (uploadIds) =>
+        rpc('messages.create', { title: 'Big', body: 'b', uploadIds }),
+      );
       return { id: created.id, attachmentId: (await rpc('messages.get', { id: created.id })).attachments[0]!.id };
     });
     const blob = join(root, 'vault', 'blobs', attachmentId);
@@ -84,7 +94,9 @@ describe('attachment files through the router', () => {
     bytes[BLOB_HEADER_BYTES + chunk * BLOB_SEALED_CHUNK_BYTES + 7]! ^= 0x40;
     await writeFile(blob, bytes);
     const out = join(root, 'tampered.bin');
-    await expect(session({ by: 'password' }, (rpc) => downloadTo(rpc, id, attachmentId, out, false))).rejects.toMatchObject({ code: 'INTEGRITY' });
+    await expect(
+      session({ by: 'password' }, (rpc) => downloadTo(rpc, id, attachmentId, out, false)),
+    ).rejects.toMatchObject({ code: 'INTEGRITY' });
     expect((await readdir(root)).filter((name) => name.startsWith('tampered.bin'))).toEqual([]);
   });
 });

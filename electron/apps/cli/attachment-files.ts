@@ -34,7 +34,11 @@ async function uploadFile(rpc: Rpc, file: string, uploadIds: string[]): Promise<
  * `save` (messages.create or messages.update). If anything fails, the uploads are cancelled and
  * their encrypted blobs removed.
  */
-export async function withUploadedFiles<T>(rpc: Rpc, files: readonly string[], save: (uploadIds: string[]) => Promise<T>): Promise<T> {
+export async function withUploadedFiles<T>(
+  rpc: Rpc,
+  files: readonly string[],
+  save: (uploadIds: string[]) => Promise<T>,
+): Promise<T> {
   const uploadIds: string[] = [];
   try {
     for (const file of files) await uploadFile(rpc, file, uploadIds);
@@ -49,18 +53,29 @@ export async function withUploadedFiles<T>(rpc: Rpc, files: readonly string[], s
  * Decrypts an attachment through the contract's download, piece by piece, into `out` (0600): a
  * temporary file renamed into place once complete, so a damaged blob leaves no file behind.
  */
-export async function downloadTo(rpc: Rpc, messageId: string, attachmentId: string, out: string, overwrite: boolean): Promise<AttachmentInfo> {
+export async function downloadTo(
+  rpc: Rpc,
+  messageId: string,
+  attachmentId: string,
+  out: string,
+  overwrite: boolean,
+): Promise<AttachmentInfo> {
   const first = await rpc('attachments.download', { messageId, attachmentId, index: 0 });
   if (!overwrite) {
-    const exists = await stat(out).then(() => true, () => false);
+    const exists = await stat(out).then(
+      () => true,
+      () => false,
+    );
     if (exists) throw new ConflictError(`${out} already exists: choose another --out path or remove it`);
   }
   const tmp = `${out}.${randomBytes(6).toString('hex')}.part`;
   const handle = await open(tmp, 'wx', 0o600).catch((error: NodeJS.ErrnoException) => {
-    throw new BadRequestError(`cannot write ${out} (${error.code ?? error.message}): check that its folder exists and is writable`);
+    throw new BadRequestError(
+      `cannot write ${out} (${error.code ?? error.message}): check that its folder exists and is writable`,
+    );
   });
   try {
-    for (let piece = first; ; ) {
+    for (let piece = first; ;) {
       await handle.write(Buffer.from(piece.data, 'base64'));
       if (piece.last) break;
       piece = await rpc('attachments.download', { messageId, attachmentId, index: piece.index + 1 });
@@ -68,7 +83,9 @@ export async function downloadTo(rpc: Rpc, messageId: string, attachmentId: stri
     await handle.sync();
     await handle.close();
     await rename(tmp, out).catch((error: NodeJS.ErrnoException) => {
-      throw new BadRequestError(`cannot write ${out} (${error.code ?? error.message}): choose a file path, not a folder`);
+      throw new BadRequestError(
+        `cannot write ${out} (${error.code ?? error.message}): choose a file path, not a folder`,
+      );
     });
   } catch (error) {
     await handle.close().catch(() => undefined);

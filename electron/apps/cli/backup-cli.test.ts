@@ -6,7 +6,15 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3rver, stopS3rver, type S3rverProcess } from '../../node/test-support/s3rver-process.js';
-import { CLI_BIN, CliVault, TempDirs, assertCliBuilt, cleanEnv, describeResult, parseJsonStdout } from './test-support/run-cli.js';
+import {
+  CLI_BIN,
+  CliVault,
+  TempDirs,
+  assertCliBuilt,
+  cleanEnv,
+  describeResult,
+  parseJsonStdout,
+} from './test-support/run-cli.js';
 
 const temp = new TempDirs();
 let server: S3rverProcess;
@@ -21,7 +29,15 @@ afterAll(async () => {
   await temp.cleanup();
 });
 
-const bucketFlags = (prefix: string): string[] => ['--endpoint', `http://127.0.0.1:${server.port}`, '--bucket', server.bucket, '--prefix', prefix, '--path-style'];
+const bucketFlags = (prefix: string): string[] => [
+  '--endpoint',
+  `http://127.0.0.1:${server.port}`,
+  '--bucket',
+  server.bucket,
+  '--prefix',
+  prefix,
+  '--path-style',
+];
 
 async function vaultWithTarget(label: string, prefix: string): Promise<{ v: CliVault; recoveryKey: string }> {
   const v = await CliVault.create(temp, label);
@@ -49,14 +65,37 @@ describe('afterword backup and restore', { timeout: 300_000 }, () => {
   it('sets a target, tests it, pushes, lists, verifies and restores on a fresh machine with the password', async () => {
     const { v } = await vaultWithTarget('backup-main', 'cli-main');
     const marker = `MARKER-${randomBytes(6).toString('hex')}`;
-    const recipient = await v.json<{ id: string }>(['recipient', 'add', '--name', `${marker} name`, '--email', 'alex@example.org']);
+    const recipient = await v.json<{ id: string }>([
+      'recipient',
+      'add',
+      '--name',
+      `${marker} name`,
+      '--email',
+      'alex@example.org',
+    ]);
     const file = join(v.root, 'photo.bin');
     const attachment = Buffer.concat([randomBytes(100_000), Buffer.from(marker)]);
     await writeFile(file, attachment);
-    const message = await v.json<{ id: string }>(['message', 'add', '--title', `${marker} title`, '--body', `${marker} body`, '--to', recipient.id, '--attach', file]);
+    const message = await v.json<{ id: string }>([
+      'message',
+      'add',
+      '--title',
+      `${marker} title`,
+      '--body',
+      `${marker} body`,
+      '--to',
+      recipient.id,
+      '--attach',
+      file,
+    ]);
 
     const shown = await v.json<{ target: Record<string, unknown> }>(['backup', 'target', 'show']);
-    expect(shown.target).toMatchObject({ bucket: server.bucket, prefix: 'cli-main', pathStyle: true, accessKeyId: 'S3RVER' });
+    expect(shown.target).toMatchObject({
+      bucket: server.bucket,
+      prefix: 'cli-main',
+      pathStyle: true,
+      accessKeyId: 'S3RVER',
+    });
     expect(JSON.stringify(shown)).not.toContain('secretAccessKey');
     expect(await v.json(['backup', 'test'])).toMatchObject({ ok: true, failedStep: null });
 
@@ -66,8 +105,18 @@ describe('afterword backup and restore', { timeout: 300_000 }, () => {
     expect(pushed.bytesUploaded).toBeGreaterThan(100_000);
     expect(typeof pushed.bytesSkipped).toBe('number');
 
-    const listed = await v.json<{ snapshots: { id: string; seq: number; time: number; size: number; messages: number }[] }>(['backup', 'list']);
-    expect(listed.snapshots).toEqual([expect.objectContaining({ id: pushed.snapshotId, seq: 1, messages: 1, time: expect.any(Number), size: expect.any(Number) })]);
+    const listed = await v.json<{
+      snapshots: { id: string; seq: number; time: number; size: number; messages: number }[];
+    }>(['backup', 'list']);
+    expect(listed.snapshots).toEqual([
+      expect.objectContaining({
+        id: pushed.snapshotId,
+        seq: 1,
+        messages: 1,
+        time: expect.any(Number),
+        size: expect.any(Number),
+      }),
+    ]);
     expect(await v.json(['backup', 'verify'])).toMatchObject({ ok: true, problems: [] });
 
     for (const object of await objectFiles('cli-main')) {
@@ -79,8 +128,20 @@ describe('afterword backup and restore', { timeout: 300_000 }, () => {
     const fresh = await CliVault.create(temp, 'backup-fresh');
     const restored = await fresh.run(['restore', ...bucketFlags('cli-main'), '--vault', fresh.dir, '--json'], S3_ENV);
     expect(restored.code, describeResult(restored)).toBe(0);
-    expect(parseJsonStdout(restored)).toMatchObject({ seq: 1, messages: 1, attachments: 1, plansPaused: 1, plansTriggered: 0, heldDeliveries: 0, heldOther: 0 });
-    const shownCopy = await fresh.json<{ title: string; attachments: { id: string }[] }>(['message', 'show', message.id]);
+    expect(parseJsonStdout(restored)).toMatchObject({
+      seq: 1,
+      messages: 1,
+      attachments: 1,
+      plansPaused: 1,
+      plansTriggered: 0,
+      heldDeliveries: 0,
+      heldOther: 0,
+    });
+    const shownCopy = await fresh.json<{ title: string; attachments: { id: string }[] }>([
+      'message',
+      'show',
+      message.id,
+    ]);
     expect(shownCopy.title).toBe(`${marker} title`);
     const out = join(fresh.root, 'out.bin');
     await fresh.json(['attachment', 'get', message.id, shownCopy.attachments[0]!.id, '--out', out]);
@@ -99,10 +160,22 @@ describe('afterword backup and restore', { timeout: 300_000 }, () => {
     await v.json(['message', 'add', '--title', 'for later', '--body', 'kept safe']);
     await v.json(['backup', 'now']);
     const fresh = await CliVault.create(temp, 'backup-recovered');
-    const restored = await fresh.run(['restore', ...bucketFlags('cli-recovery'), '--vault', fresh.dir, '--recovery-key', recoveryKey, '--resume-plans', '--json'], {
-      ...S3_ENV,
-      AFTERWORD_PASSWORD: undefined,
-    });
+    const restored = await fresh.run(
+      [
+        'restore',
+        ...bucketFlags('cli-recovery'),
+        '--vault',
+        fresh.dir,
+        '--recovery-key',
+        recoveryKey,
+        '--resume-plans',
+        '--json',
+      ],
+      {
+        ...S3_ENV,
+        AFTERWORD_PASSWORD: undefined,
+      },
+    );
     expect(restored.code, describeResult(restored)).toBe(0);
     expect(parseJsonStdout(restored)).toMatchObject({ plansPaused: 0 });
     expect(await fresh.messageCount()).toBe(1);
@@ -123,7 +196,8 @@ describe('afterword backup and restore', { timeout: 300_000 }, () => {
   it('a second push after one edit uploads only a few shards; prune keeps what it is told', async () => {
     const { v } = await vaultWithTarget('backup-incr', 'cli-incr');
     const { id } = await v.json<{ id: string }>(['message', 'add', '--title', 'one', '--body', 'x'.repeat(5000)]);
-    for (let i = 0; i < 5; i++) await v.json(['message', 'add', '--title', `filler ${i}`, '--body', randomBytes(20_000).toString('hex')]);
+    for (let i = 0; i < 5; i++)
+      await v.json(['message', 'add', '--title', `filler ${i}`, '--body', randomBytes(20_000).toString('hex')]);
     const first = await v.json<PushJson>(['backup', 'now']);
     await v.json(['message', 'edit', id, '--body', 'y'.repeat(5000)]);
     const second = await v.json<PushJson>(['backup', 'now']);
@@ -141,11 +215,27 @@ describe('afterword backup and restore', { timeout: 300_000 }, () => {
     const none = await v.run(['backup', 'now']);
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/no backup target is set up/);
-    const set = await v.run(['backup', 'target', 's3', '--endpoint', `http://127.0.0.1:${server.port}`, '--bucket', 'no-such-bucket', '--path-style'], S3_ENV);
+    const set = await v.run(
+      [
+        'backup',
+        'target',
+        's3',
+        '--endpoint',
+        `http://127.0.0.1:${server.port}`,
+        '--bucket',
+        'no-such-bucket',
+        '--path-style',
+      ],
+      S3_ENV,
+    );
     expect(set.code, describeResult(set)).toBe(0);
     const tested = await v.run(['backup', 'test', '--json']);
     expect(tested.code).toBe(1);
-    expect(parseJsonStdout(tested)).toMatchObject({ ok: false, failedStep: 'list', message: expect.stringMatching(/NoSuchBucket/) });
+    expect(parseJsonStdout(tested)).toMatchObject({
+      ok: false,
+      failedStep: 'list',
+      message: expect.stringMatching(/NoSuchBucket/),
+    });
     const bad = await v.run(['backup', 'target', 's3', '--endpoint', 'ftp://example.org', '--bucket', 'b'], S3_ENV);
     expect(bad.code).toBe(1);
   });
@@ -154,7 +244,8 @@ describe('afterword backup and restore', { timeout: 300_000 }, () => {
     const { v } = await vaultWithTarget('backup-kill', 'cli-kill');
     await v.json(['message', 'add', '--title', 'first', '--body', 'first']);
     await v.json<PushJson>(['backup', 'now']);
-    for (let i = 0; i < 6; i++) await v.json(['message', 'add', '--title', `more ${i}`, '--body', randomBytes(60_000).toString('hex')]);
+    for (let i = 0; i < 6; i++)
+      await v.json(['message', 'add', '--title', `more ${i}`, '--body', randomBytes(60_000).toString('hex')]);
     for (const delayMs of [150, 400, 700, 1000]) {
       const child = spawn(process.execPath, [CLI_BIN, 'backup', 'now'], { env: cleanEnv(v.env()), stdio: 'ignore' });
       await new Promise((resolve) => setTimeout(resolve, delayMs));

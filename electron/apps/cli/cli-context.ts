@@ -59,7 +59,13 @@ export class CliContext {
       scrypt = { ...DEFAULT_SCRYPT, logN };
     }
     // High-water marks are not secret: plain files beside the device keys, wherever those are.
-    return { clock: this.clock, scrypt, marks: new FileKeyStore(defaultKeyDir(this.env)), acceptOlderVault: Boolean(this.options.acceptOlderVault), readWhenFull: !this.longRunning };
+    return {
+      clock: this.clock,
+      scrypt,
+      marks: new FileKeyStore(defaultKeyDir(this.env)),
+      acceptOlderVault: Boolean(this.options.acceptOlderVault),
+      readWhenFull: !this.longRunning,
+    };
   }
 
   /** Where device keys go on this machine: the OS key store, or the 0600 files and why (once per process). */
@@ -71,7 +77,8 @@ export class CliContext {
   /** For commands that put a device key in place: on stderr, the file's trade-off and why no key store. */
   async warnIfKeyInFile(): Promise<void> {
     const { fallbackReason, where } = await this.deviceKeyStore();
-    if (fallbackReason) this.out.note(`afterword: warning: ${FILE_KEY_WARNING} (${where}; no OS key store: ${fallbackReason})`);
+    if (fallbackReason)
+      this.out.note(`afterword: warning: ${FILE_KEY_WARNING} (${where}; no OS key store: ${fallbackReason})`);
   }
 
   /**
@@ -88,7 +95,15 @@ export class CliContext {
     const { clock, scrypt, marks, acceptOlderVault, readWhenFull } = this.vaultDeps();
     return withCliRouter(
       {
-        core: { vaultDir: this.vaultDir, clock, scrypt, marks, acceptOlderVault, readWhenFull, objectStores: s3ObjectStores },
+        core: {
+          vaultDir: this.vaultDir,
+          clock,
+          scrypt,
+          marks,
+          acceptOlderVault,
+          readWhenFull,
+          objectStores: s3ObjectStores,
+        },
         keyStoreChoice: await this.deviceKeyStore(),
         hasPasswordInEnv: this.env.AFTERWORD_PASSWORD !== undefined,
         password: () => currentPassword(this.env),

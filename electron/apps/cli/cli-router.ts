@@ -85,7 +85,12 @@ export function existingId(what: string, id: string): string {
  */
 function assertKeyStoreReachable(core: AppCore, choice: DeviceKeyStoreChoice): void {
   const recorded = core.vaultOrThrow().deviceKeyStatus().backend;
-  if (choice.fallbackReason && recorded !== null && recorded !== choice.store.backend && recorded.startsWith('keyring:')) {
+  if (
+    choice.fallbackReason &&
+    recorded !== null &&
+    recorded !== choice.store.backend &&
+    recorded.startsWith('keyring:')
+  ) {
     throw new NoKeyringError(
       `the device key is in the OS key store (${recorded}), which this process cannot use: ${choice.fallbackReason}. ` +
         'Run it in your login session with the key store unlocked, or set AFTERWORD_PASSWORD',

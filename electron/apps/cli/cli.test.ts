@@ -29,7 +29,12 @@ interface ErrorDoc {
  * The error contract: the exit code; one line `afterword: ...` on stderr without a stack trace;
  * with --json, exactly one `{"error":{code,message}}` document on stdout, else nothing there.
  */
-function expectError(expect: ExpectStatic, result: CliResult, exit: number, json: boolean): ErrorDoc['error'] | undefined {
+function expectError(
+  expect: ExpectStatic,
+  result: CliResult,
+  exit: number,
+  json: boolean,
+): ErrorDoc['error'] | undefined {
   expect(result.code, describeResult(result)).toBe(exit);
   const lines = result.stderr.split('\n').filter((l) => l.length > 0);
   expect(lines, describeResult(result)).toHaveLength(1);
@@ -63,12 +68,24 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
 
     const [alice, hook] = await Promise.all([
       v.json<{ id: string }>(['recipient', 'add', '--name', 'Alice', '--email', 'alice@example.org']),
-      v.json<{ id: string }>(['recipient', 'add', '--name', 'Family relay', '--webhook', 'https://hooks.example.org/afterword']),
+      v.json<{ id: string }>([
+        'recipient',
+        'add',
+        '--name',
+        'Family relay',
+        '--webhook',
+        'https://hooks.example.org/afterword',
+      ]),
     ]);
     expect(alice.id).toMatch(/^rcp_/);
     const expectedRecipients = expect.arrayContaining([
       expect.objectContaining({ id: alice.id, name: 'Alice', contact: 'alice@example.org', type: 'email' }),
-      expect.objectContaining({ id: hook.id, name: 'Family relay', contact: 'https://hooks.example.org/afterword', type: 'webhook' }),
+      expect.objectContaining({
+        id: hook.id,
+        name: 'Family relay',
+        contact: 'https://hooks.example.org/afterword',
+        type: 'webhook',
+      }),
     ]);
 
     // A 300 KiB random attachment spans several 64 KiB chunks, the last one partial.
@@ -81,7 +98,18 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
     const [recipients, letter, draft] = await Promise.all([
       v.json<unknown[]>(['recipient', 'list']),
       v.json<{ id: string }>([
-        'message', 'add', '--title', 'For Alice', '--body-file', bodyFile, '--to', alice.id, '--to', hook.id, '--attach', attachment,
+        'message',
+        'add',
+        '--title',
+        'For Alice',
+        '--body-file',
+        bodyFile,
+        '--to',
+        alice.id,
+        '--to',
+        hook.id,
+        '--attach',
+        attachment,
       ]),
       v.json<{ id: string }>(['message', 'add', '--title', 'Unfinished', '--body', 'later', '--draft']),
     ]);
@@ -93,7 +121,9 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
     // The status names what would stop a delivery, in English with the command that fixes it.
     const statusText = await v.run(['status']);
     expect(statusText.code, statusText.stderr).toBe(0);
-    expect(statusText.stdout).toContain('! messages go to e-mail recipients but no SMTP account is set: run `afterword channel smtp …`');
+    expect(statusText.stdout).toContain(
+      '! messages go to e-mail recipients but no SMTP account is set: run `afterword channel smtp …`',
+    );
     expect(statusText.stdout).not.toContain('[object Object]');
 
     const [shown, list, page] = await Promise.all([
@@ -111,7 +141,9 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
     });
     expect(shown.recipients).toHaveLength(2);
     expect(shown.recipients).toEqual(expectedRecipients);
-    expect(shown.attachments).toEqual([expect.objectContaining({ id: expect.stringMatching(/^att_/), name: 'photo.bin', size: content.length })]);
+    expect(shown.attachments).toEqual([
+      expect.objectContaining({ id: expect.stringMatching(/^att_/), name: 'photo.bin', size: content.length }),
+    ]);
     const attId = (shown.attachments as Array<{ id: string }>)[0]!.id;
     expect(list.total).toBe(2);
     expect(list.items.map((m) => `${m.title}: ${m.status}`).sort()).toEqual(['For Alice: active', 'Unfinished: draft']);
@@ -152,13 +184,19 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
     await v.json(['message', 'rm', letter.id]);
     expect(await v.blobFiles()).toEqual([]);
 
-    const [count, audit, doctor] = await Promise.all([v.messageCount(), v.json(['audit', 'verify']), v.json(['doctor'])]);
+    const [count, audit, doctor] = await Promise.all([
+      v.messageCount(),
+      v.json(['audit', 'verify']),
+      v.json(['doctor']),
+    ]);
     expect(count).toBe(0);
     expect(audit).toEqual({ ok: true, problems: [] });
     expect(doctor).toMatchObject({ ok: true, problems: [], warnings: [] });
   });
 
-  it('recipient edit: renames and corrects the address in place; refuses the other kind of contact and nothing to change', async ({ expect }) => {
+  it('recipient edit: renames and corrects the address in place; refuses the other kind of contact and nothing to change', async ({
+    expect,
+  }) => {
     const v = await CliVault.create(temp, 'edit');
     await v.init();
     const bob = await v.json<{ id: string }>(['recipient', 'add', '--name', 'Bob', '--email', 'bob@example.org']);
@@ -169,10 +207,18 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
       v.run(['recipient', 'edit', bob.id, '--json']),
       v.run(['recipient', 'edit', 'rcp_0000000000000000', '--name', 'X', '--json']),
     ]);
-    expect(expectError(expect, asWebhook, 1, true)).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/--email/) });
-    expect(expectError(expect, nothing, 1, true)).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/--name/) });
+    expect(expectError(expect, asWebhook, 1, true)).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/--email/),
+    });
+    expect(expectError(expect, nothing, 1, true)).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/--name/),
+    });
     expectError(expect, unknown, 4, true);
-    expect(await v.json(['recipient', 'list'])).toEqual([expect.objectContaining({ id: bob.id, name: 'Bob (brother)', contact: 'bob@example.net' })]);
+    expect(await v.json(['recipient', 'list'])).toEqual([
+      expect.objectContaining({ id: bob.id, name: 'Bob (brother)', contact: 'bob@example.net' }),
+    ]);
   });
 
   it('exit 1: invalid input and usage errors, with and without --json', async ({ expect }) => {
@@ -187,14 +233,32 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
       v.run(['message', 'list', '--limit', '0', '--json']),
       v.run(['message', 'add', '--body', 'x', '--json']),
     ]);
-    expect(expectError(expect, badEmail, 1, true)).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/e-mail/) });
-    expect(expectError(expect, badScheme, 1, true)).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/https:\/\//) });
-    expect(expectError(expect, noBody, 1, true)).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/--body/) });
-    expect(expectError(expect, unknownCmd, 1, true)).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/frobnicate/) });
+    expect(expectError(expect, badEmail, 1, true)).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/e-mail/),
+    });
+    expect(expectError(expect, badScheme, 1, true)).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/https:\/\//),
+    });
+    expect(expectError(expect, noBody, 1, true)).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/--body/),
+    });
+    expect(expectError(expect, unknownCmd, 1, true)).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/frobnicate/),
+    });
     expectError(expect, unknownCmdHuman, 1, false);
     expect(unknownCmdHuman.stderr).toMatch(/unknown command 'frobnicate'/);
-    expect(expectError(expect, badLimit, 1, true)).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/--limit/) });
-    expect(expectError(expect, missingTitle, 1, true)).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/--title/) });
+    expect(expectError(expect, badLimit, 1, true)).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/--limit/),
+    });
+    expect(expectError(expect, missingTitle, 1, true)).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/--title/),
+    });
     // Nothing was written by any of them; init twice refuses.
     const [count, recipients, again] = await Promise.all([
       v.messageCount(),
@@ -203,7 +267,10 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
     ]);
     expect(count).toBe(0);
     expect(recipients).toEqual([]);
-    expect(expectError(expect, again, 1, true)).toMatchObject({ code: 'VAULT_EXISTS', message: expect.stringContaining(v.dir) });
+    expect(expectError(expect, again, 1, true)).toMatchObject({
+      code: 'VAULT_EXISTS',
+      message: expect.stringContaining(v.dir),
+    });
   });
 
   it('exit 2 (wrong password) and exit 4 (unknown id, missing vault); --debug adds the stack', async ({ expect }) => {
@@ -213,17 +280,31 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
       v.run(['message', 'list', '--json'], { AFTERWORD_PASSWORD: 'not the password' }),
       v.run(['message', 'list'], { AFTERWORD_PASSWORD: 'not the password' }),
       v.run(['message', 'show', 'msg_0000000000000000', '--json']),
-      v.run(['attachment', 'get', 'msg_0000000000000000', 'att_0000000000000000', '--out', join(v.root, 'x'), '--json']),
+      v.run([
+        'attachment',
+        'get',
+        'msg_0000000000000000',
+        'att_0000000000000000',
+        '--out',
+        join(v.root, 'x'),
+        '--json',
+      ]),
       v.run(['message', 'list', '--json'], { AFTERWORD_VAULT: join(v.root, 'nowhere') }),
       v.run(['message', 'show', 'msg_0000000000000000', '--debug']),
     ]);
     expect(expectError(expect, wrong, 2, true)!.code).toBe('WRONG_PASSWORD');
     expectError(expect, wrongHuman, 2, false);
     expect(wrongHuman.stderr).toMatch(/wrong password/);
-    expect(expectError(expect, unknownId, 4, true)).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/msg_0000000000000000/) });
+    expect(expectError(expect, unknownId, 4, true)).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/msg_0000000000000000/),
+    });
     expect(expectError(expect, unknownAttachment, 4, true)!.code).toBe('NOT_FOUND');
     expect(existsSync(join(v.root, 'x'))).toBe(false);
-    expect(expectError(expect, noVault, 4, true)).toMatchObject({ code: 'VAULT_NOT_FOUND', message: expect.stringMatching(/afterword init/) });
+    expect(expectError(expect, noVault, 4, true)).toMatchObject({
+      code: 'VAULT_NOT_FOUND',
+      message: expect.stringMatching(/afterword init/),
+    });
     expect(existsSync(join(v.root, 'nowhere'))).toBe(false);
     expect(debug.code).toBe(4);
     expect(debug.stderr).toMatch(/^afterword: message msg_0000000000000000 does not exist$/m);
@@ -246,10 +327,19 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
     expect(expectError(expect, viaEnv, 4, true)!.code).toBe('VAULT_NOT_FOUND');
   });
 
-  it('passwd: the old password stops working, the new one works, a wrong current one is refused', async ({ expect }) => {
+  it('passwd: the old password stops working, the new one works, a wrong current one is refused', async ({
+    expect,
+  }) => {
     const v = await CliVault.create(temp, 'passwd');
     await v.init();
-    const { id } = await v.json<{ id: string }>(['message', 'add', '--title', 'Kept', '--body', 'across password changes']);
+    const { id } = await v.json<{ id: string }>([
+      'message',
+      'add',
+      '--title',
+      'Kept',
+      '--body',
+      'across password changes',
+    ]);
     const old = v.password;
     const next = 'a brand new passphrase';
 
@@ -269,7 +359,9 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
     expect(withNew.title).toBe('Kept');
   });
 
-  it('recover: a typo in the recovery key is caught and named; 5 wrong passwords lock the vault (exit 2) until the recovery key sets a new one', async ({ expect }) => {
+  it('recover: a typo in the recovery key is caught and named; 5 wrong passwords lock the vault (exit 2) until the recovery key sets a new one', async ({
+    expect,
+  }) => {
     const v = await CliVault.create(temp, 'recover');
     const recoveryKey = await v.init();
     const { id } = await v.json<{ id: string }>(['message', 'add', '--title', 'Survives recovery', '--body', 'b']);
@@ -284,7 +376,9 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
     const [typoed, garbage, ...wrong] = await Promise.all([
       v.run(['recover', '--recovery-key', typo, '--json'], recoverEnv),
       v.run(['recover', '--recovery-key', 'not-a-key', '--json'], recoverEnv),
-      ...[1, 2, 3, 4, 5].map((n) => v.run(['message', 'list', '--json'], { AFTERWORD_PASSWORD: `wrong password ${n}` })),
+      ...[1, 2, 3, 4, 5].map((n) =>
+        v.run(['message', 'list', '--json'], { AFTERWORD_PASSWORD: `wrong password ${n}` }),
+      ),
     ]);
     const typoError = expectError(expect, typoed, 2, true)!;
     expect(typoError.code).toBe('RECOVERY_KEY_INVALID');
@@ -295,7 +389,10 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
 
     // Locked out: even the right password is not tried now.
     const locked = await v.run(['message', 'list', '--json']);
-    expect(expectError(expect, locked, 2, true)).toMatchObject({ code: 'LOCKED_OUT', message: expect.stringMatching(/recovery key/) });
+    expect(expectError(expect, locked, 2, true)).toMatchObject({
+      code: 'LOCKED_OUT',
+      message: expect.stringMatching(/recovery key/),
+    });
 
     // The recovery key still works (typed in lower case, spaces instead of hyphens) and lifts the lockout.
     const typed = recoveryKey.toLowerCase().replaceAll('-', ' ');
@@ -308,7 +405,9 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
     expect(withNew.title).toBe('Survives recovery');
   });
 
-  it('exit 3: a tampered ciphertext, blob or audit row is detected by show, attachment get, doctor and audit verify', async ({ expect }) => {
+  it('exit 3: a tampered ciphertext, blob or audit row is detected by show, attachment get, doctor and audit verify', async ({
+    expect,
+  }) => {
     const v = await CliVault.create(temp, 'tamper');
     await v.init();
     const file = join(v.root, 'note.txt');
@@ -346,7 +445,10 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
       v.run(['attachment', 'get', intact.id, attId, '--out', out, '--json']),
       v.run(['doctor', '--json']),
     ]);
-    expect(expectError(expect, show, 3, true)).toMatchObject({ code: 'INTEGRITY', message: expect.stringMatching(/messages\.title/) });
+    expect(expectError(expect, show, 3, true)).toMatchObject({
+      code: 'INTEGRITY',
+      message: expect.stringMatching(/messages\.title/),
+    });
     // One damaged row does not hide the others: it is listed as damaged, with what is wrong.
     expect(list.code, describeResult(list)).toBe(0);
     const listed = parseJsonStdout<{ items: Array<{ id: string; title: string; damaged?: string }> }>(list).items;
@@ -367,7 +469,10 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
     const report = parseJsonStdout<{ ok: boolean; problems: string[]; warnings: string[] }>(doctor);
     expect(report.ok).toBe(false);
     expect(report.problems).toEqual(
-      expect.arrayContaining([expect.stringContaining(`messages.title of ${tampered.id}`), expect.stringContaining(`attachment ${attId}`)]),
+      expect.arrayContaining([
+        expect.stringContaining(`messages.title of ${tampered.id}`),
+        expect.stringContaining(`attachment ${attId}`),
+      ]),
     );
     expect(doctor.stderr).not.toMatch(/^\s+at /m);
 
@@ -376,7 +481,10 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
     await mkdir(garbage);
     await writeFile(join(garbage, 'vault.db'), randomBytes(8192));
     const notADb = await v.run(['message', 'list', '--json'], { AFTERWORD_VAULT: garbage });
-    expect(expectError(expect, notADb, 3, true)).toMatchObject({ code: 'INTEGRITY', message: expect.stringMatching(/damaged/) });
+    expect(expectError(expect, notADb, 3, true)).toMatchObject({
+      code: 'INTEGRITY',
+      message: expect.stringMatching(/damaged/),
+    });
 
     // Edit an audit row with a raw SQLite editor (its append-only triggers dropped first).
     const raw = new Database(join(v.dir, 'vault.db'));

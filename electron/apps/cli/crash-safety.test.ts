@@ -105,7 +105,9 @@ describe('crash safety', { timeout: 300_000 }, () => {
       await sleep(randomInt(0, 50));
     }
     const added = new Map(rounds.flatMap((r) => [...r.added]));
-    const summary = rounds.map((r) => `#${r.round} ${r.plan}: ${r.ready ? `${r.added.size} added` : 'killed before READY'}`).join('\n');
+    const summary = rounds
+      .map((r) => `#${r.round} ${r.plan}: ${r.ready ? `${r.added.size} added` : 'killed before READY'}`)
+      .join('\n');
     expect(rounds.filter((r) => r.ready).length, summary).toBeGreaterThanOrEqual(ROUNDS - ROUNDS / 5);
     expect(added.size, summary).toBeGreaterThan(ROUNDS);
 

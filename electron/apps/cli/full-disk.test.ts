@@ -21,7 +21,9 @@ beforeAll(async () => {
     mountPoint = dir;
   } catch (error) {
     cannotMount = (error as { stderr?: Buffer }).stderr?.toString().trim() || (error as Error).message;
-    console.warn(`full-disk test skipped: cannot mount a small tmpfs here (${cannotMount}); it needs root and CAP_SYS_ADMIN`);
+    console.warn(
+      `full-disk test skipped: cannot mount a small tmpfs here (${cannotMount}); it needs root and CAP_SYS_ADMIN`,
+    );
   }
 });
 
@@ -30,26 +32,30 @@ afterAll(async () => {
   await temp.cleanup();
 });
 
-it('a full disk: writes exit 6 naming the condition; list, status and doctor still work', { timeout: 120_000 }, async (ctx) => {
-  if (!mountPoint) ctx.skip();
-  const v = new CliVault(mountPoint!);
-  // The key directory stays on the normal disk: only the vault's disk is full.
-  const env = { AFTERWORD_KEY_DIR: join(await temp.make('full-disk-keys'), 'keys') };
-  await v.json(['init'], env);
-  await v.json(['message', 'add', '--title', 'Written before', '--body', 'b'], env);
-  await fillDisk(mountPoint!);
+it(
+  'a full disk: writes exit 6 naming the condition; list, status and doctor still work',
+  { timeout: 120_000 },
+  async (ctx) => {
+    if (!mountPoint) ctx.skip();
+    const v = new CliVault(mountPoint!);
+    // The key directory stays on the normal disk: only the vault's disk is full.
+    const env = { AFTERWORD_KEY_DIR: join(await temp.make('full-disk-keys'), 'keys') };
+    await v.json(['init'], env);
+    await v.json(['message', 'add', '--title', 'Written before', '--body', 'b'], env);
+    await fillDisk(mountPoint!);
 
-  const add = await v.run(['message', 'add', '--title', 'Too late', '--body', 'b', '--json'], env);
-  expect(add.code, describeResult(add)).toBe(6);
-  expect(parseJsonStdout<{ error: { code: string; message: string } }>(add).error).toEqual({
-    code: 'STORAGE_UNAVAILABLE',
-    message: expect.stringMatching(/^the disk holding the vault is full/),
-  });
+    const add = await v.run(['message', 'add', '--title', 'Too late', '--body', 'b', '--json'], env);
+    expect(add.code, describeResult(add)).toBe(6);
+    expect(parseJsonStdout<{ error: { code: string; message: string } }>(add).error).toEqual({
+      code: 'STORAGE_UNAVAILABLE',
+      message: expect.stringMatching(/^the disk holding the vault is full/),
+    });
 
-  const list = await v.json<{ items: Array<{ title: string }> }>(['message', 'list'], env);
-  expect(list.items.map((m) => m.title)).toEqual(['Written before']);
-  const status = await v.json<{ plans: unknown[] }>(['status'], env);
-  expect(status.plans.length).toBeGreaterThan(0);
-  const doctor = await v.run(['doctor', '--json'], env);
-  expect(doctor.code, describeResult(doctor)).toBe(0);
-});
+    const list = await v.json<{ items: Array<{ title: string }> }>(['message', 'list'], env);
+    expect(list.items.map((m) => m.title)).toEqual(['Written before']);
+    const status = await v.json<{ plans: unknown[] }>(['status'], env);
+    expect(status.plans.length).toBeGreaterThan(0);
+    const doctor = await v.run(['doctor', '--json'], env);
+    expect(doctor.code, describeResult(doctor)).toBe(0);
+  },
+);

@@ -9,24 +9,65 @@ import { CliVault, TempDirs, assertCliBuilt, describeResult, parseJsonStdout } f
 
 /** Every character String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator). */
 const WHITESPACE = [
-  ' ', '\t', '\n', '\v', '\f', '\r', '\u00a0', '\u1680', '\u2000', '\u2001', '\u2002', '\u2003', '\u2004',
-  '\u2005', '\u2006', '\u2007', '\u2008', '\u2009', '\u200a', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff',
+  ' ',
+  '\t',
+  '\n',
+  '\v',
+  '\f',
+  '\r',
+  '\u00a0',
+  '\u1680',
+  '\u2000',
+  '\u2001',
+  '\u2002',
+  '\u2003',
+  '\u2004',
+  '\u2005',
+  '\u2006',
+  '\u2007',
+  '\u2008',
+  '\u2009',
+  '\u200a',
+  '\u2028',
+  '\u2029',
+  '\u202f',
+  '\u205f',
+  '\u3000',
+  '\ufeff',
 ];
 const whitespace = fc.string({ unit: fc.constantFrom(...WHITESPACE), minLength: 0, maxLength: 20 });
 
 /** A URL scheme (RFC 3986: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )) other than http and https. */
 const otherScheme = fc
   .oneof(
-    fc.constantFrom('ftp', 'ftps', 'file', 'ws', 'wss', 'javascript', 'data', 'mailto', 'gopher', 'ssh', 'httpx', 'http2', 'shttp'),
+    fc.constantFrom(
+      'ftp',
+      'ftps',
+      'file',
+      'ws',
+      'wss',
+      'javascript',
+      'data',
+      'mailto',
+      'gopher',
+      'ssh',
+      'httpx',
+      'http2',
+      'shttp',
+    ),
     fc.stringMatching(/^[a-z][a-z0-9+.-]{0,12}$/),
   )
   .filter((s) => s !== 'http' && s !== 'https');
 
-const accepts = (schema: { safeParse(v: unknown): { success: boolean } }, value: unknown): boolean => schema.safeParse(value).success;
+const accepts = (schema: { safeParse(v: unknown): { success: boolean } }, value: unknown): boolean =>
+  schema.safeParse(value).success;
 
 describe('input validation properties (shared/validation.ts)', () => {
   it('accepts every generated e-mail address (RFC 5322 dot-atom local part, hostname domain)', () => {
-    fc.assert(fc.property(fc.emailAddress(), (email) => accepts(emailSchema, email)), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.emailAddress(), (email) => accepts(emailSchema, email)),
+      { numRuns: 500 },
+    );
   });
 
   it('accepts addresses with surrounding whitespace, and stores them trimmed', () => {
@@ -40,14 +81,21 @@ describe('input validation properties (shared/validation.ts)', () => {
 
   it('rejects every string without an @', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 80 }).filter((s) => !s.includes('@')), (s) => !accepts(emailSchema, s)),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 80 }).filter((s) => !s.includes('@')),
+        (s) => !accepts(emailSchema, s),
+      ),
     );
     fc.assert(fc.property(fc.emailAddress(), (email) => !accepts(emailSchema, email.replace('@', ''))));
   });
 
   it('rejects an address with a second @, an empty side, or a space inside', () => {
     fc.assert(
-      fc.property(fc.emailAddress(), fc.constantFrom('@@', ' @', '@ '), (email, glue) => !accepts(emailSchema, email.replace('@', glue))),
+      fc.property(
+        fc.emailAddress(),
+        fc.constantFrom('@@', ' @', '@ '),
+        (email, glue) => !accepts(emailSchema, email.replace('@', glue)),
+      ),
     );
     fc.assert(fc.property(fc.domain(), (domain) => !accepts(emailSchema, `@${domain}`)));
     fc.assert(fc.property(fc.emailAddress(), (email) => !accepts(emailSchema, email.slice(0, email.indexOf('@') + 1))));
@@ -55,8 +103,9 @@ describe('input validation properties (shared/validation.ts)', () => {
 
   it('accepts every http and https web URL', () => {
     fc.assert(
-      fc.property(fc.webUrl({ validSchemes: ['http', 'https'], withQueryParameters: true, withFragments: true }), (url) =>
-        accepts(webhookUrlSchema, url),
+      fc.property(
+        fc.webUrl({ validSchemes: ['http', 'https'], withQueryParameters: true, withFragments: true }),
+        (url) => accepts(webhookUrlSchema, url),
       ),
       { numRuns: 500 },
     );
@@ -74,13 +123,20 @@ describe('input validation properties (shared/validation.ts)', () => {
 
   it('rejects anything that is not an absolute URL', () => {
     fc.assert(fc.property(fc.domain(), fc.webPath(), (domain, path) => !accepts(webhookUrlSchema, `${domain}${path}`)));
-    fc.assert(fc.property(fc.string({ maxLength: 40 }).filter((s) => !s.includes(':')), (s) => !accepts(webhookUrlSchema, s)));
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 40 }).filter((s) => !s.includes(':')),
+        (s) => !accepts(webhookUrlSchema, s),
+      ),
+    );
   });
 
   it(`rejects titles longer than ${LIMITS.titleMax} characters after trimming`, () => {
     fc.assert(
       fc.property(
-        fc.string({ unit: 'grapheme', minLength: LIMITS.titleMax + 1, maxLength: 400 }).filter((s) => [...s.trim()].length > LIMITS.titleMax),
+        fc
+          .string({ unit: 'grapheme', minLength: LIMITS.titleMax + 1, maxLength: 400 })
+          .filter((s) => [...s.trim()].length > LIMITS.titleMax),
         (title) => !accepts(titleSchema, title),
       ),
       { numRuns: 200 },
@@ -125,7 +181,11 @@ describe('input validation properties (shared/validation.ts)', () => {
       { numRuns: 200 },
     );
     fc.assert(
-      fc.property(whitespace, fc.emailAddress(), (blank, email) => !accepts(newRecipientSchema, { type: 'email', name: blank, contact: email })),
+      fc.property(
+        whitespace,
+        fc.emailAddress(),
+        (blank, email) => !accepts(newRecipientSchema, { type: 'email', name: blank, contact: email }),
+      ),
     );
     fc.assert(
       fc.property(

@@ -7,11 +7,25 @@ import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_BIN, REPO_ROOT, CliVault, TempDirs, cleanEnv, describeResult, parseJsonStdout, type CliResult, type EnvOverrides } from './test-support/run-cli.js';
+import {
+  CLI_BIN,
+  REPO_ROOT,
+  CliVault,
+  TempDirs,
+  cleanEnv,
+  describeResult,
+  parseJsonStdout,
+  type CliResult,
+  type EnvOverrides,
+} from './test-support/run-cli.js';
 
-const hasSessionTools = spawnSync('sh', ['-c', 'command -v dbus-run-session && command -v gnome-keyring-daemon'], { encoding: 'utf8' }).status === 0;
+const hasSessionTools =
+  spawnSync('sh', ['-c', 'command -v dbus-run-session && command -v gnome-keyring-daemon'], { encoding: 'utf8' })
+    .status === 0;
 if (!hasSessionTools) {
-  process.stdout.write('keyring.test.ts: skipped: dbus-run-session or gnome-keyring-daemon is missing (apt-get install dbus gnome-keyring)\n');
+  process.stdout.write(
+    'keyring.test.ts: skipped: dbus-run-session or gnome-keyring-daemon is missing (apt-get install dbus gnome-keyring)\n',
+  );
 }
 
 const UNLOCK_KEYRING = 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec "$0" "$@"';
@@ -29,7 +43,14 @@ afterAll(() => temp.cleanup());
 
 /** The vault's environment with the OS key store allowed, HOME (and so the keyring files) private. */
 function keyringEnv(v: CliVault, extra: EnvOverrides = {}): EnvOverrides {
-  return { ...v.env(), AFTERWORD_KEY_STORE: undefined, HOME: v.root, XDG_DATA_HOME: undefined, XDG_RUNTIME_DIR: undefined, ...extra };
+  return {
+    ...v.env(),
+    AFTERWORD_KEY_STORE: undefined,
+    HOME: v.root,
+    XDG_DATA_HOME: undefined,
+    XDG_RUNTIME_DIR: undefined,
+    ...extra,
+  };
 }
 
 function collect(command: string, args: string[], env: EnvOverrides): Promise<CliResult> {
@@ -43,14 +64,22 @@ function collect(command: string, args: string[], env: EnvOverrides): Promise<Cl
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code: code ?? -1, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      resolve({
+        code: code ?? -1,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
     });
   });
 }
 
 /** `afterword ...args` inside a fresh D-Bus session whose Secret Service is gnome-keyring, unlocked. */
 function inKeyringSession(v: CliVault, args: string[], extra: EnvOverrides = {}): Promise<CliResult> {
-  return collect('dbus-run-session', ['--', 'sh', '-c', UNLOCK_KEYRING, process.execPath, CLI_BIN, ...args], { DBUS_SESSION_BUS_ADDRESS: undefined, ...keyringEnv(v, extra) });
+  return collect('dbus-run-session', ['--', 'sh', '-c', UNLOCK_KEYRING, process.execPath, CLI_BIN, ...args], {
+    DBUS_SESSION_BUS_ADDRESS: undefined,
+    ...keyringEnv(v, extra),
+  });
 }
 
 /** `afterword ...args` where no session bus can be reached. */
@@ -61,7 +90,10 @@ function withoutSession(v: CliVault, args: string[], extra: EnvOverrides = {}): 
 /** The accounts stored under the service "Afterword" in the test's keyring, read in a session of its own. */
 async function keyringAccounts(v: CliVault): Promise<string[]> {
   const script = `import('@napi-rs/keyring').then(async (k) => console.log(JSON.stringify((await k.findCredentialsAsync('Afterword')).map((c) => c.account))))`;
-  const listed = await collect('dbus-run-session', ['--', 'sh', '-c', UNLOCK_KEYRING, process.execPath, '-e', script], { DBUS_SESSION_BUS_ADDRESS: undefined, ...keyringEnv(v) });
+  const listed = await collect('dbus-run-session', ['--', 'sh', '-c', UNLOCK_KEYRING, process.execPath, '-e', script], {
+    DBUS_SESSION_BUS_ADDRESS: undefined,
+    ...keyringEnv(v),
+  });
   expect(listed.code, describeResult(listed)).toBe(0);
   return JSON.parse(listed.stdout) as string[];
 }
@@ -80,42 +112,56 @@ async function deviceKeyFiles(v: CliVault): Promise<string[]> {
 // Each step starts a D-Bus session and a keyring daemon beside the CLI: generous under a loaded CI.
 const SLOW = { timeout: 180_000 };
 
-describe.skipIf(!hasSessionTools)('the device key in the Secret Service (gnome-keyring, private D-Bus session)', SLOW, () => {
-  let v: CliVault;
-  beforeAll(async () => {
-    v = await CliVault.create(temp, 'keyring');
-  });
+describe.skipIf(!hasSessionTools)(
+  'the device key in the Secret Service (gnome-keyring, private D-Bus session)',
+  SLOW,
+  () => {
+    let v: CliVault;
+    beforeAll(async () => {
+      v = await CliVault.create(temp, 'keyring');
+    });
 
-  it('init --unattended stores it in the keyring, not in a file; tick then runs without the password', async () => {
-    const created = await inKeyringSession(v, ['init', '--unattended', '--json']);
-    json(created);
-    expect(created.stderr).not.toMatch(/full-disk encryption/);
-    expect(await deviceKeyFiles(v)).toEqual([]);
-    expect(await keyringAccounts(v)).toEqual([expect.stringMatching(/^vault-/)]);
+    it('init --unattended stores it in the keyring, not in a file; tick then runs without the password', async () => {
+      const created = await inKeyringSession(v, ['init', '--unattended', '--json']);
+      json(created);
+      expect(created.stderr).not.toMatch(/full-disk encryption/);
+      expect(await deviceKeyFiles(v)).toEqual([]);
+      expect(await keyringAccounts(v)).toEqual([expect.stringMatching(/^vault-/)]);
 
-    const status = json<KeyStoreJson>(await inKeyringSession(v, ['unattended', 'status', '--json'], { AFTERWORD_PASSWORD: undefined }));
-    expect(status).toMatchObject({ enabled: true, backend: KEYRING, keyStore: { backend: KEYRING, fallbackReason: null } });
+      const status = json<KeyStoreJson>(
+        await inKeyringSession(v, ['unattended', 'status', '--json'], { AFTERWORD_PASSWORD: undefined }),
+      );
+      expect(status).toMatchObject({
+        enabled: true,
+        backend: KEYRING,
+        keyStore: { backend: KEYRING, fallbackReason: null },
+      });
 
-    // A new session (a new gnome-keyring-daemon) reads it from the keyring file in HOME.
-    const ticked = await inKeyringSession(v, ['tick', '--json'], { AFTERWORD_PASSWORD: undefined });
-    expect(ticked.code, describeResult(ticked)).toBe(0);
-    expect(await deviceKeyFiles(v)).toEqual([]);
-  });
+      // A new session (a new gnome-keyring-daemon) reads it from the keyring file in HOME.
+      const ticked = await inKeyringSession(v, ['tick', '--json'], { AFTERWORD_PASSWORD: undefined });
+      expect(ticked.code, describeResult(ticked)).toBe(0);
+      expect(await deviceKeyFiles(v)).toEqual([]);
+    });
 
-  it('a process that cannot reach the keyring says so and what to do, instead of finding no key', async () => {
-    const ticked = await withoutSession(v, ['tick'], { AFTERWORD_PASSWORD: undefined });
-    expect(ticked.code, describeResult(ticked)).toBe(1);
-    expect(ticked.stderr).toMatch(/the device key is in the OS key store \(keyring:secret-service\), which this process cannot use/);
-    expect(ticked.stderr).toMatch(/set AFTERWORD_PASSWORD/);
-  });
+    it('a process that cannot reach the keyring says so and what to do, instead of finding no key', async () => {
+      const ticked = await withoutSession(v, ['tick'], { AFTERWORD_PASSWORD: undefined });
+      expect(ticked.code, describeResult(ticked)).toBe(1);
+      expect(ticked.stderr).toMatch(
+        /the device key is in the OS key store \(keyring:secret-service\), which this process cannot use/,
+      );
+      expect(ticked.stderr).toMatch(/set AFTERWORD_PASSWORD/);
+    });
 
-  it('unattended disable removes it from the keyring', async () => {
-    json(await inKeyringSession(v, ['unattended', 'disable', '--json']));
-    const status = json<KeyStoreJson>(await inKeyringSession(v, ['unattended', 'status', '--json'], { AFTERWORD_PASSWORD: undefined }));
-    expect(status.enabled).toBe(false);
-    expect(await keyringAccounts(v)).toEqual([]);
-  });
-});
+    it('unattended disable removes it from the keyring', async () => {
+      json(await inKeyringSession(v, ['unattended', 'disable', '--json']));
+      const status = json<KeyStoreJson>(
+        await inKeyringSession(v, ['unattended', 'status', '--json'], { AFTERWORD_PASSWORD: undefined }),
+      );
+      expect(status.enabled).toBe(false);
+      expect(await keyringAccounts(v)).toEqual([]);
+    });
+  },
+);
 
 describe.skipIf(!hasSessionTools)('without a D-Bus session, then with one', SLOW, () => {
   let v: CliVault;
@@ -126,7 +172,9 @@ describe.skipIf(!hasSessionTools)('without a D-Bus session, then with one', SLOW
   it('falls back to the 0600 file with the warning, and says which store is used', async () => {
     const created = await withoutSession(v, ['init', '--unattended', '--json']);
     json(created);
-    expect(created.stderr).toMatch(/warning: the device key is kept in a file only your user can read: .*full-disk encryption/);
+    expect(created.stderr).toMatch(
+      /warning: the device key is kept in a file only your user can read: .*full-disk encryption/,
+    );
     const files = await deviceKeyFiles(v);
     expect(files).toHaveLength(1);
     expect((await stat(join(v.keyDir, files[0]!))).mode & 0o077).toBe(0);
@@ -149,12 +197,17 @@ describe.skipIf(!hasSessionTools)('without a D-Bus session, then with one', SLOW
     expect(enabled.code, describeResult(enabled)).toBe(0);
     expect(await deviceKeyFiles(v)).toEqual([]);
     expect(await keyringAccounts(v)).toEqual([expect.stringMatching(/^vault-/)]);
-    const status = json<KeyStoreJson>(await inKeyringSession(v, ['unattended', 'status', '--json'], { AFTERWORD_PASSWORD: undefined }));
+    const status = json<KeyStoreJson>(
+      await inKeyringSession(v, ['unattended', 'status', '--json'], { AFTERWORD_PASSWORD: undefined }),
+    );
     expect(status).toMatchObject({ enabled: true, backend: KEYRING });
   });
 
   it('AFTERWORD_KEY_STORE=keyring refuses the file when there is no key store', async () => {
-    const refused = await withoutSession(v, ['unattended', 'status'], { AFTERWORD_KEY_STORE: 'keyring', AFTERWORD_PASSWORD: undefined });
+    const refused = await withoutSession(v, ['unattended', 'status'], {
+      AFTERWORD_KEY_STORE: 'keyring',
+      AFTERWORD_PASSWORD: undefined,
+    });
     expect(refused.code, describeResult(refused)).toBe(1);
     expect(refused.stderr).toMatch(/AFTERWORD_KEY_STORE=keyring, but/);
   });

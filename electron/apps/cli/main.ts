@@ -19,7 +19,10 @@ function buildProgram(): { program: Command; context: () => CliContext } {
     .option('--vault <dir>', 'the vault directory (default: AFTERWORD_VAULT or the user-data directory)')
     .option('--json', 'machine-readable output on stdout')
     .option('--debug', 'print stack traces on errors')
-    .option('--accept-older-vault', 'open a vault older than the one this machine last saw (you restored an older copy on purpose)')
+    .option(
+      '--accept-older-vault',
+      'open a vault older than the one this machine last saw (you restored an older copy on purpose)',
+    )
     // Usage errors are reported by main(), in the same one-line (and --json) form as every other error.
     .configureOutput({ outputError: () => undefined })
     .exitOverride();

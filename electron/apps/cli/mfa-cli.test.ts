@@ -36,7 +36,10 @@ describe('afterword mfa', { timeout: 120_000 }, () => {
     // Enabling again keeps the secret the authenticator app has: refused, and it says how to replace it.
     const again = await v.run(['mfa', 'enable', '--json']);
     expect(again.code, describeResult(again)).toBe(1);
-    expect(parseJsonStdout<{ error: { code: string; message: string } }>(again).error).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/already on.*mfa disable/) });
+    expect(parseJsonStdout<{ error: { code: string; message: string } }>(again).error).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/already on.*mfa disable/),
+    });
 
     // The machine's own front door: the password alone (no code) opens the vault.
     expect(await v.messageCount()).toBeGreaterThanOrEqual(0);

@@ -20,7 +20,16 @@ import type { StatusReport } from '../../core/schedule/status.js';
 import { createVaultServices } from '../../core/services.js';
 import { Vault } from '../../core/vault/vault.js';
 import { ManualClock } from '../../core/test-support/manual-clock.js';
-import { CLI_BIN, CliVault, REPO_ROOT, TempDirs, assertCliBuilt, cleanEnv, describeResult, type CliResult } from './test-support/run-cli.js';
+import {
+  CLI_BIN,
+  CliVault,
+  REPO_ROOT,
+  TempDirs,
+  assertCliBuilt,
+  cleanEnv,
+  describeResult,
+  type CliResult,
+} from './test-support/run-cli.js';
 import { SmtpSink, type ReceivedMail } from './test-support/smtp-sink.js';
 
 const RECIPIENTS = 100;
@@ -56,11 +65,30 @@ async function prepareVault(): Promise<void> {
     const services = createVaultServices(v, clock);
     initializeVaultContent(services);
     services.settings.set(SETTINGS.owner, { email: OWNER, name: null });
-    services.settings.set(SETTINGS.smtp, { host: '127.0.0.1', port: smtp.port, tls: 'none', user: null, password: null, from: 'afterword@example.org' });
-    const recipientIds = addresses.map((contact, i) => services.recipients.add({ type: 'email', name: `Recipient ${i}`, contact }).id);
+    services.settings.set(SETTINGS.smtp, {
+      host: '127.0.0.1',
+      port: smtp.port,
+      tls: 'none',
+      user: null,
+      password: null,
+      from: 'afterword@example.org',
+    });
+    const recipientIds = addresses.map(
+      (contact, i) => services.recipients.add({ type: 'email', name: `Recipient ${i}`, contact }).id,
+    );
     const level = { waitMs: 60_000, channels: ['desktop' as const] };
-    planId = services.plans.create({ name: 'Crash', intervalMs: 60_000, levels: [level, level, level, level, level] }).id;
-    services.messages.create({ title: 'For all of you', body: 'One message, a hundred readers.', recipientIds, planId, deliveryDelayMs: DELIVERY_DELAY_MS });
+    planId = services.plans.create({
+      name: 'Crash',
+      intervalMs: 60_000,
+      levels: [level, level, level, level, level],
+    }).id;
+    services.messages.create({
+      title: 'For all of you',
+      body: 'One message, a hundred readers.',
+      recipientIds,
+      planId,
+      deliveryDelayMs: DELIVERY_DELAY_MS,
+    });
 
     const engine = createEngine(services, { clock });
     try {
@@ -188,7 +216,9 @@ it('SIGKILLed while draining 100 deliveries: every recipient gets the message, d
     const rounds = copies.map((c) => c.label ?? '?');
     expect(new Set(rounds).size, `${address} got two copies in one run: ${rounds.join(', ')}`).toBe(copies.length);
     for (const earlier of rounds.slice(0, -1)) {
-      expect(killedRounds.has(earlier), `${address}: a copy from ${earlier}, which was not killed (${summary})`).toBe(true);
+      expect(killedRounds.has(earlier), `${address}: a copy from ${earlier}, which was not killed (${summary})`).toBe(
+        true,
+      );
       duplicatesPerRound.set(earlier, (duplicatesPerRound.get(earlier) ?? 0) + 1);
     }
     duplicates += copies.length - 1;
@@ -197,7 +227,8 @@ it('SIGKILLed while draining 100 deliveries: every recipient gets the message, d
     expect(new Set(copies.map((c) => c.idempotencyKey)).size).toBe(1);
     expect(copies.every((c) => c.subject === 'For all of you')).toBe(true);
   }
-  for (const [round, count] of duplicatesPerRound) expect(count, `${round} left ${count} duplicates`).toBeLessThanOrEqual(LANES);
+  for (const [round, count] of duplicatesPerRound)
+    expect(count, `${round} left ${count} duplicates`).toBeLessThanOrEqual(LANES);
   expect(duplicates).toBeLessThanOrEqual(killedRounds.size * LANES);
   // Each recipient has its own Message-ID.
   expect(new Set([...byRecipient.values()].map((c) => c[0]!.messageId)).size).toBe(RECIPIENTS);

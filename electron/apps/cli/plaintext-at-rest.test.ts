@@ -80,12 +80,29 @@ describe('plaintext at rest', { timeout: 120_000 }, () => {
         v.json<{ id: string }>(['recipient', 'add', '--name', `hook ${marker}`, '--webhook', hookUrl]),
       ]);
       const message = await v.json<{ id: string }>([
-        'message', 'add', '--title', marker, '--body-file', bodyFile, '--html-file', htmlFile, '--to', recipient.id, '--to', hook.id, '--attach', attachment,
+        'message',
+        'add',
+        '--title',
+        marker,
+        '--body-file',
+        bodyFile,
+        '--html-file',
+        htmlFile,
+        '--to',
+        recipient.id,
+        '--to',
+        hook.id,
+        '--attach',
+        attachment,
       ]);
       const [shown, recipients] = await Promise.all([
-        v.json<{ title: string; body: string; bodyHtml: string | null; recipients: Array<{ name: string; contact: string }>; attachments: Array<{ id: string; name: string }> }>(
-          ['message', 'show', message.id],
-        ),
+        v.json<{
+          title: string;
+          body: string;
+          bodyHtml: string | null;
+          recipients: Array<{ name: string; contact: string }>;
+          attachments: Array<{ id: string; name: string }>;
+        }>(['message', 'show', message.id]),
         v.json<Array<{ name: string; contact: string }>>(['recipient', 'list']),
       ]);
       expect(shown.title).toBe(marker);
@@ -130,7 +147,7 @@ describe('plaintext at rest', { timeout: 120_000 }, () => {
     }
   });
 
-  it('a server answer that echoes the owner\'s address (550 <owner@…>) is stored without it', async () => {
+  it("a server answer that echoes the owner's address (550 <owner@…>) is stored without it", async () => {
     const marker = `marker-${randomBytes(8).toString('hex')}`;
     const owner = `${marker}@example.org`;
     const refusing = new SMTPServer({
@@ -140,7 +157,11 @@ describe('plaintext at rest', { timeout: 120_000 }, () => {
       logger: false,
       disableReverseLookup: true,
       onRcptTo: (address, _session, callback) =>
-        callback(Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown`), { responseCode: 550 })),
+        callback(
+          Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown`), {
+            responseCode: 550,
+          }),
+        ),
     });
     await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
     try {
@@ -148,7 +169,18 @@ describe('plaintext at rest', { timeout: 120_000 }, () => {
       const v = await CliVault.create(temp, 'answers');
       await v.init();
       await v.json(['owner', 'set', '--email', owner]);
-      await v.json(['channel', 'smtp', '--host', '127.0.0.1', '--port', String(port), '--tls', 'none', '--from', 'afterword@example.org']);
+      await v.json([
+        'channel',
+        'smtp',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--tls',
+        'none',
+        '--from',
+        'afterword@example.org',
+      ]);
       const message = await v.json<{ id: string }>(['message', 'add', '--title', 'T', '--body', 'b']);
       const result = await v.run(['test-send', message.id]);
       expect(result.code).toBe(1);

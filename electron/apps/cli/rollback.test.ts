@@ -22,7 +22,11 @@ it('an older copy of the vault is refused with exit 3 until --accept-older-vault
   // The attacker (or a careless sync) puts the old directory back.
   await rm(v.dir, { recursive: true });
   await cp(old, v.dir, { recursive: true });
-  for (const args of [['message', 'list', '--json'], ['audit', 'verify', '--json'], ['tick', '--json']]) {
+  for (const args of [
+    ['message', 'list', '--json'],
+    ['audit', 'verify', '--json'],
+    ['tick', '--json'],
+  ]) {
     const refused = await v.run(args);
     expect(refused.code, describeResult(refused)).toBe(3);
     expect(parseJsonStdout<{ error: { code: string; message: string } }>(refused).error).toMatchObject({

@@ -21,24 +21,50 @@ describe('escapeControl', () => {
   });
 });
 
-it('the CLI prints hostile titles, names and file names escaped, and exact in --json', { timeout: 120_000 }, async () => {
-  const v = await CliVault.create(temp, 'escapes');
-  await v.init();
-  const file = join(v.root, HOSTILE_FILE);
-  await writeFile(file, 'x');
-  const { id: recipientId } = await v.json<{ id: string }>(['recipient', 'add', '--name', HOSTILE_NAME, '--email', 'ana@example.org']);
-  const { id } = await v.json<{ id: string }>(['message', 'add', '--title', HOSTILE_TITLE, '--body', 'b', '--attach', file, '--to', recipientId]);
+it(
+  'the CLI prints hostile titles, names and file names escaped, and exact in --json',
+  { timeout: 120_000 },
+  async () => {
+    const v = await CliVault.create(temp, 'escapes');
+    await v.init();
+    const file = join(v.root, HOSTILE_FILE);
+    await writeFile(file, 'x');
+    const { id: recipientId } = await v.json<{ id: string }>([
+      'recipient',
+      'add',
+      '--name',
+      HOSTILE_NAME,
+      '--email',
+      'ana@example.org',
+    ]);
+    const { id } = await v.json<{ id: string }>([
+      'message',
+      'add',
+      '--title',
+      HOSTILE_TITLE,
+      '--body',
+      'b',
+      '--attach',
+      file,
+      '--to',
+      recipientId,
+    ]);
 
-  const outputs = await Promise.all([v.run(['message', 'list']), v.run(['message', 'show', id]), v.run(['recipient', 'list'])]);
-  for (const result of outputs) {
-    expect(result.code, describeResult(result)).toBe(0);
-    expect([...result.stdout].filter((c) => "\u001b\u0007\r\u009b".includes(c))).toEqual([]);
-  }
-  expect(outputs[0]!.stdout).toContain('Bills\\x1b]0;pwned\\x07');
-  expect(outputs[1]!.stdout).toContain('photo\\x1b[8m.jpg');
-  expect(outputs[2]!.stdout).toContain('Ana\\x9b31m Lima');
+    const outputs = await Promise.all([
+      v.run(['message', 'list']),
+      v.run(['message', 'show', id]),
+      v.run(['recipient', 'list']),
+    ]);
+    for (const result of outputs) {
+      expect(result.code, describeResult(result)).toBe(0);
+      expect([...result.stdout].filter((c) => '\u001b\u0007\r\u009b'.includes(c))).toEqual([]);
+    }
+    expect(outputs[0]!.stdout).toContain('Bills\\x1b]0;pwned\\x07');
+    expect(outputs[1]!.stdout).toContain('photo\\x1b[8m.jpg');
+    expect(outputs[2]!.stdout).toContain('Ana\\x9b31m Lima');
 
-  const shown = await v.json<{ title: string; attachments: Array<{ name: string }> }>(['message', 'show', id]);
-  expect(shown.title).toBe(HOSTILE_TITLE);
-  expect(shown.attachments[0]!.name).toBe(HOSTILE_FILE);
-});
+    const shown = await v.json<{ title: string; attachments: Array<{ name: string }> }>(['message', 'show', id]);
+    expect(shown.title).toBe(HOSTILE_TITLE);
+    expect(shown.attachments[0]!.name).toBe(HOSTILE_FILE);
+  },
+);

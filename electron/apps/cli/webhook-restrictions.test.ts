@@ -20,7 +20,9 @@ interface ErrorDoc {
 }
 
 describe.concurrent('webhook and SMTP host restrictions (CLI)', { timeout: 180_000 }, () => {
-  it('channel webhook add: loopback only with --allow-private-network; link-local, odd IPv4 forms, credentials and other schemes never', async ({ expect }) => {
+  it('channel webhook add: loopback only with --allow-private-network; link-local, odd IPv4 forms, credentials and other schemes never', async ({
+    expect,
+  }) => {
     const v = await CliVault.create(temp, 'hooks');
     await v.init();
     const refused = async (url: string, extra: string[] = []) => {
@@ -31,7 +33,14 @@ describe.concurrent('webhook and SMTP host restrictions (CLI)', { timeout: 180_0
     const privateRefusal = await refused(hooks.url('/lan'));
     expect(privateRefusal.code).toBe('BAD_REQUEST');
     expect(privateRefusal.message).toMatch(/private network.*--allow-private-network/);
-    for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://[fe80::1]/', 'http://[fd00:ec2::254]/', 'http://0.0.0.0/', 'http://[::]/', 'http://[::ffff:169.254.169.254]/']) {
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[fe80::1]/',
+      'http://[fd00:ec2::254]/',
+      'http://0.0.0.0/',
+      'http://[::]/',
+      'http://[::ffff:169.254.169.254]/',
+    ]) {
       expect((await refused(url, [ON_OWN_NETWORK])).message, url).toMatch(/never allowed/);
     }
     for (const url of ['http://2130706433/', 'http://0177.0.0.1/', 'http://0x7f.1/', 'http://127.1/', 'http://0/']) {
@@ -43,7 +52,9 @@ describe.concurrent('webhook and SMTP host restrictions (CLI)', { timeout: 180_0
 
     await v.json(['channel', 'webhook', 'add', '--name', 'lan', '--url', hooks.url('/lan'), ON_OWN_NETWORK]);
     await v.json(['channel', 'webhook', 'add', '--name', 'public', '--url', 'https://ntfy.example.org/topic']);
-    const listed = await v.json<{ webhooks: { name: string; allowPrivateNetwork: boolean; privateNetworkKept: boolean }[] }>(['channel', 'list']);
+    const listed = await v.json<{
+      webhooks: { name: string; allowPrivateNetwork: boolean; privateNetworkKept: boolean }[];
+    }>(['channel', 'list']);
     expect(listed.webhooks.map((w) => [w.name, w.allowPrivateNetwork, w.privateNetworkKept])).toEqual([
       ['lan', true, false],
       ['public', false, false],
@@ -53,7 +64,9 @@ describe.concurrent('webhook and SMTP host restrictions (CLI)', { timeout: 180_0
     expect(hooks.requests.some((r) => r.path === '/lan')).toBe(true);
   });
 
-  it('a name that only means this machine or the LAN (localhost, a name without a dot, .lan) needs the own-network flag, and then delivers', async ({ expect }) => {
+  it('a name that only means this machine or the LAN (localhost, a name without a dot, .lan) needs the own-network flag, and then delivers', async ({
+    expect,
+  }) => {
     const v = await CliVault.create(temp, 'local-names');
     await v.init();
     const url = `http://localhost:${hooks.port}/by-name`;
@@ -71,22 +84,60 @@ describe.concurrent('webhook and SMTP host restrictions (CLI)', { timeout: 180_0
   it('recipient webhooks follow the same rules', async ({ expect }) => {
     const v = await CliVault.create(temp, 'recipients');
     await v.init();
-    const refused = await v.run(['recipient', 'add', '--name', 'Home', '--webhook', 'http://192.168.1.20/hook', '--json']);
+    const refused = await v.run([
+      'recipient',
+      'add',
+      '--name',
+      'Home',
+      '--webhook',
+      'http://192.168.1.20/hook',
+      '--json',
+    ]);
     expect(refused.code, describeResult(refused)).toBe(1);
     expect(parseJsonStdout<ErrorDoc>(refused).error.message).toMatch(/--allow-private-network/);
-    const metadata = await v.run(['recipient', 'add', '--name', 'Meta', '--webhook', 'http://169.254.169.254/', ON_OWN_NETWORK, '--json']);
+    const metadata = await v.run([
+      'recipient',
+      'add',
+      '--name',
+      'Meta',
+      '--webhook',
+      'http://169.254.169.254/',
+      ON_OWN_NETWORK,
+      '--json',
+    ]);
     expect(metadata.code, describeResult(metadata)).toBe(1);
-    const added = await v.json<{ id: string }>(['recipient', 'add', '--name', 'Home', '--webhook', 'http://192.168.1.20/hook', ON_OWN_NETWORK]);
+    const added = await v.json<{ id: string }>([
+      'recipient',
+      'add',
+      '--name',
+      'Home',
+      '--webhook',
+      'http://192.168.1.20/hook',
+      ON_OWN_NETWORK,
+    ]);
     const off = await v.run(['recipient', 'edit', added.id, '--no-allow-private-network', '--json']);
     expect(off.code, describeResult(off)).toBe(1);
-    expect(await v.json(['recipient', 'edit', added.id, '--name', 'Home server'])).toMatchObject({ name: 'Home server', allowPrivateNetwork: true });
+    expect(await v.json(['recipient', 'edit', added.id, '--name', 'Home server'])).toMatchObject({
+      name: 'Home server',
+      allowPrivateNetwork: true,
+    });
   });
 
   it('channel smtp: the host is a host name or an IP address, nothing else', async ({ expect }) => {
     const v = await CliVault.create(temp, 'smtp');
     await v.init();
-    const smtp = (host: string) => v.run(['channel', 'smtp', '--host', host, '--port', '587', '--from', 'me@example.org', '--json']);
-    for (const host of ['smtp.example.org\r\nRCPT TO:<x@evil.example>', 'smtp example.org', 'me@smtp.example.org', 'smtp.example.org/x', 'smtp://smtp.example.org', 'smtp.example.org:587', '2130706433', '']) {
+    const smtp = (host: string) =>
+      v.run(['channel', 'smtp', '--host', host, '--port', '587', '--from', 'me@example.org', '--json']);
+    for (const host of [
+      'smtp.example.org\r\nRCPT TO:<x@evil.example>',
+      'smtp example.org',
+      'me@smtp.example.org',
+      'smtp.example.org/x',
+      'smtp://smtp.example.org',
+      'smtp.example.org:587',
+      '2130706433',
+      '',
+    ]) {
       const result = await smtp(host);
       expect(result.code, `${JSON.stringify(host)}: ${describeResult(result)}`).toBe(1);
       expect(parseJsonStdout<ErrorDoc>(result).error.message).toMatch(/host/);
@@ -97,18 +148,48 @@ describe.concurrent('webhook and SMTP host restrictions (CLI)', { timeout: 180_0
     }
   });
 
-  it('plan add/edit refuse webhook:NAME for a webhook that is not set up, naming it and how to add it', async ({ expect }) => {
+  it('plan add/edit refuse webhook:NAME for a webhook that is not set up, naming it and how to add it', async ({
+    expect,
+  }) => {
     const v = await CliVault.create(temp, 'plans');
     await v.init();
-    const levels = (third: string) => ['--level', '1d:desktop', '--level', '1d:email', '--level', `1d:${third}`, '--level', '1d:email', '--level', '1d:email'];
-    const ghost = await v.run(['plan', 'add', '--name', 'P', '--interval', '30d', ...levels('email+webhook:ghost'), '--json']);
+    const levels = (third: string) => [
+      '--level',
+      '1d:desktop',
+      '--level',
+      '1d:email',
+      '--level',
+      `1d:${third}`,
+      '--level',
+      '1d:email',
+      '--level',
+      '1d:email',
+    ];
+    const ghost = await v.run([
+      'plan',
+      'add',
+      '--name',
+      'P',
+      '--interval',
+      '30d',
+      ...levels('email+webhook:ghost'),
+      '--json',
+    ]);
     expect(ghost.code, describeResult(ghost)).toBe(1);
     const message = parseJsonStdout<ErrorDoc>(ghost).error.message;
     expect(message).toMatch(/webhook:ghost/);
     expect(message).toMatch(/channel webhook add --name ghost/);
 
     await v.json(['channel', 'webhook', 'add', '--name', 'phone', '--url', 'https://ntfy.example.org/t']);
-    const plan = await v.json<{ id: string }>(['plan', 'add', '--name', 'P', '--interval', '30d', ...levels('email+webhook:phone')]);
+    const plan = await v.json<{ id: string }>([
+      'plan',
+      'add',
+      '--name',
+      'P',
+      '--interval',
+      '30d',
+      ...levels('email+webhook:phone'),
+    ]);
     const edited = await v.run(['plan', 'edit', plan.id, ...levels('webhook:ghost'), '--json']);
     expect(edited.code, describeResult(edited)).toBe(1);
     expect(parseJsonStdout<ErrorDoc>(edited).error.message).toMatch(/webhook:ghost/);
@@ -119,6 +200,8 @@ describe.concurrent('webhook and SMTP host restrictions (CLI)', { timeout: 180_0
     const rcp = await v.json<{ id: string }>(['recipient', 'add', '--name', 'Kin', '--email', 'kin@example.org']);
     await v.json(['message', 'add', '--title', 't', '--body', 'b', '--to', rcp.id, '--plan', plan.id]);
     const status = await v.json<{ problems: { code: string; params: Record<string, unknown> }[] }>(['status']);
-    expect(status.problems).toContainEqual(expect.objectContaining({ code: 'PLAN_WEBHOOK_MISSING', params: expect.objectContaining({ webhook: 'phone' }) }));
+    expect(status.problems).toContainEqual(
+      expect.objectContaining({ code: 'PLAN_WEBHOOK_MISSING', params: expect.objectContaining({ webhook: 'phone' }) }),
+    );
   });
 });

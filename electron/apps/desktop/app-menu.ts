@@ -1,7 +1,26 @@
 /** One entry of the application menu, in the shape Menu.buildFromTemplate takes (roles are Electron's). */
 export interface AppMenuItem {
   label?: string;
-  role?: 'appMenu' | 'undo' | 'redo' | 'cut' | 'copy' | 'paste' | 'selectAll' | 'resetZoom' | 'zoomIn' | 'zoomOut' | 'togglefullscreen' | 'minimize' | 'reload' | 'forceReload' | 'toggleDevTools' | 'hide' | 'hideOthers' | 'unhide' | 'about';
+  role?:
+    | 'appMenu'
+    | 'undo'
+    | 'redo'
+    | 'cut'
+    | 'copy'
+    | 'paste'
+    | 'selectAll'
+    | 'resetZoom'
+    | 'zoomIn'
+    | 'zoomOut'
+    | 'togglefullscreen'
+    | 'minimize'
+    | 'reload'
+    | 'forceReload'
+    | 'toggleDevTools'
+    | 'hide'
+    | 'hideOthers'
+    | 'unhide'
+    | 'about';
   type?: 'separator';
   accelerator?: string;
   click?: () => void;
@@ -31,19 +50,62 @@ const SEPARATOR: AppMenuItem = { type: 'separator' };
  */
 export function appMenuTemplate(options: AppMenuOptions, actions: AppMenuActions): AppMenuItem[] {
   const mac = options.platform === 'darwin';
-  const develop: AppMenuItem[] = options.packaged ? [] : [SEPARATOR, { role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }];
+  const develop: AppMenuItem[] = options.packaged
+    ? []
+    : [SEPARATOR, { role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }];
   return [
-    ...(mac ? [{ role: 'appMenu' as const, submenu: [{ role: 'about' as const }, SEPARATOR, { role: 'hide' as const }, { role: 'hideOthers' as const }, { role: 'unhide' as const }, SEPARATOR, { label: 'Quit Afterword', accelerator: 'Cmd+Q', click: actions.quit }] }] : []),
+    ...(mac
+      ? [
+          {
+            role: 'appMenu' as const,
+            submenu: [
+              { role: 'about' as const },
+              SEPARATOR,
+              { role: 'hide' as const },
+              { role: 'hideOthers' as const },
+              { role: 'unhide' as const },
+              SEPARATOR,
+              { label: 'Quit Afterword', accelerator: 'Cmd+Q', click: actions.quit },
+            ],
+          },
+        ]
+      : []),
     {
       label: 'File',
       submenu: [
         { label: 'Lock', accelerator: 'CmdOrCtrl+L', click: actions.lock },
         { label: 'Close Window', accelerator: 'CmdOrCtrl+W', click: actions.closeWindow },
-        ...(mac ? [] : [SEPARATOR, { label: 'Quit (stops warnings on this computer)', accelerator: 'Ctrl+Q', click: actions.quit }]),
+        ...(mac
+          ? []
+          : [
+              SEPARATOR,
+              { label: 'Quit (stops warnings on this computer)', accelerator: 'Ctrl+Q', click: actions.quit },
+            ]),
       ],
     },
-    { label: 'Edit', submenu: [{ role: 'undo' }, { role: 'redo' }, SEPARATOR, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }] },
-    { label: 'View', submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, SEPARATOR, { role: 'togglefullscreen' }, ...develop] },
+    {
+      label: 'Edit',
+      submenu: [
+        { role: 'undo' },
+        { role: 'redo' },
+        SEPARATOR,
+        { role: 'cut' },
+        { role: 'copy' },
+        { role: 'paste' },
+        { role: 'selectAll' },
+      ],
+    },
+    {
+      label: 'View',
+      submenu: [
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        SEPARATOR,
+        { role: 'togglefullscreen' },
+        ...develop,
+      ],
+    },
     { label: 'Window', submenu: [{ role: 'minimize' }] },
   ];
 }

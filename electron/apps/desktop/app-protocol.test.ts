@@ -18,19 +18,32 @@ afterAll(async () => {
 
 async function get(url: string, method = 'GET') {
   const response = await serveAppRequest({ url, method }, root);
-  return { status: response.status, type: response.headers.get('content-type'), body: await response.text(), headers: response.headers };
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    body: await response.text(),
+    headers: response.headers,
+  };
 }
 
 describe('serveAppRequest', () => {
   it('serves index.html at the root, with the CSP and nosniff', async () => {
     const r = await get('app://app/');
-    expect(r).toMatchObject({ status: 200, type: 'text/html; charset=utf-8', body: '<!doctype html><title>Afterword</title>' });
+    expect(r).toMatchObject({
+      status: 200,
+      type: 'text/html; charset=utf-8',
+      body: '<!doctype html><title>Afterword</title>',
+    });
     expect(r.headers.get('content-security-policy')).toBe(APP_WINDOW_CSP);
     expect(r.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('serves assets with their MIME types', async () => {
-    expect(await get('app://app/assets/app.js')).toMatchObject({ status: 200, type: 'text/javascript; charset=utf-8', body: 'console.log(1)' });
+    expect(await get('app://app/assets/app.js')).toMatchObject({
+      status: 200,
+      type: 'text/javascript; charset=utf-8',
+      body: 'console.log(1)',
+    });
     expect(await get('app://app/assets/style.css')).toMatchObject({ status: 200, type: 'text/css; charset=utf-8' });
     expect(await get('app://app/assets/app.js?v=2#x')).toMatchObject({ status: 200, body: 'console.log(1)' });
   });
@@ -72,12 +85,15 @@ describe('serveAppRequest', () => {
     expect(r.body).not.toContain('SECRET');
   });
 
-  it.skipIf(process.platform === 'win32')('refuses symlinks that lead out of the renderer directory, follows those inside', async () => {
-    expect(await get('app://app/link-out.txt')).toMatchObject({ status: 403 });
-    expect(await get('app://app/dir-out/secret.txt')).toMatchObject({ status: 403 });
-    expect((await get('app://app/dir-out/secret.txt')).body).not.toContain('SECRET');
-    expect(await get('app://app/link-in.js')).toMatchObject({ status: 200, body: 'console.log(1)' });
-  });
+  it.skipIf(process.platform === 'win32')(
+    'refuses symlinks that lead out of the renderer directory, follows those inside',
+    async () => {
+      expect(await get('app://app/link-out.txt')).toMatchObject({ status: 403 });
+      expect(await get('app://app/dir-out/secret.txt')).toMatchObject({ status: 403 });
+      expect((await get('app://app/dir-out/secret.txt')).body).not.toContain('SECRET');
+      expect(await get('app://app/link-in.js')).toMatchObject({ status: 200, body: 'console.log(1)' });
+    },
+  );
 
   it('GET and HEAD only', async () => {
     expect((await get('app://app/index.html', 'POST')).status).toBe(405);

@@ -1,4 +1,10 @@
-import { findStaticFile, nodeFileSystem, resolveStaticPath, type StaticFileSystem, type StaticPath } from '../../node/static-files.js';
+import {
+  findStaticFile,
+  nodeFileSystem,
+  resolveStaticPath,
+  type StaticFileSystem,
+  type StaticPath,
+} from '../../node/static-files.js';
 import { APP_WINDOW_CSP } from '../../../shared/content-security-policy.js';
 import { APP_HOST, APP_SCHEME } from './window-security.js';
 
@@ -42,17 +48,25 @@ function plain(status: number, text: string): Response {
  * Serves the built renderer: GET/HEAD only, files inside `root` only (symlinks resolved first),
  * index.html for any extension-less path the SPA routes itself, 404 for a missing asset.
  */
-export async function serveAppRequest(request: { url: string; method: string }, root: string, fs: StaticFileSystem = nodeFileSystem): Promise<Response> {
+export async function serveAppRequest(
+  request: { url: string; method: string },
+  root: string,
+  fs: StaticFileSystem = nodeFileSystem,
+): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'Method not allowed');
   const resolved = resolveAppPath(request.url);
   if (!resolved.ok) return plain(resolved.status, resolved.reason);
   const found = await findStaticFile(root, new URL(request.url).pathname, fs);
-  if (!found.ok) return plain(found.status, found.status === 500 ? 'The app files are missing: reinstall Afterword' : found.reason);
+  if (!found.ok)
+    return plain(found.status, found.status === 500 ? 'The app files are missing: reinstall Afterword' : found.reason);
   const body = request.method === 'HEAD' ? null : Buffer.from(await fs.readFile(found.path));
   return new Response(body, { status: 200, headers: { ...HEADERS, 'Content-Type': found.contentType } });
 }
 
 /** What protocol.handle('app', …) takes. */
-export function createAppProtocolHandler(root: string, fs: StaticFileSystem = nodeFileSystem): (request: Request) => Promise<Response> {
+export function createAppProtocolHandler(
+  root: string,
+  fs: StaticFileSystem = nodeFileSystem,
+): (request: Request) => Promise<Response> {
   return (request) => serveAppRequest(request, root, fs);
 }

@@ -81,7 +81,10 @@ describe('AutoLock', () => {
 
   it('a failing lock is logged', async () => {
     const log = memoryLogger();
-    const a = new AutoLock({ idleSeconds: () => 9999, isUnlocked: () => true, lock: () => Promise.reject(new Error('boom')), log }, 1);
+    const a = new AutoLock(
+      { idleSeconds: () => 9999, isUnlocked: () => true, lock: () => Promise.reject(new Error('boom')), log },
+      1,
+    );
     a.check();
     await vi.runAllTimersAsync();
     expect(log.lines.some((l) => l.level === 'error' && l.fields?.error === 'boom')).toBe(true);

@@ -60,7 +60,9 @@ export class AutoLock {
     if (idle < this.minutes * 60) return;
     this.deps.log.info('locking after idle time', { idleMinutes: Math.floor(idle / 60) });
     try {
-      Promise.resolve(this.deps.lock('idle')).catch((error: unknown) => this.deps.log.error('auto-lock failed', { error: (error as Error).message }));
+      Promise.resolve(this.deps.lock('idle')).catch((error: unknown) =>
+        this.deps.log.error('auto-lock failed', { error: (error as Error).message }),
+      );
     } catch (error) {
       this.deps.log.error('auto-lock failed', { error: (error as Error).message });
     }

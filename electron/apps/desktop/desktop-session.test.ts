@@ -58,7 +58,12 @@ async function makeVault(options: { unattended?: MemoryKeyStore } = {}) {
 
 const APP_FRAME: IpcEventLike = { senderFrame: { url: 'app://app/index.html', parent: null } };
 
-async function startSession(tv: TestVault, store: KeyStore | (() => KeyStore), vaultDir = join(tv.root, 'vault'), notifyGate?: () => Promise<void>) {
+async function startSession(
+  tv: TestVault,
+  store: KeyStore | (() => KeyStore),
+  vaultDir = join(tv.root, 'vault'),
+  notifyGate?: () => Promise<void>,
+) {
   const states: TrayState[] = [];
   const prompts: DesktopPrompt[] = [];
   const log = memoryLogger();
@@ -77,7 +82,15 @@ async function startSession(tv: TestVault, store: KeyStore | (() => KeyStore), v
     scrypt: { logN: 15, r: 8, p: 1 },
   });
   const router = createRouter(app, { validateOutput: true, logger: log });
-  const session = await DesktopSession.start({ app, router, keyStore, clock: tv.clock, onState: (s) => void states.push(s), log, cron: '0 0 1 1 *' });
+  const session = await DesktopSession.start({
+    app,
+    router,
+    keyStore,
+    clock: tv.clock,
+    onState: (s) => void states.push(s),
+    log,
+    cron: '0 0 1 1 *',
+  });
 
   // The window, as main.ts connects it.
   let rpc: ((event: IpcEventLike, ...args: unknown[]) => unknown) | null = null;
@@ -86,11 +99,16 @@ async function startSession(tv: TestVault, store: KeyStore | (() => KeyStore), v
     ipcMain: { handle: (_channel, listener) => void (rpc = listener), removeHandler: () => void (rpc = null) },
     router,
     app,
-    webContents: () => ({ isDestroyed: () => false, getURL: () => 'app://app/index.html', send: (channel, message) => void (channel === EVENT_CHANNEL && pushed.push(message)) }),
+    webContents: () => ({
+      isDestroyed: () => false,
+      getURL: () => 'app://app/index.html',
+      send: (channel, message) => void (channel === EVENT_CHANNEL && pushed.push(message)),
+    }),
     onReply: (method, reply) => session.afterCall(method, reply),
     log,
   });
-  const ipc = async (method: string, input: unknown = {}): Promise<Reply<unknown>> => (await rpc!(APP_FRAME, { method, input })) as Reply<unknown>;
+  const ipc = async (method: string, input: unknown = {}): Promise<Reply<unknown>> =>
+    (await rpc!(APP_FRAME, { method, input })) as Reply<unknown>;
   open.push({ session, tv, unregister });
   return { app, router, session, states, prompts, log, pushed, ipc, last: () => states.at(-1)!, channel: RPC_CHANNEL };
 }
@@ -154,7 +172,9 @@ describe('DesktopSession with unattended delivery', () => {
     const s = await startSession(tv, moved);
     expect(s.session.watching).toBe(false);
     expect(s.last().watching).toBe(false);
-    expect(s.last().notWatchingReason).toMatch(/changed from "safeStorage:kwallet5" to "safeStorage:gnome_libsecret".*unlock with your password/);
+    expect(s.last().notWatchingReason).toMatch(
+      /changed from "safeStorage:kwallet5" to "safeStorage:gnome_libsecret".*unlock with your password/,
+    );
   });
 
   it('a key store that refuses to be built (basic_text) leaves it not watching, with the reason', async () => {
@@ -186,11 +206,18 @@ describe('DesktopSession without unattended delivery', () => {
     const tv = await makeVault();
     const s = await startSession(tv, new MemoryKeyStore());
     expect(s.session.watching).toBe(false);
-    expect(s.last()).toMatchObject({ vaultExists: true, watching: false, notWatchingReason: expect.stringMatching(/^locked/) });
+    expect(s.last()).toMatchObject({
+      vaultExists: true,
+      watching: false,
+      notWatchingReason: expect.stringMatching(/^locked/),
+    });
     await expect(s.session.checkIn('tray')).rejects.toMatchObject({ code: 'VAULT_LOCKED' });
     expect(await s.session.settings()).toBeNull();
 
-    expect(await s.ipc('vault.unlock', { password: 'wrong password here' })).toMatchObject({ ok: false, code: 'WRONG_PASSWORD' });
+    expect(await s.ipc('vault.unlock', { password: 'wrong password here' })).toMatchObject({
+      ok: false,
+      code: 'WRONG_PASSWORD',
+    });
     expect(await s.ipc('vault.unlock', { password: TEST_PASSWORD })).toMatchObject({ ok: true });
     expect(s.session.watching).toBe(true);
     await s.session.runNow('test');
@@ -207,7 +234,10 @@ describe('DesktopSession without unattended delivery', () => {
     const tv = await makeVault();
     const s = await startSession(tv, store);
     await s.ipc('vault.unlock', { password: TEST_PASSWORD });
-    expect(await s.ipc('vault.setUnattended', { enabled: true })).toMatchObject({ ok: true, data: { unattended: { enabled: true, backend: 'safeStorage:test' } } });
+    expect(await s.ipc('vault.setUnattended', { enabled: true })).toMatchObject({
+      ok: true,
+      data: { unattended: { enabled: true, backend: 'safeStorage:test' } },
+    });
     expect(s.session.unattended).toBe(true);
     await s.session.lock('idle');
     expect(s.session.watching).toBe(true);
@@ -224,7 +254,10 @@ describe('DesktopSession without unattended delivery', () => {
     const reply = await s.ipc('checkin');
     expect(reply).toMatchObject({ ok: true });
     expect(s.last().level).toBe(0);
-    expect(s.pushed).toContainEqual({ event: 'plan.stateChanged', payload: expect.objectContaining({ to: expect.any(String) }) });
+    expect(s.pushed).toContainEqual({
+      event: 'plan.stateChanged',
+      payload: expect.objectContaining({ to: expect.any(String) }),
+    });
     expect(s.pushed).toContainEqual({ event: 'warning.awaiting', payload: expect.objectContaining({ level: 1 }) });
   });
 

@@ -32,9 +32,15 @@ export interface DesktopSessionDeps {
 export type UiSettings = Pick<MethodOutput<'settings.get'>, 'autoLockMinutes' | 'startAtLogin'>;
 export type CheckinSource = 'tray' | 'notification';
 
-const LOCKED = 'locked since Afterword started: warnings and deliveries wait until you unlock once (or turn on unattended delivery)';
+const LOCKED =
+  'locked since Afterword started: warnings and deliveries wait until you unlock once (or turn on unattended delivery)';
 /** Events after which the tray is redrawn (not upload progress: that comes per chunk). */
-const TRAY_EVENTS: ReadonlySet<EventName> = new Set(['vault.lockChanged', 'plan.stateChanged', 'outbox.progress', 'warning.awaiting']);
+const TRAY_EVENTS: ReadonlySet<EventName> = new Set([
+  'vault.lockChanged',
+  'plan.stateChanged',
+  'outbox.progress',
+  'warning.awaiting',
+]);
 /** The shell itself reading settings for the signed-in owner (auto-lock, start at login). */
 const SHELL_AS_OWNER: Caller = { role: 'owner', transport: 'shell' };
 
@@ -140,7 +146,8 @@ export class DesktopSession {
    */
   async retryDeviceKey(): Promise<boolean> {
     const { app, keyStore, log } = this.deps;
-    if (this.closed || this.scheduler.running || app.isUiUnlocked || keyStore.built || !this.unattended) return this.scheduler.running;
+    if (this.closed || this.scheduler.running || app.isUiUnlocked || keyStore.built || !this.unattended)
+      return this.scheduler.running;
     if (!(await keyStore.ready())) return false;
     if (this.closed || this.scheduler.running || app.isUiUnlocked) return this.scheduler.running;
     log.info('the key store is available: trying the device key again');
@@ -211,7 +218,9 @@ export class DesktopSession {
   private readState(): TrayState {
     const { app, clock } = this.deps;
     if (this.scheduler.running) {
-      return trayStateFromStatus(readStatus(app.keyedServices(), app.engineOrThrow().outbox, clock.now()), { uiUnlocked: app.isUiUnlocked });
+      return trayStateFromStatus(readStatus(app.keyedServices(), app.engineOrThrow().outbox, clock.now()), {
+        uiUnlocked: app.isUiUnlocked,
+      });
     }
     return {
       vaultExists: app.exists(),
@@ -237,7 +246,8 @@ export class DesktopSession {
     if (!this.deps.app.exists()) return 'no vault yet';
     if (this.openProblem) return this.openProblem;
     const vault = this.vault();
-    if (vault?.deviceKeyStatus().enabled) return `${this.unattendedProblem(vault)}. Open Afterword and unlock with your password`;
+    if (vault?.deviceKeyStatus().enabled)
+      return `${this.unattendedProblem(vault)}. Open Afterword and unlock with your password`;
     return LOCKED;
   }
 
@@ -252,8 +262,10 @@ export class DesktopSession {
     } catch (error) {
       return (error as Error).message;
     }
-    if (recorded !== current) return `unattended unlock is not available: the key store changed from "${recorded}" to "${current}"`;
-    if (store.lastError) return `unattended unlock is not available: the ${current} key store failed: ${store.lastError}`;
+    if (recorded !== current)
+      return `unattended unlock is not available: the key store changed from "${recorded}" to "${current}"`;
+    if (store.lastError)
+      return `unattended unlock is not available: the ${current} key store failed: ${store.lastError}`;
     return 'unattended unlock is not available: the device key in the key store did not open this vault';
   }
 }

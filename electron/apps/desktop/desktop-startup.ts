@@ -7,7 +7,18 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, protocol, safeStorage, session, Tray } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  session,
+  Tray,
+} from 'electron';
 import { createRouter } from '../../core/api/router.js';
 import { defaultKeyDir, resolveVaultDir } from '../../core/vault/vault-paths.js';
 import { FileKeyStore } from '../../node/file-key-store.js';
@@ -53,7 +64,8 @@ const clock = systemClock;
 
 export async function startDesktop(options: StartupOptions): Promise<RunningDesktop> {
   const { log } = options;
-  const failed = (what: string) => (error: unknown) => log.error(`${what} failed`, { error: (error as Error)?.message });
+  const failed = (what: string) => (error: unknown) =>
+    log.error(`${what} failed`, { error: (error as Error)?.message });
 
   // One process per vault schedules and sends: `afterword serve` or `run` on this vault would send
   // twice. A VaultBusyError ends the start with the dialog that names the holder.
@@ -88,7 +100,11 @@ export async function startDesktop(options: StartupOptions): Promise<RunningDesk
       height: 760,
       show: false,
       title: 'Afterword',
-      webPreferences: { ...WEB_PREFERENCES, preload: options.preload, additionalArguments: [`${VERSION_ARG}${app.getVersion()}`] },
+      webPreferences: {
+        ...WEB_PREFERENCES,
+        preload: options.preload,
+        additionalArguments: [`${VERSION_ARG}${app.getVersion()}`],
+      },
     });
     if (visible) win.once('ready-to-show', () => win.show());
     win.on('close', (event) => {
@@ -119,7 +135,10 @@ export async function startDesktop(options: StartupOptions): Promise<RunningDesk
     win.on('session-end', () => void quit.run('session end').then(() => app.quit()));
     win.loadURL(APP_ENTRY_URL).catch((error: unknown) => {
       log.error('the window could not load the app', { error: (error as Error)?.message });
-      dialog.showErrorBox('Afterword could not show its window', `${(error as Error)?.message}\n\nAfterword keeps watching from the tray. Restart it to try again.`);
+      dialog.showErrorBox(
+        'Afterword could not show its window',
+        `${(error as Error)?.message}\n\nAfterword keeps watching from the tray. Restart it to try again.`,
+      );
     });
     return win;
   }
@@ -218,7 +237,12 @@ export async function startDesktop(options: StartupOptions): Promise<RunningDesk
     await applyStartAtLogin(settings.startAtLogin, {
       platform: process.platform,
       setLoginItemSettings: (s) => app.setLoginItemSettings(s),
-      command: loginCommand({ packaged: app.isPackaged, execPath: process.execPath, entryFile: options.entryFile, env: process.env }),
+      command: loginCommand({
+        packaged: app.isPackaged,
+        execPath: process.execPath,
+        entryFile: options.entryFile,
+        env: process.env,
+      }),
       autostartDir: xdgAutostartDir(process.env, homedir()),
       writeFile: async (path, content) => {
         await mkdir(dirname(path), { recursive: true });

@@ -9,7 +9,11 @@ const ICON_PX = 32;
 
 export function trayIcon(level: number): NativeImage {
   // 16 pt at 2x: sharp on high-DPI screens, the usual size elsewhere.
-  return nativeImage.createFromBitmap(trayIconBitmap(level, ICON_PX), { width: ICON_PX, height: ICON_PX, scaleFactor: 2 });
+  return nativeImage.createFromBitmap(trayIconBitmap(level, ICON_PX), {
+    width: ICON_PX,
+    height: ICON_PX,
+    scaleFactor: 2,
+  });
 }
 
 export function electronTrayView(tray: Tray, onAction: (action: TrayAction) => void): TrayView {

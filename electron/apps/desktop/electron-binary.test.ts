@@ -45,32 +45,45 @@ describe('Electron binary', () => {
   });
 });
 
-const shellMain = join(dirname(require.resolve('../../../package.json')), 'dist', 'electron', 'apps', 'desktop', 'main.js');
+const shellMain = join(
+  dirname(require.resolve('../../../package.json')),
+  'dist',
+  'electron',
+  'apps',
+  'desktop',
+  'main.js',
+);
 
 describe('Electron app (Playwright _electron)', () => {
-  it.skipIf(!electron)('opens a hardened window on the app:// origin with the contract bridge and no Node', async () => {
-    const { _electron } = await import('playwright-core');
-    const vault = await mkdtemp(join(tmpdir(), 'afterword-electron-'));
-    const app = await _electron.launch({
-      executablePath: electron!.binary,
-      args: [shellMain],
-      env: { ...process.env, AFTERWORD_VAULT: join(vault, 'vault'), ELECTRON_RUN_AS_NODE: '' },
-    });
-    try {
-      const window = await app.firstWindow();
-      expect(window.url()).toMatch(/^app:\/\/app\//);
-      const bridge = await window.evaluate(() => {
-        const w = window as unknown as { afterword?: Record<string, unknown>; require?: unknown; process?: unknown };
-        return { keys: Object.keys(w.afterword ?? {}).sort(), require: typeof w.require, process: typeof w.process };
+  it.skipIf(!electron)(
+    'opens a hardened window on the app:// origin with the contract bridge and no Node',
+    async () => {
+      const { _electron } = await import('playwright-core');
+      const vault = await mkdtemp(join(tmpdir(), 'afterword-electron-'));
+      const app = await _electron.launch({
+        executablePath: electron!.binary,
+        args: [shellMain],
+        env: { ...process.env, AFTERWORD_VAULT: join(vault, 'vault'), ELECTRON_RUN_AS_NODE: '' },
       });
-      expect(bridge).toEqual({ keys: ['call', 'subscribe', 'version'], require: 'undefined', process: 'undefined' });
-      const status = await window.evaluate(() =>
-        (window as unknown as { afterword: { call(m: string, i: unknown): Promise<unknown> } }).afterword.call('vault.status', {}),
-      );
-      expect(status).toMatchObject({ ok: true, data: { exists: false } });
-    } finally {
-      await app.close();
-      await rm(vault, { recursive: true, force: true });
-    }
-  });
+      try {
+        const window = await app.firstWindow();
+        expect(window.url()).toMatch(/^app:\/\/app\//);
+        const bridge = await window.evaluate(() => {
+          const w = window as unknown as { afterword?: Record<string, unknown>; require?: unknown; process?: unknown };
+          return { keys: Object.keys(w.afterword ?? {}).sort(), require: typeof w.require, process: typeof w.process };
+        });
+        expect(bridge).toEqual({ keys: ['call', 'subscribe', 'version'], require: 'undefined', process: 'undefined' });
+        const status = await window.evaluate(() =>
+          (window as unknown as { afterword: { call(m: string, i: unknown): Promise<unknown> } }).afterword.call(
+            'vault.status',
+            {},
+          ),
+        );
+        expect(status).toMatchObject({ ok: true, data: { exists: false } });
+      } finally {
+        await app.close();
+        await rm(vault, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -46,7 +46,12 @@ class FakeWebContents implements EventTarget {
   }
 }
 
-function setup(options: { unlocked?: boolean; reply?: (method: string, input: unknown) => Reply<unknown> | Promise<Reply<unknown>> } = {}) {
+function setup(
+  options: {
+    unlocked?: boolean;
+    reply?: (method: string, input: unknown) => Reply<unknown> | Promise<Reply<unknown>>;
+  } = {},
+) {
   const ipcMain = new FakeIpcMain();
   const calls: { method: string; input: unknown; caller: Caller }[] = [];
   const router: RpcRouter = {
@@ -120,7 +125,10 @@ describe('registerIpc: the sender gate', () => {
       expect(await s.ipcMain.invoke(MAIN, bad)).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
     }
     expect(s.calls).toEqual([]);
-    expect(await s.ipcMain.invoke(MAIN, { method: 'vault.explode', input: {} })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    expect(await s.ipcMain.invoke(MAIN, { method: 'vault.explode', input: {} })).toMatchObject({
+      ok: false,
+      code: 'NOT_FOUND',
+    });
   });
 
   it('a router that throws still gets a Reply back to the window, never a rejection', async () => {
@@ -129,7 +137,10 @@ describe('registerIpc: the sender gate', () => {
         throw new Error('boom');
       },
     });
-    expect(await s.ipcMain.invoke(MAIN, { method: 'vault.status', input: {} })).toMatchObject({ ok: false, code: 'INTERNAL' });
+    expect(await s.ipcMain.invoke(MAIN, { method: 'vault.status', input: {} })).toMatchObject({
+      ok: false,
+      code: 'INTERNAL',
+    });
     expect(s.log.lines.some((l) => l.level === 'error' && l.fields?.error === 'boom')).toBe(true);
   });
 
@@ -162,7 +173,10 @@ describe('registerIpc: events to the window', () => {
     s.app.events.emit('warning.awaiting', { planId: 'p1', level: 2, at: 5, kind: 'warning' });
     expect(s.contents.current!.sent).toEqual([
       { channel: EVENT_CHANNEL, args: [{ event: 'outbox.progress', payload: { pending: 2, sent: 1, failed: 0 } }] },
-      { channel: EVENT_CHANNEL, args: [{ event: 'warning.awaiting', payload: { planId: 'p1', level: 2, at: 5, kind: 'warning' } }] },
+      {
+        channel: EVENT_CHANNEL,
+        args: [{ event: 'warning.awaiting', payload: { planId: 'p1', level: 2, at: 5, kind: 'warning' } }],
+      },
     ]);
   });
 

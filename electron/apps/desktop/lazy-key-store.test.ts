@@ -41,7 +41,10 @@ describe('LazyKeyStore', () => {
     expect(await lazy.ready()).toBe(false);
     expect(lazy.problem).toMatch(/unattended unlock is not available: no keyring: basic_text/);
     expect(() => lazy.backend).toThrow(/basic_text/);
-    await expect(lazy.get('a')).rejects.toMatchObject({ code: 'VAULT_LOCKED', message: expect.stringMatching(/basic_text/) });
+    await expect(lazy.get('a')).rejects.toMatchObject({
+      code: 'VAULT_LOCKED',
+      message: expect.stringMatching(/basic_text/),
+    });
     refuse = false;
     expect(await lazy.ready()).toBe(true);
     expect(lazy.problem).toBeNull();

@@ -91,7 +91,10 @@ export class LazyKeyStore implements KeyStore {
       this.failure = null;
       return store;
     } catch (error) {
-      this.failure = error instanceof AfterwordError ? error : new DeviceKeyUnavailableError((error as Error)?.message ?? String(error));
+      this.failure =
+        error instanceof AfterwordError
+          ? error
+          : new DeviceKeyUnavailableError((error as Error)?.message ?? String(error));
       throw this.failure;
     }
   }

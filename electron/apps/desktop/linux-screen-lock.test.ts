@@ -1,7 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { isScreenLockSignal, logindSessionPath, watchLinuxScreenLock, type MonitorProcess } from './linux-screen-lock.js';
+import {
+  isScreenLockSignal,
+  logindSessionPath,
+  watchLinuxScreenLock,
+  type MonitorProcess,
+} from './linux-screen-lock.js';
 import { memoryLogger } from './test-support/memory-logger.js';
 
 // Lines as `gdbus monitor` prints them ("PATH: INTERFACE.MEMBER (ARGS)", checked against GLib's
@@ -17,7 +22,9 @@ describe('isScreenLockSignal', () => {
     expect(isScreenLockSignal(FDO_LOCK, null)).toBe(true);
     expect(isScreenLockSignal(GNOME_LOCK, null)).toBe(true);
     expect(isScreenLockSignal(FDO_UNLOCK, null)).toBe(false);
-    expect(isScreenLockSignal('Monitoring signals from all objects owned by org.freedesktop.ScreenSaver', null)).toBe(false);
+    expect(isScreenLockSignal('Monitoring signals from all objects owned by org.freedesktop.ScreenSaver', null)).toBe(
+      false,
+    );
     expect(isScreenLockSignal('The name org.freedesktop.ScreenSaver does not have an owner', null)).toBe(false);
   });
 
@@ -27,7 +34,9 @@ describe('isScreenLockSignal', () => {
     expect(isScreenLockSignal(LOGIND_LOCK_2, mine)).toBe(true);
     expect(isScreenLockSignal(LOGIND_LOCK_7, mine)).toBe(false);
     expect(isScreenLockSignal(LOGIND_LOCK_7, null)).toBe(true);
-    expect(isScreenLockSignal('/org/freedesktop/login1/session/_32: org.freedesktop.login1.Session.Unlock ()', mine)).toBe(false);
+    expect(
+      isScreenLockSignal('/org/freedesktop/login1/session/_32: org.freedesktop.login1.Session.Unlock ()', mine),
+    ).toBe(false);
   });
 
   it('escapes session ids as systemd does', () => {

@@ -26,7 +26,9 @@ export const spawnGdbus: SpawnMonitor = (args) => spawn('gdbus', args, { stdio: 
 /** logind's object path for a session id, escaped as systemd does (sd_bus_path_encode). */
 export function logindSessionPath(sessionId: string): string {
   const escaped = [...sessionId]
-    .map((c, i) => (/[A-Za-z0-9]/.test(c) && !(i === 0 && /[0-9]/.test(c)) ? c : `_${c.charCodeAt(0).toString(16).padStart(2, '0')}`))
+    .map((c, i) =>
+      /[A-Za-z0-9]/.test(c) && !(i === 0 && /[0-9]/.test(c)) ? c : `_${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+    )
     .join('');
   return `/org/freedesktop/login1/session/${escaped}`;
 }
@@ -37,7 +39,9 @@ export function logindSessionPath(sessionId: string): string {
  */
 export function isScreenLockSignal(line: string, sessionPath: string | null): boolean {
   if (/\b(?:org\.freedesktop|org\.gnome)\.ScreenSaver\.ActiveChanged \(true,?\)/.test(line)) return true;
-  const logind = /^(\/org\/freedesktop\/login1\/session\/\S+): org\.freedesktop\.login1\.Session\.Lock \(\)/.exec(line.trim());
+  const logind = /^(\/org\/freedesktop\/login1\/session\/\S+): org\.freedesktop\.login1\.Session\.Lock \(\)/.exec(
+    line.trim(),
+  );
   return logind !== null && (sessionPath === null || logind[1] === sessionPath);
 }
 
@@ -72,7 +76,9 @@ export function watchLinuxScreenLock(deps: LinuxScreenLockDeps): () => void {
       continue;
     }
     running.push(child);
-    child.on('error', (error) => deps.log.info('cannot listen for the screen lock', { bus: args[1], error: error.message }));
+    child.on('error', (error) =>
+      deps.log.info('cannot listen for the screen lock', { bus: args[1], error: error.message }),
+    );
     child.on('exit', (code) => {
       if (!stopped) deps.log.info('stopped listening for the screen lock', { bus: args[1], dest: args[3], code });
     });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { applyStartAtLogin, desktopEntry, HIDDEN_ARG, loginCommand, quoteExecArg, startsHidden, xdgAutostartDir, type LoginItemDeps } from './login-item.js';
+import {
+  applyStartAtLogin,
+  desktopEntry,
+  HIDDEN_ARG,
+  loginCommand,
+  quoteExecArg,
+  startsHidden,
+  xdgAutostartDir,
+  type LoginItemDeps,
+} from './login-item.js';
 
 function deps(platform: NodeJS.Platform, command = ['/opt/Afterword/afterword']) {
   const calls: unknown[] = [];
@@ -30,7 +39,9 @@ describe('applyStartAtLogin', () => {
     expect(on.calls[0]).toEqual([
       'write',
       '/home/ann/.config/autostart/afterword.desktop',
-      expect.stringContaining('Exec="/usr/bin/electron" "/home/ann/afterword/dist/electron/apps/desktop/main.js" "--hidden"\n'),
+      expect.stringContaining(
+        'Exec="/usr/bin/electron" "/home/ann/afterword/dist/electron/apps/desktop/main.js" "--hidden"\n',
+      ),
     ]);
     const off = deps('linux');
     await applyStartAtLogin(false, off.d);
@@ -41,7 +52,9 @@ describe('applyStartAtLogin', () => {
 describe('desktop entry', () => {
   it('is a valid application entry', () => {
     const entry = desktopEntry(['/opt/Afterword/afterword']);
-    expect(entry.split('\n')).toEqual(expect.arrayContaining(['[Desktop Entry]', 'Type=Application', 'Name=Afterword', 'Terminal=false']));
+    expect(entry.split('\n')).toEqual(
+      expect.arrayContaining(['[Desktop Entry]', 'Type=Application', 'Name=Afterword', 'Terminal=false']),
+    );
   });
 
   it('quotes paths the way the spec says, so a path cannot inject arguments or field codes', () => {
@@ -64,9 +77,14 @@ describe('loginCommand and startsHidden', () => {
   const base = { execPath: '/tmp/.mount_AfterwXYZ/afterword', entryFile: '/app/dist/electron/apps/desktop/main.js' };
 
   it('an AppImage starts from $APPIMAGE, not from its temporary mount', () => {
-    expect(loginCommand({ ...base, packaged: true, env: { APPIMAGE: '/home/me/Apps/Afterword.AppImage' } })).toEqual(['/home/me/Apps/Afterword.AppImage']);
+    expect(loginCommand({ ...base, packaged: true, env: { APPIMAGE: '/home/me/Apps/Afterword.AppImage' } })).toEqual([
+      '/home/me/Apps/Afterword.AppImage',
+    ]);
     expect(loginCommand({ ...base, packaged: true, env: {} })).toEqual([base.execPath]);
-    expect(loginCommand({ ...base, packaged: false, env: { APPIMAGE: '/x.AppImage' } })).toEqual([base.execPath, base.entryFile]);
+    expect(loginCommand({ ...base, packaged: false, env: { APPIMAGE: '/x.AppImage' } })).toEqual([
+      base.execPath,
+      base.entryFile,
+    ]);
   });
 
   it('starts hidden with --hidden, or on macOS when opened as a login item (which takes no arguments)', () => {

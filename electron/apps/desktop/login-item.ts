@@ -21,7 +21,12 @@ export interface LoginItemDeps {
  * `process.execPath` is inside a temporary mount gone after the next reboot: there the AppImage
  * file itself ($APPIMAGE, set by the AppImage runtime). Unpackaged: the executable and this entry.
  */
-export function loginCommand(options: { packaged: boolean; execPath: string; entryFile: string; env: Readonly<Record<string, string | undefined>> }): string[] {
+export function loginCommand(options: {
+  packaged: boolean;
+  execPath: string;
+  entryFile: string;
+  env: Readonly<Record<string, string | undefined>>;
+}): string[] {
   if (!options.packaged) return [options.execPath, options.entryFile];
   return [options.env.APPIMAGE || options.execPath];
 }
@@ -31,7 +36,11 @@ export function loginCommand(options: { packaged: boolean; execPath: string; ent
  * item, Linux autostart), or on macOS opened as a login item (its login items take no arguments
  * since macOS 13's SMAppService; Electron reports `wasOpenedAtLogin`).
  */
-export function startsHidden(argv: readonly string[], platform: NodeJS.Platform, wasOpenedAtLogin: () => boolean): boolean {
+export function startsHidden(
+  argv: readonly string[],
+  platform: NodeJS.Platform,
+  wasOpenedAtLogin: () => boolean,
+): boolean {
   if (argv.includes(HIDDEN_ARG)) return true;
   return platform === 'darwin' && wasOpenedAtLogin();
 }
@@ -64,7 +73,10 @@ export function desktopEntry(command: string[]): string {
 /** Turns start-at-login on or off: a login item on macOS/Windows, an XDG autostart entry on Linux. */
 export async function applyStartAtLogin(enabled: boolean, deps: LoginItemDeps): Promise<void> {
   if (deps.platform === 'darwin' || deps.platform === 'win32') {
-    deps.setLoginItemSettings({ openAtLogin: enabled, ...(deps.platform === 'win32' ? { args: [...deps.command.slice(1), HIDDEN_ARG] } : {}) });
+    deps.setLoginItemSettings({
+      openAtLogin: enabled,
+      ...(deps.platform === 'win32' ? { args: [...deps.command.slice(1), HIDDEN_ARG] } : {}),
+    });
     return;
   }
   const file = join(deps.autostartDir, AUTOSTART_FILE);

@@ -141,7 +141,9 @@ describe('power events', () => {
     const shell = await startedWithVault({ AFTERWORD_TRAY: 'on', FAKE_ELECTRON_PLATFORM: 'linux' });
     await shell.send({ cmd: 'power', event: 'suspend' });
     expect(await unlocked(shell)).toBe(false);
-    await expect(shell.send({ cmd: 'power', event: 'lock-screen' })).rejects.toThrow(/does not emit 'lock-screen' on linux/);
+    await expect(shell.send({ cmd: 'power', event: 'lock-screen' })).rejects.toThrow(
+      /does not emit 'lock-screen' on linux/,
+    );
   });
 });
 
@@ -179,7 +181,10 @@ describe('quitting', () => {
   it('the session ending (Windows sends session-end to the window, no before-quit) closes the vault', async () => {
     const shell = await startedWithVault({ AFTERWORD_TRAY: 'on' });
     await shell.send({ cmd: 'window-emit', event: 'session-end' });
-    await shell.waitFor((r) => r.what === 'tray.setToolTip' && String(r.text).includes('Quitting'), 'saying it is quitting');
+    await shell.waitFor(
+      (r) => r.what === 'tray.setToolTip' && String(r.text).includes('Quitting'),
+      'saying it is quitting',
+    );
   });
 });
 
@@ -202,10 +207,17 @@ describe('the window and its menu', () => {
   it('lets the app://app main frame write to the clipboard (Copy buttons), and nothing else', async () => {
     const shell = await start();
     await shell.waitFor(is('session.setPermissionCheckHandler'), 'setting the permission handlers');
-    const ask = (permission: string, url: string, isMainFrame = true) => shell.send({ cmd: 'permission', permission, url, isMainFrame });
+    const ask = (permission: string, url: string, isMainFrame = true) =>
+      shell.send({ cmd: 'permission', permission, url, isMainFrame });
     expect(await ask('clipboard-sanitized-write', 'app://app/index.html')).toEqual({ checked: true, requested: true });
-    expect(await ask('clipboard-sanitized-write', 'app://app/index.html', false)).toEqual({ checked: false, requested: false });
-    expect(await ask('clipboard-sanitized-write', 'https://example.com/')).toEqual({ checked: false, requested: false });
+    expect(await ask('clipboard-sanitized-write', 'app://app/index.html', false)).toEqual({
+      checked: false,
+      requested: false,
+    });
+    expect(await ask('clipboard-sanitized-write', 'https://example.com/')).toEqual({
+      checked: false,
+      requested: false,
+    });
     expect(await ask('clipboard-read', 'app://app/index.html')).toEqual({ checked: false, requested: false });
     expect(await ask('notifications', 'app://app/index.html')).toEqual({ checked: false, requested: false });
   });
@@ -214,7 +226,11 @@ describe('the window and its menu', () => {
 describe('unattended delivery and the OS keyring', () => {
   it('without a keyring (basic_text), turning it on says so with its own code, not "the vault is locked"', async () => {
     const shell = await startedWithVault({ FAKE_ELECTRON_KEYRING: 'basic_text' });
-    const reply = await shell.send<Reply & { message?: string }>({ cmd: 'invoke', method: 'vault.setUnattended', input: { enabled: true } });
+    const reply = await shell.send<Reply & { message?: string }>({
+      cmd: 'invoke',
+      method: 'vault.setUnattended',
+      input: { enabled: true },
+    });
     expect(reply).toMatchObject({ ok: false, code: 'NO_KEYRING' });
     expect(await unlocked(shell)).toBe(true); // nothing was locked
   });
@@ -223,7 +239,10 @@ describe('unattended delivery and the OS keyring', () => {
     const shell = await startedWithVault();
     expect(shell.records().filter((r) => r.what.startsWith('safeStorage'))).toEqual([]);
     const reply = await shell.send<Reply>({ cmd: 'invoke', method: 'vault.setUnattended', input: { enabled: true } });
-    expect(reply).toMatchObject({ ok: true, data: { unattended: { enabled: true, backend: 'safeStorage:gnome_libsecret' } } });
+    expect(reply).toMatchObject({
+      ok: true,
+      data: { unattended: { enabled: true, backend: 'safeStorage:gnome_libsecret' } },
+    });
     expect(shell.records().filter(is('safeStorage.deprecated'))).toEqual([]);
   });
 });

@@ -73,7 +73,12 @@ if (!app.requestSingleInstanceLock()) {
     .then(async () => {
       // Loaded here, after `ready`: nothing in the startup runs during module evaluation.
       const { startDesktop } = await import('./desktop-startup.js');
-      desktop = await startDesktop({ rendererDir: RENDERER_DIR, preload: PRELOAD, entryFile: fileURLToPath(import.meta.url), log });
+      desktop = await startDesktop({
+        rendererDir: RENDERER_DIR,
+        preload: PRELOAD,
+        entryFile: fileURLToPath(import.meta.url),
+        log,
+      });
       if (showWhenStarted) desktop.showWindow();
     })
     .catch(fatal);

@@ -27,7 +27,15 @@ function filePatterns(): string[] {
 function globToRegExp(pattern: string): RegExp {
   const body = pattern
     .split(/(\*\*\/|\*\*|\*)/)
-    .map((part) => (part === '**/' ? '(?:.*/)?' : part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+    .map((part) =>
+      part === '**/'
+        ? '(?:.*/)?'
+        : part === '**'
+          ? '.*'
+          : part === '*'
+            ? '[^/]*'
+            : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'),
+    )
     .join('');
   return new RegExp(`^${body}$`);
 }
@@ -43,7 +51,8 @@ function packaged(patterns: string[]): (path: string) => boolean {
 function importClosure(entries: string[]): Set<string> {
   const seen = new Set<string>();
   const stack = entries.map((e) => resolve(ROOT, e));
-  const reference = /(?:import|export)\s[^'"]*?from\s*['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)|new URL\(\s*['"](\.[^'"]+)['"]\s*,\s*import\.meta\.url/g;
+  const reference =
+    /(?:import|export)\s[^'"]*?from\s*['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)|new URL\(\s*['"](\.[^'"]+)['"]\s*,\s*import\.meta\.url/g;
   while (stack.length > 0) {
     const file = stack.pop()!;
     if (seen.has(file)) continue;
@@ -77,11 +86,15 @@ describe('the packaged file set', () => {
   it('is built from product code only: dist/ holds no test and no test helper', () => {
     expect(built).toContain('dist/electron/apps/cli/main.js'); // a build is there: the check below means something
     const testCode = built.filter((f) => /(^|\/)test-support\//.test(f) || /\.test\.(js|d\.ts|js\.map)$/.test(f));
-    expect(testCode, 'test code in dist/ (left over from an older build? remove dist/ and run npm run build)').toEqual([]);
+    expect(testCode, 'test code in dist/ (left over from an older build? remove dist/ and run npm run build)').toEqual(
+      [],
+    );
   });
 
   it('leaves out build tooling, the bench, the CLI, the runner, source maps and declarations', () => {
-    const unwanted = built.filter((f) => /(^|\/)(tooling|bench|cli|runner)\//.test(f) || /\.(map|d\.ts|d\.cts)$/.test(f));
+    const unwanted = built.filter(
+      (f) => /(^|\/)(tooling|bench|cli|runner)\//.test(f) || /\.(map|d\.ts|d\.cts)$/.test(f),
+    );
     expect(unwanted.length).toBeGreaterThan(0); // the build has them: the check below means something
     expect(unwanted.filter(isPackaged)).toEqual([]);
   });

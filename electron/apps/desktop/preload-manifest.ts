@@ -8,7 +8,8 @@ import { EVENT_CHANNEL, RPC_CHANNEL } from './ipc-channels.js';
  * between these markers. preload.test.ts fails when it drifts; regenerate with
  * `npx tsx electron/apps/desktop/tooling/generate-preload-manifest.ts`.
  */
-export const MANIFEST_BEGIN = '// <generated from shared/contract by electron/apps/desktop/tooling/generate-preload-manifest.ts: do not edit>';
+export const MANIFEST_BEGIN =
+  '// <generated from shared/contract by electron/apps/desktop/tooling/generate-preload-manifest.ts: do not edit>';
 export const MANIFEST_END = '// </generated>';
 
 const SAFE = /^[A-Za-z0-9._:-]+$/;

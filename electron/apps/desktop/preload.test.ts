@@ -25,7 +25,8 @@ interface Exposed {
 
 function loadPreload(
   argv: string[] = ['electron', '--afterword-version=1.2.3'],
-  main: (channel: string, ...args: unknown[]) => Promise<unknown> = () => Promise.resolve({ ok: true, data: 'from main' }),
+  main: (channel: string, ...args: unknown[]) => Promise<unknown> = () =>
+    Promise.resolve({ ok: true, data: 'from main' }),
 ) {
   const { outputText } = ts.transpileModule(SOURCE, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
@@ -50,7 +51,10 @@ function loadPreload(
       return ipcRenderer;
     },
   };
-  const electron = { ipcRenderer, contextBridge: { exposeInMainWorld: (key: string, api: unknown) => void exposed.set(key, api) } };
+  const electron = {
+    ipcRenderer,
+    contextBridge: { exposeInMainWorld: (key: string, api: unknown) => void exposed.set(key, api) },
+  };
   const module = { exports: {} };
   runInNewContext(outputText, {
     module,
@@ -78,7 +82,11 @@ describe('the generated part of preload.cts', () => {
   });
 
   it('the check notices an added, removed or renamed method', () => {
-    for (const drifted of [[...METHOD_NAMES, 'plans.archive'], METHOD_NAMES.slice(1), METHOD_NAMES.map((m) => (m === 'checkin' ? 'checkIn' : m))]) {
+    for (const drifted of [
+      [...METHOD_NAMES, 'plans.archive'],
+      METHOD_NAMES.slice(1),
+      METHOD_NAMES.map((m) => (m === 'checkin' ? 'checkIn' : m)),
+    ]) {
       const stale = replacePreloadManifest(SOURCE, renderPreloadManifest(drifted));
       expect(extractPreloadManifest(stale)).not.toBe(renderPreloadManifest());
     }
@@ -106,7 +114,9 @@ describe('preload.cts in a sandbox', () => {
     for (const method of METHOD_NAMES) {
       await expect(p.api.call(method, { probe: 1 })).resolves.toEqual({ ok: true, data: 'from main' });
     }
-    expect(p.invoked).toEqual(METHOD_NAMES.map((method) => ({ channel: RPC_CHANNEL, args: [{ method, input: { probe: 1 } }] })));
+    expect(p.invoked).toEqual(
+      METHOD_NAMES.map((method) => ({ channel: RPC_CHANNEL, args: [{ method, input: { probe: 1 } }] })),
+    );
     await p.api.call('vault.status');
     expect(p.invoked.at(-1)).toEqual({ channel: RPC_CHANNEL, args: [{ method: 'vault.status', input: {} }] });
   });
@@ -162,7 +172,11 @@ describe('preload.cts and registerIpc together', () => {
       ipcMain: { handle: (_channel, listener) => void (handler = listener), removeHandler: () => undefined },
       router: { call: async (method, input, caller) => ({ ok: true, data: { method, input, role: caller.role } }) },
       app: { isUiUnlocked: false, events },
-      webContents: () => ({ isDestroyed: () => false, getURL: () => 'app://app/', send: (_channel, message) => p.push(message) }),
+      webContents: () => ({
+        isDestroyed: () => false,
+        getURL: () => 'app://app/',
+        send: (_channel, message) => p.push(message),
+      }),
       log: memoryLogger(),
     });
     await expect(p.api.call('vault.unlock', { password: 'pw' })).resolves.toEqual({

@@ -42,7 +42,10 @@ describe('QuitSequence', () => {
     s.timer.waits[0]!.elapse();
     await running;
     expect(s.quit.done).toBe(true);
-    expect(s.log.lines.at(-1)).toMatchObject({ level: 'warn', message: expect.stringContaining('the outbox sends it again') });
+    expect(s.log.lines.at(-1)).toMatchObject({
+      level: 'warn',
+      message: expect.stringContaining('the outbox sends it again'),
+    });
   });
 
   it('a failing close still lets the app quit, and says why', async () => {

@@ -51,7 +51,9 @@ export class QuitSequence {
     const graceMs = this.deps.graceMs ?? QUIT_GRACE_MS;
     log.info('quitting', { reason, graceMs });
     try {
-      this.deps.progress(`Quitting: finishing the send in flight (at most ${Math.ceil(graceMs / 1000)} s); anything else waits in the outbox`);
+      this.deps.progress(
+        `Quitting: finishing the send in flight (at most ${Math.ceil(graceMs / 1000)} s); anything else waits in the outbox`,
+      );
     } catch (error) {
       log.warn('could not show the quit progress', { error: (error as Error).message });
     }

@@ -15,13 +15,20 @@ import {
 import { SecretFileStore, type BlobFileStore } from '../../node/secret-file-store.js';
 
 /** Like safeStorage: an opaque, reversible transform that is not the identity; the async API only. */
-function fakeSafeStorage(backend: string | undefined, available = true, options: { rotated?: boolean } = {}): SafeStorageLike & { calls: string[] } {
+function fakeSafeStorage(
+  backend: string | undefined,
+  available = true,
+  options: { rotated?: boolean } = {},
+): SafeStorageLike & { calls: string[] } {
   const calls: string[] = [];
   const mask = (b: Buffer): Buffer => Buffer.from(b.map((x) => x ^ 0x5a));
   const fake: SafeStorageLike & { calls: string[] } = {
     calls,
     isAsyncEncryptionAvailable: async () => available,
-    encryptStringAsync: async (s) => (calls.push('encrypt'), Buffer.concat([Buffer.from('v11'), mask(Buffer.from(s, 'utf8'))])),
+    encryptStringAsync: async (s) => (
+      calls.push('encrypt'),
+      Buffer.concat([Buffer.from('v11'), mask(Buffer.from(s, 'utf8'))])
+    ),
     decryptStringAsync: async (b) => {
       calls.push('decrypt');
       if (b.subarray(0, 3).toString() !== 'v11') throw new Error('Error while decrypting the ciphertext provided');
@@ -66,7 +73,9 @@ describe('safeStorageBackend', () => {
   });
 
   it('refuses when encryption is not available', async () => {
-    await expect(safeStorageBackend(fakeSafeStorage('gnome_libsecret', false), 'linux')).rejects.toThrow(/not available right now/);
+    await expect(safeStorageBackend(fakeSafeStorage('gnome_libsecret', false), 'linux')).rejects.toThrow(
+      /not available right now/,
+    );
     await expect(safeStorageBackend(fakeSafeStorage(undefined, false), 'darwin')).rejects.toThrow(NoKeyringError);
   });
 });
@@ -74,7 +83,11 @@ describe('safeStorageBackend', () => {
 describe('SafeStorageKeyStore', () => {
   it('round-trips a secret, storing only safeStorage ciphertext', async () => {
     const files = memoryFiles();
-    const store = await SafeStorageKeyStore.create({ safeStorage: fakeSafeStorage('gnome_libsecret'), files, platform: 'linux' });
+    const store = await SafeStorageKeyStore.create({
+      safeStorage: fakeSafeStorage('gnome_libsecret'),
+      files,
+      platform: 'linux',
+    });
     expect(store.backend).toBe('safeStorage:gnome_libsecret');
     const secret = new Uint8Array(randomBytes(32));
     await store.set('vault-1', secret);
@@ -87,20 +100,34 @@ describe('SafeStorageKeyStore', () => {
   });
 
   it('returns null for an account never set', async () => {
-    const store = await SafeStorageKeyStore.create({ safeStorage: fakeSafeStorage(undefined), files: memoryFiles(), platform: 'darwin' });
+    const store = await SafeStorageKeyStore.create({
+      safeStorage: fakeSafeStorage(undefined),
+      files: memoryFiles(),
+      platform: 'darwin',
+    });
     expect(await store.get('nobody')).toBeNull();
   });
 
   it('refuses a key written under another backend', async () => {
     const files = memoryFiles();
-    await (await SafeStorageKeyStore.create({ safeStorage: fakeSafeStorage('kwallet5'), files, platform: 'linux' })).set('a', new Uint8Array(32));
-    const now = await SafeStorageKeyStore.create({ safeStorage: fakeSafeStorage('gnome_libsecret'), files, platform: 'linux' });
+    await (
+      await SafeStorageKeyStore.create({ safeStorage: fakeSafeStorage('kwallet5'), files, platform: 'linux' })
+    ).set('a', new Uint8Array(32));
+    const now = await SafeStorageKeyStore.create({
+      safeStorage: fakeSafeStorage('gnome_libsecret'),
+      files,
+      platform: 'linux',
+    });
     await expect(now.get('a')).rejects.toThrow(/stored with safeStorage:kwallet5.*uses safeStorage:gnome_libsecret/);
   });
 
   it('refuses damaged files', async () => {
     const files = memoryFiles();
-    const store = await SafeStorageKeyStore.create({ safeStorage: fakeSafeStorage('kwallet5'), files, platform: 'linux' });
+    const store = await SafeStorageKeyStore.create({
+      safeStorage: fakeSafeStorage('kwallet5'),
+      files,
+      platform: 'linux',
+    });
     files.data.set('a', new TextEncoder().encode('not json'));
     await expect(store.get('a')).rejects.toThrow(/damaged/);
     files.data.set('a', new TextEncoder().encode('{"v":9}'));
@@ -108,7 +135,13 @@ describe('SafeStorageKeyStore', () => {
   });
 
   it('cannot be created on basic_text', async () => {
-    await expect(SafeStorageKeyStore.create({ safeStorage: fakeSafeStorage('basic_text'), files: memoryFiles(), platform: 'linux' })).rejects.toThrow(NoKeyringError);
+    await expect(
+      SafeStorageKeyStore.create({
+        safeStorage: fakeSafeStorage('basic_text'),
+        files: memoryFiles(),
+        platform: 'linux',
+      }),
+    ).rejects.toThrow(NoKeyringError);
   });
 
   it('stores the secret again when the OS rotated its key (shouldReEncrypt)', async () => {
@@ -126,13 +159,22 @@ describe('selfTestKeyStore', () => {
 
   it('passes on a working store and leaves nothing behind', async () => {
     const files = memoryFiles();
-    const store = await SafeStorageKeyStore.create({ safeStorage: fakeSafeStorage('gnome_libsecret'), files, platform: 'linux' });
+    const store = await SafeStorageKeyStore.create({
+      safeStorage: fakeSafeStorage('gnome_libsecret'),
+      files,
+      platform: 'linux',
+    });
     await selfTestKeyStore(store, random);
     expect(files.data.has(SELF_TEST_ACCOUNT)).toBe(false);
   });
 
   it('fails loudly when the store hands back something else, or throws', async () => {
-    const lying: KeyStore = { backend: 'liar', get: async () => new Uint8Array(32), set: async () => {}, delete: async () => {} };
+    const lying: KeyStore = {
+      backend: 'liar',
+      get: async () => new Uint8Array(32),
+      set: async () => {},
+      delete: async () => {},
+    };
     await expect(selfTestKeyStore(lying, random)).rejects.toThrow(/liar key store did not return what was stored/);
     const broken: KeyStore = {
       backend: 'broken',
@@ -142,7 +184,9 @@ describe('selfTestKeyStore', () => {
       },
       delete: async () => {},
     };
-    await expect(selfTestKeyStore(broken, random)).rejects.toThrow(/broken key store failed its self-test: keyring is locked/);
+    await expect(selfTestKeyStore(broken, random)).rejects.toThrow(
+      /broken key store failed its self-test: keyring is locked/,
+    );
   });
 });
 
@@ -156,7 +200,11 @@ describe('SafeStorageKeyStore over SecretFileStore', () => {
   });
 
   it('works end to end under SafeStorageKeyStore', async () => {
-    const store = await SafeStorageKeyStore.create({ safeStorage: fakeSafeStorage('kwallet5'), files: new SecretFileStore(dir), platform: 'linux' });
+    const store = await SafeStorageKeyStore.create({
+      safeStorage: fakeSafeStorage('kwallet5'),
+      files: new SecretFileStore(dir),
+      platform: 'linux',
+    });
     await store.set('vault-abc', new Uint8Array([7, 7, 7]));
     expect(await store.get('vault-abc')).toEqual(new Uint8Array([7, 7, 7]));
     expect((await readFile(join(dir, 'vault-abc.bin'), 'utf8')).includes('BwcH')).toBe(false);

@@ -31,14 +31,18 @@ interface StoredKey {
   ciphertext: string;
 }
 
-const INSTALL_KEYRING = 'install and unlock GNOME Keyring or KWallet (or start Afterword with --password-store=gnome-libsecret or --password-store=kwallet5), or keep Afterword unlocked';
+const INSTALL_KEYRING =
+  'install and unlock GNOME Keyring or KWallet (or start Afterword with --password-store=gnome-libsecret or --password-store=kwallet5), or keep Afterword unlocked';
 
 /**
  * The recorded backend name, e.g. `safeStorage:gnome_libsecret`, `safeStorage:kwallet5`,
  * `safeStorage:darwin`. Throws NoKeyringError (with what to do) where safeStorage would not really
  * protect the key.
  */
-export async function safeStorageBackend(safeStorage: SafeStorageLike, platform: NodeJS.Platform = process.platform): Promise<string> {
+export async function safeStorageBackend(
+  safeStorage: SafeStorageLike,
+  platform: NodeJS.Platform = process.platform,
+): Promise<string> {
   let name: string = platform;
   if (platform === 'linux') {
     name = safeStorage.getSelectedStorageBackend?.() ?? 'unknown';
@@ -49,11 +53,15 @@ export async function safeStorageBackend(safeStorage: SafeStorageLike, platform:
       );
     }
     if (name === 'unknown') {
-      throw new NoKeyringError(`Electron safeStorage did not name a supported keyring ("unknown"). To deliver unattended, ${INSTALL_KEYRING}`);
+      throw new NoKeyringError(
+        `Electron safeStorage did not name a supported keyring ("unknown"). To deliver unattended, ${INSTALL_KEYRING}`,
+      );
     }
   }
   if (!(await safeStorage.isAsyncEncryptionAvailable())) {
-    throw new NoKeyringError(`the OS key store (${name}) is not available right now: unlock your keyring or log in again, then retry`);
+    throw new NoKeyringError(
+      `the OS key store (${name}) is not available right now: unlock your keyring or log in again, then retry`,
+    );
   }
   return `safeStorage:${name}`;
 }
@@ -68,7 +76,11 @@ export class SafeStorageKeyStore implements KeyStore {
 
   /** Rejects with NoKeyringError on `basic_text`, `unknown` or an unavailable key store. */
   static async create(deps: SafeStorageKeyStoreDeps): Promise<SafeStorageKeyStore> {
-    return new SafeStorageKeyStore(await safeStorageBackend(deps.safeStorage, deps.platform), deps.safeStorage, deps.files);
+    return new SafeStorageKeyStore(
+      await safeStorageBackend(deps.safeStorage, deps.platform),
+      deps.safeStorage,
+      deps.files,
+    );
   }
 
   async get(account: string): Promise<Uint8Array | null> {
@@ -86,7 +98,9 @@ export class SafeStorageKeyStore implements KeyStore {
     if (stored.backend !== this.backend) {
       throw new Error(`the device key was stored with ${stored.backend}, but this session uses ${this.backend}`);
     }
-    const { result, shouldReEncrypt } = await this.safeStorage.decryptStringAsync(Buffer.from(stored.ciphertext, 'base64'));
+    const { result, shouldReEncrypt } = await this.safeStorage.decryptStringAsync(
+      Buffer.from(stored.ciphertext, 'base64'),
+    );
     const secret = new Uint8Array(Buffer.from(result, 'base64'));
     // The OS rotated its key: store the secret under the new one (best effort, the old still opens).
     if (shouldReEncrypt) await this.set(account, secret).catch(() => undefined);
@@ -120,7 +134,9 @@ export async function selfTestKeyStore(store: KeyStore, random: (n: number) => U
     }
   } catch (error) {
     if (error instanceof DeviceKeyUnavailableError) throw error;
-    throw new DeviceKeyUnavailableError(`the ${store.backend} key store failed its self-test: ${(error as Error).message}`);
+    throw new DeviceKeyUnavailableError(
+      `the ${store.backend} key store failed its self-test: ${(error as Error).message}`,
+    );
   } finally {
     await store.delete(SELF_TEST_ACCOUNT).catch(() => undefined);
   }

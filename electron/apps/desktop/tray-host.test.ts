@@ -18,8 +18,12 @@ describe('trayVisible', () => {
   it('Linux: a StatusNotifier watcher on the session bus means a tray (gdbus, else dbus-send)', async () => {
     expect(await trayVisible('linux', {}, answering({ gdbus: '(true,)\n' }))).toBe(true);
     expect(await trayVisible('linux', {}, answering({ gdbus: '(false,)\n' }))).toBe(false);
-    expect(await trayVisible('linux', {}, answering({ 'dbus-send': 'method return time=1\n   boolean true\n' }))).toBe(true);
-    expect(await trayVisible('linux', {}, answering({ 'dbus-send': 'method return time=1\n   boolean false\n' }))).toBe(false);
+    expect(await trayVisible('linux', {}, answering({ 'dbus-send': 'method return time=1\n   boolean true\n' }))).toBe(
+      true,
+    );
+    expect(await trayVisible('linux', {}, answering({ 'dbus-send': 'method return time=1\n   boolean false\n' }))).toBe(
+      false,
+    );
   });
 
   it('Linux without a way to ask: no tray (the safe answer)', async () => {

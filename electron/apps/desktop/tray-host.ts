@@ -5,7 +5,9 @@ export type CommandRunner = (file: string, args: string[]) => Promise<string>;
 
 export const runCommand: CommandRunner = (file, args) =>
   new Promise((resolve, reject) => {
-    execFile(file, args, { timeout: 5_000, windowsHide: true }, (error, stdout) => (error ? reject(error) : resolve(String(stdout))));
+    execFile(file, args, { timeout: 5_000, windowsHide: true }, (error, stdout) =>
+      error ? reject(error) : resolve(String(stdout)),
+    );
   });
 
 /** The D-Bus name of the StatusNotifier watcher that shows tray icons on Linux (KDE, AppIndicator). */
@@ -14,12 +16,29 @@ export const STATUS_NOTIFIER_WATCHER = 'org.kde.StatusNotifierWatcher';
 const NAME_HAS_OWNER: [string, string[], RegExp][] = [
   [
     'gdbus',
-    ['call', '--session', '--dest', 'org.freedesktop.DBus', '--object-path', '/org/freedesktop/DBus', '--method', 'org.freedesktop.DBus.NameHasOwner', STATUS_NOTIFIER_WATCHER],
+    [
+      'call',
+      '--session',
+      '--dest',
+      'org.freedesktop.DBus',
+      '--object-path',
+      '/org/freedesktop/DBus',
+      '--method',
+      'org.freedesktop.DBus.NameHasOwner',
+      STATUS_NOTIFIER_WATCHER,
+    ],
     /\(true,?\)/,
   ],
   [
     'dbus-send',
-    ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', `string:${STATUS_NOTIFIER_WATCHER}`],
+    [
+      '--session',
+      '--print-reply',
+      '--dest=org.freedesktop.DBus',
+      '/org/freedesktop/DBus',
+      'org.freedesktop.DBus.NameHasOwner',
+      `string:${STATUS_NOTIFIER_WATCHER}`,
+    ],
     /boolean true/,
   ],
 ];
@@ -31,7 +50,11 @@ const NAME_HAS_OWNER: [string, string[], RegExp][] = [
  * one: the window then never hides out of reach). AFTERWORD_TRAY=on|off overrides the guess
  * (an XEmbed tray, say, which has no watcher).
  */
-export async function trayVisible(platform: NodeJS.Platform, env: Readonly<Record<string, string | undefined>>, run: CommandRunner = runCommand): Promise<boolean> {
+export async function trayVisible(
+  platform: NodeJS.Platform,
+  env: Readonly<Record<string, string | undefined>>,
+  run: CommandRunner = runCommand,
+): Promise<boolean> {
   if (env.AFTERWORD_TRAY === 'on') return true;
   if (env.AFTERWORD_TRAY === 'off') return false;
   if (platform !== 'linux') return true;

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { LEVEL_COLOURS, trayIconBitmap } from './tray-icon.js';
 
-const pixel = (buf: Buffer, size: number, x: number, y: number) => [...buf.subarray((y * size + x) * 4, (y * size + x) * 4 + 4)];
+const pixel = (buf: Buffer, size: number, x: number, y: number) => [
+  ...buf.subarray((y * size + x) * 4, (y * size + x) * 4 + 4),
+];
 
 describe('trayIconBitmap', () => {
   it('is a BGRA circle in the level colour, transparent in the corners', () => {

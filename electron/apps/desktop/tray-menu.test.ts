@@ -57,8 +57,18 @@ describe('trayStateFromStatus', () => {
     const state = trayStateFromStatus(
       report({
         plans: [
-          plan({ phase: 'waiting', level: 2, nextEvent: { kind: 'warning', level: 3, sending: false }, nextEventAt: NOW + 2 * DAY }),
-          plan({ phase: 'scheduled', level: 0, nextEventAt: NOW + DAY, nextEvent: { kind: 'warning', level: 1, sending: false } }),
+          plan({
+            phase: 'waiting',
+            level: 2,
+            nextEvent: { kind: 'warning', level: 3, sending: false },
+            nextEventAt: NOW + 2 * DAY,
+          }),
+          plan({
+            phase: 'scheduled',
+            level: 0,
+            nextEventAt: NOW + DAY,
+            nextEvent: { kind: 'warning', level: 1, sending: false },
+          }),
           plan({ phase: 'paused', level: 4 }), // paused plans do not count
         ],
         openPrompts: [{ planId: null, level: 1, at: NOW, kind: 'warning' }],
@@ -79,7 +89,11 @@ describe('trayStateFromStatus', () => {
 
   it('is level 0 with nothing escalating, and never above 5', () => {
     expect(trayStateFromStatus(report({ plans: [plan({})] }), { uiUnlocked: true }).level).toBe(0);
-    expect(trayStateFromStatus(report({ openPrompts: [{ planId: null, level: 9, at: NOW, kind: 'warning' }] }), { uiUnlocked: true }).level).toBe(5);
+    expect(
+      trayStateFromStatus(report({ openPrompts: [{ planId: null, level: 9, at: NOW, kind: 'warning' }] }), {
+        uiUnlocked: true,
+      }).level,
+    ).toBe(5);
   });
 
   it('counts only warnings among the open prompts, not tests or notices', () => {
@@ -92,7 +106,7 @@ describe('trayStateFromStatus', () => {
 });
 
 describe('buildTrayMenu', () => {
-  it('all quiet: says when the next thing happens; I\'m here / Open / Lock / Quit', () => {
+  it("all quiet: says when the next thing happens; I'm here / Open / Lock / Quit", () => {
     const model = buildTrayMenu(quiet, NOW);
     expect(model.level).toBe(0);
     expect(model.tooltip).toBe('Afterword: All quiet. Next: warning 1 in 3 days.');
@@ -111,8 +125,11 @@ describe('buildTrayMenu', () => {
     expect(model.tooltip).toContain('Warning 3 of 5: are you there?');
   });
 
-  it('says why it is not watching, and disables I\'m here', () => {
-    const model = buildTrayMenu({ ...quiet, watching: false, level: 2, notWatchingReason: 'locked; unlock to resume warnings' }, NOW);
+  it("says why it is not watching, and disables I'm here", () => {
+    const model = buildTrayMenu(
+      { ...quiet, watching: false, level: 2, notWatchingReason: 'locked; unlock to resume warnings' },
+      NOW,
+    );
     expect(model.level).toBe(0);
     expect(model.tooltip).toBe('Afterword: Not watching: locked; unlock to resume warnings');
     expect(actions(model.items)[0]).toBe("checkin:I'm here:off");

@@ -73,7 +73,8 @@ function headline(state: TrayState, now: number): string {
 /** The tray's tooltip and menu: a status line, then I'm here / Open / Lock / Quit. */
 export function buildTrayMenu(state: TrayState, now: number): TrayModel {
   const status = headline(state, now);
-  const problems = state.problems > 0 ? ` (${state.problems} problem${state.problems === 1 ? '' : 's'}: open Afterword)` : '';
+  const problems =
+    state.problems > 0 ? ` (${state.problems} problem${state.problems === 1 ? '' : 's'}: open Afterword)` : '';
   return {
     level: state.watching ? state.level : 0,
     tooltip: `Afterword: ${status}${problems}`,

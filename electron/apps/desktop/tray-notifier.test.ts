@@ -43,12 +43,26 @@ function fakeNotifications(supported = true) {
   return { factory, made };
 }
 
-const prompt = (level: number): DesktopPrompt => ({ kind: 'warning', planId: 'pln_1', level, title: 'Are you there?', body: `Warning ${level} of 5` });
+const prompt = (level: number): DesktopPrompt => ({
+  kind: 'warning',
+  planId: 'pln_1',
+  level,
+  title: 'Are you there?',
+  body: `Warning ${level} of 5`,
+});
 
 function setup(options: { supported?: boolean; inner?: Notifier; actionButtons?: boolean } = {}) {
   const tray = fakeTray();
   const presenter = new TrayPresenter(tray.view, () => NOW);
-  presenter.show({ vaultExists: true, uiUnlocked: false, watching: true, notWatchingReason: null, level: 0, nextEvent: null, problems: 0 });
+  presenter.show({
+    vaultExists: true,
+    uiUnlocked: false,
+    watching: true,
+    notWatchingReason: null,
+    level: 0,
+    nextEvent: null,
+    problems: 0,
+  });
   const notes = fakeNotifications(options.supported ?? true);
   const recorded: DesktopPrompt[] = [];
   const events: string[] = [];
@@ -74,7 +88,12 @@ describe('TrayNotifier', () => {
     expect(s.tray.calls.level.at(-1)).toBe(2);
     expect(s.tray.calls.tooltip.at(-1)).toContain('Warning 2 of 5');
     expect(s.notes.made).toHaveLength(1);
-    expect(s.notes.made[0]!.spec).toEqual({ title: 'Are you there?', body: 'Warning 2 of 5', actionLabel: "I'm here", urgency: 'normal' });
+    expect(s.notes.made[0]!.spec).toEqual({
+      title: 'Are you there?',
+      body: 'Warning 2 of 5',
+      actionLabel: "I'm here",
+      urgency: 'normal',
+    });
     expect(s.notes.made[0]!.shown).toBe(true);
   });
 

@@ -144,7 +144,11 @@ export class TrayNotifier implements Notifier {
       {
         onAction: () => {
           notification.close();
-          this.deps.onImHere().catch((error: unknown) => this.deps.log.error('check-in from the notification failed', { error: (error as Error).message }));
+          this.deps
+            .onImHere()
+            .catch((error: unknown) =>
+              this.deps.log.error('check-in from the notification failed', { error: (error as Error).message }),
+            );
         },
         onClick: () => {
           if (asks && !this.deps.actionButtons) this.deps.offerCheckIn(prompt);

@@ -25,11 +25,17 @@ export interface WindowCloseDeps {
  * chooses between keeping it minimized in the taskbar (locked) and quitting.
  * `preventDefault` is called synchronously, as Electron requires.
  */
-export function handleWindowClose(event: { preventDefault(): void }, win: ClosableWindow, deps: WindowCloseDeps): Promise<void> {
+export function handleWindowClose(
+  event: { preventDefault(): void },
+  win: ClosableWindow,
+  deps: WindowCloseDeps,
+): Promise<void> {
   if (deps.quitting()) return Promise.resolve();
   event.preventDefault();
   const { log } = deps;
-  const locking = deps.lock().catch((error: unknown) => log.error('locking on window close failed', { error: (error as Error)?.message }));
+  const locking = deps
+    .lock()
+    .catch((error: unknown) => log.error('locking on window close failed', { error: (error as Error)?.message }));
   return (async () => {
     await locking;
     const visible = await deps.trayVisible().catch(() => false);

@@ -15,10 +15,14 @@ import {
 import type { PermissionDetails } from './window-security.js';
 
 describe('isAppUrl', () => {
-  it.each([APP_ENTRY_URL, 'app://app/', 'app://app/messages/msg_1?x=1#top', 'app://app/../', 'app://app/%2e%2e/x', 'APP://APP/index.html'])(
-    'accepts %s',
-    (url) => expect(isAppUrl(url)).toBe(true),
-  );
+  it.each([
+    APP_ENTRY_URL,
+    'app://app/',
+    'app://app/messages/msg_1?x=1#top',
+    'app://app/../',
+    'app://app/%2e%2e/x',
+    'APP://APP/index.html',
+  ])('accepts %s', (url) => expect(isAppUrl(url)).toBe(true));
   it.each([
     'app://evil.host/',
     'app://app.evil.host/',
@@ -45,9 +49,12 @@ describe('isAppUrl', () => {
 });
 
 describe('isSafeExternalUrl', () => {
-  it.each(['https://example.org/', 'https://example.org/a?b=c#d', 'HTTPS://Example.ORG', 'https://xn--bcher-kva.example/'])('allows %s', (url) =>
-    expect(isSafeExternalUrl(url)).toBe(true),
-  );
+  it.each([
+    'https://example.org/',
+    'https://example.org/a?b=c#d',
+    'HTTPS://Example.ORG',
+    'https://xn--bcher-kva.example/',
+  ])('allows %s', (url) => expect(isSafeExternalUrl(url)).toBe(true));
   it.each([
     'http://example.org/',
     'https://user:pw@example.org/',
@@ -92,7 +99,13 @@ describe('isTrustedSender', () => {
 
 describe('constants', () => {
   it('the window is sandboxed and isolated, without Node or webviews', () => {
-    expect(WEB_PREFERENCES).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+    expect(WEB_PREFERENCES).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+    });
     expect(Object.isFrozen(WEB_PREFERENCES)).toBe(true);
   });
 });
@@ -132,7 +145,12 @@ describe('secureWebContents', () => {
     expect(s.fire('will-navigate', 'javascript:alert(1)')).toBe(true);
     expect(s.fire('will-navigate', 'https://user:pw@example.org/')).toBe(true);
     expect(s.opened).toEqual(['https://example.org/help']);
-    expect(s.log.lines.filter((l) => l.message.startsWith('refused')).map((l) => l.fields?.scheme)).toEqual(['app:', 'file:', 'javascript:', 'https:']);
+    expect(s.log.lines.filter((l) => l.message.startsWith('refused')).map((l) => l.fields?.scheme)).toEqual([
+      'app:',
+      'file:',
+      'javascript:',
+      'https:',
+    ]);
   });
 
   it('frames and redirects may not leave the app, and open nothing', () => {
@@ -173,21 +191,32 @@ describe('secureSession', () => {
   function install() {
     let request: Request | null = null;
     let check: Check | null = null;
-    secureSession({ setPermissionRequestHandler: (h) => void (request = h), setPermissionCheckHandler: (h) => void (check = h) });
+    secureSession({
+      setPermissionRequestHandler: (h) => void (request = h),
+      setPermissionCheckHandler: (h) => void (check = h),
+    });
     return {
       requested(permission: string, details: PermissionDetails): boolean {
         let granted: boolean | null = null;
         request!(null, permission, (g) => (granted = g), details);
         return granted!;
       },
-      checked: (permission: string, origin: string, details: PermissionDetails) => check!(null, permission, origin, details),
+      checked: (permission: string, origin: string, details: PermissionDetails) =>
+        check!(null, permission, origin, details),
     };
   }
   const APP_MAIN = { isMainFrame: true, requestingUrl: 'app://app/index.html' };
 
   it('denies every permission request and check but the clipboard write', () => {
     const s = install();
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'deprecated-sync-clipboard-read']) {
+    for (const permission of [
+      'media',
+      'geolocation',
+      'notifications',
+      'clipboard-read',
+      'openExternal',
+      'deprecated-sync-clipboard-read',
+    ]) {
       expect(s.requested(permission, APP_MAIN)).toBe(false);
       expect(s.checked(permission, 'app://app', APP_MAIN)).toBe(false);
     }
@@ -200,8 +229,12 @@ describe('secureSession', () => {
     expect(s.checked('clipboard-sanitized-write', 'app://app', { isMainFrame: true })).toBe(true);
     expect(s.requested('clipboard-sanitized-write', { ...APP_MAIN, isMainFrame: false })).toBe(false);
     expect(s.checked('clipboard-sanitized-write', 'app://app', { ...APP_MAIN, isMainFrame: false })).toBe(false);
-    expect(s.requested('clipboard-sanitized-write', { isMainFrame: true, requestingUrl: 'https://evil.example/' })).toBe(false);
+    expect(
+      s.requested('clipboard-sanitized-write', { isMainFrame: true, requestingUrl: 'https://evil.example/' }),
+    ).toBe(false);
     expect(s.checked('clipboard-sanitized-write', 'https://evil.example', { isMainFrame: true })).toBe(false);
-    expect(s.requested('clipboard-sanitized-write', { isMainFrame: true, requestingUrl: 'app://other/index.html' })).toBe(false);
+    expect(
+      s.requested('clipboard-sanitized-write', { isMainFrame: true, requestingUrl: 'app://other/index.html' }),
+    ).toBe(false);
   });
 });

@@ -81,8 +81,17 @@ export interface PermissionDetails {
 }
 
 export interface SessionLike {
-  setPermissionRequestHandler(handler: (contents: unknown, permission: string, callback: (granted: boolean) => void, details: PermissionDetails) => void): void;
-  setPermissionCheckHandler(handler: (contents: unknown, permission: string, requestingOrigin: string, details: PermissionDetails) => boolean): void;
+  setPermissionRequestHandler(
+    handler: (
+      contents: unknown,
+      permission: string,
+      callback: (granted: boolean) => void,
+      details: PermissionDetails,
+    ) => void,
+  ): void;
+  setPermissionCheckHandler(
+    handler: (contents: unknown, permission: string, requestingOrigin: string, details: PermissionDetails) => boolean,
+  ): void;
 }
 
 export interface SecurityDeps {
@@ -97,7 +106,9 @@ export function openExternally(url: string, deps: SecurityDeps): void {
     deps.log.warn('refused to open a link outside the app', { scheme: parse(url)?.protocol ?? 'unparseable' });
     return;
   }
-  deps.openExternal(url).catch((error: unknown) => deps.log.warn('could not open the link', { error: (error as Error).message }));
+  deps
+    .openExternal(url)
+    .catch((error: unknown) => deps.log.warn('could not open the link', { error: (error as Error).message }));
 }
 
 /**

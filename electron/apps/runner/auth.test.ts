@@ -22,7 +22,10 @@ describe('auth matrix', () => {
     ({ f, owner } = await startWithVault());
     checkinToken = (await owner.data<{ token: string }>('tokens.create', { role: 'checkin', label: 'phone' })).token;
     checkin = HttpClient.bearer(f.base, checkinToken);
-    monitor = HttpClient.bearer(f.base, (await owner.data<{ token: string }>('tokens.create', { role: 'monitor', label: 'grafana' })).token);
+    monitor = HttpClient.bearer(
+      f.base,
+      (await owner.data<{ token: string }>('tokens.create', { role: 'monitor', label: 'grafana' })).token,
+    );
     anonymous = f.client();
   });
   afterAll(() => f.close());
@@ -30,7 +33,11 @@ describe('auth matrix', () => {
   it('no credentials: every owner method is 401 UNAUTHORIZED', async () => {
     for (const method of OWNER_ONLY) {
       const { status, reply } = await anonymous.rpc(method, {});
-      expect({ method, status, code: reply.ok ? 'OK' : reply.code }).toEqual({ method, status: 401, code: 'UNAUTHORIZED' });
+      expect({ method, status, code: reply.ok ? 'OK' : reply.code }).toEqual({
+        method,
+        status: 401,
+        code: 'UNAUTHORIZED',
+      });
     }
     expect((await anonymous.post('/api/checkin')).status).toBe(401);
     expect((await anonymous.request('/metrics')).status).toBe(401);
@@ -92,19 +99,34 @@ describe('auth matrix', () => {
   });
 
   it('CSRF: cookie calls must be JSON; a foreign Origin is refused on POST and on the socket', async () => {
-    const form = await owner.request('/api/rpc/messages.list', { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } });
+    const form = await owner.request('/api/rpc/messages.list', {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(form.status).toBe(415);
     expect(form.json).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
-    expect((await owner.request('/api/checkin', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(415);
+    expect(
+      (
+        await owner.request('/api/checkin', {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        })
+      ).status,
+    ).toBe(415);
     expect((await owner.request('/api/logout', { method: 'POST' })).status).toBe(415);
     const foreign = await owner.rpc('messages.list', {}, { origin: 'https://evil.example' });
     expect(foreign.status).toBe(403);
     expect(foreign.reply).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     // A page rebinding a name to 127.0.0.1 is still a foreign origin, even for public methods.
-    expect((await f.client().rpc('vault.status', {}, { origin: `http://rebind.example:${f.runner.port}` })).status).toBe(403);
+    expect(
+      (await f.client().rpc('vault.status', {}, { origin: `http://rebind.example:${f.runner.port}` })).status,
+    ).toBe(403);
     expect((await owner.rpc('messages.list', {}, { origin: new URL(f.base).origin })).status).toBe(200);
     expect((await owner.rpc('messages.list', {}, { origin: `http://localhost:${f.runner.port}` })).status).toBe(200);
-    await expect(openEvents(f.base, { cookie: owner.cookieHeader, origin: 'https://evil.example' })).rejects.toThrow('HTTP 403');
+    await expect(openEvents(f.base, { cookie: owner.cookieHeader, origin: 'https://evil.example' })).rejects.toThrow(
+      'HTTP 403',
+    );
     const ours = await openEvents(f.base, { cookie: owner.cookieHeader, origin: new URL(f.base).origin });
     ours.ws.close();
   });
@@ -117,7 +139,11 @@ describe('auth matrix', () => {
     });
     expect(huge.status).toBe(413);
     expect(huge.json).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
-    const broken = await owner.request('/api/rpc/messages.list', { method: 'POST', body: '{"limit": ', headers: { 'content-type': 'application/json' } });
+    const broken = await owner.request('/api/rpc/messages.list', {
+      method: 'POST',
+      body: '{"limit": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(broken.status).toBe(400);
     expect(broken.json).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
     expect((await owner.request('/api/rpc/messages.list')).status).toBe(404); // GET
@@ -145,7 +171,7 @@ describe('session lifetime', () => {
     }
   });
 
-  it('a session idle for the auto-lock minutes ends; the dashboard\'s polling does not keep it alive, the scheduler runs on', async () => {
+  it("a session idle for the auto-lock minutes ends; the dashboard's polling does not keep it alive, the scheduler runs on", async () => {
     let now = Date.now();
     const { f, owner } = await startWithVault({ runner: { sessionNow: () => now } });
     try {
@@ -165,7 +191,9 @@ describe('session lifetime', () => {
       expect(reply).toMatchObject({ ok: false, code: 'UNAUTHORIZED' });
       // The key stays with the scheduler: a check-in token still works.
       const token = f.app.keyedServices().tokens.create('checkin', 'phone').token;
-      const checkin = await f.client().request('/api/checkin', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      const checkin = await f
+        .client()
+        .request('/api/checkin', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
       expect(checkin.status).toBe(200);
       // 0 minutes: never locks.
       await owner.data('vault.unlock', { password: PASSWORD });

@@ -44,11 +44,15 @@ export async function sessionFromCookie(deps: AuthDeps, cookieHeader: string | u
  * monitor); a live session cookie → owner; nothing → public. A bearer token that does not match
  * is refused outright rather than treated as public.
  */
-export async function authenticate(deps: AuthDeps, headers: { authorization?: string; cookie?: string }): Promise<Authentication> {
+export async function authenticate(
+  deps: AuthDeps,
+  headers: { authorization?: string; cookie?: string },
+): Promise<Authentication> {
   const authorization = headers.authorization;
   if (authorization !== undefined) {
     const match = /^Bearer ([^\s]+)$/i.exec(authorization.trim());
-    if (!match || match[1]!.length > MAX_TOKEN_LENGTH) return { ok: false, message: 'the Authorization header must be "Bearer <token>"' };
+    if (!match || match[1]!.length > MAX_TOKEN_LENGTH)
+      return { ok: false, message: 'the Authorization header must be "Bearer <token>"' };
     if (!deps.app.exists()) return { ok: false, message: 'unknown token' };
     const vault = await deps.app.open();
     const found = findToken({ db: vault.db, clock: deps.clock }, match[1]!);
@@ -56,6 +60,12 @@ export async function authenticate(deps: AuthDeps, headers: { authorization?: st
     return { ok: true, via: 'bearer', caller: { role: found.role, transport: 'http', principal: found.id } };
   }
   const session = await sessionFromCookie(deps, headers.cookie);
-  if (session) return { ok: true, via: 'cookie', session, caller: { role: 'owner', transport: 'http', principal: session.sessionId } };
+  if (session)
+    return {
+      ok: true,
+      via: 'cookie',
+      session,
+      caller: { role: 'owner', transport: 'http', principal: session.sessionId },
+    };
   return { ok: true, via: 'none', caller: { role: 'public', transport: 'http' } };
 }

@@ -25,9 +25,11 @@ describe('check-in links', () => {
   let clock: ManualClock;
   let planId: string;
 
-  const count = (table: string): number => f.app.vaultOrThrow().db.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+  const count = (table: string): number =>
+    f.app.vaultOrThrow().db.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
   const planPhase = async (): Promise<string> =>
-    (await owner.data<{ plans: { id: string; phase: string }[] }>('status.get', {})).plans.find((p) => p.id === planId)!.phase;
+    (await owner.data<{ plans: { id: string; phase: string }[] }>('status.get', {})).plans.find((p) => p.id === planId)!
+      .phase;
   const linkPath = (url: string): string => new URL(url).pathname;
 
   /** Runs the scheduler with the clock moving a minute at a time until a warning e-mail goes out. */
@@ -46,9 +48,25 @@ describe('check-in links', () => {
     clock = new ManualClock(T0);
     ({ f, owner } = await startWithVault({ clock, engine: { emailSenderFor: () => capture } }));
     await owner.data('settings.set', { owner: { email: 'me@example.org', name: 'Me' }, publicUrl: f.base });
-    await owner.data('channels.setSmtp', { host: 'smtp.example.org', port: 587, tls: 'starttls', user: null, from: 'aw@example.org' });
-    const kin = await owner.data<{ id: string }>('recipients.create', { name: 'Kin', type: 'email', contact: 'kin@example.org' });
-    planId = (await owner.data<{ id: string }>('plans.create', { name: 'Short', intervalMs: 60_000, levels: [level, level, level, level, level] })).id;
+    await owner.data('channels.setSmtp', {
+      host: 'smtp.example.org',
+      port: 587,
+      tls: 'starttls',
+      user: null,
+      from: 'aw@example.org',
+    });
+    const kin = await owner.data<{ id: string }>('recipients.create', {
+      name: 'Kin',
+      type: 'email',
+      contact: 'kin@example.org',
+    });
+    planId = (
+      await owner.data<{ id: string }>('plans.create', {
+        name: 'Short',
+        intervalMs: 60_000,
+        levels: [level, level, level, level, level],
+      })
+    ).id;
     await owner.data('messages.create', { title: 'For Kin', body: 'x', recipientIds: [kin.id], planId });
   });
   afterAll(() => f.close());
@@ -79,12 +97,18 @@ describe('check-in links', () => {
     expect(count('checkins')).toBe(checkins);
     expect(count('used_checkin_links')).toBe(0);
 
-    const done = await f.client().request(path, { method: 'POST', body: '', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const done = await f
+      .client()
+      .request(path, { method: 'POST', body: '', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(done.status).toBe(200);
     expect(done.text).toContain('checked in');
     expect(await planPhase()).toBe('scheduled');
     expect(count('checkins')).toBe(checkins + 1);
-    const source = f.app.vaultOrThrow().db.sqlite.prepare('SELECT source FROM checkins ORDER BY id DESC LIMIT 1').pluck().get();
+    const source = f.app
+      .vaultOrThrow()
+      .db.sqlite.prepare('SELECT source FROM checkins ORDER BY id DESC LIMIT 1')
+      .pluck()
+      .get();
     expect(source).toBe('link:checkin');
 
     const replay = await f.client().request(path, { method: 'POST' });
@@ -111,7 +135,8 @@ describe('check-in links', () => {
     const path = linkPath(createCheckinLink(f.app, f.base));
     const [h, p, s] = path.slice('/checkin/'.length).split('.') as [string, string, string];
     const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
-    const forged = (change: Record<string, unknown>) => Buffer.from(JSON.stringify({ ...claims, ...change })).toString('base64url');
+    const forged = (change: Record<string, unknown>) =>
+      Buffer.from(JSON.stringify({ ...claims, ...change })).toString('base64url');
     const otherSig = `${s.slice(0, -2)}${s.endsWith('AA') ? 'BB' : 'AA'}`;
     const bad = [
       `${h}.${forged({ exp: (claims.exp as number) + 86_400 })}.${s}`, // a later expiry, same signature
@@ -126,7 +151,11 @@ describe('check-in links', () => {
     for (const token of bad) {
       for (const method of ['GET', 'POST']) {
         const r = await f.client().request(`/checkin/${token}`, { method });
-        expect({ token: token.slice(0, 40), method, status: r.status }).toEqual({ token: token.slice(0, 40), method, status: 400 });
+        expect({ token: token.slice(0, 40), method, status: r.status }).toEqual({
+          token: token.slice(0, 40),
+          method,
+          status: 400,
+        });
         expect(r.text).toContain('not valid');
       }
     }

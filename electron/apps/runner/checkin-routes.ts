@@ -2,11 +2,20 @@ import type { Hono } from 'hono';
 import { errors, jwtVerify } from 'jose';
 import type { VaultServices } from '../../core/services.js';
 import { CHECKIN_LINK_AUDIENCE, CHECKIN_LINK_TTL_MS, readLinkSecret } from '../../core/api/checkin-links.js';
-import { checkinConfirmPage, checkinRefusedPage, checkinThanksPage, checkinUnavailablePage, type RefusedReason } from './pages.js';
+import {
+  checkinConfirmPage,
+  checkinRefusedPage,
+  checkinThanksPage,
+  checkinUnavailablePage,
+  type RefusedReason,
+} from './pages.js';
 import { SERVER_PAGE_CSP } from '../../../shared/content-security-policy.js';
 import type { Ctx, Env, RunnerContext } from './runner-context.js';
 
-type LinkCheck = { kind: 'valid'; jti: string; expiresAt: number } | { kind: 'refused'; reason: RefusedReason } | { kind: 'unavailable' };
+type LinkCheck =
+  | { kind: 'valid'; jti: string; expiresAt: number }
+  | { kind: 'refused'; reason: RefusedReason }
+  | { kind: 'unavailable' };
 
 const MAX_LINK_LENGTH = 1000;
 
@@ -80,18 +89,24 @@ function unclaim(services: VaultServices, jti: string): void {
 export function registerCheckinRoutes(hono: Hono<Env>, ctx: RunnerContext): void {
   hono.get('/checkin/:token', async (c) => {
     const check = await checkLink(ctx, c.req.param('token'));
-    if (check.kind === 'refused') return page(c, checkinRefusedPage(check.reason), check.reason === 'invalid' ? 400 : 410);
+    if (check.kind === 'refused')
+      return page(c, checkinRefusedPage(check.reason), check.reason === 'invalid' ? 400 : 410);
     return page(c, checkinConfirmPage(), 200);
   });
 
   hono.post('/checkin/:token', async (c) => {
     const check = await checkLink(ctx, c.req.param('token'));
     if (check.kind === 'unavailable') return page(c, checkinUnavailablePage(), 503);
-    if (check.kind === 'refused') return page(c, checkinRefusedPage(check.reason), check.reason === 'invalid' ? 400 : 410);
+    if (check.kind === 'refused')
+      return page(c, checkinRefusedPage(check.reason), check.reason === 'invalid' ? 400 : 410);
     const services = keyed(ctx);
     if (!services) return page(c, checkinUnavailablePage(), 503);
     if (!claim(services, check.jti, check.expiresAt)) return page(c, checkinRefusedPage('used'), 410);
-    const reply = await ctx.router.call('checkin', {}, { role: 'checkin', transport: 'link', principal: `link:${check.jti}` });
+    const reply = await ctx.router.call(
+      'checkin',
+      {},
+      { role: 'checkin', transport: 'link', principal: `link:${check.jti}` },
+    );
     if (!reply.ok) {
       unclaim(services, check.jti); // not checked in: the link stays usable
       return page(c, checkinUnavailablePage(), 503);

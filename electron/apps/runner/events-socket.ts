@@ -21,10 +21,23 @@ const END_GRACE_MS = 5000;
 /** Room for the frame around a request's input (id, method, keys). */
 const FRAME_OVERHEAD_BYTES = 4096;
 
-const REASONS: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
+const REASONS: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  503: 'Service Unavailable',
+};
 
-const SESSION_OVER: Reply<never> = { ok: false, code: 'UNAUTHORIZED', message: 'your session has ended: sign in again' };
-const INTERNAL: Reply<never> = { ok: false, code: 'INTERNAL', message: 'something went wrong inside Afterword; details are in its log' };
+const SESSION_OVER: Reply<never> = {
+  ok: false,
+  code: 'UNAUTHORIZED',
+  message: 'your session has ended: sign in again',
+};
+const INTERNAL: Reply<never> = {
+  ok: false,
+  code: 'INTERNAL',
+  message: 'something went wrong inside Afterword; details are in its log',
+};
 
 function refuse(socket: Duplex, status: number): void {
   socket.end(`HTTP/1.1 ${status} ${REASONS[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -85,7 +98,13 @@ export function attachEventSocket(server: Server, ctx: RunnerContext, logger?: L
     if (conn.inFlight === 0) ws.close(SESSION_ENDED, 'session ended');
   };
 
-  const call = async (ws: WebSocket, conn: Connection, id: RequestId, method: string, input: unknown): Promise<void> => {
+  const call = async (
+    ws: WebSocket,
+    conn: Connection,
+    id: RequestId,
+    method: string,
+    input: unknown,
+  ): Promise<void> => {
     let reply: Reply<unknown>;
     try {
       reply = await router.call(method, input, conn.caller);
@@ -107,7 +126,8 @@ export function attachEventSocket(server: Server, ctx: RunnerContext, logger?: L
       auth.sessions.revoke(conn.jti);
       return end(ws, conn);
     }
-    if (frame.kind === 'bad') return send(ws, { id: frame.id, reply: { ok: false, code: 'BAD_REQUEST', message: frame.message } });
+    if (frame.kind === 'bad')
+      return send(ws, { id: frame.id, reply: { ok: false, code: 'BAD_REQUEST', message: frame.message } });
     auth.sessions.touch(conn.jti, frame.method);
     conn.inFlight++;
     if (conn.inFlight >= MAX_IN_FLIGHT) ws.pause();

@@ -10,7 +10,8 @@ import type { HttpClient } from './test-support/http-client.js';
 import { LEAP_DAY_TICKS, startWithVault, type RunnerFixture } from './test-support/runner-fixture.js';
 
 const roundTrip = (value: unknown): unknown => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
-const keysOf = (method: MethodName): string[] => Object.keys((CONTRACT[method].input as unknown as z.ZodObject).shape ?? {});
+const keysOf = (method: MethodName): string[] =>
+  Object.keys((CONTRACT[method].input as unknown as z.ZodObject).shape ?? {});
 const isValid = (method: MethodName, input: unknown): boolean => CONTRACT[method].input.safeParse(input ?? {}).success;
 
 const junk = fc.oneof(
@@ -22,18 +23,32 @@ const junk = fc.oneof(
   fc.string({ minLength: 5000, maxLength: 20_000 }),
   fc.array(fc.oneof(fc.integer(), fc.string(), fc.constant(null)), { maxLength: 4 }),
   fc.dictionary(fc.string({ maxLength: 6 }), fc.oneof(fc.integer(), fc.string(), fc.constant(null)), { maxKeys: 3 }),
-  fc.constantFrom(-1, 2 ** 53, -(2 ** 31), 1.5, '', ' ', '\u0000', 'aaa_0000000000000000', '../../etc/passwd', '<script>'),
+  fc.constantFrom(
+    -1,
+    2 ** 53,
+    -(2 ** 31),
+    1.5,
+    '',
+    ' ',
+    '\u0000',
+    'aaa_0000000000000000',
+    '../../etc/passwd',
+    '<script>',
+  ),
 );
 
 /** Bad input for one method: not an object at all, its own keys with wrong values, or extra keys. */
 function badInput(method: MethodName): fc.Arbitrary<unknown> {
   const keys = keysOf(method);
-  const ownKeysWrong = keys.length > 0 ? fc.record(Object.fromEntries(keys.map((k) => [k, junk])), { requiredKeys: [] }) : fc.constant({});
+  const ownKeysWrong =
+    keys.length > 0 ? fc.record(Object.fromEntries(keys.map((k) => [k, junk])), { requiredKeys: [] }) : fc.constant({});
   return fc
     .oneof(
       fc.oneof(fc.integer(), fc.string(), fc.boolean(), fc.array(junk, { maxLength: 3 })),
       ownKeysWrong,
-      fc.tuple(ownKeysWrong, fc.string({ minLength: 1, maxLength: 10 }), junk).map(([o, k, v]) => ({ ...o, [`x-${k}`]: v })),
+      fc
+        .tuple(ownKeysWrong, fc.string({ minLength: 1, maxLength: 10 }), junk)
+        .map(([o, k, v]) => ({ ...o, [`x-${k}`]: v })),
     )
     .map(roundTrip)
     .filter((input) => input !== null && !isValid(method, input));
@@ -54,7 +69,9 @@ const UNKNOWN_IDS: Partial<Record<MethodName, fc.Arbitrary<unknown>>> = {
   'plans.simulate': idArb.map((id) => ({ id })),
   'plans.deliveries': idArb.map((id) => ({ id })),
   'tokens.delete': idArb.map((id) => ({ id })),
-  'attachments.download': fc.tuple(idArb, idArb).map(([messageId, attachmentId]) => ({ messageId, attachmentId, index: 0 })),
+  'attachments.download': fc
+    .tuple(idArb, idArb)
+    .map(([messageId, attachmentId]) => ({ messageId, attachmentId, index: 0 })),
 };
 
 describe('fuzz: bad input through HTTP', () => {
@@ -68,7 +85,11 @@ describe('fuzz: bad input through HTTP', () => {
   beforeAll(async () => {
     process.on('unhandledRejection', onRejection);
     ({ f, owner } = await startWithVault({ runner: { schedulerCron: LEAP_DAY_TICKS } }));
-    const kin = await owner.data<{ id: string }>('recipients.create', { name: 'Kin', type: 'email', contact: 'kin@example.org' });
+    const kin = await owner.data<{ id: string }>('recipients.create', {
+      name: 'Kin',
+      type: 'email',
+      contact: 'kin@example.org',
+    });
     await owner.data('messages.create', { title: 'Letter', body: 'Dear Kin', recipientIds: [kin.id] });
     await owner.data('tokens.create', { role: 'monitor', label: 'grafana' });
   });
@@ -83,7 +104,11 @@ describe('fuzz: bad input through HTTP', () => {
       await fc.assert(
         fc.asyncProperty(badInput(method), async (input) => {
           const { status, reply } = await owner.rpc(method, input);
-          expect({ method, status, code: reply.ok ? 'OK' : reply.code }).toEqual({ method, status: 400, code: 'BAD_REQUEST' });
+          expect({ method, status, code: reply.ok ? 'OK' : reply.code }).toEqual({
+            method,
+            status: 400,
+            code: 'BAD_REQUEST',
+          });
         }),
         { numRuns: 25 },
       );
@@ -100,9 +125,17 @@ describe('fuzz: bad input through HTTP', () => {
       const input = keys.length > 0 ? Object.fromEntries(keys.map((k) => [k, huge])) : { huge };
       const { status, reply } = await owner.rpc(method, input);
       const expected = JSON.stringify(input).length > DEFAULT_MAX_BODY_BYTES ? 413 : 400;
-      expect({ method, status, code: reply.ok ? 'OK' : reply.code }).toEqual({ method, status: expected, code: 'BAD_REQUEST' });
+      expect({ method, status, code: reply.ok ? 'OK' : reply.code }).toEqual({
+        method,
+        status: expected,
+        code: 'BAD_REQUEST',
+      });
     }
-    const { status, reply } = await owner.rpc('messages.create', { title: 'x', body: huge, recipientIds: [huge, huge, huge] });
+    const { status, reply } = await owner.rpc('messages.create', {
+      title: 'x',
+      body: huge,
+      recipientIds: [huge, huge, huge],
+    });
     expect(status).toBe(413);
     expect(reply).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
     expect(f.rowCounts()).toEqual(before);
@@ -114,7 +147,11 @@ describe('fuzz: bad input through HTTP', () => {
       await fc.assert(
         fc.asyncProperty(arb, async (input) => {
           const { status, reply } = await owner.rpc(method, input);
-          expect({ method, status, code: reply.ok ? 'OK' : reply.code }).toEqual({ method, status: 404, code: 'NOT_FOUND' });
+          expect({ method, status, code: reply.ok ? 'OK' : reply.code }).toEqual({
+            method,
+            status: 404,
+            code: 'NOT_FOUND',
+          });
         }),
         { numRuns: 10 },
       );

@@ -10,15 +10,21 @@ describe('healthProblem', () => {
   it('gives a starting scheduler a short grace for its first pass, then says it has none', () => {
     const waiting = { startedAt: START, passCompleted: false };
     expect(healthProblem(unlocked(null), true, waiting, START + FIRST_PASS_GRACE_MS)).toBeNull();
-    expect(healthProblem(unlocked(null), true, waiting, START + FIRST_PASS_GRACE_MS + 60_000)).toBe('the scheduler has not completed a pass since it started 3 minutes ago');
+    expect(healthProblem(unlocked(null), true, waiting, START + FIRST_PASS_GRACE_MS + 60_000)).toBe(
+      'the scheduler has not completed a pass since it started 3 minutes ago',
+    );
     // A recent tick in the vault from before the restart does not hide it.
-    expect(healthProblem(unlocked(30_000), true, waiting, START + FIRST_PASS_GRACE_MS + 1)).toMatch(/not completed a pass since it started/);
+    expect(healthProblem(unlocked(30_000), true, waiting, START + FIRST_PASS_GRACE_MS + 1)).toMatch(
+      /not completed a pass since it started/,
+    );
   });
 
   it('is healthy once a pass completed, until the ticks go stale', () => {
     const done = { startedAt: START, passCompleted: true };
     expect(healthProblem(unlocked(0), true, done, START + 10 * STALE_PASS_MS)).toBeNull();
-    expect(healthProblem(unlocked(STALE_PASS_MS + 60_000), true, done, START)).toBe('the scheduler has not completed a pass for 6 minutes');
+    expect(healthProblem(unlocked(STALE_PASS_MS + 60_000), true, done, START)).toBe(
+      'the scheduler has not completed a pass for 6 minutes',
+    );
   });
 
   it('keeps the other verdicts', () => {

@@ -35,14 +35,22 @@ function memoryKeyring(): KeyStore {
 
 describe('retryKeyringUnlock', () => {
   it('starts the scheduler once the key store holding the device key can be reached, and only then', async () => {
-    const deps = { vaultDir: join(root, 'vault'), clock: new ManualClock(Date.UTC(2027, 0, 1)), scrypt: { logN: 15, r: 8, p: 1 } };
+    const deps = {
+      vaultDir: join(root, 'vault'),
+      clock: new ManualClock(Date.UTC(2027, 0, 1)),
+      scrypt: { logN: 15, r: 8, p: 1 },
+    };
     const keyring = memoryKeyring();
     const first = new AppCore({ ...deps, keyStore: keyring });
     await first.create(PASSWORD);
     await first.vaultOrThrow().enableDeviceKey(keyring);
     await first.close();
 
-    const files: DeviceKeyStoreChoice = { store: new FileKeyStore(join(root, 'keys')), where: join(root, 'keys'), fallbackReason: 'no D-Bus session' };
+    const files: DeviceKeyStoreChoice = {
+      store: new FileKeyStore(join(root, 'keys')),
+      where: join(root, 'keys'),
+      fallbackReason: 'no D-Bus session',
+    };
     const keys = new SwitchingKeyStore(files);
     app = new AppCore({ ...deps, keyStore: keys });
     await app.open();
@@ -52,7 +60,11 @@ describe('retryKeyringUnlock', () => {
     expect(await retryKeyringUnlock(app, keys, async () => files)).toBe(false);
     expect(app.isWatching).toBe(false);
 
-    const reachable: DeviceKeyStoreChoice = { store: keyring, where: 'the OS key store (keyring:test)', fallbackReason: null };
+    const reachable: DeviceKeyStoreChoice = {
+      store: keyring,
+      where: 'the OS key store (keyring:test)',
+      fallbackReason: null,
+    };
     expect(await retryKeyringUnlock(app, keys, async () => reachable)).toBe(true);
     expect(app.isWatching).toBe(true);
     expect(keys.backend).toBe('keyring:test');
@@ -61,9 +73,17 @@ describe('retryKeyringUnlock', () => {
   });
 
   it('leaves a runner the owner unlocked alone', async () => {
-    const deps = { vaultDir: join(root, 'vault'), clock: new ManualClock(Date.UTC(2027, 0, 1)), scrypt: { logN: 15, r: 8, p: 1 } };
+    const deps = {
+      vaultDir: join(root, 'vault'),
+      clock: new ManualClock(Date.UTC(2027, 0, 1)),
+      scrypt: { logN: 15, r: 8, p: 1 },
+    };
     const keyring = memoryKeyring();
-    const files: DeviceKeyStoreChoice = { store: new FileKeyStore(join(root, 'keys')), where: join(root, 'keys'), fallbackReason: 'no D-Bus session' };
+    const files: DeviceKeyStoreChoice = {
+      store: new FileKeyStore(join(root, 'keys')),
+      where: join(root, 'keys'),
+      fallbackReason: 'no D-Bus session',
+    };
     const keys = new SwitchingKeyStore(files);
     app = new AppCore({ ...deps, keyStore: keys });
     await app.create(PASSWORD);

@@ -42,7 +42,11 @@ export class SwitchingKeyStore implements KeyStore {
  * the device key. Only while nothing watches and the owner has not unlocked. True when this attempt
  * started the scheduler.
  */
-export async function retryKeyringUnlock(app: AppCore, keys: SwitchingKeyStore, choose: () => Promise<DeviceKeyStoreChoice>): Promise<boolean> {
+export async function retryKeyringUnlock(
+  app: AppCore,
+  keys: SwitchingKeyStore,
+  choose: () => Promise<DeviceKeyStoreChoice>,
+): Promise<boolean> {
   if (!keys.choice.fallbackReason || app.isWatching || app.isUiUnlocked || !app.exists()) return false;
   let recorded: string | null;
   try {

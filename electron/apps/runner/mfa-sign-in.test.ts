@@ -36,8 +36,15 @@ describe('two-step sign-in over HTTP', () => {
     ({ f, owner } = await startWithVault({ clock }));
     enrolment = await owner.data<Enrolment>('mfa.enable', { confirm: true });
     expect(await owner.data('mfa.status', {})).toEqual({ enabled: false, pending: true, recoveryCodesLeft: 0 });
-    expect(await codeOf(owner.rpc('mfa.confirm', { code: '000000' === codeNow() ? '111111' : '000000' }))).toEqual({ status: 401, code: 'MFA_CODE_WRONG' });
-    expect(await owner.data('mfa.confirm', { code: codeNow() })).toEqual({ enabled: true, pending: false, recoveryCodesLeft: 10 });
+    expect(await codeOf(owner.rpc('mfa.confirm', { code: '000000' === codeNow() ? '111111' : '000000' }))).toEqual({
+      status: 401,
+      code: 'MFA_CODE_WRONG',
+    });
+    expect(await owner.data('mfa.confirm', { code: codeNow() })).toEqual({
+      enabled: true,
+      pending: false,
+      recoveryCodesLeft: 10,
+    });
     await owner.data('vault.lock', {});
     clock.advance(STEP_MS); // the confirming code is used up
   });
@@ -53,14 +60,23 @@ describe('two-step sign-in over HTTP', () => {
 
   it('the password alone is MFA_REQUIRED (no session); a wrong password is still WRONG_PASSWORD', async () => {
     const tab = f.client();
-    expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD }))).toEqual({ status: 401, code: 'MFA_REQUIRED' });
+    expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD }))).toEqual({
+      status: 401,
+      code: 'MFA_REQUIRED',
+    });
     expect(tab.cookie(SESSION_COOKIE)).toBeUndefined();
     expect(await codeOf(tab.rpc('messages.list', {}))).toEqual({ status: 401, code: 'UNAUTHORIZED' });
-    expect(await codeOf(tab.rpc('vault.unlock', { password: 'not the password' }))).toEqual({ status: 401, code: 'WRONG_PASSWORD' });
-    expect(await codeOf(tab.rpc('vault.unlock', { password: 'not the password', code: codeNow() }))).toEqual({ status: 401, code: 'WRONG_PASSWORD' });
+    expect(await codeOf(tab.rpc('vault.unlock', { password: 'not the password' }))).toEqual({
+      status: 401,
+      code: 'WRONG_PASSWORD',
+    });
+    expect(await codeOf(tab.rpc('vault.unlock', { password: 'not the password', code: codeNow() }))).toEqual({
+      status: 401,
+      code: 'WRONG_PASSWORD',
+    });
   });
 
-  it('the right code signs in; the same code again is a replay and refused; the next step\'s code works', async () => {
+  it("the right code signs in; the same code again is a replay and refused; the next step's code works", async () => {
     const code = codeNow();
     const tab = f.client();
     expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD, code }))).toEqual({ status: 200, code: 'OK' });
@@ -69,22 +85,40 @@ describe('two-step sign-in over HTTP', () => {
     await tab.data('vault.lock', {});
 
     const other = f.client();
-    expect(await codeOf(other.rpc('vault.unlock', { password: PASSWORD, code }))).toEqual({ status: 401, code: 'MFA_CODE_WRONG' });
+    expect(await codeOf(other.rpc('vault.unlock', { password: PASSWORD, code }))).toEqual({
+      status: 401,
+      code: 'MFA_CODE_WRONG',
+    });
     expect(other.cookie(SESSION_COOKIE)).toBeUndefined();
     clock.advance(STEP_MS);
-    expect(await codeOf(other.rpc('vault.unlock', { password: PASSWORD, code: ` ${codeNow()} ` }))).toEqual({ status: 200, code: 'OK' });
+    expect(await codeOf(other.rpc('vault.unlock', { password: PASSWORD, code: ` ${codeNow()} ` }))).toEqual({
+      status: 200,
+      code: 'OK',
+    });
   });
 
   it('after a restart (the key no longer in memory) the sign-in still needs the code, and a used one stays used', async () => {
     const used = codeNow();
-    expect(await codeOf(f.client().rpc('vault.unlock', { password: PASSWORD, code: used }))).toEqual({ status: 200, code: 'OK' });
+    expect(await codeOf(f.client().rpc('vault.unlock', { password: PASSWORD, code: used }))).toEqual({
+      status: 200,
+      code: 'OK',
+    });
     await f.restart();
     const tab = f.client();
-    expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD }))).toEqual({ status: 401, code: 'MFA_REQUIRED' });
+    expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD }))).toEqual({
+      status: 401,
+      code: 'MFA_REQUIRED',
+    });
     expect(f.app.isWatching).toBe(false);
-    expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD, code: used }))).toEqual({ status: 401, code: 'MFA_CODE_WRONG' });
+    expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD, code: used }))).toEqual({
+      status: 401,
+      code: 'MFA_CODE_WRONG',
+    });
     clock.advance(STEP_MS);
-    expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD, code: codeNow() }))).toEqual({ status: 200, code: 'OK' });
+    expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD, code: codeNow() }))).toEqual({
+      status: 200,
+      code: 'OK',
+    });
     expect(f.app.isWatching).toBe(true);
   });
 
@@ -92,26 +126,42 @@ describe('two-step sign-in over HTTP', () => {
     const tab = f.client();
     const epoch = Math.floor(clock.now() / 1000);
     const twoAhead = generateSync({ secret: enrolment.secret, epoch: epoch + 2 * 30 });
-    expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD, code: twoAhead }))).toEqual({ status: 401, code: 'MFA_CODE_WRONG' });
+    expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD, code: twoAhead }))).toEqual({
+      status: 401,
+      code: 'MFA_CODE_WRONG',
+    });
     const oneAhead = generateSync({ secret: enrolment.secret, epoch: epoch + 30 });
-    expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD, code: oneAhead }))).toEqual({ status: 200, code: 'OK' });
+    expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD, code: oneAhead }))).toEqual({
+      status: 200,
+      code: 'OK',
+    });
   });
 
   it('a recovery code works once, typed in any case and without its dash', async () => {
     const [first] = enrolment.recoveryCodes;
     const tab = f.client();
-    expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD, code: first!.toUpperCase().replace('-', '') }))).toEqual({ status: 200, code: 'OK' });
+    expect(
+      await codeOf(tab.rpc('vault.unlock', { password: PASSWORD, code: first!.toUpperCase().replace('-', '') })),
+    ).toEqual({ status: 200, code: 'OK' });
     expect(await tab.data('mfa.status', {})).toEqual({ enabled: true, pending: false, recoveryCodesLeft: 9 });
     await tab.data('vault.lock', {});
-    expect(await codeOf(f.client().rpc('vault.unlock', { password: PASSWORD, code: first }))).toEqual({ status: 401, code: 'MFA_CODE_WRONG' });
-    expect(await codeOf(f.client().rpc('vault.unlock', { password: PASSWORD, code: enrolment.recoveryCodes[1] }))).toEqual({ status: 200, code: 'OK' });
+    expect(await codeOf(f.client().rpc('vault.unlock', { password: PASSWORD, code: first }))).toEqual({
+      status: 401,
+      code: 'MFA_CODE_WRONG',
+    });
+    expect(
+      await codeOf(f.client().rpc('vault.unlock', { password: PASSWORD, code: enrolment.recoveryCodes[1] })),
+    ).toEqual({ status: 200, code: 'OK' });
   });
 
   it('wrong codes back off like wrong passwords: five are 401, then 429 with Retry-After even for the right code', async () => {
     const tab = f.client();
     for (const code of ['123456', '654321', 'aaaaa-bbbbb', '000001', '999999']) {
       if (code === codeNow()) continue;
-      expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD, code }))).toEqual({ status: 401, code: 'MFA_CODE_WRONG' });
+      expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD, code }))).toEqual({
+        status: 401,
+        code: 'MFA_CODE_WRONG',
+      });
     }
     const locked = await tab.rpc('vault.unlock', { password: PASSWORD, code: codeNow() });
     expect(locked.status).toBe(429);
@@ -121,12 +171,16 @@ describe('two-step sign-in over HTTP', () => {
     // A missing code is asked for, not counted: it cannot be used to reset or skip the wait.
     expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD }))).toEqual({ status: 429, code: 'LOCKED_OUT' });
     clock.advance(STEP_MS);
-    expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD, code: codeNow() }))).toEqual({ status: 200, code: 'OK' });
+    expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD, code: codeNow() }))).toEqual({
+      status: 200,
+      code: 'OK',
+    });
   });
 
   it('the desktop app (IPC) and the CLI unlock with the password only; the WebSocket is the network and needs the code', async () => {
     const router = createRouter(f.app);
-    const over = (transport: string) => router.call('vault.unlock', { password: PASSWORD }, { role: 'public', transport });
+    const over = (transport: string) =>
+      router.call('vault.unlock', { password: PASSWORD }, { role: 'public', transport });
     expect(await over('ws')).toMatchObject({ ok: false, code: 'MFA_REQUIRED' });
     expect(f.app.isUiUnlocked).toBe(false);
     for (const transport of ['ipc', 'cli']) {
@@ -138,28 +192,48 @@ describe('two-step sign-in over HTTP', () => {
 
   it('turning it off needs the password or a code; then the password alone signs in again', async () => {
     const tab = f.client();
-    expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD, code: codeNow() }))).toEqual({ status: 200, code: 'OK' });
+    expect(await codeOf(tab.rpc('vault.unlock', { password: PASSWORD, code: codeNow() }))).toEqual({
+      status: 200,
+      code: 'OK',
+    });
     expect(await codeOf(tab.rpc('mfa.disable', {}))).toEqual({ status: 400, code: 'BAD_REQUEST' });
-    expect(await codeOf(tab.rpc('mfa.disable', { password: 'not the password' }))).toEqual({ status: 401, code: 'WRONG_PASSWORD' });
+    expect(await codeOf(tab.rpc('mfa.disable', { password: 'not the password' }))).toEqual({
+      status: 401,
+      code: 'WRONG_PASSWORD',
+    });
     expect(await codeOf(tab.rpc('mfa.disable', { code: '12345x' }))).toEqual({ status: 401, code: 'MFA_CODE_WRONG' });
     expect(await codeOf(tab.rpc('mfa.enable', {}))).toEqual({ status: 409, code: 'CONFLICT' });
-    expect(await tab.data('mfa.disable', { code: enrolment.recoveryCodes[3] })).toEqual({ enabled: false, pending: false, recoveryCodesLeft: 0 });
+    expect(await tab.data('mfa.disable', { code: enrolment.recoveryCodes[3] })).toEqual({
+      enabled: false,
+      pending: false,
+      recoveryCodesLeft: 0,
+    });
     await tab.data('vault.lock', {});
     const again = f.client();
     expect(await codeOf(again.rpc('vault.unlock', { password: PASSWORD }))).toEqual({ status: 200, code: 'OK' });
     // Without `confirm` (as the CLI does) it is on at once, with a new secret.
     expect((await again.data<Enrolment>('mfa.enable', {})).secret).not.toBe(enrolment.secret);
     expect(await again.data('mfa.status', {})).toEqual({ enabled: true, pending: false, recoveryCodesLeft: 10 });
-    const actions = f.app.vaultOrThrow().audit.page({ limit: 100 }).map((r) => r.action);
+    const actions = f.app
+      .vaultOrThrow()
+      .audit.page({ limit: 100 })
+      .map((r) => r.action);
     expect(actions).toContain('mfa.enabled');
     expect(actions).toContain('mfa.disabled');
   });
 
   it('the secret and the recovery codes are in no file of the vault', async () => {
     const files = await readdir(f.vaultDir, { recursive: true, withFileTypes: true });
-    const contents = await Promise.all(files.filter((e) => e.isFile()).map((e) => readFile(join(e.parentPath, e.name))));
+    const contents = await Promise.all(
+      files.filter((e) => e.isFile()).map((e) => readFile(join(e.parentPath, e.name))),
+    );
     expect(contents.length).toBeGreaterThan(0);
-    for (const needle of [enrolment.secret, enrolment.secret.toLowerCase(), ...enrolment.recoveryCodes, ...enrolment.recoveryCodes.map((c) => c.replace('-', ''))]) {
+    for (const needle of [
+      enrolment.secret,
+      enrolment.secret.toLowerCase(),
+      ...enrolment.recoveryCodes,
+      ...enrolment.recoveryCodes.map((c) => c.replace('-', '')),
+    ]) {
       expect(contents.some((bytes) => bytes.includes(Buffer.from(needle)))).toBe(false);
     }
   });

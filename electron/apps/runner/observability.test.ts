@@ -50,7 +50,12 @@ describe('/healthz and /metrics', () => {
 
   it('reports the vault state and the age of the last tick, to anyone', async () => {
     const anon = f.client();
-    expect((await anon.request('/healthz')).json).toEqual({ ok: true, vault: 'missing', lastTickAgeMs: null, scheduler: 'stopped' });
+    expect((await anon.request('/healthz')).json).toEqual({
+      ok: true,
+      vault: 'missing',
+      lastTickAgeMs: null,
+      scheduler: 'stopped',
+    });
     const owner = f.client();
     await owner.data('vault.create', { password: PASSWORD });
     const health = await waitFor(
@@ -62,8 +67,16 @@ describe('/healthz and /metrics', () => {
     expect((await anon.request('/healthz')).json).toMatchObject({ lastTickAgeMs: 5000 });
 
     const level = { waitMs: 60_000, channels: ['desktop'] };
-    const plan = await owner.data<{ id: string }>('plans.create', { name: 'P', intervalMs: 60_000, levels: [level, level, level, level, level] });
-    const kin = await owner.data<{ id: string }>('recipients.create', { name: 'Kin', type: 'email', contact: 'kin@example.org' });
+    const plan = await owner.data<{ id: string }>('plans.create', {
+      name: 'P',
+      intervalMs: 60_000,
+      levels: [level, level, level, level, level],
+    });
+    const kin = await owner.data<{ id: string }>('recipients.create', {
+      name: 'Kin',
+      type: 'email',
+      contact: 'kin@example.org',
+    });
     await owner.data('messages.create', { title: 'M', body: 'b', recipientIds: [kin.id], planId: plan.id });
     for (let i = 0; i < 3; i++) {
       await f.app.engineOrThrow().runOnce('test');
@@ -73,13 +86,18 @@ describe('/healthz and /metrics', () => {
     clock.advance(2000);
     await anon.rpc('vault.unlock', { password: 'wrong password' });
 
-    const monitorToken = (await owner.data<{ token: string }>('tokens.create', { role: 'monitor', label: 'prometheus' })).token;
+    const monitorToken = (
+      await owner.data<{ token: string }>('tokens.create', { role: 'monitor', label: 'prometheus' })
+    ).token;
     const scrape = await f.client().request('/metrics', { headers: { authorization: `Bearer ${monitorToken}` } });
     expect(scrape.status).toBe(200);
     expect(scrape.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = scrape.text;
     const db = f.app.vaultOrThrow().db.sqlite;
-    const state = db.prepare('SELECT state, level FROM plan_state WHERE plan_id = ?').get(plan.id) as { state: string; level: number };
+    const state = db.prepare('SELECT state, level FROM plan_state WHERE plan_id = ?').get(plan.id) as {
+      state: string;
+      level: number;
+    };
     expect(state.level).toBeGreaterThan(0);
     expect(metric(text, 'afterword_plan_level', `{plan_id="${plan.id}"}`)).toBe(state.level);
     expect(metric(text, 'afterword_plan_state', `{plan_id="${plan.id}",state="${state.state}"}`)).toBe(1);
@@ -90,8 +108,10 @@ describe('/healthz and /metrics', () => {
     expect(sent).toBeGreaterThan(0);
     expect(metric(text, 'afterword_delivery_attempts_total', '{outcome="sent"}')).toBe(sent);
     expect(metric(text, 'afterword_delivery_attempts_total', '{outcome="failed"}')).toBe(0);
-    const outbox = (status: string) => db.prepare('SELECT count(*) FROM outbox WHERE status = ?').pluck().get(status) as number;
-    for (const status of ['pending', 'sent', 'failed']) expect(metric(text, 'afterword_outbox_rows', `{status="${status}"}`)).toBe(outbox(status));
+    const outbox = (status: string) =>
+      db.prepare('SELECT count(*) FROM outbox WHERE status = ?').pluck().get(status) as number;
+    for (const status of ['pending', 'sent', 'failed'])
+      expect(metric(text, 'afterword_outbox_rows', `{status="${status}"}`)).toBe(outbox(status));
     expect(metric(text, 'afterword_unlock_failures')).toBe(1);
     // Names, addresses and titles stay out of the metrics.
     for (const secret of ['Kin', 'kin@example.org', '"P"']) expect(text).not.toContain(secret);
@@ -129,7 +149,12 @@ describe('/healthz and /metrics', () => {
       (r) => (r.json as { scheduler: string }).scheduler === 'stopped',
     );
     expect(reply.status).toBe(503);
-    expect(reply.json).toMatchObject({ ok: false, vault: 'locked', scheduler: 'stopped', reason: expect.stringMatching(/locked: nothing is warned or delivered/) });
+    expect(reply.json).toMatchObject({
+      ok: false,
+      vault: 'locked',
+      scheduler: 'stopped',
+      reason: expect.stringMatching(/locked: nothing is warned or delivered/),
+    });
   });
 });
 
@@ -193,7 +218,8 @@ describe('static files', () => {
   });
 
   it('isTraversal recognises every spelling of a parent segment', () => {
-    for (const t of ['/..', '/../x', '/a/%2e%2e/x', '/a/.%2E/x', '/a%2fb', '/a%5cb', '/a\\b']) expect(isTraversal(t)).toBe(true);
+    for (const t of ['/..', '/../x', '/a/%2e%2e/x', '/a/.%2E/x', '/a%2fb', '/a%5cb', '/a\\b'])
+      expect(isTraversal(t)).toBe(true);
     for (const t of ['/', '/assets/app.js', '/a..b', '/...', '/x?q=..']) expect(isTraversal(t)).toBe(false);
   });
 });
@@ -242,7 +268,10 @@ describe('test clock', () => {
       const advanced = await owner.post('/api/test/clock', { advanceMs: 86_400_000 });
       expect((advanced.json as { data: { now: number } }).data.now - before - 86_400_000).toBeLessThan(1000);
       expect(clock.monotonic() - mono).toBeGreaterThanOrEqual(86_400_000);
-      const tick = f.app.vaultOrThrow().db.sqlite.prepare('SELECT source, at FROM scheduler_ticks').get() as { source: string; at: number };
+      const tick = f.app.vaultOrThrow().db.sqlite.prepare('SELECT source, at FROM scheduler_ticks').get() as {
+        source: string;
+        at: number;
+      };
       expect(tick.source).toBe('test-clock');
       expect((await owner.post('/api/test/clock', { advanceMs: -5 })).status).toBe(400);
       expect((await owner.post('/api/test/clock', { set: 'yesterday' })).status).toBe(400);
@@ -258,12 +287,22 @@ describe('scheduler events', () => {
     const { f, owner } = await startWithVault({ clock, runner: { allowFakeClock: true } });
     try {
       const level = { waitMs: 60_000, channels: ['desktop'] };
-      const plan = await owner.data<{ id: string }>('plans.create', { name: 'P', intervalMs: 60_000, levels: [level, level, level, level, level] });
-      const kin = await owner.data<{ id: string }>('recipients.create', { name: 'Kin', type: 'email', contact: 'kin@example.org' });
+      const plan = await owner.data<{ id: string }>('plans.create', {
+        name: 'P',
+        intervalMs: 60_000,
+        levels: [level, level, level, level, level],
+      });
+      const kin = await owner.data<{ id: string }>('recipients.create', {
+        name: 'Kin',
+        type: 'email',
+        contact: 'kin@example.org',
+      });
       await owner.data('messages.create', { title: 'M', body: 'b', recipientIds: [kin.id], planId: plan.id });
       const events = await openEvents(f.base, { cookie: owner.cookieHeader });
       for (let i = 0; i < 3; i++) await owner.post('/api/test/clock', { advanceMs: 61_000 });
-      const changes = events.messages.filter((m) => m.event === 'plan.stateChanged').map((m) => m.payload as { planId: string; to: string });
+      const changes = events.messages
+        .filter((m) => m.event === 'plan.stateChanged')
+        .map((m) => m.payload as { planId: string; to: string });
       expect(changes.filter((c) => c.planId === plan.id).length).toBeGreaterThanOrEqual(2);
       expect(await events.waitFor('warning.awaiting')).toMatchObject({ planId: plan.id, level: 1, kind: 'warning' });
       expect(await events.waitFor('outbox.progress')).toMatchObject({ sent: expect.any(Number) });

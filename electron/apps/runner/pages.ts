@@ -76,7 +76,8 @@ export interface PlaceholderStatus {
 export function uiNotBuiltPage(status: PlaceholderStatus): string {
   const vault = {
     missing: 'No vault yet. Create one through the UI once it is built, or with <code>afterword init</code>.',
-    locked: 'No key since this runner started: warnings and deliveries wait until the vault is unlocked once (or unattended delivery is on).',
+    locked:
+      'No key since this runner started: warnings and deliveries wait until the vault is unlocked once (or unattended delivery is on).',
     unlocked: 'The vault key is available: the scheduler is running.',
     error: 'The vault could not be opened: run <code>afterword doctor</code>.',
   }[status.vault];

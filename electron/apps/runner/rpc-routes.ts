@@ -12,8 +12,17 @@ export const cookieName = (secure: boolean): string => (secure ? `__Host-${SESSI
 
 const testClockInput = z
   .object({
-    set: z.string().max(64).refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO 8601 date').optional(),
-    advanceMs: z.number().int().min(0).max(3650 * 86_400_000).optional(),
+    set: z
+      .string()
+      .max(64)
+      .refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO 8601 date')
+      .optional(),
+    advanceMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(3650 * 86_400_000)
+      .optional(),
   })
   .strict();
 
@@ -27,7 +36,11 @@ function headersOf(c: Ctx): { authorization?: string; cookie?: string } {
  */
 type Authenticated = Extract<Authentication, { ok: true }>;
 
-async function gate(ctx: RunnerContext, c: Ctx, options: { json: 'always' | 'cookie' }): Promise<Authenticated | Response> {
+async function gate(
+  ctx: RunnerContext,
+  c: Ctx,
+  options: { json: 'always' | 'cookie' },
+): Promise<Authenticated | Response> {
   const origin = c.req.header('origin');
   if (origin !== undefined && !ctx.origins().allows(origin)) {
     return failWith(c, 'FORBIDDEN', `requests from ${origin} are not accepted: open Afterword at ${ctx.origins().url}`);
@@ -51,18 +64,25 @@ function checkSetupToken(ctx: RunnerContext, c: Ctx, input: unknown): Response |
     setup.retire();
     return null;
   }
-  const presented = input !== null && typeof input === 'object' ? (input as { setupToken?: unknown }).setupToken : undefined;
+  const presented =
+    input !== null && typeof input === 'object' ? (input as { setupToken?: unknown }).setupToken : undefined;
   const checked = setup.check(presented);
   if (checked.ok) return null;
   if (checked.reason === 'locked-out') {
     c.header('Retry-After', String(Math.max(1, Math.ceil(checked.retryAfterMs / 1000))));
-    return failWith(c, 'LOCKED_OUT', `too many wrong setup links: try again in ${Math.ceil(checked.retryAfterMs / 1000)} s`);
+    return failWith(
+      c,
+      'LOCKED_OUT',
+      `too many wrong setup links: try again in ${Math.ceil(checked.retryAfterMs / 1000)} s`,
+    );
   }
   const why = {
-    missing: 'creating the vault needs the setup link: open the link printed in the terminal where `afterword serve` runs (…/?setup=…)',
+    missing:
+      'creating the vault needs the setup link: open the link printed in the terminal where `afterword serve` runs (…/?setup=…)',
     wrong: 'this setup link is not the one `afterword serve` printed: open the link printed in its terminal',
     // The vault vanished after start (or was created and removed): no link is valid any more.
-    retired: 'this runner printed no setup link that still works: restart `afterword serve` and open the link it prints',
+    retired:
+      'this runner printed no setup link that still works: restart `afterword serve` and open the link it prints',
   }[checked.reason];
   return failWith(c, 'SETUP_TOKEN_REQUIRED', why);
 }
@@ -74,7 +94,13 @@ export function registerRpcRoutes(hono: Hono<Env>, ctx: RunnerContext): void {
   const finish = async (c: Ctx, method: string, reply: Reply<unknown>): Promise<Response> => {
     if (reply.ok && SIGN_IN.has(method)) {
       const { token } = await sessions.issue();
-      setCookie(c, name, token, { httpOnly: true, sameSite: 'Strict', path: '/', secure: ctx.secureCookie, maxAge: Math.floor(sessions.ttlMs / 1000) });
+      setCookie(c, name, token, {
+        httpOnly: true,
+        sameSite: 'Strict',
+        path: '/',
+        secure: ctx.secureCookie,
+        maxAge: Math.floor(sessions.ttlMs / 1000),
+      });
     }
     if (reply.ok && method === 'vault.create') ctx.setup.retire();
     if (reply.ok && method === 'vault.lock') deleteCookie(c, name, { path: '/', secure: ctx.secureCookie });
@@ -126,7 +152,8 @@ export function registerRpcRoutes(hono: Hono<Env>, ctx: RunnerContext): void {
     const auth = await gate(ctx, c, { json: 'always' });
     if (auth instanceof Response) return auth;
     // Moving time drives warnings and deliveries: the owner or a token holder only, even in tests.
-    if (auth.caller.role === 'public') return failWith(c, 'UNAUTHORIZED', 'sign in, or send a token, to move the test clock');
+    if (auth.caller.role === 'public')
+      return failWith(c, 'UNAUTHORIZED', 'sign in, or send a token, to move the test clock');
     const body = await readJsonBody(c, 4096);
     if (!body.ok) return body.response;
     const parsed = testClockInput.safeParse(body.value ?? {});
@@ -139,6 +166,10 @@ export function registerRpcRoutes(hono: Hono<Env>, ctx: RunnerContext): void {
   });
 
   hono.all('/api/*', (c) =>
-    failWith(c, 'NOT_FOUND', c.req.method === 'POST' ? `no such endpoint: ${c.req.path}` : `use POST for ${c.req.path}`),
+    failWith(
+      c,
+      'NOT_FOUND',
+      c.req.method === 'POST' ? `no such endpoint: ${c.req.path}` : `use POST for ${c.req.path}`,
+    ),
   );
 }

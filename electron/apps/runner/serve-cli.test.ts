@@ -21,10 +21,16 @@ const RECIPIENTS = ['a@example.org', 'b@example.org', 'c@example.org'];
 const DELAY_MS = 10 * 60_000;
 const level = { waitMs: 60_000, channels: ['desktop' as const] };
 
-const fake = (at: number): Record<string, string> => ({ AFTERWORD_ALLOW_FAKE_CLOCK: '1', AFTERWORD_FAKE_NOW: new Date(at).toISOString() });
+const fake = (at: number): Record<string, string> => ({
+  AFTERWORD_ALLOW_FAKE_CLOCK: '1',
+  AFTERWORD_FAKE_NOW: new Date(at).toISOString(),
+});
 
 /** A vault built in process: SMTP to the sink, owner set, `fill` adds the rest. */
-async function makeVault(label: string, fill: (services: VaultServices, clock: ManualClock, cli: CliVault) => Promise<void>): Promise<CliVault> {
+async function makeVault(
+  label: string,
+  fill: (services: VaultServices, clock: ManualClock, cli: CliVault) => Promise<void>,
+): Promise<CliVault> {
   const vault = await CliVault.create(temp, label);
   const clock = new ManualClock(T0);
   const { vault: v } = await Vault.create(vault.dir, vault.password, { clock, scrypt: SCRYPT });
@@ -32,7 +38,14 @@ async function makeVault(label: string, fill: (services: VaultServices, clock: M
     const services = createVaultServices(v, clock);
     initializeVaultContent(services);
     services.settings.set(SETTINGS.owner, { email: 'owner@example.org', name: null });
-    services.settings.set(SETTINGS.smtp, { host: '127.0.0.1', port: smtp.port, tls: 'none', user: null, password: null, from: 'afterword@example.org' });
+    services.settings.set(SETTINGS.smtp, {
+      host: '127.0.0.1',
+      port: smtp.port,
+      tls: 'none',
+      user: null,
+      password: null,
+      from: 'afterword@example.org',
+    });
     await fill(services, clock, vault);
   } finally {
     await v.close();
@@ -43,7 +56,9 @@ async function makeVault(label: string, fill: (services: VaultServices, clock: M
 function outboxStatuses(dir: string): Promise<Record<string, number>> {
   return Vault.open(dir, { clock: new ManualClock(T0) }).then(async (v) => {
     try {
-      const rows = v.db.sqlite.prepare(`SELECT status, count(*) AS n FROM outbox WHERE kind = 'delivery' GROUP BY status`).all() as { status: string; n: number }[];
+      const rows = v.db.sqlite
+        .prepare(`SELECT status, count(*) AS n FROM outbox WHERE kind = 'delivery' GROUP BY status`)
+        .all() as { status: string; n: number }[];
       return Object.fromEntries(rows.map((r) => [r.status, r.n]));
     } finally {
       await v.close();
@@ -89,9 +104,21 @@ describe('afterword serve and SIGTERM', () => {
   it('a SIGTERM during a delivery finishes the send, records it and exits 0; nothing is lost', async () => {
     let triggeredAt = 0;
     const vault = await makeVault('serve-sigterm', async (services, clock, cli) => {
-      const recipientIds = RECIPIENTS.map((contact, i) => services.recipients.add({ type: 'email', name: `R${i}`, contact }).id);
-      const planId = services.plans.create({ name: 'Soon', intervalMs: 60_000, levels: [level, level, level, level, level] }).id;
-      services.messages.create({ title: 'Goodbye', body: 'Thank you for everything.', recipientIds, planId, deliveryDelayMs: DELAY_MS });
+      const recipientIds = RECIPIENTS.map(
+        (contact, i) => services.recipients.add({ type: 'email', name: `R${i}`, contact }).id,
+      );
+      const planId = services.plans.create({
+        name: 'Soon',
+        intervalMs: 60_000,
+        levels: [level, level, level, level, level],
+      }).id;
+      services.messages.create({
+        title: 'Goodbye',
+        body: 'Thank you for everything.',
+        recipientIds,
+        planId,
+        deliveryDelayMs: DELAY_MS,
+      });
       const engine = createEngine(services, { clock });
       try {
         for (let i = 0; i < 30 && triggeredAt === 0; i++) {
@@ -148,7 +175,11 @@ describe('afterword tick composes check-in links that serve accepts', () => {
       services.settings.set(SETTINGS.publicUrl, publicUrl);
       const emailLevel = { waitMs: 60_000, channels: ['email' as const] };
       const kin = services.recipients.add({ type: 'email', name: 'Kin', contact: 'kin@example.org' }).id;
-      const planId = services.plans.create({ name: 'Mail', intervalMs: 60_000, levels: [emailLevel, emailLevel, emailLevel, emailLevel, emailLevel] }).id;
+      const planId = services.plans.create({
+        name: 'Mail',
+        intervalMs: 60_000,
+        levels: [emailLevel, emailLevel, emailLevel, emailLevel, emailLevel],
+      }).id;
       services.messages.create({ title: 'Later', body: 'x', recipientIds: [kin], planId });
       const engine = createEngine(services, { clock });
       try {
@@ -186,11 +217,23 @@ describe('afterword token', () => {
   it('adds, lists and removes tokens; the token is shown once', async () => {
     const vault = await CliVault.create(temp, 'tokens');
     await vault.init();
-    const added = await vault.json<{ id: string; token: string }>(['token', 'add', '--role', 'checkin', '--label', 'phone']);
+    const added = await vault.json<{ id: string; token: string }>([
+      'token',
+      'add',
+      '--role',
+      'checkin',
+      '--label',
+      'phone',
+    ]);
     expect(added.id).toMatch(/^tok_/);
     expect(added.token).toMatch(/^aw_checkin_[\w-]{43}$/);
-    const list = await vault.json<{ id: string; role: string; label: string; lastUsedAt: number | null }[]>(['token', 'list']);
-    expect(list).toEqual([expect.objectContaining({ id: added.id, role: 'checkin', label: 'phone', lastUsedAt: null })]);
+    const list = await vault.json<{ id: string; role: string; label: string; lastUsedAt: number | null }[]>([
+      'token',
+      'list',
+    ]);
+    expect(list).toEqual([
+      expect.objectContaining({ id: added.id, role: 'checkin', label: 'phone', lastUsedAt: null }),
+    ]);
     expect(JSON.stringify(list)).not.toContain(added.token);
     expect((await vault.run(['token', 'add', '--role', 'admin', '--json'])).code).toBe(1);
     expect(await vault.json(['token', 'rm', added.id])).toEqual({ id: added.id, removed: true });

@@ -90,13 +90,23 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     await app.open().catch((error: unknown) => {
       // An older copy than this machine last saw: the UI explains it and offers to open it anyway.
       if (app.olderCopy === null) throw error;
-      options.logger?.warn('the vault is older than the copy this machine last saw: waiting for the owner to open it in the UI (or --accept-older-vault)');
+      options.logger?.warn(
+        'the vault is older than the copy this machine last saw: waiting for the owner to open it in the UI (or --accept-older-vault)',
+      );
     });
   }
   const secureCookie = options.publicUrl?.startsWith('https:') ?? false;
-  const sessions = new Sessions({ ttlMs: options.sessionTtlMs, now: options.sessionNow, idleMs: () => autoLockMs(app) });
+  const sessions = new Sessions({
+    ttlMs: options.sessionTtlMs,
+    now: options.sessionNow,
+    idleMs: () => autoLockMs(app),
+  });
   const auth: AuthDeps = { app, sessions, clock, cookieName: cookieName(secureCookie) };
-  const scheduler = new AppScheduler(app, { cron: options.schedulerCron, publicUrl: options.publicUrl, logger: options.logger });
+  const scheduler = new AppScheduler(app, {
+    cron: options.schedulerCron,
+    publicUrl: options.publicUrl,
+    logger: options.logger,
+  });
   let origins: Origins | null = null;
   const ctx: RunnerContext = {
     app,
@@ -112,7 +122,8 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     setup: new SetupToken(app.exists() ? null : (options.setupToken ?? newSetupToken()), clock),
   };
   const metrics = new RunnerMetrics(app, clock, () => scheduler.running);
-  const rendererDir = options.rendererDir && existsSync(join(options.rendererDir, 'index.html')) ? options.rendererDir : null;
+  const rendererDir =
+    options.rendererDir && existsSync(join(options.rendererDir, 'index.html')) ? options.rendererDir : null;
   let closing = false;
 
   const hono = new Hono<Env>();
@@ -127,11 +138,15 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     c.header('X-Frame-Options', 'DENY');
     c.header('Cross-Origin-Opener-Policy', 'same-origin');
     c.header('Cross-Origin-Resource-Policy', 'same-origin');
-    if (c.req.path.startsWith('/api/') || c.req.path === '/metrics' || c.req.path === '/healthz') c.header('Cache-Control', 'no-store');
+    if (c.req.path.startsWith('/api/') || c.req.path === '/metrics' || c.req.path === '/healthz')
+      c.header('Cache-Control', 'no-store');
   });
   hono.onError((error, c) => {
     options.logger?.error('request failed', { path: c.req.path, error: error.message });
-    return c.json({ ok: false, code: 'INTERNAL', message: 'something went wrong inside Afterword; details are in its log' }, 500);
+    return c.json(
+      { ok: false, code: 'INTERNAL', message: 'something went wrong inside Afterword; details are in its log' },
+      500,
+    );
   });
 
   registerRpcRoutes(hono, ctx);
@@ -140,14 +155,24 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   hono.get('/healthz', async (c) => {
     const facts = await readVaultFacts(app, clock);
     const problem = healthProblem(facts, scheduler.running, scheduler.progress, clock.now());
-    const body = { ok: problem === null, vault: facts.vault, lastTickAgeMs: facts.lastTickAgeMs, scheduler: scheduler.running ? 'running' : 'stopped' };
+    const body = {
+      ok: problem === null,
+      vault: facts.vault,
+      lastTickAgeMs: facts.lastTickAgeMs,
+      scheduler: scheduler.running ? 'running' : 'stopped',
+    };
     return c.json(problem === null ? body : { ...body, reason: problem }, problem === null ? 200 : 503);
   });
 
   hono.get('/metrics', async (c) => {
-    const who = await authenticate(auth, { authorization: c.req.header('authorization'), cookie: c.req.header('cookie') });
-    if (!who.ok || who.caller.role === 'public') return c.text('a monitor token (Authorization: Bearer …) or an owner session is needed\n', 401);
-    if (who.caller.role !== 'monitor' && who.caller.role !== 'owner') return c.text(`a ${who.caller.role} token may not read metrics\n`, 403);
+    const who = await authenticate(auth, {
+      authorization: c.req.header('authorization'),
+      cookie: c.req.header('cookie'),
+    });
+    if (!who.ok || who.caller.role === 'public')
+      return c.text('a monitor token (Authorization: Bearer …) or an owner session is needed\n', 401);
+    if (who.caller.role !== 'monitor' && who.caller.role !== 'owner')
+      return c.text(`a ${who.caller.role} token may not read metrics\n`, 403);
     return c.body(await metrics.render(), 200, { 'Content-Type': metrics.contentType });
   });
 

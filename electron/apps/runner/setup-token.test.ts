@@ -15,7 +15,8 @@ afterEach(async () => {
   f = null;
 });
 
-const create = (client: HttpClient, input: Record<string, unknown>) => client.rpc('vault.create', { password: PASSWORD, ...input });
+const create = (client: HttpClient, input: Record<string, unknown>) =>
+  client.rpc('vault.create', { password: PASSWORD, ...input });
 
 describe('the setup token', () => {
   it('is random, at least 128 bits, and part of the link to open', async () => {
@@ -67,7 +68,9 @@ describe('the setup token', () => {
     const token = f.runner.setupToken!;
     const stranger = new HttpClient(f.base);
     for (let i = 0; i < FREE_ATTEMPTS; i++) {
-      expect((await create(stranger, { setupToken: `wrong-guess-${i}-xxxxxxxxxxxx` })).reply).toMatchObject({ code: 'SETUP_TOKEN_REQUIRED' });
+      expect((await create(stranger, { setupToken: `wrong-guess-${i}-xxxxxxxxxxxx` })).reply).toMatchObject({
+        code: 'SETUP_TOKEN_REQUIRED',
+      });
     }
     const refused = await create(new HttpClient(f.base), { setupToken: token });
     expect(refused.status).toBe(429);
@@ -85,13 +88,19 @@ describe('the setup token', () => {
     expect(f.runner.setupToken).toBeNull();
     await rm(f.vaultDir, { recursive: true, force: true });
     const refused = await create(new HttpClient(f.base), {});
-    expect(refused.reply).toMatchObject({ ok: false, code: 'SETUP_TOKEN_REQUIRED', message: expect.stringMatching(/restart `afterword serve`/) });
+    expect(refused.reply).toMatchObject({
+      ok: false,
+      code: 'SETUP_TOKEN_REQUIRED',
+      message: expect.stringMatching(/restart `afterword serve`/),
+    });
     expect(existsSync(join(f.vaultDir, 'vault.db'))).toBe(false);
   });
 
   it('is the one chosen by a script when given', async () => {
     f = await startFixture({ runner: { setupToken: 'chosen-by-the-script-0123456789' } });
     expect(f.runner.setupToken).toBe('chosen-by-the-script-0123456789');
-    expect((await create(new HttpClient(f.base), { setupToken: 'chosen-by-the-script-0123456789' })).reply.ok).toBe(true);
+    expect((await create(new HttpClient(f.base), { setupToken: 'chosen-by-the-script-0123456789' })).reply.ok).toBe(
+      true,
+    );
   });
 });

@@ -5,7 +5,10 @@ import { backoffDelayMs } from '../../core/vault/unlock-guard.js';
 /** Tokens chosen by a script (--setup-token, AFTERWORD_SETUP_TOKEN) must be at least this long. */
 export const MIN_CHOSEN_TOKEN_LENGTH = 22;
 
-export type SetupCheck = { ok: true } | { ok: false; reason: 'missing' | 'wrong' | 'retired' } | { ok: false; reason: 'locked-out'; retryAfterMs: number };
+export type SetupCheck =
+  | { ok: true }
+  | { ok: false; reason: 'missing' | 'wrong' | 'retired' }
+  | { ok: false; reason: 'locked-out'; retryAfterMs: number };
 
 /** 128 random bits, URL-safe. */
 export function newSetupToken(): string {

@@ -63,13 +63,22 @@ export function parseRequestFrame(text: string): ParsedFrame {
   const frame = value as Record<string, unknown>;
   const id = isRequestId(frame.id) ? frame.id : null;
   if (id === null) {
-    return { kind: 'bad', id: null, message: `"id" must be a string of 1 to ${MAX_ID_LENGTH} characters or an integer` };
+    return {
+      kind: 'bad',
+      id: null,
+      message: `"id" must be a string of 1 to ${MAX_ID_LENGTH} characters or an integer`,
+    };
   }
   const method = frame.method;
   if (typeof method !== 'string' || method.length < 1 || method.length > MAX_METHOD_LENGTH) {
-    return { kind: 'bad', id, message: `"method" must be a method name (a string of 1 to ${MAX_METHOD_LENGTH} characters)` };
+    return {
+      kind: 'bad',
+      id,
+      message: `"method" must be a method name (a string of 1 to ${MAX_METHOD_LENGTH} characters)`,
+    };
   }
   const extra = Object.keys(frame).find((key) => !FRAME_KEYS.has(key));
-  if (extra !== undefined) return { kind: 'bad', id, message: `unexpected key in the request: ${JSON.stringify(extra.slice(0, 40))}` };
+  if (extra !== undefined)
+    return { kind: 'bad', id, message: `unexpected key in the request: ${JSON.stringify(extra.slice(0, 40))}` };
   return { kind: 'request', id, method, input: frame.input };
 }

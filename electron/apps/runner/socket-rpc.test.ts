@@ -15,7 +15,13 @@ import { SIGN_IN } from './sessions.js';
 import { CLOSE_BINARY, CLOSE_NOT_JSON, MAX_ID_LENGTH, parseRequestFrame } from './socket-frames.js';
 import { openEvents, type EventsClient, type ReplyFrame } from './test-support/events-client.js';
 import { HttpClient } from './test-support/http-client.js';
-import { LEAP_DAY_TICKS, PASSWORD, startFixture, startWithVault, type RunnerFixture } from './test-support/runner-fixture.js';
+import {
+  LEAP_DAY_TICKS,
+  PASSWORD,
+  startFixture,
+  startWithVault,
+  type RunnerFixture,
+} from './test-support/runner-fixture.js';
 
 const codeOf = (reply: Reply<unknown>): string => (reply.ok ? 'OK' : reply.code);
 
@@ -75,7 +81,8 @@ runContractSuite('runner, owner calls over the WebSocket', overSocket);
 describe('the contract suite above', () => {
   it('carried the owner calls over the socket (HTTP only to sign in and while signed out)', () => {
     expect(carried.socket).toBeGreaterThan(300);
-    for (const method of carried.http) expect(['vault.status', 'vault.create', 'vault.unlock', 'no.such.method', 'messages.list']).toContain(method);
+    for (const method of carried.http)
+      expect(['vault.status', 'vault.create', 'vault.unlock', 'no.such.method', 'messages.list']).toContain(method);
   });
 });
 
@@ -89,15 +96,33 @@ describe('parseRequestFrame', () => {
       method: 'messages.list',
       input: { limit: 5 },
     });
-    expect(parseRequestFrame('{"id":7,"method":"vault.status"}')).toEqual({ kind: 'request', id: 7, method: 'vault.status', input: undefined });
+    expect(parseRequestFrame('{"id":7,"method":"vault.status"}')).toEqual({
+      kind: 'request',
+      id: 7,
+      method: 'vault.status',
+      input: undefined,
+    });
     expect(parseRequestFrame('nope')).toEqual({ kind: 'not-json' });
     expect(parseRequestFrame('')).toEqual({ kind: 'not-json' });
-    for (const text of ['null', '[]', '1', '"x"', '{}', '{"id":""}', '{"id":1.5,"method":"x"}', `{"id":"${'i'.repeat(MAX_ID_LENGTH + 1)}","method":"x"}`]) {
+    for (const text of [
+      'null',
+      '[]',
+      '1',
+      '"x"',
+      '{}',
+      '{"id":""}',
+      '{"id":1.5,"method":"x"}',
+      `{"id":"${'i'.repeat(MAX_ID_LENGTH + 1)}","method":"x"}`,
+    ]) {
       expect(parseRequestFrame(text), text).toMatchObject({ kind: 'bad', id: null });
     }
     expect(parseRequestFrame('{"id":"a"}')).toMatchObject({ kind: 'bad', id: 'a' });
     expect(parseRequestFrame('{"id":"a","method":3}')).toMatchObject({ kind: 'bad', id: 'a' });
-    expect(parseRequestFrame('{"id":"a","method":"checkin","extra":1}')).toMatchObject({ kind: 'bad', id: 'a', message: expect.stringContaining('extra') });
+    expect(parseRequestFrame('{"id":"a","method":"checkin","extra":1}')).toMatchObject({
+      kind: 'bad',
+      id: 'a',
+      message: expect.stringContaining('extra'),
+    });
   });
 });
 
@@ -117,7 +142,11 @@ describe('RPC over the event socket', () => {
   it('answers a call with the same Reply as HTTP; events keep flowing on the same socket', async () => {
     const kin = await socket.call('recipients.create', { name: 'Kin', type: 'email', contact: 'kin@example.org' });
     expect(kin).toMatchObject({ ok: true, data: { id: expect.any(String) } });
-    const created = await socket.call('messages.create', { title: 'Over the socket', body: 'hello', recipientIds: [(kin as { data: { id: string } }).data.id] });
+    const created = await socket.call('messages.create', {
+      title: 'Over the socket',
+      body: 'hello',
+      recipientIds: [(kin as { data: { id: string } }).data.id],
+    });
     expect(codeOf(created)).toBe('OK');
     const overSocket = await socket.call('messages.list', { limit: 50 });
     const overHttp = await owner.call('messages.list', { limit: 50 });
@@ -127,7 +156,15 @@ describe('RPC over the event socket', () => {
     // An upload's progress arrives as an event, next to the chunk's reply.
     const begin = await socket.call('attachments.uploadBegin', { name: 'a.txt', size: 10 });
     const { uploadId } = (begin as { data: { uploadId: string } }).data;
-    expect(codeOf(await socket.call('attachments.uploadChunk', { uploadId, index: 0, data: Buffer.from('0123456789').toString('base64') }))).toBe('OK');
+    expect(
+      codeOf(
+        await socket.call('attachments.uploadChunk', {
+          uploadId,
+          index: 0,
+          data: Buffer.from('0123456789').toString('base64'),
+        }),
+      ),
+    ).toBe('OK');
     expect(await socket.waitFor('upload.progress')).toMatchObject({ uploadId, received: 10, size: 10 });
     expect(ATTACHMENT_CHUNK_BYTES).toBeGreaterThan(10);
 
@@ -145,7 +182,11 @@ describe('RPC over the event socket', () => {
       ['messages.list', { limit: 5, extra: true }, 'BAD_REQUEST'],
       ['messages.get', { id: 'msg_0000000000000000' }, 'NOT_FOUND'],
       ['vault.create', { password: PASSWORD }, 'BAD_REQUEST'],
-      ['vault.changePassword', { currentPassword: 'not the password', newPassword: 'another long password' }, 'WRONG_PASSWORD'],
+      [
+        'vault.changePassword',
+        { currentPassword: 'not the password', newPassword: 'another long password' },
+        'WRONG_PASSWORD',
+      ],
       ['channels.addWebhook', { name: 'hook', url: 'ftp://example.org' }, 'BAD_REQUEST'],
       ['messages.list', undefined, 'OK'],
       ['vault.status', null, 'OK'],
@@ -162,7 +203,8 @@ describe('RPC over the event socket', () => {
   it(`answers many concurrent calls (more than ${MAX_IN_FLIGHT} in flight), each under its own id`, async () => {
     const ids = Array.from({ length: MAX_IN_FLIGHT * 3 }, (_, i) => (i % 2 === 0 ? `p${i}` : i));
     const waits = ids.map((id) => socket.replyFor(id));
-    for (const id of ids) socket.send(JSON.stringify({ id, method: typeof id === 'number' ? 'status.get' : 'messages.list', input: {} }));
+    for (const id of ids)
+      socket.send(JSON.stringify({ id, method: typeof id === 'number' ? 'status.get' : 'messages.list', input: {} }));
     const frames = await Promise.all(waits);
     expect(frames.map((r) => r.id)).toEqual(ids);
     expect(frames.every((r) => r.reply.ok)).toBe(true);
@@ -179,7 +221,13 @@ describe('RPC over the socket: the session ends', () => {
       const after = socket.replyFor('after');
       // A call that takes a while (scrypt on the thread pool) is still running when the lock ends
       // the session, so the socket is still open when the third request arrives.
-      socket.send(JSON.stringify({ id: 'slow', method: 'vault.regenerateRecoveryKey', input: { password: 'not the password at all' } }));
+      socket.send(
+        JSON.stringify({
+          id: 'slow',
+          method: 'vault.regenerateRecoveryKey',
+          input: { password: 'not the password at all' },
+        }),
+      );
       socket.send(JSON.stringify({ id: 'lock', method: 'vault.lock' }));
       socket.send(JSON.stringify({ id: 'after', method: 'messages.list', input: {} }));
       expect((await lock).reply).toEqual({ ok: true, data: { ok: true } });
@@ -227,8 +275,10 @@ describe('RPC over the socket: the session ends', () => {
 
 // --- malformed frames and junk --------------------------------------------------------------------
 
-const isValid = (method: string, input: unknown): boolean => isMethodName(method) && CONTRACT[method].input.safeParse(input ?? {}).success;
-const keysOf = (method: (typeof METHOD_NAMES)[number]): string[] => Object.keys((CONTRACT[method].input as unknown as z.ZodObject).shape ?? {});
+const isValid = (method: string, input: unknown): boolean =>
+  isMethodName(method) && CONTRACT[method].input.safeParse(input ?? {}).success;
+const keysOf = (method: (typeof METHOD_NAMES)[number]): string[] =>
+  Object.keys((CONTRACT[method].input as unknown as z.ZodObject).shape ?? {});
 
 describe('RPC over the socket: malformed frames', () => {
   let f: RunnerFixture;
@@ -290,7 +340,9 @@ describe('RPC over the socket: malformed frames', () => {
     expect((await badUtf8.closed).code).toBe(1007);
 
     const huge = await open();
-    huge.send(JSON.stringify({ id: 'h', method: 'messages.create', input: { title: 'x', body: 'y'.repeat(9 * 1024 * 1024) } }));
+    huge.send(
+      JSON.stringify({ id: 'h', method: 'messages.create', input: { title: 'x', body: 'y'.repeat(9 * 1024 * 1024) } }),
+    );
     expect((await huge.closed).code).toBe(1009);
 
     expect((await owner.rpc('messages.list', {})).status).toBe(200);
@@ -301,8 +353,19 @@ describe('RPC over the socket: malformed frames', () => {
 
   it('fast-check: random strings, JSON and request-shaped junk never crash it, never write, never reply INTERNAL', async () => {
     const before = f.rowCounts();
-    const junk = fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.double(), fc.string({ maxLength: 40 }), fc.jsonValue({ maxDepth: 3 }));
-    const methodArb = fc.oneof(fc.constantFrom(...METHOD_NAMES), fc.string({ maxLength: 30 }), fc.constantFrom('__proto__', 'constructor', 'toString', 'vault.', ''));
+    const junk = fc.oneof(
+      fc.constant(null),
+      fc.boolean(),
+      fc.integer(),
+      fc.double(),
+      fc.string({ maxLength: 40 }),
+      fc.jsonValue({ maxDepth: 3 }),
+    );
+    const methodArb = fc.oneof(
+      fc.constantFrom(...METHOD_NAMES),
+      fc.string({ maxLength: 30 }),
+      fc.constantFrom('__proto__', 'constructor', 'toString', 'vault.', ''),
+    );
     const requestLike = fc
       .record(
         {
@@ -310,7 +373,11 @@ describe('RPC over the socket: malformed frames', () => {
           method: fc.oneof(methodArb, junk),
           input: fc.oneof(
             junk,
-            methodArb.chain((m) => (isMethodName(m) ? fc.record(Object.fromEntries(keysOf(m).map((k) => [k, junk])), { requiredKeys: [] }) : junk)),
+            methodArb.chain((m) =>
+              isMethodName(m)
+                ? fc.record(Object.fromEntries(keysOf(m).map((k) => [k, junk])), { requiredKeys: [] })
+                : junk,
+            ),
           ),
           extra: junk,
         },
@@ -321,10 +388,21 @@ describe('RPC over the socket: malformed frames', () => {
       .map((frame) => JSON.stringify(frame));
     // Well-formed requests for methods that do not exist.
     const unknownMethod = fc
-      .record({ id: fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), fc.integer()), method: fc.string({ minLength: 1, maxLength: 30 }), input: junk })
+      .record({
+        id: fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), fc.integer()),
+        method: fc.string({ minLength: 1, maxLength: 30 }),
+        input: junk,
+      })
       .filter((frame) => !isMethodName(frame.method))
       .map((frame) => JSON.stringify(frame));
-    const text = fc.oneof(fc.string({ maxLength: 60 }), fc.string({ unit: 'binary', maxLength: 60 }), fc.json({ maxDepth: 3 }), requestLike, requestLike, unknownMethod);
+    const text = fc.oneof(
+      fc.string({ maxLength: 60 }),
+      fc.string({ unit: 'binary', maxLength: 60 }),
+      fc.json({ maxDepth: 3 }),
+      requestLike,
+      requestLike,
+      unknownMethod,
+    );
 
     let socket = await open();
     let sentinel = 0;

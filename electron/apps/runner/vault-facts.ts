@@ -35,8 +35,15 @@ function keyAvailable(app: AppCore): boolean {
   }
 }
 
-function counts(db: VaultDb, table: 'outbox' | 'delivery_attempts', column: 'status' | 'outcome'): Record<string, number> {
-  const rows = db.sqlite.prepare(`SELECT ${column} AS k, COUNT(*) AS n FROM ${table} GROUP BY ${column}`).all() as { k: string; n: number }[];
+function counts(
+  db: VaultDb,
+  table: 'outbox' | 'delivery_attempts',
+  column: 'status' | 'outcome',
+): Record<string, number> {
+  const rows = db.sqlite.prepare(`SELECT ${column} AS k, COUNT(*) AS n FROM ${table} GROUP BY ${column}`).all() as {
+    k: string;
+    n: number;
+  }[];
   return Object.fromEntries(rows.map((r) => [r.k, r.n]));
 }
 

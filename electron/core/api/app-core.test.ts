@@ -10,7 +10,12 @@ import type { Caller } from './router-types.js';
 
 async function tempVault() {
   const root = await mkdtemp(join(tmpdir(), 'afterword-appcore-'));
-  const deps = { vaultDir: join(root, 'vault'), clock: new ManualClock(Date.UTC(2027, 0, 1)), keyStore: new FileKeyStore(join(root, 'keys')), scrypt: { logN: 15, r: 8, p: 1 } };
+  const deps = {
+    vaultDir: join(root, 'vault'),
+    clock: new ManualClock(Date.UTC(2027, 0, 1)),
+    keyStore: new FileKeyStore(join(root, 'keys')),
+    scrypt: { logN: 15, r: 8, p: 1 },
+  };
   return { root, deps };
 }
 
@@ -99,7 +104,11 @@ describe('plan.stateChanged', () => {
         if (!reply.ok) throw new Error(`${method}: ${reply.code}`);
         return reply.data as { transitions?: unknown[] };
       };
-      const ann = (await call('recipients.create', { name: 'Ann', type: 'email', contact: 'ann@example.org' })) as unknown as { id: string };
+      const ann = (await call('recipients.create', {
+        name: 'Ann',
+        type: 'email',
+        contact: 'ann@example.org',
+      })) as unknown as { id: string };
       await call('messages.create', { title: 'For Ann', body: 'Dear Ann', recipientIds: [ann.id] });
       const { tick } = await app.engineOrThrow().runOnce('test'); // arms the default plan
       expect(tick.transitions.map((t) => t.to)).toEqual(['scheduled']);

@@ -119,7 +119,11 @@ export class AppCore {
   }
 
   async create(password: string): Promise<string> {
-    const { vault, recoveryKey } = await Vault.create(this.deps.vaultDir, password, { clock: this.deps.clock, scrypt: this.deps.scrypt, marks: this.deps.marks });
+    const { vault, recoveryKey } = await Vault.create(this.deps.vaultDir, password, {
+      clock: this.deps.clock,
+      scrypt: this.deps.scrypt,
+      marks: this.deps.marks,
+    });
     this.vault = vault;
     const services = createVaultServices(vault, this.deps.clock);
     initializeVaultContent(services);
@@ -147,7 +151,13 @@ export class AppCore {
     const refused = this.olderCopy;
     if (refused && options.acceptOlderVault) {
       const { clock, scrypt, marks, readWhenFull } = this.deps;
-      this.vault = await Vault.openOlderCopy(this.deps.vaultDir, password, refused, { clock, scrypt, marks, readWhenFull }, options.remote);
+      this.vault = await Vault.openOlderCopy(
+        this.deps.vaultDir,
+        password,
+        refused,
+        { clock, scrypt, marks, readWhenFull },
+        options.remote,
+      );
       this.refusedCopy = null;
       this.keyAvailable();
       this.setUiUnlocked(true);

@@ -47,7 +47,9 @@ export class AppScheduler {
 
   /** While running: since when, and whether a pass has completed since then (a stale tick in the vault may be another process's). */
   get progress(): { startedAt: number; passCompleted: boolean } | null {
-    return this.loop && this.loopStartedAt !== null ? { startedAt: this.loopStartedAt, passCompleted: this.passCompleted } : null;
+    return this.loop && this.loopStartedAt !== null
+      ? { startedAt: this.loopStartedAt, passCompleted: this.passCompleted }
+      : null;
   }
 
   /** Ticks and drains now (test clock, check-ins); resolves when that run is done. */
@@ -83,7 +85,9 @@ export class AppScheduler {
         // Started only if still current: the engine may have gone again meanwhile.
         if (next && this.loop === next) void next.start();
       })
-      .catch((error: unknown) => this.options.logger?.error('scheduler loop switch failed', { error: (error as Error)?.message }));
+      .catch((error: unknown) =>
+        this.options.logger?.error('scheduler loop switch failed', { error: (error as Error)?.message }),
+      );
   }
 
   private loopFor(engine: Engine): SchedulerLoop {
@@ -132,9 +136,15 @@ export class AppScheduler {
     this.lastPromptId = newest;
     if (since === null || newest <= since) return;
     const prompts = db.q.all(
-      db.kysely.selectFrom('desktop_prompts').select(['plan_id', 'level', 'at', 'kind']).where('id', '>', since).where('answered_at', 'is', null).orderBy('id'),
+      db.kysely
+        .selectFrom('desktop_prompts')
+        .select(['plan_id', 'level', 'at', 'kind'])
+        .where('id', '>', since)
+        .where('answered_at', 'is', null)
+        .orderBy('id'),
     );
-    for (const p of prompts) this.app.events.emit('warning.awaiting', { planId: p.plan_id, level: p.level, at: p.at, kind: p.kind });
+    for (const p of prompts)
+      this.app.events.emit('warning.awaiting', { planId: p.plan_id, level: p.level, at: p.at, kind: p.kind });
   }
 
   private storePublicUrl(): void {

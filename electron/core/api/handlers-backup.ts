@@ -30,9 +30,11 @@ export const backupHandlers: HandlerGroup<BackupMethods> = {
   'backup.test': (_input, { app }) => backups(app).test(),
   'backup.now': async (_input, { app }) => {
     // Every few objects: a large first push must not flood a UI connection with events.
-    const { snapshotId, seq, objectsUploaded, bytesUploaded, bytesSkipped, size } = await backups(app).now((progress) => {
-      if (progress.objectsUploaded % 8 === 1) app.events.emit('backup.progress', { ...progress });
-    });
+    const { snapshotId, seq, objectsUploaded, bytesUploaded, bytesSkipped, size } = await backups(app).now(
+      (progress) => {
+        if (progress.objectsUploaded % 8 === 1) app.events.emit('backup.progress', { ...progress });
+      },
+    );
     return { snapshotId, seq, objectsUploaded, bytesUploaded, bytesSkipped, size };
   },
   'backup.list': async (_input, { app }) => ({ snapshots: await backups(app).list() }),

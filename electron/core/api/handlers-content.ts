@@ -40,7 +40,11 @@ const levels = (input: { waitMs: number; channels: string[] }[]): PlanLevel[] =>
   input.map((l) => ({ waitMs: l.waitMs, channels: l.channels as Channel[] }));
 
 /** Attaching uploads: if the message cannot be saved, the uploads stay available to retry. */
-function withUploads<T>(app: AppCore, uploadIds: readonly string[], save: (staged: ReturnType<AppCore['uploads']['take']>) => T): T {
+function withUploads<T>(
+  app: AppCore,
+  uploadIds: readonly string[],
+  save: (staged: ReturnType<AppCore['uploads']['take']>) => T,
+): T {
   const staged = app.uploads.take(uploadIds);
   try {
     return save(staged);
@@ -57,7 +61,10 @@ export const contentHandlers: HandlerGroup<ContentMethods> = {
   },
   'messages.get': ({ id }, { app }) => {
     const m = app.unlockedServices().messages.get(id);
-    return { ...m, attachments: m.attachments.map(({ id: attId, name, size, mediaType }) => ({ id: attId, name, size, mediaType })) };
+    return {
+      ...m,
+      attachments: m.attachments.map(({ id: attId, name, size, mediaType }) => ({ id: attId, name, size, mediaType })),
+    };
   },
   'messages.create': (input, { app }) => {
     const { messages } = app.unlockedServices();
@@ -69,7 +76,9 @@ export const contentHandlers: HandlerGroup<ContentMethods> = {
   'messages.update': async (input, { app }) => {
     const { messages } = app.unlockedServices();
     const { id, addUploadIds, ...changes } = input;
-    const { removedBlobIds } = withUploads(app, addUploadIds ?? [], (staged) => messages.update(id, { ...changes, addAttachments: staged }));
+    const { removedBlobIds } = withUploads(app, addUploadIds ?? [], (staged) =>
+      messages.update(id, { ...changes, addAttachments: staged }),
+    );
     await messages.attachments.discard(removedBlobIds);
     return { id };
   },
@@ -80,7 +89,8 @@ export const contentHandlers: HandlerGroup<ContentMethods> = {
     await messages.attachments.discard(removedBlobIds);
     return done;
   },
-  'drafts.get': ({ messageId }, { app }) => app.unlockedServices().drafts.get<NonNullable<MethodOutput<'drafts.get'>>['draft']>(messageId),
+  'drafts.get': ({ messageId }, { app }) =>
+    app.unlockedServices().drafts.get<NonNullable<MethodOutput<'drafts.get'>>['draft']>(messageId),
   'drafts.save': ({ messageId, draft }, { app }) => app.unlockedServices().drafts.save(messageId, draft),
   'drafts.discard': ({ messageId }, { app }) => {
     app.unlockedServices().drafts.discard(messageId);
@@ -109,7 +119,8 @@ export const contentHandlers: HandlerGroup<ContentMethods> = {
     const attachment = messages.attachments.get(messageId, attachmentId);
     const perCall = ATTACHMENT_CHUNK_BYTES / BLOB_CHUNK_BYTES;
     const lastIndex = Math.max(0, Math.ceil(attachment.size / ATTACHMENT_CHUNK_BYTES) - 1);
-    if (index > lastIndex) throw new BadRequestError(`this attachment has ${lastIndex + 1} piece(s); piece ${index} does not exist`);
+    if (index > lastIndex)
+      throw new BadRequestError(`this attachment has ${lastIndex + 1} piece(s); piece ${index} does not exist`);
     const data = await readBlobChunks(
       messages.attachments.blobPath(attachmentId),
       { key: vault.contentKey, blobId: attachmentId, plaintextSize: attachment.size },
@@ -134,12 +145,14 @@ export const contentHandlers: HandlerGroup<ContentMethods> = {
     }));
   },
   'recipients.create': (input, { app }) =>
-    app.unlockedServices().recipients.add(
-      input.type === 'email'
-        ? { type: 'email', name: input.name, contact: input.contact }
-        : { type: 'webhook', name: input.name, contact: input.contact },
-      { allowPrivateNetwork: input.allowPrivateNetwork === true },
-    ),
+    app
+      .unlockedServices()
+      .recipients.add(
+        input.type === 'email'
+          ? { type: 'email', name: input.name, contact: input.contact }
+          : { type: 'webhook', name: input.name, contact: input.contact },
+        { allowPrivateNetwork: input.allowPrivateNetwork === true },
+      ),
   'recipients.update': ({ id, name, contact, allowPrivateNetwork }, { app }) =>
     app.unlockedServices().recipients.update(id, { name, contact, allowPrivateNetwork }),
   'recipients.delete': ({ id }, { app }) => {
@@ -182,6 +195,12 @@ export const contentHandlers: HandlerGroup<ContentMethods> = {
       return { timeline: simulate(timing, store.runtime(id), now, store.minDeliveryDelayMs(id, plan.isDefault)) };
     }
     if (!intervalMs || !input) throw new BadRequestError('give a plan id, or an interval and five levels to simulate');
-    return { timeline: simulate({ intervalMs, levels: levels(input) }, { ...INITIAL_RUNTIME, phase: 'scheduled', waitFrom: now }, now) };
+    return {
+      timeline: simulate(
+        { intervalMs, levels: levels(input) },
+        { ...INITIAL_RUNTIME, phase: 'scheduled', waitFrom: now },
+        now,
+      ),
+    };
   },
 };

@@ -40,7 +40,13 @@ const done = { ok: true } as const;
 const sendResult = (r: SendResult) =>
   r.ok
     ? { ok: true, errorCode: null, response: r.response }
-    : { ok: false, errorCode: r.errorCode, response: r.response, permanent: r.permanent, ...(r.retryAfterMs !== undefined ? { retryAfterMs: r.retryAfterMs } : {}) };
+    : {
+        ok: false,
+        errorCode: r.errorCode,
+        response: r.response,
+        permanent: r.permanent,
+        ...(r.retryAfterMs !== undefined ? { retryAfterMs: r.retryAfterMs } : {}),
+      };
 
 function readSettings(services: VaultServices) {
   const { settings } = services;
@@ -64,11 +70,17 @@ function smtpFromInput(settings: VaultServices['settings'], input: ParsedInput<'
   const sameAccount = previous !== null && previous.host === input.host && previous.user === input.user;
   const password = input.password !== undefined ? input.password : sameAccount ? previous.password : null;
   if (input.user && input.password === undefined && !sameAccount && previous?.password) {
-    throw new BadRequestError(`type the password of ${input.user} at ${input.host}: the stored one belongs to another server or login`);
+    throw new BadRequestError(
+      `type the password of ${input.user} at ${input.host}: the stored one belongs to another server or login`,
+    );
   }
   const ca = input.ca === undefined ? previous?.ca : (input.ca ?? undefined);
   const { ca: _givenCa, ...fields } = input;
-  const parsed = smtpSettingsSchema.safeParse({ ...fields, password: input.user ? password : null, ...(ca ? { ca } : {}) });
+  const parsed = smtpSettingsSchema.safeParse({
+    ...fields,
+    password: input.user ? password : null,
+    ...(ca ? { ca } : {}),
+  });
   if (!parsed.success) throw new BadRequestError(describeIssue(parsed.error));
   return parsed.data;
 }
@@ -105,7 +117,8 @@ export const engineHandlers: HandlerGroup<EngineMethods> = {
   'messages.testSend': async ({ id }, { app }) => {
     const { state, drain, error } = await sendTestToOwner(app.engineOrThrow(), app.unlockedServices(), id);
     if (state === 'sent') return { ok: true, errorCode: null, response: 'sent to you', state, drain };
-    if (state === 'elsewhere') return { ok: true, errorCode: null, response: 'being sent by Afterword running elsewhere', state, drain };
+    if (state === 'elsewhere')
+      return { ok: true, errorCode: null, response: 'being sent by Afterword running elsewhere', state, drain };
     return { ok: false, errorCode: error?.split(':')[0] ?? 'NOT_SENT', response: error ?? 'not sent', state, drain };
   },
   /** The pass is named after the transport that asked for it (`cli`), as the status shows the last tick's source. */
@@ -119,7 +132,14 @@ export const engineHandlers: HandlerGroup<EngineMethods> = {
     const smtp = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp));
     return {
       smtp: smtp.success
-        ? { host: smtp.data.host, port: smtp.data.port, tls: smtp.data.tls, user: smtp.data.user, from: smtp.data.from, passwordSet: smtp.data.password !== null }
+        ? {
+            host: smtp.data.host,
+            port: smtp.data.port,
+            tls: smtp.data.tls,
+            user: smtp.data.user,
+            from: smtp.data.from,
+            passwordSet: smtp.data.password !== null,
+          }
         : null,
       webhooks: webhooks.list().map((w) => ({
         id: w.id,
@@ -138,7 +158,9 @@ export const engineHandlers: HandlerGroup<EngineMethods> = {
     return done;
   },
   'channels.addWebhook': ({ name, url, allowPrivateNetwork }, { app }) => {
-    const added = app.unlockedServices().webhooks.add(name, url, generateWebhookSecret(), { allowPrivateNetwork: allowPrivateNetwork === true });
+    const added = app
+      .unlockedServices()
+      .webhooks.add(name, url, generateWebhookSecret(), { allowPrivateNetwork: allowPrivateNetwork === true });
     return { id: added.id, secret: added.secret };
   },
   'channels.updateWebhook': ({ name, allowPrivateNetwork }, { app }) => {
@@ -152,9 +174,12 @@ export const engineHandlers: HandlerGroup<EngineMethods> = {
   /** With `smtp`: the e-mail test uses those settings (the form on the screen, not saved yet). */
   'channels.test': async ({ channel, smtp }, { app }) => {
     const services = app.unlockedServices();
-    if (smtp && channel !== 'email' && channel !== 'smtp') throw new BadRequestError('mail server settings can only be tested on the e-mail channel');
+    if (smtp && channel !== 'email' && channel !== 'smtp')
+      throw new BadRequestError('mail server settings can only be tested on the e-mail channel');
     const notifier = app.deps.notifier ?? new PromptNotifier(services.vault.db, services.clock);
-    return sendResult(await testChannel(services, channel, { notifier }, smtp ? { smtp: smtpFromInput(services.settings, smtp) } : {}));
+    return sendResult(
+      await testChannel(services, channel, { notifier }, smtp ? { smtp: smtpFromInput(services.settings, smtp) } : {}),
+    );
   },
 
   'settings.get': (_input, { app }) => readSettings(app.unlockedServices()),

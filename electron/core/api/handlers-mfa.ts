@@ -16,7 +16,9 @@ export const mfaHandlers: HandlerGroup<MfaMethods> = {
     const { vault } = app.unlockedServices();
     const secondFactor = vault.secondFactor();
     if (secondFactor.status().enabled) {
-      throw new ConflictError('two-step sign-in is already on: turn it off first (`afterword mfa disable`, or under Security) to set it up again with a new secret and recovery codes');
+      throw new ConflictError(
+        'two-step sign-in is already on: turn it off first (`afterword mfa disable`, or under Security) to set it up again with a new secret and recovery codes',
+      );
     }
     return secondFactor.enrol(vault.audit, { enabled: !confirm });
   },

@@ -7,7 +7,11 @@ type SetupMethods = 'setup.get' | 'setup.confirmRecoveryKey' | 'setup.advance';
 
 function setupState(app: AppCore): MethodOutput<'setup.get'> {
   const summary = readSetup(app.unlockedServices().settings);
-  return { ...summary, recoveryKey: summary.recoveryKeyConfirmed ? null : app.pendingRecoveryKey, vaultDir: app.deps.vaultDir };
+  return {
+    ...summary,
+    recoveryKey: summary.recoveryKeyConfirmed ? null : app.pendingRecoveryKey,
+    vaultDir: app.deps.vaultDir,
+  };
 }
 
 /** The first run's progress, kept in the vault so a refresh (or Back, or a crash) resumes it. */

@@ -38,13 +38,30 @@ function vaultStatus(app: AppCore, retryAfterMs: number): MethodOutput<'vault.st
 
 export const vaultHandlers: HandlerGroup<VaultMethods> = {
   'vault.status': async (_input, { app }) => {
-    if (!app.exists()) return { exists: false, unlocked: false, retryAfterMs: 0, unattended: { enabled: false, backend: null }, watching: false, setupStep: null };
+    if (!app.exists())
+      return {
+        exists: false,
+        unlocked: false,
+        retryAfterMs: 0,
+        unattended: { enabled: false, backend: null },
+        watching: false,
+        setupStep: null,
+      };
     const vault = await app.open().catch((error: unknown) => {
       if (app.olderCopy === null) throw error;
       return null;
     });
     // Older than this machine last saw: the unlock screen explains and offers to open it anyway.
-    if (!vault) return { exists: true, unlocked: false, retryAfterMs: 0, unattended: { enabled: false, backend: null }, watching: false, setupStep: null, olderCopy: app.olderCopy! };
+    if (!vault)
+      return {
+        exists: true,
+        unlocked: false,
+        retryAfterMs: 0,
+        unattended: { enabled: false, backend: null },
+        watching: false,
+        setupStep: null,
+        olderCopy: app.olderCopy!,
+      };
     return vaultStatus(app, vault.guard.state().retryAfterMs);
   },
   'vault.create': async ({ password }, { app }) => {
@@ -52,7 +69,10 @@ export const vaultHandlers: HandlerGroup<VaultMethods> = {
     return { recoveryKey: await app.create(password) };
   },
   'vault.unlock': async ({ password, code, acceptOlderVault }, { app, caller }) => {
-    await app.unlock(password, { remote: REMOTE_TRANSPORTS.has(caller.transport) ? { code } : undefined, acceptOlderVault });
+    await app.unlock(password, {
+      remote: REMOTE_TRANSPORTS.has(caller.transport) ? { code } : undefined,
+      acceptOlderVault,
+    });
     return done;
   },
   'vault.recover': async ({ recoveryKey, newPassword }, { app }) => {

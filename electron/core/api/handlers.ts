@@ -13,7 +13,10 @@ export interface HandlerContext {
   caller: Caller;
 }
 
-export type Handler<M extends MethodName> = (input: ParsedInput<M>, ctx: HandlerContext) => Promise<MethodOutput<M>> | MethodOutput<M>;
+export type Handler<M extends MethodName> = (
+  input: ParsedInput<M>,
+  ctx: HandlerContext,
+) => Promise<MethodOutput<M>> | MethodOutput<M>;
 
 /** Every method of the contract has exactly one handler: a missing one is a compile error. */
 export type Handlers = { [M in MethodName]: Handler<M> };

@@ -37,7 +37,8 @@ async function olderCopy(): Promise<AppCoreDeps> {
     scrypt: { logN: 15, r: 8, p: 1 },
   };
   app = new AppCore(deps);
-  const call = (method: string, input: unknown = {}) => createRouter(app!, { validateOutput: true }).call(method, input, { role: 'owner', transport: 'test' });
+  const call = (method: string, input: unknown = {}) =>
+    createRouter(app!, { validateOutput: true }).call(method, input, { role: 'owner', transport: 'test' });
   unwrap(await call('vault.create', { password: PASSWORD }));
   await app.close();
   await cp(deps.vaultDir, join(root, 'old'), { recursive: true });
@@ -56,25 +57,35 @@ describe('an older copy of the vault, in the UI', () => {
     const deps = await olderCopy();
     app = new AppCore(deps);
     const router = createRouter(app, { validateOutput: true });
-    const call = (method: string, input: unknown = {}) => router.call(method, input, { role: 'public', transport: 'test' });
+    const call = (method: string, input: unknown = {}) =>
+      router.call(method, input, { role: 'public', transport: 'test' });
     expect(unwrap(await call('vault.status'))).toMatchObject({ exists: true, unlocked: false, olderCopy: 'older' });
     expect(await call('vault.unlock', { password: PASSWORD })).toMatchObject({ ok: false, code: 'INTEGRITY' });
     // The password is still required: a wrong one opens nothing and the copy stays refused.
-    expect(await call('vault.unlock', { password: 'not the password', acceptOlderVault: true })).toMatchObject({ ok: false, code: 'WRONG_PASSWORD' });
+    expect(await call('vault.unlock', { password: 'not the password', acceptOlderVault: true })).toMatchObject({
+      ok: false,
+      code: 'WRONG_PASSWORD',
+    });
     expect(unwrap(await call('vault.status'))).toMatchObject({ unlocked: false, olderCopy: 'older' });
-    expect(await call('vault.unlock', { password: PASSWORD, acceptOlderVault: false })).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+    expect(await call('vault.unlock', { password: PASSWORD, acceptOlderVault: false })).toMatchObject({
+      ok: false,
+      code: 'BAD_REQUEST',
+    });
   });
 
   it('opens with the password when the owner says the restore was deliberate; audited; then it is the copy this machine knows', async () => {
     const deps = await olderCopy();
     app = new AppCore(deps);
     let router = createRouter(app, { validateOutput: true });
-    const call = (method: string, input: unknown = {}, role: 'owner' | 'public' = 'public') => router.call(method, input, { role, transport: 'test' });
+    const call = (method: string, input: unknown = {}, role: 'owner' | 'public' = 'public') =>
+      router.call(method, input, { role, transport: 'test' });
     unwrap(await call('vault.unlock', { password: PASSWORD, acceptOlderVault: true }));
     const status = unwrap<Record<string, unknown>>(await call('vault.status'));
     expect(status).toMatchObject({ unlocked: true, watching: true });
     expect(status.olderCopy).toBeUndefined();
-    const rows = unwrap<{ rows: { action: string; detail: Record<string, unknown> }[] }>(await call('audit.page', { limit: 20 }, 'owner')).rows;
+    const rows = unwrap<{ rows: { action: string; detail: Record<string, unknown> }[] }>(
+      await call('audit.page', { limit: 20 }, 'owner'),
+    ).rows;
     expect(rows.find((r) => r.action === 'vault.older_accepted')?.detail).toMatchObject({ found: 'older' });
     expect(unwrap(await call('audit.verify', {}, 'owner'))).toMatchObject({ ok: true });
     await app.close();

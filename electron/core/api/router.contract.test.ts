@@ -33,8 +33,13 @@ async function inProcess(): Promise<SuiteTransport> {
       }),
     rowCounts: () => {
       const sqlite = app.vaultOrThrow().db.sqlite;
-      const tables = sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
-      return Object.fromEntries(tables.map((t) => [t, sqlite.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]));
+      const tables = sqlite
+        .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+        .pluck()
+        .all() as string[];
+      return Object.fromEntries(
+        tables.map((t) => [t, sqlite.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]),
+      );
     },
     close: async () => {
       await app.close();

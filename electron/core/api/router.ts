@@ -38,7 +38,11 @@ export function createRouter(app: AppCore, options: RouterOptions = {}): RpcRout
         if (options.validateOutput) {
           const checked = spec.output.safeParse(data);
           if (!checked.success) {
-            return { ok: false, code: 'INTERNAL', message: `reply of ${method} does not match the contract: ${describeIssue(checked.error)}` };
+            return {
+              ok: false,
+              code: 'INTERNAL',
+              message: `reply of ${method} does not match the contract: ${describeIssue(checked.error)}`,
+            };
           }
         }
         return { ok: true, data };
@@ -46,7 +50,11 @@ export function createRouter(app: AppCore, options: RouterOptions = {}): RpcRout
         const known = classifyStorageError(error);
         if (known) return { ok: false, code: known.code, message: known.message };
         options.logger?.error('rpc handler failed', { method, error: (error as Error)?.message });
-        return { ok: false, code: 'INTERNAL', message: 'something went wrong inside Afterword; details are in its log' };
+        return {
+          ok: false,
+          code: 'INTERNAL',
+          message: 'something went wrong inside Afterword; details are in its log',
+        };
       }
     },
   };

@@ -87,7 +87,17 @@ export class Uploads {
     const queue = new ChunkQueue();
     const staging = store.stage(queue, name, mediaType);
     staging.catch(() => undefined); // observed in finish/cancel
-    this.uploads.set(id, { id, size, received: 0, nextIndex: 0, queue, staging, staged: null, touchedAt: this.clock.now(), store });
+    this.uploads.set(id, {
+      id,
+      size,
+      received: 0,
+      nextIndex: 0,
+      queue,
+      staging,
+      staged: null,
+      touchedAt: this.clock.now(),
+      store,
+    });
     return { uploadId: id, chunkBytes: ATTACHMENT_CHUNK_BYTES };
   }
 
@@ -96,9 +106,12 @@ export class Uploads {
     const upload = this.get(uploadId);
     if (upload.staged) throw new BadRequestError('this upload is finished already');
     if (index !== upload.nextIndex) {
-      throw new BadRequestError(`expected chunk ${upload.nextIndex} of this upload, got ${index}: send the chunks in order`);
+      throw new BadRequestError(
+        `expected chunk ${upload.nextIndex} of this upload, got ${index}: send the chunks in order`,
+      );
     }
-    if (data.length > ATTACHMENT_CHUNK_BYTES) throw new BadRequestError(`a chunk is at most ${ATTACHMENT_CHUNK_BYTES} bytes`);
+    if (data.length > ATTACHMENT_CHUNK_BYTES)
+      throw new BadRequestError(`a chunk is at most ${ATTACHMENT_CHUNK_BYTES} bytes`);
     if (upload.received + data.length > upload.size) throw new BadRequestError('more data than the announced size');
     upload.queue.push(data);
     upload.received += data.length;
@@ -125,7 +138,8 @@ export class Uploads {
   take(uploadIds: readonly string[]): StagedAttachment[] {
     const staged = uploadIds.map((id) => {
       const upload = this.get(id);
-      if (!upload.staged) throw new BadRequestError(`upload ${id} is not finished: call attachments.uploadFinish first`);
+      if (!upload.staged)
+        throw new BadRequestError(`upload ${id} is not finished: call attachments.uploadFinish first`);
       return upload.staged;
     });
     for (const id of uploadIds) this.uploads.delete(id);

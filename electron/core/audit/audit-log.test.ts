@@ -144,9 +144,14 @@ describe('audit log: written by the repos, without plaintext', () => {
 
   it('holds no plaintext in any column (titles, bodies, names, addresses, settings)', async () => {
     await populate();
-    const everything = vault.db.sqlite.prepare('SELECT * FROM audit_log UNION ALL SELECT id, seq, hash, mac, 0, 0, 0, 0 FROM audit_seal').raw().all() as unknown[][];
+    const everything = vault.db.sqlite
+      .prepare('SELECT * FROM audit_log UNION ALL SELECT id, seq, hash, mac, 0, 0, 0, 0 FROM audit_seal')
+      .raw()
+      .all() as unknown[][];
     expect(everything.length).toBeGreaterThan(10);
-    const cells = everything.flat().map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') + v.toString('utf8') : String(v)));
+    const cells = everything
+      .flat()
+      .map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') + v.toString('utf8') : String(v)));
     const text = cells.join('\u0001').toLowerCase();
     for (const secret of ALL_SECRETS) {
       expect(text).not.toContain(secret.toLowerCase());
@@ -174,7 +179,9 @@ describe('audit log: verify', () => {
     expect(problems()).toEqual([]);
     await vault.close();
     vault = await Vault.open(dir, { clock });
-    expect(vault.audit.verify()).toEqual([{ seq: null, problem: 'the seal cannot be checked while the vault is locked' }]);
+    expect(vault.audit.verify()).toEqual([
+      { seq: null, problem: 'the seal cannot be checked while the vault is locked' },
+    ]);
     await vault.unlock(PASSWORD);
     expect(vault.audit.verify()).toEqual([]);
   });
@@ -183,7 +190,10 @@ describe('audit log: verify', () => {
     dropTriggers();
     const target = rows().find((r) => r.action === 'message.updated')!;
     sql('UPDATE audit_log SET detail = ? WHERE seq = ?').run(JSON.stringify({ fields: ['status'] }), target.seq);
-    expect(problems()).toContainEqual({ seq: target.seq, problem: 'content does not match its hash: the row was edited' });
+    expect(problems()).toContainEqual({
+      seq: target.seq,
+      problem: 'content does not match its hash: the row was edited',
+    });
   });
 
   it('an edited action or time is reported too', () => {
@@ -266,18 +276,28 @@ describe('audit log: verify', () => {
       hash: Buffer.alloc(0),
     };
     forged.hash = rowHash(last.hash, forged);
-    sql('INSERT INTO audit_log (seq, at, action, entity_type, entity_id, detail, prev_hash, hash) VALUES (@seq, @at, @action, @entity_type, @entity_id, @detail, @prev_hash, @hash)').run(forged);
+    sql(
+      'INSERT INTO audit_log (seq, at, action, entity_type, entity_id, detail, prev_hash, hash) VALUES (@seq, @at, @action, @entity_type, @entity_id, @detail, @prev_hash, @hash)',
+    ).run(forged);
     expect(problems()).toEqual([{ seq: forged.seq, problem: '"message.removed" was appended without the vault key' }]);
   });
 
   it('failed unlocks appended while locked do not break verify', async () => {
     vault.lock();
-    for (let i = 0; i < 3; i++) await expect(vault.unlock('wrong password here')).rejects.toBeInstanceOf(WrongPasswordError);
+    for (let i = 0; i < 3; i++)
+      await expect(vault.unlock('wrong password here')).rejects.toBeInstanceOf(WrongPasswordError);
     const failed = rows().filter((r) => r.action === 'vault.unlock_failed');
     expect(failed).toHaveLength(3);
-    expect(failed.map((r) => JSON.parse(r.detail))).toEqual([1, 2, 3].map((failures) => ({ method: 'password', failures })));
+    expect(failed.map((r) => JSON.parse(r.detail))).toEqual(
+      [1, 2, 3].map((failures) => ({ method: 'password', failures })),
+    );
     await vault.unlock(PASSWORD);
-    expect(actions().slice(-4)).toEqual(['vault.unlock_failed', 'vault.unlock_failed', 'vault.unlock_failed', 'vault.unlocked']);
+    expect(actions().slice(-4)).toEqual([
+      'vault.unlock_failed',
+      'vault.unlock_failed',
+      'vault.unlock_failed',
+      'vault.unlocked',
+    ]);
     expect(vault.audit.verify()).toEqual([]);
 
     // Also when the failures are the newest rows (unlocked with the recovery path afterwards is not needed).
@@ -327,7 +347,10 @@ describe('audit log: the next keyed append checks the chain end against the seal
     // The break sits before the entry that found it, and the seal now covers that entry.
     expect(actions().slice(-2)).toEqual([HISTORY_BROKEN_ACTION, 'settings.changed']);
     expect(problems()).toEqual([
-      { seq: found!.seq, problem: `history was broken before this row: rows were cut from the end (the seal covered row ${before}, row ${before - 2} was the newest)` },
+      {
+        seq: found!.seq,
+        problem: `history was broken before this row: rows were cut from the end (the seal covered row ${before}, row ${before - 2} was the newest)`,
+      },
     ]);
 
     // Every later unlock appends; the break is still reported and recorded only once.
@@ -363,7 +386,9 @@ describe('audit log: the next keyed append checks the chain end against the seal
     const newest = rows().at(-1)!;
     const forged = { ...newest, seq: newest.seq + 1, action: 'message.removed', prev_hash: newest.hash };
     forged.hash = rowHash(newest.hash, forged);
-    sql('INSERT INTO audit_log (seq, at, action, entity_type, entity_id, detail, prev_hash, hash) VALUES (@seq, @at, @action, @entity_type, @entity_id, @detail, @prev_hash, @hash)').run(forged);
+    sql(
+      'INSERT INTO audit_log (seq, at, action, entity_type, entity_id, detail, prev_hash, hash) VALUES (@seq, @at, @action, @entity_type, @entity_id, @detail, @prev_hash, @hash)',
+    ).run(forged);
     appendSomething();
     expect(breaks().map((r) => JSON.parse(r.detail).problem)).toEqual([
       'sealed-row-changed',
@@ -387,20 +412,36 @@ describe('audit log: a wiped history and unreadable break rows', () => {
   /** A row anyone can append: its plain hash is valid, only the seal notices. */
   function appendRaw(action: string, detail: string): Row {
     const last = rows().at(-1)!;
-    const row: Row = { seq: last.seq + 1, at: last.at + 1, action, entity_type: null, entity_id: null, detail, prev_hash: last.hash, hash: Buffer.alloc(0) };
+    const row: Row = {
+      seq: last.seq + 1,
+      at: last.at + 1,
+      action,
+      entity_type: null,
+      entity_id: null,
+      detail,
+      prev_hash: last.hash,
+      hash: Buffer.alloc(0),
+    };
     row.hash = rowHash(last.hash, row);
-    sql('INSERT INTO audit_log (seq, at, action, entity_type, entity_id, detail, prev_hash, hash) VALUES (@seq, @at, @action, @entity_type, @entity_id, @detail, @prev_hash, @hash)').run(row);
+    sql(
+      'INSERT INTO audit_log (seq, at, action, entity_type, entity_id, detail, prev_hash, hash) VALUES (@seq, @at, @action, @entity_type, @entity_id, @detail, @prev_hash, @hash)',
+    ).run(row);
     return row;
   }
 
   it('the whole log and its seal removed: verify reports it, and the next keyed append records the break', () => {
     wipe();
-    expect(problems()).toEqual([{ seq: null, problem: 'the history was wiped: the whole log and its seal were removed' }]);
+    expect(problems()).toEqual([
+      { seq: null, problem: 'the history was wiped: the whole log and its seal were removed' },
+    ]);
     appendSomething();
     expect(actions()).toEqual([HISTORY_BROKEN_ACTION, 'settings.changed']);
     expect(JSON.parse(rows()[0]!.detail)).toEqual({ problem: 'log-wiped', newestSeq: 0, sealedSeq: null });
     expect(problems()).toEqual([
-      { seq: 1, problem: 'history was broken before this row: the whole log and its seal were removed (the log was empty)' },
+      {
+        seq: 1,
+        problem: 'history was broken before this row: the whole log and its seal were removed (the log was empty)',
+      },
     ]);
   });
 
@@ -408,7 +449,9 @@ describe('audit log: a wiped history and unreadable break rows', () => {
     wipe();
     vault.lock();
     await expect(vault.unlock('wrong password here')).rejects.toBeInstanceOf(WrongPasswordError);
-    expect(problems()).toEqual([{ seq: null, problem: 'the history was wiped: the whole log and its seal were removed' }]);
+    expect(problems()).toEqual([
+      { seq: null, problem: 'the history was wiped: the whole log and its seal were removed' },
+    ]);
     await vault.unlock(PASSWORD);
     expect(actions()).toEqual(['vault.unlock_failed', HISTORY_BROKEN_ACTION, 'vault.unlocked']);
     expect(JSON.parse(rows()[1]!.detail)).toMatchObject({ problem: 'log-wiped' });
@@ -417,11 +460,17 @@ describe('audit log: a wiped history and unreadable break rows', () => {
   it('a break row whose detail is null, or of another shape, is reported with its own words instead of throwing', () => {
     const nulled = appendRaw(HISTORY_BROKEN_ACTION, 'null');
     const shaped = appendRaw(HISTORY_BROKEN_ACTION, JSON.stringify({ problem: 'toString', newestSeq: 'x' }));
-    const odd = appendRaw(HISTORY_BROKEN_ACTION, JSON.stringify({ problem: '__proto__', newestSeq: 3, sealedSeq: null }));
+    const odd = appendRaw(
+      HISTORY_BROKEN_ACTION,
+      JSON.stringify({ problem: '__proto__', newestSeq: 3, sealedSeq: null }),
+    );
     const found = problems();
     const unreadable = 'history was broken before this row (the record of the break is unreadable)';
     expect(found).toContainEqual({ seq: nulled.seq, problem: unreadable });
     expect(found).toContainEqual({ seq: shaped.seq, problem: unreadable });
-    expect(found).toContainEqual({ seq: odd.seq, problem: 'history was broken before this row: the log did not match its seal (row 3 was the newest)' });
+    expect(found).toContainEqual({
+      seq: odd.seq,
+      problem: 'history was broken before this row: the log did not match its seal (row 3 was the newest)',
+    });
   });
 });

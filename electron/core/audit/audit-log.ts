@@ -16,12 +16,7 @@ export const HISTORY_BROKEN_ACTION = 'audit.history_broken';
 
 /** What a keyed append found wrong with the chain's end. Stable: stored in the break's detail. */
 export type ChainEndProblem =
-  | 'rows-cut'
-  | 'sealed-row-changed'
-  | 'seal-forged'
-  | 'seal-missing'
-  | 'appended-without-key'
-  | 'log-wiped';
+  'rows-cut' | 'sealed-row-changed' | 'seal-forged' | 'seal-missing' | 'appended-without-key' | 'log-wiped';
 
 const CHAIN_END_WORDS: Record<ChainEndProblem, string> = {
   'rows-cut': 'rows were cut from the end',
@@ -74,7 +69,10 @@ const same = (a: Uint8Array, b: Uint8Array): boolean =>
   a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 function brokenEntry(problem: ChainEndProblem, last: ChainEnd | undefined, seal: Seal | undefined): AuditEntry {
-  return { action: HISTORY_BROKEN_ACTION, detail: { problem, newestSeq: last?.seq ?? 0, sealedSeq: seal?.seq ?? null } };
+  return {
+    action: HISTORY_BROKEN_ACTION,
+    detail: { problem, newestSeq: last?.seq ?? 0, sealedSeq: seal?.seq ?? null },
+  };
 }
 
 interface BreakDetail {
@@ -91,7 +89,9 @@ export function detailObject(detail: string): Record<string, unknown> | null {
   } catch {
     return null;
   }
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
 }
 
 /**
@@ -112,7 +112,9 @@ export function describeBreak(detail: string): string {
   const parsed = parseBreak(detail);
   if (!parsed) return 'history was broken before this row (the record of the break is unreadable)';
   const { problem, newestSeq, sealedSeq } = parsed;
-  const words = Object.hasOwn(CHAIN_END_WORDS, problem) ? CHAIN_END_WORDS[problem as ChainEndProblem] : 'the log did not match its seal';
+  const words = Object.hasOwn(CHAIN_END_WORDS, problem)
+    ? CHAIN_END_WORDS[problem as ChainEndProblem]
+    : 'the log did not match its seal';
   const newest = newestSeq === 0 ? 'the log was empty' : `row ${newestSeq} was the newest`;
   const where = sealedSeq === null ? newest : `the seal covered row ${sealedSeq}, ${newest}`;
   return `history was broken before this row: ${words} (${where})`;
@@ -221,7 +223,9 @@ export class AuditLog {
 
   private statements(): NonNullable<AuditLog['prepared']> {
     return (this.prepared ??= {
-      last: this.q.prepared(() => this.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1)),
+      last: this.q.prepared(() =>
+        this.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1),
+      ),
       insert: this.q.prepared((r: AuditLogTable) =>
         this.db.insertInto('audit_log').values({
           seq: r.seq,
@@ -235,12 +239,18 @@ export class AuditLog {
         }),
       ),
       seal: this.q.prepared(() => this.db.selectFrom('audit_seal').select(['seq', 'hash', 'mac']).where('id', '=', 1)),
-      rowAt: this.q.prepared((p: { seq: number }) => this.db.selectFrom('audit_log').select(['seq', 'hash']).where('seq', '=', p.seq)),
+      rowAt: this.q.prepared((p: { seq: number }) =>
+        this.db.selectFrom('audit_log').select(['seq', 'hash']).where('seq', '=', p.seq),
+      ),
       actionsAfter: this.q.prepared((p: { seq: number }) =>
         this.db.selectFrom('audit_log').select('action').where('seq', '>', p.seq).orderBy('seq', 'asc'),
       ),
       anyKeyed: this.q.prepared(() =>
-        this.db.selectFrom('audit_log').select('seq').where('action', 'not in', [...UNKEYED_ACTIONS]).limit(1),
+        this.db
+          .selectFrom('audit_log')
+          .select('seq')
+          .where('action', 'not in', [...UNKEYED_ACTIONS])
+          .limit(1),
       ),
       upsertSeal: this.q.prepared((p: Seal) =>
         this.db

@@ -3,7 +3,10 @@ import { AfterwordError, IntegrityError } from '../errors.js';
 /** No target was set up for backups. */
 export class BackupNotConfiguredError extends AfterwordError {
   constructor() {
-    super('BACKUP_NOT_CONFIGURED', 'no backup target is set up: run `afterword backup target s3 --endpoint URL --bucket NAME` first');
+    super(
+      'BACKUP_NOT_CONFIGURED',
+      'no backup target is set up: run `afterword backup target s3 --endpoint URL --bucket NAME` first',
+    );
   }
 }
 

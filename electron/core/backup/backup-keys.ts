@@ -28,7 +28,11 @@ const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 export function deriveBackupKeys(vaultKey: Uint8Array, vaultId: string): BackupKeys {
   const salt = new TextEncoder().encode(vaultId);
   const seed = hkdfSha256(vaultKey, salt, 'afterword/backup/sign/v1');
-  const signingKey = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+  const signingKey = createPrivateKey({
+    key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
   seed.fill(0);
   const publicKey = createPublicKey(signingKey);
   const spki = publicKey.export({ format: 'der', type: 'spki' });
@@ -43,7 +47,11 @@ export function deriveBackupKeys(vaultKey: Uint8Array, vaultId: string): BackupK
 }
 
 export function publicKeyFromHex(hex: string): KeyObject {
-  return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(hex, 'hex')]), format: 'der', type: 'spki' });
+  return createPublicKey({
+    key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(hex, 'hex')]),
+    format: 'der',
+    type: 'spki',
+  });
 }
 
 export function signBytes(keys: BackupKeys, data: Uint8Array): Uint8Array {

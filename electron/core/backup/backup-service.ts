@@ -58,7 +58,12 @@ export class BackupService {
     const { db } = this.services.vault;
     db.q.transaction(() => {
       db.q.run(db.kysely.deleteFrom('settings').where('key', '=', TARGET_SETTING));
-      this.services.vault.audit.append({ action: 'settings.changed', entityType: 'setting', entityId: TARGET_SETTING, detail: { removed: true } });
+      this.services.vault.audit.append({
+        action: 'settings.changed',
+        entityType: 'setting',
+        entityId: TARGET_SETTING,
+        detail: { removed: true },
+      });
     });
   }
 
@@ -97,7 +102,12 @@ export class BackupService {
         step = 'get';
         const back = await store.get(probe);
         if (!back || Buffer.compare(Buffer.from(back), payload) !== 0) {
-          return { ok: false, where: store.where, failedStep: step, message: 'the probe object came back different from what was stored' };
+          return {
+            ok: false,
+            where: store.where,
+            failedStep: step,
+            message: 'the probe object came back different from what was stored',
+          };
         }
         step = 'delete';
         await store.delete(probe);
@@ -112,7 +122,9 @@ export class BackupService {
   async now(onProgress?: (progress: PushProgress) => void): Promise<PushSummary> {
     return this.withStore(async (store, target) => {
       const { vault, clock, settings } = this.services;
-      const summary = await withPushLock(vault.dir, () => pushSnapshot(vault, store, { clock, mark: this.mark(target), onProgress }));
+      const summary = await withPushLock(vault.dir, () =>
+        pushSnapshot(vault, store, { clock, mark: this.mark(target), onProgress }),
+      );
       settings.set(HEAD_SETTING, { seq: summary.seq, hash: summary.hash, where: locationOf(target) });
       settings.set(LAST_SETTING, { at: clock.now(), seq: summary.seq, snapshotId: summary.snapshotId });
       return summary;
@@ -147,6 +159,8 @@ export class BackupService {
 
   async prune(keep: number): Promise<PruneReport> {
     // Under the push lock: a push running meanwhile would reuse shards this prune counts unused.
-    return this.withStore(async (store, target) => withPushLock(this.services.vault.dir, async () => pruneSnapshots(store, await this.chain(store, target), keep)));
+    return this.withStore(async (store, target) =>
+      withPushLock(this.services.vault.dir, async () => pruneSnapshots(store, await this.chain(store, target), keep)),
+    );
   }
 }

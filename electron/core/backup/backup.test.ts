@@ -55,7 +55,11 @@ interface Machine {
 async function machineWithVault(prefix: string, start = T0): Promise<Machine> {
   const root = await tempDir('src');
   const clock = new ManualClock(start);
-  const { vault, recoveryKey } = await Vault.create(join(root, 'vault'), TEST_PASSWORD, { clock, scrypt: SCRYPT, marks: new FileKeyStore(join(root, 'keys')) });
+  const { vault, recoveryKey } = await Vault.create(join(root, 'vault'), TEST_PASSWORD, {
+    clock,
+    scrypt: SCRYPT,
+    marks: new FileKeyStore(join(root, 'keys')),
+  });
   open.push(vault);
   const services = createVaultServices(vault, clock);
   initializeVaultContent(services);
@@ -79,16 +83,29 @@ function needles(marker: string): Buffer[] {
   const out = [Buffer.from(marker), Buffer.from(marker, 'utf16le')];
   for (let shift = 0; shift < 3; shift++) {
     const encoded = Buffer.concat([Buffer.alloc(shift), Buffer.from(marker)]).toString('base64');
-    out.push(Buffer.from(encoded.slice(Math.ceil((shift * 4) / 3) + 1, Math.floor(((shift + marker.length) * 4) / 3) - 1)));
+    out.push(
+      Buffer.from(encoded.slice(Math.ceil((shift * 4) / 3) + 1, Math.floor(((shift + marker.length) * 4) / 3) - 1)),
+    );
   }
   return out;
 }
 
 async function addContent(m: Machine, marker: string): Promise<{ messageId: string; attachment: Uint8Array }> {
-  const recipient = m.services.recipients.add({ name: `${marker} name`, type: 'email', contact: `${marker.toLowerCase()}@example.org` });
-  const attachment = new Uint8Array(Buffer.concat([randomBytes(200_000), Buffer.from(`${marker} inside the file`), randomBytes(150_000)]));
+  const recipient = m.services.recipients.add({
+    name: `${marker} name`,
+    type: 'email',
+    contact: `${marker.toLowerCase()}@example.org`,
+  });
+  const attachment = new Uint8Array(
+    Buffer.concat([randomBytes(200_000), Buffer.from(`${marker} inside the file`), randomBytes(150_000)]),
+  );
   const staged = await m.services.messages.attachments.stage(bytesOf(attachment), `${marker}.bin`);
-  const messageId = m.services.messages.create({ title: `${marker} title`, body: `${marker} body `.repeat(50), recipientIds: [recipient.id], attachments: [staged] });
+  const messageId = m.services.messages.create({
+    title: `${marker} title`,
+    body: `${marker} body `.repeat(50),
+    recipientIds: [recipient.id],
+    attachments: [staged],
+  });
   return { messageId, attachment };
 }
 
@@ -130,13 +147,16 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     expect(pushed.objectsUploaded).toBeGreaterThan(2);
 
     const hits: string[] = [];
-    const files = (await bucketFiles(join(server.directory, server.bucket, 'roundtrip'))).filter((f) => f.endsWith('_S3rver_object'));
+    const files = (await bucketFiles(join(server.directory, server.bucket, 'roundtrip'))).filter((f) =>
+      f.endsWith('_S3rver_object'),
+    );
     expect(files.some((f) => f.includes('/shards/'))).toBe(true);
     // The marker (in fields the vault encrypts anyway), and what any raw piece of the SQLite file holds.
     const raw = [Buffer.from('SQLite format 3\0'), Buffer.from('CREATE TABLE'), Buffer.from('CREATE INDEX')];
     for (const file of files) {
       const bytes = await readFile(file);
-      for (const needle of [...needles(marker), ...raw]) if (bytes.includes(needle)) hits.push(`${file}: ${needle.toString('latin1')}`);
+      for (const needle of [...needles(marker), ...raw])
+        if (bytes.includes(needle)) hits.push(`${file}: ${needle.toString('latin1')}`);
     }
     expect(hits).toEqual([]);
 
@@ -152,7 +172,9 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     expect(copy).toEqual(original);
     expect(services.recipients.list()).toEqual(m.services.recipients.list());
     const attachmentId = copy.attachments[0]!.id;
-    expect(Buffer.compare(await readAll(services.messages.attachments.read(attachmentId)), Buffer.from(attachment))).toBe(0);
+    expect(
+      Buffer.compare(await readAll(services.messages.attachments.read(attachmentId)), Buffer.from(attachment)),
+    ).toBe(0);
     expect(vault.deviceKeyStatus().enabled).toBe(false);
     const actions = vault.db.sqlite.prepare('SELECT action FROM audit_log ORDER BY seq').all() as { action: string }[];
     expect(actions.map((a) => a.action)).toEqual(expect.arrayContaining(['plans.paused', 'backup.restored']));
@@ -164,12 +186,21 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     const m = await machineWithVault('recovery');
     await addContent(m, 'RECOVERY-CASE');
     await m.backups.now();
-    const restored = await restoreElsewhere(m.target, { recoveryKey: m.recoveryKey }, { resumePlans: true, killedBefore: true });
+    const restored = await restoreElsewhere(
+      m.target,
+      { recoveryKey: m.recoveryKey },
+      { resumePlans: true, killedBefore: true },
+    );
     expect((await readdir(restored.root)).filter((name) => name.includes('restoring'))).toEqual([]);
     expect(restored.error).toBeUndefined();
     expect(restored.summary?.plansPaused).toBe(0);
     const store = new S3ObjectStore(m.target);
-    const again = await restoreVault({ store, vaultDir: restored.dir, recoveryKey: m.recoveryKey, deps: restored.deps }).catch((e: unknown) => e);
+    const again = await restoreVault({
+      store,
+      vaultDir: restored.dir,
+      recoveryKey: m.recoveryKey,
+      deps: restored.deps,
+    }).catch((e: unknown) => e);
     store.close();
     expect((again as { code?: string }).code).toBe('VAULT_EXISTS');
     // A --vault path that is a file, or inside one: a clear error, not ENOTDIR.
@@ -177,7 +208,12 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     await writeFile(file, 'not a folder');
     for (const vaultDir of [file, join(file, 'vault')]) {
       const onFile = new S3ObjectStore(m.target);
-      const refused = await restoreVault({ store: onFile, vaultDir, recoveryKey: m.recoveryKey, deps: restored.deps }).catch((e: unknown) => e);
+      const refused = await restoreVault({
+        store: onFile,
+        vaultDir,
+        recoveryKey: m.recoveryKey,
+        deps: restored.deps,
+      }).catch((e: unknown) => e);
       onFile.close();
       expect(refused).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/is a file/) });
     }
@@ -194,7 +230,11 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     await m.backups.now();
     const old = await restoreElsewhere(m.target, { password: TEST_PASSWORD }, { snapshot: first.snapshotId });
     expect((old.error as { code?: string }).code).toBe('WRONG_PASSWORD');
-    const restored = await restoreElsewhere(m.target, { password: 'a brand new passphrase' }, { snapshot: first.snapshotId });
+    const restored = await restoreElsewhere(
+      m.target,
+      { password: 'a brand new passphrase' },
+      { snapshot: first.snapshotId },
+    );
     expect(restored.error).toBeUndefined();
     expect(restored.summary?.seq).toBe(1);
   });
@@ -204,7 +244,8 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     const { messages } = m.services;
     const ids: string[] = [];
     m.vault.db.q.transaction(() => {
-      for (let i = 0; i < 2000; i++) ids.push(messages.create({ title: `letter ${i}`, body: `words ${i} `.repeat(100) }));
+      for (let i = 0; i < 2000; i++)
+        ids.push(messages.create({ title: `letter ${i}`, body: `words ${i} `.repeat(100) }));
     });
     const first = await m.backups.now();
     messages.update(ids[1234]!, { body: 'an edited body, shorter than before' });
@@ -220,7 +261,9 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     const m = await machineWithVault('tamper-shard');
     await addContent(m, 'TAMPER');
     await m.backups.now();
-    const shardFiles = (await bucketFiles(join(server.directory, server.bucket, 'tamper-shard', 'shards'))).filter((f) => f.endsWith('_S3rver_object'));
+    const shardFiles = (await bucketFiles(join(server.directory, server.bucket, 'tamper-shard', 'shards'))).filter(
+      (f) => f.endsWith('_S3rver_object'),
+    );
     const victim = shardFiles[0]!;
     const bytes = await readFile(victim);
     bytes[bytes.length - 20]! ^= 0x01;
@@ -247,7 +290,9 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
 
     await copyFile(file(1), file(3));
     await expect(m.backups.list()).rejects.toMatchObject({ problem: 'manifest', code: 'INTEGRITY' });
-    expect((await restoreElsewhere(m.target, { password: TEST_PASSWORD })).error).toMatchObject({ problem: 'manifest' });
+    expect((await restoreElsewhere(m.target, { password: TEST_PASSWORD })).error).toMatchObject({
+      problem: 'manifest',
+    });
 
     await rm(file(3));
     await expect(m.backups.verify()).rejects.toMatchObject({ problem: 'rollback' });
@@ -274,7 +319,8 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
   it('a push cut short leaves the previous snapshot restorable, and the next push completes it without uploading twice', async () => {
     const m = await machineWithVault('cut');
     await m.backups.now();
-    for (let i = 0; i < 300; i++) m.services.messages.create({ title: `t${i}`, body: randomBytes(600).toString('hex') });
+    for (let i = 0; i < 300; i++)
+      m.services.messages.create({ title: `t${i}`, body: randomBytes(600).toString('hex') });
     let puts = 0;
     const failing = (target: BucketTarget): ObjectStore => {
       const real = new S3ObjectStore(target);
@@ -353,8 +399,19 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     const planId = m.services.plans.defaultPlanId()!;
     const recipientId = m.services.recipients.list()[0]!.id;
     m.vault.db.sqlite.prepare("UPDATE plan_state SET state = 'triggered', level = 5 WHERE plan_id = ?").run(planId);
-    const { cycle } = m.vault.db.sqlite.prepare('SELECT cycle FROM plan_state WHERE plan_id = ?').get(planId) as { cycle: number };
-    source.outbox.enqueue({ kind: 'delivery', channel: 'email', planId, messageId, recipientId, cycle, level: 5, idempotencyKey: 'delivery:fired' });
+    const { cycle } = m.vault.db.sqlite.prepare('SELECT cycle FROM plan_state WHERE plan_id = ?').get(planId) as {
+      cycle: number;
+    };
+    source.outbox.enqueue({
+      kind: 'delivery',
+      channel: 'email',
+      planId,
+      messageId,
+      recipientId,
+      cycle,
+      level: 5,
+      idempotencyKey: 'delivery:fired',
+    });
     await source.close();
     // Someone had been guessing on the old machine: the copy's counter must not lock out the owner.
     m.vault.db.sqlite.prepare('UPDATE unlock_guard SET failures = 40, last_failure_at = ?').run(T0 + 86_400_000);
@@ -370,9 +427,12 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     try {
       expect(engine.outbox.nextDueAt()).toBeNull();
       await engine.runOnce('test');
-      const row = () => vault.db.sqlite.prepare("SELECT status, held FROM outbox WHERE idempotency_key = 'delivery:fired'").get();
+      const row = () =>
+        vault.db.sqlite.prepare("SELECT status, held FROM outbox WHERE idempotency_key = 'delivery:fired'").get();
       expect(row()).toEqual({ status: 'pending', held: 1 });
-      expect(vault.db.sqlite.prepare('SELECT state FROM plan_state WHERE plan_id = ?').get(planId)).toEqual({ state: 'triggered' });
+      expect(vault.db.sqlite.prepare('SELECT state FROM plan_state WHERE plan_id = ?').get(planId)).toEqual({
+        state: 'triggered',
+      });
       engine.scheduler.resume();
       expect(row()).toMatchObject({ held: 0 });
       expect(engine.outbox.nextDueAt()).not.toBeNull();
@@ -401,7 +461,11 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     m.backups.setTarget(server.target('mark-b'));
     await m.backups.now();
     const root = await tempDir('marks');
-    const deps = { clock: new ManualClock(T0 + 86_400_000), scrypt: SCRYPT, marks: new FileKeyStore(join(root, 'keys')) };
+    const deps = {
+      clock: new ManualClock(T0 + 86_400_000),
+      scrypt: SCRYPT,
+      marks: new FileKeyStore(join(root, 'keys')),
+    };
     for (const prefix of ['mark-a', 'mark-b']) {
       const store = new S3ObjectStore(server.target(prefix));
       try {
@@ -444,9 +508,13 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
   it('an attachment deleted while a push runs leaves no row without a file in the copy', async () => {
     const m = await machineWithVault('blob-gone');
     const files = [];
-    for (const name of ['kept.bin', 'gone.bin']) files.push(await m.services.messages.attachments.stage(bytesOf(new Uint8Array(randomBytes(5000))), name));
+    for (const name of ['kept.bin', 'gone.bin'])
+      files.push(await m.services.messages.attachments.stage(bytesOf(new Uint8Array(randomBytes(5000))), name));
     const messageId = m.services.messages.create({ title: 'two files', body: 'two files', attachments: files });
-    const [kept, gone] = m.services.messages.get(messageId).attachments.map((a) => a.id).sort() as [string, string];
+    const [kept, gone] = m.services.messages
+      .get(messageId)
+      .attachments.map((a) => a.id)
+      .sort() as [string, string];
     let deleted = false;
     // The first upload of the push: the copy of the database is taken, the blob then disappears.
     await m.backups.now(() => {

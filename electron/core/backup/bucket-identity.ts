@@ -10,7 +10,11 @@ const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64')
 /** The vault key's password and recovery wraps, as `keys` carries them (never the device wrap). */
 export function bucketKeysOf(vault: Vault): BucketKeys {
   const rows = vault.db.q.all(
-    vault.db.kysely.selectFrom('key_wraps').select(['kind', 'kdf', 'params', 'verifier', 'wrapped_key']).where('kind', 'in', ['password', 'recovery']).orderBy('kind'),
+    vault.db.kysely
+      .selectFrom('key_wraps')
+      .select(['kind', 'kdf', 'params', 'verifier', 'wrapped_key'])
+      .where('kind', 'in', ['password', 'recovery'])
+      .orderBy('kind'),
   );
   const keyId = vault.db.q.get(vault.db.kysely.selectFrom('vault_info').select('key_id').where('id', '=', 1))!.key_id;
   return {
@@ -32,11 +36,15 @@ async function getJson<T>(store: ObjectStore, key: string): Promise<T | null> {
   try {
     return JSON.parse(new TextDecoder().decode(bytes)) as T;
   } catch {
-    throw new BackupTamperedError('foreign', `the bucket's ${key} object is unreadable: it was changed, or is not Afterword's`);
+    throw new BackupTamperedError(
+      'foreign',
+      `the bucket's ${key} object is unreadable: it was changed, or is not Afterword's`,
+    );
   }
 }
 
-export const readConfig = (store: ObjectStore): Promise<BucketConfig | null> => getJson<BucketConfig>(store, CONFIG_KEY);
+export const readConfig = (store: ObjectStore): Promise<BucketConfig | null> =>
+  getJson<BucketConfig>(store, CONFIG_KEY);
 export const readKeys = (store: ObjectStore): Promise<BucketKeys | null> => getJson<BucketKeys>(store, KEYS_KEY);
 
 const encode = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
@@ -56,7 +64,11 @@ function signed<T extends object>(keys: BackupKeys, key: string, value: T): T & 
 }
 
 /** Whether the bucket's `config` or `keys` object carries a good signature by this key. */
-export function isSignedBy(publicKey: KeyObject, key: typeof CONFIG_KEY | typeof KEYS_KEY, value: BucketConfig | BucketKeys): boolean {
+export function isSignedBy(
+  publicKey: KeyObject,
+  key: typeof CONFIG_KEY | typeof KEYS_KEY,
+  value: BucketConfig | BucketKeys,
+): boolean {
   if (typeof value.signature !== 'string') return false;
   return verifySignature(publicKey, signedBytes(key, value), Buffer.from(value.signature, 'base64'));
 }
@@ -67,9 +79,11 @@ export async function identityProblems(store: ObjectStore, keys: BackupKeys): Pr
   const config = await readConfig(store).catch(() => null);
   const stored = await readKeys(store).catch(() => null);
   if (!config) problems.push("the bucket's config object is missing or unreadable");
-  else if (!isSignedBy(keys.publicKey, CONFIG_KEY, config)) problems.push("the bucket's config object was changed (its signature does not check)");
+  else if (!isSignedBy(keys.publicKey, CONFIG_KEY, config))
+    problems.push("the bucket's config object was changed (its signature does not check)");
   if (!stored) problems.push(KEYS_MISSING);
-  else if (!isSignedBy(keys.publicKey, KEYS_KEY, stored)) problems.push("the bucket's keys object was changed (its signature does not check)");
+  else if (!isSignedBy(keys.publicKey, KEYS_KEY, stored))
+    problems.push("the bucket's keys object was changed (its signature does not check)");
   return problems;
 }
 

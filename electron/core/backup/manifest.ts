@@ -34,12 +34,18 @@ const VERSION = 1;
 const SIGNATURE_BYTES = 64;
 const SIGNED_START = MAGIC.length + 1 + SIGNATURE_BYTES;
 
-const aadOf = (vaultId: string, seq: number): Uint8Array => new TextEncoder().encode(`afterword/backup/manifest/v1\0${vaultId}\0${seq}`);
+const aadOf = (vaultId: string, seq: number): Uint8Array =>
+  new TextEncoder().encode(`afterword/backup/manifest/v1\0${vaultId}\0${seq}`);
 
 /** [AWBM][version][Ed25519 signature of what follows, with the header][nonce][ciphertext + tag] */
 export function encodeManifest(keys: BackupKeys, manifest: Manifest): { bytes: Uint8Array; hash: string } {
   const nonce = randomBytes(XCHACHA_NONCE_BYTES);
-  const sealed = xchachaSeal(keys.manifestKey, nonce, new TextEncoder().encode(JSON.stringify(manifest)), aadOf(manifest.vaultId, manifest.seq));
+  const sealed = xchachaSeal(
+    keys.manifestKey,
+    nonce,
+    new TextEncoder().encode(JSON.stringify(manifest)),
+    aadOf(manifest.vaultId, manifest.seq),
+  );
   const out = new Uint8Array(SIGNED_START + nonce.length + sealed.length);
   out.set(MAGIC, 0);
   out[MAGIC.length] = VERSION;
@@ -68,22 +74,41 @@ export function checkManifestSignature(publicKey: KeyObject, seq: number, bytes:
     bytes[MAGIC.length] === VERSION &&
     verifySignature(publicKey, signedPart(bytes), bytes.subarray(MAGIC.length + 1, SIGNED_START));
   if (!ok) {
-    throw new BackupTamperedError('foreign', `manifest ${seq} in the bucket is not signed by this vault: it was changed or comes from another vault`);
+    throw new BackupTamperedError(
+      'foreign',
+      `manifest ${seq} in the bucket is not signed by this vault: it was changed or comes from another vault`,
+    );
   }
 }
 
-export function decodeManifest(keys: BackupKeys, vaultId: string, seq: number, bytes: Uint8Array): { manifest: Manifest; hash: string } {
+export function decodeManifest(
+  keys: BackupKeys,
+  vaultId: string,
+  seq: number,
+  bytes: Uint8Array,
+): { manifest: Manifest; hash: string } {
   checkManifestSignature(keys.publicKey, seq, bytes);
   let plaintext: Uint8Array;
   try {
-    plaintext = xchachaOpen(keys.manifestKey, bytes.subarray(SIGNED_START, SIGNED_START + XCHACHA_NONCE_BYTES), bytes.subarray(SIGNED_START + XCHACHA_NONCE_BYTES), aadOf(vaultId, seq));
+    plaintext = xchachaOpen(
+      keys.manifestKey,
+      bytes.subarray(SIGNED_START, SIGNED_START + XCHACHA_NONCE_BYTES),
+      bytes.subarray(SIGNED_START + XCHACHA_NONCE_BYTES),
+      aadOf(vaultId, seq),
+    );
   } catch (error) {
     if (!(error instanceof AeadAuthError)) throw error;
-    throw new BackupTamperedError('manifest', `manifest ${seq} in the bucket is not the one written as snapshot ${seq}: an older manifest was put back in its place`);
+    throw new BackupTamperedError(
+      'manifest',
+      `manifest ${seq} in the bucket is not the one written as snapshot ${seq}: an older manifest was put back in its place`,
+    );
   }
   const manifest = JSON.parse(new TextDecoder().decode(plaintext)) as Manifest;
   if (manifest.seq !== seq || manifest.vaultId !== vaultId) {
-    throw new BackupTamperedError('manifest', `manifest ${seq} in the bucket does not describe snapshot ${seq} of this vault`);
+    throw new BackupTamperedError(
+      'manifest',
+      `manifest ${seq} in the bucket does not describe snapshot ${seq} of this vault`,
+    );
   }
   return { manifest, hash: sha256Hex(bytes) };
 }

@@ -31,7 +31,10 @@ describe('withPushLock', () => {
   it('takes over the lock of a process that is gone', async () => {
     const vaultDir = await dir();
     // A pid far above any pid_max: no such process.
-    await writeFile(join(vaultDir, '.backup.lock'), JSON.stringify({ pid: 2 ** 30, host: hostname(), since: Date.now() }));
+    await writeFile(
+      join(vaultDir, '.backup.lock'),
+      JSON.stringify({ pid: 2 ** 30, host: hostname(), since: Date.now() }),
+    );
     expect(await withPushLock(vaultDir, async () => 'ran')).toBe('ran');
   });
 });

@@ -40,7 +40,9 @@ export async function withPushLock<T>(vaultDir: string, fn: () => Promise<T>): P
       .catch(() => null);
     const age = Date.now() - (await stat(path).catch(() => ({ mtimeMs: 0 }))).mtimeMs;
     const dead = !holder || age > STALE_MS || (holder.host === hostname() && !alive(holder.pid));
-    const busy = new ConflictError(`a backup of this vault is already running${holder ? ` (pid ${holder.pid} on ${holder.host})` : ''}: wait for it to finish`);
+    const busy = new ConflictError(
+      `a backup of this vault is already running${holder ? ` (pid ${holder.pid} on ${holder.host})` : ''}: wait for it to finish`,
+    );
     if (!dead) throw busy;
     await rm(path, { force: true });
     if (!(await createLock(path))) throw busy;

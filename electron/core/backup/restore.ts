@@ -55,7 +55,8 @@ export interface RestoreSummary {
 /** A vault's backups in one bucket location: the mark of one says nothing about another. */
 export const chainLocation = (vaultId: string, store: ObjectStore): string => `${vaultId}|${store.where}`;
 
-const chainMarkAccount = (location: string): string => `backup-chain-${createHash('sha256').update(location).digest('hex').slice(0, 32)}`;
+const chainMarkAccount = (location: string): string =>
+  `backup-chain-${createHash('sha256').update(location).digest('hex').slice(0, 32)}`;
 
 /** The newest snapshot this machine verified of a vault's backups in one location (beside the vault marks). */
 export async function readChainMark(marks: KeyStore | undefined, location: string): Promise<ChainMark | null> {
@@ -86,14 +87,21 @@ async function removeKilledStagings(vaultDir: string): Promise<void> {
 }
 
 function refuseExisting(dir: string): void {
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new BadRequestError(`${dir} is a file: choose a new folder with --vault`);
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new BadRequestError(`${dir} is a file: choose a new folder with --vault`);
   if (Vault.exists(dir) || (existsSync(dir) && readdirSync(dir).length > 0)) throw new VaultExistsError(dir);
 }
 
 function wrapRow(bucketKeys: BucketKeys, kind: 'password' | 'recovery'): KeyWrapRow {
   const wrap = bucketKeys.wraps.find((w) => w.kind === kind);
   if (!wrap) throw new BackupTamperedError('missing', `the bucket's keys object has no ${kind} wrap`);
-  return { kind, kdf: wrap.kdf, params: wrap.params, verifier: Buffer.from(wrap.verifier, 'base64'), wrapped_key: Buffer.from(wrap.wrappedKey, 'base64') };
+  return {
+    kind,
+    kdf: wrap.kdf,
+    params: wrap.params,
+    verifier: Buffer.from(wrap.verifier, 'base64'),
+    wrapped_key: Buffer.from(wrap.wrappedKey, 'base64'),
+  };
 }
 
 async function unwrapVaultKey(bucketKeys: BucketKeys, options: RestoreOptions): Promise<Uint8Array> {
@@ -144,7 +152,11 @@ async function writeAndCheck(
   try {
     const rows = db.pragma('integrity_check') as { integrity_check: string }[];
     const problems = rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
-    if (problems.length > 0) throw new BackupTamperedError('shard', `the restored database fails SQLite's integrity check: ${problems.join('; ')}`);
+    if (problems.length > 0)
+      throw new BackupTamperedError(
+        'shard',
+        `the restored database fails SQLite's integrity check: ${problems.join('; ')}`,
+      );
     takeCurrentWraps(db, bucketKeys);
   } finally {
     db.close();
@@ -183,16 +195,27 @@ export async function restoreVault(options: RestoreOptions): Promise<RestoreSumm
   }
   // The key these wraps gave is used only once they prove to be this vault's own.
   if (!isSignedBy(keys.publicKey, KEYS_KEY, bucketKeys) || !isSignedBy(keys.publicKey, CONFIG_KEY, config)) {
-    throw new BackupTamperedError('foreign', "the bucket's keys or config object was changed (its signature does not check): it was not written by this vault");
+    throw new BackupTamperedError(
+      'foreign',
+      "the bucket's keys or config object was changed (its signature does not check): it was not written by this vault",
+    );
   }
-  const chain = await readChain(store, keys, config.vaultId, await readChainMark(deps.marks, chainLocation(config.vaultId, store)));
+  const chain = await readChain(
+    store,
+    keys,
+    config.vaultId,
+    await readChainMark(deps.marks, chainLocation(config.vaultId, store)),
+  );
   const snapshot = pickSnapshot(chain, options.snapshot);
 
   await removeKilledStagings(vaultDir);
   const staging = `${vaultDir.replace(/[\\/]+$/, '')}.restoring-${randomBytes(6).toString('hex')}`;
   let settled: Settled;
   try {
-    await writeAndCheck(store, keys, snapshot, staging, bucketKeys, { id: Buffer.from(bucketKeys.keyId, 'hex'), key: vaultKey });
+    await writeAndCheck(store, keys, snapshot, staging, bucketKeys, {
+      id: Buffer.from(bucketKeys.keyId, 'hex'),
+      key: vaultKey,
+    });
     // Everything that makes the copy safe happens in staging: a copy in place is always settled.
     settled = await settleRestoredVault(staging, options, snapshot);
     refuseExisting(vaultDir);
@@ -204,7 +227,9 @@ export async function restoreVault(options: RestoreOptions): Promise<RestoreSumm
   }
   const newest = chain.at(-1)!;
   // Only protects later restores from an older bucket: losing it leaves the copy as safe as it is.
-  await writeChainMark(deps.marks, chainLocation(config.vaultId, store), { seq: newest.seq, hash: newest.hash }).catch(() => undefined);
+  await writeChainMark(deps.marks, chainLocation(config.vaultId, store), { seq: newest.seq, hash: newest.hash }).catch(
+    () => undefined,
+  );
   return {
     vaultDir,
     snapshotId: snapshot.id,
@@ -234,7 +259,8 @@ async function settleRestoredVault(dir: string, options: RestoreOptions, snapsho
   // This machine may have opened a newer copy of the same vault: a restore is deliberate.
   const vault = await Vault.open(dir, { ...options.deps, acceptOlderVault: true });
   try {
-    if (options.recoveryKey !== undefined) await vault.unlockWithRecoveryKey(options.recoveryKey, { ownerSignedIn: true });
+    if (options.recoveryKey !== undefined)
+      await vault.unlockWithRecoveryKey(options.recoveryKey, { ownerSignedIn: true });
     else await vault.unlock(options.password ?? '');
     const { clock } = options.deps;
     const services = createVaultServices(vault, clock);
@@ -242,7 +268,9 @@ async function settleRestoredVault(dir: string, options: RestoreOptions, snapsho
     try {
       const { db } = vault;
       return db.q.transaction(() => {
-        const plansTriggered = db.q.all(db.kysely.selectFrom('plan_state').select('plan_id').where('state', '=', 'triggered')).length;
+        const plansTriggered = db.q.all(
+          db.kysely.selectFrom('plan_state').select('plan_id').where('state', '=', 'triggered'),
+        ).length;
         const paused = engine.scheduler.pauseUntil(clock.now() + MAX_PAUSE_MS);
         const held = engine.outbox.holdUnsent();
         if (options.resumePlans) engine.scheduler.resume();

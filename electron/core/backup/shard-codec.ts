@@ -25,7 +25,10 @@ export function sealShard(keys: BackupKeys, id: string, plaintext: Uint8Array): 
  */
 export function openShard(keys: BackupKeys, id: string, object: Uint8Array): Uint8Array {
   const damaged = (): BackupTamperedError =>
-    new BackupTamperedError('shard', `shard ${id} in the bucket was changed, cut short or swapped: it does not decrypt as the shard it is named`);
+    new BackupTamperedError(
+      'shard',
+      `shard ${id} in the bucket was changed, cut short or swapped: it does not decrypt as the shard it is named`,
+    );
   if (object.length < HEADER + 16 || object[0] !== SHARD_VERSION) throw damaged();
   let plaintext: Uint8Array;
   try {

@@ -16,7 +16,11 @@ export interface PushProgress {
 }
 
 /** Runs `task` over `items` with at most `limit` at once, in order of start; the first failure wins. */
-export async function inPool<T>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function inPool<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {
@@ -124,7 +128,13 @@ export async function fetchShard(store: ObjectStore, keys: BackupKeys, id: strin
 }
 
 /** Writes a file back from its shards (fetched a few at a time, written in order), checking its size. */
-export async function pullFile(store: ObjectStore, keys: BackupKeys, file: ManifestFile, path: string, what: string): Promise<void> {
+export async function pullFile(
+  store: ObjectStore,
+  keys: BackupKeys,
+  file: ManifestFile,
+  path: string,
+  what: string,
+): Promise<void> {
   const handle = await open(path, 'wx', 0o600);
   try {
     let written = 0;
@@ -136,7 +146,8 @@ export async function pullFile(store: ObjectStore, keys: BackupKeys, file: Manif
         written += part.length;
       }
     }
-    if (written !== file.size) throw new BackupTamperedError('shard', `${what} came back with ${written} bytes instead of ${file.size}`);
+    if (written !== file.size)
+      throw new BackupTamperedError('shard', `${what} came back with ${written} bytes instead of ${file.size}`);
     await handle.sync();
   } finally {
     await handle.close();

@@ -25,7 +25,12 @@ export interface ChainMark {
  * and the newest. Against `mark` (the newest this reader verified before), a bucket whose newest
  * snapshot is older, or differs, is refused as rolled back or forked.
  */
-export async function readChain(store: ObjectStore, keys: BackupKeys, vaultId: string, mark: ChainMark | null): Promise<Snapshot[]> {
+export async function readChain(
+  store: ObjectStore,
+  keys: BackupKeys,
+  vaultId: string,
+  mark: ChainMark | null,
+): Promise<Snapshot[]> {
   const seqs: number[] = [];
   for await (const item of store.list(MANIFESTS_PREFIX)) {
     const seq = seqOfManifestKey(item.key);
@@ -35,14 +40,21 @@ export async function readChain(store: ObjectStore, keys: BackupKeys, vaultId: s
   const snapshots: Snapshot[] = [];
   for (const seq of seqs) {
     const bytes = await store.get(manifestKey(seq));
-    if (!bytes) throw new BackupTamperedError('missing', `manifest ${seq} disappeared from the bucket while it was read`);
+    if (!bytes)
+      throw new BackupTamperedError('missing', `manifest ${seq} disappeared from the bucket while it was read`);
     const { manifest, hash } = decodeManifest(keys, vaultId, seq, bytes);
     const before = snapshots.at(-1);
     if (before && before.seq !== seq - 1) {
-      throw new BackupTamperedError('missing', `manifest ${before.seq + 1} is missing from the bucket (it lies between snapshots ${before.seq} and ${seq})`);
+      throw new BackupTamperedError(
+        'missing',
+        `manifest ${before.seq + 1} is missing from the bucket (it lies between snapshots ${before.seq} and ${seq})`,
+      );
     }
     if (before && manifest.prev !== before.hash) {
-      throw new BackupTamperedError('fork', `manifest ${seq} does not follow manifest ${before.seq}: the bucket holds a forked or rewritten history`);
+      throw new BackupTamperedError(
+        'fork',
+        `manifest ${seq} does not follow manifest ${before.seq}: the bucket holds a forked or rewritten history`,
+      );
     }
     snapshots.push({ id: snapshotId(seq, hash), seq, hash, manifest });
   }
@@ -60,7 +72,10 @@ function checkAgainstMark(snapshots: Snapshot[], mark: ChainMark): void {
   }
   const same = snapshots.find((s) => s.seq === mark.seq);
   if (same && same.hash !== mark.hash) {
-    throw new BackupTamperedError('fork', `snapshot ${mark.seq} in the bucket is not the one written and verified before: the history was rewritten`);
+    throw new BackupTamperedError(
+      'fork',
+      `snapshot ${mark.seq} in the bucket is not the one written and verified before: the history was rewritten`,
+    );
   }
 }
 
@@ -71,7 +86,9 @@ export function pickSnapshot(snapshots: Snapshot[], ref: string | undefined): Sn
     if (!newest) throw new NotFoundError('snapshot', '(the bucket holds none yet)');
     return newest;
   }
-  const found = snapshots.find((s) => s.id === ref || String(s.seq) === ref || (ref.length >= 6 && s.hash.startsWith(ref)));
+  const found = snapshots.find(
+    (s) => s.id === ref || String(s.seq) === ref || (ref.length >= 6 && s.hash.startsWith(ref)),
+  );
   if (!found) throw new NotFoundError('snapshot', ref);
   return found;
 }

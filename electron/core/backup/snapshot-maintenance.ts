@@ -28,7 +28,13 @@ export async function verifySnapshot(store: ObjectStore, keys: BackupKeys, snaps
   });
   problems.sort();
   // The manifest itself was checked when the chain was read.
-  return { ok: problems.length === 0, snapshotId: snapshot.id, seq: snapshot.seq, checkedObjects: ids.length + 1, problems };
+  return {
+    ok: problems.length === 0,
+    snapshotId: snapshot.id,
+    seq: snapshot.seq,
+    checkedObjects: ids.length + 1,
+    problems,
+  };
 }
 
 export interface PruneReport {
@@ -53,7 +59,9 @@ export async function pruneSnapshots(store: ObjectStore, chain: Snapshot[], keep
   let newest = 0;
   for await (const item of store.list(MANIFESTS_PREFIX)) newest = Math.max(newest, item.lastModified);
   for (const snapshot of dropped) await store.delete(manifestKey(snapshot.seq));
-  const referenced = new Set(kept.flatMap((s) => [...s.manifest.database.shards, ...s.manifest.blobs.flatMap((b) => b.shards)]));
+  const referenced = new Set(
+    kept.flatMap((s) => [...s.manifest.database.shards, ...s.manifest.blobs.flatMap((b) => b.shards)]),
+  );
   const unreferenced: { key: string; size: number; lastModified: number }[] = [];
   for await (const item of store.list(SHARDS_PREFIX)) {
     newest = Math.max(newest, item.lastModified);
@@ -61,5 +69,10 @@ export async function pruneSnapshots(store: ObjectStore, chain: Snapshot[], keep
   }
   const doomed = unreferenced.filter((item) => newest - item.lastModified > PRUNE_GRACE_MS);
   await inPool(doomed, 8, (item) => store.delete(item.key));
-  return { keptSnapshots: kept.length, deletedSnapshots: dropped.length, deletedShards: doomed.length, bytesFreed: doomed.reduce((sum, item) => sum + item.size, 0) };
+  return {
+    keptSnapshots: kept.length,
+    deletedSnapshots: dropped.length,
+    deletedShards: doomed.length,
+    bytesFreed: doomed.reduce((sum, item) => sum + item.size, 0),
+  };
 }

@@ -56,16 +56,19 @@ export async function pushSnapshot(
   try {
     await vault.db.sqlite.backup(copyPath);
     const { pageSize, messages, blobIds } = describeCopy(copyPath);
-    if (DATABASE_CHUNK_BYTES % pageSize !== 0) throw new Error(`a page size of ${pageSize} bytes does not divide the ${DATABASE_CHUNK_BYTES}-byte chunks`);
+    if (DATABASE_CHUNK_BYTES % pageSize !== 0)
+      throw new Error(`a page size of ${pageSize} bytes does not divide the ${DATABASE_CHUNK_BYTES}-byte chunks`);
     // Blobs first: one deleted (with its message) since the copy was taken is dropped from the
     // copy before the copy is cut, so no restored message names an attachment with no file.
     const blobs: ManifestBlob[] = [];
     const gone: string[] = [];
     for (const id of blobIds) {
-      const file = await pushFile(join(vault.blobsDir, id), BLOB_CHUNK_BYTES, ctx).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return null;
-        throw error;
-      });
+      const file = await pushFile(join(vault.blobsDir, id), BLOB_CHUNK_BYTES, ctx).catch(
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return null;
+          throw error;
+        },
+      );
       if (file) blobs.push({ id, ...file });
       else gone.push(id);
     }
@@ -114,7 +117,9 @@ function describeCopy(path: string): { pageSize: number; messages: number; blobI
   try {
     const pageSize = copy.pragma('page_size', { simple: true }) as number;
     const messages = (copy.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n;
-    const blobIds = (copy.prepare('SELECT id FROM attachments ORDER BY id').all() as { id: string }[]).map((row) => row.id);
+    const blobIds = (copy.prepare('SELECT id FROM attachments ORDER BY id').all() as { id: string }[]).map(
+      (row) => row.id,
+    );
     return { pageSize, messages, blobIds };
   } finally {
     copy.close();

@@ -52,9 +52,7 @@ describe('hchacha20', () => {
   it('matches the draft-irtf-cfrg-xchacha section 2.2.1 test vector', () => {
     const key = hex('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f');
     const nonce = hex('000000090000004a0000000031415927');
-    expect(hchacha20(key, nonce)).toEqual(
-      hex('82413b4227b27bfed30e42508a877d73a0f9e4d58a74a853c12ec41326d3ecdc'),
-    );
+    expect(hchacha20(key, nonce)).toEqual(hex('82413b4227b27bfed30e42508a877d73a0f9e4d58a74a853c12ec41326d3ecdc'));
     expect(hchacha20(misaligned(key, 3), misaligned(nonce, 10))).toEqual(hchacha20(key, nonce));
   });
 });
@@ -191,14 +189,10 @@ describe('native (HChaCha20 + node:crypto) and noble XChaCha20-Poly1305 paths', 
           otherNonce[at % 24] = (otherNonce[at % 24] ?? 0) ^ xor;
           for (const path of PATHS) {
             expect(() => path.open(key, nonce, bad, aad), path.name).toThrow(AeadAuthError);
-            expect(() => path.open(key, nonce, sealed, new Uint8Array([...aad, 0])), path.name).toThrow(
-              AeadAuthError,
-            );
+            expect(() => path.open(key, nonce, sealed, new Uint8Array([...aad, 0])), path.name).toThrow(AeadAuthError);
             expect(() => path.open(otherKey, nonce, sealed, aad), path.name).toThrow(AeadAuthError);
             expect(() => path.open(key, otherNonce, sealed, aad), path.name).toThrow(AeadAuthError);
-            expect(() => path.open(key, nonce, sealed.subarray(0, at % 16), aad), path.name).toThrow(
-              AeadAuthError,
-            );
+            expect(() => path.open(key, nonce, sealed.subarray(0, at % 16), aad), path.name).toThrow(AeadAuthError);
             expect(() => path.open(key, nonce, sealed.subarray(1), aad), path.name).toThrow(AeadAuthError);
           }
         },

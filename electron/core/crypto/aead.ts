@@ -39,9 +39,7 @@ function checkKeyAndNonce(key: Uint8Array, nonce: Uint8Array): void {
     throw new BadRequestError(`XChaCha20-Poly1305 key must be ${XCHACHA_KEY_BYTES} bytes, got ${key.length}`);
   }
   if (nonce.length !== XCHACHA_NONCE_BYTES) {
-    throw new BadRequestError(
-      `XChaCha20-Poly1305 nonce must be ${XCHACHA_NONCE_BYTES} bytes, got ${nonce.length}`,
-    );
+    throw new BadRequestError(`XChaCha20-Poly1305 nonce must be ${XCHACHA_NONCE_BYTES} bytes, got ${nonce.length}`);
   }
 }
 
@@ -160,8 +158,7 @@ function nodeAgreesWithNoble(): boolean {
     const expected = nobleXChaCha.seal(key, nonce, plaintext, aad);
     const actual = nodeXChaCha.seal(key, nonce, plaintext, aad);
     return (
-      constantTimeEqual(actual, expected) &&
-      constantTimeEqual(nodeXChaCha.open(key, nonce, expected, aad), plaintext)
+      constantTimeEqual(actual, expected) && constantTimeEqual(nodeXChaCha.open(key, nonce, expected, aad), plaintext)
     );
   } catch {
     return false;
@@ -172,18 +169,12 @@ let cachedDefault: XChaChaCipher | undefined;
 
 /** node's path when this Node build has chacha20-poly1305 (and it passes the self-test), else noble's. */
 export function defaultXChaCha(): XChaChaCipher {
-  cachedDefault ??=
-    getCiphers().includes('chacha20-poly1305') && nodeAgreesWithNoble() ? nodeXChaCha : nobleXChaCha;
+  cachedDefault ??= getCiphers().includes('chacha20-poly1305') && nodeAgreesWithNoble() ? nodeXChaCha : nobleXChaCha;
   return cachedDefault;
 }
 
 /** Encrypts and authenticates; returns ciphertext || 16-byte tag. */
-export function xchachaSeal(
-  key: Uint8Array,
-  nonce: Uint8Array,
-  plaintext: Uint8Array,
-  aad: Uint8Array,
-): Uint8Array {
+export function xchachaSeal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
   return defaultXChaCha().seal(key, nonce, plaintext, aad);
 }
 

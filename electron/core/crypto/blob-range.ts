@@ -1,5 +1,13 @@
 import { open } from 'node:fs/promises';
-import { BLOB_CHUNK_BYTES, BLOB_HEADER_BYTES, BLOB_SEALED_CHUNK_BYTES, BLOB_TAG_BYTES, chunkNonce, deriveBlobKey, parseBlobHeader } from './blob-format.js';
+import {
+  BLOB_CHUNK_BYTES,
+  BLOB_HEADER_BYTES,
+  BLOB_SEALED_CHUNK_BYTES,
+  BLOB_TAG_BYTES,
+  chunkNonce,
+  deriveBlobKey,
+  parseBlobHeader,
+} from './blob-format.js';
 import { defaultChunkCipher } from './chunk-cipher.js';
 import { AeadAuthError, BlobChunkTamperedError, BlobTruncatedError } from './crypto-errors.js';
 import type { BlobStreamOptions } from './blob-stream.js';

@@ -6,11 +6,7 @@ import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { randomBytes } from './aead.js';
-import {
-  BLOB_HEADER_BYTES,
-  BLOB_SEALED_CHUNK_BYTES,
-  encryptedBlobSize,
-} from './blob-format.js';
+import { BLOB_HEADER_BYTES, BLOB_SEALED_CHUNK_BYTES, encryptedBlobSize } from './blob-format.js';
 import {
   decryptBlobStream,
   encryptBlobStream,
@@ -19,12 +15,7 @@ import {
   type BlobStreamOptions,
 } from './blob-stream.js';
 import { nobleChunkCipher, nodeChunkCipher } from './chunk-cipher.js';
-import {
-  BlobChunkTamperedError,
-  BlobExtendedError,
-  BlobHeaderError,
-  BlobTruncatedError,
-} from './crypto-errors.js';
+import { BlobChunkTamperedError, BlobExtendedError, BlobHeaderError, BlobTruncatedError } from './crypto-errors.js';
 import type { ContentKey } from './envelope.js';
 import { IntegrityError } from '../errors.js';
 
@@ -87,7 +78,10 @@ async function readError(path: string, opts: BlobStreamOptions): Promise<unknown
 }
 
 /** A 3-chunk blob (2 full chunks + 5 bytes) written to disk; returns its path and bytes. */
-async function sampleBlob(opts: BlobStreamOptions, size = 2 * CHUNK + 5): Promise<{ path: string; stored: Uint8Array }> {
+async function sampleBlob(
+  opts: BlobStreamOptions,
+  size = 2 * CHUNK + 5,
+): Promise<{ path: string; stored: Uint8Array }> {
   const path = join(dir, 'sample.blob');
   await writeEncryptedBlobFile(path, once(randomBytes(size)), opts);
   return { path, stored: new Uint8Array(await readFile(path)) };
@@ -161,7 +155,13 @@ describe('encrypted blob streams', () => {
     for (const size of [2 * CHUNK + 5, 2 * CHUNK]) {
       const opts = { key: newKey(), blobId: `trunc-${size}` };
       const { path, stored } = await sampleBlob(opts, size);
-      await writeFile(path, stored.subarray(0, BLOB_HEADER_BYTES + 2 * BLOB_SEALED_CHUNK_BYTES - (size % CHUNK === 0 ? BLOB_SEALED_CHUNK_BYTES : 0)));
+      await writeFile(
+        path,
+        stored.subarray(
+          0,
+          BLOB_HEADER_BYTES + 2 * BLOB_SEALED_CHUNK_BYTES - (size % CHUNK === 0 ? BLOB_SEALED_CHUNK_BYTES : 0),
+        ),
+      );
       expect(await readError(path, opts)).toBeInstanceOf(BlobTruncatedError);
     }
   });
@@ -169,11 +169,22 @@ describe('encrypted blob streams', () => {
   it('rejects blobs cut anywhere else', async () => {
     const opts = { key: newKey(), blobId: 'cut' };
     const { path, stored } = await sampleBlob(opts);
-    for (const cut of [0, 3, BLOB_HEADER_BYTES - 1, BLOB_HEADER_BYTES, BLOB_HEADER_BYTES + 10, BLOB_HEADER_BYTES + 5000, BLOB_HEADER_BYTES + BLOB_SEALED_CHUNK_BYTES + 100, stored.length - 1]) {
+    for (const cut of [
+      0,
+      3,
+      BLOB_HEADER_BYTES - 1,
+      BLOB_HEADER_BYTES,
+      BLOB_HEADER_BYTES + 10,
+      BLOB_HEADER_BYTES + 5000,
+      BLOB_HEADER_BYTES + BLOB_SEALED_CHUNK_BYTES + 100,
+      stored.length - 1,
+    ]) {
       await writeFile(path, stored.subarray(0, cut));
       const error = await readError(path, opts);
       expect(error, `cut at ${cut}`).toBeInstanceOf(IntegrityError);
-      expect(error instanceof BlobTruncatedError || error instanceof BlobChunkTamperedError, `cut at ${cut}`).toBe(true);
+      expect(error instanceof BlobTruncatedError || error instanceof BlobChunkTamperedError, `cut at ${cut}`).toBe(
+        true,
+      );
     }
   });
 
@@ -181,7 +192,10 @@ describe('encrypted blob streams', () => {
     const opts = { key: newKey(), blobId: 'swap' };
     const { path, stored } = await sampleBlob(opts, 3 * CHUNK);
     const c = (i: number): Uint8Array =>
-      stored.subarray(BLOB_HEADER_BYTES + i * BLOB_SEALED_CHUNK_BYTES, BLOB_HEADER_BYTES + (i + 1) * BLOB_SEALED_CHUNK_BYTES);
+      stored.subarray(
+        BLOB_HEADER_BYTES + i * BLOB_SEALED_CHUNK_BYTES,
+        BLOB_HEADER_BYTES + (i + 1) * BLOB_SEALED_CHUNK_BYTES,
+      );
     const header = stored.subarray(0, BLOB_HEADER_BYTES);
     await writeFile(path, Buffer.concat([header, c(1), c(0), c(2)]));
     const first = await readError(path, opts);

@@ -25,12 +25,7 @@ import {
 } from './blob-format.js';
 import { ByteReader } from './byte-reader.js';
 import { defaultChunkCipher, type ChunkCipher } from './chunk-cipher.js';
-import {
-  AeadAuthError,
-  BlobChunkTamperedError,
-  BlobExtendedError,
-  BlobTruncatedError,
-} from './crypto-errors.js';
+import { AeadAuthError, BlobChunkTamperedError, BlobExtendedError, BlobTruncatedError } from './crypto-errors.js';
 import { assertContentKey, type ContentKey } from './envelope.js';
 
 export interface BlobStreamOptions {
@@ -140,11 +135,7 @@ export async function* decryptBlobStream(
       if (tryOpen(cipher, blobKey, index, false, sealed, header) !== null) {
         throw new BlobTruncatedError(blobId, `it ends after chunk ${index}, which is not the final chunk`);
       }
-      throw new BlobChunkTamperedError(
-        blobId,
-        index,
-        'it was modified, cut short, or belongs to another blob',
-      );
+      throw new BlobChunkTamperedError(blobId, index, 'it was modified, cut short, or belongs to another blob');
     }
   } finally {
     blobKey?.fill(0);

@@ -37,7 +37,14 @@ describe('ByteReader.readTransient', () => {
     for (const pieceSize of [1 << 20, 65536, 65536 * 2 + 7, 1000]) {
       const content = new Uint8Array(randomBytes(65536 * 5 + 123));
       const sealed = await collect(encryptBlobStream(reusingSource(content, pieceSize), { key, blobId: 'att_x' }));
-      const plain = await collect(decryptBlobStream((async function* () { yield sealed; })(), { key, blobId: 'att_x' }));
+      const plain = await collect(
+        decryptBlobStream(
+          (async function* () {
+            yield sealed;
+          })(),
+          { key, blobId: 'att_x' },
+        ),
+      );
       expect(plain.equals(Buffer.from(content))).toBe(true);
     }
   });

@@ -62,9 +62,7 @@ describe('chunk ciphers', () => {
           for (const cipher of CIPHERS) {
             expect(() => cipher.open(key, nonce, bad, new Uint8Array([1]))).toThrow(AeadAuthError);
             expect(() => cipher.open(key, nonce, sealed, new Uint8Array([2]))).toThrow(AeadAuthError);
-            expect(() => cipher.open(key, nonce, sealed.subarray(0, 15), new Uint8Array([1]))).toThrow(
-              AeadAuthError,
-            );
+            expect(() => cipher.open(key, nonce, sealed.subarray(0, 15), new Uint8Array([1]))).toThrow(AeadAuthError);
           }
         },
       ),

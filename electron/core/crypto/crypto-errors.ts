@@ -24,9 +24,7 @@ export class WrongKeyError extends IntegrityError {
     readonly envelopeKeyId: string,
     readonly offeredKeyId: string,
   ) {
-    super(
-      `encrypted field was sealed with content key ${envelopeKeyId}, but key ${offeredKeyId} was offered`,
-    );
+    super(`encrypted field was sealed with content key ${envelopeKeyId}, but key ${offeredKeyId} was offered`);
   }
 }
 
@@ -46,9 +44,7 @@ export class FieldTamperedError extends IntegrityError {
 
 /** Stored scrypt parameters are weaker than the floor (or absurdly large). */
 export class WeakKdfParamsError extends IntegrityError {
-  constructor(
-    message = 'KDF parameters below the safety floor; the vault may have been tampered with',
-  ) {
+  constructor(message = 'KDF parameters below the safety floor; the vault may have been tampered with') {
     super(message);
   }
 }

@@ -67,7 +67,9 @@ describe('openDatabase', () => {
 
   it('reopening is a no-op: same schema, same migrations, data kept', async () => {
     const first = await open();
-    first.sqlite.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)').run('k', Buffer.from([7]), 1);
+    first.sqlite
+      .prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)')
+      .run('k', Buffer.from([7]), 1);
     const schema = schemaOf(first);
     const migrations = first.sqlite.prepare('SELECT name, timestamp FROM kysely_migration').all();
     await first.close();
@@ -76,7 +78,9 @@ describe('openDatabase', () => {
     expect(schemaOf(second)).toEqual(schema);
     expect(second.sqlite.prepare('SELECT name, timestamp FROM kysely_migration').all()).toEqual(migrations);
     expect(second.sqlite.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
-    expect(second.sqlite.prepare('SELECT key, value FROM settings').all()).toEqual([{ key: 'k', value: Buffer.from([7]) }]);
+    expect(second.sqlite.prepare('SELECT key, value FROM settings').all()).toEqual([
+      { key: 'k', value: Buffer.from([7]) },
+    ]);
     expect(second.sqlite.prepare('SELECT failures FROM unlock_guard').pluck().all()).toEqual([0]);
   });
 

@@ -115,7 +115,12 @@ function wrap(sqlite: Database.Database): VaultDb {
  * one takes the file for itself (exclusive locking keeps the WAL index in memory), migrates
  * nothing, and lets reading go on; every write then fails with STORAGE_UNAVAILABLE.
  */
-function openWithoutSpace(file: string, registry: Readonly<Record<string, Migration>>, supported: number, cause: unknown): VaultDb {
+function openWithoutSpace(
+  file: string,
+  registry: Readonly<Record<string, Migration>>,
+  supported: number,
+  cause: unknown,
+): VaultDb {
   const sqlite = new Database(file);
   try {
     sqlite.pragma('locking_mode = EXCLUSIVE');

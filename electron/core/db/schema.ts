@@ -117,14 +117,7 @@ export interface AttachmentsTable {
 }
 
 export type PlanStateName =
-  | 'created'
-  | 'scheduled'
-  | 'warning'
-  | 'waiting'
-  | 'triggered'
-  | 'sent'
-  | 'paused'
-  | 'stopped';
+  'created' | 'scheduled' | 'warning' | 'waiting' | 'triggered' | 'sent' | 'paused' | 'stopped';
 
 export interface PlanStateTable {
   plan_id: string;

@@ -75,7 +75,8 @@ export class SyncQuery {
     });
     const bound = new Set(compiled.parameters.flatMap((value) => (value instanceof Slot ? [value.name] : [])));
     const lost = [...used].filter((name) => !bound.has(name));
-    if (lost.length > 0) throw new Error(`prepared query: ${lost.join(', ')} not bound as parameters in ${compiled.sql}`);
+    if (lost.length > 0)
+      throw new Error(`prepared query: ${lost.join(', ')} not bound as parameters in ${compiled.sql}`);
     const params = (values: P): Param[] => binders.map((bind) => bind(values));
     return {
       all: (values) => stmt.all(...params(values)) as T[],

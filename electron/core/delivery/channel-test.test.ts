@@ -18,7 +18,10 @@ let server: TestSmtpServer;
 const logins: Array<{ user: string; password: string }> = [];
 
 async function call<T>(method: string, input: unknown = {}): Promise<Reply<T>> {
-  return (await createRouter(app, { validateOutput: true }).call(method, input, { role: app.isUiUnlocked ? 'owner' : 'public', transport: 'test' })) as Reply<T>;
+  return (await createRouter(app, { validateOutput: true }).call(method, input, {
+    role: app.isUiUnlocked ? 'owner' : 'public',
+    transport: 'test',
+  })) as Reply<T>;
 }
 
 beforeAll(async () => {
@@ -32,12 +35,26 @@ beforeAll(async () => {
       callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
     },
   });
-  app = new AppCore({ vaultDir: join(root, 'vault'), clock: new ManualClock(Date.UTC(2027, 0, 1)), keyStore: new FileKeyStore(join(root, 'keys')), scrypt: { logN: 15, r: 8, p: 1 } });
+  app = new AppCore({
+    vaultDir: join(root, 'vault'),
+    clock: new ManualClock(Date.UTC(2027, 0, 1)),
+    keyStore: new FileKeyStore(join(root, 'keys')),
+    scrypt: { logN: 15, r: 8, p: 1 },
+  });
   await call('vault.create', { password: PASSWORD });
   await call('vault.unlock', { password: PASSWORD });
   await call('settings.set', { owner: { email: 'owner@example.org', name: null } });
   // Saved: a server that is not there (port 9 on loopback: nothing listens), with the password.
-  expect(await call('channels.setSmtp', { host: '127.0.0.1', port: 9, tls: 'none', user: 'me', password: 'stored secret', from: 'afterword@example.org' })).toMatchObject({ ok: true });
+  expect(
+    await call('channels.setSmtp', {
+      host: '127.0.0.1',
+      port: 9,
+      tls: 'none',
+      user: 'me',
+      password: 'stored secret',
+      from: 'afterword@example.org',
+    }),
+  ).toMatchObject({ ok: true });
 });
 afterAll(async () => {
   await app.close();
@@ -46,7 +63,13 @@ afterAll(async () => {
 });
 
 describe('channels.test with the settings on the screen', () => {
-  const onScreen = () => ({ host: '127.0.0.1', port: server.port, tls: 'none', user: 'me', from: 'afterword@example.org' });
+  const onScreen = () => ({
+    host: '127.0.0.1',
+    port: server.port,
+    tls: 'none',
+    user: 'me',
+    from: 'afterword@example.org',
+  });
 
   it('sends through the unsaved server with the stored password, and saves nothing', async () => {
     const reply = await call<{ ok: boolean }>('channels.test', { channel: 'email', smtp: onScreen() });
@@ -59,7 +82,10 @@ describe('channels.test with the settings on the screen', () => {
   });
 
   it('uses a password typed on the screen instead of the stored one, and reports the refusal', async () => {
-    const reply = await call<{ ok: boolean; errorCode: string }>('channels.test', { channel: 'email', smtp: { ...onScreen(), password: 'typo' } });
+    const reply = await call<{ ok: boolean; errorCode: string }>('channels.test', {
+      channel: 'email',
+      smtp: { ...onScreen(), password: 'typo' },
+    });
     expect(reply).toMatchObject({ ok: true, data: { ok: false } });
     expect(logins.at(-1)).toEqual({ user: 'me', password: 'typo' });
   });
@@ -69,8 +95,13 @@ describe('channels.test with the settings on the screen', () => {
   });
 
   it('refuses settings for a channel other than e-mail, and settings that are not valid', async () => {
-    expect(await call('channels.test', { channel: 'desktop', smtp: onScreen() })).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
-    expect(await call('channels.test', { channel: 'email', smtp: { ...onScreen(), from: 'not an address' } })).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+    expect(await call('channels.test', { channel: 'desktop', smtp: onScreen() })).toMatchObject({
+      ok: false,
+      code: 'BAD_REQUEST',
+    });
+    expect(
+      await call('channels.test', { channel: 'email', smtp: { ...onScreen(), from: 'not an address' } }),
+    ).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
     expect(server.received).toHaveLength(1);
   });
 });

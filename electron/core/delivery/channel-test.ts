@@ -12,15 +12,19 @@ export interface ChannelTestPorts {
   webhookSender?: ChannelSender;
 }
 
-const TEST_TEXT =
-  'This is a test from Afterword. If you can read it, warnings through this channel will reach you.';
+const TEST_TEXT = 'This is a test from Afterword. If you can read it, warnings through this channel will reach you.';
 
 /**
  * Sends a real test through one channel now, bypassing the outbox so the owner sees the server's
  * answer at once: `email` (to the owner through the SMTP account — the stored one, or `unsaved.smtp`
  * as entered and not saved yet), `desktop`, or a webhook name.
  */
-export async function testChannel(services: VaultServices, name: string, ports: ChannelTestPorts, unsaved: { smtp?: SmtpSettings } = {}): Promise<SendResult> {
+export async function testChannel(
+  services: VaultServices,
+  name: string,
+  ports: ChannelTestPorts,
+  unsaved: { smtp?: SmtpSettings } = {},
+): Promise<SendResult> {
   const { settings, webhooks, vault } = services;
   const idempotencyKey = `test:${name}:${services.clock.now()}`;
   let result: SendResult;
@@ -49,7 +53,13 @@ export async function testChannel(services: VaultServices, name: string, ports: 
     const sender = ports.webhookSender ?? new WebhookSender();
     result = await sender.send({
       idempotencyKey,
-      target: { type: 'webhook', url: hook.url, secret: hook.secret, name: hook.name, allowPrivateNetwork: hook.allowPrivateNetwork },
+      target: {
+        type: 'webhook',
+        url: hook.url,
+        secret: hook.secret,
+        name: hook.name,
+        allowPrivateNetwork: hook.allowPrivateNetwork,
+      },
       content: { kind: 'test', text: TEST_TEXT },
     });
   }

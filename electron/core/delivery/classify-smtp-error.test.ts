@@ -18,18 +18,28 @@ describe('classifySmtpError', () => {
   });
 
   it('treats a bare Node errno code as a connection failure', () => {
-    expect(classifySmtpError(err({ code: 'ECONNRESET' }))).toMatchObject({ permanent: false, errorCode: 'SMTP_CONNECTION' });
+    expect(classifySmtpError(err({ code: 'ECONNRESET' }))).toMatchObject({
+      permanent: false,
+      errorCode: 'SMTP_CONNECTION',
+    });
   });
 
   it('treats a greeting timeout as a connection failure', () => {
-    const r = classifySmtpError(err({ code: 'ETIMEDOUT', timeoutType: 'GREETING_TIMEOUT', command: 'CONN' }, 'Greeting never received'));
+    const r = classifySmtpError(
+      err({ code: 'ETIMEDOUT', timeoutType: 'GREETING_TIMEOUT', command: 'CONN' }, 'Greeting never received'),
+    );
     expect(r).toMatchObject({ permanent: false, errorCode: 'SMTP_CONNECTION' });
     expect(r.response).toContain('Greeting never received');
   });
 
   it.each([421, 450, 451, 452, 454, 499])('%i → temporary SMTP_TEMPORARY', (responseCode) => {
     const r = classifySmtpError(err({ code: 'EENVELOPE', responseCode, response: `${responseCode} try later` }));
-    expect(r).toEqual({ ok: false, permanent: false, errorCode: 'SMTP_TEMPORARY', response: `${responseCode} try later` });
+    expect(r).toEqual({
+      ok: false,
+      permanent: false,
+      errorCode: 'SMTP_TEMPORARY',
+      response: `${responseCode} try later`,
+    });
   });
 
   it.each([500, 550, 552, 554, 599])('%i → permanent SMTP_REJECTED', (responseCode) => {
@@ -38,7 +48,10 @@ describe('classifySmtpError', () => {
   });
 
   it('503 (bad sequence) is temporary', () => {
-    expect(classifySmtpError(err({ code: 'EPROTOCOL', responseCode: 503 }))).toMatchObject({ permanent: false, errorCode: 'SMTP_TEMPORARY' });
+    expect(classifySmtpError(err({ code: 'EPROTOCOL', responseCode: 503 }))).toMatchObject({
+      permanent: false,
+      errorCode: 'SMTP_TEMPORARY',
+    });
   });
 
   it('auth failures: 5xx or no reply code → permanent SMTP_AUTH, 4xx → temporary', () => {
@@ -50,22 +63,41 @@ describe('classifySmtpError', () => {
     });
     expect(classifySmtpError(err({ code: 'EAUTH' }))).toMatchObject({ permanent: true, errorCode: 'SMTP_AUTH' });
     expect(classifySmtpError(err({ code: 'ENOAUTH' }))).toMatchObject({ permanent: true, errorCode: 'SMTP_AUTH' });
-    expect(classifySmtpError(err({ code: 'EAUTH', responseCode: 454 }))).toMatchObject({ permanent: false, errorCode: 'SMTP_TEMPORARY' });
+    expect(classifySmtpError(err({ code: 'EAUTH', responseCode: 454 }))).toMatchObject({
+      permanent: false,
+      errorCode: 'SMTP_TEMPORARY',
+    });
   });
 
   it('configuration and envelope errors without a reply are permanent', () => {
-    expect(classifySmtpError(err({ code: 'EENVELOPE' }, 'No recipients defined'))).toMatchObject({ permanent: true, errorCode: 'SMTP_CONFIG' });
+    expect(classifySmtpError(err({ code: 'EENVELOPE' }, 'No recipients defined'))).toMatchObject({
+      permanent: true,
+      errorCode: 'SMTP_CONFIG',
+    });
     expect(classifySmtpError(err({ code: 'ECONFIG' }))).toMatchObject({ permanent: true, errorCode: 'SMTP_CONFIG' });
   });
 
   it('anything unknown is retried', () => {
-    expect(classifySmtpError(new Error('weird'))).toMatchObject({ ok: false, permanent: false, errorCode: 'SMTP_ERROR', response: 'weird' });
-    expect(classifySmtpError('a string')).toMatchObject({ permanent: false, errorCode: 'SMTP_ERROR', response: 'a string' });
+    expect(classifySmtpError(new Error('weird'))).toMatchObject({
+      ok: false,
+      permanent: false,
+      errorCode: 'SMTP_ERROR',
+      response: 'weird',
+    });
+    expect(classifySmtpError('a string')).toMatchObject({
+      permanent: false,
+      errorCode: 'SMTP_ERROR',
+      response: 'a string',
+    });
     expect(classifySmtpError(null)).toMatchObject({ permanent: false, errorCode: 'SMTP_ERROR' });
   });
 
   it('keeps the code in the response and truncates it to 500 characters', () => {
-    expect(classifySmtpError(err({ code: 'ETIMEDOUT' }, 'Connection timeout')).response).toBe('ETIMEDOUT: Connection timeout');
-    expect(classifySmtpError(err({ responseCode: 550, response: `550 ${'x'.repeat(2000)}` })).response).toHaveLength(500);
+    expect(classifySmtpError(err({ code: 'ETIMEDOUT' }, 'Connection timeout')).response).toBe(
+      'ETIMEDOUT: Connection timeout',
+    );
+    expect(classifySmtpError(err({ responseCode: 550, response: `550 ${'x'.repeat(2000)}` })).response).toHaveLength(
+      500,
+    );
   });
 });

@@ -58,7 +58,9 @@ export function sealPayload(key: ContentKey, idempotencyKey: string, payload: un
 
 function openPayload<T>(key: ContentKey, row: OutboxRow): T {
   if (!row.payload) throw new Error(`outbox row ${row.id} has no payload`);
-  return JSON.parse(openText(key, { table: 'outbox', column: 'payload', rowId: row.idempotency_key }, row.payload)) as T;
+  return JSON.parse(
+    openText(key, { table: 'outbox', column: 'payload', rowId: row.idempotency_key }, row.payload),
+  ) as T;
 }
 
 const fail = (errorCode: string, message: string): Resolution => ({ via: 'none', errorCode, message });
@@ -109,17 +111,33 @@ export class ContentResolver {
       const recipientId = row.recipient_id;
       const recipient = this.memo(`recipient:${recipientId}`, () => recipients.get(recipientId));
       if (recipient.type === 'email') return { type: 'email', to: recipient.contact, toName: recipient.name };
-      return { type: 'webhook', url: recipient.contact, secret: this.recipientSecret(), name: recipient.name, allowPrivateNetwork: recipient.allowPrivateNetwork };
+      return {
+        type: 'webhook',
+        url: recipient.contact,
+        secret: this.recipientSecret(),
+        name: recipient.name,
+        allowPrivateNetwork: recipient.allowPrivateNetwork,
+      };
     }
     if (row.channel === 'email') {
       const owner = this.owner();
-      if (!owner) return { errorCode: 'NO_OWNER_EMAIL', message: 'no owner e-mail is set: run `afterword owner set --email ADDR`' };
+      if (!owner)
+        return {
+          errorCode: 'NO_OWNER_EMAIL',
+          message: 'no owner e-mail is set: run `afterword owner set --email ADDR`',
+        };
       return { type: 'email', to: owner.email, toName: owner.name };
     }
     if (row.channel.startsWith('webhook:')) {
       const hook = webhooks.findByName(row.channel.slice('webhook:'.length));
       if (!hook) return { errorCode: 'WEBHOOK_REMOVED', message: `the webhook ${row.channel} was removed` };
-      return { type: 'webhook', url: hook.url, secret: hook.secret, name: hook.name, allowPrivateNetwork: hook.allowPrivateNetwork };
+      return {
+        type: 'webhook',
+        url: hook.url,
+        secret: hook.secret,
+        name: hook.name,
+        allowPrivateNetwork: hook.allowPrivateNetwork,
+      };
     }
     return { errorCode: 'UNKNOWN_CHANNEL', message: `unknown channel ${row.channel}` };
   }
@@ -203,18 +221,23 @@ export class ContentResolver {
       title: message.title,
       // The text part and the webhook's `text`: from the formatting, bullets and all; then a line
       // for each attachment that could not be included.
-      bodyText: lines.length > 0 ? `${letterBodyText(message.body, message.bodyHtml).replace(/\s+$/, '')}\n\n${lines.join('\n')}` : letterBodyText(message.body, message.bodyHtml),
+      bodyText:
+        lines.length > 0
+          ? `${letterBodyText(message.body, message.bodyHtml).replace(/\s+$/, '')}\n\n${lines.join('\n')}`
+          : letterBodyText(message.body, message.bodyHtml),
       bodyHtml:
         lines.length > 0 && message.bodyHtml !== null
           ? `${message.bodyHtml}\n${lines.map((line) => `<p><em>${escapeHtml(line)}</em></p>`).join('\n')}`
           : message.bodyHtml,
       senderName: owner?.name ?? null,
-      attachments: message.attachments.filter((a) => !lostIds.has(a.id)).map((a) => ({
-        name: a.name,
-        mediaType: a.mediaType,
-        size: a.size,
-        open: () => this.readWatched(messageId, a),
-      })),
+      attachments: message.attachments
+        .filter((a) => !lostIds.has(a.id))
+        .map((a) => ({
+          name: a.name,
+          mediaType: a.mediaType,
+          size: a.size,
+          open: () => this.readWatched(messageId, a),
+        })),
     };
   }
 
@@ -237,8 +260,10 @@ export class ContentResolver {
         kind: 'warning',
         planId: row.plan_id,
         level: content.level,
-        title: content.final ? 'Final warning: are you there?' : `Are you there? (warning ${content.level} of ${content.levelCount})`,
-        body: "Click \"I'm here\" or run `afterword checkin`.",
+        title: content.final
+          ? 'Final warning: are you there?'
+          : `Are you there? (warning ${content.level} of ${content.levelCount})`,
+        body: 'Click "I\'m here" or run `afterword checkin`.',
       };
     }
     const subject = content.kind === 'notice' ? content.subject : 'Afterword';

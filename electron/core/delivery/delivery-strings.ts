@@ -67,8 +67,7 @@ export const EN: DeliveryStrings = {
   deliveryFooter: LETTER_EN.footer,
   noticeSubject: (subject) => `Afterword: ${subject}`,
   testSubject: 'Afterword: test message',
-  testExplanation:
-    'This is a test sent by Afterword to check that this channel works. Nothing else needs to be done.',
+  testExplanation: 'This is a test sent by Afterword to check that this channel works. Nothing else needs to be done.',
   relative(ms) {
     if (ms < MINUTE) return 'now';
     // Rounded down: the warning should never make the deadline sound further away than it is.

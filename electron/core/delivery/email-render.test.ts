@@ -58,7 +58,9 @@ describe('renderWarning', () => {
     const r = renderWarning(warning({ level: 5, final: true, nextActionAt: ISSUED + 36 * 3_600_000 }));
     expect(r.subject).toBe('Afterword: FINAL warning — your messages go out on 2025-03-03 00:00 UTC');
     expect(r.text).toContain('This is the FINAL warning');
-    expect(r.text).toContain('your 3 messages will be delivered to their recipients on 2025-03-03T00:00:00Z (in 36 hours)');
+    expect(r.text).toContain(
+      'your 3 messages will be delivered to their recipients on 2025-03-03T00:00:00Z (in 36 hours)',
+    );
     expect(r.text).not.toContain('warning 6 of 5');
     expect(r.html).toContain('<strong>This is the FINAL warning');
   });
@@ -128,7 +130,9 @@ describe('renderDelivery', () => {
 
   it('adds a footer naming the sender (escaped), or "its author"', () => {
     const r = renderDelivery(delivery());
-    expect(r.text).toContain('sent by Afterword on behalf of Jo <jo@example.org>, after they stopped answering check-ins');
+    expect(r.text).toContain(
+      'sent by Afterword on behalf of Jo <jo@example.org>, after they stopped answering check-ins',
+    );
     expect(r.html).toContain('on behalf of Jo &lt;jo@example.org&gt;');
     expect(renderDelivery(delivery({ senderName: null })).text).toContain('on behalf of its author');
   });

@@ -60,7 +60,9 @@ function isWebUrl(url: string): boolean {
 export function renderWarning(c: WarningContent, s: DeliveryStrings = EN): RenderedEmail {
   const when = isoDate(c.nextActionAt);
   const relative = s.relative(c.nextActionAt - c.issuedAt);
-  const subject = c.final ? s.finalWarningSubject(s.shortDate(c.nextActionAt)) : s.warningSubject(c.level, c.levelCount);
+  const subject = c.final
+    ? s.finalWarningSubject(s.shortDate(c.nextActionAt))
+    : s.warningSubject(c.level, c.levelCount);
   const next = c.final
     ? s.finalWarningNext(c.messageCount, when, relative)
     : s.warningNext(c.level + 1, c.levelCount, when, relative);

@@ -218,7 +218,7 @@ for (const [where, transportFor] of TRANSPORTS) {
       expect(mail.text).toContain('warning 2 of 5');
       expect(mail.text).toContain('warning 3 of 5 follows on 2025-03-04T12:00:00Z (in 3 days)');
       expect(mail.text).toContain('afterword checkin');
-      expect(mail.text).toContain("\"I'm here\"");
+      expect(mail.text).toContain('"I\'m here"');
       expect(mail.text).toContain('https://afterword.example/checkin/tok_abc');
       expect(mail.text).toContain('Checking in stops everything');
       expect(mail.html).toContain('href="https://afterword.example/checkin/tok_abc"');
@@ -239,9 +239,17 @@ for (const [where, transportFor] of TRANSPORTS) {
 
     it('sends notices and tests', async () => {
       const base = { target: { type: 'email', to: 'owner@example.org', toName: 'Owner' } } as const;
-      expect(await sender.send({ ...base, idempotencyKey: 'n1', content: { kind: 'notice', subject: 'Delivery failing', text: 'Details' } })).toMatchObject({ ok: true });
+      expect(
+        await sender.send({
+          ...base,
+          idempotencyKey: 'n1',
+          content: { kind: 'notice', subject: 'Delivery failing', text: 'Details' },
+        }),
+      ).toMatchObject({ ok: true });
       expect((await parse(server.received.at(-1)!)).subject).toBe('Afterword: Delivery failing');
-      expect(await sender.send({ ...base, idempotencyKey: 't1', content: { kind: 'test', text: 'Hi' } })).toMatchObject({ ok: true });
+      expect(await sender.send({ ...base, idempotencyKey: 't1', content: { kind: 'test', text: 'Hi' } })).toMatchObject(
+        { ok: true },
+      );
       const test = await parse(server.received.at(-1)!);
       expect(test.subject).toBe('Afterword: test message');
       expect(test.to).toMatchObject({ value: [{ address: 'owner@example.org', name: 'Owner' }] });
@@ -291,7 +299,10 @@ for (const [where, transportFor] of TRANSPORTS) {
     });
 
     it('refuses a webhook target', async () => {
-      const r = await sender.send({ ...deliveryItem(), target: { type: 'webhook', url: 'https://x.invalid', secret: 'whsec_AA==', name: 'x' } });
+      const r = await sender.send({
+        ...deliveryItem(),
+        target: { type: 'webhook', url: 'https://x.invalid', secret: 'whsec_AA==', name: 'x' },
+      });
       expect(r).toMatchObject({ ok: false, permanent: true, errorCode: 'CHANNEL_MISMATCH' });
     });
   });
@@ -380,9 +391,23 @@ for (const [where, transportFor] of TRANSPORTS) {
       execFileSync(
         'openssl',
         [
-          'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-          '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2',
-          '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+          '-days',
+          '2',
+          '-subj',
+          '/CN=localhost',
+          '-addext',
+          'subjectAltName=DNS:localhost,IP:127.0.0.1',
         ],
         { stdio: 'ignore' },
       );

@@ -67,7 +67,8 @@ export interface MailTransport {
 }
 
 /** nodemailer's transport, in this thread. */
-export const nodemailerTransport = (options: SMTPTransportOptions): MailTransport => nodemailer.createTransport(options);
+export const nodemailerTransport = (options: SMTPTransportOptions): MailTransport =>
+  nodemailer.createTransport(options);
 
 /** `<first 32 hex of sha256(idempotencyKey)@host>`: the same for every attempt of one item. */
 export function stableMessageId(idempotencyKey: string, hostname: string = DEFAULT_MESSAGE_ID_HOST): string {
@@ -127,7 +128,11 @@ export class EmailSender implements ChannelSender {
     const transportFor = options.transportFor ?? nodemailerTransport;
     this.transport = transportFor(
       options.pool
-        ? { ...base, pool: true, ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}) }
+        ? {
+            ...base,
+            pool: true,
+            ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+          }
         : base,
     );
   }

@@ -26,7 +26,10 @@ export interface Finished {
  */
 export function summarize(row: OutboxRow, response: string): string {
   const firstLine = redactResponse(response.split(/\r?\n/, 1)[0] ?? '');
-  const text = row.kind === 'delivery' ? (firstLine.match(/^(HTTP \d{3}|\d{3}[ -]?\S*)/)?.[0] ?? firstLine.slice(0, 40)) : firstLine;
+  const text =
+    row.kind === 'delivery'
+      ? (firstLine.match(/^(HTTP \d{3}|\d{3}[ -]?\S*)/)?.[0] ?? firstLine.slice(0, 40))
+      : firstLine;
   return text.slice(0, 200);
 }
 
@@ -77,7 +80,14 @@ export class OutboxRecorder {
     status: PreparedQuery<{ id: string }, { status: OutboxStatus }>;
     noteCancelled: PreparedQuery<{ id: string; lastError: string | null; now: number }, unknown>;
     finish: PreparedQuery<
-      { id: string; status: OutboxStatus; nextAttemptAt: number; completedAt: number | null; lastError: string | null; now: number },
+      {
+        id: string;
+        status: OutboxStatus;
+        nextAttemptAt: number;
+        completedAt: number | null;
+        lastError: string | null;
+        now: number;
+      },
       unknown
     >;
   };
@@ -100,7 +110,14 @@ export class OutboxRecorder {
         k.updateTable('outbox').set({ last_error: p.lastError, updated_at: p.now }).where('id', '=', p.id),
       ),
       finish: q.prepared(
-        (p: { id: string; status: OutboxStatus; nextAttemptAt: number; completedAt: number | null; lastError: string | null; now: number }) =>
+        (p: {
+          id: string;
+          status: OutboxStatus;
+          nextAttemptAt: number;
+          completedAt: number | null;
+          lastError: string | null;
+          now: number;
+        }) =>
           k
             .updateTable('outbox')
             .set({
@@ -123,9 +140,10 @@ export class OutboxRecorder {
     auditEntries: AuditEntry[],
   ): 'sent' | 'retrying' | 'failed' {
     const s = this.recordStatements();
-    const retryAt = result.ok || result.permanent
-      ? null
-      : nextRetryAt(channelKind(row.channel), row.attempts, row.first_attempt_at ?? at, at, result.retryAfterMs);
+    const retryAt =
+      result.ok || result.permanent
+        ? null
+        : nextRetryAt(channelKind(row.channel), row.attempts, row.first_attempt_at ?? at, at, result.retryAfterMs);
     const outcome = result.ok ? 'sent' : retryAt === null ? 'failed' : 'retrying';
     const summary = summarize(row, result.response);
     const lastError = result.ok ? null : `${result.errorCode}: ${summary}`;
@@ -213,6 +231,13 @@ export class OutboxRecorder {
     const rt = this.plans.runtime(planId);
     if (rt.cycle !== cycle || rt.level !== level || (rt.phase !== 'warning' && rt.phase !== 'waiting')) return;
     if (this.deps.outbox.warningsOut(planId, cycle, level, row.id) > 0) return;
-    this.deps.outbox.enqueue({ kind: 'warning', channel: 'desktop', planId, level, cycle, idempotencyKey: `warning:${planId}:${cycle}:${level}:desktop` });
+    this.deps.outbox.enqueue({
+      kind: 'warning',
+      channel: 'desktop',
+      planId,
+      level,
+      cycle,
+      idempotencyKey: `warning:${planId}:${cycle}:${level}:desktop`,
+    });
   }
 }

@@ -32,15 +32,30 @@ function jitterySender(sent: string[]): ChannelSender {
 async function deliveries(keys: readonly string[], sender: ChannelSender, concurrency?: number) {
   tv = await createTestVault();
   const { services, clock } = tv;
-  services.settings.set('smtp', { host: '127.0.0.1', port: 25, tls: 'none', user: null, password: null, from: 'a@example.org' });
+  services.settings.set('smtp', {
+    host: '127.0.0.1',
+    port: 25,
+    tls: 'none',
+    user: null,
+    password: null,
+    from: 'a@example.org',
+  });
   const r = services.recipients.add({ type: 'email', name: 'Kin', contact: 'kin@example.org' });
   const m = services.messages.create({ title: 't', body: 'b', recipientIds: [r.id] });
   const engine = createEngine(services, { clock, concurrency, emailSenderFor: () => sender });
   services.vault.db.q.transaction(() => {
-    for (const key of keys) engine.outbox.enqueue({ kind: 'delivery', channel: 'email', messageId: m, recipientId: r.id, idempotencyKey: key });
+    for (const key of keys)
+      engine.outbox.enqueue({
+        kind: 'delivery',
+        channel: 'email',
+        messageId: m,
+        recipientId: r.id,
+        idempotencyKey: key,
+      });
   });
   const { sqlite } = services.vault.db;
-  const statusOf = (key: string) => sqlite.prepare('SELECT status FROM outbox WHERE idempotency_key = ?').pluck().get(key);
+  const statusOf = (key: string) =>
+    sqlite.prepare('SELECT status FROM outbox WHERE idempotency_key = ?').pluck().get(key);
   const journalSize = () => sqlite.prepare('SELECT count(*) FROM outbox_sent_journal').pluck().get() as number;
   return { services, clock, engine, sqlite, statusOf, journalSize };
 }
@@ -65,24 +80,29 @@ function holdingSender() {
 const HELD_BEHIND_SLOW = ['slow', 'queued', 'fast'];
 
 describe('OutboxWorker.drain', () => {
-  it.each([1, 4, 7])('records every send exactly once with %i lanes (grouped commits lose nothing)', async (concurrency) => {
-    const sent: string[] = [];
-    const keys = Array.from({ length: 150 }, (_, i) => `k${i}`);
-    const { services, engine, journalSize } = await deliveries(keys, jitterySender(sent), concurrency);
-    const report = await engine.worker.drain();
-    expect(report).toEqual({ attempted: 150, sent: 150, retrying: 0, failed: 0 });
-    expect(new Set(sent).size).toBe(150);
-    expect(sent).toHaveLength(150);
-    const statuses = services.vault.db.sqlite.prepare('SELECT status, count(*) AS n FROM outbox GROUP BY status').all();
-    expect(statuses).toEqual([{ status: 'sent', n: 150 }]);
-    const attempts = services.vault.db.sqlite.prepare('SELECT count(*) FROM delivery_attempts').pluck().get();
-    expect(attempts).toBe(150);
-    // Every note of the sent journal was recorded in full and removed.
-    expect(journalSize()).toBe(0);
-    // The worker's bookkeeping commits with synchronous=NORMAL; everything else must be FULL again.
-    expect(services.vault.db.sqlite.pragma('synchronous', { simple: true })).toBe(2);
-    await engine.close();
-  });
+  it.each([1, 4, 7])(
+    'records every send exactly once with %i lanes (grouped commits lose nothing)',
+    async (concurrency) => {
+      const sent: string[] = [];
+      const keys = Array.from({ length: 150 }, (_, i) => `k${i}`);
+      const { services, engine, journalSize } = await deliveries(keys, jitterySender(sent), concurrency);
+      const report = await engine.worker.drain();
+      expect(report).toEqual({ attempted: 150, sent: 150, retrying: 0, failed: 0 });
+      expect(new Set(sent).size).toBe(150);
+      expect(sent).toHaveLength(150);
+      const statuses = services.vault.db.sqlite
+        .prepare('SELECT status, count(*) AS n FROM outbox GROUP BY status')
+        .all();
+      expect(statuses).toEqual([{ status: 'sent', n: 150 }]);
+      const attempts = services.vault.db.sqlite.prepare('SELECT count(*) FROM delivery_attempts').pluck().get();
+      expect(attempts).toBe(150);
+      // Every note of the sent journal was recorded in full and removed.
+      expect(journalSize()).toBe(0);
+      // The worker's bookkeeping commits with synchronous=NORMAL; everything else must be FULL again.
+      expect(services.vault.db.sqlite.pragma('synchronous', { simple: true })).toBe(2);
+      await engine.close();
+    },
+  );
 });
 
 /** One delivery row claimed, as a worker does just before sending it. */
@@ -119,10 +139,13 @@ describe('OutboxWorker and the sent journal', () => {
     expect(sent).toEqual([]);
     // Recorded as of when the relay accepted it (a warning's wait starts at its receipt).
     expect(status()).toEqual({ status: 'sent', completed_at: acceptedAt });
-    expect(sqlite.prepare('SELECT at, outcome, response FROM delivery_attempts WHERE outbox_id = ?').all(row.id)).toEqual([
-      { at: acceptedAt, outcome: 'sent', response: '250 2.0.0' },
-    ]);
-    const audit = sqlite.prepare(`SELECT detail FROM audit_log WHERE action = 'outbox.sent' AND entity_id = ?`).pluck().all(row.id) as string[];
+    expect(
+      sqlite.prepare('SELECT at, outcome, response FROM delivery_attempts WHERE outbox_id = ?').all(row.id),
+    ).toEqual([{ at: acceptedAt, outcome: 'sent', response: '250 2.0.0' }]);
+    const audit = sqlite
+      .prepare(`SELECT detail FROM audit_log WHERE action = 'outbox.sent' AND entity_id = ?`)
+      .pluck()
+      .all(row.id) as string[];
     expect(audit).toHaveLength(1);
     expect(JSON.parse(audit[0]!)).toMatchObject({ kind: 'delivery', channel: 'email', recordedAfterRestart: true });
     expect(sqlite.prepare('SELECT count(*) FROM outbox_sent_journal').pluck().get()).toBe(0);
@@ -144,7 +167,8 @@ describe('OutboxWorker and the sent journal', () => {
     const drained = engine.worker.drain();
     // The fast send is noted at once and recorded in full by the timer, with the slow one still out.
     const started = Date.now();
-    while (statusOf('fast') !== 'sent' && Date.now() - started < RECORD_AFTER_MS * 5) await new Promise((r) => setTimeout(r, 20));
+    while (statusOf('fast') !== 'sent' && Date.now() - started < RECORD_AFTER_MS * 5)
+      await new Promise((r) => setTimeout(r, 20));
     expect(statusOf('fast')).toBe('sent');
     expect(statusOf('slow')).toBe('sending');
     release();
@@ -187,7 +211,9 @@ describe('OutboxWorker: rows that wait in its queue', () => {
     while (statusOf('slow') !== 'sending') await new Promise((resolve) => setTimeout(resolve, 5));
     // What Outbox.cancelPending does on "I'm here", for every row of these deliveries.
     sqlite
-      .prepare(`UPDATE outbox SET status = 'cancelled', completed_at = ?, updated_at = ? WHERE status IN ('pending', 'sending')`)
+      .prepare(
+        `UPDATE outbox SET status = 'cancelled', completed_at = ?, updated_at = ? WHERE status IN ('pending', 'sending')`,
+      )
       .run(clock.now(), clock.now());
     release();
     expect(await drained).toEqual({ attempted: 1, sent: 1, retrying: 0, failed: 0 });
@@ -217,14 +243,17 @@ describe('OutboxWorker: rows that wait in its queue', () => {
   it('renews the lease of a row that waited long behind a slow send, and leaves one another process has taken', async () => {
     const { sender, sent, release } = holdingSender();
     const { clock, engine, sqlite, statusOf } = await deliveries(['slow', 'late', 'taken'], sender, 1);
-    const updatedAt = (key: string) => sqlite.prepare('SELECT updated_at FROM outbox WHERE idempotency_key = ?').pluck().get(key) as number;
+    const updatedAt = (key: string) =>
+      sqlite.prepare('SELECT updated_at FROM outbox WHERE idempotency_key = ?').pluck().get(key) as number;
     const drained = engine.worker.drain();
     while (statusOf('slow') !== 'sending') await new Promise((resolve) => setTimeout(resolve, 5));
     const claimedAt = clock.now();
     // The slow send takes half a lease; meanwhile another process (a cron `tick`) has taken
     // 'taken' (as it may once a lease ran out: here its claim is simply written over).
     clock.advance(DEFAULT_LEASE_MS / 2);
-    sqlite.prepare(`UPDATE outbox SET updated_at = ?, attempts = attempts + 1 WHERE idempotency_key = 'taken'`).run(clock.now());
+    sqlite
+      .prepare(`UPDATE outbox SET updated_at = ?, attempts = attempts + 1 WHERE idempotency_key = 'taken'`)
+      .run(clock.now());
     const lateBefore = updatedAt('late');
     release();
     expect(await drained).toEqual({ attempted: 2, sent: 2, retrying: 0, failed: 0 });
@@ -241,7 +270,14 @@ describe('OutboxWorker: a permanent failure is reported on every other channel o
   it("a warning the owner's e-mail refused: notices on the desktop and each webhook, none by e-mail", async () => {
     tv = await createTestVault();
     const { services, clock } = tv;
-    services.settings.set('smtp', { host: '127.0.0.1', port: 25, tls: 'none', user: null, password: null, from: 'a@example.org' });
+    services.settings.set('smtp', {
+      host: '127.0.0.1',
+      port: 25,
+      tls: 'none',
+      user: null,
+      password: null,
+      from: 'a@example.org',
+    });
     services.webhooks.add('phone', 'http://127.0.0.1:9/phone', 'whsec_' + 'A'.repeat(32), ON_OWN_NETWORK);
     services.webhooks.add('server', 'http://127.0.0.1:9/server', 'whsec_' + 'B'.repeat(32), ON_OWN_NETWORK);
     const planId = services.plans.defaultPlanId()!;
@@ -250,7 +286,14 @@ describe('OutboxWorker: a permanent failure is reported on every other channel o
     };
     const engine = createEngine(services, { clock, emailSenderFor: () => refusing, webhookSender: refusing });
     services.vault.db.q.transaction(() =>
-      engine.outbox.enqueue({ kind: 'warning', channel: 'email', planId, level: 3, cycle: 1, idempotencyKey: 'warning:3:email' }),
+      engine.outbox.enqueue({
+        kind: 'warning',
+        channel: 'email',
+        planId,
+        level: 3,
+        cycle: 1,
+        idempotencyKey: 'warning:3:email',
+      }),
     );
     const { sqlite } = services.vault.db;
     const noticeChannels = () =>

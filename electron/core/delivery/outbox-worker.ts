@@ -119,7 +119,12 @@ export class OutboxWorker {
         const rows = this.bookkeeping(() =>
           this.deps.db.q.transaction(() => {
             for (const orphan of this.journal.orphans(this.deps.clock.now() - leaseMs)) {
-              results.push({ row: orphan.row, result: { ok: true, response: orphan.response }, at: orphan.at, fromJournal: true });
+              results.push({
+                row: orphan.row,
+                result: { ok: true, response: orphan.response },
+                at: orphan.at,
+                fromJournal: true,
+              });
             }
             flush();
             return this.deps.outbox.claimDue(concurrency * CLAIMED_PER_LANE, leaseMs);
@@ -139,7 +144,7 @@ export class OutboxWorker {
         return row && this.prepare(row);
       };
       const lane = async (): Promise<void> => {
-        for (let current = take(); current; ) {
+        for (let current = take(); current;) {
           if (this.stopping) {
             this.giveBack([current.row]);
             break;
@@ -162,7 +167,7 @@ export class OutboxWorker {
         }
       };
       // Recording can enqueue more (failure notices): go round until a round finds nothing.
-      for (let before = -1; before !== report.attempted; ) {
+      for (let before = -1; before !== report.attempted;) {
         before = report.attempted;
         exhausted = false;
         await Promise.all(Array.from({ length: concurrency }, lane));
@@ -238,7 +243,12 @@ export class OutboxWorker {
       if ('error' in prepared) throw prepared.error;
       return await this.send(prepared.resolution);
     } catch (error) {
-      return { ok: false, permanent: false, errorCode: 'INTERNAL', response: (error as Error).message ?? String(error) };
+      return {
+        ok: false,
+        permanent: false,
+        errorCode: 'INTERNAL',
+        response: (error as Error).message ?? String(error),
+      };
     }
   }
 
@@ -256,7 +266,12 @@ export class OutboxWorker {
         if (this.emailSenderForDrain === undefined) this.emailSenderForDrain = this.deps.emailSender();
         const sender = this.emailSenderForDrain;
         if (!sender) {
-          return { ok: false, permanent: true, errorCode: 'SMTP_NOT_CONFIGURED', response: 'no SMTP account: run `afterword channel smtp`' };
+          return {
+            ok: false,
+            permanent: true,
+            errorCode: 'SMTP_NOT_CONFIGURED',
+            response: 'no SMTP account: run `afterword channel smtp`',
+          };
         }
         return sender.send(resolution.item);
       }

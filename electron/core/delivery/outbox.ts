@@ -168,7 +168,12 @@ export class Outbox {
       this.db.q.run(
         this.k
           .updateTable('outbox')
-          .set({ status: 'pending', attempts, ...(attempts === 0 ? { first_attempt_at: null } : {}), updated_at: this.clock.now() })
+          .set({
+            status: 'pending',
+            attempts,
+            ...(attempts === 0 ? { first_attempt_at: null } : {}),
+            updated_at: this.clock.now(),
+          })
           .where('id', '=', row.id)
           .where('status', '=', 'sending')
           .where('updated_at', '=', row.updated_at),
@@ -205,7 +210,9 @@ export class Outbox {
 
   private claimStatements(): NonNullable<Outbox['claimQueries']> {
     return (this.claimQueries ??= {
-      current: this.db.q.prepared((p: { id: string }) => this.k.selectFrom('outbox').select(['status', 'updated_at']).where('id', '=', p.id)),
+      current: this.db.q.prepared((p: { id: string }) =>
+        this.k.selectFrom('outbox').select(['status', 'updated_at']).where('id', '=', p.id),
+      ),
       due: this.db.q.prepared((p: { now: number; leasedBefore: number; limit: number }) =>
         this.k
           .selectFrom('outbox')
@@ -221,7 +228,11 @@ export class Outbox {
           // A row whose send the relay accepted (noted in the sent journal) is never sent again:
           // the worker records it from the note (see SentJournal).
           .where(({ not, exists, selectFrom }) =>
-            not(exists(selectFrom('outbox_sent_journal as j').select('j.outbox_id').whereRef('j.outbox_id', '=', 'outbox.id'))),
+            not(
+              exists(
+                selectFrom('outbox_sent_journal as j').select('j.outbox_id').whereRef('j.outbox_id', '=', 'outbox.id'),
+              ),
+            ),
           )
           .orderBy('next_attempt_at')
           .limit(p.limit),
@@ -273,7 +284,14 @@ export class Outbox {
   }
 
   heldCount(): number {
-    return Number(this.db.q.get(this.k.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('held', '=', 1))?.n ?? 0);
+    return Number(
+      this.db.q.get(
+        this.k
+          .selectFrom('outbox')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('held', '=', 1),
+      )?.n ?? 0,
+    );
   }
 
   outstandingDeliveries(planId: string, cycle: number): number {
@@ -286,7 +304,12 @@ export class Outbox {
   }
 
   /** Rows of a plan's cycle still pending or being sent. */
-  private countOut(planId: string, cycle: number, kind: 'warning' | 'delivery', only: { level?: number; exceptId?: string } = {}): number {
+  private countOut(
+    planId: string,
+    cycle: number,
+    kind: 'warning' | 'delivery',
+    only: { level?: number; exceptId?: string } = {},
+  ): number {
     let query = this.k
       .selectFrom('outbox')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -302,7 +325,11 @@ export class Outbox {
   counts(): OutboxCounts {
     const rows = this.db.q.all(
       // Tests are not deliveries: they are counted apart (schedule/test-sends.ts).
-      this.k.selectFrom('outbox').select((eb) => ['status', eb.fn.countAll<number>().as('n')]).where('kind', '!=', 'test').groupBy('status'),
+      this.k
+        .selectFrom('outbox')
+        .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+        .where('kind', '!=', 'test')
+        .groupBy('status'),
     );
     const counts: OutboxCounts = { pending: 0, sending: 0, sent: 0, failed: 0, cancelled: 0 };
     for (const row of rows) counts[row.status] = row.n;
@@ -318,14 +345,24 @@ export class Outbox {
     const now = this.clock.now();
     return (
       this.db.q.run(
-        this.k.updateTable('outbox').set({ status: 'cancelled', completed_at: now, updated_at: now }).where('id', '=', id).where('status', '=', 'pending'),
+        this.k
+          .updateTable('outbox')
+          .set({ status: 'cancelled', completed_at: now, updated_at: now })
+          .where('id', '=', id)
+          .where('status', '=', 'pending'),
       ).changes > 0
     );
   }
 
   failures(limit = 20): OutboxRow[] {
     return this.db.q.all(
-      this.k.selectFrom('outbox').selectAll().where('status', '=', 'failed').where('kind', '!=', 'test').orderBy('updated_at', 'desc').limit(limit),
+      this.k
+        .selectFrom('outbox')
+        .selectAll()
+        .where('status', '=', 'failed')
+        .where('kind', '!=', 'test')
+        .orderBy('updated_at', 'desc')
+        .limit(limit),
     );
   }
 

@@ -18,7 +18,10 @@ export function redactResponse(text: string, knownHosts: readonly string[] = [])
   for (const host of knownHosts) {
     if (host.length === 0) continue;
     const bare = host.replace(/^\[|\]$/g, '');
-    redacted = redacted.replace(new RegExp(`(?<![\\w.-])${escapeRegExp(bare)}(?::\\d{1,5})?(?![\\w-])`, 'gi'), '[host]');
+    redacted = redacted.replace(
+      new RegExp(`(?<![\\w.-])${escapeRegExp(bare)}(?::\\d{1,5})?(?![\\w-])`, 'gi'),
+      '[host]',
+    );
   }
   return redacted;
 }

@@ -37,10 +37,16 @@ export class WebhookDestinationRefusedError extends Error {
  * Throws WebhookDestinationRefusedError when any of them may not be reached; a DNS failure is
  * thrown as it came (a temporary failure for the caller).
  */
-export async function checkedAddresses(hostname: string, allowPrivateNetwork: boolean, resolve: ResolveHost): Promise<ResolvedAddress[]> {
+export async function checkedAddresses(
+  hostname: string,
+  allowPrivateNetwork: boolean,
+  resolve: ResolveHost,
+): Promise<ResolvedAddress[]> {
   const literal = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
   const literalClass = classifyIpAddress(literal);
-  const addresses = literalClass ? [{ address: literal, family: literal.includes(':') ? 6 : 4 }] : await resolve(hostname);
+  const addresses = literalClass
+    ? [{ address: literal, family: literal.includes(':') ? 6 : 4 }]
+    : await resolve(hostname);
   if (addresses.length === 0) throw new Error(`${hostname} resolves to no address`);
   for (const { address } of addresses) {
     const kind = classifyIpAddress(address) ?? 'forbidden';

@@ -21,7 +21,12 @@
 import type { DeliveryContent, OutgoingAttachment, OutgoingContent } from './delivery-types.js';
 import { EN, type DeliveryStrings } from './delivery-strings.js';
 
-export const WEBHOOK_EVENT_TYPES = ['afterword.warning', 'afterword.delivery', 'afterword.notice', 'afterword.test'] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  'afterword.warning',
+  'afterword.delivery',
+  'afterword.notice',
+  'afterword.test',
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 export interface WarningEventData {
@@ -72,7 +77,10 @@ export interface PayloadOptions {
  * Builds the payload for one item. Reads (and so decrypts) the attachments it inlines; a failing
  * attachment stream rejects the promise with that stream's error.
  */
-export async function buildWebhookPayload(content: OutgoingContent, options: PayloadOptions = {}): Promise<WebhookPayload> {
+export async function buildWebhookPayload(
+  content: OutgoingContent,
+  options: PayloadOptions = {},
+): Promise<WebhookPayload> {
   const now = new Date(options.now ?? Date.now()).toISOString();
   const strings = options.strings ?? EN;
   switch (content.kind) {

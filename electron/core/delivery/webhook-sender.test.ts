@@ -116,7 +116,10 @@ function attachment(name: string, bytes: Buffer): OutgoingAttachment {
 
 const SMALL = Buffer.from('hello, attachment \u00e9\u0000\u00ff', 'utf8');
 
-const deliveryItem = (attachments: OutgoingAttachment[] = [attachment('note.txt', SMALL)], path = '/ok'): OutgoingItem => ({
+const deliveryItem = (
+  attachments: OutgoingAttachment[] = [attachment('note.txt', SMALL)],
+  path = '/ok',
+): OutgoingItem => ({
   idempotencyKey: 'obx_delivery_1',
   target: target(path),
   content: {
@@ -193,9 +196,13 @@ describe('WebhookSender against a loopback HTTP server', () => {
     const a = Buffer.alloc(60, 1);
     const b = Buffer.alloc(60, 2);
     const c = Buffer.alloc(10, 3);
-    expect(await small.send(deliveryItem([attachment('a', a), attachment('b', b), attachment('c', c)]))).toMatchObject({ ok: true });
+    expect(await small.send(deliveryItem([attachment('a', a), attachment('b', b), attachment('c', c)]))).toMatchObject({
+      ok: true,
+    });
     const data = last().payload!.data as Extract<WebhookPayload, { type: 'afterword.delivery' }>['data'];
-    expect(data.attachments.map((x) => ('omitted' in x ? 'omitted' : Buffer.from(x.contentBase64, 'base64').length))).toEqual([60, 'omitted', 'omitted']);
+    expect(
+      data.attachments.map((x) => ('omitted' in x ? 'omitted' : Buffer.from(x.contentBase64, 'base64').length)),
+    ).toEqual([60, 'omitted', 'omitted']);
     expect(data.attachments[1]).toEqual({ name: 'b', mediaType: 'application/octet-stream', size: 60, omitted: true });
   });
 
@@ -204,21 +211,39 @@ describe('WebhookSender against a loopback HTTP server', () => {
     const liar: OutgoingAttachment = { ...attachment('liar', Buffer.alloc(200)), size: 10 };
     expect(await small.send(deliveryItem([liar]))).toMatchObject({ ok: true });
     const data = last().payload!.data as Extract<WebhookPayload, { type: 'afterword.delivery' }>['data'];
-    expect(data.attachments).toEqual([{ name: 'liar', mediaType: 'application/octet-stream', size: 10, omitted: true }]);
+    expect(data.attachments).toEqual([
+      { name: 'liar', mediaType: 'application/octet-stream', size: 10, omitted: true },
+    ]);
   });
 
   it('sends notices and tests', async () => {
     const t = target('/ok');
-    expect(await sender.send({ idempotencyKey: 'n', target: t, content: { kind: 'notice', subject: 'Failing', text: 'Details' } })).toMatchObject({ ok: true });
+    expect(
+      await sender.send({
+        idempotencyKey: 'n',
+        target: t,
+        content: { kind: 'notice', subject: 'Failing', text: 'Details' },
+      }),
+    ).toMatchObject({ ok: true });
     expect(last().payload).toMatchObject({ type: 'afterword.notice', data: { subject: 'Failing', text: 'Details' } });
-    expect(await sender.send({ idempotencyKey: 't', target: t, content: { kind: 'test', text: 'Ping' } })).toMatchObject({ ok: true });
-    expect(last().payload).toMatchObject({ type: 'afterword.test', data: { subject: 'Afterword: test message', text: 'Ping' } });
+    expect(
+      await sender.send({ idempotencyKey: 't', target: t, content: { kind: 'test', text: 'Ping' } }),
+    ).toMatchObject({ ok: true });
+    expect(last().payload).toMatchObject({
+      type: 'afterword.test',
+      data: { subject: 'Afterword: test message', text: 'Ping' },
+    });
     expect(last().verified).toBe(true);
   });
 
   it('500 → temporary', async () => {
     const r = await sender.send(warningItem('/status/500'));
-    expect(r).toEqual({ ok: false, permanent: false, errorCode: 'WEBHOOK_TEMPORARY', response: 'HTTP 500: status 500 as asked' });
+    expect(r).toEqual({
+      ok: false,
+      permanent: false,
+      errorCode: 'WEBHOOK_TEMPORARY',
+      response: 'HTTP 500: status 500 as asked',
+    });
   });
 
   it('503 with Retry-After: 120 → temporary with retryAfterMs 120000', async () => {
@@ -227,11 +252,19 @@ describe('WebhookSender against a loopback HTTP server', () => {
   });
 
   it.each([408, 429])('%i → temporary', async (code) => {
-    expect(await sender.send(warningItem(`/status/${code}`))).toMatchObject({ ok: false, permanent: false, errorCode: 'WEBHOOK_TEMPORARY' });
+    expect(await sender.send(warningItem(`/status/${code}`))).toMatchObject({
+      ok: false,
+      permanent: false,
+      errorCode: 'WEBHOOK_TEMPORARY',
+    });
   });
 
   it.each([410, 400, 404])('%i → permanent WEBHOOK_REJECTED', async (code) => {
-    expect(await sender.send(warningItem(`/status/${code}`))).toMatchObject({ ok: false, permanent: true, errorCode: 'WEBHOOK_REJECTED' });
+    expect(await sender.send(warningItem(`/status/${code}`))).toMatchObject({
+      ok: false,
+      permanent: true,
+      errorCode: 'WEBHOOK_REJECTED',
+    });
   });
 
   it('a wrong secret is rejected by the receiver (401 → permanent)', async () => {
@@ -242,7 +275,11 @@ describe('WebhookSender against a loopback HTTP server', () => {
 
   it('does not follow redirects', async () => {
     const before = recorded.length;
-    expect(await sender.send(warningItem('/redirect'))).toMatchObject({ ok: false, permanent: true, errorCode: 'WEBHOOK_REDIRECT' });
+    expect(await sender.send(warningItem('/redirect'))).toMatchObject({
+      ok: false,
+      permanent: true,
+      errorCode: 'WEBHOOK_REDIRECT',
+    });
     expect(recorded.length).toBe(before + 1);
   });
 
@@ -258,7 +295,12 @@ describe('WebhookSender against a loopback HTTP server', () => {
     const started = Date.now();
     const r = await quick.send(warningItem('/hang'));
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(r).toEqual({ ok: false, permanent: false, errorCode: 'WEBHOOK_UNREACHABLE', response: 'no answer within 300 ms' });
+    expect(r).toEqual({
+      ok: false,
+      permanent: false,
+      errorCode: 'WEBHOOK_UNREACHABLE',
+      response: 'no answer within 300 ms',
+    });
   });
 
   it('connection refused → temporary WEBHOOK_UNREACHABLE', async () => {
@@ -276,17 +318,35 @@ describe('WebhookSender against a loopback HTTP server', () => {
   });
 
   it('turns credentials in the URL into a Basic authorization header', async () => {
-    const item = { ...warningItem(), target: { ...target('/ok'), url: base.replace('http://', 'http://hook%20user:p%40ss@') + '/ok' } };
+    const item = {
+      ...warningItem(),
+      target: { ...target('/ok'), url: base.replace('http://', 'http://hook%20user:p%40ss@') + '/ok' },
+    };
     expect(await sender.send(item)).toMatchObject({ ok: true });
     expect(last().headers.authorization).toBe(`Basic ${Buffer.from('hook user:p@ss').toString('base64')}`);
   });
 
   it('refuses unusable URLs, secrets and targets without sending', async () => {
     const before = recorded.length;
-    const bad = (url: string, secret = SECRET): OutgoingItem => ({ ...warningItem(), target: { ...target('/ok'), url, secret } });
-    expect(await sender.send(bad('not a url'))).toMatchObject({ ok: false, permanent: true, errorCode: 'WEBHOOK_BAD_URL' });
-    expect(await sender.send(bad('ftp://example.org/x'))).toMatchObject({ ok: false, permanent: true, errorCode: 'WEBHOOK_BAD_URL' });
-    expect(await sender.send(bad(`${base}/ok`, 'whsec_'))).toMatchObject({ ok: false, permanent: true, errorCode: 'WEBHOOK_BAD_SECRET' });
+    const bad = (url: string, secret = SECRET): OutgoingItem => ({
+      ...warningItem(),
+      target: { ...target('/ok'), url, secret },
+    });
+    expect(await sender.send(bad('not a url'))).toMatchObject({
+      ok: false,
+      permanent: true,
+      errorCode: 'WEBHOOK_BAD_URL',
+    });
+    expect(await sender.send(bad('ftp://example.org/x'))).toMatchObject({
+      ok: false,
+      permanent: true,
+      errorCode: 'WEBHOOK_BAD_URL',
+    });
+    expect(await sender.send(bad(`${base}/ok`, 'whsec_'))).toMatchObject({
+      ok: false,
+      permanent: true,
+      errorCode: 'WEBHOOK_BAD_SECRET',
+    });
     const email: OutgoingItem = { ...warningItem(), target: { type: 'email', to: 'a@example.org', toName: null } };
     expect(await sender.send(email)).toMatchObject({ ok: false, permanent: true, errorCode: 'CHANNEL_MISMATCH' });
     expect(recorded.length).toBe(before);
@@ -298,7 +358,10 @@ describe('WebhookSender against a loopback HTTP server', () => {
       calls.push(String(input));
       return new Response('queued', { status: 202 });
     };
-    expect(await new WebhookSender({ fetchImpl: fake }).send(warningItem())).toEqual({ ok: true, response: 'HTTP 202: queued' });
+    expect(await new WebhookSender({ fetchImpl: fake }).send(warningItem())).toEqual({
+      ok: true,
+      response: 'HTTP 202: queued',
+    });
     expect(calls).toEqual([`${base}/ok`]);
   });
 });
@@ -311,7 +374,10 @@ describe('WebhookSender: where a webhook may connect, checked at send time', () 
     return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
   };
   const port = () => new URL(base).port;
-  const to = (url: string, allowPrivateNetwork: boolean): OutgoingItem => ({ ...warningItem(), target: { ...target('/ok'), url, allowPrivateNetwork } });
+  const to = (url: string, allowPrivateNetwork: boolean): OutgoingItem => ({
+    ...warningItem(),
+    target: { ...target('/ok'), url, allowPrivateNetwork },
+  });
 
   it('refuses a host name that resolves to loopback unless the webhook is on the own network, and then connects to it', async () => {
     const before = recorded.length;
@@ -322,7 +388,10 @@ describe('WebhookSender: where a webhook may connect, checked at send time', () 
     expect(recorded.length).toBe(before);
 
     const sender = new WebhookSender({ resolveHost: dns({ 'hooks.example.test': ['127.0.0.1'] }) });
-    expect(await sender.send(to(`http://hooks.example.test:${port()}/ok`, true))).toEqual({ ok: true, response: 'HTTP 204' });
+    expect(await sender.send(to(`http://hooks.example.test:${port()}/ok`, true))).toEqual({
+      ok: true,
+      response: 'HTTP 204',
+    });
     const last = recorded.at(-1)!;
     expect(last.verified).toBe(true);
     expect(last.headers.host).toBe(`hooks.example.test:${port()}`);
@@ -339,24 +408,52 @@ describe('WebhookSender: where a webhook may connect, checked at send time', () 
       errorCode: 'WEBHOOK_FORBIDDEN_ADDRESS',
     });
     answers['rebind.example.test'] = ['93.184.215.14', '10.0.0.7'];
-    expect(await sender.send(to('http://rebind.example.test/', false))).toMatchObject({ ok: false, permanent: true, errorCode: 'WEBHOOK_PRIVATE_ADDRESS' });
+    expect(await sender.send(to('http://rebind.example.test/', false))).toMatchObject({
+      ok: false,
+      permanent: true,
+      errorCode: 'WEBHOOK_PRIVATE_ADDRESS',
+    });
     answers['rebind.example.test'] = ['::ffff:127.0.0.1'];
-    expect(await sender.send(to('http://rebind.example.test/', false))).toMatchObject({ ok: false, permanent: true, errorCode: 'WEBHOOK_PRIVATE_ADDRESS' });
+    expect(await sender.send(to('http://rebind.example.test/', false))).toMatchObject({
+      ok: false,
+      permanent: true,
+      errorCode: 'WEBHOOK_PRIVATE_ADDRESS',
+    });
     answers['rebind.example.test'] = ['fd00:ec2::254'];
-    expect(await sender.send(to('http://rebind.example.test/', true))).toMatchObject({ ok: false, permanent: true, errorCode: 'WEBHOOK_FORBIDDEN_ADDRESS' });
+    expect(await sender.send(to('http://rebind.example.test/', true))).toMatchObject({
+      ok: false,
+      permanent: true,
+      errorCode: 'WEBHOOK_FORBIDDEN_ADDRESS',
+    });
     expect(recorded.length).toBe(before);
   });
 
   it('refuses a literal address it may not reach, stored before the rules existed', async () => {
     const sender = new WebhookSender({ resolveHost: dns({}) });
-    expect(await sender.send(to(`http://127.0.0.1:${port()}/ok`, false))).toMatchObject({ ok: false, permanent: true, errorCode: 'WEBHOOK_PRIVATE_ADDRESS' });
-    expect(await sender.send(to('http://169.254.169.254/', true))).toMatchObject({ ok: false, permanent: true, errorCode: 'WEBHOOK_FORBIDDEN_ADDRESS' });
-    expect(await sender.send(to('http://[fe80::1]/', true))).toMatchObject({ ok: false, permanent: true, errorCode: 'WEBHOOK_FORBIDDEN_ADDRESS' });
+    expect(await sender.send(to(`http://127.0.0.1:${port()}/ok`, false))).toMatchObject({
+      ok: false,
+      permanent: true,
+      errorCode: 'WEBHOOK_PRIVATE_ADDRESS',
+    });
+    expect(await sender.send(to('http://169.254.169.254/', true))).toMatchObject({
+      ok: false,
+      permanent: true,
+      errorCode: 'WEBHOOK_FORBIDDEN_ADDRESS',
+    });
+    expect(await sender.send(to('http://[fe80::1]/', true))).toMatchObject({
+      ok: false,
+      permanent: true,
+      errorCode: 'WEBHOOK_FORBIDDEN_ADDRESS',
+    });
   });
 
   it('a name that does not resolve is a temporary failure', async () => {
     const sender = new WebhookSender({ resolveHost: dns({}) });
-    expect(await sender.send(to('https://nowhere.example.test/', false))).toMatchObject({ ok: false, permanent: false, errorCode: 'WEBHOOK_UNREACHABLE' });
+    expect(await sender.send(to('https://nowhere.example.test/', false))).toMatchObject({
+      ok: false,
+      permanent: false,
+      errorCode: 'WEBHOOK_UNREACHABLE',
+    });
   });
 });
 
@@ -369,7 +466,13 @@ describe('webhook helpers', () => {
     const wh = new Webhook(a);
     const now = new Date();
     const sig = wh.sign('msg_1', now, '{}');
-    expect(wh.verify('{}', { 'webhook-id': 'msg_1', 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': sig })).toEqual({});
+    expect(
+      wh.verify('{}', {
+        'webhook-id': 'msg_1',
+        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+        'webhook-signature': sig,
+      }),
+    ).toEqual({});
   });
 
   it('reads Retry-After as seconds or an HTTP date', () => {
@@ -384,7 +487,13 @@ describe('webhook helpers', () => {
 
   it('classifies statuses', () => {
     expect(classifyWebhookResponse(200, 'ok')).toEqual({ ok: true, response: 'HTTP 200: ok' });
-    expect(classifyWebhookResponse(429, '', '7')).toEqual({ ok: false, permanent: false, errorCode: 'WEBHOOK_TEMPORARY', response: 'HTTP 429', retryAfterMs: 7000 });
+    expect(classifyWebhookResponse(429, '', '7')).toEqual({
+      ok: false,
+      permanent: false,
+      errorCode: 'WEBHOOK_TEMPORARY',
+      response: 'HTTP 429',
+      retryAfterMs: 7000,
+    });
     expect(classifyWebhookResponse(502, '')).toMatchObject({ permanent: false });
     expect(classifyWebhookResponse(301, '')).toMatchObject({ permanent: true, errorCode: 'WEBHOOK_REDIRECT' });
     expect(classifyWebhookResponse(422, '')).toMatchObject({ permanent: true, errorCode: 'WEBHOOK_REJECTED' });

@@ -127,7 +127,12 @@ export class WebhookSender implements ChannelSender {
     return { ...result, response: redactResponse(result.response, [new URL(endpoint.url).hostname]) };
   }
 
-  private async post(item: OutgoingItem, endpoint: Endpoint, secret: string, allowPrivateNetwork: boolean): Promise<SendResult> {
+  private async post(
+    item: OutgoingItem,
+    endpoint: Endpoint,
+    secret: string,
+    allowPrivateNetwork: boolean,
+  ): Promise<SendResult> {
     let signer: Webhook;
     try {
       signer = new Webhook(secret);
@@ -169,7 +174,13 @@ export class WebhookSender implements ChannelSender {
     }, this.timeoutMs);
     try {
       const res: WebhookResponse = this.fetchImpl
-        ? await this.fetchImpl(endpoint.url, { method: 'POST', headers, body, redirect: 'manual', signal: controller.signal })
+        ? await this.fetchImpl(endpoint.url, {
+            method: 'POST',
+            headers,
+            body,
+            redirect: 'manual',
+            signal: controller.signal,
+          })
         : await postPinned(new URL(endpoint.url), addresses, { headers, body, signal: controller.signal });
       const text = await readSome(res);
       return classifyWebhookResponse(res.status, text, res.headers.get('retry-after'));

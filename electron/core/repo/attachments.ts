@@ -58,8 +58,13 @@ export class AttachmentStore {
   }
 
   /** Encrypts a file into the blob store, streaming (memory stays flat whatever the size). */
-  async stage(source: AsyncIterable<Uint8Array>, name: string, mediaType = guessMediaType(name)): Promise<StagedAttachment> {
-    if (name.trim().length === 0 || name.length > 255) throw new BadRequestError('attachment names must be 1–255 characters');
+  async stage(
+    source: AsyncIterable<Uint8Array>,
+    name: string,
+    mediaType = guessMediaType(name),
+  ): Promise<StagedAttachment> {
+    if (name.trim().length === 0 || name.length > 255)
+      throw new BadRequestError('attachment names must be 1–255 characters');
     await mkdir(this.ctx.blobsDir, { recursive: true, mode: 0o700 });
     const id = newId('att');
     const { plaintextSize, storedSize } = await writeEncryptedBlobFile(this.blobPath(id), source, {
@@ -94,7 +99,12 @@ export class AttachmentStore {
   listFor(messageId: string): AttachmentInfo[] {
     const { db } = this.ctx;
     const ofMessage = (this.ofMessageQuery ??= db.q.prepared((p: { messageId: string }) =>
-      db.kysely.selectFrom('attachments').selectAll().where('message_id', '=', p.messageId).orderBy('created_at').orderBy('id'),
+      db.kysely
+        .selectFrom('attachments')
+        .selectAll()
+        .where('message_id', '=', p.messageId)
+        .orderBy('created_at')
+        .orderBy('id'),
     ));
     return ofMessage.all({ messageId }).map((row) => ({
       id: row.id,
@@ -130,12 +140,13 @@ export class AttachmentStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'its file is missing';
       return `its file cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
     }
-    return size === row.stored_size ? null : `its file is ${size} bytes, ${row.stored_size} were written (cut short or replaced)`;
+    return size === row.stored_size
+      ? null
+      : `its file is ${size} bytes, ${row.stored_size} were written (cut short or replaced)`;
   }
 
   /** Plaintext chunks, each verified before it is yielded. */
   read(id: string): AsyncGenerator<Uint8Array> {
     return readEncryptedBlobFile(this.blobPath(id), { key: this.ctx.key, blobId: id });
   }
-
 }

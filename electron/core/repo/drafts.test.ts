@@ -18,7 +18,12 @@ let root = '';
 let clock: ManualClock;
 
 function start() {
-  const app = new AppCore({ vaultDir: join(root, 'vault'), clock, keyStore: new FileKeyStore(join(root, 'keys')), scrypt: { logN: 15, r: 8, p: 1 } });
+  const app = new AppCore({
+    vaultDir: join(root, 'vault'),
+    clock,
+    keyStore: new FileKeyStore(join(root, 'keys')),
+    scrypt: { logN: 15, r: 8, p: 1 },
+  });
   const router = createRouter(app, { validateOutput: true });
   const call = async <T>(method: string, input: unknown = {}): Promise<Reply<T>> =>
     (await router.call(method, input, { role: app.isUiUnlocked ? 'owner' : 'public', transport: 'test' })) as Reply<T>;
@@ -52,7 +57,11 @@ const draftWith = (marker: string) => ({
 
 async function filesContaining(dir: string, marker: string): Promise<string[]> {
   const hits: string[] = [];
-  const needles = [Buffer.from(marker, 'utf8'), Buffer.from(marker, 'utf16le'), Buffer.from(marker.toLowerCase(), 'utf8')];
+  const needles = [
+    Buffer.from(marker, 'utf8'),
+    Buffer.from(marker, 'utf16le'),
+    Buffer.from(marker.toLowerCase(), 'utf8'),
+  ];
   for (const name of await readdir(dir)) {
     if (!name.startsWith('vault.db')) continue;
     const bytes = await readFile(join(dir, name));
@@ -78,9 +87,14 @@ describe('message drafts', () => {
     try {
       reader.exec('BEGIN');
       reader.prepare('SELECT count(*) FROM messages').get();
-      expect(await first.data('drafts.save', { messageId: null, draft: draftWith(marker) })).toEqual({ savedAt: clock.now() });
+      expect(await first.data('drafts.save', { messageId: null, draft: draftWith(marker) })).toEqual({
+        savedAt: clock.now(),
+      });
       clock.advance(60_000);
-      await first.data('drafts.save', { messageId: id, draft: { ...draftWith(marker), title: `Saved, edited ${marker}` } });
+      await first.data('drafts.save', {
+        messageId: id,
+        draft: { ...draftWith(marker), title: `Saved, edited ${marker}` },
+      });
       expect(await filesContaining(join(root, 'vault'), marker)).toEqual([]);
     } finally {
       reader.close();
@@ -90,8 +104,14 @@ describe('message drafts', () => {
     expect(await filesContaining(join(root, 'vault'), marker)).toEqual([]);
     const second = start();
     await second.data('vault.unlock', { password: PASSWORD });
-    expect(await second.data('drafts.get', { messageId: null })).toEqual({ draft: draftWith(marker), savedAt: Date.UTC(2027, 0, 1) });
-    expect(await second.data('drafts.get', { messageId: id })).toMatchObject({ draft: { title: `Saved, edited ${marker}` }, savedAt: Date.UTC(2027, 0, 1) + 60_000 });
+    expect(await second.data('drafts.get', { messageId: null })).toEqual({
+      draft: draftWith(marker),
+      savedAt: Date.UTC(2027, 0, 1),
+    });
+    expect(await second.data('drafts.get', { messageId: id })).toMatchObject({
+      draft: { title: `Saved, edited ${marker}` },
+      savedAt: Date.UTC(2027, 0, 1) + 60_000,
+    });
     expect(await second.data('messages.get', { id })).toMatchObject({ title: 'Saved', body: 'saved text' });
     await second.app.close();
   });
@@ -105,8 +125,13 @@ describe('message drafts', () => {
     expect(await data('drafts.get', { messageId: null })).toBeNull();
     await data('messages.delete', { id });
     expect(await data('drafts.get', { messageId: id })).toBeNull();
-    expect(await call('drafts.save', { messageId: id, draft: draftWith('gone') })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
-    expect(await call('drafts.save', { messageId: null, draft: { ...draftWith('x'), status: 'archived' } })).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+    expect(await call('drafts.save', { messageId: id, draft: draftWith('gone') })).toMatchObject({
+      ok: false,
+      code: 'NOT_FOUND',
+    });
+    expect(
+      await call('drafts.save', { messageId: null, draft: { ...draftWith('x'), status: 'archived' } }),
+    ).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
 
     await data('drafts.save', { messageId: null, draft: draftWith('kept') });
     await data('vault.lock');
@@ -118,7 +143,11 @@ describe('message drafts', () => {
     const { app, call, data, id } = await startWithMessage();
     await data('drafts.save', { messageId: null, draft: draftWith('meant for a new message') });
     const sqlite = app.vaultOrThrow().db.sqlite;
-    sqlite.prepare(`INSERT INTO drafts (slot, content, updated_at) SELECT ?, content, updated_at FROM drafts WHERE slot = 'new'`).run(id);
+    sqlite
+      .prepare(
+        `INSERT INTO drafts (slot, content, updated_at) SELECT ?, content, updated_at FROM drafts WHERE slot = 'new'`,
+      )
+      .run(id);
     expect(await call('drafts.get', { messageId: id })).toMatchObject({ ok: false, code: 'INTEGRITY' });
     await app.close();
   });

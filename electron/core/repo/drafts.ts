@@ -26,7 +26,9 @@ export class DraftsRepo {
     const { db } = this.ctx;
     const slot = messageId ?? NEW_MESSAGE_SLOT;
     const row = db.q.get(db.kysely.selectFrom('drafts').selectAll().where('slot', '=', slot));
-    return row ? { draft: JSON.parse(this.cipher.open('content', slot, row.content)) as T, savedAt: row.updated_at } : null;
+    return row
+      ? { draft: JSON.parse(this.cipher.open('content', slot, row.content)) as T, savedAt: row.updated_at }
+      : null;
   }
 
   /** Saves (replaces) the draft of a message; refused for a message that does not exist. */
@@ -36,7 +38,8 @@ export class DraftsRepo {
     const content = this.cipher.seal('content', slot, JSON.stringify(draft));
     const now = clock.now();
     db.q.transaction(() => {
-      if (messageId && !db.q.get(db.kysely.selectFrom('messages').select('id').where('id', '=', messageId))) throw new NotFoundError('message', messageId);
+      if (messageId && !db.q.get(db.kysely.selectFrom('messages').select('id').where('id', '=', messageId)))
+        throw new NotFoundError('message', messageId);
       db.q.run(
         db.kysely
           .insertInto('drafts')

@@ -64,7 +64,12 @@ describe('MessagesRepo', () => {
   afterEach(tearDown);
 
   it('create + get round-trips every field', () => {
-    const id = messages.create({ title: '  For Ana  ', body: 'Line 1\nLine 2', status: 'draft', deliveryDelayMs: 3_600_000 });
+    const id = messages.create({
+      title: '  For Ana  ',
+      body: 'Line 1\nLine 2',
+      status: 'draft',
+      deliveryDelayMs: 3_600_000,
+    });
     expect(id).toMatch(/^msg_[0-9a-z]{16}$/);
     expect(messages.get(id)).toEqual({
       id,
@@ -96,10 +101,13 @@ describe('MessagesRepo', () => {
   });
 
   it('stores the formatted body sanitized and encrypted, bound to its row', () => {
-    const html = '<p>Very <strong>secret</strong> <a href="https://example.org" onclick="x()">html</a></p><script>alert(1)</script>';
+    const html =
+      '<p>Very <strong>secret</strong> <a href="https://example.org" onclick="x()">html</a></p><script>alert(1)</script>';
     const id = messages.create({ title: 't', body: 'Very secret html', bodyHtml: html });
     const other = messages.create({ title: 'u', body: 'other', bodyHtml: '<p>other</p>' });
-    expect(messages.get(id).bodyHtml).toBe('<p>Very <strong>secret</strong> <a href="https://example.org">html</a></p>');
+    expect(messages.get(id).bodyHtml).toBe(
+      '<p>Very <strong>secret</strong> <a href="https://example.org">html</a></p>',
+    );
     const raw = vault.db.sqlite.prepare('SELECT body_html FROM messages WHERE id = ?').pluck();
     const sealed = raw.get(id) as Buffer;
     expect(Buffer.isBuffer(sealed)).toBe(true);
@@ -127,7 +135,9 @@ describe('MessagesRepo', () => {
   it('refuses a formatted body over its limit, saying what to do', () => {
     const huge = `<p>${'x'.repeat(LIMITS.bodyHtmlMaxBytes)}</p>`;
     expect(thrown(() => messages.create({ title: 't', body: 'x', bodyHtml: huge }))).toBeInstanceOf(BadRequestError);
-    expect(thrown(() => messages.create({ title: 't', body: 'x', bodyHtml: huge })).message).toMatch(/^bodyHtml: .*attach long content as a file/);
+    expect(thrown(() => messages.create({ title: 't', body: 'x', bodyHtml: huge })).message).toMatch(
+      /^bodyHtml: .*attach long content as a file/,
+    );
   });
 
   it('get of an unknown id → NotFoundError', () => {
@@ -153,7 +163,12 @@ describe('MessagesRepo', () => {
 
     // Editing moves a message to the top: "newest" is the last change.
     messages.update(ids[0]!, { body: 'edited' });
-    expect(messages.list({ limit: 1 }).items[0]).toMatchObject({ id: ids[0], title: 'Message 0', updatedAt: T0 + 7000, createdAt: T0 });
+    expect(messages.list({ limit: 1 }).items[0]).toMatchObject({
+      id: ids[0],
+      title: 'Message 0',
+      updatedAt: T0 + 7000,
+      createdAt: T0,
+    });
   });
 
   it('clamps the page size to 1..500 and never skips a message between pages of equal time', () => {
@@ -169,7 +184,13 @@ describe('MessagesRepo', () => {
     const id = messages.create({ title: 'Old', body: 'old body' });
     clock.advance(5000);
     expect(messages.update(id, { title: 'New', body: 'new body', status: 'paused' })).toEqual({ removedBlobIds: [] });
-    expect(messages.get(id)).toMatchObject({ title: 'New', body: 'new body', status: 'paused', createdAt: T0, updatedAt: T0 + 5000 });
+    expect(messages.get(id)).toMatchObject({
+      title: 'New',
+      body: 'new body',
+      status: 'paused',
+      createdAt: T0,
+      updatedAt: T0 + 5000,
+    });
     messages.update(id, { status: 'active' });
     expect(messages.get(id)).toMatchObject({ title: 'New', body: 'new body', status: 'active' });
     expect(thrown(() => messages.update('msg_0000000000000000', { title: 'x' }))).toBeInstanceOf(NotFoundError);
@@ -205,7 +226,11 @@ describe('MessagesRepo', () => {
   describe('recipients', () => {
     it('links recipients (duplicates once) and reports them on get and list', () => {
       const ana = services.recipients.add({ type: 'email', name: 'Ana', contact: 'ana@example.org' });
-      const hook = services.recipients.add({ type: 'webhook', name: 'Relay', contact: 'https://relay.example.org/hook' });
+      const hook = services.recipients.add({
+        type: 'webhook',
+        name: 'Relay',
+        contact: 'https://relay.example.org/hook',
+      });
       const id = messages.create({ title: 'Both', body: '', recipientIds: [ana.id, hook.id, ana.id] });
       const got = messages.get(id).recipients;
       expect([...got].sort((a, b) => a.id.localeCompare(b.id))).toEqual(
@@ -245,7 +270,10 @@ describe('MessagesRepo', () => {
     it('round-trips recipients in the address book, oldest first', () => {
       const a = services.recipients.add({ type: 'email', name: ' Ana ', contact: ' ana@example.org ' });
       clock.advance(1);
-      const b = services.recipients.add({ type: 'webhook', name: 'Relay', contact: 'http://127.0.0.1:8080/x' }, ON_OWN_NETWORK);
+      const b = services.recipients.add(
+        { type: 'webhook', name: 'Relay', contact: 'http://127.0.0.1:8080/x' },
+        ON_OWN_NETWORK,
+      );
       expect(a).toMatchObject({ name: 'Ana', contact: 'ana@example.org', type: 'email' });
       expect(services.recipients.list()).toEqual([a, b]);
     });
@@ -282,7 +310,12 @@ describe('MessagesRepo', () => {
       const id = messages.create({ title: 'x', body: '', attachments: [first] });
       const second = await messages.attachments.stage(pieces(randomBytes(20)), 'b.txt');
       expect(messages.update(id, { addAttachments: [second] })).toEqual({ removedBlobIds: [] });
-      expect(messages.get(id).attachments.map((a) => a.id).sort()).toEqual([first.id, second.id].sort());
+      expect(
+        messages
+          .get(id)
+          .attachments.map((a) => a.id)
+          .sort(),
+      ).toEqual([first.id, second.id].sort());
       expect(messages.update(id, { removeAttachmentIds: [first.id] })).toEqual({ removedBlobIds: [first.id] });
       expect(messages.get(id).attachments.map((a) => a.id)).toEqual([second.id]);
     });
@@ -310,14 +343,20 @@ describe('MessagesRepo', () => {
 
     it('refuses an empty or too-long attachment name', async () => {
       await expect(messages.attachments.stage(pieces(randomBytes(1)), '   ')).rejects.toBeInstanceOf(BadRequestError);
-      await expect(messages.attachments.stage(pieces(randomBytes(1)), 'x'.repeat(256))).rejects.toThrow(/1–255 characters/);
+      await expect(messages.attachments.stage(pieces(randomBytes(1)), 'x'.repeat(256))).rejects.toThrow(
+        /1–255 characters/,
+      );
       expect(await readdir(vault.blobsDir)).toEqual([]);
     });
   });
 
   describe('validation errors say what to do', () => {
     const cases: [string, () => unknown, RegExp][] = [
-      ['empty title', () => messages.create({ title: '', body: 'b' }), /title: the title is empty: give the message a title/],
+      [
+        'empty title',
+        () => messages.create({ title: '', body: 'b' }),
+        /title: the title is empty: give the message a title/,
+      ],
       ['blank title', () => messages.create({ title: ' \t\n ', body: 'b' }), /title: the title is empty/],
       [
         'long title',
@@ -403,10 +442,14 @@ describe('MessagesRepo: any title and body within limits round-trips', () => {
   it('titles without surrounding whitespace, and bodies, survive an update exactly', () => {
     const id = messages.create({ title: 'start', body: '' });
     fc.assert(
-      fc.property(title.map((t) => t.trim()), body, (t, b) => {
-        messages.update(id, { title: t, body: b });
-        expect(messages.get(id)).toMatchObject({ title: t, body: b });
-      }),
+      fc.property(
+        title.map((t) => t.trim()),
+        body,
+        (t, b) => {
+          messages.update(id, { title: t, body: b });
+          expect(messages.get(id)).toMatchObject({ title: t, body: b });
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -163,7 +163,8 @@ export class MessagesRepo {
       ])
       .orderBy('m.updated_at', 'desc')
       .orderBy('m.id', 'desc');
-    const narrowed = 'ids' in which ? query.where('m.id', 'in', which.ids) : query.limit(which.limit).offset(which.offset);
+    const narrowed =
+      'ids' in which ? query.where('m.id', 'in', which.ids) : query.limit(which.limit).offset(which.offset);
     return db.q.all(narrowed).map((row) => ({
       id: row.id,
       ...this.readableTitle(row.id, row.title),
@@ -188,7 +189,9 @@ export class MessagesRepo {
     const rows = db.q.all(
       db.kysely.selectFrom('messages').select(['id', 'title']).orderBy('updated_at', 'desc').orderBy('id', 'desc'),
     );
-    const matches = rows.filter((row) => this.readableTitle(row.id, row.title).title.toLocaleLowerCase().includes(needle));
+    const matches = rows.filter((row) =>
+      this.readableTitle(row.id, row.title).title.toLocaleLowerCase().includes(needle),
+    );
     const page = matches.slice(offset, offset + limit).map((row) => row.id);
     const summaries = new Map(this.summaryRows({ ids: page }).map((m) => [m.id, m]));
     return { total: matches.length, items: page.flatMap((id) => summaries.get(id) ?? []) };
@@ -277,7 +280,12 @@ export class MessagesRepo {
       title: this.cipher.open('title', id, row.title),
       body: this.cipher.open('body_text', id, row.body_text),
       bodyHtml: row.body_html === null ? null : this.cipher.open('body_html', id, row.body_html),
-      attachments: row.attachment_count === 0 ? [] : this.attachments.listFor(id).map(({ id: attId, name, size, mediaType }) => ({ id: attId, name, size, mediaType })),
+      attachments:
+        row.attachment_count === 0
+          ? []
+          : this.attachments
+              .listFor(id)
+              .map(({ id: attId, name, size, mediaType }) => ({ id: attId, name, size, mediaType })),
     };
   }
 
@@ -338,7 +346,12 @@ export class MessagesRepo {
         removed.push(attId);
         if (!fields.includes('attachments')) fields.push('attachments');
       }
-      db.q.run(db.kysely.updateTable('messages').set({ ...set, updated_at: clock.now() }).where('id', '=', id));
+      db.q.run(
+        db.kysely
+          .updateTable('messages')
+          .set({ ...set, updated_at: clock.now() })
+          .where('id', '=', id),
+      );
       this.pokeScheduler(clock.now());
       audit.append({ action: 'message.updated', entityType: 'message', entityId: id, detail: { fields } });
     });
@@ -355,7 +368,12 @@ export class MessagesRepo {
       const result = db.q.run(db.kysely.deleteFrom('messages').where('id', '=', id));
       if (result.changes === 0) throw new NotFoundError('message', id);
       this.pokeScheduler(this.ctx.clock.now());
-      audit.append({ action: 'message.removed', entityType: 'message', entityId: id, detail: { attachments: blobIds.length } });
+      audit.append({
+        action: 'message.removed',
+        entityType: 'message',
+        entityId: id,
+        detail: { attachments: blobIds.length },
+      });
       return { removedBlobIds: blobIds };
     });
   }

@@ -28,7 +28,11 @@ function checked(spec: PlanSpec): PlanSpec {
  * A level may name only a webhook that is set up (`webhook:NAME`). Names the plan already had are
  * let through, so a plan whose webhook was removed later can still be edited (status reports it).
  */
-function requireWebhooks(ctx: Pick<RepoContext, 'db'>, levels: readonly PlanLevel[], alreadyThere: readonly PlanLevel[] = []): void {
+function requireWebhooks(
+  ctx: Pick<RepoContext, 'db'>,
+  levels: readonly PlanLevel[],
+  alreadyThere: readonly PlanLevel[] = [],
+): void {
   const known = new Set(webhookNames(ctx));
   const kept = new Set(alreadyThere.flatMap((level) => level.channels));
   levels.forEach((level, index) => {
@@ -81,7 +85,12 @@ export class PlansRepo {
           updated_at: now,
         }),
       );
-      audit.append({ action: 'plan.created', entityType: 'plan', entityId: id, detail: { default: Boolean(options.isDefault) } });
+      audit.append({
+        action: 'plan.created',
+        entityType: 'plan',
+        entityId: id,
+        detail: { default: Boolean(options.isDefault) },
+      });
     });
     return this.get(id);
   }
@@ -147,11 +156,15 @@ export class PlansRepo {
   /** Refused while messages use the plan, and for the default plan (messages without a plan use it). */
   remove(id: string): void {
     const plan = this.get(id);
-    if (plan.isDefault) throw new ConflictError('the default plan cannot be removed: make another plan the default first');
+    if (plan.isDefault)
+      throw new ConflictError('the default plan cannot be removed: make another plan the default first');
     const { db, audit } = this.ctx;
     db.q.transaction(() => {
       const uses = db.q.get(
-        db.kysely.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).where('plan_id', '=', id),
+        db.kysely
+          .selectFrom('messages')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('plan_id', '=', id),
       );
       if (uses && uses.n > 0) {
         throw new ConflictError(`plan ${id} is used by ${uses.n} message(s): move them to another plan first`);

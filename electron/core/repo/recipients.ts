@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { newRecipientSchema, describeIssue, recipientNameSchema, type NewRecipient } from '../../../shared/validation.js';
+import {
+  newRecipientSchema,
+  describeIssue,
+  recipientNameSchema,
+  type NewRecipient,
+} from '../../../shared/validation.js';
 import type { Selectable } from 'kysely';
 import type { RecipientsTable, RecipientType } from '../db/schema.js';
 import type { PreparedQuery } from '../db/sync-query.js';
@@ -38,7 +43,9 @@ function checkPrivateNetwork(type: RecipientType, contact: string, allowPrivateN
 /** Webhook recipients allowed on private networks only because they existed before that check (nothing decrypted). */
 export function recipientsKeptOnPrivateNetwork(ctx: Pick<RepoContext, 'db'>): string[] {
   const { db } = ctx;
-  return db.q.all(db.kysely.selectFrom('recipients').select('id').where('private_network_kept', '=', 1).orderBy('created_at')).map((r) => r.id);
+  return db.q
+    .all(db.kysely.selectFrom('recipients').select('id').where('private_network_kept', '=', 1).orderBy('created_at'))
+    .map((r) => r.id);
 }
 
 export class RecipientsRepo {
@@ -68,7 +75,12 @@ export class RecipientsRepo {
           allow_private_network: allowPrivateNetwork ? 1 : 0,
         }),
       );
-      audit.append({ action: 'recipient.added', entityType: 'recipient', entityId: id, detail: { type: parsed.data.type } });
+      audit.append({
+        action: 'recipient.added',
+        entityType: 'recipient',
+        entityId: id,
+        detail: { type: parsed.data.type },
+      });
     });
     return { id, ...parsed.data, createdAt: now, updatedAt: now, allowPrivateNetwork, privateNetworkKept: false };
   }
@@ -109,14 +121,20 @@ export class RecipientsRepo {
       // An address stored before today's rules is checked again only when it (or its flag) changes,
       // so renaming a recipient never fails on it.
       const contactChanged = changes.contact !== undefined && changes.contact.trim() !== current.contact;
-      const allowPrivateNetwork = current.type === 'webhook' && (changes.allowPrivateNetwork ?? current.allowPrivateNetwork);
+      const allowPrivateNetwork =
+        current.type === 'webhook' && (changes.allowPrivateNetwork ?? current.allowPrivateNetwork);
       const flagChanged = allowPrivateNetwork !== current.allowPrivateNetwork;
       // Saying either way is the owner's decision: the recipient is no longer only kept from before the check.
-      const privateNetworkKept = current.privateNetworkKept && changes.allowPrivateNetwork === undefined && !contactChanged;
+      const privateNetworkKept =
+        current.privateNetworkKept && changes.allowPrivateNetwork === undefined && !contactChanged;
       const name = parseOrThrow(recipientNameSchema, changes.name ?? current.name);
       let contact = current.contact;
       if (contactChanged || flagChanged) {
-        const parsed = newRecipientSchema.safeParse({ type: current.type, name, contact: changes.contact ?? current.contact });
+        const parsed = newRecipientSchema.safeParse({
+          type: current.type,
+          name,
+          contact: changes.contact ?? current.contact,
+        });
         if (!parsed.success) throw new BadRequestError(describeIssue(parsed.error));
         contact = parsed.data.contact;
         checkPrivateNetwork(current.type, contact, allowPrivateNetwork);
@@ -148,9 +166,12 @@ export class RecipientsRepo {
   /** For every recipient that messages go to: the ids of those messages. */
   usage(): Map<string, string[]> {
     const { db } = this.ctx;
-    const rows = db.q.all(db.kysely.selectFrom('message_recipients').select(['recipient_id', 'message_id']).orderBy('message_id'));
+    const rows = db.q.all(
+      db.kysely.selectFrom('message_recipients').select(['recipient_id', 'message_id']).orderBy('message_id'),
+    );
     const byRecipient = new Map<string, string[]>();
-    for (const row of rows) byRecipient.set(row.recipient_id, [...(byRecipient.get(row.recipient_id) ?? []), row.message_id]);
+    for (const row of rows)
+      byRecipient.set(row.recipient_id, [...(byRecipient.get(row.recipient_id) ?? []), row.message_id]);
     return byRecipient;
   }
 

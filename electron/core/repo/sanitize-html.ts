@@ -11,7 +11,28 @@
  * doctypes and processing instructions disappear. Sanitizing the output again changes nothing.
  */
 
-const ALLOWED = new Set(['p', 'br', 'strong', 'em', 's', 'u', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'a']);
+const ALLOWED = new Set([
+  'p',
+  'br',
+  'strong',
+  'em',
+  's',
+  'u',
+  'code',
+  'pre',
+  'blockquote',
+  'ul',
+  'ol',
+  'li',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'hr',
+  'a',
+]);
 const VOID = new Set(['br', 'hr']);
 /** Elements whose content the HTML tokenizer reads as raw text up to their end tag: dropped whole. */
 const RAW_TEXT = new Set(['script', 'style', 'xmp', 'iframe', 'noembed', 'noframes', 'noscript', 'textarea', 'title']);
@@ -42,16 +63,21 @@ function escapeAttribute(value: string): string {
 }
 
 function codePoint(n: number): string {
-  return Number.isFinite(n) && n > 0 && n <= 0x10ffff && (n < 0xd800 || n > 0xdfff) ? String.fromCodePoint(n) : '\ufffd';
+  return Number.isFinite(n) && n > 0 && n <= 0x10ffff && (n < 0xd800 || n > 0xdfff)
+    ? String.fromCodePoint(n)
+    : '\ufffd';
 }
 
 /** Decodes numeric references and a few named ones, so the address checked is the one written. */
 function decodeAttribute(value: string): string {
-  return value.replace(/&(?:#([0-9]{1,8})|#[xX]([0-9a-fA-F]{1,8})|([a-zA-Z][a-zA-Z0-9]{0,31}));?/g, (whole, dec?: string, hex?: string, name?: string) => {
-    if (dec !== undefined) return codePoint(Number.parseInt(dec, 10));
-    if (hex !== undefined) return codePoint(Number.parseInt(hex, 16));
-    return whole.endsWith(';') && name !== undefined && NAMED[name] !== undefined ? NAMED[name] : whole;
-  });
+  return value.replace(
+    /&(?:#([0-9]{1,8})|#[xX]([0-9a-fA-F]{1,8})|([a-zA-Z][a-zA-Z0-9]{0,31}));?/g,
+    (whole, dec?: string, hex?: string, name?: string) => {
+      if (dec !== undefined) return codePoint(Number.parseInt(dec, 10));
+      if (hex !== undefined) return codePoint(Number.parseInt(hex, 16));
+      return whole.endsWith(';') && name !== undefined && NAMED[name] !== undefined ? NAMED[name] : whole;
+    },
+  );
 }
 
 /** The link's address if it is a web or mail address; anything else (javascript:, data:, relative) → null. */
@@ -81,7 +107,10 @@ function skipRawText(src: string, from: number, name: string): number {
   let at = src.indexOf('</', from);
   while (at !== -1) {
     const after = src.charAt(at + 2 + name.length);
-    if (src.slice(at + 2, at + 2 + name.length).toLowerCase() === name && (isSpace(after) || after === '/' || after === '>')) {
+    if (
+      src.slice(at + 2, at + 2 + name.length).toLowerCase() === name &&
+      (isSpace(after) || after === '/' || after === '>')
+    ) {
       return skipPast(src, at, '>');
     }
     at = src.indexOf('</', at + 2);
@@ -207,5 +236,10 @@ export function sanitizeHtml(input: string): string {
 
 /** True when the HTML shows nothing but white space (an empty editor gives `<p></p>`). */
 export function isBlankHtml(html: string): boolean {
-  return html.replace(/<[^>]*>/g, '').replace(/&nbsp;|&#160;|&#xa0;/gi, ' ').trim() === '';
+  return (
+    html
+      .replace(/<[^>]*>/g, '')
+      .replace(/&nbsp;|&#160;|&#xa0;/gi, ' ')
+      .trim() === ''
+  );
 }

@@ -3,11 +3,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BLOB_HEADER_BYTES, BLOB_SEALED_CHUNK_BYTES } from '../crypto/blob-format.js';
-import {
-  BlobChunkTamperedError,
-  BlobTruncatedError,
-  FieldTamperedError,
-} from '../crypto/crypto-errors.js';
+import { BlobChunkTamperedError, BlobTruncatedError, FieldTamperedError } from '../crypto/crypto-errors.js';
 import { IntegrityError } from '../errors.js';
 import type { VaultServices } from '../services.js';
 import { runDoctor } from '../vault/doctor.js';
@@ -66,7 +62,12 @@ beforeEach(async () => {
   const small = await stage(1234, 'passwords.txt');
 
   const specs = [
-    { title: 'Letter to Ana', body: 'Dear Ana, the deeds are in the safe.', recipientIds: [ana.id], attachments: [big1] },
+    {
+      title: 'Letter to Ana',
+      body: 'Dear Ana, the deeds are in the safe.',
+      recipientIds: [ana.id],
+      attachments: [big1],
+    },
     { title: 'For Bo', body: 'Bo — the bank PIN is 4821.', recipientIds: [bo.id, hook.id], attachments: [big2, small] },
     { title: 'Instructions', body: 'Water the plants.', recipientIds: [hook.id] },
     { title: 'Draft without anyone', body: 'nothing yet' },
@@ -213,7 +214,9 @@ describe('tampering is detected, named, and contained', () => {
 
     const report = await runDoctor(services);
     expect(report.ok).toBe(false);
-    expect(report.problems).toEqual([expect.stringMatching(new RegExp(`^recipients\\.contact of ${ana.id}: .*failed authentication`))]);
+    expect(report.problems).toEqual([
+      expect.stringMatching(new RegExp(`^recipients\\.contact of ${ana.id}: .*failed authentication`)),
+    ]);
     expectNoPlaintext(report.problems);
   });
 
@@ -261,9 +264,7 @@ describe('tampered attachment blobs', () => {
 
     const report = await runDoctor(services);
     expect(report.ok).toBe(false);
-    expect(report.problems).toEqual([
-      `attachment ${fx.big1.id} of message ${fx.msgs[0]!.id}: ${error.message}`,
-    ]);
+    expect(report.problems).toEqual([`attachment ${fx.big1.id} of message ${fx.msgs[0]!.id}: ${error.message}`]);
   });
 
   it('a flipped byte in the header (key id / salt) fails too', async () => {
@@ -274,7 +275,9 @@ describe('tampered attachment blobs', () => {
     const error = await readFailure(fx.small.id);
     expect(error).toBeInstanceOf(IntegrityError);
     await expectRestIntact(new Set([fx.small.id]));
-    expect((await runDoctor(services)).problems).toEqual([expect.stringMatching(new RegExp(`^attachment ${fx.small.id} of message `))]);
+    expect((await runDoctor(services)).problems).toEqual([
+      expect.stringMatching(new RegExp(`^attachment ${fx.small.id} of message `)),
+    ]);
   });
 
   it('the last chunk cut off → BlobTruncatedError; cut short inside → chunk error; both reported', async () => {
@@ -336,7 +339,9 @@ describe('tampered attachment blobs', () => {
     await writeFile(join(vault.blobsDir, 'att_yyyyyyyyyyyyyyyy.tmp-0123456789abcdef'), 'half', { mode: 0o600 });
     const report = await runDoctor(services);
     expect(report.ok).toBe(false);
-    expect(report.problems).toEqual([`attachment ${fx.small.id} of message ${fx.msgs[1]!.id}: its blob file is missing`]);
+    expect(report.problems).toEqual([
+      `attachment ${fx.small.id} of message ${fx.msgs[1]!.id}: its blob file is missing`,
+    ]);
     expect(report.warnings.sort()).toEqual([
       'blobs/att_yyyyyyyyyyyyyyyy.tmp-0123456789abcdef: an interrupted write (safe to delete)',
       'blobs/att_zzzzzzzzzzzzzzzz: belongs to no attachment (left by an interrupted add or delete)',

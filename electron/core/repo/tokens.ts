@@ -58,16 +58,22 @@ export class TokensRepo {
   remove(id: string): void {
     const { db, audit } = this.ctx;
     db.q.transaction(() => {
-      if (db.q.run(db.kysely.deleteFrom('api_tokens').where('id', '=', id)).changes === 0) throw new NotFoundError('token', id);
+      if (db.q.run(db.kysely.deleteFrom('api_tokens').where('id', '=', id)).changes === 0)
+        throw new NotFoundError('token', id);
       audit.append({ action: 'token.removed', entityType: 'token', entityId: id });
     });
   }
 }
 
 /** Looks a bearer token up by its hash; works without the key (no decryption). */
-export function findToken(ctx: Pick<RepoContext, 'db' | 'clock'>, token: string): { id: string; role: TokenRole } | null {
+export function findToken(
+  ctx: Pick<RepoContext, 'db' | 'clock'>,
+  token: string,
+): { id: string; role: TokenRole } | null {
   const { db, clock } = ctx;
-  const row = db.q.get(db.kysely.selectFrom('api_tokens').select(['id', 'role']).where('token_hash', '=', hashOf(token)));
+  const row = db.q.get(
+    db.kysely.selectFrom('api_tokens').select(['id', 'role']).where('token_hash', '=', hashOf(token)),
+  );
   if (!row) return null;
   db.q.run(db.kysely.updateTable('api_tokens').set({ last_used_at: clock.now() }).where('id', '=', row.id));
   return row;

@@ -28,7 +28,9 @@ describe('WebhooksRepo: where a webhook may point', () => {
     const refused = thrown(() => webhooks.add('lan', 'http://10.1.2.3:2586/alerts', SECRET));
     expect(refused).toBeInstanceOf(WebhookUrlRefusedError);
     expect(refused).toMatchObject({ code: 'BAD_REQUEST', problem: 'privateAddress' });
-    expect(thrown(() => webhooks.add('meta', 'http://169.254.169.254/', SECRET, { allowPrivateNetwork: true }))).toMatchObject({ problem: 'forbiddenAddress' });
+    expect(
+      thrown(() => webhooks.add('meta', 'http://169.254.169.254/', SECRET, { allowPrivateNetwork: true })),
+    ).toMatchObject({ problem: 'forbiddenAddress' });
     expect(webhooks.list()).toEqual([]);
 
     webhooks.add('lan', 'http://10.1.2.3:2586/alerts', SECRET, { allowPrivateNetwork: true });
@@ -47,13 +49,27 @@ describe('WebhooksRepo: where a webhook may point', () => {
     const { services, clock } = tv;
     const engine = createEngine(services, { clock });
     services.webhooks.add('old', 'http://192.168.1.9/hook', SECRET, { allowPrivateNetwork: true });
-    const rcp = services.recipients.add({ type: 'webhook', name: 'Relay', contact: 'http://192.168.1.10/x' }, { allowPrivateNetwork: true });
+    const rcp = services.recipients.add(
+      { type: 'webhook', name: 'Relay', contact: 'http://192.168.1.10/x' },
+      { allowPrivateNetwork: true },
+    );
     // What migration 0008 does to rows that existed before it.
-    services.vault.db.sqlite.exec('UPDATE webhooks SET private_network_kept = 1; UPDATE recipients SET private_network_kept = 1');
-    const kept = () => readStatus(services, engine.outbox, clock.now()).problems.filter((p) => p.code === 'PRIVATE_NETWORK_KEPT');
+    services.vault.db.sqlite.exec(
+      'UPDATE webhooks SET private_network_kept = 1; UPDATE recipients SET private_network_kept = 1',
+    );
+    const kept = () =>
+      readStatus(services, engine.outbox, clock.now()).problems.filter((p) => p.code === 'PRIVATE_NETWORK_KEPT');
     expect(kept()).toEqual([
-      { code: 'PRIVATE_NETWORK_KEPT', params: { kind: 'webhook', name: 'old' }, message: expect.stringContaining('channel webhook edit old') },
-      { code: 'PRIVATE_NETWORK_KEPT', params: { kind: 'recipient', name: rcp.id }, message: expect.stringContaining(`recipient edit ${rcp.id}`) },
+      {
+        code: 'PRIVATE_NETWORK_KEPT',
+        params: { kind: 'webhook', name: 'old' },
+        message: expect.stringContaining('channel webhook edit old'),
+      },
+      {
+        code: 'PRIVATE_NETWORK_KEPT',
+        params: { kind: 'recipient', name: rcp.id },
+        message: expect.stringContaining(`recipient edit ${rcp.id}`),
+      },
     ]);
     expect((await runDoctor(services)).warnings).toEqual(
       expect.arrayContaining([expect.stringContaining('webhook old'), expect.stringContaining(`recipient ${rcp.id}`)]),

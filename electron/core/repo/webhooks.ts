@@ -29,7 +29,9 @@ export class WebhooksRepo {
   add(name: string, url: string, secret: string, options: { allowPrivateNetwork?: boolean } = {}): WebhookChannel {
     const allowPrivateNetwork = options.allowPrivateNetwork === true;
     if (!NAME.test(name)) {
-      throw new BadRequestError('webhook names are 1–40 lower-case letters, digits, - or _ (used as webhook:NAME in plans)');
+      throw new BadRequestError(
+        'webhook names are 1–40 lower-case letters, digits, - or _ (used as webhook:NAME in plans)',
+      );
     }
     const checked = checkWebhookUrl(url, { allowPrivateNetwork });
     if (!checked.ok) throw new WebhookUrlRefusedError(checked.problem, checked.message);
@@ -48,7 +50,12 @@ export class WebhooksRepo {
           allow_private_network: allowPrivateNetwork ? 1 : 0,
         }),
       );
-      audit.append({ action: 'channel.webhook_added', entityType: 'webhook', entityId: id, detail: { name, allowPrivateNetwork } });
+      audit.append({
+        action: 'channel.webhook_added',
+        entityType: 'webhook',
+        entityId: id,
+        detail: { name, allowPrivateNetwork },
+      });
     });
     return { id, name, url: checked.url, secret, createdAt: now, allowPrivateNetwork, privateNetworkKept: false };
   }
@@ -86,7 +93,8 @@ export class WebhooksRepo {
     const found = this.findByName(name);
     if (!found) throw new NotFoundError('webhook', name);
     const checked = checkWebhookUrl(found.url, { allowPrivateNetwork });
-    if (!checked.ok && checked.problem === 'privateAddress') throw new WebhookUrlRefusedError(checked.problem, checked.message);
+    if (!checked.ok && checked.problem === 'privateAddress')
+      throw new WebhookUrlRefusedError(checked.problem, checked.message);
     db.q.transaction(() => {
       db.q.run(
         db.kysely
@@ -94,7 +102,12 @@ export class WebhooksRepo {
           .set({ allow_private_network: allowPrivateNetwork ? 1 : 0, private_network_kept: 0 })
           .where('id', '=', found.id),
       );
-      audit.append({ action: 'channel.webhook_updated', entityType: 'webhook', entityId: found.id, detail: { name, allowPrivateNetwork } });
+      audit.append({
+        action: 'channel.webhook_updated',
+        entityType: 'webhook',
+        entityId: found.id,
+        detail: { name, allowPrivateNetwork },
+      });
     });
     return { ...found, allowPrivateNetwork, privateNetworkKept: false };
   }
@@ -113,7 +126,9 @@ export class WebhooksRepo {
 /** Webhooks allowed on private networks only because they existed before that check (no secret opened). */
 export function webhooksKeptOnPrivateNetwork(ctx: Pick<RepoContext, 'db'>): string[] {
   const { db } = ctx;
-  return db.q.all(db.kysely.selectFrom('webhooks').select('name').where('private_network_kept', '=', 1).orderBy('name')).map((r) => r.name);
+  return db.q
+    .all(db.kysely.selectFrom('webhooks').select('name').where('private_network_kept', '=', 1).orderBy('name'))
+    .map((r) => r.name);
 }
 
 /** Webhook names only: the scheduler resolves `webhook` channels without opening any secret. */

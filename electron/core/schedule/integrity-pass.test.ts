@@ -3,7 +3,14 @@ import { afterEach, expect, it } from 'vitest';
 import { forgeAuditRow } from '../test-support/forge-audit-row.js';
 import { Outbox } from '../delivery/outbox.js';
 import { bytesOf, createTestVault, type TestVault } from '../test-support/vault-fixture.js';
-import { DAMAGED_PREFIX, INTEGRITY_CHECKED_ACTION, INTEGRITY_PASS_EVERY_MS, IntegrityPass, lastIntegrityPass, openAttachmentProblems } from './integrity-pass.js';
+import {
+  DAMAGED_PREFIX,
+  INTEGRITY_CHECKED_ACTION,
+  INTEGRITY_PASS_EVERY_MS,
+  IntegrityPass,
+  lastIntegrityPass,
+  openAttachmentProblems,
+} from './integrity-pass.js';
 
 let tv: TestVault | null = null;
 afterEach(async () => {
@@ -22,9 +29,16 @@ it('reads a sample in full: a flipped byte in a file of the right size is found;
   await writeFile(path, blob);
 
   const outbox = new Outbox(vault.db, clock);
-  const pass = new IntegrityPass({ services, notices: { db: vault.db, key: vault.contentKey, outbox }, clock, random: () => 0 });
+  const pass = new IntegrityPass({
+    services,
+    notices: { db: vault.db, key: vault.contentKey, outbox },
+    clock,
+    random: () => 0,
+  });
   const found = await pass.run();
-  expect(found).toEqual([{ attachmentId: staged.id, messageId, problem: expect.stringMatching(/chunk|authentic|tamper/i) }]);
+  expect(found).toEqual([
+    { attachmentId: staged.id, messageId, problem: expect.stringMatching(/chunk|authentic|tamper/i) },
+  ]);
   expect(openAttachmentProblems(services)).toHaveLength(1);
 
   const { removedBlobIds } = services.messages.update(messageId, { removeAttachmentIds: [staged.id] });
@@ -34,14 +48,18 @@ it('reads a sample in full: a flipped byte in a file of the right size is found;
   expect(await pass.run()).toEqual([]);
 });
 
-
 it('a pass row appended without the key is not trusted, and one with an unreadable detail is ignored', async () => {
   tv = await createTestVault({ prefix: 'afterword-integrity-' });
   const { services, clock, vault } = tv;
   const staged = await services.messages.attachments.stage(bytesOf(Buffer.alloc(1024, 1)), 'scan.pdf');
   const messageId = services.messages.create({ title: 'T', body: 'b', attachments: [staged] });
   const outbox = new Outbox(vault.db, clock);
-  const pass = new IntegrityPass({ services, notices: { db: vault.db, key: vault.contentKey, outbox }, clock, random: () => 0 });
+  const pass = new IntegrityPass({
+    services,
+    notices: { db: vault.db, key: vault.contentKey, outbox },
+    clock,
+    random: () => 0,
+  });
   expect(await pass.run()).toEqual([]);
   const trusted = lastIntegrityPass(services);
   expect(trusted).toMatchObject({ detail: { checked: 1, problems: [] } });
@@ -68,7 +86,8 @@ it('damage found by reading stays found on the next passes, which read only a sa
   tv = await createTestVault({ prefix: 'afterword-integrity-' });
   const { services, clock, vault } = tv;
   const staged = [];
-  for (let i = 0; i < 5; i++) staged.push(await services.messages.attachments.stage(bytesOf(Buffer.alloc(2048, i + 1)), `scan-${i}.pdf`));
+  for (let i = 0; i < 5; i++)
+    staged.push(await services.messages.attachments.stage(bytesOf(Buffer.alloc(2048, i + 1)), `scan-${i}.pdf`));
   const messageId = services.messages.create({ title: 'T', body: 'b', attachments: staged });
   const last = [...staged].sort((a, b) => (a.id < b.id ? -1 : 1))[4]!; // random() = 0 samples the first three by id only
   const path = services.messages.attachments.blobPath(last.id);
@@ -78,7 +97,12 @@ it('damage found by reading stays found on the next passes, which read only a sa
   await writeFile(path, damaged);
 
   const outbox = new Outbox(vault.db, clock);
-  const pass = new IntegrityPass({ services, notices: { db: vault.db, key: vault.contentKey, outbox }, clock, random: () => 0 });
+  const pass = new IntegrityPass({
+    services,
+    notices: { db: vault.db, key: vault.contentKey, outbox },
+    clock,
+    random: () => 0,
+  });
   expect(await pass.run()).toEqual([]); // not in the sample
   pass.recordFound({ attachmentId: last.id, messageId, problem: `${DAMAGED_PREFIX}a chunk failed its authentication` });
   expect(openAttachmentProblems(services).map((p) => p.attachmentId)).toEqual([last.id]);
@@ -90,7 +114,12 @@ it('damage found by reading stays found on the next passes, which read only a sa
 
   // Put back whole and read in full by a pass: settled.
   await writeFile(path, original);
-  const readsLast = new IntegrityPass({ services, notices: { db: vault.db, key: vault.contentKey, outbox }, clock, random: () => 0.99 });
+  const readsLast = new IntegrityPass({
+    services,
+    notices: { db: vault.db, key: vault.contentKey, outbox },
+    clock,
+    random: () => 0.99,
+  });
   clock.advance(INTEGRITY_PASS_EVERY_MS + 1);
   await readsLast.runIfDue();
   expect(openAttachmentProblems(services)).toEqual([]);

@@ -53,7 +53,9 @@ function isAttachmentProblem(value: unknown): value is AttachmentProblem {
  * the seal covers count: a row after it was not appended with the vault key, and anyone who can
  * write the vault file could have put it there. A row that does not parse is ignored.
  */
-export function lastIntegrityPass(services: Pick<VaultServices, 'vault'>): { at: number; detail: CheckedDetail } | null {
+export function lastIntegrityPass(
+  services: Pick<VaultServices, 'vault'>,
+): { at: number; detail: CheckedDetail } | null {
   const { db } = services.vault;
   const seal = db.q.get(db.kysely.selectFrom('audit_seal').select('seq').where('id', '=', 1));
   if (!seal) return null;
@@ -77,7 +79,9 @@ export function openAttachmentProblems(services: Pick<VaultServices, 'vault'>): 
   if (!last || last.detail.problems.length === 0) return [];
   const { db } = services.vault;
   const ids = last.detail.problems.map((p) => p.attachmentId);
-  const present = new Set(db.q.all(db.kysely.selectFrom('attachments').select('id').where('id', 'in', ids)).map((r) => r.id));
+  const present = new Set(
+    db.q.all(db.kysely.selectFrom('attachments').select('id').where('id', 'in', ids)).map((r) => r.id),
+  );
   return last.detail.problems.filter((p) => present.has(p.attachmentId));
 }
 
@@ -132,7 +136,8 @@ export class IntegrityPass {
     const present = new Set(whole.map((a) => a.id));
     for (const earlier of openAttachmentProblems(services)) {
       const id = earlier.attachmentId;
-      if (present.has(id) && !found.has(id) && !readWhole.has(id) && earlier.problem.startsWith(DAMAGED_PREFIX)) problems.push(earlier);
+      if (present.has(id) && !found.has(id) && !readWhole.has(id) && earlier.problem.startsWith(DAMAGED_PREFIX))
+        problems.push(earlier);
     }
     db.q.transaction(() => {
       const detail: CheckedDetail = { checked: attachments.length, sampled: sample.length, problems };
@@ -174,7 +179,8 @@ export class IntegrityPass {
     const random = this.deps.random ?? Math.random;
     const pool = [...items];
     const picked: T[] = [];
-    while (picked.length < count && pool.length > 0) picked.push(pool.splice(Math.floor(random() * pool.length), 1)[0]!);
+    while (picked.length < count && pool.length > 0)
+      picked.push(pool.splice(Math.floor(random() * pool.length), 1)[0]!);
     return picked;
   }
 

@@ -30,9 +30,20 @@ async function setup(levelChannels: string) {
   tv = await createTestVault();
   const { services, clock } = tv;
   services.settings.set('owner', { email: 'owner@example.org', name: null });
-  services.settings.set('smtp', { host: '127.0.0.1', port: 1, tls: 'none', user: null, password: null, from: 'aw@example.org' });
+  services.settings.set('smtp', {
+    host: '127.0.0.1',
+    port: 1,
+    tls: 'none',
+    user: null,
+    password: null,
+    from: 'aw@example.org',
+  });
   const level = { waitMs: 10 * MINUTE_MS, channels: levelChannels.split('+') as ('desktop' | 'email')[] };
-  const plan = services.plans.create({ name: 'Short', intervalMs: 10 * MINUTE_MS, levels: [level, level, level, level, level] });
+  const plan = services.plans.create({
+    name: 'Short',
+    intervalMs: 10 * MINUTE_MS,
+    levels: [level, level, level, level, level],
+  });
   const rcp = services.recipients.add({ type: 'webhook', name: 'Kin', contact: 'https://kin.example.org/hook' });
   const email = flakyEmail();
   const engine = createEngine(services, { clock, emailSenderFor: () => email, webhookSender: okWebhook });
@@ -62,7 +73,9 @@ describe('outbox hygiene', () => {
     const levelsSent = email.sent.map((key) => Number(key.split(':')[3]));
     expect(levelsSent).toEqual([levelNow]);
     const superseded = services.vault.db.sqlite
-      .prepare(`SELECT count(*) FROM outbox WHERE kind = 'warning' AND status = 'cancelled' AND last_error LIKE 'superseded%'`)
+      .prepare(
+        `SELECT count(*) FROM outbox WHERE kind = 'warning' AND status = 'cancelled' AND last_error LIKE 'superseded%'`,
+      )
       .pluck()
       .get() as number;
     expect(superseded).toBe(levelNow - 1);
@@ -70,7 +83,13 @@ describe('outbox hygiene', () => {
 
   it('a forward clock jump during a delivery delay postpones the delivery by the jump', async () => {
     const { services, clock, plan, rcp, engine } = await setup('desktop');
-    services.messages.create({ title: 't', body: 'b', recipientIds: [rcp.id], planId: plan.id, deliveryDelayMs: 2 * DAY_MS });
+    services.messages.create({
+      title: 't',
+      body: 'b',
+      recipientIds: [rcp.id],
+      planId: plan.id,
+      deliveryDelayMs: 2 * DAY_MS,
+    });
     await engine.runOnce();
     for (let i = 0; i < 30; i++) {
       clock.advance(6 * MINUTE_MS);
@@ -78,8 +97,7 @@ describe('outbox hygiene', () => {
     }
     const row = () =>
       services.vault.db.sqlite.prepare(`SELECT status, not_before FROM outbox WHERE kind = 'delivery'`).get() as
-        | { status: string; not_before: number }
-        | undefined;
+        { status: string; not_before: number } | undefined;
     const before = row();
     expect(before).toMatchObject({ status: 'pending' });
     clock.setWall(clock.now() + 30 * DAY_MS); // wall jumps; the monotonic clock did not move

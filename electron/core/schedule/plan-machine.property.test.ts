@@ -154,7 +154,10 @@ class Driver {
       const restarted = restartWait(this.rt, this.wall);
       if (restarted) {
         must(restarted.effects.length === 0, 'restartWait has no effects');
-        must(restarted.to.phase === this.rt.phase && restarted.to.level === this.rt.level, 'restartWait keeps the phase and level');
+        must(
+          restarted.to.phase === this.rt.phase && restarted.to.level === this.rt.level,
+          'restartWait keeps the phase and level',
+        );
         this.rt = restarted.to;
         this.log.push(`  restartWait ${this.rt.phase}(${this.rt.level})`);
       }
@@ -163,7 +166,8 @@ class Driver {
     // Scheduler.advance: one step at most.
     const facts: PlanFacts = {
       armable: this.armable,
-      receiptAt: this.rt.phase === 'warning' ? (this.receipts.get(`${this.rt.cycle}:${this.rt.level}`)?.wall ?? null) : null,
+      receiptAt:
+        this.rt.phase === 'warning' ? (this.receipts.get(`${this.rt.cycle}:${this.rt.level}`)?.wall ?? null) : null,
       deliveriesOutstanding: this.rt.phase === 'triggered' ? this.deliveriesOutstanding : 0,
     };
     const transition = step(this.plan, this.rt, this.wall, facts);
@@ -218,7 +222,10 @@ class Driver {
             must(this.chain.length === 0, 'warning 1 starts a chain');
             must(this.chainStartTau !== null, 'warning 1 only in a started cycle');
             const waited = this.tau - this.chainStartTau!;
-            must(waited >= this.plan.intervalMs, `the check-in interval (${this.plan.intervalMs} ms) elapsed in trusted time: ${waited}`);
+            must(
+              waited >= this.plan.intervalMs,
+              `the check-in interval (${this.plan.intervalMs} ms) elapsed in trusted time: ${waited}`,
+            );
           } else {
             this.expectWaitServed(effect.level - 1);
           }
@@ -229,8 +236,14 @@ class Driver {
           break;
         }
         case 'enqueue-deliveries':
-          must(this.chain.map((w) => w.level).join() === '1,2,3,4,5', `all five warnings, in order, since the last check-in: ${this.chain.map((w) => w.level).join()}`);
-          must(this.lastCheckinTau === null || this.chain[0]!.issuedTau >= this.lastCheckinTau, 'the chain started after the last check-in');
+          must(
+            this.chain.map((w) => w.level).join() === '1,2,3,4,5',
+            `all five warnings, in order, since the last check-in: ${this.chain.map((w) => w.level).join()}`,
+          );
+          must(
+            this.lastCheckinTau === null || this.chain[0]!.issuedTau >= this.lastCheckinTau,
+            'the chain started after the last check-in',
+          );
           must(new Set(this.chain.map((w) => w.cycle)).size === 1, 'the chain is one cycle');
           this.expectWaitServed(LEVEL_COUNT);
           this.deliveries++;
@@ -275,12 +288,23 @@ class Driver {
 // Generators
 
 const levelArb: fc.Arbitrary<PlanLevel> = fc.record({
-  waitMs: fc.oneof(fc.integer({ min: 1, max: 120 }).map((m) => m * MINUTE_MS), fc.integer({ min: 1, max: 10 * 24 }).map((h) => h * HOUR_MS)),
-  channels: fc.constantFrom<PlanLevel['channels']>(['desktop'], ['desktop', 'email'], ['email', 'webhook'], ['webhook:phone']),
+  waitMs: fc.oneof(
+    fc.integer({ min: 1, max: 120 }).map((m) => m * MINUTE_MS),
+    fc.integer({ min: 1, max: 10 * 24 }).map((h) => h * HOUR_MS),
+  ),
+  channels: fc.constantFrom<PlanLevel['channels']>(
+    ['desktop'],
+    ['desktop', 'email'],
+    ['email', 'webhook'],
+    ['webhook:phone'],
+  ),
 });
 
 const planArb: fc.Arbitrary<PlanTiming> = fc.record({
-  intervalMs: fc.oneof(fc.integer({ min: 1, max: 180 }).map((m) => m * MINUTE_MS), fc.integer({ min: 1, max: 30 }).map((d) => d * DAY_MS)),
+  intervalMs: fc.oneof(
+    fc.integer({ min: 1, max: 180 }).map((m) => m * MINUTE_MS),
+    fc.integer({ min: 1, max: 30 }).map((d) => d * DAY_MS),
+  ),
   levels: fc.array(levelArb, { minLength: LEVEL_COUNT, maxLength: LEVEL_COUNT }),
 });
 
@@ -483,15 +507,19 @@ describe('plan machine: rules', () => {
   });
 
   it('scheduled/warning/waiting with nothing left to send: disarmed, pending warnings cancelled', () => {
-    expect(step(PLAN, rt({ phase: 'scheduled', cycle: 1, waitFrom: T }), T, { ...ARMED, armable: false })).toMatchObject({
+    expect(
+      step(PLAN, rt({ phase: 'scheduled', cycle: 1, waitFrom: T }), T, { ...ARMED, armable: false }),
+    ).toMatchObject({
       to: { phase: 'created', level: 0 },
       effects: [],
     });
     for (const phase of ['warning', 'waiting'] as const) {
-      expect(step(PLAN, rt({ phase, level: 2, cycle: 1, waitFrom: T }), T, { ...ARMED, armable: false })).toMatchObject({
-        to: { phase: 'created', level: 0 },
-        effects: [{ type: 'cancel-pending' }],
-      });
+      expect(step(PLAN, rt({ phase, level: 2, cycle: 1, waitFrom: T }), T, { ...ARMED, armable: false })).toMatchObject(
+        {
+          to: { phase: 'created', level: 0 },
+          effects: [{ type: 'cancel-pending' }],
+        },
+      );
     }
   });
 
@@ -525,17 +553,35 @@ describe('plan machine: rules', () => {
   it('triggered: sent once no delivery is outstanding; a new message arms it again', () => {
     const tr = rt({ phase: 'triggered', level: 5, cycle: 1 });
     expect(step(PLAN, tr, T, { ...ARMED, deliveriesOutstanding: 2 })).toBeNull();
-    expect(step(PLAN, tr, T, { ...ARMED, deliveriesOutstanding: 0 })).toMatchObject({ to: { phase: 'sent' }, effects: [{ type: 'mark-sent' }] });
+    expect(step(PLAN, tr, T, { ...ARMED, deliveriesOutstanding: 0 })).toMatchObject({
+      to: { phase: 'sent' },
+      effects: [{ type: 'mark-sent' }],
+    });
     const sent = rt({ phase: 'sent', level: 5, cycle: 1 });
     expect(step(PLAN, sent, T, { ...ARMED, armable: false })).toBeNull();
-    expect(step(PLAN, sent, T, ARMED)).toMatchObject({ to: { phase: 'scheduled', level: 0, cycle: 2, armedAt: T, waitFrom: T } });
+    expect(step(PLAN, sent, T, ARMED)).toMatchObject({
+      to: { phase: 'scheduled', level: 0, cycle: 2, armedAt: T, waitFrom: T },
+    });
   });
 
   it('check-in: from every state before delivery, back to scheduled in a new cycle, pending cancelled', () => {
     for (const phase of ['created', 'scheduled', 'warning', 'waiting', 'paused'] as const) {
-      const from = rt({ phase, level: phase === 'warning' || phase === 'waiting' ? 3 : 0, cycle: 4, waitFrom: T - HOUR_MS, pausedUntil: phase === 'paused' ? T + DAY_MS : null });
+      const from = rt({
+        phase,
+        level: phase === 'warning' || phase === 'waiting' ? 3 : 0,
+        cycle: 4,
+        waitFrom: T - HOUR_MS,
+        pausedUntil: phase === 'paused' ? T + DAY_MS : null,
+      });
       const t = checkIn(from, T, true)!;
-      expect(t.to).toMatchObject({ phase: 'scheduled', level: 0, cycle: 5, waitFrom: T, lastCheckinAt: T, pausedUntil: null });
+      expect(t.to).toMatchObject({
+        phase: 'scheduled',
+        level: 0,
+        cycle: 5,
+        waitFrom: T,
+        lastCheckinAt: T,
+        pausedUntil: null,
+      });
       expect(t.effects).toEqual([{ type: 'cancel-pending' }]);
       // Nothing to send: starts over as created (no warnings).
       expect(checkIn(from, T, false)!.to).toMatchObject({ phase: 'created', waitFrom: null });
@@ -556,11 +602,18 @@ describe('plan machine: rules', () => {
     expect(p.effects).toEqual([{ type: 'cancel-pending' }]);
     for (const phase of ['triggered', 'sent', 'stopped'] as const) expect(pause(rt({ phase }), T)).toBeNull();
     expect(step(PLAN, p.to, T + DAY_MS - 1, ARMED)).toBeNull();
-    expect(step(PLAN, p.to, T + DAY_MS, ARMED)).toMatchObject({ to: { phase: 'scheduled', cycle: 2, waitFrom: T + DAY_MS, pausedUntil: null } });
-    expect(resume(p.to, T + HOUR_MS, true)).toMatchObject({ to: { phase: 'scheduled', cycle: 2, waitFrom: T + HOUR_MS, lastCheckinAt: T + HOUR_MS } });
+    expect(step(PLAN, p.to, T + DAY_MS, ARMED)).toMatchObject({
+      to: { phase: 'scheduled', cycle: 2, waitFrom: T + DAY_MS, pausedUntil: null },
+    });
+    expect(resume(p.to, T + HOUR_MS, true)).toMatchObject({
+      to: { phase: 'scheduled', cycle: 2, waitFrom: T + HOUR_MS, lastCheckinAt: T + HOUR_MS },
+    });
     expect(resume(w, T, true)).toBeNull();
     const stopped = emergencyStop(w)!;
-    expect(stopped).toMatchObject({ to: { phase: 'stopped', level: 0, waitFrom: null }, effects: [{ type: 'cancel-pending' }] });
+    expect(stopped).toMatchObject({
+      to: { phase: 'stopped', level: 0, waitFrom: null },
+      effects: [{ type: 'cancel-pending' }],
+    });
     expect(step(PLAN, stopped.to, T + 1000 * DAY_MS, ARMED)).toBeNull();
     expect(emergencyStop(stopped.to)).toBeNull();
     expect(resume(stopped.to, T, true)).toMatchObject({ to: { phase: 'scheduled', cycle: 2 } });
@@ -575,7 +628,8 @@ describe('plan machine: rules', () => {
     expect(step(PLAN, r.to, later, ARMED)).toBeNull();
     const w = restartWait(rt({ phase: 'waiting', level: 3, cycle: 1, waitFrom: T }), later)!;
     expect(w.to).toMatchObject({ phase: 'waiting', level: 3, waitFrom: later });
-    for (const phase of ['created', 'triggered', 'sent', 'paused', 'stopped'] as const) expect(restartWait(rt({ phase }), later)).toBeNull();
+    for (const phase of ['created', 'triggered', 'sent', 'paused', 'stopped'] as const)
+      expect(restartWait(rt({ phase }), later)).toBeNull();
   });
 
   it('a jump while a warning is out: a receipt from before the jump does not start the wait early', () => {
@@ -593,7 +647,9 @@ describe('plan machine: rules', () => {
     expect(step(PLAN, t.to, later + MIN, ARMED)).toBeNull();
     expect(nextActionAt(PLAN, t.to)).toBe(later + 20 * MIN);
     // A receipt after the jump is used as is.
-    expect(step(PLAN, afterJump, later + 5 * MIN, { ...ARMED, receiptAt: later + 4 * MIN })!.to.waitFrom).toBe(later + 4 * MIN);
+    expect(step(PLAN, afterJump, later + 5 * MIN, { ...ARMED, receiptAt: later + 4 * MIN })!.to.waitFrom).toBe(
+      later + 4 * MIN,
+    );
   });
 
   it('the clock guard: jumps beyond the tolerance are reported; real time and rebase are not', () => {
@@ -611,7 +667,8 @@ describe('plan machine: rules', () => {
     expect(nextActionAt(PLAN, rt({ phase: 'scheduled', waitFrom: T }))).toBe(T + 60 * MIN);
     expect(nextActionAt(PLAN, rt({ phase: 'waiting', level: 4, waitFrom: T }))).toBe(T + 40 * MIN);
     expect(nextActionAt(PLAN, rt({ phase: 'paused', pausedUntil: T }))).toBe(T);
-    for (const phase of ['created', 'warning', 'triggered', 'sent', 'stopped'] as const) expect(nextActionAt(PLAN, rt({ phase, level: 1 }))).toBeNull();
+    for (const phase of ['created', 'warning', 'triggered', 'sent', 'stopped'] as const)
+      expect(nextActionAt(PLAN, rt({ phase, level: 1 }))).toBeNull();
   });
 
   it('simulate: the timeline matches what the machine does with instant receipts', () => {
@@ -641,7 +698,9 @@ describe('plan machine: rules', () => {
         if (state.phase === 'warning' && events.length === 0) events.push({ at, event: `warning ${state.level}` });
         state = t.to;
       }
-      expect(events).toEqual(timeline.map(({ at: a, event, level }) => ({ at: a, event: timelineEventText(event, level) })));
+      expect(events).toEqual(
+        timeline.map(({ at: a, event, level }) => ({ at: a, event: timelineEventText(event, level) })),
+      );
     }
   });
 });

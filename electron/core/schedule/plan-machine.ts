@@ -109,7 +109,11 @@ export function step(plan: PlanTiming, rt: PlanRuntime, now: number, facts: Plan
     case 'stopped':
     case 'sent':
       if (rt.phase === 'sent' && facts.armable) {
-        return { to: { ...startOver(rt, now, true), armedAt: now }, reason: 'armed again by a new message', effects: [] };
+        return {
+          to: { ...startOver(rt, now, true), armedAt: now },
+          reason: 'armed again by a new message',
+          effects: [],
+        };
       }
       return null;
     case 'paused':
@@ -175,7 +179,11 @@ export function pause(rt: PlanRuntime, until: number): Transition | null {
 
 export function resume(rt: PlanRuntime, now: number, armable: boolean): Transition | null {
   if (rt.phase !== 'paused' && rt.phase !== 'stopped') return null;
-  return { to: { ...startOver(rt, now, armable), lastCheckinAt: now }, reason: `resumed from ${rt.phase}`, effects: [] };
+  return {
+    to: { ...startOver(rt, now, armable), lastCheckinAt: now },
+    reason: `resumed from ${rt.phase}`,
+    effects: [],
+  };
 }
 
 export function emergencyStop(rt: PlanRuntime): Transition | null {

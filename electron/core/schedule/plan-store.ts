@@ -14,7 +14,9 @@ export class PlanStore {
 
   duePlanIds(now: number): string[] {
     return this.db.q
-      .all(this.k.selectFrom('plan_state').select('plan_id').where('next_action_at', '<=', now).orderBy('next_action_at'))
+      .all(
+        this.k.selectFrom('plan_state').select('plan_id').where('next_action_at', '<=', now).orderBy('next_action_at'),
+      )
       .map((r) => r.plan_id);
   }
 
@@ -27,7 +29,11 @@ export class PlanStore {
       this.k.selectFrom('warning_plans').select(['interval_ms', 'levels', 'is_default']).where('id', '=', planId),
     );
     if (!row) throw new Error(`plan ${planId} vanished`);
-    return { intervalMs: row.interval_ms, levels: JSON.parse(row.levels) as PlanLevel[], isDefault: row.is_default === 1 };
+    return {
+      intervalMs: row.interval_ms,
+      levels: JSON.parse(row.levels) as PlanLevel[],
+      isDefault: row.is_default === 1,
+    };
   }
 
   runtime(planId: string): PlanRuntime {
@@ -72,8 +78,14 @@ export class PlanStore {
       .selectFrom('messages as m')
       .select('m.id')
       .where('m.status', '=', 'active')
-      .where((eb) => (isDefault ? eb.or([eb('m.plan_id', '=', planId), eb('m.plan_id', 'is', null)]) : eb('m.plan_id', '=', planId)))
-      .where((eb) => eb.exists(eb.selectFrom('message_recipients as mr').select('mr.message_id').whereRef('mr.message_id', '=', 'm.id')));
+      .where((eb) =>
+        isDefault ? eb.or([eb('m.plan_id', '=', planId), eb('m.plan_id', 'is', null)]) : eb('m.plan_id', '=', planId),
+      )
+      .where((eb) =>
+        eb.exists(
+          eb.selectFrom('message_recipients as mr').select('mr.message_id').whereRef('mr.message_id', '=', 'm.id'),
+        ),
+      );
     if (limit !== undefined) query = query.limit(limit);
     return this.db.q.all(query).map((r) => r.id);
   }
@@ -83,7 +95,10 @@ export class PlanStore {
     const ids = this.armableMessageIds(planId, isDefault);
     if (ids.length === 0) return 0;
     const row = this.db.q.get(
-      this.k.selectFrom('messages').select((eb) => eb.fn.min('delivery_delay_ms').as('ms')).where('id', 'in', ids),
+      this.k
+        .selectFrom('messages')
+        .select((eb) => eb.fn.min('delivery_delay_ms').as('ms'))
+        .where('id', 'in', ids),
     );
     return row?.ms ?? 0;
   }

@@ -15,7 +15,10 @@ function fakeEngine(runMs = 0) {
       maxInFlight = Math.max(maxInFlight, inFlight);
       await new Promise((r) => setTimeout(r, runMs));
       inFlight--;
-      return { tick: { at: 0, clockJumpMs: 0, transitions: [] }, drain: { attempted: 0, sent: 0, retrying: 0, failed: 0 } };
+      return {
+        tick: { at: 0, clockJumpMs: 0, transitions: [] },
+        drain: { attempted: 0, sent: 0, retrying: 0, failed: 0 },
+      };
     },
   } as unknown as Engine;
   return { engine, calls, rebased: () => rebased, maxInFlight: () => maxInFlight };

@@ -109,7 +109,13 @@ export class Scheduler {
     return rt.phase === 'stopped' || rt.phase === 'sent' ? null : now + RECHECK_MS;
   }
 
-  private apply(planId: string, from: PlanRuntime, transition: Transition, now: number, isDefault: boolean): TransitionReport {
+  private apply(
+    planId: string,
+    from: PlanRuntime,
+    transition: Transition,
+    now: number,
+    isDefault: boolean,
+  ): TransitionReport {
     const { to, reason, effects } = transition;
     for (const effect of effects) this.applyEffect(planId, to, effect, now, isDefault);
     const timing = this.plans.timing(planId);
@@ -209,7 +215,9 @@ export class Scheduler {
   private restartWaits(now: number, jumpMs: number): TransitionReport[] {
     return this.deps.db.q.transaction(() => {
       const postponed = this.deps.outbox.postponeDelayedDeliveries(jumpMs);
-      return this.forEachPlan('clock.jump_detected', { jumpMs, postponedDeliveries: postponed }, (rt) => restartWait(rt, now));
+      return this.forEachPlan('clock.jump_detected', { jumpMs, postponedDeliveries: postponed }, (rt) =>
+        restartWait(rt, now),
+      );
     });
   }
 
@@ -231,7 +239,9 @@ export class Scheduler {
     const now = this.deps.clock.now();
     if (!Number.isSafeInteger(until) || until <= now) throw new BadRequestError('the pause must end in the future');
     if (until - now > MAX_PAUSE_MS) {
-      throw new BadRequestError('a pause can last at most ten years: pick an earlier date, or stop the switch with the recovery key');
+      throw new BadRequestError(
+        'a pause can last at most ten years: pick an earlier date, or stop the switch with the recovery key',
+      );
     }
     return this.announced(this.forEachPlan('plans.paused', { until }, (rt) => pause(rt, until)));
   }
@@ -241,7 +251,9 @@ export class Scheduler {
     const now = this.deps.clock.now();
     const reports = this.deps.db.q.transaction(() => {
       const released = this.deps.outbox.releaseHeld();
-      return this.forEachPlan('plans.resumed', released > 0 ? { releasedOutbox: released } : {}, (rt, armable) => resume(rt, now, armable()));
+      return this.forEachPlan('plans.resumed', released > 0 ? { releasedOutbox: released } : {}, (rt, armable) =>
+        resume(rt, now, armable()),
+      );
     });
     return this.announced(reports);
   }

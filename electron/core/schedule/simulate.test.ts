@@ -14,7 +14,14 @@ describe('simulate and the delivery date the owner is told', () => {
   it('adds the shortest delivery delay after the final wait', () => {
     const plain = simulate(plan, scheduled, now);
     const delayed = simulate(plan, scheduled, now, 7 * DAY_MS);
-    expect(plain.map((e) => [e.event, e.level])).toEqual([['warning', 1], ['warning', 2], ['warning', 3], ['warning', 4], ['warning', 5], ['delivery', 5]]);
+    expect(plain.map((e) => [e.event, e.level])).toEqual([
+      ['warning', 1],
+      ['warning', 2],
+      ['warning', 3],
+      ['warning', 4],
+      ['warning', 5],
+      ['delivery', 5],
+    ]);
     expect(plain.at(-1)!.at).toBe(now + 43 * DAY_MS);
     expect(delayed.at(-1)!.at).toBe(now + 50 * DAY_MS);
     expect(delayed.slice(0, 5)).toEqual(plain.slice(0, 5));

@@ -27,13 +27,29 @@ async function closedPort(): Promise<number> {
 
 it('status.get for a monitor names webhooks by id, in tests and failures alike', { timeout: 60_000 }, async () => {
   const root = await mkdtemp(join(tmpdir(), 'afterword-monitor-'));
-  const app = new AppCore({ vaultDir: join(root, 'vault'), clock: new ManualClock(Date.UTC(2027, 0, 1)), keyStore: new FileKeyStore(join(root, 'keys')), scrypt: { logN: 15, r: 8, p: 1 } });
+  const app = new AppCore({
+    vaultDir: join(root, 'vault'),
+    clock: new ManualClock(Date.UTC(2027, 0, 1)),
+    keyStore: new FileKeyStore(join(root, 'keys')),
+    scrypt: { logN: 15, r: 8, p: 1 },
+  });
   const router = createRouter(app, { validateOutput: true });
-  const as = (role: 'owner' | 'monitor') => (method: string, input: unknown = {}) => router.call(method, input, { role, transport: 'test' });
+  const as =
+    (role: 'owner' | 'monitor') =>
+    (method: string, input: unknown = {}) =>
+      router.call(method, input, { role, transport: 'test' });
   try {
     unwrap(await as('owner')('vault.create', { password: 'correct horse battery' }));
-    const { id } = unwrap<{ id: string }>(await as('owner')('channels.addWebhook', { name: 'family-ntfy', url: `http://127.0.0.1:${await closedPort()}/hook`, allowPrivateNetwork: true }));
-    expect(unwrap<{ ok: boolean }>(await as('owner')('channels.test', { channel: 'webhook:family-ntfy' })).ok).toBe(false);
+    const { id } = unwrap<{ id: string }>(
+      await as('owner')('channels.addWebhook', {
+        name: 'family-ntfy',
+        url: `http://127.0.0.1:${await closedPort()}/hook`,
+        allowPrivateNetwork: true,
+      }),
+    );
+    expect(unwrap<{ ok: boolean }>(await as('owner')('channels.test', { channel: 'webhook:family-ntfy' })).ok).toBe(
+      false,
+    );
 
     const owner = unwrap<StatusReport>(await as('owner')('status.get'));
     expect(owner.tests.last?.channel).toBe('webhook:family-ntfy');

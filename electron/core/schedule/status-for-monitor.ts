@@ -16,15 +16,26 @@ function monitorChannel(channel: string, webhookIds: ReadonlyMap<string, string>
  * names are the owner's words, and server answers in failures can echo addresses, so none of them
  * leaves; a problem keeps its code and ids. `webhookIds`: each webhook's name → its id.
  */
-export function statusForMonitor(report: StatusReport, webhookIds: ReadonlyMap<string, string> = new Map()): StatusReport {
+export function statusForMonitor(
+  report: StatusReport,
+  webhookIds: ReadonlyMap<string, string> = new Map(),
+): StatusReport {
   const last = report.tests.last;
   return {
     ...report,
     plans: report.plans.map((plan) => ({ ...plan, name: plan.id })),
     tests: { ...report.tests, last: last ? { ...last, channel: monitorChannel(last.channel, webhookIds) } : null },
-    failures: report.failures.map((failure) => ({ ...failure, channel: monitorChannel(failure.channel, webhookIds), error: null })),
+    failures: report.failures.map((failure) => ({
+      ...failure,
+      channel: monitorChannel(failure.channel, webhookIds),
+      error: null,
+    })),
     problems: report.problems.map(({ code, params }) => {
-      const ids = Object.fromEntries(Object.entries(params).filter(([key, value]) => key === 'planId' || key === 'seq' || key === 'at' || typeof value === 'number'));
+      const ids = Object.fromEntries(
+        Object.entries(params).filter(
+          ([key, value]) => key === 'planId' || key === 'seq' || key === 'at' || typeof value === 'number',
+        ),
+      );
       return { code, params: ids, message: code };
     }),
   };

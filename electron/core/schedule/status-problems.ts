@@ -40,7 +40,9 @@ export const statusProblem = {
     message: [
       'setup is not finished:',
       [
-        setup.recoveryKeyConfirmed ? null : 'the recovery key was never confirmed (finish the first run in the app, or make a new key under Security)',
+        setup.recoveryKeyConfirmed
+          ? null
+          : 'the recovery key was never confirmed (finish the first run in the app, or make a new key under Security)',
         setup.ownerEmailSet ? null : 'no owner e-mail is set (run `afterword owner set --email ADDR`)',
       ]
         .filter(Boolean)
@@ -58,6 +60,7 @@ export const statusProblem = {
   schedulerStale: (): StatusProblem => ({
     code: 'SCHEDULER_STALE',
     params: {},
-    message: 'the scheduler has not run for two days: keep `npm start` or `afterword run` going, or call `afterword tick` from cron',
+    message:
+      'the scheduler has not run for two days: keep `npm start` or `afterword run` going, or call `afterword tick` from cron',
   }),
 };

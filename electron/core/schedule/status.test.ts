@@ -27,20 +27,45 @@ describe('readStatus problems', () => {
     engine.scheduler.tick();
     const plan = services.plans.list().find((p) => p.isDefault)!;
     expect(problems()).toEqual([
-      { code: 'OWNER_EMAIL_MISSING', params: { plan: plan.name, planId: plan.id }, message: expect.stringContaining('no owner e-mail') },
-      { code: 'PLAN_SMTP_MISSING', params: { plan: plan.name, planId: plan.id }, message: expect.stringContaining('warns by e-mail but no SMTP account') },
-      { code: 'RECIPIENTS_SMTP_MISSING', params: {}, message: expect.stringContaining('e-mail recipients but no SMTP account') },
-      { code: 'SETUP_UNFINISHED', params: { recoveryKeyConfirmed: 1, ownerEmailSet: 0 }, message: expect.stringContaining('no owner e-mail') },
+      {
+        code: 'OWNER_EMAIL_MISSING',
+        params: { plan: plan.name, planId: plan.id },
+        message: expect.stringContaining('no owner e-mail'),
+      },
+      {
+        code: 'PLAN_SMTP_MISSING',
+        params: { plan: plan.name, planId: plan.id },
+        message: expect.stringContaining('warns by e-mail but no SMTP account'),
+      },
+      {
+        code: 'RECIPIENTS_SMTP_MISSING',
+        params: {},
+        message: expect.stringContaining('e-mail recipients but no SMTP account'),
+      },
+      {
+        code: 'SETUP_UNFINISHED',
+        params: { recoveryKeyConfirmed: 1, ownerEmailSet: 0 },
+        message: expect.stringContaining('no owner e-mail'),
+      },
     ]);
     // The codes cross the contract as they are.
     expect(statusReportSchema.shape.problems.parse(problems())).toEqual(problems());
 
     services.settings.set('owner', { email: 'me@example.org', name: null });
-    services.settings.set('smtp', { host: 'smtp.example.org', port: 587, tls: 'starttls', user: null, password: null, from: 'me@example.org' });
+    services.settings.set('smtp', {
+      host: 'smtp.example.org',
+      port: 587,
+      tls: 'starttls',
+      user: null,
+      password: null,
+      from: 'me@example.org',
+    });
     expect(problems()).toEqual([]);
 
     clock.advance(3 * 24 * 60 * 60 * 1000); // nobody ran the scheduler for three days
-    expect(problems()).toEqual([{ code: 'SCHEDULER_STALE', params: {}, message: expect.stringContaining('scheduler has not run') }]);
+    expect(problems()).toEqual([
+      { code: 'SCHEDULER_STALE', params: {}, message: expect.stringContaining('scheduler has not run') },
+    ]);
     engine.scheduler.tick();
     expect(problems()).toEqual([]);
     await engine.close();
@@ -52,19 +77,30 @@ describe('readStatus: an unfinished first run', () => {
     tv = await createTestVault();
     const { services, clock } = tv;
     const engine = createEngine(services, { clock });
-    const setupProblems = () => readStatus(services, engine.outbox, clock.now()).problems.filter((p) => p.code === 'SETUP_UNFINISHED');
+    const setupProblems = () =>
+      readStatus(services, engine.outbox, clock.now()).problems.filter((p) => p.code === 'SETUP_UNFINISHED');
     const key = 'ABCDEF-GH1JK0-MNPQRS-TVWXYZ-012345-6789AB';
     beginSetup(services.settings); // a vault made through the first run, no messages yet
     expect(setupProblems()).toEqual([
-      { code: 'SETUP_UNFINISHED', params: { recoveryKeyConfirmed: 0, ownerEmailSet: 0 }, message: expect.stringMatching(/recovery key was never confirmed.*no owner e-mail/) },
+      {
+        code: 'SETUP_UNFINISHED',
+        params: { recoveryKeyConfirmed: 0, ownerEmailSet: 0 },
+        message: expect.stringMatching(/recovery key was never confirmed.*no owner e-mail/),
+      },
     ]);
     expect(() => advanceSetup(services.settings, 'done')).toThrow(/confirm the recovery key first/);
     expect(() => confirmRecoveryKey(services.settings, key, 2, 'TVWXYZ', clock.now())).toThrow(/not group 3/);
     expect(() => confirmRecoveryKey(services.settings, null, 2, 'MNPQRS', clock.now())).toThrow(/no longer in memory/);
-    expect(readSetup(services.settings)).toEqual({ step: 'recovery', recoveryKeyConfirmed: false, ownerEmailSet: false });
+    expect(readSetup(services.settings)).toEqual({
+      step: 'recovery',
+      recoveryKeyConfirmed: false,
+      ownerEmailSet: false,
+    });
     confirmRecoveryKey(services.settings, key, 2, 'mnpqrs', clock.now());
     expect(readSetup(services.settings)).toEqual({ step: 'owner', recoveryKeyConfirmed: true, ownerEmailSet: false });
-    expect(setupProblems()).toEqual([expect.objectContaining({ params: { recoveryKeyConfirmed: 1, ownerEmailSet: 0 } })]);
+    expect(setupProblems()).toEqual([
+      expect.objectContaining({ params: { recoveryKeyConfirmed: 1, ownerEmailSet: 0 } }),
+    ]);
     advanceSetup(services.settings, 'done'); // the e-mail step skipped: still a problem
     expect(setupProblems()).toHaveLength(1);
     services.settings.set('owner', { email: 'me@example.org', name: null });
@@ -79,14 +115,27 @@ describe('readStatus: webhook channels that lead nowhere', () => {
     const { services, clock } = tv;
     const engine = createEngine(services, { clock });
     services.settings.set('owner', { email: 'me@example.org', name: null });
-    services.settings.set('smtp', { host: 'smtp.example.org', port: 587, tls: 'starttls', user: null, password: null, from: 'me@example.org' });
+    services.settings.set('smtp', {
+      host: 'smtp.example.org',
+      port: 587,
+      tls: 'starttls',
+      user: null,
+      password: null,
+      from: 'me@example.org',
+    });
     const level = (channels: Channel[]) => ({ waitMs: 10 * MINUTE_MS, channels });
     // The plans are saved while `ghost` is set up (a plan naming a missing webhook is refused); it is removed after.
     services.webhooks.add('ghost', 'https://hooks.example.org/ghost', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
     const named = services.plans.create({
       name: 'Named',
       intervalMs: 10 * MINUTE_MS,
-      levels: [level(['desktop']), level(['email', 'webhook:ghost']), level(['email']), level(['email']), level(['email'])],
+      levels: [
+        level(['desktop']),
+        level(['email', 'webhook:ghost']),
+        level(['email']),
+        level(['email']),
+        level(['email']),
+      ],
     });
     const only = services.plans.create({
       name: 'Hooks only',
@@ -97,7 +146,13 @@ describe('readStatus: webhook channels that lead nowhere', () => {
     const mixed = services.plans.create({
       name: 'Mixed',
       intervalMs: 10 * MINUTE_MS,
-      levels: [level(['email', 'webhook']), level(['webhook:ghost']), level(['email']), level(['email']), level(['email'])],
+      levels: [
+        level(['email', 'webhook']),
+        level(['webhook:ghost']),
+        level(['email']),
+        level(['email']),
+        level(['email']),
+      ],
     });
     services.webhooks.remove('ghost');
     const rcp = services.recipients.add({ type: 'email', name: 'Kin', contact: 'kin@example.org' });
@@ -108,9 +163,21 @@ describe('readStatus: webhook channels that lead nowhere', () => {
     engine.scheduler.tick();
     const problems = () => readStatus(services, engine.outbox, clock.now()).problems;
     expect(problems()).toEqual([
-      { code: 'PLAN_WEBHOOK_MISSING', params: { plan: 'Named', planId: named.id, webhook: 'ghost' }, message: expect.stringContaining('webhook add --name ghost') },
-      { code: 'PLAN_WEBHOOK_MISSING', params: { plan: 'Hooks only', planId: only.id, webhook: '' }, message: expect.stringContaining('none is set up') },
-      { code: 'PLAN_WEBHOOK_MISSING', params: { plan: 'Mixed', planId: mixed.id, webhook: 'ghost' }, message: expect.stringContaining('webhook add --name ghost') },
+      {
+        code: 'PLAN_WEBHOOK_MISSING',
+        params: { plan: 'Named', planId: named.id, webhook: 'ghost' },
+        message: expect.stringContaining('webhook add --name ghost'),
+      },
+      {
+        code: 'PLAN_WEBHOOK_MISSING',
+        params: { plan: 'Hooks only', planId: only.id, webhook: '' },
+        message: expect.stringContaining('none is set up'),
+      },
+      {
+        code: 'PLAN_WEBHOOK_MISSING',
+        params: { plan: 'Mixed', planId: mixed.id, webhook: 'ghost' },
+        message: expect.stringContaining('webhook add --name ghost'),
+      },
     ]);
     expect(statusReportSchema.shape.problems.parse(problems())).toEqual(problems());
 
@@ -128,7 +195,11 @@ describe('readStatus open prompts', () => {
     const { services, clock } = tv;
     const engine = createEngine(services, { clock });
     const level = { waitMs: 10 * MINUTE_MS, channels: ['desktop' as const] };
-    const plan = services.plans.create({ name: 'Short', intervalMs: 10 * MINUTE_MS, levels: [level, level, level, level, level] });
+    const plan = services.plans.create({
+      name: 'Short',
+      intervalMs: 10 * MINUTE_MS,
+      levels: [level, level, level, level, level],
+    });
     const rcp = services.recipients.add({ type: 'webhook', name: 'Kin', contact: 'https://kin.example.org/hook' });
     services.messages.create({ title: 't', body: 'b', recipientIds: [rcp.id], planId: plan.id });
     await engine.runOnce(); // armed

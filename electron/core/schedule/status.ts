@@ -64,7 +64,12 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
   const planStatuses = plans.list().map((plan): PlanStatus => {
     const rt = store.runtime(plan.id);
     const active = store.armableMessageIds(plan.id, plan.isDefault).length;
-    const pending = rt.phase !== 'created' && rt.phase !== 'stopped' && rt.phase !== 'sent' && rt.phase !== 'paused' && rt.phase !== 'triggered';
+    const pending =
+      rt.phase !== 'created' &&
+      rt.phase !== 'stopped' &&
+      rt.phase !== 'sent' &&
+      rt.phase !== 'paused' &&
+      rt.phase !== 'triggered';
     const timeline = pending ? simulate(plan, rt, now, store.minDeliveryDelayMs(plan.id, plan.isDefault)) : [];
     const next = timeline[0] ?? null;
     return {
@@ -76,14 +81,20 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
       isTestPlan: plan.isTestPlan,
       activeMessages: active,
       nextEvent: nextEventOf(rt, next),
-      nextEventAt: rt.phase === 'paused' ? rt.pausedUntil : rt.phase === 'warning' ? null : next?.at ?? nextActionAt(plan, rt),
+      nextEventAt:
+        rt.phase === 'paused' ? rt.pausedUntil : rt.phase === 'warning' ? null : (next?.at ?? nextActionAt(plan, rt)),
       deliveryAt: timeline.length > 0 ? timeline[timeline.length - 1]!.at : null,
     };
   });
   const tick = db.q.get(db.kysely.selectFrom('scheduler_ticks').select(['at', 'source']).where('id', '=', 1));
   const lastCheckin = db.q.get(db.kysely.selectFrom('checkins').select((eb) => eb.fn.max('at').as('at')));
   const prompts = db.q.all(
-    db.kysely.selectFrom('desktop_prompts').select(['plan_id', 'level', 'at', 'kind']).where('answered_at', 'is', null).orderBy('at', 'desc').limit(10),
+    db.kysely
+      .selectFrom('desktop_prompts')
+      .select(['plan_id', 'level', 'at', 'kind'])
+      .where('answered_at', 'is', null)
+      .orderBy('at', 'desc')
+      .limit(10),
   );
   const ownerSet = readOwner(settings) !== null;
   const smtpConfigured = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp)).success;
@@ -108,20 +119,23 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
     }
     for (const name of missing) problems.push(statusProblem.planWebhookMissing(plan, name || null));
   }
-  const emailRecipients = db.q.get(
-    db.kysely
-      .selectFrom('message_recipients as mr')
-      .innerJoin('recipients as r', 'r.id', 'mr.recipient_id')
-      .innerJoin('messages as m', 'm.id', 'mr.message_id')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('r.type', '=', 'email')
-      .where('m.status', '=', 'active'),
-  )?.n ?? 0;
+  const emailRecipients =
+    db.q.get(
+      db.kysely
+        .selectFrom('message_recipients as mr')
+        .innerJoin('recipients as r', 'r.id', 'mr.recipient_id')
+        .innerJoin('messages as m', 'm.id', 'mr.message_id')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('r.type', '=', 'email')
+        .where('m.status', '=', 'active'),
+    )?.n ?? 0;
   if (emailRecipients > 0 && !smtpConfigured) {
     problems.push(statusProblem.recipientsSmtpMissing());
   }
-  for (const name of webhooksKeptOnPrivateNetwork({ db })) problems.push(statusProblem.privateNetworkKept('webhook', name));
-  for (const id of recipientsKeptOnPrivateNetwork({ db })) problems.push(statusProblem.privateNetworkKept('recipient', id));
+  for (const name of webhooksKeptOnPrivateNetwork({ db }))
+    problems.push(statusProblem.privateNetworkKept('webhook', name));
+  for (const id of recipientsKeptOnPrivateNetwork({ db }))
+    problems.push(statusProblem.privateNetworkKept('recipient', id));
   for (const damaged of openAttachmentProblems(services)) problems.push(statusProblem.attachmentDamaged(damaged));
   const breaks = historyBreaks({ db });
   if (breaks.length > 0) problems.push(statusProblem.auditHistoryBroken(breaks.at(-1)!, breaks.length));
@@ -137,7 +151,9 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
     plans: planStatuses,
     outbox: outbox.counts(),
     tests: readTestSends(db),
-    failures: outbox.failures(10).map((r) => ({ id: r.id, kind: r.kind, channel: r.channel, error: r.last_error, at: r.updated_at })),
+    failures: outbox
+      .failures(10)
+      .map((r) => ({ id: r.id, kind: r.kind, channel: r.channel, error: r.last_error, at: r.updated_at })),
     lastTick: tick ?? null,
     lastCheckinAt: lastCheckin?.at ?? null,
     openPrompts: prompts.map((p) => ({ planId: p.plan_id, level: p.level, at: p.at, kind: p.kind })),

@@ -12,15 +12,34 @@ export interface TestSendCounts {
  */
 export function readTestSends(db: VaultDb): TestSendCounts {
   const rows = db.q.all(
-    db.kysely.selectFrom('outbox').select(['status', 'channel', 'completed_at']).where('kind', '=', 'test').where('status', 'in', ['sent', 'failed', 'cancelled']),
+    db.kysely
+      .selectFrom('outbox')
+      .select(['status', 'channel', 'completed_at'])
+      .where('kind', '=', 'test')
+      .where('status', 'in', ['sent', 'failed', 'cancelled']),
   );
   type Test = NonNullable<TestSendCounts['last']>;
-  const tests: Test[] = rows.map((r) => ({ at: r.completed_at ?? 0, ok: r.status === 'sent', channel: r.channel, kind: 'message' }));
-  const audits = db.q.all(db.kysely.selectFrom('audit_log').select(['at', 'detail']).where('action', '=', 'channel.tested'));
+  const tests: Test[] = rows.map((r) => ({
+    at: r.completed_at ?? 0,
+    ok: r.status === 'sent',
+    channel: r.channel,
+    kind: 'message',
+  }));
+  const audits = db.q.all(
+    db.kysely.selectFrom('audit_log').select(['at', 'detail']).where('action', '=', 'channel.tested'),
+  );
   for (const a of audits) {
     const detail = JSON.parse(a.detail) as { channel?: unknown; ok?: unknown };
-    tests.push({ at: a.at, ok: detail.ok === true, channel: typeof detail.channel === 'string' ? detail.channel : '', kind: 'channel' });
+    tests.push({
+      at: a.at,
+      ok: detail.ok === true,
+      channel: typeof detail.channel === 'string' ? detail.channel : '',
+      kind: 'channel',
+    });
   }
-  const last = tests.reduce<TestSendCounts['last']>((latest, t) => (latest === null || t.at >= latest.at ? t : latest), null);
+  const last = tests.reduce<TestSendCounts['last']>(
+    (latest, t) => (latest === null || t.at >= latest.at ? t : latest),
+    null,
+  );
   return { passed: tests.filter((t) => t.ok).length, failed: tests.filter((t) => !t.ok).length, last };
 }

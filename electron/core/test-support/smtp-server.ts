@@ -27,7 +27,10 @@ export interface TestSmtpServer {
 const smtpError = (message: string, responseCode: number): Error => Object.assign(new Error(message), { responseCode });
 
 function headerValue(raw: Buffer, name: string): string {
-  const head = raw.subarray(0, Math.max(0, raw.indexOf('\r\n\r\n'))).toString('utf8').replace(/\r\n[ \t]+/g, ' ');
+  const head = raw
+    .subarray(0, Math.max(0, raw.indexOf('\r\n\r\n')))
+    .toString('utf8')
+    .replace(/\r\n[ \t]+/g, ' ');
   const match = new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(head);
   return match?.[1]?.trim() ?? '';
 }

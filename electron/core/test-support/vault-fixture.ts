@@ -21,7 +21,9 @@ export interface TestVault {
   dispose(): Promise<void>;
 }
 
-export async function createTestVault(options: { clock?: ManualClock; prefix?: string; initialize?: boolean } = {}): Promise<TestVault> {
+export async function createTestVault(
+  options: { clock?: ManualClock; prefix?: string; initialize?: boolean } = {},
+): Promise<TestVault> {
   const root = await mkdtemp(join(tmpdir(), options.prefix ?? 'afterword-test-'));
   const clock = options.clock ?? new ManualClock(T0);
   const { vault } = await Vault.create(join(root, 'vault'), TEST_PASSWORD, { clock, scrypt: { logN: 15, r: 8, p: 1 } });

@@ -84,7 +84,8 @@ export class DeviceUnlock {
     } catch (error) {
       throw new DeviceKeyUnavailableError(`the ${store.backend} key store failed: ${(error as Error).message}`);
     }
-    if (!deviceKey) throw new DeviceKeyUnavailableError(`the device key is missing from the ${store.backend} key store`);
+    if (!deviceKey)
+      throw new DeviceKeyUnavailableError(`the device key is missing from the ${store.backend} key store`);
     const key = unwrapWithDeviceKey(row, deviceKey, this.deps.ctx);
     if (!key) throw new DeviceKeyUnavailableError('the device key in the key store does not belong to this vault');
     await this.deps.unlock(key);

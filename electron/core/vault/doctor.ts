@@ -44,7 +44,10 @@ export async function runDoctor(services: VaultServices): Promise<DoctorReport> 
   for (const row of fk) problems.push(`database: ${row.table} row ${row.rowid} points at a missing ${row.parent}`);
 
   for (const [table, { key, columns }] of Object.entries(ENCRYPTED_COLUMNS)) {
-    const rows = sqlite.prepare(`SELECT ${key} AS k, ${columns.join(', ')} FROM ${table}`).all() as Record<string, unknown>[];
+    const rows = sqlite.prepare(`SELECT ${key} AS k, ${columns.join(', ')} FROM ${table}`).all() as Record<
+      string,
+      unknown
+    >[];
     if (table in counts) counts[table as keyof typeof counts] = rows.length;
     for (const row of rows) {
       for (const column of columns) {
@@ -81,16 +84,22 @@ export async function runDoctor(services: VaultServices): Promise<DoctorReport> 
   }
   const files = await readdir(vault.blobsDir).catch(() => [] as string[]);
   for (const file of files) {
-    if (file.includes('.tmp-') || file.endsWith('.tmp')) warnings.push(`blobs/${file}: an interrupted write (safe to delete)`);
-    else if (!known.has(file)) warnings.push(`blobs/${file}: belongs to no attachment (left by an interrupted add or delete)`);
+    if (file.includes('.tmp-') || file.endsWith('.tmp'))
+      warnings.push(`blobs/${file}: an interrupted write (safe to delete)`);
+    else if (!known.has(file))
+      warnings.push(`blobs/${file}: belongs to no attachment (left by an interrupted add or delete)`);
   }
 
   warnings.push(...(await looseVaultModes(vault.dir)));
   for (const name of webhooksKeptOnPrivateNetwork(vault)) {
-    warnings.push(`webhook ${name}: may reach this machine and your private network because it existed before that check (afterword channel webhook edit ${name} --[no-]allow-private-network)`);
+    warnings.push(
+      `webhook ${name}: may reach this machine and your private network because it existed before that check (afterword channel webhook edit ${name} --[no-]allow-private-network)`,
+    );
   }
   for (const id of recipientsKeptOnPrivateNetwork(vault)) {
-    warnings.push(`recipient ${id}: its webhook may reach this machine and your private network because it existed before that check (afterword recipient edit ${id} --[no-]allow-private-network)`);
+    warnings.push(
+      `recipient ${id}: its webhook may reach this machine and your private network because it existed before that check (afterword recipient edit ${id} --[no-]allow-private-network)`,
+    );
   }
 
   const auditProblems = vault.audit.verify();

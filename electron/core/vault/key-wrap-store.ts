@@ -12,7 +12,12 @@ export class KeyWrapStore {
   ) {}
 
   find(kind: KeyWrapKind): KeyWrapRow | undefined {
-    return this.db.q.get(this.db.kysely.selectFrom('key_wraps').select(['kind', 'kdf', 'params', 'verifier', 'wrapped_key']).where('kind', '=', kind));
+    return this.db.q.get(
+      this.db.kysely
+        .selectFrom('key_wraps')
+        .select(['kind', 'kdf', 'params', 'verifier', 'wrapped_key'])
+        .where('kind', '=', kind),
+    );
   }
 
   /** The wrap of `kind`, which every vault has (password, recovery): its absence is damage. */

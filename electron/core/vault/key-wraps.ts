@@ -96,7 +96,11 @@ export async function wrapWithPassword(
   };
 }
 
-export async function unwrapWithPassword(row: KeyWrapRow, password: string, ctx: WrapContext): Promise<Uint8Array | null> {
+export async function unwrapWithPassword(
+  row: KeyWrapRow,
+  password: string,
+  ctx: WrapContext,
+): Promise<Uint8Array | null> {
   if (row.kdf !== 'scrypt') throw new IntegrityError(`unknown password KDF "${row.kdf}"`);
   const params = parseParams<PasswordParams>(row);
   const scrypt = { logN: params.logN, r: params.r, p: params.p };

@@ -60,7 +60,12 @@ export class VaultRolledBackError extends IntegrityError {
 }
 
 /** Refuses a vault older than this machine's mark for it, unless the owner accepted that (then the mark moves back). */
-export async function checkHighWaterMark(db: VaultDb, vaultId: string, marks: KeyStore | undefined, acceptOlder: boolean): Promise<void> {
+export async function checkHighWaterMark(
+  db: VaultDb,
+  vaultId: string,
+  marks: KeyStore | undefined,
+  acceptOlder: boolean,
+): Promise<void> {
   if (!marks) return;
   const mark = await readMark(marks, vaultId);
   if (!mark) return;

@@ -62,7 +62,10 @@ export class SecondFactorCheck {
   private refuse(): SecondFactorWrongError {
     whereWritable(this.deps.db, () => {
       const failures = this.deps.guard.recordFailure();
-      this.deps.audit.append({ action: 'vault.unlock_failed', detail: { method: 'password', secondFactor: 'wrong', failures } });
+      this.deps.audit.append({
+        action: 'vault.unlock_failed',
+        detail: { method: 'password', secondFactor: 'wrong', failures },
+      });
     });
     return new SecondFactorWrongError();
   }

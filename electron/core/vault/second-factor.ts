@@ -80,7 +80,12 @@ export class SecondFactor {
   enrol(audit: AuditLog, options: { enabled: boolean }): SecondFactorEnrolment {
     const secret = newTotpSecret();
     const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
-    const record: SecondFactorRecord = { secret, recoveryCodeHashes: recoveryCodes.map((c) => this.hash(c)), lastUsedStep: 0, enabled: options.enabled };
+    const record: SecondFactorRecord = {
+      secret,
+      recoveryCodeHashes: recoveryCodes.map((c) => this.hash(c)),
+      lastUsedStep: 0,
+      enabled: options.enabled,
+    };
     this.db.q.transaction(() => {
       this.write(record);
       if (options.enabled) audit.append({ action: 'mfa.enabled', detail: { recoveryCodes: RECOVERY_CODE_COUNT } });
@@ -96,7 +101,10 @@ export class SecondFactor {
     if (step === null) return false;
     this.db.q.transaction(() => {
       this.write({ ...record, enabled: true, lastUsedStep: step });
-      audit.append({ action: 'mfa.enabled', detail: { recoveryCodes: record.recoveryCodeHashes.length, confirmed: true } });
+      audit.append({
+        action: 'mfa.enabled',
+        detail: { recoveryCodes: record.recoveryCodeHashes.length, confirmed: true },
+      });
     });
     return true;
   }

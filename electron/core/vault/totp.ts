@@ -32,6 +32,12 @@ export function isTotpShaped(code: string): boolean {
  */
 export function totpStepOf(secret: string, code: string, nowMs: number): number | null {
   if (!isTotpShaped(code)) return null;
-  const result = otplib().verifySync({ secret, token: code, epoch: Math.floor(nowMs / 1000), period: TOTP_PERIOD_SECONDS, epochTolerance: TOTP_PERIOD_SECONDS });
+  const result = otplib().verifySync({
+    secret,
+    token: code,
+    epoch: Math.floor(nowMs / 1000),
+    period: TOTP_PERIOD_SECONDS,
+    epochTolerance: TOTP_PERIOD_SECONDS,
+  });
   return result.valid && 'timeStep' in result ? result.timeStep : null;
 }

@@ -25,7 +25,9 @@ beforeAll(async () => {
     mountPoint = dir;
   } catch (error) {
     const why = (error as { stderr?: Buffer }).stderr?.toString().trim() || (error as Error).message;
-    process.stderr.write(`full-disk unlock test skipped: cannot mount a small tmpfs here (${why}); it needs root and CAP_SYS_ADMIN\n`);
+    process.stderr.write(
+      `full-disk unlock test skipped: cannot mount a small tmpfs here (${why}); it needs root and CAP_SYS_ADMIN\n`,
+    );
   }
 });
 
@@ -34,25 +36,30 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-it('counts wrong passwords in memory while the disk is full: the backoff still applies', { timeout: 60_000 }, async (ctx) => {
-  if (!mountPoint) ctx.skip();
-  const dir = join(mountPoint!, 'vault');
-  const clock = new ManualClock(Date.UTC(2030, 0, 1));
-  const created = await Vault.create(dir, PASSWORD, { clock, scrypt: SCRYPT });
-  await created.vault.close();
-  const vault = await Vault.open(dir, { clock, scrypt: SCRYPT });
-  try {
-    await fillDisk(mountPoint!);
-    for (let i = 0; i < FREE_ATTEMPTS; i++) await expect(vault.unlock('not the password')).rejects.toMatchObject({ code: 'WRONG_PASSWORD' });
-    // Nothing could be written...
-    expect(vault.db.sqlite.prepare('SELECT failures FROM unlock_guard WHERE id = 1').pluck().get()).toBe(0);
-    // ...and still the next attempt waits, even with the right password.
-    await expect(vault.unlock(PASSWORD)).rejects.toMatchObject({ code: 'LOCKED_OUT' });
-    expect(vault.guard.state()).toMatchObject({ failures: FREE_ATTEMPTS, retryAfterMs: 30_000 });
-    clock.advance(30_000);
-    await vault.unlock(PASSWORD);
-    expect(vault.guard.state().failures).toBe(0);
-  } finally {
-    await vault.close();
-  }
-});
+it(
+  'counts wrong passwords in memory while the disk is full: the backoff still applies',
+  { timeout: 60_000 },
+  async (ctx) => {
+    if (!mountPoint) ctx.skip();
+    const dir = join(mountPoint!, 'vault');
+    const clock = new ManualClock(Date.UTC(2030, 0, 1));
+    const created = await Vault.create(dir, PASSWORD, { clock, scrypt: SCRYPT });
+    await created.vault.close();
+    const vault = await Vault.open(dir, { clock, scrypt: SCRYPT });
+    try {
+      await fillDisk(mountPoint!);
+      for (let i = 0; i < FREE_ATTEMPTS; i++)
+        await expect(vault.unlock('not the password')).rejects.toMatchObject({ code: 'WRONG_PASSWORD' });
+      // Nothing could be written...
+      expect(vault.db.sqlite.prepare('SELECT failures FROM unlock_guard WHERE id = 1').pluck().get()).toBe(0);
+      // ...and still the next attempt waits, even with the right password.
+      await expect(vault.unlock(PASSWORD)).rejects.toMatchObject({ code: 'LOCKED_OUT' });
+      expect(vault.guard.state()).toMatchObject({ failures: FREE_ATTEMPTS, retryAfterMs: 30_000 });
+      clock.advance(30_000);
+      await vault.unlock(PASSWORD);
+      expect(vault.guard.state().failures).toBe(0);
+    } finally {
+      await vault.close();
+    }
+  },
+);

@@ -78,10 +78,7 @@ export class UnlockGuard {
     const failures = this.state().failures + 1;
     this.memory = { failures, lastFailureAt: this.clock.now() };
     this.q.run(
-      this.db
-        .updateTable(this.table)
-        .set({ failures, last_failure_at: this.clock.now() })
-        .where('id', '=', 1),
+      this.db.updateTable(this.table).set({ failures, last_failure_at: this.clock.now() }).where('id', '=', 1),
     );
     return failures;
   }

@@ -18,14 +18,20 @@ export class LockedOutError extends AfterwordError {
 /** Signing in over the network with the second factor on: the password alone is not enough. */
 export class SecondFactorRequiredError extends AfterwordError {
   constructor() {
-    super('MFA_REQUIRED', 'two-step sign-in is on: enter the 6-digit code from your authenticator app, or a recovery code');
+    super(
+      'MFA_REQUIRED',
+      'two-step sign-in is on: enter the 6-digit code from your authenticator app, or a recovery code',
+    );
   }
 }
 
 /** A wrong, expired or already used code: counted like a wrong password. */
 export class SecondFactorWrongError extends AfterwordError {
   constructor() {
-    super('MFA_CODE_WRONG', 'that code is not right, or was already used: wait for the next code from your authenticator app, or use an unused recovery code');
+    super(
+      'MFA_CODE_WRONG',
+      'that code is not right, or was already used: wait for the next code from your authenticator app, or use an unused recovery code',
+    );
   }
 }
 

@@ -44,8 +44,14 @@ export async function looseVaultModes(dir: string, platform: NodeJS.Platform = p
   ];
   const loose: string[] = [];
   for (const [label, path] of paths) {
-    const mode = await stat(path).then((s) => s.mode & 0o777, () => null);
-    if (mode !== null && (mode & 0o077) !== 0) loose.push(`${label} is ${mode.toString(8).padStart(4, '0')}: others can read it (run chmod 700 on the directory and 600 on the files)`);
+    const mode = await stat(path).then(
+      (s) => s.mode & 0o777,
+      () => null,
+    );
+    if (mode !== null && (mode & 0o077) !== 0)
+      loose.push(
+        `${label} is ${mode.toString(8).padStart(4, '0')}: others can read it (run chmod 700 on the directory and 600 on the files)`,
+      );
   }
   return loose;
 }
@@ -57,7 +63,10 @@ export async function removeStaleTempBlobs(dir: string, now: number): Promise<st
   const removed: string[] = [];
   for (const name of names) {
     const path = join(blobs, name);
-    const modified = await stat(path).then((s) => s.mtimeMs, () => null);
+    const modified = await stat(path).then(
+      (s) => s.mtimeMs,
+      () => null,
+    );
     if (modified === null || now - modified < STALE_TEMP_BLOB_MS) continue;
     await rm(path, { force: true });
     removed.push(name);

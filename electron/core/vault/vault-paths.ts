@@ -8,7 +8,11 @@ export const BLOBS_DIR = 'blobs';
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** The platform's per-user data directory for Afterword. */
-export function defaultVaultDir(env: Env = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
+export function defaultVaultDir(
+  env: Env = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home = homedir(),
+): string {
   if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), APP_DIR_NAME);
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', APP_DIR_NAME);
   return join(env.XDG_DATA_HOME || join(home, '.local', 'share'), APP_DIR_NAME);
@@ -20,7 +24,11 @@ export function resolveVaultDir(flag: string | undefined, env: Env = process.env
 }
 
 /** Where device keys live: outside the vault, so a copied vault directory does not carry them. */
-export function defaultKeyDir(env: Env = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
+export function defaultKeyDir(
+  env: Env = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home = homedir(),
+): string {
   if (env.AFTERWORD_KEY_DIR) return resolve(env.AFTERWORD_KEY_DIR);
   if (platform === 'win32') return join(env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'), APP_DIR_NAME, 'keys');
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', `${APP_DIR_NAME} Keys`);

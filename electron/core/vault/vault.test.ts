@@ -93,7 +93,10 @@ describe('Vault: create, open, unlock', () => {
     const { vault, recoveryKey } = await create();
     expect(vault.isUnlocked).toBe(true);
     expect(recoveryKey).toMatch(/^([0-9A-HJKMNP-TV-Z]{6}-){5}[0-9A-HJKMNP-TV-Z]{6}$/);
-    const id = createVaultServices(vault, clock).messages.create({ title: 'For Ana', body: 'the key is in the blue box' });
+    const id = createVaultServices(vault, clock).messages.create({
+      title: 'For Ana',
+      body: 'the key is in the blue box',
+    });
     vault.lock();
     expect(vault.isUnlocked).toBe(false);
     expect(() => vault.contentKey).toThrow(VaultLockedError);
@@ -169,7 +172,8 @@ describe('Vault: create, open, unlock', () => {
     } finally {
       process.umask(umask);
     }
-    const modes = async (names: string[]) => Promise.all(names.map(async (n) => (await stat(join(dir, n))).mode & 0o777));
+    const modes = async (names: string[]) =>
+      Promise.all(names.map(async (n) => (await stat(join(dir, n))).mode & 0o777));
     expect(await modes(['.', 'blobs'])).toEqual([0o700, 0o700]);
     const dbFiles = (await readdir(dir)).filter((n) => n.startsWith('vault.db'));
     expect(dbFiles).toEqual(expect.arrayContaining(['vault.db', 'vault.db-wal']));
@@ -387,7 +391,8 @@ describe('Vault: recovery key', () => {
     const { vault, recoveryKey } = await create();
     vault.lock();
     const other = generateRecoveryKey().display;
-    for (let i = 0; i < FREE_ATTEMPTS; i++) expect(await failure(vault.unlockWithRecoveryKey(other))).toBeInstanceOf(RecoveryKeyWrongError);
+    for (let i = 0; i < FREE_ATTEMPTS; i++)
+      expect(await failure(vault.unlockWithRecoveryKey(other))).toBeInstanceOf(RecoveryKeyWrongError);
     // The sixth within the wait is refused without trying, and the right key too.
     expect(await failure(vault.unlockWithRecoveryKey(other))).toBeInstanceOf(LockedOutError);
     expect(await failure(vault.unlockWithRecoveryKey(recoveryKey))).toBeInstanceOf(LockedOutError);
@@ -400,7 +405,10 @@ describe('Vault: recovery key', () => {
       clock.advance(MAX_DELAY_MS);
       await failure(vault.unlockWithRecoveryKey(other));
     }
-    const rows = vault.db.sqlite.prepare(`SELECT detail FROM audit_log WHERE action = 'vault.unlock_failed'`).pluck().all() as string[];
+    const rows = vault.db.sqlite
+      .prepare(`SELECT detail FROM audit_log WHERE action = 'vault.unlock_failed'`)
+      .pluck()
+      .all() as string[];
     const counts = rows.map((d) => (JSON.parse(d) as { failures: number }).failures);
     expect(counts).toEqual([1, 2, 3, 4, 5, ...Array.from({ length: 50 }, (_, i) => (i + 1) * 10)]);
     expect((vault.db.sqlite.prepare('SELECT count(*) FROM audit_log').pluck().get() as number) - rowsBefore).toBe(50);
@@ -701,7 +709,10 @@ describe('Vault: device key (FileKeyStore)', () => {
     const { vault } = await create();
     const store = new FileKeyStore(keyDir);
     await vault.enableDeviceKey(store);
-    const wrap = vault.db.sqlite.prepare(`SELECT * FROM key_wraps WHERE kind = 'device'`).get() as Record<string, unknown>;
+    const wrap = vault.db.sqlite.prepare(`SELECT * FROM key_wraps WHERE kind = 'device'`).get() as Record<
+      string,
+      unknown
+    >;
     await vault.close();
     dir = join(root, 'second');
     const { vault: second } = await create();

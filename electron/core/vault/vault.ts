@@ -12,7 +12,13 @@ import { AuditLog } from '../audit/audit-log.js';
 import { IntegrityError } from '../errors.js';
 import { isStorageUnavailable } from '../storage-errors.js';
 import { FREE_ATTEMPTS, UnlockGuard } from './unlock-guard.js';
-import { unwrapWithPassword, unwrapWithRecoveryKey, wrapWithPassword, wrapWithRecoveryKey, type WrapContext } from './key-wraps.js';
+import {
+  unwrapWithPassword,
+  unwrapWithRecoveryKey,
+  wrapWithPassword,
+  wrapWithRecoveryKey,
+  type WrapContext,
+} from './key-wraps.js';
 import { KeyWrapStore } from './key-wrap-store.js';
 import { DeviceUnlock } from './device-unlock.js';
 import { SecondFactorCheck, type SecondFactorUsed } from './second-factor-check.js';
@@ -147,18 +153,18 @@ export class Vault {
     const now = deps.clock.now();
     try {
       db.q.transaction(() => {
-      db.q.run(
-        db.kysely.insertInto('vault_info').values({
-          id: 1,
-          vault_id: ctx.vaultId,
-          key_id: ctx.keyId,
-          created_at: now,
-          created_by_version: APP_VERSION,
-        }),
-      );
-      vault.wraps.put(passwordWrap);
-      vault.wraps.put(recoveryWrap);
-      vault.audit.append({ action: 'vault.created', detail: { scryptLogN: (deps.scrypt ?? DEFAULT_SCRYPT).logN } });
+        db.q.run(
+          db.kysely.insertInto('vault_info').values({
+            id: 1,
+            vault_id: ctx.vaultId,
+            key_id: ctx.keyId,
+            created_at: now,
+            created_by_version: APP_VERSION,
+          }),
+        );
+        vault.wraps.put(passwordWrap);
+        vault.wraps.put(recoveryWrap);
+        vault.audit.append({ action: 'vault.created', detail: { scryptLogN: (deps.scrypt ?? DEFAULT_SCRYPT).logN } });
       });
     } catch (error) {
       // Nothing was stored yet: remove the half-made database so `init` can simply be run again.
@@ -175,7 +181,13 @@ export class Vault {
    * says was restored on purpose: the password is proven first; only then is the choice recorded
    * in the audit log and the mark moved to this copy. A wrong password leaves everything as it was.
    */
-  static async openOlderCopy(dir: string, password: string, found: 'older' | 'rewritten', deps: VaultDeps, remote?: RemoteSignIn): Promise<Vault> {
+  static async openOlderCopy(
+    dir: string,
+    password: string,
+    found: 'older' | 'rewritten',
+    deps: VaultDeps,
+    remote?: RemoteSignIn,
+  ): Promise<Vault> {
     const vault = await Vault.open(dir, deps, { checkMark: false });
     vault.movesMark = false;
     try {
@@ -203,7 +215,8 @@ export class Vault {
       throw new IntegrityError('the vault has no identity record: it is damaged or was never finished');
     }
     try {
-      if (options.checkMark !== false) await checkHighWaterMark(db, info.vault_id, deps.marks, Boolean(deps.acceptOlderVault));
+      if (options.checkMark !== false)
+        await checkHighWaterMark(db, info.vault_id, deps.marks, Boolean(deps.acceptOlderVault));
     } catch (error) {
       await db.close();
       throw error;
@@ -330,7 +343,9 @@ export class Vault {
     const key = unwrapWithRecoveryKey(this.wraps.get('recovery'), entropy, this.ctx);
     if (!key) {
       if (!guarded) {
-        this.whereWritable(() => this.audit.append({ action: 'vault.unlock_failed', detail: { method: 'recovery', ownerSignedIn: true } }));
+        this.whereWritable(() =>
+          this.audit.append({ action: 'vault.unlock_failed', detail: { method: 'recovery', ownerSignedIn: true } }),
+        );
         throw new RecoveryKeyWrongError();
       }
       this.whereWritable(() => {

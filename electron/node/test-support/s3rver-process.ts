@@ -33,7 +33,13 @@ process.on('SIGTERM', () => server.close().then(() => process.exit(0)));
 function launch(directory: string, bucket: string, port: number): Promise<{ child: ChildProcess; port: number }> {
   const require = createRequire(import.meta.url);
   const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', SCRIPT], {
-    env: { ...process.env, S3RVER_MODULE: require.resolve('s3rver'), S3RVER_PORT: String(port), S3RVER_DIR: directory, S3RVER_BUCKET: bucket },
+    env: {
+      ...process.env,
+      S3RVER_MODULE: require.resolve('s3rver'),
+      S3RVER_PORT: String(port),
+      S3RVER_DIR: directory,
+      S3RVER_BUCKET: bucket,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {

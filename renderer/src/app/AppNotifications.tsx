@@ -10,7 +10,10 @@ export function AppNotifications() {
   const theme = useMemo<MantineThemeOverride>(
     () => ({
       components: {
-        Notification: { classNames: { description: classes.description }, defaultProps: { closeButtonProps: { 'aria-label': t('common:actions.close') } } },
+        Notification: {
+          classNames: { description: classes.description },
+          defaultProps: { closeButtonProps: { 'aria-label': t('common:actions.close') } },
+        },
       },
     }),
     [t],

@@ -11,7 +11,19 @@ export interface Choice<V extends string> {
 }
 
 /** A header button (icon, with `label` as its name and tooltip) opening a menu of choices, the current one ticked. */
-export function ChoiceMenu<V extends string>({ label, icon, choices, current, onChoose }: { label: string; icon: ReactNode; choices: Choice<V>[]; current: V; onChoose: (value: V) => void }) {
+export function ChoiceMenu<V extends string>({
+  label,
+  icon,
+  choices,
+  current,
+  onChoose,
+}: {
+  label: string;
+  icon: ReactNode;
+  choices: Choice<V>[];
+  current: V;
+  onChoose: (value: V) => void;
+}) {
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>

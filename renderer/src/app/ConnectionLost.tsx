@@ -36,7 +36,15 @@ export function ConnectionLost() {
 
   if (connection !== 'lost') return null;
   return (
-    <Alert color="red" variant="light" icon={<IconPlugConnectedX />} title={t('common:connection.lostTitle')} mb="md" role="alert" data-testid="connection-lost">
+    <Alert
+      color="red"
+      variant="light"
+      icon={<IconPlugConnectedX />}
+      title={t('common:connection.lostTitle')}
+      mb="md"
+      role="alert"
+      data-testid="connection-lost"
+    >
       <Group justify="space-between" align="center" gap="sm">
         <Text size="sm">{t('common:connection.lostBody')}</Text>
         <Button size="xs" variant="light" color="red" loading={trying} onClick={() => void retry()}>

@@ -23,7 +23,8 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, State> {
   }
 
   override render(): ReactNode {
-    if (this.state.error) return <CrashScreen error={this.state.error} onReset={() => this.setState({ error: null })} />;
+    if (this.state.error)
+      return <CrashScreen error={this.state.error} onReset={() => this.setState({ error: null })} />;
     return this.props.children;
   }
 }

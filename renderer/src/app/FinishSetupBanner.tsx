@@ -15,7 +15,16 @@ export function FinishSetupBanner() {
   const setup = useRpcQuery((c) => c.call('setup.get'), route.screen).data;
   if (!setup || (setup.recoveryKeyConfirmed && setup.ownerEmailSet)) return null;
   return (
-    <Alert color="orange" variant="light" icon={<IconAlertTriangle />} title={t('common:setupBanner.title')} mb="lg" role="region" aria-label={t('common:setupBanner.title')} data-testid="finish-setup">
+    <Alert
+      color="orange"
+      variant="light"
+      icon={<IconAlertTriangle />}
+      title={t('common:setupBanner.title')}
+      mb="lg"
+      role="region"
+      aria-label={t('common:setupBanner.title')}
+      data-testid="finish-setup"
+    >
       {t('common:setupBanner.body')}
       <List size="sm" mt={4} mb="sm">
         {!setup.recoveryKeyConfirmed && <List.Item>{t('common:setupBanner.recoveryKey')}</List.Item>}

@@ -5,7 +5,15 @@ import { LanguageSwitch } from './LanguageSwitch';
 import { LockButton } from './LockButton';
 import { ThemeSwitch } from './ThemeSwitch';
 
-export function HeaderBar({ navOpen, onToggleNav, onLocked }: { navOpen: boolean; onToggleNav: () => void; onLocked: () => void }) {
+export function HeaderBar({
+  navOpen,
+  onToggleNav,
+  onLocked,
+}: {
+  navOpen: boolean;
+  onToggleNav: () => void;
+  onLocked: () => void;
+}) {
   const { t } = useT();
   return (
     <Group h="100%" px="md" justify="space-between" wrap="nowrap">

@@ -2,10 +2,24 @@ import { Button, Group, Modal, Text } from '@mantine/core';
 import { useT } from '../i18n/useT';
 
 /** "Leave without saving?": staying is the default (focused, and what Escape does). */
-export function LeaveConfirmModal({ opened, onStay, onLeave }: { opened: boolean; onStay: () => void; onLeave: () => void }) {
+export function LeaveConfirmModal({
+  opened,
+  onStay,
+  onLeave,
+}: {
+  opened: boolean;
+  onStay: () => void;
+  onLeave: () => void;
+}) {
   const { t } = useT();
   return (
-    <Modal opened={opened} onClose={onStay} title={t('common:leave.title')} centered closeButtonProps={{ 'aria-label': t('common:actions.close') }}>
+    <Modal
+      opened={opened}
+      onClose={onStay}
+      title={t('common:leave.title')}
+      centered
+      closeButtonProps={{ 'aria-label': t('common:actions.close') }}
+    >
       <Text size="sm" mb="md">
         {t('common:leave.body')}
       </Text>

@@ -21,7 +21,13 @@ export function LockButton({ onLocked }: { onLocked: () => void }) {
   };
   return (
     <Tooltip label={t('common:lock.tooltip')}>
-      <ActionIcon variant="default" size="lg" loading={busy} onClick={() => void lock()} aria-label={t('common:lock.label')}>
+      <ActionIcon
+        variant="default"
+        size="lg"
+        loading={busy}
+        onClick={() => void lock()}
+        aria-label={t('common:lock.label')}
+      >
         <IconLock size={18} stroke={1.6} />
       </ActionIcon>
     </Tooltip>

@@ -41,7 +41,11 @@ function ShellFrame({ onLocked }: { onLocked: () => void }) {
     <RouterContext.Provider value={router}>
       <CheckinProvider>
         <ShellHotkeys />
-        <AppShell header={{ height: 60 }} navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !navOpen } }} padding="lg">
+        <AppShell
+          header={{ height: 60 }}
+          navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !navOpen } }}
+          padding="lg"
+        >
           <AppShell.Header>
             <HeaderBar navOpen={navOpen} onToggleNav={nav.toggle} onLocked={onLocked} />
           </AppShell.Header>

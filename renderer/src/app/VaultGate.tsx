@@ -16,7 +16,9 @@ export function VaultGate() {
       {state.kind === 'loading' && <CenteredLoader />}
       {state.kind === 'unreachable' && <Unreachable error={state.error} onRetry={() => void gate.retry()} />}
       {state.kind === 'first-run' && <FirstRunScreen resume={state.resume} onFinished={gate.unlocked} />}
-      {state.kind === 'locked' && <UnlockScreen initialRetryAfterMs={state.retryAfterMs} olderCopy={state.olderCopy} onUnlocked={gate.unlocked} />}
+      {state.kind === 'locked' && (
+        <UnlockScreen initialRetryAfterMs={state.retryAfterMs} olderCopy={state.olderCopy} onUnlocked={gate.unlocked} />
+      )}
       {state.kind === 'unlocked' && <Shell onLocked={gate.locked} />}
     </Suspense>
   );

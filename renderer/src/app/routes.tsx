@@ -20,13 +20,48 @@ export interface ScreenRoute {
 
 /** The screens of the unlocked app, in navigation order. Each is its own chunk. */
 export const ROUTES: readonly ScreenRoute[] = [
-  { id: 'dashboard', icon: IconLayoutDashboard, label: (t) => t('common:nav.dashboard'), Screen: lazy(() => import('../screens/dashboard/DashboardScreen')) },
-  { id: 'messages', icon: IconMail, label: (t) => t('common:nav.messages'), Screen: lazy(() => import('../screens/messages/MessagesScreen')) },
-  { id: 'recipients', icon: IconAddressBook, label: (t) => t('common:nav.recipients'), Screen: lazy(() => import('../screens/recipients/RecipientsScreen')) },
-  { id: 'plans', icon: IconCalendarTime, label: (t) => t('common:nav.plans'), Screen: lazy(() => import('../screens/plans/PlansScreen')) },
-  { id: 'channels', icon: IconBell, label: (t) => t('common:nav.channels'), Screen: lazy(() => import('../screens/channels/ChannelsScreen')) },
-  { id: 'security', icon: IconShieldLock, label: (t) => t('common:nav.security'), Screen: lazy(() => import('../screens/security/SecurityScreen')) },
-  { id: 'activity', icon: IconActivity, label: (t) => t('common:nav.activity'), Screen: lazy(() => import('../screens/activity/ActivityScreen')) },
+  {
+    id: 'dashboard',
+    icon: IconLayoutDashboard,
+    label: (t) => t('common:nav.dashboard'),
+    Screen: lazy(() => import('../screens/dashboard/DashboardScreen')),
+  },
+  {
+    id: 'messages',
+    icon: IconMail,
+    label: (t) => t('common:nav.messages'),
+    Screen: lazy(() => import('../screens/messages/MessagesScreen')),
+  },
+  {
+    id: 'recipients',
+    icon: IconAddressBook,
+    label: (t) => t('common:nav.recipients'),
+    Screen: lazy(() => import('../screens/recipients/RecipientsScreen')),
+  },
+  {
+    id: 'plans',
+    icon: IconCalendarTime,
+    label: (t) => t('common:nav.plans'),
+    Screen: lazy(() => import('../screens/plans/PlansScreen')),
+  },
+  {
+    id: 'channels',
+    icon: IconBell,
+    label: (t) => t('common:nav.channels'),
+    Screen: lazy(() => import('../screens/channels/ChannelsScreen')),
+  },
+  {
+    id: 'security',
+    icon: IconShieldLock,
+    label: (t) => t('common:nav.security'),
+    Screen: lazy(() => import('../screens/security/SecurityScreen')),
+  },
+  {
+    id: 'activity',
+    icon: IconActivity,
+    label: (t) => t('common:nav.activity'),
+    Screen: lazy(() => import('../screens/activity/ActivityScreen')),
+  },
 ];
 
 export const DEFAULT_SCREEN = 'dashboard';

@@ -29,7 +29,10 @@ const sameRoute = (a: HashRoute, b: HashRoute) => a.screen === b.screen && a.par
  * have already changed the address when we hear of them, so it is put back (replaced, adding no
  * history entry) while the person decides; leaving anyway goes to where they were heading.
  */
-export function useHashRoute(fallback: string, gate?: LeaveGate): [HashRoute, (screen: string, ...params: string[]) => void] {
+export function useHashRoute(
+  fallback: string,
+  gate?: LeaveGate,
+): [HashRoute, (screen: string, ...params: string[]) => void] {
   const [route, setRoute] = useState(() => parseHash(window.location.hash, fallback));
   const shown = useRef(window.location.href);
   const allowed = useRef<string | null>(null);
@@ -54,7 +57,16 @@ export function useHashRoute(fallback: string, gate?: LeaveGate): [HashRoute, (s
     // A link inside the app asks before the address changes, so that no history entry is added.
     const onClick = (event: MouseEvent) => {
       const link = event.target instanceof Element ? event.target.closest<HTMLAnchorElement>('a[href^="#/"]') : null;
-      if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      if (
+        !link ||
+        event.defaultPrevented ||
+        event.button !== 0 ||
+        event.metaKey ||
+        event.ctrlKey ||
+        event.shiftKey ||
+        event.altKey
+      )
+        return;
       const target = link.getAttribute('href')!;
       if (target === window.location.hash || !gate?.blocked()) return;
       event.preventDefault();
@@ -79,7 +91,8 @@ export function useHashRoute(fallback: string, gate?: LeaveGate): [HashRoute, (s
         allowed.current = target;
         window.location.hash = target;
       };
-      if (gate?.blocked() && !sameRoute(parseHash(target, fallback), parseHash(new URL(shown.current).hash, fallback))) gate.ask(go);
+      if (gate?.blocked() && !sameRoute(parseHash(target, fallback), parseHash(new URL(shown.current).hash, fallback)))
+        gate.ask(go);
       else go();
     },
     [fallback, gate],

@@ -25,9 +25,12 @@ export function useVaultGate() {
       setState((current) => {
         if (!status.exists) return { kind: 'first-run', resume: false };
         // An unfinished first run resumes at its step (after a refresh, Back/Forward, a restart).
-        if (status.unlocked && status.setupStep !== null && status.setupStep !== 'done') return current.kind === 'first-run' ? current : { kind: 'first-run', resume: true };
+        if (status.unlocked && status.setupStep !== null && status.setupStep !== 'done')
+          return current.kind === 'first-run' ? current : { kind: 'first-run', resume: true };
         if (status.unlocked) return { kind: 'unlocked' };
-        return status.olderCopy ? { kind: 'locked', retryAfterMs: status.retryAfterMs, olderCopy: status.olderCopy } : { kind: 'locked', retryAfterMs: status.retryAfterMs };
+        return status.olderCopy
+          ? { kind: 'locked', retryAfterMs: status.retryAfterMs, olderCopy: status.olderCopy }
+          : { kind: 'locked', retryAfterMs: status.retryAfterMs };
       });
     } catch (error) {
       setState({ kind: 'unreachable', error: toRpcError(error) });

@@ -1,4 +1,12 @@
-import { createContext, useContext, useEffect, useEffectEvent, useMemo, useSyncExternalStore, type ReactNode } from 'react';
+import {
+  createContext,
+  useContext,
+  useEffect,
+  useEffectEvent,
+  useMemo,
+  useSyncExternalStore,
+  type ReactNode,
+} from 'react';
 import type { ErrorCode } from '../../../shared/error-codes.js';
 import type { ConnectionState } from './connection-watch';
 import { createClient, type Client } from './create-client';

@@ -43,7 +43,10 @@ function harness() {
 
 describe('parseEventMessage', () => {
   it('accepts the contract events and nothing else', () => {
-    expect(parseEventMessage('{"event":"vault.lockChanged","payload":{"unlocked":true}}')).toEqual({ event: 'vault.lockChanged', payload: { unlocked: true } });
+    expect(parseEventMessage('{"event":"vault.lockChanged","payload":{"unlocked":true}}')).toEqual({
+      event: 'vault.lockChanged',
+      payload: { unlocked: true },
+    });
     expect(parseEventMessage('{"event":"toString","payload":{}}')).toBeNull();
     expect(parseEventMessage('{"event":"vault.lockChanged"}')).toBeNull();
     expect(parseEventMessage('not json')).toBeNull();

@@ -13,7 +13,13 @@ export interface SocketLike {
 /** The browser's WebSocket behind the SocketLike shape. */
 export function browserSocket(url: string): SocketLike {
   const ws = new WebSocket(url);
-  const socket: SocketLike = { onopen: null, onmessage: null, onclose: null, onerror: null, close: (code) => ws.close(code) };
+  const socket: SocketLike = {
+    onopen: null,
+    onmessage: null,
+    onclose: null,
+    onerror: null,
+    close: (code) => ws.close(code),
+  };
   ws.onopen = () => socket.onopen?.();
   ws.onmessage = (event) => socket.onmessage?.({ data: event.data });
   ws.onclose = (event) => socket.onclose?.({ code: event.code });

@@ -4,7 +4,10 @@ import { httpTransport } from './http-transport';
 function fakeFetch(status: number, body: unknown, seen: { url: string; init: RequestInit }[] = []) {
   return (async (url: URL | RequestInfo, init?: RequestInit) => {
     seen.push({ url: String(url), init: init ?? {} });
-    return new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+    return new Response(typeof body === 'string' ? body : JSON.stringify(body), {
+      status,
+      headers: { 'Content-Type': 'application/json' },
+    });
   }) as typeof fetch;
 }
 
@@ -15,7 +18,11 @@ const noSocket = () => {
 describe('httpTransport', () => {
   it('POSTs JSON to api/rpc/:method relative to the page, with same-origin cookies', async () => {
     const seen: { url: string; init: RequestInit }[] = [];
-    const t = httpTransport({ baseUrl: 'http://127.0.0.1:7420/', fetch: fakeFetch(200, { ok: true, data: { ok: true } }, seen), openSocket: noSocket });
+    const t = httpTransport({
+      baseUrl: 'http://127.0.0.1:7420/',
+      fetch: fakeFetch(200, { ok: true, data: { ok: true } }, seen),
+      openSocket: noSocket,
+    });
     await expect(t.call('vault.unlock', { password: 'pw' })).resolves.toEqual({ ok: true, data: { ok: true } });
     expect(seen[0]!.url).toBe('http://127.0.0.1:7420/api/rpc/vault.unlock');
     expect(seen[0]!.init).toMatchObject({ method: 'POST', credentials: 'same-origin', body: '{"password":"pw"}' });
@@ -23,12 +30,24 @@ describe('httpTransport', () => {
   });
 
   it('reads the Reply from an error status', async () => {
-    const t = httpTransport({ baseUrl: 'http://x/', fetch: fakeFetch(429, { ok: false, code: 'LOCKED_OUT', message: 'wait' }), openSocket: noSocket });
-    await expect(t.call('vault.unlock', { password: 'pw' })).resolves.toEqual({ ok: false, code: 'LOCKED_OUT', message: 'wait' });
+    const t = httpTransport({
+      baseUrl: 'http://x/',
+      fetch: fakeFetch(429, { ok: false, code: 'LOCKED_OUT', message: 'wait' }),
+      openSocket: noSocket,
+    });
+    await expect(t.call('vault.unlock', { password: 'pw' })).resolves.toEqual({
+      ok: false,
+      code: 'LOCKED_OUT',
+      message: 'wait',
+    });
   });
 
   it('turns a body that is not a Reply, or no answer at all, into INTERNAL', async () => {
-    const html = httpTransport({ baseUrl: 'http://x/', fetch: fakeFetch(502, '<html>bad gateway</html>'), openSocket: noSocket });
+    const html = httpTransport({
+      baseUrl: 'http://x/',
+      fetch: fakeFetch(502, '<html>bad gateway</html>'),
+      openSocket: noSocket,
+    });
     await expect(html.call('status.get', {})).resolves.toMatchObject({ ok: false, code: 'INTERNAL' });
     const odd = httpTransport({ baseUrl: 'http://x/', fetch: fakeFetch(200, { hello: 1 }), openSocket: noSocket });
     await expect(odd.call('status.get', {})).resolves.toMatchObject({ ok: false, code: 'INTERNAL' });
@@ -70,8 +89,12 @@ describe('httpTransport', () => {
       urls.push(url);
       return { onopen: null, onmessage: null, onclose: null, onerror: null, close: () => {} };
     };
-    httpTransport({ baseUrl: 'https://aw.example.org/sub/', fetch: fakeFetch(200, {}), openSocket: open }).subscribe(() => {})();
-    httpTransport({ baseUrl: 'http://127.0.0.1:7420/', fetch: fakeFetch(200, {}), openSocket: open }).subscribe(() => {})();
+    httpTransport({ baseUrl: 'https://aw.example.org/sub/', fetch: fakeFetch(200, {}), openSocket: open }).subscribe(
+      () => {},
+    )();
+    httpTransport({ baseUrl: 'http://127.0.0.1:7420/', fetch: fakeFetch(200, {}), openSocket: open }).subscribe(
+      () => {},
+    )();
     expect(urls).toEqual(['wss://aw.example.org/sub/api/events', 'ws://127.0.0.1:7420/api/events']);
   });
 });

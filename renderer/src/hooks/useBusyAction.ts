@@ -11,7 +11,10 @@ export type Refusals = Partial<Record<ErrorCode, (error: RpcError) => void>>;
  * and a failure shown as the error notification instead of thrown, unless `refusals` handles its
  * code; once it works, the failures it showed before are taken back. Resolves true when it worked.
  */
-export function useBusyAction(): { busy: boolean; run: (action: () => Promise<unknown>, refusals?: Refusals) => Promise<boolean> } {
+export function useBusyAction(): {
+  busy: boolean;
+  run: (action: () => Promise<unknown>, refusals?: Refusals) => Promise<boolean>;
+} {
   const toasts = useErrorToasts();
   const [busy, setBusy] = useState(false);
   const run = useCallback(

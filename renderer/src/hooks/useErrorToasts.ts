@@ -24,7 +24,13 @@ export function useErrorToasts(): { notify(error: unknown): void; clear(): void 
     (error: unknown) => {
       const rpc = toRpcError(error);
       if (connection === 'lost' || connectionLost(rpc)) return;
-      const id = notifications.show({ id: `error:${rpc.code}`, color: 'red', title: t('errors:title'), message: t(`errors:code.${rpc.code}`), autoClose: 10_000 });
+      const id = notifications.show({
+        id: `error:${rpc.code}`,
+        color: 'red',
+        title: t('errors:title'),
+        message: t(`errors:code.${rpc.code}`),
+        autoClose: 10_000,
+      });
       shown.current.add(id);
     },
     [t, connection],

@@ -19,7 +19,12 @@ export interface Query<T> {
  */
 export function useRpcQuery<T>(fetcher: (client: Client) => Promise<T>, key: unknown = null): Query<T> {
   const client = useClient();
-  const [state, setState] = useState<{ data: T | null; error: RpcError | null; loading: boolean; receivedAt: number | null }>({
+  const [state, setState] = useState<{
+    data: T | null;
+    error: RpcError | null;
+    loading: boolean;
+    receivedAt: number | null;
+  }>({
     data: null,
     error: null,
     loading: true,

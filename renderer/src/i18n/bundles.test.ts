@@ -9,7 +9,11 @@ import GLOSSARY from './glossary.json';
  * Keys are found by the one call style the renderer uses: t('namespace:key') with a literal.
  * The only dynamic key is errors:code.<CODE>, checked against shared/error-codes.ts.
  */
-const SOURCES = import.meta.glob<string>(['../**/*.{ts,tsx}', '!../**/*.test.ts'], { query: '?raw', import: 'default', eager: true });
+const SOURCES = import.meta.glob<string>(['../**/*.{ts,tsx}', '!../**/*.test.ts'], {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+});
 const BUNDLES = import.meta.glob<Record<string, unknown>>('./*/*.json', { import: 'default', eager: true });
 
 const PLURAL = /_(zero|one|two|few|many|other)$/;
@@ -53,7 +57,8 @@ for (const [file, text] of Object.entries(SOURCES)) {
 describe('translation bundles', () => {
   it('has every namespace in every language', () => {
     for (const language of LANGUAGES) {
-      for (const namespace of NAMESPACES) expect(BUNDLES[`./${language}/${namespace}.json`], `${language}/${namespace}.json`).toBeDefined();
+      for (const namespace of NAMESPACES)
+        expect(BUNDLES[`./${language}/${namespace}.json`], `${language}/${namespace}.json`).toBeDefined();
     }
   });
 
@@ -63,7 +68,9 @@ describe('translation bundles', () => {
 
   it('uses t() only with a namespace and a literal key, apart from error codes', () => {
     expect(bareKeys).toEqual([]);
-    expect(new Set(dynamicKeys)).toEqual(new Set(['errors:code.${error.code}', 'errors:code.${rpc.code}', 'errors:code.${status.error.code}']));
+    expect(new Set(dynamicKeys)).toEqual(
+      new Set(['errors:code.${error.code}', 'errors:code.${rpc.code}', 'errors:code.${status.error.code}']),
+    );
   });
 
   it.each(LANGUAGES)('has every key the source uses in %s', (language) => {
@@ -77,20 +84,26 @@ describe('translation bundles', () => {
   });
 
   it('has the same keys in every language (plural forms aside)', () => {
-    const normalized = (language: string) => new Set([...keysByLanguage.get(language)!.keys()].map((k) => k.replace(PLURAL, '')));
+    const normalized = (language: string) =>
+      new Set([...keysByLanguage.get(language)!.keys()].map((k) => k.replace(PLURAL, '')));
     const [first, ...rest] = LANGUAGES;
     for (const language of rest) expect([...normalized(language)].sort()).toEqual([...normalized(first)].sort());
   });
 
   it('uses the same {{placeholders}} in every language', () => {
-    const placeholders = (text: string) => [...text.matchAll(/{{\s*(\w+)/g)].map((m) => m[1]).sort().join(',');
+    const placeholders = (text: string) =>
+      [...text.matchAll(/{{\s*(\w+)/g)]
+        .map((m) => m[1])
+        .sort()
+        .join(',');
     const en = keysByLanguage.get('en')!;
     const mismatched: string[] = [];
     for (const language of LANGUAGES.filter((l) => l !== 'en')) {
       for (const [key, text] of keysByLanguage.get(language)!) {
         const base = key.replace(PLURAL, '');
         const english = en.get(key) ?? en.get(`${base}_other`) ?? en.get(base);
-        if (english !== undefined && placeholders(english) !== placeholders(text)) mismatched.push(`${language} ${key}`);
+        if (english !== undefined && placeholders(english) !== placeholders(text))
+          mismatched.push(`${language} ${key}`);
       }
     }
     expect(mismatched).toEqual([]);
@@ -132,7 +145,7 @@ describe('glossary (glossary.json): one term per concept', () => {
     for (const term of glossary[language] as GlossaryTerm[]) {
       const pattern = term.avoidPattern ? new RegExp(term.avoidPattern, 'u') : null;
       for (const [key, text] of texts) {
-        const found = (term.avoid ?? []).find((word) => text.includes(word)) ?? (pattern?.exec(text)?.[0] ?? null);
+        const found = (term.avoid ?? []).find((word) => text.includes(word)) ?? pattern?.exec(text)?.[0] ?? null;
         if (found) broken.push(`${key}: "${found}" (use ${term.use} for ${term.concept})`);
       }
     }

@@ -38,7 +38,7 @@ describe('formatDateTime', () => {
 });
 
 describe('formatList', () => {
-  it('joins with the language\'s own separators: 、 in Chinese', () => {
+  it("joins with the language's own separators: 、 in Chinese", () => {
     expect(formatList(['Anna', 'Ben', 'Chen'], 'en')).toBe('Anna, Ben, and Chen');
     expect(formatList(['安娜', '本', '陈'], 'zh-CN')).toBe('安娜、本和陈');
     expect(formatList(['Anna'], 'zh-CN')).toBe('Anna');

@@ -12,12 +12,18 @@ describe('language detection', () => {
     expect(matchLanguage([])).toBe('en');
   });
   it('prefers the saved choice, and ignores a saved value it does not know', () => {
-    const storage = (value: string | null) => ({ getItem: (key: string) => (key === LANGUAGE_STORAGE_KEY ? value : null) });
+    const storage = (value: string | null) => ({
+      getItem: (key: string) => (key === LANGUAGE_STORAGE_KEY ? value : null),
+    });
     expect(detectLanguage({ storage: storage('zh-CN'), languages: ['en-US'] })).toBe('zh-CN');
     expect(detectLanguage({ storage: storage('klingon'), languages: ['zh'] })).toBe('zh-CN');
   });
   it('survives storage that throws', () => {
-    const storage = { getItem: () => { throw new Error('blocked'); } };
+    const storage = {
+      getItem: () => {
+        throw new Error('blocked');
+      },
+    };
     expect(detectLanguage({ storage, languages: ['zh-CN'] })).toBe('zh-CN');
   });
 });

@@ -1,6 +1,14 @@
 import { useMemo } from 'react';
 import { useT } from './useT';
-import { formatDateTime, formatDuration, formatList, formatLongDateTime, formatNumber, formatRelative, listPieces } from './format';
+import {
+  formatDateTime,
+  formatDuration,
+  formatList,
+  formatLongDateTime,
+  formatNumber,
+  formatRelative,
+  listPieces,
+} from './format';
 
 /** The formatters of format.ts bound to the language in use (re-rendered when it changes). */
 export function useFormat() {

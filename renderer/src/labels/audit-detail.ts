@@ -28,7 +28,8 @@ export interface AuditFormat {
 
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 
 /** What the row is about, by name: "Plan “Family”", "Message “For Anna”", "Setting: mail server". Null: nothing worth naming. */
 export function auditSubject(t: Translate, entry: AuditEntry, names: AuditNames): string | null {
@@ -36,11 +37,17 @@ export function auditSubject(t: Translate, entry: AuditEntry, names: AuditNames)
   if (!id) return null;
   switch (entry.entityType) {
     case 'plan':
-      return names.plans[id] !== undefined ? t('activity:subject.plan', { name: planName(t, names.plans[id]) }) : t('activity:subject.deletedPlan');
+      return names.plans[id] !== undefined
+        ? t('activity:subject.plan', { name: planName(t, names.plans[id]) })
+        : t('activity:subject.deletedPlan');
     case 'message':
-      return names.messages[id] !== undefined ? t('activity:subject.message', { title: names.messages[id] || t('activity:untitled') }) : t('activity:subject.deletedMessage');
+      return names.messages[id] !== undefined
+        ? t('activity:subject.message', { title: names.messages[id] || t('activity:untitled') })
+        : t('activity:subject.deletedMessage');
     case 'recipient':
-      return names.recipients[id] !== undefined ? t('activity:subject.recipient', { name: names.recipients[id] }) : t('activity:subject.deletedRecipient');
+      return names.recipients[id] !== undefined
+        ? t('activity:subject.recipient', { name: names.recipients[id] })
+        : t('activity:subject.deletedRecipient');
     case 'setting':
       return t('activity:subject.setting', { setting: settingLabel(t, id) });
     default:
@@ -51,15 +58,19 @@ export function auditSubject(t: Translate, entry: AuditEntry, names: AuditNames)
 
 /** A setting's key in words (electron/core: SETTINGS, UI_SETTINGS and the secrets the core keeps). */
 export function settingLabel(t: Translate, key: string): string {
-  return lookup(key, {
-    owner: () => t('activity:setting.owner'),
-    smtp: () => t('activity:setting.smtp'),
-    publicUrl: () => t('activity:setting.publicUrl'),
-    'ui.autoLockMinutes': () => t('activity:setting.autoLock'),
-    'ui.startAtLogin': () => t('activity:setting.startAtLogin'),
-    deliverySigningSecret: () => t('activity:setting.signingSecret'),
-    checkinLinkSecret: () => t('activity:setting.checkinLinkSecret'),
-  }, t('activity:setting.other'));
+  return lookup(
+    key,
+    {
+      owner: () => t('activity:setting.owner'),
+      smtp: () => t('activity:setting.smtp'),
+      publicUrl: () => t('activity:setting.publicUrl'),
+      'ui.autoLockMinutes': () => t('activity:setting.autoLock'),
+      'ui.startAtLogin': () => t('activity:setting.startAtLogin'),
+      deliverySigningSecret: () => t('activity:setting.signingSecret'),
+      checkinLinkSecret: () => t('activity:setting.checkinLinkSecret'),
+    },
+    t('activity:setting.other'),
+  );
 }
 
 /** Where a check-in came from: the core records `<transport>:<role>` (or `cli`). */
@@ -78,41 +89,55 @@ export function transitionReason(t: Translate, reason: string): string | null {
   const issued = /^warning (\d+) issued$/.exec(reason);
   if (issued) return t('activity:reason.warningIssued', { level: Number(issued[1]) });
   if (reason.startsWith('resumed from')) return t('activity:reason.resumed');
-  return lookup(reason, {
-    armed: () => t('activity:reason.armed'),
-    'armed again by a new message': () => t('activity:reason.armedAgain'),
-    'nothing to send': () => t('activity:reason.nothingToSend'),
-    'pause ended': () => t('activity:reason.pauseEnded'),
-    'no answer to the final warning': () => t('activity:reason.noAnswer'),
-    'every delivery finished': () => t('activity:reason.delivered'),
-    'checked in': () => t('activity:reason.checkedIn'),
-    paused: () => t('activity:reason.paused'),
-    'emergency stop': () => t('activity:reason.stopped'),
-    'wall clock jumped; wait restarted': () => t('activity:reason.clockJump'),
-  }, null);
+  return lookup(
+    reason,
+    {
+      armed: () => t('activity:reason.armed'),
+      'armed again by a new message': () => t('activity:reason.armedAgain'),
+      'nothing to send': () => t('activity:reason.nothingToSend'),
+      'pause ended': () => t('activity:reason.pauseEnded'),
+      'no answer to the final warning': () => t('activity:reason.noAnswer'),
+      'every delivery finished': () => t('activity:reason.delivered'),
+      'checked in': () => t('activity:reason.checkedIn'),
+      paused: () => t('activity:reason.paused'),
+      'emergency stop': () => t('activity:reason.stopped'),
+      'wall clock jumped; wait restarted': () => t('activity:reason.clockJump'),
+    },
+    null,
+  );
 }
 
 /** A field named in `message.updated`, `plan.updated` or `recipient.updated` (the core's own names). */
 function fieldLabel(t: Translate, field: string): string | null {
-  return lookup(field, {
-    title: () => t('activity:field.title'),
-    body: () => t('activity:field.body'),
-    formatting: () => t('activity:field.body'),
-    recipients: () => t('activity:field.recipients'),
-    plan: () => t('activity:field.plan'),
-    deliveryDelay: () => t('activity:field.delay'),
-    status: () => t('activity:field.status'),
-    attachments: () => t('activity:field.attachments'),
-    name: () => t('activity:field.name'),
-    contact: () => t('activity:field.contact'),
-    intervalMs: () => t('activity:field.interval'),
-    levels: () => t('activity:field.levels'),
-    isDefault: () => t('activity:field.default'),
-  }, null);
+  return lookup(
+    field,
+    {
+      title: () => t('activity:field.title'),
+      body: () => t('activity:field.body'),
+      formatting: () => t('activity:field.body'),
+      recipients: () => t('activity:field.recipients'),
+      plan: () => t('activity:field.plan'),
+      deliveryDelay: () => t('activity:field.delay'),
+      status: () => t('activity:field.status'),
+      attachments: () => t('activity:field.attachments'),
+      name: () => t('activity:field.name'),
+      contact: () => t('activity:field.contact'),
+      intervalMs: () => t('activity:field.interval'),
+      levels: () => t('activity:field.levels'),
+      isDefault: () => t('activity:field.default'),
+    },
+    null,
+  );
 }
 
 function changedFields(t: Translate, f: AuditFormat, value: unknown): string | null {
-  const labels = [...new Set(strings(value).map((field) => fieldLabel(t, field)).filter((l): l is string => l !== null))];
+  const labels = [
+    ...new Set(
+      strings(value)
+        .map((field) => fieldLabel(t, field))
+        .filter((l): l is string => l !== null),
+    ),
+  ];
   return labels.length > 0 ? t('activity:detail.changed', { fields: f.list(labels) }) : null;
 }
 
@@ -142,7 +167,13 @@ export function auditDetailText(t: Translate, f: AuditFormat, entry: AuditEntry)
       parts.push(unlockMethod(t, str(d.method), d.ui === true));
       break;
     case 'vault.unlock_failed':
-      parts.push(str(d.method) === 'recovery' ? t('activity:detail.wrongRecoveryKey') : num(d.failures) !== null ? t('activity:detail.failures', { count: num(d.failures)! }) : null);
+      parts.push(
+        str(d.method) === 'recovery'
+          ? t('activity:detail.wrongRecoveryKey')
+          : num(d.failures) !== null
+            ? t('activity:detail.failures', { count: num(d.failures)! })
+            : null,
+      );
       break;
     case 'vault.device_key_enabled':
       parts.push(keyStoreLabel(t, str(d.backend)));
@@ -156,7 +187,8 @@ export function auditDetailText(t: Translate, f: AuditFormat, entry: AuditEntry)
       const to = str(d.to);
       const reason = transitionReason(t, str(d.reason) ?? '');
       // A check-in on a plan restarts its wait whatever its state: the reason says it, not "Waiting → Waiting".
-      if (from && to && from !== to) parts.push(t('activity:transition', { from: stateLabel(t, from), to: stateLabel(t, to) }));
+      if (from && to && from !== to)
+        parts.push(t('activity:transition', { from: stateLabel(t, from), to: stateLabel(t, to) }));
       parts.push(reason);
       break;
     }
@@ -177,9 +209,14 @@ export function auditDetailText(t: Translate, f: AuditFormat, entry: AuditEntry)
     case 'clock.jump_detected':
       if (num(d.jumpMs) !== null) {
         const jump = num(d.jumpMs)!;
-        parts.push(jump >= 0 ? t('activity:detail.clockForward', { duration: f.duration(jump) }) : t('activity:detail.clockBack', { duration: f.duration(-jump) }));
+        parts.push(
+          jump >= 0
+            ? t('activity:detail.clockForward', { duration: f.duration(jump) })
+            : t('activity:detail.clockBack', { duration: f.duration(-jump) }),
+        );
       }
-      if (num(d.postponedDeliveries)) parts.push(t('activity:detail.postponed', { count: num(d.postponedDeliveries)! }));
+      if (num(d.postponedDeliveries))
+        parts.push(t('activity:detail.postponed', { count: num(d.postponedDeliveries)! }));
       break;
     case 'message.created':
       parts.push(t('activity:detail.recipients', { count: num(d.recipients) ?? 0 }));
@@ -193,10 +230,22 @@ export function auditDetailText(t: Translate, f: AuditFormat, entry: AuditEntry)
       if (num(d.attachments)) parts.push(t('activity:detail.attachments', { count: num(d.attachments)! }));
       break;
     case 'recipient.added':
-      parts.push(str(d.type) === 'webhook' ? t('activity:detail.byWebhook') : str(d.type) === 'email' ? t('activity:detail.byEmail') : null);
+      parts.push(
+        str(d.type) === 'webhook'
+          ? t('activity:detail.byWebhook')
+          : str(d.type) === 'email'
+            ? t('activity:detail.byEmail')
+            : null,
+      );
       break;
     case 'token.created':
-      parts.push(str(d.role) === 'checkin' ? t('activity:detail.tokenCheckin') : str(d.role) === 'monitor' ? t('activity:detail.tokenMonitor') : null);
+      parts.push(
+        str(d.role) === 'checkin'
+          ? t('activity:detail.tokenCheckin')
+          : str(d.role) === 'monitor'
+            ? t('activity:detail.tokenMonitor')
+            : null,
+      );
       break;
     case 'channel.webhook_added':
     case 'channel.webhook_removed':
@@ -206,7 +255,8 @@ export function auditDetailText(t: Translate, f: AuditFormat, entry: AuditEntry)
     case 'outbox.failed': {
       const kind = str(d.kind);
       const channel = str(d.channel);
-      if (kind && channel) parts.push(t('activity:detail.outbox', { kind: outboxKindLabel(t, kind), channel: channelLabel(t, channel) }));
+      if (kind && channel)
+        parts.push(t('activity:detail.outbox', { kind: outboxKindLabel(t, kind), channel: channelLabel(t, channel) }));
       if ((num(d.attempts) ?? 0) > 1) parts.push(t('activity:detail.attempts', { count: num(d.attempts)! }));
       if (str(d.errorCode)) parts.push(deliveryErrorText(t, str(d.errorCode)) ?? t('activity:detail.otherError'));
       if (d.recordedAfterRestart === true) parts.push(t('activity:detail.afterRestart'));

@@ -27,16 +27,20 @@ export function gapLabel(t: Translate, gap: ChannelGap): string {
 
 /** A plan's phase (`status.get` → plans[].phase, or a phase read from the audit log) in words. */
 export function phaseLabel(t: Translate, phase: string): string {
-  return lookup(phase, {
-    created: () => t('common:phase.created'),
-    scheduled: () => t('common:phase.scheduled'),
-    warning: () => t('common:phase.warning'),
-    waiting: () => t('common:phase.waiting'),
-    triggered: () => t('common:phase.triggered'),
-    sent: () => t('common:phase.sent'),
-    paused: () => t('common:phase.paused'),
-    stopped: () => t('common:phase.stopped'),
-  }, phase);
+  return lookup(
+    phase,
+    {
+      created: () => t('common:phase.created'),
+      scheduled: () => t('common:phase.scheduled'),
+      warning: () => t('common:phase.warning'),
+      waiting: () => t('common:phase.waiting'),
+      triggered: () => t('common:phase.triggered'),
+      sent: () => t('common:phase.sent'),
+      paused: () => t('common:phase.paused'),
+      stopped: () => t('common:phase.stopped'),
+    },
+    phase,
+  );
 }
 
 /** A state label as the core writes it in transitions and the audit log: `warning(2)`, `waiting(1)`, `scheduled`. */
@@ -50,7 +54,9 @@ export function stateLabel(t: Translate, state: string): string {
 export function nextEventLabel(t: Translate, next: NextEvent): string {
   switch (next.kind) {
     case 'warning':
-      return next.sending ? t('common:nextEvent.sending', { level: next.level }) : t('common:nextEvent.warning', { level: next.level });
+      return next.sending
+        ? t('common:nextEvent.sending', { level: next.level })
+        : t('common:nextEvent.warning', { level: next.level });
     case 'delivery':
       return t('common:nextEvent.delivery');
     case 'pauseEnds':
@@ -68,6 +74,7 @@ export function channelLabel(t: Translate, channel: string): string {
   if (channel === 'desktop') return t('common:channel.desktop');
   if (channel === 'email') return t('common:channel.email');
   if (channel === 'webhook') return t('common:channel.webhook');
-  if (channel.startsWith('webhook:')) return t('common:channel.namedWebhook', { name: channel.slice('webhook:'.length) });
+  if (channel.startsWith('webhook:'))
+    return t('common:channel.namedWebhook', { name: channel.slice('webhook:'.length) });
   return channel;
 }

@@ -26,8 +26,11 @@ export function problemText(t: Translate, problem: StatusProblem): string {
     case 'ATTACHMENT_DAMAGED':
       return t('dashboard:problem.attachmentDamaged');
     case 'SETUP_UNFINISHED':
-      if (!problem.params.recoveryKeyConfirmed && !problem.params.ownerEmailSet) return t('dashboard:problem.setupNeither');
-      return problem.params.recoveryKeyConfirmed ? t('dashboard:problem.setupNoEmail') : t('dashboard:problem.setupNoKey');
+      if (!problem.params.recoveryKeyConfirmed && !problem.params.ownerEmailSet)
+        return t('dashboard:problem.setupNeither');
+      return problem.params.recoveryKeyConfirmed
+        ? t('dashboard:problem.setupNoEmail')
+        : t('dashboard:problem.setupNoKey');
     case 'PRIVATE_NETWORK_KEPT':
       return problem.params.kind === 'webhook'
         ? t('dashboard:problem.webhookPrivateKept', { webhook: String(problem.params.name) })

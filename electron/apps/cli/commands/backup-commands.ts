@@ -41,7 +41,10 @@ async function bucketTarget(flags: BucketFlags, env: Env): Promise<BucketTarget>
 
 const withBucketOptions = (command: Command): Command =>
   command
-    .requiredOption('--endpoint <url>', 'the S3 endpoint, e.g. https://s3.eu-central-1.amazonaws.com or http://127.0.0.1:9000 (MinIO)')
+    .requiredOption(
+      '--endpoint <url>',
+      'the S3 endpoint, e.g. https://s3.eu-central-1.amazonaws.com or http://127.0.0.1:9000 (MinIO)',
+    )
     .requiredOption('--bucket <name>', 'the bucket')
     .option('--prefix <prefix>', 'where under the bucket (default afterword/v1)')
     .option('--region <region>', 'the region (default us-east-1)')
@@ -55,7 +58,9 @@ function progressLine(ctx: CliContext): { onEvent?: EventListener; end: () => vo
     onEvent: (name, payload) => {
       if (name !== 'backup.progress') return;
       const p = payload as { objectsUploaded: number; bytesUploaded: number; bytesSkipped: number };
-      process.stderr.write(`\r\x1b[2Kuploading: ${p.objectsUploaded} objects, ${formatBytes(p.bytesUploaded)} (${formatBytes(p.bytesSkipped)} already there)`);
+      process.stderr.write(
+        `\r\x1b[2Kuploading: ${p.objectsUploaded} objects, ${formatBytes(p.bytesUploaded)} (${formatBytes(p.bytesSkipped)} already there)`,
+      );
       drawn = true;
     },
     end: () => {
@@ -65,17 +70,27 @@ function progressLine(ctx: CliContext): { onEvent?: EventListener; end: () => vo
 }
 
 export function registerBackupCommands(program: Command, context: () => CliContext): void {
-  const backup = program.command('backup').description('encrypted backups of the vault to an S3-compatible bucket (AWS, MinIO, R2, B2)');
+  const backup = program
+    .command('backup')
+    .description('encrypted backups of the vault to an S3-compatible bucket (AWS, MinIO, R2, B2)');
   const target = backup.command('target').description('where backups go');
 
-  withBucketOptions(target.command('s3').description('back up to this bucket (keys from AFTERWORD_S3_ACCESS_KEY_ID and AFTERWORD_S3_SECRET_ACCESS_KEY, or asked)')).action(
-    async (flags: BucketFlags) => {
-      const ctx = context();
-      const input = await bucketTarget(flags, ctx.env);
-      const { target: saved } = await ctx.withRouter((rpc) => rpc('backup.setTarget', input));
-      ctx.out.result({ target: saved }, () => `Backups go to ${saved.endpoint}, bucket ${saved.bucket}, prefix ${saved.prefix || '(none)'}. Try it: afterword backup test`);
-    },
-  );
+  withBucketOptions(
+    target
+      .command('s3')
+      .description(
+        'back up to this bucket (keys from AFTERWORD_S3_ACCESS_KEY_ID and AFTERWORD_S3_SECRET_ACCESS_KEY, or asked)',
+      ),
+  ).action(async (flags: BucketFlags) => {
+    const ctx = context();
+    const input = await bucketTarget(flags, ctx.env);
+    const { target: saved } = await ctx.withRouter((rpc) => rpc('backup.setTarget', input));
+    ctx.out.result(
+      { target: saved },
+      () =>
+        `Backups go to ${saved.endpoint}, bucket ${saved.bucket}, prefix ${saved.prefix || '(none)'}. Try it: afterword backup test`,
+    );
+  });
 
   target
     .command('show')
@@ -112,17 +127,25 @@ export function registerBackupCommands(program: Command, context: () => CliConte
     .action(async () => {
       const ctx = context();
       const report = await ctx.withRouter((rpc) => rpc('backup.test', {}));
-      ctx.out.result(report, () => (report.ok ? `The bucket works: ${report.where} (list, put, get and delete).` : `The ${report.failedStep} step failed: ${report.message}`));
+      ctx.out.result(report, () =>
+        report.ok
+          ? `The bucket works: ${report.where} (list, put, get and delete).`
+          : `The ${report.failedStep} step failed: ${report.message}`,
+      );
       if (!report.ok) process.exitCode = EXIT.usage;
     });
 
   backup
     .command('now')
-    .description('push a snapshot now (only what changed is uploaded); --json {snapshotId, seq, objectsUploaded, bytesUploaded, bytesSkipped}')
+    .description(
+      'push a snapshot now (only what changed is uploaded); --json {snapshotId, seq, objectsUploaded, bytesUploaded, bytesSkipped}',
+    )
     .action(async () => {
       const ctx = context();
       const bar = progressLine(ctx);
-      const summary = await ctx.withRouter((rpc) => rpc('backup.now', {}), undefined, { onEvent: bar.onEvent }).finally(bar.end);
+      const summary = await ctx
+        .withRouter((rpc) => rpc('backup.now', {}), undefined, { onEvent: bar.onEvent })
+        .finally(bar.end);
       ctx.out.result(summary, () =>
         [
           `Snapshot ${summary.snapshotId} (seq ${summary.seq}) is in the bucket.`,
@@ -153,7 +176,9 @@ export function registerBackupCommands(program: Command, context: () => CliConte
     .option('--snapshot <id>', 'a snapshot id or seq (see backup list)')
     .action(async (opts: { snapshot?: string }) => {
       const ctx = context();
-      const report = await ctx.withRouter((rpc) => rpc('backup.verify', opts.snapshot ? { snapshot: opts.snapshot } : {}));
+      const report = await ctx.withRouter((rpc) =>
+        rpc('backup.verify', opts.snapshot ? { snapshot: opts.snapshot } : {}),
+      );
       ctx.out.result(report, () =>
         report.ok
           ? `Snapshot ${report.snapshotId} is whole: ${report.checkedObjects} objects checked.`
@@ -171,13 +196,19 @@ export function registerBackupCommands(program: Command, context: () => CliConte
       const keep = Number(opts.keep);
       if (!Number.isInteger(keep) || keep < 1) throw new BadRequestError('--keep must be a whole number of at least 1');
       const report = await ctx.withRouter((rpc) => rpc('backup.prune', { keep }));
-      ctx.out.result(report, () => `Kept ${report.keptSnapshots} snapshots; deleted ${report.deletedSnapshots} snapshots and ${report.deletedShards} shards (${formatBytes(report.bytesFreed)}).`);
+      ctx.out.result(
+        report,
+        () =>
+          `Kept ${report.keptSnapshots} snapshots; deleted ${report.deletedSnapshots} snapshots and ${report.deletedShards} shards (${formatBytes(report.bytesFreed)}).`,
+      );
     });
 
   withBucketOptions(
     program
       .command('restore')
-      .description('restore a vault from its backups into a new directory (--vault DIR), with the password or --recovery-key'),
+      .description(
+        'restore a vault from its backups into a new directory (--vault DIR), with the password or --recovery-key',
+      ),
   )
     .option('--snapshot <id>', 'a snapshot id or seq (default: the newest)')
     .option('--recovery-key <key>', 'use the recovery key instead of the password')
@@ -186,7 +217,10 @@ export function registerBackupCommands(program: Command, context: () => CliConte
       const ctx = context();
       const store = s3ObjectStores(await bucketTarget(flags, ctx.env));
       try {
-        const secret = flags.recoveryKey !== undefined ? { recoveryKey: flags.recoveryKey } : { password: await currentPassword(ctx.env) };
+        const secret =
+          flags.recoveryKey !== undefined
+            ? { recoveryKey: flags.recoveryKey }
+            : { password: await currentPassword(ctx.env) };
         const summary = await restoreVault({
           store,
           vaultDir: ctx.vaultDir,
@@ -203,7 +237,9 @@ export function registerBackupCommands(program: Command, context: () => CliConte
               ? 'Plans are running, their waits restarted from now: this copy will warn and deliver as the original did. Stop the original if it still runs.'
               : 'Plans are PAUSED so that this copy warns nobody before you say so. When the original is gone for good: afterword resume',
             ...(summary.plansTriggered > 0
-              ? [`${summary.plansTriggered} plan(s) had already fired in this snapshot: the original may have delivered their messages already.`]
+              ? [
+                  `${summary.plansTriggered} plan(s) had already fired in this snapshot: the original may have delivered their messages already.`,
+                ]
               : []),
             ...(summary.heldDeliveries + summary.heldOther > 0
               ? [

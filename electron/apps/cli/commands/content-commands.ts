@@ -65,28 +65,44 @@ export function registerContentCommands(program: Command, context: () => CliCont
     .option('--attach <file>', 'attach a file (repeatable)', collect, [])
     .option('--draft', 'keep it as a draft (never delivered until activated)')
     .option('--plan <planId>', 'the warning plan (default: the default plan)')
-    .option('--delay <duration>', 'wait this long after the plan fires before delivering, e.g. 7d', durationOption('--delay'))
-    .action(async (opts: { title: string; body?: string; bodyFile?: string; htmlFile?: string; to: string[]; attach: string[]; draft?: boolean; plan?: string; delay?: number }) => {
-      const ctx = context();
-      const body = await bodyFrom(opts);
-      if (body === undefined) throw new BadRequestError('a message needs --body or --body-file');
-      const bodyHtml = await htmlFrom(opts);
-      const { id } = await ctx.withRouter((rpc) =>
-        withUploadedFiles(rpc, opts.attach, (uploadIds) =>
-          rpc('messages.create', {
-            title: opts.title,
-            body,
-            bodyHtml: bodyHtml ?? null,
-            recipientIds: opts.to.map((to) => existingId('recipient', to)),
-            uploadIds,
-            status: opts.draft ? 'draft' : 'active',
-            planId: opts.plan === undefined ? null : existingId('plan', opts.plan),
-            deliveryDelayMs: opts.delay ?? 0,
-          }),
-        ),
-      );
-      ctx.out.result({ id }, () => `Message ${id} saved.`);
-    });
+    .option(
+      '--delay <duration>',
+      'wait this long after the plan fires before delivering, e.g. 7d',
+      durationOption('--delay'),
+    )
+    .action(
+      async (opts: {
+        title: string;
+        body?: string;
+        bodyFile?: string;
+        htmlFile?: string;
+        to: string[];
+        attach: string[];
+        draft?: boolean;
+        plan?: string;
+        delay?: number;
+      }) => {
+        const ctx = context();
+        const body = await bodyFrom(opts);
+        if (body === undefined) throw new BadRequestError('a message needs --body or --body-file');
+        const bodyHtml = await htmlFrom(opts);
+        const { id } = await ctx.withRouter((rpc) =>
+          withUploadedFiles(rpc, opts.attach, (uploadIds) =>
+            rpc('messages.create', {
+              title: opts.title,
+              body,
+              bodyHtml: bodyHtml ?? null,
+              recipientIds: opts.to.map((to) => existingId('recipient', to)),
+              uploadIds,
+              status: opts.draft ? 'draft' : 'active',
+              planId: opts.plan === undefined ? null : existingId('plan', opts.plan),
+              deliveryDelayMs: opts.delay ?? 0,
+            }),
+          ),
+        );
+        ctx.out.result({ id }, () => `Message ${id} saved.`);
+      },
+    );
 
   message
     .command('list')
@@ -101,11 +117,21 @@ export function registerContentCommands(program: Command, context: () => CliCont
           ? 'No messages yet. Add one with: afterword message add --title T --body TEXT'
           : table([
               ['ID', 'STATUS', 'TO', 'FILES', 'UPDATED', 'TITLE'],
-              ...page.items.map((m) => [m.id, m.status, String(m.recipientCount), String(m.attachmentCount), isoTime(m.updatedAt), m.damaged ? `DAMAGED: ${m.damaged}` : m.title]),
+              ...page.items.map((m) => [
+                m.id,
+                m.status,
+                String(m.recipientCount),
+                String(m.attachmentCount),
+                isoTime(m.updatedAt),
+                m.damaged ? `DAMAGED: ${m.damaged}` : m.title,
+              ]),
             ]) + `\n(${page.items.length} of ${page.total})`,
       );
       const damaged = page.items.filter((m) => m.damaged).length;
-      if (damaged > 0) ctx.out.note(`afterword: ${damaged === 1 ? '1 message is' : `${damaged} messages are`} damaged and cannot be read: run \`afterword doctor\``);
+      if (damaged > 0)
+        ctx.out.note(
+          `afterword: ${damaged === 1 ? '1 message is' : `${damaged} messages are`} damaged and cannot be read: run \`afterword doctor\``,
+        );
     });
 
   message
@@ -138,35 +164,61 @@ export function registerContentCommands(program: Command, context: () => CliCont
     .option('--status <status>', 'draft | active | paused')
     .option('--plan <planId>', 'move it to another warning plan')
     .option('--delay <duration>', 'delivery delay after the plan fires, e.g. 7d', durationOption('--delay'))
-    .action(async (id: string, opts: { title?: string; body?: string; bodyFile?: string; htmlFile?: string; to: string[]; attach: string[]; detach: string[]; status?: string; plan?: string; delay?: number }) => {
-      const ctx = context();
-      const body = await bodyFrom(opts);
-      const bodyHtml = await htmlFrom(opts);
-      if (opts.status !== undefined && !['draft', 'active', 'paused'].includes(opts.status)) {
-        throw new BadRequestError('--status must be draft, active or paused');
-      }
-      const nothing =
-        opts.title === undefined && body === undefined && bodyHtml === undefined && opts.to.length === 0 && opts.attach.length === 0 &&
-        opts.detach.length === 0 && opts.status === undefined && opts.plan === undefined && opts.delay === undefined;
-      if (nothing) throw new BadRequestError('nothing to change: give --title, --body, --html-file, --to, --attach, --detach, --status, --plan or --delay');
-      await ctx.withRouter((rpc) =>
-        withUploadedFiles(rpc, opts.attach, (addUploadIds) =>
-          rpc('messages.update', {
-            id: existingId('message', id),
-            title: opts.title,
-            body,
-            bodyHtml,
-            recipientIds: opts.to.length > 0 ? opts.to.map((to) => existingId('recipient', to)) : undefined,
-            addUploadIds,
-            removeAttachmentIds: opts.detach.map((attachmentId) => existingId('attachment', attachmentId)),
-            status: opts.status as 'draft' | 'active' | 'paused' | undefined,
-            planId: opts.plan === undefined ? undefined : existingId('plan', opts.plan),
-            deliveryDelayMs: opts.delay,
-          }),
-        ),
-      );
-      ctx.out.result({ id }, () => `Message ${id} updated.`);
-    });
+    .action(
+      async (
+        id: string,
+        opts: {
+          title?: string;
+          body?: string;
+          bodyFile?: string;
+          htmlFile?: string;
+          to: string[];
+          attach: string[];
+          detach: string[];
+          status?: string;
+          plan?: string;
+          delay?: number;
+        },
+      ) => {
+        const ctx = context();
+        const body = await bodyFrom(opts);
+        const bodyHtml = await htmlFrom(opts);
+        if (opts.status !== undefined && !['draft', 'active', 'paused'].includes(opts.status)) {
+          throw new BadRequestError('--status must be draft, active or paused');
+        }
+        const nothing =
+          opts.title === undefined &&
+          body === undefined &&
+          bodyHtml === undefined &&
+          opts.to.length === 0 &&
+          opts.attach.length === 0 &&
+          opts.detach.length === 0 &&
+          opts.status === undefined &&
+          opts.plan === undefined &&
+          opts.delay === undefined;
+        if (nothing)
+          throw new BadRequestError(
+            'nothing to change: give --title, --body, --html-file, --to, --attach, --detach, --status, --plan or --delay',
+          );
+        await ctx.withRouter((rpc) =>
+          withUploadedFiles(rpc, opts.attach, (addUploadIds) =>
+            rpc('messages.update', {
+              id: existingId('message', id),
+              title: opts.title,
+              body,
+              bodyHtml,
+              recipientIds: opts.to.length > 0 ? opts.to.map((to) => existingId('recipient', to)) : undefined,
+              addUploadIds,
+              removeAttachmentIds: opts.detach.map((attachmentId) => existingId('attachment', attachmentId)),
+              status: opts.status as 'draft' | 'active' | 'paused' | undefined,
+              planId: opts.plan === undefined ? undefined : existingId('plan', opts.plan),
+              deliveryDelayMs: opts.delay,
+            }),
+          ),
+        );
+        ctx.out.result({ id }, () => `Message ${id} updated.`);
+      },
+    );
 
   message
     .command('rm <id>')
@@ -187,7 +239,13 @@ export function registerContentCommands(program: Command, context: () => CliCont
     .action(async (messageId: string, attachmentId: string, opts: { out: string; force?: boolean }) => {
       const ctx = context();
       const info = await ctx.withRouter((rpc) =>
-        downloadTo(rpc, existingId('message', messageId), existingId('attachment', attachmentId), opts.out, Boolean(opts.force)),
+        downloadTo(
+          rpc,
+          existingId('message', messageId),
+          existingId('attachment', attachmentId),
+          opts.out,
+          Boolean(opts.force),
+        ),
       );
       ctx.out.result({ ...info, out: opts.out }, () => `Wrote ${info.name} (${formatBytes(info.size)}) to ${opts.out}`);
     });
@@ -205,11 +263,17 @@ export function registerContentCommands(program: Command, context: () => CliCont
       if ((opts.email === undefined) === (opts.webhook === undefined)) {
         throw new BadRequestError('give exactly one of --email or --webhook');
       }
-      if (opts.allowPrivateNetwork && opts.webhook === undefined) throw new BadRequestError('--allow-private-network goes with --webhook');
+      if (opts.allowPrivateNetwork && opts.webhook === undefined)
+        throw new BadRequestError('--allow-private-network goes with --webhook');
       const input =
         opts.email !== undefined
           ? ({ type: 'email', name: opts.name, contact: opts.email } as const)
-          : ({ type: 'webhook', name: opts.name, contact: opts.webhook!, allowPrivateNetwork: opts.allowPrivateNetwork === true } as const);
+          : ({
+              type: 'webhook',
+              name: opts.name,
+              contact: opts.webhook!,
+              allowPrivateNetwork: opts.allowPrivateNetwork === true,
+            } as const);
       const added = await ctx.withRouter((rpc) => rpc('recipients.create', input));
       ctx.out.result({ id: added.id }, () => `Recipient ${added.id} added.`);
     });
@@ -235,24 +299,37 @@ export function registerContentCommands(program: Command, context: () => CliCont
     .option('--webhook <url>', 'the new webhook URL (webhook recipients)')
     .option('--allow-private-network', 'the webhook is on your own network: allow loopback and private addresses')
     .option('--no-allow-private-network', 'the webhook is not on your own network')
-    .action(async (id: string, opts: { name?: string; email?: string; webhook?: string; allowPrivateNetwork?: boolean }) => {
-      const ctx = context();
-      if (opts.email !== undefined && opts.webhook !== undefined) throw new BadRequestError('give at most one of --email or --webhook');
-      const contact = opts.email ?? opts.webhook;
-      const allowPrivateNetwork = opts.allowPrivateNetwork;
-      if (opts.name === undefined && contact === undefined && allowPrivateNetwork === undefined) {
-        throw new BadRequestError('nothing to change: give --name, --email, --webhook or --[no-]allow-private-network');
-      }
-      const updated = await ctx.withRouter(async (rpc) => {
-        const current = (await rpc('recipients.list', {})).find((r) => r.id === existingId('recipient', id));
-        if (current && contact !== undefined && (opts.email !== undefined) !== (current.type === 'email')) {
-          throw new BadRequestError(`recipient ${id} is reached by ${current.type}: use --${current.type === 'email' ? 'email' : 'webhook'}`);
+    .action(
+      async (id: string, opts: { name?: string; email?: string; webhook?: string; allowPrivateNetwork?: boolean }) => {
+        const ctx = context();
+        if (opts.email !== undefined && opts.webhook !== undefined)
+          throw new BadRequestError('give at most one of --email or --webhook');
+        const contact = opts.email ?? opts.webhook;
+        const allowPrivateNetwork = opts.allowPrivateNetwork;
+        if (opts.name === undefined && contact === undefined && allowPrivateNetwork === undefined) {
+          throw new BadRequestError(
+            'nothing to change: give --name, --email, --webhook or --[no-]allow-private-network',
+          );
         }
-        if (current && allowPrivateNetwork !== undefined && current.type !== 'webhook') throw new BadRequestError('--[no-]allow-private-network is for webhook recipients');
-        return rpc('recipients.update', { id, name: opts.name, contact, ...(allowPrivateNetwork !== undefined ? { allowPrivateNetwork } : {}) });
-      });
-      ctx.out.result(updated, () => `Recipient ${updated.id} updated: ${updated.name} <${updated.contact}>.`);
-    });
+        const updated = await ctx.withRouter(async (rpc) => {
+          const current = (await rpc('recipients.list', {})).find((r) => r.id === existingId('recipient', id));
+          if (current && contact !== undefined && (opts.email !== undefined) !== (current.type === 'email')) {
+            throw new BadRequestError(
+              `recipient ${id} is reached by ${current.type}: use --${current.type === 'email' ? 'email' : 'webhook'}`,
+            );
+          }
+          if (current && allowPrivateNetwork !== undefined && current.type !== 'webhook')
+            throw new BadRequestError('--[no-]allow-private-network is for webhook recipients');
+          return rpc('recipients.update', {
+            id,
+            name: opts.name,
+            contact,
+            ...(allowPrivateNetwork !== undefined ? { allowPrivateNetwork } : {}),
+          });
+        });
+        ctx.out.result(updated, () => `Recipient ${updated.id} updated: ${updated.name} <${updated.contact}>.`);
+      },
+    );
 
   recipient
     .command('rm <id>')

@@ -29,10 +29,15 @@ function relative(ms: number, now: number): string {
 type StatusReport = MethodOutput<'status.get'>;
 
 /** The CLI's status: what comes next in words, as the CLI has always printed it (also with --json). */
-type CliStatus = Omit<StatusReport, 'plans'> & { plans: (Omit<StatusReport['plans'][number], 'nextEvent'> & { nextEvent: string | null })[] };
+type CliStatus = Omit<StatusReport, 'plans'> & {
+  plans: (Omit<StatusReport['plans'][number], 'nextEvent'> & { nextEvent: string | null })[];
+};
 
 function inWords(report: StatusReport): CliStatus {
-  return { ...report, plans: report.plans.map((p) => ({ ...p, nextEvent: p.nextEvent && nextEventText(p.nextEvent) })) };
+  return {
+    ...report,
+    plans: report.plans.map((p) => ({ ...p, nextEvent: p.nextEvent && nextEventText(p.nextEvent) })),
+  };
 }
 
 function renderStatus(s: CliStatus): string {
@@ -40,7 +45,8 @@ function renderStatus(s: CliStatus): string {
   for (const problem of s.problems) lines.push(`! ${problem.message}`);
   if (s.problems.length > 0) lines.push('');
   const warning = s.openPrompts.find((p) => p.kind === 'warning');
-  if (warning) lines.push(`!! Afterword is asking whether you are there (warning ${warning.level}). Run: afterword checkin`, '');
+  if (warning)
+    lines.push(`!! Afterword is asking whether you are there (warning ${warning.level}). Run: afterword checkin`, '');
   lines.push(
     table([
       ['PLAN', 'STATE', 'MESSAGES', 'NEXT', 'WHEN', 'DELIVERY IF SILENT'],
@@ -67,7 +73,8 @@ function renderStatus(s: CliStatus): string {
 
 function parseDate(text: string): number {
   const at = Date.parse(text);
-  if (Number.isNaN(at)) throw new BadRequestError(`"${text}" is not a date: write it like 2027-01-15 or 2027-01-15T08:00`);
+  if (Number.isNaN(at))
+    throw new BadRequestError(`"${text}" is not a date: write it like 2027-01-15 or 2027-01-15T08:00`);
   return at;
 }
 
@@ -105,7 +112,13 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .option('--ca-file <file>', 'extra CA certificate (PEM) for a self-hosted server')
     .action(async (opts: { host: string; port: string; tls: string; user?: string; from: string; caFile?: string }) => {
       const ctx = context();
-      const ca = opts.caFile ? [await readFile(opts.caFile, 'utf8').catch(() => { throw new BadRequestError(`cannot read ${opts.caFile}`); })] : undefined;
+      const ca = opts.caFile
+        ? [
+            await readFile(opts.caFile, 'utf8').catch(() => {
+              throw new BadRequestError(`cannot read ${opts.caFile}`);
+            }),
+          ]
+        : undefined;
       // Every field is given: the password of --user (none without), the CA file or none.
       const input = {
         host: opts.host,
@@ -132,16 +145,22 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .description('add a webhook; prints its signing secret')
     .requiredOption('--name <name>', 'short name, used as webhook:NAME in plans')
     .requiredOption('--url <url>', 'https URL')
-    .option('--allow-private-network', 'the webhook is on your own network (this machine, the LAN): allow loopback and private addresses')
+    .option(
+      '--allow-private-network',
+      'the webhook is on your own network (this machine, the LAN): allow loopback and private addresses',
+    )
     .action(async (opts: { name: string; url: string; allowPrivateNetwork?: boolean }) => {
       const ctx = context();
       const allowPrivateNetwork = opts.allowPrivateNetwork === true;
       // Checked here too (the repo checks again), so a refused URL is reported before the password is asked.
       const checked = checkWebhookUrl(opts.url, { allowPrivateNetwork });
       if (!checked.ok) throw new BadRequestError(checked.message);
-      const added = await ctx.withRouter((rpc) => rpc('channels.addWebhook', { name: opts.name, url: opts.url, allowPrivateNetwork }));
-      ctx.out.result({ id: added.id, secret: added.secret }, () =>
-        `Webhook ${opts.name} added (${added.id}).\nSigning secret (Standard Webhooks): ${added.secret}`,
+      const added = await ctx.withRouter((rpc) =>
+        rpc('channels.addWebhook', { name: opts.name, url: opts.url, allowPrivateNetwork }),
+      );
+      ctx.out.result(
+        { id: added.id, secret: added.secret },
+        () => `Webhook ${opts.name} added (${added.id}).\nSigning secret (Standard Webhooks): ${added.secret}`,
       );
     });
   webhook
@@ -151,12 +170,15 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .option('--no-allow-private-network', 'it is not: refuse loopback and private addresses')
     .action(async (name: string, opts: { allowPrivateNetwork?: boolean }) => {
       const ctx = context();
-      if (opts.allowPrivateNetwork === undefined) throw new BadRequestError('nothing to change: give --allow-private-network or --no-allow-private-network');
+      if (opts.allowPrivateNetwork === undefined)
+        throw new BadRequestError('nothing to change: give --allow-private-network or --no-allow-private-network');
       if (name.length > WEBHOOK_NAME_MAX) throw new NotFoundError('webhook', name);
       const allowPrivateNetwork = opts.allowPrivateNetwork;
       await ctx.withRouter((rpc) => rpc('channels.updateWebhook', { name, allowPrivateNetwork }));
       ctx.out.result({ name, allowPrivateNetwork }, () =>
-        allowPrivateNetwork ? `Webhook ${name} may reach your own network.` : `Webhook ${name} may reach public addresses only.`,
+        allowPrivateNetwork
+          ? `Webhook ${name} may reach your own network.`
+          : `Webhook ${name} may reach public addresses only.`,
       );
     });
   webhook
@@ -204,8 +226,14 @@ export function registerEngineCommands(program: Command, context: () => CliConte
       if (name.length > WEBHOOK_NAME_MAX) throw new NotFoundError('channel', name);
       const reply = await ctx.withRouter((rpc) => rpc('channels.test', { channel: name }));
       // The CLI's shape, kept for scripts that read it: no error code on success.
-      const result = reply.ok ? { ok: true as const, response: reply.response } : { ...reply, ok: false as const, errorCode: reply.errorCode ?? 'UNKNOWN' };
-      ctx.out.result(result, () => (result.ok ? `Sent. The server answered: ${result.response}` : `Failed (${result.errorCode}): ${result.response}`));
+      const result = reply.ok
+        ? { ok: true as const, response: reply.response }
+        : { ...reply, ok: false as const, errorCode: reply.errorCode ?? 'UNKNOWN' };
+      ctx.out.result(result, () =>
+        result.ok
+          ? `Sent. The server answered: ${result.response}`
+          : `Failed (${result.errorCode}): ${result.response}`,
+      );
       if (!result.ok) process.exitCode = EXIT.usage;
     });
 
@@ -227,8 +255,14 @@ export function registerEngineCommands(program: Command, context: () => CliConte
       const until = parseDate(opts.until);
       if (until <= ctx.clock.now()) throw new BadRequestError('--until must be in the future');
       // A date past the contract's range lies past any pause the core allows too: it says so.
-      const { transitions } = await ctx.withRouter((rpc) => rpc('plans.pause', { until: Math.min(until, MAX_DATE_MS) }), UNATTENDED);
-      ctx.out.result({ ok: true, until: new Date(until).toISOString(), plans: transitions }, () => `Paused until ${isoTime(until)}.`);
+      const { transitions } = await ctx.withRouter(
+        (rpc) => rpc('plans.pause', { until: Math.min(until, MAX_DATE_MS) }),
+        UNATTENDED,
+      );
+      ctx.out.result(
+        { ok: true, until: new Date(until).toISOString(), plans: transitions },
+        () => `Paused until ${isoTime(until)}.`,
+      );
     });
 
   program
@@ -247,8 +281,14 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .action(async (opts: { recoveryKey: string }) => {
       const ctx = context();
       const { recoveryKey } = opts;
-      const { transitions } = await ctx.withRouter((rpc) => rpc('plans.stop', { recoveryKey }), { by: 'recoveryKey', recoveryKey });
-      ctx.out.result({ ok: true, plans: transitions }, () => `Stopped ${transitions.length} plan(s). Run \`afterword resume\` to start again.`);
+      const { transitions } = await ctx.withRouter((rpc) => rpc('plans.stop', { recoveryKey }), {
+        by: 'recoveryKey',
+        recoveryKey,
+      });
+      ctx.out.result(
+        { ok: true, plans: transitions },
+        () => `Stopped ${transitions.length} plan(s). Run \`afterword resume\` to start again.`,
+      );
     });
 
   program
@@ -276,9 +316,14 @@ export function registerEngineCommands(program: Command, context: () => CliConte
         ctx.out.result({ skipped: true, heldBy: lock.holder }, () => `Nothing done: ${lock.message}.`);
         return;
       }
-      if (lock instanceof VaultBusyError) ctx.out.note(`afterword: ${lock.holder.program} (pid ${lock.holder.pid}) holds this vault but is not sending (locked): ticking from here`);
+      if (lock instanceof VaultBusyError)
+        ctx.out.note(
+          `afterword: ${lock.holder.program} (pid ${lock.holder.pid}) holds this vault but is not sending (locked): ticking from here`,
+        );
       const held = lock instanceof VaultBusyError ? null : lock;
-      const result = await ctx.withRouter((rpc) => rpc('scheduler.tick', {}), UNATTENDED).finally(() => held?.release());
+      const result = await ctx
+        .withRouter((rpc) => rpc('scheduler.tick', {}), UNATTENDED)
+        .finally(() => held?.release());
       ctx.out.result(result, () =>
         [
           ...result.tick.transitions.map((t) => `${t.planId}: ${t.from} → ${t.to} (${t.reason})`),
@@ -298,22 +343,30 @@ export function registerEngineCommands(program: Command, context: () => CliConte
       const schedule = {
         cron: opts.cron,
         onRun: ({ tick, drain }: MethodOutput<'scheduler.tick'>) => {
-          for (const t of tick.transitions) ctx.out.note(`${isoTime(tick.at)} ${t.planId}: ${t.from} → ${t.to} (${t.reason})`);
-          if (drain.attempted > 0) ctx.out.note(`${isoTime(tick.at)} outbox: ${drain.sent} sent, ${drain.retrying} to retry, ${drain.failed} failed`);
+          for (const t of tick.transitions)
+            ctx.out.note(`${isoTime(tick.at)} ${t.planId}: ${t.from} → ${t.to} (${t.reason})`);
+          if (drain.attempted > 0)
+            ctx.out.note(
+              `${isoTime(tick.at)} outbox: ${drain.sent} sent, ${drain.retrying} to retry, ${drain.failed} failed`,
+            );
         },
         onError: (error: unknown) => ctx.out.note(`afterword: tick failed: ${(error as Error).message}`),
       };
       // The router's scheduler ticks while this waits; it finishes what is in flight before closing.
       await ctx
-        .withRouter(async () => {
-          ctx.out.note(`Afterword is running on ${ctx.vaultDir} (${opts.cron}). Stop with Ctrl-C.`);
-          await new Promise<void>((resolve) => {
-            const stop = (): void => resolve();
-            process.once('SIGINT', stop);
-            process.once('SIGTERM', stop);
-          });
-          ctx.out.note('Stopping: finishing what is in flight…');
-        }, UNATTENDED, { schedule })
+        .withRouter(
+          async () => {
+            ctx.out.note(`Afterword is running on ${ctx.vaultDir} (${opts.cron}). Stop with Ctrl-C.`);
+            await new Promise<void>((resolve) => {
+              const stop = (): void => resolve();
+              process.once('SIGINT', stop);
+              process.once('SIGTERM', stop);
+            });
+            ctx.out.note('Stopping: finishing what is in flight…');
+          },
+          UNATTENDED,
+          { schedule },
+        )
         .finally(() => lock.release());
       ctx.out.result({ stopped: true }, () => 'Stopped.');
     });
@@ -323,9 +376,16 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .description('deliver this message to yourself (the owner) only')
     .action(async (messageId: string) => {
       const ctx = context();
-      const reply = await ctx.withRouter((rpc) => rpc('messages.testSend', { id: existingId('message', messageId) }), UNATTENDED);
+      const reply = await ctx.withRouter(
+        (rpc) => rpc('messages.testSend', { id: existingId('message', messageId) }),
+        UNATTENDED,
+      );
       // The CLI's shape, kept for scripts that read it.
-      const result = { drain: reply.drain, state: reply.state, error: reply.state === 'failed' ? reply.response : null };
+      const result = {
+        drain: reply.drain,
+        state: reply.state,
+        error: reply.state === 'failed' ? reply.response : null,
+      };
       ctx.out.result(result, () =>
         result.state === 'sent'
           ? 'Sent to you. Check your mailbox.'
@@ -336,7 +396,9 @@ export function registerEngineCommands(program: Command, context: () => CliConte
       if (result.state === 'failed') process.exitCode = EXIT.usage;
     });
 
-  const unattended = program.command('unattended').description('deliver after a restart without the password (device key in the OS key store)');
+  const unattended = program
+    .command('unattended')
+    .description('deliver after a restart without the password (device key in the OS key store)');
   unattended
     .command('enable')
     .description('keep a device key so `afterword tick` runs without the password')
@@ -359,7 +421,11 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .action(async () => {
       const ctx = context();
       await ctx.withRouter((rpc) => rpc('vault.setUnattended', { enabled: false }));
-      ctx.out.result({ enabled: false }, () => 'Unattended delivery is off: after a restart, warnings and deliveries wait until the vault is unlocked once.');
+      ctx.out.result(
+        { enabled: false },
+        () =>
+          'Unattended delivery is off: after a restart, warnings and deliveries wait until the vault is unlocked once.',
+      );
     });
   unattended
     .command('status')

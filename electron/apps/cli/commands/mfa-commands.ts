@@ -7,18 +7,23 @@ function describeStatus(status: { enabled: boolean; pending: boolean; recoveryCo
   if (status.enabled) {
     return `Two-step sign-in is on: signing in to the runner (afterword serve) needs a code besides the password. Recovery codes left: ${status.recoveryCodesLeft}.`;
   }
-  if (status.pending) return 'Two-step sign-in is being set up in the app and waits for its first code; it is not on yet.';
+  if (status.pending)
+    return 'Two-step sign-in is being set up in the app and waits for its first code; it is not on yet.';
   return 'Two-step sign-in is off: the password alone signs in to the runner.';
 }
 
 export function registerMfaCommands(program: Command, context: () => CliContext): void {
   const mfa = program
     .command('mfa')
-    .description("two-step sign-in: a code from an authenticator app besides the password, for the runner's web sign-in");
+    .description(
+      "two-step sign-in: a code from an authenticator app besides the password, for the runner's web sign-in",
+    );
 
   mfa
     .command('enable')
-    .description('turn it on: prints the secret, its otpauth:// URI and 10 one-time recovery codes (shown only this once)')
+    .description(
+      'turn it on: prints the secret, its otpauth:// URI and 10 one-time recovery codes (shown only this once)',
+    )
     .action(async () => {
       const ctx = context();
       const enrolment = await ctx.withRouter((rpc) => rpc('mfa.enable', { confirm: false }));
@@ -45,13 +50,18 @@ export function registerMfaCommands(program: Command, context: () => CliContext)
     .action(async () => {
       const ctx = context();
       const password = await currentPassword(ctx.env);
-      const status = await ctx.withRouter(async (rpc) => {
-        const before = await rpc('mfa.status', {});
-        if (!before.enabled && !before.pending) return null;
-        return rpc('mfa.disable', { password });
-      }, { by: 'password', password });
+      const status = await ctx.withRouter(
+        async (rpc) => {
+          const before = await rpc('mfa.status', {});
+          if (!before.enabled && !before.pending) return null;
+          return rpc('mfa.disable', { password });
+        },
+        { by: 'password', password },
+      );
       ctx.out.result(status ?? { enabled: false, pending: false, recoveryCodesLeft: 0 }, () =>
-        status ? 'Two-step sign-in is off: the password alone signs in to the runner.' : 'Two-step sign-in was already off.',
+        status
+          ? 'Two-step sign-in is off: the password alone signs in to the runner.'
+          : 'Two-step sign-in was already off.',
       );
     });
 

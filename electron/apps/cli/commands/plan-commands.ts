@@ -52,8 +52,9 @@ export function registerPlanCommands(program: Command, context: () => CliContext
       const created = await ctx.withRouter((rpc) =>
         rpc('plans.create', { name: opts.name, intervalMs: opts.interval, levels, isDefault: Boolean(opts.default) }),
       );
-      ctx.out.result({ id: created.id }, () =>
-        `Plan ${created.id} added.${created.isTestPlan ? ' (test plan: waits under a day)' : ''}`,
+      ctx.out.result(
+        { id: created.id },
+        () => `Plan ${created.id} added.${created.isTestPlan ? ' (test plan: waits under a day)' : ''}`,
       );
     });
 
@@ -87,7 +88,9 @@ export function registerPlanCommands(program: Command, context: () => CliContext
         [
           `${p.name} (${p.id})${p.isDefault ? ' — default' : ''}${p.isTestPlan ? ' — test plan' : ''}`,
           `Check in every ${formatDuration(p.intervalMs)}`,
-          ...p.levels.map((l, i) => `  Level ${i + 1}: ${l.channels.join(' + ')}, then wait ${formatDuration(l.waitMs)}`),
+          ...p.levels.map(
+            (l, i) => `  Level ${i + 1}: ${l.channels.join(' + ')}, then wait ${formatDuration(l.waitMs)}`,
+          ),
         ].join('\n'),
       );
     });
@@ -106,7 +109,13 @@ export function registerPlanCommands(program: Command, context: () => CliContext
         throw new BadRequestError('nothing to change: give --name, --interval, --level (×5) or --default');
       }
       await ctx.withRouter((rpc) =>
-        rpc('plans.update', { id: existingId('plan', id), name: opts.name, intervalMs: opts.interval, levels, ...(opts.default ? { isDefault: true } : {}) }),
+        rpc('plans.update', {
+          id: existingId('plan', id),
+          name: opts.name,
+          intervalMs: opts.interval,
+          levels,
+          ...(opts.default ? { isDefault: true } : {}),
+        }),
       );
       ctx.out.result({ id }, () => `Plan ${id} updated.`);
     });
@@ -136,12 +145,17 @@ export function registerPlanCommands(program: Command, context: () => CliContext
         return { p, state: runtime.state, timeline: inert ? [] : (await rpc('plans.simulate', { id })).timeline };
       });
       const points = timeline.map((t) => ({ ...t, event: timelineEventText(t.event, t.level) }));
-      ctx.out.result({ planId: id, state, timeline: points.map((t) => ({ ...t, at: new Date(t.at).toISOString() })) }, () =>
-        state === 'stopped'
-          ? `${p.name} is stopped: nothing is warned or delivered until \`afterword resume\`.`
-          : state === 'triggered'
-            ? `${p.name} has fired: its messages are being delivered (see \`afterword status\`).`
-            : [`If you stop checking in now (${p.name}):`, ...points.map((t) => `  ${isoTime(t.at)}  ${t.event}`)].join('\n'),
+      ctx.out.result(
+        { planId: id, state, timeline: points.map((t) => ({ ...t, at: new Date(t.at).toISOString() })) },
+        () =>
+          state === 'stopped'
+            ? `${p.name} is stopped: nothing is warned or delivered until \`afterword resume\`.`
+            : state === 'triggered'
+              ? `${p.name} has fired: its messages are being delivered (see \`afterword status\`).`
+              : [
+                  `If you stop checking in now (${p.name}):`,
+                  ...points.map((t) => `  ${isoTime(t.at)}  ${t.event}`),
+                ].join('\n'),
       );
     });
 }

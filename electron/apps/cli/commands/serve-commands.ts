@@ -23,7 +23,8 @@ const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../../../renderer/', impo
 
 function parsePort(text: string): number {
   const port = Number(text);
-  if (!/^\d{1,5}$/.test(text) || port > 65535) throw new BadRequestError(`--port must be a number from 0 to 65535, not "${text}"`);
+  if (!/^\d{1,5}$/.test(text) || port > 65535)
+    throw new BadRequestError(`--port must be a number from 0 to 65535, not "${text}"`);
   return port;
 }
 
@@ -35,8 +36,10 @@ function parsePublicUrl(text: string | undefined): string | undefined {
   } catch {
     throw new BadRequestError(`--public-url must be a full URL such as https://afterword.example.org, not "${text}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BadRequestError('--public-url must start with http:// or https://');
-  if (url.search || url.hash || url.username || url.password) throw new BadRequestError('--public-url must not carry a query, fragment or credentials');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new BadRequestError('--public-url must start with http:// or https://');
+  if (url.search || url.hash || url.username || url.password)
+    throw new BadRequestError('--public-url must not carry a query, fragment or credentials');
   return url.href.replace(/\/+$/, '');
 }
 
@@ -44,7 +47,9 @@ function parsePublicUrl(text: string | undefined): string | undefined {
 function parseSetupToken(text: string | undefined, from: string): string | undefined {
   if (text === undefined || text === '') return undefined;
   if (text.length < MIN_CHOSEN_TOKEN_LENGTH || text.length > 200 || !/^[A-Za-z0-9_~.-]+$/.test(text)) {
-    throw new BadRequestError(`${from} must be ${MIN_CHOSEN_TOKEN_LENGTH} to 200 letters, digits, '-', '_', '.' or '~' (e.g. the output of: openssl rand -hex 16)`);
+    throw new BadRequestError(
+      `${from} must be ${MIN_CHOSEN_TOKEN_LENGTH} to 200 letters, digits, '-', '_', '.' or '~' (e.g. the output of: openssl rand -hex 16)`,
+    );
   }
   return text;
 }
@@ -65,79 +70,115 @@ export function registerServeCommands(program: Command, context: () => CliContex
     .option('--port <port>', 'port to listen on (0: any free port)', '7420')
     .option('--public-url <url>', 'the URL people (and check-in links in warning e-mails) reach this runner at')
     .option('--renderer-dir <dir>', 'the built web UI (default: dist/renderer)')
-    .option('--setup-token <token>', 'while there is no vault: the one-time token creating it needs (default: a random one, printed; also AFTERWORD_SETUP_TOKEN)')
-    .action(async (opts: { host: string; port: string; publicUrl?: string; rendererDir?: string; setupToken?: string }) => {
-      const ctx = context();
-      const port = parsePort(opts.port);
-      const publicUrl = parsePublicUrl(opts.publicUrl);
-      const setupToken = parseSetupToken(opts.setupToken, '--setup-token') ?? parseSetupToken(ctx.env.AFTERWORD_SETUP_TOKEN, 'AFTERWORD_SETUP_TOKEN');
-      const { clock, allowFakeClock } = runnerClock(ctx);
-      const stopped = new Promise<string>((done) => {
-        process.once('SIGINT', () => done('SIGINT'));
-        process.once('SIGTERM', () => done('SIGTERM'));
-      });
-      // Loaded here, not at the top: every other command would pay for the HTTP stack at start-up.
-      const { startRunner } = await import('../../runner/server.js');
-      const { AppCore } = await import('../../../core/api/app-core.js');
-      const lock = await holdVault(ctx, 'serve');
-      const { scrypt, marks, acceptOlderVault } = ctx.vaultDeps();
-      const keys = new SwitchingKeyStore(await ctx.deviceKeyStore());
-      const app = new AppCore({ vaultDir: ctx.vaultDir, clock, keyStore: keys, scrypt, marks, acceptOlderVault, objectStores: s3ObjectStores });
-      app.onEngine((engine) => void lock.setScheduling(engine !== null).catch(() => undefined));
-      const rendererDir = resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR);
-      const runner = await startRunner({
-        app,
-        host: opts.host,
-        port,
-        publicUrl,
-        rendererDir,
-        clock,
-        allowFakeClock,
-        setupToken,
-        logger: createStderrLogger('runner', { format: 'text', minLevel: ctx.options.debug ? 'debug' : 'info' }),
-      }).catch(async (error: unknown) => {
-        await app.close();
+    .option(
+      '--setup-token <token>',
+      'while there is no vault: the one-time token creating it needs (default: a random one, printed; also AFTERWORD_SETUP_TOKEN)',
+    )
+    .action(
+      async (opts: { host: string; port: string; publicUrl?: string; rendererDir?: string; setupToken?: string }) => {
+        const ctx = context();
+        const port = parsePort(opts.port);
+        const publicUrl = parsePublicUrl(opts.publicUrl);
+        const setupToken =
+          parseSetupToken(opts.setupToken, '--setup-token') ??
+          parseSetupToken(ctx.env.AFTERWORD_SETUP_TOKEN, 'AFTERWORD_SETUP_TOKEN');
+        const { clock, allowFakeClock } = runnerClock(ctx);
+        const stopped = new Promise<string>((done) => {
+          process.once('SIGINT', () => done('SIGINT'));
+          process.once('SIGTERM', () => done('SIGTERM'));
+        });
+        // Loaded here, not at the top: every other command would pay for the HTTP stack at start-up.
+        const { startRunner } = await import('../../runner/server.js');
+        const { AppCore } = await import('../../../core/api/app-core.js');
+        const lock = await holdVault(ctx, 'serve');
+        const { scrypt, marks, acceptOlderVault } = ctx.vaultDeps();
+        const keys = new SwitchingKeyStore(await ctx.deviceKeyStore());
+        const app = new AppCore({
+          vaultDir: ctx.vaultDir,
+          clock,
+          keyStore: keys,
+          scrypt,
+          marks,
+          acceptOlderVault,
+          objectStores: s3ObjectStores,
+        });
+        app.onEngine((engine) => void lock.setScheduling(engine !== null).catch(() => undefined));
+        const rendererDir = resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR);
+        const runner = await startRunner({
+          app,
+          host: opts.host,
+          port,
+          publicUrl,
+          rendererDir,
+          clock,
+          allowFakeClock,
+          setupToken,
+          logger: createStderrLogger('runner', { format: 'text', minLevel: ctx.options.debug ? 'debug' : 'info' }),
+        }).catch(async (error: unknown) => {
+          await app.close();
+          await lock.release();
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code === 'EADDRINUSE')
+            throw new BadRequestError(`${opts.host}:${port} is already in use: choose another port with --port`);
+          if (code === 'EACCES' || code === 'EADDRNOTAVAIL')
+            throw new BadRequestError(
+              `cannot listen on ${opts.host}:${port} (${code}): choose another --host or --port`,
+            );
+          throw error;
+        });
+        const open = publicUrl ? `${publicUrl}/` : runner.url;
+        const { where, fallbackReason } = keys.choice;
+        const keyStore = { backend: keys.backend, where, fallbackReason };
+        // No vault yet: only whoever can read this console may create it (and see its recovery key).
+        const token = runner.setupToken;
+        const setupUrl = token ? `${open}?setup=${encodeURIComponent(token)}` : null;
+        ctx.out.result(
+          {
+            url: open,
+            listen: runner.url,
+            port: runner.port,
+            vaultDir: ctx.vaultDir,
+            keyStore,
+            setupToken: token,
+            setupUrl,
+          },
+          () =>
+            [
+              setupUrl
+                ? `Afterword is running. To create your vault, open this link in your browser (it works until the vault exists):\n\n    ${setupUrl}\n`
+                : `Afterword is running. Open ${open} in your browser.`,
+              `Vault: ${ctx.vaultDir}${app.exists() ? '' : ' (none yet: create it in the browser with the link above)'}`,
+              `Device key for unattended delivery: ${where}${fallbackReason ? ` (no OS key store: ${fallbackReason})` : ''}`,
+              ...(fallbackReason ? [`Warning: ${FILE_KEY_WARNING}.`] : []),
+              ...(existsSync(resolve(rendererDir, 'index.html'))
+                ? []
+                : ['The web UI is not built yet: the page shows the runner status only.']),
+              'Stop with Ctrl-C (or SIGTERM): what is being sent is finished first.',
+            ].join('\n'),
+        );
+        // A device key recorded in an OS key store that was not there at start: tried again every minute.
+        const chooseAgain = () => chooseDeviceKeyStore({ env: ctx.env, keyDir: defaultKeyDir(ctx.env) });
+        const retry = setInterval(() => {
+          retryKeyringUnlock(app, keys, chooseAgain)
+            .then(
+              (started) =>
+                started && ctx.out.note('The OS key store is available now: unattended delivery is running.'),
+            )
+            .catch(() => undefined);
+        }, KEYRING_RETRY_MS);
+        retry.unref();
+        const signal = await stopped;
+        clearInterval(retry);
+        ctx.out.note(`${signal}: stopping, finishing what is in flight…`);
+        await runner.close();
         await lock.release();
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EADDRINUSE') throw new BadRequestError(`${opts.host}:${port} is already in use: choose another port with --port`);
-        if (code === 'EACCES' || code === 'EADDRNOTAVAIL') throw new BadRequestError(`cannot listen on ${opts.host}:${port} (${code}): choose another --host or --port`);
-        throw error;
-      });
-      const open = publicUrl ? `${publicUrl}/` : runner.url;
-      const { where, fallbackReason } = keys.choice;
-      const keyStore = { backend: keys.backend, where, fallbackReason };
-      // No vault yet: only whoever can read this console may create it (and see its recovery key).
-      const token = runner.setupToken;
-      const setupUrl = token ? `${open}?setup=${encodeURIComponent(token)}` : null;
-      ctx.out.result({ url: open, listen: runner.url, port: runner.port, vaultDir: ctx.vaultDir, keyStore, setupToken: token, setupUrl }, () =>
-        [
-          setupUrl
-            ? `Afterword is running. To create your vault, open this link in your browser (it works until the vault exists):\n\n    ${setupUrl}\n`
-            : `Afterword is running. Open ${open} in your browser.`,
-          `Vault: ${ctx.vaultDir}${app.exists() ? '' : ' (none yet: create it in the browser with the link above)'}`,
-          `Device key for unattended delivery: ${where}${fallbackReason ? ` (no OS key store: ${fallbackReason})` : ''}`,
-          ...(fallbackReason ? [`Warning: ${FILE_KEY_WARNING}.`] : []),
-          ...(existsSync(resolve(rendererDir, 'index.html')) ? [] : ['The web UI is not built yet: the page shows the runner status only.']),
-          'Stop with Ctrl-C (or SIGTERM): what is being sent is finished first.',
-        ].join('\n'),
-      );
-      // A device key recorded in an OS key store that was not there at start: tried again every minute.
-      const chooseAgain = () => chooseDeviceKeyStore({ env: ctx.env, keyDir: defaultKeyDir(ctx.env) });
-      const retry = setInterval(() => {
-        retryKeyringUnlock(app, keys, chooseAgain)
-          .then((started) => started && ctx.out.note('The OS key store is available now: unattended delivery is running.'))
-          .catch(() => undefined);
-      }, KEYRING_RETRY_MS);
-      retry.unref();
-      const signal = await stopped;
-      clearInterval(retry);
-      ctx.out.note(`${signal}: stopping, finishing what is in flight…`);
-      await runner.close();
-      await lock.release();
-      ctx.out.note('Stopped.');
-    });
+        ctx.out.note('Stopped.');
+      },
+    );
 
-  const token = program.command('token').description('bearer tokens for the runner: checkin (only "I\'m here") and monitor (status and metrics)');
+  const token = program
+    .command('token')
+    .description('bearer tokens for the runner: checkin (only "I\'m here") and monitor (status and metrics)');
   token
     .command('add')
     .description('create a token; it is shown only this once')
@@ -145,7 +186,8 @@ export function registerServeCommands(program: Command, context: () => CliContex
     .option('--label <label>', 'what it is for (e.g. "phone shortcut")')
     .action(async (opts: { role: string; label?: string }) => {
       const ctx = context();
-      if (opts.role !== 'checkin' && opts.role !== 'monitor') throw new BadRequestError('--role must be checkin or monitor');
+      if (opts.role !== 'checkin' && opts.role !== 'monitor')
+        throw new BadRequestError('--role must be checkin or monitor');
       const role: TokenRole = opts.role;
       const label = (opts.label ?? `${role} token`).trim();
       if (label.length < 1 || label.length > 100) throw new BadRequestError('--label must be 1 to 100 characters');
@@ -173,7 +215,13 @@ export function registerServeCommands(program: Command, context: () => CliContex
           ? 'No tokens. Create one: afterword token add --role checkin --label "phone"'
           : table([
               ['ID', 'ROLE', 'LABEL', 'CREATED', 'LAST USED'],
-              ...tokens.map((t) => [t.id, t.role, t.label, isoTime(t.createdAt), t.lastUsedAt ? isoTime(t.lastUsedAt) : 'never']),
+              ...tokens.map((t) => [
+                t.id,
+                t.role,
+                t.label,
+                isoTime(t.createdAt),
+                t.lastUsedAt ? isoTime(t.lastUsedAt) : 'never',
+              ]),
             ]),
       );
     });

@@ -12,12 +12,15 @@ export function registerVaultCommands(program: Command, context: () => CliContex
     .action(async (opts: { unattended?: boolean }) => {
       const ctx = context();
       const password = await newPassword(ctx.env, 'AFTERWORD_PASSWORD');
-      const { recoveryKey } = await ctx.withRouter(async (rpc) => {
-        if ((await rpc('vault.status', {})).exists) throw new VaultExistsError(ctx.vaultDir);
-        const created = await rpc('vault.create', { password });
-        if (opts.unattended) await rpc('vault.setUnattended', { enabled: true });
-        return created;
-      }, { by: 'creating' });
+      const { recoveryKey } = await ctx.withRouter(
+        async (rpc) => {
+          if ((await rpc('vault.status', {})).exists) throw new VaultExistsError(ctx.vaultDir);
+          const created = await rpc('vault.create', { password });
+          if (opts.unattended) await rpc('vault.setUnattended', { enabled: true });
+          return created;
+        },
+        { by: 'creating' },
+      );
       if (opts.unattended) await ctx.warnIfKeyInFile();
       ctx.out.result({ vaultDir: ctx.vaultDir, recoveryKey }, () =>
         [
@@ -39,7 +42,10 @@ export function registerVaultCommands(program: Command, context: () => CliContex
       const ctx = context();
       const current = await currentPassword(ctx.env);
       const next = await newPassword(ctx.env);
-      await ctx.withRouter((rpc) => rpc('vault.changePassword', { currentPassword: current, newPassword: next }), { by: 'password', password: current });
+      await ctx.withRouter((rpc) => rpc('vault.changePassword', { currentPassword: current, newPassword: next }), {
+        by: 'password',
+        password: current,
+      });
       ctx.out.result({ ok: true }, () => 'Password changed. The recovery key still works.');
     });
 
@@ -50,7 +56,9 @@ export function registerVaultCommands(program: Command, context: () => CliContex
     .action(async (opts: { recoveryKey: string }) => {
       const ctx = context();
       const next = await newPassword(ctx.env);
-      await ctx.withRouter((rpc) => rpc('vault.recover', { recoveryKey: opts.recoveryKey, newPassword: next }), { by: 'none' });
+      await ctx.withRouter((rpc) => rpc('vault.recover', { recoveryKey: opts.recoveryKey, newPassword: next }), {
+        by: 'none',
+      });
       ctx.out.result({ ok: true }, () => 'New password set. Your messages are unchanged.');
     });
 
@@ -64,7 +72,10 @@ export function registerVaultCommands(program: Command, context: () => CliContex
       ctx.out.result({ ok, problems }, () =>
         ok
           ? 'The audit log is intact.'
-          : ['The audit log has been tampered with:', ...problems.map((p) => `  row ${p.seq ?? '-'}: ${p.problem}`)].join('\n'),
+          : [
+              'The audit log has been tampered with:',
+              ...problems.map((p) => `  row ${p.seq ?? '-'}: ${p.problem}`),
+            ].join('\n'),
       );
       if (!ok) process.exitCode = EXIT.integrity;
     });

@@ -62,7 +62,11 @@ const CORE_PROJECTS: readonly BuiltProject[] = [
   { src: 'electron', out: 'dist/electron', info: 'dist/.tsbuild/node.tsbuildinfo' },
   { src: 'shared', out: 'dist/shared', info: 'dist/.tsbuild/shared.tsbuildinfo' },
 ];
-const SHELL_PROJECT: BuiltProject = { src: 'electron/apps/desktop', out: 'dist/electron/apps/desktop', info: 'dist/.tsbuild/shell.tsbuildinfo' };
+const SHELL_PROJECT: BuiltProject = {
+  src: 'electron/apps/desktop',
+  out: 'dist/electron/apps/desktop',
+  info: 'dist/.tsbuild/shell.tsbuildinfo',
+};
 
 /** Throws, naming `what`, when a product source of `projects` is newer than its output in dist/. */
 function assertUpToDate(what: string, projects: readonly BuiltProject[]): void {

@@ -13,7 +13,9 @@ const block = renderPreloadManifest();
 if (extractPreloadManifest(source) === block) {
   process.stdout.write('preload.cts is up to date with the contract\n');
 } else if (process.argv.includes('--check')) {
-  process.stderr.write('preload.cts has drifted from the contract: run npx tsx electron/apps/desktop/tooling/generate-preload-manifest.ts\n');
+  process.stderr.write(
+    'preload.cts has drifted from the contract: run npx tsx electron/apps/desktop/tooling/generate-preload-manifest.ts\n',
+  );
   process.exitCode = 1;
 } else {
   await writeFile(PRELOAD, replacePreloadManifest(source, block));

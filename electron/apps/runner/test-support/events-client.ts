@@ -29,7 +29,10 @@ export interface EventsClient {
 let nextId = 0;
 
 /** Opens the socket; rejects with `HTTP <status>` when the upgrade is refused. */
-export function openEvents(base: string, options: { cookie?: string; origin?: string; authorization?: string } = {}): Promise<EventsClient> {
+export function openEvents(
+  base: string,
+  options: { cookie?: string; origin?: string; authorization?: string } = {},
+): Promise<EventsClient> {
   const url = new URL('/api/events', base);
   url.protocol = 'ws:';
   const headers: Record<string, string> = {};
@@ -39,7 +42,10 @@ export function openEvents(base: string, options: { cookie?: string; origin?: st
   const messages: EventsClient['messages'] = [];
   const replies: ReplyFrame[] = [];
   const other: unknown[] = [];
-  const waiting = new Map<string | number | null, { resolve: (frame: ReplyFrame) => void; reject: (error: Error) => void }[]>();
+  const waiting = new Map<
+    string | number | null,
+    { resolve: (frame: ReplyFrame) => void; reject: (error: Error) => void }[]
+  >();
   let ended: { code: number; reason: string } | null = null;
   ws.on('message', (data) => {
     let frame: unknown;
@@ -50,7 +56,8 @@ export function openEvents(base: string, options: { cookie?: string; origin?: st
       return;
     }
     const f = frame as Record<string, unknown>;
-    if (typeof f === 'object' && f !== null && typeof f.event === 'string') messages.push(f as { event: string; payload: unknown });
+    if (typeof f === 'object' && f !== null && typeof f.event === 'string')
+      messages.push(f as { event: string; payload: unknown });
     else if (typeof f === 'object' && f !== null && 'reply' in f && 'id' in f) {
       const reply = f as unknown as ReplyFrame;
       replies.push(reply);
@@ -63,7 +70,8 @@ export function openEvents(base: string, options: { cookie?: string; origin?: st
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.on('close', (code, reason) => {
       ended = { code, reason: String(reason) };
-      for (const queue of waiting.values()) for (const w of queue) w.reject(new Error(`socket closed (${code}) before the reply`));
+      for (const queue of waiting.values())
+        for (const w of queue) w.reject(new Error(`socket closed (${code}) before the reply`));
       waiting.clear();
       resolve(ended);
     }),
@@ -103,7 +111,10 @@ export function openEvents(base: string, options: { cookie?: string; origin?: st
           for (;;) {
             const found = messages.find((m) => m.event === event);
             if (found) return found.payload;
-            if (Date.now() > deadline) throw new Error(`no ${event} event within ${timeoutMs} ms; got ${messages.map((m) => m.event).join(', ')}`);
+            if (Date.now() > deadline)
+              throw new Error(
+                `no ${event} event within ${timeoutMs} ms; got ${messages.map((m) => m.event).join(', ')}`,
+              );
             await new Promise((r) => setTimeout(r, 10));
           }
         },

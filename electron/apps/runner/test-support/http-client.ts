@@ -36,11 +36,19 @@ export class HttpClient {
     this.jar.set(name, value);
   }
 
-  async request(path: string, init: { method?: string; body?: string | Uint8Array; headers?: Record<string, string> } = {}): Promise<HttpResult> {
+  async request(
+    path: string,
+    init: { method?: string; body?: string | Uint8Array; headers?: Record<string, string> } = {},
+  ): Promise<HttpResult> {
     const headers: Record<string, string> = { ...this.defaults, ...init.headers };
     const cookie = this.cookieHeader;
     if (cookie && headers.cookie === undefined) headers.cookie = cookie;
-    const res = await fetch(new URL(path, this.base), { method: init.method ?? 'GET', headers, body: init.body, redirect: 'manual' });
+    const res = await fetch(new URL(path, this.base), {
+      method: init.method ?? 'GET',
+      headers,
+      body: init.body,
+      redirect: 'manual',
+    });
     for (const line of res.headers.getSetCookie()) {
       const [pair, ...attrs] = line.split(';');
       const eq = pair!.indexOf('=');
@@ -69,9 +77,16 @@ export class HttpClient {
   }
 
   /** One RPC call; returns the Reply and the HTTP status it came with. */
-  async rpc(method: string, input?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; reply: Reply<unknown>; headers: Headers }> {
+  async rpc(
+    method: string,
+    input?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; reply: Reply<unknown>; headers: Headers }> {
     const token = method === 'vault.create' ? this.setupToken() : null;
-    const withToken = token && input !== null && typeof input === 'object' && !('setupToken' in input) ? { ...input, setupToken: token } : input;
+    const withToken =
+      token && input !== null && typeof input === 'object' && !('setupToken' in input)
+        ? { ...input, setupToken: token }
+        : input;
     const result = await this.post(`/api/rpc/${method}`, withToken, headers);
     return { status: result.status, reply: result.json as Reply<unknown>, headers: result.headers };
   }

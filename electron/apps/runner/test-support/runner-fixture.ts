@@ -47,8 +47,17 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Runner
   const vaultDir = join(root, 'vault');
   const clock = options.clock ?? new ManualClock(T0);
   const start = async () => {
-    const app = new AppCore({ vaultDir, clock, keyStore: new FileKeyStore(join(root, 'keys')), scrypt: SCRYPT, engine: options.engine });
-    return { app, runner: await startRunner({ app, clock, host: '127.0.0.1', port: 0, validateOutput: true, ...options.runner }) };
+    const app = new AppCore({
+      vaultDir,
+      clock,
+      keyStore: new FileKeyStore(join(root, 'keys')),
+      scrypt: SCRYPT,
+      engine: options.engine,
+    });
+    return {
+      app,
+      runner: await startRunner({ app, clock, host: '127.0.0.1', port: 0, validateOutput: true, ...options.runner }),
+    };
   };
   const { app, runner } = await start();
   const fixture: RunnerFixture = {
@@ -61,8 +70,13 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Runner
     client: () => new HttpClient(fixture.base, {}, () => fixture.runner.setupToken),
     rowCounts: () => {
       const sqlite = fixture.app.vaultOrThrow().db.sqlite;
-      const tables = sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
-      return Object.fromEntries(tables.map((t) => [t, sqlite.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]));
+      const tables = sqlite
+        .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+        .pluck()
+        .all() as string[];
+      return Object.fromEntries(
+        tables.map((t) => [t, sqlite.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]),
+      );
     },
     restart: async () => {
       await fixture.runner.close(); // closes its AppCore too
@@ -78,7 +92,9 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Runner
 }
 
 /** A fixture with a vault created through HTTP; returns the owner's client and the recovery key. */
-export async function startWithVault(options: FixtureOptions = {}): Promise<{ f: RunnerFixture; owner: HttpClient; recoveryKey: string }> {
+export async function startWithVault(
+  options: FixtureOptions = {},
+): Promise<{ f: RunnerFixture; owner: HttpClient; recoveryKey: string }> {
   const f = await startFixture(options);
   const owner = f.client();
   const { recoveryKey } = await owner.data<{ recoveryKey: string }>('vault.create', { password: PASSWORD });

@@ -124,7 +124,10 @@ describe('migration 0001-initial', () => {
     const expected = [...Object.keys(EXPECTED_TABLES), 'kysely_migration', 'kysely_migration_lock'].sort();
     expect(tableNames(db)).toEqual(expected);
     for (const [table, cols] of Object.entries(EXPECTED_TABLES)) {
-      expect(columns(db, table).map((c) => c.name), table).toEqual(cols);
+      expect(
+        columns(db, table).map((c) => c.name),
+        table,
+      ).toEqual(cols);
     }
     expect(db.sqlite.pragma('user_version', { simple: true })).toBe(1);
     expect(db.sqlite.prepare('SELECT name FROM kysely_migration').pluck().all()).toEqual(['0001-initial']);
@@ -165,7 +168,9 @@ describe('migration 0001-initial', () => {
     const insertMessage = db.sqlite.prepare(
       `INSERT INTO messages (id, title, body_text, status, created_at, updated_at) VALUES (?, ?, ?, 'draft', 1, 1)`,
     );
-    expect(() => insertMessage.run('m1', 'a title', Buffer.from([1]))).toThrow(/cannot store TEXT value in BLOB column/);
+    expect(() => insertMessage.run('m1', 'a title', Buffer.from([1]))).toThrow(
+      /cannot store TEXT value in BLOB column/,
+    );
     expect(db.sqlite.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(0);
     expect(db.sqlite.prepare('SELECT key FROM settings').pluck().all()).toEqual(['b']);
   });
@@ -186,19 +191,19 @@ describe('migration 0001-initial', () => {
     db = await openDatabase(join(dir, 'vault.db'), ONLY_0001);
     const s = db.sqlite;
     expect(() => s.prepare('INSERT INTO unlock_guard (id, failures) VALUES (2, 0)').run()).toThrow(/CHECK/);
+    expect(() => s.prepare(`INSERT INTO key_wraps VALUES ('pin', 'x', '{}', x'00', x'00', 1)`).run()).toThrow(/CHECK/);
     expect(() =>
       s
-        .prepare(`INSERT INTO key_wraps VALUES ('pin', 'x', '{}', x'00', x'00', 1)`)
+        .prepare(
+          `INSERT INTO messages (id, title, body_text, status, created_at, updated_at) VALUES ('m', x'00', x'00', 'gone', 1, 1)`,
+        )
         .run(),
     ).toThrow(/CHECK/);
     expect(() =>
       s
-        .prepare(`INSERT INTO messages (id, title, body_text, status, created_at, updated_at) VALUES ('m', x'00', x'00', 'gone', 1, 1)`)
-        .run(),
-    ).toThrow(/CHECK/);
-    expect(() =>
-      s
-        .prepare(`INSERT INTO audit_log (seq, at, action, detail, prev_hash, hash) VALUES (1, 1, 'x', 'not json', ?, ?)`)
+        .prepare(
+          `INSERT INTO audit_log (seq, at, action, detail, prev_hash, hash) VALUES (1, 1, 'x', 'not json', ?, ?)`,
+        )
         .run(Buffer.alloc(32), Buffer.alloc(32)),
     ).toThrow(/CHECK/);
   });
@@ -206,7 +211,9 @@ describe('migration 0001-initial', () => {
   it('enforces foreign keys: a link to a missing recipient is refused', async () => {
     db = await openDatabase(join(dir, 'vault.db'), ONLY_0001);
     const s = db.sqlite;
-    s.prepare(`INSERT INTO messages (id, title, body_text, status, created_at, updated_at) VALUES ('m', x'00', x'00', 'draft', 1, 1)`).run();
+    s.prepare(
+      `INSERT INTO messages (id, title, body_text, status, created_at, updated_at) VALUES ('m', x'00', x'00', 'draft', 1, 1)`,
+    ).run();
     expect(() => s.prepare(`INSERT INTO message_recipients VALUES ('m', 'nobody')`).run()).toThrow(/FOREIGN KEY/);
   });
 });

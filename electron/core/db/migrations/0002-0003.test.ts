@@ -36,12 +36,15 @@ describe('migration 0002-warning-engine', () => {
       expect(db.sqlite.prepare('SELECT id, status, attempts, next_attempt_at FROM outbox').all()).toEqual([
         { id: 'obx_1', status: 'pending', attempts: 1, next_attempt_at: 20 },
       ]);
-      expect(db.sqlite.prepare('SELECT outbox_id, outcome FROM delivery_attempts').all()).toEqual([{ outbox_id: 'obx_1', outcome: 'retry' }]);
+      expect(db.sqlite.prepare('SELECT outbox_id, outcome FROM delivery_attempts').all()).toEqual([
+        { outbox_id: 'obx_1', outcome: 'retry' },
+      ]);
       expect(columns(db, 'outbox')).toEqual(expect.arrayContaining(['cycle', 'first_attempt_at', 'completed_at']));
       expect(columns(db, 'plan_state')).toEqual(expect.arrayContaining(['cycle', 'wait_from']));
       db.sqlite.prepare(`UPDATE outbox SET status = 'cancelled' WHERE id = 'obx_1'`).run(); // new in 0002
       expect(() => db.sqlite.prepare(`UPDATE outbox SET status = 'lost' WHERE id = 'obx_1'`).run()).toThrow(/CHECK/);
-      for (const table of ['webhooks', 'desktop_prompts', 'scheduler_ticks']) expect(columns(db, table).length).toBeGreaterThan(0);
+      for (const table of ['webhooks', 'desktop_prompts', 'scheduler_ticks'])
+        expect(columns(db, table).length).toBeGreaterThan(0);
       expect(db.sqlite.pragma('foreign_key_check')).toEqual([]);
     } finally {
       await db.close();
@@ -58,7 +61,9 @@ describe('migration 0003-api-tokens', () => {
       expect(db.sqlite.pragma('user_version', { simple: true })).toBe(3);
       expect(columns(db, 'api_tokens')).toEqual(['id', 'role', 'label', 'token_hash', 'created_at', 'last_used_at']);
       expect(columns(db, 'used_checkin_links')).toEqual(['link_id', 'used_at', 'expires_at']);
-      const insert = db.sqlite.prepare(`INSERT INTO api_tokens (id, role, label, token_hash, created_at) VALUES (?, ?, x'00', ?, 1)`);
+      const insert = db.sqlite.prepare(
+        `INSERT INTO api_tokens (id, role, label, token_hash, created_at) VALUES (?, ?, x'00', ?, 1)`,
+      );
       insert.run('tok_1', 'checkin', Buffer.alloc(32, 1));
       expect(() => insert.run('tok_2', 'monitor', Buffer.alloc(32, 1))).toThrow(/UNIQUE/);
       expect(() => insert.run('tok_3', 'owner', Buffer.alloc(32, 2))).toThrow(/CHECK/);

@@ -14,7 +14,9 @@ afterEach(async () => rm(dir, { recursive: true, force: true }));
 describe('migration 0009-outbox-held', () => {
   it('leaves every existing outbox row free to go, and refuses a value other than 0 or 1', async () => {
     const file = join(dir, 'vault.db');
-    const old = await openDatabase(file, { migrations: Object.fromEntries(Object.entries(MIGRATIONS).filter(([n]) => n < '0009-outbox-held')) });
+    const old = await openDatabase(file, {
+      migrations: Object.fromEntries(Object.entries(MIGRATIONS).filter(([n]) => n < '0009-outbox-held')),
+    });
     old.sqlite
       .prepare(
         "INSERT INTO outbox (id, kind, channel, idempotency_key, status, not_before, next_attempt_at, created_at, updated_at) VALUES ('obx_1', 'notice', 'desktop', 'k1', 'pending', 1, 1, 1, 1)",

@@ -10,7 +10,14 @@ import type { OutgoingItem } from '../delivery-types.js';
 import { EmailSender, type SmtpSettings } from '../email-sender.js';
 import { MailThread, ownCopy, type StartThread } from './mail-thread.js';
 
-const settings = (port: number): SmtpSettings => ({ host: '127.0.0.1', port, tls: 'none', user: null, password: null, from: 'owner@example.org' });
+const settings = (port: number): SmtpSettings => ({
+  host: '127.0.0.1',
+  port,
+  tls: 'none',
+  user: null,
+  password: null,
+  from: 'owner@example.org',
+});
 
 const notice = (key: string): OutgoingItem => ({
   idempotencyKey: key,
@@ -56,7 +63,11 @@ describe('MailThread', () => {
     const mailThread = thread();
     const senderA = new EmailSender(settings(a.port), { pool: true, transportFor: (o) => mailThread.transport(o) });
     const senderB = new EmailSender(settings(b.port), { pool: true, transportFor: (o) => mailThread.transport(o) });
-    const results = await Promise.all([senderA.send(notice('a1')), senderB.send(notice('b1')), senderA.send(notice('a2'))]);
+    const results = await Promise.all([
+      senderA.send(notice('a1')),
+      senderB.send(notice('b1')),
+      senderA.send(notice('a2')),
+    ]);
     expect(results.map((r) => r.ok)).toEqual([true, true, true]);
     expect(a.received.map((m) => m.raw.toString()).join()).toContain('Notice a2');
     expect(a.received).toHaveLength(2);
@@ -73,7 +84,11 @@ describe('MailThread', () => {
   it('closing a pooled transport ends its connections to the relay', async () => {
     const { relay, open } = await countingServer();
     const mailThread = thread();
-    const sender = new EmailSender(settings(relay.port), { pool: true, maxConnections: 2, transportFor: (o) => mailThread.transport(o) });
+    const sender = new EmailSender(settings(relay.port), {
+      pool: true,
+      maxConnections: 2,
+      transportFor: (o) => mailThread.transport(o),
+    });
     await Promise.all([sender.send(notice('p1')), sender.send(notice('p2'))]);
     expect(open()).toBeGreaterThan(0);
     await sender.close();
@@ -220,8 +235,14 @@ describe('MailThread', () => {
     const relay = await server();
     const mailThread = thread(200);
     const transport = mailThread.transport({ host: '127.0.0.1', port: relay.port, secure: false, ignoreTLS: true });
-    expect(await transport.sendMail({ from: 'a@example.org', to: 'b@example.org', text: 'x' })).toHaveProperty('response');
-    const uncloneable = { from: 'a@example.org', to: 'b@example.org', headers: { 'X-Fn': (() => 'x') as unknown as string } };
+    expect(await transport.sendMail({ from: 'a@example.org', to: 'b@example.org', text: 'x' })).toHaveProperty(
+      'response',
+    );
+    const uncloneable = {
+      from: 'a@example.org',
+      to: 'b@example.org',
+      headers: { 'X-Fn': (() => 'x') as unknown as string },
+    };
     await expect(transport.sendMail(uncloneable)).rejects.toThrow(/could not be cloned/);
     await expect.poll(() => mailThread.running, { timeout: 5_000 }).toBe(false);
   });

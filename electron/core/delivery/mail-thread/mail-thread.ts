@@ -21,7 +21,14 @@ import type { Worker } from 'node:worker_threads';
 import type { SMTPTransportOptions, SendMailOptions } from 'nodemailer';
 import { startWorker } from './start-worker.js';
 import { nodemailerTransport, type MailTransport, type SentInfo } from '../email-sender.js';
-import { ERROR_FIELDS, type FromThread, type PipedAttachment, type SmtpErrorFields, type ThreadMail, type ToThread } from './protocol.js';
+import {
+  ERROR_FIELDS,
+  type FromThread,
+  type PipedAttachment,
+  type SmtpErrorFields,
+  type ThreadMail,
+  type ToThread,
+} from './protocol.js';
 
 /** An Error carrying nodemailer's fields (code, responseCode, response, ...) back from the thread. */
 export class MailThreadError extends Error {
@@ -37,7 +44,8 @@ export type StartThread = () => Worker;
 /** A thread with nothing to do retires after this long. */
 export const IDLE_MS = 30_000;
 
-const startMailThread: StartThread = () => startWorker(new URL('./mail-thread-entry', import.meta.url), import.meta.url);
+const startMailThread: StartThread = () =>
+  startWorker(new URL('./mail-thread-entry', import.meta.url), import.meta.url);
 
 interface Waiting {
   resolve: (value: SentInfo) => void;
@@ -114,7 +122,11 @@ export class MailThread {
     const piped: PipedAttachment[] = (attachments ?? []).map((a, i) => {
       const pipe = this.nextNumber++;
       this.pipes.set(pipe, streams[i]![Symbol.asyncIterator]());
-      return { filename: String(a.filename ?? ''), contentType: String(a.contentType ?? 'application/octet-stream'), pipe };
+      return {
+        filename: String(a.filename ?? ''),
+        contentType: String(a.contentType ?? 'application/octet-stream'),
+        pipe,
+      };
     });
     const threadMail: ThreadMail = { ...rest, ...(piped.length > 0 ? { attachments: piped } : {}) };
     return this.request(
@@ -153,7 +165,11 @@ export class MailThread {
   }
 
   /** Posts a numbered request (what `post` sends) and waits for its answer. */
-  private request(pipes: number[], inProcess: () => Promise<SentInfo>, post: (id: number, running: Running) => void): Promise<SentInfo> {
+  private request(
+    pipes: number[],
+    inProcess: () => Promise<SentInfo>,
+    post: (id: number, running: Running) => void,
+  ): Promise<SentInfo> {
     const id = this.nextNumber++;
     return new Promise<SentInfo>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject, pipes, inProcess });

@@ -9,7 +9,11 @@ export function AuditDetail({ row, names }: { row: AuditRow; names: AuditNames |
   const { t } = useT();
   const format = useFormat();
   const subject = names ? auditSubject(t, row, names) : null;
-  const detail = auditDetailText(t, { dateTime: format.dateTime, duration: (ms) => format.duration(ms, 2), list: format.list }, row);
+  const detail = auditDetailText(
+    t,
+    { dateTime: format.dateTime, duration: (ms) => format.duration(ms, 2), list: format.list },
+    row,
+  );
   return (
     <>
       {subject && <Text size="sm">{subject}</Text>}

@@ -29,7 +29,10 @@ export function AuditTable({ rows, names, loading }: { rows: AuditRow[]; names: 
           ),
         },
         { header: t('activity:when'), cell: (row) => <WhenText text={format.dateTime(row.at)} /> },
-        { header: t('activity:what'), cell: (row) => <Text size="sm">{auditActionLabel(t, row.action, row.detail)}</Text> },
+        {
+          header: t('activity:what'),
+          cell: (row) => <Text size="sm">{auditActionLabel(t, row.action, row.detail)}</Text>,
+        },
         { header: t('activity:details'), cell: (row) => <AuditDetail row={row} names={names} /> },
       ]}
     />

@@ -19,7 +19,10 @@ export function useAuditPages() {
     async (beforeSeq: number | undefined, replace: boolean) => {
       setLoading(true);
       try {
-        const page = await client.call('audit.page', { limit: PAGE_SIZE, ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
+        const page = await client.call('audit.page', {
+          limit: PAGE_SIZE,
+          ...(beforeSeq !== undefined ? { beforeSeq } : {}),
+        });
         setRows((old) => (replace ? page.rows : [...old, ...page.rows]));
         setDone(page.rows.length < PAGE_SIZE);
         setError(null);

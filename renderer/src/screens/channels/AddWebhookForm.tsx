@@ -53,8 +53,26 @@ export function AddWebhookForm({ existing, onAdded }: { existing: string[]; onAd
     <form onSubmit={submit} noValidate aria-label={t('channels:webhooks.addTitle')}>
       <Stack gap="xs">
         <Group align="flex-start" wrap="wrap">
-          <TextInput label={t('channels:webhooks.name')} description={t('channels:webhooks.nameHint')} spellCheck={false} autoComplete="off" value={name} onChange={(e) => setName(e.currentTarget.value)} error={nameError} w={220} />
-          <TextInput label={t('channels:webhooks.url')} description={t('channels:webhooks.urlHint')} type="url" spellCheck={false} value={url} onChange={(e) => setUrl(e.currentTarget.value)} error={urlError} style={{ flex: 1, minWidth: 240 }} />
+          <TextInput
+            label={t('channels:webhooks.name')}
+            description={t('channels:webhooks.nameHint')}
+            spellCheck={false}
+            autoComplete="off"
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            error={nameError}
+            w={220}
+          />
+          <TextInput
+            label={t('channels:webhooks.url')}
+            description={t('channels:webhooks.urlHint')}
+            type="url"
+            spellCheck={false}
+            value={url}
+            onChange={(e) => setUrl(e.currentTarget.value)}
+            error={urlError}
+            style={{ flex: 1, minWidth: 240 }}
+          />
           <Button type="submit" mt={46} leftSection={<IconPlus size={16} />} loading={busy}>
             {t('channels:webhooks.add')}
           </Button>

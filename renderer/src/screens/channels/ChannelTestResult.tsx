@@ -9,7 +9,13 @@ export function ChannelTestResult({ result, okHint }: { result: TestReply; okHin
   const { t } = useT();
   const advice = result.ok ? okHint : (deliveryErrorText(t, result.errorCode) ?? t('channels:test.failedHint'));
   return (
-    <Alert role="status" color={result.ok ? 'teal' : 'red'} variant="light" icon={result.ok ? <IconCheck /> : <IconX />} title={result.ok ? t('channels:test.ok') : t('channels:test.failed')}>
+    <Alert
+      role="status"
+      color={result.ok ? 'teal' : 'red'}
+      variant="light"
+      icon={result.ok ? <IconCheck /> : <IconX />}
+      title={result.ok ? t('channels:test.ok') : t('channels:test.failed')}
+    >
       <Text size="sm">{advice}</Text>
       {result.response && (
         <Text size="xs" c="dimmed" mt={4}>

@@ -32,7 +32,9 @@ export function OwnerEmailCard({ owner, onSaved }: { owner: Owner; onSaved: () =
       return;
     }
     await run(async () => {
-      await client.call('settings.set', { owner: email.trim() === '' ? null : { email: email.trim(), name: name.trim() === '' ? null : name.trim() } });
+      await client.call('settings.set', {
+        owner: email.trim() === '' ? null : { email: email.trim(), name: name.trim() === '' ? null : name.trim() },
+      });
       setSaved({ email, name });
       notifications.show({ color: 'teal', message: t('channels:owner.saved') });
       onSaved();
@@ -40,7 +42,12 @@ export function OwnerEmailCard({ owner, onSaved }: { owner: Owner; onSaved: () =
   };
 
   return (
-    <SectionCard id="owner" title={t('channels:owner.title')} description={t('channels:owner.description')} onSubmit={submit}>
+    <SectionCard
+      id="owner"
+      title={t('channels:owner.title')}
+      description={t('channels:owner.description')}
+      onSubmit={submit}
+    >
       <TextInput
         label={t('channels:owner.email')}
         description={t('channels:owner.emailHint')}
@@ -50,7 +57,12 @@ export function OwnerEmailCard({ owner, onSaved }: { owner: Owner; onSaved: () =
         onChange={(e) => setEmail(e.currentTarget.value)}
         error={(showErrors || email.includes('@')) && invalid ? t('channels:owner.invalid') : undefined}
       />
-      <TextInput label={t('channels:owner.name')} autoComplete="name" value={name} onChange={(e) => setName(e.currentTarget.value)} />
+      <TextInput
+        label={t('channels:owner.name')}
+        autoComplete="name"
+        value={name}
+        onChange={(e) => setName(e.currentTarget.value)}
+      />
       <Group justify="flex-end">
         <Button type="submit" loading={busy}>
           {t('channels:owner.save')}

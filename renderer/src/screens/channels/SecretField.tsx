@@ -16,14 +16,26 @@ export function SecretField({ label, secret }: { label: string; secret: string }
         {shown ? secret : '•'.repeat(16)}
       </Text>
       <Tooltip label={shown ? t('channels:secret.hide') : t('channels:secret.show')}>
-        <ActionIcon size="sm" variant="subtle" color="gray" onClick={() => setShown((s) => !s)} aria-label={shown ? t('channels:secret.hide') : t('channels:secret.show')}>
+        <ActionIcon
+          size="sm"
+          variant="subtle"
+          color="gray"
+          onClick={() => setShown((s) => !s)}
+          aria-label={shown ? t('channels:secret.hide') : t('channels:secret.show')}
+        >
           {shown ? <IconEyeOff size={14} /> : <IconEye size={14} />}
         </ActionIcon>
       </Tooltip>
       <CopyButton value={secret} timeout={2000}>
         {({ copied, copy }) => (
           <Tooltip label={copied ? t('common:actions.copied') : t('common:actions.copy')}>
-            <ActionIcon size="sm" variant="subtle" color={copied ? 'teal' : 'gray'} onClick={copy} aria-label={t('channels:secret.copy', { what: label })}>
+            <ActionIcon
+              size="sm"
+              variant="subtle"
+              color={copied ? 'teal' : 'gray'}
+              onClick={copy}
+              aria-label={t('channels:secret.copy', { what: label })}
+            >
               {copied ? <IconCheck size={14} /> : <IconCopy size={14} />}
             </ActionIcon>
           </Tooltip>

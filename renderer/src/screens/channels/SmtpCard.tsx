@@ -72,7 +72,12 @@ export function SmtpCard({ smtp, onSaved }: { smtp: Smtp | null; onSaved: () => 
   };
 
   return (
-    <SectionCard id="smtp" title={t('channels:smtp.title')} description={t('channels:smtp.description')} onSubmit={submit}>
+    <SectionCard
+      id="smtp"
+      title={t('channels:smtp.title')}
+      description={t('channels:smtp.description')}
+      onSubmit={submit}
+    >
       {/* The security choice gets the room its longest option needs; the port needs little. */}
       <Grid>
         <Grid.Col span={{ base: 12, sm: 5 }}>
@@ -83,7 +88,13 @@ export function SmtpCard({ smtp, onSaved }: { smtp: Smtp | null; onSaved: () => 
             spellCheck={false}
             value={form.host}
             onChange={(e) => setForm({ ...form, host: e.currentTarget.value })}
-            error={showErrors && hostMissing ? t('channels:smtp.hostRequired') : hostInvalid ? t('channels:smtp.hostInvalid') : undefined}
+            error={
+              showErrors && hostMissing
+                ? t('channels:smtp.hostRequired')
+                : hostInvalid
+                  ? t('channels:smtp.hostInvalid')
+                  : undefined
+            }
           />
         </Grid.Col>
         <Grid.Col span={{ base: 12, sm: 5 }}>
@@ -119,7 +130,14 @@ export function SmtpCard({ smtp, onSaved }: { smtp: Smtp | null; onSaved: () => 
         </Grid.Col>
       </Grid>
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
-        <TextInput label={t('channels:smtp.user')} description={t('channels:smtp.userHint')} autoComplete="off" spellCheck={false} value={form.user} onChange={(e) => setForm({ ...form, user: e.currentTarget.value })} />
+        <TextInput
+          label={t('channels:smtp.user')}
+          description={t('channels:smtp.userHint')}
+          autoComplete="off"
+          spellCheck={false}
+          value={form.user}
+          onChange={(e) => setForm({ ...form, user: e.currentTarget.value })}
+        />
         <PasswordInput
           label={t('channels:smtp.password')}
           description={smtp?.passwordSet ? t('channels:smtp.passwordKeep') : t('channels:smtp.passwordHint')}
@@ -141,7 +159,12 @@ export function SmtpCard({ smtp, onSaved }: { smtp: Smtp | null; onSaved: () => 
         error={(showErrors || form.from.length > 3) && fromInvalid ? t('channels:smtp.fromInvalid') : undefined}
       />
       <Group justify="flex-end">
-        <Button variant="default" leftSection={<IconSend size={16} />} onClick={(e) => valid(e.currentTarget.closest('form')) && test.runWith(entered())} loading={test.busy}>
+        <Button
+          variant="default"
+          leftSection={<IconSend size={16} />}
+          onClick={(e) => valid(e.currentTarget.closest('form')) && test.runWith(entered())}
+          loading={test.busy}
+        >
           {t('channels:smtp.test')}
         </Button>
         <Button type="submit" loading={busy}>

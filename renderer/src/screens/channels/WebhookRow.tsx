@@ -40,10 +40,25 @@ export function WebhookRow({ webhook, onRemoved }: { webhook: Webhook; onRemoved
             )}
           </Stack>
           <Group gap="xs">
-            <Button size="xs" variant="default" leftSection={<IconSend size={14} />} onClick={test.run} loading={test.busy} aria-label={t('channels:webhooks.testLabel', { name: webhook.name })}>
+            <Button
+              size="xs"
+              variant="default"
+              leftSection={<IconSend size={14} />}
+              onClick={test.run}
+              loading={test.busy}
+              aria-label={t('channels:webhooks.testLabel', { name: webhook.name })}
+            >
               {t('channels:webhooks.test')}
             </Button>
-            <Button size="xs" variant="subtle" color="red" leftSection={<IconTrash size={14} />} onClick={() => void remove()} loading={busy} aria-label={t('channels:webhooks.removeLabel', { name: webhook.name })}>
+            <Button
+              size="xs"
+              variant="subtle"
+              color="red"
+              leftSection={<IconTrash size={14} />}
+              onClick={() => void remove()}
+              loading={busy}
+              aria-label={t('channels:webhooks.removeLabel', { name: webhook.name })}
+            >
               {t('channels:webhooks.remove')}
             </Button>
           </Group>

@@ -25,7 +25,9 @@ export function WebhooksCard({ channels, onChanged }: { channels: Channels; onCh
         </Stack>
       )}
       <AddWebhookForm existing={channels.webhooks.map((w) => w.name)} onAdded={onChanged} />
-      {channels.deliverySigningSecret && <SecretField label={t('channels:webhooks.deliverySecret')} secret={channels.deliverySigningSecret} />}
+      {channels.deliverySigningSecret && (
+        <SecretField label={t('channels:webhooks.deliverySecret')} secret={channels.deliverySigningSecret} />
+      )}
     </SectionCard>
   );
 }

@@ -9,6 +9,7 @@ type SmtpOnScreen = NonNullable<MethodInput<'channels.test'>['smtp']>;
 export function useChannelTest(channel: string) {
   const client = useClient();
   const { result, busy, call } = useCallResult<TestReply>();
-  const send = (smtp?: SmtpOnScreen) => void call(() => client.call('channels.test', { channel, ...(smtp ? { smtp } : {}) }));
+  const send = (smtp?: SmtpOnScreen) =>
+    void call(() => client.call('channels.test', { channel, ...(smtp ? { smtp } : {}) }));
   return { result, busy, run: () => send(), runWith: (smtp: SmtpOnScreen) => send(smtp) };
 }

@@ -6,7 +6,19 @@ import type { CurrentPassword } from './useCurrentPassword';
  * The password typed again to prove it is the owner; says so under the field when it was refused
  * (until it is edited). `error` is the form's own complaint (left empty, say).
  */
-export function CurrentPasswordInput({ label, field, error, required, autoFocus }: { label: string; field: CurrentPassword; error?: string; required?: boolean; autoFocus?: boolean }) {
+export function CurrentPasswordInput({
+  label,
+  field,
+  error,
+  required,
+  autoFocus,
+}: {
+  label: string;
+  field: CurrentPassword;
+  error?: string;
+  required?: boolean;
+  autoFocus?: boolean;
+}) {
   const { t } = useT();
   return (
     <PasswordInput

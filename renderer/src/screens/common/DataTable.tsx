@@ -13,7 +13,16 @@ export interface Column<Row> {
  * Rows under column headers, or one dimmed line while there are none: "Loading…", the failure in
  * the reader's language, or what `empty` says. `minWidth` scrolls it sideways on a narrow window.
  */
-export function DataTable<Row>({ rows, rowKey, columns, empty, loading = false, error = null, label, minWidth }: {
+export function DataTable<Row>({
+  rows,
+  rowKey,
+  columns,
+  empty,
+  loading = false,
+  error = null,
+  label,
+  minWidth,
+}: {
   rows: readonly Row[];
   rowKey: (row: Row) => string | number;
   columns: Column<Row>[];

@@ -55,7 +55,11 @@ export function NewPasswordFields({
         required
         value={value.confirmation}
         onChange={(e) => onChange({ ...value, confirmation: e.currentTarget.value })}
-        error={mismatch && (showErrors || value.confirmation.length >= value.password.length) ? t('common:password.mismatch') : undefined}
+        error={
+          mismatch && (showErrors || value.confirmation.length >= value.password.length)
+            ? t('common:password.mismatch')
+            : undefined
+        }
       />
     </Stack>
   );

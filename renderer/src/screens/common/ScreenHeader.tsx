@@ -3,7 +3,15 @@ import { useEffect, type ReactNode } from 'react';
 import { useT } from '../../i18n/useT';
 
 /** A screen's title (its h1, also the window title) and an optional line saying what it is for. */
-export function ScreenHeader({ title, description, actions }: { title: string; description?: string; actions?: ReactNode }) {
+export function ScreenHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: string;
+  actions?: ReactNode;
+}) {
   const { t } = useT();
   useEffect(() => {
     document.title = t('common:windowTitle', { screen: title });

@@ -6,7 +6,14 @@ import type { FormEvent, ReactNode } from 'react';
  * dimmed line saying what it is for, then its content. The heading names the section
  * (`${id}-title`). With `onSubmit` the whole section is one form.
  */
-export function SectionCard({ id, title, aside, description, onSubmit, children }: {
+export function SectionCard({
+  id,
+  title,
+  aside,
+  description,
+  onSubmit,
+  children,
+}: {
   id: string;
   title: string;
   aside?: ReactNode;

@@ -7,7 +7,10 @@ import { useCurrentPassword, type CurrentPassword } from './useCurrentPassword';
  * refused password marked on its field, any other failure shown as useBusyAction shows it. Once
  * `action` worked the field is emptied and `onDone` runs.
  */
-export function usePasswordSubmit(action: (password: string) => Promise<unknown>, onDone?: () => void): { password: CurrentPassword; busy: boolean; submit: (event: FormEvent) => void } {
+export function usePasswordSubmit(
+  action: (password: string) => Promise<unknown>,
+  onDone?: () => void,
+): { password: CurrentPassword; busy: boolean; submit: (event: FormEvent) => void } {
   const { busy, run } = useBusyAction();
   const password = useCurrentPassword();
   const submit = async (event: FormEvent) => {

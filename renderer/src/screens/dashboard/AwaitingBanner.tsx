@@ -24,7 +24,11 @@ export function AwaitingBanner({ prompts, now }: { prompts: Prompt[]; now: numbe
       radius="md"
       mb="lg"
       icon={<IconAlertOctagon size={28} />}
-      title={<Text fw={700} size="lg">{isTest ? t('dashboard:awaiting.testTitle') : t('dashboard:awaiting.title')}</Text>}
+      title={
+        <Text fw={700} size="lg">
+          {isTest ? t('dashboard:awaiting.testTitle') : t('dashboard:awaiting.title')}
+        </Text>
+      }
       data-testid="awaiting-banner"
     >
       <Group justify="space-between" align="center" gap="md">
@@ -36,7 +40,14 @@ export function AwaitingBanner({ prompts, now }: { prompts: Prompt[]; now: numbe
           </Text>
           {!isTest && <Text size="sm">{t('dashboard:awaiting.consequence')}</Text>}
         </Stack>
-        <Button size="lg" color="dark" variant="white" leftSection={<IconHandStop size={22} />} loading={busy} onClick={() => void checkIn()}>
+        <Button
+          size="lg"
+          color="dark"
+          variant="white"
+          leftSection={<IconHandStop size={22} />}
+          loading={busy}
+          onClick={() => void checkIn()}
+        >
           {t('common:checkin.button')}
         </Button>
       </Group>

@@ -35,7 +35,10 @@ export function CheckinCard({ status, now, offsetMs }: { status: Status; now: nu
           </Text>
           <Text size="sm">
             {status.lastCheckinAt !== null
-              ? t('dashboard:checkin.last', { when: format.ago(status.lastCheckinAt, now), date: format.dateTime(status.lastCheckinAt) })
+              ? t('dashboard:checkin.last', {
+                  when: format.ago(status.lastCheckinAt, now),
+                  date: format.dateTime(status.lastCheckinAt),
+                })
               : t('dashboard:checkin.never')}
           </Text>
           <Text size="sm" component="div">
@@ -49,7 +52,15 @@ export function CheckinCard({ status, now, offsetMs }: { status: Status; now: nu
           </Text>
         </Stack>
         <Stack gap={6} align="center">
-          <Button size="xl" h={72} px={40} radius="xl" leftSection={<IconHandStop size={28} />} loading={busy} onClick={() => void checkIn()}>
+          <Button
+            size="xl"
+            h={72}
+            px={40}
+            radius="xl"
+            leftSection={<IconHandStop size={28} />}
+            loading={busy}
+            onClick={() => void checkIn()}
+          >
             {t('common:checkin.button')}
           </Button>
           <Text size="xs" c="dimmed">

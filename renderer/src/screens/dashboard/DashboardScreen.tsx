@@ -57,7 +57,10 @@ export default function DashboardScreen() {
           <OutboxCard status={data} now={now} />
           <SchedulerCard status={data} now={now} />
         </SimpleGrid>
-        <RecentActivity refreshKey={status.receivedAt} planNames={Object.fromEntries(data.plans.map((p) => [p.id, planName(t, p.name)]))} />
+        <RecentActivity
+          refreshKey={status.receivedAt}
+          planNames={Object.fromEntries(data.plans.map((p) => [p.id, planName(t, p.name)]))}
+        />
       </Stack>
     </>
   );

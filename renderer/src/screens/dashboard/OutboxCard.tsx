@@ -42,10 +42,17 @@ export function OutboxCard({ status, now }: { status: Status; now: number }) {
       <SimpleGrid cols={3}>
         <Stat label={t('dashboard:outbox.pending')} value={format.number(outbox.pending + outbox.sending)} />
         <Stat label={t('dashboard:outbox.sent')} value={format.number(outbox.sent)} />
-        <Stat label={t('dashboard:outbox.failed')} value={format.number(outbox.failed)} color={healthy ? undefined : 'red'} />
+        <Stat
+          label={t('dashboard:outbox.failed')}
+          value={format.number(outbox.failed)}
+          color={healthy ? undefined : 'red'}
+        />
       </SimpleGrid>
       <Text size="sm" c="dimmed" data-testid="test-sends">
-        {t('dashboard:outbox.testsSummary', { passed: format.number(status.tests.passed), failed: format.number(status.tests.failed) })}
+        {t('dashboard:outbox.testsSummary', {
+          passed: format.number(status.tests.passed),
+          failed: format.number(status.tests.failed),
+        })}
         {lastTest?.ok === true && ` ${t('dashboard:outbox.lastTestOk', { when: format.ago(lastTest.at, now) })}`}
         {lastTest?.ok === false && ` ${t('dashboard:outbox.lastTestFailed', { when: format.ago(lastTest.at, now) })}`}
       </Text>
@@ -54,7 +61,10 @@ export function OutboxCard({ status, now }: { status: Status; now: number }) {
           {failures.map((f) => (
             <List.Item key={f.id}>
               <Text size="sm" fw={600} span>
-                {t('dashboard:outbox.failure', { kind: outboxKindLabel(t, f.kind), channel: channelLabel(t, f.channel) })}
+                {t('dashboard:outbox.failure', {
+                  kind: outboxKindLabel(t, f.kind),
+                  channel: channelLabel(t, f.channel),
+                })}
               </Text>{' '}
               <Text size="xs" c="dimmed" span>
                 {format.ago(f.at, now)}

@@ -56,7 +56,9 @@ export function PlanCard({ plan, offsetMs }: { plan: PlanStatus; offsetMs: numbe
           </Text>
         )}
         <Text size="sm" c={plan.activeMessages === 0 ? 'dimmed' : undefined}>
-          {plan.activeMessages === 0 ? t('dashboard:plan.noMessages') : t('dashboard:plan.messages', { count: plan.activeMessages })}
+          {plan.activeMessages === 0
+            ? t('dashboard:plan.noMessages')
+            : t('dashboard:plan.messages', { count: plan.activeMessages })}
         </Text>
       </Stack>
     </Card>

@@ -11,7 +11,14 @@ export function ProblemsAlert({ problems }: { problems: StatusProblem[] }) {
   const { navigate } = useRouter();
   if (problems.length === 0) return null;
   return (
-    <Alert color="orange" variant="light" icon={<IconAlertTriangle />} title={t('dashboard:problems.title', { count: problems.length })} mb="lg" role="alert">
+    <Alert
+      color="orange"
+      variant="light"
+      icon={<IconAlertTriangle />}
+      title={t('dashboard:problems.title', { count: problems.length })}
+      mb="lg"
+      role="alert"
+    >
       <List size="sm" spacing={4} mb="sm">
         {problems.map((p) => (
           <List.Item key={`${p.code}:${JSON.stringify(p.params)}`}>{problemText(t, p)}</List.Item>

@@ -16,7 +16,9 @@ export function RecentActivity({ refreshKey, planNames }: { refreshKey: unknown;
   const { version } = useCheckin();
   const audit = useRpcQuery((client) => client.call('audit.page', { limit: 10 }), `${version}:${String(refreshKey)}`);
   // The check-in row says it; each plan's "starts over" after it would only repeat it.
-  const rows = (audit.data?.rows ?? []).filter((row) => !(row.action === 'plan.transition' && row.detail.reason === 'checked in'));
+  const rows = (audit.data?.rows ?? []).filter(
+    (row) => !(row.action === 'plan.transition' && row.detail.reason === 'checked in'),
+  );
   const formats = { dateTime: format.dateTime, duration: (ms: number) => format.duration(ms, 2), list: format.list };
   return (
     <SectionCard
@@ -50,7 +52,15 @@ export function RecentActivity({ refreshKey, planNames }: { refreshKey: unknown;
   );
 }
 
-function RowDetail({ row, planNames, text }: { row: { action: string; entityId: string | null }; planNames: Record<string, string>; text: string | null }) {
+function RowDetail({
+  row,
+  planNames,
+  text,
+}: {
+  row: { action: string; entityId: string | null };
+  planNames: Record<string, string>;
+  text: string | null;
+}) {
   const plan = row.action === 'plan.transition' && row.entityId ? planNames[row.entityId] : undefined;
   if (!text && !plan) return null;
   return (

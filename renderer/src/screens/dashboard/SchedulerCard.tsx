@@ -24,7 +24,11 @@ export function SchedulerCard({ status, now }: { status: Status; now: number }) 
       aside={
         // Without an answer from the core, "running" would be a claim about the past.
         <Badge color={!connected ? 'gray' : stale ? 'orange' : 'teal'} variant="light">
-          {!connected ? t('common:connection.unknown') : stale ? t('dashboard:scheduler.stale') : t('dashboard:scheduler.running')}
+          {!connected
+            ? t('common:connection.unknown')
+            : stale
+              ? t('dashboard:scheduler.stale')
+              : t('dashboard:scheduler.running')}
         </Badge>
       }
     >
@@ -35,7 +39,9 @@ export function SchedulerCard({ status, now }: { status: Status; now: number }) 
           </Text>
         )}
         <Text size="sm">
-          {tick ? t('dashboard:scheduler.lastTick', { when: format.ago(tick.at, now), date: format.dateTime(tick.at) }) : t('dashboard:scheduler.never')}
+          {tick
+            ? t('dashboard:scheduler.lastTick', { when: format.ago(tick.at, now), date: format.dateTime(tick.at) })
+            : t('dashboard:scheduler.never')}
         </Text>
         <Text size="sm" data-testid="while-locked">
           {t('common:lock.whileLocked')}

@@ -35,6 +35,9 @@ describe('awaitingAnswer', () => {
     expect(awaitingAnswer([{ planId: PLAN, level: 3, at: 1, kind: 'notice' }])).toBeNull();
     expect(awaitingAnswer([{ planId: null, level: 0, at: 1, kind: 'notice' }])).toBeNull();
     const warning: Prompt = { planId: null, level: 1, at: 1, kind: 'warning' };
-    expect(awaitingAnswer([warning, { planId: null, level: 0, at: 2, kind: 'test' }])).toEqual({ prompt: warning, isTest: false });
+    expect(awaitingAnswer([warning, { planId: null, level: 0, at: 2, kind: 'test' }])).toEqual({
+      prompt: warning,
+      isTest: false,
+    });
   });
 });

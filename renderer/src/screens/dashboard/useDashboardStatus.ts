@@ -7,7 +7,6 @@ import { unanswered, type Prompt } from './prompts';
 const POLL_MS = 30_000;
 const EVENT_DEBOUNCE_MS = 400;
 
-
 /**
  * status.get, kept fresh: again after every check-in, on every plan or outbox event (debounced:
  * a delivery burst sends many), and every 30 s. A `warning.awaiting` event shows at once, before
@@ -53,4 +52,3 @@ export function useDashboardStatus() {
   if (pushed && pushed.version === version && !open.some((p) => p.at === pushed.prompt.at)) open.unshift(pushed.prompt);
   return { ...query, offsetMs, prompts: unanswered(open, data?.lastCheckinAt ?? null) };
 }
-

@@ -53,10 +53,20 @@ export function EmergencySheet({ recoveryKey, vaultDir }: { recoveryKey: string;
   return (
     <>
       <Group gap="xs">
-        <Button variant="default" size="xs" leftSection={<IconDownload size={16} aria-hidden />} onClick={() => saveText(t('firstRun:sheet.fileName'), `${lines.join('\n')}\n`)}>
+        <Button
+          variant="default"
+          size="xs"
+          leftSection={<IconDownload size={16} aria-hidden />}
+          onClick={() => saveText(t('firstRun:sheet.fileName'), `${lines.join('\n')}\n`)}
+        >
           {t('firstRun:recovery.saveFile')}
         </Button>
-        <Button variant="default" size="xs" leftSection={<IconPrinter size={16} aria-hidden />} onClick={() => window.print()}>
+        <Button
+          variant="default"
+          size="xs"
+          leftSection={<IconPrinter size={16} aria-hidden />}
+          onClick={() => window.print()}
+        >
           {t('firstRun:recovery.print')}
         </Button>
       </Group>

@@ -81,7 +81,13 @@ export default function FirstRunScreen({ resume, onFinished }: { resume: boolean
       <Text c="dimmed" mb="lg">
         {t('firstRun:intro')}
       </Text>
-      <Stepper active={ORDER.indexOf(step)} size="sm" mb="lg" allowNextStepsSelect={false} aria-label={t('firstRun:stepsLabel')}>
+      <Stepper
+        active={ORDER.indexOf(step)}
+        size="sm"
+        mb="lg"
+        allowNextStepsSelect={false}
+        aria-label={t('firstRun:stepsLabel')}
+      >
         <Stepper.Step label={t('firstRun:steps.password')} />
         <Stepper.Step label={t('firstRun:steps.recovery')} />
         <Stepper.Step label={t('firstRun:steps.owner')} />
@@ -90,7 +96,14 @@ export default function FirstRunScreen({ resume, onFinished }: { resume: boolean
       <Paper withBorder shadow="xs" p="xl" data-step={step}>
         {loading && <Loader size="sm" aria-label={t('common:loading')} />}
         {!loading && step === 'password' && <PasswordStep onCreated={() => void load()} />}
-        {step === 'recovery' && setup?.recoveryKey && <RecoveryKeyStep key={setup.recoveryKey} recoveryKey={setup.recoveryKey} vaultDir={setup.vaultDir} onConfirm={confirm} />}
+        {step === 'recovery' && setup?.recoveryKey && (
+          <RecoveryKeyStep
+            key={setup.recoveryKey}
+            recoveryKey={setup.recoveryKey}
+            vaultDir={setup.vaultDir}
+            onConfirm={confirm}
+          />
+        )}
         {step === 'recovery' && setup && !setup.recoveryKey && <LostRecoveryKeyStep onNewKey={() => void load()} />}
         {step === 'owner' && <OwnerStep onDone={() => void advance('test')} />}
         {step === 'test' && <TestWarningStep onFinished={() => void advance('done')} />}

@@ -11,7 +11,10 @@ import { usePasswordSubmit } from '../common/usePasswordSubmit';
 export function LostRecoveryKeyStep({ onNewKey }: { onNewKey: () => void }) {
   const { t } = useT();
   const client = useClient();
-  const { password, busy, submit } = usePasswordSubmit((value) => client.call('vault.regenerateRecoveryKey', { password: value }), onNewKey);
+  const { password, busy, submit } = usePasswordSubmit(
+    (value) => client.call('vault.regenerateRecoveryKey', { password: value }),
+    onNewKey,
+  );
 
   return (
     <form onSubmit={submit} noValidate>

@@ -23,7 +23,10 @@ export function OwnerStep({ onDone }: { onDone: () => void }) {
       setError(t('firstRun:owner.invalid'));
       return;
     }
-    const saved = await run(() => client.call('settings.set', { owner: { email: email.trim(), name: name.trim() || null } }), { BAD_REQUEST: () => setError(t('firstRun:owner.invalid')) });
+    const saved = await run(
+      () => client.call('settings.set', { owner: { email: email.trim(), name: name.trim() || null } }),
+      { BAD_REQUEST: () => setError(t('firstRun:owner.invalid')) },
+    );
     if (saved) onDone();
   };
 
@@ -42,7 +45,13 @@ export function OwnerStep({ onDone }: { onDone: () => void }) {
         }}
         error={error}
       />
-      <TextInput label={t('firstRun:owner.name')} description={t('firstRun:owner.nameHint')} autoComplete="name" value={name} onChange={(e) => setName(e.currentTarget.value)} />
+      <TextInput
+        label={t('firstRun:owner.name')}
+        description={t('firstRun:owner.nameHint')}
+        autoComplete="name"
+        value={name}
+        onChange={(e) => setName(e.currentTarget.value)}
+      />
       <Group justify="space-between">
         <Button variant="subtle" onClick={onDone} disabled={busy}>
           {t('firstRun:owner.skip')}

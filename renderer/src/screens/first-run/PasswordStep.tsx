@@ -27,7 +27,10 @@ export function PasswordStep({ onCreated }: { onCreated: (recoveryKey: string) =
     if (!isNewPasswordValid(value)) return;
     await run(async () => {
       const token = setupToken();
-      const { recoveryKey } = await client.call('vault.create', token ? { password: value.password, setupToken: token } : { password: value.password });
+      const { recoveryKey } = await client.call(
+        'vault.create',
+        token ? { password: value.password, setupToken: token } : { password: value.password },
+      );
       forgetSetupToken();
       if (unattended) {
         try {
@@ -44,7 +47,12 @@ export function PasswordStep({ onCreated }: { onCreated: (recoveryKey: string) =
   return (
     <StepForm id="password" title={t('firstRun:password.title')} body={t('firstRun:password.body')} onSubmit={submit}>
       {missingSetupLink() && (
-        <Alert variant="light" color="orange" icon={<IconAlertTriangle />} title={t('firstRun:password.setupLinkTitle')}>
+        <Alert
+          variant="light"
+          color="orange"
+          icon={<IconAlertTriangle />}
+          title={t('firstRun:password.setupLinkTitle')}
+        >
           {t('firstRun:password.setupLinkMissing')}
         </Alert>
       )}

@@ -10,7 +10,14 @@ export function RecoveryKeyDisplay({ recoveryKey }: { recoveryKey: string }) {
   return (
     <Paper withBorder p="md" bg="var(--mantine-color-default-hover)">
       <Group justify="space-between" wrap="nowrap" align="flex-start">
-        <SimpleGrid cols={3} spacing="lg" verticalSpacing="sm" role="group" aria-label={t('firstRun:recovery.keyLabel')} data-testid="recovery-key">
+        <SimpleGrid
+          cols={3}
+          spacing="lg"
+          verticalSpacing="sm"
+          role="group"
+          aria-label={t('firstRun:recovery.keyLabel')}
+          data-testid="recovery-key"
+        >
           {groups.map((group, i) => (
             <Stack key={i} gap={0}>
               <Text size="xs" c="dimmed" aria-hidden>
@@ -25,7 +32,12 @@ export function RecoveryKeyDisplay({ recoveryKey }: { recoveryKey: string }) {
         <CopyButton value={recoveryKey} timeout={2000}>
           {({ copied, copy }) => (
             <Tooltip label={copied ? t('common:actions.copied') : t('common:actions.copy')}>
-              <ActionIcon variant="subtle" onClick={copy} aria-label={t('firstRun:recovery.copy')} color={copied ? 'teal' : 'gray'}>
+              <ActionIcon
+                variant="subtle"
+                onClick={copy}
+                aria-label={t('firstRun:recovery.copy')}
+                color={copied ? 'teal' : 'gray'}
+              >
                 {copied ? <IconCheck size={18} /> : <IconCopy size={18} />}
               </ActionIcon>
             </Tooltip>

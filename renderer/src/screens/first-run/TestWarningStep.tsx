@@ -38,10 +38,22 @@ export function TestWarningStep({ onFinished }: { onFinished: () => void }) {
       </Title>
       <Text size="sm">{t('firstRun:test.body')}</Text>
       <Group>
-        <Button leftSection={<IconBell size={18} />} variant="light" loading={busy && sending === 'desktop'} disabled={busy} onClick={() => send('desktop')}>
+        <Button
+          leftSection={<IconBell size={18} />}
+          variant="light"
+          loading={busy && sending === 'desktop'}
+          disabled={busy}
+          onClick={() => send('desktop')}
+        >
           {t('firstRun:test.desktop')}
         </Button>
-        <Button leftSection={<IconMail size={18} />} variant="light" loading={busy && sending === 'email'} disabled={busy || !emailReady} onClick={() => send('email')}>
+        <Button
+          leftSection={<IconMail size={18} />}
+          variant="light"
+          loading={busy && sending === 'email'}
+          disabled={busy || !emailReady}
+          onClick={() => send('email')}
+        >
           {t('firstRun:test.email')}
         </Button>
       </Group>
@@ -67,8 +79,21 @@ export function TestWarningStep({ onFinished }: { onFinished: () => void }) {
           }}
         />
       )}
-      {results.desktop && <TestResult channel={t('firstRun:test.desktopName')} result={results.desktop} hint={t('firstRun:test.desktopShown')} />}
-      {results.email && <TestResult channel={t('firstRun:test.emailName')} result={results.email} hint={t('firstRun:test.emailSent')} showResponse />}
+      {results.desktop && (
+        <TestResult
+          channel={t('firstRun:test.desktopName')}
+          result={results.desktop}
+          hint={t('firstRun:test.desktopShown')}
+        />
+      )}
+      {results.email && (
+        <TestResult
+          channel={t('firstRun:test.emailName')}
+          result={results.email}
+          hint={t('firstRun:test.emailSent')}
+          showResponse
+        />
+      )}
       <Alert variant="light" color="gray">
         {t('firstRun:test.next')}
       </Alert>

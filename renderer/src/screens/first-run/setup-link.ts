@@ -7,7 +7,10 @@ const STORAGE_KEY = 'afterword.setupToken';
  * kept for this tab (across the first-run steps and a refresh) and removed from the address bar,
  * so that it is not left in the history or on screen.
  */
-export function captureSetupToken(location: Location = window.location, storage: Storage = window.sessionStorage): void {
+export function captureSetupToken(
+  location: Location = window.location,
+  storage: Storage = window.sessionStorage,
+): void {
   const params = new URLSearchParams(location.search);
   const token = params.get('setup');
   if (token === null) return;
@@ -19,7 +22,11 @@ export function captureSetupToken(location: Location = window.location, storage:
   }
   params.delete('setup');
   const search = params.toString();
-  window.history.replaceState(window.history.state, '', `${location.pathname}${search ? `?${search}` : ''}${location.hash}`);
+  window.history.replaceState(
+    window.history.state,
+    '',
+    `${location.pathname}${search ? `?${search}` : ''}${location.hash}`,
+  );
 }
 
 let memory: string | null = null;

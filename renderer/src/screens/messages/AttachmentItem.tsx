@@ -14,7 +14,15 @@ type Attachment = MethodOutput<'messages.get'>['attachments'][number];
  * An attachment already stored with the message. "Prepare download" reassembles it in memory;
  * the link that follows saves it under its own name.
  */
-export function AttachmentItem({ messageId, attachment, onRemove }: { messageId: string; attachment: Attachment; onRemove(id: string): void }) {
+export function AttachmentItem({
+  messageId,
+  attachment,
+  onRemove,
+}: {
+  messageId: string;
+  attachment: Attachment;
+  onRemove(id: string): void;
+}) {
   const { t, i18n } = useT();
   const client = useClient();
   const notifyError = useNotifyError();
@@ -22,9 +30,12 @@ export function AttachmentItem({ messageId, attachment, onRemove }: { messageId:
   const [url, setUrl] = useState<string | null>(null);
   const [received, setReceived] = useState<number | null>(null);
 
-  useEffect(() => () => {
-    if (url) URL.revokeObjectURL(url);
-  }, [url]);
+  useEffect(
+    () => () => {
+      if (url) URL.revokeObjectURL(url);
+    },
+    [url],
+  );
 
   const prepare = async () => {
     setReceived(0);
@@ -55,11 +66,22 @@ export function AttachmentItem({ messageId, attachment, onRemove }: { messageId:
             {t('messages:attachments.save', { name: attachment.name })}
           </Anchor>
         ) : (
-          <Button size="compact-sm" variant="subtle" leftSection={<IconDownload size={14} aria-hidden />} loading={received !== null} onClick={() => void prepare()} aria-label={t('messages:attachments.download', { name: attachment.name })}>
+          <Button
+            size="compact-sm"
+            variant="subtle"
+            leftSection={<IconDownload size={14} aria-hidden />}
+            loading={received !== null}
+            onClick={() => void prepare()}
+            aria-label={t('messages:attachments.download', { name: attachment.name })}
+          >
             {t('messages:attachments.downloadShort')}
           </Button>
         )}
-        <CloseButton size="sm" aria-label={t('messages:attachments.remove', { name: attachment.name })} onClick={() => onRemove(attachment.id)} />
+        <CloseButton
+          size="sm"
+          aria-label={t('messages:attachments.remove', { name: attachment.name })}
+          onClick={() => onRemove(attachment.id)}
+        />
       </Group>
     </Group>
   );

@@ -9,13 +9,26 @@ import type { Uploads } from './useUploads';
 type Attachment = MethodOutput<'messages.get'>['attachments'][number];
 
 /** The message's stored attachments (download, remove on save) and new files with their progress. */
-export function AttachmentsField({ messageId, attachments, uploads, onRemove }: { messageId: string | null; attachments: Attachment[]; uploads: Uploads; onRemove(id: string): void }) {
+export function AttachmentsField({
+  messageId,
+  attachments,
+  uploads,
+  onRemove,
+}: {
+  messageId: string | null;
+  attachments: Attachment[];
+  uploads: Uploads;
+  onRemove(id: string): void;
+}) {
   const { t } = useT();
   const empty = attachments.length === 0 && uploads.uploads.length === 0;
   return (
     <Input.Wrapper label={t('messages:attachments.title')} description={t('messages:attachments.hint')}>
       <Stack gap="xs" mt="xs">
-        {messageId && attachments.map((a) => <AttachmentItem key={a.id} messageId={messageId} attachment={a} onRemove={onRemove} />)}
+        {messageId &&
+          attachments.map((a) => (
+            <AttachmentItem key={a.id} messageId={messageId} attachment={a} onRemove={onRemove} />
+          ))}
         {uploads.uploads.map((u) => (
           <UploadRow key={u.key} upload={u} onCancel={uploads.cancel} />
         ))}

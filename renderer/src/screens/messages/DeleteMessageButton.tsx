@@ -6,7 +6,15 @@ import { useBusyAction } from '../../hooks/useBusyAction';
 import { useT } from '../../i18n/useT';
 
 /** Deletes the message after a confirmation that names it. */
-export function DeleteMessageButton({ messageId, title, onDeleted }: { messageId: string; title: string; onDeleted(): void }) {
+export function DeleteMessageButton({
+  messageId,
+  title,
+  onDeleted,
+}: {
+  messageId: string;
+  title: string;
+  onDeleted(): void;
+}) {
   const { t } = useT();
   const client = useClient();
   const [open, setOpen] = useState(false);
@@ -22,10 +30,20 @@ export function DeleteMessageButton({ messageId, title, onDeleted }: { messageId
 
   return (
     <>
-      <Button color="red" variant="subtle" leftSection={<IconTrash size={16} aria-hidden />} onClick={() => setOpen(true)}>
+      <Button
+        color="red"
+        variant="subtle"
+        leftSection={<IconTrash size={16} aria-hidden />}
+        onClick={() => setOpen(true)}
+      >
         {t('messages:delete.button')}
       </Button>
-      <Modal opened={open} onClose={() => setOpen(false)} title={t('messages:delete.title')} closeButtonProps={{ 'aria-label': t('messages:delete.cancel') }}>
+      <Modal
+        opened={open}
+        onClose={() => setOpen(false)}
+        title={t('messages:delete.title')}
+        closeButtonProps={{ 'aria-label': t('messages:delete.cancel') }}
+      >
         <Text size="sm" mb="md">
           {t('messages:delete.confirm', { title: title || t('messages:list.untitled') })}
         </Text>

@@ -20,10 +20,24 @@ export interface PreviewContent {
  * (shared/delivery-letter.ts): the subject, the formatted body, the footer word for word, the
  * plain-text part, and the attachments.
  */
-export function EmailPreview({ opened, onClose, content }: { opened: boolean; onClose(): void; content: PreviewContent }) {
+export function EmailPreview({
+  opened,
+  onClose,
+  content,
+}: {
+  opened: boolean;
+  onClose(): void;
+  content: PreviewContent;
+}) {
   const { t } = useT();
   return (
-    <Modal opened={opened} onClose={onClose} title={t('messages:preview.title')} size="lg" closeButtonProps={{ 'aria-label': t('messages:preview.close') }}>
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={t('messages:preview.title')}
+      size="lg"
+      closeButtonProps={{ 'aria-label': t('messages:preview.close') }}
+    >
       {opened && <PreviewBody content={content} />}
     </Modal>
   );
@@ -36,7 +50,12 @@ function PreviewBody({ content }: { content: PreviewContent }) {
   // The sender's name is the owner's, as Settings hold it when the message goes out.
   const settings = useRpcQuery((client) => client.call('settings.get'));
   const html = sanitizeHtml(content.html);
-  const letter = composeLetter({ title: content.title, body: content.text, bodyHtml: html || null, senderName: settings.data?.owner?.name ?? null });
+  const letter = composeLetter({
+    title: content.title,
+    body: content.text,
+    bodyHtml: html || null,
+    senderName: settings.data?.owner?.name ?? null,
+  });
   return (
     <Stack gap="sm">
       <Text size="sm" c="dimmed">

@@ -5,7 +5,15 @@ import { useT } from '../../i18n/useT';
 import { MessageForm } from './MessageForm';
 
 /** Loads a message (or none, for a new one) with the address book and plans, then shows its form. */
-export function MessageEditor({ id, onSaved, onDeleted }: { id: string | null; onSaved(id: string): void; onDeleted(): void }) {
+export function MessageEditor({
+  id,
+  onSaved,
+  onDeleted,
+}: {
+  id: string | null;
+  onSaved(id: string): void;
+  onDeleted(): void;
+}) {
   const { t } = useT();
   const detail = useRpcQuery((c) => (id ? c.call('messages.get', { id }) : Promise.resolve(null)), id);
   const recipients = useRpcQuery((c) => c.call('recipients.list'));

@@ -33,7 +33,19 @@ type Plan = MethodOutput<'plans.list'>[number];
  * One message's fields, its save, test, preview and delete. Mounted afresh for each message.
  * Unsaved changes are kept as an encrypted draft and guarded against leaving the screen.
  */
-export function MessageForm({ detail, recipients, plans, onSaved, onDeleted }: { detail: Detail | null; recipients: Recipient[]; plans: Plan[]; onSaved(id: string): void; onDeleted(): void }) {
+export function MessageForm({
+  detail,
+  recipients,
+  plans,
+  onSaved,
+  onDeleted,
+}: {
+  detail: Detail | null;
+  recipients: Recipient[];
+  plans: Plan[];
+  onSaved(id: string): void;
+  onDeleted(): void;
+}) {
   const { t } = useT();
   const format = useFormat();
   const client = useClient();
@@ -56,7 +68,12 @@ export function MessageForm({ detail, recipients, plans, onSaved, onDeleted }: {
   const newUploads = uploads.doneIds();
   const changed = dirty || newUploads.length > 0;
   const asDraft = useMemo(() => toDraft(form), [form]);
-  const draft = useMessageDraft(detail?.id ?? null, asDraft, dirty, (saved) => JSON.stringify(saved) === JSON.stringify(toDraft(initial)));
+  const draft = useMessageDraft(
+    detail?.id ?? null,
+    asDraft,
+    dirty,
+    (saved) => JSON.stringify(saved) === JSON.stringify(toDraft(initial)),
+  );
   const guard = useLeaveGuard(changed, { discard: () => void draft.discard(), flush: draft.flush });
 
   useEffect(() => {
@@ -65,7 +82,10 @@ export function MessageForm({ detail, recipients, plans, onSaved, onDeleted }: {
 
   const restore = (choice: boolean) => {
     if (choice && draft.offer) {
-      const next = fromDraft(draft.offer.draft, detail, { recipientIds: new Set(recipients.map((r) => r.id)), planIds: new Set(plans.map((p) => p.id)) });
+      const next = fromDraft(draft.offer.draft, detail, {
+        recipientIds: new Set(recipients.map((r) => r.id)),
+        planIds: new Set(plans.map((p) => p.id)),
+      });
       setForm(next);
       setBody((b) => ({ key: b.key + 1, html: next.body.html }));
       setDirty(true);
@@ -81,7 +101,12 @@ export function MessageForm({ detail, recipients, plans, onSaved, onDeleted }: {
         ? t('messages:editor.titleRequired')
         : undefined;
   const kept = dirty ? draft.kept : null;
-  const keptNote = kept === 'failed' ? t('messages:editor.keepFailed') : kept ? t('messages:editor.kept', { time: format.dateTime(kept.at) }) : null;
+  const keptNote =
+    kept === 'failed'
+      ? t('messages:editor.keepFailed')
+      : kept
+        ? t('messages:editor.kept', { time: format.dateTime(kept.at) })
+        : null;
   const keptAttachments = (detail?.attachments ?? []).filter((a) => !form.removeAttachmentIds.includes(a.id));
 
   const save = async () => {
@@ -91,7 +116,14 @@ export function MessageForm({ detail, recipients, plans, onSaved, onDeleted }: {
       return;
     }
     setSaving(true);
-    const fields = { title: form.title, body: form.body.text, bodyHtml: form.body.html || null, recipientIds: form.recipientIds, planId: form.planId, deliveryDelayMs: joinDelay(form.delay) };
+    const fields = {
+      title: form.title,
+      body: form.body.text,
+      bodyHtml: form.body.html || null,
+      recipientIds: form.recipientIds,
+      planId: form.planId,
+      deliveryDelayMs: joinDelay(form.delay),
+    };
     const status = form.status === 'sent' ? undefined : form.status;
     try {
       const { id } = detail
@@ -118,19 +150,31 @@ export function MessageForm({ detail, recipients, plans, onSaved, onDeleted }: {
     }
   };
 
-  const byId = useMemo(() => new Map([...(detail?.recipients ?? []), ...recipients].map((r) => [r.id, r])), [detail, recipients]);
+  const byId = useMemo(
+    () => new Map([...(detail?.recipients ?? []), ...recipients].map((r) => [r.id, r])),
+    [detail, recipients],
+  );
   const preview = {
     title: form.title,
     text: form.body.text,
     html: form.body.html,
-    to: form.recipientIds.map((id) => byId.get(id)).filter((r) => r !== undefined).map((r) => (r.name ? `${r.name} <${r.contact}>` : r.contact)),
+    to: form.recipientIds
+      .map((id) => byId.get(id))
+      .filter((r) => r !== undefined)
+      .map((r) => (r.name ? `${r.name} <${r.contact}>` : r.contact)),
     attachments: [...keptAttachments, ...uploads.uploads.filter((u) => u.state !== 'failed')],
   };
 
   const testBlocked = !detail ? t('messages:test.saveFirst') : changed ? t('messages:test.saveChanges') : null;
 
   return (
-    <Card withBorder radius="md" padding="lg" component="section" aria-label={detail ? t('messages:editor.editLabel') : t('messages:editor.newLabel')}>
+    <Card
+      withBorder
+      radius="md"
+      padding="lg"
+      component="section"
+      aria-label={detail ? t('messages:editor.editLabel') : t('messages:editor.newLabel')}
+    >
       <Stack gap="md">
         <TextInput
           ref={titleRef}
@@ -144,17 +188,42 @@ export function MessageForm({ detail, recipients, plans, onSaved, onDeleted }: {
         <Suspense fallback={<Skeleton height={300} radius="md" />}>
           <RichBody key={body.key} initialHtml={body.html} onChange={(change) => update({ body: change })} />
         </Suspense>
-        <RecipientsPicker recipients={recipients} known={detail?.recipients ?? []} value={form.recipientIds} onChange={(recipientIds) => update({ recipientIds })} />
-        <PlanDelayFields plans={plans} planId={form.planId} delay={form.delay} onPlan={(planId) => update({ planId })} onDelay={(delay) => update({ delay })} />
+        <RecipientsPicker
+          recipients={recipients}
+          known={detail?.recipients ?? []}
+          value={form.recipientIds}
+          onChange={(recipientIds) => update({ recipientIds })}
+        />
+        <PlanDelayFields
+          plans={plans}
+          planId={form.planId}
+          delay={form.delay}
+          onPlan={(planId) => update({ planId })}
+          onDelay={(delay) => update({ delay })}
+        />
         <StatusField value={form.status} onChange={(status) => update({ status })} />
-        <AttachmentsField messageId={detail?.id ?? null} attachments={keptAttachments} uploads={uploads} onRemove={(id) => update({ removeAttachmentIds: [...form.removeAttachmentIds, id] })} />
+        <AttachmentsField
+          messageId={detail?.id ?? null}
+          attachments={keptAttachments}
+          uploads={uploads}
+          onRemove={(id) => update({ removeAttachmentIds: [...form.removeAttachmentIds, id] })}
+        />
         <Divider />
         <Group justify="space-between" align="flex-start">
           <Group>
-            <Button leftSection={<IconDeviceFloppy size={16} aria-hidden />} loading={saving} disabled={uploads.busy || (!!detail && !changed)} onClick={() => void save()}>
+            <Button
+              leftSection={<IconDeviceFloppy size={16} aria-hidden />}
+              loading={saving}
+              disabled={uploads.busy || (!!detail && !changed)}
+              onClick={() => void save()}
+            >
               {detail ? t('messages:editor.save') : t('messages:editor.create')}
             </Button>
-            <Button variant="default" leftSection={<IconEye size={16} aria-hidden />} onClick={() => setPreviewOpen(true)}>
+            <Button
+              variant="default"
+              leftSection={<IconEye size={16} aria-hidden />}
+              onClick={() => setPreviewOpen(true)}
+            >
               {t('messages:preview.button')}
             </Button>
             {detail && (

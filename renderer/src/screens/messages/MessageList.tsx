@@ -15,7 +15,15 @@ const ROW_HEIGHT = 60;
  * Every message, searchable, in a virtualized list: only the rows in view (and a few around them)
  * are in the DOM, and their pages are fetched as they scroll into view.
  */
-export function MessageList({ selectedId, refreshKey, onOpen }: { selectedId: string | null; refreshKey: number; onOpen(id: string): void }) {
+export function MessageList({
+  selectedId,
+  refreshKey,
+  onOpen,
+}: {
+  selectedId: string | null;
+  refreshKey: number;
+  onOpen(id: string): void;
+}) {
   const { t } = useT();
   const format = useFormat();
   const [search, setSearch] = useState('');
@@ -24,7 +32,12 @@ export function MessageList({ selectedId, refreshKey, onOpen }: { selectedId: st
   const scrollRef = useRef<HTMLDivElement>(null);
   const count = pages.total ?? 0;
 
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+  });
   const rows = virtualizer.getVirtualItems();
   const first = rows[0]?.index ?? 0;
   const last = rows[rows.length - 1]?.index ?? 0;
@@ -44,7 +57,11 @@ export function MessageList({ selectedId, refreshKey, onOpen }: { selectedId: st
     <Stack gap="xs" h="100%">
       <MessageSearch value={search} onChange={setSearch} />
       <Text size="xs" c="dimmed" aria-live="polite">
-        {pages.total === null ? t('messages:list.loading') : query ? t('messages:list.found', { count: pages.total, total: format.number(pages.total) }) : t('messages:list.count', { count: pages.total, total: format.number(pages.total) })}
+        {pages.total === null
+          ? t('messages:list.loading')
+          : query
+            ? t('messages:list.found', { count: pages.total, total: format.number(pages.total) })
+            : t('messages:list.count', { count: pages.total, total: format.number(pages.total) })}
       </Text>
       {error && (
         <Alert color="red" title={t('messages:list.loadFailed')}>
@@ -58,7 +75,11 @@ export function MessageList({ selectedId, refreshKey, onOpen }: { selectedId: st
               {query ? t('messages:list.noMatch') : t('messages:list.empty')}
             </Text>
           ) : (
-            <div role="list" aria-label={t('messages:list.label')} style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            <div
+              role="list"
+              aria-label={t('messages:list.label')}
+              style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
+            >
               {rows.map((row) => {
                 const message = pages.itemAt(row.index);
                 return (
@@ -67,9 +88,20 @@ export function MessageList({ selectedId, refreshKey, onOpen }: { selectedId: st
                     role="listitem"
                     aria-setsize={count}
                     aria-posinset={row.index + 1}
-                    style={{ position: 'absolute', top: 0, left: 0, width: '100%', height: ROW_HEIGHT, transform: `translateY(${row.start}px)` }}
+                    style={{
+                      position: 'absolute',
+                      top: 0,
+                      left: 0,
+                      width: '100%',
+                      height: ROW_HEIGHT,
+                      transform: `translateY(${row.start}px)`,
+                    }}
                   >
-                    <MessageRow message={message} selected={message !== undefined && message.id === selectedId} onOpen={onOpen} />
+                    <MessageRow
+                      message={message}
+                      selected={message !== undefined && message.id === selectedId}
+                      onOpen={onOpen}
+                    />
                   </div>
                 );
               })}

@@ -7,7 +7,15 @@ import type { MessageSummary } from './useMessagePages';
 import classes from './MessageRow.module.css';
 
 /** One row of the list: title, status, recipients and attachments, last change. */
-export function MessageRow({ message, selected, onOpen }: { message: MessageSummary | undefined; selected: boolean; onOpen(id: string): void }) {
+export function MessageRow({
+  message,
+  selected,
+  onOpen,
+}: {
+  message: MessageSummary | undefined;
+  selected: boolean;
+  onOpen(id: string): void;
+}) {
   const { t } = useT();
   const format = useFormat();
   if (!message) {
@@ -19,7 +27,12 @@ export function MessageRow({ message, selected, onOpen }: { message: MessageSumm
     );
   }
   return (
-    <UnstyledButton className={classes.row} data-selected={selected || undefined} aria-current={selected ? 'true' : undefined} onClick={() => onOpen(message.id)}>
+    <UnstyledButton
+      className={classes.row}
+      data-selected={selected || undefined}
+      aria-current={selected ? 'true' : undefined}
+      onClick={() => onOpen(message.id)}
+    >
       <Group justify="space-between" wrap="nowrap" gap="xs">
         <Text size="sm" fw={600} truncate="end" c={message.damaged ? 'red' : undefined}>
           {message.damaged ? t('messages:list.damaged') : message.title || t('messages:list.untitled')}

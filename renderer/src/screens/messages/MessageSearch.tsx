@@ -11,7 +11,11 @@ export function MessageSearch({ value, onChange }: { value: string; onChange(val
       placeholder={t('messages:list.searchPlaceholder')}
       type="search"
       leftSection={<IconSearch size={16} aria-hidden />}
-      rightSection={value ? <CloseButton size="sm" aria-label={t('messages:list.clearSearch')} onClick={() => onChange('')} /> : null}
+      rightSection={
+        value ? (
+          <CloseButton size="sm" aria-label={t('messages:list.clearSearch')} onClick={() => onChange('')} />
+        ) : null
+      }
       value={value}
       maxLength={200}
       onChange={(e) => onChange(e.currentTarget.value)}

@@ -26,7 +26,11 @@ export default function MessagesScreen() {
         title={t('messages:title')}
         description={t('messages:description')}
         actions={
-          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => navigate('messages', 'new')} title={t('messages:newShortcut', { keys: SHORTCUTS.newMessage() })}>
+          <Button
+            leftSection={<IconPlus size={16} aria-hidden />}
+            onClick={() => navigate('messages', 'new')}
+            title={t('messages:newShortcut', { keys: SHORTCUTS.newMessage() })}
+          >
             {t('messages:new')}
           </Button>
         }

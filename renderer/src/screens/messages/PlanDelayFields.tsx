@@ -12,14 +12,29 @@ const DEFAULT_PLAN = '';
  * Which plan releases the message, and how long after it triggers. The default plan is one entry
  * ("Default plan"): a message that names no plan follows whichever plan is the default.
  */
-export function PlanDelayFields({ plans, planId, delay, onPlan, onDelay }: { plans: Plan[]; planId: string | null; delay: Delay; onPlan(id: string | null): void; onDelay(delay: Delay): void }) {
+export function PlanDelayFields({
+  plans,
+  planId,
+  delay,
+  onPlan,
+  onDelay,
+}: {
+  plans: Plan[];
+  planId: string | null;
+  delay: Delay;
+  onPlan(id: string | null): void;
+  onDelay(delay: Delay): void;
+}) {
   const { t } = useT();
   const defaultPlan = plans.find((p) => p.isDefault);
   const defaultName = defaultPlan ? planName(t, defaultPlan.name) : null;
   const data = [
     {
       value: DEFAULT_PLAN,
-      label: defaultName && defaultName !== t('plans:defaultName') ? t('messages:editor.defaultPlanNamed', { name: defaultName }) : t('messages:editor.defaultPlan'),
+      label:
+        defaultName && defaultName !== t('plans:defaultName')
+          ? t('messages:editor.defaultPlanNamed', { name: defaultName })
+          : t('messages:editor.defaultPlan'),
     },
     ...plans.filter((p) => !p.isDefault).map((p) => ({ value: p.id, label: planName(t, p.name) })),
   ];
@@ -27,7 +42,14 @@ export function PlanDelayFields({ plans, planId, delay, onPlan, onDelay }: { pla
   const nowrapLabel = { label: { whiteSpace: 'nowrap' } } as const;
   return (
     <Stack gap="sm">
-      <Select label={t('messages:editor.plan')} description={t('messages:editor.planHint')} data={data} value={value} onChange={(v) => onPlan(v ? v : null)} allowDeselect={false} />
+      <Select
+        label={t('messages:editor.plan')}
+        description={t('messages:editor.planHint')}
+        data={data}
+        value={value}
+        onChange={(v) => onPlan(v ? v : null)}
+        allowDeselect={false}
+      />
       <Stack gap={4}>
         <Group align="flex-start" gap="sm" wrap="wrap">
           <NumberInput

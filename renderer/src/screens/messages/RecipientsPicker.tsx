@@ -6,7 +6,17 @@ import type { MethodOutput } from '../../../../shared/contract/methods.js';
 type Recipient = MethodOutput<'recipients.create'>;
 
 /** Who receives the message, from the address book (and anyone already on it, should they be gone from the list). */
-export function RecipientsPicker({ recipients, known, value, onChange }: { recipients: Recipient[]; known: Recipient[]; value: string[]; onChange(ids: string[]): void }) {
+export function RecipientsPicker({
+  recipients,
+  known,
+  value,
+  onChange,
+}: {
+  recipients: Recipient[];
+  known: Recipient[];
+  value: string[];
+  onChange(ids: string[]): void;
+}) {
   const { t } = useT();
   const data = useMemo(() => {
     const byId = new Map<string, Recipient>();

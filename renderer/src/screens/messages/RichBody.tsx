@@ -23,7 +23,15 @@ export interface BodyChange {
  * reports sanitized HTML and the plain text delivered with it (shared/html-text.ts: bullets kept).
  * Mount it again (a new `key`) to load another message.
  */
-export default function RichBody({ initialHtml, onChange, error }: { initialHtml: string; onChange(change: BodyChange): void; error?: string }) {
+export default function RichBody({
+  initialHtml,
+  onChange,
+  error,
+}: {
+  initialHtml: string;
+  onChange(change: BodyChange): void;
+  error?: string;
+}) {
   const { t } = useT();
   const labelId = useId();
   const editor = useEditor({
@@ -61,7 +69,12 @@ export default function RichBody({ initialHtml, onChange, error }: { initialHtml
     [t],
   );
   return (
-    <Input.Wrapper label={t('messages:editor.body')} description={t('messages:editor.bodyHint')} error={error} labelProps={{ id: labelId, htmlFor: undefined }}>
+    <Input.Wrapper
+      label={t('messages:editor.body')}
+      description={t('messages:editor.bodyHint')}
+      error={error}
+      labelProps={{ id: labelId, htmlFor: undefined }}
+    >
       <RichTextEditor editor={editor} labels={labels} mt={4}>
         <RichTextEditor.Toolbar>
           <RichTextEditor.ControlsGroup>

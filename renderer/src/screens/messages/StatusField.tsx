@@ -20,7 +20,12 @@ export function StatusField({ value, onChange }: { value: MessageStatus; onChang
     );
   }
   return (
-    <Radio.Group label={t('messages:editor.status')} description={t('messages:editor.statusHint')} value={value} onChange={(v) => onChange(v as EditableStatus)}>
+    <Radio.Group
+      label={t('messages:editor.status')}
+      description={t('messages:editor.statusHint')}
+      value={value}
+      onChange={(v) => onChange(v as EditableStatus)}
+    >
       <Group mt="xs">
         <Radio value="draft" label={messageStatusLabel(t, 'draft')} />
         <Radio value="active" label={messageStatusLabel(t, 'active')} />

@@ -9,7 +9,13 @@ import type { MethodOutput } from '../../../../shared/contract/methods.js';
 type SendResult = MethodOutput<'messages.testSend'>;
 
 /** Sends the saved message to the owner only, and shows what the mail server answered. */
-export function TestSendButton({ messageId, disabledReason }: { messageId: string | null; disabledReason: string | null }) {
+export function TestSendButton({
+  messageId,
+  disabledReason,
+}: {
+  messageId: string | null;
+  disabledReason: string | null;
+}) {
   const { t } = useT();
   const client = useClient();
   const { result, busy, call, dismiss } = useCallResult<SendResult>();
@@ -18,7 +24,13 @@ export function TestSendButton({ messageId, disabledReason }: { messageId: strin
 
   return (
     <Stack gap="xs">
-      <Button variant="light" leftSection={<IconSend size={16} aria-hidden />} loading={busy} disabled={!messageId || disabledReason !== null} onClick={() => messageId && send(messageId)}>
+      <Button
+        variant="light"
+        leftSection={<IconSend size={16} aria-hidden />}
+        loading={busy}
+        disabled={!messageId || disabledReason !== null}
+        onClick={() => messageId && send(messageId)}
+      >
         {t('messages:test.button')}
       </Button>
       {disabledReason && (
@@ -27,8 +39,19 @@ export function TestSendButton({ messageId, disabledReason }: { messageId: strin
         </Text>
       )}
       {result && (
-        <Alert color={result.ok ? 'teal' : 'red'} title={result.ok ? t('messages:test.ok') : t('messages:test.failed')} withCloseButton closeButtonLabel={t('messages:test.dismiss')} onClose={dismiss} role="status">
-          {!result.ok && <Text size="sm">{deliveryErrorText(t, result.errorCode) ?? result.errorCode ?? t('messages:test.noReason')}</Text>}
+        <Alert
+          color={result.ok ? 'teal' : 'red'}
+          title={result.ok ? t('messages:test.ok') : t('messages:test.failed')}
+          withCloseButton
+          closeButtonLabel={t('messages:test.dismiss')}
+          onClose={dismiss}
+          role="status"
+        >
+          {!result.ok && (
+            <Text size="sm">
+              {deliveryErrorText(t, result.errorCode) ?? result.errorCode ?? t('messages:test.noReason')}
+            </Text>
+          )}
           {result.response && (
             <Text size="xs" c="dimmed" style={{ wordBreak: 'break-word' }}>
               {t('messages:test.response', { response: result.response })}

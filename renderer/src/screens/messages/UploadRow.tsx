@@ -22,9 +22,21 @@ export function UploadRow({ upload, onCancel }: { upload: Upload; onCancel(key: 
               ? t('messages:attachments.failed')
               : upload.state === 'done'
                 ? t('messages:attachments.ready', { size: formatBytes(upload.size, language) })
-                : t('messages:attachments.progress', { sent: formatBytes(upload.sent, language), size: formatBytes(upload.size, language), percent: format.number(percent) })}
+                : t('messages:attachments.progress', {
+                    sent: formatBytes(upload.sent, language),
+                    size: formatBytes(upload.size, language),
+                    percent: format.number(percent),
+                  })}
           </Text>
-          <CloseButton size="sm" aria-label={upload.state === 'uploading' ? t('messages:attachments.cancel', { name: upload.name }) : t('messages:attachments.remove', { name: upload.name })} onClick={() => onCancel(upload.key)} />
+          <CloseButton
+            size="sm"
+            aria-label={
+              upload.state === 'uploading'
+                ? t('messages:attachments.cancel', { name: upload.name })
+                : t('messages:attachments.remove', { name: upload.name })
+            }
+            onClick={() => onCancel(upload.key)}
+          />
         </Group>
       </Group>
       {/* The progressbar role is on the section (Mantine), so its accessible name goes there too. */}

@@ -9,5 +9,10 @@ export function formatBytes(bytes: number, language: string): string {
     unit++;
   }
   if (unit === 0) return `${new Intl.NumberFormat(language).format(value)} B`;
-  return new Intl.NumberFormat(language, { style: 'unit', unit: UNITS[unit], unitDisplay: 'short', maximumFractionDigits: 1 }).format(value);
+  return new Intl.NumberFormat(language, {
+    style: 'unit',
+    unit: UNITS[unit],
+    unitDisplay: 'short',
+    maximumFractionDigits: 1,
+  }).format(value);
 }

@@ -2,7 +2,12 @@ import type { Client } from '../../client/create-client';
 import { base64ToBytes } from './base64';
 
 /** Fetches an attachment chunk by chunk and puts the pieces back together as one Blob. */
-export async function downloadAttachment(client: Client, messageId: string, attachmentId: string, onProgress?: (received: number) => void): Promise<Blob> {
+export async function downloadAttachment(
+  client: Client,
+  messageId: string,
+  attachmentId: string,
+  onProgress?: (received: number) => void,
+): Promise<Blob> {
   const parts: Uint8Array<ArrayBuffer>[] = [];
   let received = 0;
   let mediaType = 'application/octet-stream';

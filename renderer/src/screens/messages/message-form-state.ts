@@ -48,7 +48,11 @@ export function toDraft(form: FormState): MessageDraft {
  * a plan deleted since (the default plan then), attachments already gone. A message sent in
  * the meantime stays sent.
  */
-export function fromDraft(draft: MessageDraft, detail: Detail | null, known: { recipientIds: Set<string>; planIds: Set<string> }): FormState {
+export function fromDraft(
+  draft: MessageDraft,
+  detail: Detail | null,
+  known: { recipientIds: Set<string>; planIds: Set<string> },
+): FormState {
   const attachmentIds = new Set(detail?.attachments.map((a) => a.id) ?? []);
   return {
     title: draft.title,

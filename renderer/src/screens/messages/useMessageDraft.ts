@@ -17,7 +17,12 @@ export type KeptState = { at: number } | 'failed' | null;
  * opens, a draft left from before is offered (`offer`) and nothing is saved over it until the
  * person has chosen. Calls run one after another, so a late save never brings a dropped draft back.
  */
-export function useMessageDraft(messageId: string | null, current: MessageDraft, dirty: boolean, unchanged: (draft: MessageDraft) => boolean) {
+export function useMessageDraft(
+  messageId: string | null,
+  current: MessageDraft,
+  dirty: boolean,
+  unchanged: (draft: MessageDraft) => boolean,
+) {
   const client = useClient();
   const [offer, setOffer] = useState<SavedDraft | null>(null);
   const [checked, setChecked] = useState(false);

@@ -39,12 +39,20 @@ export function useUploads(onError: (error: unknown) => void): Uploads {
   const cancelled = useRef(new Set<string>());
   const live = useRef(new Map<string, string>());
 
-  const patch = useCallback((key: string, change: Partial<Upload>) => setUploads((list) => list.map((u) => (u.key === key ? { ...u, ...change } : u))), []);
+  const patch = useCallback(
+    (key: string, change: Partial<Upload>) =>
+      setUploads((list) => list.map((u) => (u.key === key ? { ...u, ...change } : u))),
+    [],
+  );
 
   const run = useCallback(
     async (key: string, file: File) => {
       try {
-        const begun = await client.call('attachments.uploadBegin', { name: file.name.slice(0, 255) || 'attachment', size: file.size, ...(file.type ? { mediaType: file.type.slice(0, 200) } : {}) });
+        const begun = await client.call('attachments.uploadBegin', {
+          name: file.name.slice(0, 255) || 'attachment',
+          size: file.size,
+          ...(file.type ? { mediaType: file.type.slice(0, 200) } : {}),
+        });
         live.current.set(key, begun.uploadId);
         patch(key, { uploadId: begun.uploadId });
         const chunkBytes = Math.min(ATTACHMENT_CHUNK_BYTES, begun.chunkBytes || ATTACHMENT_CHUNK_BYTES);
@@ -72,7 +80,10 @@ export function useUploads(onError: (error: unknown) => void): Uploads {
     (files: File[]) => {
       for (const file of files) {
         const key = `upload-${++nextKey}`;
-        setUploads((list) => [...list, { key, name: file.name, size: file.size, sent: 0, state: 'uploading', uploadId: null, error: null }]);
+        setUploads((list) => [
+          ...list,
+          { key, name: file.name, size: file.size, sent: 0, state: 'uploading', uploadId: null, error: null },
+        ]);
         void run(key, file);
       }
     },
@@ -90,7 +101,10 @@ export function useUploads(onError: (error: unknown) => void): Uploads {
     [client],
   );
 
-  const doneIds = useCallback(() => uploads.filter((u) => u.state === 'done' && u.uploadId).map((u) => u.uploadId!), [uploads]);
+  const doneIds = useCallback(
+    () => uploads.filter((u) => u.state === 'done' && u.uploadId).map((u) => u.uploadId!),
+    [uploads],
+  );
   const clearDone = useCallback(() => {
     setUploads((list) => list.filter((u) => u.state !== 'done'));
   }, []);

@@ -3,7 +3,17 @@ import { useT } from '../../i18n/useT';
 import type { Plan } from './plan-draft';
 
 /** "Delete this plan?", asked before anything is removed. */
-export function DeletePlanModal({ plan, busy, onConfirm, onClose }: { plan: Plan | null; busy: boolean; onConfirm: () => void; onClose: () => void }) {
+export function DeletePlanModal({
+  plan,
+  busy,
+  onConfirm,
+  onClose,
+}: {
+  plan: Plan | null;
+  busy: boolean;
+  onConfirm: () => void;
+  onClose: () => void;
+}) {
   const { t } = useT();
   return (
     <Modal opened={plan !== null} onClose={onClose} title={t('plans:delete.title')}>

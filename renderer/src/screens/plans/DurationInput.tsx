@@ -7,7 +7,19 @@ import { bestUnit, UNIT_MS, type DurationUnit } from './duration-units';
  * A duration as a number and a unit (minutes, hours, days); the value is milliseconds. One label,
  * hint and error for the pair, so the two boxes always sit on the same line.
  */
-export function DurationInput({ label, description, value, onChange, error }: { label: string; description?: string; value: number; onChange: (ms: number) => void; error?: string }) {
+export function DurationInput({
+  label,
+  description,
+  value,
+  onChange,
+  error,
+}: {
+  label: string;
+  description?: string;
+  value: number;
+  onChange: (ms: number) => void;
+  error?: string;
+}) {
   const { t } = useT();
   const id = useId();
   const [unit, setUnit] = useState<DurationUnit>(() => bestUnit(value));
@@ -23,7 +35,10 @@ export function DurationInput({ label, description, value, onChange, error }: { 
           value={Number.isFinite(amount) ? Math.round(amount * 100) / 100 : ''}
           onChange={(v) => onChange(typeof v === 'number' ? v * UNIT_MS[unit] : Number.NaN)}
           error={Boolean(error)}
-          aria-describedby={[description ? `${id}-description` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined}
+          aria-describedby={
+            [description ? `${id}-description` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') ||
+            undefined
+          }
           style={{ flex: 1 }}
         />
         <Select

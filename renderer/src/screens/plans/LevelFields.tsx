@@ -5,7 +5,19 @@ import { DurationInput } from './DurationInput';
 import type { LevelDraft } from './plan-draft';
 
 /** One warning level: how long it waits for an answer, and where the warning goes. */
-export function LevelFields({ index, level, options, onChange, showErrors }: { index: number; level: LevelDraft; options: string[]; onChange: (level: LevelDraft) => void; showErrors: boolean }) {
+export function LevelFields({
+  index,
+  level,
+  options,
+  onChange,
+  showErrors,
+}: {
+  index: number;
+  level: LevelDraft;
+  options: string[];
+  onChange: (level: LevelDraft) => void;
+  showErrors: boolean;
+}) {
   const { t } = useT();
   const waitTooShort = !Number.isFinite(level.waitMs) || level.waitMs < 60_000;
   // A channel that no longer exists (a removed webhook) stays visible so it can be unticked.

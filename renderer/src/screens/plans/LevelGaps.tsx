@@ -31,7 +31,10 @@ export function PlanGaps({ levels, setup }: { levels: { channels: string[] }[]; 
   return (
     <>
       {[...byText].map(([text, numbers]) => (
-        <GapLine key={text} text={t('plans:gaps.levels', { count: numbers.length, levels: format.list(numbers.map(String)), text })} />
+        <GapLine
+          key={text}
+          text={t('plans:gaps.levels', { count: numbers.length, levels: format.list(numbers.map(String)), text })}
+        />
       ))}
     </>
   );

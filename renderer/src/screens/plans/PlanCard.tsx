@@ -12,7 +12,21 @@ import { PlanDeliveries } from './PlanDeliveries';
  * One plan in the list: how often it asks, how long the five warnings take, which of its channels
  * are not set up (and where those warnings go instead), what it delivers to whom, and what you can do with it.
  */
-export function PlanCard({ plan, setup, refreshKey, onEdit, onMakeDefault, onDelete }: { plan: Plan; setup: ChannelSetup | null; refreshKey?: unknown; onEdit: () => void; onMakeDefault: () => void; onDelete: () => void }) {
+export function PlanCard({
+  plan,
+  setup,
+  refreshKey,
+  onEdit,
+  onMakeDefault,
+  onDelete,
+}: {
+  plan: Plan;
+  setup: ChannelSetup | null;
+  refreshKey?: unknown;
+  onEdit: () => void;
+  onMakeDefault: () => void;
+  onDelete: () => void;
+}) {
   const { t } = useT();
   const format = useFormat();
   const warningsMs = plan.levels.reduce((sum, l) => sum + l.waitMs, 0);
@@ -45,7 +59,13 @@ export function PlanCard({ plan, setup, refreshKey, onEdit, onMakeDefault, onDel
         <PlanDeliveries planId={plan.id} refreshKey={refreshKey} />
       </Stack>
       <Group gap="xs">
-        <Button size="xs" variant="light" leftSection={<IconEdit size={14} />} onClick={onEdit} aria-label={t('plans:list.editLabel', { name })}>
+        <Button
+          size="xs"
+          variant="light"
+          leftSection={<IconEdit size={14} />}
+          onClick={onEdit}
+          aria-label={t('plans:list.editLabel', { name })}
+        >
           {t('plans:list.edit')}
         </Button>
         {!plan.isDefault && (
@@ -53,7 +73,14 @@ export function PlanCard({ plan, setup, refreshKey, onEdit, onMakeDefault, onDel
             <Button size="xs" variant="subtle" leftSection={<IconStar size={14} />} onClick={onMakeDefault}>
               {t('plans:list.makeDefault')}
             </Button>
-            <Button size="xs" variant="subtle" color="red" leftSection={<IconTrash size={14} />} onClick={onDelete} aria-label={t('plans:list.deleteLabel', { name })}>
+            <Button
+              size="xs"
+              variant="subtle"
+              color="red"
+              leftSection={<IconTrash size={14} />}
+              onClick={onDelete}
+              aria-label={t('plans:list.deleteLabel', { name })}
+            >
               {t('plans:list.delete')}
             </Button>
           </>

@@ -8,7 +8,10 @@ import { useT } from '../../i18n/useT';
 export function PlanDeliveries({ planId, refreshKey }: { planId: string; refreshKey?: unknown }) {
   const { t } = useT();
   const format = useFormat();
-  const deliveries = useRpcQuery((client) => client.call('plans.deliveries', { id: planId }), `${planId}:${String(refreshKey)}`);
+  const deliveries = useRpcQuery(
+    (client) => client.call('plans.deliveries', { id: planId }),
+    `${planId}:${String(refreshKey)}`,
+  );
   const messages = deliveries.data?.messages;
   if (!messages) return null;
   return (
@@ -28,7 +31,8 @@ export function PlanDeliveries({ planId, refreshKey }: { planId: string; refresh
                 {m.title.trim() || t('plans:deliveries.untitled')}
               </Anchor>{' '}
               {t('plans:deliveries.to', { recipients: format.list(m.recipients.map((r) => r.name || r.contact)) })}
-              {m.deliveryDelayMs > 0 && ` ${t('plans:deliveries.delay', { duration: format.duration(m.deliveryDelayMs, 2) })}`}
+              {m.deliveryDelayMs > 0 &&
+                ` ${t('plans:deliveries.delay', { duration: format.duration(m.deliveryDelayMs, 2) })}`}
             </List.Item>
           ))}
         </List>

@@ -9,12 +9,33 @@ import type { ChannelSetup } from '../../../../shared/level-readiness.js';
 import { planName } from '../../labels/plan-labels';
 import { DurationInput } from './DurationInput';
 import { LevelFields } from './LevelFields';
-import { channelOptions, draftOf, draftProblems, levelsInput, newDraft, sameTiming, type Plan, type PlanDraft } from './plan-draft';
+import {
+  channelOptions,
+  draftOf,
+  draftProblems,
+  levelsInput,
+  newDraft,
+  sameTiming,
+  type Plan,
+  type PlanDraft,
+} from './plan-draft';
 import { PlanTimeline } from './PlanTimeline';
 import { useSimulation } from './useSimulation';
 
 /** Creates or edits one plan, with its timeline redrawn from now as the waits change. */
-export function PlanEditor({ plan, isFirst, setup, onSaved, onCancel }: { plan: Plan | null; isFirst: boolean; setup: ChannelSetup | null; onSaved: (plan: Plan) => void; onCancel: () => void }) {
+export function PlanEditor({
+  plan,
+  isFirst,
+  setup,
+  onSaved,
+  onCancel,
+}: {
+  plan: Plan | null;
+  isFirst: boolean;
+  setup: ChannelSetup | null;
+  onSaved: (plan: Plan) => void;
+  onCancel: () => void;
+}) {
   const { t } = useT();
   const client = useClient();
   const { busy, run } = useBusyAction();
@@ -37,9 +58,17 @@ export function PlanEditor({ plan, isFirst, setup, onSaved, onCancel }: { plan: 
       return;
     }
     await run(async () => {
-      const common = { name: draft.name.trim(), intervalMs: Math.round(draft.intervalMs), levels: levelsInput(draft.levels) };
+      const common = {
+        name: draft.name.trim(),
+        intervalMs: Math.round(draft.intervalMs),
+        levels: levelsInput(draft.levels),
+      };
       const result = plan
-        ? await client.call('plans.update', { id: plan.id, ...common, ...(draft.isDefault && !plan.isDefault ? { isDefault: true as const } : {}) })
+        ? await client.call('plans.update', {
+            id: plan.id,
+            ...common,
+            ...(draft.isDefault && !plan.isDefault ? { isDefault: true as const } : {}),
+          })
         : await client.call('plans.create', { ...common, isDefault: draft.isDefault });
       guard.release();
       onSaved(result);
@@ -116,4 +145,3 @@ export function PlanEditor({ plan, isFirst, setup, onSaved, onCancel }: { plan: 
     </SimpleGrid>
   );
 }
-

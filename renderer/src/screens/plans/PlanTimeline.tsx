@@ -80,8 +80,11 @@ export function PlanTimeline({
               >
                 <Text size="sm">{format.longDateTime(event.at)}</Text>
                 <Text size="xs" c="dimmed">
-                  {t('plans:timeline.after', { duration: format.duration(Math.round((event.at - now) / MINUTE_MS) * MINUTE_MS, 2) })}
-                  {channels.length > 0 && ` · ${t('plans:timeline.via', { channels: format.list(channels.map((c) => channelLabel(t, c))) })}`}
+                  {t('plans:timeline.after', {
+                    duration: format.duration(Math.round((event.at - now) / MINUTE_MS) * MINUTE_MS, 2),
+                  })}
+                  {channels.length > 0 &&
+                    ` · ${t('plans:timeline.via', { channels: format.list(channels.map((c) => channelLabel(t, c))) })}`}
                 </Text>
                 {!delivery && <LevelGaps channels={channels} setup={setup} />}
                 {delivery && (
@@ -95,7 +98,12 @@ export function PlanTimeline({
           })}
         </Timeline>
       ) : (
-        !stale && !error && <Text size="sm" c="dimmed">{t('common:loading')}</Text>
+        !stale &&
+        !error && (
+          <Text size="sm" c="dimmed">
+            {t('common:loading')}
+          </Text>
+        )
       )}
     </Card>
   );

@@ -30,7 +30,11 @@ export default function PlansScreen() {
   const list = plans.data ?? [];
   const setup: ChannelSetup | null =
     channels.data && settings.data
-      ? { webhookNames: channels.data.webhooks.map((w) => w.name), smtpConfigured: channels.data.smtp !== null, ownerEmailSet: Boolean(settings.data.owner?.email) }
+      ? {
+          webhookNames: channels.data.webhooks.map((w) => w.name),
+          smtpConfigured: channels.data.smtp !== null,
+          ownerEmailSet: Boolean(settings.data.owner?.email),
+        }
       : null;
 
   const makeDefault = (plan: Plan) =>
@@ -47,7 +51,15 @@ export default function PlansScreen() {
         if (editing?.plan?.id === deleting.id) setEditing(null);
         plans.reload();
       },
-      { CONFLICT: () => notifications.show({ color: 'orange', title: t('plans:delete.inUseTitle'), message: t('plans:delete.inUse'), autoClose: 12_000 }) },
+      {
+        CONFLICT: () =>
+          notifications.show({
+            color: 'orange',
+            title: t('plans:delete.inUseTitle'),
+            message: t('plans:delete.inUse'),
+            autoClose: 12_000,
+          }),
+      },
     );
     setDeleting(null);
   };

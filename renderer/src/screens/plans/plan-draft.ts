@@ -28,7 +28,12 @@ export function newDraft(isFirst: boolean): PlanDraft {
 }
 
 export function draftOf(plan: Plan): PlanDraft {
-  return { name: plan.name, intervalMs: plan.intervalMs, levels: plan.levels.map((l) => ({ waitMs: l.waitMs, channels: [...l.channels] })), isDefault: plan.isDefault };
+  return {
+    name: plan.name,
+    intervalMs: plan.intervalMs,
+    levels: plan.levels.map((l) => ({ waitMs: l.waitMs, channels: [...l.channels] })),
+    isDefault: plan.isDefault,
+  };
 }
 
 export type DraftProblem = 'name' | 'interval' | 'wait' | 'channels';

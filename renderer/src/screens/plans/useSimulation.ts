@@ -13,7 +13,11 @@ export type TimelineEvent = MethodOutput<'plans.simulate'>['timeline'][number];
  */
 export function useSimulation(draft: PlanDraft, savedId: string | null, edited: boolean) {
   const client = useClient();
-  const [state, setState] = useState<{ timeline: TimelineEvent[] | null; error: RpcError | null; receivedAt: number | null }>({ timeline: null, error: null, receivedAt: null });
+  const [state, setState] = useState<{
+    timeline: TimelineEvent[] | null;
+    error: RpcError | null;
+    receivedAt: number | null;
+  }>({ timeline: null, error: null, receivedAt: null });
   const ready = canSimulate(draft);
   const key = JSON.stringify({ i: draft.intervalMs, l: draft.levels, savedId, edited });
 
@@ -22,7 +26,10 @@ export function useSimulation(draft: PlanDraft, savedId: string | null, edited: 
     let live = true;
     const parsed = JSON.parse(key) as { i: number; l: PlanDraft['levels']; savedId: string | null; edited: boolean };
     const timer = setTimeout(() => {
-      const input = parsed.savedId && !parsed.edited ? { id: parsed.savedId } : { intervalMs: Math.round(parsed.i), levels: levelsInput(parsed.l) };
+      const input =
+        parsed.savedId && !parsed.edited
+          ? { id: parsed.savedId }
+          : { intervalMs: Math.round(parsed.i), levels: levelsInput(parsed.l) };
       client.call('plans.simulate', input).then(
         (reply) => live && setState({ timeline: reply.timeline, error: null, receivedAt: Date.now() }),
         (error: unknown) => live && setState((s) => ({ ...s, error: toRpcError(error) })),

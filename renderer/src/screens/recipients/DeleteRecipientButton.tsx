@@ -13,7 +13,15 @@ type Recipient = MethodOutput<'recipients.list'>[number];
  * Asks before deleting. A recipient that messages still use cannot be deleted: the dialog names
  * those messages (links); should the core refuse anyway (CONFLICT), the screen says the same.
  */
-export function DeleteRecipientButton({ recipient, onDeleted, onConflict }: { recipient: Recipient; onDeleted: () => void; onConflict: () => void }) {
+export function DeleteRecipientButton({
+  recipient,
+  onDeleted,
+  onConflict,
+}: {
+  recipient: Recipient;
+  onDeleted: () => void;
+  onConflict: () => void;
+}) {
   const { t } = useT();
   const client = useClient();
   const { busy, run } = useBusyAction();
@@ -30,7 +38,12 @@ export function DeleteRecipientButton({ recipient, onDeleted, onConflict }: { re
   return (
     <>
       <Tooltip label={t('recipients:delete.label', { name: recipient.name })}>
-        <ActionIcon variant="subtle" color="red" onClick={() => setOpen(true)} aria-label={t('recipients:delete.label', { name: recipient.name })}>
+        <ActionIcon
+          variant="subtle"
+          color="red"
+          onClick={() => setOpen(true)}
+          aria-label={t('recipients:delete.label', { name: recipient.name })}
+        >
           <IconTrash size={18} />
         </ActionIcon>
       </Tooltip>
@@ -43,7 +56,8 @@ export function DeleteRecipientButton({ recipient, onDeleted, onConflict }: { re
         <Text size="sm" mb="md">
           {inUse ? (
             <>
-              {t('recipients:delete.inUse', { name: recipient.name, count: recipient.usedBy.length })} <MessageLinks messages={recipient.usedBy} />
+              {t('recipients:delete.inUse', { name: recipient.name, count: recipient.usedBy.length })}{' '}
+              <MessageLinks messages={recipient.usedBy} />
             </>
           ) : (
             t('recipients:delete.body', { name: recipient.name })

@@ -23,16 +23,28 @@ export function EditRecipientButton({ recipient, onSaved }: { recipient: Recipie
     setOpen(true);
   };
   // An address kept as it is was accepted when it was saved: only a changed one is judged again.
-  const contact = form.contact.trim() === recipient.contact ? null : contactProblem(recipient.type, form.contact, recipient.allowPrivateNetwork);
+  const contact =
+    form.contact.trim() === recipient.contact
+      ? null
+      : contactProblem(recipient.type, form.contact, recipient.allowPrivateNetwork);
   const name = nameProblem(form.name);
   const contactError = contactErrorText(t, contact, true);
-  const nameError = name === 'long' ? t('recipients:form.nameTooLong') : name === 'empty' ? t('recipients:form.nameRequired') : undefined;
+  const nameError =
+    name === 'long'
+      ? t('recipients:form.nameTooLong')
+      : name === 'empty'
+        ? t('recipients:form.nameRequired')
+        : undefined;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (contact || name) return;
     await run(async () => {
-      await client.call('recipients.update', { id: recipient.id, name: form.name.trim(), contact: form.contact.trim() });
+      await client.call('recipients.update', {
+        id: recipient.id,
+        name: form.name.trim(),
+        contact: form.contact.trim(),
+      });
       setOpen(false);
       onSaved();
     });
@@ -46,13 +58,29 @@ export function EditRecipientButton({ recipient, onSaved }: { recipient: Recipie
           <IconPencil size={18} />
         </ActionIcon>
       </Tooltip>
-      <Modal opened={open} onClose={() => setOpen(false)} title={t('recipients:edit.title')} closeButtonProps={{ 'aria-label': t('recipients:edit.cancel') }}>
+      <Modal
+        opened={open}
+        onClose={() => setOpen(false)}
+        title={t('recipients:edit.title')}
+        closeButtonProps={{ 'aria-label': t('recipients:edit.cancel') }}
+      >
         <form onSubmit={submit} noValidate>
           <Stack gap="sm">
-            <TextInput label={t('recipients:form.name')} required data-autofocus value={form.name} onChange={(e) => setForm({ ...form, name: e.currentTarget.value })} error={nameError} />
+            <TextInput
+              label={t('recipients:form.name')}
+              required
+              data-autofocus
+              value={form.name}
+              onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
+              error={nameError}
+            />
             <TextInput
               label={recipient.type === 'email' ? t('recipients:form.email') : t('recipients:form.url')}
-              description={recipient.usedBy.length > 0 ? t('recipients:edit.contactHint', { count: recipient.usedBy.length }) : undefined}
+              description={
+                recipient.usedBy.length > 0
+                  ? t('recipients:edit.contactHint', { count: recipient.usedBy.length })
+                  : undefined
+              }
               type={recipient.type === 'email' ? 'email' : 'url'}
               required
               autoComplete="off"

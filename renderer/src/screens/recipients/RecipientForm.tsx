@@ -22,7 +22,12 @@ export function RecipientForm({ onCreated }: { onCreated: () => void }) {
   const name = nameProblem(form.name);
   // The address is judged while typing, but an empty field only once the person has left it.
   const contactError = contactErrorText(t, contact, touched.contact);
-  const nameError = name === 'long' ? t('recipients:form.nameTooLong') : name === 'empty' && touched.name ? t('recipients:form.nameRequired') : undefined;
+  const nameError =
+    name === 'long'
+      ? t('recipients:form.nameTooLong')
+      : name === 'empty' && touched.name
+        ? t('recipients:form.nameRequired')
+        : undefined;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -30,7 +35,12 @@ export function RecipientForm({ onCreated }: { onCreated: () => void }) {
     if (contact || name) return;
     await run(async () => {
       const allowPrivateNetwork = form.type === 'webhook' && form.ownNetwork;
-      await client.call('recipients.create', { name: form.name.trim(), type: form.type, contact: form.contact.trim(), allowPrivateNetwork });
+      await client.call('recipients.create', {
+        name: form.name.trim(),
+        type: form.type,
+        contact: form.contact.trim(),
+        allowPrivateNetwork,
+      });
       setForm({ ...EMPTY, type: form.type });
       setTouched({ name: false, contact: false });
       onCreated();

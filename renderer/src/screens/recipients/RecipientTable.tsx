@@ -11,7 +11,17 @@ import { UsedBy } from './MessageLinks';
 type Recipient = MethodOutput<'recipients.list'>[number];
 
 /** The address book: who, how they are reached, which messages go to them, since when. */
-export function RecipientTable({ recipients, loading, onChanged, onConflict }: { recipients: Recipient[]; loading: boolean; onChanged: () => void; onConflict: (recipient: Recipient) => void }) {
+export function RecipientTable({
+  recipients,
+  loading,
+  onChanged,
+  onConflict,
+}: {
+  recipients: Recipient[];
+  loading: boolean;
+  onChanged: () => void;
+  onConflict: (recipient: Recipient) => void;
+}) {
   const { t } = useT();
   const format = useFormat();
   return (

@@ -26,15 +26,28 @@ export default function RecipientsScreen() {
       <Stack gap="lg">
         {!list.data && <LoadFailedAlert title={t('recipients:loadFailed')} queries={[list]} />}
         {conflict && (
-          <Alert color="orange" icon={<IconAlertTriangle />} title={t('recipients:delete.inUseTitle')} withCloseButton closeButtonLabel={t('recipients:delete.dismiss')} onClose={() => setConflict(null)}>
-            {t('recipients:delete.inUse', { name: conflict.name, count: conflict.usedBy.length })} <MessageLinks messages={conflict.usedBy} />
+          <Alert
+            color="orange"
+            icon={<IconAlertTriangle />}
+            title={t('recipients:delete.inUseTitle')}
+            withCloseButton
+            closeButtonLabel={t('recipients:delete.dismiss')}
+            onClose={() => setConflict(null)}
+          >
+            {t('recipients:delete.inUse', { name: conflict.name, count: conflict.usedBy.length })}{' '}
+            <MessageLinks messages={conflict.usedBy} />
           </Alert>
         )}
         <RecipientForm onCreated={changed} />
-        <RecipientTable recipients={list.data ?? []} loading={list.loading} onChanged={changed} onConflict={(r) => {
+        <RecipientTable
+          recipients={list.data ?? []}
+          loading={list.loading}
+          onChanged={changed}
+          onConflict={(r) => {
             setConflict(r.id);
             list.reload();
-          }} />
+          }}
+        />
       </Stack>
     </>
   );

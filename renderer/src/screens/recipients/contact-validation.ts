@@ -10,7 +10,11 @@ export type ContactProblem = 'empty' | 'email' | 'url' | Exclude<WebhookUrlProbl
  * The shared rules of shared/validation.ts and shared/webhook-url.ts, as the address book checks
  * them while you type. `allowPrivateNetwork`: the webhook is marked as on the owner's own network.
  */
-export function contactProblem(type: RecipientType, contact: string, allowPrivateNetwork = false): ContactProblem | null {
+export function contactProblem(
+  type: RecipientType,
+  contact: string,
+  allowPrivateNetwork = false,
+): ContactProblem | null {
   if (contact.trim() === '') return 'empty';
   if (type === 'email') return emailSchema.safeParse(contact).success ? null : 'email';
   const checked = checkWebhookUrl(contact, { allowPrivateNetwork });

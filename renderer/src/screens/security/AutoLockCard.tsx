@@ -21,13 +21,21 @@ export function AutoLockCard({ minutes, onSaved }: { minutes: number; onSaved: (
     if (invalid) return;
     await run(async () => {
       await client.call('settings.set', { autoLockMinutes: value });
-      notifications.show({ color: 'teal', message: value === 0 ? t('security:autoLock.savedNever') : t('security:autoLock.saved', { count: value }) });
+      notifications.show({
+        color: 'teal',
+        message: value === 0 ? t('security:autoLock.savedNever') : t('security:autoLock.saved', { count: value }),
+      });
       onSaved();
     });
   };
 
   return (
-    <SectionCard id="autolock" title={t('security:autoLock.title')} description={`${t('security:autoLock.description')} ${t('common:lock.whileLocked')}`} onSubmit={submit}>
+    <SectionCard
+      id="autolock"
+      title={t('security:autoLock.title')}
+      description={`${t('security:autoLock.description')} ${t('common:lock.whileLocked')}`}
+      onSubmit={submit}
+    >
       <NumberInput
         label={t('security:autoLock.minutes')}
         description={t('security:autoLock.hint')}

@@ -37,7 +37,12 @@ export function ChangePasswordCard() {
   };
 
   return (
-    <SectionCard id="password" title={t('security:password.title')} description={t('security:password.description')} onSubmit={submit}>
+    <SectionCard
+      id="password"
+      title={t('security:password.title')}
+      description={t('security:password.description')}
+      onSubmit={submit}
+    >
       <CurrentPasswordInput
         label={t('security:password.current')}
         field={current}

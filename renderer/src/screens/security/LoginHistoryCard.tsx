@@ -19,7 +19,10 @@ async function loginHistory(client: Client): Promise<AuditRow[]> {
   const found: AuditRow[] = [];
   let beforeSeq: number | undefined;
   for (let page = 0; page < MAX_PAGES && found.length < WANTED; page++) {
-    const { rows } = await client.call('audit.page', { limit: PAGE, ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
+    const { rows } = await client.call('audit.page', {
+      limit: PAGE,
+      ...(beforeSeq !== undefined ? { beforeSeq } : {}),
+    });
     found.push(...rows.filter((r) => LOGIN_ACTIONS.has(r.action)));
     if (rows.length < PAGE) break;
     beforeSeq = rows[rows.length - 1]!.seq;

@@ -20,7 +20,9 @@ export function RecoveryKeyCard() {
   const { run } = useBusyAction();
   const [key, setKey] = useState<string | null>(null);
   const vaultDir = useRpcQuery((c) => c.call('setup.get')).data?.vaultDir ?? '';
-  const { password, busy, submit } = usePasswordSubmit(async (value) => setKey((await client.call('vault.regenerateRecoveryKey', { password: value })).recoveryKey));
+  const { password, busy, submit } = usePasswordSubmit(async (value) =>
+    setKey((await client.call('vault.regenerateRecoveryKey', { password: value })).recoveryKey),
+  );
 
   const confirm = async (group: number, value: string) => {
     let refused = false;
@@ -35,7 +37,12 @@ export function RecoveryKeyCard() {
 
   return (
     <>
-      <SectionCard id="recovery" title={t('security:recovery.title')} description={t('security:recovery.description')} onSubmit={submit}>
+      <SectionCard
+        id="recovery"
+        title={t('security:recovery.title')}
+        description={t('security:recovery.description')}
+        onSubmit={submit}
+      >
         <CurrentPasswordInput label={t('security:recovery.password')} field={password} />
         <Group justify="flex-end">
           <Button type="submit" color="orange" loading={busy} disabled={password.value === ''}>
@@ -44,10 +51,18 @@ export function RecoveryKeyCard() {
         </Group>
       </SectionCard>
       {/* The parts, so the dialog itself carries the name (on <Modal> it lands on a role-less wrapper). */}
-      <Modal.Root opened={key !== null} onClose={() => undefined} closeOnClickOutside={false} closeOnEscape={false} size="lg">
+      <Modal.Root
+        opened={key !== null}
+        onClose={() => undefined}
+        closeOnClickOutside={false}
+        closeOnEscape={false}
+        size="lg"
+      >
         <Modal.Overlay />
         <Modal.Content aria-label={t('security:recovery.dialog')}>
-          <Modal.Body>{key && <RecoveryKeyStep recoveryKey={key} vaultDir={vaultDir} onConfirm={confirm} />}</Modal.Body>
+          <Modal.Body>
+            {key && <RecoveryKeyStep recoveryKey={key} vaultDir={vaultDir} onConfirm={confirm} />}
+          </Modal.Body>
         </Modal.Content>
       </Modal.Root>
     </>

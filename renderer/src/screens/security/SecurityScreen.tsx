@@ -29,7 +29,11 @@ export default function SecurityScreen() {
         <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
           <ChangePasswordCard />
           <Stack gap="lg">
-            <AutoLockCard key={settings.data.autoLockMinutes} minutes={settings.data.autoLockMinutes} onSaved={settings.reload} />
+            <AutoLockCard
+              key={settings.data.autoLockMinutes}
+              minutes={settings.data.autoLockMinutes}
+              onSaved={settings.reload}
+            />
             <UnattendedCard status={status ?? vault.data} onChanged={setStatus} />
           </Stack>
         </SimpleGrid>

@@ -8,7 +8,10 @@ import { usePasswordSubmit } from '../common/usePasswordSubmit';
 export function TwoStepDisableForm({ onDisabled }: { onDisabled: () => void }) {
   const { t } = useT();
   const client = useClient();
-  const { password, busy, submit } = usePasswordSubmit((value) => client.call('mfa.disable', { password: value }), onDisabled);
+  const { password, busy, submit } = usePasswordSubmit(
+    (value) => client.call('mfa.disable', { password: value }),
+    onDisabled,
+  );
 
   return (
     <form onSubmit={submit} noValidate>

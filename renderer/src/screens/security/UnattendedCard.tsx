@@ -11,13 +11,20 @@ type VaultStatus = MethodOutput<'vault.status'>;
  * Unattended delivery: the vault key kept in the OS keychain, so messages can go out after a
  * restart even when nobody is there to type the password.
  */
-export function UnattendedCard({ status, onChanged }: { status: VaultStatus; onChanged: (status: VaultStatus) => void }) {
+export function UnattendedCard({
+  status,
+  onChanged,
+}: {
+  status: VaultStatus;
+  onChanged: (status: VaultStatus) => void;
+}) {
   const { t } = useT();
   const client = useClient();
   const { busy, run } = useBusyAction();
   const { enabled, backend } = status.unattended;
 
-  const toggle = (next: boolean) => void run(async () => onChanged(await client.call('vault.setUnattended', { enabled: next })));
+  const toggle = (next: boolean) =>
+    void run(async () => onChanged(await client.call('vault.setUnattended', { enabled: next })));
 
   return (
     <SectionCard
@@ -30,8 +37,17 @@ export function UnattendedCard({ status, onChanged }: { status: VaultStatus; onC
         </Badge>
       }
     >
-      <Switch label={t('security:unattended.switch')} checked={enabled} disabled={busy} onChange={(e) => toggle(e.currentTarget.checked)} />
-      <Text size="sm">{enabled ? t('security:unattended.backend', { backend: backend ?? t('security:unattended.unknownBackend') }) : t('security:unattended.offHint')}</Text>
+      <Switch
+        label={t('security:unattended.switch')}
+        checked={enabled}
+        disabled={busy}
+        onChange={(e) => toggle(e.currentTarget.checked)}
+      />
+      <Text size="sm">
+        {enabled
+          ? t('security:unattended.backend', { backend: backend ?? t('security:unattended.unknownBackend') })
+          : t('security:unattended.offHint')}
+      </Text>
       {enabled && (
         <Alert color="orange" variant="light">
           {backend === 'file' ? t('security:unattended.fileTradeoff') : t('security:unattended.tradeoff')}

@@ -8,7 +8,14 @@ export function LockoutNotice({ remainingMs }: { remainingMs: number }) {
   const { t } = useT();
   const format = useFormat();
   return (
-    <Alert color="orange" variant="light" icon={<IconClockPause />} title={t('unlock:lockedOut.title')} role="timer" aria-live="off">
+    <Alert
+      color="orange"
+      variant="light"
+      icon={<IconClockPause />}
+      title={t('unlock:lockedOut.title')}
+      role="timer"
+      aria-live="off"
+    >
       {t('unlock:lockedOut.body', { wait: format.duration(Math.ceil(remainingMs / 1000) * 1000) })}
     </Alert>
   );

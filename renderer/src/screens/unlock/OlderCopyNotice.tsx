@@ -6,7 +6,15 @@ import { useT } from '../../i18n/useT';
 export function OlderCopyNotice({ found }: { found: 'older' | 'rewritten' }) {
   const { t } = useT();
   return (
-    <Alert role="alert" data-testid="older-copy-notice" color="red" variant="light" icon={<IconHistory />} title={t('unlock:olderCopy.title')} mb="md">
+    <Alert
+      role="alert"
+      data-testid="older-copy-notice"
+      color="red"
+      variant="light"
+      icon={<IconHistory />}
+      title={t('unlock:olderCopy.title')}
+      mb="md"
+    >
       <Stack gap="xs">
         <Text size="sm">{found === 'older' ? t('unlock:olderCopy.older') : t('unlock:olderCopy.rewritten')}</Text>
         <Text size="sm">{t('unlock:olderCopy.notYou')}</Text>

@@ -43,7 +43,11 @@ export function PasswordUnlockForm({
     setError(null);
     setCodeError(null);
     try {
-      await client.call('vault.unlock', { password, ...(askCode ? { code: code.trim() } : {}), ...(acceptOlderVault ? { acceptOlderVault: true as const } : {}) });
+      await client.call('vault.unlock', {
+        password,
+        ...(askCode ? { code: code.trim() } : {}),
+        ...(acceptOlderVault ? { acceptOlderVault: true as const } : {}),
+      });
       onUnlocked();
       return;
     } catch (e) {

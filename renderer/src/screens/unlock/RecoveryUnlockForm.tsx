@@ -22,7 +22,10 @@ export function RecoveryUnlockForm({ onUnlocked }: { onUnlocked: () => void }) {
     if (!recoveryKey.trim()) setKeyError(t('unlock:recovery.keyRequired'));
     if (!recoveryKey.trim() || !isNewPasswordValid(value)) return;
     const keyRefused = () => setKeyError(t('errors:code.RECOVERY_KEY_INVALID'));
-    const opened = await run(() => client.call('vault.recover', { recoveryKey: recoveryKey.trim(), newPassword: value.password }), { RECOVERY_KEY_INVALID: keyRefused, BAD_REQUEST: keyRefused });
+    const opened = await run(
+      () => client.call('vault.recover', { recoveryKey: recoveryKey.trim(), newPassword: value.password }),
+      { RECOVERY_KEY_INVALID: keyRefused, BAD_REQUEST: keyRefused },
+    );
     if (opened) onUnlocked();
   };
 
@@ -45,7 +48,12 @@ export function RecoveryUnlockForm({ onUnlocked }: { onUnlocked: () => void }) {
           }}
           error={keyError}
         />
-        <NewPasswordFields value={value} onChange={setValue} showErrors={submitted} label={t('unlock:recovery.newPassword')} />
+        <NewPasswordFields
+          value={value}
+          onChange={setValue}
+          showErrors={submitted}
+          label={t('unlock:recovery.newPassword')}
+        />
         <Button type="submit" size="md" loading={busy}>
           {t('unlock:recovery.submit')}
         </Button>

@@ -43,7 +43,12 @@ export default function UnlockScreen({
       <Paper withBorder shadow="xs" p="xl">
         <Stack gap="lg">
           {olderCopy ? (
-            <PasswordUnlockForm initialRetryAfterMs={initialRetryAfterMs} acceptOlderVault onUnlocked={onUnlocked} onUseRecovery={() => setMode('recovery')} />
+            <PasswordUnlockForm
+              initialRetryAfterMs={initialRetryAfterMs}
+              acceptOlderVault
+              onUnlocked={onUnlocked}
+              onUseRecovery={() => setMode('recovery')}
+            />
           ) : (
             <>
               <SegmentedControl
@@ -57,7 +62,11 @@ export default function UnlockScreen({
                 ]}
               />
               {mode === 'password' ? (
-                <PasswordUnlockForm initialRetryAfterMs={initialRetryAfterMs} onUnlocked={onUnlocked} onUseRecovery={() => setMode('recovery')} />
+                <PasswordUnlockForm
+                  initialRetryAfterMs={initialRetryAfterMs}
+                  onUnlocked={onUnlocked}
+                  onUseRecovery={() => setMode('recovery')}
+                />
               ) : (
                 <RecoveryUnlockForm onUnlocked={onUnlocked} />
               )}

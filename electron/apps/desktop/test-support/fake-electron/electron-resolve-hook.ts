@@ -5,7 +5,11 @@ const FAKE_ELECTRON = new URL('./fake-electron.ts', import.meta.url).href;
 
 type NextResolve = (specifier: string, context: unknown) => Promise<{ url: string }>;
 
-export async function resolve(specifier: string, context: unknown, next: NextResolve): Promise<{ url: string; shortCircuit?: boolean }> {
+export async function resolve(
+  specifier: string,
+  context: unknown,
+  next: NextResolve,
+): Promise<{ url: string; shortCircuit?: boolean }> {
   if (specifier === 'electron') return { url: FAKE_ELECTRON, shortCircuit: true };
   return next(specifier, context);
 }

@@ -21,8 +21,18 @@ export const protocol = {
   },
 };
 
-type CheckHandler = (contents: unknown, permission: string, origin: string, details: Record<string, unknown>) => boolean;
-type RequestHandler = (contents: unknown, permission: string, callback: (granted: boolean) => void, details: Record<string, unknown>) => void;
+type CheckHandler = (
+  contents: unknown,
+  permission: string,
+  origin: string,
+  details: Record<string, unknown>,
+) => boolean;
+type RequestHandler = (
+  contents: unknown,
+  permission: string,
+  callback: (granted: boolean) => void,
+  details: Record<string, unknown>,
+) => void;
 
 export class FakeSession {
   checkHandler: CheckHandler | null = null;
@@ -138,7 +148,10 @@ export class FakeNotification extends EventEmitter {
     return process.env.FAKE_ELECTRON_NOTIFICATIONS !== '0';
   }
   show(): void {
-    record('notification.show', { title: this.options.title, actions: (this.options.actions as unknown[] | undefined)?.length ?? 0 });
+    record('notification.show', {
+      title: this.options.title,
+      actions: (this.options.actions as unknown[] | undefined)?.length ?? 0,
+    });
   }
   close(): void {
     notifications = notifications.filter((n) => n !== this);
@@ -187,7 +200,8 @@ export class FakePowerMonitor extends EventEmitter {
   fire(event: string): PreventableEvent {
     const platforms = POWER_EVENT_PLATFORMS[event];
     if (platforms === undefined) throw new Error(`powerMonitor has no '${event}' event`);
-    if (platforms !== null && !platforms.includes(PLATFORM)) throw new Error(`powerMonitor does not emit '${event}' on ${PLATFORM}`);
+    if (platforms !== null && !platforms.includes(PLATFORM))
+      throw new Error(`powerMonitor does not emit '${event}' on ${PLATFORM}`);
     const e = new PreventableEvent();
     this.emit(event, e);
     return e;
@@ -200,7 +214,8 @@ const KEYRING = process.env.FAKE_ELECTRON_KEYRING ?? 'gnome_libsecret';
 const seal = (text: string): Buffer => Buffer.from(`sealed:${Buffer.from(text, 'utf8').toString('base64')}`, 'utf8');
 const unseal = (data: Buffer): string => {
   const raw = data.toString('utf8');
-  if (!raw.startsWith('sealed:')) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+  if (!raw.startsWith('sealed:'))
+    throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
   return Buffer.from(raw.slice('sealed:'.length), 'base64').toString('utf8');
 };
 const deprecated = (name: string): void => record('safeStorage.deprecated', { name });

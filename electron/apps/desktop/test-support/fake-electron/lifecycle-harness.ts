@@ -97,7 +97,10 @@ export async function startShell(options: ShellOptions = {}): Promise<ShellProce
       for (;;) {
         const found = records().find(predicate);
         if (found) return found;
-        if (gone) throw new Error(`the shell exited without ${what}; records: ${JSON.stringify(records().map((r) => r.what))}\n${output}`);
+        if (gone)
+          throw new Error(
+            `the shell exited without ${what}; records: ${JSON.stringify(records().map((r) => r.what))}\n${output}`,
+          );
         await new Promise((r) => setTimeout(r, 20));
       }
     },

@@ -3,7 +3,16 @@
 // has finished evaluating (as Electron does for an ES module entry), then obeys the parent's
 // commands over the IPC channel. Everything the shell does is in $FAKE_ELECTRON_LOG.
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, fake, flattenMenu, ipcMain, Menu, powerMonitor, type FakeMenuItem } from './fake-electron.js';
+import {
+  app,
+  BrowserWindow,
+  fake,
+  flattenMenu,
+  ipcMain,
+  Menu,
+  powerMonitor,
+  type FakeMenuItem,
+} from './fake-electron.js';
 import { processEnd } from './fake-records.js';
 
 export type RunnerCommand =
@@ -39,7 +48,12 @@ function trayItems(): FakeMenuItem[] {
 }
 
 function windowState() {
-  return BrowserWindow.getAllWindows().map((w) => ({ id: w.id, visible: w.isVisible(), minimized: w.isMinimized(), url: w.webContents.getURL() }));
+  return BrowserWindow.getAllWindows().map((w) => ({
+    id: w.id,
+    visible: w.isVisible(),
+    minimized: w.isMinimized(),
+    url: w.webContents.getURL(),
+  }));
 }
 
 const TRUSTED_EVENT = { senderFrame: { url: 'app://app/index.html', parent: null } };
@@ -58,7 +72,10 @@ async function obey(command: RunnerCommand): Promise<unknown> {
     }
     case 'tray-click': {
       const item = trayItems().find((i) => i.label?.startsWith(command.label));
-      if (!item?.click) throw new Error(`no clickable tray item "${command.label}" in ${JSON.stringify(trayItems().map((i) => i.label))}`);
+      if (!item?.click)
+        throw new Error(
+          `no clickable tray item "${command.label}" in ${JSON.stringify(trayItems().map((i) => i.label))}`,
+        );
       if (item.enabled === false) throw new Error(`the tray item "${command.label}" is disabled`);
       item.click();
       return true;
@@ -78,16 +95,26 @@ async function obey(command: RunnerCommand): Promise<unknown> {
       const tray = fake.trays().at(-1);
       return {
         windows: windowState(),
-        tray: tray ? { tooltip: tray.tooltip, items: trayItems().map((i) => ({ label: i.label ?? i.type, enabled: i.enabled !== false })) } : null,
+        tray: tray
+          ? {
+              tooltip: tray.tooltip,
+              items: trayItems().map((i) => ({ label: i.label ?? i.type, enabled: i.enabled !== false })),
+            }
+          : null,
         appMenu: Menu.applicationMenu ? flattenMenu(Menu.applicationMenu.items) : null,
       };
     }
     case 'permission': {
       const { checkHandler, requestHandler } = fake.session;
       const details = { isMainFrame: command.isMainFrame, requestingUrl: command.url };
-      const origin = new URL(command.url).origin === 'null' ? command.url.split('/').slice(0, 3).join('/') : new URL(command.url).origin;
+      const origin =
+        new URL(command.url).origin === 'null'
+          ? command.url.split('/').slice(0, 3).join('/')
+          : new URL(command.url).origin;
       const checked = checkHandler ? checkHandler(null, command.permission, origin, details) : true;
-      const requested = await new Promise<boolean>((resolve) => (requestHandler ? requestHandler(null, command.permission, resolve, details) : resolve(true)));
+      const requested = await new Promise<boolean>((resolve) =>
+        requestHandler ? requestHandler(null, command.permission, resolve, details) : resolve(true),
+      );
       return { checked, requested };
     }
     case 'notification': {
