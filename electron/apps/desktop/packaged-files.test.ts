@@ -18,7 +18,7 @@ function filePatterns(): string[] {
   for (const line of lines.slice(start + 1)) {
     const item = /^\s+-\s+(.+)$/.exec(line);
     if (!item) break;
-    patterns.push(item[1]!.trim().replace(/^"(.*)"$/, '$1'));
+    patterns.push(item[1]!.trim().replace(/^(["'])(.*)\1$/, '$2'));
   }
   return patterns;
 }
