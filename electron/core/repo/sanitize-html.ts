@@ -1,3 +1,5 @@
+import { LINK_SCHEMES, MESSAGE_HTML_TAGS } from '../../../shared/message-html.js';
+
 /**
  * The server's allow-list for a message's formatted body: exactly the markup the editor (Tiptap
  * StarterKit + Link) produces. The renderer sanitizes with DOMPurify already; this is the second
@@ -11,32 +13,11 @@
  * doctypes and processing instructions disappear. Sanitizing the output again changes nothing.
  */
 
-const ALLOWED = new Set([
-  'p',
-  'br',
-  'strong',
-  'em',
-  's',
-  'u',
-  'code',
-  'pre',
-  'blockquote',
-  'ul',
-  'ol',
-  'li',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'hr',
-  'a',
-]);
+const ALLOWED = new Set<string>(MESSAGE_HTML_TAGS);
 const VOID = new Set(['br', 'hr']);
 /** Elements whose content the HTML tokenizer reads as raw text up to their end tag: dropped whole. */
 const RAW_TEXT = new Set(['script', 'style', 'xmp', 'iframe', 'noembed', 'noframes', 'noscript', 'textarea', 'title']);
-const SAFE_URL = /^(?:https?|mailto):/i;
+const SAFE_URL = LINK_SCHEMES;
 /** The few named references worth decoding in an address; unknown ones stay literal (and harmless). */
 const NAMED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
 

@@ -1,4 +1,5 @@
 import DOMPurify from 'dompurify';
+import { LINK_SCHEMES, MESSAGE_HTML_TAGS } from '../../../../shared/message-html.js';
 
 /**
  * Only the markup the editor produces (StarterKit + Link), the same allow-list the core applies
@@ -7,30 +8,9 @@ import DOMPurify from 'dompurify';
  */
 export function sanitizeHtml(html: string): string {
   return DOMPurify.sanitize(html, {
-    ALLOWED_TAGS: [
-      'p',
-      'br',
-      'strong',
-      'em',
-      'u',
-      's',
-      'code',
-      'pre',
-      'blockquote',
-      'ul',
-      'ol',
-      'li',
-      'h1',
-      'h2',
-      'h3',
-      'h4',
-      'h5',
-      'h6',
-      'hr',
-      'a',
-    ],
+    ALLOWED_TAGS: [...MESSAGE_HTML_TAGS],
     ALLOWED_ATTR: ['href'],
-    ALLOWED_URI_REGEXP: /^(?:https?:|mailto:)/i,
+    ALLOWED_URI_REGEXP: LINK_SCHEMES,
   });
 }
 
