@@ -41,6 +41,11 @@ export const STATUS_PROBLEM_CODES = [
    * withdraws it. Params: kind ('webhook' or 'recipient'), name (the webhook's name, or the recipient's id).
    */
   'PRIVATE_NETWORK_KEPT',
+  /**
+   * Automatic backups have failed for a day: the bucket holds only an older copy. Params: since
+   * (the first failure, ms), error (the last failure's code and the server's answer).
+   */
+  'BACKUP_FAILING',
 ] as const;
 
 export type StatusProblemCode = (typeof STATUS_PROBLEM_CODES)[number];

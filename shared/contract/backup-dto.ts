@@ -119,3 +119,42 @@ export const backupProgressSchema = z.object({
   bytesUploaded: z.number().int(),
   bytesSkipped: z.number().int(),
 });
+
+/** Automatic backups, as `status.get` reports them. Times are ms since the epoch. */
+export const backupHealthSchema = z.object({
+  configured: z.boolean(),
+  /** The newest snapshot this vault stored. */
+  lastSuccess: z.object({ at: z.number().int(), snapshotId: z.string(), seq: z.number().int() }).nullable(),
+  /** Since when every attempt has failed; null when the last attempt worked (or none was made). */
+  failingSince: z.number().int().nullable(),
+  /** The last failure's error code and the server's answer (`CODE: text`). */
+  lastError: z.string().nullable(),
+  /** When the scheduler pushes next: changes waiting, the daily push, or a retry. */
+  nextAt: z.number().int().nullable(),
+});
+
+/** An age recipient (`age1…`, X25519) or a passphrase: whoever holds it can open the export with the stock `age` tool. */
+export const exportInputSchema = z.union([
+  z
+    .object({
+      passphrase: z.string().min(8, 'the passphrase needs at least 8 characters').max(1024),
+    })
+    .strict(),
+  z
+    .object({
+      recipient: z
+        .string()
+        .trim()
+        .regex(/^age1[02-9ac-hj-np-z]{58}$/, 'an age recipient looks like age1 followed by 58 letters and digits'),
+    })
+    .strict(),
+]);
+
+/** An export written (encrypted) and ready to be fetched chunk by chunk. */
+export const exportReadySchema = z.object({
+  exportId: z.string(),
+  /** A suggested file name, e.g. `afterword-export-2026-12-07.tar.age`. */
+  fileName: z.string(),
+  size: z.number().int(),
+  chunkBytes: z.number().int(),
+});

@@ -3,6 +3,7 @@ import { PLAN_PHASES, TIMELINE_EVENTS } from '../plan-events.js';
 import { PROMPT_KINDS } from '../prompt-kinds.js';
 import { STATUS_PROBLEM_CODES } from '../status-problems.js';
 import { smtpHostSchema } from '../validation.js';
+import { backupHealthSchema } from './backup-dto.js';
 
 /** Shapes of the data that crosses the contract. Times are epoch milliseconds. */
 
@@ -174,6 +175,8 @@ export const statusReportSchema = z.object({
     sent: z.number(),
     failed: z.number(),
     cancelled: z.number(),
+    /** Warnings and deliveries of a restored copy, held until the owner resumes it. */
+    held: z.number(),
   }),
   /** Test sends (a message to yourself, a channel test) and their outcome; never counted as deliveries. */
   tests: z.object({
@@ -190,6 +193,7 @@ export const statusReportSchema = z.object({
   owner: z.object({ emailSet: z.boolean() }),
   smtpConfigured: z.boolean(),
   unattended: z.object({ enabled: z.boolean(), backend: z.string().nullable() }),
+  backup: backupHealthSchema,
 });
 
 export const transitionSchema = z.object({ planId: z.string(), from: z.string(), to: z.string(), reason: z.string() });

@@ -37,6 +37,8 @@ import {
   backupTargetSchema,
   backupTestSchema,
   backupVerifySchema,
+  exportInputSchema,
+  exportReadySchema,
 } from './backup-dto.js';
 
 export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -468,6 +470,17 @@ export const CONTRACT = {
     z.object({ keep: z.number().int().min(1).max(100_000) }).strict(),
     backupPruneSchema,
   ),
+  /**
+   * Everything readable (messages, recipients, attachments, plans) as a tar encrypted in the age
+   * format, kept as ciphertext until fetched with `backup.exportChunk` (base64 chunks) or cancelled.
+   */
+  'backup.exportBegin': method(['owner'], exportInputSchema, exportReadySchema),
+  'backup.exportChunk': method(
+    ['owner'],
+    z.object({ exportId: z.string().max(40), index: z.number().int().min(0) }).strict(),
+    z.object({ index: z.number().int(), last: z.boolean(), data: z.string() }),
+  ),
+  'backup.exportCancel': method(['owner'], z.object({ exportId: z.string().max(40) }).strict(), done),
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof CONTRACT;

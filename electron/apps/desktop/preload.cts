@@ -86,6 +86,9 @@ const METHOD_NAMES: readonly string[] = [
   'backup.list',
   'backup.verify',
   'backup.prune',
+  'backup.exportBegin',
+  'backup.exportChunk',
+  'backup.exportCancel',
 ];
 // </generated>
 

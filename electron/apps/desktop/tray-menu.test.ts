@@ -34,6 +34,7 @@ function report(overrides: Partial<StatusReport>): StatusReport {
     owner: { emailSet: true },
     smtpConfigured: true,
     unattended: { enabled: true, backend: 'safeStorage:gnome_libsecret' },
+    backup: { configured: false, lastSuccess: null, failingSince: null, lastError: null, nextAt: null },
     problems: [],
     ...overrides,
   };

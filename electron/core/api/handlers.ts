@@ -7,6 +7,7 @@ import { engineHandlers } from './handlers-engine.js';
 import { setupHandlers } from './handlers-setup.js';
 import { mfaHandlers } from './handlers-mfa.js';
 import { backupHandlers } from './handlers-backup.js';
+import { exportHandlers } from './handlers-export.js';
 
 export interface HandlerContext {
   app: AppCore;
@@ -30,4 +31,5 @@ export const HANDLERS: Handlers = {
   ...setupHandlers,
   ...mfaHandlers,
   ...backupHandlers,
+  ...exportHandlers,
 };

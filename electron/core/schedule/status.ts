@@ -7,6 +7,7 @@ import { readOwner, SETTINGS, smtpSettingsSchema } from '../delivery/owner-setti
 import { webhookNames, webhooksKeptOnPrivateNetwork } from '../repo/webhooks.js';
 import { recipientsKeptOnPrivateNetwork } from '../repo/recipients.js';
 import type { VaultServices } from '../services.js';
+import { readBackupHealth, type BackupHealth } from '../backup/backup-health.js';
 import { historyBreaks } from './history-break-notices.js';
 import { openAttachmentProblems } from './integrity-pass.js';
 import { nextActionAt, simulate, type TimelinePoint } from './plan-machine.js';
@@ -35,7 +36,7 @@ export interface StatusReport {
   now: number;
   plans: PlanStatus[];
   /** Warnings, deliveries and notices; tests are counted apart. */
-  outbox: OutboxCounts;
+  outbox: OutboxCounts & { held: number };
   tests: TestSendCounts;
   failures: { id: string; kind: string; channel: string; error: string | null; at: number }[];
   lastTick: { at: number; source: string } | null;
@@ -44,6 +45,7 @@ export interface StatusReport {
   owner: { emailSet: boolean };
   smtpConfigured: boolean;
   unattended: { enabled: boolean; backend: string | null };
+  backup: BackupHealth;
   /** Configuration that would make a warning or a delivery fail: a code, its params, and what to do. */
   problems: StatusProblem[];
 }
@@ -149,7 +151,7 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
     now,
     problems,
     plans: planStatuses,
-    outbox: outbox.counts(),
+    outbox: { ...outbox.counts(), held: outbox.heldCount() },
     tests: readTestSends(db),
     failures: outbox
       .failures(10)
@@ -160,6 +162,7 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
     owner: { emailSet: ownerSet },
     smtpConfigured,
     unattended: vault.deviceKeyStatus(),
+    backup: readBackupHealth(settings),
   };
 }
 

@@ -1,12 +1,13 @@
 import type { StatusProblem } from '../../../shared/status-problems.js';
 import type { Translate } from '../i18n/useT';
+import { formatDateTime } from '../i18n/format';
 
 /**
  * status.get → problems, in the reader's language with what to do in the app. Each code of
  * shared/status-problems.ts has its key in every bundle; a code this build does not know (a newer
  * runner) is shown in the core's English.
  */
-export function problemText(t: Translate, problem: StatusProblem): string {
+export function problemText(t: Translate, problem: StatusProblem, language = 'en'): string {
   const plan = String(problem.params.plan ?? '');
   switch (problem.code) {
     case 'OWNER_EMAIL_MISSING':
@@ -35,6 +36,12 @@ export function problemText(t: Translate, problem: StatusProblem): string {
       return problem.params.kind === 'webhook'
         ? t('dashboard:problem.webhookPrivateKept', { webhook: String(problem.params.name) })
         : t('dashboard:problem.recipientPrivateKept');
+    case 'BACKUP_FAILING': {
+      const since = Number(problem.params.since);
+      return t('dashboard:problem.backupFailing', {
+        since: Number.isFinite(since) ? formatDateTime(since, language) : '?',
+      });
+    }
     default:
       return problem.message;
   }

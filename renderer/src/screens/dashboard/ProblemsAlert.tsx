@@ -7,7 +7,7 @@ import { useT } from '../../i18n/useT';
 
 /** Configuration that would stop a warning or a delivery, each with what to do about it. */
 export function ProblemsAlert({ problems }: { problems: StatusProblem[] }) {
-  const { t } = useT();
+  const { t, i18n } = useT();
   const { navigate } = useRouter();
   if (problems.length === 0) return null;
   return (
@@ -21,7 +21,7 @@ export function ProblemsAlert({ problems }: { problems: StatusProblem[] }) {
     >
       <List size="sm" spacing={4} mb="sm">
         {problems.map((p) => (
-          <List.Item key={`${p.code}:${JSON.stringify(p.params)}`}>{problemText(t, p)}</List.Item>
+          <List.Item key={`${p.code}:${JSON.stringify(p.params)}`}>{problemText(t, p, i18n.language)}</List.Item>
         ))}
       </List>
       <Button size="xs" variant="light" color="orange" onClick={() => navigate('channels')}>
