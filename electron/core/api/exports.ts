@@ -33,6 +33,8 @@ export class Exports {
   private sweeper: ReturnType<typeof setInterval> | null = null;
   /** Exports being written now. */
   private writing = 0;
+  /** Deletions under way (a lock starts them without waiting). */
+  private readonly removing = new Set<Promise<void>>();
 
   constructor(
     private readonly services: () => VaultServices,
@@ -98,8 +100,14 @@ export class Exports {
     const waiting = this.waiting.get(exportId);
     if (!waiting) return;
     this.waiting.delete(exportId);
-    await rm(waiting.path, { force: true });
     if (this.waiting.size === 0) this.stopSweeper();
+    const removal = rm(waiting.path, { force: true });
+    this.removing.add(removal);
+    try {
+      await removal;
+    } finally {
+      this.removing.delete(removal);
+    }
   }
 
   /** The UI locked or the app closes: every waiting export is deleted, and one being written is dropped. */
@@ -108,11 +116,15 @@ export class Exports {
     await Promise.all([...this.waiting.keys()].map((id) => this.cancel(id).catch(() => undefined)));
   }
 
-  /** Deletes exports unused for EXPORT_IDLE_MS (the clock is the app's, so tests move it). */
+  /**
+   * Deletes exports unused for EXPORT_IDLE_MS (the clock is the app's, so tests move it), and
+   * waits for deletions already under way.
+   */
   async sweep(): Promise<void> {
     const now = this.clock.now();
     const expired = [...this.waiting].filter(([, w]) => now - w.touchedAt >= EXPORT_IDLE_MS).map(([id]) => id);
     for (const id of expired) await this.cancel(id);
+    await Promise.allSettled([...this.removing]);
   }
 
   private stopSweeper(): void {
