@@ -135,6 +135,19 @@ describe('the export through the contract', { timeout: 120_000 }, () => {
     app.lock();
     await app.exports.sweep(); // waits for the deletions the lock started
     expect(await waitingFiles()).toEqual([]);
+
+    // Locked while it is being written: the export is dropped when done, never handed out.
+    await call('vault.unlock', { password: PASSWORD });
+    const store = app.unlockedServices().messages.attachments;
+    const read = store.read.bind(store);
+    store.read = async function* (id: string) {
+      app.lock(); // halfway through the archive
+      yield* read(id);
+    };
+    expect(await reply('backup.exportBegin', { recipient })).toMatchObject({ ok: false, code: 'VAULT_LOCKED' });
+    store.read = read;
+    await app.exports.sweep();
+    expect(await waitingFiles()).toEqual([]);
   });
 
   it('answers the owner only, and refuses a short passphrase or a malformed recipient', async () => {

@@ -42,13 +42,13 @@ export class Exports {
   ) {}
 
   async begin(target: ExportTarget): Promise<MethodOutput<'backup.exportBegin'>> {
+    const generation = this.generation;
     await this.sweep();
     const services = this.services();
     const folder = join(services.vault.dir, EXPORTS_FOLDER);
     await mkdir(folder, { recursive: true, mode: 0o700 });
     // Files no export here knows of were left by a process that ended before they were fetched.
     if (this.waiting.size === 0 && this.writing === 0) await removeFilesIn(folder);
-    const generation = this.generation;
     const exportId = newId('exp');
     const path = join(folder, `${exportId}.age`);
     const now = this.clock.now();
