@@ -16,12 +16,13 @@ import { schedulerBench } from './scheduler-bench.js';
 import { nowMs } from './stats.js';
 import { streamBench } from './stream-bench.js';
 import { uiListBench, uiListLine, type UiListFigureId } from './ui-list-bench.js';
+import { backupBench, backupLine, backupProgressLine, backupSizes, type BackupFigureId } from './backup-bench.js';
 import { unlockBench } from './unlock-bench.js';
 import { SETUP_SCRYPT, listBench, writeBench } from './write-bench.js';
 
 import { machineLines, startBenchRun, type BenchSizes, type Machine } from './bench-setup.js';
 
-export type { BenchSizes, FigureId, Machine, UiListFigureId };
+export type { BackupFigureId, BenchSizes, FigureId, Machine, UiListFigureId };
 
 export interface BenchOptions {
   json: boolean;
@@ -41,8 +42,8 @@ export interface BenchResult {
   machine: Machine;
   sizes: BenchSizes;
   /** The UI list figures (section 8) are there only when the section ran (it needs Chromium). */
-  figures: Record<FigureId, Figure> & Partial<Record<UiListFigureId, Figure>>;
-  goals: GoalSummary<FigureId | UiListFigureId>;
+  figures: Record<FigureId, Figure> & Partial<Record<UiListFigureId | BackupFigureId, Figure>>;
+  goals: GoalSummary<FigureId | UiListFigureId | BackupFigureId>;
   checks: Record<string, number | boolean | string | number[]>;
 }
 
@@ -52,23 +53,23 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
   const tmp = await mkdtemp(join(tmpdir(), 'afterword-bench-'));
   try {
     const n = sizes.messages;
-    progress(`[1/8] ${n} messages of ${sizes.bodyBytes} B: MessagesRepo.create vs raw better-sqlite3`);
+    progress(`[1/9] ${n} messages of ${sizes.bodyBytes} B: MessagesRepo.create vs raw better-sqlite3`);
     const writes = await writeBench(tmp, { messages: n, bodyBytes: sizes.bodyBytes }, progress);
 
-    progress(`[2/8] stream encryption (median of ${sizes.streamRounds} rounds)`);
+    progress(`[2/9] stream encryption (median of ${sizes.streamRounds} rounds)`);
     const stream = await streamBench(
       { streamBytes: sizes.streamBytes, nobleBytes: sizes.nobleBytes, rounds: sizes.streamRounds },
       progress,
     );
 
-    progress(`[3/8] unlock with the default KDF (median of ${sizes.unlockRuns})`);
+    progress(`[3/9] unlock with the default KDF (median of ${sizes.unlockRuns})`);
     const unlock = await unlockBench(tmp, sizes.unlockRuns);
 
-    progress(`[4/8] list the first ${sizes.listLimit} of ${n} messages (median of ${sizes.listRuns})`);
+    progress(`[4/9] list the first ${sizes.listLimit} of ${n} messages (median of ${sizes.listRuns})`);
     const list = await listBench(writes.vaultDir, sizes.listRuns);
 
     progress(
-      `[5/8] scheduler tick with nothing due: ${sizes.schedulerPlans} plans, ${sizes.schedulerMessages} messages ` +
+      `[5/9] scheduler tick with nothing due: ${sizes.schedulerPlans} plans, ${sizes.schedulerMessages} messages ` +
         `(median of ${sizes.schedulerTicks})`,
     );
     const sched = await schedulerBench(
@@ -84,7 +85,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
     );
 
     progress(
-      `[6/8] outbox delivery of ${sizes.mails} e-mails vs nodemailer's pool, ${sizes.mailConnections} connections, ` +
+      `[6/9] outbox delivery of ${sizes.mails} e-mails vs nodemailer's pool, ${sizes.mailConnections} connections, ` +
         `loopback smtp-server (${sizes.mailRounds} round${sizes.mailRounds === 1 ? '' : 's'} each)`,
     );
     const mail = await mailBench(
@@ -103,7 +104,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
     );
 
     progress(
-      `[7/8] runner: cold start (${sizes.runnerColdStarts}×), idle ${sizes.runnerIdleWindowS} s with ${sizes.runnerMessages} messages, ` +
+      `[7/9] runner: cold start (${sizes.runnerColdStarts}×), idle ${sizes.runnerIdleWindowS} s with ${sizes.runnerMessages} messages, ` +
         `messages.list over the WebSocket vs in process (${sizes.runnerRpcCalls} calls each)`,
     );
     const runner = await runnerBench(
@@ -121,7 +122,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
     );
 
     progress(
-      `[8/8] Messages screen in Chromium: ${sizes.uiListMessages} messages via afterword serve, first screen and far scrolls ` +
+      `[8/9] Messages screen in Chromium: ${sizes.uiListMessages} messages via afterword serve, first screen and far scrolls ` +
         `(${sizes.uiListRuns} page load${sizes.uiListRuns === 1 ? '' : 's'})`,
     );
     const ui = await uiListBench(
@@ -130,11 +131,18 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
       progress,
     );
 
+    progress(`[9/9] ${backupProgressLine(sizes)}`);
+    const backup = await backupBench(tmp, backupSizes(sizes), progress);
+
     const results: CoreResults = { writes, stream, unlock, list, sched, mail, runner };
     const figures = coreFigures(sizes, results);
 
     host.loadAverage.end = loadavg()[0] ?? 0;
-    const allFigures: BenchResult['figures'] = { ...figures, ...(ui.skipped === null ? ui.figures : {}) };
+    const allFigures: BenchResult['figures'] = {
+      ...figures,
+      ...(ui.skipped === null ? ui.figures : {}),
+      ...(backup.skipped === null ? backup.figures : {}),
+    };
     const goals = goalSummary(allFigures);
     const failed = goals.failed;
     const result: BenchResult = {
@@ -172,6 +180,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
         runnerIdleWindowMs: runner.idle.windowMs,
         runnerIdleCpuMs: runner.idle.cpuMs,
         ...(ui.skipped === null ? ui.checks : { uiListSkipped: ui.skipped }),
+        ...(backup.skipped === null ? backup.checks : { backupSkipped: backup.skipped }),
       },
     };
 
@@ -192,6 +201,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
             `goals: ${result.goals.passed}/${result.goals.total} met${failed.length ? ` (failed: ${failed.join(', ')})` : ''}`,
             ...coreFooterLines(sizes, results, result.durationS),
             uiListLine(ui),
+            backupLine(backup),
           ],
         ),
       );
