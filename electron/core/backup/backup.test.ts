@@ -239,22 +239,34 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     expect(restored.summary?.seq).toBe(1);
   });
 
-  it('uploads only a few shards after one message is edited among many', async () => {
+  it('uploads only a few shards after one message is edited among 10,000', async () => {
     const m = await machineWithVault('incremental');
     const { messages } = m.services;
     const ids: string[] = [];
+    // One outer transaction: the creates become savepoints (seconds, not minutes, for 10k rows).
     m.vault.db.q.transaction(() => {
-      for (let i = 0; i < 2000; i++)
+      for (let i = 0; i < 10_000; i++)
         ids.push(messages.create({ title: `letter ${i}`, body: `words ${i} `.repeat(100) }));
     });
     const first = await m.backups.now();
-    messages.update(ids[1234]!, { body: 'an edited body, shorter than before' });
+    expect((await m.backups.list())[0]?.messages).toBe(10_000);
+    // Hundreds of 64 KiB database shards: the edit below touches a handful of them.
+    expect(first.objectsUploaded).toBeGreaterThan(200);
+    const before = new Set(await bucketFiles(join(server.directory, server.bucket, 'incremental')));
+
+    messages.update(ids[6_789]!, { body: 'an edited body, shorter than before' });
     const second = await m.backups.now();
     expect(second.seq).toBe(2);
+    const added = (await bucketFiles(join(server.directory, server.bucket, 'incremental'))).filter(
+      (file) => !before.has(file) && file.endsWith('._S3rver_object'),
+    );
     // The edited page, the indexes and the audit rows it touched, the header: a handful of shards and the manifest.
     expect(second.objectsUploaded).toBeLessThanOrEqual(12);
-    expect(second.bytesUploaded).toBeLessThan(first.bytesUploaded / 10);
-    expect(second.bytesSkipped).toBeGreaterThan(0);
+    expect(added).toHaveLength(second.objectsUploaded);
+    expect(added.filter((file) => file.includes('/manifests/'))).toHaveLength(1);
+    // A few 64 KiB shards and the manifest, out of a vault of about 16 MB.
+    expect(second.bytesUploaded).toBeLessThan(first.bytesUploaded / 40);
+    expect(second.bytesSkipped).toBeGreaterThan(second.size - 1024 * 1024);
   });
 
   it('names a changed shard (verify and restore) and never leaves a half-restored vault', async () => {
