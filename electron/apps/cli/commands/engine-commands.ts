@@ -1,68 +1,16 @@
 import { holdVault } from '../hold-vault.js';
 import type { Command } from 'commander';
-import { formatDuration, MAX_DATE_MS } from '../../../../shared/durations.js';
-import { nextEventText } from '../../../../shared/plan-events.js';
+import { MAX_DATE_MS } from '../../../../shared/durations.js';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
 import { BadRequestError, VaultBusyError } from '../../../core/errors.js';
 import { existingId, type Access, type CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
-import { isoTime, table } from '../output.js';
+import { isoTime } from '../output.js';
+import { inWords, renderStatus } from './status-text.js';
 import { FILE_KEY_WARNING } from '../../../node/device-key-store.js';
 
 /** The scheduler's commands run from cron too: the device key stands in for the password when it is on. */
 const UNATTENDED: Access = { by: 'unattended' };
-
-function relative(ms: number, now: number): string {
-  const delta = ms - now;
-  if (Math.abs(delta) < 60_000) return 'now';
-  return delta > 0 ? `in ${formatDuration(delta)}` : `${formatDuration(-delta)} ago`;
-}
-
-/** The status as the contract returns it to the owner. */
-type StatusReport = MethodOutput<'status.get'>;
-
-/** The CLI's status: what comes next in words, as the CLI has always printed it (also with --json). */
-type CliStatus = Omit<StatusReport, 'plans'> & {
-  plans: (Omit<StatusReport['plans'][number], 'nextEvent'> & { nextEvent: string | null })[];
-};
-
-function inWords(report: StatusReport): CliStatus {
-  return {
-    ...report,
-    plans: report.plans.map((p) => ({ ...p, nextEvent: p.nextEvent && nextEventText(p.nextEvent) })),
-  };
-}
-
-function renderStatus(s: CliStatus): string {
-  const lines: string[] = [];
-  for (const problem of s.problems) lines.push(`! ${problem.message}`);
-  if (s.problems.length > 0) lines.push('');
-  const warning = s.openPrompts.find((p) => p.kind === 'warning');
-  if (warning)
-    lines.push(`!! Afterword is asking whether you are there (warning ${warning.level}). Run: afterword checkin`, '');
-  lines.push(
-    table([
-      ['PLAN', 'STATE', 'MESSAGES', 'NEXT', 'WHEN', 'DELIVERY IF SILENT'],
-      ...s.plans.map((p) => [
-        `${p.name}${p.isTestPlan ? ' (test plan)' : ''}`,
-        p.state,
-        String(p.activeMessages),
-        p.nextEvent ?? '-',
-        p.nextEventAt ? `${isoTime(p.nextEventAt)} (${relative(p.nextEventAt, s.now)})` : '-',
-        p.deliveryAt ? isoTime(p.deliveryAt) : '-',
-      ]),
-    ]),
-    '',
-    `Outbox: ${s.outbox.pending + s.outbox.sending} pending, ${s.outbox.sent} sent, ${s.outbox.failed} failed`,
-    ...s.failures.map((f) => `  failed ${f.kind} via ${f.channel}: ${f.error ?? 'unknown error'}`),
-    `Tests (not deliveries): ${s.tests.passed} passed, ${s.tests.failed} failed`,
-    `Last check-in: ${s.lastCheckinAt ? `${isoTime(s.lastCheckinAt)} (${relative(s.lastCheckinAt, s.now)})` : 'never'}`,
-    `Last scheduler tick: ${s.lastTick ? `${isoTime(s.lastTick.at)} (${relative(s.lastTick.at, s.now)}, ${s.lastTick.source})` : 'never'}`,
-    `Owner e-mail: ${s.owner.emailSet ? 'set' : 'not set (afterword owner set --email ADDR)'}; SMTP: ${s.smtpConfigured ? 'configured' : 'not configured'}`,
-    `Unattended delivery: ${s.unattended.enabled ? `on (${s.unattended.backend})` : 'off (afterword unattended enable)'}`,
-  );
-  return lines.join('\n');
-}
 
 function parseDate(text: string): number {
   const at = Date.parse(text);
