@@ -50,16 +50,17 @@ export function retryDelay(attempts: number): number {
 /**
  * When the scheduler pushes next (due when it is not after `now`), or null without a target: a
  * retry while failing; else at once when nothing was ever pushed; else the end of the quiet time
- * after the newest change, or a day after the last push, whichever comes first. Stamps later than
- * `now` (the clock was set back) count as now: a push too many is harmless, a day without one is not.
+ * after the newest change, or a day after the last push, whichever comes first. A stamp later than
+ * `now` (the clock was set back) makes the push due at once, or it would wait for the clock to
+ * catch up: a push too many is harmless, days without one are not.
  */
 export function nextPushAt(facts: BackupFacts, now: number): number | null {
   if (!facts.configured) return null;
   if (facts.failure) return Math.min(facts.failure.nextAt, now + RETRY_MAX_MS);
   if (!facts.last) return now;
-  const daily = Math.min(facts.last.at, now) + DAILY_MS;
+  const daily = facts.last.at > now ? now : facts.last.at + DAILY_MS;
   if (!facts.change) return daily;
-  return Math.min(daily, Math.min(facts.change.at, now) + DEBOUNCE_MS);
+  return Math.min(daily, facts.change.at > now ? now : facts.change.at + DEBOUNCE_MS);
 }
 
 /** The notice due for a failure at `now` (0 the first, then one per REMIND_EVERY_MS), or null before a day. */
