@@ -48,6 +48,7 @@ export type FigureId =
   | 'list.first50'
   | 'list.first50FirstCall'
   | 'scheduler.idleTick'
+  | 'scheduler.idleBackupCheck'
   | 'scheduler.allDueTick'
   | 'mail.ours'
   | 'mail.nodemailer'
@@ -240,6 +241,13 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
         'ms',
         { op: '<', value: 10 },
       ),
+      'scheduler.idleBackupCheck': figure(
+        `5. Scheduler tick (${sizes.schedulerPlans} plans armed, ${count(sizes.schedulerMessages)} messages)`,
+        `automatic-backup check, nothing due (pushed a minute ago): median of ${sizes.schedulerTicks}`,
+        sched.idleBackupCheckMedianMs,
+        'ms',
+        { op: '<', value: 1 },
+      ),
       'scheduler.allDueTick': figure(
         `5. Scheduler tick (${sizes.schedulerPlans} plans armed, ${count(sizes.schedulerMessages)} messages)`,
         `all ${sizes.schedulerPlans} plans due (each issues warning 1), 1 tick`,
@@ -392,6 +400,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
               `${result.durationS.toFixed(1)} s in all`,
             `scheduler: ${sched.checks.schedulerArmedPlans}/${sizes.schedulerPlans} plans armed, ` +
               `${sched.checks.schedulerIdleTransitions} transitions in the idle ticks ` +
+              `and ${sched.checks.schedulerIdleBackupPushes} backup pushes ` +
               `(p90 ${formatNumber(sched.checks.schedulerIdleP90Ms)} ms, max ${formatNumber(sched.checks.schedulerIdleMaxMs)} ms), ` +
               `all-due tick: ${sched.checks.schedulerAllDueTransitions} transitions, ${sched.checks.schedulerAllDueWarnings} warnings queued`,
             `mail: relay accepted ${mail.checks.mailRelayOurs.join('/')} (ours; outbox rows sent ` +
