@@ -10,7 +10,9 @@ afterEach(async () => {
   for (const tv of vaults.splice(0)) await tv.dispose();
 });
 
-async function statusText(prepare: (tv: TestVault, engine: ReturnType<typeof createEngine>) => void): Promise<string> {
+type Prepare = (tv: TestVault, engine: ReturnType<typeof createEngine>) => void;
+
+async function statusText(prepare: Prepare): Promise<string> {
   const tv = await createTestVault({ prefix: 'aw-status-text-' });
   vaults.push(tv);
   const engine = createEngine(tv.services, { clock: tv.clock });
@@ -18,13 +20,15 @@ async function statusText(prepare: (tv: TestVault, engine: ReturnType<typeof cre
   return renderStatus(inWords(readStatus(tv.services, engine.outbox, tv.clock.now())));
 }
 
+const holdANotice: Prepare = (tv, engine) => {
+  const deps = { db: tv.vault.db, key: tv.vault.contentKey, outbox: engine.outbox };
+  enqueueOwnerNotice(deps, { id: 'held-test', subject: 'S', text: 'T' });
+  engine.outbox.holdUnsent();
+};
+
 describe('afterword status in words', () => {
   it('says how many rows a restore holds and the command that lets them go', async () => {
-    const text = await statusText((tv, engine) => {
-      const deps = { db: tv.vault.db, key: tv.vault.contentKey, outbox: engine.outbox };
-      enqueueOwnerNotice(deps, { id: 'held-test', subject: 'S', text: 'T' });
-      engine.outbox.holdUnsent();
-    });
+    const text = await statusText(holdANotice);
     // One notice on the desktop and by e-mail: two rows.
     expect(text).toContain('Held since a restore: 2 (warnings, notices and deliveries)');
     expect(text).toContain('`afterword resume`');
