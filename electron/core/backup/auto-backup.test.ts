@@ -4,7 +4,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR_MS, MINUTE_MS } from '../../../shared/durations.js';
 import { s3ObjectStores } from '../../node/lazy-s3-object-store.js';
 import { startS3rver, stopS3rver, type S3rverProcess } from '../../node/test-support/s3rver-process.js';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileKeyStore } from '../../node/file-key-store.js';
+import { AppCore } from '../api/app-core.js';
+import { AppScheduler } from '../api/app-scheduler.js';
 import { createEngine, type Engine } from '../engine.js';
+import { createVaultServices } from '../services.js';
+import { ManualClock } from '../test-support/manual-clock.js';
+import { T0, TEST_PASSWORD } from '../test-support/vault-fixture.js';
+import { Vault } from '../vault/vault.js';
 import type { ObjectStore, ObjectStoreFactory } from '../ports/object-store.js';
 import { readStatus } from '../schedule/status.js';
 import { createTestVault, type TestVault } from '../test-support/vault-fixture.js';
@@ -219,5 +229,36 @@ describe('automatic backups', { timeout: 120_000 }, () => {
     await engine.settled();
     expect(opened).toBe(1);
     expect(readBackupHealth(tv.services, tv.clock.now())).toEqual(none);
+  });
+
+  it('runs in the scheduler of AppCore (the desktop app and the runner), which waits for the push before closing the vault', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'aw-auto-backup-app-'));
+    const clock = new ManualClock(T0);
+    const deps = { clock, scrypt: { logN: 15, r: 8, p: 1 }, marks: new FileKeyStore(join(root, 'marks')) };
+    const vaultDir = join(root, 'vault');
+    const app = new AppCore({
+      vaultDir,
+      keyStore: new FileKeyStore(join(root, 'keys')),
+      objectStores: s3ObjectStores,
+      ...deps,
+    });
+    await app.create(TEST_PASSWORD);
+    new BackupService(app.unlockedServices(), s3ObjectStores).setTarget(server.target('auto-app'));
+    const scheduler = new AppScheduler(app, { cron: '0 0 1 1 *' });
+    await scheduler.runNow('test');
+    await scheduler.stop();
+    await app.close();
+
+    const stored = await readdir(join(server.directory, server.bucket, 'auto-app', 'manifests'));
+    expect(stored.filter((name) => name.endsWith('._S3rver_object'))).toHaveLength(1);
+    const vault = await Vault.open(vaultDir, deps);
+    try {
+      await vault.unlock(TEST_PASSWORD);
+      const last = createVaultServices(vault, clock).settings.get<LastBackup>('backup.last');
+      expect(last?.seq).toBe(1);
+    } finally {
+      await vault.close();
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
