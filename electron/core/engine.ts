@@ -16,6 +16,8 @@ import { DAMAGED_PREFIX, IntegrityPass, openAttachmentProblems } from './schedul
 import { PlanStore } from './schedule/plan-store.js';
 import { Scheduler, type TickReport, type TransitionReport } from './schedule/scheduler.js';
 import type { VaultServices } from './services.js';
+import type { ObjectStoreFactory } from './ports/object-store.js';
+import { AutoBackup } from './backup/auto-backup.js';
 
 export interface EnginePorts {
   clock: Clock;
@@ -28,14 +30,20 @@ export interface EnginePorts {
   checkinLink?: () => string | null;
   /** Plan transitions, once stored, whoever caused them (a tick, a check-in, a pause…). */
   onTransitions?: (reports: readonly TransitionReport[]) => void;
+  /** Opens the backup bucket: with it, each pass pushes a snapshot when one is due (automatic backups). */
+  objectStores?: ObjectStoreFactory;
 }
 
 export interface Engine {
   scheduler: Scheduler;
   worker: OutboxWorker;
   outbox: Outbox;
-  /** One scheduler pass, then send everything that is due. */
+  /** Automatic backups (null without a bucket adapter). */
+  backups: AutoBackup | null;
+  /** One scheduler pass, then send everything that is due; then starts a backup push if one is due (not awaited). */
   runOnce(source?: string): Promise<{ tick: TickReport; drain: DrainReport }>;
+  /** Resolves once background work (a backup push) is done: before the vault closes. */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -141,11 +149,15 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
   });
 
   const historyBreakNotices = new HistoryBreakNotices({ db, key: vault.contentKey, outbox });
+  const backups = ports.objectStores
+    ? new AutoBackup({ services, stores: ports.objectStores, notices: { db, key: vault.contentKey, outbox } })
+    : null;
 
   return {
     scheduler,
     worker,
     outbox,
+    backups,
     async runOnce(source = 'once') {
       // The tick comes first and the drain always runs: the checks read what anyone who can write
       // the vault file may have put into the audit log, so their failure must not stop a pass.
@@ -161,13 +173,23 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
       await guarded(() => historyBreakNotices.run());
       const drain = await worker.drain();
       await guarded(() => integrityPass.runIfDue());
+      // Last, and not awaited: warnings and deliveries never wait for a bucket.
+      await guarded(() => {
+        const unreported = backups?.takeUnreported();
+        backups?.kick();
+        if (unreported) throw unreported;
+      });
       // Rethrown once the tick and the drain are stored, so that the loop logs the failure and
       // `afterword run` exits with an error instead of reporting a pass that skipped its checks.
       if (failures.length === 1) throw failures[0];
       if (failures.length > 1) throw new AggregateError(failures, 'the history and integrity checks failed');
       return { tick, drain };
     },
+    settled() {
+      return backups?.settled() ?? Promise.resolve();
+    },
     async close() {
+      await backups?.settled();
       await email?.sender.close?.();
       await webhookSender.close?.();
     },

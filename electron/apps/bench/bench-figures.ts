@@ -30,6 +30,7 @@ export type FigureId =
   | 'list.first50'
   | 'list.first50FirstCall'
   | 'scheduler.idleTick'
+  | 'scheduler.idleBackupCheck'
   | 'scheduler.allDueTick'
   | 'mail.ours'
   | 'mail.nodemailer'
@@ -137,6 +138,13 @@ export function coreFigures(sizes: BenchSizes, results: CoreResults): Record<Fig
       sched.idleMedianMs,
       'ms',
       { op: '<', value: 10 },
+    ),
+    'scheduler.idleBackupCheck': figure(
+      `5. Scheduler tick (${sizes.schedulerPlans} plans armed, ${count(sizes.schedulerMessages)} messages)`,
+      `automatic-backup check, nothing due (pushed a minute ago): median of ${sizes.schedulerTicks}`,
+      sched.idleBackupCheckMedianMs,
+      'ms',
+      { op: '<', value: 1 },
     ),
     'scheduler.allDueTick': figure(
       `5. Scheduler tick (${sizes.schedulerPlans} plans armed, ${count(sizes.schedulerMessages)} messages)`,

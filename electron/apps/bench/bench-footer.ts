@@ -14,6 +14,7 @@ export function coreFooterLines(sizes: BenchSizes, results: CoreResults, duratio
       `${durationS.toFixed(1)} s in all`,
     `scheduler: ${sched.checks.schedulerArmedPlans}/${sizes.schedulerPlans} plans armed, ` +
       `${sched.checks.schedulerIdleTransitions} transitions in the idle ticks ` +
+      `and ${sched.checks.schedulerIdleBackupPushes} backup pushes ` +
       `(p90 ${formatNumber(sched.checks.schedulerIdleP90Ms)} ms, max ${formatNumber(sched.checks.schedulerIdleMaxMs)} ms), ` +
       `all-due tick: ${sched.checks.schedulerAllDueTransitions} transitions, ${sched.checks.schedulerAllDueWarnings} warnings queued`,
     `mail: relay accepted ${mail.checks.mailRelayOurs.join('/')} (ours; outbox rows sent ` +

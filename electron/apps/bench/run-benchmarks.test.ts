@@ -28,6 +28,7 @@ const FIGURE_IDS: FigureId[] = [
   'list.first50',
   'list.first50FirstCall',
   'scheduler.idleTick',
+  'scheduler.idleBackupCheck',
   'scheduler.allDueTick',
   'mail.ours',
   'mail.nodemailer',

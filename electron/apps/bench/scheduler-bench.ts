@@ -8,6 +8,8 @@
 import { join } from 'node:path';
 import { defaultPlanSpec } from '../../../shared/plans.js';
 import { createEngine, initializeVaultContent } from '../../core/engine.js';
+import { auditHead, BACKUP_SETTINGS } from '../../core/backup/backup-health.js';
+import type { ObjectStoreFactory } from '../../core/ports/object-store.js';
 import { createVaultServices } from '../../core/services.js';
 import { Vault } from '../../core/vault/vault.js';
 import { simulatedClock } from './simulated-clock.js';
@@ -26,6 +28,8 @@ export interface SchedulerSizes {
 export interface SchedulerResult {
   idleMedianMs: number;
   idleTicksMs: number[];
+  /** What each pass adds for automatic backups when none is due (target set, pushed a minute ago). */
+  idleBackupCheckMedianMs: number;
   /** The one tick where every plan was due (each moved scheduled → warning(1)). */
   allDueMs: number;
   checks: {
@@ -41,6 +45,8 @@ export interface SchedulerResult {
     schedulerAllDueWarnings: number;
     schedulerIdleP90Ms: number;
     schedulerIdleMaxMs: number;
+    /** Pushes the idle backup checks started: must be 0, or they were not idle. */
+    schedulerIdleBackupPushes: number;
   };
 }
 
@@ -81,7 +87,12 @@ export async function schedulerBench(
         });
       }
     });
-    const engine = createEngine(services, { clock });
+    let bucketsOpened = 0;
+    const objectStores: ObjectStoreFactory = () => {
+      bucketsOpened++;
+      throw new Error('the scheduler bench pushes no backup');
+    };
+    const engine = createEngine(services, { clock, objectStores });
     try {
       // Arms every plan: created → scheduled, next look one interval (30 days) from now.
       const arming = engine.scheduler.tick('bench');
@@ -95,6 +106,14 @@ export async function schedulerBench(
       );
 
       clock.advance(5 * MINUTE);
+      // A bucket is set up and everything was pushed a minute ago: the backup check finds nothing due.
+      services.settings.set(BACKUP_SETTINGS.target, { endpoint: 'http://127.0.0.1:9', bucket: 'bench' });
+      services.settings.set(BACKUP_SETTINGS.last, {
+        at: clock.now() - MINUTE,
+        seq: 1,
+        snapshotId: 'bench',
+        auditSeq: auditHead(vault.db),
+      });
       let idleTransitions = 0;
       const idleTicksMs: number[] = [];
       for (let i = 0; i < sizes.idleTicks; i++) {
@@ -105,6 +124,9 @@ export async function schedulerBench(
         );
         clock.advance(1000);
       }
+      const idleBackupMs: number[] = [];
+      for (let i = 0; i < sizes.idleTicks; i++) idleBackupMs.push(timeSync(() => void engine.backups!.kick()));
+      await engine.settled();
 
       // Every plan due at once: check in (each plan starts its interval again), then let the
       // interval run out. The tick moves each plan to warning(1) and queues its warning.
@@ -122,6 +144,7 @@ export async function schedulerBench(
       return {
         idleMedianMs: median(idleTicksMs),
         idleTicksMs,
+        idleBackupCheckMedianMs: median(idleBackupMs),
         allDueMs,
         checks: {
           schedulerSetupS,
@@ -133,6 +156,7 @@ export async function schedulerBench(
           schedulerAllDueWarnings: warningsAfter - warningsBefore,
           schedulerIdleP90Ms: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.9))]!,
           schedulerIdleMaxMs: sorted[sorted.length - 1]!,
+          schedulerIdleBackupPushes: bucketsOpened,
         },
       };
     } finally {

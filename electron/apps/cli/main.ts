@@ -5,6 +5,7 @@ import { CliContext, type GlobalOptions } from './cli-context.js';
 import { registerContentCommands } from './commands/content-commands.js';
 import { registerVaultCommands } from './commands/vault-commands.js';
 import { registerEngineCommands } from './commands/engine-commands.js';
+import { registerChannelCommands } from './commands/channel-commands.js';
 import { registerPlanCommands } from './commands/plan-commands.js';
 import { registerServeCommands } from './commands/serve-commands.js';
 import { registerMfaCommands } from './commands/mfa-commands.js';
@@ -32,6 +33,7 @@ function buildProgram(): { program: Command; context: () => CliContext } {
   registerVaultCommands(program, context);
   registerContentCommands(program, context);
   registerPlanCommands(program, context);
+  registerChannelCommands(program, context);
   registerEngineCommands(program, context);
   registerServeCommands(program, context);
   registerMfaCommands(program, context);

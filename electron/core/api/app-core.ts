@@ -26,7 +26,7 @@ export interface AppCoreDeps {
   acceptOlderVault?: boolean;
   /** A short-lived command (the CLI): on a full disk, open for reading anyway. */
   readWhenFull?: boolean;
-  engine?: Omit<EnginePorts, 'clock' | 'notifier'>;
+  engine?: Omit<EnginePorts, 'clock' | 'notifier' | 'objectStores'>;
   /** Opens the backup bucket (the S3 adapter); without it, backups are refused. */
   objectStores?: ObjectStoreFactory;
   /**
@@ -250,6 +250,8 @@ export class AppCore {
     this.uploads.cancelAll();
     await this.exports.cancelAll();
     this.pendingRecoveryKey = null;
+    // A backup push under way reads the vault: it ends before the vault closes.
+    await this.engine?.settled();
     this.setEngine(null);
     await this.vault?.close();
     this.vault = null;
@@ -268,6 +270,7 @@ export class AppCore {
         ...this.deps.engine,
         clock: this.deps.clock,
         notifier: this.deps.notifier,
+        objectStores: this.deps.objectStores,
         onTransitions: (reports) => {
           for (const t of reports) this.events.emit('plan.stateChanged', t);
         },

@@ -1,4 +1,32 @@
-import type { SettingsRepo } from '../repo/settings.js';
+import type { VaultDb } from '../db/open-database.js';
+import type { VaultServices } from '../services.js';
+import { nextPushAt, type BackupFacts, type BackupFailure, type LastBackup } from './backup-schedule.js';
+
+/** The vault settings backups keep (encrypted, like every setting). */
+export const BACKUP_SETTINGS = {
+  target: 'backup.target',
+  /** The newest snapshot this vault wrote or verified: the bucket may not fall behind it. */
+  head: 'backup.head',
+  last: 'backup.last',
+  failure: 'backup.failure',
+} as const;
+
+/** Audit actions of automatic backups (append-only: never renamed). */
+export const BACKUP_FAILING_ACTION = 'backup.failing';
+export const BACKUP_RECOVERED_ACTION = 'backup.recovered';
+
+/**
+ * Rows that say nothing about the vault's content, so they are no reason to push: unlocks (every
+ * `afterword tick` from cron writes one) and the backups' own bookkeeping.
+ */
+const NOT_CONTENT_ACTIONS = [
+  'vault.unlocked',
+  'vault.unlock_failed',
+  'vault.unlock_refused',
+  BACKUP_FAILING_ACTION,
+  BACKUP_RECOVERED_ACTION,
+];
+const OWN_SETTINGS = [BACKUP_SETTINGS.head, BACKUP_SETTINGS.last, BACKUP_SETTINGS.failure];
 
 export interface BackupHealth {
   configured: boolean;
@@ -8,14 +36,64 @@ export interface BackupHealth {
   nextAt: number | null;
 }
 
-/** What the status shows about backups: the target, the newest snapshot stored. */
-export function readBackupHealth(settings: SettingsRepo): BackupHealth {
-  const last = settings.get<{ at: number; snapshotId: string; seq: number }>('backup.last') ?? null;
+/** The audit log's newest row (0 when empty): what a snapshot taken now contains. */
+export function auditHead(db: VaultDb): number {
+  return db.q.get(db.kysely.selectFrom('audit_log').select((eb) => eb.fn.max('seq').as('seq')))?.seq ?? 0;
+}
+
+/**
+ * The newest content change after audit row `afterSeq`. Every write of content appends an audit
+ * row in its transaction, so this reads only the rows since the last snapshot (by primary key):
+ * an idle tick pays one empty range read.
+ */
+function newestChange(db: VaultDb, afterSeq: number): { seq: number; at: number } | null {
+  return (
+    db.q.get(
+      db.kysely
+        .selectFrom('audit_log')
+        .select(['seq', 'at'])
+        .where('seq', '>', afterSeq)
+        .where('action', 'not in', NOT_CONTENT_ACTIONS)
+        .where((eb) =>
+          eb.or([
+            eb('action', '!=', 'settings.changed'),
+            eb('entity_id', 'is', null),
+            eb('entity_id', 'not in', OWN_SETTINGS),
+          ]),
+        )
+        .orderBy('seq', 'desc')
+        .limit(1),
+    ) ?? null
+  );
+}
+
+export function isBackupConfigured(db: VaultDb): boolean {
+  return (
+    db.q.get(db.kysely.selectFrom('settings').select('key').where('key', '=', BACKUP_SETTINGS.target)) !== undefined
+  );
+}
+
+/** What decides the next automatic push. Without a target there is none (the last snapshot still shows). */
+export function readBackupFacts(services: Pick<VaultServices, 'vault' | 'settings'>): BackupFacts {
+  const { db } = services.vault;
+  const { settings } = services;
+  const last = settings.get<LastBackup>(BACKUP_SETTINGS.last) ?? null;
+  if (!isBackupConfigured(db)) return { configured: false, last, failure: null, change: null };
+  const failure = settings.get<BackupFailure | null>(BACKUP_SETTINGS.failure) ?? null;
+  // A snapshot from before changes were counted: everything since the first row is new to it.
+  const change = last ? newestChange(db, last.auditSeq ?? 0) : null;
+  return { configured: true, last, failure, change };
+}
+
+/** What the status shows about backups: the newest snapshot stored, failures, the next push. */
+export function readBackupHealth(services: Pick<VaultServices, 'vault' | 'settings'>, now: number): BackupHealth {
+  const facts = readBackupFacts(services);
+  const { last, failure } = facts;
   return {
-    configured: settings.get('backup.target') !== undefined,
+    configured: facts.configured,
     lastSuccess: last ? { at: last.at, snapshotId: last.snapshotId, seq: last.seq } : null,
-    failingSince: null,
-    lastError: null,
-    nextAt: null,
+    failingSince: failure?.since ?? null,
+    lastError: failure?.lastError ?? null,
+    nextAt: nextPushAt(facts, now),
   };
 }

@@ -9,11 +9,11 @@ import { pushSnapshot, type PushSummary } from './snapshot-writer.js';
 import { withPushLock } from './push-lock.js';
 import { identityProblems } from './bucket-identity.js';
 import type { PushProgress } from './shard-transfer.js';
+import { auditHead, BACKUP_SETTINGS } from './backup-health.js';
+import { clearBackupFailure } from './backup-failures.js';
+import type { LastBackup } from './backup-schedule.js';
 
-const TARGET_SETTING = 'backup.target';
-/** The newest snapshot this vault wrote or verified: the bucket may not fall behind it. */
-const HEAD_SETTING = 'backup.head';
-const LAST_SETTING = 'backup.last';
+const { target: TARGET_SETTING, head: HEAD_SETTING, last: LAST_SETTING } = BACKUP_SETTINGS;
 
 const locationOf = (target: BucketTarget): string => `${target.endpoint}|${target.bucket}|${target.prefix}`;
 
@@ -50,14 +50,19 @@ export class BackupService {
   }
 
   setTarget(target: BucketTarget): TargetView {
-    this.services.settings.set(TARGET_SETTING, target);
+    this.services.vault.db.q.transaction(() => {
+      this.services.settings.set(TARGET_SETTING, target);
+      // A new target starts afresh: the old one's failures say nothing about it.
+      clearBackupFailure(this.services);
+    });
     return this.target()!;
   }
 
   removeTarget(): void {
     const { db } = this.services.vault;
     db.q.transaction(() => {
-      db.q.run(db.kysely.deleteFrom('settings').where('key', '=', TARGET_SETTING));
+      // Its failures go with it: without a target there is nothing to retry.
+      db.q.run(db.kysely.deleteFrom('settings').where('key', 'in', [TARGET_SETTING, BACKUP_SETTINGS.failure]));
       this.services.vault.audit.append({
         action: 'settings.changed',
         entityType: 'setting',
@@ -122,11 +127,18 @@ export class BackupService {
   async now(onProgress?: (progress: PushProgress) => void): Promise<PushSummary> {
     return this.withStore(async (store, target) => {
       const { vault, clock, settings } = this.services;
-      const summary = await withPushLock(vault.dir, () =>
-        pushSnapshot(vault, store, { clock, mark: this.mark(target), onProgress }),
-      );
-      settings.set(HEAD_SETTING, { seq: summary.seq, hash: summary.hash, where: locationOf(target) });
-      settings.set(LAST_SETTING, { at: clock.now(), seq: summary.seq, snapshotId: summary.snapshotId });
+      let auditSeq = 0;
+      const summary = await withPushLock(vault.dir, () => {
+        // Read before the copy is taken: a change made meanwhile counts as one for the next push.
+        auditSeq = auditHead(vault.db);
+        return pushSnapshot(vault, store, { clock, mark: this.mark(target), onProgress });
+      });
+      const last: LastBackup = { at: clock.now(), seq: summary.seq, snapshotId: summary.snapshotId, auditSeq };
+      vault.db.q.transaction(() => {
+        settings.set(HEAD_SETTING, { seq: summary.seq, hash: summary.hash, where: locationOf(target) });
+        settings.set(LAST_SETTING, last);
+        clearBackupFailure(this.services);
+      });
       return summary;
     });
   }

@@ -24,6 +24,8 @@ export function statusForMonitor(
   return {
     ...report,
     plans: report.plans.map((plan) => ({ ...plan, name: plan.id })),
+    // The code of a backup failure, not the server's answer.
+    backup: { ...report.backup, lastError: report.backup.lastError?.split(':')[0] ?? null },
     tests: { ...report.tests, last: last ? { ...last, channel: monitorChannel(last.channel, webhookIds) } : null },
     failures: report.failures.map((failure) => ({
       ...failure,

@@ -63,4 +63,9 @@ export const statusProblem = {
     message:
       'the scheduler has not run for two days: keep `npm start` or `afterword run` going, or call `afterword tick` from cron',
   }),
+  backupFailing: (since: number, error: string): StatusProblem => ({
+    code: 'BACKUP_FAILING',
+    params: { since, error },
+    message: `automatic backups have failed since ${new Date(since).toISOString()} (${error}): the bucket holds only an older copy: run \`afterword backup test\` to see which step fails, fix the target, then \`afterword backup now\``,
+  }),
 };

@@ -8,6 +8,7 @@ import { webhookNames, webhooksKeptOnPrivateNetwork } from '../repo/webhooks.js'
 import { recipientsKeptOnPrivateNetwork } from '../repo/recipients.js';
 import type { VaultServices } from '../services.js';
 import { readBackupHealth, type BackupHealth } from '../backup/backup-health.js';
+import { FAILING_AFTER_MS } from '../backup/backup-schedule.js';
 import { historyBreaks } from './history-break-notices.js';
 import { openAttachmentProblems } from './integrity-pass.js';
 import { nextActionAt, simulate, type TimelinePoint } from './plan-machine.js';
@@ -143,6 +144,9 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
   if (breaks.length > 0) problems.push(statusProblem.auditHistoryBroken(breaks.at(-1)!, breaks.length));
   const setup = readSetup(settings);
   if (!setup.recoveryKeyConfirmed || !setup.ownerEmailSet) problems.push(statusProblem.setupUnfinished(setup));
+  const backup = readBackupHealth(services, now);
+  if (backup.failingSince !== null && now - backup.failingSince >= FAILING_AFTER_MS)
+    problems.push(statusProblem.backupFailing(backup.failingSince, backup.lastError ?? 'unknown error'));
   const armed = planStatuses.some((p) => p.phase !== 'created' && p.phase !== 'sent' && p.phase !== 'stopped');
   if (armed && (!tick || now - tick.at > STALE_TICK_MS)) {
     problems.push(statusProblem.schedulerStale());
@@ -162,7 +166,7 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
     owner: { emailSet: ownerSet },
     smtpConfigured,
     unattended: vault.deviceKeyStatus(),
-    backup: readBackupHealth(settings),
+    backup,
   };
 }
 

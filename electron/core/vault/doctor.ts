@@ -102,6 +102,13 @@ export async function runDoctor(services: VaultServices): Promise<DoctorReport> 
     );
   }
 
+  const held = (sqlite.prepare('SELECT count(*) AS n FROM outbox WHERE held = 1').get() as { n: number }).n;
+  if (held > 0) {
+    warnings.push(
+      `outbox: ${held} warning(s), notice(s) or deliveries held since a restore; nothing goes out until \`afterword resume\` (once the original is gone)`,
+    );
+  }
+
   const auditProblems = vault.audit.verify();
   counts.auditRows = (sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
   for (const p of auditProblems) problems.push(`audit log row ${p.seq ?? '-'}: ${p.problem}`);

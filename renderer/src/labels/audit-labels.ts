@@ -24,6 +24,8 @@ export function auditActionLabel(t: Translate, action: string, detail?: Record<s
       'vault.recovered': () => t('common:audit.vaultRecovered'),
       'vault.older_accepted': () => t('common:audit.olderAccepted'),
       'backup.restored': () => t('common:audit.backupRestored'),
+      'backup.failing': () => t('common:audit.backupFailing'),
+      'backup.recovered': () => t('common:audit.backupRecovered'),
       'vault.password_changed': () => t('common:audit.passwordChanged'),
       'vault.recovery_key_regenerated': () => t('common:audit.recoveryKeyRegenerated'),
       'vault.device_key_enabled': () => t('common:audit.unattendedOn'),

@@ -1,0 +1,71 @@
+import type { OwnerNoticeDeps } from '../delivery/owner-notices.js';
+import { ConflictError } from '../errors.js';
+import type { ObjectStoreFactory } from '../ports/object-store.js';
+import type { VaultServices } from '../services.js';
+import { recordBackupFailure } from './backup-failures.js';
+import { isBackupConfigured, readBackupFacts } from './backup-health.js';
+import { nextPushAt } from './backup-schedule.js';
+import { BackupService } from './backup-service.js';
+
+export interface AutoBackupDeps {
+  services: VaultServices;
+  stores: ObjectStoreFactory;
+  notices: OwnerNoticeDeps;
+}
+
+/**
+ * Pushes a snapshot when one is due (backup-schedule.ts), asked by every scheduler pass once the
+ * pass's own work is done. The push runs on its own: the pass never waits for it, and a pass
+ * that comes while it runs starts no second one (the bucket's push lock keeps other processes
+ * out). Failures are recorded for retries and for the status; a failure to record one is kept
+ * for the next pass to report.
+ */
+export class AutoBackup {
+  private running: Promise<void> | null = null;
+  private unreported: unknown = null;
+  private readonly backups: BackupService;
+
+  constructor(private readonly deps: AutoBackupDeps) {
+    this.backups = new BackupService(deps.services, deps.stores);
+  }
+
+  /** Starts a push if one is due and none is running; returns at once, whether one started. */
+  kick(): boolean {
+    if (this.running) return false;
+    const { services } = this.deps;
+    if (!isBackupConfigured(services.vault.db)) return false;
+    const now = services.clock.now();
+    const at = nextPushAt(readBackupFacts(services), now);
+    if (at === null || at > now) return false;
+    this.running = this.push().finally(() => {
+      this.running = null;
+    });
+    return true;
+  }
+
+  /** Resolves once no push is running (before the vault closes). */
+  settled(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+
+  /** An error the last push could not even record (the disk, the database), once. */
+  takeUnreported(): unknown {
+    const error = this.unreported;
+    this.unreported = null;
+    return error;
+  }
+
+  private async push(): Promise<void> {
+    try {
+      await this.backups.now();
+    } catch (error) {
+      // Another process (or `backup now`) is pushing this vault: its snapshot counts for this one.
+      if (error instanceof ConflictError) return;
+      try {
+        recordBackupFailure(this.deps.services, this.deps.notices, error);
+      } catch (recording) {
+        this.unreported = recording;
+      }
+    }
+  }
+}
