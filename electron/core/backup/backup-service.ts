@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BucketTarget, ObjectStore, ObjectStoreFactory } from '../ports/object-store.js';
 import type { VaultServices } from '../services.js';
+import { BadRequestError } from '../errors.js';
 import { BackupNotConfiguredError, ObjectStoreError } from './backup-errors.js';
 import { deriveBackupKeys, type BackupKeys } from './backup-keys.js';
 import { pickSnapshot, readChain, type ChainMark, type Snapshot } from './snapshot-chain.js';
@@ -49,7 +50,14 @@ export class BackupService {
     return { kind: 's3', ...view };
   }
 
-  setTarget(target: BucketTarget): TargetView {
+  /** Without a secret access key the stored one stays: the owner edits the rest without typing it again. */
+  setTarget(input: Omit<BucketTarget, 'secretAccessKey'> & { secretAccessKey?: string | undefined }): TargetView {
+    const secretAccessKey =
+      input.secretAccessKey ?? this.services.settings.get<BucketTarget>(TARGET_SETTING)?.secretAccessKey;
+    if (secretAccessKey === undefined) {
+      throw new BadRequestError('the secret access key is empty: give it together with the access key id');
+    }
+    const target: BucketTarget = { ...input, secretAccessKey };
     this.services.settings.set(TARGET_SETTING, target);
     return this.target()!;
   }
