@@ -43,9 +43,10 @@ export function ExportCard() {
   const [showErrors, setShowErrors] = useState(false);
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const signal = useRef<CancelSignal>({ cancelled: false });
-  useLeaveGuard(passphrase !== '' || again !== '' || recipient !== '');
 
   const readyUrl = phase.kind === 'ready' ? phase.url : null;
+  // A typed secret not used yet is asked about before leaving; once the file is made, it is not.
+  useLeaveGuard((passphrase !== '' || again !== '' || recipient !== '') && readyUrl === null);
   useEffect(
     () => () => {
       if (readyUrl) URL.revokeObjectURL(readyUrl);
