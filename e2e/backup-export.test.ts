@@ -1,7 +1,8 @@
 // The age export from the Backup screen: a passphrase typed twice, "Export", the chunks fetched and
 // saved as one `.age` file through the browser's download; the file opens with the age format's
 // own implementation (the `age-encryption` package) and holds the message. Needs the export
-// handlers (backup.exportBegin/Chunk); until they exist the core refuses and this test fails.
+// handlers (backup.exportBegin/Chunk/Cancel); until they exist the core refuses and these tests fail.
+// A cancelled export is dropped in the core and saves nothing.
 import { readFile } from 'node:fs/promises';
 import { Decrypter } from 'age-encryption';
 import { expect, it } from 'vitest';
@@ -47,5 +48,33 @@ describeE2E('the age export in the app', () => {
     expect(plain.includes('messages.json')).toBe(true);
     expect(plain.includes(TITLE)).toBe(true);
     expect(session.problems()).toEqual([]);
+  });
+
+  it('cancels an export on its way: the core is told, nothing is saved', { timeout: 180_000 }, async () => {
+    const session = await e2e.start();
+    const { app, ui } = session;
+    await app.firstRun.complete({ password: PASSWORD, ownerEmail: OWNER.email, ownerName: OWNER.name });
+    await app.dashboard.waitUntilShown();
+    const backup = await app.goTo('backup');
+
+    // The first chunk is held on its way until Cancel is clicked.
+    let cancelled!: () => void;
+    const cancelClicked = new Promise<void>((resolve) => (cancelled = resolve));
+    await ui.page.route('**/api/rpc/backup.exportChunk', async (route) => {
+      await cancelClicked;
+      await route.continue();
+    });
+    let downloads = 0;
+    ui.page.on('download', () => downloads++);
+    await backup.fillPassphrase(PASSPHRASE);
+    const chunkAsked = ui.page.waitForRequest((r) => r.url().endsWith('/api/rpc/backup.exportChunk'));
+    await backup.exportButton().click();
+    await chunkAsked;
+    const told = ui.page.waitForResponse((r) => r.url().endsWith('/api/rpc/backup.exportCancel'));
+    await backup.cancelExportButton().click();
+    cancelled();
+    await told;
+    await backup.exportCard().getByText(ui.texts.t('backup:export.cancelled')).waitFor();
+    expect(downloads).toBe(0);
   });
 });

@@ -153,6 +153,10 @@ export class BackupPage extends Screen {
     return Promise.race([download, failed]);
   }
 
+  cancelExportButton(): Locator {
+    return this.button(this.exportCard(), 'backup:export.cancel');
+  }
+
   exportFailure(): Locator {
     return this.exportCard()
       .getByRole('alert')

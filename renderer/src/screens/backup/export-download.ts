@@ -39,6 +39,8 @@ export async function fetchExport(
       parts.push(bytes);
       received += bytes.length;
       onProgress(received, ready.size);
+      // Cancelled while the chunk was on its way (the last one too): no file is made.
+      if (signal.cancelled) throw new ExportCancelled();
       if (chunk.last) break;
     }
   } catch (error) {
