@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower case
 
-export type IdPrefix = 'msg' | 'rcp' | 'att' | 'pln' | 'obx' | 'tok' | 'hook' | 'upl';
+export type IdPrefix = 'msg' | 'rcp' | 'att' | 'pln' | 'obx' | 'tok' | 'hook' | 'upl' | 'exp';
 
 /** A short random id such as `msg_3kq9x0c7m1f2a8zt` (80 random bits): typeable, unguessable. */
 export function newId(prefix: IdPrefix): string {
@@ -21,4 +21,4 @@ export function newId(prefix: IdPrefix): string {
   return `${prefix}_${out}`;
 }
 
-export const ID_PATTERN = /^(msg|rcp|att|pln|obx|tok|hook|upl)_[0-9a-hjkmnp-tv-z]{16}$/;
+export const ID_PATTERN = /^(msg|rcp|att|pln|obx|tok|hook|upl|exp)_[0-9a-hjkmnp-tv-z]{16}$/;

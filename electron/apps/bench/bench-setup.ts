@@ -27,6 +27,10 @@ export interface BenchSizes {
   /** Messages in the vault behind the Messages screen in Chromium (section 8), and its page loads. */
   uiListMessages: number;
   uiListRuns: number;
+  /** The backup section's vault: messages, and attachments of `backupAttachmentBytes` each. */
+  backupMessages: number;
+  backupAttachments: number;
+  backupAttachmentBytes: number;
 }
 
 export interface Machine {
@@ -62,6 +66,9 @@ export function benchSizes(quick: boolean): BenchSizes {
     runnerRpcCalls: 200,
     uiListMessages: quick ? 1_000 : 10_000,
     uiListRuns: quick ? 1 : 5,
+    backupMessages: quick ? 1_000 : 10_000,
+    backupAttachments: quick ? 8 : 100,
+    backupAttachmentBytes: MIB,
   };
 }
 

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { renderTable } from './report.js';
 import { runBenchmarks, type BenchResult, type FigureId } from './run-benchmarks.js';
 import { CHROMIUM, UI_LIST_FIGURE_IDS, type UiListFigureId } from './ui-list-bench.js';
+import { BACKUP_FIGURE_IDS, type BackupFigureId } from './backup-bench.js';
 
 const FIGURE_IDS: FigureId[] = [
   'write.repoPerTxn',
@@ -68,6 +69,14 @@ const WITH_GOALS: FigureId[] = [
 /** The Messages screen in Chromium (section 8) runs only where Debian's Chromium is installed. */
 const UI_WITH_GOALS: UiListFigureId[] = ['ui.firstScreen', 'ui.rowsFirstScreen', 'ui.rowsMiddle', 'ui.rowsEnd'];
 
+/** The backup section (9): s3rver is a dev dependency, so it runs wherever the tests do. */
+const BACKUP_WITH_GOALS: BackupFigureId[] = [
+  'backup.pushRatio',
+  'backup.pushPeakRssGrowth',
+  'backup.incrementalRatio',
+  'backup.restoreRatio',
+];
+
 describe('runBenchmarks --quick --json', () => {
   it('prints one JSON object with every figure, and returns the same object', async () => {
     let stdout = '';
@@ -105,7 +114,7 @@ describe('runBenchmarks --quick --json', () => {
     expect(result.machine.node).toBe(process.version);
 
     const uiRan = existsSync(CHROMIUM);
-    const expectedIds: string[] = [...FIGURE_IDS, ...(uiRan ? UI_LIST_FIGURE_IDS : [])];
+    const expectedIds: string[] = [...FIGURE_IDS, ...(uiRan ? UI_LIST_FIGURE_IDS : []), ...BACKUP_FIGURE_IDS];
     expect(Object.keys(result.figures).sort()).toEqual(expectedIds.sort());
     for (const id of FIGURE_IDS) {
       const f = result.figures[id];
@@ -150,7 +159,29 @@ describe('runBenchmarks --quick --json', () => {
         expect(result.figures[id]?.pass, id).toBe(true);
     }
 
-    const withGoals: (FigureId | UiListFigureId)[] = [...WITH_GOALS, ...(uiRan ? UI_WITH_GOALS : [])];
+    // Section 9: every figure finite, positive (RSS growth may be 0); the vault really went up,
+    // came back whole, and the edit uploaded a few objects out of hundreds.
+    for (const id of BACKUP_FIGURE_IDS) {
+      const f = result.figures[id]!;
+      expect(Number.isFinite(f.value) && f.value >= 0, `${id} is finite`).toBe(true);
+      if (id !== 'backup.pushPeakRssGrowth') expect(f.value, `${id} is positive`).toBeGreaterThan(0);
+      expect(f.goal !== null, `${id} has a goal or not`).toBe(BACKUP_WITH_GOALS.includes(id));
+    }
+    expect(result.checks).toMatchObject({
+      backupRestoredMessages: 1_000,
+      backupRestoredAttachments: 8,
+      backupServerStopped: true,
+    });
+    expect(result.checks.backupIncrementalObjects).toBeLessThanOrEqual(12);
+    expect(result.checks.backupFirstObjects).toBeGreaterThan(40);
+    expect(result.checks.backupSdkPutObjects).toBeGreaterThanOrEqual(result.checks.backupFirstObjects as number);
+    expect(result.checks.backupBaselineBytes).toBeGreaterThanOrEqual(result.checks.backupFirstBytes as number);
+
+    const withGoals: (FigureId | UiListFigureId | BackupFigureId)[] = [
+      ...WITH_GOALS,
+      ...(uiRan ? UI_WITH_GOALS : []),
+      ...BACKUP_WITH_GOALS,
+    ];
     const failed = withGoals.filter((id) => result.figures[id]?.pass === false);
     expect(result.goals).toEqual({
       total: withGoals.length,
@@ -233,5 +264,5 @@ describe('runBenchmarks --quick --json', () => {
     // The human table renders every figure.
     const table = renderTable({ title: 'bench', lines: [] }, Object.values(result.figures), []);
     for (const f of Object.values(result.figures)) expect(table).toContain(f.label);
-  }, 150_000); // a whole quick run, a browser included: about 40 s on two busy cores
+  }, 240_000); // a whole quick run, a browser and an S3 server included: about 60 s on two busy cores
 });

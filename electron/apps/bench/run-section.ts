@@ -3,7 +3,9 @@
  * with the same header, table and goal summary as the full run. Only sections that set up their
  * own data can run alone (the list figure, say, reads the vault the write section leaves behind).
  */
+import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { APP_VERSION } from '../../core/vault/vault.js';
 import { BadRequestError } from '../../core/errors.js';
 import { machineLines, startBenchRun, type BenchSizes, type Machine } from './bench-setup.js';
@@ -11,6 +13,7 @@ import { goalSummary, renderTable, type Figure, type GoalSummary } from './repor
 import type { BenchOptions } from './run-benchmarks.js';
 import { nowMs } from './stats.js';
 import { uiListBench, uiListLine } from './ui-list-bench.js';
+import { backupBench, backupLine, backupProgressLine, backupSizes } from './backup-bench.js';
 
 interface SectionRun {
   /** Figures by id; none when the section was skipped. */
@@ -33,6 +36,18 @@ const SECTIONS: Record<string, Section> = {
     );
     if (ui.skipped !== null) return { figures: {}, checks: { uiListSkipped: ui.skipped }, footer: [uiListLine(ui)] };
     return { figures: ui.figures, checks: { ...ui.checks }, footer: [uiListLine(ui)] };
+  },
+  backup: async (sizes, progress): Promise<SectionRun> => {
+    progress(backupProgressLine(sizes));
+    const tmp = await mkdtemp(join(tmpdir(), 'afterword-bench-'));
+    try {
+      const run = await backupBench(tmp, backupSizes(sizes), progress);
+      if (run.skipped !== null)
+        return { figures: {}, checks: { backupSkipped: run.skipped }, footer: [backupLine(run)] };
+      return { figures: run.figures, checks: { ...run.checks }, footer: [backupLine(run)] };
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
   },
 };
 

@@ -8,6 +8,7 @@ import { fakeClockFromEnv } from '../../node/fake-clock.js';
 import { systemClock } from '../../node/system-clock.js';
 import type { Clock } from '../../core/ports/clock.js';
 import type { AppSchedulerOptions } from '../../core/api/app-scheduler.js';
+import type { AppCore } from '../../core/api/app-core.js';
 import { withCliRouter, type Access, type Rpc } from './cli-router.js';
 import { s3ObjectStores } from '../../node/lazy-s3-object-store.js';
 import type { EventListener } from '../../core/api/router-types.js';
@@ -88,7 +89,7 @@ export class CliContext {
    * `schedule` (`afterword run`), the scheduler ticks and sends while `fn` runs.
    */
   async withRouter<T>(
-    fn: (rpc: Rpc) => Promise<T>,
+    fn: (rpc: Rpc, core: AppCore) => Promise<T>,
     access: Access = { by: 'password' },
     options: { schedule?: AppSchedulerOptions; onEvent?: EventListener } = {},
   ): Promise<T> {

@@ -130,9 +130,14 @@ async function signIn(core: AppCore, access: Access, deps: CliRouterDeps): Promi
 
 /**
  * Opens the vault as the UI's core (AppCore), proves the owner as `access` says, and hands `fn`
- * the router every front door shares; closes it all afterwards.
+ * the router every front door shares (and the core, signed in, for a command that writes a file
+ * of the user's straight from it: `export`); closes it all afterwards.
  */
-export async function withCliRouter<T>(deps: CliRouterDeps, access: Access, fn: (rpc: Rpc) => Promise<T>): Promise<T> {
+export async function withCliRouter<T>(
+  deps: CliRouterDeps,
+  access: Access,
+  fn: (rpc: Rpc, core: AppCore) => Promise<T>,
+): Promise<T> {
   const core: AppCore = new AppCore({
     ...deps.core,
     // `afterword init` prints the recovery key itself: no first run on a screen asks for it.
@@ -156,7 +161,7 @@ export async function withCliRouter<T>(deps: CliRouterDeps, access: Access, fn: 
       // Refused before any handler ran (an input the contract does not accept): the reply's code.
       throw new AfterwordError(reply.code, reply.message);
     };
-    return await fn(rpc);
+    return await fn(rpc, core);
   } finally {
     // Waits for a send on the wire, so that none is cut between "sent" and "recorded".
     await scheduler?.stop();

@@ -9,6 +9,7 @@ import { registerPlanCommands } from './commands/plan-commands.js';
 import { registerServeCommands } from './commands/serve-commands.js';
 import { registerMfaCommands } from './commands/mfa-commands.js';
 import { registerBackupCommands } from './commands/backup-commands.js';
+import { registerExportCommand } from './commands/export-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { escapeControl } from './output.js';
 
@@ -35,6 +36,7 @@ function buildProgram(): { program: Command; context: () => CliContext } {
   registerServeCommands(program, context);
   registerMfaCommands(program, context);
   registerBackupCommands(program, context);
+  registerExportCommand(program, context);
   program.commands.forEach(function exitOverrideAll(cmd: Command): void {
     cmd.exitOverride();
     cmd.commands.forEach(exitOverrideAll);

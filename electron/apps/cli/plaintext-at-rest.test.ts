@@ -2,7 +2,8 @@
 // CLI as every kind of user content comes back through the CLI, yet appears in no file of the vault,
 // neither while the write-ahead log holds the latest writes nor after everything is closed.
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { filesUnder, findMarker } from '../../core/test-support/marker-scan.js';
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { SMTPServer } from 'smtp-server';
@@ -12,46 +13,6 @@ import { CliVault, TempDirs, assertCliBuilt } from './test-support/run-cli.js';
 const temp = new TempDirs();
 beforeAll(() => assertCliBuilt());
 afterAll(() => temp.cleanup());
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(full)));
-    else if (entry.isFile()) out.push(full);
-  }
-  return out;
-}
-
-/** The marker as it could sit in a file: UTF-8 (either case), UTF-16LE, and base64 at each alignment. */
-function needlesFor(marker: string): Array<{ label: string; bytes: Buffer }> {
-  const needles = [
-    { label: 'utf-8', bytes: Buffer.from(marker, 'utf8') },
-    { label: 'utf-8 lower case', bytes: Buffer.from(marker.toLowerCase(), 'utf8') },
-    { label: 'utf-16le', bytes: Buffer.from(marker, 'utf16le') },
-    { label: 'utf-16be', bytes: Buffer.from(marker, 'utf16le').swap16() },
-  ];
-  for (let shift = 0; shift < 3; shift++) {
-    // The characters of base64(prefix + marker) that depend only on the marker's bytes.
-    const encoded = Buffer.concat([Buffer.alloc(shift), Buffer.from(marker)]).toString('base64');
-    const start = Math.ceil((shift * 4) / 3) + 1;
-    const end = Math.floor(((shift + marker.length) * 4) / 3) - 1;
-    needles.push({ label: `base64 (offset ${shift})`, bytes: Buffer.from(encoded.slice(start, end), 'latin1') });
-  }
-  return needles;
-}
-
-async function findMarker(vaultDir: string, marker: string): Promise<string[]> {
-  const hits: string[] = [];
-  const needles = needlesFor(marker);
-  for (const file of await filesUnder(vaultDir)) {
-    const bytes = await readFile(file);
-    for (const needle of needles) {
-      if (bytes.includes(needle.bytes)) hits.push(`${relative(vaultDir, file)} (${needle.label})`);
-    }
-  }
-  return hits;
-}
 
 describe('plaintext at rest', { timeout: 120_000 }, () => {
   it('a marker used as title, body, formatted body, recipient name, e-mail, webhook URL, attachment name and content is found by the CLI and in no vault file', async () => {

@@ -44,15 +44,29 @@ export async function currentPassword(env: Env): Promise<string> {
   return env.AFTERWORD_PASSWORD ?? promptHidden('Vault password: ');
 }
 
-/** A new password: AFTERWORD_NEW_PASSWORD, else typed twice on the terminal. */
-export async function newPassword(env: Env, fallbackEnv?: string): Promise<string> {
-  const fromEnv = env.AFTERWORD_NEW_PASSWORD ?? (fallbackEnv ? env[fallbackEnv] : undefined);
+/**
+ * A new secret: `fromEnv` when set, else typed twice on the terminal. `what` names it in the
+ * prompts and errors ("password", "passphrase for the export"), `envName` says how to give it.
+ */
+export async function newSecretTypedTwice(
+  fromEnv: string | undefined,
+  what: { noun: string; envName: string; mismatch: string },
+): Promise<string> {
   if (fromEnv !== undefined) return fromEnv;
   if (!process.stdin.isTTY) {
-    throw new BadRequestError('no new password given: set AFTERWORD_NEW_PASSWORD or run the command in a terminal');
+    throw new BadRequestError(`no ${what.noun} given: set ${what.envName} or run the command in a terminal`);
   }
-  const first = await promptHidden('New password: ');
-  const second = await promptHidden('Repeat the new password: ');
-  if (first !== second) throw new BadRequestError('the two passwords differ: nothing was changed, try again');
+  const first = await promptHidden(`${what.noun[0]!.toUpperCase()}${what.noun.slice(1)}: `);
+  const second = await promptHidden(`Repeat the ${what.noun}: `);
+  if (first !== second) throw new BadRequestError(what.mismatch);
   return first;
+}
+
+/** A new password: AFTERWORD_NEW_PASSWORD, else typed twice on the terminal. */
+export async function newPassword(env: Env, fallbackEnv?: string): Promise<string> {
+  return newSecretTypedTwice(env.AFTERWORD_NEW_PASSWORD ?? (fallbackEnv ? env[fallbackEnv] : undefined), {
+    noun: 'new password',
+    envName: 'AFTERWORD_NEW_PASSWORD',
+    mismatch: 'the two passwords differ: nothing was changed, try again',
+  });
 }

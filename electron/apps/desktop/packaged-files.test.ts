@@ -71,9 +71,10 @@ describe('the packaged file set', () => {
   const isPackaged = packaged(filePatterns());
   const closure = importClosure(['dist/electron/apps/desktop/main.js', 'dist/electron/apps/desktop/preload.cjs']);
 
-  it('holds every module the desktop app can load, the mail thread included', () => {
+  it('holds every module the desktop app can load, the mail and scrypt threads included', () => {
     expect(closure.has('dist/electron/apps/desktop/desktop-startup.js')).toBe(true);
     expect(closure.has('dist/electron/core/delivery/mail-thread/mail-thread-entry.js')).toBe(true);
+    expect(closure.has('dist/electron/core/export/scrypt-thread-entry.js')).toBe(true);
     expect([...closure].filter((file) => !isPackaged(file))).toEqual([]);
     expect(isPackaged('package.json')).toBe(true);
     expect(isPackaged('dist/renderer/index.html')).toBe(true);

@@ -12,6 +12,7 @@ import { VaultLockedError, VaultNotFoundError } from '../vault/vault-errors.js';
 import { checkinLinkPort } from './checkin-links.js';
 import { EventBus } from './event-bus.js';
 import { Uploads } from './uploads.js';
+import { Exports } from './exports.js';
 
 export interface AppCoreDeps {
   vaultDir: string;
@@ -46,6 +47,7 @@ export interface AppCoreDeps {
 export class AppCore {
   readonly events = new EventBus();
   readonly uploads: Uploads;
+  readonly exports: Exports;
   private vault: Vault | null = null;
   private services: VaultServices | null = null;
   private engine: Engine | null = null;
@@ -60,6 +62,7 @@ export class AppCore {
 
   constructor(readonly deps: AppCoreDeps) {
     this.uploads = new Uploads(() => this.unlockedServices(), deps.clock, this.events);
+    this.exports = new Exports(() => this.unlockedServices(), deps.clock);
   }
 
   get isUiUnlocked(): boolean {
@@ -207,6 +210,7 @@ export class AppCore {
   lock(): void {
     this.setUiUnlocked(false);
     this.uploads.cancelAll();
+    void this.exports.cancelAll();
   }
 
   /** Whether warnings and deliveries are running (the scheduler holds the key), UI locked or not. */
@@ -244,6 +248,7 @@ export class AppCore {
 
   async close(): Promise<void> {
     this.uploads.cancelAll();
+    await this.exports.cancelAll();
     this.pendingRecoveryKey = null;
     this.setEngine(null);
     await this.vault?.close();

@@ -1,15 +1,13 @@
-import { AfterwordError } from '../errors.js';
 import type { HandlerGroup } from './handlers.js';
 
 type ExportMethods = 'backup.exportBegin' | 'backup.exportChunk' | 'backup.exportCancel';
 
-const notYet = (): never => {
-  throw new AfterwordError('BACKUP_NOT_CONFIGURED', 'the export is not built yet');
-};
-
-/** The age-encrypted export, fetched in chunks. */
+/** The age-encrypted export, written by the core and fetched in chunks (see exports.ts). */
 export const exportHandlers: HandlerGroup<ExportMethods> = {
-  'backup.exportBegin': notYet,
-  'backup.exportChunk': notYet,
-  'backup.exportCancel': notYet,
+  'backup.exportBegin': (input, { app }) => app.exports.begin(input),
+  'backup.exportChunk': ({ exportId, index }, { app }) => app.exports.chunk(exportId, index),
+  'backup.exportCancel': async ({ exportId }, { app }) => {
+    await app.exports.cancel(exportId);
+    return { ok: true };
+  },
 };

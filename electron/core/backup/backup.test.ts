@@ -137,6 +137,24 @@ async function restoreElsewhere(
   }
 }
 
+/** The S3 store, with some of its methods replaced (each replacement gets the real store). */
+function s3StoreWith(change: (inner: S3ObjectStore) => Partial<ObjectStore>) {
+  return (target: BucketTarget): ObjectStore => {
+    const inner = new S3ObjectStore(target);
+    return {
+      where: inner.where,
+      put: (key, body) => inner.put(key, body),
+      get: (key) => inner.get(key),
+      getStream: (key) => inner.getStream(key),
+      head: (key) => inner.head(key),
+      delete: (key) => inner.delete(key),
+      close: () => inner.close(),
+      list: (prefix) => inner.list(prefix),
+      ...change(inner),
+    };
+  };
+}
+
 describe('backup and restore through a real S3 server', { timeout: 120_000 }, () => {
   it('restores every message, recipient and attachment byte for byte with the password; nothing in the bucket is plaintext', async () => {
     const m = await machineWithVault('roundtrip');
@@ -239,22 +257,42 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     expect(restored.summary?.seq).toBe(1);
   });
 
-  it('uploads only a few shards after one message is edited among many', async () => {
+  it('uploads only a few shards after one message is edited among 10,000', async () => {
     const m = await machineWithVault('incremental');
     const { messages } = m.services;
     const ids: string[] = [];
+    // One outer transaction: the creates become savepoints (seconds, not minutes, for 10k rows).
     m.vault.db.q.transaction(() => {
-      for (let i = 0; i < 2000; i++)
+      for (let i = 0; i < 10_000; i++)
         ids.push(messages.create({ title: `letter ${i}`, body: `words ${i} `.repeat(100) }));
     });
     const first = await m.backups.now();
-    messages.update(ids[1234]!, { body: 'an edited body, shorter than before' });
-    const second = await m.backups.now();
+    expect((await m.backups.list())[0]?.messages).toBe(10_000);
+    // Hundreds of 64 KiB database shards: the edit below touches a handful of them.
+    expect(first.objectsUploaded).toBeGreaterThan(200);
+    const before = new Set(await bucketFiles(join(server.directory, server.bucket, 'incremental')));
+
+    messages.update(ids[6_789]!, { body: 'an edited body, shorter than before' });
+    // Requests of the second push, by kind: the reused shards are confirmed by a listing, not a HEAD each.
+    const requests = { head: 0, list: 0 };
+    const counting = s3StoreWith((inner) => ({
+      head: (key) => ((requests.head += 1), inner.head(key)),
+      list: (prefix) => ((requests.list += 1), inner.list(prefix)),
+    }));
+    const second = await new BackupService(m.services, counting).now();
     expect(second.seq).toBe(2);
+    const added = (await bucketFiles(join(server.directory, server.bucket, 'incremental'))).filter(
+      (file) => !before.has(file) && file.endsWith('._S3rver_object'),
+    );
     // The edited page, the indexes and the audit rows it touched, the header: a handful of shards and the manifest.
     expect(second.objectsUploaded).toBeLessThanOrEqual(12);
-    expect(second.bytesUploaded).toBeLessThan(first.bytesUploaded / 10);
-    expect(second.bytesSkipped).toBeGreaterThan(0);
+    expect(added).toHaveLength(second.objectsUploaded);
+    expect(added.filter((file) => file.includes('/manifests/'))).toHaveLength(1);
+    // A few 64 KiB shards and the manifest, out of a vault of about 16 MB.
+    expect(second.bytesUploaded).toBeLessThan(first.bytesUploaded / 40);
+    expect(second.bytesSkipped).toBeGreaterThan(second.size - 1024 * 1024);
+    expect(requests.head).toBe(0);
+    expect(requests.list).toBeLessThanOrEqual(4);
   });
 
   it('names a changed shard (verify and restore) and never leaves a half-restored vault', async () => {
@@ -366,25 +404,18 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     await m.backups.now();
     const blocked = await withPushLock(m.vault.dir, () => m.backups.prune(1).catch((e: unknown) => e));
     expect((blocked as { code?: string }).code).toBe('CONFLICT');
-    // A store whose shard listing is followed by the removal of every listed shard (as a prune elsewhere would).
-    const racing = (target: BucketTarget): ObjectStore => {
-      const inner = new S3ObjectStore(target);
-      return {
-        where: inner.where,
-        put: (key, body) => inner.put(key, body),
-        get: (key) => inner.get(key),
-        getStream: (key) => inner.getStream(key),
-        head: (key) => inner.head(key),
-        delete: (key) => inner.delete(key),
-        close: () => inner.close(),
-        async *list(prefix: string) {
-          const items = [];
-          for await (const item of inner.list(prefix)) items.push(item);
-          yield* items;
-          if (prefix === SHARDS_PREFIX) for (const item of items) await inner.delete(item.key);
-        },
-      };
-    };
+    // A store whose first shard listing is followed by the removal of every listed shard (as a prune elsewhere would).
+    let pruned = false;
+    const racing = s3StoreWith((inner) => ({
+      async *list(prefix: string) {
+        const items = [];
+        for await (const item of inner.list(prefix)) items.push(item);
+        yield* items;
+        if (prefix !== SHARDS_PREFIX || pruned) return;
+        pruned = true;
+        for (const item of items) await inner.delete(item.key);
+      },
+    }));
     m.services.messages.create({ title: 'one more', body: 'after the first push' });
     const second = await new BackupService(m.services, racing).now();
     expect(second.seq).toBe(2);
@@ -516,12 +547,17 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
       .attachments.map((a) => a.id)
       .sort() as [string, string];
     let deleted = false;
-    // The first upload of the push: the copy of the database is taken, the blob then disappears.
-    await m.backups.now(() => {
-      if (deleted) return;
-      deleted = true;
-      unlinkSync(join(m.vault.blobsDir, gone));
-    });
+    // At the first shard upload of the push (the copy of the database is taken), the blob disappears.
+    const deleting = s3StoreWith((inner) => ({
+      put: (key, body) => {
+        if (!deleted && key.startsWith(SHARDS_PREFIX)) {
+          deleted = true;
+          unlinkSync(join(m.vault.blobsDir, gone));
+        }
+        return inner.put(key, body);
+      },
+    }));
+    await new BackupService(m.services, deleting).now();
     expect(deleted).toBe(true);
     const restored = await restoreElsewhere(m.target, { password: TEST_PASSWORD });
     expect(restored.error).toBeUndefined();

@@ -19,7 +19,8 @@ import { BackupTamperedError } from './backup-errors.js';
 import { deriveBackupKeys, type BackupKeys } from './backup-keys.js';
 import { isSignedBy, KEYS_MISSING, readConfig, readKeys } from './bucket-identity.js';
 import { CONFIG_KEY, KEYS_KEY, type BucketKeys } from './bucket-layout.js';
-import { pullFile } from './shard-transfer.js';
+import type { ManifestBlob } from './manifest.js';
+import { inPool, IN_FLIGHT, pullFile } from './shard-transfer.js';
 import { pickSnapshot, readChain, type ChainMark, type Snapshot } from './snapshot-chain.js';
 
 export interface RestoreOptions {
@@ -161,12 +162,20 @@ async function writeAndCheck(
   } finally {
     db.close();
   }
-  for (const blob of manifest.blobs) {
+  const restoreBlob = async (blob: ManifestBlob): Promise<void> => {
     const path = join(blobsPath(staging), blob.id);
     await pullFile(store, keys, blob, path, `attachment ${blob.id}`);
     // Every chunk authenticated under the vault key: the attachment opens, whole.
     for await (const chunk of readEncryptedBlobFile(path, { key: contentKey, blobId: blob.id })) void chunk;
-  }
+  };
+  // Attachments of one shard several at a time (one request each), larger ones one by one (each
+  // keeps its own requests going): never more than IN_FLIGHT shards in flight or in memory.
+  await inPool(
+    manifest.blobs.filter((blob) => blob.shards.length <= 1),
+    IN_FLIGHT,
+    restoreBlob,
+  );
+  for (const blob of manifest.blobs.filter((b) => b.shards.length > 1)) await restoreBlob(blob);
 }
 
 /**

@@ -2,12 +2,13 @@ import { open } from 'node:fs/promises';
 import type { ObjectStore } from '../ports/object-store.js';
 import { BackupTamperedError } from './backup-errors.js';
 import { shardIdOf, type BackupKeys } from './backup-keys.js';
-import { shardKey } from './bucket-layout.js';
+import { shardKey, SHARDS_PREFIX } from './bucket-layout.js';
 import type { ManifestFile } from './manifest.js';
 import { openShard, sealShard } from './shard-codec.js';
+import type { UploadLanes } from './upload-lanes.js';
 
 /** Requests in flight at once: enough to hide latency, few enough for a home uplink. */
-const IN_FLIGHT = 8;
+export const IN_FLIGHT = 8;
 
 export interface PushProgress {
   objectsUploaded: number;
@@ -15,26 +16,31 @@ export interface PushProgress {
   bytesSkipped: number;
 }
 
-/** Runs `task` over `items` with at most `limit` at once, in order of start; the first failure wins. */
+/**
+ * Runs `task` over `items` with at most `limit` at once, in order of start. The first failure stops
+ * new tasks and is thrown once the running ones have settled (nothing is left writing behind it).
+ */
 export async function inPool<T>(
   items: readonly T[],
   limit: number,
   task: (item: T, index: number) => Promise<void>,
 ): Promise<void> {
   let next = 0;
+  let failed: { error: unknown } | null = null;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
+    while (!failed && next < items.length) {
       const index = next++;
-      await task(items[index]!, index);
+      try {
+        await task(items[index]!, index);
+      } catch (error) {
+        failed ??= { error };
+      }
     }
   });
   await Promise.all(lanes);
+  if (failed) throw (failed as { error: unknown }).error;
 }
 
-/**
- * Cuts a file into fixed-size chunks and uploads each one the bucket does not hold yet (`known`,
- * updated as it goes). The file is read one window at a time: memory stays flat.
- */
 /** Where a shard the push did not upload (the bucket listed it) can be read again. */
 export interface ReusedShard {
   path: string;
@@ -48,6 +54,8 @@ export interface PushContext {
   known: Set<string>;
   /** Shards skipped because the listing showed them: confirmed again before the manifest is written. */
   reused: Map<string, ReusedShard>;
+  /** Every upload of the push, across files: the lanes stay busy from one file to the next. */
+  uploads: UploadLanes;
   progress: PushProgress;
   onProgress?: (p: PushProgress) => void;
 }
@@ -60,30 +68,29 @@ async function uploadShard(ctx: PushContext, id: string, chunk: Uint8Array): Pro
   ctx.onProgress?.(ctx.progress);
 }
 
+/**
+ * Cuts a file into fixed-size chunks and hands each one the bucket does not hold yet (`known`,
+ * updated as it goes) to the push's upload lanes. A chunk is read only when a lane is free, so
+ * memory stays at a few chunks whatever the file's size; the caller waits for `ctx.uploads.idle()`.
+ */
 export async function pushFile(path: string, chunkBytes: number, ctx: PushContext): Promise<ManifestFile> {
   const handle = await open(path, 'r');
   try {
     const { size } = await handle.stat();
     const shards: string[] = [];
-    const window = IN_FLIGHT;
-    for (let offset = 0; offset < size; offset += chunkBytes * window) {
-      const chunks: Uint8Array[] = [];
-      for (let i = 0; i < window && offset + i * chunkBytes < size; i++) {
-        const length = Math.min(chunkBytes, size - (offset + i * chunkBytes));
-        const buffer = new Uint8Array(length);
-        await handle.read(buffer, 0, length, offset + i * chunkBytes);
-        chunks.push(buffer);
+    for (let offset = 0; offset < size; offset += chunkBytes) {
+      await ctx.uploads.free();
+      const chunk = new Uint8Array(Math.min(chunkBytes, size - offset));
+      await handle.read(chunk, 0, chunk.length, offset);
+      const id = shardIdOf(ctx.keys, chunk);
+      shards.push(id);
+      if (ctx.known.has(id)) {
+        if (!ctx.reused.has(id)) ctx.reused.set(id, { path, offset, length: chunk.length });
+        ctx.progress.bytesSkipped += chunk.length;
+        continue;
       }
-      const ids = chunks.map((chunk) => shardIdOf(ctx.keys, chunk));
-      shards.push(...ids);
-      await inPool(chunks, IN_FLIGHT, async (chunk, i) => {
-        const id = ids[i]!;
-        if (ctx.known.has(id)) {
-          if (!ctx.reused.has(id)) ctx.reused.set(id, { path, offset: offset + i * chunkBytes, length: chunk.length });
-          ctx.progress.bytesSkipped += chunk.length;
-          return;
-        }
-        ctx.known.add(id);
+      ctx.known.add(id);
+      ctx.uploads.start(async () => {
         try {
           await uploadShard(ctx, id, chunk);
         } catch (error) {
@@ -100,14 +107,28 @@ export async function pushFile(path: string, chunkBytes: number, ctx: PushContex
   }
 }
 
+/** Keys in one listing page (S3's default and maximum). */
+const LIST_PAGE_KEYS = 1000;
+
+/** Whether each reused shard is in the bucket now: one listing, or a HEAD each when that asks less. */
+async function presenceCheck(ctx: PushContext): Promise<(id: string) => Promise<boolean>> {
+  if (ctx.reused.size <= Math.ceil(ctx.known.size / LIST_PAGE_KEYS))
+    return async (id) => (await ctx.store.head(shardKey(id))) !== null;
+  const listed = new Set<string>();
+  for await (const item of ctx.store.list(SHARDS_PREFIX)) listed.add(item.key.slice(SHARDS_PREFIX.length));
+  return async (id) => listed.has(id);
+}
+
 /**
  * Confirms that every shard the push reused is still in the bucket (a prune on another machine, or
- * a lifecycle rule, may have removed it since the listing) and uploads again the ones that are not,
- * so the manifest written next never names a missing shard.
+ * a lifecycle rule, may have removed it since the first listing) and uploads again the ones that
+ * are not, so the manifest written next never names a missing shard. Call once the push's uploads
+ * are done.
  */
 export async function confirmReusedShards(ctx: PushContext): Promise<void> {
+  const present = await presenceCheck(ctx);
   await inPool([...ctx.reused], IN_FLIGHT, async ([id, where]) => {
-    if (await ctx.store.head(shardKey(id))) return;
+    if (await present(id)) return;
     const handle = await open(where.path, 'r');
     try {
       const chunk = new Uint8Array(where.length);
@@ -127,7 +148,10 @@ export async function fetchShard(store: ObjectStore, keys: BackupKeys, id: strin
   return openShard(keys, id, object);
 }
 
-/** Writes a file back from its shards (fetched a few at a time, written in order), checking its size. */
+/**
+ * Writes a file back from its shards, checking its size: `IN_FLIGHT` fetches kept going (a new one
+ * starts as soon as the oldest is written), written in order, so memory holds a few shards at most.
+ */
 export async function pullFile(
   store: ObjectStore,
   keys: BackupKeys,
@@ -136,20 +160,27 @@ export async function pullFile(
   what: string,
 ): Promise<void> {
   const handle = await open(path, 'wx', 0o600);
+  const pending: Promise<Uint8Array>[] = [];
   try {
     let written = 0;
-    for (let start = 0; start < file.shards.length; start += IN_FLIGHT) {
-      const batch = file.shards.slice(start, start + IN_FLIGHT);
-      const parts = await Promise.all(batch.map((id) => fetchShard(store, keys, id)));
-      for (const part of parts) {
-        await handle.write(part, 0, part.length, written);
-        written += part.length;
-      }
+    const writeOldest = async (): Promise<void> => {
+      const part = await pending.shift()!;
+      await handle.write(part, 0, part.length, written);
+      written += part.length;
+    };
+    for (const id of file.shards) {
+      if (pending.length >= IN_FLIGHT) await writeOldest();
+      const fetching = fetchShard(store, keys, id);
+      // Awaited in order by writeOldest; a failure meanwhile must not count as unhandled.
+      fetching.catch(() => undefined);
+      pending.push(fetching);
     }
+    while (pending.length > 0) await writeOldest();
     if (written !== file.size)
       throw new BackupTamperedError('shard', `${what} came back with ${written} bytes instead of ${file.size}`);
     await handle.sync();
   } finally {
+    await Promise.allSettled(pending);
     await handle.close();
   }
 }

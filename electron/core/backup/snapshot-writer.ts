@@ -9,7 +9,8 @@ import { deriveBackupKeys } from './backup-keys.js';
 import { claimBucket } from './bucket-identity.js';
 import { BLOB_CHUNK_BYTES, DATABASE_CHUNK_BYTES, manifestKey, SHARDS_PREFIX } from './bucket-layout.js';
 import { encodeManifest, snapshotId, type Manifest, type ManifestBlob } from './manifest.js';
-import { confirmReusedShards, pushFile, type PushContext, type PushProgress } from './shard-transfer.js';
+import { confirmReusedShards, IN_FLIGHT, pushFile, type PushContext, type PushProgress } from './shard-transfer.js';
+import { UploadLanes } from './upload-lanes.js';
 import { readChain, type ChainMark } from './snapshot-chain.js';
 
 export interface PushSummary {
@@ -52,7 +53,8 @@ export async function pushSnapshot(
   await removeLeftovers(vault.dir);
   const copyPath = join(vault.dir, `.backup-${randomBytes(8).toString('hex')}.db`);
   const progress: PushProgress = { objectsUploaded: 0, bytesUploaded: 0, bytesSkipped: 0 };
-  const ctx: PushContext = { store, keys, known, reused: new Map(), progress, onProgress: options.onProgress };
+  const uploads = new UploadLanes(IN_FLIGHT);
+  const ctx: PushContext = { store, keys, known, reused: new Map(), uploads, progress, onProgress: options.onProgress };
   try {
     await vault.db.sqlite.backup(copyPath);
     const { pageSize, messages, blobIds } = describeCopy(copyPath);
@@ -74,6 +76,7 @@ export async function pushSnapshot(
     }
     if (gone.length > 0) dropAttachmentRows(copyPath, gone);
     const database = { ...(await pushFile(copyPath, DATABASE_CHUNK_BYTES, ctx)), pageSize };
+    await uploads.idle();
     await confirmReusedShards(ctx);
     const seq = (previous?.seq ?? 0) + 1;
     const size = database.size + blobs.reduce((sum, blob) => sum + blob.size, 0);
@@ -92,6 +95,10 @@ export async function pushSnapshot(
     progress.objectsUploaded += 1;
     progress.bytesUploaded += bytes.length;
     return { snapshotId: snapshotId(seq, hash), seq, hash, size, ...progress };
+  } catch (error) {
+    // Nothing of this push is left running once it has failed (the store closes next).
+    await uploads.idle().catch(() => undefined);
+    throw error;
   } finally {
     await rm(copyPath, { force: true });
   }
