@@ -2,9 +2,11 @@
 // check (no serious or critical violation), and no console error, page error or server error on
 // the way. Each variant starts a runner on a fresh vault, with the runner's clock at a fixed date,
 // in a browser that prefers English and light; the language and theme are chosen in the app.
-import { describe, it, type ExpectStatic } from 'vitest';
+import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
+import { startS3rver, stopS3rver, type S3rverProcess } from '../electron/node/test-support/s3rver-process.js';
 import { defaultPlanSpec } from '../shared/plans.js';
 import type { Theme } from './pages/AppShell.js';
+import type { BucketTarget } from '../electron/core/ports/object-store.js';
 import { seriousViolations } from './support/accessibility.js';
 import { describeE2E } from './support/env.js';
 import { OWNER, PASSWORD, useE2E, type E2E, type Session } from './support/fixture.js';
@@ -33,8 +35,8 @@ const LETTER = {
   },
 };
 
-/** Recipients, a weekly plan, a message with an attachment and a draft: screens with something on them. */
-async function seed(session: Session, language: Language, smtpPort: number): Promise<void> {
+/** Recipients, a weekly plan, a message with an attachment and a draft, a backup: screens with something on them. */
+async function seed(session: Session, language: Language, smtpPort: number, bucket: BucketTarget): Promise<void> {
   const { api } = session;
   await useLoopbackSmtp(api, smtpPort);
   const alice = await api.call('recipients.create', {
@@ -66,10 +68,17 @@ async function seed(session: Session, language: Language, smtpPort: number): Pro
     recipientIds: [ming.id],
     status: 'draft',
   });
+  await api.call('backup.setTarget', bucket);
+  await api.call('backup.now', {});
 }
 
 /** One variant: first run, every screen, the warning on the dashboard, and the lock screen's three states. */
-async function visitEveryScreen(e2e: E2E, { language, theme, withAxe }: Variant, expect: ExpectStatic): Promise<void> {
+async function visitEveryScreen(
+  e2e: E2E,
+  s3: S3rverProcess,
+  { language, theme, withAxe }: Variant,
+  expect: ExpectStatic,
+): Promise<void> {
   const session = await e2e.start({ language: 'en', colorScheme: 'light' });
   const { app, api, page } = session;
   const { shell } = app;
@@ -109,7 +118,7 @@ async function visitEveryScreen(e2e: E2E, { language, theme, withAxe }: Variant,
   await dashboard.waitUntilShown();
   await dashboard.answerBanner(dashboard.testWarningBanner());
 
-  await seed(session, language, e2e.mailbox().port);
+  await seed(session, language, e2e.mailbox().port, s3.target(`afterword/${language}-${theme}`));
 
   // Locked: the password, the wait after wrong ones, and the recovery key.
   const { unlock } = app;
@@ -151,6 +160,10 @@ async function visitEveryScreen(e2e: E2E, { language, theme, withAxe }: Variant,
   await security.wrongPasswordRows().first().waitFor();
   await capture('security');
 
+  const backup = await app.goTo('backup');
+  await backup.snapshotRows().first().waitFor();
+  await capture('backup');
+
   const activity = await app.goTo('activity');
   await activity.table().waitFor();
   expect(await activity.verifyLog(), 'the audit log verifies').toBe(true);
@@ -184,6 +197,13 @@ if (!ALL_SCREENSHOTS) {
 
 describeE2E('every screen, in each language and theme', () => {
   const e2e = useE2E();
+  let s3: S3rverProcess;
+  beforeAll(async () => {
+    s3 = await startS3rver('afterword-screens');
+  }, 30_000);
+  afterAll(async () => {
+    if (s3) await stopS3rver(s3);
+  });
 
   // Two variants at a time (one suite after the other), each with its own runner and browser
   // context: both cores work, and neither waits behind the other's axe runs.
@@ -191,7 +211,7 @@ describeE2E('every screen, in each language and theme', () => {
     describe.skipIf(!withAxe && !ALL_SCREENSHOTS)(withAxe ? 'screenshots and axe' : 'screenshots', () => {
       for (const variant of VARIANTS.filter((v) => v.withAxe === withAxe)) {
         it.concurrent(`${variant.language}, ${variant.theme}`, { timeout: 300_000 }, ({ expect }) =>
-          visitEveryScreen(e2e, variant, expect),
+          visitEveryScreen(e2e, s3, variant, expect),
         );
       }
     });

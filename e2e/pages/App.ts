@@ -1,6 +1,7 @@
 // Every page object of the app over one page, and navigation between the screens.
 import { ActivityPage } from './ActivityPage.js';
 import { AppShell, type ScreenId } from './AppShell.js';
+import { BackupPage } from './BackupPage.js';
 import { ChannelsPage } from './ChannelsPage.js';
 import { DashboardPage } from './DashboardPage.js';
 import { FirstRunPage } from './FirstRunPage.js';
@@ -21,6 +22,7 @@ export class App {
   readonly plans: PlansPage;
   readonly channels: ChannelsPage;
   readonly security: SecurityPage;
+  readonly backup: BackupPage;
   readonly activity: ActivityPage;
 
   constructor(readonly ui: Ui) {
@@ -33,6 +35,7 @@ export class App {
     this.plans = new PlansPage(ui);
     this.channels = new ChannelsPage(ui);
     this.security = new SecurityPage(ui);
+    this.backup = new BackupPage(ui);
     this.activity = new ActivityPage(ui);
   }
 

@@ -4,7 +4,8 @@ import type { Locator } from 'playwright-core';
 import { textsFor, type Language } from '../support/texts.js';
 import { PageObject } from './Screen.js';
 
-export type ScreenId = 'dashboard' | 'messages' | 'recipients' | 'plans' | 'channels' | 'security' | 'activity';
+export type ScreenId =
+  'dashboard' | 'messages' | 'recipients' | 'plans' | 'channels' | 'security' | 'backup' | 'activity';
 export type Theme = 'light' | 'dark';
 
 export class AppShell extends PageObject {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import i18next, { type i18n, type ResourceLanguage } from 'i18next';
 import type activity from '../../renderer/src/i18n/en/activity.json';
+import type backup from '../../renderer/src/i18n/en/backup.json';
 import type channels from '../../renderer/src/i18n/en/channels.json';
 import type common from '../../renderer/src/i18n/en/common.json';
 import type dashboard from '../../renderer/src/i18n/en/dashboard.json';
@@ -21,6 +22,7 @@ import { REPO_ROOT } from './env.js';
 
 interface Bundles {
   activity: typeof activity;
+  backup: typeof backup;
   channels: typeof channels;
   common: typeof common;
   dashboard: typeof dashboard;

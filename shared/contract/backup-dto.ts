@@ -68,7 +68,8 @@ export const backupTargetInputSchema = z
     region: z.string().trim().min(1).max(100).default('us-east-1'),
     pathStyle: z.boolean().default(false),
     accessKeyId: z.string().trim().min(1, 'the access key id is empty').max(200),
-    secretAccessKey: z.string().min(1, 'the secret access key is empty').max(500),
+    /** Left out when editing: the stored secret stays (refused when none is stored yet). */
+    secretAccessKey: z.string().min(1, 'the secret access key is empty').max(500).optional(),
   })
   .strict();
 

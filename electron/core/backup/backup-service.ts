@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BucketTarget, ObjectStore, ObjectStoreFactory } from '../ports/object-store.js';
 import type { VaultServices } from '../services.js';
+import { BadRequestError } from '../errors.js';
 import { BackupNotConfiguredError, ObjectStoreError } from './backup-errors.js';
 import { deriveBackupKeys, type BackupKeys } from './backup-keys.js';
 import { pickSnapshot, readChain, type ChainMark, type Snapshot } from './snapshot-chain.js';
@@ -49,7 +50,22 @@ export class BackupService {
     return { kind: 's3', ...view };
   }
 
-  setTarget(target: BucketTarget): TargetView {
+  /**
+   * Without a secret access key the stored one stays (the owner edits the rest without typing it
+   * again), but only for the same access key on the same endpoint: it is never sent to a new server.
+   */
+  setTarget(input: Omit<BucketTarget, 'secretAccessKey'> & { secretAccessKey?: string | undefined }): TargetView {
+    const stored = this.services.settings.get<BucketTarget>(TARGET_SETTING);
+    const sameAccount = stored?.endpoint === input.endpoint && stored.accessKeyId === input.accessKeyId;
+    const secretAccessKey = input.secretAccessKey ?? (sameAccount ? stored.secretAccessKey : undefined);
+    if (secretAccessKey === undefined) {
+      throw new BadRequestError(
+        stored
+          ? 'give the secret access key again: the stored one is kept only for the same access key on the same endpoint'
+          : 'the secret access key is empty: give it together with the access key id',
+      );
+    }
+    const target: BucketTarget = { ...input, secretAccessKey };
     this.services.vault.db.q.transaction(() => {
       this.services.settings.set(TARGET_SETTING, target);
       // A new target starts afresh: the old one's failures say nothing about it.

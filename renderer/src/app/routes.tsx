@@ -3,6 +3,7 @@ import {
   IconAddressBook,
   IconBell,
   IconCalendarTime,
+  IconCloudUpload,
   IconLayoutDashboard,
   IconMail,
   IconShieldLock,
@@ -55,6 +56,12 @@ export const ROUTES: readonly ScreenRoute[] = [
     icon: IconShieldLock,
     label: (t) => t('common:nav.security'),
     Screen: lazy(() => import('../screens/security/SecurityScreen')),
+  },
+  {
+    id: 'backup',
+    icon: IconCloudUpload,
+    label: (t) => t('common:nav.backup'),
+    Screen: lazy(() => import('../screens/backup/BackupScreen')),
   },
   {
     id: 'activity',

@@ -2,6 +2,7 @@
 // English bundle (bundles.test.ts checks that every other language has the same keys).
 import 'i18next';
 import type activity from './en/activity.json';
+import type backup from './en/backup.json';
 import type channels from './en/channels.json';
 import type common from './en/common.json';
 import type dashboard from './en/dashboard.json';
@@ -27,6 +28,7 @@ declare module 'i18next' {
       plans: typeof plans;
       channels: typeof channels;
       security: typeof security;
+      backup: typeof backup;
       activity: typeof activity;
     };
   }

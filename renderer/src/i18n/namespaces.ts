@@ -10,6 +10,7 @@ export const NAMESPACES = [
   'plans',
   'channels',
   'security',
+  'backup',
   'activity',
 ] as const;
 

@@ -27,16 +27,18 @@ async function credentials(env: Env): Promise<{ accessKeyId: string; secretAcces
 }
 
 async function bucketTarget(flags: BucketFlags, env: Env): Promise<BucketTarget> {
+  const keys = await credentials(env);
   const parsed = backupTargetInputSchema.safeParse({
     endpoint: flags.endpoint,
     bucket: flags.bucket,
     ...(flags.prefix !== undefined ? { prefix: flags.prefix } : {}),
     ...(flags.region !== undefined ? { region: flags.region } : {}),
     pathStyle: Boolean(flags.pathStyle),
-    ...(await credentials(env)),
+    ...keys,
   });
   if (!parsed.success) throw new BadRequestError(describeIssue(parsed.error));
-  return parsed.data;
+  // The command line always gives the secret (the schema lets the UI leave it out to keep the stored one).
+  return { ...parsed.data, secretAccessKey: keys.secretAccessKey };
 }
 
 const withBucketOptions = (command: Command): Command =>

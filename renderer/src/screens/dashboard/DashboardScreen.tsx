@@ -5,8 +5,10 @@ import { useNow } from '../../hooks/useNow';
 import { planName } from '../../labels/plan-labels';
 import { ScreenHeader } from '../common/ScreenHeader';
 import { AwaitingBanner } from './AwaitingBanner';
+import { BackupCard } from './BackupCard';
 import { CheckinCard } from './CheckinCard';
 import { GettingStarted } from './GettingStarted';
+import { HeldAlert } from './HeldAlert';
 import { OutboxCard } from './OutboxCard';
 import { PlanCard } from './PlanCard';
 import { ProblemsAlert } from './ProblemsAlert';
@@ -40,6 +42,7 @@ export default function DashboardScreen() {
       <AwaitingBanner prompts={status.prompts} now={now} />
       <ScreenHeader title={t('dashboard:title')} description={t('dashboard:description')} />
       <ProblemsAlert problems={data.problems} />
+      <HeldAlert held={data.outbox.held} />
       <Stack gap="lg">
         <CheckinCard status={data} now={now} offsetMs={status.offsetMs} />
         {idle && <GettingStarted />}
@@ -53,9 +56,10 @@ export default function DashboardScreen() {
             ))}
           </SimpleGrid>
         </section>
-        <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }}>
           <OutboxCard status={data} now={now} />
           <SchedulerCard status={data} now={now} />
+          <BackupCard status={data} now={now} />
         </SimpleGrid>
         <RecentActivity
           refreshKey={status.receivedAt}

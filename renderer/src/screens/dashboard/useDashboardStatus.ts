@@ -21,7 +21,12 @@ export function useDashboardStatus() {
 
   useEvents((message) => {
     if (message.event === 'warning.awaiting') setPushed({ prompt: message.payload, version });
-    if (message.event === 'vault.lockChanged' || message.event === 'upload.progress') return;
+    if (
+      message.event === 'vault.lockChanged' ||
+      message.event === 'upload.progress' ||
+      message.event === 'backup.progress'
+    )
+      return;
     if (timer.current) return;
     timer.current = setTimeout(() => {
       timer.current = null;

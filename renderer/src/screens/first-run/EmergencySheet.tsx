@@ -3,6 +3,7 @@ import { IconDownload, IconPrinter } from '@tabler/icons-react';
 import { useT, type Translate } from '../../i18n/useT';
 import { useFormat } from '../../i18n/useFormat';
 import classes from './EmergencySheet.module.css';
+import { startDownload } from '../common/start-download';
 
 interface SheetFacts {
   recoveryKey: string;
@@ -33,12 +34,7 @@ function sheetLines(t: Translate, facts: SheetFacts): string[] {
 
 function saveText(fileName: string, text: string): void {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
+  startDownload(url, fileName);
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
