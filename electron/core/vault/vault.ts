@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { APP_VERSION } from '../app-version.js';
 import { mkdir, rm } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../ports/clock.js';
@@ -45,7 +46,7 @@ export interface RemoteSignIn {
   code: string | undefined;
 }
 
-export const APP_VERSION = '0.1.0';
+export { APP_VERSION };
 
 /** The vault key a password unwrapped, and the second factor that came with it (remote sign-ins). */
 interface PasswordProof {
