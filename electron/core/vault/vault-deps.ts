@@ -15,6 +15,11 @@ export interface VaultDeps {
   /** KDF cost for new password wraps; DEFAULT_SCRYPT unless a test or a slow device lowers it. */
   scrypt?: ScryptParams;
   /**
+   * NEVER FOR REAL USE: the lowest KDF cost accepted, SCRYPT_FLOOR when absent. Only the CLI's
+   * test knob (AFTERWORD_ALLOW_WEAK_KDF=1) lowers it, to TEST_SCRYPT_FLOOR.
+   */
+  kdfFloor?: ScryptParams;
+  /**
    * Where this machine keeps each vault's high-water mark (outside the vault, next to the device
    * keys). Without it, a vault put back to an older copy cannot be noticed.
    */

@@ -121,7 +121,7 @@ export class Vault {
     const vaultKey = randomBytes(32);
     const ctx: WrapContext = { vaultId: randomUUID(), keyId: randomBytes(8) };
     const recovery = generateRecoveryKey();
-    const passwordWrap = await wrapWithPassword(vaultKey, password, deps.scrypt ?? DEFAULT_SCRYPT, ctx);
+    const passwordWrap = await wrapWithPassword(vaultKey, password, deps.scrypt ?? DEFAULT_SCRYPT, ctx, deps.kdfFloor);
     const recoveryWrap = wrapWithRecoveryKey(vaultKey, recovery.entropy, ctx);
 
     const db = await openDatabase(databasePath(dir));
@@ -258,7 +258,7 @@ export class Vault {
   private async tryPassword(password: string, remote?: RemoteSignIn): Promise<PasswordProof> {
     const refused = this.db.q.transaction(() => this.guard.check());
     if (refused) throw refused;
-    const key = await unwrapWithPassword(this.wraps.get('password'), password, this.ctx);
+    const key = await unwrapWithPassword(this.wraps.get('password'), password, this.ctx, this.deps.kdfFloor);
     if (!key) {
       this.whereWritable(() => {
         const failures = this.guard.recordFailure();
@@ -298,7 +298,13 @@ export class Vault {
   async recover(recoveryKeyText: string, newPassword: string): Promise<void> {
     assertNewPassword(newPassword);
     const key = this.recoveryKeys.check(recoveryKeyText);
-    const passwordWrap = await wrapWithPassword(key, newPassword, this.deps.scrypt ?? DEFAULT_SCRYPT, this.ctx);
+    const passwordWrap = await wrapWithPassword(
+      key,
+      newPassword,
+      this.deps.scrypt ?? DEFAULT_SCRYPT,
+      this.ctx,
+      this.deps.kdfFloor,
+    );
     this.key.set(key);
     this.db.q.transaction(() => {
       this.wraps.put(passwordWrap);
@@ -311,7 +317,13 @@ export class Vault {
   async changePassword(currentPassword: string, newPassword: string): Promise<void> {
     assertNewPassword(newPassword);
     const { key } = await this.checkPassword(currentPassword);
-    const passwordWrap = await wrapWithPassword(key, newPassword, this.deps.scrypt ?? DEFAULT_SCRYPT, this.ctx);
+    const passwordWrap = await wrapWithPassword(
+      key,
+      newPassword,
+      this.deps.scrypt ?? DEFAULT_SCRYPT,
+      this.ctx,
+      this.deps.kdfFloor,
+    );
     this.key.set(key);
     this.db.q.transaction(() => {
       this.wraps.put(passwordWrap);
