@@ -1,5 +1,5 @@
 import { BadRequestError } from '../../core/errors.js';
-import { SCRYPT_FLOOR, DEFAULT_SCRYPT, type ScryptParams } from '../../core/crypto/kdf.js';
+import { SCRYPT_FLOOR, DEFAULT_SCRYPT, TEST_SCRYPT_FLOOR, type ScryptParams } from '../../core/crypto/kdf.js';
 import { defaultKeyDir, resolveVaultDir } from '../../core/vault/vault-paths.js';
 import { FileKeyStore } from '../../node/file-key-store.js';
 import { chooseDeviceKeyStore, FILE_KEY_WARNING, type DeviceKeyStoreChoice } from '../../node/device-key-store.js';
@@ -42,20 +42,31 @@ export class CliContext {
     this.vaultDir = resolveVaultDir(options.vault, env);
     const fake = fakeClockFromEnv(env);
     if (fake) process.stderr.write(`${fake.warning}\n`);
+    if (this.weakKdfAllowed) {
+      process.stderr.write(
+        'afterword: warning: weak test KDF allowed (AFTERWORD_ALLOW_WEAK_KDF=1): vaults made now open nowhere else; never do this for real\n',
+      );
+    }
     this.clock = fake?.clock ?? systemClock;
+  }
+
+  /** NEVER FOR REAL USE: tests may make and open vaults below the KDF floor (TEST_SCRYPT_FLOOR). */
+  private get weakKdfAllowed(): boolean {
+    return this.env.AFTERWORD_ALLOW_WEAK_KDF === '1';
   }
 
   /**
    * AFTERWORD_SCRYPT_LOGN lowers the password KDF cost (tests, very slow devices); never below
-   * the floor that opening enforces.
+   * the floor that opening enforces (lower only with the test knob, see weakKdfAllowed).
    */
   vaultDeps(): VaultDeps {
     const raw = this.env.AFTERWORD_SCRYPT_LOGN;
+    const floor = this.weakKdfAllowed ? TEST_SCRYPT_FLOOR : SCRYPT_FLOOR;
     let scrypt: ScryptParams = DEFAULT_SCRYPT;
     if (raw !== undefined) {
       const logN = Number(raw);
-      if (!Number.isInteger(logN) || logN < SCRYPT_FLOOR.logN || logN > 20) {
-        throw new BadRequestError(`AFTERWORD_SCRYPT_LOGN must be an integer from ${SCRYPT_FLOOR.logN} to 20`);
+      if (!Number.isInteger(logN) || logN < floor.logN || logN > 20) {
+        throw new BadRequestError(`AFTERWORD_SCRYPT_LOGN must be an integer from ${floor.logN} to 20`);
       }
       scrypt = { ...DEFAULT_SCRYPT, logN };
     }
@@ -63,6 +74,7 @@ export class CliContext {
     return {
       clock: this.clock,
       scrypt,
+      ...(this.weakKdfAllowed ? { kdfFloor: TEST_SCRYPT_FLOOR } : {}),
       marks: new FileKeyStore(defaultKeyDir(this.env)),
       acceptOlderVault: Boolean(this.options.acceptOlderVault),
       readWhenFull: !this.longRunning,
@@ -93,13 +105,14 @@ export class CliContext {
     access: Access = { by: 'password' },
     options: { schedule?: AppSchedulerOptions; onEvent?: EventListener } = {},
   ): Promise<T> {
-    const { clock, scrypt, marks, acceptOlderVault, readWhenFull } = this.vaultDeps();
+    const { clock, scrypt, kdfFloor, marks, acceptOlderVault, readWhenFull } = this.vaultDeps();
     return withCliRouter(
       {
         core: {
           vaultDir: this.vaultDir,
           clock,
           scrypt,
+          kdfFloor,
           marks,
           acceptOlderVault,
           readWhenFull,

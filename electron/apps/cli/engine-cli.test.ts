@@ -18,6 +18,7 @@ import {
   assertCliBuilt,
   describeResult,
   parseJsonStdout,
+  useWeakTestKdf,
   type CliResult,
 } from './test-support/run-cli.js';
 import { SmtpSink, type ReceivedMail } from './test-support/smtp-sink.js';
@@ -60,6 +61,7 @@ interface TransitionsJson {
   plans: { planId: string; from: string; to: string; reason: string }[];
 }
 
+useWeakTestKdf();
 const temp = new TempDirs();
 const smtp = new SmtpSink();
 const hooks = new WebhookSink();

@@ -1,20 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { classifyStorageError } from '../../core/storage-errors.js';
-import { APP_VERSION } from '../../core/vault/vault.js';
-import { CliContext, type GlobalOptions } from './cli-context.js';
-import { registerContentCommands } from './commands/content-commands.js';
-import { registerVaultCommands } from './commands/vault-commands.js';
-import { registerEngineCommands } from './commands/engine-commands.js';
-import { registerChannelCommands } from './commands/channel-commands.js';
-import { registerPlanCommands } from './commands/plan-commands.js';
-import { registerServeCommands } from './commands/serve-commands.js';
-import { registerMfaCommands } from './commands/mfa-commands.js';
-import { registerBackupCommands } from './commands/backup-commands.js';
-import { registerExportCommand } from './commands/export-command.js';
+import { APP_VERSION } from '../../core/app-version.js';
+import type { CliContext, GlobalOptions } from './cli-context.js';
+import { groupsFor } from './command-groups.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { escapeControl } from './output.js';
 
-function buildProgram(): { program: Command; context: () => CliContext } {
+/** The program with the commands `argv` needs (see groupsFor), each module loaded on demand. */
+async function buildProgram(argv: readonly string[]): Promise<Command> {
   const program = new Command('afterword')
     .description("Afterword: a local-first, encrypted dead man's switch for your messages")
     .version(APP_VERSION)
@@ -28,30 +21,28 @@ function buildProgram(): { program: Command; context: () => CliContext } {
     // Usage errors are reported by main(), in the same one-line (and --json) form as every other error.
     .configureOutput({ outputError: () => undefined })
     .exitOverride();
+  const groups = groupsFor(argv);
+  if (groups.length === 0) return program;
+  const [{ CliContext: Context }, ...registrars] = await Promise.all([
+    import('./cli-context.js'),
+    ...groups.map((group) => group.load()),
+  ]);
   let cached: CliContext | undefined;
-  const context = (): CliContext => (cached ??= new CliContext(program.opts<GlobalOptions>(), process.env));
-  registerVaultCommands(program, context);
-  registerContentCommands(program, context);
-  registerPlanCommands(program, context);
-  registerChannelCommands(program, context);
-  registerEngineCommands(program, context);
-  registerServeCommands(program, context);
-  registerMfaCommands(program, context);
-  registerBackupCommands(program, context);
-  registerExportCommand(program, context);
+  const context = (): CliContext => (cached ??= new Context(program.opts<GlobalOptions>(), process.env));
+  for (const register of registrars) register(program, context);
   program.commands.forEach(function exitOverrideAll(cmd: Command): void {
     cmd.exitOverride();
     cmd.commands.forEach(exitOverrideAll);
   });
-  return { program, context };
+  return program;
 }
 
 /** SQLite's own words for a file that is not a database or is damaged. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const { program } = buildProgram();
   const json = argv.includes('--json');
   const debug = argv.includes('--debug');
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {

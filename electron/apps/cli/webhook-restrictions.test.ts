@@ -1,8 +1,16 @@
 // Black-box: where webhooks may point (CLI), SMTP hosts, and plans naming a webhook that is not set up.
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { CliVault, TempDirs, assertCliBuilt, describeResult, parseJsonStdout } from './test-support/run-cli.js';
+import {
+  CliVault,
+  TempDirs,
+  assertCliBuilt,
+  describeResult,
+  parseJsonStdout,
+  useWeakTestKdf,
+} from './test-support/run-cli.js';
 import { ON_OWN_NETWORK, WebhookSink } from './test-support/webhook-sink.js';
 
+useWeakTestKdf();
 const temp = new TempDirs();
 const hooks = new WebhookSink();
 

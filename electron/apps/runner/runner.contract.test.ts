@@ -1,6 +1,6 @@
 // The shared contract suite over the runner's real HTTP transport: cookies for the owner's
 // session (one jar per client), bearer tokens for token clients.
-import { runContractSuite, type SuiteTransport } from '../../core/api/contract-suite.js';
+import { runContractSuite, type SuiteTransport } from '../../core/api/test-support/contract-suite.js';
 import { HttpClient } from './test-support/http-client.js';
 import { LEAP_DAY_TICKS, startFixture } from './test-support/runner-fixture.js';
 

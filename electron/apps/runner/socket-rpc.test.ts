@@ -8,7 +8,7 @@ import { WebSocket } from 'ws';
 import type { z } from 'zod';
 import { CONTRACT, METHOD_NAMES, isMethodName, ATTACHMENT_CHUNK_BYTES } from '../../../shared/contract/methods.js';
 import type { Reply } from '../../../shared/contract/reply.js';
-import { runContractSuite, type SuiteClient, type SuiteTransport } from '../../core/api/contract-suite.js';
+import { runContractSuite, type SuiteClient, type SuiteTransport } from '../../core/api/test-support/contract-suite.js';
 import { MAX_IN_FLIGHT, SESSION_ENDED } from './events-socket.js';
 import { SESSION_COOKIE } from './rpc-routes.js';
 import { SIGN_IN } from './sessions.js';

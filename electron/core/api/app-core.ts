@@ -20,6 +20,8 @@ export interface AppCoreDeps {
   keyStore: KeyStore;
   notifier?: Notifier;
   scrypt?: ScryptParams;
+  /** NEVER FOR REAL USE: the tests' lower KDF floor (see VaultDeps.kdfFloor). */
+  kdfFloor?: ScryptParams;
   /** This machine's high-water marks of vaults (see Vault): a vault put back to an older copy is refused. */
   marks?: KeyStore;
   /** The owner restored an older copy on purpose. */
@@ -85,10 +87,10 @@ export class AppCore {
 
   private async openOnce(): Promise<Vault> {
     if (!this.exists()) throw new VaultNotFoundError(this.deps.vaultDir);
-    const { clock, scrypt, marks, acceptOlderVault, readWhenFull } = this.deps;
+    const { clock, scrypt, kdfFloor, marks, acceptOlderVault, readWhenFull } = this.deps;
     let vault: Vault;
     try {
-      vault = await Vault.open(this.deps.vaultDir, { clock, scrypt, marks, acceptOlderVault, readWhenFull });
+      vault = await Vault.open(this.deps.vaultDir, { clock, scrypt, kdfFloor, marks, acceptOlderVault, readWhenFull });
     } catch (error) {
       // Remembered for the UI, which offers to open it with the password if it was a deliberate restore.
       if (error instanceof VaultRolledBackError) this.refusedCopy = error;
@@ -125,6 +127,7 @@ export class AppCore {
     const { vault, recoveryKey } = await Vault.create(this.deps.vaultDir, password, {
       clock: this.deps.clock,
       scrypt: this.deps.scrypt,
+      kdfFloor: this.deps.kdfFloor,
       marks: this.deps.marks,
     });
     this.vault = vault;
@@ -153,12 +156,12 @@ export class AppCore {
     }
     const refused = this.olderCopy;
     if (refused && options.acceptOlderVault) {
-      const { clock, scrypt, marks, readWhenFull } = this.deps;
+      const { clock, scrypt, kdfFloor, marks, readWhenFull } = this.deps;
       this.vault = await Vault.openOlderCopy(
         this.deps.vaultDir,
         password,
         refused,
-        { clock, scrypt, marks, readWhenFull },
+        { clock, scrypt, kdfFloor, marks, readWhenFull },
         options.remote,
       );
       this.refusedCopy = null;

@@ -10,11 +10,11 @@ type MfaMethods = 'mfa.status' | 'mfa.enable' | 'mfa.confirm' | 'mfa.disable';
  */
 export const mfaHandlers: HandlerGroup<MfaMethods> = {
   'mfa.status': (_input, { app }) => {
-    return app.unlockedServices().vault.secondFactor().status();
+    return app.unlockedServices().vault.secondFactors.store().status();
   },
   'mfa.enable': ({ confirm }, { app }) => {
     const { vault } = app.unlockedServices();
-    const secondFactor = vault.secondFactor();
+    const secondFactor = vault.secondFactors.store();
     if (secondFactor.status().enabled) {
       throw new ConflictError(
         'two-step sign-in is already on: turn it off first (`afterword mfa disable`, or under Security) to set it up again with a new secret and recovery codes',
@@ -24,7 +24,7 @@ export const mfaHandlers: HandlerGroup<MfaMethods> = {
   },
   'mfa.confirm': ({ code }, { app }) => {
     const { vault } = app.unlockedServices();
-    const secondFactor = vault.secondFactor();
+    const secondFactor = vault.secondFactors.store();
     const status = secondFactor.status();
     if (status.enabled) return status;
     if (!status.pending) throw new ConflictError('two-step sign-in is not being set up: start again');
@@ -35,8 +35,8 @@ export const mfaHandlers: HandlerGroup<MfaMethods> = {
   'mfa.disable': async ({ password, code }, { app }) => {
     const { vault } = app.unlockedServices();
     if (password !== undefined) await vault.verifyPassword(password);
-    else vault.verifySecondFactorCode(code!);
-    const secondFactor = vault.secondFactor();
+    else vault.secondFactors.verify(code!);
+    const secondFactor = vault.secondFactors.store();
     secondFactor.disable(vault.audit);
     return secondFactor.status();
   },

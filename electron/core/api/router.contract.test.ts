@@ -5,7 +5,7 @@ import { ManualClock } from '../test-support/manual-clock.js';
 import { FileKeyStore } from '../../node/file-key-store.js';
 import { findToken } from '../repo/tokens.js';
 import { AppCore } from './app-core.js';
-import { runContractSuite, type SuiteTransport } from './contract-suite.js';
+import { runContractSuite, type SuiteTransport } from './test-support/contract-suite.js';
 import { createRouter } from './router.js';
 import type { Caller } from './router-types.js';
 

@@ -23,6 +23,12 @@ export interface ScryptParams {
 
 export const DEFAULT_SCRYPT: ScryptParams = Object.freeze({ logN: 17, r: 8, p: 1 });
 export const SCRYPT_FLOOR: ScryptParams = Object.freeze({ logN: 15, r: 8, p: 1 });
+/**
+ * NEVER FOR REAL USE: the floor while the test knob AFTERWORD_ALLOW_WEAK_KDF=1 is set (see the
+ * CLI's context), so that test vaults cost a few milliseconds to unlock. A vault made with it is
+ * refused as tampered with wherever the knob is not set (the desktop app never sets it).
+ */
+export const TEST_SCRYPT_FLOOR: ScryptParams = Object.freeze({ logN: 10, r: 8, p: 1 });
 /** Above this, deriving would need > 4 GiB (at r = 8): treat as corruption, not as a setting. */
 export const SCRYPT_MAX_LOG_N = 22;
 /** Upper sanity bounds on r and p: far beyond any sane setting, low enough to stop a memory bomb. */
@@ -97,18 +103,18 @@ export function scryptDeriveSync(
 }
 
 /**
- * Throws WeakKdfParamsError unless stored parameters are at least SCRYPT_FLOOR and not absurd.
- * Call on every parameter set read from disk before deriving with it.
+ * Throws WeakKdfParamsError unless stored parameters are at least `floor` (SCRYPT_FLOOR outside
+ * tests) and not absurd. Call on every parameter set read from disk before deriving with it.
  */
-export function assertScryptParamsAcceptable(params: ScryptParams): void {
+export function assertScryptParamsAcceptable(params: ScryptParams, floor: ScryptParams = SCRYPT_FLOOR): void {
   const { logN, r, p } = params;
   if (
     !Number.isInteger(logN) ||
     !Number.isInteger(r) ||
     !Number.isInteger(p) ||
-    logN < SCRYPT_FLOOR.logN ||
-    r < SCRYPT_FLOOR.r ||
-    p < SCRYPT_FLOOR.p
+    logN < floor.logN ||
+    r < floor.r ||
+    p < floor.p
   ) {
     throw new WeakKdfParamsError();
   }

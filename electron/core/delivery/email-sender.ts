@@ -10,8 +10,9 @@
  */
 import { isIP } from 'node:net';
 import { rootCertificates, type ConnectionOptions } from 'node:tls';
+import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
-import nodemailer from 'nodemailer';
+import type * as Nodemailer from 'nodemailer';
 import type { SMTPTransportOptions, SendMailOptions } from 'nodemailer';
 import { classifySmtpError } from './classify-smtp-error.js';
 import type { ChannelSender, DeliveryContent, OutgoingContent, OutgoingItem, SendResult } from './delivery-types.js';
@@ -66,9 +67,12 @@ export interface MailTransport {
   close(): void | Promise<void>;
 }
 
+// Read on the first transport, not at start-up: every CLI command loads this module, few send mail.
+const requireModule = createRequire(import.meta.url);
+
 /** nodemailer's transport, in this thread. */
 export const nodemailerTransport = (options: SMTPTransportOptions): MailTransport =>
-  nodemailer.createTransport(options);
+  (requireModule('nodemailer') as typeof Nodemailer).createTransport(options);
 
 /** `<first 32 hex of sha256(idempotencyKey)@host>`: the same for every attempt of one item. */
 export function stableMessageId(idempotencyKey: string, hostname: string = DEFAULT_MESSAGE_ID_HOST): string {

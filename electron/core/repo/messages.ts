@@ -1,72 +1,22 @@
 import { bodyHtmlSchema, bodySchema, describeIssue, titleSchema } from '../../../shared/validation.js';
 import type { Selectable } from 'kysely';
-import type { MessagesTable, MessageStatus } from '../db/schema.js';
+import type { MessagesTable } from '../db/schema.js';
 import type { PreparedQuery } from '../db/sync-query.js';
-import { BadRequestError, IntegrityError, NotFoundError } from '../errors.js';
+import { BadRequestError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
-import { AttachmentStore, type AttachmentInfo, type StagedAttachment } from './attachments.js';
+import { AttachmentStore } from './attachments.js';
 import { FieldCipher } from './field-cipher.js';
-import { RecipientsRepo, type Recipient } from './recipients.js';
+import { RecipientsRepo } from './recipients.js';
 import type { RepoContext } from './repo-context.js';
 import { isBlankHtml, sanitizeHtml } from './sanitize-html.js';
 import type { z } from 'zod';
+import { MessageSummaries } from './message-summaries.js';
+import type { MessageChanges, MessageContent, MessageDetail, MessageSummary, NewMessage } from './message-types.js';
 
-export interface MessageSummary {
-  id: string;
-  title: string;
-  status: MessageStatus;
-  recipientCount: number;
-  attachmentCount: number;
-  createdAt: number;
-  updatedAt: number;
-  /** Set when the stored row cannot be read (tampering or corruption): what is wrong. The title is then ''. */
-  damaged?: string;
-}
-
-export interface MessageDetail {
-  id: string;
-  title: string;
-  body: string;
-  /** The body with its formatting, sanitized (see sanitize-html.ts); null: plain text only. */
-  bodyHtml: string | null;
-  status: MessageStatus;
-  planId: string | null;
-  deliveryDelayMs: number;
-  recipients: Recipient[];
-  attachments: Pick<AttachmentInfo, 'id' | 'name' | 'size' | 'mediaType'>[];
-  createdAt: number;
-  updatedAt: number;
-}
+export type { MessageChanges, MessageContent, MessageDetail, MessageSummary, NewMessage } from './message-types.js';
 
 /** A messages row as get() reads it: with the number of its attachments. */
 type MessageRow = Selectable<MessagesTable> & { attachment_count: number | null };
-
-/** The part of a message that is sent: decrypted text and the list of its attachments. */
-export type MessageContent = Pick<MessageDetail, 'title' | 'body' | 'bodyHtml' | 'attachments'>;
-
-/** What a message is written with, new or changed. */
-interface MessageFields {
-  title: string;
-  body: string;
-  /**
-   * Formatted body; sanitized before it is stored. Null, absent or blank: plain text only. In
-   * changes, undefined with a new `body`: the old formatting no longer matches the text and is dropped.
-   */
-  bodyHtml?: string | null;
-  recipientIds?: readonly string[];
-  status?: MessageStatus;
-  planId?: string | null;
-  deliveryDelayMs?: number;
-}
-
-export interface NewMessage extends MessageFields {
-  attachments?: readonly StagedAttachment[];
-}
-
-export interface MessageChanges extends Partial<MessageFields> {
-  addAttachments?: readonly StagedAttachment[];
-  removeAttachmentIds?: readonly string[];
-}
 
 function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
   const parsed = schema.safeParse(value);
@@ -84,12 +34,14 @@ function cleanHtml(html: string | null | undefined): string | null {
 export class MessagesRepo {
   private readonly cipher: FieldCipher<'title' | 'body_text' | 'body_html'>;
   private readonly recipients: RecipientsRepo;
+  private readonly summaries: MessageSummaries;
   readonly attachments: AttachmentStore;
 
   constructor(private readonly ctx: RepoContext) {
     this.cipher = new FieldCipher(ctx.key, 'messages');
     this.recipients = new RecipientsRepo(ctx);
     this.attachments = new AttachmentStore(ctx);
+    this.summaries = new MessageSummaries(ctx, this.cipher);
   }
 
   create(input: NewMessage): string {
@@ -131,70 +83,12 @@ export class MessagesRepo {
 
   /** Newest first. Decrypts only the titles of the page asked for. */
   list(options: { limit?: number; offset?: number } = {}): { items: MessageSummary[]; total: number } {
-    const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
-    const offset = Math.max(options.offset ?? 0, 0);
-    const { db } = this.ctx;
-    const total = db.q.get(db.kysely.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0;
-    return { total, items: this.summaryRows({ limit, offset }) };
+    return this.summaries.list(options);
   }
 
-  /** Summaries with their counts, newest first: a page of all messages, or the ones named. */
-  private summaryRows(which: { limit: number; offset: number } | { ids: readonly string[] }): MessageSummary[] {
-    const { db } = this.ctx;
-    if ('ids' in which && which.ids.length === 0) return [];
-    const query = db.kysely
-      .selectFrom('messages as m')
-      .select((eb) => [
-        'm.id',
-        'm.title',
-        'm.status',
-        'm.created_at',
-        'm.updated_at',
-        eb
-          .selectFrom('message_recipients as mr')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('mr.message_id', '=', 'm.id')
-          .as('recipient_count'),
-        eb
-          .selectFrom('attachments as a')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('a.message_id', '=', 'm.id')
-          .as('attachment_count'),
-      ])
-      .orderBy('m.updated_at', 'desc')
-      .orderBy('m.id', 'desc');
-    const narrowed =
-      'ids' in which ? query.where('m.id', 'in', which.ids) : query.limit(which.limit).offset(which.offset);
-    return db.q.all(narrowed).map((row) => ({
-      id: row.id,
-      ...this.readableTitle(row.id, row.title),
-      status: row.status,
-      recipientCount: row.recipient_count ?? 0,
-      attachmentCount: row.attachment_count ?? 0,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    }));
-  }
-
-  /**
-   * Titles are encrypted, so search decrypts them (one pass, newest first) and matches in memory;
-   * only the page asked for is returned with its counts.
-   */
+  /** Titles are encrypted: search decrypts them all and matches in memory (see MessageSummaries). */
   search(query: string, options: { limit?: number; offset?: number } = {}): { items: MessageSummary[]; total: number } {
-    const needle = query.trim().toLocaleLowerCase();
-    if (!needle) return this.list(options);
-    const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
-    const offset = Math.max(options.offset ?? 0, 0);
-    const { db } = this.ctx;
-    const rows = db.q.all(
-      db.kysely.selectFrom('messages').select(['id', 'title']).orderBy('updated_at', 'desc').orderBy('id', 'desc'),
-    );
-    const matches = rows.filter((row) =>
-      this.readableTitle(row.id, row.title).title.toLocaleLowerCase().includes(needle),
-    );
-    const page = matches.slice(offset, offset + limit).map((row) => row.id);
-    const summaries = new Map(this.summaryRows({ ids: page }).map((m) => [m.id, m]));
-    return { total: matches.length, items: page.flatMap((id) => summaries.get(id) ?? []) };
+    return this.summaries.search(query, options);
   }
 
   /** The decrypted titles of these messages; missing ids are left out. */
@@ -203,22 +97,9 @@ export class MessagesRepo {
     const titles = new Map<string, string>();
     for (const id of ids) {
       const row = byId.get({ id });
-      if (row) titles.set(id, this.readableTitle(row.id, row.title).title);
+      if (row) titles.set(id, this.summaries.readableTitle(row.id, row.title).title);
     }
     return titles;
-  }
-
-  /**
-   * A title for a list: one damaged row must not hide every other message, so it is listed as
-   * damaged (with what is wrong) instead of failing the whole list. Locked and other errors still throw.
-   */
-  private readableTitle(id: string, sealed: Uint8Array): { title: string; damaged?: string } {
-    try {
-      return { title: this.cipher.open('title', id, sealed) };
-    } catch (error) {
-      if (error instanceof IntegrityError) return { title: '', damaged: error.message };
-      throw error;
-    }
   }
 
   /** get() runs for every delivery of a drain: its queries are compiled once. */

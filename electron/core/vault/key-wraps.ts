@@ -1,7 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { xchachaOpen, xchachaSeal, randomBytes, constantTimeEqual } from '../crypto/aead.js';
 import { AeadAuthError } from '../crypto/crypto-errors.js';
-import { scryptDerive, assertScryptParamsAcceptable, hkdfSha256, type ScryptParams } from '../crypto/kdf.js';
+import {
+  scryptDerive,
+  assertScryptParamsAcceptable,
+  hkdfSha256,
+  SCRYPT_FLOOR,
+  type ScryptParams,
+} from '../crypto/kdf.js';
 import type { KeyWrapKind, KeyWrapsTable } from '../db/schema.js';
 import { IntegrityError } from '../errors.js';
 import { KeyWrapTamperedError } from './vault-errors.js';
@@ -82,8 +88,9 @@ export async function wrapWithPassword(
   password: string,
   scrypt: ScryptParams,
   ctx: WrapContext,
+  floor: ScryptParams = SCRYPT_FLOOR,
 ): Promise<KeyWrapRow> {
-  assertScryptParamsAcceptable(scrypt);
+  assertScryptParamsAcceptable(scrypt, floor);
   const salt = randomBytes(32);
   const kek = await scryptDerive(normalizePassword(password), salt, scrypt);
   const params: PasswordParams = { ...scrypt, salt: hex(salt) };
@@ -100,11 +107,12 @@ export async function unwrapWithPassword(
   row: KeyWrapRow,
   password: string,
   ctx: WrapContext,
+  floor: ScryptParams = SCRYPT_FLOOR,
 ): Promise<Uint8Array | null> {
   if (row.kdf !== 'scrypt') throw new IntegrityError(`unknown password KDF "${row.kdf}"`);
   const params = parseParams<PasswordParams>(row);
   const scrypt = { logN: params.logN, r: params.r, p: params.p };
-  assertScryptParamsAcceptable(scrypt);
+  assertScryptParamsAcceptable(scrypt, floor);
   if (typeof params.salt !== 'string' || params.salt.length < 32) {
     throw new IntegrityError('the password key wrap has no valid salt');
   }

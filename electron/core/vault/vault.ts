@@ -1,24 +1,18 @@
 import { existsSync } from 'node:fs';
+import { APP_VERSION } from '../app-version.js';
 import { mkdir, rm } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../ports/clock.js';
 import type { KeyStore } from '../ports/key-store.js';
 import { randomBytes } from '../crypto/aead.js';
 import type { ContentKey } from '../crypto/envelope.js';
-import { DEFAULT_SCRYPT, hkdfSha256, type ScryptParams } from '../crypto/kdf.js';
-import { generateRecoveryKey, parseRecoveryKey } from '../crypto/recovery-key.js';
+import { DEFAULT_SCRYPT } from '../crypto/kdf.js';
+import { generateRecoveryKey } from '../crypto/recovery-key.js';
 import { openDatabase, type VaultDb } from '../db/open-database.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { IntegrityError } from '../errors.js';
 import { isStorageUnavailable } from '../storage-errors.js';
-import { FREE_ATTEMPTS, UnlockGuard } from './unlock-guard.js';
-import {
-  unwrapWithPassword,
-  unwrapWithRecoveryKey,
-  wrapWithPassword,
-  wrapWithRecoveryKey,
-  type WrapContext,
-} from './key-wraps.js';
+import { UnlockGuard } from './unlock-guard.js';
+import { unwrapWithPassword, wrapWithPassword, wrapWithRecoveryKey, type WrapContext } from './key-wraps.js';
 import { KeyWrapStore } from './key-wrap-store.js';
 import { DeviceUnlock } from './device-unlock.js';
 import { SecondFactorCheck, type SecondFactorUsed } from './second-factor-check.js';
@@ -26,46 +20,20 @@ import { whereWritable } from './where-writable.js';
 import { makeVaultPrivate, removeStaleTempBlobs } from './vault-files.js';
 import { checkHighWaterMark, sealedEnd, writeMark } from './rollback-mark.js';
 import { blobsPath, databasePath } from './vault-paths.js';
-import {
-  RecoveryKeyWrongError,
-  VaultExistsError,
-  VaultLockedError,
-  VaultNotFoundError,
-  WrongPasswordError,
-} from './vault-errors.js';
+import { VaultExistsError, VaultNotFoundError, WrongPasswordError } from './vault-errors.js';
 import { passwordSchema, describeIssue } from '../../../shared/validation.js';
 import { BadRequestError } from '../errors.js';
-import type { SecondFactor } from './second-factor.js';
+import { RecoveryKeyCheck } from './recovery-key-check.js';
+import type { RemoteSignIn, VaultDeps } from './vault-deps.js';
+import { VaultKeyHolder } from './vault-key-holder.js';
 
-/**
- * A sign-in from the network (the runner): with two-step sign-in on, the password must come with
- * a code. Local unlocks (the desktop app, the CLI) pass none and need the password only.
- */
-export interface RemoteSignIn {
-  code: string | undefined;
-}
-
-export const APP_VERSION = '0.1.0';
+export type { RemoteSignIn, VaultDeps } from './vault-deps.js';
+export { APP_VERSION };
 
 /** The vault key a password unwrapped, and the second factor that came with it (remote sign-ins). */
 interface PasswordProof {
   key: Uint8Array;
   secondFactor: SecondFactorUsed;
-}
-
-export interface VaultDeps {
-  clock: Clock;
-  /** KDF cost for new password wraps; DEFAULT_SCRYPT unless a test or a slow device lowers it. */
-  scrypt?: ScryptParams;
-  /**
-   * Where this machine keeps each vault's high-water mark (outside the vault, next to the device
-   * keys). Without it, a vault put back to an older copy cannot be noticed.
-   */
-  marks?: KeyStore;
-  /** The owner restored an older copy on purpose: open it and move the mark back to it. */
-  acceptOlderVault?: boolean;
-  /** A short-lived command: on a full disk, open for reading anyway (see openDatabase). */
-  readWhenFull?: boolean;
 }
 
 function assertNewPassword(password: string): void {
@@ -82,14 +50,15 @@ export class Vault {
   readonly guard: UnlockGuard;
   /** Wrong recovery keys: the same backoff as passwords, counted apart. */
   readonly recoveryGuard: UnlockGuard;
-  private key: ContentKey | null = null;
-  private zeroKey: (() => void) | null = null;
+  /** Two-step sign-in for the runner: the TOTP store, and codes proven while unlocked. */
+  readonly secondFactors: SecondFactorCheck;
+  private readonly key: VaultKeyHolder;
   private passwordAttempts: Promise<unknown> = Promise.resolve();
   /** False while an older copy waits for the owner's password (openOlderCopy): the mark must not move yet. */
   private movesMark = true;
   private readonly wraps: KeyWrapStore;
   private readonly device: DeviceUnlock;
-  private readonly twoStep: SecondFactorCheck;
+  private readonly recoveryKeys: RecoveryKeyCheck;
 
   private constructor(
     readonly dir: string,
@@ -101,6 +70,7 @@ export class Vault {
     this.guard = new UnlockGuard(db.kysely, db.q, deps.clock);
     this.recoveryGuard = new UnlockGuard(db.kysely, db.q, deps.clock, 'recovery_guard');
     this.wraps = new KeyWrapStore(db, deps.clock);
+    this.key = new VaultKeyHolder(ctx.keyId, ctx.vaultId, this.audit);
     this.device = new DeviceUnlock({
       db,
       audit: this.audit,
@@ -108,12 +78,19 @@ export class Vault {
       ctx,
       vaultKey: () => this.contentKey.key,
       unlock: async (key) => {
-        this.setKey(key);
+        this.key.set(key);
         this.whereWritable(() => this.audit.append({ action: 'vault.unlocked', detail: { method: 'device' } }));
         await this.recordMark();
       },
     });
-    this.twoStep = new SecondFactorCheck({
+    this.recoveryKeys = new RecoveryKeyCheck({
+      db,
+      audit: this.audit,
+      guard: this.recoveryGuard,
+      wraps: this.wraps,
+      ctx,
+    });
+    this.secondFactors = new SecondFactorCheck({
       db,
       audit: this.audit,
       guard: this.guard,
@@ -144,12 +121,12 @@ export class Vault {
     const vaultKey = randomBytes(32);
     const ctx: WrapContext = { vaultId: randomUUID(), keyId: randomBytes(8) };
     const recovery = generateRecoveryKey();
-    const passwordWrap = await wrapWithPassword(vaultKey, password, deps.scrypt ?? DEFAULT_SCRYPT, ctx);
+    const passwordWrap = await wrapWithPassword(vaultKey, password, deps.scrypt ?? DEFAULT_SCRYPT, ctx, deps.kdfFloor);
     const recoveryWrap = wrapWithRecoveryKey(vaultKey, recovery.entropy, ctx);
 
     const db = await openDatabase(databasePath(dir));
     const vault = new Vault(dir, db, ctx, deps);
-    vault.setKey(vaultKey);
+    vault.key.set(vaultKey);
     const now = deps.clock.now();
     try {
       db.q.transaction(() => {
@@ -191,7 +168,7 @@ export class Vault {
     const vault = await Vault.open(dir, deps, { checkMark: false });
     vault.movesMark = false;
     try {
-      vault.setKey((await vault.checkPassword(password, remote)).key);
+      vault.key.set((await vault.checkPassword(password, remote)).key);
     } catch (error) {
       await vault.close();
       throw error;
@@ -228,18 +205,17 @@ export class Vault {
   }
 
   get isUnlocked(): boolean {
-    return this.key !== null;
+    return this.key.isSet;
   }
 
   /** The key that seals and opens content. Throws while locked. */
   get contentKey(): ContentKey {
-    if (!this.key) throw new VaultLockedError();
-    return this.key;
+    return this.key.contentKey;
   }
 
   async unlock(password: string, remote?: RemoteSignIn): Promise<void> {
     const { key, secondFactor } = await this.checkPassword(password, remote);
-    this.setKey(key);
+    this.key.set(key);
     this.whereWritable(() => {
       this.guard.reset();
       this.audit.append({ action: 'vault.unlocked', detail: { method: 'password', ...secondFactor } });
@@ -282,7 +258,7 @@ export class Vault {
   private async tryPassword(password: string, remote?: RemoteSignIn): Promise<PasswordProof> {
     const refused = this.db.q.transaction(() => this.guard.check());
     if (refused) throw refused;
-    const key = await unwrapWithPassword(this.wraps.get('password'), password, this.ctx);
+    const key = await unwrapWithPassword(this.wraps.get('password'), password, this.ctx, this.deps.kdfFloor);
     if (!key) {
       this.whereWritable(() => {
         const failures = this.guard.recordFailure();
@@ -291,20 +267,7 @@ export class Vault {
       throw new WrongPasswordError();
     }
     if (!remote) return { key, secondFactor: {} };
-    return { key, secondFactor: this.twoStep.forSignIn(key, remote.code) };
-  }
-
-  /**
-   * Proves a second-factor code while unlocked (to turn it off), behind the password's backoff;
-   * the code is used up.
-   */
-  verifySecondFactorCode(code: string): void {
-    this.twoStep.verify(code);
-  }
-
-  /** Two-step sign-in for the runner; the unlocked vault's key unless one is given. */
-  secondFactor(key?: ContentKey): SecondFactor {
-    return this.twoStep.store(key);
+    return { key, secondFactor: this.secondFactors.forSignIn(key, remote.code) };
   }
 
   /**
@@ -327,45 +290,22 @@ export class Vault {
    * backoff does not apply.
    */
   async unlockWithRecoveryKey(recoveryKeyText: string, options: { ownerSignedIn?: boolean } = {}): Promise<void> {
-    this.setKey(this.checkRecoveryKey(recoveryKeyText, !options.ownerSignedIn));
+    this.key.set(this.recoveryKeys.check(recoveryKeyText, !options.ownerSignedIn));
     this.db.q.transaction(() => this.audit.append({ action: 'vault.unlocked', detail: { method: 'recovery' } }));
-  }
-
-  /**
-   * Unwraps with the recovery key behind its own backoff (five free attempts, then 30 s doubling
-   * up to an hour). Failures are counted in the guard; the audit log gets the first few and then
-   * every tenth, with the count, so that guessing cannot grow the file without limit.
-   */
-  private checkRecoveryKey(recoveryKeyText: string, guarded = true): Uint8Array {
-    const refused = guarded ? this.db.q.transaction(() => this.recoveryGuard.check()) : null;
-    if (refused) throw refused;
-    const entropy = parseRecoveryKey(recoveryKeyText);
-    const key = unwrapWithRecoveryKey(this.wraps.get('recovery'), entropy, this.ctx);
-    if (!key) {
-      if (!guarded) {
-        this.whereWritable(() =>
-          this.audit.append({ action: 'vault.unlock_failed', detail: { method: 'recovery', ownerSignedIn: true } }),
-        );
-        throw new RecoveryKeyWrongError();
-      }
-      this.whereWritable(() => {
-        const failures = this.recoveryGuard.recordFailure();
-        if (failures <= FREE_ATTEMPTS || failures % 10 === 0) {
-          this.audit.append({ action: 'vault.unlock_failed', detail: { method: 'recovery', failures } });
-        }
-      });
-      throw new RecoveryKeyWrongError();
-    }
-    this.whereWritable(() => this.recoveryGuard.reset());
-    return key;
   }
 
   /** Opens the vault with the recovery key and sets a new password. The content is untouched. */
   async recover(recoveryKeyText: string, newPassword: string): Promise<void> {
     assertNewPassword(newPassword);
-    const key = this.checkRecoveryKey(recoveryKeyText);
-    const passwordWrap = await wrapWithPassword(key, newPassword, this.deps.scrypt ?? DEFAULT_SCRYPT, this.ctx);
-    this.setKey(key);
+    const key = this.recoveryKeys.check(recoveryKeyText);
+    const passwordWrap = await wrapWithPassword(
+      key,
+      newPassword,
+      this.deps.scrypt ?? DEFAULT_SCRYPT,
+      this.ctx,
+      this.deps.kdfFloor,
+    );
+    this.key.set(key);
     this.db.q.transaction(() => {
       this.wraps.put(passwordWrap);
       this.guard.reset();
@@ -377,8 +317,14 @@ export class Vault {
   async changePassword(currentPassword: string, newPassword: string): Promise<void> {
     assertNewPassword(newPassword);
     const { key } = await this.checkPassword(currentPassword);
-    const passwordWrap = await wrapWithPassword(key, newPassword, this.deps.scrypt ?? DEFAULT_SCRYPT, this.ctx);
-    this.setKey(key);
+    const passwordWrap = await wrapWithPassword(
+      key,
+      newPassword,
+      this.deps.scrypt ?? DEFAULT_SCRYPT,
+      this.ctx,
+      this.deps.kdfFloor,
+    );
+    this.key.set(key);
     this.db.q.transaction(() => {
       this.wraps.put(passwordWrap);
       this.guard.reset();
@@ -415,41 +361,12 @@ export class Vault {
   }
 
   lock(): void {
-    this.key = null;
-    this.zeroKey?.();
-    this.zeroKey = null;
-    this.audit.setKey(null);
+    this.key.clear();
   }
 
   async close(): Promise<void> {
     this.lock();
     if (this.db.sqlite.open) await this.recordMark().catch(() => undefined);
     await this.db.close();
-  }
-
-  /**
-   * Services built while unlocked keep this object; once the vault is locked its getter throws
-   * VaultLockedError instead of handing out zeroed bytes (which would look like tampering).
-   */
-  private setKey(vaultKey: Uint8Array): void {
-    if (this.key) {
-      // Already unlocked (password change, recovery): the vault key never changes, so services
-      // keep working with the object they hold; the fresh copy is not needed.
-      vaultKey.fill(0);
-      return;
-    }
-    let valid = true;
-    this.key = {
-      id: this.ctx.keyId,
-      get key(): Uint8Array {
-        if (!valid) throw new VaultLockedError();
-        return vaultKey;
-      },
-    };
-    this.zeroKey = () => {
-      valid = false;
-      vaultKey.fill(0);
-    };
-    this.audit.setKey(hkdfSha256(vaultKey, new TextEncoder().encode(this.ctx.vaultId), 'afterword/audit/v1'));
   }
 }

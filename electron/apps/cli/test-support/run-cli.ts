@@ -25,6 +25,20 @@ const CLI_ENTRY = join(REPO_ROOT, 'dist', 'electron', 'apps', 'cli', 'main.js');
 export const TEST_PASSWORD = 'correct horse battery staple';
 export const TEST_SCRYPT_LOGN = '15';
 
+/** The CLI's test knob: vaults below the KDF floor, which open only where the knob is set too. */
+export const WEAK_TEST_KDF_ENV = { AFTERWORD_ALLOW_WEAK_KDF: '1', AFTERWORD_SCRYPT_LOGN: '10' } as const;
+let weakKdf = false;
+
+/**
+ * Every CliVault of this test file is made and opened with WEAK_TEST_KDF_ENV (scrypt at 2^10, not
+ * 2^15: each unlocking command spends milliseconds, not a sixth of a second, in the KDF). Not for
+ * files that restore backups (the restore checks the bucket's copy against the real floor) or
+ * that check what the CLI prints on stderr.
+ */
+export function useWeakTestKdf(): void {
+  weakKdf = true;
+}
+
 function sourcesUnder(root: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(root, { withFileTypes: true })) {
@@ -234,6 +248,7 @@ export class CliVault {
       AFTERWORD_KEY_DIR: this.keyDir,
       // Never the OS key store of whoever runs the tests (keyring.test.ts tests that one in a private session).
       AFTERWORD_KEY_STORE: 'file',
+      ...(weakKdf ? WEAK_TEST_KDF_ENV : {}),
       ...extra,
     };
   }
