@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { S3ObjectStore } from './s3-object-store.js';
 import { startS3rver, stopS3rver, type S3rverProcess } from './test-support/s3rver-process.js';
 import { ObjectStoreError } from '../core/backup/backup-errors.js';
+import { opensslAvailable, selfSignedCertificate } from '../core/test-support/self-signed-certificate.js';
 
 let server: S3rverProcess;
 beforeAll(async () => {
@@ -59,5 +62,39 @@ describe('S3ObjectStore against a real s3rver', () => {
     const wrongKey = new S3ObjectStore({ ...server.target(), accessKeyId: 'NOT-A-KEY' });
     const denied = await wrongKey.put('x', new Uint8Array([1])).catch((e: unknown) => e);
     expect((denied as Error).message).toMatch(/InvalidAccessKeyId|access key id is not known/);
+  });
+});
+
+if (!opensslAvailable) {
+  // eslint-disable-next-line no-console
+  console.warn('skipped: openssl not available (S3ObjectStore over https with its own CA)');
+}
+
+describe.skipIf(!opensslAvailable)('S3ObjectStore over https, a server with its own CA', () => {
+  let dir: string;
+  let tlsServer: S3rverProcess;
+  let cert: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'aw-s3-tls-'));
+    const made = selfSignedCertificate(dir);
+    cert = made.cert;
+    tlsServer = await startS3rver('afterword', made);
+  }, 30_000);
+  afterAll(async () => {
+    await stopS3rver(tlsServer);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is refused without the CA (a TLS failure that says to give the CA file), and works with it', async () => {
+    const untrusting = new S3ObjectStore(tlsServer.target('tls'));
+    const refused = await untrusting.put('probe', new Uint8Array([1])).catch((error: unknown) => error);
+    untrusting.close();
+    expect(refused).toBeInstanceOf(ObjectStoreError);
+    expect((refused as ObjectStoreError).message).toMatch(/CA file/);
+
+    const trusting = new S3ObjectStore({ ...tlsServer.target('tls'), ca: cert });
+    await trusting.put('probe', new Uint8Array([1, 2, 3]));
+    expect(Array.from((await trusting.get('probe'))!)).toEqual([1, 2, 3]);
+    trusting.close();
   });
 });

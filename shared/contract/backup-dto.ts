@@ -34,6 +34,8 @@ export const backupTargetSchema = z.object({
   region: z.string(),
   pathStyle: z.boolean(),
   accessKeyId: z.string(),
+  /** An extra CA certificate is trusted for this endpoint (set with the target). */
+  customCa: z.boolean(),
 });
 
 export const backupTargetInputSchema = z
@@ -70,6 +72,13 @@ export const backupTargetInputSchema = z
     accessKeyId: z.string().trim().min(1, 'the access key id is empty').max(200),
     /** Left out when editing: the stored secret stays (refused when none is stored yet). */
     secretAccessKey: z.string().min(1, 'the secret access key is empty').max(500).optional(),
+    /** An extra CA certificate (PEM) for a server with its own CA. Omitted: keep the stored one; null: none. */
+    ca: z
+      .string()
+      .max(64 * 1024, 'the CA file is too large for one certificate')
+      .regex(/-----BEGIN CERTIFICATE-----/, 'the CA file is not a PEM certificate (-----BEGIN CERTIFICATE-----)')
+      .nullable()
+      .optional(),
   })
   .strict();
 

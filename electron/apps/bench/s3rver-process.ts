@@ -24,13 +24,26 @@ export interface S3rverProcess {
 
 const SCRIPT = `
 const S3rver = require(process.env.S3RVER_MODULE);
-const server = new S3rver({ address: '127.0.0.1', port: Number(process.env.S3RVER_PORT), silent: true,
+const tls = process.env.S3RVER_KEY ? { key: require('fs').readFileSync(process.env.S3RVER_KEY),
+  cert: require('fs').readFileSync(process.env.S3RVER_CERT) } : {};
+const server = new S3rver({ ...tls, address: '127.0.0.1', port: Number(process.env.S3RVER_PORT), silent: true,
   directory: process.env.S3RVER_DIR, configureBuckets: [{ name: process.env.S3RVER_BUCKET }] });
 server.run().then(({ port }) => process.stdout.write(JSON.stringify({ port }) + '\\n'), (e) => { console.error(e); process.exit(1); });
 process.on('SIGTERM', () => server.close().then(() => process.exit(0)));
 `;
 
-function launch(directory: string, bucket: string, port: number): Promise<{ child: ChildProcess; port: number }> {
+/** PEM files of a key and certificate: the server speaks https. */
+export interface S3rverTls {
+  keyFile: string;
+  certFile: string;
+}
+
+function launch(
+  directory: string,
+  bucket: string,
+  port: number,
+  tls?: S3rverTls,
+): Promise<{ child: ChildProcess; port: number }> {
   const require = createRequire(import.meta.url);
   const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', SCRIPT], {
     env: {
@@ -39,6 +52,7 @@ function launch(directory: string, bucket: string, port: number): Promise<{ chil
       S3RVER_PORT: String(port),
       S3RVER_DIR: directory,
       S3RVER_BUCKET: bucket,
+      ...(tls ? { S3RVER_KEY: tls.keyFile, S3RVER_CERT: tls.certFile } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -55,9 +69,9 @@ function launch(directory: string, bucket: string, port: number): Promise<{ chil
   });
 }
 
-export async function startS3rver(bucket = 'afterword'): Promise<S3rverProcess> {
+export async function startS3rver(bucket = 'afterword', tls?: S3rverTls): Promise<S3rverProcess> {
   const directory = mkdtempSync(join(tmpdir(), 'aw-s3rver-'));
-  let { child, port } = await launch(directory, bucket, 0);
+  let { child, port } = await launch(directory, bucket, 0, tls);
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null) return;
     await new Promise<void>((resolve) => {
@@ -70,7 +84,7 @@ export async function startS3rver(bucket = 'afterword'): Promise<S3rverProcess> 
     directory,
     bucket,
     target: (prefix = 'afterword/v1') => ({
-      endpoint: `http://127.0.0.1:${port}`,
+      endpoint: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
       bucket,
       prefix,
       region: 'us-east-1',
@@ -84,7 +98,7 @@ export async function startS3rver(bucket = 'afterword'): Promise<S3rverProcess> 
     },
     restart: async () => {
       await stop();
-      ({ child, port } = await launch(directory, bucket, port));
+      ({ child, port } = await launch(directory, bucket, port, tls));
     },
   };
 }

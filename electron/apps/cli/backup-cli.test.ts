@@ -238,6 +238,27 @@ describe('afterword backup and restore', { timeout: 300_000 }, () => {
     });
     const bad = await v.run(['backup', 'target', 's3', '--endpoint', 'ftp://example.org', '--bucket', 'b'], S3_ENV);
     expect(bad.code).toBe(1);
+    const files = await temp.make('backup-ca');
+    const endpoint = [
+      'backup',
+      'target',
+      's3',
+      '--endpoint',
+      'https://127.0.0.1:1',
+      '--bucket',
+      'other-bucket',
+      '--ca-file',
+    ];
+    const missingCa = await v.run([...endpoint, join(files, 'no-such-ca.pem')], S3_ENV);
+    expect(missingCa.code).toBe(1);
+    expect(missingCa.stderr).toMatch(/cannot read the CA file .*no-such-ca\.pem \(ENOENT\)/);
+    await writeFile(join(files, 'not-a-cert.pem'), 'hello');
+    const notPem = await v.run([...endpoint, join(files, 'not-a-cert.pem')], S3_ENV);
+    expect(notPem.code).toBe(1);
+    expect(notPem.stderr).toMatch(/not a PEM certificate/);
+    expect((await v.json<{ target: { bucket: string } }>(['backup', 'target', 'show'])).target.bucket).toBe(
+      'no-such-bucket',
+    );
   });
 
   it('a push killed (SIGKILL) at several points leaves the previous snapshot restorable, and the next push converges', async () => {

@@ -18,7 +18,7 @@ const { target: TARGET_SETTING, head: HEAD_SETTING, last: LAST_SETTING } = BACKU
 
 const locationOf = (target: BucketTarget): string => `${target.endpoint}|${target.bucket}|${target.prefix}`;
 
-export type TargetView = Omit<BucketTarget, 'secretAccessKey'> & { kind: 's3' };
+export type TargetView = Omit<BucketTarget, 'secretAccessKey' | 'ca'> & { kind: 's3'; customCa: boolean };
 
 export interface TestReport {
   ok: boolean;
@@ -46,15 +46,21 @@ export class BackupService {
   target(): TargetView | null {
     const target = this.services.settings.get<BucketTarget>(TARGET_SETTING);
     if (!target) return null;
-    const { secretAccessKey: _secret, ...view } = target;
-    return { kind: 's3', ...view };
+    const { secretAccessKey: _secret, ca, ...view } = target;
+    return { kind: 's3', ...view, customCa: Boolean(ca) };
   }
 
   /**
    * Without a secret access key the stored one stays (the owner edits the rest without typing it
    * again), but only for the same access key on the same endpoint: it is never sent to a new server.
    */
-  setTarget(input: Omit<BucketTarget, 'secretAccessKey'> & { secretAccessKey?: string | undefined }): TargetView {
+  setTarget(
+    input: Omit<BucketTarget, 'secretAccessKey' | 'ca'> & {
+      secretAccessKey?: string | undefined;
+      /** Omitted: keep the stored CA certificate; null: none. */
+      ca?: string | null | undefined;
+    },
+  ): TargetView {
     const stored = this.services.settings.get<BucketTarget>(TARGET_SETTING);
     const sameAccount = stored?.endpoint === input.endpoint && stored.accessKeyId === input.accessKeyId;
     const secretAccessKey = input.secretAccessKey ?? (sameAccount ? stored.secretAccessKey : undefined);
@@ -65,7 +71,8 @@ export class BackupService {
           : 'the secret access key is empty: give it together with the access key id',
       );
     }
-    const target: BucketTarget = { ...input, secretAccessKey };
+    const ca = input.ca === undefined ? (stored?.ca ?? null) : input.ca;
+    const target: BucketTarget = { ...input, secretAccessKey, ca };
     this.services.vault.db.q.transaction(() => {
       this.services.settings.set(TARGET_SETTING, target);
       // A new target starts afresh: the old one's failures say nothing about it.

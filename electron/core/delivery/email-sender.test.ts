@@ -1,6 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { DeliveryContent, OutgoingAttachment, OutgoingItem, WarningContent } from './delivery-types.js';
 import { EmailSender, stableMessageId, type EmailSenderOptions, type SmtpSettings } from './email-sender.js';
 import { MailThread } from './mail-thread/mail-thread.js';
+import { opensslAvailable, selfSignedCertificate } from '../test-support/self-signed-certificate.js';
 
 // ---------------------------------------------------------------------------------------------
 // Loopback SMTP servers
@@ -375,7 +375,6 @@ for (const [where, transportFor] of TRANSPORTS) {
   // ---------------------------------------------------------------------------------------------
   // TLS: needs a certificate, which Node cannot make by itself.
 
-  const opensslAvailable = spawnSync('which', ['openssl']).status === 0;
   if (!opensslAvailable) {
     // eslint-disable-next-line no-console
     console.warn('skipped: openssl not available (EmailSender TLS tests)');
@@ -388,31 +387,7 @@ for (const [where, transportFor] of TRANSPORTS) {
 
     beforeAll(() => {
       dir = mkdtempSync(join(tmpdir(), 'afterword-smtp-tls-'));
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:prime256v1',
-          '-nodes',
-          '-keyout',
-          join(dir, 'key.pem'),
-          '-out',
-          join(dir, 'cert.pem'),
-          '-days',
-          '2',
-          '-subj',
-          '/CN=localhost',
-          '-addext',
-          'subjectAltName=DNS:localhost,IP:127.0.0.1',
-        ],
-        { stdio: 'ignore' },
-      );
-      key = readFileSync(join(dir, 'key.pem'), 'utf8');
-      cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
+      ({ key, cert } = selfSignedCertificate(dir));
     });
     afterAll(() => {
       rmSync(dir, { recursive: true, force: true });

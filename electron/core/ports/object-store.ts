@@ -40,6 +40,8 @@ export interface BucketTarget {
   pathStyle: boolean;
   accessKeyId: string;
   secretAccessKey: string;
+  /** Extra CA certificate (PEM) trusted for an https endpoint with its own CA; absent: the usual roots only. */
+  ca?: string | null;
 }
 
 export type ObjectStoreFactory = (target: BucketTarget) => ObjectStore;

@@ -7,6 +7,7 @@ import type { BucketTarget } from '../../../core/ports/object-store.js';
 import { s3ObjectStores } from '../../../node/lazy-s3-object-store.js';
 import type { EventListener } from '../../../core/api/router-types.js';
 import type { CliContext, Env } from '../cli-context.js';
+import { readCaFile } from '../ca-file.js';
 import { EXIT } from '../exit-codes.js';
 import { formatBytes, isoTime, table } from '../output.js';
 import { currentPassword, promptHidden } from '../secrets.js';
@@ -17,6 +18,7 @@ interface BucketFlags {
   prefix?: string;
   region?: string;
   pathStyle?: boolean;
+  caFile?: string;
 }
 
 /** The access key: AFTERWORD_S3_ACCESS_KEY_ID / AFTERWORD_S3_SECRET_ACCESS_KEY, else asked on the terminal. */
@@ -27,6 +29,7 @@ async function credentials(env: Env): Promise<{ accessKeyId: string; secretAcces
 }
 
 async function bucketTarget(flags: BucketFlags, env: Env): Promise<BucketTarget> {
+  const ca = flags.caFile === undefined ? null : await readCaFile(flags.caFile);
   const keys = await credentials(env);
   const parsed = backupTargetInputSchema.safeParse({
     endpoint: flags.endpoint,
@@ -35,10 +38,11 @@ async function bucketTarget(flags: BucketFlags, env: Env): Promise<BucketTarget>
     ...(flags.region !== undefined ? { region: flags.region } : {}),
     pathStyle: Boolean(flags.pathStyle),
     ...keys,
+    ca,
   });
   if (!parsed.success) throw new BadRequestError(describeIssue(parsed.error));
   // The command line always gives the secret (the schema lets the UI leave it out to keep the stored one).
-  return { ...parsed.data, secretAccessKey: keys.secretAccessKey };
+  return { ...parsed.data, secretAccessKey: keys.secretAccessKey, ca };
 }
 
 const withBucketOptions = (command: Command): Command =>
@@ -50,7 +54,8 @@ const withBucketOptions = (command: Command): Command =>
     .requiredOption('--bucket <name>', 'the bucket')
     .option('--prefix <prefix>', 'where under the bucket (default afterword/v1)')
     .option('--region <region>', 'the region (default us-east-1)')
-    .option('--path-style', 'address the bucket in the path (MinIO, most self-hosted servers)');
+    .option('--path-style', 'address the bucket in the path (MinIO, most self-hosted servers)')
+    .option('--ca-file <file>', 'extra CA certificate (PEM) for a server with its own CA');
 
 /** On a terminal (and not --json): one line on stderr, redrawn as objects go up. */
 function progressLine(ctx: CliContext): { onEvent?: EventListener; end: () => void } {
@@ -109,6 +114,7 @@ export function registerBackupCommands(program: Command, context: () => CliConte
               ['region', shown.region],
               ['path style', shown.pathStyle ? 'yes' : 'no'],
               ['access key id', shown.accessKeyId],
+              ['extra CA', shown.customCa ? 'yes (--ca-file)' : 'no'],
             ])
           : 'No backup target is set up: afterword backup target s3 --endpoint URL --bucket NAME',
       );

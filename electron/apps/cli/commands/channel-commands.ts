@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { describeIssue, emailSchema } from '../../../../shared/validation.js';
 import { checkWebhookUrl } from '../../../../shared/webhook-url.js';
 import { smtpSettingsInputSchema } from '../../../core/delivery/owner-settings.js';
 import { BadRequestError, NotFoundError } from '../../../core/errors.js';
+import { readCaFile } from '../ca-file.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -45,13 +45,7 @@ export function registerChannelCommands(program: Command, context: () => CliCont
     .option('--ca-file <file>', 'extra CA certificate (PEM) for a self-hosted server')
     .action(async (opts: { host: string; port: string; tls: string; user?: string; from: string; caFile?: string }) => {
       const ctx = context();
-      const ca = opts.caFile
-        ? [
-            await readFile(opts.caFile, 'utf8').catch(() => {
-              throw new BadRequestError(`cannot read ${opts.caFile}`);
-            }),
-          ]
-        : undefined;
+      const ca = opts.caFile ? [await readCaFile(opts.caFile)] : undefined;
       // Every field is given: the password of --user (none without), the CA file or none.
       const input = {
         host: opts.host,

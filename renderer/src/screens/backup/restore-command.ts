@@ -12,5 +12,7 @@ export function restoreCommand(target: StoredTarget, vaultDir = '~/afterword-res
   words.push('--prefix', target.prefix);
   if (target.region !== 'us-east-1') words.push('--region', target.region);
   if (target.pathStyle) words.push('--path-style');
+  // The certificate itself is not in the bucket: the new machine needs a copy of the same file.
+  if (target.customCa) words.push('--ca-file', 'ca.pem');
   return `${words.map(shellWord).join(' ')} --vault ${vaultDir}`;
 }

@@ -53,7 +53,13 @@ describe('the backup target form', () => {
   });
 
   it('starts from the stored target, with the secret field empty', () => {
-    const stored = { kind: 's3' as const, ...formFromTarget(null), endpoint: 'http://127.0.0.1:9000', bucket: 'b1' };
+    const stored = {
+      kind: 's3' as const,
+      ...formFromTarget(null),
+      endpoint: 'http://127.0.0.1:9000',
+      bucket: 'b1',
+      customCa: false,
+    };
     expect(formFromTarget(stored)).toEqual({
       ...formFromTarget(null),
       endpoint: 'http://127.0.0.1:9000',
@@ -71,6 +77,7 @@ describe('the restore command', () => {
     region: 'us-east-1',
     pathStyle: true,
     accessKeyId: 'x',
+    customCa: false,
   };
 
   it('names the bucket the way the CLI reads it', () => {
@@ -80,6 +87,7 @@ describe('the restore command', () => {
     expect(restoreCommand({ ...target, region: 'eu-central-1', pathStyle: false, prefix: '' }, 'NEW')).toBe(
       "afterword restore --endpoint http://127.0.0.1:9000 --bucket b1 --prefix '' --region eu-central-1 --vault NEW",
     );
+    expect(restoreCommand({ ...target, customCa: true })).toContain(' --path-style --ca-file ca.pem --vault ');
   });
 
   it('quotes what a shell would split or expand', () => {
