@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -97,4 +98,26 @@ describe.skipIf(!opensslAvailable)('S3ObjectStore over https, a server with its 
     expect(Array.from((await trusting.get('probe'))!)).toEqual([1, 2, 3]);
     trusting.close();
   });
+});
+
+describe('S3ObjectStore and a server that never answers', () => {
+  it('fails the request (with the server named) instead of waiting forever', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const store = new S3ObjectStore(
+      { ...server.target('silent'), endpoint: `http://127.0.0.1:${port}` },
+      { connectMs: 1000, idleMs: 300, requestMs: 2000 },
+    );
+    try {
+      const failed = await store.put('probe', new Uint8Array([1])).catch((error: unknown) => error);
+      expect(failed).toBeInstanceOf(ObjectStoreError);
+      expect(sockets.length).toBeGreaterThan(0);
+    } finally {
+      store.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  }, 20_000);
 });

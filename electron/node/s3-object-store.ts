@@ -39,13 +39,29 @@ function isMissing(error: unknown): boolean {
   return error.name === 'NoSuchKey' || error.name === 'NotFound' || error.$metadata?.httpStatusCode === 404;
 }
 
+/**
+ * How long a request may stall. The SDK's default is forever: a server that accepts the
+ * connection and never answers would hold a push (and the process closing after it) with no
+ * failure recorded and nobody told. Idle, not total: a 4 MiB shard on a slow uplink may take minutes.
+ */
+export interface S3Timeouts {
+  connectMs: number;
+  idleMs: number;
+  requestMs: number;
+}
+
+const DEFAULT_TIMEOUTS: S3Timeouts = { connectMs: 30_000, idleMs: 60_000, requestMs: 15 * 60_000 };
+
 /** The S3 API (AWS, MinIO, Cloudflare R2, Backblaze B2) through @aws-sdk/client-s3. */
 export class S3ObjectStore implements ObjectStore {
   readonly where: string;
   private readonly client: S3Client;
   private readonly prefix: string;
 
-  constructor(private readonly target: BucketTarget) {
+  constructor(
+    private readonly target: BucketTarget,
+    timeouts: S3Timeouts = DEFAULT_TIMEOUTS,
+  ) {
     this.prefix = target.prefix ? `${target.prefix.replace(/\/+$/, '')}/` : '';
     this.where = describeBucketTarget(target);
     this.client = new S3Client({
@@ -58,8 +74,14 @@ export class S3ObjectStore implements ObjectStore {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       maxAttempts: 3,
-      // A server with its own CA: trusted besides the usual roots, for this client only.
-      ...(target.ca ? { requestHandler: { httpsAgent: new Agent({ ca: [...rootCertificates, target.ca] }) } } : {}),
+      requestHandler: {
+        connectionTimeout: timeouts.connectMs,
+        socketTimeout: timeouts.idleMs,
+        requestTimeout: timeouts.requestMs,
+        throwOnRequestTimeout: true,
+        // A server with its own CA: trusted besides the usual roots, for this client only.
+        ...(target.ca ? { httpsAgent: new Agent({ ca: [...rootCertificates, target.ca] }) } : {}),
+      },
     });
   }
 

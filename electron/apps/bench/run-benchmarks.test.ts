@@ -62,6 +62,7 @@ const WITH_GOALS: FigureId[] = [
   'stream.peakRssGrowth',
   'list.first50',
   'scheduler.idleTick',
+  'scheduler.idleBackupCheck',
   'mail.ratioRendered',
   'runner.idleRss',
   'runner.idleCpu',

@@ -146,9 +146,16 @@ describe('afterword backup and restore', { timeout: 300_000 }, () => {
     const out = join(fresh.root, 'out.bin');
     await fresh.json(['attachment', 'get', message.id, shownCopy.attachments[0]!.id, '--out', out]);
     expect(Buffer.compare(await readFile(out), attachment)).toBe(0);
-    const status = await fresh.json<{ plans: { state: string }[] }>(['status']);
+    const status = await fresh.json<{ plans: { state: string }[]; backup: { configured: boolean; nextAt: unknown } }>([
+      'status',
+    ]);
     expect(status.plans.every((p) => p.state === 'paused')).toBe(true);
+    // The paused copy pushes nothing to the original's bucket until the owner resumes it.
+    expect(status.backup).toMatchObject({ configured: true, nextAt: null });
     expect((await fresh.run(['audit', 'verify'])).code).toBe(0);
+    await fresh.json(['resume']);
+    const resumed = await fresh.json<{ backup: { nextAt: unknown } }>(['status']);
+    expect(resumed.backup.nextAt).toEqual(expect.any(Number));
 
     const again = await fresh.run(['restore', ...bucketFlags('cli-main'), '--vault', fresh.dir], S3_ENV);
     expect(again.code).toBe(1);

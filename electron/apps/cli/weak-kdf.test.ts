@@ -28,5 +28,15 @@ describe('the weak test KDF', () => {
     expect(elsewhere.code, describeResult(elsewhere)).toBe(3);
     expect(elsewhere.stderr).toMatch(/KDF parameters below the safety floor; the vault may have been tampered with/);
     expect(elsewhere.stderr).not.toMatch(WARNING);
+
+    // A new password is wrapped at the real floor even with the knob: a real vault is never weakened.
+    const rewrapped = await v.run(['passwd', '--json'], {
+      ...WEAK_TEST_KDF_ENV,
+      AFTERWORD_NEW_PASSWORD: 'another long passphrase 42',
+    });
+    expect(rewrapped.code, describeResult(rewrapped)).toBe(1);
+    expect(rewrapped.stderr).toMatch(
+      /a new password is wrapped at scrypt cost 15 or more: unset AFTERWORD_SCRYPT_LOGN/,
+    );
   });
 });

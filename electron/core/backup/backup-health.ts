@@ -9,6 +9,11 @@ export const BACKUP_SETTINGS = {
   head: 'backup.head',
   last: 'backup.last',
   failure: 'backup.failure',
+  /**
+   * Set by a restore that paused the plans: the copy pushes nothing until the owner resumes it,
+   * or it would build on the original's snapshots while the original still runs.
+   */
+  restoredCopy: 'backup.restoredCopy',
 } as const;
 
 /** Audit actions of automatic backups (append-only: never renamed). */
@@ -78,11 +83,12 @@ export function readBackupFacts(services: Pick<VaultServices, 'vault' | 'setting
   const { db } = services.vault;
   const { settings } = services;
   const last = settings.get<LastBackup>(BACKUP_SETTINGS.last) ?? null;
-  if (!isBackupConfigured(db)) return { configured: false, last, failure: null, change: null };
+  if (!isBackupConfigured(db)) return { configured: false, last, failure: null, change: null, waitsForResume: false };
   const failure = settings.get<BackupFailure | null>(BACKUP_SETTINGS.failure) ?? null;
   // A snapshot from before changes were counted: everything since the first row is new to it.
   const change = last ? newestChange(db, last.auditSeq ?? 0) : null;
-  return { configured: true, last, failure, change };
+  const waitsForResume = settings.get(BACKUP_SETTINGS.restoredCopy) !== undefined;
+  return { configured: true, last, failure, change, waitsForResume };
 }
 
 /** What the status shows about backups: the newest snapshot stored, failures, the next push. */

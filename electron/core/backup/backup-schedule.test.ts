@@ -9,6 +9,7 @@ const facts = (over: Partial<BackupFacts> = {}): BackupFacts => ({
   last,
   failure: null,
   change: null,
+  waitsForResume: false,
   ...over,
 });
 
@@ -16,6 +17,10 @@ describe('when the next automatic push is due', () => {
   it('never without a target; at once when nothing was ever pushed', () => {
     expect(nextPushAt(facts({ configured: false }), T)).toBeNull();
     expect(nextPushAt(facts({ last: null }), T)).toBe(T);
+  });
+
+  it('never for a restored copy the owner has not resumed (it would build on the original)', () => {
+    expect(nextPushAt(facts({ waitsForResume: true, change: { seq: 11, at: T } }), T + DAY_MS * 3)).toBeNull();
   });
 
   it('a day after the last push, or the quiet time after a change, whichever is first', () => {

@@ -40,6 +40,8 @@ export interface BackupFacts {
   failure: BackupFailure | null;
   /** The newest change to the vault's content after the last snapshot was taken (its audit row). */
   change: { seq: number; at: number } | null;
+  /** A restored copy not resumed yet: no automatic push. */
+  waitsForResume: boolean;
 }
 
 /** The wait before attempt `attempts + 1`: 5 min, 10, 20, 40, then every hour. */
@@ -55,7 +57,7 @@ export function retryDelay(attempts: number): number {
  * catch up: a push too many is harmless, days without one are not.
  */
 export function nextPushAt(facts: BackupFacts, now: number): number | null {
-  if (!facts.configured) return null;
+  if (!facts.configured || facts.waitsForResume) return null;
   if (facts.failure) return Math.min(facts.failure.nextAt, now + RETRY_MAX_MS);
   if (!facts.last) return now;
   const daily = facts.last.at > now ? now : facts.last.at + DAILY_MS;

@@ -71,7 +71,13 @@ export class BackupService {
           : 'the secret access key is empty: give it together with the access key id',
       );
     }
-    const ca = input.ca === undefined ? (stored?.ca ?? null) : input.ca;
+    // A kept CA certificate stays with its endpoint: it is never trusted for another server.
+    const ca = input.ca === undefined ? (stored?.endpoint === input.endpoint ? (stored.ca ?? null) : null) : input.ca;
+    if (ca && !input.endpoint.startsWith('https:')) {
+      throw new BadRequestError(
+        'a CA certificate is only for an https:// endpoint: give https://, or leave out the CA file',
+      );
+    }
     const target: BucketTarget = { ...input, secretAccessKey, ca };
     this.services.vault.db.q.transaction(() => {
       this.services.settings.set(TARGET_SETTING, target);

@@ -49,11 +49,12 @@ describe('the backup target', () => {
     const { services, service } = await backups();
     service.setTarget({ ...target, secretAccessKey: 'the-secret' });
     const shown = service.setTarget({ ...target, bucket: 'second-bucket' });
-    expect(shown).toEqual({ kind: 's3', ...target, bucket: 'second-bucket' });
+    expect(shown).toEqual({ kind: 's3', ...target, bucket: 'second-bucket', customCa: false });
     expect(services.settings.get<BucketTarget>('backup.target')).toEqual({
       ...target,
       bucket: 'second-bucket',
       secretAccessKey: 'the-secret',
+      ca: null,
     });
     service.setTarget({ ...target, secretAccessKey: 'a-new-secret' });
     expect(services.settings.get<BucketTarget>('backup.target')?.secretAccessKey).toBe('a-new-secret');
@@ -76,6 +77,23 @@ describe('the backup target', () => {
         }),
       );
     }
-    expect(services.settings.get<BucketTarget>('backup.target')).toEqual({ ...target, secretAccessKey: 'the-secret' });
+    expect(services.settings.get<BucketTarget>('backup.target')).toEqual({
+      ...target,
+      secretAccessKey: 'the-secret',
+      ca: null,
+    });
+  });
+
+  it('keeps a CA certificate only for its own https endpoint', async () => {
+    const { services, service } = await backups();
+    const https = { ...target, endpoint: 'https://minio.example.org' };
+    const ca = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    expect(service.setTarget({ ...https, secretAccessKey: 's', ca }).customCa).toBe(true);
+    expect(service.setTarget({ ...https, bucket: 'other-bucket' }).customCa).toBe(true);
+    expect(service.setTarget({ ...https, endpoint: 'https://s3.example.org', secretAccessKey: 's' }).customCa).toBe(
+      false,
+    );
+    expect(services.settings.get<BucketTarget>('backup.target')?.ca).toBeNull();
+    expect(() => service.setTarget({ ...target, secretAccessKey: 's', ca })).toThrow(/only for an https:\/\/ endpoint/);
   });
 });

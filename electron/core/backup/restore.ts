@@ -1,3 +1,4 @@
+import { BACKUP_SETTINGS } from './backup-health.js';
 import Database from 'better-sqlite3';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
@@ -283,6 +284,7 @@ async function settleRestoredVault(dir: string, options: RestoreOptions, snapsho
         const paused = engine.scheduler.pauseUntil(clock.now() + MAX_PAUSE_MS);
         const held = engine.outbox.holdUnsent();
         if (options.resumePlans) engine.scheduler.resume();
+        else services.settings.set(BACKUP_SETTINGS.restoredCopy, { at: clock.now(), seq: snapshot.seq });
         vault.audit.append({
           action: 'backup.restored',
           detail: {

@@ -7,6 +7,7 @@ import type { VaultDb } from '../db/open-database.js';
 import type { Outbox } from '../delivery/outbox.js';
 import { webhookNames } from '../repo/webhooks.js';
 import { ClockGuard } from './clock-guard.js';
+import { BACKUP_SETTINGS } from '../backup/backup-health.js';
 import {
   checkIn,
   emergencyStop,
@@ -251,6 +252,8 @@ export class Scheduler {
     const now = this.deps.clock.now();
     const reports = this.deps.db.q.transaction(() => {
       const released = this.deps.outbox.releaseHeld();
+      // The owner has taken this restored copy as the vault: its automatic backups may go on.
+      this.deps.db.q.run(this.deps.db.kysely.deleteFrom('settings').where('key', '=', BACKUP_SETTINGS.restoredCopy));
       return this.forEachPlan('plans.resumed', released > 0 ? { releasedOutbox: released } : {}, (rt, armable) =>
         resume(rt, now, armable()),
       );

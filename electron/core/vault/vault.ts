@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { KeyStore } from '../ports/key-store.js';
 import { randomBytes } from '../crypto/aead.js';
 import type { ContentKey } from '../crypto/envelope.js';
-import { DEFAULT_SCRYPT } from '../crypto/kdf.js';
+import { DEFAULT_SCRYPT, SCRYPT_FLOOR, type ScryptParams } from '../crypto/kdf.js';
 import { generateRecoveryKey } from '../crypto/recovery-key.js';
 import { openDatabase, type VaultDb } from '../db/open-database.js';
 import { AuditLog } from '../audit/audit-log.js';
@@ -294,17 +294,22 @@ export class Vault {
     this.db.q.transaction(() => this.audit.append({ action: 'vault.unlocked', detail: { method: 'recovery' } }));
   }
 
+  /** A new password's KDF cost, never below the real floor (the tests' weaker floor makes new vaults only). */
+  private newPasswordCost(): ScryptParams {
+    const cost = this.deps.scrypt ?? DEFAULT_SCRYPT;
+    if (cost.logN < SCRYPT_FLOOR.logN) {
+      throw new BadRequestError(
+        `a new password is wrapped at scrypt cost ${SCRYPT_FLOOR.logN} or more: unset AFTERWORD_SCRYPT_LOGN and try again`,
+      );
+    }
+    return cost;
+  }
+
   /** Opens the vault with the recovery key and sets a new password. The content is untouched. */
   async recover(recoveryKeyText: string, newPassword: string): Promise<void> {
     assertNewPassword(newPassword);
     const key = this.recoveryKeys.check(recoveryKeyText);
-    const passwordWrap = await wrapWithPassword(
-      key,
-      newPassword,
-      this.deps.scrypt ?? DEFAULT_SCRYPT,
-      this.ctx,
-      this.deps.kdfFloor,
-    );
+    const passwordWrap = await wrapWithPassword(key, newPassword, this.newPasswordCost(), this.ctx);
     this.key.set(key);
     this.db.q.transaction(() => {
       this.wraps.put(passwordWrap);
@@ -313,17 +318,14 @@ export class Vault {
     });
   }
 
-  /** Re-wraps the vault key under a new password; no content is re-encrypted. */
+  /**
+   * Re-wraps the vault key under a new password; no content is re-encrypted. Like `recover`, always
+   * at the real KDF floor: the tests' weaker floor makes new vaults only, never weakens a real one.
+   */
   async changePassword(currentPassword: string, newPassword: string): Promise<void> {
     assertNewPassword(newPassword);
     const { key } = await this.checkPassword(currentPassword);
-    const passwordWrap = await wrapWithPassword(
-      key,
-      newPassword,
-      this.deps.scrypt ?? DEFAULT_SCRYPT,
-      this.ctx,
-      this.deps.kdfFloor,
-    );
+    const passwordWrap = await wrapWithPassword(key, newPassword, this.newPasswordCost(), this.ctx);
     this.key.set(key);
     this.db.q.transaction(() => {
       this.wraps.put(passwordWrap);

@@ -29,6 +29,9 @@ async function credentials(env: Env): Promise<{ accessKeyId: string; secretAcces
 }
 
 async function bucketTarget(flags: BucketFlags, env: Env): Promise<BucketTarget> {
+  if (flags.caFile !== undefined && !flags.endpoint.startsWith('https:')) {
+    throw new BadRequestError('--ca-file is only for an https:// endpoint: give https://, or leave out --ca-file');
+  }
   const ca = flags.caFile === undefined ? null : await readCaFile(flags.caFile);
   const keys = await credentials(env);
   const parsed = backupTargetInputSchema.safeParse({

@@ -104,8 +104,17 @@ export function registerEngineCommands(program: Command, context: () => CliConte
           `afterword: ${lock.holder.program} (pid ${lock.holder.pid}) holds this vault but is not sending (locked): ticking from here`,
         );
       const held = lock instanceof VaultBusyError ? null : lock;
+      // The lock goes as soon as the pass is done: closing then waits for an automatic backup
+      // push, and the next tick, `serve` or `run` must not wait for the bucket (the bucket's push
+      // lock keeps pushes apart).
       const result = await ctx
-        .withRouter((rpc) => rpc('scheduler.tick', {}), UNATTENDED)
+        .withRouter(async (rpc) => {
+          try {
+            return await rpc('scheduler.tick', {});
+          } finally {
+            await held?.release();
+          }
+        }, UNATTENDED)
         .finally(() => held?.release());
       ctx.out.result(result, () =>
         [
