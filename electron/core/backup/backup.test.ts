@@ -378,6 +378,33 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     expect((await m.backups.verify()).ok).toBe(true);
   });
 
+  it('the server stopped in the middle of a push, then started again: the previous snapshot restores, the next push converges', async () => {
+    const m = await machineWithVault('server-stopped');
+    await m.backups.now();
+    for (let i = 0; i < 300; i++)
+      m.services.messages.create({ title: `s${i}`, body: randomBytes(600).toString('hex') });
+    let puts = 0;
+    let stopping: Promise<void> | null = null;
+    const stoppingMidway = (target: BucketTarget): ObjectStore => {
+      const real = new S3ObjectStore(target);
+      return Object.assign(Object.create(real) as ObjectStore, {
+        put: async (key: string, body: Uint8Array) => {
+          if (++puts === 4) stopping = server.stop();
+          if (stopping) await stopping;
+          return real.put(key, body);
+        },
+      });
+    };
+    await expect(new BackupService(m.services, stoppingMidway).now()).rejects.toThrow();
+    await server.restart();
+    const restored = await restoreElsewhere(m.target, { password: TEST_PASSWORD });
+    expect(restored.summary?.seq).toBe(1);
+    const next = await m.backups.now();
+    expect(next.seq).toBe(2);
+    expect(next.bytesSkipped).toBeGreaterThan(0);
+    expect((await m.backups.verify()).ok).toBe(true);
+  }, 60_000);
+
   it('prune keeps the newest snapshots and deletes only unreferenced shards a day older than the bucket', async () => {
     const m = await machineWithVault('prune', Date.now());
     for (let i = 0; i < 3; i++) {
