@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { MAX_DATE_MS } from '../durations.js';
-import type { Role } from './roles.js';
 import {
   attachmentInfoSchema,
   auditRowSchema,
@@ -29,36 +28,11 @@ import {
   transitionSchema,
   vaultStatusSchema,
 } from './dto.js';
-import {
-  backupPruneSchema,
-  backupPushSchema,
-  backupSnapshotSchema,
-  backupTargetInputSchema,
-  backupTargetSchema,
-  backupTestSchema,
-  backupVerifySchema,
-  exportInputSchema,
-  exportReadySchema,
-} from './backup-dto.js';
 
-export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
-  roles: readonly Role[];
-  input: I;
-  output: O;
-}
+import { done, method, none, type MethodSpec } from './method-spec.js';
+import { BACKUP_METHODS } from './backup-methods.js';
 
-const method = <I extends z.ZodType, O extends z.ZodType>(
-  roles: readonly Role[],
-  input: I,
-  output: O,
-): MethodSpec<I, O> => ({
-  roles,
-  input,
-  output,
-});
-
-const none = z.object({}).strict();
-const done = z.object({ ok: z.literal(true) });
+export type { MethodSpec } from './method-spec.js';
 const byId = z.object({ id: idSchema }).strict();
 const password = z.string().min(1).max(1024);
 /** A 6-digit code from the authenticator app, or one of the recovery codes (spaces and dashes allowed). */
@@ -451,36 +425,7 @@ export const CONTRACT = {
   ),
   'tokens.delete': method(['owner'], byId, done),
 
-  /** Encrypted backups to an S3-compatible bucket (the credentials are stored encrypted in the vault). */
-  'backup.getTarget': method(['owner'], none, z.object({ target: backupTargetSchema.nullable() })),
-  'backup.setTarget': method(['owner'], backupTargetInputSchema, z.object({ target: backupTargetSchema })),
-  'backup.removeTarget': method(['owner'], none, done),
-  /** List, put, get and delete a probe object; on failure the step and the server's answer. */
-  'backup.test': method(['owner'], none, backupTestSchema),
-  'backup.now': method(['owner'], none, backupPushSchema),
-  'backup.list': method(['owner'], none, z.object({ snapshots: z.array(backupSnapshotSchema) })),
-  /** Downloads and checks every object of a snapshot (the newest when none is named). */
-  'backup.verify': method(
-    ['owner'],
-    z.object({ snapshot: z.string().trim().min(1).max(100).optional() }).strict(),
-    backupVerifySchema,
-  ),
-  'backup.prune': method(
-    ['owner'],
-    z.object({ keep: z.number().int().min(1).max(100_000) }).strict(),
-    backupPruneSchema,
-  ),
-  /**
-   * Everything readable (messages, recipients, attachments, plans) as a tar encrypted in the age
-   * format, kept as ciphertext until fetched with `backup.exportChunk` (base64 chunks) or cancelled.
-   */
-  'backup.exportBegin': method(['owner'], exportInputSchema, exportReadySchema),
-  'backup.exportChunk': method(
-    ['owner'],
-    z.object({ exportId: z.string().max(40), index: z.number().int().min(0) }).strict(),
-    z.object({ index: z.number().int(), last: z.boolean(), data: z.string() }),
-  ),
-  'backup.exportCancel': method(['owner'], z.object({ exportId: z.string().max(40) }).strict(), done),
+  ...BACKUP_METHODS,
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof CONTRACT;
