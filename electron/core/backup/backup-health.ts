@@ -33,6 +33,11 @@ const NOT_CONTENT_ACTIONS = [
 ];
 const OWN_SETTINGS = [BACKUP_SETTINGS.head, BACKUP_SETTINGS.last, BACKUP_SETTINGS.failure];
 
+/** The automatic pushes' current failure (`backup.failure`), if they are failing. */
+export function readBackupFailure(services: Pick<VaultServices, 'settings'>): BackupFailure | null {
+  return services.settings.get<BackupFailure | null>(BACKUP_SETTINGS.failure) ?? null;
+}
+
 export interface BackupHealth {
   configured: boolean;
   lastSuccess: { at: number; snapshotId: string; seq: number } | null;
@@ -84,7 +89,7 @@ export function readBackupFacts(services: Pick<VaultServices, 'vault' | 'setting
   const { settings } = services;
   const last = settings.get<LastBackup>(BACKUP_SETTINGS.last) ?? null;
   if (!isBackupConfigured(db)) return { configured: false, last, failure: null, change: null, waitsForResume: false };
-  const failure = settings.get<BackupFailure | null>(BACKUP_SETTINGS.failure) ?? null;
+  const failure = readBackupFailure(services);
   // A snapshot from before changes were counted: everything since the first row is new to it.
   const change = last ? newestChange(db, last.auditSeq ?? 0) : null;
   const waitsForResume = settings.get(BACKUP_SETTINGS.restoredCopy) !== undefined;
