@@ -150,6 +150,30 @@ describe('the export through the contract', { timeout: 120_000 }, () => {
     expect(await waitingFiles()).toEqual([]);
   });
 
+  it('deletes what a process left behind when the vault opens again, and a chunk asked for after a cancel is NOT_FOUND', async () => {
+    const recipient = await identityToRecipient(await generateX25519Identity());
+    const ready = (await call('backup.exportBegin', { recipient })) as Ready;
+    // A cancel (or the sweep, or a lock) deletes the file just as a chunk of it is read.
+    await rm(join(exportsDir(), `${ready.exportId}.age`));
+    expect(await reply('backup.exportChunk', { exportId: ready.exportId, index: 0 })).toMatchObject({
+      ok: false,
+      code: 'NOT_FOUND',
+    });
+
+    // A process that ended before its export was fetched leaves the file; the next open deletes it.
+    await writeFile(join(exportsDir(), 'exp_left.age'), randomBytes(64));
+    await app.close();
+    app = new AppCore({
+      vaultDir: join(root, 'vault'),
+      clock,
+      keyStore: new FileKeyStore(join(root, 'keys')),
+      scrypt: { logN: 15, r: 8, p: 1 },
+    });
+    await app.unlock(PASSWORD);
+    await app.exports.sweep();
+    expect(await waitingFiles()).toEqual([]);
+  });
+
   it('answers the owner only, and refuses a short passphrase or a malformed recipient', async () => {
     const stranger: Caller = { role: 'public', transport: 'test' };
     const monitor: Caller = { role: 'monitor', transport: 'test' };

@@ -84,7 +84,11 @@ export class Exports {
     const start = index * ATTACHMENT_CHUNK_BYTES;
     const length = Math.min(ATTACHMENT_CHUNK_BYTES, waiting.size - start);
     const buffer = Buffer.alloc(length);
-    const handle = await open(waiting.path, 'r');
+    const handle = await open(waiting.path, 'r').catch((error: unknown) => {
+      // Cancelled (or swept, or locked) while this chunk was asked for.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError('export', exportId);
+      throw error;
+    });
     try {
       await handle.read(buffer, 0, length, start);
     } finally {
@@ -108,6 +112,17 @@ export class Exports {
     } finally {
       this.removing.delete(removal);
     }
+  }
+
+  /**
+   * Exports a process left when it ended before they were fetched (ciphertext, of no use to
+   * anyone): deleted when the vault opens. An export begun meanwhile waits for it (sweep).
+   */
+  removeLeftovers(vaultDir: string): void {
+    if (this.waiting.size > 0 || this.writing > 0) return;
+    const removal = removeFilesIn(join(vaultDir, EXPORTS_FOLDER)).catch(() => undefined);
+    this.removing.add(removal);
+    void removal.finally(() => this.removing.delete(removal));
   }
 
   /** The UI locked or the app closes: every waiting export is deleted, and one being written is dropped. */
