@@ -88,11 +88,19 @@ describe('automatic backups', { timeout: 120_000 }, () => {
     await w.engine.settled();
     expect(w.last()).toMatchObject({ seq: 2, at: w.tv.clock.now() });
 
+    // A draft saved (not audited: work in progress) is a change too.
+    w.tv.clock.advance(MINUTE_MS);
+    w.tv.services.drafts.save(null, { title: 'Unfinished', body: 'half a letter' });
+    w.tv.clock.advance(DEBOUNCE_MS);
+    await w.engine.runOnce('test');
+    await w.engine.settled();
+    expect(w.last()).toMatchObject({ seq: 3, at: w.tv.clock.now() });
+
     // Its own bookkeeping (backup.last, backup.head) is no change: no push follows it.
     w.tv.clock.advance(10 * MINUTE_MS);
     await w.engine.runOnce('test');
     await w.engine.settled();
-    expect(w.last()?.seq).toBe(2);
+    expect(w.last()?.seq).toBe(3);
   });
 
   it('pushes an idle vault once a day', async () => {

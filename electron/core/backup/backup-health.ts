@@ -77,6 +77,23 @@ function newestChange(db: VaultDb, afterSeq: number): { seq: number; at: number 
   );
 }
 
+/**
+ * The newest draft saved after `after` (ms): drafts are work in progress, saved on every pause in
+ * typing and not audited, but losing a week's draft with the disk is losing work all the same.
+ * The table holds one row per message at most: an idle tick pays a read of a few rows.
+ */
+function newestDraftSave(db: VaultDb, after: number): { seq: number; at: number } | null {
+  const at = db.q.get(
+    db.kysely
+      .selectFrom('drafts')
+      .select((eb) => eb.fn.max('updated_at').as('at'))
+      .where('updated_at', '>', after),
+  )?.at;
+  return typeof at === 'number' ? { seq: 0, at } : null;
+}
+
+const newer = <T extends { at: number }>(a: T | null, b: T | null): T | null => (!a ? b : !b || a.at >= b.at ? a : b);
+
 export function isBackupConfigured(db: VaultDb): boolean {
   return (
     db.q.get(db.kysely.selectFrom('settings').select('key').where('key', '=', BACKUP_SETTINGS.target)) !== undefined
@@ -91,7 +108,7 @@ export function readBackupFacts(services: Pick<VaultServices, 'vault' | 'setting
   if (!isBackupConfigured(db)) return { configured: false, last, failure: null, change: null, waitsForResume: false };
   const failure = readBackupFailure(services);
   // A snapshot from before changes were counted: everything since the first row is new to it.
-  const change = last ? newestChange(db, last.auditSeq ?? 0) : null;
+  const change = last ? newer(newestChange(db, last.auditSeq ?? 0), newestDraftSave(db, last.at)) : null;
   const waitsForResume = settings.get(BACKUP_SETTINGS.restoredCopy) !== undefined;
   return { configured: true, last, failure, change, waitsForResume };
 }
