@@ -2,7 +2,7 @@
 // chunks make the age file the package opens; the waiting file (ciphertext, 0600, in the vault's
 // folder) goes after the last chunk, on cancel, on lock and after ten minutes unused.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
@@ -160,8 +160,14 @@ describe('the export through the contract', { timeout: 120_000 }, () => {
       code: 'NOT_FOUND',
     });
 
-    // A process that ended before its export was fetched leaves the file; the next open deletes it.
-    await writeFile(join(exportsDir(), 'exp_left.age'), randomBytes(64));
+    // A process that ended before its export was fetched leaves the file; the next open deletes it
+    // once nobody can be fetching it any more. A younger one may be another process's: it stays.
+    const left = join(exportsDir(), 'exp_left.age');
+    const young = join(exportsDir(), 'exp_young.age');
+    await writeFile(left, randomBytes(64));
+    await writeFile(young, randomBytes(64));
+    const abandonedAt = new Date(Date.now() - EXPORT_IDLE_MS - 1000);
+    await utimes(left, abandonedAt, abandonedAt);
     await app.close();
     app = new AppCore({
       vaultDir: join(root, 'vault'),
@@ -171,7 +177,7 @@ describe('the export through the contract', { timeout: 120_000 }, () => {
     });
     await app.unlock(PASSWORD);
     await app.exports.sweep();
-    expect(await waitingFiles()).toEqual([]);
+    expect(await waitingFiles()).toEqual(['exp_young.age']);
   });
 
   it('answers the owner only, and refuses a short passphrase or a malformed recipient', async () => {
