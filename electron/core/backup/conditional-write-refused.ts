@@ -27,3 +27,14 @@ export class ConditionalWriteRefused extends AfterwordError {
     super('CONFLICT', `the bucket refused the conditional write of ${key}: ${why[reason]} (${serverCode})`, options);
   }
 }
+
+/** Runs a conditional write: true when the bucket refused it, false when it was written (other failures throw). */
+export async function wasRefused(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return false;
+  } catch (error) {
+    if (error instanceof ConditionalWriteRefused) return true;
+    throw error;
+  }
+}

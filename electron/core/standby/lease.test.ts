@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { S3ObjectStore } from '../../node/s3-object-store.js';
 import { FakeClock } from '../../node/fake-clock.js';
 import { startS3rver, stopS3rver, type S3rverProcess } from '../../node/test-support/s3rver-process.js';
+import { useConditionalS3rver } from '../../node/test-support/conditional-s3rver.js';
 import { ManualClock } from '../test-support/manual-clock.js';
 import { deriveBackupKeys } from '../backup/backup-keys.js';
 import type { Clock } from '../ports/clock.js';
@@ -17,28 +17,14 @@ const keys = deriveBackupKeys(new Uint8Array(randomBytes(32)), VAULT);
 const timing = leaseTiming(12 * HOUR);
 const STALE = timing.ttlMs + timing.marginMs;
 
-let server: S3rverProcess;
-const stores: S3ObjectStore[] = [];
-beforeAll(async () => {
-  server = await startS3rver('afterword', undefined, { conditionalWrites: true });
-}, 30_000);
-afterAll(async () => {
-  for (const store of stores) store.close();
-  await stopS3rver(server);
-});
-
-function storeAt(prefix: string, on: S3rverProcess = server): S3ObjectStore {
-  const store = new S3ObjectStore(on.target(prefix));
-  stores.push(store);
-  return store;
-}
+const s3 = useConditionalS3rver();
 
 let bucketNumber = 0;
 /** Runners of one vault on one fresh prefix of the bucket, each with a clock of its own. */
-function bucket(on: S3rverProcess = server) {
+function bucket(on: S3rverProcess = s3.server()) {
   const prefix = `lease-${++bucketNumber}`;
   return {
-    store: storeAt(prefix, on),
+    store: s3.store(prefix, on),
     runner(
       name: string,
       role: 'primary' | 'standby',
@@ -46,7 +32,7 @@ function bucket(on: S3rverProcess = server) {
       runnerKeys: StandbyKeys = keys,
     ) {
       return new StandbyLease({
-        store: storeAt(prefix, on),
+        store: s3.store(prefix, on),
         clock,
         keys: runnerKeys,
         vaultId: VAULT,

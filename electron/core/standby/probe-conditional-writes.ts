@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConditionalWriteRefused } from '../backup/conditional-write-refused.js';
+import { wasRefused } from '../backup/conditional-write-refused.js';
 import { isConditionalObjectStore, type ObjectStore } from '../ports/object-store.js';
 import { StandbyUnsupportedServerError, type UnsupportedBehaviour } from './standby-errors.js';
 
@@ -11,17 +11,6 @@ export type ProbeResult = { ok: true } | { ok: false; error: StandbyUnsupportedS
 const NO_SUCH_ETAG = '"00000000000000000000000000000000"';
 
 const note = (text: string): Uint8Array => new TextEncoder().encode(`afterword standby probe: ${text}\n`);
-
-/** Runs `write`; true when the server refused it as a conditional write. */
-async function refused(write: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await write();
-    return false;
-  } catch (error) {
-    if (error instanceof ConditionalWriteRefused) return true;
-    throw error;
-  }
-}
 
 /**
  * Whether the bucket's server honours conditional writes, tried on an object of its own under
@@ -41,11 +30,12 @@ export async function probeConditionalWrites(store: ObjectStore): Promise<ProbeR
   try {
     const etag = await store.putIfAbsent(key, note('created'));
     if (!etag) return refuse('no-etag');
-    if (!(await refused(() => store.putIfAbsent(key, note('created again'))))) return refuse('ignores-if-none-match');
-    if (!(await refused(() => store.putIfMatch(key, note('replaced blindly'), NO_SUCH_ETAG)))) {
+    if (!(await wasRefused(() => store.putIfAbsent(key, note('created again')))))
+      return refuse('ignores-if-none-match');
+    if (!(await wasRefused(() => store.putIfMatch(key, note('replaced blindly'), NO_SUCH_ETAG)))) {
       return refuse('ignores-if-match');
     }
-    if (await refused(() => store.putIfMatch(key, note('replaced'), etag))) return refuse('refuses-if-match');
+    if (await wasRefused(() => store.putIfMatch(key, note('replaced'), etag))) return refuse('refuses-if-match');
     return { ok: true };
   } finally {
     // A probe object left behind (the bucket went away mid-probe) is a few bytes nobody reads.
