@@ -3,9 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { FakeClock } from '../../node/fake-clock.js';
 import { startS3rver, stopS3rver, type S3rverProcess } from '../../node/test-support/s3rver-process.js';
 import { useConditionalS3rver } from '../../node/test-support/conditional-s3rver.js';
+import { S3ObjectStore } from '../../node/s3-object-store.js';
 import { ManualClock } from '../test-support/manual-clock.js';
 import { deriveBackupKeys } from '../backup/backup-keys.js';
 import type { Clock } from '../ports/clock.js';
+import { ObjectStoreError } from '../backup/backup-errors.js';
 import { StandbyLease } from './lease.js';
 import { leaseTiming } from './lease-decision.js';
 import { encodeLease, LEASE_KEY } from './lease-record.js';
@@ -223,6 +225,38 @@ describe('StandbyLease against a real S3 server with conditional writes', () => 
     const foreign = b.runner('other', 'standby', new ManualClock(0), stranger);
     await foreign.observe();
     expect(foreign.runnerFacts()).toMatchObject({ leaseHolder: null, leaseEpoch: null });
+  });
+
+  it('a renewal whose reply was lost is recognised as ours by its nonce: the holder keeps the lease', async () => {
+    /** The write lands, then the connection drops before the reply (or the SDK's retry meets the 412 it caused). */
+    class LostReplies extends S3ObjectStore {
+      mode: 'none' | 'drop' | 'retry' = 'none';
+      override async putIfMatch(key: string, body: Uint8Array, etag: string): Promise<string> {
+        const written = await super.putIfMatch(key, body, etag);
+        if (this.mode === 'drop') throw new ObjectStoreError('the upload', key, 'ECONNRESET', 'socket hang up');
+        if (this.mode === 'retry') return super.putIfMatch(key, body, etag);
+        return written;
+      }
+    }
+    const prefix = `lease-lost-${++bucketNumber}`;
+    const store = new LostReplies(s3.server().target(prefix));
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const self = { id: 'run_desk', name: 'desk' };
+    const primary = new StandbyLease({ store, clock, keys, vaultId: VAULT, self, role: 'primary', timing });
+    await primary.tick();
+    store.mode = 'drop';
+    clock.advance(timing.renewEveryMs);
+    expect((await primary.tick()).step).toBe('unreachable');
+    store.mode = 'none';
+    clock.advance(timing.ttlMs - 1); // fresh only if the lost renewal counts
+    expect(await primary.tick()).toEqual({ step: 'renew', wrote: true });
+    expect(primary.mayDeliver()).toBe(true);
+    store.mode = 'retry';
+    clock.advance(timing.renewEveryMs);
+    expect(await primary.tick()).toEqual({ step: 'renew', wrote: true });
+    expect(primary.mayDeliver()).toBe(true);
+    expect(primary.runnerFacts()).toMatchObject({ role: 'primary', leaseEpoch: 1 });
+    store.close();
   });
 
   it("the test mode's fake clock drives it: advance counts, set (wall only) does not", async () => {
