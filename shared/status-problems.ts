@@ -46,6 +46,12 @@ export const STATUS_PROBLEM_CODES = [
    * (the first failure, ms), error (the last failure's code and the server's answer).
    */
   'BACKUP_FAILING',
+  /**
+   * This vault is a copy restored from a backup, not resumed yet: its plans are paused and what it
+   * had not sent is held until the owner runs `afterword resume`. Params: at (when it was
+   * restored, ms), seq (the snapshot it came from).
+   */
+  'RESTORED_COPY_PAUSED',
 ] as const;
 
 export type StatusProblemCode = (typeof STATUS_PROBLEM_CODES)[number];

@@ -19,6 +19,7 @@ import { manifestKey, SHARDS_PREFIX } from './bucket-layout.js';
 import { withPushLock } from './push-lock.js';
 import { restoreVault } from './restore.js';
 import { createEngine, initializeVaultContent } from '../engine.js';
+import { readStatus } from '../schedule/status.js';
 
 const SCRYPT = { logN: 15, r: 8, p: 1 };
 let server: S3rverProcess;
@@ -512,8 +513,16 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     const vault = await Vault.open(restored.dir, restored.deps);
     open.push(vault);
     await vault.unlock(TEST_PASSWORD);
-    const engine = createEngine(createVaultServices(vault, restored.deps.clock), { clock: restored.deps.clock });
+    const services = createVaultServices(vault, restored.deps.clock);
+    const engine = createEngine(services, { clock: restored.deps.clock });
+    const restoredProblem = () =>
+      readStatus(services, engine.outbox, restored.deps.clock.now()).problems.find(
+        (p) => p.code === 'RESTORED_COPY_PAUSED',
+      );
     try {
+      // Paused, and said so until resumed: a copy nobody resumes is a switch turned off.
+      expect(restoredProblem()?.params).toMatchObject({ seq: 1 });
+      expect(restoredProblem()?.message).toContain('afterword resume');
       expect(engine.outbox.nextDueAt()).toBeNull();
       await engine.runOnce('test');
       const row = () =>
@@ -523,6 +532,7 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
         state: 'triggered',
       });
       engine.scheduler.resume();
+      expect(restoredProblem()).toBeUndefined();
       expect(row()).toMatchObject({ held: 0 });
       expect(engine.outbox.nextDueAt()).not.toBeNull();
     } finally {

@@ -68,4 +68,9 @@ export const statusProblem = {
     params: { since, error },
     message: `automatic backups have failed since ${new Date(since).toISOString()} (${error}): the bucket holds only an older copy: run \`afterword backup test\` to see which step fails, fix the target, then \`afterword backup now\``,
   }),
+  restoredCopyPaused: (at: number, seq: number): StatusProblem => ({
+    code: 'RESTORED_COPY_PAUSED',
+    params: { at, seq },
+    message: `this vault was restored from backup snapshot ${seq} on ${new Date(at).toISOString()}: its plans are paused and nothing is warned or delivered until you run \`afterword resume\` (once you are sure the original computer no longer runs)`,
+  }),
 };

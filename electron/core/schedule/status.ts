@@ -7,7 +7,7 @@ import { readOwner, SETTINGS, smtpSettingsSchema } from '../delivery/owner-setti
 import { webhookNames, webhooksKeptOnPrivateNetwork } from '../repo/webhooks.js';
 import { recipientsKeptOnPrivateNetwork } from '../repo/recipients.js';
 import type { VaultServices } from '../services.js';
-import { readBackupFailure, readBackupHealth, type BackupHealth } from '../backup/backup-health.js';
+import { BACKUP_SETTINGS, readBackupFailure, readBackupHealth, type BackupHealth } from '../backup/backup-health.js';
 import { problemFrom } from '../backup/backup-schedule.js';
 import { historyBreaks } from './history-break-notices.js';
 import { openAttachmentProblems } from './integrity-pass.js';
@@ -145,6 +145,8 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
   const setup = readSetup(settings);
   if (!setup.recoveryKeyConfirmed || !setup.ownerEmailSet) problems.push(statusProblem.setupUnfinished(setup));
   const backup = readBackupHealth(services, now);
+  const restored = settings.get<{ at: number; seq: number }>(BACKUP_SETTINGS.restoredCopy);
+  if (restored) problems.push(statusProblem.restoredCopyPaused(restored.at, restored.seq));
   const backupFailure = readBackupFailure(services);
   if (backupFailure && now >= problemFrom(backupFailure))
     problems.push(statusProblem.backupFailing(backupFailure.since, backupFailure.lastError));

@@ -42,6 +42,12 @@ export function problemText(t: Translate, problem: StatusProblem, language = 'en
         since: Number.isFinite(since) ? formatDateTime(since, language) : '?',
       });
     }
+    case 'RESTORED_COPY_PAUSED': {
+      const at = Number(problem.params.at);
+      return t('dashboard:problem.restoredCopyPaused', {
+        when: Number.isFinite(at) ? formatDateTime(at, language) : '?',
+      });
+    }
     default:
       return problem.message;
   }
