@@ -137,18 +137,9 @@ export class Outbox {
    */
   claimDue(limit: number, leaseMs: number): OutboxRow[] {
     const now = this.clock.now();
-    const { due, take } = this.claimStatements();
-    return this.db.q.transaction(() => {
-      const rows = due.all({ now, leasedBefore: now - leaseMs, limit });
-      for (const row of rows) {
-        row.attempts += 1;
-        row.first_attempt_at ??= now;
-        row.status = 'sending';
-        row.updated_at = now;
-        take.run({ id: row.id, attempts: row.attempts, firstAttemptAt: row.first_attempt_at, now });
-      }
-      return rows;
-    });
+    // One statement marks the rows and returns them as marked (RETURNING gives no order).
+    const rows = this.claimStatements().claim.all({ now, leasedBefore: now - leaseMs, limit });
+    return rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at);
   }
 
   /** The row is still `sending` under the claim this process made (nobody cancelled or took it). */
@@ -203,9 +194,8 @@ export class Outbox {
 
   /** The worker claims a few rows at a time, thousands of times per drain: compiled once. */
   private claimQueries?: {
-    due: PreparedQuery<{ now: number; leasedBefore: number; limit: number }, OutboxRow>;
+    claim: PreparedQuery<{ now: number; leasedBefore: number; limit: number }, OutboxRow>;
     current: PreparedQuery<{ id: string }, Pick<OutboxRow, 'status' | 'updated_at'>>;
-    take: PreparedQuery<{ id: string; attempts: number; firstAttemptAt: number; now: number }, unknown>;
   };
 
   private claimStatements(): NonNullable<Outbox['claimQueries']> {
@@ -213,35 +203,40 @@ export class Outbox {
       current: this.db.q.prepared((p: { id: string }) =>
         this.k.selectFrom('outbox').select(['status', 'updated_at']).where('id', '=', p.id),
       ),
-      due: this.db.q.prepared((p: { now: number; leasedBefore: number; limit: number }) =>
-        this.k
-          .selectFrom('outbox')
-          .selectAll()
-          .where('next_attempt_at', '<=', p.now)
-          .where('held', '=', 0)
-          .where((eb) =>
-            eb.or([
-              eb('status', '=', 'pending'),
-              eb.and([eb('status', '=', 'sending'), eb('updated_at', '<=', p.leasedBefore)]),
-            ]),
-          )
-          // A row whose send the relay accepted (noted in the sent journal) is never sent again:
-          // the worker records it from the note (see SentJournal).
-          .where(({ not, exists, selectFrom }) =>
-            not(
-              exists(
-                selectFrom('outbox_sent_journal as j').select('j.outbox_id').whereRef('j.outbox_id', '=', 'outbox.id'),
-              ),
-            ),
-          )
-          .orderBy('next_attempt_at')
-          .limit(p.limit),
-      ),
-      take: this.db.q.prepared((p: { id: string; attempts: number; firstAttemptAt: number; now: number }) =>
+      claim: this.db.q.prepared((p: { now: number; leasedBefore: number; limit: number }) =>
         this.k
           .updateTable('outbox')
-          .set({ status: 'sending', attempts: p.attempts, first_attempt_at: p.firstAttemptAt, updated_at: p.now })
-          .where('id', '=', p.id),
+          .set((eb) => ({
+            status: 'sending',
+            attempts: eb('attempts', '+', 1),
+            first_attempt_at: eb.fn.coalesce('first_attempt_at', eb.val(p.now)),
+            updated_at: p.now,
+          }))
+          .where('id', 'in', (eb) =>
+            eb
+              .selectFrom('outbox as due')
+              .select('due.id')
+              .where('due.next_attempt_at', '<=', p.now)
+              .where('due.held', '=', 0)
+              .where((w) =>
+                w.or([
+                  w('due.status', '=', 'pending'),
+                  w.and([w('due.status', '=', 'sending'), w('due.updated_at', '<=', p.leasedBefore)]),
+                ]),
+              )
+              // A row whose send the relay accepted (noted in the sent journal) is never sent
+              // again: the worker records it from the note (see SentJournal).
+              .where(({ not, exists, selectFrom }) =>
+                not(
+                  exists(
+                    selectFrom('outbox_sent_journal as j').select('j.outbox_id').whereRef('j.outbox_id', '=', 'due.id'),
+                  ),
+                ),
+              )
+              .orderBy('due.next_attempt_at')
+              .limit(p.limit),
+          )
+          .returningAll(),
       ),
     });
   }
