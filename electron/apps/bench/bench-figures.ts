@@ -5,6 +5,7 @@
 import { figure, formatNumber, type Figure } from './report.js';
 import type { BenchSizes } from './bench-setup.js';
 import type { MailResult } from './mail-bench.js';
+import { mailFigures, type MailFigureId } from './mail-figures.js';
 import type { RunnerResult } from './runner-bench.js';
 import type { SchedulerResult } from './scheduler-bench.js';
 import { MB, MIB } from './stats.js';
@@ -13,6 +14,7 @@ import type { UnlockResult } from './unlock-bench.js';
 import type { ListResult, WriteResult } from './write-bench.js';
 
 export type FigureId =
+  | MailFigureId
   | 'write.repoPerTxn'
   | 'write.rawPerTxn'
   | 'write.ratioPerTxn'
@@ -32,13 +34,6 @@ export type FigureId =
   | 'scheduler.idleTick'
   | 'scheduler.idleBackupCheck'
   | 'scheduler.allDueTick'
-  | 'mail.ours'
-  | 'mail.nodemailer'
-  | 'mail.ratio'
-  | 'mail.nodemailerRendered'
-  | 'mail.ratioRendered'
-  | 'mail.cpuOurs'
-  | 'mail.cpuNodemailerRendered'
   | 'runner.coldStart'
   | 'runner.idleRssStart'
   | 'runner.idleRss'
@@ -67,7 +62,6 @@ export function coreFigures(sizes: BenchSizes, results: CoreResults): Record<Fig
   const mbps = (bytes: number, ms: number): number => bytes / MB / (ms / 1000);
   const w = `1. Write ${n} messages (${sizes.bodyBytes} B body)`;
   const count = (value: number): string => formatNumber(value);
-  const m = `6. Deliver ${count(sizes.mails)} e-mails, loopback SMTP, ${sizes.mailConnections} connections (median of ${sizes.mailRounds})`;
   const r = `7. Runner: afterword serve, ${count(sizes.runnerMessages)} messages, unattended on (RPC: ${sizes.runnerRpcCalls} calls per side)`;
   const s = `2. Stream-encrypt ${sizes.streamBytes / MIB} MiB (64 KiB chunks, median of ${sizes.streamRounds} rounds)`;
   return {
@@ -152,44 +146,7 @@ export function coreFigures(sizes: BenchSizes, results: CoreResults): Record<Fig
       sched.allDueMs,
       'ms',
     ),
-    'mail.ours': figure(
-      m,
-      'outbox → OutboxWorker.drain, pooled EmailSender in the mail thread',
-      perSecond(sizes.mails, mail.oursMs),
-      'mail/s',
-    ),
-    'mail.nodemailer': figure(
-      m,
-      `nodemailer pooled transport alone, ${sizes.bodyBytes} B text`,
-      perSecond(sizes.mails, mail.nodemailerMs),
-      'mail/s',
-    ),
-    // Context only: nodemailer here sends a smaller, text-only mail.
-    'mail.ratio': figure(m, 'ours / nodemailer (text-only mail)', mail.nodemailerMs / mail.oursMs, '×'),
-    'mail.nodemailerRendered': figure(
-      m,
-      'nodemailer alone, our rendered mail (text + HTML)',
-      perSecond(sizes.mails, mail.nodemailerRenderedMs),
-      'mail/s',
-    ),
-    // The goal: the same mails through nodemailer's own pooled transport.
-    'mail.ratioRendered': figure(
-      m,
-      'ours / nodemailer with the same mail',
-      mail.nodemailerRenderedMs / mail.oursMs,
-      '×',
-      {
-        op: '>=',
-        value: 0.8,
-      },
-    ),
-    'mail.cpuOurs': figure(m, 'CPU per mail, ours (all threads, relay included)', mail.cpuUsPerMail.ours, 'µs'),
-    'mail.cpuNodemailerRendered': figure(
-      m,
-      'CPU per mail, nodemailer with the same mail',
-      mail.cpuUsPerMail.nodemailerRendered,
-      'µs',
-    ),
+    ...mailFigures(sizes, mail),
     'runner.coldStart': figure(
       r,
       `spawn serve → first /healthz 200, median of ${sizes.runnerColdStarts}`,

@@ -37,6 +37,7 @@ const FIGURE_IDS: FigureId[] = [
   'mail.ratioRendered',
   'mail.cpuOurs',
   'mail.cpuNodemailerRendered',
+  'mail.cpuRatio',
   'runner.coldStart',
   'runner.idleRssStart',
   'runner.idleRss',
@@ -64,6 +65,7 @@ const WITH_GOALS: FigureId[] = [
   'scheduler.idleTick',
   'scheduler.idleBackupCheck',
   'mail.ratioRendered',
+  'mail.cpuRatio',
   'runner.idleRss',
   'runner.idleCpu',
 ];

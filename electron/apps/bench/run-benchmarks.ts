@@ -8,6 +8,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APP_VERSION } from '../../core/vault/vault.js';
 import { mailBench } from './mail-bench.js';
+import { mailBenchSizes, mailProgressLine } from './mail-figures.js';
 import { coreFigures, type CoreResults, type FigureId } from './bench-figures.js';
 import { coreFooterLines } from './bench-footer.js';
 import { goalSummary, renderTable, type Figure, type GoalSummary } from './report.js';
@@ -84,24 +85,8 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
       progress,
     );
 
-    progress(
-      `[6/9] outbox delivery of ${sizes.mails} e-mails vs nodemailer's pool, ${sizes.mailConnections} connections, ` +
-        `loopback smtp-server (${sizes.mailRounds} round${sizes.mailRounds === 1 ? '' : 's'} each)`,
-    );
-    const mail = await mailBench(
-      tmp,
-      {
-        mails: sizes.mails,
-        bodyBytes: sizes.bodyBytes,
-        connections: sizes.mailConnections,
-        rounds: sizes.mailRounds,
-        // One untimed round per side: the mail thread's code and heap settle only after several
-        // hundred mails (with 200, ours measured ~40 % slower in the first timed round than after).
-        warmup: sizes.mails,
-        recipients: 10,
-      },
-      progress,
-    );
+    progress(`[6/9] ${mailProgressLine(sizes)}`);
+    const mail = await mailBench(tmp, mailBenchSizes(sizes), progress);
 
     progress(
       `[7/9] runner: cold start (${sizes.runnerColdStarts}×), idle ${sizes.runnerIdleWindowS} s with ${sizes.runnerMessages} messages, ` +

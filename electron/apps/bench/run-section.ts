@@ -13,6 +13,8 @@ import { goalSummary, renderTable, type Figure, type GoalSummary } from './repor
 import type { BenchOptions } from './run-benchmarks.js';
 import { nowMs } from './stats.js';
 import { uiListBench, uiListLine } from './ui-list-bench.js';
+import { mailBench } from './mail-bench.js';
+import { mailBenchSizes, mailFigures, mailProgressLine } from './mail-figures.js';
 import { backupBench, backupLine, backupProgressLine, backupSizes } from './backup-bench.js';
 
 interface SectionRun {
@@ -36,6 +38,26 @@ const SECTIONS: Record<string, Section> = {
     );
     if (ui.skipped !== null) return { figures: {}, checks: { uiListSkipped: ui.skipped }, footer: [uiListLine(ui)] };
     return { figures: ui.figures, checks: { ...ui.checks }, footer: [uiListLine(ui)] };
+  },
+  mail: async (sizes, progress): Promise<SectionRun> => {
+    progress(mailProgressLine(sizes));
+    const tmp = await mkdtemp(join(tmpdir(), 'afterword-bench-'));
+    try {
+      const mail = await mailBench(tmp, mailBenchSizes(sizes), progress);
+      const { roundsMs, checks } = mail;
+      return {
+        figures: mailFigures(sizes, mail),
+        checks: {
+          ...checks,
+          mailOursRoundsMs: roundsMs.ours,
+          mailNodemailerRoundsMs: roundsMs.nodemailer,
+          mailNodemailerRenderedRoundsMs: roundsMs.nodemailerRendered,
+        },
+        footer: [],
+      };
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
   },
   backup: async (sizes, progress): Promise<SectionRun> => {
     progress(backupProgressLine(sizes));

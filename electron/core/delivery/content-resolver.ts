@@ -207,9 +207,10 @@ export class ContentResolver {
     const owner = this.owner();
     // A lost or damaged file must not hold back the letter itself (it would be retried for days
     // and fail): the message goes without it, saying so, and the owner is told.
-    const damaged = this.deps.knownDamaged?.(messageId) ?? new Map<string, string>();
+    // Asked only for a message with attachments: the question reads the audit log.
+    const damaged = message.attachments.length > 0 ? this.deps.knownDamaged?.(messageId) : undefined;
     const lost: LostAttachment[] = message.attachments.flatMap((a) => {
-      const problem = messages.attachments.fileProblem(a.id) ?? damaged.get(a.id) ?? null;
+      const problem = messages.attachments.fileProblem(a.id) ?? damaged?.get(a.id) ?? null;
       return problem ? [{ id: a.id, name: a.name, problem }] : [];
     });
     if (lost.length > 0) this.deps.onLostAttachments?.(messageId, lost);

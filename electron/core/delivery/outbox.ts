@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Kysely, Selectable } from 'kysely';
 import type { Clock } from '../ports/clock.js';
 import type { VaultDb } from '../db/open-database.js';
@@ -27,6 +28,33 @@ export interface OutboxCounts {
   failed: number;
   cancelled: number;
 }
+
+interface ClaimValues {
+  now: number;
+  leasedBefore: number;
+  limit: number;
+}
+
+/**
+ * Marks up to `limit` due rows as being sent and returns them as marked: pending rows, and rows
+ * left `sending` whose lease ran out, not held, without a note in the sent journal (a send the
+ * relay accepted is never sent again: the worker records it from the note, see SentJournal).
+ */
+const CLAIM_SQL = `
+  UPDATE outbox
+  SET status = 'sending', attempts = attempts + 1, first_attempt_at = coalesce(first_attempt_at, @now),
+      updated_at = @now
+  WHERE id IN (
+    SELECT due.id FROM outbox AS due INDEXED BY outbox_due
+    WHERE due.status IN ('pending', 'sending')
+      AND due.next_attempt_at <= @now
+      AND due.held = 0
+      AND (due.status = 'pending' OR due.updated_at <= @leasedBefore)
+      AND NOT EXISTS (SELECT 1 FROM outbox_sent_journal AS j WHERE j.outbox_id = due.id)
+    ORDER BY due.next_attempt_at
+    LIMIT @limit
+  )
+  RETURNING *`;
 
 /**
  * The durable queue of everything that leaves the machine. Rows are written in the same
@@ -137,18 +165,9 @@ export class Outbox {
    */
   claimDue(limit: number, leaseMs: number): OutboxRow[] {
     const now = this.clock.now();
-    const { due, take } = this.claimStatements();
-    return this.db.q.transaction(() => {
-      const rows = due.all({ now, leasedBefore: now - leaseMs, limit });
-      for (const row of rows) {
-        row.attempts += 1;
-        row.first_attempt_at ??= now;
-        row.status = 'sending';
-        row.updated_at = now;
-        take.run({ id: row.id, attempts: row.attempts, firstAttemptAt: row.first_attempt_at, now });
-      }
-      return rows;
-    });
+    // One statement marks the rows and returns them as marked (RETURNING gives no order).
+    const rows = this.claimStatements().claim.all({ now, leasedBefore: now - leaseMs, limit });
+    return rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at);
   }
 
   /** The row is still `sending` under the claim this process made (nobody cancelled or took it). */
@@ -203,9 +222,8 @@ export class Outbox {
 
   /** The worker claims a few rows at a time, thousands of times per drain: compiled once. */
   private claimQueries?: {
-    due: PreparedQuery<{ now: number; leasedBefore: number; limit: number }, OutboxRow>;
+    claim: Statement<ClaimValues, OutboxRow>;
     current: PreparedQuery<{ id: string }, Pick<OutboxRow, 'status' | 'updated_at'>>;
-    take: PreparedQuery<{ id: string; attempts: number; firstAttemptAt: number; now: number }, unknown>;
   };
 
   private claimStatements(): NonNullable<Outbox['claimQueries']> {
@@ -213,36 +231,10 @@ export class Outbox {
       current: this.db.q.prepared((p: { id: string }) =>
         this.k.selectFrom('outbox').select(['status', 'updated_at']).where('id', '=', p.id),
       ),
-      due: this.db.q.prepared((p: { now: number; leasedBefore: number; limit: number }) =>
-        this.k
-          .selectFrom('outbox')
-          .selectAll()
-          .where('next_attempt_at', '<=', p.now)
-          .where('held', '=', 0)
-          .where((eb) =>
-            eb.or([
-              eb('status', '=', 'pending'),
-              eb.and([eb('status', '=', 'sending'), eb('updated_at', '<=', p.leasedBefore)]),
-            ]),
-          )
-          // A row whose send the relay accepted (noted in the sent journal) is never sent again:
-          // the worker records it from the note (see SentJournal).
-          .where(({ not, exists, selectFrom }) =>
-            not(
-              exists(
-                selectFrom('outbox_sent_journal as j').select('j.outbox_id').whereRef('j.outbox_id', '=', 'outbox.id'),
-              ),
-            ),
-          )
-          .orderBy('next_attempt_at')
-          .limit(p.limit),
-      ),
-      take: this.db.q.prepared((p: { id: string; attempts: number; firstAttemptAt: number; now: number }) =>
-        this.k
-          .updateTable('outbox')
-          .set({ status: 'sending', attempts: p.attempts, first_attempt_at: p.firstAttemptAt, updated_at: p.now })
-          .where('id', '=', p.id),
-      ),
+      // Raw SQL for INDEXED BY, which kysely cannot write: without statistics SQLite would read
+      // every pending row by status and sort them, on every claim; outbox_due (partial: pending
+      // and sending rows, by next_attempt_at) hands them over in due order and stops at the limit.
+      claim: this.db.sqlite.prepare<ClaimValues, OutboxRow>(CLAIM_SQL),
     });
   }
 
