@@ -32,6 +32,10 @@ export const ERROR_CODES = [
   'BACKUP_NOT_CONFIGURED',
   /** The bucket refused or could not be reached: the message carries the server's answer. */
   'BACKUP_TARGET_FAILED',
+  /** The CLI session (AFTERWORD_SESSION) is over: its time is up, the clock went back, the password changed. */
+  'SESSION_EXPIRED',
+  /** AFTERWORD_SESSION names no session of this vault on this machine (a wrong key, another vault's, ended by lock). */
+  'SESSION_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

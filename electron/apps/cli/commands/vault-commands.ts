@@ -3,6 +3,7 @@ import type { CliContext } from '../cli-context.js';
 import { newPassword, currentPassword } from '../secrets.js';
 import { VaultExistsError } from '../../../core/vault/vault-errors.js';
 import { EXIT } from '../exit-codes.js';
+import { registerSessionCommands } from './session-commands.js';
 
 export function registerVaultCommands(program: Command, context: () => CliContext): void {
   program
@@ -112,4 +113,6 @@ export function registerVaultCommands(program: Command, context: () => CliContex
       const { runBenchmarks } = await import('../../bench/run-benchmarks.js');
       await runBenchmarks(options);
     });
+
+  registerSessionCommands(program, context);
 }
