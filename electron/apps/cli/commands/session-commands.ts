@@ -9,6 +9,7 @@ import {
   parseSessionToken,
   sessionIdOf,
 } from '../../../core/vault/session-record.js';
+import type { AppCore } from '../../../core/api/app-core.js';
 import type { CliContext } from '../cli-context.js';
 import { isoTime } from '../output.js';
 import { currentPassword } from '../secrets.js';
@@ -49,6 +50,14 @@ async function vaultIdOf(ctx: CliContext): Promise<string> {
   } finally {
     await vault.close();
   }
+}
+
+/**
+ * A new password ended the vault's sessions already (they are bound to the key wraps): their stored
+ * copies go too.
+ */
+export async function endSessions(ctx: CliContext, core: AppCore): Promise<void> {
+  await ctx.sessionStore().end({ vaultId: core.vaultOrThrow().vaultId, times: ctx.sessionTimes() });
 }
 
 export function registerSessionCommands(program: Command, context: () => CliContext): void {
