@@ -14,6 +14,7 @@ import type { BenchOptions } from './run-benchmarks.js';
 import { nowMs } from './stats.js';
 import { uiListBench, uiListLine } from './ui-list-bench.js';
 import { backupBench, backupLine, backupProgressLine, backupSizes } from './backup-bench.js';
+import { sessionBench } from './session-bench.js';
 
 interface SectionRun {
   /** Figures by id; none when the section was skipped. */
@@ -45,6 +46,17 @@ const SECTIONS: Record<string, Section> = {
       if (run.skipped !== null)
         return { figures: {}, checks: { backupSkipped: run.skipped }, footer: [backupLine(run)] };
       return { figures: run.figures, checks: { ...run.checks }, footer: [backupLine(run)] };
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  },
+  session: async (sizes, progress): Promise<SectionRun> => {
+    const runs = sizes.unlockRuns * 3;
+    progress(`afterword status in a new process: with a session, with the password, --version (${runs} runs each)`);
+    const tmp = await mkdtemp(join(tmpdir(), 'afterword-bench-'));
+    try {
+      const run = await sessionBench(tmp, runs);
+      return { figures: run.figures, checks: { ...run.checks }, footer: [] };
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
