@@ -28,16 +28,18 @@ async function whyNoRecord(store: CliSessionStore, sessionId: string): Promise<s
 
 async function openSession(core: AppCore, session: SessionSignIn): Promise<void> {
   const key = parseSessionToken(session.token);
-  const vaultId = (await core.open()).vaultId;
   const sessionId = sessionIdOf(key);
-  const record = await session.store.read(vaultId, sessionId);
-  if (!record) throw new SessionInvalidError(await whyNoRecord(session.store, sessionId));
   try {
-    await core.signInWithSession(record, key, session.times());
-  } catch (error) {
-    // An ended session's copy of the key has no use any more.
-    if (error instanceof SessionExpiredError) await session.store.remove(vaultId, sessionId);
-    throw error;
+    const vaultId = (await core.open()).vaultId;
+    const record = await session.store.read(vaultId, sessionId);
+    if (!record) throw new SessionInvalidError(await whyNoRecord(session.store, sessionId));
+    try {
+      await core.signInWithSession(record, key, session.times());
+    } catch (error) {
+      // An ended session's copy of the key has no use any more.
+      if (error instanceof SessionExpiredError) await session.store.remove(vaultId, sessionId);
+      throw error;
+    }
   } finally {
     key.fill(0);
   }
