@@ -34,6 +34,10 @@ export const ERROR_CODES = [
   'BACKUP_TARGET_FAILED',
   /** The bucket's server ignores conditional writes (If-None-Match / If-Match): no standby runner on it. */
   'STANDBY_UNSUPPORTED_SERVER',
+  /** The CLI session (AFTERWORD_SESSION) is over: its time is up, the clock went back, the password changed. */
+  'SESSION_EXPIRED',
+  /** AFTERWORD_SESSION names no session of this vault on this machine (a wrong key, another vault's, ended by lock). */
+  'SESSION_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

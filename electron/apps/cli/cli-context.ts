@@ -14,6 +14,9 @@ import { s3ObjectStores } from '../../node/lazy-s3-object-store.js';
 import type { EventListener } from '../../core/api/router-types.js';
 import { Output } from './output.js';
 import { currentPassword } from './secrets.js';
+import { CliSessionStore, machineMonotonicMs } from '../../node/cli-session-store.js';
+import type { SessionTimes } from '../../core/vault/session-record.js';
+import type { SessionSignIn } from './session-sign-in.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 export { existingId, type Access, type Rpc } from './cli-router.js';
@@ -94,10 +97,33 @@ export class CliContext {
       this.out.note(`afterword: warning: ${FILE_KEY_WARNING} (${where}; no OS key store: ${fallbackReason})`);
   }
 
+  /** Where this machine keeps the records of `afterword unlock` sessions: the key folder. */
+  sessionStore(): CliSessionStore {
+    return new CliSessionStore(defaultKeyDir(this.env));
+  }
+
+  /** The clocks a session is checked against: the wall clock (fake in tests) and the machine's monotonic one. */
+  sessionTimes(): SessionTimes {
+    return { now: this.clock.now(), monotonic: machineMonotonicMs() };
+  }
+
+  /** AFTERWORD_SESSION (an empty one counts as unset). */
+  private sessionSignIn(): SessionSignIn | undefined {
+    const token = this.env.AFTERWORD_SESSION;
+    if (!token) return undefined;
+    return {
+      token,
+      store: this.sessionStore(),
+      times: () => this.sessionTimes(),
+      passwordStandsIn: this.env.AFTERWORD_PASSWORD !== undefined,
+      note: (text) => this.out.note(text),
+    };
+  }
+
   /**
    * The one way into the core: the contract's methods through the router every front door shares,
    * the vault opened as the UI opens it (with the device key when unattended delivery is on) and
-   * the owner proved as `access` says (by default AFTERWORD_PASSWORD or a prompt). With
+   * the owner proved as `access` says (by default AFTERWORD_SESSION, AFTERWORD_PASSWORD or a prompt). With
    * `schedule` (`afterword run`), the scheduler ticks and sends while `fn` runs.
    */
   async withRouter<T>(
@@ -121,6 +147,7 @@ export class CliContext {
         keyStoreChoice: await this.deviceKeyStore(),
         hasPasswordInEnv: this.env.AFTERWORD_PASSWORD !== undefined,
         password: () => currentPassword(this.env),
+        session: this.sessionSignIn(),
         ...options,
       },
       access,

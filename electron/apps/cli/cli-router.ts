@@ -9,6 +9,7 @@ import { checkinLinkPort } from '../../core/api/checkin-links.js';
 import { AfterwordError, NotFoundError } from '../../core/errors.js';
 import { NoKeyringError } from '../../core/vault/vault-errors.js';
 import type { DeviceKeyStoreChoice } from '../../node/device-key-store.js';
+import { signInWithSession, type SessionSignIn } from './session-sign-in.js';
 
 /**
  * Calls one method of the contract through the router. A failed reply is thrown: as the error the
@@ -22,6 +23,8 @@ export type Rpc = <M extends MethodName>(method: M, input: MethodInput<M>) => Pr
  * - `unattended` (the scheduler's commands: tick, status, checkin…): AFTERWORD_PASSWORD when
  *   given, else the device key when unattended delivery is on (so system cron can run
  *   `afterword tick`), else the password;
+ * - both: first the session of `afterword unlock` when AFTERWORD_SESSION is set (not for a
+ *   command that took the password itself: `passwd`, `unlock`), see signInWithSession;
  * - `recoveryKey`: the recovery key instead of the password (the emergency stop);
  * - `creating`: the vault does not exist yet; whoever creates it (vault.create) is its owner;
  * - `none`: nothing; only the contract's public methods answer (vault.status, vault.create,
@@ -43,6 +46,8 @@ export interface CliRouterDeps {
   keyStoreChoice: DeviceKeyStoreChoice;
   hasPasswordInEnv: boolean;
   password: () => Promise<string>;
+  /** AFTERWORD_SESSION, when set. */
+  session?: SessionSignIn;
   /** `afterword run`: the scheduler ticks on this cron and drains the outbox while `fn` runs. */
   schedule?: AppSchedulerOptions;
   /** Hears the core's events while `fn` runs (the progress of a long call). */
@@ -111,6 +116,7 @@ async function signIn(core: AppCore, access: Access, deps: CliRouterDeps): Promi
       return OWNER;
     case 'unattended':
       if (!core.exists()) break;
+      if (deps.session && (await signInWithSession(core, deps.session))) return OWNER;
       await core.open();
       if (!deps.hasPasswordInEnv && core.vaultOrThrow().deviceKeyStatus().enabled) {
         assertKeyStoreReachable(core, deps.keyStoreChoice);
@@ -119,6 +125,7 @@ async function signIn(core: AppCore, access: Access, deps: CliRouterDeps): Promi
       }
       break;
     case 'password':
+      if (access.password === undefined && deps.session && (await signInWithSession(core, deps.session))) return OWNER;
       await core.open();
       await core.unlock(access.password ?? (await deps.password()));
       return OWNER;

@@ -17,7 +17,7 @@ export interface CommandGroup {
  */
 export const COMMAND_GROUPS: readonly CommandGroup[] = [
   {
-    names: ['init', 'passwd', 'recover', 'audit', 'doctor', 'bench'],
+    names: ['init', 'passwd', 'recover', 'audit', 'doctor', 'bench', 'unlock', 'lock'],
     load: async () => (await import('./commands/vault-commands.js')).registerVaultCommands,
   },
   {

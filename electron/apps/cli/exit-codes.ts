@@ -1,7 +1,7 @@
 import type { ErrorCode } from '../../../shared/error-codes.js';
 
 /**
- * Documented in README: 0 ok, 1 invalid input or usage, 2 wrong password or locked out,
+ * Documented in README: 0 ok, 1 invalid input or usage, 2 wrong password, locked out or a session that is over,
  * 3 integrity, 4 not found, 5 another process already runs the scheduler for this vault,
  * 6 the disk holding the vault is full or its files are read-only.
  */
@@ -31,6 +31,8 @@ const BY_CODE: Record<ErrorCode, number> = {
   BACKUP_NOT_CONFIGURED: EXIT.usage,
   BACKUP_TARGET_FAILED: EXIT.usage,
   STANDBY_UNSUPPORTED_SERVER: EXIT.usage,
+  SESSION_EXPIRED: EXIT.auth,
+  SESSION_INVALID: EXIT.auth,
 };
 
 export function exitCodeFor(code: ErrorCode): number {

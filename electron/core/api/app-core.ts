@@ -8,6 +8,7 @@ import { createVaultServices, type VaultServices } from '../services.js';
 import { beginSetup } from '../setup-state.js';
 import { Vault, type RemoteSignIn } from '../vault/vault.js';
 import { VaultRolledBackError } from '../vault/rollback-mark.js';
+import type { SessionRecord, SessionTimes } from '../vault/session-record.js';
 import { VaultLockedError, VaultNotFoundError } from '../vault/vault-errors.js';
 import { checkinLinkPort } from './checkin-links.js';
 import { EventBus } from './event-bus.js';
@@ -189,6 +190,17 @@ export class AppCore {
   async signInLocallyWithDeviceKey(): Promise<void> {
     await this.open();
     if (!this.services) throw this.unattendedFailure ?? new VaultLockedError();
+    this.setUiUnlocked(true);
+  }
+
+  /**
+   * A CLI session (`afterword unlock`) proves the owner as the password did when it began: its
+   * record and key open the vault without the KDF (the vault's own checks all still run at open).
+   */
+  async signInWithSession(record: SessionRecord, sessionKey: Uint8Array, times: SessionTimes): Promise<void> {
+    const vault = await this.open();
+    await vault.unlockWithSession(record, sessionKey, times);
+    this.keyAvailable();
     this.setUiUnlocked(true);
   }
 

@@ -267,6 +267,15 @@ export class AuditLog {
     return this.q.all(query);
   }
 
+  /**
+   * Whether the seal's MAC verifies under `auditKey`: a key that does so is this vault's (the MAC
+   * cannot be made without it). For a vault key that came from somewhere other than a key wrap.
+   */
+  sealVerifiesWith(auditKey: Uint8Array): boolean {
+    const seal = this.statements().seal.get({});
+    return seal !== undefined && same(sealMac(auditKey, seal.seq, seal.hash), seal.mac);
+  }
+
   /** Walks the whole chain. An empty list means intact. Needs the key to check the seal. */
   verify(): AuditProblem[] {
     const problems: AuditProblem[] = [];

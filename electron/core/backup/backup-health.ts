@@ -22,10 +22,11 @@ export const BACKUP_RECOVERED_ACTION = 'backup.recovered';
 
 /**
  * Rows that say nothing about the vault's content, so they are no reason to push: unlocks (every
- * `afterword tick` from cron writes one) and the backups' own bookkeeping.
+ * `afterword tick` from cron writes one), terminal sessions begun, and the backups' own bookkeeping.
  */
 const NOT_CONTENT_ACTIONS = [
   'vault.unlocked',
+  'vault.session_started',
   'vault.unlock_failed',
   'vault.unlock_refused',
   BACKUP_FAILING_ACTION,

@@ -3,6 +3,11 @@ import type { ContentKey } from '../crypto/envelope.js';
 import { hkdfSha256 } from '../crypto/kdf.js';
 import { VaultLockedError } from './vault-errors.js';
 
+/** The key that seals the audit log, derived from the vault key. */
+export function auditKeyOf(vaultKey: Uint8Array, vaultId: string): Uint8Array {
+  return hkdfSha256(vaultKey, new TextEncoder().encode(vaultId), 'afterword/audit/v1');
+}
+
 /**
  * The vault key in memory while the vault is unlocked, and the audit log's key derived from it.
  * Services built while unlocked keep the ContentKey they were given; once the vault is locked its
@@ -47,7 +52,7 @@ export class VaultKeyHolder {
       valid = false;
       vaultKey.fill(0);
     };
-    this.audit.setKey(hkdfSha256(vaultKey, new TextEncoder().encode(this.vaultId), 'afterword/audit/v1'));
+    this.audit.setKey(auditKeyOf(vaultKey, this.vaultId));
   }
 
   /** Forgets and zeroes the key. */

@@ -26,6 +26,8 @@ import { BadRequestError } from '../errors.js';
 import { RecoveryKeyCheck } from './recovery-key-check.js';
 import type { RemoteSignIn, VaultDeps } from './vault-deps.js';
 import { VaultKeyHolder } from './vault-key-holder.js';
+import { SessionUnlock } from './session-unlock.js';
+import type { SessionRecord, SessionTimes } from './session-record.js';
 
 export type { RemoteSignIn, VaultDeps } from './vault-deps.js';
 export { APP_VERSION };
@@ -59,6 +61,7 @@ export class Vault {
   private readonly wraps: KeyWrapStore;
   private readonly device: DeviceUnlock;
   private readonly recoveryKeys: RecoveryKeyCheck;
+  private readonly sessions: SessionUnlock;
 
   private constructor(
     readonly dir: string,
@@ -80,6 +83,20 @@ export class Vault {
       unlock: async (key) => {
         this.key.set(key);
         this.whereWritable(() => this.audit.append({ action: 'vault.unlocked', detail: { method: 'device' } }));
+        await this.recordMark();
+      },
+    });
+    this.sessions = new SessionUnlock({
+      audit: this.audit,
+      wraps: this.wraps,
+      ctx,
+      vaultKey: () => this.contentKey.key,
+      record: (write) => this.whereWritable(write),
+      unlock: async (key, session) => {
+        this.key.set(key);
+        this.whereWritable(() =>
+          this.audit.append({ action: 'vault.unlocked', detail: { method: 'session', session } }),
+        );
         await this.recordMark();
       },
     });
@@ -292,6 +309,16 @@ export class Vault {
   async unlockWithRecoveryKey(recoveryKeyText: string, options: { ownerSignedIn?: boolean } = {}): Promise<void> {
     this.key.set(this.recoveryKeys.check(recoveryKeyText, !options.ownerSignedIn));
     this.db.q.transaction(() => this.audit.append({ action: 'vault.unlocked', detail: { method: 'recovery' } }));
+  }
+
+  /** Begins a CLI session (`afterword unlock`) of the unlocked vault: its record, sealed under `sessionKey`. */
+  beginSession(sessionKey: Uint8Array, times: SessionTimes, lengthMs: number): SessionRecord {
+    return this.sessions.begin(sessionKey, times, lengthMs);
+  }
+
+  /** Unlocks with a CLI session's record and key, without the KDF (see SessionUnlock.open). */
+  unlockWithSession(record: SessionRecord, sessionKey: Uint8Array, times: SessionTimes): Promise<void> {
+    return this.sessions.open(record, sessionKey, times);
   }
 
   /** A new password's KDF cost, never below the real floor (the tests' weaker floor makes new vaults only). */

@@ -145,6 +145,7 @@ function unlockMethod(t: Translate, method: string | null, ui: boolean): string 
   if (method === 'password') return ui ? t('activity:detail.unlockedScreen') : t('activity:detail.byPassword');
   if (method === 'recovery') return t('activity:detail.byRecoveryKey');
   if (method === 'device') return t('activity:detail.byDeviceKey');
+  if (method === 'session') return t('activity:detail.bySession');
   return null;
 }
 

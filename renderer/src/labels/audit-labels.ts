@@ -18,6 +18,7 @@ export function auditActionLabel(t: Translate, action: string, detail?: Record<s
     {
       'vault.created': () => t('common:audit.vaultCreated'),
       'vault.unlocked': () => t('common:audit.vaultUnlocked'),
+      'vault.session_started': () => t('common:audit.sessionStarted'),
       'vault.unlock_failed': () =>
         detail?.secondFactor === 'wrong' ? t('common:audit.mfaCodeWrong') : t('common:audit.unlockFailed'),
       'vault.unlock_refused': () => t('common:audit.unlockRefused'),

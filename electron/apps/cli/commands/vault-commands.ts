@@ -3,6 +3,7 @@ import type { CliContext } from '../cli-context.js';
 import { newPassword, currentPassword } from '../secrets.js';
 import { VaultExistsError } from '../../../core/vault/vault-errors.js';
 import { EXIT } from '../exit-codes.js';
+import { endSessions, registerSessionCommands } from './session-commands.js';
 
 export function registerVaultCommands(program: Command, context: () => CliContext): void {
   program
@@ -42,10 +43,13 @@ export function registerVaultCommands(program: Command, context: () => CliContex
       const ctx = context();
       const current = await currentPassword(ctx.env);
       const next = await newPassword(ctx.env);
-      await ctx.withRouter((rpc) => rpc('vault.changePassword', { currentPassword: current, newPassword: next }), {
-        by: 'password',
-        password: current,
-      });
+      await ctx.withRouter(
+        async (rpc, core) => {
+          await rpc('vault.changePassword', { currentPassword: current, newPassword: next });
+          await endSessions(ctx, core);
+        },
+        { by: 'password', password: current },
+      );
       ctx.out.result({ ok: true }, () => 'Password changed. The recovery key still works.');
     });
 
@@ -56,9 +60,13 @@ export function registerVaultCommands(program: Command, context: () => CliContex
     .action(async (opts: { recoveryKey: string }) => {
       const ctx = context();
       const next = await newPassword(ctx.env);
-      await ctx.withRouter((rpc) => rpc('vault.recover', { recoveryKey: opts.recoveryKey, newPassword: next }), {
-        by: 'none',
-      });
+      await ctx.withRouter(
+        async (rpc, core) => {
+          await rpc('vault.recover', { recoveryKey: opts.recoveryKey, newPassword: next });
+          await endSessions(ctx, core);
+        },
+        { by: 'none' },
+      );
       ctx.out.result({ ok: true }, () => 'New password set. Your messages are unchanged.');
     });
 
@@ -100,7 +108,7 @@ export function registerVaultCommands(program: Command, context: () => CliContex
     .command('bench')
     .description('run the benchmarks (also `npm run bench`)')
     .option('--quick', 'smaller sizes, for a smoke run')
-    .option('--only <section>', 'run one section on its own (ui-list, backup, mail)')
+    .option('--only <section>', 'run one section on its own (ui-list, backup, mail, session)')
     .action(async (opts: { quick?: boolean; only?: string }) => {
       const ctx = context();
       const options = { json: Boolean(ctx.options.json), quick: Boolean(opts.quick) };
@@ -112,4 +120,6 @@ export function registerVaultCommands(program: Command, context: () => CliContex
       const { runBenchmarks } = await import('../../bench/run-benchmarks.js');
       await runBenchmarks(options);
     });
+
+  registerSessionCommands(program, context);
 }
