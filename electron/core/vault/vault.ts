@@ -20,7 +20,7 @@ import { whereWritable } from './where-writable.js';
 import { makeVaultPrivate, removeStaleTempBlobs } from './vault-files.js';
 import { checkHighWaterMark, sealedEnd, writeMark } from './rollback-mark.js';
 import { blobsPath, databasePath } from './vault-paths.js';
-import { VaultExistsError, VaultNotFoundError, WrongPasswordError } from './vault-errors.js';
+import { VaultExistsError, VaultKeyWrongError, VaultNotFoundError, WrongPasswordError } from './vault-errors.js';
 import { passwordSchema, describeIssue } from '../../../shared/validation.js';
 import { BadRequestError } from '../errors.js';
 import { RecoveryKeyCheck } from './recovery-key-check.js';
@@ -292,6 +292,18 @@ export class Vault {
   async unlockWithRecoveryKey(recoveryKeyText: string, options: { ownerSignedIn?: boolean } = {}): Promise<void> {
     this.key.set(this.recoveryKeys.check(recoveryKeyText, !options.ownerSignedIn));
     this.db.q.transaction(() => this.audit.append({ action: 'vault.unlocked', detail: { method: 'recovery' } }));
+  }
+
+  /**
+   * Opens the vault with the vault key itself, held by a caller that got it elsewhere (a standby
+   * paired with the owner's computer). Only this vault's key is taken: it must open the audit
+   * log's seal. The caller's bytes are copied (locking zeroes the vault's own copy).
+   */
+  unlockWithVaultKey(vaultKey: Uint8Array): void {
+    this.key.set(new Uint8Array(vaultKey));
+    if (this.audit.keyOpensSeal()) return;
+    this.key.clear();
+    throw new VaultKeyWrongError(this.vaultId);
   }
 
   /** A new password's KDF cost, never below the real floor (the tests' weaker floor makes new vaults only). */
