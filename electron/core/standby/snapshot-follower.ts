@@ -191,13 +191,16 @@ export class SnapshotFollower {
     if (!this.state || newestSeq !== this.state.seq) return null;
     const bytes = await store.get(manifestKey(newestSeq));
     if (!bytes) return null;
-    const { hash } = decodeManifest(access.keys, access.vaultId, newestSeq, bytes);
+    const { hash, manifest } = decodeManifest(access.keys, access.vaultId, newestSeq, bytes);
     if (hash !== this.state.hash) {
       throw new BackupTamperedError(
         'fork',
         `snapshot ${newestSeq} in the bucket is not the one this copy followed: the history was rewritten`,
       );
     }
+    // What a sync killed after its swap left behind (local only: no request).
+    await this.removeLeftovers();
+    const blobsRemoved = await this.removeUnreferencedBlobs(manifest.blobs);
     return {
       swapped: false,
       applied: this.applied()!,
@@ -205,7 +208,7 @@ export class SnapshotFollower {
       bytesDownloaded: 0,
       shardsReused: 0,
       blobsDownloaded: 0,
-      blobsRemoved: 0,
+      blobsRemoved,
     };
   }
 
