@@ -21,7 +21,7 @@ import { createVaultServices } from '../services.js';
 import { Vault } from '../vault/vault.js';
 import { blobsPath, databasePath } from '../vault/vault-paths.js';
 import { openFollowedCopy } from './open-followed-copy.js';
-import { SnapshotFollower } from './snapshot-follower.js';
+import { SnapshotFollower, type FollowResult } from './snapshot-follower.js';
 import { recordingLogger } from './test-support/counting-store.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -64,10 +64,10 @@ function follower(side: Side, vaultKey: Uint8Array, vaultId: string): { follower
   return { follower: f, close: () => store.close() };
 }
 
-async function syncOnce(side: Side, vaultKey: Uint8Array, vaultId: string): Promise<void> {
+async function syncOnce(side: Side, vaultKey: Uint8Array, vaultId: string): Promise<FollowResult> {
   const f = follower(side, vaultKey, vaultId);
   try {
-    await f.follower.syncToLatest();
+    return await f.follower.syncToLatest();
   } finally {
     f.close();
   }
@@ -147,12 +147,14 @@ describe('a follower killed in the middle of a sync', { timeout: 300_000 }, () =
     await backups.now();
     const reference: Side = { dir: join(scratch, 'reference', 'copy'), marks: join(scratch, 'reference', 'keys') };
     await cp(join(scratch, 'template'), join(scratch, 'reference'), { recursive: true });
-    await syncOnce(reference, vaultKey, vaultId);
+    const { shardsDownloaded } = await syncOnce(reference, vaultKey, vaultId);
     const newSha = await sha(databasePath(reference.dir));
     expect(newSha).not.toBe(oldSha);
 
     const outcomes: string[] = [];
-    for (const killAfter of [1, 2, 3, 4, null]) {
+    // Killed after each shard download in turn (database shards and attachment shards), and at the swap.
+    const killPoints = [...Array.from({ length: shardsDownloaded }, (_, i) => i + 1), null];
+    for (const killAfter of killPoints) {
       const round = join(scratch, `round-${killAfter ?? 'swapped'}`);
       await cp(join(scratch, 'template'), round, { recursive: true });
       const side: Side = { dir: join(round, 'copy'), marks: join(round, 'keys') };
