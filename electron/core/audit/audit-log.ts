@@ -144,6 +144,12 @@ export class AuditLog {
     this.auditKey = auditKey;
   }
 
+  /** Whether the key set opens the seal: it is this vault's (every vault is sealed from its creation on). */
+  keyOpensSeal(): boolean {
+    const seal = this.q.get(this.db.selectFrom('audit_seal').selectAll().where('id', '=', 1));
+    return Boolean(this.auditKey && seal && same(sealMac(this.auditKey, seal.seq, seal.hash), seal.mac));
+  }
+
   /** Appends one entry. Call inside the transaction of the change it records. */
   append(entry: AuditEntry): number {
     return this.appendMany([entry])[0]!;

@@ -119,7 +119,7 @@ async function readAll(gen: AsyncIterable<Uint8Array>): Promise<Buffer> {
 /** Restores on a "fresh machine": another key folder, nothing but the bucket and a secret. */
 async function restoreElsewhere(
   target: BucketTarget,
-  secret: { password?: string; recoveryKey?: string },
+  secret: { password?: string; recoveryKey?: string; vaultKey?: Uint8Array },
   { killedBefore, ...extra }: { snapshot?: string; resumePlans?: boolean; killedBefore?: boolean } = {},
 ) {
   const root = await tempDir('dst');
@@ -241,6 +241,34 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     const wrong = await restoreElsewhere(m.target, { password: 'not the password at all' });
     expect((wrong.error as { code?: string }).code).toBe('WRONG_PASSWORD');
     expect(existsSync(wrong.dir)).toBe(false);
+  });
+
+  it('restores with the vault key itself (a paired standby), settled like any restore; a key of another vault is refused and nothing is written', async () => {
+    const m = await machineWithVault('vault-key');
+    const { messageId } = await addContent(m, 'VAULT-KEY-CASE');
+    await m.backups.now();
+    const vaultKey = new Uint8Array(m.vault.contentKey.key);
+    const restored = await restoreElsewhere(m.target, { vaultKey });
+    expect(restored.error).toBeUndefined();
+    expect(restored.summary).toMatchObject({ seq: 1, messages: 1, attachments: 1, plansPaused: 1 });
+    // The caller's key is left as it was (the vault zeroes only its own copy when it locks).
+    expect(Buffer.from(vaultKey).equals(Buffer.from(m.vault.contentKey.key))).toBe(true);
+    const vault = await Vault.open(restored.dir, restored.deps);
+    open.push(vault);
+    vault.unlockWithVaultKey(vaultKey);
+    expect(createVaultServices(vault, restored.deps.clock).messages.get(messageId)).toEqual(
+      m.services.messages.get(messageId),
+    );
+    const other = await machineWithVault('vault-key-other');
+    const wrong = await restoreElsewhere(m.target, { vaultKey: new Uint8Array(other.vault.contentKey.key) });
+    expect(wrong.error).toMatchObject({
+      code: 'INTEGRITY',
+      message: expect.stringMatching(/vault key given does not open/),
+    });
+    expect(existsSync(wrong.dir)).toBe(false);
+    vault.lock();
+    expect(() => vault.unlockWithVaultKey(other.vault.contentKey.key)).toThrow(/vault key given does not open/);
+    expect(vault.isUnlocked).toBe(false);
   });
 
   it('an older snapshot restored after a password change opens with the new password', async () => {

@@ -2,36 +2,37 @@ import { BACKUP_SETTINGS } from './backup-health.js';
 import Database from 'better-sqlite3';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { MAX_PAUSE_MS } from '../../../shared/durations.js';
 import type { ObjectStore } from '../ports/object-store.js';
-import type { KeyStore } from '../ports/key-store.js';
-import { readEncryptedBlobFile } from '../crypto/blob-stream.js';
-import { parseRecoveryKey } from '../crypto/recovery-key.js';
 import { createEngine } from '../engine.js';
-import { BadRequestError, IntegrityError, NotFoundError } from '../errors.js';
+import { BadRequestError } from '../errors.js';
 import { createVaultServices } from '../services.js';
-import { unwrapWithPassword, unwrapWithRecoveryKey, type KeyWrapRow, type WrapContext } from '../vault/key-wraps.js';
 import { MemoryKeyStore } from '../vault/memory-key-store.js';
 import { readMark, writeMark } from '../vault/rollback-mark.js';
 import { Vault, type VaultDeps } from '../vault/vault.js';
-import { RecoveryKeyWrongError, VaultExistsError, WrongPasswordError } from '../vault/vault-errors.js';
+import { VaultExistsError } from '../vault/vault-errors.js';
 import { blobsPath, databasePath } from '../vault/vault-paths.js';
-import { BackupTamperedError } from './backup-errors.js';
-import { deriveBackupKeys, type BackupKeys } from './backup-keys.js';
-import { isSignedBy, KEYS_MISSING, readConfig, readKeys } from './bucket-identity.js';
-import { CONFIG_KEY, KEYS_KEY, type BucketKeys } from './bucket-layout.js';
-import type { ManifestBlob } from './manifest.js';
-import { inPool, IN_FLIGHT, pullFile } from './shard-transfer.js';
-import { pickSnapshot, readChain, type ChainMark, type Snapshot } from './snapshot-chain.js';
+import type { BackupKeys } from './backup-keys.js';
+import type { BucketKeys } from './bucket-layout.js';
+import { openBucket, readChainMark, wrapRow, writeChainMark, type BucketSecret } from './bucket-access.js';
+import { pullFile } from './shard-transfer.js';
+import { assertDatabaseIntact, blobPathIn, pullCheckedBlobs } from './snapshot-checks.js';
+import { pickSnapshot, readChain, type Snapshot } from './snapshot-chain.js';
+
+export { chainLocation, readChainMark, writeChainMark } from './bucket-access.js';
 
 export interface RestoreOptions {
   store: ObjectStore;
   vaultDir: string;
-  /** One of the two: the vault's password, or its recovery key. */
+  /**
+   * One of three: the vault's password, its recovery key, or the vault key itself (a caller that
+   * holds it already, such as a paired standby; checked against the bucket and the vault).
+   */
   password?: string;
   recoveryKey?: string;
+  vaultKey?: Uint8Array;
   /** A snapshot id or seq; the newest when omitted. */
   snapshot?: string;
   /** Plans start running at once instead of coming back paused. */
@@ -56,30 +57,6 @@ export interface RestoreSummary {
   heldOther: number;
 }
 
-/** A vault's backups in one bucket location: the mark of one says nothing about another. */
-export const chainLocation = (vaultId: string, store: ObjectStore): string => `${vaultId}|${store.where}`;
-
-const chainMarkAccount = (location: string): string =>
-  `backup-chain-${createHash('sha256').update(location).digest('hex').slice(0, 32)}`;
-
-/** The newest snapshot this machine verified of a vault's backups in one location (beside the vault marks). */
-export async function readChainMark(marks: KeyStore | undefined, location: string): Promise<ChainMark | null> {
-  const raw = await marks?.get(chainMarkAccount(location));
-  if (!raw) return null;
-  try {
-    return JSON.parse(new TextDecoder().decode(raw)) as ChainMark;
-  } catch {
-    // Dropping it would let an older bucket through unnoticed: say what is wrong instead.
-    throw new IntegrityError(
-      `this computer's record of the newest backup of vault ${location.split('|')[0]} is unreadable (damaged key store); restore on another computer, or remove the record from the key store if you know why it is damaged`,
-    );
-  }
-}
-
-export async function writeChainMark(marks: KeyStore | undefined, location: string, mark: ChainMark): Promise<void> {
-  await marks?.set(chainMarkAccount(location), new TextEncoder().encode(JSON.stringify(mark)));
-}
-
 /** Staging folders a killed restore left beside the target (`DIR.restoring-<12 hex>`): never a vault in place. */
 async function removeKilledStagings(vaultDir: string): Promise<void> {
   const target = vaultDir.replace(/[\\/]+$/, '');
@@ -96,28 +73,11 @@ function refuseExisting(dir: string): void {
   if (Vault.exists(dir) || (existsSync(dir) && readdirSync(dir).length > 0)) throw new VaultExistsError(dir);
 }
 
-function wrapRow(bucketKeys: BucketKeys, kind: 'password' | 'recovery'): KeyWrapRow {
-  const wrap = bucketKeys.wraps.find((w) => w.kind === kind);
-  if (!wrap) throw new BackupTamperedError('missing', `the bucket's keys object has no ${kind} wrap`);
-  return {
-    kind,
-    kdf: wrap.kdf,
-    params: wrap.params,
-    verifier: Buffer.from(wrap.verifier, 'base64'),
-    wrapped_key: Buffer.from(wrap.wrappedKey, 'base64'),
-  };
-}
-
-async function unwrapVaultKey(bucketKeys: BucketKeys, options: RestoreOptions): Promise<Uint8Array> {
-  const ctx: WrapContext = { vaultId: bucketKeys.vaultId, keyId: Buffer.from(bucketKeys.keyId, 'hex') };
-  if (options.recoveryKey !== undefined) {
-    const key = unwrapWithRecoveryKey(wrapRow(bucketKeys, 'recovery'), parseRecoveryKey(options.recoveryKey), ctx);
-    if (!key) throw new RecoveryKeyWrongError();
-    return key;
-  }
-  const key = await unwrapWithPassword(wrapRow(bucketKeys, 'password'), options.password ?? '', ctx);
-  if (!key) throw new WrongPasswordError();
-  return key;
+/** What the options give to open the bucket with (the password when nothing else is given). */
+function secretOf(options: RestoreOptions): BucketSecret {
+  if (options.vaultKey !== undefined) return { vaultKey: options.vaultKey };
+  if (options.recoveryKey !== undefined) return { recoveryKey: options.recoveryKey };
+  return { password: options.password ?? '' };
 }
 
 /**
@@ -154,38 +114,19 @@ async function writeAndCheck(
   await pullFile(store, keys, manifest.database, databasePath(staging), 'the database');
   const db = new Database(databasePath(staging));
   try {
-    const rows = db.pragma('integrity_check') as { integrity_check: string }[];
-    const problems = rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
-    if (problems.length > 0)
-      throw new BackupTamperedError(
-        'shard',
-        `the restored database fails SQLite's integrity check: ${problems.join('; ')}`,
-      );
+    assertDatabaseIntact(db, 'the restored database');
     takeCurrentWraps(db, bucketKeys);
   } finally {
     db.close();
   }
-  const restoreBlob = async (blob: ManifestBlob): Promise<void> => {
-    const path = join(blobsPath(staging), blob.id);
-    await pullFile(store, keys, blob, path, `attachment ${blob.id}`);
-    // Every chunk authenticated under the vault key: the attachment opens, whole.
-    for await (const chunk of readEncryptedBlobFile(path, { key: contentKey, blobId: blob.id })) void chunk;
-  };
-  // Attachments of one shard several at a time (one request each), larger ones one by one (each
-  // keeps its own requests going): never more than IN_FLIGHT shards in flight or in memory.
-  await inPool(
-    manifest.blobs.filter((blob) => blob.shards.length <= 1),
-    IN_FLIGHT,
-    restoreBlob,
-  );
-  for (const blob of manifest.blobs.filter((b) => b.shards.length > 1)) await restoreBlob(blob);
+  await pullCheckedBlobs(store, keys, manifest.blobs, contentKey, blobPathIn(blobsPath(staging)));
 }
 
 /**
  * Restores a vault from its backups on a machine that has nothing but the bucket and the password
- * (or the recovery key): everything is written into a staging folder beside the target and checked
- * (SQLite's integrity check, every attachment decrypted), then moved into place, so a failure never
- * leaves a half-restored vault. An existing vault is never overwritten. Plans come back paused
+ * (or the recovery key, or the vault key a paired standby holds): everything is written into a
+ * staging folder beside the target and checked (SQLite's integrity check, every attachment
+ * decrypted), then moved into place, so a failure never leaves a half-restored vault. An existing vault is never overwritten. Plans come back paused
  * (recorded in the audit log) unless `resumePlans`: a restored copy must not start warning anyone
  * before the owner says so.
  */
@@ -196,38 +137,15 @@ export async function restoreVault(options: RestoreOptions): Promise<RestoreSumm
     throw new BadRequestError(`${parent} is a file, not a folder: choose a --vault path inside a folder`);
   }
   refuseExisting(vaultDir);
-  const config = await readConfig(store);
-  const bucketKeys = await readKeys(store);
-  if (!config) throw new NotFoundError('Afterword backup in', store.where);
-  if (!bucketKeys) throw new BackupTamperedError('missing', KEYS_MISSING);
-  const vaultKey = await unwrapVaultKey(bucketKeys, options);
-  const keys = deriveBackupKeys(vaultKey, config.vaultId);
-  if (bucketKeys.vaultId !== config.vaultId || keys.publicKeyHex !== config.publicKey) {
-    throw new BackupTamperedError('foreign', "the bucket's config and keys objects belong to different vaults");
-  }
-  // The key these wraps gave is used only once they prove to be this vault's own.
-  if (!isSignedBy(keys.publicKey, KEYS_KEY, bucketKeys) || !isSignedBy(keys.publicKey, CONFIG_KEY, config)) {
-    throw new BackupTamperedError(
-      'foreign',
-      "the bucket's keys or config object was changed (its signature does not check): it was not written by this vault",
-    );
-  }
-  const chain = await readChain(
-    store,
-    keys,
-    config.vaultId,
-    await readChainMark(deps.marks, chainLocation(config.vaultId, store)),
-  );
+  const { config, bucketKeys, keys, contentKey, location } = await openBucket(store, secretOf(options));
+  const chain = await readChain(store, keys, config.vaultId, await readChainMark(deps.marks, location));
   const snapshot = pickSnapshot(chain, options.snapshot);
 
   await removeKilledStagings(vaultDir);
   const staging = `${vaultDir.replace(/[\\/]+$/, '')}.restoring-${randomBytes(6).toString('hex')}`;
   let settled: Settled;
   try {
-    await writeAndCheck(store, keys, snapshot, staging, bucketKeys, {
-      id: Buffer.from(bucketKeys.keyId, 'hex'),
-      key: vaultKey,
-    });
+    await writeAndCheck(store, keys, snapshot, staging, bucketKeys, contentKey);
     // Everything that makes the copy safe happens in staging: a copy in place is always settled.
     // The copy's mark is kept aside and written for its final folder only: the staging folder is
     // gone once moved, and the original vault on this machine keeps its own mark.
@@ -244,9 +162,7 @@ export async function restoreVault(options: RestoreOptions): Promise<RestoreSumm
   }
   const newest = chain.at(-1)!;
   // Only protects later restores from an older bucket: losing it leaves the copy as safe as it is.
-  await writeChainMark(deps.marks, chainLocation(config.vaultId, store), { seq: newest.seq, hash: newest.hash }).catch(
-    () => undefined,
-  );
+  await writeChainMark(deps.marks, location, { seq: newest.seq, hash: newest.hash }).catch(() => undefined);
   return {
     vaultDir,
     snapshotId: snapshot.id,
@@ -276,7 +192,8 @@ async function settleRestoredVault(dir: string, options: RestoreOptions, snapsho
   // This machine may have opened a newer copy of the same vault: a restore is deliberate.
   const vault = await Vault.open(dir, { ...options.deps, acceptOlderVault: true });
   try {
-    if (options.recoveryKey !== undefined)
+    if (options.vaultKey !== undefined) vault.unlockWithVaultKey(options.vaultKey);
+    else if (options.recoveryKey !== undefined)
       await vault.unlockWithRecoveryKey(options.recoveryKey, { ownerSignedIn: true });
     else await vault.unlock(options.password ?? '');
     const { clock } = options.deps;

@@ -151,6 +151,7 @@ export async function fetchShard(store: ObjectStore, keys: BackupKeys, id: strin
 /**
  * Writes a file back from its shards, checking its size: `IN_FLIGHT` fetches kept going (a new one
  * starts as soon as the oldest is written), written in order, so memory holds a few shards at most.
+ * `fetch` gets one shard's checked bytes (a follower takes some from its local copy instead).
  */
 export async function pullFile(
   store: ObjectStore,
@@ -158,6 +159,7 @@ export async function pullFile(
   file: ManifestFile,
   path: string,
   what: string,
+  fetch: (id: string) => Promise<Uint8Array> = (id) => fetchShard(store, keys, id),
 ): Promise<void> {
   const handle = await open(path, 'wx', 0o600);
   const pending: Promise<Uint8Array>[] = [];
@@ -170,7 +172,7 @@ export async function pullFile(
     };
     for (const id of file.shards) {
       if (pending.length >= IN_FLIGHT) await writeOldest();
-      const fetching = fetchShard(store, keys, id);
+      const fetching = fetch(id);
       // Awaited in order by writeOldest; a failure meanwhile must not count as unhandled.
       fetching.catch(() => undefined);
       pending.push(fetching);

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteAdapter, SqliteDialect, sql, type DialectAdapter } from 'kysely';
 import type { VaultDatabase } from './schema.js';
 import { SyncQuery } from './sync-query.js';
+import { loadIntoMemory } from './in-memory-copy.js';
 import { VaultTooNewError } from './db-errors.js';
 import { isStorageUnavailable } from '../storage-errors.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, staticMigrationProvider } from './migrations/registry.js';
@@ -77,6 +78,25 @@ export interface OpenDatabaseOptions {
    * short-lived command: a long-running process would keep every other one out of the vault.
    */
   readWhenFull?: boolean;
+}
+
+/**
+ * A read-only view of the database at `file`, in memory (see loadIntoMemory): migrated there when
+ * it is older, then every write refused (query_only). The file is never written or locked.
+ */
+export async function openDatabaseCopy(file: string): Promise<VaultDb> {
+  const sqlite = await loadIntoMemory(file);
+  try {
+    applyPragmas(sqlite);
+    refuseNewerVault(sqlite, MIGRATIONS, Object.keys(MIGRATIONS).length);
+    const db = wrap(sqlite);
+    await migrate(db, MIGRATIONS);
+    sqlite.pragma('query_only = ON');
+    return db;
+  } catch (error) {
+    if (sqlite.open) sqlite.close();
+    throw error;
+  }
 }
 
 export async function openDatabase(file: string, options: OpenDatabaseOptions = {}): Promise<VaultDb> {

@@ -83,6 +83,15 @@ export class KeyWrapTamperedError extends IntegrityError {
   }
 }
 
+/** A vault key handed over by a caller (a paired standby) that is not this vault's. */
+export class VaultKeyWrongError extends IntegrityError {
+  constructor(vaultId: string) {
+    super(
+      `the vault key given does not open vault ${vaultId}: pair again with the computer that holds this vault, or point at this vault's own bucket`,
+    );
+  }
+}
+
 export function formatWait(ms: number): string {
   const seconds = Math.ceil(ms / 1000);
   if (seconds < 60) return `${seconds} s`;

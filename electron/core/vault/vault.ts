@@ -7,7 +7,7 @@ import { randomBytes } from '../crypto/aead.js';
 import type { ContentKey } from '../crypto/envelope.js';
 import { DEFAULT_SCRYPT, SCRYPT_FLOOR, type ScryptParams } from '../crypto/kdf.js';
 import { generateRecoveryKey } from '../crypto/recovery-key.js';
-import { openDatabase, type VaultDb } from '../db/open-database.js';
+import { openDatabase, openDatabaseCopy, type VaultDb } from '../db/open-database.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { IntegrityError } from '../errors.js';
 import { isStorageUnavailable } from '../storage-errors.js';
@@ -20,7 +20,7 @@ import { whereWritable } from './where-writable.js';
 import { makeVaultPrivate, removeStaleTempBlobs } from './vault-files.js';
 import { checkHighWaterMark, sealedEnd, writeMark } from './rollback-mark.js';
 import { blobsPath, databasePath } from './vault-paths.js';
-import { VaultExistsError, VaultNotFoundError, WrongPasswordError } from './vault-errors.js';
+import { VaultExistsError, VaultKeyWrongError, VaultNotFoundError, WrongPasswordError } from './vault-errors.js';
 import { passwordSchema, describeIssue } from '../../../shared/validation.js';
 import { BadRequestError } from '../errors.js';
 import { RecoveryKeyCheck } from './recovery-key-check.js';
@@ -41,6 +41,14 @@ interface PasswordProof {
 function assertNewPassword(password: string): void {
   const parsed = passwordSchema.safeParse(password);
   if (!parsed.success) throw new BadRequestError(describeIssue(parsed.error));
+}
+
+/** The vault's id and key id (closes the database when it has none). */
+async function identityOf(db: VaultDb): Promise<WrapContext> {
+  const info = db.q.get(db.kysely.selectFrom('vault_info').selectAll().where('id', '=', 1));
+  if (info) return { vaultId: info.vault_id, keyId: new Uint8Array(info.key_id) };
+  await db.close();
+  throw new IntegrityError('the vault has no identity record: it is damaged or was never finished');
 }
 
 /**
@@ -203,14 +211,10 @@ export class Vault {
   static async open(dir: string, deps: VaultDeps, options: { checkMark?: boolean } = {}): Promise<Vault> {
     if (!Vault.exists(dir)) throw new VaultNotFoundError(dir);
     const db = await openDatabase(databasePath(dir), { readWhenFull: deps.readWhenFull });
-    const info = db.q.get(db.kysely.selectFrom('vault_info').selectAll().where('id', '=', 1));
-    if (!info) {
-      await db.close();
-      throw new IntegrityError('the vault has no identity record: it is damaged or was never finished');
-    }
+    const ctx = await identityOf(db);
     try {
       if (options.checkMark !== false)
-        await checkHighWaterMark(db, { vaultId: info.vault_id, dir }, deps.marks, Boolean(deps.acceptOlderVault));
+        await checkHighWaterMark(db, { vaultId: ctx.vaultId, dir }, deps.marks, Boolean(deps.acceptOlderVault));
     } catch (error) {
       await db.close();
       throw error;
@@ -218,7 +222,25 @@ export class Vault {
     // File times are the system's, not the (possibly test-controlled) clock's. Best effort: a
     // read-only vault still opens.
     await removeStaleTempBlobs(dir, Date.now()).catch(() => undefined);
-    return new Vault(dir, db, { vaultId: info.vault_id, keyId: new Uint8Array(info.key_id) }, deps);
+    return new Vault(dir, db, ctx, deps);
+  }
+
+  /**
+   * A read-only view of the vault in `dir`, unlocked with its key (a standby's followed copy):
+   * the database is read into memory (openDatabaseCopy), so the files are never written, locked or
+   * checked against this machine's marks; every write throws. Attachments are read from `dir`.
+   */
+  static async openReadOnlyCopy(dir: string, vaultKey: Uint8Array, deps: Pick<VaultDeps, 'clock'>): Promise<Vault> {
+    if (!Vault.exists(dir)) throw new VaultNotFoundError(dir);
+    const db = await openDatabaseCopy(databasePath(dir));
+    const vault = new Vault(dir, db, await identityOf(db), { clock: deps.clock });
+    try {
+      vault.unlockWithVaultKey(vaultKey);
+    } catch (error) {
+      await vault.close();
+      throw error;
+    }
+    return vault;
   }
 
   get isUnlocked(): boolean {
@@ -319,6 +341,18 @@ export class Vault {
   /** Unlocks with a CLI session's record and key, without the KDF (see SessionUnlock.open). */
   unlockWithSession(record: SessionRecord, sessionKey: Uint8Array, times: SessionTimes): Promise<void> {
     return this.sessions.open(record, sessionKey, times);
+  }
+
+  /**
+   * Opens the vault with the vault key itself, held by a caller that got it elsewhere (a standby
+   * paired with the owner's computer). Only this vault's key is taken: it must open the audit
+   * log's seal. The caller's bytes are copied (locking zeroes the vault's own copy).
+   */
+  unlockWithVaultKey(vaultKey: Uint8Array): void {
+    this.key.set(new Uint8Array(vaultKey));
+    if (this.audit.keyOpensSeal()) return;
+    this.key.clear();
+    throw new VaultKeyWrongError(this.vaultId);
   }
 
   /** A new password's KDF cost, never below the real floor (the tests' weaker floor makes new vaults only). */
