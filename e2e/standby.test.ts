@@ -3,26 +3,20 @@
 // fingerprint for comparison, and only the confirmation pairs it; the list shows the standby's
 // sign of life; removing it asks first, says what it cannot undo, and takes it out of the bucket.
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { parseStandbyCode } from '../shared/standby-code.js';
 import { systemClock } from '../electron/node/system-clock.js';
 import { s3ObjectStores } from '../electron/node/lazy-s3-object-store.js';
 import { writeStandbyAlive } from '../electron/core/standby/standby-alive.js';
 import { unwrapStandbyPairing } from '../electron/core/standby/standby-unwrap.js';
-import { startS3rver, stopS3rver, type S3rverProcess } from '../electron/node/test-support/s3rver-process.js';
 import { seriousViolations } from './support/accessibility.js';
 import { describeE2E } from './support/env.js';
+import { useE2ES3rver } from './support/s3rver.js';
 import { OWNER, PASSWORD, useE2E } from './support/fixture.js';
 
 describeE2E('Backup → Standby', () => {
   const e2e = useE2E();
-  let s3: S3rverProcess;
-  beforeAll(async () => {
-    s3 = await startS3rver('afterword-e2e');
-  }, 30_000);
-  afterAll(async () => {
-    if (s3) await stopS3rver(s3);
-  });
+  const s3 = useE2ES3rver();
 
   it(
     'pairs a standby after the fingerprint is shown, lists its sign of life, and removes it',
@@ -37,7 +31,7 @@ describeE2E('Backup → Standby', () => {
       await backup.standbyCard().getByText(ui.texts.t('backup:standby.needsTarget')).waitFor();
       await backup.standbyCard().getByText(ui.texts.t('backup:standby.empty')).waitFor();
 
-      const target = s3.target('e2e-standby');
+      const target = s3().target('e2e-standby');
       await api.call('backup.setTarget', { ...target, ca: null });
       await ui.page.reload();
       backup = await app.goTo('backup');
