@@ -14,7 +14,7 @@ import { FileKeyStore } from '../../node/file-key-store.js';
 import { S3ObjectStore } from '../../node/s3-object-store.js';
 import { loadStandby, STANDBY_CONFIG_FILE } from '../../core/standby/standby-setup.js';
 import { unwrapStandbyPairing } from '../../core/standby/standby-unwrap.js';
-import { StandbyNotPairedError } from '../../core/standby/standby-errors.js';
+import { StandbyNotPairedError } from '../../core/standby/pairing-errors.js';
 import { CliVault, TempDirs, describeResult, parseJsonStdout, useWeakTestKdf } from './test-support/run-cli.js';
 
 useWeakTestKdf();

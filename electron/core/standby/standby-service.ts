@@ -21,7 +21,7 @@ import {
   StandbyNameInvalidError,
   StandbyNotFoundError,
   StandbyTakenError,
-} from './standby-errors.js';
+} from './pairing-errors.js';
 
 /** The paired standbys, kept (encrypted) in the vault: the bucket's roster is a signed copy of it. */
 export const STANDBY_MEMBERS_SETTING = 'standby.members';

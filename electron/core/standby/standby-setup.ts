@@ -8,7 +8,7 @@ import type { Clock } from '../ports/clock.js';
 import type { KeyStore } from '../ports/key-store.js';
 import type { BucketTarget, ObjectStoreFactory } from '../ports/object-store.js';
 import { writeStandbyAlive } from './standby-alive.js';
-import { StandbyFolderTakenError } from './standby-errors.js';
+import { StandbyFolderTakenError } from './pairing-errors.js';
 import { refuseWithoutConditionalWrites } from './conditional-writes-check.js';
 
 /** In the standby's folder: where it follows (no secret: the identity and the S3 secret are in the key store). */

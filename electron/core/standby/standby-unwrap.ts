@@ -5,7 +5,7 @@ import { deriveBackupKeys, publicKeyFromHex } from '../backup/backup-keys.js';
 import { readConfig } from '../backup/bucket-identity.js';
 import { isPairingObjectSignedBy, readPairingJson } from './pairing-objects.js';
 import { STANDBY_ROSTER_KEY, standbyMemberKey, type StandbyMember, type StandbyRoster } from './standby-layout.js';
-import { StandbyNotPairedError, StandbyPairingTamperedError } from './standby-errors.js';
+import { StandbyNotPairedError, StandbyPairingTamperedError } from './pairing-errors.js';
 
 export interface UnwrappedPairing {
   vaultKey: Uint8Array;
