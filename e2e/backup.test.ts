@@ -3,7 +3,11 @@
 // right one passes; "Back up now" stores a snapshot the list shows and Verify checks; the restore
 // command names the bucket; the dashboard shows the last backup; a reload and Back keep the
 // screen sane; a half-filled form asks before it is left. The export's failure is shown in its card.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { opensslAvailable, selfSignedCertificate } from '../electron/core/test-support/self-signed-certificate.js';
 import { startS3rver, stopS3rver, type S3rverProcess } from '../electron/node/test-support/s3rver-process.js';
 import { LeaveDialog } from './pages/LeaveDialog.js';
 import { seriousViolations } from './support/accessibility.js';
@@ -112,6 +116,70 @@ describeE2E('the Backup screen', () => {
       const unexpected = session.problems().filter((p) => !/backup\.list$/.test(p) && !/status of 503/.test(p));
       expect(unexpected).toEqual([]);
       expect(session.problems().filter((p) => /backup\.list$/.test(p))).toHaveLength(1);
+    },
+  );
+
+  it(
+    'a server with its own CA: the certificate pasted in the form makes the test pass, is kept on reload, and goes when unticked',
+    { timeout: 180_000 },
+    async () => {
+      if (!opensslAvailable) {
+        console.warn('skipped: the openssl tool (to make a test certificate) is not installed');
+        return;
+      }
+      const certDir = await mkdtemp(join(tmpdir(), 'aw-e2e-ca-'));
+      const { keyFile, certFile, cert } = selfSignedCertificate(certDir);
+      const tlsS3 = await startS3rver('afterword-e2e-tls', { keyFile, certFile });
+      try {
+        const session = await e2e.start();
+        const { app, ui, api } = session;
+        await app.firstRun.complete({ password: PASSWORD, ownerEmail: OWNER.email, ownerName: OWNER.name });
+        await app.dashboard.waitUntilShown();
+        const backup = await app.goTo('backup');
+        const endpoint = `https://127.0.0.1:${tlsS3.port}`;
+        await backup.fillTarget({
+          endpoint,
+          bucket: tlsS3.bucket,
+          pathStyle: true,
+          accessKeyId: 'S3RVER',
+          secretAccessKey: 'S3RVER',
+        });
+
+        // Without the CA the server's certificate is not trusted, and the answer says so.
+        const untrusted = await backup.testConnection();
+        expect(untrusted.ok).toBe(false);
+        expect(untrusted.text).toMatch(/certificate/i);
+
+        await backup.ownCa().check();
+        await backup.saveButton().click();
+        await backup.targetCard().getByText(ui.texts.t('backup:target.caRequired')).waitFor();
+        await backup.caField().fill('not a certificate');
+        await backup.saveButton().click();
+        await backup.targetCard().getByText(ui.texts.t('backup:target.caInvalid')).waitFor();
+        await backup.caField().fill(cert);
+        const trusted = await backup.testConnection();
+        expect(trusted).toMatchObject({ ok: true });
+        expect(await api.call('backup.getTarget', {})).toMatchObject({ target: { endpoint, customCa: true } });
+        expect(await backup.restoreCommand().textContent()).toContain(' --ca-file ca.pem ');
+        expect(await seriousViolations(ui.page)).toEqual([]);
+
+        // A reload: the option is ticked, the certificate is not shown back but kept.
+        await ui.page.reload();
+        await backup.waitUntilShown();
+        await expect.poll(() => backup.ownCa().isChecked()).toBe(true);
+        expect(await backup.caField().inputValue()).toBe('');
+        await backup.targetCard().getByText(ui.texts.t('backup:target.caKeep')).waitFor();
+        expect(await backup.testConnection()).toMatchObject({ ok: true });
+
+        // Unticked and saved: the certificate is gone.
+        await backup.ownCa().uncheck();
+        await backup.save();
+        expect(await api.call('backup.getTarget', {})).toMatchObject({ target: { customCa: false } });
+        expect(await backup.restoreCommand().textContent()).not.toContain('--ca-file');
+      } finally {
+        await stopS3rver(tlsS3);
+        await rm(certDir, { recursive: true, force: true });
+      }
     },
   );
 

@@ -39,6 +39,14 @@ export class BackupPage extends Screen {
     return this.targetCard().getByRole('checkbox', { name: this.t('backup:target.pathStyle'), exact: true });
   }
 
+  ownCa(): Locator {
+    return this.targetCard().getByRole('checkbox', { name: this.t('backup:target.ownCa'), exact: true });
+  }
+
+  caField(): Locator {
+    return this.textbox(this.targetCard(), 'backup:target.ca');
+  }
+
   async fillTarget(fields: TargetFields): Promise<void> {
     await this.field('backup:target.endpoint').fill(fields.endpoint);
     await this.field('backup:target.bucket').fill(fields.bucket);

@@ -1,11 +1,13 @@
 // Automatic backups from `afterword tick` (the path of cron and of the runner's engine), and what
 // `afterword status` says about them: the built CLI against a real S3 server (s3rver on loopback).
+import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../../shared/durations.js';
 import { startS3rver, stopS3rver, type S3rverProcess } from '../../node/test-support/s3rver-process.js';
-import { CliVault, TempDirs, assertCliBuilt, describeResult } from './test-support/run-cli.js';
+import { CLI_BIN, CliVault, TempDirs, assertCliBuilt, cleanEnv, describeResult } from './test-support/run-cli.js';
 
 const temp = new TempDirs();
 let server: S3rverProcess;
@@ -76,6 +78,30 @@ describe('automatic backups from afterword tick', { timeout: 120_000 }, () => {
     // A second tick with nothing due pushes nothing.
     await v.json(['tick'], at(T0 + 2 * MINUTE_MS));
     expect(await manifests('cli-auto')).toHaveLength(1);
+  });
+
+  it('a tick waiting for its push has let go of the scheduler lock: the next tick from cron runs its pass', async () => {
+    // A server that accepts connections and never answers: the first tick's push hangs there.
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const v = await vaultWithTarget('auto-hanging', `http://127.0.0.1:${port}`, 'cli-hanging');
+    const first = spawn(process.execPath, [CLI_BIN, 'tick'], { env: cleanEnv(v.env(at(T0))), stdio: 'ignore' });
+    const firstExit = new Promise<number | null>((resolve) => first.on('close', resolve));
+    try {
+      // The push starts only once the pass is done.
+      while (sockets.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      const second = await v.run(['tick', '--json'], at(T0 + MINUTE_MS));
+      expect(second.code, describeResult(second)).toBe(0);
+      const status = await v.json<{ lastTick: { at: number } | null }>(['status'], at(T0 + 2 * MINUTE_MS));
+      expect(status.lastTick?.at).toEqual(near(T0 + MINUTE_MS));
+    } finally {
+      first.kill('SIGKILL');
+      await firstExit;
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('a bucket nobody answers at: the tick still succeeds, status says since when, and after a day lists BACKUP_FAILING', async () => {

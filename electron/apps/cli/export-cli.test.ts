@@ -4,7 +4,7 @@
 // attachment is exported without being held in memory.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
@@ -137,6 +137,26 @@ describe('afterword export', { timeout: 300_000 }, () => {
     }
     await decryptWithAgeBinary(out, join(v.root, 'passphrase-age.tar'), { passphrase: PASSPHRASE }, v.root);
     await expectMatches(v, join(v.root, 'passphrase-age.tar'), 'passphrase-age');
+  });
+
+  it('Ctrl-C in the middle leaves nothing: no export, no temporary file, exit 130', async () => {
+    const folder = join(v.root, 'interrupted');
+    await mkdir(folder);
+    const out = join(folder, 'stopped.tar.age');
+    const child = spawn(process.execPath, [CLI_BIN, 'export', '--out', out, '--passphrase'], {
+      env: cleanEnv({ ...v.env(), AFTERWORD_EXPORT_PASSPHRASE: PASSPHRASE }),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // The temporary file appears before the passphrase's scrypt (about a second at age's cost) is done.
+    while ((await readdir(folder)).length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect((await readdir(folder))[0]).toMatch(/^\.stopped\.tar\.age\.[0-9a-f]+\.tmp$/);
+    child.kill('SIGINT');
+    expect(await exited, stderr).toBe(130);
+    expect(stderr).toContain('export interrupted: nothing was written');
+    expect(await readdir(folder)).toEqual([]);
   });
 
   it('refuses an existing file, a bad recipient, a short passphrase and a passphrase on the command line, writing nothing', async () => {

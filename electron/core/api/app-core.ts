@@ -98,6 +98,7 @@ export class AppCore {
     }
     this.refusedCopy = null;
     this.vault = vault;
+    this.exports.removeLeftovers(vault.dir);
     if (vault.deviceKeyStatus().enabled) {
       try {
         await vault.unlockWithDeviceKey(this.deps.keyStore);

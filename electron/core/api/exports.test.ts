@@ -2,7 +2,7 @@
 // chunks make the age file the package opens; the waiting file (ciphertext, 0600, in the vault's
 // folder) goes after the last chunk, on cancel, on lock and after ten minutes unused.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
@@ -148,6 +148,36 @@ describe('the export through the contract', { timeout: 120_000 }, () => {
     store.read = read;
     await app.exports.sweep();
     expect(await waitingFiles()).toEqual([]);
+  });
+
+  it('deletes what a process left behind when the vault opens again, and a chunk asked for after a cancel is NOT_FOUND', async () => {
+    const recipient = await identityToRecipient(await generateX25519Identity());
+    const ready = (await call('backup.exportBegin', { recipient })) as Ready;
+    // A cancel (or the sweep, or a lock) deletes the file just as a chunk of it is read.
+    await rm(join(exportsDir(), `${ready.exportId}.age`));
+    expect(await reply('backup.exportChunk', { exportId: ready.exportId, index: 0 })).toMatchObject({
+      ok: false,
+      code: 'NOT_FOUND',
+    });
+
+    // A process that ended before its export was fetched leaves the file; the next open deletes it
+    // once nobody can be fetching it any more. A younger one may be another process's: it stays.
+    const left = join(exportsDir(), 'exp_left.age');
+    const young = join(exportsDir(), 'exp_young.age');
+    await writeFile(left, randomBytes(64));
+    await writeFile(young, randomBytes(64));
+    const abandonedAt = new Date(Date.now() - EXPORT_IDLE_MS - 1000);
+    await utimes(left, abandonedAt, abandonedAt);
+    await app.close();
+    app = new AppCore({
+      vaultDir: join(root, 'vault'),
+      clock,
+      keyStore: new FileKeyStore(join(root, 'keys')),
+      scrypt: { logN: 15, r: 8, p: 1 },
+    });
+    await app.unlock(PASSWORD);
+    await app.exports.sweep();
+    expect(await waitingFiles()).toEqual(['exp_young.age']);
   });
 
   it('answers the owner only, and refuses a short passphrase or a malformed recipient', async () => {

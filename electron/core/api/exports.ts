@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ATTACHMENT_CHUNK_BYTES } from '../../../shared/contract/methods.js';
 import type { MethodOutput } from '../../../shared/contract/methods.js';
@@ -47,8 +47,7 @@ export class Exports {
     const services = this.services();
     const folder = join(services.vault.dir, EXPORTS_FOLDER);
     await mkdir(folder, { recursive: true, mode: 0o700 });
-    // Files no export here knows of were left by a process that ended before they were fetched.
-    if (this.waiting.size === 0 && this.writing === 0) await removeFilesIn(folder);
+    await removeAbandoned(folder);
     const exportId = newId('exp');
     const path = join(folder, `${exportId}.age`);
     const now = this.clock.now();
@@ -84,7 +83,11 @@ export class Exports {
     const start = index * ATTACHMENT_CHUNK_BYTES;
     const length = Math.min(ATTACHMENT_CHUNK_BYTES, waiting.size - start);
     const buffer = Buffer.alloc(length);
-    const handle = await open(waiting.path, 'r');
+    const handle = await open(waiting.path, 'r').catch((error: unknown) => {
+      // Cancelled (or swept, or locked) while this chunk was asked for.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError('export', exportId);
+      throw error;
+    });
     try {
       await handle.read(buffer, 0, length, start);
     } finally {
@@ -110,6 +113,16 @@ export class Exports {
     }
   }
 
+  /**
+   * Exports a process left when it ended before they were fetched (ciphertext, of no use to
+   * anyone): deleted when the vault opens. An export begun meanwhile waits for it (sweep).
+   */
+  removeLeftovers(vaultDir: string): void {
+    const removal = removeAbandoned(join(vaultDir, EXPORTS_FOLDER)).catch(() => undefined);
+    this.removing.add(removal);
+    void removal.finally(() => this.removing.delete(removal));
+  }
+
   /** The UI locked or the app closes: every waiting export is deleted, and one being written is dropped. */
   async cancelAll(): Promise<void> {
     this.generation++;
@@ -133,7 +146,20 @@ export class Exports {
   }
 }
 
-async function removeFilesIn(folder: string): Promise<void> {
+/**
+ * Deletes the files in the exports folder untouched for EXPORT_IDLE_MS: left by a process that
+ * ended before they were fetched. Younger ones may be another process's export (the desktop app
+ * and the runner, or any CLI command, open the same vault), still written or fetched. File times
+ * are the system's, so this compares with the system's time, not the app's clock.
+ */
+async function removeAbandoned(folder: string): Promise<void> {
   const names = await readdir(folder).catch(() => [] as string[]);
-  await Promise.all(names.map((name) => rm(join(folder, name), { force: true })));
+  const now = Date.now();
+  await Promise.all(
+    names.map(async (name) => {
+      const file = join(folder, name);
+      const info = await stat(file).catch(() => null);
+      if (info && now - info.mtimeMs >= EXPORT_IDLE_MS) await rm(file, { force: true });
+    }),
+  );
 }

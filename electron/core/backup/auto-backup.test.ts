@@ -21,6 +21,7 @@ import { createTestVault, type TestVault } from '../test-support/vault-fixture.j
 import { readBackupHealth } from './backup-health.js';
 import { BackupService } from './backup-service.js';
 import { DEBOUNCE_MS, RETRY_MAX_MS, type LastBackup } from './backup-schedule.js';
+import { manifestKey } from './bucket-layout.js';
 
 /** One server for the file; each test writes under a prefix of its own. */
 let server: S3rverProcess;
@@ -87,11 +88,19 @@ describe('automatic backups', { timeout: 120_000 }, () => {
     await w.engine.settled();
     expect(w.last()).toMatchObject({ seq: 2, at: w.tv.clock.now() });
 
+    // A draft saved (not audited: work in progress) is a change too.
+    w.tv.clock.advance(MINUTE_MS);
+    w.tv.services.drafts.save(null, { title: 'Unfinished', body: 'half a letter' });
+    w.tv.clock.advance(DEBOUNCE_MS);
+    await w.engine.runOnce('test');
+    await w.engine.settled();
+    expect(w.last()).toMatchObject({ seq: 3, at: w.tv.clock.now() });
+
     // Its own bookkeeping (backup.last, backup.head) is no change: no push follows it.
     w.tv.clock.advance(10 * MINUTE_MS);
     await w.engine.runOnce('test');
     await w.engine.settled();
-    expect(w.last()?.seq).toBe(2);
+    expect(w.last()?.seq).toBe(3);
   });
 
   it('pushes an idle vault once a day', async () => {
@@ -169,6 +178,42 @@ describe('automatic backups', { timeout: 120_000 }, () => {
       .prepare(`SELECT action FROM audit_log WHERE action LIKE 'backup.%' ORDER BY seq`)
       .all() as { action: string }[];
     expect(actions.map((a) => a.action)).toEqual(['backup.failing', 'backup.recovered']);
+  });
+
+  it('tells the owner at once, not after a day, when a push finds the bucket rolled back', async () => {
+    const w = await world('auto-rolled-back');
+    await w.engine.runOnce('test');
+    await w.engine.settled();
+    addRecipient(w.tv, 'Alex');
+    w.tv.clock.advance(DEBOUNCE_MS);
+    await w.engine.runOnce('test');
+    await w.engine.settled();
+    expect(w.last()?.seq).toBe(2);
+
+    // Somebody with the bucket's keys deletes the newest snapshot: the bucket is put back a step.
+    await rm(server.objectFile(`auto-rolled-back/${manifestKey(2)}`));
+    addRecipient(w.tv, 'Sam');
+    w.tv.clock.advance(DEBOUNCE_MS);
+    await w.engine.runOnce('test');
+    await w.engine.settled();
+    const health = readBackupHealth(w.tv.services, w.tv.clock.now());
+    expect(health.lastError).toMatch(/^INTEGRITY: /);
+    const problem = readStatus(w.tv.services, w.engine.outbox, w.tv.clock.now()).problems.find(
+      (p) => p.code === 'BACKUP_FAILING',
+    );
+    expect(problem?.params).toMatchObject({ since: w.tv.clock.now() });
+    expect(new Set(backupNotices(w.tv).map((key) => key.split(':').slice(1, 4).join(':'))).size).toBe(1);
+    const failing = w.tv.vault.db.sqlite
+      .prepare(`SELECT detail FROM audit_log WHERE action = 'backup.failing'`)
+      .all() as { detail: string }[];
+    expect(failing).toHaveLength(1);
+    expect(JSON.parse(failing[0]!.detail)).toMatchObject({ tampered: true, notice: 0 });
+
+    // The next attempt still finds it: no second notice before the weekly reminder.
+    w.tv.clock.advance(RETRY_MAX_MS);
+    await w.engine.runOnce('test');
+    await w.engine.settled();
+    expect(new Set(backupNotices(w.tv).map((key) => key.split(':').slice(1, 4).join(':'))).size).toBe(1);
   });
 
   it('a pass does not wait for a push under way, and starts no second one meanwhile', async () => {

@@ -33,6 +33,11 @@ const NOT_CONTENT_ACTIONS = [
 ];
 const OWN_SETTINGS = [BACKUP_SETTINGS.head, BACKUP_SETTINGS.last, BACKUP_SETTINGS.failure];
 
+/** The automatic pushes' current failure (`backup.failure`), if they are failing. */
+export function readBackupFailure(services: Pick<VaultServices, 'settings'>): BackupFailure | null {
+  return services.settings.get<BackupFailure | null>(BACKUP_SETTINGS.failure) ?? null;
+}
+
 export interface BackupHealth {
   configured: boolean;
   lastSuccess: { at: number; snapshotId: string; seq: number } | null;
@@ -72,6 +77,23 @@ function newestChange(db: VaultDb, afterSeq: number): { seq: number; at: number 
   );
 }
 
+/**
+ * The newest draft saved after `after` (ms): drafts are work in progress, saved on every pause in
+ * typing and not audited, but losing a week's draft with the disk is losing work all the same.
+ * The table holds one row per message at most: an idle tick pays a read of a few rows.
+ */
+function newestDraftSave(db: VaultDb, after: number): { seq: number; at: number } | null {
+  const at = db.q.get(
+    db.kysely
+      .selectFrom('drafts')
+      .select((eb) => eb.fn.max('updated_at').as('at'))
+      .where('updated_at', '>', after),
+  )?.at;
+  return typeof at === 'number' ? { seq: 0, at } : null;
+}
+
+const newer = <T extends { at: number }>(a: T | null, b: T | null): T | null => (!a ? b : !b || a.at >= b.at ? a : b);
+
 export function isBackupConfigured(db: VaultDb): boolean {
   return (
     db.q.get(db.kysely.selectFrom('settings').select('key').where('key', '=', BACKUP_SETTINGS.target)) !== undefined
@@ -84,9 +106,9 @@ export function readBackupFacts(services: Pick<VaultServices, 'vault' | 'setting
   const { settings } = services;
   const last = settings.get<LastBackup>(BACKUP_SETTINGS.last) ?? null;
   if (!isBackupConfigured(db)) return { configured: false, last, failure: null, change: null, waitsForResume: false };
-  const failure = settings.get<BackupFailure | null>(BACKUP_SETTINGS.failure) ?? null;
+  const failure = readBackupFailure(services);
   // A snapshot from before changes were counted: everything since the first row is new to it.
-  const change = last ? newestChange(db, last.auditSeq ?? 0) : null;
+  const change = last ? newer(newestChange(db, last.auditSeq ?? 0), newestDraftSave(db, last.at)) : null;
   const waitsForResume = settings.get(BACKUP_SETTINGS.restoredCopy) !== undefined;
   return { configured: true, last, failure, change, waitsForResume };
 }

@@ -56,5 +56,9 @@ describe('retries and notices', () => {
     expect(noticeDue({ since: T, told: 0 }, T + 7 * DAY_MS)).toBeNull();
     expect(noticeDue({ since: T, told: 0 }, T + 8 * DAY_MS)).toBe(1);
     expect(noticeDue({ since: T, told: 1 }, T + 9 * DAY_MS)).toBeNull();
+    // A tampered or rolled-back bucket is told at once, then weekly like the rest.
+    expect(noticeDue({ since: T, tampered: true }, T)).toBe(0);
+    expect(noticeDue({ since: T, tampered: true, told: 0 }, T + 6 * DAY_MS)).toBeNull();
+    expect(noticeDue({ since: T, tampered: true, told: 0 }, T + 7 * DAY_MS)).toBe(1);
   });
 });

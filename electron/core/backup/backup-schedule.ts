@@ -31,6 +31,11 @@ export interface BackupFailure {
   nextAt: number;
   /** Which notice the owner was last sent (0: the first, 1: the first reminder…), if any. */
   told?: number;
+  /**
+   * The bucket held what this vault did not write (changed, missing or foreign objects, an older
+   * state put back): no outage that may pass by itself, so the owner is told at once.
+   */
+  tampered?: boolean;
 }
 
 /** What decides the next automatic push. */
@@ -65,10 +70,15 @@ export function nextPushAt(facts: BackupFacts, now: number): number | null {
   return Math.min(daily, facts.change.at > now ? now : facts.change.at + DEBOUNCE_MS);
 }
 
-/** The notice due for a failure at `now` (0 the first, then one per REMIND_EVERY_MS), or null before a day. */
-export function noticeDue(failure: Pick<BackupFailure, 'since' | 'told'>, now: number): number | null {
-  const failingFor = now - failure.since;
-  if (failingFor < FAILING_AFTER_MS) return null;
-  const index = Math.floor((failingFor - FAILING_AFTER_MS) / REMIND_EVERY_MS);
+/** From when a failure is a problem: a day after it began, or at once for a tampered bucket. */
+export function problemFrom(failure: Pick<BackupFailure, 'since' | 'tampered'>): number {
+  return failure.tampered ? failure.since : failure.since + FAILING_AFTER_MS;
+}
+
+/** The notice due for a failure at `now` (0 the first, then one per REMIND_EVERY_MS), or null before it is a problem. */
+export function noticeDue(failure: Pick<BackupFailure, 'since' | 'told' | 'tampered'>, now: number): number | null {
+  const from = problemFrom(failure);
+  if (now < from) return null;
+  const index = Math.floor((now - from) / REMIND_EVERY_MS);
   return failure.told !== undefined && failure.told >= index ? null : index;
 }

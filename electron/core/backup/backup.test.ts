@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { existsSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ManualClock } from '../test-support/manual-clock.js';
 import { FileKeyStore } from '../../node/file-key-store.js';
 import { S3ObjectStore } from '../../node/s3-object-store.js';
@@ -343,6 +343,35 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     await other.backups.now();
     await copyFile(server.objectFile(`other-vault/${manifestKey(1)}`), file(2));
     await expect(m.backups.list()).rejects.toMatchObject({ problem: 'foreign' });
+  });
+
+  it('a restore beside the vault on the same machine (to try a backup) leaves the original openable, and the copy too', async () => {
+    const m = await machineWithVault('same-machine');
+    await addContent(m, 'SAME');
+    await m.backups.now();
+    // The original goes on after the snapshot: its history reaches further than the copy's.
+    m.services.messages.create({ title: 'after the backup', body: 'later' });
+    await m.vault.close();
+    const root = dirname(m.vault.dir);
+    const deps = { clock: m.clock, scrypt: SCRYPT, marks: new FileKeyStore(join(root, 'keys')) };
+    const store = new S3ObjectStore(m.target);
+    try {
+      await restoreVault({ store, vaultDir: join(root, 'copy'), password: TEST_PASSWORD, deps });
+    } finally {
+      store.close();
+    }
+    for (const dir of [m.vault.dir, join(root, 'copy'), m.vault.dir]) {
+      const vault = await Vault.open(dir, deps);
+      open.push(vault);
+      await vault.unlock(TEST_PASSWORD);
+      await vault.close();
+    }
+    // Each copy keeps its own mark: the original put back from an older file is still refused.
+    const older = await tempDir('older');
+    await cp(join(root, 'copy'), older, { recursive: true });
+    await rm(m.vault.dir, { recursive: true });
+    await cp(older, m.vault.dir, { recursive: true });
+    await expect(Vault.open(m.vault.dir, deps)).rejects.toMatchObject({ found: 'rewritten' });
   });
 
   it("a new target starts a chain of its own (the old bucket's newer snapshots do not block it)", async () => {

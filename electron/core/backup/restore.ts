@@ -13,6 +13,8 @@ import { createEngine } from '../engine.js';
 import { BadRequestError, IntegrityError, NotFoundError } from '../errors.js';
 import { createVaultServices } from '../services.js';
 import { unwrapWithPassword, unwrapWithRecoveryKey, type KeyWrapRow, type WrapContext } from '../vault/key-wraps.js';
+import { MemoryKeyStore } from '../vault/memory-key-store.js';
+import { readMark, writeMark } from '../vault/rollback-mark.js';
 import { Vault, type VaultDeps } from '../vault/vault.js';
 import { RecoveryKeyWrongError, VaultExistsError, WrongPasswordError } from '../vault/vault-errors.js';
 import { blobsPath, databasePath } from '../vault/vault-paths.js';
@@ -227,10 +229,15 @@ export async function restoreVault(options: RestoreOptions): Promise<RestoreSumm
       key: vaultKey,
     });
     // Everything that makes the copy safe happens in staging: a copy in place is always settled.
-    settled = await settleRestoredVault(staging, options, snapshot);
+    // The copy's mark is kept aside and written for its final folder only: the staging folder is
+    // gone once moved, and the original vault on this machine keeps its own mark.
+    const copyMarks = new MemoryKeyStore();
+    settled = await settleRestoredVault(staging, { ...options, deps: { ...deps, marks: copyMarks } }, snapshot);
+    const copyEnd = await readMark(copyMarks, config.vaultId, staging);
     refuseExisting(vaultDir);
     if (existsSync(vaultDir)) await rmdir(vaultDir);
     await rename(staging, vaultDir);
+    if (deps.marks && copyEnd) await writeMark(deps.marks, config.vaultId, vaultDir, copyEnd);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;

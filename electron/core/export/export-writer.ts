@@ -29,6 +29,8 @@ export interface ExportWriteOptions {
   overwrite?: boolean;
   /** Lower scrypt cost for a passphrase: tests only. */
   scryptLogN?: number;
+  /** Stops the export (Ctrl-C): the temporary file is removed and nothing is written. */
+  signal?: AbortSignal;
 }
 
 function encrypterFor(target: ExportTarget, scryptLogN: number | undefined): Encrypter {
@@ -103,9 +105,11 @@ export async function writeExport(
   try {
     const encrypted = await encrypter.encrypt(pulled(tarStream(contents.entries())));
     for await (const chunk of encrypted as unknown as AsyncIterable<Uint8Array>) {
+      options.signal?.throwIfAborted();
       await handle.write(chunk);
       size += chunk.length;
     }
+    options.signal?.throwIfAborted();
     await handle.sync();
     await handle.close();
     await moveIntoPlace(tmp, destination, Boolean(options.overwrite));

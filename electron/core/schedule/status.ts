@@ -7,8 +7,8 @@ import { readOwner, SETTINGS, smtpSettingsSchema } from '../delivery/owner-setti
 import { webhookNames, webhooksKeptOnPrivateNetwork } from '../repo/webhooks.js';
 import { recipientsKeptOnPrivateNetwork } from '../repo/recipients.js';
 import type { VaultServices } from '../services.js';
-import { readBackupHealth, type BackupHealth } from '../backup/backup-health.js';
-import { FAILING_AFTER_MS } from '../backup/backup-schedule.js';
+import { readBackupFailure, readBackupHealth, type BackupHealth } from '../backup/backup-health.js';
+import { problemFrom } from '../backup/backup-schedule.js';
 import { historyBreaks } from './history-break-notices.js';
 import { openAttachmentProblems } from './integrity-pass.js';
 import { nextActionAt, simulate, type TimelinePoint } from './plan-machine.js';
@@ -145,8 +145,9 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
   const setup = readSetup(settings);
   if (!setup.recoveryKeyConfirmed || !setup.ownerEmailSet) problems.push(statusProblem.setupUnfinished(setup));
   const backup = readBackupHealth(services, now);
-  if (backup.failingSince !== null && now - backup.failingSince >= FAILING_AFTER_MS)
-    problems.push(statusProblem.backupFailing(backup.failingSince, backup.lastError ?? 'unknown error'));
+  const backupFailure = readBackupFailure(services);
+  if (backupFailure && now >= problemFrom(backupFailure))
+    problems.push(statusProblem.backupFailing(backupFailure.since, backupFailure.lastError));
   const armed = planStatuses.some((p) => p.phase !== 'created' && p.phase !== 'sent' && p.phase !== 'stopped');
   if (armed && (!tick || now - tick.at > STALE_TICK_MS)) {
     problems.push(statusProblem.schedulerStale());

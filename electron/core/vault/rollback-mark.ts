@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { KeyStore } from '../ports/key-store.js';
 import type { VaultDb } from '../db/open-database.js';
 import { IntegrityError } from '../errors.js';
@@ -8,20 +11,38 @@ export interface HighWaterMark {
   hash: Uint8Array;
 }
 
-const account = (vaultId: string): string => `vault-${vaultId}-mark`;
+/**
+ * One mark per copy of a vault on this machine: its id and the folder it lives in. A copy put
+ * back in place of the vault is caught; a copy restored beside it (to try a backup) has a mark of
+ * its own, and opening it never makes the original look rolled back.
+ */
+const account = (vaultId: string, dir: string): string => {
+  let where = resolve(dir);
+  try {
+    where = realpathSync(where);
+  } catch {
+    // Not there (yet): the path as given.
+  }
+  return `vault-${vaultId}-at-${createHash('sha256').update(where).digest('hex').slice(0, 16)}-mark`;
+};
+/** Where marks were kept before they were per folder: read while a folder has none of its own. */
+const legacyAccount = (vaultId: string): string => `vault-${vaultId}-mark`;
 
-export async function readMark(store: KeyStore, vaultId: string): Promise<HighWaterMark | null> {
-  const bytes = await store.get(account(vaultId));
+function decodeMark(bytes: Uint8Array | null): HighWaterMark | null {
   if (!bytes || bytes.length !== 40) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return { seq: Number(view.getBigUint64(0)), hash: bytes.slice(8) };
 }
 
-export async function writeMark(store: KeyStore, vaultId: string, mark: HighWaterMark): Promise<void> {
+export async function readMark(store: KeyStore, vaultId: string, dir: string): Promise<HighWaterMark | null> {
+  return decodeMark(await store.get(account(vaultId, dir))) ?? decodeMark(await store.get(legacyAccount(vaultId)));
+}
+
+export async function writeMark(store: KeyStore, vaultId: string, dir: string, mark: HighWaterMark): Promise<void> {
   const bytes = new Uint8Array(40);
   new DataView(bytes.buffer).setBigUint64(0, BigInt(mark.seq));
   bytes.set(mark.hash, 8);
-  await store.set(account(vaultId), bytes);
+  await store.set(account(vaultId, dir), bytes);
 }
 
 /** The vault's sealed end as it is on disk (readable without the key). */
@@ -62,16 +83,16 @@ export class VaultRolledBackError extends IntegrityError {
 /** Refuses a vault older than this machine's mark for it, unless the owner accepted that (then the mark moves back). */
 export async function checkHighWaterMark(
   db: VaultDb,
-  vaultId: string,
+  place: { vaultId: string; dir: string },
   marks: KeyStore | undefined,
   acceptOlder: boolean,
 ): Promise<void> {
   if (!marks) return;
-  const mark = await readMark(marks, vaultId);
+  const mark = await readMark(marks, place.vaultId, place.dir);
   if (!mark) return;
   const found = compareWithMark(db, mark);
   if (found === 'holds') return;
   const end = sealedEnd(db);
   if (!acceptOlder) throw new VaultRolledBackError(found, mark, end);
-  if (end) await writeMark(marks, vaultId, end);
+  if (end) await writeMark(marks, place.vaultId, place.dir, end);
 }

@@ -193,7 +193,7 @@ export class Vault {
     }
     try {
       if (options.checkMark !== false)
-        await checkHighWaterMark(db, info.vault_id, deps.marks, Boolean(deps.acceptOlderVault));
+        await checkHighWaterMark(db, { vaultId: info.vault_id, dir }, deps.marks, Boolean(deps.acceptOlderVault));
     } catch (error) {
       await db.close();
       throw error;
@@ -232,7 +232,7 @@ export class Vault {
   async recordMark(): Promise<void> {
     const end = sealedEnd(this.db);
     if (!this.deps.marks || !end || !this.movesMark) return;
-    await writeMark(this.deps.marks, this.ctx.vaultId, end).catch((error: unknown) => {
+    await writeMark(this.deps.marks, this.ctx.vaultId, this.dir, end).catch((error: unknown) => {
       // A key directory that cannot be written only leaves the mark behind; it must not lock the owner out.
       if (!isStorageUnavailable(error)) throw error;
     });

@@ -9,6 +9,9 @@ import type { CliContext, Env } from '../cli-context.js';
 import { formatBytes } from '../output.js';
 import { newSecretTypedTwice } from '../secrets.js';
 
+/** The shell's code for a program stopped by Ctrl-C (128 + SIGINT). */
+const EXIT_INTERRUPTED = 130;
+
 interface ExportFlags {
   out: string;
   passphrase?: boolean;
@@ -65,9 +68,25 @@ export function registerExportCommand(program: Command, context: () => CliContex
       const out = resolve(flags.out);
       await checkDestination(out);
       const target = await targetOf(flags, command.args, ctx.env);
-      const written = await ctx.withRouter((_rpc, core) =>
-        writeExport(core.unlockedServices(), target, out, { now: ctx.clock.now() }),
-      );
+      // Ctrl-C (or SIGTERM) stops the export cleanly: its temporary file is removed, nothing is left.
+      const interrupted = new AbortController();
+      const stop = (): void => interrupted.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      let written;
+      try {
+        written = await ctx.withRouter((_rpc, core) =>
+          writeExport(core.unlockedServices(), target, out, { now: ctx.clock.now(), signal: interrupted.signal }),
+        );
+      } catch (error) {
+        if (!interrupted.signal.aborted) throw error;
+        ctx.out.note(`afterword: export interrupted: nothing was written to ${out}`);
+        process.exitCode = EXIT_INTERRUPTED;
+        return;
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
       const how = 'passphrase' in target ? '-p' : '-i key.txt';
       ctx.out.result({ out, bytes: written.size, messages: written.messages, attachments: written.attachments }, () =>
         [

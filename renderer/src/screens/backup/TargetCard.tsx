@@ -1,4 +1,4 @@
-import { Button, Checkbox, Group, PasswordInput, SimpleGrid, Text, TextInput } from '@mantine/core';
+import { Button, Checkbox, Group, PasswordInput, SimpleGrid, Text, TextInput, Textarea } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlugConnected } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
@@ -29,7 +29,8 @@ export function TargetCard({ target, onChanged }: { target: StoredTarget | null;
   const dirty = JSON.stringify(form) !== JSON.stringify(saved);
   const guard = useLeaveGuard(dirty);
   const secretStored = target !== null;
-  const problems = targetProblems(form, secretStored);
+  const caStored = target?.customCa ?? false;
+  const problems = targetProblems(form, secretStored, caStored);
   const shown = (field: keyof typeof problems) => (showErrors ? targetProblemText(t, problems[field]) : undefined);
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
 
@@ -42,8 +43,8 @@ export function TargetCard({ target, onChanged }: { target: StoredTarget | null;
     }
     if (!dirty && target) return true;
     return save.run(async () => {
-      await client.call('backup.setTarget', targetInput(form, secretStored));
-      const next = { ...form, secretAccessKey: '' };
+      await client.call('backup.setTarget', targetInput(form, secretStored, caStored));
+      const next = { ...form, secretAccessKey: '', ca: '' };
       guard.release();
       setForm(next);
       setSaved(next);
@@ -140,6 +141,29 @@ export function TargetCard({ target, onChanged }: { target: StoredTarget | null;
           error={shown('secretAccessKey')}
         />
       </SimpleGrid>
+      <Checkbox
+        label={t('backup:target.ownCa')}
+        description={t('backup:target.ownCaHint')}
+        checked={form.ownCa}
+        onChange={(e) => set({ ownCa: e.currentTarget.checked })}
+      />
+      {form.ownCa && (
+        <Textarea
+          label={t('backup:target.ca')}
+          description={caStored ? t('backup:target.caKeep') : t('backup:target.caHint')}
+          placeholder="-----BEGIN CERTIFICATE-----"
+          required={!caStored}
+          spellCheck={false}
+          autoComplete="off"
+          autosize
+          minRows={3}
+          maxRows={8}
+          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+          value={form.ca}
+          onChange={(e) => set({ ca: e.currentTarget.value })}
+          error={shown('ca')}
+        />
+      )}
       <Group justify="space-between">
         <div>{target && <RemoveTargetButton onRemoved={onChanged} />}</div>
         <Group>

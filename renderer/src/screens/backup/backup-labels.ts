@@ -14,6 +14,9 @@ export function targetProblemText(t: Translate, problem: TargetProblem | undefin
     regionRequired: () => t('backup:target.regionRequired'),
     accessKeyIdRequired: () => t('backup:target.accessKeyIdRequired'),
     secretRequired: () => t('backup:target.secretRequired'),
+    caRequired: () => t('backup:target.caRequired'),
+    caInvalid: () => t('backup:target.caInvalid'),
+    caNeedsHttps: () => t('backup:target.caNeedsHttps'),
   };
   return texts[problem]();
 }

@@ -52,6 +52,22 @@ describe('the backup target form', () => {
     });
   });
 
+  it('sends a pasted CA certificate, keeps a stored one when left empty, and drops it when unticked', () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----';
+    const https = { ...filled, endpoint: 'https://nas.local:9000', ownCa: true };
+    expect(targetProblems({ ...https, ca: `\n${pem}\n` }, false)).toEqual({});
+    expect(targetInput({ ...https, ca: `\n${pem}\n` }, false)).toMatchObject({ ca: pem });
+    expect(targetProblems({ ...https, ca: '' }, false)).toEqual({ ca: 'caRequired' });
+    expect(targetProblems({ ...https, ca: '' }, true, true)).toEqual({});
+    expect(targetInput({ ...https, ca: '' }, true, true)).not.toHaveProperty('ca');
+    expect(targetInput({ ...https, ownCa: false }, true, true)).toMatchObject({ ca: null });
+    expect(targetInput({ ...https, ownCa: false }, true, false)).not.toHaveProperty('ca');
+    expect(targetProblems({ ...https, ca: 'not a certificate' }, false)).toEqual({ ca: 'caInvalid' });
+    expect(targetProblems({ ...https, endpoint: 'http://nas.local:9000', ca: pem }, false)).toEqual({
+      ca: 'caNeedsHttps',
+    });
+  });
+
   it('starts from the stored target, with the secret field empty', () => {
     const stored = {
       kind: 's3' as const,

@@ -13,6 +13,10 @@ export interface TargetForm {
   accessKeyId: string;
   /** Never filled from the stored target: empty keeps the stored secret. */
   secretAccessKey: string;
+  /** The server has a certificate authority of its own (its CA certificate is trusted for it alone). */
+  ownCa: boolean;
+  /** The CA certificate (PEM); never filled from the stored target: empty keeps the stored one. */
+  ca: string;
 }
 
 /** Why a field cannot be saved; the screen words each in the reader's language. */
@@ -25,7 +29,10 @@ export type TargetProblem =
   | 'prefixInvalid'
   | 'regionRequired'
   | 'accessKeyIdRequired'
-  | 'secretRequired';
+  | 'secretRequired'
+  | 'caRequired'
+  | 'caInvalid'
+  | 'caNeedsHttps';
 
 export type TargetProblems = Partial<Record<keyof TargetForm, TargetProblem>>;
 
@@ -38,11 +45,19 @@ export function formFromTarget(target: StoredTarget | null): TargetForm {
     pathStyle: target?.pathStyle ?? false,
     accessKeyId: target?.accessKeyId ?? '',
     secretAccessKey: '',
+    ownCa: target?.customCa ?? false,
+    ca: '',
   };
 }
 
-/** What `backup.setTarget` receives: an empty secret is left out when one is stored (it stays). */
-export function targetInput(form: TargetForm, secretStored: boolean): TargetInput {
+/** The CA part of `backup.setTarget`: a new certificate, none (unticked while one is stored), or the stored one kept. */
+function caInput(form: TargetForm, caStored: boolean): Pick<TargetInput, 'ca'> {
+  if (form.ownCa && form.ca.trim() !== '') return { ca: form.ca.trim() };
+  return !form.ownCa && caStored ? { ca: null } : {};
+}
+
+/** What `backup.setTarget` receives: an empty secret (or CA) is left out when one is stored (it stays). */
+export function targetInput(form: TargetForm, secretStored: boolean, caStored = false): TargetInput {
   const keepSecret = secretStored && form.secretAccessKey === '';
   return {
     endpoint: form.endpoint.trim(),
@@ -52,16 +67,21 @@ export function targetInput(form: TargetForm, secretStored: boolean): TargetInpu
     pathStyle: form.pathStyle,
     accessKeyId: form.accessKeyId.trim(),
     ...(keepSecret ? {} : { secretAccessKey: form.secretAccessKey }),
+    ...caInput(form, caStored),
   };
 }
 
 const hasUserInfo = (url: string) => /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url);
 
 /** The contract's own schema decides what is wrong; this names it per field (first problem per field). */
-export function targetProblems(form: TargetForm, secretStored: boolean): TargetProblems {
-  const input = targetInput(form, secretStored);
+export function targetProblems(form: TargetForm, secretStored: boolean, caStored = false): TargetProblems {
+  const input = targetInput(form, secretStored, caStored);
   const problems: TargetProblems = {};
   if (!secretStored && form.secretAccessKey === '') problems.secretAccessKey = 'secretRequired';
+  if (form.ownCa) {
+    if (!caStored && form.ca.trim() === '') problems.ca = 'caRequired';
+    else if (!/^https:\/\//i.test(input.endpoint)) problems.ca = 'caNeedsHttps';
+  }
   const parsed = backupTargetInputSchema.safeParse(input);
   if (parsed.success) return problems;
   for (const issue of parsed.error.issues) {
@@ -89,6 +109,8 @@ function problemOf(field: keyof TargetForm, code: string, endpoint: string): Tar
       return 'accessKeyIdRequired';
     case 'secretAccessKey':
       return 'secretRequired';
+    case 'ca':
+      return 'caInvalid';
     default:
       return null;
   }
