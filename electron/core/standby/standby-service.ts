@@ -109,7 +109,13 @@ export class StandbyService {
       const wrap = armor.encode(await encrypter.encrypt(vault.contentKey.key));
       const member: StandbyMember = { format: STANDBY_FORMAT, vaultId: vault.vaultId, ...entry, wrap };
       await store.put(standbyMemberKey(name), encodeJson(signPairingObject(keys, 'member', member)));
-      await this.publishRoster(store, keys, next);
+      try {
+        await this.publishRoster(store, keys, next);
+      } catch (error) {
+        // Not paired after all: its wrap does not stay behind (if the bucket lets it be deleted).
+        await store.delete(standbyMemberKey(name)).catch(() => undefined);
+        throw error;
+      }
     });
     this.record(next, STANDBY_ADDED_ACTION, entry);
     return { name, fingerprint: entry.fingerprint, addedAt: entry.addedAt, lastSeen: null };
