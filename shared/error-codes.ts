@@ -32,6 +32,8 @@ export const ERROR_CODES = [
   'BACKUP_NOT_CONFIGURED',
   /** The bucket refused or could not be reached: the message carries the server's answer. */
   'BACKUP_TARGET_FAILED',
+  /** The bucket's server ignores conditional writes (If-None-Match / If-Match): no standby runner on it. */
+  'STANDBY_UNSUPPORTED_SERVER',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

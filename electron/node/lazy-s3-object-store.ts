@@ -1,4 +1,10 @@
-import type { BucketTarget, ObjectStore, StoredObject, StreamedBody } from '../core/ports/object-store.js';
+import type {
+  TaggedObject,
+  ConditionalObjectStore,
+  BucketTarget,
+  StoredObject,
+  StreamedBody,
+} from '../core/ports/object-store.js';
 
 /** Where a target points, for messages (never a credential). */
 export function describeBucketTarget(target: BucketTarget): string {
@@ -10,15 +16,15 @@ export function describeBucketTarget(target: BucketTarget): string {
  * The S3 adapter, loaded on first use: the AWS SDK takes longer to load than most commands take
  * to run, and only backups need it.
  */
-class LazyS3ObjectStore implements ObjectStore {
+class LazyS3ObjectStore implements ConditionalObjectStore {
   readonly where: string;
-  private loaded: Promise<ObjectStore> | null = null;
+  private loaded: Promise<ConditionalObjectStore> | null = null;
 
   constructor(private readonly target: BucketTarget) {
     this.where = describeBucketTarget(target);
   }
 
-  private store(): Promise<ObjectStore> {
+  private store(): Promise<ConditionalObjectStore> {
     this.loaded ??= import('./s3-object-store.js').then(({ S3ObjectStore }) => new S3ObjectStore(this.target));
     return this.loaded;
   }
@@ -29,6 +35,18 @@ class LazyS3ObjectStore implements ObjectStore {
 
   async get(key: string): Promise<Uint8Array | null> {
     return (await this.store()).get(key);
+  }
+
+  async getTagged(key: string): Promise<TaggedObject | null> {
+    return (await this.store()).getTagged(key);
+  }
+
+  async putIfAbsent(key: string, body: Uint8Array): Promise<string> {
+    return (await this.store()).putIfAbsent(key, body);
+  }
+
+  async putIfMatch(key: string, body: Uint8Array, etag: string): Promise<string> {
+    return (await this.store()).putIfMatch(key, body, etag);
   }
 
   async getStream(key: string): Promise<AsyncIterable<Uint8Array> | null> {
@@ -52,4 +70,4 @@ class LazyS3ObjectStore implements ObjectStore {
   }
 }
 
-export const s3ObjectStores = (target: BucketTarget): ObjectStore => new LazyS3ObjectStore(target);
+export const s3ObjectStores = (target: BucketTarget): ConditionalObjectStore => new LazyS3ObjectStore(target);

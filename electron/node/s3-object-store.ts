@@ -11,7 +11,14 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { ObjectStoreError } from '../core/backup/backup-errors.js';
-import type { BucketTarget, ObjectStore, StoredObject, StreamedBody } from '../core/ports/object-store.js';
+import { ConditionalWriteRefused, type ConditionalRefusal } from '../core/backup/conditional-write-refused.js';
+import type {
+  BucketTarget,
+  ConditionalObjectStore,
+  StoredObject,
+  StreamedBody,
+  TaggedObject,
+} from '../core/ports/object-store.js';
 import { describeBucketTarget } from './lazy-s3-object-store.js';
 
 /** Why a request failed, in words a person can act on, with the server's own code and message. */
@@ -34,6 +41,16 @@ function describeFailure(error: unknown): { code: string; answer: string } {
   return { code, answer: `${(error as Error)?.message ?? String(error)}${tls}` };
 }
 
+/** The refusal a conditional PUT met, or null when the failure is something else. */
+function conditionalRefusal(error: unknown, ifMatch: boolean): ConditionalRefusal | null {
+  if (!(error instanceof S3ServiceException)) return null;
+  const status = error.$metadata?.httpStatusCode;
+  if (error.name === 'ConditionalRequestConflict' || status === 409) return 'conflict';
+  if (error.name === 'PreconditionFailed' || status === 412) return ifMatch ? 'changed' : 'exists';
+  if (ifMatch && isMissing(error)) return 'missing';
+  return null;
+}
+
 function isMissing(error: unknown): boolean {
   if (!(error instanceof S3ServiceException)) return false;
   return error.name === 'NoSuchKey' || error.name === 'NotFound' || error.$metadata?.httpStatusCode === 404;
@@ -53,7 +70,7 @@ export interface S3Timeouts {
 const DEFAULT_TIMEOUTS: S3Timeouts = { connectMs: 30_000, idleMs: 60_000, requestMs: 15 * 60_000 };
 
 /** The S3 API (AWS, MinIO, Cloudflare R2, Backblaze B2) through @aws-sdk/client-s3. */
-export class S3ObjectStore implements ObjectStore {
+export class S3ObjectStore implements ConditionalObjectStore {
   readonly where: string;
   private readonly client: S3Client;
   private readonly prefix: string;
@@ -93,7 +110,7 @@ export class S3ObjectStore implements ObjectStore {
     try {
       return await run();
     } catch (error) {
-      if (error instanceof ObjectStoreError) throw error;
+      if (error instanceof ObjectStoreError || error instanceof ConditionalWriteRefused) throw error;
       const { code, answer } = describeFailure(error);
       throw new ObjectStoreError(operation, key, code, answer, { cause: error });
     }
@@ -114,6 +131,52 @@ export class S3ObjectStore implements ObjectStore {
         ),
       ),
     );
+  }
+
+  async getTagged(key: string): Promise<TaggedObject | null> {
+    return this.attempt('the download', key, async () => {
+      try {
+        const reply = await this.client.send(new GetObjectCommand({ Bucket: this.target.bucket, Key: this.full(key) }));
+        const body = reply.Body ? await reply.Body.transformToByteArray() : new Uint8Array();
+        return { body, etag: reply.ETag ?? '' };
+      } catch (error) {
+        if (isMissing(error)) return null;
+        throw error;
+      }
+    });
+  }
+
+  async putIfAbsent(key: string, body: Uint8Array): Promise<string> {
+    return this.conditionalPut(key, body, { IfNoneMatch: '*' });
+  }
+
+  async putIfMatch(key: string, body: Uint8Array, etag: string): Promise<string> {
+    return this.conditionalPut(key, body, { IfMatch: etag });
+  }
+
+  private async conditionalPut(
+    key: string,
+    body: Uint8Array,
+    condition: { IfNoneMatch: '*' } | { IfMatch: string },
+  ): Promise<string> {
+    return this.attempt('the conditional upload', key, async () => {
+      try {
+        const reply = await this.client.send(
+          new PutObjectCommand({
+            Bucket: this.target.bucket,
+            Key: this.full(key),
+            Body: body,
+            ContentLength: body.length,
+            ...condition,
+          }),
+        );
+        return reply.ETag ?? '';
+      } catch (error) {
+        const refusal = conditionalRefusal(error, 'IfMatch' in condition);
+        if (!refusal) throw error;
+        throw new ConditionalWriteRefused(key, refusal, (error as Error).name, { cause: error });
+      }
+    });
   }
 
   async getStream(key: string): Promise<AsyncIterable<Uint8Array> | null> {

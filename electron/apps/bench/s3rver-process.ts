@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BucketTarget } from '../../core/ports/object-store.js';
+import { CONDITIONAL_WRITES_MIDDLEWARE } from './s3-conditional-writes.js';
 
 /**
  * A real S3 server (s3rver) on 127.0.0.1 and a free port, in a child process: it needs Node's
@@ -29,6 +30,10 @@ const tls = process.env.S3RVER_KEY ? { key: require('fs').readFileSync(process.e
 const server = new S3rver({ ...tls, address: '127.0.0.1', port: Number(process.env.S3RVER_PORT), silent: true,
   directory: process.env.S3RVER_DIR, configureBuckets: [{ name: process.env.S3RVER_BUCKET }] });
 server.run().then(({ port }) => process.stdout.write(JSON.stringify({ port }) + '\\n'), (e) => { console.error(e); process.exit(1); });
+if (process.env.S3RVER_CONDITIONAL) {
+  const S3Error = require(require('path').join(require('path').dirname(process.env.S3RVER_MODULE), 'models', 'error'));
+  server.middleware.unshift((0, eval)(process.env.S3RVER_CONDITIONAL)(S3Error, server.store));
+}
 process.on('SIGTERM', () => server.close().then(() => process.exit(0)));
 `;
 
@@ -38,11 +43,20 @@ export interface S3rverTls {
   certFile: string;
 }
 
+export interface S3rverOptions {
+  /**
+   * Honour If-Match / If-None-Match on PUT as AWS S3 does (s3-conditional-writes.ts). Off by
+   * default: plain s3rver stores every PUT, like the servers the standby probe must refuse.
+   */
+  conditionalWrites?: boolean;
+}
+
 function launch(
   directory: string,
   bucket: string,
   port: number,
-  tls?: S3rverTls,
+  tls: S3rverTls | undefined,
+  options: S3rverOptions,
 ): Promise<{ child: ChildProcess; port: number }> {
   const require = createRequire(import.meta.url);
   const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', SCRIPT], {
@@ -53,6 +67,7 @@ function launch(
       S3RVER_DIR: directory,
       S3RVER_BUCKET: bucket,
       ...(tls ? { S3RVER_KEY: tls.keyFile, S3RVER_CERT: tls.certFile } : {}),
+      ...(options.conditionalWrites ? { S3RVER_CONDITIONAL: CONDITIONAL_WRITES_MIDDLEWARE } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -69,9 +84,13 @@ function launch(
   });
 }
 
-export async function startS3rver(bucket = 'afterword', tls?: S3rverTls): Promise<S3rverProcess> {
+export async function startS3rver(
+  bucket = 'afterword',
+  tls?: S3rverTls,
+  options: S3rverOptions = {},
+): Promise<S3rverProcess> {
   const directory = mkdtempSync(join(tmpdir(), 'aw-s3rver-'));
-  let { child, port } = await launch(directory, bucket, 0, tls);
+  let { child, port } = await launch(directory, bucket, 0, tls, options);
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null) return;
     await new Promise<void>((resolve) => {
@@ -98,7 +117,7 @@ export async function startS3rver(bucket = 'afterword', tls?: S3rverTls): Promis
     },
     restart: async () => {
       await stop();
-      ({ child, port } = await launch(directory, bucket, port, tls));
+      ({ child, port } = await launch(directory, bucket, port, tls, options));
     },
   };
 }

@@ -30,6 +30,7 @@ const BY_CODE: Record<ErrorCode, number> = {
   SETUP_TOKEN_REQUIRED: EXIT.auth,
   BACKUP_NOT_CONFIGURED: EXIT.usage,
   BACKUP_TARGET_FAILED: EXIT.usage,
+  STANDBY_UNSUPPORTED_SERVER: EXIT.usage,
 };
 
 export function exitCodeFor(code: ErrorCode): number {

@@ -24,6 +24,7 @@ const STATUS: Record<ErrorCode, number> = {
   SETUP_TOKEN_REQUIRED: 403,
   BACKUP_NOT_CONFIGURED: 409,
   BACKUP_TARGET_FAILED: 503,
+  STANDBY_UNSUPPORTED_SERVER: 409,
 };
 
 export type HttpStatus = 200 | 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 423 | 429 | 500 | 503;

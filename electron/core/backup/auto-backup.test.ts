@@ -54,14 +54,16 @@ function addRecipient(tv: TestVault, name: string): void {
   tv.services.recipients.add({ name, type: 'email', contact: 'alex@example.org' });
 }
 
-const backupNotices = (tv: TestVault): string[] =>
+const backupNotices = (tv: TestVault, kind: 'failing' | 'tampered' = 'failing'): string[] =>
   (
     tv.vault.db.sqlite
-      .prepare(
-        `SELECT idempotency_key AS k FROM outbox WHERE kind = 'notice' AND idempotency_key LIKE 'notice:backup-failing:%'`,
-      )
-      .all() as { k: string }[]
+      .prepare(`SELECT idempotency_key AS k FROM outbox WHERE kind = 'notice' AND idempotency_key LIKE ?`)
+      .all(`notice:backup-${kind}:%`) as { k: string }[]
   ).map((r) => r.k);
+
+/** The distinct notices (each goes out on every channel of the owner's). */
+const distinctNotices = (tv: TestVault, kind: 'failing' | 'tampered'): number =>
+  new Set(backupNotices(tv, kind).map((key) => key.split(':').slice(1, 4).join(':'))).size;
 
 describe('automatic backups', { timeout: 120_000 }, () => {
   it('pushes a change only once the vault has been quiet for the debounce, then not again', async () => {
@@ -202,7 +204,7 @@ describe('automatic backups', { timeout: 120_000 }, () => {
       (p) => p.code === 'BACKUP_FAILING',
     );
     expect(problem?.params).toMatchObject({ since: w.tv.clock.now() });
-    expect(new Set(backupNotices(w.tv).map((key) => key.split(':').slice(1, 4).join(':'))).size).toBe(1);
+    expect(distinctNotices(w.tv, 'tampered')).toBe(1);
     const failing = w.tv.vault.db.sqlite
       .prepare(`SELECT detail FROM audit_log WHERE action = 'backup.failing'`)
       .all() as { detail: string }[];
@@ -213,7 +215,34 @@ describe('automatic backups', { timeout: 120_000 }, () => {
     w.tv.clock.advance(RETRY_MAX_MS);
     await w.engine.runOnce('test');
     await w.engine.settled();
-    expect(new Set(backupNotices(w.tv).map((key) => key.split(':').slice(1, 4).join(':'))).size).toBe(1);
+    expect(distinctNotices(w.tv, 'tampered')).toBe(1);
+    expect(distinctNotices(w.tv, 'failing')).toBe(0);
+  });
+
+  it('a bucket found rolled back after an outage was reported is told at once all the same', async () => {
+    const w = await world('auto-outage-then-rolled-back');
+    await w.engine.runOnce('test');
+    await w.engine.settled();
+    addRecipient(w.tv, 'Alex');
+    w.tv.clock.advance(DEBOUNCE_MS);
+    await server.stop();
+    try {
+      const started = w.tv.clock.now();
+      while (w.tv.clock.now() - started < 25 * HOUR_MS) {
+        await w.engine.runOnce('test');
+        await w.engine.settled();
+        w.tv.clock.advance(readBackupHealth(w.tv.services, w.tv.clock.now()).nextAt! - w.tv.clock.now());
+      }
+    } finally {
+      await server.restart();
+    }
+    expect(distinctNotices(w.tv, 'failing')).toBe(1);
+
+    await rm(server.objectFile(`auto-outage-then-rolled-back/${manifestKey(1)}`));
+    await w.engine.runOnce('test');
+    await w.engine.settled();
+    expect(readBackupHealth(w.tv.services, w.tv.clock.now()).lastError).toMatch(/^INTEGRITY: /);
+    expect(distinctNotices(w.tv, 'tampered')).toBe(1);
   });
 
   it('a pass does not wait for a push under way, and starts no second one meanwhile', async () => {

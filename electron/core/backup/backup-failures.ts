@@ -30,14 +30,17 @@ export function recordBackupFailure(
   const now = services.clock.now();
   const previous = readBackupFailure(services);
   const attempts = (previous?.attempts ?? 0) + 1;
+  const tampered = Boolean(previous?.tampered) || error instanceof BackupTamperedError;
+  // An outage already reported says nothing of tampering found since: that is told at once.
+  const told = tampered && !previous?.tampered ? undefined : previous?.told;
   const failure: BackupFailure = {
     since: previous?.since ?? now,
     lastError: describeFailure(error),
     attempts,
     nextAt: now + retryDelay(attempts),
-    ...(previous?.told !== undefined ? { told: previous.told } : {}),
+    ...(told !== undefined ? { told } : {}),
     // Until a push works again: an outage after the refusal does not make the bucket trusted.
-    ...(previous?.tampered || error instanceof BackupTamperedError ? { tampered: true } : {}),
+    ...(tampered ? { tampered: true } : {}),
   };
   const notice = noticeDue(failure, now);
   services.vault.db.q.transaction(() => {
@@ -78,7 +81,7 @@ export function clearBackupFailure(services: Pick<VaultServices, 'settings' | 'v
 function tellOwner(notices: OwnerNoticeDeps, failure: BackupFailure, index: number): void {
   if (failure.tampered) {
     enqueueOwnerNotice(notices, {
-      id: `backup-failing:${failure.since}:${index}`,
+      id: `backup-tampered:${failure.since}:${index}`,
       subject: 'Your Afterword backups were changed by someone else',
       text:
         `The backup bucket holds objects this vault did not write, or was put back to an older state (${failure.lastError}). ` +

@@ -163,6 +163,8 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     const pushed = await m.backups.now();
     expect(pushed.seq).toBe(1);
     expect(pushed.objectsUploaded).toBeGreaterThan(2);
+    // The push's copy of the database, and the files SQLite keeps beside one, are gone.
+    expect((await readdir(m.vault.dir)).filter((name) => name.startsWith('.backup-'))).toEqual([]);
 
     const hits: string[] = [];
     const files = (await bucketFiles(join(server.directory, server.bucket, 'roundtrip'))).filter((f) =>

@@ -24,7 +24,9 @@ export interface PushSummary {
   hash: string;
 }
 
-const SNAPSHOT_FILE = /^\.backup-[0-9a-f]{16}\.db$/;
+/** The copy and the files SQLite keeps beside it. */
+const SNAPSHOT_FILE = /^\.backup-[0-9a-f]{16}\.db(-wal|-shm|-journal)?$/;
+const SIDE_FILES = ['-wal', '-shm', '-journal'];
 
 /** Copies left by a push that was killed: removed before the next one. */
 async function removeLeftovers(dir: string): Promise<void> {
@@ -57,6 +59,8 @@ export async function pushSnapshot(
   const ctx: PushContext = { store, keys, known, reused: new Map(), uploads, progress, onProgress: options.onProgress };
   try {
     await vault.db.sqlite.backup(copyPath);
+    // The copy keeps the vault's WAL mode: every reader of it would leave -wal and -shm files.
+    useRollbackJournal(copyPath);
     const { pageSize, messages, blobIds } = describeCopy(copyPath);
     if (DATABASE_CHUNK_BYTES % pageSize !== 0)
       throw new Error(`a page size of ${pageSize} bytes does not divide the ${DATABASE_CHUNK_BYTES}-byte chunks`);
@@ -100,7 +104,16 @@ export async function pushSnapshot(
     await uploads.idle().catch(() => undefined);
     throw error;
   } finally {
-    await rm(copyPath, { force: true });
+    await Promise.all([copyPath, ...SIDE_FILES.map((side) => copyPath + side)].map((f) => rm(f, { force: true })));
+  }
+}
+
+function useRollbackJournal(path: string): void {
+  const copy = new Database(path);
+  try {
+    copy.pragma('journal_mode = DELETE');
+  } finally {
+    copy.close();
   }
 }
 
@@ -108,7 +121,6 @@ export async function pushSnapshot(
 function dropAttachmentRows(path: string, ids: readonly string[]): void {
   const copy = new Database(path);
   try {
-    copy.pragma('journal_mode = DELETE');
     const drop = copy.prepare('DELETE FROM attachments WHERE id = ?');
     copy.transaction(() => {
       for (const id of ids) drop.run(id);
