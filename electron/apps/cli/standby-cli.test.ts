@@ -19,7 +19,9 @@ import { CliVault, TempDirs, describeResult, parseJsonStdout, useWeakTestKdf } f
 
 useWeakTestKdf();
 const temp = new TempDirs();
-const s3 = useCliS3rver();
+const s3 = useCliS3rver({ conditionalWrites: true });
+/** A server that stores every PUT whatever its conditions say: standby mode must be refused there. */
+const plain = useCliS3rver();
 const S3_ENV = S3RVER_ENV;
 const bucketFlags = (prefix: string): string[] => s3.bucketFlags(prefix);
 const FINGERPRINT = /^[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$/;
@@ -79,6 +81,19 @@ describe('afterword standby', { timeout: 300_000 }, () => {
       code: 'CONFLICT',
       message: expect.stringContaining(code),
     });
+  });
+
+  it('init refuses a server that ignores conditional writes, and keeps nothing', async () => {
+    const s = await CliVault.create(temp, 'standby-plain');
+    const refused = await s.run(['standby', 'init', ...plain.bucketFlags('sb-plain'), '--json'], S3_ENV);
+    expect(refused.code, describeResult(refused)).toBe(1);
+    expect(parseJsonStdout<{ error: { code: string; message: string } }>(refused).error).toMatchObject({
+      code: 'STANDBY_UNSUPPORTED_SERVER',
+      message: expect.stringContaining('conditional writes'),
+    });
+    expect(existsSync(join(s.dir, STANDBY_CONFIG_FILE))).toBe(false);
+    expect(await filesUnder(s.keyDir)).toEqual([]);
+    expect(await filesUnder(join(plain.server.directory, plain.server.bucket, 'sb-plain'))).toEqual([]);
   });
 
   it('add refuses without a backup target, a bad code, a bad name and a duplicate; list shows the sign of life', async () => {

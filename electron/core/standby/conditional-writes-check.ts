@@ -1,11 +1,12 @@
 import type { ObjectStore } from '../ports/object-store.js';
+import { probeConditionalWrites } from './probe-conditional-writes.js';
 
 /**
  * The one place `standby init` asks whether the bucket honours conditional writes (If-None-Match,
- * If-Match): a standby's lease needs them, and a server that ignores them must be refused for
- * standby mode. The probe itself (probeConditionalWrites) comes with the lease; until it is here,
- * this lets every bucket through.
+ * If-Match): a standby's lease and send claims need them, and with a server that ignores them two
+ * machines could both send, so standby mode is refused there (backups to it still work).
  */
-export async function refuseWithoutConditionalWrites(_store: ObjectStore): Promise<void> {
-  // SEAM: call probeConditionalWrites(store) here and refuse when it says the server ignores them.
+export async function refuseWithoutConditionalWrites(store: ObjectStore): Promise<void> {
+  const probe = await probeConditionalWrites(store);
+  if (!probe.ok) throw probe.error;
 }

@@ -1,7 +1,12 @@
 // Test helper: a real S3 server (s3rver on loopback) for a CLI test file, started before its tests
 // and stopped after them. Only for *.test.ts files.
 import { afterAll, beforeAll } from 'vitest';
-import { startS3rver, stopS3rver, type S3rverProcess } from '../../../node/test-support/s3rver-process.js';
+import {
+  startS3rver,
+  stopS3rver,
+  type S3rverOptions,
+  type S3rverProcess,
+} from '../../../node/test-support/s3rver-process.js';
 import { assertCliBuilt } from './run-cli.js';
 
 /** s3rver's fixed credentials, as the CLI reads them. */
@@ -14,11 +19,12 @@ export interface CliS3rver {
   bucketFlags(prefix: string): string[];
 }
 
-export function useCliS3rver(): CliS3rver {
+/** `options.conditionalWrites`: AWS's If-Match / If-None-Match, which standby mode needs (plain s3rver ignores them). */
+export function useCliS3rver(options: S3rverOptions = {}): CliS3rver {
   let running: S3rverProcess | undefined;
   beforeAll(async () => {
     assertCliBuilt();
-    running = await startS3rver();
+    running = await startS3rver('afterword', undefined, options);
   }, 30_000);
   afterAll(async () => {
     if (running) await stopS3rver(running);
