@@ -1,22 +1,21 @@
 import type { KeyObject } from 'node:crypto';
 import type { ObjectStore } from '../ports/object-store.js';
 import { BackupTamperedError } from '../backup/backup-errors.js';
-import { signBytes, verifySignature, type BackupKeys } from '../backup/backup-keys.js';
+import { verifySignature, type BackupKeys } from '../backup/backup-keys.js';
+import { encodeSigned } from './signed-object.js';
 import type { StandbyMember, StandbyRoster } from './standby-layout.js';
 
 type Kind = 'roster' | 'member';
 
-/** What is signed: the object's JSON without its signature, under a label of its own kind. */
+/** What is signed: as signed-object.ts signs (a label of the kind, then the JSON without the signature). */
 function signedBytes(kind: Kind, value: StandbyRoster | StandbyMember): Uint8Array {
   const { signature: _signature, ...body } = value;
   return new TextEncoder().encode(`afterword/standby/${kind}/v1\n${JSON.stringify(body)}`);
 }
 
-/** The roster or a member's wrap, signed with the vault's backup signing key. */
-export function signPairingObject<T extends StandbyRoster | StandbyMember>(keys: BackupKeys, kind: Kind, value: T): T {
-  const signature = Buffer.from(signBytes(keys, signedBytes(kind, value))).toString('base64');
-  return { ...value, signature };
-}
+/** The roster or a member's wrap as the bucket holds it, signed with the vault's backup signing key. */
+export const encodePairingObject = (keys: BackupKeys, kind: Kind, value: StandbyRoster | StandbyMember): Uint8Array =>
+  encodeSigned(keys, kind, value);
 
 export function isPairingObjectSignedBy(
   publicKey: KeyObject,
@@ -26,8 +25,6 @@ export function isPairingObjectSignedBy(
   if (typeof value.signature !== 'string') return false;
   return verifySignature(publicKey, signedBytes(kind, value), Buffer.from(value.signature, 'base64'));
 }
-
-export const encodeJson = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
 
 /** A JSON object of the bucket, null when missing; one that does not parse is reported as changed. */
 export async function readPairingJson<T>(store: ObjectStore, key: string): Promise<T | null> {

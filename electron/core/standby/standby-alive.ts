@@ -1,6 +1,5 @@
 import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
-import { encodeJson } from './pairing-objects.js';
 import { STANDBY_ALIVE_PREFIX, STANDBY_FORMAT, standbyAliveKey, type StandbyAlive } from './standby-layout.js';
 
 /** A standby says it is there: `standby init` writes the first one, `serve --standby` refreshes it. */
@@ -11,7 +10,7 @@ export async function writeStandbyAlive(
   state = 'paired-waiting',
 ): Promise<void> {
   const alive: StandbyAlive = { format: STANDBY_FORMAT, fingerprint, at: clock.now(), state };
-  await store.put(standbyAliveKey(fingerprint), encodeJson(alive));
+  await store.put(standbyAliveKey(fingerprint), new TextEncoder().encode(JSON.stringify(alive)));
 }
 
 /**

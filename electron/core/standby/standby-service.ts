@@ -6,7 +6,7 @@ import { BackupNotConfiguredError, ObjectStoreError } from '../backup/backup-err
 import { BACKUP_SETTINGS } from '../backup/backup-health.js';
 import { deriveBackupKeys, type BackupKeys } from '../backup/backup-keys.js';
 import { claimBucket } from '../backup/bucket-identity.js';
-import { encodeJson, signPairingObject } from './pairing-objects.js';
+import { encodePairingObject } from './pairing-objects.js';
 import { readStandbyAlive } from './standby-alive.js';
 import {
   STANDBY_FORMAT,
@@ -72,7 +72,7 @@ export class StandbyService {
 
   private async publishRoster(store: ObjectStore, keys: BackupKeys, members: RosterEntry[]): Promise<void> {
     const roster: StandbyRoster = { format: STANDBY_FORMAT, vaultId: this.services.vault.vaultId, members };
-    await store.put(STANDBY_ROSTER_KEY, encodeJson(signPairingObject(keys, 'roster', roster)));
+    await store.put(STANDBY_ROSTER_KEY, encodePairingObject(keys, 'roster', roster));
   }
 
   private record(members: RosterEntry[], action: string, entry: RosterEntry): void {
@@ -108,7 +108,7 @@ export class StandbyService {
       encrypter.addRecipient(parsed.recipient);
       const wrap = armor.encode(await encrypter.encrypt(vault.contentKey.key));
       const member: StandbyMember = { format: STANDBY_FORMAT, vaultId: vault.vaultId, ...entry, wrap };
-      await store.put(standbyMemberKey(name), encodeJson(signPairingObject(keys, 'member', member)));
+      await store.put(standbyMemberKey(name), encodePairingObject(keys, 'member', member));
       try {
         await this.publishRoster(store, keys, next);
       } catch (error) {
