@@ -170,4 +170,33 @@ export class BackupPage extends Screen {
       .getByRole('alert')
       .filter({ hasText: this.t('backup:export.failed') });
   }
+
+  standbyCard(): Locator {
+    return this.region('backup:standby.title');
+  }
+
+  standbyRows(): Locator {
+    return this.page.getByRole('table', { name: this.t('backup:standby.label'), exact: true }).locator('tbody tr');
+  }
+
+  /** Fills the pairing form and presses "Pair standby"; resolves with the fingerprint the confirmation shows. */
+  async startPairing(name: string, code: string): Promise<Locator> {
+    const card = this.standbyCard();
+    await this.textbox(card, 'backup:standby.name').fill(name);
+    await this.textbox(card, 'backup:standby.code').fill(code);
+    await this.button(card, 'backup:standby.add').click();
+    return this.page.getByRole('dialog', { name: this.t('backup:standby.confirmTitle'), exact: true });
+  }
+
+  async confirmPairing(dialog: Locator, name: string): Promise<void> {
+    await this.clickForRpc(this.button(dialog, 'backup:standby.confirm'), 'standby.add');
+    await this.alert('backup:standby.added', { name }).first().waitFor();
+  }
+
+  async removeStandby(name: string): Promise<void> {
+    await this.button(this.standbyCard(), 'backup:standby.removeLabel', { name }).click();
+    const dialog = this.page.getByRole('dialog', { name: this.t('backup:standby.removeTitle', { name }), exact: true });
+    await this.clickForRpc(this.button(dialog, 'backup:standby.removeConfirm'), 'standby.remove');
+    await this.alert('backup:standby.removed', { name }).first().waitFor();
+  }
 }

@@ -31,6 +31,7 @@ import {
 
 import { done, method, none, type MethodSpec } from './method-spec.js';
 import { BACKUP_METHODS } from './backup-methods.js';
+import { STANDBY_METHODS } from './standby-methods.js';
 
 export type { MethodSpec } from './method-spec.js';
 const byId = z.object({ id: idSchema }).strict();
@@ -426,6 +427,7 @@ export const CONTRACT = {
   'tokens.delete': method(['owner'], byId, done),
 
   ...BACKUP_METHODS,
+  ...STANDBY_METHODS,
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof CONTRACT;

@@ -49,6 +49,10 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     load: async () => (await import('./commands/backup-commands.js')).registerBackupCommands,
   },
   {
+    names: ['standby'],
+    load: async () => (await import('./commands/standby-commands.js')).registerStandbyCommands,
+  },
+  {
     names: ['export'],
     load: async () => (await import('./commands/export-command.js')).registerExportCommand,
   },

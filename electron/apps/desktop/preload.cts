@@ -89,6 +89,9 @@ const METHOD_NAMES: readonly string[] = [
   'backup.exportBegin',
   'backup.exportChunk',
   'backup.exportCancel',
+  'standby.list',
+  'standby.add',
+  'standby.remove',
 ];
 // </generated>
 

@@ -8,6 +8,7 @@ import { setupHandlers } from './handlers-setup.js';
 import { mfaHandlers } from './handlers-mfa.js';
 import { backupHandlers } from './handlers-backup.js';
 import { exportHandlers } from './handlers-export.js';
+import { standbyHandlers } from './handlers-standby.js';
 
 export interface HandlerContext {
   app: AppCore;
@@ -32,4 +33,5 @@ export const HANDLERS: Handlers = {
   ...mfaHandlers,
   ...backupHandlers,
   ...exportHandlers,
+  ...standbyHandlers,
 };

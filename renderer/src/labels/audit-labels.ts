@@ -27,6 +27,8 @@ export function auditActionLabel(t: Translate, action: string, detail?: Record<s
       'backup.restored': () => t('common:audit.backupRestored'),
       'backup.failing': () => t('common:audit.backupFailing'),
       'backup.recovered': () => t('common:audit.backupRecovered'),
+      'standby.added': () => t('common:audit.standbyAdded'),
+      'standby.removed': () => t('common:audit.standbyRemoved'),
       'vault.password_changed': () => t('common:audit.passwordChanged'),
       'vault.recovery_key_regenerated': () => t('common:audit.recoveryKeyRegenerated'),
       'vault.device_key_enabled': () => t('common:audit.unattendedOn'),

@@ -12,7 +12,7 @@ import { EXIT } from '../exit-codes.js';
 import { formatBytes, isoTime, table } from '../output.js';
 import { currentPassword, promptHidden } from '../secrets.js';
 
-interface BucketFlags {
+export interface BucketFlags {
   endpoint: string;
   bucket: string;
   prefix?: string;
@@ -28,7 +28,7 @@ async function credentials(env: Env): Promise<{ accessKeyId: string; secretAcces
   return { accessKeyId, secretAccessKey };
 }
 
-async function bucketTarget(flags: BucketFlags, env: Env): Promise<BucketTarget> {
+export async function bucketTarget(flags: BucketFlags, env: Env): Promise<BucketTarget> {
   if (flags.caFile !== undefined && !flags.endpoint.startsWith('https:')) {
     throw new BadRequestError('--ca-file is only for an https:// endpoint: give https://, or leave out --ca-file');
   }
@@ -48,7 +48,7 @@ async function bucketTarget(flags: BucketFlags, env: Env): Promise<BucketTarget>
   return { ...parsed.data, secretAccessKey: keys.secretAccessKey, ca };
 }
 
-const withBucketOptions = (command: Command): Command =>
+export const withBucketOptions = (command: Command): Command =>
   command
     .requiredOption(
       '--endpoint <url>',

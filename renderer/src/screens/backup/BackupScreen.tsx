@@ -8,6 +8,7 @@ import { BackupNowCard } from './BackupNowCard';
 import { ExportCard } from './ExportCard';
 import { HealthCard } from './HealthCard';
 import { RestoreCard } from './RestoreCard';
+import { StandbyCard } from './StandbyCard';
 import { TargetCard } from './TargetCard';
 
 /** Where the encrypted backups go, pushing one now, the snapshots, restoring elsewhere, and the age export. */
@@ -49,6 +50,7 @@ export default function BackupScreen() {
             status.reload();
           }}
         />
+        <StandbyCard configured={configured} now={now} />
         <ExportCard />
       </Stack>
     </>
