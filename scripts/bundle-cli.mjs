@@ -48,6 +48,7 @@ export async function bundleCli() {
     format: 'esm',
     platform: 'node',
     target: 'node20',
+    absWorkingDir: ROOT,
     outdir: staging,
     sourcemap: 'linked',
     metafile: true,
@@ -60,7 +61,15 @@ export async function bundleCli() {
     logLevel: 'warning',
   });
   // Which compiled files and packages each chunk holds (the tests check what a command loads).
-  await writeFile(join(staging, 'meta.json'), JSON.stringify(result.metafile));
+  // Paths in it are relative to the repository, the chunks named where they end up.
+  const staged = relative(ROOT, staging).split(sep).join('/');
+  const final = relative(ROOT, BUNDLE_DIR).split(sep).join('/');
+  const outputs = Object.entries(result.metafile.outputs).map(([file, output]) => [
+    file.replace(staged, final),
+    output,
+  ]);
+  const meta = { inputs: result.metafile.inputs, outputs: Object.fromEntries(outputs) };
+  await writeFile(join(staging, 'meta.json'), JSON.stringify(meta));
   const old = `${BUNDLE_DIR}.old.${process.pid}`;
   await rename(BUNDLE_DIR, old).catch(() => undefined);
   await rename(staging, BUNDLE_DIR);
