@@ -14,6 +14,7 @@ import type { BenchOptions } from './run-benchmarks.js';
 import { nowMs } from './stats.js';
 import { uiListBench, uiListLine } from './ui-list-bench.js';
 import { backupBench, backupLine, backupProgressLine, backupSizes } from './backup-bench.js';
+import { cliStartBench, cliStartFigures } from './cli-start-bench.js';
 
 interface SectionRun {
   /** Figures by id; none when the section was skipped. */
@@ -45,6 +46,17 @@ const SECTIONS: Record<string, Section> = {
       if (run.skipped !== null)
         return { figures: {}, checks: { backupSkipped: run.skipped }, footer: [backupLine(run)] };
       return { figures: run.figures, checks: { ...run.checks }, footer: [backupLine(run)] };
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  },
+  'cli-start': async (sizes, progress): Promise<SectionRun> => {
+    const cliSizes = { runs: sizes.cliRuns, plans: sizes.cliPlans };
+    progress(`CLI start: a fresh process per command (median of ${cliSizes.runs}), tick on ${cliSizes.plans} plans`);
+    const tmp = await mkdtemp(join(tmpdir(), 'afterword-bench-'));
+    try {
+      const cli = await cliStartBench(tmp, cliSizes, progress);
+      return { figures: cliStartFigures(cliSizes, cli), checks: cli.checks, footer: [] };
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
