@@ -24,6 +24,9 @@ export interface BenchSizes {
   runnerIdleWindowS: number;
   /** messages.list calls timed on each side (WebSocket, in process). */
   runnerRpcCalls: number;
+  /** CLI start (section 10): runs per command, and the plans in the vault `tick` runs on. */
+  cliRuns: number;
+  cliPlans: number;
   /** Messages in the vault behind the Messages screen in Chromium (section 8), and its page loads. */
   uiListMessages: number;
   uiListRuns: number;
@@ -64,6 +67,8 @@ export function benchSizes(quick: boolean): BenchSizes {
     runnerColdStarts: 3,
     runnerIdleWindowS: quick ? 5 : 60,
     runnerRpcCalls: 200,
+    cliRuns: quick ? 3 : 10,
+    cliPlans: quick ? 20 : 100,
     uiListMessages: quick ? 1_000 : 10_000,
     uiListRuns: quick ? 1 : 5,
     backupMessages: quick ? 1_000 : 10_000,

@@ -47,6 +47,16 @@ const FIGURE_IDS: FigureId[] = [
   'runner.rpcInProcessMedian',
   'runner.rpcInProcessP90',
   'runner.rpcRatio',
+  'cli.node',
+  'cli.version',
+  'cli.versionRatio',
+  'cli.help',
+  'cli.helpRatio',
+  'cli.tickWall',
+  'cli.tickCpu',
+  'cli.kdf',
+  'cli.status',
+  'cli.statusOverKdf',
 ];
 
 /** Figures that may legitimately be 0 (everything else is > 0). */
@@ -66,8 +76,14 @@ const WITH_GOALS: FigureId[] = [
   'scheduler.idleBackupCheck',
   'mail.ratioRendered',
   'mail.cpuRatio',
+  'runner.coldStart',
   'runner.idleRss',
   'runner.idleCpu',
+  'cli.versionRatio',
+  'cli.helpRatio',
+  'cli.tickWall',
+  'cli.tickCpu',
+  'cli.statusOverKdf',
 ];
 
 /** The Messages screen in Chromium (section 8) runs only where Debian's Chromium is installed. */
@@ -112,13 +128,24 @@ describe('runBenchmarks --quick --json', () => {
       runnerColdStarts: 3,
       runnerIdleWindowS: 5,
       runnerRpcCalls: 200,
+      cliRuns: 3,
+      cliPlans: 20,
     });
     expect(result.machine.cores).toBeGreaterThan(0);
     expect(result.machine.cpu.length).toBeGreaterThan(0);
     expect(result.machine.node).toBe(process.version);
 
     const uiRan = existsSync(CHROMIUM);
-    const expectedIds: string[] = [...FIGURE_IDS, ...(uiRan ? UI_LIST_FIGURE_IDS : []), ...BACKUP_FIGURE_IDS];
+    // Status with a CLI session: measured where the build has `afterword unlock`, else skipped, saying why.
+    const sessions = result.checks.cliSessionSkipped === undefined;
+    if (!sessions) expect(progress.join('\n')).toContain(`skipped, ${String(result.checks.cliSessionSkipped)}`);
+    else expect(result.figures['cli.statusSession']?.goal).toEqual({ op: '<=', value: 300 });
+    const expectedIds: string[] = [
+      ...FIGURE_IDS,
+      ...(uiRan ? UI_LIST_FIGURE_IDS : []),
+      ...BACKUP_FIGURE_IDS,
+      ...(sessions ? ['cli.statusSession'] : []),
+    ];
     expect(Object.keys(result.figures).sort()).toEqual(expectedIds.sort());
     for (const id of FIGURE_IDS) {
       const f = result.figures[id];

@@ -19,6 +19,7 @@ import { streamBench } from './stream-bench.js';
 import { uiListBench, uiListLine, type UiListFigureId } from './ui-list-bench.js';
 import { backupBench, backupLine, backupProgressLine, backupSizes, type BackupFigureId } from './backup-bench.js';
 import { unlockBench } from './unlock-bench.js';
+import { cliStartBench, type CliSessionFigureId } from './cli-start-bench.js';
 import { SETUP_SCRYPT, listBench, writeBench } from './write-bench.js';
 
 import { machineLines, startBenchRun, type BenchSizes, type Machine } from './bench-setup.js';
@@ -43,8 +44,8 @@ export interface BenchResult {
   machine: Machine;
   sizes: BenchSizes;
   /** The UI list figures (section 8) are there only when the section ran (it needs Chromium). */
-  figures: Record<FigureId, Figure> & Partial<Record<UiListFigureId | BackupFigureId, Figure>>;
-  goals: GoalSummary<FigureId | UiListFigureId | BackupFigureId>;
+  figures: Record<FigureId, Figure> & Partial<Record<UiListFigureId | BackupFigureId | CliSessionFigureId, Figure>>;
+  goals: GoalSummary<FigureId | UiListFigureId | BackupFigureId | CliSessionFigureId>;
   checks: Record<string, number | boolean | string | number[]>;
 }
 
@@ -54,23 +55,23 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
   const tmp = await mkdtemp(join(tmpdir(), 'afterword-bench-'));
   try {
     const n = sizes.messages;
-    progress(`[1/9] ${n} messages of ${sizes.bodyBytes} B: MessagesRepo.create vs raw better-sqlite3`);
+    progress(`[1/10] ${n} messages of ${sizes.bodyBytes} B: MessagesRepo.create vs raw better-sqlite3`);
     const writes = await writeBench(tmp, { messages: n, bodyBytes: sizes.bodyBytes }, progress);
 
-    progress(`[2/9] stream encryption (median of ${sizes.streamRounds} rounds)`);
+    progress(`[2/10] stream encryption (median of ${sizes.streamRounds} rounds)`);
     const stream = await streamBench(
       { streamBytes: sizes.streamBytes, nobleBytes: sizes.nobleBytes, rounds: sizes.streamRounds },
       progress,
     );
 
-    progress(`[3/9] unlock with the default KDF (median of ${sizes.unlockRuns})`);
+    progress(`[3/10] unlock with the default KDF (median of ${sizes.unlockRuns})`);
     const unlock = await unlockBench(tmp, sizes.unlockRuns);
 
-    progress(`[4/9] list the first ${sizes.listLimit} of ${n} messages (median of ${sizes.listRuns})`);
+    progress(`[4/10] list the first ${sizes.listLimit} of ${n} messages (median of ${sizes.listRuns})`);
     const list = await listBench(writes.vaultDir, sizes.listRuns);
 
     progress(
-      `[5/9] scheduler tick with nothing due: ${sizes.schedulerPlans} plans, ${sizes.schedulerMessages} messages ` +
+      `[5/10] scheduler tick with nothing due: ${sizes.schedulerPlans} plans, ${sizes.schedulerMessages} messages ` +
         `(median of ${sizes.schedulerTicks})`,
     );
     const sched = await schedulerBench(
@@ -85,11 +86,11 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
       progress,
     );
 
-    progress(`[6/9] ${mailProgressLine(sizes)}`);
+    progress(`[6/10] ${mailProgressLine(sizes)}`);
     const mail = await mailBench(tmp, mailBenchSizes(sizes), progress);
 
     progress(
-      `[7/9] runner: cold start (${sizes.runnerColdStarts}×), idle ${sizes.runnerIdleWindowS} s with ${sizes.runnerMessages} messages, ` +
+      `[7/10] runner: cold start (${sizes.runnerColdStarts}×), idle ${sizes.runnerIdleWindowS} s with ${sizes.runnerMessages} messages, ` +
         `messages.list over the WebSocket vs in process (${sizes.runnerRpcCalls} calls each)`,
     );
     const runner = await runnerBench(
@@ -107,7 +108,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
     );
 
     progress(
-      `[8/9] Messages screen in Chromium: ${sizes.uiListMessages} messages via afterword serve, first screen and far scrolls ` +
+      `[8/10] Messages screen in Chromium: ${sizes.uiListMessages} messages via afterword serve, first screen and far scrolls ` +
         `(${sizes.uiListRuns} page load${sizes.uiListRuns === 1 ? '' : 's'})`,
     );
     const ui = await uiListBench(
@@ -116,10 +117,15 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
       progress,
     );
 
-    progress(`[9/9] ${backupProgressLine(sizes)}`);
+    progress(`[9/10] ${backupProgressLine(sizes)}`);
     const backup = await backupBench(tmp, backupSizes(sizes), progress);
 
-    const results: CoreResults = { writes, stream, unlock, list, sched, mail, runner };
+    progress(
+      `[10/10] CLI start: a fresh process per command (median of ${sizes.cliRuns}), tick on ${sizes.cliPlans} plans`,
+    );
+    const cli = await cliStartBench(tmp, { runs: sizes.cliRuns, plans: sizes.cliPlans }, progress);
+
+    const results: CoreResults = { writes, stream, unlock, list, sched, mail, runner, cli };
     const figures = coreFigures(sizes, results);
 
     host.loadAverage.end = loadavg()[0] ?? 0;
@@ -162,6 +168,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
         mailNodemailerRoundsMs: mail.roundsMs.nodemailer,
         mailNodemailerRenderedRoundsMs: mail.roundsMs.nodemailerRendered,
         ...runner.checks,
+        ...cli.checks,
         runnerIdleWindowMs: runner.idle.windowMs,
         runnerIdleCpuMs: runner.idle.cpuMs,
         ...(ui.skipped === null ? ui.checks : { uiListSkipped: ui.skipped }),

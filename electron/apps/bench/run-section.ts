@@ -17,6 +17,7 @@ import { mailBench } from './mail-bench.js';
 import { mailBenchSizes, mailFigures, mailProgressLine } from './mail-figures.js';
 import { backupBench, backupLine, backupProgressLine, backupSizes } from './backup-bench.js';
 import { sessionBench } from './session-bench.js';
+import { cliStartBench, cliStartFigures } from './cli-start-bench.js';
 
 interface SectionRun {
   /** Figures by id; none when the section was skipped. */
@@ -79,6 +80,17 @@ const SECTIONS: Record<string, Section> = {
     try {
       const run = await sessionBench(tmp, runs);
       return { figures: run.figures, checks: { ...run.checks }, footer: [] };
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  },
+  'cli-start': async (sizes, progress): Promise<SectionRun> => {
+    const cliSizes = { runs: sizes.cliRuns, plans: sizes.cliPlans };
+    progress(`CLI start: a fresh process per command (median of ${cliSizes.runs}), tick on ${cliSizes.plans} plans`);
+    const tmp = await mkdtemp(join(tmpdir(), 'afterword-bench-'));
+    try {
+      const cli = await cliStartBench(tmp, cliSizes, progress);
+      return { figures: cliStartFigures(cliSizes, cli), checks: cli.checks, footer: [] };
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }

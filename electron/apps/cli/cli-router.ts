@@ -1,7 +1,7 @@
 import { idSchema } from '../../../shared/contract/dto.js';
 import type { MethodInput, MethodName, MethodOutput } from '../../../shared/contract/methods.js';
 import { AppCore, type AppCoreDeps } from '../../core/api/app-core.js';
-import { AppScheduler, type AppSchedulerOptions } from '../../core/api/app-scheduler.js';
+import type { AppScheduler, AppSchedulerOptions } from '../../core/api/app-scheduler.js';
 import { HANDLERS, type Handlers } from '../../core/api/handlers.js';
 import { createRouter } from '../../core/api/router.js';
 import type { Caller, EventListener } from '../../core/api/router-types.js';
@@ -157,7 +157,9 @@ export async function withCliRouter<T>(
   if (deps.onEvent) core.events.subscribe(deps.onEvent);
   try {
     const caller = await signIn(core, access, deps);
-    scheduler = deps.schedule ? new AppScheduler(core, deps.schedule) : null;
+    // node-cron loads only for `afterword run`, not for every one-shot command.
+    if (deps.schedule)
+      scheduler = new (await import('../../core/api/app-scheduler.js')).AppScheduler(core, deps.schedule);
     const thrown: { error?: unknown } = {};
     const router = createRouter(core, { handlers: noting(HANDLERS, thrown) });
     const rpc: Rpc = async (method, input) => {

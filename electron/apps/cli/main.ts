@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { classifyStorageError } from '../../core/storage-errors.js';
 import { APP_VERSION } from '../../core/app-version.js';
 import type { CliContext, GlobalOptions } from './cli-context.js';
-import { groupsFor } from './command-groups.js';
+import { declareCommands, groupsFor } from './command-groups.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { escapeControl } from './output.js';
 
@@ -22,7 +22,10 @@ async function buildProgram(argv: readonly string[]): Promise<Command> {
     .configureOutput({ outputError: () => undefined })
     .exitOverride();
   const groups = groupsFor(argv);
-  if (groups.length === 0) return program;
+  if (groups.length === 0) {
+    declareCommands(program);
+    return program;
+  }
   const [{ CliContext: Context }, ...registrars] = await Promise.all([
     import('./cli-context.js'),
     ...groups.map((group) => group.load()),

@@ -12,7 +12,7 @@ import { authenticate, type AuthDeps } from './auth.js';
 import { registerCheckinRoutes } from './checkin-routes.js';
 import { FakeClock } from '../../node/fake-clock.js';
 import { attachEventSocket } from './events-socket.js';
-import { RunnerMetrics } from './metrics.js';
+import type { RunnerMetrics } from './metrics.js';
 import { Origins } from './origins.js';
 import { uiNotBuiltPage } from './pages.js';
 import { runnerUiCsp, SERVER_PAGE_CSP } from '../../../shared/content-security-policy.js';
@@ -121,7 +121,12 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     setup: new SetupToken(app.exists() ? null : (options.setupToken ?? newSetupToken()), clock),
   };
-  const metrics = new RunnerMetrics(app, clock, () => scheduler.running);
+  // prom-client loads on the first scrape, not with every start of the runner.
+  let metrics: Promise<RunnerMetrics> | null = null;
+  const metricsOnce = (): Promise<RunnerMetrics> =>
+    (metrics ??= import('./metrics.js').then(
+      ({ RunnerMetrics: Metrics }) => new Metrics(app, clock, () => scheduler.running),
+    ));
   const rendererDir =
     options.rendererDir && existsSync(join(options.rendererDir, 'index.html')) ? options.rendererDir : null;
   let closing = false;
@@ -173,7 +178,8 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
       return c.text('a monitor token (Authorization: Bearer …) or an owner session is needed\n', 401);
     if (who.caller.role !== 'monitor' && who.caller.role !== 'owner')
       return c.text(`a ${who.caller.role} token may not read metrics\n`, 403);
-    return c.body(await metrics.render(), 200, { 'Content-Type': metrics.contentType });
+    const registry = await metricsOnce();
+    return c.body(await registry.render(), 200, { 'Content-Type': registry.contentType });
   });
 
   hono.get('*', async (c) => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ATTACHMENT_CHUNK_BYTES } from '../../../shared/contract/methods.js';
 import type { MethodOutput } from '../../../shared/contract/methods.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
-import { writeExport, type ExportTarget } from '../export/export-writer.js';
+import type { ExportTarget } from '../export/export-writer.js';
 import { newId } from '../ids.js';
 import type { Clock } from '../ports/clock.js';
 import type { VaultServices } from '../services.js';
@@ -54,6 +54,8 @@ export class Exports {
     this.writing++;
     let written;
     try {
+      // age-encryption and its curves load only for an export, not with every start of the core.
+      const { writeExport } = await import('../export/export-writer.js');
       written = await writeExport(services, target, path, { now, overwrite: true });
     } finally {
       this.writing--;

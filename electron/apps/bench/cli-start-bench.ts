@@ -1,0 +1,257 @@
+/**
+ * (0) The CLI's start, as cron and a shell pay it: each command a fresh `node bin/afterword.js`
+ * (the built CLI, bundled when `npm run build` made the bundle), `runs` times, median.
+ *
+ * - `node -e 0` on the same machine, the floor any Node program pays; `--version` and `--help`;
+ * - `tick` with nothing due on a vault of `plans` armed plans, unattended delivery on (the device
+ *   key in 0600 files, no password, so no KDF): wall time and the CPU time of the whole process;
+ * - `status` with the password (AFTERWORD_PASSWORD, default KDF), next to the KDF alone (scrypt
+ *   at DEFAULT_SCRYPT, in this process): what the command adds to the KDF;
+ * - `status` with a CLI session (`afterword unlock`), when this build has that command.
+ *
+ * Each run goes through `sh -c 'node …; times'`: the shell's `times` prints the user and system
+ * CPU time of its finished children, so the CPU figure is the whole process, start to exit.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { defaultPlanSpec } from '../../../shared/plans.js';
+import { DEFAULT_SCRYPT, scryptDeriveSync } from '../../core/crypto/kdf.js';
+import { initializeVaultContent } from '../../core/engine.js';
+import { createVaultServices } from '../../core/services.js';
+import { Vault } from '../../core/vault/vault.js';
+import { FileKeyStore } from '../../node/file-key-store.js';
+import { systemClock } from '../../node/system-clock.js';
+import { childEnv, findRepoRoot } from './runner-process.js';
+import { figure, type Figure } from './report.js';
+import { median, nowMs } from './stats.js';
+import { BENCH_PASSWORD } from './write-bench.js';
+
+export interface CliStartSizes {
+  runs: number;
+  plans: number;
+}
+
+export interface Timed {
+  wallMs: number;
+  cpuMs: number;
+}
+
+export interface CliStartResult {
+  node: Timed;
+  version: Timed;
+  help: Timed;
+  tick: Timed;
+  status: Timed;
+  kdfMs: number;
+  /** `status` with a session, or why it was not measured. */
+  session: Timed | { skipped: string };
+  checks: Record<string, number[] | string>;
+}
+
+interface Run {
+  wallMs: number;
+  cpuMs: number;
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `sh -c 'node args…; times'`: the child's wall time and its user + system CPU time. */
+function runTimed(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  const script = '"$0" "$@" >&3; code=$?; times; exit $code';
+  return new Promise((resolve, reject) => {
+    const started = nowMs();
+    const child = spawn('sh', ['-c', script, process.execPath, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    });
+    let times = '';
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (b: Buffer) => (times += b.toString('utf8')));
+    child.stdio[3]!.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const wallMs = nowMs() - started;
+      // `times`: the shell's own user/system line, then its children's, as `0m0.123s 0m0.045s`.
+      const seconds = [...(times.trim().split('\n').at(-1) ?? '').matchAll(/(\d+)m([\d.]+)s/g)].map(
+        ([, m, s]) => Number(m) * 60 + Number(s),
+      );
+      const cpuMs = seconds.length === 2 ? (seconds[0]! + seconds[1]!) * 1000 : Number.NaN;
+      resolve({ wallMs, cpuMs, code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+async function medianOf(
+  runs: number,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<Timed & { wallRunsMs: number[]; last: Run }> {
+  const done: Run[] = [];
+  for (let i = 0; i < runs; i++) {
+    const run = await runTimed(args, env);
+    if (run.code !== 0) throw new Error(`node ${args.join(' ')} failed (exit ${run.code}): ${run.stderr}`);
+    done.push(run);
+  }
+  return {
+    wallMs: median(done.map((r) => r.wallMs)),
+    cpuMs: median(done.map((r) => r.cpuMs)),
+    wallRunsMs: done.map((r) => r.wallMs),
+    last: done.at(-1)!,
+  };
+}
+
+/** `plans` armed plans (the default one among them), the default KDF, unattended delivery on. */
+async function makeTickVault(vaultDir: string, keyDir: string, plans: number): Promise<void> {
+  const { vault } = await Vault.create(vaultDir, BENCH_PASSWORD, { clock: systemClock, scrypt: DEFAULT_SCRYPT });
+  try {
+    const services = createVaultServices(vault, systemClock);
+    vault.db.q.transaction(() => {
+      initializeVaultContent(services);
+      const spec = defaultPlanSpec();
+      for (let i = 1; i < plans; i++) services.plans.create({ ...spec, name: `Bench plan ${i}` });
+    });
+    await vault.enableDeviceKey(new FileKeyStore(keyDir));
+  } finally {
+    await vault.close();
+  }
+}
+
+/** The session a `afterword unlock --json` printed, in whichever shape it prints it. */
+function sessionFrom(stdout: string): string | null {
+  try {
+    const printed = JSON.parse(stdout) as Record<string, unknown>;
+    for (const key of ['AFTERWORD_SESSION', 'session', 'token'])
+      if (typeof printed[key] === 'string') return printed[key];
+  } catch {
+    // not JSON: a shell line
+  }
+  return /AFTERWORD_SESSION=['"]?([^'"\s]+)/.exec(stdout)?.[1] ?? null;
+}
+
+async function sessionStatus(
+  runs: number,
+  bin: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ timed: Timed | { skipped: string }; runsMs: number[] }> {
+  const unlock = await runTimed([bin, 'unlock', '--json'], { ...env, AFTERWORD_PASSWORD: BENCH_PASSWORD });
+  if (unlock.code !== 0 && /unknown command/.test(unlock.stderr))
+    return { timed: { skipped: 'this build has no `afterword unlock` (CLI sessions)' }, runsMs: [] };
+  const session = unlock.code === 0 ? sessionFrom(unlock.stdout) : null;
+  if (!session) return { timed: { skipped: `afterword unlock printed no session (exit ${unlock.code})` }, runsMs: [] };
+  const timed = await medianOf(runs, [bin, 'status', '--json'], { ...env, AFTERWORD_SESSION: session });
+  await runTimed([bin, 'lock'], { ...env, AFTERWORD_SESSION: session });
+  return { timed: { wallMs: timed.wallMs, cpuMs: timed.cpuMs }, runsMs: timed.wallRunsMs };
+}
+
+export async function cliStartBench(
+  tmp: string,
+  sizes: CliStartSizes,
+  progress: (line: string) => void,
+): Promise<CliStartResult> {
+  const bin = join(findRepoRoot(), 'bin', 'afterword.js');
+  const vaultDir = join(tmp, 'vault-cli');
+  const keyDir = join(tmp, 'keys-cli');
+  await makeTickVault(vaultDir, keyDir, sizes.plans);
+  const env: NodeJS.ProcessEnv = { ...childEnv(vaultDir, keyDir), AFTERWORD_KEY_STORE: 'file' };
+  delete env.AFTERWORD_SCRYPT_LOGN;
+
+  const node = await medianOf(sizes.runs, ['-e', '0'], env);
+  const version = await medianOf(sizes.runs, [bin, '--version'], env);
+  const help = await medianOf(sizes.runs, [bin, '--help'], env);
+  progress(`  node -e 0 ${Math.round(node.wallMs)} ms, --version ${Math.round(version.wallMs)} ms`);
+  const tick = await medianOf(sizes.runs, [bin, 'tick', '--json'], env);
+  const drained = (JSON.parse(tick.last.stdout) as { drain?: { attempted?: number } }).drain?.attempted;
+  if (drained !== 0) throw new Error(`the idle tick sent something (${tick.last.stdout})`);
+  progress(`  tick ${Math.round(tick.wallMs)} ms wall, ${Math.round(tick.cpuMs)} ms CPU`);
+
+  const salt = randomBytes(16);
+  const kdfRuns = Array.from({ length: Math.min(sizes.runs, 5) }, () => {
+    const start = nowMs();
+    scryptDeriveSync(BENCH_PASSWORD, salt, DEFAULT_SCRYPT);
+    return nowMs() - start;
+  });
+  const status = await medianOf(sizes.runs, [bin, 'status', '--json'], {
+    ...env,
+    AFTERWORD_PASSWORD: BENCH_PASSWORD,
+  });
+  const session = await sessionStatus(sizes.runs, bin, env);
+  if ('skipped' in session.timed) progress(`  status with a session: skipped, ${session.timed.skipped}`);
+
+  return {
+    node,
+    version,
+    help,
+    tick,
+    status,
+    kdfMs: median(kdfRuns),
+    session: session.timed,
+    checks: {
+      cliNodeRunsMs: node.wallRunsMs,
+      cliVersionRunsMs: version.wallRunsMs,
+      cliHelpRunsMs: help.wallRunsMs,
+      cliTickRunsMs: tick.wallRunsMs,
+      cliStatusRunsMs: status.wallRunsMs,
+      cliKdfRunsMs: kdfRuns,
+      ...('skipped' in session.timed
+        ? { cliSessionSkipped: session.timed.skipped }
+        : { cliSessionStatusRunsMs: session.runsMs }),
+    },
+  };
+}
+
+export type CliStartFigureId =
+  | 'cli.node'
+  | 'cli.version'
+  | 'cli.versionRatio'
+  | 'cli.help'
+  | 'cli.helpRatio'
+  | 'cli.tickWall'
+  | 'cli.tickCpu'
+  | 'cli.kdf'
+  | 'cli.status'
+  | 'cli.statusOverKdf';
+/** Only where this build has CLI sessions (`afterword unlock`). */
+export type CliSessionFigureId = 'cli.statusSession';
+
+export function cliStartFigures(
+  sizes: CliStartSizes,
+  cli: CliStartResult,
+): Record<CliStartFigureId, Figure> & Partial<Record<CliSessionFigureId, Figure>> {
+  const c = `10. CLI start: a fresh process per command, median of ${sizes.runs}`;
+  const t = `tick, nothing due, ${sizes.plans} plans, unattended (no KDF)`;
+  const ms = Math.round;
+  return {
+    'cli.node': figure(c, '`node -e 0` (the floor on this machine)', cli.node.wallMs, 'ms'),
+    'cli.version': figure(c, '`afterword --version`', cli.version.wallMs, 'ms'),
+    'cli.versionRatio': figure(c, '--version / node -e 0', cli.version.wallMs / cli.node.wallMs, '×', {
+      op: '<=',
+      value: 2,
+    }),
+    'cli.help': figure(c, '`afterword --help`', cli.help.wallMs, 'ms'),
+    'cli.helpRatio': figure(c, '--help / node -e 0', cli.help.wallMs / cli.node.wallMs, '×', { op: '<=', value: 2 }),
+    'cli.tickWall': figure(c, `${t}: wall`, cli.tick.wallMs, 'ms', { op: '<=', value: 300 }),
+    'cli.tickCpu': figure(c, `${t}: CPU of the process (user + sys)`, cli.tick.cpuMs, 'ms', { op: '<=', value: 250 }),
+    'cli.kdf': figure(c, `the password KDF alone (scrypt logN ${DEFAULT_SCRYPT.logN}, in process)`, cli.kdfMs, 'ms'),
+    'cli.status': figure(c, '`status` with the password: wall', cli.status.wallMs, 'ms'),
+    'cli.statusOverKdf': figure(
+      c,
+      '`status` with the password, beyond the KDF',
+      cli.status.wallMs - cli.kdfMs,
+      'ms',
+      { op: '<=', value: 200 },
+      `${ms(cli.status.wallMs)} ms − ${ms(cli.kdfMs)} ms`,
+    ),
+    ...('skipped' in cli.session
+      ? {}
+      : {
+          'cli.statusSession': figure(c, '`status` with a session (`afterword unlock`)', cli.session.wallMs, 'ms', {
+            op: '<=',
+            value: 300,
+          }),
+        }),
+  };
+}

@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { loadedModules, packagesIn } from './test-support/loaded-modules.js';
+import { CliVault, TempDirs, describeResult, useWeakTestKdf } from './test-support/run-cli.js';
+
+useWeakTestKdf();
+const temp = new TempDirs();
+let v: CliVault;
+
+/** What a minute's cron `tick` must not read when nothing is due: mail, the HTTP server, the bucket, the export. */
+const NOT_FOR_AN_IDLE_TICK = ['nodemailer', 'hono', '@hono/node-server', '@aws-sdk/client-s3', 'age-encryption'];
+
+beforeAll(async () => {
+  v = await CliVault.create(temp, 'lazy');
+  await v.init();
+  await v.json(['unattended', 'enable']);
+});
+afterAll(() => temp.cleanup());
+
+describe('a command loads only what it uses', () => {
+  it('tick with nothing due (unattended, no password) loads no mail, HTTP, S3 or age code', async ({ expect }) => {
+    const { result, files } = await loadedModules(['tick', '--json'], v.env({ AFTERWORD_PASSWORD: undefined }));
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ drain: { attempted: 0 } });
+    const packages = packagesIn(files);
+    // It did record what a tick needs: the database driver and the query builder.
+    expect(packages).toContain('better-sqlite3');
+    expect(packages).toContain('kysely');
+    for (const name of NOT_FOR_AN_IDLE_TICK) expect(packages, name).not.toContain(name);
+    expect(files.filter((file) => file.includes('/apps/runner/'))).toEqual([]);
+  });
+
+  it('the same record shows what an export loads (age-encryption): the guard above can fail', async ({ expect }) => {
+    const out = join(v.root, 'everything.age');
+    const { result, files } = await loadedModules(['export', '--out', out, '--passphrase', '--json'], {
+      ...v.env(),
+      AFTERWORD_EXPORT_PASSPHRASE: 'a long export passphrase for the test',
+    });
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(packagesIn(files)).toContain('age-encryption');
+  });
+
+  it('--help and --version load no command module', async ({ expect }) => {
+    for (const args of [['--help'], ['--version']]) {
+      const { result, files } = await loadedModules(args, {});
+      expect(result.code, describeResult(result)).toBe(0);
+      expect(files.filter((file) => file.includes('/commands/'))).toEqual([]);
+      expect(packagesIn(files)).not.toContain('kysely');
+    }
+  });
+});
