@@ -1,4 +1,3 @@
-import { armor, Encrypter } from 'age-encryption';
 import { parseStandbyCode, STANDBY_NAME_PATTERN } from '../../../shared/standby-code.js';
 import type { BucketTarget, ObjectStore, ObjectStoreFactory } from '../ports/object-store.js';
 import type { VaultServices } from '../services.js';
@@ -104,6 +103,8 @@ export class StandbyService {
     await this.withStore(async (store, keys) => {
       // The standby checks its wrap against the bucket's config: it must be there, and be this vault's.
       await claimBucket(store, vault, keys);
+      // Loaded here only: every scheduler pass and CLI command reaches this module, few pair a standby.
+      const { armor, Encrypter } = await import('age-encryption');
       const encrypter = new Encrypter();
       encrypter.addRecipient(parsed.recipient);
       const wrap = armor.encode(await encrypter.encrypt(vault.contentKey.key));
