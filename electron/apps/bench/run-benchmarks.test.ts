@@ -9,6 +9,7 @@ import { renderTable } from './report.js';
 import { runBenchmarks, type BenchResult, type FigureId } from './run-benchmarks.js';
 import { CHROMIUM, UI_LIST_FIGURE_IDS, type UiListFigureId } from './ui-list-bench.js';
 import { BACKUP_FIGURE_IDS, type BackupFigureId } from './backup-bench.js';
+import type { CliSessionFigureId } from './cli-start-bench.js';
 
 const FIGURE_IDS: FigureId[] = [
   'write.repoPerTxn',
@@ -208,9 +209,10 @@ describe('runBenchmarks --quick --json', () => {
     expect(result.checks.backupSdkPutObjects).toBeGreaterThanOrEqual(result.checks.backupFirstObjects as number);
     expect(result.checks.backupBaselineBytes).toBeGreaterThanOrEqual(result.checks.backupFirstBytes as number);
 
-    const withGoals: (FigureId | UiListFigureId | BackupFigureId)[] = [
+    const withGoals: (FigureId | UiListFigureId | BackupFigureId | CliSessionFigureId)[] = [
       ...WITH_GOALS,
       ...(uiRan ? UI_WITH_GOALS : []),
+      ...(sessions ? (['cli.statusSession'] as const) : []),
       ...BACKUP_WITH_GOALS,
     ];
     const failed = withGoals.filter((id) => result.figures[id]?.pass === false);
