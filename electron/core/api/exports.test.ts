@@ -27,15 +27,19 @@ let clock: ManualClock;
 let call: (method: MethodName, input: unknown, caller?: Caller) => Promise<unknown>;
 let reply: (method: MethodName, input: unknown, caller?: Caller) => Promise<{ ok: boolean; code?: string }>;
 
-beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'afterword-exports-'));
-  clock = new ManualClock(Date.UTC(2027, 0, 1));
-  app = new AppCore({
+/** The app over this test's vault folder (a process started on it). */
+const appOnVault = (): AppCore =>
+  new AppCore({
     vaultDir: join(root, 'vault'),
     clock,
     keyStore: new FileKeyStore(join(root, 'keys')),
     scrypt: { logN: 15, r: 8, p: 1 },
   });
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'afterword-exports-'));
+  clock = new ManualClock(Date.UTC(2027, 0, 1));
+  app = appOnVault();
   await app.create(PASSWORD);
   const router = createRouter(app, { validateOutput: true });
   reply = async (method, input, caller = owner) => (await router.call(method, input, caller)) as never;
@@ -169,12 +173,7 @@ describe('the export through the contract', { timeout: 120_000 }, () => {
     const abandonedAt = new Date(Date.now() - EXPORT_IDLE_MS - 1000);
     await utimes(left, abandonedAt, abandonedAt);
     await app.close();
-    app = new AppCore({
-      vaultDir: join(root, 'vault'),
-      clock,
-      keyStore: new FileKeyStore(join(root, 'keys')),
-      scrypt: { logN: 15, r: 8, p: 1 },
-    });
+    app = appOnVault();
     await app.unlock(PASSWORD);
     await app.exports.sweep();
     expect(await waitingFiles()).toEqual(['exp_young.age']);
