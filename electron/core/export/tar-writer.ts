@@ -128,12 +128,16 @@ export async function* tarStream(entries: AsyncIterable<TarEntry> | Iterable<Tar
     const piece = pieces.add(bytes);
     if (piece) yield piece;
   };
+  // Errors name an entry by its number: its path holds message titles and file names, which
+  // must not reach a log.
+  let index = -1;
   for await (const entry of entries) {
+    index++;
     if ('directory' in entry) {
       for (const block of headersOf(entry.path, 0, entry.mtime, true)) yield* emit(block);
       continue;
     }
-    if (entry.size > MAX_SIZE) throw new Error(`${entry.path} is too large for a tar entry`);
+    if (entry.size > MAX_SIZE) throw new Error(`entry ${index} of the archive is too large for a tar entry`);
     for (const block of headersOf(entry.path, entry.size, entry.mtime, false)) yield* emit(block);
     let written = 0;
     for await (const chunk of bodyOf(entry)) {
@@ -142,7 +146,7 @@ export async function* tarStream(entries: AsyncIterable<TarEntry> | Iterable<Tar
       yield* emit(chunk);
     }
     if (written !== entry.size) {
-      throw new TarSizeError(entry.path, entry.size, written);
+      throw new TarSizeError(index, entry.size, written);
     }
     yield* emit(padding(entry.size));
   }
@@ -154,11 +158,12 @@ export async function* tarStream(entries: AsyncIterable<TarEntry> | Iterable<Tar
 /** A body that was not the size announced in its header (the tar would be unreadable past it). */
 export class TarSizeError extends Error {
   constructor(
-    readonly path: string,
+    /** The entry's number in the archive (0 the first). */
+    readonly index: number,
     readonly expected: number,
     readonly actual: number,
   ) {
-    super(`${path}: ${actual} bytes where ${expected} were expected`);
+    super(`entry ${index} of the archive: ${actual} bytes where ${expected} were expected`);
     this.name = 'TarSizeError';
   }
 }
