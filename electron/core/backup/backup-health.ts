@@ -109,7 +109,9 @@ export function readBackupFacts(services: Pick<VaultServices, 'vault' | 'setting
   if (!isBackupConfigured(db)) return { configured: false, last, failure: null, change: null, waitsForResume: false };
   const failure = readBackupFailure(services);
   // A snapshot from before changes were counted: everything since the first row is new to it.
-  const change = last ? newer(newestChange(db, last.auditSeq ?? 0), newestDraftSave(db, last.at)) : null;
+  const change = last
+    ? newer(newestChange(db, last.auditSeq ?? 0), newestDraftSave(db, last.copiedAt ?? last.at))
+    : null;
   const waitsForResume = settings.get(BACKUP_SETTINGS.restoredCopy) !== undefined;
   return { configured: true, last, failure, change, waitsForResume };
 }

@@ -19,6 +19,8 @@ export interface LastBackup {
   snapshotId: string;
   /** The audit log's newest row when the snapshot was taken: a content row after it is a change. */
   auditSeq?: number;
+  /** When the database was copied for it (ms): a draft saved after that is a change. */
+  copiedAt?: number;
 }
 
 /** Automatic pushes failing since `since` (`backup.failure`), cleared by the next success. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BucketTarget, ObjectStore, ObjectStoreFactory } from '../ports/object-store.js';
 import type { VaultServices } from '../services.js';
-import { BadRequestError } from '../errors.js';
+import { BadRequestError, ConflictError } from '../errors.js';
 import { BackupNotConfiguredError, ObjectStoreError } from './backup-errors.js';
 import { deriveBackupKeys, type BackupKeys } from './backup-keys.js';
 import { pickSnapshot, readChain, type ChainMark, type Snapshot } from './snapshot-chain.js';
@@ -154,22 +154,34 @@ export class BackupService {
   }
 
   async now(onProgress?: (progress: PushProgress) => void): Promise<PushSummary> {
-    return this.withStore(async (store, target) => {
-      const { vault, clock, settings } = this.services;
-      let auditSeq = 0;
-      const summary = await withPushLock(vault.dir, () => {
+    const { vault, clock, settings } = this.services;
+    if (settings.get(BACKUP_SETTINGS.restoredCopy) !== undefined) {
+      throw new ConflictError(
+        'this vault is a restored copy that was not resumed: its snapshots would be mixed with those the original still pushes to this bucket. Run `afterword resume` once the original no longer runs, then back up',
+      );
+    }
+    return this.withStore(async (store, target) =>
+      withPushLock(vault.dir, async () => {
         // Read before the copy is taken: a change made meanwhile counts as one for the next push.
-        auditSeq = auditHead(vault.db);
-        return pushSnapshot(vault, store, { clock, mark: this.mark(target), onProgress });
-      });
-      const last: LastBackup = { at: clock.now(), seq: summary.seq, snapshotId: summary.snapshotId, auditSeq };
-      vault.db.q.transaction(() => {
-        settings.set(HEAD_SETTING, { seq: summary.seq, hash: summary.hash, where: locationOf(target) });
-        settings.set(LAST_SETTING, last);
-        clearBackupFailure(this.services);
-      });
-      return summary;
-    });
+        const auditSeq = auditHead(vault.db);
+        const copiedAt = clock.now();
+        const summary = await pushSnapshot(vault, store, { clock, mark: this.mark(target), onProgress });
+        const last: LastBackup = {
+          at: clock.now(),
+          seq: summary.seq,
+          snapshotId: summary.snapshotId,
+          auditSeq,
+          copiedAt,
+        };
+        // Still under the lock: a push by another process after this one must find its head here.
+        vault.db.q.transaction(() => {
+          settings.set(HEAD_SETTING, { seq: summary.seq, hash: summary.hash, where: locationOf(target) });
+          settings.set(LAST_SETTING, last);
+          clearBackupFailure(this.services);
+        });
+        return summary;
+      }),
+    );
   }
 
   private chain(store: ObjectStore, target: BucketTarget): Promise<Snapshot[]> {

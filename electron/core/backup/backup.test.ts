@@ -548,6 +548,8 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
         (p) => p.code === 'RESTORED_COPY_PAUSED',
       );
     try {
+      // No snapshot of the copy goes into the original's bucket before resume, not even by hand.
+      await expect(new BackupService(services, s3ObjectStores).now()).rejects.toMatchObject({ code: 'CONFLICT' });
       // Paused, and said so until resumed: a copy nobody resumes is a switch turned off.
       expect(restoredProblem()?.params).toMatchObject({ seq: 1 });
       expect(restoredProblem()?.message).toContain('afterword resume');
