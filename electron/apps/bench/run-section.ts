@@ -16,7 +16,6 @@ import { uiListBench, uiListLine } from './ui-list-bench.js';
 import { mailBench } from './mail-bench.js';
 import { mailBenchSizes, mailFigures, mailProgressLine } from './mail-figures.js';
 import { backupBench, backupLine, backupProgressLine, backupSizes } from './backup-bench.js';
-import { sessionBench } from './session-bench.js';
 import { cliStartBench, cliStartFigures } from './cli-start-bench.js';
 
 interface SectionRun {
@@ -69,17 +68,6 @@ const SECTIONS: Record<string, Section> = {
       if (run.skipped !== null)
         return { figures: {}, checks: { backupSkipped: run.skipped }, footer: [backupLine(run)] };
       return { figures: run.figures, checks: { ...run.checks }, footer: [backupLine(run)] };
-    } finally {
-      await rm(tmp, { recursive: true, force: true });
-    }
-  },
-  session: async (sizes, progress): Promise<SectionRun> => {
-    const runs = sizes.unlockRuns * 3;
-    progress(`afterword status in a new process: with a session, with the password, --version (${runs} runs each)`);
-    const tmp = await mkdtemp(join(tmpdir(), 'afterword-bench-'));
-    try {
-      const run = await sessionBench(tmp, runs);
-      return { figures: run.figures, checks: { ...run.checks }, footer: [] };
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }

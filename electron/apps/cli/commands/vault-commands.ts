@@ -108,7 +108,7 @@ export function registerVaultCommands(program: Command, context: () => CliContex
     .command('bench')
     .description('run the benchmarks (also `npm run bench`)')
     .option('--quick', 'smaller sizes, for a smoke run')
-    .option('--only <section>', 'run one section on its own (ui-list, backup, mail, session, cli-start)')
+    .option('--only <section>', 'run one section on its own (ui-list, backup, mail, cli-start)')
     .action(async (opts: { quick?: boolean; only?: string }) => {
       const ctx = context();
       const options = { json: Boolean(ctx.options.json), quick: Boolean(opts.quick) };
