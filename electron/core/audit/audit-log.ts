@@ -284,6 +284,12 @@ export class AuditLog {
 
   /** Walks the whole chain. An empty list means intact. Needs the key to check the seal. */
   verify(): AuditProblem[] {
+    // One read transaction: another process (the runner, a cron tick) may append a row and move
+    // the seal meanwhile, and rows read before that with the seal read after would look cut.
+    return this.q.transaction(() => this.verifySnapshot());
+  }
+
+  private verifySnapshot(): AuditProblem[] {
     const problems: AuditProblem[] = [];
     const rows = this.q.all(this.db.selectFrom('audit_log').selectAll().orderBy('seq', 'asc'));
     let prev: Uint8Array = GENESIS;
