@@ -6,6 +6,7 @@ import { BadRequestError, VaultBusyError } from '../../../core/errors.js';
 import { existingId, type Access, type CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 import { isoTime } from '../output.js';
+import { recoveryKeyFrom } from '../secrets.js';
 import { inWords, renderStatus } from './status-text.js';
 import { FILE_KEY_WARNING } from '../../../node/device-key-store.js';
 
@@ -60,10 +61,13 @@ export function registerEngineCommands(program: Command, context: () => CliConte
   program
     .command('stop')
     .description('emergency stop: nothing is warned or delivered until resume (needs the recovery key)')
-    .requiredOption('--recovery-key <key>', 'the recovery key shown at init')
+    .requiredOption(
+      '--recovery-key <key>',
+      'the recovery key shown at init (- : read it from the terminal or standard input)',
+    )
     .action(async (opts: { recoveryKey: string }) => {
       const ctx = context();
-      const { recoveryKey } = opts;
+      const recoveryKey = await recoveryKeyFrom(opts.recoveryKey);
       const { transitions } = await ctx.withRouter((rpc) => rpc('plans.stop', { recoveryKey }), {
         by: 'recoveryKey',
         recoveryKey,

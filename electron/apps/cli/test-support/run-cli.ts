@@ -160,17 +160,20 @@ export interface RunOptions {
   env?: EnvOverrides;
   cwd?: string;
   timeoutMs?: number;
+  /** Written to standard input, which is then closed (without it, stdin is closed at once). */
+  input?: string;
 }
 
-/** Spawns `node bin/afterword.js ...args` and collects its output. stdin is closed (no TTY prompts). */
+/** Spawns `node bin/afterword.js ...args` and collects its output. stdin is not a TTY (no prompts). */
 export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
   assertCliBuilt();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_BIN, ...args], {
       env: cleanEnv(options.env),
       cwd: options.cwd ?? REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (options.input !== undefined) child.stdin!.end(options.input);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -253,8 +256,8 @@ export class CliVault {
     };
   }
 
-  run(args: readonly string[], extraEnv: EnvOverrides = {}): Promise<CliResult> {
-    return runCli(args, { env: this.env(extraEnv) });
+  run(args: readonly string[], extraEnv: EnvOverrides = {}, input?: string): Promise<CliResult> {
+    return runCli(args, { env: this.env(extraEnv), input });
   }
 
   /** Runs with --json, requires exit 0 and returns the parsed document. */
