@@ -44,6 +44,8 @@ export interface Engine {
   runOnce(source?: string): Promise<{ tick: TickReport; drain: DrainReport }>;
   /** Resolves once background work (a backup push) is done: before the vault closes. */
   settled(): Promise<void>;
+  /** Shutting down: none starts, and a backup push under way is cut short after a grace (AutoBackup.stop). */
+  stopBackups(graceMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -187,6 +189,9 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
     },
     settled() {
       return backups?.settled() ?? Promise.resolve();
+    },
+    stopBackups(graceMs) {
+      return backups?.stop(graceMs) ?? Promise.resolve();
     },
     async close() {
       await backups?.settled();
