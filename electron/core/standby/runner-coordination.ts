@@ -1,23 +1,12 @@
-import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { ConditionalObjectStore } from '../ports/object-store.js';
 import type { GateDecision, SendGate } from '../ports/send-gate.js';
 import { SendClaims } from './claims.js';
-import { StandbyLease, type LeaseTick } from './lease.js';
+import { StandbyLease, type LeaseTick, type StandbyLeaseOptions } from './lease.js';
 import type { LeaseTiming, RunnerFacts } from './lease-decision.js';
-import type { RunnerIdentity } from './lease-record.js';
-import type { StandbyKeys } from './signed-object.js';
 
 export type { GateDecision, SendGate } from '../ports/send-gate.js';
 
-export interface RunnerCoordinationDeps {
-  store: ConditionalObjectStore;
-  clock: Clock;
-  keys: StandbyKeys;
-  vaultId: string;
-  self: RunnerIdentity;
-  role: 'primary' | 'standby';
-  timing?: LeaseTiming;
+export interface RunnerCoordinationDeps extends StandbyLeaseOptions {
   logger?: Logger;
 }
 
