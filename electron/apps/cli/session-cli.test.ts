@@ -1,7 +1,7 @@
 // `afterword unlock` / `afterword lock` as a user runs them, through the compiled CLI: a session key in
 // AFTERWORD_SESSION stands in for the password until it expires, is locked, or the password changes.
-// The wall clock is moved with AFTERWORD_FAKE_NOW (+ AFTERWORD_ALLOW_FAKE_CLOCK=1); the monotonic
-// clock is the machine's own, which no setting moves.
+// The wall clock is moved with AFTERWORD_FAKE_NOW and the machine's monotonic clock is read ahead with
+// AFTERWORD_FAKE_ELAPSED_MS (each only with AFTERWORD_ALLOW_FAKE_CLOCK=1).
 import { spawn } from 'node:child_process';
 import { cp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -252,10 +252,17 @@ describe('afterword unlock', { timeout: 180_000 }, () => {
     const v = await newVault('monotonic');
     const start = Date.UTC(2031, 0, 1, 9, 0, 0);
     const opened = await unlock(v, ['--timeout', '1m'], fakeNow(start));
-    // A minute really passes, while the wall clock says ten seconds did.
-    await new Promise((resolve) => setTimeout(resolve, 61_000));
-    const result = await withSession(v, opened.session, ['status', '--json'], fakeNow(start + 10_000));
+    // A minute passes on the monotonic clock (read 61 s ahead), while the wall clock says ten seconds did.
+    const aMinuteLater = { ...fakeNow(start + 10_000), AFTERWORD_FAKE_ELAPSED_MS: '61000' };
+    const result = await withSession(v, opened.session, ['status', '--json'], aMinuteLater);
     await expectRefused(result, 'SESSION_EXPIRED', /1 minutes have passed/);
+    expect(result.stderr).toMatch(/warning: the monotonic clock is read 61000 ms ahead/);
+
+    // Without AFTERWORD_ALLOW_FAKE_CLOCK=1 the knob moves nothing: a session just opened still works.
+    const now = await unlock(v, ['--timeout', '1m']);
+    const ignored = await withSession(v, now.session, ['status', '--json'], { AFTERWORD_FAKE_ELAPSED_MS: '61000' });
+    expect(ignored.code, describeResult(ignored)).toBe(0);
+    expect(ignored.stderr).not.toMatch(/monotonic clock is read/);
   });
 
   it('lock ends it, with or without the session in the environment, and says whether one was open', async () => {
