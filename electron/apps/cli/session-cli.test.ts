@@ -24,7 +24,14 @@ import { importBuilt } from './test-support/import-built.js';
 
 const temp = new TempDirs();
 useWeakTestKdf();
-beforeAll(() => assertCliBuilt());
+/** One vault set up once (`init`); every test works on its own copy of it. */
+let base: CliVault;
+let baseRecoveryKey: string;
+beforeAll(async () => {
+  assertCliBuilt();
+  base = await CliVault.create(temp, 'base');
+  baseRecoveryKey = await base.init();
+});
 afterAll(() => temp.cleanup());
 
 const NO_PASSWORD = { AFTERWORD_PASSWORD: undefined } as const;
@@ -40,13 +47,9 @@ interface Opened {
   expiresAt: string;
 }
 
-/** The recovery key `init` printed, by vault. */
-const recoveryKeys = new Map<CliVault, string>();
-
-async function newVault(label: string): Promise<CliVault> {
-  const v = await CliVault.create(temp, label);
-  recoveryKeys.set(v, await v.init());
-  return v;
+/** A vault of its own for one test: a copy of the base vault. */
+function newVault(label: string): Promise<CliVault> {
+  return CliVault.copyOf(base, temp, label);
 }
 
 /** `afterword unlock --json`: the session key and its expiry. */
@@ -117,7 +120,8 @@ function shell(v: CliVault, script: string): Promise<{ code: number; stdout: str
   });
 }
 
-describe('afterword unlock', { timeout: 180_000 }, () => {
+// Every test has its own vault and key folder: they run side by side.
+describe.concurrent('afterword unlock', { timeout: 180_000 }, () => {
   it('eval "$(afterword unlock)" sets AFTERWORD_SESSION only; later commands need no password', async () => {
     const v = await newVault('unlock');
     const text = await v.run(['unlock']);
@@ -339,7 +343,6 @@ describe('afterword unlock', { timeout: 180_000 }, () => {
 
   it('a password change or a recovery ends every session', async () => {
     const v = await newVault('passwd');
-    const recoveryKey = recoveryKeys.get(v)!;
     const one = await unlock(v);
     const two = await unlock(v);
     // A new password is wrapped at the real KDF cost.
@@ -354,7 +357,7 @@ describe('afterword unlock', { timeout: 180_000 }, () => {
       await expectRefused(await withSession(v, session, ['status', '--json']), 'SESSION_INVALID');
 
     const three = await unlock(v);
-    const recovered = await v.run(['recover', '--recovery-key', recoveryKey], {
+    const recovered = await v.run(['recover', '--recovery-key', baseRecoveryKey], {
       AFTERWORD_NEW_PASSWORD: 'yet another long password',
       AFTERWORD_SCRYPT_LOGN: '15',
     });
