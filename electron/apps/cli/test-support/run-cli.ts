@@ -2,7 +2,7 @@
 // against its own temporary vault. Only for *.test.ts files; nothing in the app imports it.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -241,6 +241,17 @@ export class CliVault {
 
   static async create(temp: TempDirs, label: string): Promise<CliVault> {
     return new CliVault(await temp.make(label));
+  }
+
+  /**
+   * A copy of `base` (its closed vault and key folder) in a new directory: the same vault (same
+   * ids, same password) for a fraction of the cost of setting one up again. `base` must not be in use.
+   */
+  static async copyOf(base: CliVault, temp: TempDirs, label: string): Promise<CliVault> {
+    const copy = new CliVault(await temp.make(label));
+    await cp(base.root, copy.root, { recursive: true });
+    copy.password = base.password;
+    return copy;
   }
 
   env(extra: EnvOverrides = {}): EnvOverrides {
