@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { done, method, none, type MethodSpec } from './method-spec.js';
 
 /** A paired standby machine, with its last sign of life (the server's time; null: never seen). */
