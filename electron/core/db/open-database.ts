@@ -88,9 +88,9 @@ export async function openDatabaseCopy(file: string): Promise<VaultDb> {
   const sqlite = await loadIntoMemory(file);
   try {
     applyPragmas(sqlite);
-    refuseNewerVault(sqlite, MIGRATIONS, Object.keys(MIGRATIONS).length);
+    const applied = refuseNewerVault(sqlite, MIGRATIONS, Object.keys(MIGRATIONS).length);
     const db = wrap(sqlite);
-    await migrate(db, MIGRATIONS);
+    await migrate(db, MIGRATIONS, applied);
     sqlite.pragma('query_only = ON');
     return db;
   } catch (error) {
@@ -105,10 +105,10 @@ export async function openDatabase(file: string, options: OpenDatabaseOptions = 
   const sqlite = new Database(file);
   try {
     applyPragmas(sqlite);
-    refuseNewerVault(sqlite, registry, supported);
+    const applied = refuseNewerVault(sqlite, registry, supported);
     sqlite.pragma('journal_mode = WAL');
     const db = wrap(sqlite);
-    await migrate(db, registry);
+    await migrate(db, registry, applied);
     return db;
   } catch (error) {
     if (sqlite.open) sqlite.close();
@@ -154,18 +154,32 @@ function openWithoutSpace(
   }
 }
 
-/** Refuses a vault written by a newer version. Reads only: runs before anything writes to the file. */
+/**
+ * Refuses a vault written by a newer version. Reads only: runs before anything writes to the file.
+ * Returns the names of the migrations the vault has applied.
+ */
 function refuseNewerVault(
   sqlite: Database.Database,
   registry: Readonly<Record<string, Migration>>,
   supported: number,
-): void {
+): readonly string[] {
   const onDisk = sqlite.pragma('user_version', { simple: true }) as number;
   if (onDisk > supported) throw new VaultTooNewError(onDisk, supported);
-  assertNoUnknownMigrations(sqlite, registry, supported);
+  return assertNoUnknownMigrations(sqlite, registry, supported);
 }
 
-async function migrate(db: VaultDb, registry: Readonly<Record<string, Migration>>): Promise<void> {
+/**
+ * Runs the migrations the vault lacks. A vault that lists every one as applied is left alone
+ * without starting kysely's migrator, whose table introspection is a good part of a short
+ * command's start (each migration commits its row in its own transaction, so the list is exact).
+ */
+async function migrate(
+  db: VaultDb,
+  registry: Readonly<Record<string, Migration>>,
+  applied: readonly string[],
+): Promise<void> {
+  const done = new Set(applied);
+  if (Object.keys(registry).every((name) => done.has(name))) return;
   const migrator = new Migrator({ db: db.kysely, provider: staticMigrationProvider(versionedMigrations(registry)) });
   for (;;) {
     const { error, results } = await migrator.migrateUp();
@@ -178,14 +192,15 @@ function assertNoUnknownMigrations(
   sqlite: Database.Database,
   registry: Readonly<Record<string, Migration>>,
   supported: number,
-): void {
+): string[] {
   const table = sqlite
     .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'`)
     .get();
-  if (!table) return;
+  if (!table) return [];
   const applied = sqlite.prepare('SELECT name FROM kysely_migration').pluck().all() as string[];
   const unknown = applied.filter((name) => !(name in registry));
   if (unknown.length > 0) throw new VaultTooNewError(unknown.sort().at(-1)!, supported);
+  return applied;
 }
 
 export { LATEST_SCHEMA_VERSION };
