@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteAdapter, SqliteDialect, sql, type DialectAdapter } from 'kysely';
 import type { VaultDatabase } from './schema.js';
@@ -35,6 +36,29 @@ function applyPragmas(sqlite: Database.Database): void {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('secure_delete = ON');
   sqlite.pragma('trusted_schema = OFF');
+}
+
+let addonPath: string | null | undefined;
+
+/**
+ * Where better-sqlite3's compiled addon is, found once. Given to each connection, it spares the
+ * driver its default search (the `bindings` package walks a stack trace and stats a dozen paths),
+ * a visible part of a short command's start. null: not at the usual place, the driver searches.
+ */
+function nativeBinding(): string | undefined {
+  if (addonPath === undefined) {
+    try {
+      addonPath = createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
+    } catch {
+      addonPath = null;
+    }
+  }
+  return addonPath ?? undefined;
+}
+
+/** Opens the SQLite file (created when missing) with the driver's addon found as above. */
+function connect(file: string): Database.Database {
+  return new Database(file, { nativeBinding: nativeBinding() });
 }
 
 /** SQLite does support transactional DDL; telling kysely so makes each migration one transaction. */
@@ -102,7 +126,7 @@ export async function openDatabaseCopy(file: string): Promise<VaultDb> {
 export async function openDatabase(file: string, options: OpenDatabaseOptions = {}): Promise<VaultDb> {
   const registry = options.migrations ?? MIGRATIONS;
   const supported = Object.keys(registry).length;
-  const sqlite = new Database(file);
+  const sqlite = connect(file);
   try {
     applyPragmas(sqlite);
     const applied = refuseNewerVault(sqlite, registry, supported);
@@ -141,7 +165,7 @@ function openWithoutSpace(
   supported: number,
   cause: unknown,
 ): VaultDb {
-  const sqlite = new Database(file);
+  const sqlite = connect(file);
   try {
     sqlite.pragma('locking_mode = EXCLUSIVE');
     applyPragmas(sqlite);
