@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PLAN_PHASES, TIMELINE_EVENTS } from '../plan-events.js';
 import { PROMPT_KINDS } from '../prompt-kinds.js';
 import { STATUS_PROBLEM_CODES } from '../status-problems.js';

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Reply } from '../../../shared/contract/reply.js';
 import { describeIssue } from '../../../shared/validation.js';
 import { authenticate, type Authentication } from './auth.js';

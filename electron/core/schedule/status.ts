@@ -68,7 +68,8 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
   const { vault, plans, settings } = services;
   const db = vault.db;
   const store = new PlanStore(db);
-  const planStatuses = plans.list().map((plan): PlanStatus => {
+  const planList = plans.list();
+  const planStatuses = planList.map((plan): PlanStatus => {
     const rt = store.runtime(plan.id);
     const active = store.armableMessageIds(plan.id, plan.isDefault).length;
     const pending =
@@ -107,8 +108,8 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
   const smtpConfigured = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp)).success;
   const problems: StatusProblem[] = [];
   const hooks = webhookNames({ db });
-  for (const plan of plans.list()) {
-    const status = planStatuses.find((p) => p.id === plan.id);
+  for (const [index, plan] of planList.entries()) {
+    const status = planStatuses[index];
     if (!status || status.activeMessages === 0) continue;
     const channels = new Set(plan.levels.flatMap((l) => l.channels));
     if (channels.has('email') && !ownerSet) problems.push(statusProblem.ownerEmailMissing(plan));
