@@ -171,9 +171,9 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
     const child = spawn(process.execPath, [CLI_BIN, ...args], {
       env: cleanEnv(options.env),
       cwd: options.cwd ?? REPO_ROOT,
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
-    if (options.input !== undefined) child.stdin!.end(options.input);
+    child.stdin.end(options.input ?? '');
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
