@@ -58,6 +58,18 @@ export class AppScheduler {
     await this.loop?.runNow(source);
   }
 
+  /**
+   * Stops the current engine's loop, waiting for the sends on the wire; an engine that appears
+   * later gets a loop again (a standby that lost its lease, before its vault is closed).
+   */
+  async pause(): Promise<void> {
+    const loop = this.loop;
+    this.loop = null;
+    this.loopStartedAt = null;
+    this.chain = this.chain.then(() => loop?.stop());
+    await this.chain;
+  }
+
   /** Stops for good, waiting for the send in flight. Engines that appear later are ignored. */
   async stop(): Promise<void> {
     this.stopped = true;

@@ -7,6 +7,7 @@ import { existingId, type Access, type CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 import { isoTime } from '../output.js';
 import { inWords, renderStatus } from './status-text.js';
+import { followingStandbyStatus, isStandbyFolder, renderStandbyStatus, standbyRunnerFacts } from './standby-status.js';
 import { FILE_KEY_WARNING } from '../../../node/device-key-store.js';
 
 /** The scheduler's commands run from cron too: the device key stands in for the password when it is on. */
@@ -79,8 +80,12 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .description('per plan: state, level, next action and when; outbox; last tick')
     .action(async () => {
       const ctx = context();
+      // A standby that follows has no vault here yet: what its runner last saw instead.
+      const following = await followingStandbyStatus(ctx.vaultDir);
+      if (following) return ctx.out.result(following, () => renderStandbyStatus(following));
       const report = inWords(await ctx.withRouter((rpc) => rpc('status.get', {}), UNATTENDED));
-      ctx.out.result(report, () => renderStatus(report));
+      const runner = isStandbyFolder(ctx.vaultDir) ? (await standbyRunnerFacts(ctx.vaultDir)).runner : undefined;
+      ctx.out.result(runner ? { ...report, runner } : report, () => renderStatus(report));
     });
 
   program

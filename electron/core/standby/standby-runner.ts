@@ -1,0 +1,264 @@
+import { mkdir } from 'node:fs/promises';
+import type { AppCore } from '../api/app-core.js';
+import { deriveBackupKeys } from '../backup/backup-keys.js';
+import type { Clock } from '../ports/clock.js';
+import type { KeyStore } from '../ports/key-store.js';
+import type { Logger } from '../ports/logger.js';
+import { isConditionalObjectStore, type ObjectStore, type ObjectStoreFactory } from '../ports/object-store.js';
+import { Vault } from '../vault/vault.js';
+import { leaseTiming, type LeaseTiming, type RunnerFacts } from './lease-decision.js';
+import type { RunnerIdentity } from './lease-record.js';
+import { StandbyNotPairedError } from './pairing-errors.js';
+import { probeConditionalWrites } from './probe-conditional-writes.js';
+import { writeRunnerFacts, type StandbyFacts, type StandbyState } from './runner-facts-file.js';
+import { RunnerCoordination, type GateDecision, type SendGate } from './runner-coordination.js';
+import { SnapshotFollower } from './snapshot-follower.js';
+import { writeStandbyAlive } from './standby-alive.js';
+import type { LoadedStandby } from './standby-setup.js';
+import { unwrapStandbyPairing, type PairingPin } from './standby-unwrap.js';
+import { followDir, materializeTakeover, moveTakenOverAside } from './takeover-vault.js';
+
+export interface StandbyRunnerDeps {
+  /** The standby's folder (standby.json; `follow/` for the followed copy; the vault itself once it takes over). */
+  dir: string;
+  standby: LoadedStandby;
+  clock: Clock;
+  /** This machine's key store: the standby's identity is there, and the taken-over copy's device key goes there. */
+  keyStore: KeyStore;
+  marks?: KeyStore;
+  stores: ObjectStoreFactory;
+  logger: Logger;
+  /** The lease TTL this standby writes when it holds the lease (12 h by default). */
+  ttlMs?: number;
+}
+
+/** What the runner around it provides once it listens: the vault of `dir`, and how to stop its scheduler. */
+export interface StandbyHost {
+  /** The vault of `dir` (its engine is given `gate` as its send gate). */
+  app: AppCore;
+  /** Stops the scheduler loop once the sends on the wire are finished (a lost lease). */
+  pauseScheduler(): Promise<void>;
+}
+
+const NO_FACTS: RunnerFacts = {
+  role: 'standby',
+  leaseHolder: null,
+  leaseEpoch: null,
+  primarySilentForMs: null,
+  takeoverAt: null,
+};
+
+interface Paired {
+  vaultKey: Uint8Array;
+  pin: PairingPin;
+  self: RunnerIdentity;
+  coordination: RunnerCoordination;
+  follower: SnapshotFollower;
+}
+
+/**
+ * `afterword serve --standby`: follows the primary's backups into `dir/follow/` and watches the
+ * lease. Once the primary has been silent for the lease's TTL plus its margin (on this machine's
+ * monotonic clock) and the lease is won, the followed copy becomes a runnable vault in `dir`
+ * itself and the schedule continues there, every send claimed in the bucket first. A lost or
+ * handed-back lease stops it again; the copy it ran is moved aside and following resumes.
+ */
+export class StandbyRunner {
+  /** The engine's send gate: the coordination's once paired, "hold" before. */
+  readonly gate: SendGate;
+  readonly timing: LeaseTiming;
+  private readonly store: ObjectStore;
+  private paired: Paired | null = null;
+  private state: StandbyState = 'waiting-for-pairing';
+  private lastError: string | null = null;
+  private polling: Promise<void> | null = null;
+  private host: StandbyHost | null = null;
+  private probed = false;
+  private closed = false;
+
+  constructor(private readonly deps: StandbyRunnerDeps) {
+    this.timing = leaseTiming(deps.ttlMs);
+    this.store = deps.stores(deps.standby.target);
+    const hold: GateDecision = { send: false, hold: true };
+    this.gate = {
+      beforeSend: (key) => this.paired?.coordination.gate.beforeSend(key) ?? Promise.resolve(hold),
+      afterSend: (key) => this.paired?.coordination.gate.afterSend(key) ?? Promise.resolve(),
+    };
+  }
+
+  /** How often `poll` should run: the holder renews within this, and the observer sees changes. */
+  get pollEveryMs(): number {
+    return Math.min(this.timing.renewEveryMs, 60_000);
+  }
+
+  /**
+   * Whether the bucket can arbitrate between two machines, asked at every start: a server that
+   * ignores conditional writes is refused (StandbyUnsupportedServerError). A bucket that cannot
+   * be reached now is asked again on each poll; nothing is followed or taken over until it answers.
+   */
+  async probe(): Promise<void> {
+    const result = await probeConditionalWrites(this.store);
+    if (!result.ok) throw result.error;
+    this.probed = true;
+  }
+
+  attach(host: StandbyHost): void {
+    this.host = host;
+  }
+
+  facts(): StandbyFacts & { runner: RunnerFacts } {
+    const follower = this.paired?.follower;
+    const seq = follower?.appliedSeq ?? null;
+    return {
+      state: this.state,
+      name: this.paired?.self.name ?? null,
+      fingerprint: this.deps.standby.config.fingerprint,
+      followed: seq === null ? null : { seq, at: follower!.appliedAt! },
+      lastError: this.lastError,
+      runner: this.paired?.coordination.facts() ?? NO_FACTS,
+    };
+  }
+
+  /** One step: pairing, following, the lease, taking over or handing back. One at a time. */
+  poll(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.polling ??= this.pollOnce().finally(() => {
+      this.polling = null;
+    });
+    return this.polling;
+  }
+
+  private async pollOnce(): Promise<void> {
+    try {
+      if (!this.probed) await this.probe();
+      if (this.state === 'active') await this.whileActive();
+      else await this.whileFollowing();
+      this.lastError = null;
+    } catch (error) {
+      this.lastError = (error as Error).message ?? String(error);
+      this.deps.logger.warn('standby poll failed', { error: this.lastError });
+    }
+    await this.report();
+  }
+
+  private async whileFollowing(): Promise<void> {
+    const paired = await this.pair();
+    if (!paired) return;
+    const { coordination, follower } = paired;
+    if (Vault.exists(this.deps.dir)) {
+      // Still here from before a restart: it runs again only if the lease is still this standby's.
+      await coordination.tick();
+      if (coordination.holds()) return this.activate(null);
+      if (coordination.facts().leaseHolder?.id !== paired.self.id) await this.moveAside();
+      return;
+    }
+    this.state = 'following';
+    await mkdir(followDir(this.deps.dir), { recursive: true, mode: 0o700 });
+    const synced = await follower.syncToLatest();
+    // The lease is only taken with a copy to run: the staleness count starts once there is one.
+    await coordination.tick();
+    if (coordination.holds()) await this.activate(synced.applied.seq);
+  }
+
+  /** The pairing in the bucket, checked on every poll while following (a removed standby stops). */
+  private async pair(): Promise<Paired | null> {
+    const { standby, clock, logger } = this.deps;
+    let pairing;
+    try {
+      pairing = await unwrapStandbyPairing(this.store, standby.identity, this.paired?.pin);
+    } catch (error) {
+      if (!(error instanceof StandbyNotPairedError)) throw error;
+      this.state = this.paired ? 'removed' : 'waiting-for-pairing';
+      return null;
+    }
+    if (this.paired) {
+      pairing.vaultKey.fill(0);
+      return this.paired;
+    }
+    const { vaultKey, vaultId, publicKey, name, fingerprint } = pairing;
+    if (!isConditionalObjectStore(this.store)) throw new Error('the bucket adapter cannot make conditional writes');
+    const self = { id: fingerprint, name };
+    const coordination = new RunnerCoordination({
+      store: this.store,
+      clock,
+      keys: deriveBackupKeys(vaultKey, vaultId),
+      vaultId,
+      self,
+      role: 'standby',
+      timing: this.timing,
+      logger,
+    });
+    const follower = new SnapshotFollower({
+      store: this.store,
+      vaultKey,
+      vaultId,
+      dir: followDir(this.deps.dir),
+      clock,
+      logger,
+      marks: this.deps.marks,
+    });
+    this.paired = { vaultKey, pin: { vaultId, publicKey }, self, coordination, follower };
+    logger.info('paired: following the primary', { name, vaultId });
+    return this.paired;
+  }
+
+  /** The lease is ours: the copy becomes the vault of `dir` (unless it is there already) and runs. */
+  private async activate(seq: number | null): Promise<void> {
+    const paired = this.paired!;
+    const host = this.requireHost();
+    if (!Vault.exists(this.deps.dir)) {
+      const facts = paired.coordination.facts();
+      await materializeTakeover(
+        this.deps.dir,
+        { runner: paired.self.name, epoch: facts.leaseEpoch, seq },
+        { vaultKey: paired.vaultKey, keyStore: this.deps.keyStore, marks: this.deps.marks, clock: this.deps.clock },
+      );
+    }
+    this.state = 'active';
+    await host.app.open();
+    const problem = host.app.unattendedProblem;
+    if (problem) this.deps.logger.error('took over, but the vault did not open with this machine’s key', { problem });
+    else this.deps.logger.warn('the primary is silent: this standby took over', { seq });
+  }
+
+  private async whileActive(): Promise<void> {
+    const { coordination } = this.paired!;
+    const tick = await coordination.tick();
+    // An unreachable bucket is no loss of the lease: the gate holds sends once it is stale.
+    if (coordination.holds() || tick.step === 'unreachable') return;
+    const host = this.requireHost();
+    await host.pauseScheduler();
+    await host.app.close();
+    await this.moveAside();
+  }
+
+  private async moveAside(): Promise<void> {
+    const aside = await moveTakenOverAside(this.deps.dir, this.deps.clock.now());
+    this.state = 'following';
+    this.deps.logger.warn('the lease is another runner’s: this standby stopped and follows again', { keptIn: aside });
+  }
+
+  private requireHost(): StandbyHost {
+    if (!this.host) throw new Error('the standby runner has no vault host attached');
+    return this.host;
+  }
+
+  /** Sign of life in the bucket, and the facts beside the vault for `afterword status`. */
+  private async report(): Promise<void> {
+    const { clock, dir, standby, logger } = this.deps;
+    await writeStandbyAlive(this.store, clock, standby.config.fingerprint, this.state).catch((error: unknown) =>
+      logger.debug('sign of life not written', { error: (error as Error).message }),
+    );
+    const { runner, ...facts } = this.facts();
+    await writeRunnerFacts(dir, { writtenAt: clock.now(), runner, standby: facts }).catch((error: unknown) =>
+      logger.warn('runner facts not written', { error: (error as Error).message }),
+    );
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.polling;
+    this.paired?.vaultKey.fill(0);
+    this.store.close?.();
+  }
+}
