@@ -1,38 +1,43 @@
 import type { Logger } from '../ports/logger.js';
+import type { GateDecision, SendGate } from '../ports/send-gate.js';
 import { SendClaims } from './claims.js';
-import type { RunnerFacts } from './lease-decision.js';
 import { StandbyLease, type LeaseTick, type StandbyLeaseOptions } from './lease.js';
+import type { LeaseTiming, RunnerFacts } from './lease-decision.js';
 
-export type GateDecision =
-  | { send: true }
-  /** Not now: leave the row pending (no attempt counted). */
-  | { send: false; hold: true }
-  /** Record the row as sent by the other runner. */
-  | { send: false; sentElsewhere: { runner: string; at: number } };
+export type { GateDecision, SendGate } from '../ports/send-gate.js';
 
-/** Asked right before each warning or delivery goes out, and told once it went. */
-export interface SendGate {
-  beforeSend(idempotencyKey: string): Promise<GateDecision>;
-  /** The receipt; never throws. */
-  afterSend(idempotencyKey: string): Promise<void>;
+export interface RunnerCoordinationDeps extends StandbyLeaseOptions {
+  logger?: Logger;
 }
 
-export type RunnerCoordinationDeps = StandbyLeaseOptions & { logger?: Logger };
+const HOLD: GateDecision = { send: false, hold: true };
+const SEND: GateDecision = { send: true };
+/** Past this many remembered looks at other runners' claims, the old ones are forgotten. */
+const PEEKS_KEPT = 10_000;
 
 /**
- * One runner's lease and send claims for a vault (lease.ts, claims.ts): `tick` is the lease step
- * its timer calls, `gate` is what the outbox worker asks before each send. Only the lease holder
- * sends, and only after its claim on that very send is written.
+ * One runner's part in who sends for a vault: the lease (StandbyLease) and the send claims
+ * (SendClaims) on the bucket, and the gate the outbox worker asks before each send.
+ *
+ * The gate says `send` only while this runner holds a fresh lease and its claim on the send is
+ * written (or the bucket cannot be reached: then the fresh lease alone, as nobody else can take the
+ * lease meanwhile). A runner without the lease never writes a claim: it reads the claim, at most
+ * once per renewal period for a send, to learn whether the holder sent it (`sentElsewhere`), and
+ * otherwise holds. The caller ticks the lease every `timing.renewEveryMs` or sooner.
  */
 export class RunnerCoordination {
   readonly gate: SendGate;
+  readonly timing: LeaseTiming;
   private readonly lease: StandbyLease;
   private readonly claims: SendClaims;
   private readonly listeners = new Set<(facts: RunnerFacts) => void>();
-  private held = false;
+  /** When this process last read another runner's claim on a send (monotonic), by idempotency key. */
+  private readonly peeked = new Map<string, number>();
+  private lastShown: string | null = null;
 
   constructor(private readonly deps: RunnerCoordinationDeps) {
     this.lease = new StandbyLease(deps);
+    this.timing = this.lease.timing;
     this.claims = new SendClaims({ ...deps, epoch: () => this.lease.heldEpoch() });
     this.gate = {
       beforeSend: (key) => this.beforeSend(key),
@@ -40,26 +45,31 @@ export class RunnerCoordination {
     };
   }
 
+  /** One lease step; tells the listeners when the lease was gained or lost, or changed hands. */
   async tick(): Promise<LeaseTick> {
-    const tick = await this.lease.tick();
-    if (tick.error) this.deps.logger?.warn('the lease could not be read or written', { error: tick.error.message });
-    this.noticeChange();
-    return tick;
+    const result = await this.lease.tick();
+    if (result.error) this.deps.logger?.warn('the lease could not be read or written', { error: result.error.message });
+    this.announce();
+    return result;
   }
 
   facts(): RunnerFacts {
     return this.lease.runnerFacts();
   }
 
+  /** Hands the lease back (nothing is sent from here from now on); true when the hand-back was written. */
   async release(): Promise<boolean> {
-    const released = await this.lease.release().catch((error: unknown) => {
+    try {
+      return await this.lease.release();
+    } catch (error) {
       this.deps.logger?.warn('the lease could not be handed back', { error: (error as Error).message });
       return false;
-    });
-    this.noticeChange();
-    return released;
+    } finally {
+      this.announce();
+    }
   }
 
+  /** This runner may send now (it holds a fresh lease). */
   holds(): boolean {
     return this.lease.mayDeliver();
   }
@@ -69,35 +79,62 @@ export class RunnerCoordination {
     return () => this.listeners.delete(listener);
   }
 
-  private noticeChange(): void {
-    const holds = this.holds();
-    if (holds === this.held) return;
-    this.held = holds;
+  private announce(): void {
     const facts = this.facts();
+    const shown = JSON.stringify([this.holds(), facts.leaseHolder?.id ?? null, facts.leaseEpoch]);
+    if (shown === this.lastShown) return;
+    const first = this.lastShown === null;
+    this.lastShown = shown;
+    this.peeked.clear();
+    if (first && !this.holds() && facts.leaseHolder === null) return;
     for (const listener of this.listeners) listener(facts);
   }
 
-  private async beforeSend(idempotencyKey: string): Promise<GateDecision> {
-    if (!this.lease.mayDeliver()) return { send: false, hold: true };
-    const claim = await this.claims.claim(idempotencyKey);
+  private async beforeSend(key: string): Promise<GateDecision> {
+    if (!this.holds()) return this.askHolder(key);
+    const claim = await this.claims.claim(key);
     switch (claim.outcome) {
       case 'ours':
-        return { send: true };
+        // The lease may have run out while the claim was written.
+        return this.holds() ? SEND : HOLD;
       case 'theirs':
-        return claim.sentAt === null
-          ? { send: false, hold: true }
-          : { send: false, sentElsewhere: { runner: claim.runner.name, at: claim.sentAt } };
+        return claim.sentAt !== null
+          ? { send: false, sentElsewhere: { runner: claim.runner.name, at: claim.sentAt } }
+          : HOLD;
       case 'unreachable':
-        // No other runner can hold the lease while ours is fresh: holding back would be silence.
-        return this.lease.mayDeliver() ? { send: true } : { send: false, hold: true };
+        this.deps.logger?.warn('the send claim could not be written: sending on the fresh lease', {
+          error: claim.error.message,
+        });
+        return this.holds() ? SEND : HOLD;
     }
   }
 
-  private async afterSend(idempotencyKey: string): Promise<void> {
+  /** Without the lease: did the holder send it? Read at most once per renewal period for each send. */
+  private async askHolder(key: string): Promise<GateDecision> {
+    const now = this.deps.clock.monotonic();
+    const last = this.peeked.get(key);
+    if (last !== undefined && now - last < this.timing.renewEveryMs) return HOLD;
+    if (this.peeked.size >= PEEKS_KEPT) this.peeked.clear();
+    this.peeked.set(key, now);
     try {
-      await this.claims.receipt(idempotencyKey);
+      const claim = await this.claims.peek(key);
+      if (claim && claim.runner.id !== this.deps.self.id && claim.sentAt !== null) {
+        return { send: false, sentElsewhere: { runner: claim.runner.name, at: claim.sentAt } };
+      }
+    } catch {
+      // The bucket cannot be reached: nothing is known, nothing is sent.
+    }
+    return HOLD;
+  }
+
+  private async afterSend(key: string): Promise<void> {
+    try {
+      if (!(await this.claims.receipt(key))) {
+        this.deps.logger?.warn("the receipt was not written: the claim is no longer this runner's");
+      }
     } catch (error) {
-      this.deps.logger?.warn('the receipt of a send could not be written', { error: (error as Error).message });
+      // The other runner, seeing no receipt, sends it again once it holds the lease (same Message-ID).
+      this.deps.logger?.warn('the receipt could not be written', { error: (error as Error).message });
     }
   }
 }
