@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DAY_MS, MINUTE_MS } from '../../../shared/durations.js';
 import { STANDBY_CONFIG_FILE } from '../../core/standby/standby-setup.js';
 import { S3RVER_ENV, useCliS3rver } from './test-support/cli-s3rver.js';
 import { CliVault, TempDirs, describeResult, parseJsonStdout, useWeakTestKdf } from './test-support/run-cli.js';
@@ -111,12 +112,25 @@ describe('afterword serve --standby', { timeout: 120_000 }, () => {
       expect(listed.standbys).toEqual([expect.objectContaining({ name: 'nas', lastSeen: expect.any(Number) })]);
       const alive = JSON.parse(await readFile(s3.server.objectFile(`${prefix}/standby/alive/${fingerprint}`), 'utf8'));
       expect(alive.state).toBe('following');
+
+      // Its own wall clock set days ahead (the monotonic clock does not move): no takeover.
+      const { now } = await moveClock(served.url, { set: new Date(Date.now() + 5 * DAY_MS).toISOString() });
+      const jumped = await health<StandbyHealth>(served.url);
+      expect(jumped.standby.state).toBe('following');
+      expect(jumped.standby.runner.takeoverAt).toBeGreaterThan(now);
+      // The lease TTL (90 min) and its margin (9 min) pass on its monotonic clock: then it takes over.
+      await moveClock(served.url, { advanceMs: 90 * MINUTE_MS });
+      expect((await health<StandbyHealth>(served.url)).standby.state).toBe('following');
+      await moveClock(served.url, { advanceMs: 10 * MINUTE_MS });
+      const active = await health<StandbyHealth>(served.url);
+      expect(active).toMatchObject({ vault: 'unlocked', standby: { state: 'active' } });
+      const taken = await s.json<{ runner: { leaseEpoch: number }; plans: unknown[] }>(['status']);
+      expect(taken.runner.leaseEpoch).toBe(1);
+      expect(taken.plans.length).toBeGreaterThan(0);
     } finally {
       const exit = await served.stop();
       expect(exit.code, exit.stderr).toBe(0);
     }
-    const stopped = await s.json<StandbyStatus>(['status']);
-    expect(stopped.standby).toMatchObject({ state: 'following', running: false });
   });
 
   it('refuses a bucket whose server ignores conditional writes, at every start (exit 1, STANDBY_UNSUPPORTED_SERVER)', async () => {
