@@ -2,11 +2,16 @@
 // against a real S3 server with AWS conditional writes (s3rver on loopback), and a primary vault
 // made with the CLI: it starts, waits for its pairing, follows, and says so in /healthz and status.
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DAY_MS, MINUTE_MS } from '../../../shared/durations.js';
-import { STANDBY_CONFIG_FILE } from '../../core/standby/standby-setup.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../../shared/durations.js';
+import { deriveBackupKeys } from '../../core/backup/backup-keys.js';
+import { decodeLease, encodeLease, LEASE_KEY, newNonce } from '../../core/standby/lease-record.js';
+import { loadStandby, STANDBY_CONFIG_FILE } from '../../core/standby/standby-setup.js';
+import { unwrapStandbyPairing } from '../../core/standby/standby-unwrap.js';
+import { FileKeyStore } from '../../node/file-key-store.js';
+import { S3ObjectStore } from '../../node/s3-object-store.js';
 import { S3RVER_ENV, useCliS3rver } from './test-support/cli-s3rver.js';
 import { CliVault, TempDirs, describeResult, parseJsonStdout, useWeakTestKdf } from './test-support/run-cli.js';
 import { eventually, health, moveClock, startServe } from './test-support/serve-child.js';
@@ -23,6 +28,7 @@ afterAll(() => temp.cleanup());
 interface StandbyHealth {
   ok: boolean;
   vault: string;
+  scheduler: string;
   standby: {
     state: string;
     name: string | null;
@@ -46,18 +52,40 @@ async function standbyFolder(
   return { s, ...parseJsonStdout<{ code: string; fingerprint: string }>(init) };
 }
 
-async function primaryWithBackup(label: string, prefix: string): Promise<CliVault> {
+/** Writes the lease as another runner would (signed with the vault's key, which the test unwraps as the standby does). */
+async function writeLease(prefix: string, s: CliVault, holder: { id: string; name: string }): Promise<void> {
+  const store = new S3ObjectStore(s3.server.target(prefix));
+  try {
+    const standby = await loadStandby(s.dir, new FileKeyStore(s.keyDir));
+    const { vaultKey, vaultId } = await unwrapStandbyPairing(store, standby!.identity);
+    const keys = deriveBackupKeys(vaultKey, vaultId);
+    const current = await store.getTagged(LEASE_KEY);
+    const epoch = (current ? decodeLease(keys, vaultId, current.body)?.epoch : 0) ?? 0;
+    const record = { vaultId, holder, epoch: epoch + 1, ttlMs: HOUR_MS, writtenAt: Date.now(), nonce: newNonce() };
+    const body = encodeLease(keys, record);
+    await (current ? store.putIfMatch(LEASE_KEY, body, current.etag) : store.putIfAbsent(LEASE_KEY, body));
+  } finally {
+    store.close();
+  }
+}
+
+/** A primary with a first snapshot pushed; the monitor token it holds works on a standby that took over. */
+async function primaryWithBackup(
+  label: string,
+  prefix: string,
+): Promise<{ primary: CliVault; bearer: Record<string, string> }> {
   const v = await CliVault.create(temp, label);
   await v.init();
+  const { token } = await v.json<{ token: string }>(['token', 'add', '--role', 'monitor']);
   await v.json(['backup', 'target', 's3', ...s3.bucketFlags(prefix)], S3RVER_ENV);
   await v.json(['backup', 'now'], S3RVER_ENV);
-  return v;
+  return { primary: v, bearer: { authorization: `Bearer ${token}` } };
 }
 
 describe('afterword serve --standby', { timeout: 120_000 }, () => {
   it('waits for its pairing, then follows the newest snapshot; /healthz and status --json say role standby with takeoverAt', async () => {
     const prefix = 'serve-standby';
-    const primary = await primaryWithBackup('sb-primary', prefix);
+    const { primary, bearer } = await primaryWithBackup('sb-primary', prefix);
     const { s, code, fingerprint } = await standbyFolder('sb-standby', prefix);
     const served = await startServe(s, ['--standby', '--lease-ttl', '90m'], FAKE);
     try {
@@ -127,6 +155,21 @@ describe('afterword serve --standby', { timeout: 120_000 }, () => {
       const taken = await s.json<{ runner: { leaseEpoch: number }; plans: unknown[] }>(['status']);
       expect(taken.runner.leaseEpoch).toBe(1);
       expect(taken.plans.length).toBeGreaterThan(0);
+
+      // Another runner holds the lease now: the standby stops, keeps the copy it ran aside, follows again.
+      await writeLease(prefix, s, { id: 'other', name: 'other' });
+      await moveClock(served.url, { advanceMs: 0 }, bearer);
+      const back = await eventually(
+        () => health<StandbyHealth>(served.url),
+        (h) => h.standby.state === 'following',
+        'following again',
+      );
+      expect(back).toMatchObject({ vault: 'missing', scheduler: 'stopped' });
+      expect(back.standby.runner).toMatchObject({ role: 'standby', leaseHolder: { name: 'other' } });
+      expect(existsSync(join(s.dir, 'vault.db'))).toBe(false);
+      const aside = (await readdir(s.dir)).filter((name) => name.startsWith('taken-over-'));
+      expect(aside).toHaveLength(1);
+      expect(existsSync(join(s.dir, aside[0]!, 'vault.db'))).toBe(true);
     } finally {
       const exit = await served.stop();
       expect(exit.code, exit.stderr).toBe(0);
