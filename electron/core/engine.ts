@@ -1,5 +1,6 @@
 import type { Clock } from './ports/clock.js';
 import type { Notifier } from './ports/notifier.js';
+import type { SendGate } from './ports/send-gate.js';
 import { PromptNotifier } from './delivery/prompt-notifier.js';
 import { defaultPlanSpec } from '../../shared/plans.js';
 import { ContentResolver } from './delivery/content-resolver.js';
@@ -32,6 +33,10 @@ export interface EnginePorts {
   onTransitions?: (reports: readonly TransitionReport[]) => void;
   /** Opens the backup bucket: with it, each pass pushes a snapshot when one is due (automatic backups). */
   objectStores?: ObjectStoreFactory;
+  /** Asked before each send when a standby runner may send too (see OutboxWorkerDeps.sendGate). */
+  sendGate?: SendGate;
+  /** Before each pass's drain (the lease's tick); never throws. */
+  beforeDrain?: () => Promise<void>;
 }
 
 export interface Engine {
@@ -146,6 +151,7 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
     webhookSender,
     concurrency: ports.concurrency,
     leaseMs: ports.leaseMs,
+    sendGate: ports.sendGate,
   });
 
   const historyBreakNotices = new HistoryBreakNotices({ db, key: vault.contentKey, outbox });
@@ -171,6 +177,7 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
         }
       };
       await guarded(() => historyBreakNotices.run());
+      await guarded(() => ports.beforeDrain?.());
       const drain = await worker.drain();
       await guarded(() => integrityPass.runIfDue());
       // Last, and not awaited: warnings and deliveries never wait for a bucket.
