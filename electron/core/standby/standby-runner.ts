@@ -86,6 +86,14 @@ export class StandbyRunner {
     };
   }
 
+  /**
+   * The lease's step before each drain of the engine it runs (EnginePorts.beforeDrain): a holder
+   * whose clock moved renews before it sends. Losing the lease is acted on by the next poll.
+   */
+  async tickLease(): Promise<void> {
+    await this.paired?.coordination.tick();
+  }
+
   /** How often `poll` should run: the holder renews within this, and the observer sees changes. */
   get pollEveryMs(): number {
     return Math.min(this.timing.renewEveryMs, 60_000);

@@ -68,13 +68,15 @@ export async function serveStandby(ctx: CliContext, opts: StandbyServeOptions): 
     logger.warn('the bucket could not be reached; trying again on each poll', { error: (error as Error).message });
   }
   const lock = await holdVault(ctx, 'serve');
-  // No backups from here (objectStores unset): a copy that took over never pushes into the primary's chain.
+  // No backups from here (objectStores unset): a copy that took over never pushes into the primary's
+  // chain. Every send is claimed in the bucket first, and only while the lease is this standby's.
   const app = new AppCore({
     vaultDir: dir,
     clock,
     keyStore: keys,
     scrypt,
     marks,
+    engine: { sendGate: runnerOfStandby.gate, beforeDrain: () => runnerOfStandby.tickLease() },
   });
   app.onEngine((engine) => void lock.setScheduling(engine !== null).catch(() => undefined));
   const runner = await startRunner({
