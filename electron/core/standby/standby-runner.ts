@@ -8,6 +8,7 @@ import { isConditionalObjectStore, type ObjectStore, type ObjectStoreFactory } f
 import { Vault } from '../vault/vault.js';
 import { leaseTiming, type LeaseTiming, type RunnerFacts } from './lease-decision.js';
 import type { RunnerIdentity } from './lease-record.js';
+import type { LeaseTick } from './lease.js';
 import { StandbyNotPairedError } from './pairing-errors.js';
 import { probeConditionalWrites } from './probe-conditional-writes.js';
 import { writeRunnerFacts, type StandbyFacts, type StandbyState } from './runner-facts-file.js';
@@ -74,6 +75,7 @@ export class StandbyRunner {
   private polling: Promise<void> | null = null;
   private host: StandbyHost | null = null;
   private probed = false;
+  private stepping: Promise<LeaseTick> | null = null;
   private closed = false;
 
   constructor(private readonly deps: StandbyRunnerDeps) {
@@ -91,7 +93,19 @@ export class StandbyRunner {
    * whose clock moved renews before it sends. Losing the lease is acted on by the next poll.
    */
   async tickLease(): Promise<void> {
-    await this.paired?.coordination.tick();
+    if (this.paired) await this.leaseStep(this.paired);
+  }
+
+  /**
+   * One lease step at a time: two renewals sent at once would name the same ETag, and the one the
+   * bucket refuses would make this runner believe it lost the lease. A caller that finds a step
+   * under way shares its outcome.
+   */
+  private leaseStep(paired: Paired): Promise<LeaseTick> {
+    this.stepping ??= paired.coordination.tick().finally(() => {
+      this.stepping = null;
+    });
+    return this.stepping;
   }
 
   /** How often `poll` should run: the holder renews within this, and the observer sees changes. */
@@ -127,6 +141,17 @@ export class StandbyRunner {
     };
   }
 
+  /**
+   * Hands the lease back (the primary is there again): sends stop at once, and the vault that ran
+   * here is stopped and moved aside by the poll that follows. True when the hand-back was written.
+   */
+  async handBack(): Promise<boolean> {
+    if (!this.paired || this.state !== 'active') return false;
+    const released = await this.paired.coordination.release();
+    await this.poll();
+    return released;
+  }
+
   /** One step: pairing, following, the lease, taking over or handing back. One at a time. */
   poll(): Promise<void> {
     if (this.closed) return Promise.resolve();
@@ -154,17 +179,19 @@ export class StandbyRunner {
     if (!paired) return;
     const { coordination, follower } = paired;
     if (Vault.exists(this.deps.dir)) {
-      // Still here from before a restart: it runs again only if the lease is still this standby's.
-      await coordination.tick();
+      // Still here from before a restart: it runs again once the lease is this standby's (reclaimed,
+      // or won again); it is moved aside only when another runner holds the lease.
+      await this.leaseStep(paired);
       if (coordination.holds()) return this.activate(null);
-      if (coordination.facts().leaseHolder?.id !== paired.self.id) await this.moveAside();
+      const holder = coordination.facts().leaseHolder;
+      if (holder && holder.id !== paired.self.id) await this.moveAside();
       return;
     }
     this.state = 'following';
     await mkdir(followDir(this.deps.dir), { recursive: true, mode: 0o700 });
     const synced = await follower.syncToLatest();
     // The lease is only taken with a copy to run: the staleness count starts once there is one.
-    await coordination.tick();
+    await this.leaseStep(paired);
     if (coordination.holds()) await this.activate(synced.applied.seq);
   }
 
@@ -230,10 +257,13 @@ export class StandbyRunner {
   }
 
   private async whileActive(): Promise<void> {
-    const { coordination } = this.paired!;
-    const tick = await coordination.tick();
-    // An unreachable bucket is no loss of the lease: the gate holds sends once it is stale.
+    const paired = this.paired!;
+    const { coordination } = paired;
+    const tick = await this.leaseStep(paired);
+    // An unreachable bucket is no loss of the lease: the gate holds sends once it is stale. A lease
+    // that still names this standby is renewed by the next step ('reclaim').
     if (coordination.holds() || tick.step === 'unreachable') return;
+    if (coordination.facts().leaseHolder?.id === paired.self.id) return;
     const host = this.requireHost();
     await host.pauseScheduler();
     await host.app.close();
