@@ -5,7 +5,7 @@
 // lease's TTL and margin it takes over and sends warnings 3 to 5 on the same schedule, then the
 // delivery, each exactly once, with the Message-IDs the primary would have used.
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +97,15 @@ async function pass(url: string, ms: number, headers: Record<string, string> = {
   return (await moveClock(url, { advanceMs: 0 }, headers)).now;
 }
 
+async function leaseInBucket(): Promise<{ holder: { name: string }; epoch: number }> {
+  return JSON.parse(await readFile(s3.server.objectFile(`${PREFIX}/standby/lease`), 'utf8'));
+}
+
+async function claimsInBucket(): Promise<number> {
+  const dir = join(s3.server.directory, s3.server.bucket, PREFIX, 'standby', 'claims');
+  return (await readdir(dir).catch(() => [])).filter((name) => name.endsWith('._S3rver_object')).length;
+}
+
 /** The status of a warning's row in the standby's followed copy (null before it is there). */
 function followedWarning(standby: CliVault, level: number): string | null {
   const file = join(standby.dir, 'follow', 'vault.db');
@@ -157,6 +166,9 @@ describe('a standby takes over from a primary that died', { timeout: 240_000 }, 
       );
       expect((await health<Health>(standbyServe.url)).standby.state).toBe('following');
 
+      // The primary holds the lease and claimed its two warnings.
+      expect((await leaseInBucket()).holder.name).not.toBe('nas');
+      expect(await claimsInBucket()).toBe(2);
       await primaryServe.kill();
       primaryServe = null;
       smtp.label = 'standby';
@@ -198,7 +210,10 @@ describe('a standby takes over from a primary that died', { timeout: 240_000 }, 
       expect(byLabel('standby')).toEqual([3, 4, 5, KIN]);
       const host = /@([^>]+)>$/.exec(smtp.mails[0]!.messageId!)![1];
       for (const mail of smtp.mails) expect(mail.messageId).toBe(stableMessageId(mail.idempotencyKey!, host));
-      // Nothing was pushed into the primary's backup chain from the standby.
+      // The standby holds the lease and claimed each of its sends; nothing was pushed into the
+      // primary's backup chain from it.
+      expect((await leaseInBucket()).holder.name).toBe('nas');
+      expect(await claimsInBucket()).toBe(6);
       expect((await manifests()).length).toBe(pushedBefore);
     } finally {
       await primaryServe?.kill();

@@ -92,7 +92,7 @@ export class OutboxWorker {
     const concurrency = this.deps.concurrency ?? DEFAULT_CONCURRENCY;
     const leaseMs = this.deps.leaseMs ?? DEFAULT_LEASE_MS;
     const queue: OutboxRow[] = [];
-    const gate = this.deps.sendGate;
+    const gate = this.deps.sendGate?.engaged?.() === false ? undefined : this.deps.sendGate;
     /** Rows the gate held back in this drain: pending again, and not taken again until the next drain. */
     const heldBack = new Set<string>();
     let exhausted = false;

@@ -12,6 +12,11 @@ export type GateDecision =
   { send: true } | { send: false; hold: true } | { send: false; sentElsewhere: { runner: string; at: number } };
 
 export interface SendGate {
+  /**
+   * False while no other machine can send for the vault (no standby paired): the worker then
+   * drains as if there were no gate. Absent: always engaged.
+   */
+  engaged?(): boolean;
   beforeSend(idempotencyKey: string): Promise<GateDecision>;
   /** The receipt, once the send was accepted; never throws. */
   afterSend(idempotencyKey: string): Promise<void>;

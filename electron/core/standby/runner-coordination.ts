@@ -3,6 +3,7 @@ import type { GateDecision, SendGate } from '../ports/send-gate.js';
 import { SendClaims } from './claims.js';
 import { StandbyLease, type LeaseTick, type StandbyLeaseOptions } from './lease.js';
 import type { LeaseTiming, RunnerFacts } from './lease-decision.js';
+import type { LeaseRecord, RunnerIdentity } from './lease-record.js';
 
 export type { GateDecision, SendGate } from '../ports/send-gate.js';
 
@@ -67,6 +68,16 @@ export class RunnerCoordination {
     } finally {
       this.announce();
     }
+  }
+
+  /** This runner, as the lease and the claims name it. */
+  get self(): RunnerIdentity {
+    return this.deps.self;
+  }
+
+  /** The lease as last read (its holder, epoch, and since when that holder has it); null when none is believed. */
+  leaseRecord(): LeaseRecord | null {
+    return this.lease.seenRecord();
   }
 
   /** This runner may send now (it holds a fresh lease). */

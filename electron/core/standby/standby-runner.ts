@@ -288,7 +288,7 @@ export class StandbyRunner {
       logger.debug('sign of life not written', { error: (error as Error).message }),
     );
     const { runner, ...facts } = this.facts();
-    await writeRunnerFacts(dir, { writtenAt: clock.now(), runner, standby: facts }).catch((error: unknown) =>
+    await writeRunnerFacts(dir, runner, clock.now(), this.pollEveryMs, facts).catch((error: unknown) =>
       logger.warn('runner facts not written', { error: (error as Error).message }),
     );
   }

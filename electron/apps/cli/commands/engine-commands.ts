@@ -7,7 +7,7 @@ import { existingId, type Access, type CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 import { isoTime } from '../output.js';
 import { inWords, renderStatus } from './status-text.js';
-import { followingStandbyStatus, isStandbyFolder, renderStandbyStatus, standbyRunnerFacts } from './standby-status.js';
+import { followingStandbyStatus, renderStandbyStatus } from './standby-status.js';
 import { FILE_KEY_WARNING } from '../../../node/device-key-store.js';
 
 /** The scheduler's commands run from cron too: the device key stands in for the password when it is on. */
@@ -81,11 +81,10 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .action(async () => {
       const ctx = context();
       // A standby that follows has no vault here yet: what its runner last saw instead.
-      const following = await followingStandbyStatus(ctx.vaultDir);
+      const following = await followingStandbyStatus(ctx.vaultDir, ctx.clock.now());
       if (following) return ctx.out.result(following, () => renderStandbyStatus(following));
       const report = inWords(await ctx.withRouter((rpc) => rpc('status.get', {}), UNATTENDED));
-      const runner = isStandbyFolder(ctx.vaultDir) ? (await standbyRunnerFacts(ctx.vaultDir)).runner : undefined;
-      ctx.out.result(runner ? { ...report, runner } : report, () => renderStatus(report));
+      ctx.out.result(report, () => renderStatus(report));
     });
 
   program

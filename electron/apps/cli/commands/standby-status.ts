@@ -3,7 +3,11 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatDuration, MINUTE_MS } from '../../../../shared/durations.js';
 import type { RunnerFacts } from '../../../core/standby/lease-decision.js';
-import { readRunnerFacts, RUNNER_FACTS_FILE, type StandbyFacts } from '../../../core/standby/runner-facts-file.js';
+import {
+  readStandbyRunnerFacts,
+  RUNNER_FACTS_FILE,
+  type StandbyFacts,
+} from '../../../core/standby/runner-facts-file.js';
 import { STANDBY_CONFIG_FILE } from '../../../core/standby/standby-setup.js';
 import { Vault } from '../../../core/vault/vault.js';
 import { processAlive } from '../../../node/vault-process-lock.js';
@@ -33,25 +37,21 @@ const NO_LEASE: RunnerFacts = {
   takeoverAt: null,
 };
 
-export const isStandbyFolder = (dir: string): boolean => existsSync(join(dir, STANDBY_CONFIG_FILE));
+const isStandbyFolder = (dir: string): boolean => existsSync(join(dir, STANDBY_CONFIG_FILE));
 
-/** The facts `serve --standby` last wrote beside the vault, and whether it still runs. */
-export async function standbyRunnerFacts(dir: string): Promise<StandbyStatusReport> {
-  const record = await readRunnerFacts(dir);
+/**
+ * A standby folder with no vault in it (it follows): what `serve --standby` last wrote there, and
+ * whether it still runs, instead of the vault's report.
+ */
+export async function followingStandbyStatus(dir: string, now: number): Promise<StandbyStatusReport | null> {
+  if (!isStandbyFolder(dir) || Vault.exists(dir)) return null;
+  const record = readStandbyRunnerFacts(dir, now);
   if (!record) return { runner: NO_LEASE, standby: null };
   // The file's age by this machine's clock: the writer's clock may be another (a test clock).
   const age = Date.now() - (await stat(join(dir, RUNNER_FACTS_FILE))).mtimeMs;
-  const running = age <= STALE_AFTER_MS && processAlive(record.pid);
-  return {
-    runner: record.runner,
-    standby: record.standby ? { ...record.standby, updatedAt: record.writtenAt, running } : null,
-  };
-}
-
-/** A standby folder with no vault in it (it follows): what status shows instead of the vault's report. */
-export async function followingStandbyStatus(dir: string): Promise<StandbyStatusReport | null> {
-  if (!isStandbyFolder(dir) || Vault.exists(dir)) return null;
-  return standbyRunnerFacts(dir);
+  const running = age <= STALE_AFTER_MS && record.pid !== null && processAlive(record.pid);
+  const { writtenAt, stale: _stale, ...runner } = record.runner;
+  return { runner, standby: { ...record.standby, updatedAt: writtenAt ?? null, running } };
 }
 
 export function renderStandbyStatus(report: StandbyStatusReport): string {
