@@ -8,7 +8,7 @@ import {
   RUNNER_FACTS_FILE,
   type StandbyFacts,
 } from '../../../core/standby/runner-facts-file.js';
-import { STANDBY_CONFIG_FILE } from '../../../core/standby/standby-setup.js';
+import { STANDBY_CONFIG_FILE } from '../../../core/standby/standby-files.js';
 import { Vault } from '../../../core/vault/vault.js';
 import { processAlive } from '../../../node/vault-process-lock.js';
 import { isoTime } from '../output.js';
