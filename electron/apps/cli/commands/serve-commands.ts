@@ -15,6 +15,7 @@ import { chooseDeviceKeyStore, FILE_KEY_WARNING } from '../../../node/device-key
 import { defaultKeyDir } from '../../../core/vault/vault-paths.js';
 import { s3ObjectStores } from '../../../node/lazy-s3-object-store.js';
 import { retryKeyringUnlock, SwitchingKeyStore } from '../../runner/keyring-retry.js';
+import type { PrimaryCheckins } from '../../../core/standby/primary-checkins.js';
 
 const KEYRING_RETRY_MS = 60_000;
 
@@ -90,9 +91,12 @@ export function registerServeCommands(program: Command, context: () => CliContex
         // Loaded here, not at the top: every other command would pay for the HTTP stack at start-up.
         const { startRunner } = await import('../../runner/server.js');
         const { AppCore } = await import('../../../core/api/app-core.js');
+        const { wirePrimaryCheckins } = await import('../../../core/standby/primary-checkins.js');
         const lock = await holdVault(ctx, 'serve');
         const { scrypt, marks, acceptOlderVault } = ctx.vaultDeps();
         const keys = new SwitchingKeyStore(await ctx.deviceKeyStore());
+        const logger = createStderrLogger('runner', { format: 'text', minLevel: ctx.options.debug ? 'debug' : 'info' });
+        let checkins: PrimaryCheckins | null = null;
         const app = new AppCore({
           vaultDir: ctx.vaultDir,
           clock,
@@ -101,7 +105,9 @@ export function registerServeCommands(program: Command, context: () => CliContex
           marks,
           acceptOlderVault,
           objectStores: s3ObjectStores,
+          engine: { beforePass: () => checkins?.beforePass() ?? Promise.resolve() },
         });
+        checkins = wirePrimaryCheckins(app, { stores: s3ObjectStores, clock, logger: logger.child('checkins') });
         app.onEngine((engine) => void lock.setScheduling(engine !== null).catch(() => undefined));
         const rendererDir = resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR);
         const runner = await startRunner({
@@ -113,8 +119,9 @@ export function registerServeCommands(program: Command, context: () => CliContex
           clock,
           allowFakeClock,
           setupToken,
-          logger: createStderrLogger('runner', { format: 'text', minLevel: ctx.options.debug ? 'debug' : 'info' }),
+          logger,
         }).catch(async (error: unknown) => {
+          checkins?.stop();
           await app.close();
           await lock.release();
           const code = (error as NodeJS.ErrnoException).code;
@@ -171,6 +178,7 @@ export function registerServeCommands(program: Command, context: () => CliContex
         clearInterval(retry);
         ctx.out.note(`${signal}: stopping, finishing what is in flight…`);
         await runner.close();
+        checkins.stop();
         await lock.release();
         ctx.out.note('Stopped.');
       },
