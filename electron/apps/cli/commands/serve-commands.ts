@@ -20,6 +20,7 @@ import {
   parseSetupToken,
   runnerClock,
 } from './serve-options.js';
+import type { PrimaryCheckins } from '../../../core/standby/primary-checkins.js';
 
 const KEYRING_RETRY_MS = 60_000;
 
@@ -75,9 +76,12 @@ export function registerServeCommands(program: Command, context: () => CliContex
         // Loaded here, not at the top: every other command would pay for the HTTP stack at start-up.
         const { startRunner } = await import('../../runner/server.js');
         const { AppCore } = await import('../../../core/api/app-core.js');
+        const { wirePrimaryCheckins } = await import('../../../core/standby/primary-checkins.js');
         const lock = await holdVault(ctx, 'serve');
         const { scrypt, marks, acceptOlderVault } = ctx.vaultDeps();
         const keys = new SwitchingKeyStore(await ctx.deviceKeyStore());
+        const logger = createStderrLogger('runner', { format: 'text', minLevel: ctx.options.debug ? 'debug' : 'info' });
+        let checkins: PrimaryCheckins | null = null;
         const app = new AppCore({
           vaultDir: ctx.vaultDir,
           clock,
@@ -86,7 +90,9 @@ export function registerServeCommands(program: Command, context: () => CliContex
           marks,
           acceptOlderVault,
           objectStores: s3ObjectStores,
+          engine: { beforePass: () => checkins?.beforePass() ?? Promise.resolve() },
         });
+        checkins = wirePrimaryCheckins(app, { stores: s3ObjectStores, clock, logger: logger.child('checkins') });
         app.onEngine((engine) => void lock.setScheduling(engine !== null).catch(() => undefined));
         const rendererDir = resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR);
         const runner = await startRunner({
@@ -98,8 +104,9 @@ export function registerServeCommands(program: Command, context: () => CliContex
           clock,
           allowFakeClock,
           setupToken,
-          logger: createStderrLogger('runner', { format: 'text', minLevel: ctx.options.debug ? 'debug' : 'info' }),
+          logger,
         }).catch(async (error: unknown) => {
+          checkins?.stop();
           await app.close();
           await lock.release();
           throw listenFailure(error, opts.host, port);
@@ -149,6 +156,7 @@ export function registerServeCommands(program: Command, context: () => CliContex
         clearInterval(retry);
         ctx.out.note(`${signal}: stopping, finishing what is in flight…`);
         await runner.close();
+        checkins.stop();
         await lock.release();
         ctx.out.note('Stopped.');
       },
