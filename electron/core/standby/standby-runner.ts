@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AppCore } from '../api/app-core.js';
 import { deriveBackupKeys } from '../backup/backup-keys.js';
 import type { Clock } from '../ports/clock.js';
@@ -6,6 +7,9 @@ import type { KeyStore } from '../ports/key-store.js';
 import type { Logger } from '../ports/logger.js';
 import { isConditionalObjectStore, type ObjectStore, type ObjectStoreFactory } from '../ports/object-store.js';
 import { Vault } from '../vault/vault.js';
+import { CheckinExchange } from './checkin-exchange.js';
+import { CHECKIN_EXCHANGE_FILE, fileExchangeState } from './checkin-exchange-state.js';
+import { checkinVault } from './checkin-vault.js';
 import { leaseTiming, type LeaseTiming, type RunnerFacts } from './lease-decision.js';
 import type { RunnerIdentity } from './lease-record.js';
 import type { LeaseTick } from './lease.js';
@@ -55,6 +59,8 @@ interface Paired {
   self: RunnerIdentity;
   coordination: RunnerCoordination;
   follower: SnapshotFollower;
+  /** Check-ins made on the other runners (and, once it runs the vault, its own to publish). */
+  checkins: CheckinExchange;
 }
 
 /**
@@ -76,6 +82,8 @@ export class StandbyRunner {
   private host: StandbyHost | null = null;
   private probed = false;
   private stepping: Promise<LeaseTick> | null = null;
+  /** The check-in exchange runs on the vault that took over (attached on its first pass). */
+  private checkinsAttached = false;
   private closed = false;
 
   constructor(private readonly deps: StandbyRunnerDeps) {
@@ -106,6 +114,29 @@ export class StandbyRunner {
       this.stepping = null;
     });
     return this.stepping;
+  }
+
+  /**
+   * Before each scheduler pass of the vault it runs (EnginePorts.beforePass): the first one
+   * applies the primary's newest check-in seen while following (unless the copy holds it), so no
+   * warning goes out to someone who checked in at the primary; every one exchanges check-ins with
+   * the other runners, and one made at the primary hands the lease back. Never throws.
+   */
+  async beforePass(): Promise<void> {
+    const paired = this.paired;
+    const app = this.host?.app;
+    if (!paired || !app) return;
+    try {
+      if (!this.checkinsAttached) {
+        const { vault } = app.keyedServices();
+        const { scheduler } = app.engineOrThrow();
+        await paired.checkins.attach(checkinVault({ db: vault.db, audit: vault.audit, scheduler }));
+        this.checkinsAttached = true;
+      }
+      await paired.checkins.pass();
+    } catch (error) {
+      this.deps.logger.warn('check-ins could not be exchanged', { error: (error as Error).message });
+    }
   }
 
   /** How often `poll` should run: the holder renews within this, and the observer sees changes. */
@@ -190,6 +221,12 @@ export class StandbyRunner {
     this.state = 'following';
     await mkdir(followDir(this.deps.dir), { recursive: true, mode: 0o700 });
     const synced = await follower.syncToLatest();
+    // Keeps the primary's newest check-in: applied right after a takeover if the copy lacks it.
+    await paired.checkins
+      .poll()
+      .catch((error: unknown) =>
+        this.deps.logger.warn('check-ins could not be read', { error: (error as Error).message }),
+      );
     // The lease is only taken with a copy to run: the staleness count starts once there is one.
     await this.leaseStep(paired);
     if (coordination.holds()) await this.activate(synced.applied.seq);
@@ -232,7 +269,18 @@ export class StandbyRunner {
       logger,
       marks: this.deps.marks,
     });
-    this.paired = { vaultKey, pin: { vaultId, publicKey }, self, coordination, follower };
+    const checkins = new CheckinExchange({
+      store: this.store,
+      clock,
+      keys: deriveBackupKeys(vaultKey, vaultId),
+      vaultId,
+      self,
+      role: 'standby',
+      state: fileExchangeState(join(this.deps.dir, CHECKIN_EXCHANGE_FILE)),
+      lease: coordination,
+      logger,
+    });
+    this.paired = { vaultKey, pin: { vaultId, publicKey }, self, coordination, follower, checkins };
     logger.info('paired: following the primary', { name, vaultId });
     return this.paired;
   }
@@ -271,6 +319,8 @@ export class StandbyRunner {
   }
 
   private async moveAside(): Promise<void> {
+    this.paired?.checkins.detach();
+    this.checkinsAttached = false;
     const aside = await moveTakenOverAside(this.deps.dir, this.deps.clock.now());
     this.state = 'following';
     this.deps.logger.warn('the lease is another runner’s: this standby stopped and follows again', { keptIn: aside });

@@ -76,7 +76,11 @@ export async function serveStandby(ctx: CliContext, opts: StandbyServeOptions): 
     keyStore: keys,
     scrypt,
     marks,
-    engine: { sendGate: runnerOfStandby.gate, beforeDrain: () => runnerOfStandby.tickLease() },
+    engine: {
+      sendGate: runnerOfStandby.gate,
+      beforeDrain: () => runnerOfStandby.tickLease(),
+      beforePass: () => runnerOfStandby.beforePass(),
+    },
   });
   app.onEngine((engine) => void lock.setScheduling(engine !== null).catch(() => undefined));
   const runner = await startRunner({
