@@ -8,6 +8,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../../shared/durations.js';
 import { deriveBackupKeys } from '../../core/backup/backup-keys.js';
 import { decodeLease, encodeLease, LEASE_KEY, newNonce } from '../../core/standby/lease-record.js';
+import { checkinKey, encodeCheckin } from '../../core/standby/checkin-record.js';
+import type { StandbyKeys } from '../../core/standby/signed-object.js';
+import Database from 'better-sqlite3';
 import { loadStandby, STANDBY_CONFIG_FILE } from '../../core/standby/standby-setup.js';
 import { unwrapStandbyPairing } from '../../core/standby/standby-unwrap.js';
 import { FileKeyStore } from '../../node/file-key-store.js';
@@ -33,7 +36,7 @@ interface StandbyHealth {
     state: string;
     name: string | null;
     followed: { seq: number; at: number } | null;
-    runner: { role: string; takeoverAt: number | null; primarySilentForMs: number | null };
+    runner: { role: string; leaseHolder: unknown; takeoverAt: number | null; primarySilentForMs: number | null };
   };
 }
 
@@ -52,21 +55,49 @@ async function standbyFolder(
   return { s, ...parseJsonStdout<{ code: string; fingerprint: string }>(init) };
 }
 
-/** Writes the lease as another runner would (signed with the vault's key, which the test unwraps as the standby does). */
-async function writeLease(prefix: string, s: CliVault, holder: { id: string; name: string }): Promise<void> {
+/** The bucket's objects as a runner of the vault signs them (the test unwraps the key as the standby does). */
+async function asRunner<T>(
+  prefix: string,
+  s: CliVault,
+  write: (store: S3ObjectStore, keys: StandbyKeys, vaultId: string) => Promise<T>,
+): Promise<T> {
   const store = new S3ObjectStore(s3.server.target(prefix));
   try {
     const standby = await loadStandby(s.dir, new FileKeyStore(s.keyDir));
     const { vaultKey, vaultId } = await unwrapStandbyPairing(store, standby!.identity);
-    const keys = deriveBackupKeys(vaultKey, vaultId);
+    return await write(store, deriveBackupKeys(vaultKey, vaultId), vaultId);
+  } finally {
+    store.close();
+  }
+}
+
+/** Writes the lease as another runner that took it over would. */
+function writeLease(prefix: string, s: CliVault, holder: { id: string; name: string }): Promise<void> {
+  return asRunner(prefix, s, async (store, keys, vaultId) => {
     const current = await store.getTagged(LEASE_KEY);
     const epoch = (current ? decodeLease(keys, vaultId, current.body)?.epoch : 0) ?? 0;
     const record = { vaultId, holder, epoch: epoch + 1, ttlMs: HOUR_MS, writtenAt: Date.now(), nonce: newNonce() };
     const body = encodeLease(keys, record);
     await (current ? store.putIfMatch(LEASE_KEY, body, current.etag) : store.putIfAbsent(LEASE_KEY, body));
-  } finally {
-    store.close();
-  }
+  });
+}
+
+/** Publishes a check-in made at the primary, as the primary's runner does. */
+function publishPrimaryCheckin(prefix: string, s: CliVault): Promise<void> {
+  return asRunner(prefix, s, (store, keys, vaultId) =>
+    store.put(
+      checkinKey('primary'),
+      encodeCheckin(keys, {
+        vaultId,
+        runner: { id: 'primary', name: 'laptop' },
+        role: 'primary',
+        seq: 1,
+        at: Date.now(),
+        source: 'app',
+        checkinId: 9999,
+      }),
+    ),
+  );
 }
 
 /** A primary with a first snapshot pushed; the monitor token it holds works on a standby that took over. */
@@ -156,20 +187,35 @@ describe('afterword serve --standby', { timeout: 120_000 }, () => {
       expect(taken.runner.leaseEpoch).toBe(1);
       expect(taken.plans.length).toBeGreaterThan(0);
 
-      // Another runner holds the lease now: the standby stops, keeps the copy it ran aside, follows again.
-      await writeLease(prefix, s, { id: 'other', name: 'other' });
+      // The person checks in at the primary: the standby applies it, hands the lease back, stops,
+      // keeps the vault it ran aside and follows again.
+      await publishPrimaryCheckin(prefix, s);
       await moveClock(served.url, { advanceMs: 0 }, bearer);
+      await moveClock(served.url, { advanceMs: 0 }, bearer).catch(() => undefined);
       const back = await eventually(
         () => health<StandbyHealth>(served.url),
         (h) => h.standby.state === 'following',
         'following again',
       );
       expect(back).toMatchObject({ vault: 'missing', scheduler: 'stopped' });
-      expect(back.standby.runner).toMatchObject({ role: 'standby', leaseHolder: { name: 'other' } });
+      expect(back.standby.runner).toMatchObject({ role: 'standby', leaseHolder: null });
       expect(existsSync(join(s.dir, 'vault.db'))).toBe(false);
       const aside = (await readdir(s.dir)).filter((name) => name.startsWith('taken-over-'));
       expect(aside).toHaveLength(1);
-      expect(existsSync(join(s.dir, aside[0]!, 'vault.db'))).toBe(true);
+      const ran = new Database(join(s.dir, aside[0]!, 'vault.db'), { readonly: true });
+      const sources = ran.prepare('SELECT source FROM checkins').pluck().all();
+      const actions = ran.prepare('SELECT action FROM audit_log').pluck().all();
+      ran.close();
+      expect(sources).toContain('primary:laptop');
+      expect(actions).toContain('standby.checkin_applied');
+
+      // Should another runner hold the lease instead, the standby leaves it be: it only follows.
+      await writeLease(prefix, s, { id: 'other', name: 'other' });
+      await moveClock(served.url, { advanceMs: 0 });
+      expect((await health<StandbyHealth>(served.url)).standby).toMatchObject({
+        state: 'following',
+        runner: { leaseHolder: { name: 'other' } },
+      });
     } finally {
       const exit = await served.stop();
       expect(exit.code, exit.stderr).toBe(0);
