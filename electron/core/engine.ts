@@ -31,6 +31,8 @@ export interface EnginePorts {
   checkinLink?: () => string | null;
   /** Plan transitions, once stored, whoever caused them (a tick, a check-in, a pause…). */
   onTransitions?: (reports: readonly TransitionReport[]) => void;
+  /** Runs before each pass's tick (check-ins made on a standby runner count first); its failures are its own. */
+  beforePass?: () => Promise<void>;
   /** Opens the backup bucket: with it, each pass pushes a snapshot when one is due (automatic backups). */
   objectStores?: ObjectStoreFactory;
   /** Asked before each send when a standby runner may send too (see OutboxWorkerDeps.sendGate). */
@@ -167,6 +169,11 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
     outbox,
     backups,
     async runOnce(source = 'once') {
+      // Check-ins made on another runner count before anything falls due here; a failure there is
+      // its own (it logs it) and never stops a pass.
+      await Promise.resolve()
+        .then(() => ports.beforePass?.())
+        .catch(() => undefined);
       // The tick comes first and the drain always runs: the checks read what anyone who can write
       // the vault file may have put into the audit log, so their failure must not stop a pass.
       const tick = scheduler.tick(source);

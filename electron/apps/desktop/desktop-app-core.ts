@@ -5,6 +5,7 @@ import type { Clock } from '../../core/ports/clock.js';
 import type { KeyStore } from '../../core/ports/key-store.js';
 import { s3ObjectStores } from '../../node/lazy-s3-object-store.js';
 import type { Notifier } from '../../core/ports/notifier.js';
+import { wirePrimaryCheckins, type PrimaryCheckins } from '../../core/standby/primary-checkins.js';
 
 export interface DesktopAppCoreDeps {
   vaultDir: string;
@@ -32,6 +33,8 @@ export function createDesktopAppCore(deps: DesktopAppCoreDeps): AppCore {
   const recorder: Notifier = {
     notify: (prompt) => new PromptNotifier(current().vaultOrThrow().db, deps.clock).notify(prompt),
   };
+  // Check-ins made on a standby runner count here, and those made here reach it (see CheckinExchange).
+  let checkins: PrimaryCheckins | null = null;
   app = new AppCore({
     vaultDir: deps.vaultDir,
     clock: deps.clock,
@@ -40,6 +43,8 @@ export function createDesktopAppCore(deps: DesktopAppCoreDeps): AppCore {
     marks: deps.marks,
     notifier: deps.notifierFor(recorder),
     objectStores: s3ObjectStores,
+    engine: { beforePass: () => checkins?.beforePass() ?? Promise.resolve() },
   });
+  checkins = wirePrimaryCheckins(app, { stores: s3ObjectStores, clock: deps.clock });
   return app;
 }

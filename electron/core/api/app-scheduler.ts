@@ -60,6 +60,18 @@ export class AppScheduler {
   }
 
   /**
+   * Stops the current engine's loop, waiting for the sends on the wire; an engine that appears
+   * later gets a loop again (a standby that lost its lease, before its vault is closed).
+   */
+  async pause(): Promise<void> {
+    const loop = this.loop;
+    this.loop = null;
+    this.loopStartedAt = null;
+    this.chain = this.chain.then(() => loop?.stop());
+    await this.chain;
+  }
+
+  /**
    * Stops for good, waiting for the send in flight; a backup push under way gets a few seconds to
    * finish and is then cut short (the process is shutting down: it must not wait hours for an
    * upload). Engines that appear later are ignored.

@@ -53,6 +53,8 @@ export interface LeaseView {
   wall: number;
   seen: SeenLease | null;
   held: HeldLease | null;
+  /** The lease seen is the hand-back this process wrote: it does not take it back before it is stale. */
+  handedBack?: boolean;
 }
 
 /**
@@ -61,6 +63,8 @@ export interface LeaseView {
  *   with If-Match on its ETag before sending;
  * - `acquire`: no lease object, create one (If-None-Match: *);
  * - `takeover`: released, or stale by our monotonic clock: replace it (If-Match on that ETag, epoch + 1);
+ *   a lease this process released itself counts as released only once it is stale (so the hand-back
+ *   reaches the runner it was meant for);
  * - `wait`: nothing to do now.
  */
 export type LeaseStep = 'renew' | 'reclaim' | 'acquire' | 'takeover' | 'wait';
@@ -85,7 +89,7 @@ export function decideLease(view: LeaseView): LeaseStep {
   if (seen.etag === null) {
     return view.role === 'primary' || unchangedFor >= stalenessMs(seen, timing) ? 'acquire' : 'wait';
   }
-  if (seen.record && seen.record.holder === null) return 'takeover';
+  if (seen.record && seen.record.holder === null && !view.handedBack) return 'takeover';
   if (seen.record?.holder?.id === view.self.id) return 'reclaim';
   return unchangedFor >= stalenessMs(seen, timing) ? 'takeover' : 'wait';
 }

@@ -55,6 +55,8 @@ export class StandbyLease {
   /** The last write whose reply never came: it may have landed (recognised by its nonce). */
   private unconfirmed: { nonce: string; mono: number; wall: number } | null = null;
   private highestEpoch = 0;
+  /** The ETag of the hand-back this process wrote last (see `release`). */
+  private handedBackEtag: string | null = null;
 
   constructor(private readonly options: StandbyLeaseOptions) {
     this.timing = options.timing ?? leaseTiming();
@@ -135,7 +137,10 @@ export class StandbyLease {
     const held = this.held;
     if (!held) return false;
     this.held = null;
-    return this.write(held.record.epoch + 1, null, held.etag);
+    const written = await this.write(held.record.epoch + 1, null, held.etag);
+    // Not taken back at once by this process: it is meant for another runner (it is, once stale).
+    if (written) this.handedBackEtag = this.seen?.etag ?? null;
+    return written;
   }
 
   /**
@@ -227,6 +232,7 @@ export class StandbyLease {
       wall: clock.now(),
       seen: this.seen,
       held: this.held,
+      handedBack: this.seen !== null && this.seen.etag === this.handedBackEtag,
     };
   }
 }

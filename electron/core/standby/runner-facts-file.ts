@@ -29,11 +29,34 @@ export const ALONE: StatusRunner = {
   takeoverAt: null,
 };
 
+/**
+ * - `waiting-for-pairing`: not in the bucket's roster yet (run `standby add` on the primary);
+ * - `removed`: it was paired, and the primary removed it: it follows nothing and never takes over;
+ * - `following`: keeping its copy current, the primary holds the lease (or has not been silent long enough);
+ * - `active`: it holds the lease and runs the schedule itself.
+ */
+export type StandbyState = 'waiting-for-pairing' | 'removed' | 'following' | 'active';
+
+/** What `serve --standby` shows about itself besides the lease (in runner.json, and /healthz). */
+export interface StandbyFacts {
+  state: StandbyState;
+  /** The name the primary gave it (null before pairing). */
+  name: string | null;
+  fingerprint: string;
+  /** The snapshot its followed copy holds, and when the primary took it. */
+  followed: { seq: number; at: number } | null;
+  /** What went wrong on the last poll (bucket, pairing), null when it went well. */
+  lastError: string | null;
+}
+
 interface FactsFile {
   format: 1;
   facts: RunnerFacts;
   writtenAt: number;
   renewEveryMs: number;
+  /** The writing process, and, from `serve --standby`, the standby's own facts. */
+  pid?: number;
+  standby?: StandbyFacts;
 }
 
 export async function writeRunnerFacts(
@@ -41,10 +64,18 @@ export async function writeRunnerFacts(
   facts: RunnerFacts,
   writtenAt: number,
   renewEveryMs: number,
+  standby?: StandbyFacts,
 ): Promise<void> {
   const file = join(dir, RUNNER_FACTS_FILE);
   const temp = `${file}.${process.pid}.tmp`;
-  const body: FactsFile = { format: 1, facts, writtenAt, renewEveryMs };
+  const body: FactsFile = {
+    format: 1,
+    facts,
+    writtenAt,
+    renewEveryMs,
+    pid: process.pid,
+    ...(standby ? { standby } : {}),
+  };
   await writeFile(temp, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
   await rename(temp, file);
 }
@@ -64,5 +95,20 @@ export function readRunnerFacts(dir: string, now: number): StatusRunner {
     return { ...facts, writtenAt, stale: now - writtenAt > 3 * renewEveryMs };
   } catch {
     return ALONE;
+  }
+}
+
+/** What `serve --standby` last wrote in its folder: the lease facts, its own, and its process. */
+export function readStandbyRunnerFacts(
+  dir: string,
+  now: number,
+): { runner: StatusRunner; standby: StandbyFacts; pid: number | null } | null {
+  const file = join(dir, RUNNER_FACTS_FILE);
+  if (!existsSync(file)) return null;
+  try {
+    const { standby, pid } = JSON.parse(readFileSync(file, 'utf8')) as FactsFile;
+    return standby ? { runner: readRunnerFacts(dir, now), standby, pid: pid ?? null } : null;
+  } catch {
+    return null;
   }
 }
