@@ -93,6 +93,7 @@ export function registerServeCommands(program: Command, context: () => CliContex
         const lock = await holdVault(ctx, 'serve');
         const { scrypt, marks, acceptOlderVault } = ctx.vaultDeps();
         const keys = new SwitchingKeyStore(await ctx.deviceKeyStore());
+        const logger = createStderrLogger('runner', { format: 'text', minLevel: ctx.options.debug ? 'debug' : 'info' });
         const app = new AppCore({
           vaultDir: ctx.vaultDir,
           clock,
@@ -101,6 +102,8 @@ export function registerServeCommands(program: Command, context: () => CliContex
           marks,
           acceptOlderVault,
           objectStores: s3ObjectStores,
+          // With a standby paired, this runner holds the lease before it sends (its warnings are logged).
+          primaryRunner: { logger: logger.child('standby') },
         });
         app.onEngine((engine) => void lock.setScheduling(engine !== null).catch(() => undefined));
         const rendererDir = resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR);
@@ -113,7 +116,7 @@ export function registerServeCommands(program: Command, context: () => CliContex
           clock,
           allowFakeClock,
           setupToken,
-          logger: createStderrLogger('runner', { format: 'text', minLevel: ctx.options.debug ? 'debug' : 'info' }),
+          logger,
         }).catch(async (error: unknown) => {
           await app.close();
           await lock.release();
