@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +104,22 @@ describe('openDatabase', () => {
     const db = await open();
     await db.close();
     expect(db.sqlite.open).toBe(false);
+  });
+
+  it('close() releases a reopened vault too (no migration ran through kysely): its WAL is checkpointed and removed', async () => {
+    await (await open()).close();
+    const db = await openDatabase(file);
+    db.sqlite.prepare('CREATE TABLE written_after_reopen (x)').run();
+    db.sqlite.prepare('INSERT INTO written_after_reopen VALUES (1)').run();
+    await db.close();
+    expect(db.sqlite.open).toBe(false);
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    const raw = new Database(file, { readonly: true });
+    try {
+      expect(raw.prepare('SELECT x FROM written_after_reopen').pluck().get()).toBe(1);
+    } finally {
+      raw.close();
+    }
   });
 
   describe('refuses a vault written by a newer version', () => {

@@ -149,6 +149,9 @@ function wrap(sqlite: Database.Database): VaultDb {
     q: new SyncQuery(sqlite),
     close: async () => {
       await kysely.destroy();
+      // kysely closes the connection only if it ever ran a query through it; most reads go
+      // through `q`, so without this the file could stay open with its WAL not checkpointed.
+      if (sqlite.open) sqlite.close();
     },
   };
 }
