@@ -56,10 +56,18 @@ describe('SendClaims against a real S3 server with conditional writes', () => {
     expect(await spare.claim(WARNING)).toMatchObject({ outcome: 'theirs', sentAt: Date.UTC(2026, 0, 1) });
   });
 
-  it('a runner restarted after a crash finds its own claim: ours again', async () => {
+  it('a runner restarted after a crash finds its own claim: ours again; once its receipt is written, sent', async () => {
     const m = machines();
     expect(await m.runner('desk', 1).claim(WARNING)).toEqual({ outcome: 'ours' });
-    expect(await m.runner('desk', 1).claim(WARNING)).toEqual({ outcome: 'ours' });
+    const restarted = m.runner('desk', 1);
+    expect(await restarted.claim(WARNING)).toEqual({ outcome: 'ours' });
+    expect(await restarted.receipt(WARNING)).toBe(true);
+    // The same runner asked again (it lost its local record, or took the lease again from an older copy).
+    expect(await m.runner('desk', 2).claim(WARNING)).toMatchObject({
+      outcome: 'theirs',
+      runner: { name: 'desk' },
+      sentAt: expect.any(Number),
+    });
   });
 
   it('an unsent claim of an older lease epoch goes to the new holder; a sent one never does', async () => {

@@ -86,7 +86,10 @@ export class SendClaims {
     const current = await store.getTagged(key);
     if (!current) return null; // gone again (a 409 left nothing, or it was pruned): write it again
     const claim = this.decode(digest, current.body);
-    if (claim?.runner.id === self.id) return { outcome: 'ours' };
+    // Our own claim without a receipt: a restart after a crash, send. With one, this runner sent it
+    // already (before a crash lost the local record, or before it handed the lease back and took
+    // it again from an older copy): it is recorded as sent, never sent again.
+    if (claim?.runner.id === self.id && claim.sentAt === null) return { outcome: 'ours' };
     if (claim && (claim.sentAt !== null || claim.epoch >= (epoch() ?? 0))) {
       return { outcome: 'theirs', runner: claim.runner, epoch: claim.epoch, at: claim.at, sentAt: claim.sentAt };
     }

@@ -99,8 +99,11 @@ describe('RunnerCoordination against a real S3 server with conditional writes', 
       send: false,
       sentElsewhere: { runner: 'nas', at: sentAt },
     });
-    // The holder sees the same: a send it already made elsewhere is never sent twice.
-    expect(await nas.coordination.gate.beforeSend(WARNING)).toEqual({ send: true }); // its own claim
+    // The holder asked again after its receipt (it lost its local record): recorded as sent, not sent twice.
+    expect(await nas.coordination.gate.beforeSend(WARNING)).toEqual({
+      send: false,
+      sentElsewhere: { runner: 'nas', at: sentAt },
+    });
   });
 
   it("a holder meeting the other runner's claim: with a receipt it is sent elsewhere, without one it holds", async () => {
