@@ -1,19 +1,35 @@
+import { existsSync } from 'node:fs';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
 
 /**
- * The slowest files (each spawns the CLI, the runner or Chromium dozens of times), slowest first.
- * Without a results cache (a fresh CI checkout) Vitest starts the largest files first, so a small
- * but slow file would start last and run alone at the end on an otherwise idle worker.
+ * The slowest files (each spawns the CLI, the runner or Chromium dozens of times), slowest first
+ * (as measured, one file at a time). Without a results cache (a fresh CI checkout) Vitest starts
+ * the largest files first, so a small but slow file would start last and run alone at the end on
+ * an otherwise idle worker. Files not named here are all shorter than the last one.
  */
 const SLOW_FIRST = [
-  'electron/apps/cli/backup-cli.test.ts',
-  'electron/apps/cli/engine-cli.test.ts',
   'e2e/screens.test.ts',
   'electron/apps/cli/cli.test.ts',
+  'electron/apps/cli/engine-cli.test.ts',
+  'electron/apps/cli/backup-cli.test.ts',
+  'e2e/backup.test.ts',
+  'e2e/switch-on.test.ts',
+  'e2e/clarity.test.ts',
+  'electron/apps/cli/crash-safety.test.ts',
+  'electron/apps/cli/command-groups.test.ts',
+  'electron/apps/bench/run-benchmarks.test.ts',
+  'e2e/unsaved-edits.test.ts',
+  'electron/apps/cli/export-cli.test.ts',
+  'electron/apps/cli/session-cli.test.ts',
+  'electron/core/vault/vault.test.ts',
   'electron/apps/cli/webhook-restrictions.test.ts',
   'electron/apps/desktop/main.lifecycle.test.ts',
+  'e2e/journey.test.ts',
+  'electron/apps/cli/standby-cli.test.ts',
 ];
+const gone = SLOW_FIRST.filter((path) => !existsSync(new URL(path, import.meta.url)));
+if (gone.length > 0) throw new Error(`vitest.config.ts: SLOW_FIRST names files that do not exist: ${gone.join(', ')}`);
 
 class SlowFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

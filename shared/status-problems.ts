@@ -52,6 +52,13 @@ export const STATUS_PROBLEM_CODES = [
    * restored, ms), seq (the snapshot it came from).
    */
   'RESTORED_COPY_PAUSED',
+  /**
+   * A standby runner holds the lease: it took over warnings and deliveries while this computer was
+   * silent, and this computer sends nothing until it has the lease back (checking in here hands it
+   * back). Params: standby (its name), at (when it took over, its clock, ms), and when known
+   * level (the highest warning it sent) and levelAt (when, its clock, ms).
+   */
+  'STANDBY_TOOK_OVER',
 ] as const;
 
 export type StatusProblemCode = (typeof STATUS_PROBLEM_CODES)[number];

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseIpv4, parseIpv6 } from './network-address.js';
 import { checkWebhookUrl } from './webhook-url.js';
 

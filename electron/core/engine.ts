@@ -1,5 +1,6 @@
 import type { Clock } from './ports/clock.js';
 import type { Notifier } from './ports/notifier.js';
+import type { SendGate } from './ports/send-gate.js';
 import { PromptNotifier } from './delivery/prompt-notifier.js';
 import { defaultPlanSpec } from '../../shared/plans.js';
 import { ContentResolver } from './delivery/content-resolver.js';
@@ -34,6 +35,10 @@ export interface EnginePorts {
   beforePass?: () => Promise<void>;
   /** Opens the backup bucket: with it, each pass pushes a snapshot when one is due (automatic backups). */
   objectStores?: ObjectStoreFactory;
+  /** Asked before each send when a standby runner may send too (see OutboxWorkerDeps.sendGate). */
+  sendGate?: SendGate;
+  /** Before each pass's drain (the lease's tick); never throws. */
+  beforeDrain?: () => Promise<void>;
 }
 
 export interface Engine {
@@ -46,6 +51,8 @@ export interface Engine {
   runOnce(source?: string): Promise<{ tick: TickReport; drain: DrainReport }>;
   /** Resolves once background work (a backup push) is done: before the vault closes. */
   settled(): Promise<void>;
+  /** Shutting down: none starts, and a backup push under way is cut short after a grace (AutoBackup.stop). */
+  stopBackups(graceMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -148,6 +155,7 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
     webhookSender,
     concurrency: ports.concurrency,
     leaseMs: ports.leaseMs,
+    sendGate: ports.sendGate,
   });
 
   const historyBreakNotices = new HistoryBreakNotices({ db, key: vault.contentKey, outbox });
@@ -178,6 +186,7 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
         }
       };
       await guarded(() => historyBreakNotices.run());
+      await guarded(() => ports.beforeDrain?.());
       const drain = await worker.drain();
       await guarded(() => integrityPass.runIfDue());
       // Last, and not awaited: warnings and deliveries never wait for a bucket.
@@ -194,6 +203,9 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
     },
     settled() {
       return backups?.settled() ?? Promise.resolve();
+    },
+    stopBackups(graceMs) {
+      return backups?.stop(graceMs) ?? Promise.resolve();
     },
     async close() {
       await backups?.settled();

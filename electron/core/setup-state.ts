@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { matchesGroup } from '../../shared/recovery-key-groups.js';
 import { readOwner } from './delivery/owner-settings.js';
 import { BadRequestError, ConflictError } from './errors.js';

@@ -5,6 +5,7 @@ import { createEngine } from './engine.js';
 import { createTestVault, type TestVault } from './test-support/vault-fixture.js';
 import { readStatus } from './schedule/status.js';
 import { sendTestToOwner } from './test-send.js';
+import { TEST_SMTP } from './test-support/delivery-fixture.js';
 
 let tv: TestVault | undefined;
 afterEach(async () => {
@@ -23,14 +24,7 @@ async function world(answer: (item: OutgoingItem) => SendResult) {
   tv = await createTestVault();
   const { services, clock } = tv;
   services.settings.set('owner', { email: 'me@example.org', name: null });
-  services.settings.set('smtp', {
-    host: '127.0.0.1',
-    port: 25,
-    tls: 'none',
-    user: null,
-    password: null,
-    from: 'a@example.org',
-  });
+  services.settings.set('smtp', TEST_SMTP);
   const anna = services.recipients.add({ type: 'email', name: 'Anna', contact: 'anna@example.org' });
   const messageId = services.messages.create({ title: 'For Anna', body: 'The keys.', recipientIds: [anna.id] });
   const { sender, seen } = relay(answer);

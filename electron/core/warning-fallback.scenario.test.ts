@@ -10,6 +10,7 @@ import { PlanStore } from './schedule/plan-store.js';
 import { startSmtpServer, type TestSmtpServer } from './test-support/smtp-server.js';
 import { createTestVault, type TestVault } from './test-support/vault-fixture.js';
 import { ON_OWN_NETWORK } from './test-support/webhook-receiver.js';
+import { TEST_SMTP } from './test-support/delivery-fixture.js';
 
 let tv: TestVault | undefined;
 let smtp: TestSmtpServer | undefined;
@@ -113,14 +114,7 @@ describe('a warning the owner cannot receive by e-mail', () => {
     tv = await createTestVault();
     const { services, clock } = tv;
     services.settings.set(SETTINGS.owner, { email: 'me@example.org', name: null });
-    services.settings.set(SETTINGS.smtp, {
-      host: '127.0.0.1',
-      port: 25,
-      tls: 'none',
-      user: null,
-      password: null,
-      from: 'a@example.org',
-    });
+    services.settings.set(SETTINGS.smtp, TEST_SMTP);
     services.webhooks.add('phone', 'http://127.0.0.1:9/phone', 'whsec_' + 'A'.repeat(32), ON_OWN_NETWORK);
     const plan = services.plans.create({
       name: 'Mail and phone',

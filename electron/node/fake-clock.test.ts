@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BadRequestError } from '../core/errors.js';
-import { FakeClock, fakeClockFromEnv, testClockFromEnv } from './fake-clock.js';
+import { FakeClock, fakeClockFromEnv, fakeElapsedFromEnv, testClockFromEnv } from './fake-clock.js';
 
 const AT = '2031-06-02T08:00:00.000Z';
 
@@ -13,6 +13,20 @@ describe('the fake clocks are reachable only with AFTERWORD_ALLOW_FAKE_CLOCK=1',
   ])('none for %o', (env) => {
     expect(fakeClockFromEnv(env)).toBeNull();
     expect(testClockFromEnv(env)).toBeNull();
+    expect(fakeElapsedFromEnv({ ...env, AFTERWORD_FAKE_ELAPSED_MS: '61000' })).toBeNull();
+  });
+
+  it('the CLI: AFTERWORD_FAKE_ELAPSED_MS reads the monotonic clock that far ahead, with a warning', () => {
+    const ahead = fakeElapsedFromEnv({ AFTERWORD_ALLOW_FAKE_CLOCK: '1', AFTERWORD_FAKE_ELAPSED_MS: '61000' })!;
+    expect(ahead.aheadMs).toBe(61_000);
+    expect(ahead.warning).toBe(
+      'afterword: warning: the monotonic clock is read 61000 ms ahead (AFTERWORD_FAKE_ELAPSED_MS); never do this for real',
+    );
+    expect(fakeElapsedFromEnv({ AFTERWORD_ALLOW_FAKE_CLOCK: '1' })).toBeNull();
+    for (const bad of ['-5', '1.5', '1m', 'soon'])
+      expect(() => fakeElapsedFromEnv({ AFTERWORD_ALLOW_FAKE_CLOCK: '1', AFTERWORD_FAKE_ELAPSED_MS: bad })).toThrow(
+        /AFTERWORD_FAKE_ELAPSED_MS is not a whole number of milliseconds/,
+      );
   });
 
   it('the CLI: AFTERWORD_FAKE_NOW starts the clock there, with a warning; without it, no fake clock', () => {

@@ -77,3 +77,20 @@ export function testClockFromEnv(env: Env): { clock: FakeClock; warning: string 
       'afterword: warning: the test clock is on (AFTERWORD_ALLOW_FAKE_CLOCK=1, POST /api/test/clock); never do this for real',
   };
 }
+
+/**
+ * NEVER FOR REAL USE: how far ahead the CLI reads the machine's monotonic clock (AFTERWORD_FAKE_ELAPSED_MS,
+ * whole milliseconds), so a test can let a session's minute pass on the monotonic clock without
+ * waiting for it. Only with AFTERWORD_ALLOW_FAKE_CLOCK=1 (null otherwise). The warning must be shown.
+ */
+export function fakeElapsedFromEnv(env: Env): { aheadMs: number; warning: string } | null {
+  const raw = env.AFTERWORD_FAKE_ELAPSED_MS;
+  if (!raw || !allowed(env)) return null;
+  if (!/^\d{1,12}$/.test(raw)) {
+    throw new BadRequestError(`AFTERWORD_FAKE_ELAPSED_MS is not a whole number of milliseconds: ${raw}`);
+  }
+  return {
+    aheadMs: Number(raw),
+    warning: `afterword: warning: the monotonic clock is read ${raw} ms ahead (AFTERWORD_FAKE_ELAPSED_MS); never do this for real`,
+  };
+}

@@ -1,9 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PLAN_PHASES, TIMELINE_EVENTS } from '../plan-events.js';
 import { PROMPT_KINDS } from '../prompt-kinds.js';
 import { STATUS_PROBLEM_CODES } from '../status-problems.js';
 import { smtpHostSchema } from '../validation.js';
 import { backupHealthSchema } from './backup-dto.js';
+import { runnerFactsSchema } from './runner-dto.js';
 
 /** Shapes of the data that crosses the contract. Times are epoch milliseconds. */
 
@@ -194,6 +195,8 @@ export const statusReportSchema = z.object({
   smtpConfigured: z.boolean(),
   unattended: z.object({ enabled: z.boolean(), backend: z.string().nullable() }),
   backup: backupHealthSchema,
+  /** Who sends for the vault (a standby may be paired): see runner-dto.ts. */
+  runner: runnerFactsSchema,
 });
 
 export const transitionSchema = z.object({ planId: z.string(), from: z.string(), to: z.string(), reason: z.string() });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { promptSchema } from './dto.js';
 import { backupProgressSchema } from './backup-dto.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Role } from './roles.js';
 
 export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -7,15 +7,37 @@ export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType
   output: O;
 }
 
+/** A schema, or a function that builds it (a zod schema is never a function). */
+type SchemaOrBuild<S extends z.ZodType> = S | (() => S);
+
+/**
+ * A method of the contract. A schema given as a function is built the first time the method's
+ * `input` or `output` is read: a short command (a cron `tick`) calls one or two methods and should
+ * not pay for building the other seventy when it starts.
+ */
 export const method = <I extends z.ZodType, O extends z.ZodType>(
   roles: readonly Role[],
-  input: I,
-  output: O,
-): MethodSpec<I, O> => ({
-  roles,
-  input,
-  output,
-});
+  input: SchemaOrBuild<I>,
+  output: SchemaOrBuild<O>,
+): MethodSpec<I, O> => {
+  const builtInput = once(() => (typeof input === 'function' ? input() : input));
+  const builtOutput = once(() => (typeof output === 'function' ? output() : output));
+  return {
+    roles,
+    get input() {
+      return builtInput();
+    },
+    get output() {
+      return builtOutput();
+    },
+  };
+};
+
+/** A value (a schema shared by several methods) built on the first call, then the same one. */
+export function once<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  return () => (built ??= { value: build() }).value;
+}
 
 export const none = z.object({}).strict();
 export const done = z.object({ ok: z.literal(true) });

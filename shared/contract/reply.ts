@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../error-codes.js';
 
 /** Every RPC answer, on every transport: data, or a stable code and a message. */

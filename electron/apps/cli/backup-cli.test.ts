@@ -61,7 +61,9 @@ interface PushJson {
   bytesSkipped: number;
 }
 
-describe('afterword backup and restore', { timeout: 300_000 }, () => {
+// Each test has its own vaults and its own prefix in the bucket: they run side by side (most of
+// their time is spent waiting on the CLI and the S3 server).
+describe.concurrent('afterword backup and restore', { timeout: 300_000 }, () => {
   it('sets a target, tests it, pushes, lists, verifies and restores on a fresh machine with the password', async () => {
     const { v } = await vaultWithTarget('backup-main', 'cli-main');
     const marker = `MARKER-${randomBytes(6).toString('hex')}`;

@@ -4,7 +4,7 @@ import { defaultKeyDir, resolveVaultDir } from '../../core/vault/vault-paths.js'
 import { FileKeyStore } from '../../node/file-key-store.js';
 import { chooseDeviceKeyStore, FILE_KEY_WARNING, type DeviceKeyStoreChoice } from '../../node/device-key-store.js';
 import type { VaultDeps } from '../../core/vault/vault.js';
-import { fakeClockFromEnv } from '../../node/fake-clock.js';
+import { fakeClockFromEnv, fakeElapsedFromEnv } from '../../node/fake-clock.js';
 import { systemClock } from '../../node/system-clock.js';
 import type { Clock } from '../../core/ports/clock.js';
 import type { AppSchedulerOptions } from '../../core/api/app-scheduler.js';
@@ -33,6 +33,8 @@ export class CliContext {
   readonly out: Output;
   readonly vaultDir: string;
   readonly clock: Clock;
+  /** Test-only: how far ahead the machine's monotonic clock is read (AFTERWORD_FAKE_ELAPSED_MS). */
+  private readonly monotonicAheadMs: number;
   /** `run` keeps the vault open: no full-disk reading fallback, which would keep others out. */
   longRunning = false;
   private keyStoreChoice: Promise<DeviceKeyStoreChoice> | null = null;
@@ -51,6 +53,9 @@ export class CliContext {
       );
     }
     this.clock = fake?.clock ?? systemClock;
+    const elapsed = fakeElapsedFromEnv(env);
+    if (elapsed) process.stderr.write(`${elapsed.warning}\n`);
+    this.monotonicAheadMs = elapsed?.aheadMs ?? 0;
   }
 
   /** NEVER FOR REAL USE: tests may make and open vaults below the KDF floor (TEST_SCRYPT_FLOOR). */
@@ -102,9 +107,9 @@ export class CliContext {
     return new CliSessionStore(defaultKeyDir(this.env));
   }
 
-  /** The clocks a session is checked against: the wall clock (fake in tests) and the machine's monotonic one. */
+  /** The clocks a session is checked against: the wall clock and the machine's monotonic one (both movable in tests). */
   sessionTimes(): SessionTimes {
-    return { now: this.clock.now(), monotonic: machineMonotonicMs() };
+    return { now: this.clock.now(), monotonic: machineMonotonicMs() + this.monotonicAheadMs };
   }
 
   /** AFTERWORD_SESSION (an empty one counts as unset). */

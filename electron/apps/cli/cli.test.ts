@@ -395,8 +395,16 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
     });
 
     // The recovery key still works (typed in lower case, spaces instead of hyphens) and lifts the lockout.
+    // Given as `-`, it is read from standard input, so that it never stands in the process list.
     const typed = recoveryKey.toLowerCase().replaceAll('-', ' ');
-    expect(await v.json(['recover', '--recovery-key', typed], recoverEnv)).toEqual({ ok: true });
+    const empty = await v.run(['recover', '--recovery-key', '-', '--json'], recoverEnv, '');
+    expect(expectError(expect, empty, 1, true)).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/read nothing from standard input/),
+    });
+    const piped = await v.run(['recover', '--recovery-key', '-', '--json'], recoverEnv, `${typed}\n`);
+    expect(piped.code, describeResult(piped)).toBe(0);
+    expect(JSON.parse(piped.stdout)).toEqual({ ok: true });
     const [withOld, withNew] = await Promise.all([
       v.run(['message', 'list', '--json']),
       v.json<{ title: string }>(['message', 'show', id], { AFTERWORD_PASSWORD: forgotten }),

@@ -40,6 +40,27 @@ export async function promptHidden(question: string): Promise<string> {
   });
 }
 
+/**
+ * The recovery key given with `--recovery-key`: `-` reads it from the terminal (not echoed) or
+ * from the first line of standard input, so that it does not stand in the process list or the
+ * shell's history.
+ */
+export async function recoveryKeyFrom(flag: string): Promise<string> {
+  if (flag !== '-') return flag;
+  if (process.stdin.isTTY) return promptHidden('Recovery key: ');
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += String(chunk);
+    if (text.includes('\n')) break;
+  }
+  const key = text.split(/\r?\n/)[0]!.trim();
+  if (key === '')
+    throw new BadRequestError(
+      '--recovery-key - read nothing from standard input: pipe the key in, or type it in a terminal',
+    );
+  return key;
+}
+
 export async function currentPassword(env: Env): Promise<string> {
   return env.AFTERWORD_PASSWORD ?? promptHidden('Vault password: ');
 }

@@ -1,7 +1,7 @@
 // `afterword unlock` / `afterword lock` as a user runs them, through the compiled CLI: a session key in
 // AFTERWORD_SESSION stands in for the password until it expires, is locked, or the password changes.
-// The wall clock is moved with AFTERWORD_FAKE_NOW (+ AFTERWORD_ALLOW_FAKE_CLOCK=1); the monotonic
-// clock is the machine's own, which no setting moves.
+// The wall clock is moved with AFTERWORD_FAKE_NOW and the machine's monotonic clock is read ahead with
+// AFTERWORD_FAKE_ELAPSED_MS (each only with AFTERWORD_ALLOW_FAKE_CLOCK=1).
 import { spawn } from 'node:child_process';
 import { cp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,7 +24,14 @@ import { importBuilt } from './test-support/import-built.js';
 
 const temp = new TempDirs();
 useWeakTestKdf();
-beforeAll(() => assertCliBuilt());
+/** One vault set up once (`init`); every test works on its own copy of it. */
+let base: CliVault;
+let baseRecoveryKey: string;
+beforeAll(async () => {
+  assertCliBuilt();
+  base = await CliVault.create(temp, 'base');
+  baseRecoveryKey = await base.init();
+});
 afterAll(() => temp.cleanup());
 
 const NO_PASSWORD = { AFTERWORD_PASSWORD: undefined } as const;
@@ -40,13 +47,9 @@ interface Opened {
   expiresAt: string;
 }
 
-/** The recovery key `init` printed, by vault. */
-const recoveryKeys = new Map<CliVault, string>();
-
-async function newVault(label: string): Promise<CliVault> {
-  const v = await CliVault.create(temp, label);
-  recoveryKeys.set(v, await v.init());
-  return v;
+/** A vault of its own for one test: a copy of the base vault. */
+function newVault(label: string): Promise<CliVault> {
+  return CliVault.copyOf(base, temp, label);
 }
 
 /** `afterword unlock --json`: the session key and its expiry. */
@@ -117,7 +120,8 @@ function shell(v: CliVault, script: string): Promise<{ code: number; stdout: str
   });
 }
 
-describe('afterword unlock', { timeout: 180_000 }, () => {
+// Every test has its own vault and key folder: they run side by side.
+describe.concurrent('afterword unlock', { timeout: 180_000 }, () => {
   it('eval "$(afterword unlock)" sets AFTERWORD_SESSION only; later commands need no password', async () => {
     const v = await newVault('unlock');
     const text = await v.run(['unlock']);
@@ -252,10 +256,17 @@ describe('afterword unlock', { timeout: 180_000 }, () => {
     const v = await newVault('monotonic');
     const start = Date.UTC(2031, 0, 1, 9, 0, 0);
     const opened = await unlock(v, ['--timeout', '1m'], fakeNow(start));
-    // A minute really passes, while the wall clock says ten seconds did.
-    await new Promise((resolve) => setTimeout(resolve, 61_000));
-    const result = await withSession(v, opened.session, ['status', '--json'], fakeNow(start + 10_000));
+    // A minute passes on the monotonic clock (read 61 s ahead), while the wall clock says ten seconds did.
+    const aMinuteLater = { ...fakeNow(start + 10_000), AFTERWORD_FAKE_ELAPSED_MS: '61000' };
+    const result = await withSession(v, opened.session, ['status', '--json'], aMinuteLater);
     await expectRefused(result, 'SESSION_EXPIRED', /1 minutes have passed/);
+    expect(result.stderr).toMatch(/warning: the monotonic clock is read 61000 ms ahead/);
+
+    // Without AFTERWORD_ALLOW_FAKE_CLOCK=1 the knob moves nothing: a session just opened still works.
+    const now = await unlock(v, ['--timeout', '1m']);
+    const ignored = await withSession(v, now.session, ['status', '--json'], { AFTERWORD_FAKE_ELAPSED_MS: '61000' });
+    expect(ignored.code, describeResult(ignored)).toBe(0);
+    expect(ignored.stderr).not.toMatch(/monotonic clock is read/);
   });
 
   it('lock ends it, with or without the session in the environment, and says whether one was open', async () => {
@@ -332,7 +343,6 @@ describe('afterword unlock', { timeout: 180_000 }, () => {
 
   it('a password change or a recovery ends every session', async () => {
     const v = await newVault('passwd');
-    const recoveryKey = recoveryKeys.get(v)!;
     const one = await unlock(v);
     const two = await unlock(v);
     // A new password is wrapped at the real KDF cost.
@@ -347,7 +357,7 @@ describe('afterword unlock', { timeout: 180_000 }, () => {
       await expectRefused(await withSession(v, session, ['status', '--json']), 'SESSION_INVALID');
 
     const three = await unlock(v);
-    const recovered = await v.run(['recover', '--recovery-key', recoveryKey], {
+    const recovered = await v.run(['recover', '--recovery-key', baseRecoveryKey], {
       AFTERWORD_NEW_PASSWORD: 'yet another long password',
       AFTERWORD_SCRYPT_LOGN: '15',
     });

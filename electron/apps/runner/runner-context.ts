@@ -12,6 +12,7 @@ import type { Origins } from './origins.js';
 import type { AppScheduler } from '../../core/api/app-scheduler.js';
 import type { Sessions } from './sessions.js';
 import type { SetupToken } from './setup-token.js';
+import type { RunnerStandby } from './server.js';
 
 export type Env = { Bindings: HttpBindings };
 export type Ctx = Context<Env>;
@@ -31,6 +32,8 @@ export interface RunnerContext {
   maxBodyBytes: number;
   /** The one-time token that `vault.create` over HTTP needs (retired once a vault exists). */
   setup: SetupToken;
+  /** `serve --standby`: polled when the test clock moves. */
+  standby: RunnerStandby | null;
 }
 
 export function replyWith(c: Ctx, reply: Reply<unknown>, status?: HttpStatus): Response {

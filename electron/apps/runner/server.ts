@@ -54,6 +54,16 @@ export interface RunnerOptions {
   logger?: Logger;
   /** The setup token to require while no vault exists (a script's choice); a random one otherwise. */
   setupToken?: string;
+  /** `serve --standby`: no vault may be created here; /healthz shows the standby's facts. */
+  standby?: RunnerStandby;
+}
+
+/** What the runner of a standby asks of it. */
+export interface RunnerStandby {
+  /** The standby's state and the lease as it sees them (shown by /healthz). */
+  facts(): object;
+  /** One poll now (the test clock moved): before the scheduler's pass, so the lease is current. */
+  pollNow(): Promise<void>;
 }
 
 export interface Runner {
@@ -63,6 +73,8 @@ export interface Runner {
   readonly setupToken: string | null;
   /** The address to open: with `?setup=TOKEN` while no vault exists. */
   readonly openUrl: string;
+  /** Stops the scheduler loop of the current engine, the sends on the wire finished first. */
+  pauseScheduler(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -119,7 +131,8 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     clock,
     testClock: options.allowFakeClock && clock instanceof FakeClock ? clock : null,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    setup: new SetupToken(app.exists() ? null : (options.setupToken ?? newSetupToken()), clock),
+    setup: new SetupToken(app.exists() || options.standby ? null : (options.setupToken ?? newSetupToken()), clock),
+    standby: options.standby ?? null,
   };
   // prom-client loads on the first scrape, not with every start of the runner.
   let metrics: Promise<RunnerMetrics> | null = null;
@@ -165,6 +178,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
       vault: facts.vault,
       lastTickAgeMs: facts.lastTickAgeMs,
       scheduler: scheduler.running ? 'running' : 'stopped',
+      ...(options.standby ? { standby: options.standby.facts() } : {}),
     };
     return c.json(problem === null ? body : { ...body, reason: problem }, problem === null ? 200 : 503);
   });
@@ -230,6 +244,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
       const token = ctx.setup.value;
       return token ? `${url}?setup=${encodeURIComponent(token)}` : url;
     },
+    pauseScheduler: () => scheduler.pause(),
     close() {
       closed ??= (async () => {
         closing = true;

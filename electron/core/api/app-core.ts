@@ -1,4 +1,6 @@
+import { hostname } from 'node:os';
 import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
 import type { KeyStore } from '../ports/key-store.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { ObjectStoreFactory } from '../ports/object-store.js';
@@ -10,6 +12,9 @@ import { Vault, type RemoteSignIn } from '../vault/vault.js';
 import { VaultRolledBackError } from '../vault/rollback-mark.js';
 import type { SessionRecord, SessionTimes } from '../vault/session-record.js';
 import { VaultLockedError, VaultNotFoundError } from '../vault/vault-errors.js';
+import { PrimaryRunner } from '../standby/primary-runner.js';
+import type { LeaseTiming } from '../standby/lease-decision.js';
+import { readRunnerFacts, type StatusRunner } from '../standby/runner-facts-file.js';
 import { checkinLinkPort } from './checkin-links.js';
 import { EventBus } from './event-bus.js';
 import { Uploads } from './uploads.js';
@@ -32,6 +37,12 @@ export interface AppCoreDeps {
   engine?: Omit<EnginePorts, 'clock' | 'notifier' | 'objectStores'>;
   /** Opens the backup bucket (the S3 adapter); without it, backups are refused. */
   objectStores?: ObjectStoreFactory;
+  /**
+   * This machine as the primary runner of a vault with a paired standby (see PrimaryRunner): its
+   * name (the host name by default), the lease's timing, a logger. `false`: not a primary (a
+   * standby's own engine passes its gate in `engine.sendGate`, which also turns this off).
+   */
+  primaryRunner?: { name?: string; timing?: LeaseTiming; logger?: Logger } | false;
   /**
    * The front door prints the recovery key itself when it creates the vault (`afterword init` in a
    * terminal): no first run asks for it to be typed back on screen.
@@ -62,6 +73,7 @@ export class AppCore {
   /** The recovery key of the first run, in memory only, until the owner confirms it (or the process ends). */
   pendingRecoveryKey: string | null = null;
   private readonly onEngineChange = new Set<(engine: Engine | null) => void>();
+  private primaryRunner: PrimaryRunner | null = null;
 
   constructor(readonly deps: AppCoreDeps) {
     this.uploads = new Uploads(() => this.unlockedServices(), deps.clock, this.events);
@@ -269,6 +281,8 @@ export class AppCore {
     // A backup push under way reads the vault: it ends before the vault closes.
     await this.engine?.settled();
     this.setEngine(null);
+    this.primaryRunner?.close();
+    this.primaryRunner = null;
     await this.vault?.close();
     this.vault = null;
     this.services = null;
@@ -280,9 +294,11 @@ export class AppCore {
     this.services = createVaultServices(vault, this.deps.clock);
     // Warnings carry a signed one-time check-in link when the vault names a public URL.
     const checkinLink = checkinLinkPort(() => this.keyedServices());
+    const primary = this.createPrimaryRunner(this.services);
     this.setEngine(
       createEngine(this.services, {
         checkinLink,
+        ...(primary ? { sendGate: primary.gate, beforeDrain: () => primary.beforeDrain() } : {}),
         ...this.deps.engine,
         clock: this.deps.clock,
         notifier: this.deps.notifier,
@@ -292,6 +308,30 @@ export class AppCore {
         },
       }),
     );
+  }
+
+  private createPrimaryRunner(services: VaultServices): PrimaryRunner | null {
+    const { objectStores, primaryRunner: options, engine } = this.deps;
+    if (!objectStores || options === false || engine?.sendGate) return null;
+    this.primaryRunner?.close();
+    this.primaryRunner = new PrimaryRunner({
+      services,
+      stores: objectStores,
+      clock: this.deps.clock,
+      dir: this.deps.vaultDir,
+      name: options?.name ?? hostname(),
+      timing: options?.timing,
+      logger: options?.logger,
+    });
+    return this.primaryRunner;
+  }
+
+  /**
+   * Who sends for this vault, for status: this process's lease facts when it coordinates with a
+   * standby; else what the sending process wrote beside the vault (runner.json); else this machine alone.
+   */
+  runnerFacts(): StatusRunner {
+    return this.primaryRunner?.facts() ?? readRunnerFacts(this.deps.vaultDir, this.deps.clock.now());
   }
 
   private setEngine(engine: Engine | null): void {

@@ -25,6 +25,7 @@ type RunResult = Awaited<ReturnType<Engine['runOnce']>>;
  */
 export class AppScheduler {
   private loop: SchedulerLoop | null = null;
+  private engine: Engine | null = null;
   private chain: Promise<void> = Promise.resolve();
   private stopped = false;
   /** The newest desktop prompt already announced as `warning.awaiting`. */
@@ -58,13 +59,31 @@ export class AppScheduler {
     await this.loop?.runNow(source);
   }
 
-  /** Stops for good, waiting for the send in flight. Engines that appear later are ignored. */
+  /**
+   * Stops the current engine's loop, waiting for the sends on the wire; an engine that appears
+   * later gets a loop again (a standby that lost its lease, before its vault is closed).
+   */
+  async pause(): Promise<void> {
+    const loop = this.loop;
+    this.loop = null;
+    this.loopStartedAt = null;
+    this.chain = this.chain.then(() => loop?.stop());
+    await this.chain;
+  }
+
+  /**
+   * Stops for good, waiting for the send in flight; a backup push under way gets a few seconds to
+   * finish and is then cut short (the process is shutting down: it must not wait hours for an
+   * upload). Engines that appear later are ignored.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe();
     const loop = this.loop;
+    const engine = this.engine;
     this.loop = null;
-    this.chain = this.chain.then(() => loop?.stop());
+    this.engine = null;
+    this.chain = this.chain.then(() => Promise.all([loop?.stop(), engine?.stopBackups()])).then(() => undefined);
     await this.chain;
   }
 
@@ -73,6 +92,7 @@ export class AppScheduler {
     const previous = this.loop;
     const next = engine ? this.loopFor(engine) : null;
     this.loop = next;
+    this.engine = engine;
     this.loopStartedAt = next ? this.app.deps.clock.now() : null;
     this.passCompleted = false;
     if (engine) {

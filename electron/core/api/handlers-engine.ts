@@ -111,7 +111,10 @@ export const engineHandlers: HandlerGroup<EngineMethods> = {
   },
   'status.get': (_input, { app, caller }) => {
     const services = servicesFor(app, caller.role);
-    const report = readStatus(services, app.engineOrThrow().outbox, services.clock.now());
+    const report = {
+      ...readStatus(services, app.engineOrThrow().outbox, services.clock.now()),
+      runner: app.runnerFacts(),
+    };
     return caller.role === 'owner' ? report : statusForMonitor(report, services.webhooks.idsByName());
   },
   'messages.testSend': async ({ id }, { app }) => {

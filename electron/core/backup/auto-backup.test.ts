@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR_MS, MINUTE_MS } from '../../../shared/durations.js';
 import { s3ObjectStores } from '../../node/lazy-s3-object-store.js';
 import { startS3rver, stopS3rver, type S3rverProcess } from '../../node/test-support/s3rver-process.js';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -274,6 +275,36 @@ describe('automatic backups', { timeout: 120_000 }, () => {
     expect(w.last()?.seq).toBe(1);
   });
 
+  it('a shutdown cuts short a push that outlasts its grace: no manifest, no failure counted, and the next start pushes', async () => {
+    const slow: ObjectStoreFactory = (target) => {
+      const store = s3ObjectStores(target);
+      const put = store.put.bind(store);
+      return Object.assign(store, {
+        put: async (...args: Parameters<ObjectStore['put']>) => {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return put(...args);
+        },
+      });
+    };
+    const w = await world('auto-cut', slow);
+    await w.engine.runOnce('test'); // the push is under way, slowly
+    await w.engine.stopBackups(50);
+    expect(w.last()).toBeUndefined();
+    expect(readBackupHealth(w.tv.services, w.tv.clock.now()).failingSince).toBeNull();
+    const manifests = join(server.directory, server.bucket, 'auto-cut', 'manifests');
+    expect(existsSync(manifests) ? await readdir(manifests) : []).toEqual([]);
+    w.tv.clock.advance(MINUTE_MS);
+    await w.engine.runOnce('test'); // a stopped engine starts no push
+    await w.engine.settled();
+    expect(w.last()).toBeUndefined();
+
+    const next = createEngine(w.tv.services, { clock: w.tv.clock, objectStores: s3ObjectStores });
+    engines.push(next);
+    await next.runOnce('test');
+    await next.settled();
+    expect(w.last()?.seq).toBe(1);
+  });
+
   it('does nothing without a target, and stops retrying once the target is removed', async () => {
     const tv = await createTestVault({ prefix: 'aw-auto-backup-' });
     vaults.push(tv);
@@ -305,7 +336,7 @@ describe('automatic backups', { timeout: 120_000 }, () => {
     expect(readBackupHealth(tv.services, tv.clock.now())).toEqual(none);
   });
 
-  it('runs in the scheduler of AppCore (the desktop app and the runner), which waits for the push before closing the vault', async () => {
+  it('runs in the scheduler of AppCore (the desktop app and the runner), whose stop lets a quick push finish before the vault closes', async () => {
     const root = await mkdtemp(join(tmpdir(), 'aw-auto-backup-app-'));
     const clock = new ManualClock(T0);
     const deps = { clock, scrypt: { logN: 15, r: 8, p: 1 }, marks: new FileKeyStore(join(root, 'marks')) };

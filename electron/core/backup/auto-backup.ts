@@ -7,6 +7,9 @@ import { isBackupConfigured, readBackupFacts } from './backup-health.js';
 import { nextPushAt } from './backup-schedule.js';
 import { BackupService } from './backup-service.js';
 
+/** How long a shutdown waits for a push under way before it cuts it short. */
+export const STOP_GRACE_MS = 10_000;
+
 export interface AutoBackupDeps {
   services: VaultServices;
   stores: ObjectStoreFactory;
@@ -22,6 +25,7 @@ export interface AutoBackupDeps {
  */
 export class AutoBackup {
   private running: Promise<void> | null = null;
+  private readonly stopping = new AbortController();
   private unreported: unknown = null;
   private readonly backups: BackupService;
 
@@ -31,7 +35,7 @@ export class AutoBackup {
 
   /** Starts a push if one is due and none is running; returns at once, whether one started. */
   kick(): boolean {
-    if (this.running) return false;
+    if (this.running || this.stopping.signal.aborted) return false;
     const { services } = this.deps;
     if (!isBackupConfigured(services.vault.db)) return false;
     const now = services.clock.now();
@@ -48,6 +52,24 @@ export class AutoBackup {
     return this.running ?? Promise.resolve();
   }
 
+  /**
+   * The process is shutting down (the runner, the desktop app, `afterword run`): none starts from
+   * now on, and a push under way gets `graceMs` to finish; after that it stops before its next
+   * upload, without a manifest and without counting as a failure (the next start pushes again and
+   * reuses what was uploaded). Resolves once it ended.
+   */
+  async stop(graceMs = STOP_GRACE_MS): Promise<void> {
+    const running = this.running;
+    if (running && graceMs > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+      await Promise.race([running, grace]);
+      clearTimeout(timer);
+    }
+    this.stopping.abort();
+    await this.settled();
+  }
+
   /** An error the last push could not even record (the disk, the database), once. */
   takeUnreported(): unknown {
     const error = this.unreported;
@@ -57,8 +79,9 @@ export class AutoBackup {
 
   private async push(): Promise<void> {
     try {
-      await this.backups.now();
+      await this.backups.now(undefined, this.stopping.signal);
     } catch (error) {
+      if (this.stopping.signal.aborted) return;
       // Another process (or `backup now`) is pushing this vault: its snapshot counts for this one.
       if (error instanceof ConflictError) return;
       try {

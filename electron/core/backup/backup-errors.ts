@@ -30,7 +30,7 @@ export class ObjectStoreError extends AfterwordError {
  */
 export class BackupTamperedError extends IntegrityError {
   constructor(
-    readonly problem: 'shard' | 'manifest' | 'rollback' | 'fork' | 'foreign' | 'missing',
+    readonly problem: 'shard' | 'manifest' | 'rollback' | 'fork' | 'foreign' | 'missing' | 'identity',
     message: string,
   ) {
     super(message);

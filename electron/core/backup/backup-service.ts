@@ -153,7 +153,7 @@ export class BackupService {
     });
   }
 
-  async now(onProgress?: (progress: PushProgress) => void): Promise<PushSummary> {
+  async now(onProgress?: (progress: PushProgress) => void, signal?: AbortSignal): Promise<PushSummary> {
     const { vault, clock, settings } = this.services;
     if (settings.get(BACKUP_SETTINGS.restoredCopy) !== undefined) {
       throw new ConflictError(
@@ -165,7 +165,7 @@ export class BackupService {
         // Read before the copy is taken: a change made meanwhile counts as one for the next push.
         const auditSeq = auditHead(vault.db);
         const copiedAt = clock.now();
-        const summary = await pushSnapshot(vault, store, { clock, mark: this.mark(target), onProgress });
+        const summary = await pushSnapshot(vault, store, { clock, mark: this.mark(target), onProgress, signal });
         const last: LastBackup = {
           at: clock.now(),
           seq: summary.seq,

@@ -605,7 +605,7 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
       }
     }
   });
-  it("the bucket's keys and config are signed: verify and restore refuse a changed one, and a missing keys is named", async () => {
+  it("the bucket's keys and config are signed: verify and restore refuse a changed one, a push writes it again and says so, and a missing keys is named", async () => {
     const m = await machineWithVault('signed-identity');
     m.services.messages.create({ title: 'signed', body: 'signed' });
     await m.backups.now();
@@ -623,6 +623,10 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
       const refused = await restoreElsewhere(m.target, { password: TEST_PASSWORD });
       expect((refused.error as Error).message).toMatch(/keys or config object was changed/);
       expect(existsSync(refused.dir)).toBe(false);
+      // The next push finds it, writes it again from the vault and says so, once.
+      await expect(m.backups.now()).rejects.toMatchObject({ problem: 'identity' });
+      expect(await m.backups.verify()).toMatchObject({ ok: true, problems: [] });
+      await m.backups.now();
 
       await store.delete('keys');
       expect((await m.backups.verify()).problems).toEqual([expect.stringMatching(/keys object is missing/)]);

@@ -90,10 +90,16 @@ export async function identityProblems(store: ObjectStore, keys: BackupKeys): Pr
 export const KEYS_MISSING =
   "the bucket's keys object is missing: it holds the vault key wrapped under the password and the recovery key, and without it nothing can be restored; push again from the vault (afterword backup now) to write it back";
 
+/** A signature is there but does not check: somebody without the vault key changed the object. */
+const forged = (publicKey: KeyObject, key: typeof CONFIG_KEY | typeof KEYS_KEY, value: BucketConfig | BucketKeys) =>
+  typeof value.signature === 'string' && !isSignedBy(publicKey, key, value);
+
 /**
- * Makes the bucket's `config` and `keys` this vault's: written (signed) when missing or unsigned,
- * `keys` again after the password or the recovery key changed. A prefix holding another vault's
- * backups is refused.
+ * Makes the bucket's `config` and `keys` this vault's: written (signed) when missing or unsigned
+ * (an older format), `keys` again after the password or the recovery key changed. A prefix holding
+ * another vault's backups is refused. An object whose signature does not check was changed by
+ * someone without the vault key: it is written again from the vault (so that a restore keeps
+ * working) and then the push fails with BackupTamperedError, so that the owner is told once.
  */
 export async function claimBucket(store: ObjectStore, vault: Vault, keys: BackupKeys): Promise<void> {
   const config = await readConfig(store);
@@ -103,11 +109,22 @@ export async function claimBucket(store: ObjectStore, vault: Vault, keys: Backup
       `${store.where} holds the backups of another vault (${config.vaultId}): choose another bucket or prefix for this one`,
     );
   }
+  const rewritten: string[] = [];
   if (!config || !isSignedBy(keys.publicKey, CONFIG_KEY, config)) {
+    if (config && forged(keys.publicKey, CONFIG_KEY, config)) rewritten.push(CONFIG_KEY);
     const fresh: BucketConfig = { format: BACKUP_FORMAT, vaultId: vault.vaultId, publicKey: keys.publicKeyHex };
     await store.put(CONFIG_KEY, encode(signed(keys, CONFIG_KEY, fresh)));
   }
   const wanted = signed(keys, KEYS_KEY, bucketKeysOf(vault));
   const stored = await readKeys(store).catch(() => null);
-  if (JSON.stringify(stored) !== JSON.stringify(wanted)) await store.put(KEYS_KEY, encode(wanted));
+  if (JSON.stringify(stored) !== JSON.stringify(wanted)) {
+    if (stored && forged(keys.publicKey, KEYS_KEY, stored)) rewritten.push(KEYS_KEY);
+    await store.put(KEYS_KEY, encode(wanted));
+  }
+  if (rewritten.length > 0) {
+    throw new BackupTamperedError(
+      'identity',
+      `the bucket's ${rewritten.join(' and ')} object was changed by someone without the vault key (its signature did not check); it was written again from this vault. Check who can write to ${store.where}, then run afterword backup verify`,
+    );
+  }
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withPushLock } from './push-lock.js';
@@ -36,5 +36,29 @@ describe('withPushLock', () => {
       JSON.stringify({ pid: 2 ** 30, host: hostname(), since: Date.now() }),
     );
     expect(await withPushLock(vaultDir, async () => 'ran')).toBe('ran');
+  });
+
+  it('a push that runs longer than the stale age keeps its lock: it touches the lock file while it runs', async () => {
+    const vaultDir = await dir();
+    const timing = { staleMs: 1_500, heartbeatMs: 100 };
+    let release!: () => void;
+    const first = withPushLock(
+      vaultDir,
+      () => new Promise<string>((resolve) => (release = () => resolve('first'))),
+      timing,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await expect(withPushLock(vaultDir, async () => 'second', timing)).rejects.toMatchObject({ code: 'CONFLICT' });
+    release();
+    expect(await first).toBe('first');
+  });
+
+  it('a lock file nobody touched for the stale age is taken over, even of a process that still runs', async () => {
+    const vaultDir = await dir();
+    const path = join(vaultDir, '.backup.lock');
+    await writeFile(path, JSON.stringify({ pid: process.pid, host: hostname(), since: Date.now() }));
+    const old = new Date(Date.now() - 60_000);
+    await utimes(path, old, old);
+    expect(await withPushLock(vaultDir, async () => 'ran', { staleMs: 30_000, heartbeatMs: 100 })).toBe('ran');
   });
 });

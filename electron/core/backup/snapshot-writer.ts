@@ -43,7 +43,13 @@ async function removeLeftovers(dir: string): Promise<void> {
 export async function pushSnapshot(
   vault: Vault,
   store: ObjectStore,
-  options: { clock: Clock; mark: ChainMark | null; onProgress?: (progress: PushProgress) => void },
+  options: {
+    clock: Clock;
+    mark: ChainMark | null;
+    onProgress?: (progress: PushProgress) => void;
+    /** Aborted: the push stops before its next upload and writes no manifest (the previous snapshot stays the newest). */
+    signal?: AbortSignal;
+  },
 ): Promise<PushSummary> {
   const keys = deriveBackupKeys(vault.contentKey.key, vault.vaultId);
   await claimBucket(store, vault, keys);
@@ -55,7 +61,7 @@ export async function pushSnapshot(
   await removeLeftovers(vault.dir);
   const copyPath = join(vault.dir, `.backup-${randomBytes(8).toString('hex')}.db`);
   const progress: PushProgress = { objectsUploaded: 0, bytesUploaded: 0, bytesSkipped: 0 };
-  const uploads = new UploadLanes(IN_FLIGHT);
+  const uploads = new UploadLanes(IN_FLIGHT, options.signal);
   const ctx: PushContext = { store, keys, known, reused: new Map(), uploads, progress, onProgress: options.onProgress };
   try {
     await vault.db.sqlite.backup(copyPath);
@@ -95,6 +101,7 @@ export async function pushSnapshot(
       stats: { messages, attachments: blobs.length, bytes: size },
     };
     const { bytes, hash } = encodeManifest(keys, manifest);
+    options.signal?.throwIfAborted();
     await store.put(manifestKey(seq), bytes);
     progress.objectsUploaded += 1;
     progress.bytesUploaded += bytes.length;

@@ -8,6 +8,7 @@ import {
   nobleXChaCha,
   nodeXChaCha,
   randomBytes,
+  SELF_TEST_SEALED,
   xchachaOpen,
   xchachaSeal,
   type XChaChaCipher,
@@ -69,6 +70,14 @@ describe('xchachaSeal / xchachaOpen', () => {
 
   it('uses the node:crypto path on this Node build', () => {
     expect(defaultXChaCha()).toBe(nodeXChaCha);
+  });
+
+  it("checks the node:crypto path against noble's own answer (the self-test's written bytes)", () => {
+    const key = Uint8Array.from({ length: 32 }, (_, i) => 0x80 + i);
+    const nonce = Uint8Array.from({ length: 24 }, (_, i) => 0x40 + i);
+    const plaintext = Uint8Array.from({ length: 32 }, (_, i) => i);
+    const aad = Uint8Array.from({ length: 12 }, (_, i) => 0x50 + i);
+    expect(nobleXChaCha.seal(key, nonce, plaintext, aad)).toEqual(hex(SELF_TEST_SEALED));
   });
 
   it('round-trips arbitrary inputs and rejects any other AAD', () => {

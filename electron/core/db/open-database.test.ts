@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION, openDatabase, type VaultDb } from './open-database.js';
 import { VaultTooNewError } from './db-errors.js';
 import { migration0001Initial } from './migrations/0001-initial.js';
+import { MIGRATIONS } from './migrations/registry.js';
 import { AfterwordError } from '../errors.js';
 
 let dir = '';
@@ -82,6 +83,20 @@ describe('openDatabase', () => {
       { key: 'k', value: Buffer.from([7]) },
     ]);
     expect(second.sqlite.prepare('SELECT failures FROM unlock_guard').pluck().all()).toEqual([0]);
+  });
+
+  it('does not start the migrator on a vault that has every migration (it would make its lock table again)', async () => {
+    (await open()).sqlite.exec('DROP TABLE kysely_migration_lock');
+    const second = await open();
+    expect(tableExists(second.sqlite, 'kysely_migration_lock')).toBe(false);
+    await second.close();
+
+    // One migration missing from the list: the migrator runs (its lock table is back) and applies it.
+    const noop: Migration = { up: async () => undefined };
+    const third = await open({ migrations: { ...MIGRATIONS, '9999-later': noop } });
+    expect(tableExists(third.sqlite, 'kysely_migration_lock')).toBe(true);
+    expect(third.sqlite.prepare('SELECT name FROM kysely_migration').pluck().all()).toContain('9999-later');
+    expect(third.sqlite.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION + 1);
   });
 
   it('close() releases the file', async () => {

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteAdapter, SqliteDialect, sql, type DialectAdapter } from 'kysely';
 import type { VaultDatabase } from './schema.js';
@@ -35,6 +36,29 @@ function applyPragmas(sqlite: Database.Database): void {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('secure_delete = ON');
   sqlite.pragma('trusted_schema = OFF');
+}
+
+let addonPath: string | null | undefined;
+
+/**
+ * Where better-sqlite3's compiled addon is, found once. Given to each connection, it spares the
+ * driver its default search (the `bindings` package walks a stack trace and stats a dozen paths),
+ * a visible part of a short command's start. null: not at the usual place, the driver searches.
+ */
+function nativeBinding(): string | undefined {
+  if (addonPath === undefined) {
+    try {
+      addonPath = createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
+    } catch {
+      addonPath = null;
+    }
+  }
+  return addonPath ?? undefined;
+}
+
+/** Opens the SQLite file (created when missing) with the driver's addon found as above. */
+function connect(file: string): Database.Database {
+  return new Database(file, { nativeBinding: nativeBinding() });
 }
 
 /** SQLite does support transactional DDL; telling kysely so makes each migration one transaction. */
@@ -88,9 +112,9 @@ export async function openDatabaseCopy(file: string): Promise<VaultDb> {
   const sqlite = await loadIntoMemory(file);
   try {
     applyPragmas(sqlite);
-    refuseNewerVault(sqlite, MIGRATIONS, Object.keys(MIGRATIONS).length);
+    const applied = refuseNewerVault(sqlite, MIGRATIONS, Object.keys(MIGRATIONS).length);
     const db = wrap(sqlite);
-    await migrate(db, MIGRATIONS);
+    await migrate(db, MIGRATIONS, applied);
     sqlite.pragma('query_only = ON');
     return db;
   } catch (error) {
@@ -102,13 +126,13 @@ export async function openDatabaseCopy(file: string): Promise<VaultDb> {
 export async function openDatabase(file: string, options: OpenDatabaseOptions = {}): Promise<VaultDb> {
   const registry = options.migrations ?? MIGRATIONS;
   const supported = Object.keys(registry).length;
-  const sqlite = new Database(file);
+  const sqlite = connect(file);
   try {
     applyPragmas(sqlite);
-    refuseNewerVault(sqlite, registry, supported);
+    const applied = refuseNewerVault(sqlite, registry, supported);
     sqlite.pragma('journal_mode = WAL');
     const db = wrap(sqlite);
-    await migrate(db, registry);
+    await migrate(db, registry, applied);
     return db;
   } catch (error) {
     if (sqlite.open) sqlite.close();
@@ -141,7 +165,7 @@ function openWithoutSpace(
   supported: number,
   cause: unknown,
 ): VaultDb {
-  const sqlite = new Database(file);
+  const sqlite = connect(file);
   try {
     sqlite.pragma('locking_mode = EXCLUSIVE');
     applyPragmas(sqlite);
@@ -154,18 +178,32 @@ function openWithoutSpace(
   }
 }
 
-/** Refuses a vault written by a newer version. Reads only: runs before anything writes to the file. */
+/**
+ * Refuses a vault written by a newer version. Reads only: runs before anything writes to the file.
+ * Returns the names of the migrations the vault has applied.
+ */
 function refuseNewerVault(
   sqlite: Database.Database,
   registry: Readonly<Record<string, Migration>>,
   supported: number,
-): void {
+): readonly string[] {
   const onDisk = sqlite.pragma('user_version', { simple: true }) as number;
   if (onDisk > supported) throw new VaultTooNewError(onDisk, supported);
-  assertNoUnknownMigrations(sqlite, registry, supported);
+  return assertNoUnknownMigrations(sqlite, registry, supported);
 }
 
-async function migrate(db: VaultDb, registry: Readonly<Record<string, Migration>>): Promise<void> {
+/**
+ * Runs the migrations the vault lacks. A vault that lists every one as applied is left alone
+ * without starting kysely's migrator, whose table introspection is a good part of a short
+ * command's start (each migration commits its row in its own transaction, so the list is exact).
+ */
+async function migrate(
+  db: VaultDb,
+  registry: Readonly<Record<string, Migration>>,
+  applied: readonly string[],
+): Promise<void> {
+  const done = new Set(applied);
+  if (Object.keys(registry).every((name) => done.has(name))) return;
   const migrator = new Migrator({ db: db.kysely, provider: staticMigrationProvider(versionedMigrations(registry)) });
   for (;;) {
     const { error, results } = await migrator.migrateUp();
@@ -178,14 +216,15 @@ function assertNoUnknownMigrations(
   sqlite: Database.Database,
   registry: Readonly<Record<string, Migration>>,
   supported: number,
-): void {
+): string[] {
   const table = sqlite
     .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'`)
     .get();
-  if (!table) return;
+  if (!table) return [];
   const applied = sqlite.prepare('SELECT name FROM kysely_migration').pluck().all() as string[];
   const unknown = applied.filter((name) => !(name in registry));
   if (unknown.length > 0) throw new VaultTooNewError(unknown.sort().at(-1)!, supported);
+  return applied;
 }
 
 export { LATEST_SCHEMA_VERSION };

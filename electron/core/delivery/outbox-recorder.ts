@@ -18,6 +18,8 @@ export interface Finished {
   result: SendResult;
   at: number;
   fromJournal?: boolean;
+  /** Not sent from here: another runner sent it (its name, and its clock's time of the send). */
+  elsewhere?: { runner: string; at: number };
 }
 
 /**
@@ -134,7 +136,7 @@ export class OutboxRecorder {
 
   /** Call inside a transaction; the caller appends `auditEntries` to the audit log in order. */
   private recordOne(
-    { row, result, at, fromJournal }: Finished,
+    { row, result, at, fromJournal, elsewhere }: Finished,
     now: number,
     touchedPlans: Set<string>,
     auditEntries: AuditEntry[],
@@ -190,6 +192,7 @@ export class OutboxRecorder {
           attempts: row.attempts,
           ...(result.ok ? {} : { errorCode: result.errorCode }),
           ...(fromJournal ? { recordedAfterRestart: true } : {}),
+          ...(elsewhere ? { sentBy: elsewhere.runner, sentByAt: elsewhere.at } : {}),
         },
       });
     }

@@ -6,6 +6,7 @@ import type { ChannelSender, OutgoingItem, SendResult } from './delivery-types.j
 import { DEFAULT_LEASE_MS, RECORD_AFTER_MS } from './outbox-worker.js';
 import { SentJournal } from './sent-journal.js';
 import { createTestVault, type TestVault } from '../test-support/vault-fixture.js';
+import { TEST_SMTP, vaultWithDeliveries } from '../test-support/delivery-fixture.js';
 import { ON_OWN_NETWORK } from '../test-support/webhook-receiver.js';
 
 let tv: TestVault | undefined;
@@ -25,39 +26,11 @@ function jitterySender(sent: string[]): ChannelSender {
   };
 }
 
-/**
- * A vault with SMTP set up, one message for one recipient, an engine whose e-mail goes to
- * `sender`, and a delivery row for each key (claimed in this order).
- */
+/** vaultWithDeliveries, disposed after the test. */
 async function deliveries(keys: readonly string[], sender: ChannelSender, concurrency?: number) {
-  tv = await createTestVault();
-  const { services, clock } = tv;
-  services.settings.set('smtp', {
-    host: '127.0.0.1',
-    port: 25,
-    tls: 'none',
-    user: null,
-    password: null,
-    from: 'a@example.org',
-  });
-  const r = services.recipients.add({ type: 'email', name: 'Kin', contact: 'kin@example.org' });
-  const m = services.messages.create({ title: 't', body: 'b', recipientIds: [r.id] });
-  const engine = createEngine(services, { clock, concurrency, emailSenderFor: () => sender });
-  services.vault.db.q.transaction(() => {
-    for (const key of keys)
-      engine.outbox.enqueue({
-        kind: 'delivery',
-        channel: 'email',
-        messageId: m,
-        recipientId: r.id,
-        idempotencyKey: key,
-      });
-  });
-  const { sqlite } = services.vault.db;
-  const statusOf = (key: string) =>
-    sqlite.prepare('SELECT status FROM outbox WHERE idempotency_key = ?').pluck().get(key);
-  const journalSize = () => sqlite.prepare('SELECT count(*) FROM outbox_sent_journal').pluck().get() as number;
-  return { services, clock, engine, sqlite, statusOf, journalSize };
+  const fixture = await vaultWithDeliveries(keys, sender, { concurrency });
+  tv = fixture.tv;
+  return fixture;
 }
 
 /** A sender that holds the mail with the key 'slow' until `release()`; every send is listed in `sent`. */
@@ -270,14 +243,7 @@ describe('OutboxWorker: a permanent failure is reported on every other channel o
   it("a warning the owner's e-mail refused: notices on the desktop and each webhook, none by e-mail", async () => {
     tv = await createTestVault();
     const { services, clock } = tv;
-    services.settings.set('smtp', {
-      host: '127.0.0.1',
-      port: 25,
-      tls: 'none',
-      user: null,
-      password: null,
-      from: 'a@example.org',
-    });
+    services.settings.set('smtp', TEST_SMTP);
     services.webhooks.add('phone', 'http://127.0.0.1:9/phone', 'whsec_' + 'A'.repeat(32), ON_OWN_NETWORK);
     services.webhooks.add('server', 'http://127.0.0.1:9/server', 'whsec_' + 'B'.repeat(32), ON_OWN_NETWORK);
     const planId = services.plans.defaultPlanId()!;

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Notifier } from '../ports/notifier.js';
+import type { GateDecision, SendGate } from '../ports/send-gate.js';
 import type { ContentResolver, Resolution } from './content-resolver.js';
 import type { ChannelSender, SendResult } from './delivery-types.js';
 import type { OutboxRow } from './outbox.js';
@@ -15,6 +16,12 @@ export interface OutboxWorkerDeps extends OutboxRecorderDeps {
   concurrency?: number;
   /** A row left `sending` by a dead process is retried after this long. */
   leaseMs?: number;
+  /**
+   * Asked before each send when another machine may send for the vault (a paired standby): a row
+   * it holds back stays pending (no attempt counted) and is not taken again in this drain; a row
+   * another runner sent is recorded as sent there. Without it every due row is sent.
+   */
+  sendGate?: SendGate;
 }
 
 export interface DrainReport {
@@ -40,6 +47,13 @@ export const RECORD_AFTER_MS = 1_000;
 
 /** A claimed row with its content resolved, or the error resolving it threw. */
 type Prepared = { row: OutboxRow; resolution: Resolution } | { row: OutboxRow; error: unknown };
+/** A claimed row; behind a send gate its content is resolved (decrypted) only once the gate says send. */
+type Taken = Prepared | { row: OutboxRow };
+
+/** What the gate made of a row: not now, sent by another runner, or no longer ours (cancelled meanwhile). */
+type Gated = 'held' | 'gone' | { elsewhere: { runner: string; at: number } };
+
+const HOLD: GateDecision = { send: false, hold: true };
 
 /**
  * Sends what the outbox holds: claims due rows, sends them with bounded concurrency, and
@@ -78,6 +92,9 @@ export class OutboxWorker {
     const concurrency = this.deps.concurrency ?? DEFAULT_CONCURRENCY;
     const leaseMs = this.deps.leaseMs ?? DEFAULT_LEASE_MS;
     const queue: OutboxRow[] = [];
+    const gate = this.deps.sendGate?.engaged?.() === false ? undefined : this.deps.sendGate;
+    /** Rows the gate held back in this drain: pending again, and not taken again until the next drain. */
+    const heldBack = new Set<string>();
     let exhausted = false;
     let results: Finished[] = [];
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -127,7 +144,7 @@ export class OutboxWorker {
               });
             }
             flush();
-            return this.deps.outbox.claimDue(concurrency * CLAIMED_PER_LANE, leaseMs);
+            return this.deps.outbox.claimDue(concurrency * CLAIMED_PER_LANE, leaseMs, heldBack);
           }),
         );
         if (rows.length === 0) exhausted = true;
@@ -138,10 +155,10 @@ export class OutboxWorker {
     this.emailSenderForDrain = undefined;
     this.deps.resolver.clearCache();
     try {
-      const take = (): Prepared | undefined => {
+      const take = (): Taken | undefined => {
         if (this.stopping) return undefined;
         const row = next();
-        return row && this.prepare(row);
+        return row && (gate ? { row } : this.prepare(row));
       };
       const lane = async (): Promise<void> => {
         for (let current = take(); current;) {
@@ -153,17 +170,31 @@ export class OutboxWorker {
             current = take();
             continue;
           }
-          const sending = this.deliver(current);
+          const sending = gate ? this.gated(current, gate, leaseMs) : this.deliver(this.resolved(current));
           // Take and resolve (decrypt) the lane's next row while this one is on the wire: when
           // the relay answers, the next mail goes out at once instead of after the resolver.
           const upcoming = take();
           const { row } = current;
           const result = await sending;
+          current = upcoming;
+          if (result === 'gone') continue;
+          if (result === 'held') {
+            heldBack.add(row.id);
+            this.giveBack([row]);
+            continue;
+          }
           const at = this.deps.clock.now();
+          if ('elsewhere' in result) {
+            const response = `sent by the runner "${result.elsewhere.runner}"`;
+            results.push({ row, result: { ok: true, response }, at, elsewhere: result.elsewhere });
+            recordSoon();
+            continue;
+          }
           if (result.ok) this.bookkeeping(() => this.journal.note(row.id, at, summarize(row, result.response)));
           results.push({ row, result, at });
           recordSoon();
-          current = upcoming;
+          // The receipt in the bucket, once the send is noted here.
+          if (gate && result.ok) await gate.afterSend(row.idempotency_key);
         }
       };
       // Recording can enqueue more (failure notices): go round until a round finds nothing.
@@ -236,6 +267,25 @@ export class OutboxWorker {
     } catch (error) {
       return { row, error };
     }
+  }
+
+  /**
+   * Behind a send gate: asks it first, then sends. Test sends (the owner asked for them here) and
+   * desktop prompts (shown on this very machine, reaching nobody else) are not gated.
+   */
+  private async gated(taken: Taken, gate: SendGate, leaseMs: number): Promise<SendResult | Gated> {
+    const { row } = taken;
+    if (row.kind !== 'test' && row.channel !== 'desktop') {
+      const decision = await gate.beforeSend(row.idempotency_key).catch(() => HOLD);
+      if (!decision.send) return 'hold' in decision ? 'held' : { elsewhere: decision.sentElsewhere };
+      // A check-in may have cancelled it while the claim was being written.
+      if (!this.stillOurs(row, leaseMs)) return 'gone';
+    }
+    return this.deliver(this.resolved(taken));
+  }
+
+  private resolved(taken: Taken): Prepared {
+    return 'resolution' in taken || 'error' in taken ? taken : this.prepare(taken.row);
   }
 
   private async deliver(prepared: Prepared): Promise<SendResult> {

@@ -35,12 +35,17 @@ interface ClaimValues {
   limit: number;
 }
 
+interface SkippingClaimValues extends ClaimValues {
+  /** JSON array of row ids not to take. */
+  skip: string;
+}
+
 /**
  * Marks up to `limit` due rows as being sent and returns them as marked: pending rows, and rows
  * left `sending` whose lease ran out, not held, without a note in the sent journal (a send the
  * relay accepted is never sent again: the worker records it from the note, see SentJournal).
  */
-const CLAIM_SQL = `
+const claimSql = (skipping: boolean): string => `
   UPDATE outbox
   SET status = 'sending', attempts = attempts + 1, first_attempt_at = coalesce(first_attempt_at, @now),
       updated_at = @now
@@ -51,6 +56,7 @@ const CLAIM_SQL = `
       AND due.held = 0
       AND (due.status = 'pending' OR due.updated_at <= @leasedBefore)
       AND NOT EXISTS (SELECT 1 FROM outbox_sent_journal AS j WHERE j.outbox_id = due.id)
+      ${skipping ? 'AND due.id NOT IN (SELECT value FROM json_each(@skip))' : ''}
     ORDER BY due.next_attempt_at
     LIMIT @limit
   )
@@ -161,12 +167,18 @@ export class Outbox {
   /**
    * Marks up to `limit` due rows as being sent and returns them. A row left in `sending` by a
    * process that died is taken again after `leaseMs`: at least once, never lost — unless the
-   * sent journal shows its send was accepted.
+   * sent journal shows its send was accepted. Rows in `skip` are left alone (the worker gave them
+   * back in this drain: another runner holds the lease).
    */
-  claimDue(limit: number, leaseMs: number): OutboxRow[] {
+  claimDue(limit: number, leaseMs: number, skip: ReadonlySet<string> = new Set()): OutboxRow[] {
     const now = this.clock.now();
+    const values = { now, leasedBefore: now - leaseMs, limit };
+    const statements = this.claimStatements();
     // One statement marks the rows and returns them as marked (RETURNING gives no order).
-    const rows = this.claimStatements().claim.all({ now, leasedBefore: now - leaseMs, limit });
+    const rows =
+      skip.size === 0
+        ? statements.claim.all(values)
+        : statements.claimSkipping.all({ ...values, skip: JSON.stringify([...skip]) });
     return rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at);
   }
 
@@ -223,6 +235,7 @@ export class Outbox {
   /** The worker claims a few rows at a time, thousands of times per drain: compiled once. */
   private claimQueries?: {
     claim: Statement<ClaimValues, OutboxRow>;
+    claimSkipping: Statement<SkippingClaimValues, OutboxRow>;
     current: PreparedQuery<{ id: string }, Pick<OutboxRow, 'status' | 'updated_at'>>;
   };
 
@@ -234,7 +247,8 @@ export class Outbox {
       // Raw SQL for INDEXED BY, which kysely cannot write: without statistics SQLite would read
       // every pending row by status and sort them, on every claim; outbox_due (partial: pending
       // and sending rows, by next_attempt_at) hands them over in due order and stops at the limit.
-      claim: this.db.sqlite.prepare<ClaimValues, OutboxRow>(CLAIM_SQL),
+      claim: this.db.sqlite.prepare<ClaimValues, OutboxRow>(claimSql(false)),
+      claimSkipping: this.db.sqlite.prepare<SkippingClaimValues, OutboxRow>(claimSql(true)),
     });
   }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { emailSchema, smtpHostSchema } from '../../../shared/validation.js';
 import type { SettingsRepo } from '../repo/settings.js';
 

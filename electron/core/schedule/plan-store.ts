@@ -4,6 +4,51 @@ import type { VaultDb } from '../db/open-database.js';
 import type { PlanStateTable } from '../db/schema.js';
 import type { PlanRuntime, PlanTiming } from './plan-machine.js';
 
+type Reads = ReturnType<typeof prepareReads>;
+
+/**
+ * The reads made for every plan (status lists a hundred plans; the scheduler asks each due one),
+ * built and compiled once per database instead of once per call.
+ */
+function prepareReads(db: VaultDb) {
+  const k = db.kysely;
+  const armable = (isDefault: boolean) => (p: { planId: string }) =>
+    k
+      .selectFrom('messages as m')
+      .select('m.id')
+      .where('m.status', '=', 'active')
+      .where((eb) =>
+        isDefault
+          ? eb.or([eb('m.plan_id', '=', p.planId), eb('m.plan_id', 'is', null)])
+          : eb('m.plan_id', '=', p.planId),
+      )
+      .where((eb) =>
+        eb.exists(
+          eb.selectFrom('message_recipients as mr').select('mr.message_id').whereRef('mr.message_id', '=', 'm.id'),
+        ),
+      );
+  const armableFirst = (isDefault: boolean) => (p: { planId: string; limit: number }) =>
+    armable(isDefault)(p).limit(p.limit);
+  return {
+    runtime: db.q.prepared((p: { planId: string }) =>
+      k.selectFrom('plan_state').selectAll().where('plan_id', '=', p.planId),
+    ),
+    armable: { default: db.q.prepared(armable(true)), plan: db.q.prepared(armable(false)) },
+    armableFirst: { default: db.q.prepared(armableFirst(true)), plan: db.q.prepared(armableFirst(false)) },
+  };
+}
+
+const reads = new WeakMap<VaultDb, Reads>();
+
+function readsOf(db: VaultDb): Reads {
+  let built = reads.get(db);
+  if (!built) {
+    built = prepareReads(db);
+    reads.set(db, built);
+  }
+  return built;
+}
+
 /** Reads and writes plan runtimes and the facts the machine needs; no decryption involved. */
 export class PlanStore {
   constructor(private readonly db: VaultDb) {}
@@ -37,7 +82,7 @@ export class PlanStore {
   }
 
   runtime(planId: string): PlanRuntime {
-    const row = this.db.q.get(this.k.selectFrom('plan_state').selectAll().where('plan_id', '=', planId));
+    const row = readsOf(this.db).runtime.get({ planId });
     if (!row) throw new Error(`plan ${planId} has no state`);
     return toRuntime(row);
   }
@@ -74,20 +119,12 @@ export class PlanStore {
 
   /** Active messages with at least one recipient that this plan would deliver. */
   armableMessageIds(planId: string, isDefault: boolean, limit?: number): string[] {
-    let query = this.k
-      .selectFrom('messages as m')
-      .select('m.id')
-      .where('m.status', '=', 'active')
-      .where((eb) =>
-        isDefault ? eb.or([eb('m.plan_id', '=', planId), eb('m.plan_id', 'is', null)]) : eb('m.plan_id', '=', planId),
-      )
-      .where((eb) =>
-        eb.exists(
-          eb.selectFrom('message_recipients as mr').select('mr.message_id').whereRef('mr.message_id', '=', 'm.id'),
-        ),
-      );
-    if (limit !== undefined) query = query.limit(limit);
-    return this.db.q.all(query).map((r) => r.id);
+    const reads = readsOf(this.db);
+    const rows =
+      limit === undefined
+        ? reads.armable[isDefault ? 'default' : 'plan'].all({ planId })
+        : reads.armableFirst[isDefault ? 'default' : 'plan'].all({ planId, limit });
+    return rows.map((r) => r.id);
   }
 
   /** The shortest delivery delay among the messages this plan would deliver (0 when none). */

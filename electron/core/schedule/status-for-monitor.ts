@@ -11,18 +11,22 @@ function monitorChannel(channel: string, webhookIds: ReadonlyMap<string, string>
   return id ? `webhook:${id}` : 'webhook';
 }
 
+const runnerId = (holder: { id: string } | null) => (holder ? { id: holder.id, name: holder.id } : null);
+
 /**
  * What a monitor token may read of the status: ids, kinds, states and numbers. Plan and webhook
  * names are the owner's words, and server answers in failures can echo addresses, so none of them
  * leaves; a problem keeps its code and ids. `webhookIds`: each webhook's name → its id.
  */
-export function statusForMonitor(
-  report: StatusReport,
+export function statusForMonitor<T extends StatusReport>(
+  report: T,
   webhookIds: ReadonlyMap<string, string> = new Map(),
-): StatusReport {
+): T {
   const last = report.tests.last;
   return {
     ...report,
+    // The owner names a standby: a monitor sees the runner's id only.
+    ...(report.runner ? { runner: { ...report.runner, leaseHolder: runnerId(report.runner.leaseHolder) } } : {}),
     plans: report.plans.map((plan) => ({ ...plan, name: plan.id })),
     // The code of a backup failure, not the server's answer.
     backup: { ...report.backup, lastError: report.backup.lastError?.split(':')[0] ?? null },

@@ -68,6 +68,24 @@ export const statusProblem = {
     params: { since, error },
     message: `automatic backups have failed since ${new Date(since).toISOString()} (${error}): the bucket holds only an older copy: run \`afterword backup test\` to see which step fails, fix the target, then \`afterword backup now\``,
   }),
+  standbyTookOver: (p: {
+    runner: string;
+    since: number;
+    warningLevel: number | null;
+    warningAt: number | null;
+  }): StatusProblem => ({
+    code: 'STANDBY_TOOK_OVER',
+    params: {
+      standby: p.runner,
+      at: p.since,
+      ...(p.warningLevel !== null && p.warningAt !== null ? { level: p.warningLevel, levelAt: p.warningAt } : {}),
+    },
+    message: `the standby "${p.runner}" took over warnings and deliveries on ${new Date(p.since).toISOString()}${
+      p.warningLevel !== null && p.warningAt !== null
+        ? ` (warning ${p.warningLevel} sent ${new Date(p.warningAt).toISOString()})`
+        : ''
+    }: this computer sends nothing while it does. If you are fine, check in (\`afterword checkin\`): the standby hands sending back`,
+  }),
   restoredCopyPaused: (at: number, seq: number): StatusProblem => ({
     code: 'RESTORED_COPY_PAUSED',
     params: { at, seq },

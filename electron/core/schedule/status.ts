@@ -14,6 +14,8 @@ import { openAttachmentProblems } from './integrity-pass.js';
 import { nextActionAt, simulate, type TimelinePoint } from './plan-machine.js';
 import { label, PlanStore } from './plan-store.js';
 import { readSetup } from '../setup-state.js';
+import { readStandbyTookOver } from '../standby/standby-took-over.js';
+import type { StatusRunner } from '../standby/runner-facts-file.js';
 import { statusProblem } from './status-problems.js';
 import { readTestSends, type TestSendCounts } from './test-sends.js';
 
@@ -47,6 +49,8 @@ export interface StatusReport {
   smtpConfigured: boolean;
   unattended: { enabled: boolean; backend: string | null };
   backup: BackupHealth;
+  /** Who sends for the vault: added by status.get (AppCore.runnerFacts), which knows the process. */
+  runner?: StatusRunner;
   /** Configuration that would make a warning or a delivery fail: a code, its params, and what to do. */
   problems: StatusProblem[];
 }
@@ -64,7 +68,8 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
   const { vault, plans, settings } = services;
   const db = vault.db;
   const store = new PlanStore(db);
-  const planStatuses = plans.list().map((plan): PlanStatus => {
+  const planList = plans.list();
+  const planStatuses = planList.map((plan): PlanStatus => {
     const rt = store.runtime(plan.id);
     const active = store.armableMessageIds(plan.id, plan.isDefault).length;
     const pending =
@@ -103,8 +108,8 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
   const smtpConfigured = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp)).success;
   const problems: StatusProblem[] = [];
   const hooks = webhookNames({ db });
-  for (const plan of plans.list()) {
-    const status = planStatuses.find((p) => p.id === plan.id);
+  for (const [index, plan] of planList.entries()) {
+    const status = planStatuses[index];
     if (!status || status.activeMessages === 0) continue;
     const channels = new Set(plan.levels.flatMap((l) => l.channels));
     if (channels.has('email') && !ownerSet) problems.push(statusProblem.ownerEmailMissing(plan));
@@ -147,6 +152,8 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
   const backup = readBackupHealth(services, now);
   const restored = settings.get<{ at: number; seq: number }>(BACKUP_SETTINGS.restoredCopy);
   if (restored) problems.push(statusProblem.restoredCopyPaused(restored.at, restored.seq));
+  const tookOver = readStandbyTookOver(services);
+  if (tookOver) problems.push(statusProblem.standbyTookOver(tookOver));
   const backupFailure = readBackupFailure(services);
   if (backupFailure && now >= problemFrom(backupFailure))
     problems.push(statusProblem.backupFailing(backupFailure.since, backupFailure.lastError));

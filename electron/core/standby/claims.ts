@@ -95,6 +95,16 @@ export class SendClaims {
   }
 
   /**
+   * The claim as it stands, without writing anything (a runner that does not hold the lease asks
+   * whether the other runner sent it): null when there is none or it is not believable. A bucket
+   * that cannot be reached throws.
+   */
+  async peek(idempotencyKey: string): Promise<ClaimRecord | null> {
+    const current = await this.options.store.getTagged(claimKey(idempotencyKey));
+    return current ? this.decode(idempotencyDigest(idempotencyKey), current.body) : null;
+  }
+
+  /**
    * The receipt: this runner's claim rewritten with `sentAt` (If-Match on its ETag). False when the
    * claim is not this runner's (nothing is written then); a bucket that cannot be reached throws.
    */

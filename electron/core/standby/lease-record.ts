@@ -23,6 +23,8 @@ export interface LeaseRecord {
   ttlMs: number;
   writtenAt: number;
   nonce: string;
+  /** When this holder's tenure began (the writer's wall clock, for people); absent in older leases. */
+  since?: number;
 }
 
 const LABEL = 'lease';
@@ -48,7 +50,7 @@ const isCount = (value: unknown): value is number => Number.isSafeInteger(value)
 export function decodeLease(keys: StandbyKeys, vaultId: string, bytes: Uint8Array): LeaseRecord | null {
   const body = decodeSigned(keys, LABEL, bytes);
   if (!body || body.vaultId !== vaultId) return null;
-  const { holder, epoch, ttlMs, writtenAt, nonce } = body;
+  const { holder, epoch, ttlMs, writtenAt, nonce, since } = body;
   if (!(holder === null || isRunner(holder))) return null;
   if (!isCount(epoch) || !isCount(ttlMs) || ttlMs === 0 || typeof writtenAt !== 'number' || typeof nonce !== 'string') {
     return null;
@@ -60,5 +62,6 @@ export function decodeLease(keys: StandbyKeys, vaultId: string, bytes: Uint8Arra
     ttlMs,
     writtenAt,
     nonce,
+    ...(typeof since === 'number' && holder !== null ? { since } : {}),
   };
 }

@@ -98,7 +98,7 @@ export class StandbyLease {
       case 'renew':
         return this.renew();
       case 'reclaim':
-        return this.write(this.seen!.record!.epoch, this.options.self, this.seen!.etag);
+        return this.write(this.seen!.record!.epoch, this.options.self, this.seen!.etag, this.seen!.record!.since);
       case 'acquire':
         return this.acquire();
       case 'takeover':
@@ -119,7 +119,7 @@ export class StandbyLease {
   /** Renews the lease we hold (If-Match on our ETag). Refused: somebody took it over, we stop at once. */
   async renew(): Promise<boolean> {
     if (!this.held) return false;
-    return this.write(this.held.record.epoch, this.options.self, this.held.etag);
+    return this.write(this.held.record.epoch, this.options.self, this.held.etag, this.held.record.since);
   }
 
   /** Replaces the lease last observed (If-Match on its ETag) with ours, one epoch higher. */
@@ -148,7 +148,12 @@ export class StandbyLease {
    * holder's "fresh until" never outlasts what an observer (who saw the write after it landed)
    * allows. A refusal may be our own earlier write whose reply was lost: the object is read back.
    */
-  private async write(epoch: number, holder: RunnerIdentity | null, ifMatch: string | null): Promise<boolean> {
+  private async write(
+    epoch: number,
+    holder: RunnerIdentity | null,
+    ifMatch: string | null,
+    since?: number,
+  ): Promise<boolean> {
     const { store, clock, keys, vaultId } = this.options;
     const mono = clock.monotonic();
     const wall = clock.now();
@@ -159,6 +164,7 @@ export class StandbyLease {
       ttlMs: this.timing.ttlMs,
       writtenAt: wall,
       nonce: newNonce(),
+      ...(holder ? { since: since ?? wall } : {}),
     };
     const body = encodeLease(keys, record);
     this.unconfirmed = { nonce: record.nonce, mono, wall };
@@ -204,6 +210,11 @@ export class StandbyLease {
   /** role, leaseHolder, leaseEpoch, primarySilentForMs, takeoverAt: what status shows. */
   runnerFacts(): RunnerFacts {
     return runnerFacts(this.view());
+  }
+
+  /** The lease as this process last read it (null: none, or not believable). */
+  seenRecord(): LeaseRecord | null {
+    return this.seen?.record ?? null;
   }
 
   /** The epoch of the lease this runner holds (what its claims record), null when it holds none. */

@@ -11,8 +11,9 @@ import { writeStandbyAlive } from './standby-alive.js';
 import { StandbyFolderTakenError } from './pairing-errors.js';
 import { refuseWithoutConditionalWrites } from './conditional-writes-check.js';
 
-/** In the standby's folder: where it follows (no secret: the identity and the S3 secret are in the key store). */
-export const STANDBY_CONFIG_FILE = 'standby.json';
+import { STANDBY_CONFIG_FILE } from './standby-files.js';
+
+export { STANDBY_CONFIG_FILE };
 
 export interface StandbyConfig {
   format: 1;

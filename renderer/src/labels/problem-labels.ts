@@ -42,6 +42,21 @@ export function problemText(t: Translate, problem: StatusProblem, language = 'en
         since: Number.isFinite(since) ? formatDateTime(since, language) : '?',
       });
     }
+    case 'STANDBY_TOOK_OVER': {
+      const when = (value: unknown) => {
+        const at = Number(value);
+        return Number.isFinite(at) ? formatDateTime(at, language) : '?';
+      };
+      const standby = String(problem.params.standby ?? '');
+      return problem.params.level === undefined
+        ? t('dashboard:problem.standbyTookOver', { standby, when: when(problem.params.at) })
+        : t('dashboard:problem.standbyTookOverWarned', {
+            standby,
+            when: when(problem.params.at),
+            level: String(problem.params.level),
+            levelWhen: when(problem.params.levelAt),
+          });
+    }
     case 'RESTORED_COPY_PAUSED': {
       const at = Number(problem.params.at);
       return t('dashboard:problem.restoredCopyPaused', {

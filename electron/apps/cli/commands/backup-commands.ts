@@ -10,7 +10,7 @@ import type { CliContext, Env } from '../cli-context.js';
 import { readCaFile } from '../ca-file.js';
 import { EXIT } from '../exit-codes.js';
 import { formatBytes, isoTime, table } from '../output.js';
-import { currentPassword, promptHidden } from '../secrets.js';
+import { currentPassword, promptHidden, recoveryKeyFrom } from '../secrets.js';
 
 export interface BucketFlags {
   endpoint: string;
@@ -222,7 +222,10 @@ export function registerBackupCommands(program: Command, context: () => CliConte
       ),
   )
     .option('--snapshot <id>', 'a snapshot id or seq (default: the newest)')
-    .option('--recovery-key <key>', 'use the recovery key instead of the password')
+    .option(
+      '--recovery-key <key>',
+      'use the recovery key instead of the password (- : read it from the terminal or standard input)',
+    )
     .option('--resume-plans', 'let the plans run at once (by default they come back paused)')
     .action(async (flags: BucketFlags & { snapshot?: string; recoveryKey?: string; resumePlans?: boolean }) => {
       const ctx = context();
@@ -230,7 +233,7 @@ export function registerBackupCommands(program: Command, context: () => CliConte
       try {
         const secret =
           flags.recoveryKey !== undefined
-            ? { recoveryKey: flags.recoveryKey }
+            ? { recoveryKey: await recoveryKeyFrom(flags.recoveryKey) }
             : { password: await currentPassword(ctx.env) };
         const summary = await restoreVault({
           store,

@@ -6,7 +6,9 @@ import { BadRequestError, VaultBusyError } from '../../../core/errors.js';
 import { existingId, type Access, type CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 import { isoTime } from '../output.js';
+import { recoveryKeyFrom } from '../secrets.js';
 import { inWords, renderStatus } from './status-text.js';
+import { followingStandbyStatus, renderStandbyStatus } from './standby-status.js';
 import { FILE_KEY_WARNING } from '../../../node/device-key-store.js';
 
 /** The scheduler's commands run from cron too: the device key stands in for the password when it is on. */
@@ -60,10 +62,13 @@ export function registerEngineCommands(program: Command, context: () => CliConte
   program
     .command('stop')
     .description('emergency stop: nothing is warned or delivered until resume (needs the recovery key)')
-    .requiredOption('--recovery-key <key>', 'the recovery key shown at init')
+    .requiredOption(
+      '--recovery-key <key>',
+      'the recovery key shown at init (- : read it from the terminal or standard input)',
+    )
     .action(async (opts: { recoveryKey: string }) => {
       const ctx = context();
-      const { recoveryKey } = opts;
+      const recoveryKey = await recoveryKeyFrom(opts.recoveryKey);
       const { transitions } = await ctx.withRouter((rpc) => rpc('plans.stop', { recoveryKey }), {
         by: 'recoveryKey',
         recoveryKey,
@@ -79,6 +84,9 @@ export function registerEngineCommands(program: Command, context: () => CliConte
     .description('per plan: state, level, next action and when; outbox; last tick')
     .action(async () => {
       const ctx = context();
+      // A standby that follows has no vault here yet: what its runner last saw instead.
+      const following = await followingStandbyStatus(ctx.vaultDir, ctx.clock.now());
+      if (following) return ctx.out.result(following, () => renderStandbyStatus(following));
       const report = inWords(await ctx.withRouter((rpc) => rpc('status.get', {}), UNATTENDED));
       ctx.out.result(report, () => renderStatus(report));
     });

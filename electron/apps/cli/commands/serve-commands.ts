@@ -1,67 +1,28 @@
 import { holdVault } from '../hold-vault.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { BadRequestError } from '../../../core/errors.js';
 import type { TokenRole } from '../../../core/repo/tokens.js';
-import { testClockFromEnv } from '../../../node/fake-clock.js';
 import { createStderrLogger } from '../../../node/stderr-logger.js';
-import { MIN_CHOSEN_TOKEN_LENGTH } from '../../runner/setup-token.js';
-import type { Clock } from '../../../core/ports/clock.js';
 import { existingId, type CliContext } from '../cli-context.js';
 import { isoTime, table } from '../output.js';
 import { chooseDeviceKeyStore, FILE_KEY_WARNING } from '../../../node/device-key-store.js';
 import { defaultKeyDir } from '../../../core/vault/vault-paths.js';
 import { s3ObjectStores } from '../../../node/lazy-s3-object-store.js';
 import { retryKeyringUnlock, SwitchingKeyStore } from '../../runner/keyring-retry.js';
+import {
+  DEFAULT_RENDERER_DIR,
+  listenFailure,
+  parseLeaseTtl,
+  parsePort,
+  parsePublicUrl,
+  parseSetupToken,
+  runnerClock,
+} from './serve-options.js';
 import type { PrimaryCheckins } from '../../../core/standby/primary-checkins.js';
 
 const KEYRING_RETRY_MS = 60_000;
-
-/** dist/electron/apps/cli/commands/ → dist/renderer, where the UI build puts the web app. */
-const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../../../renderer/', import.meta.url));
-
-function parsePort(text: string): number {
-  const port = Number(text);
-  if (!/^\d{1,5}$/.test(text) || port > 65535)
-    throw new BadRequestError(`--port must be a number from 0 to 65535, not "${text}"`);
-  return port;
-}
-
-function parsePublicUrl(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new BadRequestError(`--public-url must be a full URL such as https://afterword.example.org, not "${text}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new BadRequestError('--public-url must start with http:// or https://');
-  if (url.search || url.hash || url.username || url.password)
-    throw new BadRequestError('--public-url must not carry a query, fragment or credentials');
-  return url.href.replace(/\/+$/, '');
-}
-
-/** A setup token chosen by a script: long enough to be unguessable, and plain enough for a URL. */
-function parseSetupToken(text: string | undefined, from: string): string | undefined {
-  if (text === undefined || text === '') return undefined;
-  if (text.length < MIN_CHOSEN_TOKEN_LENGTH || text.length > 200 || !/^[A-Za-z0-9_~.-]+$/.test(text)) {
-    throw new BadRequestError(
-      `${from} must be ${MIN_CHOSEN_TOKEN_LENGTH} to 200 letters, digits, '-', '_', '.' or '~' (e.g. the output of: openssl rand -hex 16)`,
-    );
-  }
-  return text;
-}
-
-/** The runner's clock: movable by tests (POST /api/test/clock) only with AFTERWORD_ALLOW_FAKE_CLOCK=1. */
-function runnerClock(ctx: CliContext): { clock: Clock; allowFakeClock: boolean } {
-  const test = testClockFromEnv(ctx.env);
-  if (!test) return { clock: ctx.clock, allowFakeClock: false };
-  ctx.out.note(test.warning);
-  return { clock: test.clock, allowFakeClock: true };
-}
 
 export function registerServeCommands(program: Command, context: () => CliContext): void {
   program
@@ -75,11 +36,35 @@ export function registerServeCommands(program: Command, context: () => CliContex
       '--setup-token <token>',
       'while there is no vault: the one-time token creating it needs (default: a random one, printed; also AFTERWORD_SETUP_TOKEN)',
     )
+    .option(
+      '--standby',
+      "on a standby machine (--vault: the folder of `standby init`): follow the primary's backups, take over only when it has been silent for the lease TTL",
+    )
+    .option('--lease-ttl <duration>', 'with --standby: how long a lease lasts after its last renewal (default 12h)')
     .action(
-      async (opts: { host: string; port: string; publicUrl?: string; rendererDir?: string; setupToken?: string }) => {
+      async (opts: {
+        host: string;
+        port: string;
+        publicUrl?: string;
+        rendererDir?: string;
+        setupToken?: string;
+        standby?: boolean;
+        leaseTtl?: string;
+      }) => {
         const ctx = context();
         const port = parsePort(opts.port);
         const publicUrl = parsePublicUrl(opts.publicUrl);
+        const leaseTtlMs = parseLeaseTtl(opts.leaseTtl);
+        if (opts.standby) {
+          if (opts.setupToken !== undefined)
+            throw new BadRequestError('--setup-token is not for --standby: a standby never creates a vault');
+          const { serveStandby } = await import('./serve-standby.js');
+          return serveStandby(ctx, { host: opts.host, port, publicUrl, rendererDir: opts.rendererDir, leaseTtlMs });
+        }
+        if (leaseTtlMs !== undefined)
+          throw new BadRequestError(
+            '--lease-ttl is for serve --standby: the standby chooses the lease TTL (the primary renews well within it)',
+          );
         const setupToken =
           parseSetupToken(opts.setupToken, '--setup-token') ??
           parseSetupToken(ctx.env.AFTERWORD_SETUP_TOKEN, 'AFTERWORD_SETUP_TOKEN');
@@ -124,14 +109,7 @@ export function registerServeCommands(program: Command, context: () => CliContex
           checkins?.stop();
           await app.close();
           await lock.release();
-          const code = (error as NodeJS.ErrnoException).code;
-          if (code === 'EADDRINUSE')
-            throw new BadRequestError(`${opts.host}:${port} is already in use: choose another port with --port`);
-          if (code === 'EACCES' || code === 'EADDRNOTAVAIL')
-            throw new BadRequestError(
-              `cannot listen on ${opts.host}:${port} (${code}): choose another --host or --port`,
-            );
-          throw error;
+          throw listenFailure(error, opts.host, port);
         });
         const open = publicUrl ? `${publicUrl}/` : runner.url;
         const { where, fallbackReason } = keys.choice;

@@ -46,6 +46,18 @@ function backupLines(b: CliStatus['backup'], now: number): string[] {
   ];
 }
 
+/** Who sends, when a standby is paired (nothing for a vault without one). */
+function runnerLines(r: CliStatus['runner']): string[] {
+  if (r.leaseHolder === null && r.leaseEpoch === null) return [];
+  const holder = r.leaseHolder ? `"${r.leaseHolder.name}"` : 'nobody';
+  const as = r.stale && r.writtenAt !== undefined ? ` (as of ${isoTime(r.writtenAt)}: the runner is not running)` : '';
+  return [
+    r.role === 'primary'
+      ? `Runner: this computer sends (it holds the lease, epoch ${r.leaseEpoch})${as}`
+      : `Runner: this computer does not send: the lease is held by ${holder} (epoch ${r.leaseEpoch ?? '-'})${as}`,
+  ];
+}
+
 export function renderStatus(s: CliStatus): string {
   const lines: string[] = [];
   for (const problem of s.problems) lines.push(`! ${problem.message}`);
@@ -75,6 +87,7 @@ export function renderStatus(s: CliStatus): string {
     `Owner e-mail: ${s.owner.emailSet ? 'set' : 'not set (afterword owner set --email ADDR)'}; SMTP: ${s.smtpConfigured ? 'configured' : 'not configured'}`,
     `Unattended delivery: ${s.unattended.enabled ? `on (${s.unattended.backend})` : 'off (afterword unattended enable)'}`,
     ...backupLines(s.backup, s.now),
+    ...runnerLines(s.runner),
   );
   return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
-import { newPassword, currentPassword } from '../secrets.js';
+import { newPassword, currentPassword, recoveryKeyFrom } from '../secrets.js';
 import { VaultExistsError } from '../../../core/vault/vault-errors.js';
 import { EXIT } from '../exit-codes.js';
 import { endSessions, registerSessionCommands } from './session-commands.js';
@@ -56,13 +56,17 @@ export function registerVaultCommands(program: Command, context: () => CliContex
   program
     .command('recover')
     .description('set a new password using the recovery key (new password from AFTERWORD_NEW_PASSWORD)')
-    .requiredOption('--recovery-key <key>', 'the recovery key shown at init')
+    .requiredOption(
+      '--recovery-key <key>',
+      'the recovery key shown at init (- : read it from the terminal or standard input)',
+    )
     .action(async (opts: { recoveryKey: string }) => {
       const ctx = context();
+      const recoveryKey = await recoveryKeyFrom(opts.recoveryKey);
       const next = await newPassword(ctx.env);
       await ctx.withRouter(
         async (rpc, core) => {
-          await rpc('vault.recover', { recoveryKey: opts.recoveryKey, newPassword: next });
+          await rpc('vault.recover', { recoveryKey, newPassword: next });
           await endSessions(ctx, core);
         },
         { by: 'none' },

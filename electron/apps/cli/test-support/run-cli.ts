@@ -2,7 +2,7 @@
 // against its own temporary vault. Only for *.test.ts files; nothing in the app imports it.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -160,17 +160,20 @@ export interface RunOptions {
   env?: EnvOverrides;
   cwd?: string;
   timeoutMs?: number;
+  /** Written to standard input, which is then closed (without it, stdin is closed at once). */
+  input?: string;
 }
 
-/** Spawns `node bin/afterword.js ...args` and collects its output. stdin is closed (no TTY prompts). */
+/** Spawns `node bin/afterword.js ...args` and collects its output. stdin is not a TTY (no prompts). */
 export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
   assertCliBuilt();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_BIN, ...args], {
       env: cleanEnv(options.env),
       cwd: options.cwd ?? REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    child.stdin.end(options.input ?? '');
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -240,6 +243,17 @@ export class CliVault {
     return new CliVault(await temp.make(label));
   }
 
+  /**
+   * A copy of `base` (its closed vault and key folder) in a new directory: the same vault (same
+   * ids, same password) for a fraction of the cost of setting one up again. `base` must not be in use.
+   */
+  static async copyOf(base: CliVault, temp: TempDirs, label: string): Promise<CliVault> {
+    const copy = new CliVault(await temp.make(label));
+    await cp(base.root, copy.root, { recursive: true });
+    copy.password = base.password;
+    return copy;
+  }
+
   env(extra: EnvOverrides = {}): EnvOverrides {
     return {
       AFTERWORD_VAULT: this.dir,
@@ -253,8 +267,8 @@ export class CliVault {
     };
   }
 
-  run(args: readonly string[], extraEnv: EnvOverrides = {}): Promise<CliResult> {
-    return runCli(args, { env: this.env(extraEnv) });
+  run(args: readonly string[], extraEnv: EnvOverrides = {}, input?: string): Promise<CliResult> {
+    return runCli(args, { env: this.env(extraEnv), input });
   }
 
   /** Runs with --json, requires exit 0 and returns the parsed document. */

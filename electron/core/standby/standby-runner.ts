@@ -1,0 +1,352 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AppCore } from '../api/app-core.js';
+import { deriveBackupKeys } from '../backup/backup-keys.js';
+import type { Clock } from '../ports/clock.js';
+import type { KeyStore } from '../ports/key-store.js';
+import type { Logger } from '../ports/logger.js';
+import { isConditionalObjectStore, type ObjectStore, type ObjectStoreFactory } from '../ports/object-store.js';
+import { Vault } from '../vault/vault.js';
+import { CheckinExchange } from './checkin-exchange.js';
+import { CHECKIN_EXCHANGE_FILE, fileExchangeState } from './checkin-exchange-state.js';
+import { checkinVault } from './checkin-vault.js';
+import { leaseTiming, type LeaseTiming, type RunnerFacts } from './lease-decision.js';
+import type { RunnerIdentity } from './lease-record.js';
+import type { LeaseTick } from './lease.js';
+import { StandbyNotPairedError } from './pairing-errors.js';
+import { probeConditionalWrites } from './probe-conditional-writes.js';
+import { writeRunnerFacts, type StandbyFacts, type StandbyState } from './runner-facts-file.js';
+import { RunnerCoordination, type GateDecision, type SendGate } from './runner-coordination.js';
+import { SnapshotFollower } from './snapshot-follower.js';
+import { writeStandbyAlive } from './standby-alive.js';
+import type { LoadedStandby } from './standby-setup.js';
+import { unwrapStandbyPairing, type PairingPin } from './standby-unwrap.js';
+import { followDir, materializeTakeover, moveTakenOverAside } from './takeover-vault.js';
+
+export interface StandbyRunnerDeps {
+  /** The standby's folder (standby.json; `follow/` for the followed copy; the vault itself once it takes over). */
+  dir: string;
+  standby: LoadedStandby;
+  clock: Clock;
+  /** This machine's key store: the standby's identity is there, and the taken-over copy's device key goes there. */
+  keyStore: KeyStore;
+  marks?: KeyStore;
+  stores: ObjectStoreFactory;
+  logger: Logger;
+  /** The lease TTL this standby writes when it holds the lease (12 h by default). */
+  ttlMs?: number;
+}
+
+/** What the runner around it provides once it listens: the vault of `dir`, and how to stop its scheduler. */
+export interface StandbyHost {
+  /** The vault of `dir` (its engine is given `gate` as its send gate). */
+  app: AppCore;
+  /** Stops the scheduler loop once the sends on the wire are finished (a lost lease). */
+  pauseScheduler(): Promise<void>;
+}
+
+const NO_FACTS: RunnerFacts = {
+  role: 'standby',
+  leaseHolder: null,
+  leaseEpoch: null,
+  primarySilentForMs: null,
+  takeoverAt: null,
+};
+
+interface Paired {
+  vaultKey: Uint8Array;
+  pin: PairingPin;
+  self: RunnerIdentity;
+  coordination: RunnerCoordination;
+  follower: SnapshotFollower;
+  /** Check-ins made on the other runners (and, once it runs the vault, its own to publish). */
+  checkins: CheckinExchange;
+}
+
+/**
+ * `afterword serve --standby`: follows the primary's backups into `dir/follow/` and watches the
+ * lease. Once the primary has been silent for the lease's TTL plus its margin (on this machine's
+ * monotonic clock) and the lease is won, the followed copy becomes a runnable vault in `dir`
+ * itself and the schedule continues there, every send claimed in the bucket first. A lost or
+ * handed-back lease stops it again; the copy it ran is moved aside and following resumes.
+ */
+export class StandbyRunner {
+  /** The engine's send gate: the coordination's once paired, "hold" before. */
+  readonly gate: SendGate;
+  readonly timing: LeaseTiming;
+  private readonly store: ObjectStore;
+  private paired: Paired | null = null;
+  private state: StandbyState = 'waiting-for-pairing';
+  private lastError: string | null = null;
+  private polling: Promise<void> | null = null;
+  private host: StandbyHost | null = null;
+  private probed = false;
+  private stepping: Promise<LeaseTick> | null = null;
+  /** The check-in exchange runs on the vault that took over (attached on its first pass). */
+  private checkinsAttached = false;
+  private closed = false;
+
+  constructor(private readonly deps: StandbyRunnerDeps) {
+    this.timing = leaseTiming(deps.ttlMs);
+    this.store = deps.stores(deps.standby.target);
+    const hold: GateDecision = { send: false, hold: true };
+    this.gate = {
+      beforeSend: (key) => this.paired?.coordination.gate.beforeSend(key) ?? Promise.resolve(hold),
+      afterSend: (key) => this.paired?.coordination.gate.afterSend(key) ?? Promise.resolve(),
+    };
+  }
+
+  /**
+   * The lease's step before each drain of the engine it runs (EnginePorts.beforeDrain): a holder
+   * whose clock moved renews before it sends. Losing the lease is acted on by the next poll.
+   */
+  async tickLease(): Promise<void> {
+    if (this.paired) await this.leaseStep(this.paired);
+  }
+
+  /**
+   * One lease step at a time: two renewals sent at once would name the same ETag, and the one the
+   * bucket refuses would make this runner believe it lost the lease. A caller that finds a step
+   * under way shares its outcome.
+   */
+  private leaseStep(paired: Paired): Promise<LeaseTick> {
+    this.stepping ??= paired.coordination.tick().finally(() => {
+      this.stepping = null;
+    });
+    return this.stepping;
+  }
+
+  /**
+   * Before each scheduler pass of the vault it runs (EnginePorts.beforePass): the first one
+   * applies the primary's newest check-in seen while following (unless the copy holds it), so no
+   * warning goes out to someone who checked in at the primary; every one exchanges check-ins with
+   * the other runners, and one made at the primary hands the lease back. Never throws.
+   */
+  async beforePass(): Promise<void> {
+    const paired = this.paired;
+    const app = this.host?.app;
+    if (!paired || !app) return;
+    try {
+      if (!this.checkinsAttached) {
+        const { vault } = app.keyedServices();
+        const { scheduler } = app.engineOrThrow();
+        await paired.checkins.attach(checkinVault({ db: vault.db, audit: vault.audit, scheduler }));
+        this.checkinsAttached = true;
+      }
+      await paired.checkins.pass();
+    } catch (error) {
+      this.deps.logger.warn('check-ins could not be exchanged', { error: (error as Error).message });
+    }
+  }
+
+  /** How often `poll` should run: the holder renews within this, and the observer sees changes. */
+  get pollEveryMs(): number {
+    return Math.min(this.timing.renewEveryMs, 60_000);
+  }
+
+  /**
+   * Whether the bucket can arbitrate between two machines, asked at every start: a server that
+   * ignores conditional writes is refused (StandbyUnsupportedServerError). A bucket that cannot
+   * be reached now is asked again on each poll; nothing is followed or taken over until it answers.
+   */
+  async probe(): Promise<void> {
+    const result = await probeConditionalWrites(this.store);
+    if (!result.ok) throw result.error;
+    this.probed = true;
+  }
+
+  attach(host: StandbyHost): void {
+    this.host = host;
+  }
+
+  facts(): StandbyFacts & { runner: RunnerFacts } {
+    const follower = this.paired?.follower;
+    const seq = follower?.appliedSeq ?? null;
+    return {
+      state: this.state,
+      name: this.paired?.self.name ?? null,
+      fingerprint: this.deps.standby.config.fingerprint,
+      followed: seq === null ? null : { seq, at: follower!.appliedAt! },
+      lastError: this.lastError,
+      runner: this.paired?.coordination.facts() ?? NO_FACTS,
+    };
+  }
+
+  /**
+   * Hands the lease back (the primary is there again): sends stop at once, and the vault that ran
+   * here is stopped and moved aside by the poll that follows. True when the hand-back was written.
+   */
+  async handBack(): Promise<boolean> {
+    if (!this.paired || this.state !== 'active') return false;
+    const released = await this.paired.coordination.release();
+    await this.poll();
+    return released;
+  }
+
+  /** One step: pairing, following, the lease, taking over or handing back. One at a time. */
+  poll(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.polling ??= this.pollOnce().finally(() => {
+      this.polling = null;
+    });
+    return this.polling;
+  }
+
+  private async pollOnce(): Promise<void> {
+    try {
+      if (!this.probed) await this.probe();
+      if (this.state === 'active') await this.whileActive();
+      else await this.whileFollowing();
+      this.lastError = null;
+    } catch (error) {
+      this.lastError = (error as Error).message ?? String(error);
+      this.deps.logger.warn('standby poll failed', { error: this.lastError });
+    }
+    await this.report();
+  }
+
+  private async whileFollowing(): Promise<void> {
+    const paired = await this.pair();
+    if (!paired) return;
+    const { coordination, follower } = paired;
+    if (Vault.exists(this.deps.dir)) {
+      // Still here from before a restart: it runs again once the lease is this standby's (reclaimed,
+      // or won again); it is moved aside only when another runner holds the lease.
+      await this.leaseStep(paired);
+      if (coordination.holds()) return this.activate(null);
+      const holder = coordination.facts().leaseHolder;
+      if (holder && holder.id !== paired.self.id) await this.moveAside();
+      return;
+    }
+    this.state = 'following';
+    await mkdir(followDir(this.deps.dir), { recursive: true, mode: 0o700 });
+    const synced = await follower.syncToLatest();
+    // Keeps the primary's newest check-in: applied right after a takeover if the copy lacks it.
+    await paired.checkins
+      .poll()
+      .catch((error: unknown) =>
+        this.deps.logger.warn('check-ins could not be read', { error: (error as Error).message }),
+      );
+    // The lease is only taken with a copy to run: the staleness count starts once there is one.
+    await this.leaseStep(paired);
+    if (coordination.holds()) await this.activate(synced.applied.seq);
+  }
+
+  /** The pairing in the bucket, checked on every poll while following (a removed standby stops). */
+  private async pair(): Promise<Paired | null> {
+    const { standby, clock, logger } = this.deps;
+    let pairing;
+    try {
+      pairing = await unwrapStandbyPairing(this.store, standby.identity, this.paired?.pin);
+    } catch (error) {
+      if (!(error instanceof StandbyNotPairedError)) throw error;
+      this.state = this.paired ? 'removed' : 'waiting-for-pairing';
+      return null;
+    }
+    if (this.paired) {
+      pairing.vaultKey.fill(0);
+      return this.paired;
+    }
+    const { vaultKey, vaultId, publicKey, name, fingerprint } = pairing;
+    if (!isConditionalObjectStore(this.store)) throw new Error('the bucket adapter cannot make conditional writes');
+    const self = { id: fingerprint, name };
+    const coordination = new RunnerCoordination({
+      store: this.store,
+      clock,
+      keys: deriveBackupKeys(vaultKey, vaultId),
+      vaultId,
+      self,
+      role: 'standby',
+      timing: this.timing,
+      logger,
+    });
+    const follower = new SnapshotFollower({
+      store: this.store,
+      vaultKey,
+      vaultId,
+      dir: followDir(this.deps.dir),
+      clock,
+      logger,
+      marks: this.deps.marks,
+    });
+    const checkins = new CheckinExchange({
+      store: this.store,
+      clock,
+      keys: deriveBackupKeys(vaultKey, vaultId),
+      vaultId,
+      self,
+      role: 'standby',
+      state: fileExchangeState(join(this.deps.dir, CHECKIN_EXCHANGE_FILE)),
+      lease: coordination,
+      logger,
+    });
+    this.paired = { vaultKey, pin: { vaultId, publicKey }, self, coordination, follower, checkins };
+    logger.info('paired: following the primary', { name, vaultId });
+    return this.paired;
+  }
+
+  /** The lease is ours: the copy becomes the vault of `dir` (unless it is there already) and runs. */
+  private async activate(seq: number | null): Promise<void> {
+    const paired = this.paired!;
+    const host = this.requireHost();
+    if (!Vault.exists(this.deps.dir)) {
+      const facts = paired.coordination.facts();
+      await materializeTakeover(
+        this.deps.dir,
+        { runner: paired.self.name, epoch: facts.leaseEpoch, seq },
+        { vaultKey: paired.vaultKey, keyStore: this.deps.keyStore, marks: this.deps.marks, clock: this.deps.clock },
+      );
+    }
+    this.state = 'active';
+    await host.app.open();
+    const problem = host.app.unattendedProblem;
+    if (problem) this.deps.logger.error('took over, but the vault did not open with this machine’s key', { problem });
+    else this.deps.logger.warn('the primary is silent: this standby took over', { seq });
+  }
+
+  private async whileActive(): Promise<void> {
+    const paired = this.paired!;
+    const { coordination } = paired;
+    const tick = await this.leaseStep(paired);
+    // An unreachable bucket is no loss of the lease: the gate holds sends once it is stale. A lease
+    // that still names this standby is renewed by the next step ('reclaim').
+    if (coordination.holds() || tick.step === 'unreachable') return;
+    if (coordination.facts().leaseHolder?.id === paired.self.id) return;
+    const host = this.requireHost();
+    await host.pauseScheduler();
+    await host.app.close();
+    await this.moveAside();
+  }
+
+  private async moveAside(): Promise<void> {
+    this.paired?.checkins.detach();
+    this.checkinsAttached = false;
+    const aside = await moveTakenOverAside(this.deps.dir, this.deps.clock.now());
+    this.state = 'following';
+    this.deps.logger.warn('the lease is another runner’s: this standby stopped and follows again', { keptIn: aside });
+  }
+
+  private requireHost(): StandbyHost {
+    if (!this.host) throw new Error('the standby runner has no vault host attached');
+    return this.host;
+  }
+
+  /** Sign of life in the bucket, and the facts beside the vault for `afterword status`. */
+  private async report(): Promise<void> {
+    const { clock, dir, standby, logger } = this.deps;
+    await writeStandbyAlive(this.store, clock, standby.config.fingerprint, this.state).catch((error: unknown) =>
+      logger.debug('sign of life not written', { error: (error as Error).message }),
+    );
+    const { runner, ...facts } = this.facts();
+    await writeRunnerFacts(dir, runner, clock.now(), this.pollEveryMs, facts).catch((error: unknown) =>
+      logger.warn('runner facts not written', { error: (error as Error).message }),
+    );
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.polling;
+    this.paired?.vaultKey.fill(0);
+    this.store.close?.();
+  }
+}
