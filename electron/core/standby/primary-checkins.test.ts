@@ -17,7 +17,7 @@ import { CHECKIN_EXCHANGE_FILE } from './checkin-exchange-state.js';
 import { CHECKINS_PREFIX, checkinKey, decodeCheckin } from './checkin-record.js';
 import { wirePrimaryCheckins, type PrimaryCheckins } from './primary-checkins.js';
 import { STANDBY_MEMBERS_SETTING } from './standby-service.js';
-import { STANDBY_CONFIG_FILE } from './standby-setup.js';
+import { STANDBY_CONFIG_FILE } from './standby-files.js';
 import { armedVault, checkinRunner, useCleanups } from './test-support/checkin-runner.js';
 
 const s3 = useConditionalS3rver();

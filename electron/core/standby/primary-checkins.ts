@@ -13,7 +13,7 @@ import { CHECKIN_EXCHANGE_FILE, fileExchangeState } from './checkin-exchange-sta
 import { checkinVault } from './checkin-vault.js';
 import type { RunnerIdentity } from './lease-record.js';
 import { STANDBY_MEMBERS_SETTING } from './standby-service.js';
-import { STANDBY_CONFIG_FILE } from './standby-setup.js';
+import { STANDBY_CONFIG_FILE } from './standby-files.js';
 import type { RosterEntry } from './standby-layout.js';
 
 /** How long the exchange may hold up a scheduler pass: past it, the pass goes on and the exchange finishes later. */
