@@ -1,26 +1,21 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { AppCore } from '../api/app-core.js';
-import { deriveBackupKeys } from '../backup/backup-keys.js';
 import type { Clock } from '../ports/clock.js';
 import type { KeyStore } from '../ports/key-store.js';
 import type { Logger } from '../ports/logger.js';
-import { isConditionalObjectStore, type ObjectStore, type ObjectStoreFactory } from '../ports/object-store.js';
+import type { ObjectStore, ObjectStoreFactory } from '../ports/object-store.js';
 import { Vault } from '../vault/vault.js';
-import { CheckinExchange } from './checkin-exchange.js';
-import { CHECKIN_EXCHANGE_FILE, fileExchangeState } from './checkin-exchange-state.js';
 import { checkinVault } from './checkin-vault.js';
 import { leaseTiming, type LeaseTiming, type RunnerFacts } from './lease-decision.js';
-import type { RunnerIdentity } from './lease-record.js';
 import type { LeaseTick } from './lease.js';
 import { StandbyNotPairedError } from './pairing-errors.js';
 import { probeConditionalWrites } from './probe-conditional-writes.js';
 import { writeRunnerFacts, type StandbyFacts, type StandbyState } from './runner-facts-file.js';
-import { RunnerCoordination, type GateDecision, type SendGate } from './runner-coordination.js';
-import { SnapshotFollower } from './snapshot-follower.js';
+import type { GateDecision, SendGate } from './runner-coordination.js';
 import { writeStandbyAlive } from './standby-alive.js';
 import type { LoadedStandby } from './standby-setup.js';
-import { unwrapStandbyPairing, type PairingPin } from './standby-unwrap.js';
+import { unwrapStandbyPairing } from './standby-unwrap.js';
+import { pairedParts, type Paired } from './standby-pairing.js';
 import { followDir, materializeTakeover, moveTakenOverAside } from './takeover-vault.js';
 
 export interface StandbyRunnerDeps {
@@ -52,16 +47,6 @@ const NO_FACTS: RunnerFacts = {
   primarySilentForMs: null,
   takeoverAt: null,
 };
-
-interface Paired {
-  vaultKey: Uint8Array;
-  pin: PairingPin;
-  self: RunnerIdentity;
-  coordination: RunnerCoordination;
-  follower: SnapshotFollower;
-  /** Check-ins made on the other runners (and, once it runs the vault, its own to publish). */
-  checkins: CheckinExchange;
-}
 
 /**
  * `afterword serve --standby`: follows the primary's backups into `dir/follow/` and watches the
@@ -247,41 +232,15 @@ export class StandbyRunner {
       pairing.vaultKey.fill(0);
       return this.paired;
     }
-    const { vaultKey, vaultId, publicKey, name, fingerprint } = pairing;
-    if (!isConditionalObjectStore(this.store)) throw new Error('the bucket adapter cannot make conditional writes');
-    const self = { id: fingerprint, name };
-    const coordination = new RunnerCoordination({
+    this.paired = pairedParts(pairing, {
       store: this.store,
       clock,
-      keys: deriveBackupKeys(vaultKey, vaultId),
-      vaultId,
-      self,
-      role: 'standby',
-      timing: this.timing,
       logger,
-    });
-    const follower = new SnapshotFollower({
-      store: this.store,
-      vaultKey,
-      vaultId,
-      dir: followDir(this.deps.dir),
-      clock,
-      logger,
+      dir: this.deps.dir,
       marks: this.deps.marks,
+      timing: this.timing,
     });
-    const checkins = new CheckinExchange({
-      store: this.store,
-      clock,
-      keys: deriveBackupKeys(vaultKey, vaultId),
-      vaultId,
-      self,
-      role: 'standby',
-      state: fileExchangeState(join(this.deps.dir, CHECKIN_EXCHANGE_FILE)),
-      lease: coordination,
-      logger,
-    });
-    this.paired = { vaultKey, pin: { vaultId, publicKey }, self, coordination, follower, checkins };
-    logger.info('paired: following the primary', { name, vaultId });
+    logger.info('paired: following the primary', { name: pairing.name, vaultId: pairing.vaultId });
     return this.paired;
   }
 

@@ -91,6 +91,8 @@ export function registerServeCommands(program: Command, context: () => CliContex
           acceptOlderVault,
           objectStores: s3ObjectStores,
           engine: { beforePass: () => checkins?.beforePass() ?? Promise.resolve() },
+          // With a standby paired, this runner holds the lease before it sends (its warnings are logged).
+          primaryRunner: { logger: logger.child('standby') },
         });
         checkins = wirePrimaryCheckins(app, { stores: s3ObjectStores, clock, logger: logger.child('checkins') });
         app.onEngine((engine) => void lock.setScheduling(engine !== null).catch(() => undefined));

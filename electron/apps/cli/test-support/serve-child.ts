@@ -24,7 +24,7 @@ export interface ServeChild {
   kill(): Promise<ServeExit>;
 }
 
-const START_TIMEOUT_MS = 20_000;
+const START_TIMEOUT_MS = 60_000;
 
 /**
  * Starts `afterword serve --port 0 --json …args` on `vault` with its environment plus `env`.
