@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import { CHECKIN_EXCHANGE_FILE } from './checkin-exchange-state.js';
 import { CHECKINS_PREFIX, checkinKey, decodeCheckin } from './checkin-record.js';
 import { wirePrimaryCheckins, type PrimaryCheckins } from './primary-checkins.js';
 import { STANDBY_MEMBERS_SETTING } from './standby-service.js';
+import { STANDBY_CONFIG_FILE } from './standby-files.js';
 import { armedVault, checkinRunner, useCleanups } from './test-support/checkin-runner.js';
 
 const s3 = useConditionalS3rver();
@@ -67,17 +68,22 @@ async function until<T>(read: () => Promise<T | null>): Promise<T> {
   throw new Error('gave up waiting');
 }
 
+/** Two passes around a check-in made here; then the keys under standby/checkins/. */
+async function checkInAndList(app: AppCore, prefix: string): Promise<string[]> {
+  const engine = app.engineOrThrow();
+  await engine.runOnce('test');
+  engine.scheduler.checkIn('http:owner');
+  await engine.runOnce('test');
+  const objects: string[] = [];
+  for await (const object of s3.store(prefix).list(CHECKINS_PREFIX)) objects.push(object.key);
+  return objects;
+}
+
 describe('the primary exchanges check-ins with its standbys', () => {
   it('without a paired standby, nothing is written to the bucket', async () => {
     const target = s3.server().target(`primary-${++prefixNumber}`);
     const { app, services } = await primaryApp(target);
-    const engine = app.engineOrThrow();
-    await engine.runOnce('test');
-    engine.scheduler.checkIn('http:owner');
-    await engine.runOnce('test');
-    const objects = [];
-    for await (const object of s3.store(target.prefix).list(CHECKINS_PREFIX)) objects.push(object.key);
-    expect(objects).toEqual([]);
+    expect(await checkInAndList(app, target.prefix)).toEqual([]);
     expect(services.settings.get(STANDBY_MEMBERS_SETTING)).toBeUndefined();
   });
 
@@ -122,6 +128,15 @@ describe('the primary exchanges check-ins with its standbys', () => {
     expect(newest).toEqual({ at: clock.now(), source: 'standby:nas' });
     expect(app.vaultOrThrow().dir).toBe(vault.dir);
     expect(existsSync(join(vault.dir, CHECKIN_EXCHANGE_FILE))).toBe(true);
+  });
+
+  it("does not run on a standby's folder (a standby that took over publishes as itself)", async () => {
+    const target = s3.server().target(`primary-${++prefixNumber}`);
+    const { app, vault, pair } = await primaryApp(target);
+    pair();
+    await writeFile(join(vault.dir, STANDBY_CONFIG_FILE), '{}\n');
+    expect(await checkInAndList(app, target.prefix)).toEqual([]);
+    expect(existsSync(join(vault.dir, CHECKIN_EXCHANGE_FILE))).toBe(false);
   });
 
   it('a bucket that cannot be reached never stops a pass', async () => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { AppCore } from '../api/app-core.js';
@@ -12,6 +13,7 @@ import { CHECKIN_EXCHANGE_FILE, fileExchangeState } from './checkin-exchange-sta
 import { checkinVault } from './checkin-vault.js';
 import type { RunnerIdentity } from './lease-record.js';
 import { STANDBY_MEMBERS_SETTING } from './standby-service.js';
+import { STANDBY_CONFIG_FILE } from './standby-files.js';
 import type { RosterEntry } from './standby-layout.js';
 
 /** How long the exchange may hold up a scheduler pass: past it, the pass goes on and the exchange finishes later. */
@@ -70,6 +72,12 @@ export function wirePrimaryCheckins(app: AppCore, options: PrimaryCheckinsOption
       return null;
     }
     const { settings, vault } = services;
+    // A standby that took over runs this vault in its own folder, with an exchange of its own:
+    // the primary's settings it copied must not make it publish as the primary.
+    if (existsSync(join(vault.dir, STANDBY_CONFIG_FILE))) {
+      drop();
+      return null;
+    }
     const target = settings.get<BucketTarget>(BACKUP_SETTINGS.target);
     const members = settings.get<RosterEntry[]>(STANDBY_MEMBERS_SETTING) ?? [];
     if (!target || members.length === 0) {
