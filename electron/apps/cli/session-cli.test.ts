@@ -256,9 +256,10 @@ describe.concurrent('afterword unlock', { timeout: 180_000 }, () => {
     await expectRefused(result, 'SESSION_EXPIRED', /1 minutes have passed/);
     expect(result.stderr).toMatch(/warning: the monotonic clock is read 61000 ms ahead/);
 
-    // Without AFTERWORD_ALLOW_FAKE_CLOCK=1 the knob moves nothing: a session just opened still works.
-    const now = await unlock(v, ['--timeout', '1m']);
-    const ignored = await withSession(v, now.session, ['status', '--json'], { AFTERWORD_FAKE_ELAPSED_MS: '61000' });
+    // Without AFTERWORD_ALLOW_FAKE_CLOCK=1 the knob moves nothing: a session just opened still works
+    // (read an hour ahead, its ten minutes would be over).
+    const now = await unlock(v, ['--timeout', '10m']);
+    const ignored = await withSession(v, now.session, ['status', '--json'], { AFTERWORD_FAKE_ELAPSED_MS: '3600000' });
     expect(ignored.code, describeResult(ignored)).toBe(0);
     expect(ignored.stderr).not.toMatch(/monotonic clock is read/);
   });
