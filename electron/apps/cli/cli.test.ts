@@ -1,5 +1,5 @@
-// Black-box tests of the `afterword` CLI: the compiled CLI runs as a child process against a fresh
-// temporary vault per scenario. Scenarios are independent (own vault), so they run concurrently;
+// Black-box tests of the `afterword` CLI: the compiled CLI runs as a child process against its own
+// temporary vault per scenario (a copy of one vault made once, unless the scenario tests `init`). Scenarios are independent (own vault), so they run concurrently;
 // the steps inside one scenario run in order.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -15,11 +15,15 @@ import {
   parseJsonStdout,
   type CliResult,
 } from './test-support/run-cli.js';
+import { initOnceAndCopy } from './test-support/init-once-and-copy.js';
 
 const temp = new TempDirs();
 
 beforeAll(() => assertCliBuilt());
 afterAll(() => temp.cleanup());
+/** One vault set up once (`init`); a scenario that does not test `init` itself works on a copy. */
+const base = initOnceAndCopy(temp);
+const initialized = (label: string): Promise<CliVault> => base.copy(label);
 
 interface ErrorDoc {
   error: { code: string; message: string };
@@ -197,8 +201,7 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
   it('recipient edit: renames and corrects the address in place; refuses the other kind of contact and nothing to change', async ({
     expect,
   }) => {
-    const v = await CliVault.create(temp, 'edit');
-    await v.init();
+    const v = await initialized('edit');
     const bob = await v.json<{ id: string }>(['recipient', 'add', '--name', 'Bob', '--email', 'bob@example.org']);
     const edited = await v.json(['recipient', 'edit', bob.id, '--name', 'Bob (brother)', '--email', 'bob@example.net']);
     expect(edited).toMatchObject({ id: bob.id, name: 'Bob (brother)', contact: 'bob@example.net', type: 'email' });
@@ -222,8 +225,7 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
   });
 
   it('exit 1: invalid input and usage errors, with and without --json', async ({ expect }) => {
-    const v = await CliVault.create(temp, 'usage');
-    await v.init();
+    const v = await initialized('usage');
     const [badEmail, badScheme, noBody, unknownCmd, unknownCmdHuman, badLimit, missingTitle] = await Promise.all([
       v.run(['recipient', 'add', '--name', 'Bob', '--email', 'bob.example.org', '--json']),
       v.run(['recipient', 'add', '--name', 'Hook', '--webhook', 'ftp://hooks.example.org/x', '--json']),
@@ -274,8 +276,7 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
   });
 
   it('exit 2 (wrong password) and exit 4 (unknown id, missing vault); --debug adds the stack', async ({ expect }) => {
-    const v = await CliVault.create(temp, 'codes');
-    await v.init();
+    const v = await initialized('codes');
     const [wrong, wrongHuman, unknownId, unknownAttachment, noVault, debug] = await Promise.all([
       v.run(['message', 'list', '--json'], { AFTERWORD_PASSWORD: 'not the password' }),
       v.run(['message', 'list'], { AFTERWORD_PASSWORD: 'not the password' }),
@@ -330,8 +331,7 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
   it('passwd: the old password stops working, the new one works, a wrong current one is refused', async ({
     expect,
   }) => {
-    const v = await CliVault.create(temp, 'passwd');
-    await v.init();
+    const v = await initialized('passwd');
     const { id } = await v.json<{ id: string }>([
       'message',
       'add',
@@ -362,8 +362,8 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
   it('recover: a typo in the recovery key is caught and named; 5 wrong passwords lock the vault (exit 2) until the recovery key sets a new one', async ({
     expect,
   }) => {
-    const v = await CliVault.create(temp, 'recover');
-    const recoveryKey = await v.init();
+    const v = await initialized('recover');
+    const recoveryKey = base.recoveryKey();
     const { id } = await v.json<{ id: string }>(['message', 'add', '--title', 'Survives recovery', '--body', 'b']);
 
     // One symbol of the first group changed to another symbol of the alphabet: the checksum catches it.
@@ -416,8 +416,7 @@ describe.concurrent('afterword CLI', { timeout: 180_000 }, () => {
   it('exit 3: a tampered ciphertext, blob or audit row is detected by show, attachment get, doctor and audit verify', async ({
     expect,
   }) => {
-    const v = await CliVault.create(temp, 'tamper');
-    await v.init();
+    const v = await initialized('tamper');
     const file = join(v.root, 'note.txt');
     await writeFile(file, 'attachment content '.repeat(100));
     const [tampered, intact] = await Promise.all([

@@ -20,19 +20,15 @@ import {
   type CliResult,
   type EnvOverrides,
 } from './test-support/run-cli.js';
+import { initOnceAndCopy } from './test-support/init-once-and-copy.js';
 import { importBuilt } from './test-support/import-built.js';
 
 const temp = new TempDirs();
 useWeakTestKdf();
-/** One vault set up once (`init`); every test works on its own copy of it. */
-let base: CliVault;
-let baseRecoveryKey: string;
-beforeAll(async () => {
-  assertCliBuilt();
-  base = await CliVault.create(temp, 'base');
-  baseRecoveryKey = await base.init();
-});
+beforeAll(() => assertCliBuilt());
 afterAll(() => temp.cleanup());
+/** One vault set up once (`init`); every test works on its own copy of it. */
+const base = initOnceAndCopy(temp);
 
 const NO_PASSWORD = { AFTERWORD_PASSWORD: undefined } as const;
 const SESSION = /^export AFTERWORD_SESSION=([A-Za-z0-9_-]{43})\n$/;
@@ -48,9 +44,7 @@ interface Opened {
 }
 
 /** A vault of its own for one test: a copy of the base vault. */
-function newVault(label: string): Promise<CliVault> {
-  return CliVault.copyOf(base, temp, label);
-}
+const newVault = (label: string): Promise<CliVault> => base.copy(label);
 
 /** `afterword unlock --json`: the session key and its expiry. */
 async function unlock(v: CliVault, args: string[] = [], env: EnvOverrides = {}): Promise<Opened> {
@@ -262,9 +256,10 @@ describe.concurrent('afterword unlock', { timeout: 180_000 }, () => {
     await expectRefused(result, 'SESSION_EXPIRED', /1 minutes have passed/);
     expect(result.stderr).toMatch(/warning: the monotonic clock is read 61000 ms ahead/);
 
-    // Without AFTERWORD_ALLOW_FAKE_CLOCK=1 the knob moves nothing: a session just opened still works.
-    const now = await unlock(v, ['--timeout', '1m']);
-    const ignored = await withSession(v, now.session, ['status', '--json'], { AFTERWORD_FAKE_ELAPSED_MS: '61000' });
+    // Without AFTERWORD_ALLOW_FAKE_CLOCK=1 the knob moves nothing: a session just opened still works
+    // (read an hour ahead, its ten minutes would be over).
+    const now = await unlock(v, ['--timeout', '10m']);
+    const ignored = await withSession(v, now.session, ['status', '--json'], { AFTERWORD_FAKE_ELAPSED_MS: '3600000' });
     expect(ignored.code, describeResult(ignored)).toBe(0);
     expect(ignored.stderr).not.toMatch(/monotonic clock is read/);
   });
@@ -357,7 +352,7 @@ describe.concurrent('afterword unlock', { timeout: 180_000 }, () => {
       await expectRefused(await withSession(v, session, ['status', '--json']), 'SESSION_INVALID');
 
     const three = await unlock(v);
-    const recovered = await v.run(['recover', '--recovery-key', baseRecoveryKey], {
+    const recovered = await v.run(['recover', '--recovery-key', base.recoveryKey()], {
       AFTERWORD_NEW_PASSWORD: 'yet another long password',
       AFTERWORD_SCRYPT_LOGN: '15',
     });

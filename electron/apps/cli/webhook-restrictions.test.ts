@@ -1,18 +1,15 @@
 // Black-box: where webhooks may point (CLI), SMTP hosts, and plans naming a webhook that is not set up.
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import {
-  CliVault,
-  TempDirs,
-  assertCliBuilt,
-  describeResult,
-  parseJsonStdout,
-  useWeakTestKdf,
-} from './test-support/run-cli.js';
+import { TempDirs, assertCliBuilt, describeResult, parseJsonStdout, useWeakTestKdf } from './test-support/run-cli.js';
+import { initOnceAndCopy } from './test-support/init-once-and-copy.js';
 import { ON_OWN_NETWORK, WebhookSink } from './test-support/webhook-sink.js';
 
 useWeakTestKdf();
 const temp = new TempDirs();
 const hooks = new WebhookSink();
+
+/** One vault set up once (`init`); each scenario works on its own copy. */
+const base = initOnceAndCopy(temp);
 
 beforeAll(async () => {
   assertCliBuilt();
@@ -31,8 +28,7 @@ describe.concurrent('webhook and SMTP host restrictions (CLI)', { timeout: 180_0
   it('channel webhook add: loopback only with --allow-private-network; link-local, odd IPv4 forms, credentials and other schemes never', async ({
     expect,
   }) => {
-    const v = await CliVault.create(temp, 'hooks');
-    await v.init();
+    const v = await base.copy('hooks');
     const refused = async (url: string, extra: string[] = []) => {
       const result = await v.run(['channel', 'webhook', 'add', '--name', 'x', '--url', url, ...extra, '--json']);
       expect(result.code, describeResult(result)).toBe(1);
@@ -75,8 +71,7 @@ describe.concurrent('webhook and SMTP host restrictions (CLI)', { timeout: 180_0
   it('a name that only means this machine or the LAN (localhost, a name without a dot, .lan) needs the own-network flag, and then delivers', async ({
     expect,
   }) => {
-    const v = await CliVault.create(temp, 'local-names');
-    await v.init();
+    const v = await base.copy('local-names');
     const url = `http://localhost:${hooks.port}/by-name`;
     for (const name of [url, 'http://nas/hook', 'https://ntfy.lan/topic']) {
       const refused = await v.run(['channel', 'webhook', 'add', '--name', 'byname', '--url', name]);
@@ -90,8 +85,7 @@ describe.concurrent('webhook and SMTP host restrictions (CLI)', { timeout: 180_0
   });
 
   it('recipient webhooks follow the same rules', async ({ expect }) => {
-    const v = await CliVault.create(temp, 'recipients');
-    await v.init();
+    const v = await base.copy('recipients');
     const refused = await v.run([
       'recipient',
       'add',
@@ -132,8 +126,7 @@ describe.concurrent('webhook and SMTP host restrictions (CLI)', { timeout: 180_0
   });
 
   it('channel smtp: the host is a host name or an IP address, nothing else', async ({ expect }) => {
-    const v = await CliVault.create(temp, 'smtp');
-    await v.init();
+    const v = await base.copy('smtp');
     const smtp = (host: string) =>
       v.run(['channel', 'smtp', '--host', host, '--port', '587', '--from', 'me@example.org', '--json']);
     for (const host of [
@@ -159,8 +152,7 @@ describe.concurrent('webhook and SMTP host restrictions (CLI)', { timeout: 180_0
   it('plan add/edit refuse webhook:NAME for a webhook that is not set up, naming it and how to add it', async ({
     expect,
   }) => {
-    const v = await CliVault.create(temp, 'plans');
-    await v.init();
+    const v = await base.copy('plans');
     const levels = (third: string) => [
       '--level',
       '1d:desktop',

@@ -7,6 +7,7 @@ import { FileKeyStore } from '../../node/file-key-store.js';
 import type { KeyStore } from '../ports/key-store.js';
 import { generateRecoveryKey } from '../crypto/recovery-key.js';
 import { RecoveryKeyChecksumError, RecoveryKeyFormatError, WeakKdfParamsError } from '../crypto/crypto-errors.js';
+import { SCRYPT_FLOOR, TEST_SCRYPT_FLOOR } from '../crypto/kdf.js';
 import { AfterwordError, BadRequestError, IntegrityError } from '../errors.js';
 import { createVaultServices } from '../services.js';
 import { Vault, type VaultDeps } from './vault.js';
@@ -39,7 +40,9 @@ beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'afterword-vault-'));
   dir = join(root, 'vault');
   clock = new ManualClock(T0);
-  deps = { clock, scrypt: { logN: 15, r: 8, p: 1 } };
+  // The cheapest KDF (each wrong password, unlock and new password is one scrypt); the tests of the
+  // real floor set it themselves.
+  deps = { clock, scrypt: TEST_SCRYPT_FLOOR, kdfFloor: TEST_SCRYPT_FLOOR };
 });
 afterEach(async () => {
   for (const v of toClose.splice(0)) if (v.db.sqlite.open) await v.close();
@@ -362,6 +365,11 @@ describe('Vault: wrong passwords and the unlock guard', () => {
 });
 
 describe('Vault: recovery key', () => {
+  // A new password is always wrapped at the real cost (never below SCRYPT_FLOOR).
+  beforeEach(() => {
+    deps = { ...deps, scrypt: SCRYPT_FLOOR };
+  });
+
   it('recover sets a new password: the old one fails, the new one works, content stays readable', async () => {
     const { vault, recoveryKey } = await create();
     const id = createVaultServices(vault, clock).messages.create({ title: 'Letter', body: 'Dear Sam' });
@@ -459,6 +467,11 @@ describe('Vault: recovery key', () => {
 });
 
 describe('Vault: changePassword', () => {
+  // A new password is always wrapped at the real cost (never below SCRYPT_FLOOR).
+  beforeEach(() => {
+    deps = { ...deps, scrypt: SCRYPT_FLOOR };
+  });
+
   it('re-wraps the key without re-encrypting content', async () => {
     const { vault, recoveryKey } = await create();
     const services = createVaultServices(vault, clock);
@@ -536,6 +549,7 @@ describe('Vault: tampered key wraps', () => {
   });
 
   it('scrypt parameters below the floor in key_wraps.params → integrity error, password not tried', async () => {
+    deps = { clock, scrypt: SCRYPT_FLOOR };
     const { vault } = await create();
     vault.lock();
     const params = JSON.parse(rawWrap(vault, 'password').params) as Record<string, unknown>;
