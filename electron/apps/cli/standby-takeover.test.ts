@@ -3,7 +3,10 @@
 // SMTP server on loopback and the test clock in both processes. The primary sends warnings 1 and
 // 2 (its snapshots pushed) and is killed with SIGKILL; once the standby's clock has passed the
 // lease's TTL and margin it takes over and sends warnings 3 to 5 on the same schedule, then the
-// delivery, each exactly once, with the Message-IDs the primary would have used.
+// delivery, each exactly once, with the Message-IDs the primary would have used. Or the owner
+// checks in at the standby at level 4: nothing more goes out, the primary comes back, applies
+// that check-in, sends nothing while the standby holds the lease and says who took over, and its
+// own check-in hands the lease back.
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -30,7 +33,6 @@ const smtp = new SmtpSink();
 const T0 = Date.UTC(2031, 5, 1, 8, 0, 0);
 const OWNER = 'owner@example.org';
 const KIN = 'kin@example.org';
-const PREFIX = 'takeover';
 const fakeAt = (at: number) => ({ AFTERWORD_ALLOW_FAKE_CLOCK: '1', AFTERWORD_FAKE_NOW: new Date(at).toISOString() });
 
 beforeAll(() => smtp.start());
@@ -40,8 +42,8 @@ afterAll(async () => {
 });
 
 /** The primary's vault, made in process: e-mail warnings a day apart, one message for Kin, armed at T0. */
-async function primaryVault(): Promise<CliVault> {
-  const cli = await CliVault.create(temp, 'takeover-primary');
+async function primaryVault(label: string): Promise<CliVault> {
+  const cli = await CliVault.create(temp, `${label}-primary`);
   const clock = new ManualClock(T0);
   const { vault } = await Vault.create(cli.dir, cli.password, { clock, scrypt: SCRYPT });
   try {
@@ -81,10 +83,11 @@ const warningLevel = (mail: ReceivedMail): number | null => {
   const match = /^warning:[^:]+:\d+:(\d):email$/.exec(mail.idempotencyKey ?? '');
   return match ? Number(match[1]) : null;
 };
-const warningsSent = (): number[] => smtp.mails.map(warningLevel).filter((level): level is number => level !== null);
+const warningsSent = (mails: readonly ReceivedMail[]): number[] =>
+  mails.map(warningLevel).filter((level): level is number => level !== null);
 
-async function manifests(): Promise<string[]> {
-  const dir = join(s3.server.directory, s3.server.bucket, PREFIX, 'manifests');
+async function manifests(prefix: string): Promise<string[]> {
+  const dir = join(s3.server.directory, s3.server.bucket, prefix, 'manifests');
   return (await readdir(dir).catch(() => [])).filter((name) => name.endsWith('._S3rver_object'));
 }
 
@@ -97,12 +100,12 @@ async function pass(url: string, ms: number, headers: Record<string, string> = {
   return (await moveClock(url, { advanceMs: 0 }, headers)).now;
 }
 
-async function leaseInBucket(): Promise<{ holder: { name: string }; epoch: number }> {
-  return JSON.parse(await readFile(s3.server.objectFile(`${PREFIX}/standby/lease`), 'utf8'));
+async function leaseInBucket(prefix: string): Promise<{ holder: { name: string } | null; epoch: number }> {
+  return JSON.parse(await readFile(s3.server.objectFile(`${prefix}/standby/lease`), 'utf8'));
 }
 
-async function claimsInBucket(): Promise<number> {
-  const dir = join(s3.server.directory, s3.server.bucket, PREFIX, 'standby', 'claims');
+async function claimsInBucket(prefix: string): Promise<number> {
+  const dir = join(s3.server.directory, s3.server.bucket, prefix, 'standby', 'claims');
   return (await readdir(dir).catch(() => [])).filter((name) => name.endsWith('._S3rver_object')).length;
 }
 
@@ -126,97 +129,136 @@ interface Health {
   standby: { state: string; followed: { seq: number } | null; runner: { role: string } };
 }
 
-describe('a standby takes over from a primary that died', { timeout: 240_000 }, () => {
+interface TakenOver {
+  prefix: string;
+  primary: CliVault;
+  standby: CliVault;
+  bearer: Record<string, string>;
+  standbyServe: ServeChild;
+  /** The primary's clock when it sent warning 2, and the standby's when it took over. */
+  secondSentAt: number;
+  takenAt: number;
+  /** Where this scenario's mails start in the SMTP server's list. */
+  mark: number;
+  pushedBefore: number;
+}
+
+/**
+ * The common start: a primary `serve` with backups and a paired standby `serve --standby` (lease
+ * TTL 1 min); the primary sends warnings 1 and 2 (pushed and followed), is SIGKILLed, and the
+ * standby takes over once its monotonic clock has passed the longest TTL and its margin.
+ */
+async function primaryDiesAfterTwoWarnings(label: string): Promise<TakenOver> {
+  const prefix = label;
+  const mark = smtp.mails.length;
+  const primary = await primaryVault(label);
+  await primary.json(['backup', 'target', 's3', ...s3.bucketFlags(prefix)], { ...S3RVER_ENV, ...fakeAt(T0) });
+  const { token } = await primary.json<{ token: string }>(['token', 'add', '--role', 'monitor'], fakeAt(T0));
+  const bearer = { authorization: `Bearer ${token}` };
+
+  const standby = await CliVault.create(temp, `${label}-standby`);
+  const init = await standby.run(['standby', 'init', ...s3.bucketFlags(prefix), '--json'], S3RVER_ENV);
+  expect(init.code, describeResult(init)).toBe(0);
+  const { code } = parseJsonStdout<{ code: string }>(init);
+  await primary.json(['standby', 'add', '--name', 'nas', '--code', code], fakeAt(T0));
+
+  const primaryServe = await startServe(primary, [], { ...S3RVER_ENV, ...fakeAt(T0) });
+  const standbyServe = await startServe(standby, ['--standby', '--lease-ttl', '1m'], { ...S3RVER_ENV, ...fakeAt(T0) });
+  try {
+    smtp.label = `${label}:primary`;
+    // Warnings 1 and 2, a day apart, from the primary.
+    let primaryNow = T0;
+    for (const level of [1, 2]) {
+      primaryNow = await pass(primaryServe.url, DAY_MS + MINUTE_MS, bearer);
+      await smtp.waitFor((mails) => warningsSent(mails.slice(mark)).includes(level), 15_000);
+    }
+    const secondSentAt = primaryNow;
+    // The change is pushed once the vault has been quiet for two minutes; the standby follows
+    // it (its wall clock set to the primary's on each poll; its monotonic clock does not move).
+    primaryNow = (await moveClock(primaryServe.url, { advanceMs: 3 * MINUTE_MS }, bearer)).now;
+    await eventually(
+      async () => {
+        await moveClock(standbyServe.url, { set: new Date(primaryNow).toISOString() });
+        return followedWarning(standby, 2);
+      },
+      (status) => status === 'sent',
+      'warning 2 sent in the followed copy',
+    );
+    expect((await health<Health>(standbyServe.url)).standby.state).toBe('following');
+
+    // The primary holds the lease and claimed its two warnings.
+    expect((await leaseInBucket(prefix)).holder?.name).not.toBe('nas');
+    expect(await claimsInBucket(prefix)).toBe(2);
+    await primaryServe.kill();
+    smtp.label = `${label}:standby`;
+    const pushedBefore = (await manifests(prefix)).length;
+
+    // Silent for less than the TTL and its margin: nothing happens.
+    await moveClock(standbyServe.url, { advanceMs: 0 });
+    await moveClock(standbyServe.url, { advanceMs: 3 * MINUTE_MS });
+    expect((await health<Health>(standbyServe.url)).standby.state).toBe('following');
+    // Past the longest TTL either runner may write (12 h) and its margin: the standby takes over.
+    const takenAt = (await moveClock(standbyServe.url, { advanceMs: 14 * HOUR_MS })).now;
+    const active = await eventually(
+      () => health<Health>(standbyServe.url),
+      (h) => h.standby.state === 'active' && h.scheduler === 'running',
+      'the takeover',
+    );
+    expect(active).toMatchObject({ vault: 'unlocked', standby: { runner: { role: 'primary' } } });
+    expect(takenAt).toBeLessThan(secondSentAt + DAY_MS);
+    expect(warningsSent(smtp.since(mark))).toEqual([1, 2]);
+    return { prefix, primary, standby, bearer, standbyServe, secondSentAt, takenAt, mark, pushedBefore };
+  } catch (error) {
+    await primaryServe.kill();
+    await standbyServe.kill();
+    throw error;
+  }
+}
+
+/** The standby sends warnings 3, then 4 (and 5 when asked), each a day after the last, as the primary would have. */
+async function standbySendsUpTo(world: TakenOver, last: number): Promise<number> {
+  const { standbyServe, bearer, secondSentAt, takenAt, mark } = world;
+  // Warning 3 waits a full day from warning 2, as on the primary; then each level a day after the last.
+  await pass(standbyServe.url, secondSentAt + DAY_MS - takenAt - 2 * MINUTE_MS, bearer);
+  expect(warningsSent(smtp.since(mark))).toEqual([1, 2]);
+  let now = 0;
+  for (let level = 3; level <= last; level++) {
+    now = await pass(standbyServe.url, level === 3 ? 3 * MINUTE_MS : DAY_MS + MINUTE_MS, bearer);
+    await smtp.waitFor((mails) => warningsSent(mails.slice(mark)).includes(level), 15_000);
+  }
+  return now;
+}
+
+const byLabel = (world: TakenOver, role: string): (number | string)[] =>
+  smtp
+    .since(world.mark)
+    .filter((m) => m.label === `${world.prefix}:${role}`)
+    .map((m) => warningLevel(m) ?? m.rcptTo.join());
+
+describe('a standby takes over from a primary that died', { timeout: 300_000 }, () => {
   it('continues the warnings where the primary stopped and delivers exactly once', async () => {
-    const primary = await primaryVault();
-    await primary.json(['backup', 'target', 's3', ...s3.bucketFlags(PREFIX)], { ...S3RVER_ENV, ...fakeAt(T0) });
-    const { token } = await primary.json<{ token: string }>(['token', 'add', '--role', 'monitor'], fakeAt(T0));
-    const bearer = { authorization: `Bearer ${token}` };
-
-    const standby = await CliVault.create(temp, 'takeover-standby');
-    const init = await standby.run(['standby', 'init', ...s3.bucketFlags(PREFIX), '--json'], S3RVER_ENV);
-    expect(init.code, describeResult(init)).toBe(0);
-    const { code } = parseJsonStdout<{ code: string }>(init);
-    await primary.json(['standby', 'add', '--name', 'nas', '--code', code], fakeAt(T0));
-
-    let primaryServe: ServeChild | null = await startServe(primary, [], { ...S3RVER_ENV, ...fakeAt(T0) });
-    const standbyServe = await startServe(standby, ['--standby', '--lease-ttl', '1m'], {
-      ...S3RVER_ENV,
-      ...fakeAt(T0),
-    });
+    const world = await primaryDiesAfterTwoWarnings('takeover');
+    const { prefix, standby, standbyServe, bearer, mark } = world;
     try {
-      smtp.label = 'primary';
-      // Warnings 1 and 2, a day apart, from the primary.
-      let primaryNow = T0;
-      for (const level of [1, 2]) {
-        primaryNow = await pass(primaryServe.url, DAY_MS + MINUTE_MS, bearer);
-        await smtp.waitFor(() => warningsSent().includes(level), 15_000);
-      }
-      const secondSentAt = primaryNow;
-      // The change is pushed once the vault has been quiet for two minutes; the standby follows
-      // it (its wall clock set to the primary's on each poll; its monotonic clock does not move).
-      primaryNow = (await moveClock(primaryServe.url, { advanceMs: 3 * MINUTE_MS }, bearer)).now;
-      await eventually(
-        async () => {
-          await moveClock(standbyServe.url, { set: new Date(primaryNow).toISOString() });
-          return followedWarning(standby, 2);
-        },
-        (status) => status === 'sent',
-        'warning 2 sent in the followed copy',
-      );
-      expect((await health<Health>(standbyServe.url)).standby.state).toBe('following');
-
-      // The primary holds the lease and claimed its two warnings.
-      expect((await leaseInBucket()).holder.name).not.toBe('nas');
-      expect(await claimsInBucket()).toBe(2);
-      await primaryServe.kill();
-      primaryServe = null;
-      smtp.label = 'standby';
-      const pushedBefore = (await manifests()).length;
-
-      // Silent for less than the TTL and its margin: nothing happens.
-      await moveClock(standbyServe.url, { advanceMs: 0 });
-      await moveClock(standbyServe.url, { advanceMs: 3 * MINUTE_MS });
-      expect((await health<Health>(standbyServe.url)).standby.state).toBe('following');
-      // Past the longest TTL either runner may write (12 h) and its margin: the standby takes over.
-      const takenAt = (await moveClock(standbyServe.url, { advanceMs: 14 * HOUR_MS })).now;
-      const active = await eventually(
-        () => health<Health>(standbyServe.url),
-        (h) => h.standby.state === 'active' && h.scheduler === 'running',
-        'the takeover',
-      );
-      expect(active).toMatchObject({ vault: 'unlocked', standby: { runner: { role: 'primary' } } });
-      expect(takenAt).toBeLessThan(secondSentAt + DAY_MS);
-      expect(warningsSent()).toEqual([1, 2]);
-
-      // Warning 3 waits a full day from warning 2, as on the primary; then each level a day after the last.
-      const untilThird = secondSentAt + DAY_MS - takenAt;
-      await pass(standbyServe.url, untilThird - 2 * MINUTE_MS, bearer);
-      expect(warningsSent()).toEqual([1, 2]);
-      for (const level of [3, 4, 5]) {
-        await pass(standbyServe.url, level === 3 ? 3 * MINUTE_MS : DAY_MS + MINUTE_MS, bearer);
-        await smtp.waitFor(() => warningsSent().includes(level), 15_000);
-      }
+      await standbySendsUpTo(world, 5);
       await pass(standbyServe.url, DAY_MS + MINUTE_MS, bearer);
       await pass(standbyServe.url, HOUR_MS, bearer);
-      await smtp.waitFor((mails) => mails.some((m) => m.rcptTo.includes(KIN)), 15_000);
+      await smtp.waitFor((mails) => mails.slice(mark).some((m) => m.rcptTo.includes(KIN)), 15_000);
       await pass(standbyServe.url, HOUR_MS, bearer);
 
       // Each warning once, in order, levels 1–2 from the primary and 3–5 from the standby; one delivery.
-      expect(warningsSent()).toEqual([1, 2, 3, 4, 5]);
-      const byLabel = (label: string) =>
-        smtp.mails.filter((m) => m.label === label).map((m) => warningLevel(m) ?? m.rcptTo.join());
-      expect(byLabel('primary')).toEqual([1, 2]);
-      expect(byLabel('standby')).toEqual([3, 4, 5, KIN]);
-      const host = /@([^>]+)>$/.exec(smtp.mails[0]!.messageId!)![1];
-      for (const mail of smtp.mails) expect(mail.messageId).toBe(stableMessageId(mail.idempotencyKey!, host));
+      expect(warningsSent(smtp.since(mark))).toEqual([1, 2, 3, 4, 5]);
+      expect(byLabel(world, 'primary')).toEqual([1, 2]);
+      expect(byLabel(world, 'standby')).toEqual([3, 4, 5, KIN]);
+      const mails = smtp.since(mark);
+      const host = /@([^>]+)>$/.exec(mails[0]!.messageId!)![1];
+      for (const mail of mails) expect(mail.messageId).toBe(stableMessageId(mail.idempotencyKey!, host));
       // The standby holds the lease and claimed each of its sends; nothing was pushed into the
       // primary's backup chain from it.
-      expect((await leaseInBucket()).holder.name).toBe('nas');
-      expect(await claimsInBucket()).toBe(6);
-      expect((await manifests()).length).toBe(pushedBefore);
+      expect((await leaseInBucket(prefix)).holder?.name).toBe('nas');
+      expect(await claimsInBucket(prefix)).toBe(6);
+      expect((await manifests(prefix)).length).toBe(world.pushedBefore);
     } finally {
-      await primaryServe?.kill();
       const exit = await standbyServe.stop();
       expect(exit.code, exit.stderr).toBe(0);
     }
@@ -226,5 +268,82 @@ describe('a standby takes over from a primary that died', { timeout: 240_000 }, 
     expect(actions).toContain(STANDBY_TOOK_OVER_ACTION);
     expect(existsSync(join(standby.dir, 'follow', 'vault.db'))).toBe(true);
     expect(await standby.json(['audit', 'verify'])).toEqual({ ok: true, problems: [] });
+  });
+
+  it('a check-in at the standby at level 4 stops everything and reaches the primary, which comes back, sends nothing and says who took over, until its own check-in hands the lease back', async () => {
+    const world = await primaryDiesAfterTwoWarnings('takeover-checkin');
+    const { prefix, primary, standby, standbyServe, bearer, mark } = world;
+    let primaryServe: ServeChild | null = null;
+    try {
+      let now = await standbySendsUpTo(world, 4);
+      // "I'm here", at the standby (its vault is the primary's, opened with the same password).
+      const checkin = await standby.run(['checkin', '--json'], {
+        AFTERWORD_PASSWORD: primary.password,
+        ...fakeAt(now),
+      });
+      expect(checkin.code, describeResult(checkin)).toBe(0);
+      now = await pass(standbyServe.url, MINUTE_MS, bearer);
+      // Half a day goes by on the standby (less than the plan's interval of a day, after which a
+      // new round of warnings would rightly begin): no warning 5, no delivery.
+      now = await pass(standbyServe.url, 12 * HOUR_MS, bearer);
+      expect(warningsSent(smtp.since(mark))).toEqual([1, 2, 3, 4]);
+      expect(smtp.since(mark).some((m) => m.rcptTo.includes(KIN))).toBe(false);
+
+      // The primary comes back, its vault still at warning 2.
+      smtp.label = `${prefix}:primary-back`;
+      primaryServe = await startServe(primary, [], { ...S3RVER_ENV, ...fakeAt(now) });
+      await pass(primaryServe.url, MINUTE_MS, bearer);
+      type Status = {
+        problems: { code: string; params: Record<string, unknown> }[];
+        plans: { state: string }[];
+        outbox: { pending: number };
+        runner: { role: string; leaseHolder: { name: string } | null };
+      };
+      const back = await primary.json<Status>(['status'], fakeAt(now + 2 * MINUTE_MS));
+      expect(back.runner).toMatchObject({ role: 'standby', leaseHolder: { name: 'nas' } });
+      expect(back.problems.find((p) => p.code === 'STANDBY_TOOK_OVER')?.params).toMatchObject({ standby: 'nas' });
+      // The standby's check-in reached it: no plan is warning any more.
+      expect(back.plans.map((p) => p.state)).not.toContain('warning');
+      // Days go by on the primary, while the standby keeps renewing its lease (a minute of its time
+      // between the primary's steps): what falls due on the primary is held, never sent.
+      let primaryNow = now;
+      for (let step = 0; step < 12; step++) {
+        now = await pass(standbyServe.url, MINUTE_MS, bearer);
+        primaryNow = await pass(primaryServe.url, 6 * HOUR_MS, bearer);
+      }
+      expect(byLabel(world, 'primary-back')).toEqual([]);
+      expect(warningsSent(smtp.since(mark))).toEqual([1, 2, 3, 4]);
+      const holding = await primary.json<Status>(['status'], fakeAt(primaryNow));
+      expect(holding.outbox.pending).toBeGreaterThan(0); // due there, held by the gate
+
+      // The owner checks in at the primary: the standby hands the lease back and follows again.
+      const mine = await primary.run(['checkin', '--json'], fakeAt(primaryNow));
+      expect(mine.code, describeResult(mine)).toBe(0);
+      await pass(primaryServe.url, MINUTE_MS, bearer);
+      await eventually(
+        async () => {
+          await pass(standbyServe.url, MINUTE_MS, bearer);
+          return health<Health>(standbyServe.url);
+        },
+        (h) => h.standby.state === 'following',
+        'the hand-back',
+      );
+      await eventually(
+        async () => {
+          await pass(primaryServe!.url, MINUTE_MS, bearer);
+          return leaseInBucket(prefix);
+        },
+        (lease) => lease.holder !== null && lease.holder.name !== 'nas',
+        'the primary holding the lease again',
+      );
+      const after = await primary.json<Status>(['status'], fakeAt(primaryNow + HOUR_MS));
+      expect(after.problems.map((p) => p.code)).not.toContain('STANDBY_TOOK_OVER');
+      expect(after.runner.role).toBe('primary');
+      expect(warningsSent(smtp.since(mark))).toEqual([1, 2, 3, 4]);
+      expect(byLabel(world, 'primary-back')).toEqual([]);
+    } finally {
+      await primaryServe?.stop();
+      await standbyServe.stop();
+    }
   });
 });
