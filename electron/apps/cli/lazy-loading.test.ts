@@ -9,6 +9,8 @@ let v: CliVault;
 
 /** What a minute's cron `tick` must not read when nothing is due: mail, the HTTP server, the bucket, the export. */
 const NOT_FOR_AN_IDLE_TICK = ['nodemailer', 'hono', '@hono/node-server', '@aws-sdk/client-s3', 'age-encryption'];
+/** Node's own modules for sending (webhooks, SMTP), which the same tick does not need either. */
+const NODE_NOT_FOR_AN_IDLE_TICK = ['http', 'https', 'tls', 'dns/promises'];
 
 beforeAll(async () => {
   v = await CliVault.create(temp, 'lazy');
@@ -19,7 +21,10 @@ afterAll(() => temp.cleanup());
 
 describe('a command loads only what it uses', () => {
   it('tick with nothing due (unattended, no password) loads no mail, HTTP, S3 or age code', async ({ expect }) => {
-    const { result, files } = await loadedModules(['tick', '--json'], v.env({ AFTERWORD_PASSWORD: undefined }));
+    const { result, files, builtins } = await loadedModules(
+      ['tick', '--json'],
+      v.env({ AFTERWORD_PASSWORD: undefined }),
+    );
     expect(result.code, describeResult(result)).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ drain: { attempted: 0 } });
     const packages = packagesIn(files);
@@ -28,6 +33,8 @@ describe('a command loads only what it uses', () => {
     expect(packages).toContain('kysely');
     for (const name of NOT_FOR_AN_IDLE_TICK) expect(packages, name).not.toContain(name);
     expect(files.filter((file) => file.includes('/apps/runner/'))).toEqual([]);
+    expect(builtins).toContain('fs');
+    for (const name of NODE_NOT_FOR_AN_IDLE_TICK) expect(builtins, name).not.toContain(name);
   });
 
   it('the same record shows what an export loads (age-encryption): the guard above can fail', async ({ expect }) => {

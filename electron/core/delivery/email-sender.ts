@@ -8,8 +8,9 @@
  * (or after a timeout on a mail the server had in fact accepted) carries the same Message-ID and
  * receiving systems can drop the duplicate.
  */
-import { isIP } from 'node:net';
-import { rootCertificates, type ConnectionOptions } from 'node:tls';
+import type * as Net from 'node:net';
+import type * as Tls from 'node:tls';
+import type { ConnectionOptions } from 'node:tls';
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import type * as Nodemailer from 'nodemailer';
@@ -68,6 +69,7 @@ export interface MailTransport {
 }
 
 // Read on the first transport, not at start-up: every CLI command loads this module, few send mail.
+// Node's TLS and socket code too (a few dozen ms of a short command's start).
 const requireModule = createRequire(import.meta.url);
 
 /** nodemailer's transport, in this thread. */
@@ -81,6 +83,8 @@ export function stableMessageId(idempotencyKey: string, hostname: string = DEFAU
 
 /** nodemailer transport options for the settings (exported for tests and diagnostics). */
 export function smtpTransportOptions(settings: SmtpSettings): SMTPTransportOptions {
+  const { isIP } = requireModule('node:net') as typeof Net;
+  const { rootCertificates } = requireModule('node:tls') as typeof Tls;
   const tlsOptions: ConnectionOptions = {};
   if (isIP(settings.host) === 0) tlsOptions.servername = settings.host;
   // `ca` replaces Node's trust store for the connection: keep the public roots alongside.

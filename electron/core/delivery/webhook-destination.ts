@@ -4,11 +4,13 @@
  * checked (shared/network-address.ts), and the connection is then made to those checked addresses
  * only, with the URL's host name kept for the Host header and TLS (SNI, certificate).
  */
-import { lookup as dnsLookup } from 'node:dns/promises';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type * as Dns from 'node:dns/promises';
+import type * as Http from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type * as Https from 'node:https';
+import { createRequire } from 'node:module';
 import type { LookupFunction } from 'node:net';
-import { Readable } from 'node:stream';
+import type * as Stream from 'node:stream';
 import { classifyIpAddress } from '../../../shared/network-address.js';
 
 export interface ResolvedAddress {
@@ -19,7 +21,12 @@ export interface ResolvedAddress {
 /** Every address a host name resolves to (injected in tests to play DNS). */
 export type ResolveHost = (hostname: string) => Promise<ResolvedAddress[]>;
 
-export const systemResolveHost: ResolveHost = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
+// Node's DNS, HTTP(S) and TLS code is read on the first webhook, not at start-up: every CLI command
+// loads this module (a cron `tick` with nothing due among them), few post to a webhook.
+const requireBuiltin = createRequire(import.meta.url);
+
+export const systemResolveHost: ResolveHost = (hostname) =>
+  (requireBuiltin('node:dns/promises') as typeof Dns).lookup(hostname, { all: true, verbatim: true });
 
 /** A webhook host that is, or resolves to, an address it may not reach. Permanent: retrying will not help. */
 export class WebhookDestinationRefusedError extends Error {
@@ -86,7 +93,11 @@ export function postPinned(url: URL, addresses: ResolvedAddress[], init: PinnedP
     if (options.all) callback(null, addresses);
     else callback(null, addresses[0]!.address, addresses[0]!.family);
   };
-  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const request =
+    url.protocol === 'https:'
+      ? (requireBuiltin('node:https') as typeof Https).request
+      : (requireBuiltin('node:http') as typeof Http).request;
+  const { Readable } = requireBuiltin('node:stream') as typeof Stream;
   return new Promise((resolve, reject) => {
     const req = request(
       url,

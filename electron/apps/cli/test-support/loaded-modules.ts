@@ -18,6 +18,8 @@ export interface LoadedModules {
   files: string[];
   /** Whether it ran the bundle. */
   bundled: boolean;
+  /** Node's own modules it loaded (`http`, `tls`, `internal/…`). */
+  builtins: Set<string>;
 }
 
 function chunkInputs(): Map<string, string[]> {
@@ -52,7 +54,11 @@ export async function loadedModules(args: readonly string[], env: EnvOverrides):
       child.on('error', reject);
       child.on('close', (code, signal) => resolve({ code: code ?? -1, signal, stdout, stderr }));
     });
-    const urls = (await readFile(log, 'utf8')).split('\n').filter((line) => line.startsWith('file:'));
+    const lines = (await readFile(log, 'utf8')).split('\n');
+    const urls = lines.filter((line) => line.startsWith('file:'));
+    const builtins = new Set(
+      lines.flatMap((line) => (line.startsWith('builtin:') ? [line.slice('builtin:'.length)] : [])),
+    );
     const chunks = chunkInputs();
     const files = new Set<string>();
     let bundled = false;
@@ -63,7 +69,7 @@ export async function loadedModules(args: readonly string[], env: EnvOverrides):
       if (inside) bundled = true;
       for (const input of inside ?? []) files.add(input);
     }
-    return { result, files: [...files].map((file) => relative(REPO_ROOT, file)), bundled };
+    return { result, files: [...files].map((file) => relative(REPO_ROOT, file)), bundled, builtins };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
