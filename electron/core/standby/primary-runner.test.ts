@@ -5,6 +5,7 @@ import { useConditionalS3rver } from '../../node/test-support/conditional-s3rver
 import { startS3rver, stopS3rver, type S3rverProcess } from '../../node/test-support/s3rver-process.js';
 import { S3ObjectStore } from '../../node/s3-object-store.js';
 import { BACKUP_SETTINGS } from '../backup/backup-health.js';
+import { SETTINGS } from '../delivery/owner-settings.js';
 import { deriveBackupKeys } from '../backup/backup-keys.js';
 import type { ChannelSender, OutgoingItem, SendResult } from '../delivery/delivery-types.js';
 import type { BucketTarget } from '../ports/object-store.js';
@@ -14,7 +15,7 @@ import { ManualClock } from '../test-support/manual-clock.js';
 import { createTestVault, type TestVault } from '../test-support/vault-fixture.js';
 import { leaseTiming } from './lease-decision.js';
 import { LEASE_KEY } from './lease-record.js';
-import { PrimaryRunner } from './primary-runner.js';
+import { HELD_NOTICE_AFTER_MS, PrimaryRunner } from './primary-runner.js';
 import { RunnerCoordination } from './runner-coordination.js';
 import { readRunnerFacts, RUNNER_FACTS_FILE } from './runner-facts-file.js';
 import { STANDBY_MEMBERS_SETTING } from './standby-service.js';
@@ -138,6 +139,29 @@ describe('PrimaryRunner: the primary side of a paired standby (real S3 servers)'
     await v.primary.beforeDrain();
     expect(v.problems().map((p) => p.code)).not.toContain('STANDBY_TOOK_OVER');
     expect((await v.engine.worker.drain()).sent).toBe(2);
+    v.store.close();
+  });
+
+  it('a bucket that cannot be reached: sends are held, and after 15 minutes the owner is told by a notice that is not held', async () => {
+    const v = await primaryVault({ paired: true });
+    v.services.settings.set(SETTINGS.owner, { email: 'owner@example.org', name: null });
+    // Nothing listens on port 9 of this machine.
+    v.services.settings.set(BACKUP_SETTINGS.target, {
+      ...s3.server().target('unreachable'),
+      endpoint: 'http://127.0.0.1:9',
+    });
+    await v.primary.beforeDrain();
+    expect((await v.engine.worker.drain()).sent).toBe(0);
+    expect(v.sent).toEqual([]);
+    v.clock.advance(HELD_NOTICE_AFTER_MS);
+    await v.primary.beforeDrain();
+    await v.engine.worker.drain(); // finds the deliveries still held: the notice is enqueued
+    await v.engine.worker.drain(); // the next pass sends it; the deliveries stay held
+    expect(v.sent).toEqual([expect.stringMatching(/^notice:standby-unreachable:\d+:email$/)]);
+    // Told once per outage, however long it lasts.
+    v.clock.advance(HELD_NOTICE_AFTER_MS);
+    await v.engine.worker.drain();
+    expect(v.sent).toHaveLength(1);
     v.store.close();
   });
 

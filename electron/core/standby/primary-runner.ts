@@ -10,6 +10,7 @@ import type { VaultServices } from '../services.js';
 import { BACKUP_SETTINGS } from '../backup/backup-health.js';
 import { deriveBackupKeys } from '../backup/backup-keys.js';
 import { Outbox } from '../delivery/outbox.js';
+import { enqueueOwnerNotice } from '../delivery/owner-notices.js';
 import type { LeaseTiming } from './lease-decision.js';
 import type { RunnerIdentity } from './lease-record.js';
 import { probeConditionalWrites } from './probe-conditional-writes.js';
@@ -22,6 +23,10 @@ import { noteLeaseHolder, noteSentElsewhere } from './standby-took-over.js';
 const RUNNER_ID_FILE = 'runner-id';
 /** How often a bucket that could not be probed is tried again, at most. */
 const RETRY_MS = 60_000;
+/** Sends held this long because the lease cannot be confirmed: the owner is told. */
+export const HELD_NOTICE_AFTER_MS = 15 * 60_000;
+/** The owner's notice about it: the one send the gate lets through without the lease. */
+export const HELD_NOTICE_PREFIX = 'standby-unreachable';
 
 const SEND: GateDecision = { send: true };
 const HOLD: GateDecision = { send: false, hold: true };
@@ -59,6 +64,10 @@ export class PrimaryRunner {
   private lastTry: number | null = null;
   private lastTick: number | null = null;
   private stepping: Promise<void> | null = null;
+  /** Since when (wall clock) sends are held because this runner cannot confirm its lease; null when not. */
+  private heldSince: number | null = null;
+  private heldNoticeSent = false;
+  private selfId: string | null = null;
 
   constructor(private readonly deps: PrimaryRunnerDeps) {
     this.gate = {
@@ -97,14 +106,52 @@ export class PrimaryRunner {
   private async beforeSend(key: string): Promise<GateDecision> {
     const state = this.currentState();
     if (state === 'alone' || state === 'unsupported') return SEND;
+    // Telling the owner that sends are held must not be held itself: it goes to the owner only,
+    // and the same notice from the other runner too is a repeat, never a false trigger.
+    if (key.startsWith(`notice:${HELD_NOTICE_PREFIX}:`)) return SEND;
     const now = this.deps.clock.monotonic();
     if (this.lastTick === null || now - this.lastTick >= (this.coordination?.timing.renewEveryMs ?? RETRY_MS)) {
       await this.step();
     }
-    if (!this.coordination) return HOLD;
+    if (!this.coordination) return this.holdUnconfirmed();
     const decision = await this.coordination.gate.beforeSend(key);
     if ('sentElsewhere' in decision) this.noteElsewhere(key, decision.sentElsewhere);
+    if (decision.send) this.heldSince = null;
+    else if ('hold' in decision && !this.anotherHolds()) return this.holdUnconfirmed();
     return decision;
+  }
+
+  /** Another runner holds the lease (STANDBY_TOOK_OVER says so): holding is expected then. */
+  private anotherHolds(): boolean {
+    const facts = this.coordination?.facts();
+    return Boolean(facts?.leaseHolder && facts.leaseHolder.id !== this.selfId);
+  }
+
+  /**
+   * A send held because this runner cannot confirm its lease (the bucket unreachable, or its
+   * renewal refused for no one else): after HELD_NOTICE_AFTER_MS the owner is told once per
+   * outage, on the channels that work without the lease, so that a held warning is never silent.
+   */
+  private holdUnconfirmed(): GateDecision {
+    const { services, clock, name } = this.deps;
+    const now = clock.now();
+    if (this.heldSince === null) {
+      this.heldSince = now;
+      this.heldNoticeSent = false;
+    }
+    if (!this.heldNoticeSent && now - this.heldSince >= HELD_NOTICE_AFTER_MS) {
+      this.heldNoticeSent = true;
+      const { db, contentKey } = services.vault;
+      enqueueOwnerNotice(
+        { db, key: contentKey, outbox: new Outbox(db, clock) },
+        {
+          id: `${HELD_NOTICE_PREFIX}:${this.heldSince}`,
+          subject: 'Afterword is holding warnings: it cannot reach the bucket it shares with your standby',
+          text: `Afterword on ${name} has warnings or deliveries due but cannot reach the backup bucket since ${new Date(this.heldSince).toISOString()}, so it cannot make sure that your standby does not send them too. It holds them until it reaches the bucket again. If the standby can reach the bucket, it takes over once this computer's lease has run out. Check this computer's network and the bucket, or check in if you are fine.`,
+        },
+      );
+    }
+    return HOLD;
   }
 
   /** One step at a time: the first probe, then lease ticks. */
@@ -166,7 +213,10 @@ export class PrimaryRunner {
       clock,
       keys: deriveBackupKeys(vault.contentKey.key, vault.vaultId),
       vaultId: vault.vaultId,
-      self: await this.self(),
+      self: await this.self().then((self) => {
+        this.selfId = self.id;
+        return self;
+      }),
       role: 'primary',
       timing: this.deps.timing,
       logger,
