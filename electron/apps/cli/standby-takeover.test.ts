@@ -18,6 +18,7 @@ import { stableMessageId } from '../../core/delivery/email-sender.js';
 import { createEngine, initializeVaultContent } from '../../core/engine.js';
 import { createVaultServices } from '../../core/services.js';
 import { STANDBY_TOOK_OVER_ACTION } from '../../core/standby/takeover-vault.js';
+import { loopbackSmtp } from '../../core/test-support/delivery-fixture.js';
 import { ManualClock } from '../../core/test-support/manual-clock.js';
 import { Vault } from '../../core/vault/vault.js';
 import { FileKeyStore } from '../../node/file-key-store.js';
@@ -50,14 +51,7 @@ async function primaryVault(label: string): Promise<CliVault> {
     const services = createVaultServices(vault, clock);
     initializeVaultContent(services);
     services.settings.set(SETTINGS.owner, { email: OWNER, name: null });
-    services.settings.set(SETTINGS.smtp, {
-      host: '127.0.0.1',
-      port: smtp.port,
-      tls: 'none',
-      user: null,
-      password: null,
-      from: 'afterword@example.org',
-    });
+    services.settings.set(SETTINGS.smtp, loopbackSmtp(smtp.port));
     const level = { waitMs: DAY_MS, channels: ['email' as const] };
     const planId = services.plans.create({
       name: 'Daily',

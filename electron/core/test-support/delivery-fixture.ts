@@ -13,6 +13,13 @@ export const TEST_SMTP = {
   from: 'a@example.org',
 } as const;
 
+/** The SMTP account of a test server listening on loopback at `port`, without TLS or login. */
+export const loopbackSmtp = (port: number) => ({
+  ...TEST_SMTP,
+  port,
+  from: 'afterword@example.org',
+});
+
 /**
  * A vault with SMTP set up, one message for one recipient, an engine whose e-mail goes to
  * `sender` (with `ports` beside), and a delivery row for each key (claimed in this order).
