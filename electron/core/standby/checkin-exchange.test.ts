@@ -226,6 +226,7 @@ describe('CheckinExchange against a real S3 server', () => {
     await follower().exchange.pass();
 
     const before = await copyOf(deskVault, nasClock); // a snapshot taken before the check-in
+    const beforeAgain = await copyOf(deskVault, nasClock);
     deskClock.advance(HOUR_MS);
     desk.scheduler.checkIn('cli:owner');
     await desk.exchange.pass();
@@ -251,6 +252,22 @@ describe('CheckinExchange against a real S3 server', () => {
     expect(taken.checkins().at(-1)).toMatchObject({ source: 'primary:desk', at: nasClock.now() });
     // Once applied, it is not applied again by the polls that follow, nor is the copy's history published.
     expect(await nas.exchange.pass()).toEqual({ published: null, applied: [], handedBack: false });
+
+    // Handed back, and later taken over again from a copy older than the check-in (the vault it
+    // ran was moved aside): the check-in is applied to that copy too.
+    nas.exchange.detach();
+    const retaken = checkinRunner(world, {
+      name: 'nas',
+      role: 'standby',
+      clock: nasClock,
+      vault: beforeAgain,
+      stateDir: await folder(),
+    });
+    const again = await nas.exchange.attach(
+      checkinVault({ db: beforeAgain.db, audit: beforeAgain.audit, scheduler: retaken.scheduler }),
+    );
+    expect(again.map((c) => [c.runner.name, c.seq])).toEqual([['desk', 1]]);
+    expect(retaken.checkins().at(-1)).toMatchObject({ source: 'primary:desk' });
 
     // A copy that already holds the check-in: nothing to apply.
     deskClock.advance(HOUR_MS);

@@ -112,23 +112,27 @@ export class CheckinExchange {
 
   /**
    * A vault to run on (a standby took over, in a copy of the primary's vault): what it holds now
-   * counts as published, and the newest primary check-in seen while following is applied unless
-   * the copy holds it. Returns what was applied.
+   * counts as published, and the primary's newest check-in (in the bucket, or seen while
+   * following) is applied unless the copy holds it. Returns what was applied.
    */
   attach(vault: ExchangeVault & Required<Pick<ExchangeVault, 'holdsCheckin'>>): Promise<PublishedCheckin[]> {
     return this.serial(async () => {
       const state = await this.loaded();
       this.vault = vault;
       state.published.checkinId = vault.latestLocalCheckin()?.id ?? 0;
-      const pending = state.pendingPrimary;
+      // The primary's newest check-in, whether or not an earlier run here applied it: that run's
+      // vault may have been moved aside (a hand-back) and this copy be older than the check-in.
+      // Applying a check-in the copy lacks only ever delays warnings.
+      const inBucket = await this.readOthers().catch(() => []);
+      const pending = newestOfPrimary(inBucket, state.pendingPrimary);
       state.pendingPrimary = null;
       const applied: PublishedCheckin[] = [];
-      if (pending && pending.seq > (state.applied[pending.runner.id] ?? 0)) {
+      if (pending) {
         if (!vault.holdsCheckin(pending)) {
           await vault.checkIn(sourceOf(pending), pending);
           applied.push(pending);
         }
-        state.applied[pending.runner.id] = pending.seq;
+        state.applied[pending.runner.id] = Math.max(pending.seq, state.applied[pending.runner.id] ?? 0);
       }
       await this.deps.state.save(state);
       return applied;
