@@ -200,7 +200,8 @@ export class StandbyRunner {
       await this.leaseStep(paired);
       if (coordination.holds()) return this.activate(null);
       const holder = coordination.facts().leaseHolder;
-      if (holder && holder.id !== paired.self.id) await this.moveAside();
+      // The runner opened it at start: stopped and closed before its files are moved.
+      if (holder && holder.id !== paired.self.id) await this.stopAndMoveAside();
       return;
     }
     this.state = 'following';
@@ -244,33 +245,59 @@ export class StandbyRunner {
     return this.paired;
   }
 
-  /** The lease is ours: the copy becomes the vault of `dir` (unless it is there already) and runs. */
+  /**
+   * The lease is ours: the copy becomes the vault of `dir` (unless it is there already) and runs.
+   * A copy that cannot be made or cannot run unattended (a locked key store, a vault refused on
+   * open) must not keep the lease while nothing sends: the vault is stopped and moved aside, the
+   * lease handed back (the primary, if it is there, takes it at once) and the error reported.
+   */
   private async activate(seq: number | null): Promise<void> {
     const paired = this.paired!;
     const host = this.requireHost();
-    if (!Vault.exists(this.deps.dir)) {
-      const facts = paired.coordination.facts();
-      await materializeTakeover(
-        this.deps.dir,
-        { runner: paired.self.name, epoch: facts.leaseEpoch, seq },
-        { vaultKey: paired.vaultKey, keyStore: this.deps.keyStore, marks: this.deps.marks, clock: this.deps.clock },
-      );
+    try {
+      if (!Vault.exists(this.deps.dir)) {
+        const facts = paired.coordination.facts();
+        await materializeTakeover(
+          this.deps.dir,
+          { runner: paired.self.name, epoch: facts.leaseEpoch, seq },
+          { vaultKey: paired.vaultKey, keyStore: this.deps.keyStore, marks: this.deps.marks, clock: this.deps.clock },
+        );
+      }
+      this.state = 'active';
+      await host.app.open();
+      const problem = host.app.unattendedProblem;
+      if (problem) throw new Error(`took over, but the vault did not open with this machine’s key: ${problem}`);
+    } catch (error) {
+      this.deps.logger.error('the takeover failed: the lease is handed back', { error: (error as Error).message });
+      await paired.coordination.release().catch(() => false);
+      if (Vault.exists(this.deps.dir)) await this.stopAndMoveAside();
+      this.state = 'following';
+      throw error;
     }
-    this.state = 'active';
-    await host.app.open();
-    const problem = host.app.unattendedProblem;
-    if (problem) this.deps.logger.error('took over, but the vault did not open with this machine’s key', { problem });
-    else this.deps.logger.warn('the primary is silent: this standby took over', { seq });
+    this.deps.logger.warn('the primary is silent: this standby took over', { seq });
   }
 
   private async whileActive(): Promise<void> {
     const paired = this.paired!;
     const { coordination } = paired;
+    // Removed by the owner (`standby rm`) while it runs: it stops at once and hands the lease back.
+    // A bucket that cannot be read now is no removal: the lease step below decides.
+    if ((await this.pair().catch(() => paired)) === null) {
+      await coordination.release().catch(() => false);
+      await this.stopAndMoveAside();
+      this.state = 'removed';
+      return;
+    }
     const tick = await this.leaseStep(paired);
     // An unreachable bucket is no loss of the lease: the gate holds sends once it is stale. A lease
     // that still names this standby is renewed by the next step ('reclaim').
     if (coordination.holds() || tick.step === 'unreachable') return;
     if (coordination.facts().leaseHolder?.id === paired.self.id) return;
+    await this.stopAndMoveAside();
+  }
+
+  /** Stops the scheduler (sends on the wire finish), closes the vault and moves its files aside. */
+  private async stopAndMoveAside(): Promise<void> {
     const host = this.requireHost();
     await host.pauseScheduler();
     await host.app.close();
