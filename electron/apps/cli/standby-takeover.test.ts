@@ -126,9 +126,13 @@ interface Health {
 interface TakenOver {
   prefix: string;
   primary: CliVault;
+  /** The standby that took over, and its name. */
   standby: CliVault;
+  name: string;
   bearer: Record<string, string>;
   standbyServe: ServeChild;
+  /** Other standbys (a race): still following. */
+  others: ServeChild[];
   /** The primary's clock when it sent warning 2, and the standby's when it took over. */
   secondSentAt: number;
   takenAt: number;
@@ -142,7 +146,7 @@ interface TakenOver {
  * TTL 1 min); the primary sends warnings 1 and 2 (pushed and followed), is SIGKILLed, and the
  * standby takes over once its monotonic clock has passed the longest TTL and its margin.
  */
-async function primaryDiesAfterTwoWarnings(label: string): Promise<TakenOver> {
+async function primaryDiesAfterTwoWarnings(label: string, names: readonly string[] = ['nas']): Promise<TakenOver> {
   const prefix = label;
   const mark = smtp.mails.length;
   const primary = await primaryVault(label);
@@ -150,15 +154,22 @@ async function primaryDiesAfterTwoWarnings(label: string): Promise<TakenOver> {
   const { token } = await primary.json<{ token: string }>(['token', 'add', '--role', 'monitor'], fakeAt(T0));
   const bearer = { authorization: `Bearer ${token}` };
 
-  const standby = await CliVault.create(temp, `${label}-standby`);
-  const init = await standby.run(['standby', 'init', ...s3.bucketFlags(prefix), '--json'], S3RVER_ENV);
-  expect(init.code, describeResult(init)).toBe(0);
-  const { code } = parseJsonStdout<{ code: string }>(init);
-  await primary.json(['standby', 'add', '--name', 'nas', '--code', code], fakeAt(T0));
+  const standbys: CliVault[] = [];
+  for (const name of names) {
+    const standby = await CliVault.create(temp, `${label}-${name}`);
+    const init = await standby.run(['standby', 'init', ...s3.bucketFlags(prefix), '--json'], S3RVER_ENV);
+    expect(init.code, describeResult(init)).toBe(0);
+    const { code } = parseJsonStdout<{ code: string }>(init);
+    await primary.json(['standby', 'add', '--name', name, '--code', code], fakeAt(T0));
+    standbys.push(standby);
+  }
 
   const primaryServe = await startServe(primary, [], { ...S3RVER_ENV, ...fakeAt(T0) });
-  const standbyServe = await startServe(standby, ['--standby', '--lease-ttl', '1m'], { ...S3RVER_ENV, ...fakeAt(T0) });
+  const serves: ServeChild[] = [];
   try {
+    for (const standby of standbys) {
+      serves.push(await startServe(standby, ['--standby', '--lease-ttl', '1m'], { ...S3RVER_ENV, ...fakeAt(T0) }));
+    }
     smtp.label = `${label}:primary`;
     // Warnings 1 and 2, a day apart, from the primary.
     let primaryNow = T0;
@@ -170,41 +181,62 @@ async function primaryDiesAfterTwoWarnings(label: string): Promise<TakenOver> {
     // The change is pushed once the vault has been quiet for two minutes; the standby follows
     // it (its wall clock set to the primary's on each poll; its monotonic clock does not move).
     primaryNow = (await moveClock(primaryServe.url, { advanceMs: 3 * MINUTE_MS }, bearer)).now;
-    await eventually(
-      async () => {
-        await moveClock(standbyServe.url, { set: new Date(primaryNow).toISOString() });
-        return followedWarning(standby, 2);
-      },
-      (status) => status === 'sent',
-      'warning 2 sent in the followed copy',
-    );
-    expect((await health<Health>(standbyServe.url)).standby.state).toBe('following');
+    for (const [i, serve] of serves.entries()) {
+      await eventually(
+        async () => {
+          await moveClock(serve.url, { set: new Date(primaryNow).toISOString() });
+          return followedWarning(standbys[i]!, 2);
+        },
+        (status) => status === 'sent',
+        'warning 2 sent in the followed copy',
+      );
+      expect((await health<Health>(serve.url)).standby.state).toBe('following');
+    }
 
     // The primary holds the lease and claimed its two warnings.
-    expect((await leaseInBucket(prefix)).holder?.name).not.toBe('nas');
+    expect(names).not.toContain((await leaseInBucket(prefix)).holder?.name);
     expect(await claimsInBucket(prefix)).toBe(2);
     await primaryServe.kill();
     smtp.label = `${label}:standby`;
     const pushedBefore = (await manifests(prefix)).length;
 
     // Silent for less than the TTL and its margin: nothing happens.
-    await moveClock(standbyServe.url, { advanceMs: 0 });
-    await moveClock(standbyServe.url, { advanceMs: 3 * MINUTE_MS });
-    expect((await health<Health>(standbyServe.url)).standby.state).toBe('following');
-    // Past the longest TTL either runner may write (12 h) and its margin: the standby takes over.
-    const takenAt = (await moveClock(standbyServe.url, { advanceMs: 14 * HOUR_MS })).now;
-    const active = await eventually(
-      () => health<Health>(standbyServe.url),
-      (h) => h.standby.state === 'active' && h.scheduler === 'running',
+    for (const serve of serves) {
+      await moveClock(serve.url, { advanceMs: 0 });
+      await moveClock(serve.url, { advanceMs: 3 * MINUTE_MS });
+      expect((await health<Health>(serve.url)).standby.state).toBe('following');
+    }
+    // Past the longest TTL either runner may write (12 h) and its margin: a standby takes over
+    // (every standby at the same moment, when there are several: one wins).
+    const moved = await Promise.all(serves.map((serve) => moveClock(serve.url, { advanceMs: 14 * HOUR_MS })));
+    const takenAt = moved[0]!.now;
+    const states = await eventually(
+      () => Promise.all(serves.map((serve) => health<Health>(serve.url))),
+      (all) =>
+        all.filter((h) => h.standby.state === 'active' && h.scheduler === 'running').length === 1 &&
+        all.filter((h) => h.standby.state === 'following').length === serves.length - 1,
       'the takeover',
     );
-    expect(active).toMatchObject({ vault: 'unlocked', standby: { runner: { role: 'primary' } } });
+    const winner = states.findIndex((h) => h.standby.state === 'active');
+    expect(states[winner]).toMatchObject({ vault: 'unlocked', standby: { runner: { role: 'primary' } } });
     expect(takenAt).toBeLessThan(secondSentAt + DAY_MS);
     expect(warningsSent(smtp.since(mark))).toEqual([1, 2]);
-    return { prefix, primary, standby, bearer, standbyServe, secondSentAt, takenAt, mark, pushedBefore };
+    return {
+      prefix,
+      primary,
+      standby: standbys[winner]!,
+      name: names[winner]!,
+      bearer,
+      standbyServe: serves[winner]!,
+      others: serves.filter((_, i) => i !== winner),
+      secondSentAt,
+      takenAt,
+      mark,
+      pushedBefore,
+    };
   } catch (error) {
     await primaryServe.kill();
-    await standbyServe.kill();
+    for (const serve of serves) await serve.kill();
     throw error;
   }
 }
@@ -338,6 +370,23 @@ describe('a standby takes over from a primary that died', { timeout: 300_000 }, 
     } finally {
       await primaryServe?.stop();
       await standbyServe.stop();
+    }
+  });
+
+  it('two standbys race for the lease when the primary dies: one wins, the other keeps following, and each warning goes out once', async () => {
+    const world = await primaryDiesAfterTwoWarnings('takeover-race', ['nas', 'vps']);
+    const { prefix, standbyServe, others, mark } = world;
+    try {
+      expect((await leaseInBucket(prefix)).holder?.name).toBe(world.name);
+      await standbySendsUpTo(world, 3);
+      for (const other of others) {
+        await pass(other.url, MINUTE_MS);
+        expect((await health<Health>(other.url)).standby.state).toBe('following');
+      }
+      expect(warningsSent(smtp.since(mark))).toEqual([1, 2, 3]);
+      expect(byLabel(world, 'standby')).toEqual([3]);
+    } finally {
+      for (const serve of [standbyServe, ...others]) await serve.stop();
     }
   });
 });
