@@ -10,7 +10,6 @@ import type { VaultServices } from '../services.js';
 import { BACKUP_SETTINGS } from '../backup/backup-health.js';
 import { deriveBackupKeys } from '../backup/backup-keys.js';
 import { Outbox } from '../delivery/outbox.js';
-import { enqueueOwnerNotice } from '../delivery/owner-notices.js';
 import type { LeaseTiming } from './lease-decision.js';
 import type { RunnerIdentity } from './lease-record.js';
 import { probeConditionalWrites } from './probe-conditional-writes.js';
@@ -18,15 +17,12 @@ import { RunnerCoordination } from './runner-coordination.js';
 import { removeRunnerFacts, writeRunnerFacts, type StatusRunner } from './runner-facts-file.js';
 import { STANDBY_MEMBERS_SETTING } from './standby-service.js';
 import { noteLeaseHolder, noteSentElsewhere } from './standby-took-over.js';
+import { HeldSendsNotice } from './held-sends-notice.js';
 
 /** This machine's runner id for the vault, beside it (written once): the lease and claims name it. */
 const RUNNER_ID_FILE = 'runner-id';
 /** How often a bucket that could not be probed is tried again, at most. */
 const RETRY_MS = 60_000;
-/** Sends held this long because the lease cannot be confirmed: the owner is told. */
-export const HELD_NOTICE_AFTER_MS = 15 * 60_000;
-/** The owner's notice about it: the one send the gate lets through without the lease. */
-export const HELD_NOTICE_PREFIX = 'standby-unreachable';
 
 const SEND: GateDecision = { send: true };
 const HOLD: GateDecision = { send: false, hold: true };
@@ -64,12 +60,11 @@ export class PrimaryRunner {
   private lastTry: number | null = null;
   private lastTick: number | null = null;
   private stepping: Promise<void> | null = null;
-  /** Since when (wall clock) sends are held because this runner cannot confirm its lease; null when not. */
-  private heldSince: number | null = null;
-  private heldNoticeSent = false;
+  private readonly heldNotice: HeldSendsNotice;
   private selfId: string | null = null;
 
   constructor(private readonly deps: PrimaryRunnerDeps) {
+    this.heldNotice = new HeldSendsNotice({ clock: deps.clock, name: () => deps.name, services: () => deps.services });
     this.gate = {
       engaged: () => this.currentState() !== 'alone' && this.currentState() !== 'unsupported',
       beforeSend: (key) => this.beforeSend(key),
@@ -108,7 +103,7 @@ export class PrimaryRunner {
     if (state === 'alone' || state === 'unsupported') return SEND;
     // Telling the owner that sends are held must not be held itself: it goes to the owner only,
     // and the same notice from the other runner too is a repeat, never a false trigger.
-    if (key.startsWith(`notice:${HELD_NOTICE_PREFIX}:`)) return SEND;
+    if (this.heldNotice.exempt(key)) return SEND;
     const now = this.deps.clock.monotonic();
     if (this.lastTick === null || now - this.lastTick >= (this.coordination?.timing.renewEveryMs ?? RETRY_MS)) {
       await this.step();
@@ -116,7 +111,7 @@ export class PrimaryRunner {
     if (!this.coordination) return this.holdUnconfirmed();
     const decision = await this.coordination.gate.beforeSend(key);
     if ('sentElsewhere' in decision) this.noteElsewhere(key, decision.sentElsewhere);
-    if (decision.send) this.heldSince = null;
+    if (decision.send) this.heldNotice.sent();
     else if ('hold' in decision && !this.anotherHolds()) return this.holdUnconfirmed();
     return decision;
   }
@@ -127,30 +122,8 @@ export class PrimaryRunner {
     return Boolean(facts?.leaseHolder && facts.leaseHolder.id !== this.selfId);
   }
 
-  /**
-   * A send held because this runner cannot confirm its lease (the bucket unreachable, or its
-   * renewal refused for no one else): after HELD_NOTICE_AFTER_MS the owner is told once per
-   * outage, on the channels that work without the lease, so that a held warning is never silent.
-   */
   private holdUnconfirmed(): GateDecision {
-    const { services, clock, name } = this.deps;
-    const now = clock.now();
-    if (this.heldSince === null) {
-      this.heldSince = now;
-      this.heldNoticeSent = false;
-    }
-    if (!this.heldNoticeSent && now - this.heldSince >= HELD_NOTICE_AFTER_MS) {
-      this.heldNoticeSent = true;
-      const { db, contentKey } = services.vault;
-      enqueueOwnerNotice(
-        { db, key: contentKey, outbox: new Outbox(db, clock) },
-        {
-          id: `${HELD_NOTICE_PREFIX}:${this.heldSince}`,
-          subject: 'Afterword is holding warnings: it cannot reach the bucket it shares with your standby',
-          text: `Afterword on ${name} has warnings or deliveries due but cannot reach the backup bucket since ${new Date(this.heldSince).toISOString()}, so it cannot make sure that your standby does not send them too. It holds them until it reaches the bucket again. If the standby can reach the bucket, it takes over once this computer's lease has run out. Check this computer's network and the bucket, or check in if you are fine.`,
-        },
-      );
-    }
+    this.heldNotice.held();
     return HOLD;
   }
 

@@ -4,6 +4,7 @@ import type { Clock } from '../ports/clock.js';
 import type { KeyStore } from '../ports/key-store.js';
 import type { Logger } from '../ports/logger.js';
 import type { ObjectStore, ObjectStoreFactory } from '../ports/object-store.js';
+import { HeldSendsNotice } from './held-sends-notice.js';
 import { Vault } from '../vault/vault.js';
 import { checkinVault } from './checkin-vault.js';
 import { leaseTiming, type LeaseTiming, type RunnerFacts } from './lease-decision.js';
@@ -70,13 +71,32 @@ export class StandbyRunner {
   /** The check-in exchange runs on the vault that took over (attached on its first pass). */
   private checkinsAttached = false;
   private closed = false;
+  private readonly heldNotice: HeldSendsNotice;
 
   constructor(private readonly deps: StandbyRunnerDeps) {
     this.timing = leaseTiming(deps.ttlMs);
     this.store = deps.stores(deps.standby.target);
     const hold: GateDecision = { send: false, hold: true };
+    this.heldNotice = new HeldSendsNotice({
+      clock: deps.clock,
+      name: () => this.paired?.self.name ?? deps.standby.config.fingerprint,
+      services: () => {
+        if (this.state !== 'active') return null;
+        try {
+          return this.host?.app.keyedServices() ?? null;
+        } catch {
+          return null; // locked: nothing to tell the owner with
+        }
+      },
+    });
     this.gate = {
-      beforeSend: (key) => this.paired?.coordination.gate.beforeSend(key) ?? Promise.resolve(hold),
+      beforeSend: async (key) => {
+        if (this.heldNotice.exempt(key)) return { send: true };
+        const decision = (await this.paired?.coordination.gate.beforeSend(key)) ?? hold;
+        if (decision.send) this.heldNotice.sent();
+        else if ('hold' in decision && this.holdsOrHeldIt()) this.heldNotice.held();
+        return decision;
+      },
       afterSend: (key) => this.paired?.coordination.gate.afterSend(key) ?? Promise.resolve(),
     };
   }
@@ -122,6 +142,12 @@ export class StandbyRunner {
     } catch (error) {
       this.deps.logger.warn('check-ins could not be exchanged', { error: (error as Error).message });
     }
+  }
+
+  /** A send held while the lease names no other runner: this one cannot confirm it (the bucket). */
+  private holdsOrHeldIt(): boolean {
+    const holder = this.paired?.coordination.facts().leaseHolder;
+    return !holder || holder.id === this.paired!.self.id;
   }
 
   /** How often `poll` should run: the holder renews within this, and the observer sees changes. */
