@@ -6,8 +6,10 @@
 // delivery, each exactly once, with the Message-IDs the primary would have used. Or the owner
 // checks in at the standby at level 4: nothing more goes out, the primary comes back, applies
 // that check-in, sends nothing while the standby holds the lease and says who took over, and its
-// own check-in hands the lease back.
+// own check-in hands the lease back. Two standbys racing for the lease, and a partition (the
+// primary running, cut from the bucket) are played the same way.
 import { existsSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -115,6 +117,31 @@ function followedWarning(standby: CliVault, level: number): string | null {
   } finally {
     db.close();
   }
+}
+
+/** A TCP proxy to the S3 server that can be cut: open connections dropped, new ones refused. */
+async function cuttableProxy(target: number): Promise<{ port: number; cut(): void; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let open = true;
+  const server = createServer((client) => {
+    if (!open) return client.destroy();
+    const upstream = connect(target, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => socket.destroy());
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    cut() {
+      open = false;
+      for (const socket of sockets) socket.destroy();
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 interface Health {
@@ -387,6 +414,80 @@ describe('a standby takes over from a primary that died', { timeout: 300_000 }, 
       expect(byLabel(world, 'standby')).toEqual([3]);
     } finally {
       for (const serve of [standbyServe, ...others]) await serve.stop();
+    }
+  });
+
+  it('a partition: the primary runs but cannot reach the bucket; it stops sending when its lease runs out and tells the owner, the standby takes over and sends warning 2 once', async () => {
+    const prefix = 'takeover-partition';
+    const mark = smtp.mails.length;
+    const primary = await primaryVault(prefix);
+    // The primary reaches the bucket through a proxy that the test cuts; the standby reaches it directly.
+    const proxy = await cuttableProxy(s3.server.port);
+    const viaProxy = s3.bucketFlags(prefix).map((flag) => flag.replace(`:${s3.server.port}`, `:${proxy.port}`));
+    await primary.json(['backup', 'target', 's3', ...viaProxy], { ...S3RVER_ENV, ...fakeAt(T0) });
+    const { token } = await primary.json<{ token: string }>(['token', 'add', '--role', 'monitor'], fakeAt(T0));
+    const bearer = { authorization: `Bearer ${token}` };
+    const standby = await CliVault.create(temp, `${prefix}-nas`);
+    const init = await standby.run(['standby', 'init', ...s3.bucketFlags(prefix), '--json'], S3RVER_ENV);
+    expect(init.code, describeResult(init)).toBe(0);
+    await primary.json(
+      ['standby', 'add', '--name', 'nas', '--code', parseJsonStdout<{ code: string }>(init).code],
+      fakeAt(T0),
+    );
+    const primaryServe = await startServe(primary, [], { ...S3RVER_ENV, ...fakeAt(T0) });
+    const standbyServe = await startServe(standby, ['--standby', '--lease-ttl', '1m'], {
+      ...S3RVER_ENV,
+      ...fakeAt(T0),
+    });
+    try {
+      smtp.label = `${prefix}:primary`;
+      let primaryNow = await pass(primaryServe.url, DAY_MS + MINUTE_MS, bearer);
+      await smtp.waitFor((mails) => warningsSent(mails.slice(mark)).includes(1), 15_000);
+      const firstSentAt = primaryNow;
+      primaryNow = (await moveClock(primaryServe.url, { advanceMs: 3 * MINUTE_MS }, bearer)).now;
+      await eventually(
+        async () => {
+          await moveClock(standbyServe.url, { set: new Date(primaryNow).toISOString() });
+          return followedWarning(standby, 1);
+        },
+        (status) => status === 'sent',
+        'warning 1 sent in the followed copy',
+      );
+
+      // The partition: the primary keeps running, its bucket is gone.
+      proxy.cut();
+      smtp.label = `${prefix}:either`;
+      await pass(standbyServe.url, 0);
+      // Both clocks pass the lease's TTL and margin: the standby takes over.
+      await pass(primaryServe.url, 14 * HOUR_MS, bearer);
+      const standbyNow = (await moveClock(standbyServe.url, { advanceMs: 14 * HOUR_MS })).now;
+      await eventually(
+        () => health<Health>(standbyServe.url),
+        (h) => h.standby.state === 'active' && h.scheduler === 'running',
+        'the takeover',
+      );
+      // Warning 2 falls due on both: sent once, from the standby; the primary holds it and, 15
+      // minutes on, tells the owner that it holds warnings.
+      await pass(standbyServe.url, firstSentAt + DAY_MS + 2 * MINUTE_MS - standbyNow, bearer);
+      await smtp.waitFor((mails) => warningsSent(mails.slice(mark)).includes(2), 15_000);
+      primaryNow = (await moveClock(primaryServe.url, { advanceMs: 0 }, bearer)).now;
+      await pass(primaryServe.url, firstSentAt + DAY_MS + 2 * MINUTE_MS - primaryNow, bearer);
+      await pass(primaryServe.url, 16 * MINUTE_MS, bearer);
+      await pass(primaryServe.url, MINUTE_MS, bearer);
+      await smtp.waitFor(
+        (mails) => mails.slice(mark).some((m) => /^notice:standby-unreachable:/.test(m.idempotencyKey ?? '')),
+        15_000,
+      );
+      expect(warningsSent(smtp.since(mark))).toEqual([1, 2]);
+      expect((await leaseInBucket(prefix)).holder?.name).toBe('nas');
+      // The primary still holds its warning 2 (pending): the one sent was the standby's.
+      primaryNow = (await moveClock(primaryServe.url, { advanceMs: 0 }, bearer)).now;
+      const held = await primary.json<{ outbox: { pending: number; sent: number } }>(['status'], fakeAt(primaryNow));
+      expect(held.outbox.pending).toBeGreaterThan(0);
+    } finally {
+      await primaryServe.stop();
+      await standbyServe.stop();
+      await proxy.close();
     }
   });
 });
