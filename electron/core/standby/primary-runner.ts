@@ -61,7 +61,6 @@ export class PrimaryRunner {
   private lastTick: number | null = null;
   private stepping: Promise<void> | null = null;
   private readonly heldNotice: HeldSendsNotice;
-  private selfId: string | null = null;
 
   constructor(private readonly deps: PrimaryRunnerDeps) {
     this.heldNotice = new HeldSendsNotice({ clock: deps.clock, name: () => deps.name, services: () => deps.services });
@@ -112,14 +111,8 @@ export class PrimaryRunner {
     const decision = await this.coordination.gate.beforeSend(key);
     if ('sentElsewhere' in decision) this.noteElsewhere(key, decision.sentElsewhere);
     if (decision.send) this.heldNotice.sent();
-    else if ('hold' in decision && !this.anotherHolds()) return this.holdUnconfirmed();
+    else if ('hold' in decision && !this.coordination.heldByAnother()) return this.holdUnconfirmed();
     return decision;
-  }
-
-  /** Another runner holds the lease (STANDBY_TOOK_OVER says so): holding is expected then. */
-  private anotherHolds(): boolean {
-    const facts = this.coordination?.facts();
-    return Boolean(facts?.leaseHolder && facts.leaseHolder.id !== this.selfId);
   }
 
   private holdUnconfirmed(): GateDecision {
@@ -186,10 +179,7 @@ export class PrimaryRunner {
       clock,
       keys: deriveBackupKeys(vault.contentKey.key, vault.vaultId),
       vaultId: vault.vaultId,
-      self: await this.self().then((self) => {
-        this.selfId = self.id;
-        return self;
-      }),
+      self: await this.self(),
       role: 'primary',
       timing: this.deps.timing,
       logger,

@@ -85,6 +85,12 @@ export class RunnerCoordination {
     return this.lease.mayDeliver();
   }
 
+  /** The lease names another runner: a send held now is expected, not a sign of an unreachable bucket. */
+  heldByAnother(): boolean {
+    const holder = this.facts().leaseHolder;
+    return holder !== null && holder.id !== this.deps.self.id;
+  }
+
   onChange(listener: (facts: RunnerFacts) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

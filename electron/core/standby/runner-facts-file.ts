@@ -85,17 +85,26 @@ export async function removeRunnerFacts(dir: string): Promise<void> {
   await unlink(join(dir, RUNNER_FACTS_FILE)).catch(() => undefined);
 }
 
+/** runner.json as written, or null when there is none or it cannot be read. */
+function readFactsFile(dir: string): FactsFile | null {
+  const file = join(dir, RUNNER_FACTS_FILE);
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as FactsFile;
+  } catch {
+    return null;
+  }
+}
+
+function statusRunnerOf(written: FactsFile | null, now: number): StatusRunner {
+  if (!written || typeof written.writtenAt !== 'number' || typeof written.facts?.role !== 'string') return ALONE;
+  const { facts, writtenAt, renewEveryMs } = written;
+  return { ...facts, writtenAt, stale: now - writtenAt > 3 * renewEveryMs };
+}
+
 /** The facts the sending process wrote, marked stale when old; ALONE when there are none (or they are unreadable). */
 export function readRunnerFacts(dir: string, now: number): StatusRunner {
-  const file = join(dir, RUNNER_FACTS_FILE);
-  if (!existsSync(file)) return ALONE;
-  try {
-    const { facts, writtenAt, renewEveryMs } = JSON.parse(readFileSync(file, 'utf8')) as FactsFile;
-    if (typeof writtenAt !== 'number' || typeof facts?.role !== 'string') return ALONE;
-    return { ...facts, writtenAt, stale: now - writtenAt > 3 * renewEveryMs };
-  } catch {
-    return ALONE;
-  }
+  return statusRunnerOf(readFactsFile(dir), now);
 }
 
 /** What `serve --standby` last wrote in its folder: the lease facts, its own, and its process. */
@@ -103,12 +112,7 @@ export function readStandbyRunnerFacts(
   dir: string,
   now: number,
 ): { runner: StatusRunner; standby: StandbyFacts; pid: number | null } | null {
-  const file = join(dir, RUNNER_FACTS_FILE);
-  if (!existsSync(file)) return null;
-  try {
-    const { standby, pid } = JSON.parse(readFileSync(file, 'utf8')) as FactsFile;
-    return standby ? { runner: readRunnerFacts(dir, now), standby, pid: pid ?? null } : null;
-  } catch {
-    return null;
-  }
+  const written = readFactsFile(dir);
+  if (!written?.standby) return null;
+  return { runner: statusRunnerOf(written, now), standby: written.standby, pid: written.pid ?? null };
 }

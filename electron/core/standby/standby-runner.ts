@@ -94,7 +94,7 @@ export class StandbyRunner {
         if (this.heldNotice.exempt(key)) return { send: true };
         const decision = (await this.paired?.coordination.gate.beforeSend(key)) ?? hold;
         if (decision.send) this.heldNotice.sent();
-        else if ('hold' in decision && this.holdsOrHeldIt()) this.heldNotice.held();
+        else if ('hold' in decision && !this.paired?.coordination.heldByAnother()) this.heldNotice.held();
         return decision;
       },
       afterSend: (key) => this.paired?.coordination.gate.afterSend(key) ?? Promise.resolve(),
@@ -142,12 +142,6 @@ export class StandbyRunner {
     } catch (error) {
       this.deps.logger.warn('check-ins could not be exchanged', { error: (error as Error).message });
     }
-  }
-
-  /** A send held while the lease names no other runner: this one cannot confirm it (the bucket). */
-  private holdsOrHeldIt(): boolean {
-    const holder = this.paired?.coordination.facts().leaseHolder;
-    return !holder || holder.id === this.paired!.self.id;
   }
 
   /** How often `poll` should run: the holder renews within this, and the observer sees changes. */
