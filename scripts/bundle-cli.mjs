@@ -36,6 +36,43 @@ const ownUrlPlugin = (outDir) => ({
   },
 });
 
+/**
+ * commander requires `child_process` at the top (for git-style executable sub-commands, which
+ * Afterword has none of); loading it costs every command ~13 ms. It is required on first spawn.
+ */
+const COMMANDER_CHILD_PROCESS = "const childProcess = require('node:child_process');";
+const lazyChildProcessPlugin = {
+  name: 'commander-lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, async ({ path }) => {
+      const source = await readFile(path, 'utf8');
+      if (!source.includes(COMMANDER_CHILD_PROCESS))
+        throw new Error(`${path} no longer has \`${COMMANDER_CHILD_PROCESS}\`: update bundle-cli.mjs`);
+      const lazy =
+        'let loadedChildProcess; const childProcess = { spawn: (...args) => ' +
+        "(loadedChildProcess ??= require('node:child_process')).spawn(...args) };";
+      return { contents: source.replace(COMMANDER_CHILD_PROCESS, lazy), loader: 'js' };
+    });
+  },
+};
+
+// CommonJS dependencies call require() for Node's own modules; esbuild routes those calls through
+// one helper chunk. Chunks that never name `require` get the banner's line emptied (the line stays,
+// so source maps still match): creating a require function costs a few hundred µs a chunk.
+const REQUIRE_BANNER =
+  "import { createRequire as __afterwordRequire } from 'node:module'; const require = __afterwordRequire(import.meta.url);";
+
+async function dropUnusedRequireBanners(outputs) {
+  for (const file of outputs) {
+    if (!file.endsWith('.js')) continue;
+    const path = join(ROOT, file);
+    const source = await readFile(path, 'utf8');
+    if (!source.startsWith(REQUIRE_BANNER)) continue;
+    const body = source.slice(REQUIRE_BANNER.length);
+    if (!/\brequire\b/.test(body)) await writeFile(path, body);
+  }
+}
+
 /** Builds into a fresh folder, then swaps it in: a CLI started meanwhile runs one or the other whole. */
 export async function bundleCli() {
   const staging = `${BUNDLE_DIR}.${process.pid}`;
@@ -56,11 +93,8 @@ export async function bundleCli() {
     minifySyntax: true,
     metafile: true,
     external: EXTERNAL,
-    // CommonJS dependencies call require() for Node's own modules.
-    banner: {
-      js: "import { createRequire as __afterwordRequire } from 'node:module'; const require = __afterwordRequire(import.meta.url);",
-    },
-    plugins: [ownUrlPlugin(BUNDLE_DIR)],
+    banner: { js: REQUIRE_BANNER },
+    plugins: [ownUrlPlugin(BUNDLE_DIR), lazyChildProcessPlugin],
     logLevel: 'warning',
   });
   // Which compiled files and packages each chunk holds (the tests check what a command loads).
@@ -71,6 +105,7 @@ export async function bundleCli() {
     file.replace(staged, final),
     output,
   ]);
+  await dropUnusedRequireBanners(Object.keys(result.metafile.outputs));
   const meta = { inputs: result.metafile.inputs, outputs: Object.fromEntries(outputs) };
   await writeFile(join(staging, 'meta.json'), JSON.stringify(meta));
   const old = `${BUNDLE_DIR}.old.${process.pid}`;
