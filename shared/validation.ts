@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { once } from './once.js';
 import { parseIpv4, parseIpv6 } from './network-address.js';
 import { checkWebhookUrl } from './webhook-url.js';
 
@@ -24,25 +25,33 @@ export function utf8Length(s: string): number {
   return bytes;
 }
 
-export const titleSchema = z
-  .string()
-  .trim()
-  .min(1, 'the title is empty: give the message a title')
-  .max(LIMITS.titleMax, `the title is longer than ${LIMITS.titleMax} characters: shorten it`);
+export const titleSchema = once(() =>
+  z
+    .string()
+    .trim()
+    .min(1, 'the title is empty: give the message a title')
+    .max(LIMITS.titleMax, `the title is longer than ${LIMITS.titleMax} characters: shorten it`),
+);
 
-export const bodySchema = z.string().refine((s) => utf8Length(s) <= LIMITS.bodyMaxBytes, {
-  message: 'the body is larger than 1 MiB: attach long content as a file instead',
-});
+export const bodySchema = once(() =>
+  z.string().refine((s) => utf8Length(s) <= LIMITS.bodyMaxBytes, {
+    message: 'the body is larger than 1 MiB: attach long content as a file instead',
+  }),
+);
 
-export const bodyHtmlSchema = z.string().refine((s) => utf8Length(s) <= LIMITS.bodyHtmlMaxBytes, {
-  message: 'the formatted body is larger than 2 MiB: attach long content as a file instead',
-});
+export const bodyHtmlSchema = once(() =>
+  z.string().refine((s) => utf8Length(s) <= LIMITS.bodyHtmlMaxBytes, {
+    message: 'the formatted body is larger than 2 MiB: attach long content as a file instead',
+  }),
+);
 
-export const recipientNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'the name is empty: say who this recipient is')
-  .max(LIMITS.nameMax, `the name is longer than ${LIMITS.nameMax} characters: shorten it`);
+export const recipientNameSchema = once(() =>
+  z
+    .string()
+    .trim()
+    .min(1, 'the name is empty: say who this recipient is')
+    .max(LIMITS.nameMax, `the name is longer than ${LIMITS.nameMax} characters: shorten it`),
+);
 
 /**
  * An RFC 5322 dot-atom local part (letters, digits, ! # $ % & ' * + / = ? ^ _ ` { | } ~ -, with dots
@@ -52,30 +61,34 @@ export const recipientNameSchema = z
 const EMAIL_PATTERN =
   /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
 
-export const emailSchema = z
-  .string()
-  .trim()
-  .pipe(
-    z.email({
-      pattern: EMAIL_PATTERN,
-      message: 'not a valid e-mail address (expected something like name@example.org)',
-    }),
-  );
+export const emailSchema = once(() =>
+  z
+    .string()
+    .trim()
+    .pipe(
+      z.email({
+        pattern: EMAIL_PATTERN,
+        message: 'not a valid e-mail address (expected something like name@example.org)',
+      }),
+    ),
+);
 
 /**
  * A webhook URL as written: http(s), no credentials, no link-local or metadata address, IPv4 in
  * plain dotted decimal (shared/webhook-url.ts). Loopback and private addresses pass here; whether
  * they are allowed depends on the webhook's own flag, checked where it is saved.
  */
-export const webhookUrlSchema = z
-  .string()
-  .trim()
-  .transform((url, ctx) => {
-    const checked = checkWebhookUrl(url, { allowPrivateNetwork: true });
-    if (checked.ok) return checked.url;
-    ctx.addIssue({ code: 'custom', message: checked.message });
-    return z.NEVER;
-  });
+export const webhookUrlSchema = once(() =>
+  z
+    .string()
+    .trim()
+    .transform((url, ctx) => {
+      const checked = checkWebhookUrl(url, { allowPrivateNetwork: true });
+      if (checked.ok) return checked.url;
+      ctx.addIssue({ code: 'custom', message: checked.message });
+      return z.NEVER;
+    }),
+);
 
 /**
  * An SMTP server: a host name (letters, digits and hyphens in dot-separated labels; international
@@ -88,33 +101,39 @@ const HOST_NAME = new RegExp(`^(?=.{1,253}\\.?$)${HOST_LABEL}(?:\\.${HOST_LABEL}
 export const SMTP_HOST_MESSAGE =
   'the SMTP host must be a host name (like smtp.example.org) or an IP address, without scheme, port, user, path or spaces';
 
-export const smtpHostSchema = z
-  .string()
-  .trim()
-  .transform((host, ctx) => {
-    const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-    if (parseIpv6(bare)) return bare.toLowerCase();
-    // A name made of digits and dots only must be a real dotted-quad address (no 127.1 or 2130706433).
-    if (bare === host && HOST_NAME.test(host) && (!/^[\d.]+$/.test(host) || parseIpv4(host.replace(/\.$/, ''))))
-      return host;
-    ctx.addIssue({ code: 'custom', message: SMTP_HOST_MESSAGE });
-    return z.NEVER;
-  });
+export const smtpHostSchema = once(() =>
+  z
+    .string()
+    .trim()
+    .transform((host, ctx) => {
+      const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+      if (parseIpv6(bare)) return bare.toLowerCase();
+      // A name made of digits and dots only must be a real dotted-quad address (no 127.1 or 2130706433).
+      if (bare === host && HOST_NAME.test(host) && (!/^[\d.]+$/.test(host) || parseIpv4(host.replace(/\.$/, ''))))
+        return host;
+      ctx.addIssue({ code: 'custom', message: SMTP_HOST_MESSAGE });
+      return z.NEVER;
+    }),
+);
 
-export const passwordSchema = z
-  .string()
-  .min(LIMITS.passwordMin, `the password is shorter than ${LIMITS.passwordMin} characters: choose a longer one`)
-  .max(LIMITS.passwordMax, 'the password is too long');
+export const passwordSchema = once(() =>
+  z
+    .string()
+    .min(LIMITS.passwordMin, `the password is shorter than ${LIMITS.passwordMin} characters: choose a longer one`)
+    .max(LIMITS.passwordMax, 'the password is too long'),
+);
 
-export const recipientTypeSchema = z.enum(['email', 'webhook']);
+export const recipientTypeSchema = once(() => z.enum(['email', 'webhook']));
 
-export const newRecipientSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('email'), name: recipientNameSchema, contact: emailSchema }),
-  z.object({ type: z.literal('webhook'), name: recipientNameSchema, contact: webhookUrlSchema }),
-]);
-export type NewRecipient = z.infer<typeof newRecipientSchema>;
+export const newRecipientSchema = once(() =>
+  z.discriminatedUnion('type', [
+    z.object({ type: z.literal('email'), name: recipientNameSchema(), contact: emailSchema() }),
+    z.object({ type: z.literal('webhook'), name: recipientNameSchema(), contact: webhookUrlSchema() }),
+  ]),
+);
+export type NewRecipient = z.infer<ReturnType<typeof newRecipientSchema>>;
 
-export const messageStatusSchema = z.enum(['draft', 'active', 'paused', 'sent']);
+export const messageStatusSchema = once(() => z.enum(['draft', 'active', 'paused', 'sent']));
 
 /** First issue of a zod error, as one line a person can act on. */
 export function describeIssue(error: z.ZodError): string {

@@ -121,7 +121,7 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
 
   let email: { sender: ChannelSender; fingerprint: string } | null = null;
   const emailSender = (): ChannelSender | null => {
-    const parsed = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp));
+    const parsed = smtpSettingsSchema().safeParse(settings.get(SETTINGS.smtp));
     if (!parsed.success) return null;
     const fingerprint = JSON.stringify(parsed.data);
     if (email?.fingerprint !== fingerprint) {

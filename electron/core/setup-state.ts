@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { once } from '../../shared/once.js';
 import { matchesGroup } from '../../shared/recovery-key-groups.js';
 import { readOwner } from './delivery/owner-settings.js';
 import { BadRequestError, ConflictError } from './errors.js';
@@ -10,11 +11,13 @@ export type SetupStep = (typeof SETUP_STEPS)[number];
 /** The settings key of the first run's progress (encrypted like every setting). */
 export const SETUP_SETTING = 'setup';
 
-const storedSchema = z.object({
-  step: z.enum(SETUP_STEPS),
-  recoveryKeyConfirmedAt: z.number().int().nullable(),
-});
-type StoredSetup = z.infer<typeof storedSchema>;
+const storedSchema = once(() =>
+  z.object({
+    step: z.enum(SETUP_STEPS),
+    recoveryKeyConfirmedAt: z.number().int().nullable(),
+  }),
+);
+type StoredSetup = z.infer<ReturnType<typeof storedSchema>>;
 
 export interface SetupSummary {
   step: SetupStep;
@@ -27,7 +30,7 @@ export interface SetupSummary {
  * this (or by `afterword init`, which prints the key to a terminal) has no record: done.
  */
 function readStored(settings: SettingsRepo): StoredSetup {
-  const parsed = storedSchema.safeParse(settings.get<unknown>(SETUP_SETTING));
+  const parsed = storedSchema().safeParse(settings.get<unknown>(SETUP_SETTING));
   return parsed.success ? parsed.data : { step: 'done', recoveryKeyConfirmedAt: 0 };
 }
 

@@ -15,13 +15,13 @@ import { done, method, none, type MethodSpec } from './method-spec.js';
 /** Backups to an S3-compatible bucket and the age export: part of the contract (methods.ts). */
 export const BACKUP_METHODS = {
   /** Encrypted backups to an S3-compatible bucket (the credentials are stored encrypted in the vault). */
-  'backup.getTarget': method(['owner'], none, () => z.object({ target: backupTargetSchema.nullable() })),
-  'backup.setTarget': method(['owner'], backupTargetInputSchema, () => z.object({ target: backupTargetSchema })),
+  'backup.getTarget': method(['owner'], none, () => z.object({ target: backupTargetSchema().nullable() })),
+  'backup.setTarget': method(['owner'], backupTargetInputSchema, () => z.object({ target: backupTargetSchema() })),
   'backup.removeTarget': method(['owner'], none, done),
   /** List, put, get and delete a probe object; on failure the step and the server's answer. */
   'backup.test': method(['owner'], none, backupTestSchema),
   'backup.now': method(['owner'], none, backupPushSchema),
-  'backup.list': method(['owner'], none, () => z.object({ snapshots: z.array(backupSnapshotSchema) })),
+  'backup.list': method(['owner'], none, () => z.object({ snapshots: z.array(backupSnapshotSchema()) })),
   /** Downloads and checks every object of a snapshot (the newest when none is named). */
   'backup.verify': method(
     ['owner'],

@@ -7,9 +7,9 @@ export const EVENTS = {
   'vault.lockChanged': z.object({ unlocked: z.boolean() }),
   'plan.stateChanged': z.object({ planId: z.string(), from: z.string(), to: z.string(), reason: z.string() }),
   'outbox.progress': z.object({ pending: z.number().int(), sent: z.number().int(), failed: z.number().int() }),
-  'warning.awaiting': promptSchema,
+  'warning.awaiting': promptSchema(),
   'upload.progress': z.object({ uploadId: z.string(), received: z.number().int(), size: z.number().int() }),
-  'backup.progress': backupProgressSchema,
+  'backup.progress': backupProgressSchema(),
 } as const;
 
 export type EventName = keyof typeof EVENTS;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { once } from '../once.js';
 import type { Role } from './roles.js';
 
 export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -33,11 +34,7 @@ export const method = <I extends z.ZodType, O extends z.ZodType>(
   };
 };
 
-/** A value (a schema shared by several methods) built on the first call, then the same one. */
-export function once<T>(build: () => T): () => T {
-  let built: { value: T } | undefined;
-  return () => (built ??= { value: build() }).value;
-}
+export { once };
 
 export const none = z.object({}).strict();
 export const done = z.object({ ok: z.literal(true) });

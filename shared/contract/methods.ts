@@ -34,7 +34,7 @@ import { BACKUP_METHODS } from './backup-methods.js';
 import { STANDBY_METHODS } from './standby-methods.js';
 
 export type { MethodSpec } from './method-spec.js';
-const byId = once(() => z.object({ id: idSchema }).strict());
+const byId = once(() => z.object({ id: idSchema() }).strict());
 const password = once(() => z.string().min(1).max(1024));
 /** A 6-digit code from the authenticator app, or one of the recovery codes (spaces and dashes allowed). */
 const secondFactorCode = once(() => z.string().trim().min(1).max(64));
@@ -57,14 +57,14 @@ const messageFields = once(() => ({
     .string()
     .max(4 * 1024 * 1024)
     .nullable(),
-  recipientIds: z.array(idSchema).max(500),
-  planId: idSchema.nullable(),
+  recipientIds: z.array(idSchema()).max(500),
+  planId: idSchema().nullable(),
   deliveryDelayMs: z
     .number()
     .int()
     .min(0)
     .max(3650 * 86_400_000),
-  status: messageStatusSchema.exclude(['sent']),
+  status: messageStatusSchema().exclude(['sent']),
 }));
 
 /**
@@ -76,11 +76,11 @@ const messageDraftSchema = once(() =>
   z.object({
     ...messageFields(),
     title: z.string().max(10_000),
-    status: messageStatusSchema,
-    removeAttachmentIds: z.array(idSchema).max(50),
+    status: messageStatusSchema(),
+    removeAttachmentIds: z.array(idSchema()).max(50),
   }),
 );
-const draftSlot = once(() => z.object({ messageId: idSchema.nullable() }).strict());
+const draftSlot = once(() => z.object({ messageId: idSchema().nullable() }).strict());
 
 /**
  * The whole RPC surface, one entry per method: who may call it, what it takes, what it returns.
@@ -171,7 +171,7 @@ export const CONTRACT = {
           query: z.string().max(200).optional(),
         })
         .strict(),
-    () => z.object({ items: z.array(messageSummarySchema), total: z.number().int() }),
+    () => z.object({ items: z.array(messageSummarySchema()), total: z.number().int() }),
   ),
   'messages.get': method(['owner'], byId, messageDetailSchema),
   'messages.create': method(
@@ -188,14 +188,14 @@ export const CONTRACT = {
           uploadIds: z.array(z.string().max(40)).max(50).default([]),
         })
         .strict(),
-    () => z.object({ id: idSchema }),
+    () => z.object({ id: idSchema() }),
   ),
   'messages.update': method(
     ['owner'],
     () =>
       z
         .object({
-          id: idSchema,
+          id: idSchema(),
           title: messageFields().title.optional(),
           body: messageFields().body.optional(),
           /** Omitted with a new body: the formatting no longer matches the text and is dropped. */
@@ -205,15 +205,15 @@ export const CONTRACT = {
           deliveryDelayMs: messageFields().deliveryDelayMs.optional(),
           status: messageFields().status.optional(),
           addUploadIds: z.array(z.string().max(40)).max(50).optional(),
-          removeAttachmentIds: z.array(idSchema).max(50).optional(),
+          removeAttachmentIds: z.array(idSchema()).max(50).optional(),
         })
         .strict(),
-    () => z.object({ id: idSchema }),
+    () => z.object({ id: idSchema() }),
   ),
   'messages.delete': method(['owner'], byId, done),
   /** `state`: sent; being sent by Afterword running elsewhere; or failed. `drain`: the outbox pass it ran. */
   'messages.testSend': method(['owner'], byId, () =>
-    sendResultSchema.extend({ state: z.enum(['sent', 'elsewhere', 'failed']), drain: drainReportSchema }),
+    sendResultSchema().extend({ state: z.enum(['sent', 'elsewhere', 'failed']), drain: drainReportSchema() }),
   ),
 
   /** The autosaved draft of a message being edited (messageId null: the new message being written). */
@@ -263,11 +263,12 @@ export const CONTRACT = {
   'attachments.uploadCancel': method(['owner'], () => z.object({ uploadId: z.string().max(40) }).strict(), done),
   'attachments.download': method(
     ['owner'],
-    () => z.object({ messageId: idSchema, attachmentId: idSchema, index: z.number().int().min(0) }).strict(),
-    () => z.object({ attachment: attachmentInfoSchema, index: z.number().int(), last: z.boolean(), data: z.string() }),
+    () => z.object({ messageId: idSchema(), attachmentId: idSchema(), index: z.number().int().min(0) }).strict(),
+    () =>
+      z.object({ attachment: attachmentInfoSchema(), index: z.number().int(), last: z.boolean(), data: z.string() }),
   ),
 
-  'recipients.list': method(['owner'], none, () => z.array(recipientEntrySchema)),
+  'recipients.list': method(['owner'], none, () => z.array(recipientEntrySchema())),
   'recipients.create': method(
     ['owner'],
     () =>
@@ -287,7 +288,7 @@ export const CONTRACT = {
     () =>
       z
         .object({
-          id: idSchema,
+          id: idSchema(),
           name: z.string().max(1000).optional(),
           contact: z.string().max(2000).optional(),
           allowPrivateNetwork: z.boolean().optional(),
@@ -297,7 +298,7 @@ export const CONTRACT = {
   ),
   'recipients.delete': method(['owner'], byId, done),
 
-  'plans.list': method(['owner'], none, () => z.array(planSchema)),
+  'plans.list': method(['owner'], none, () => z.array(planSchema())),
   'plans.get': method(['owner'], byId, planSchema),
   'plans.create': method(
     ['owner'],
@@ -306,7 +307,7 @@ export const CONTRACT = {
         .object({
           name: z.string().max(1000),
           intervalMs: durationMs(),
-          levels: z.array(planLevelSchema).length(5),
+          levels: z.array(planLevelSchema()).length(5),
           isDefault: z.boolean().default(false),
         })
         .strict(),
@@ -317,10 +318,10 @@ export const CONTRACT = {
     () =>
       z
         .object({
-          id: idSchema,
+          id: idSchema(),
           name: z.string().max(1000).optional(),
           intervalMs: durationMs().optional(),
-          levels: z.array(planLevelSchema).length(5).optional(),
+          levels: z.array(planLevelSchema()).length(5).optional(),
           isDefault: z.literal(true).optional(),
         })
         .strict(),
@@ -332,22 +333,22 @@ export const CONTRACT = {
     () =>
       z
         .object({
-          id: idSchema.optional(),
+          id: idSchema().optional(),
           intervalMs: durationMs().optional(),
-          levels: z.array(planLevelSchema).length(5).optional(),
+          levels: z.array(planLevelSchema()).length(5).optional(),
         })
         .strict(),
-    () => z.object({ timeline: z.array(timelineEventSchema) }),
+    () => z.object({ timeline: z.array(timelineEventSchema()) }),
   ),
   /** What the plan delivers when it ends: its active messages (the default plan: also those naming no plan) and who gets each. */
   'plans.deliveries': method(['owner'], byId, () =>
     z.object({
       messages: z.array(
         z.object({
-          id: idSchema,
+          id: idSchema(),
           title: z.string(),
           deliveryDelayMs: z.number().int(),
-          recipients: z.array(recipientSchema),
+          recipients: z.array(recipientSchema()),
         }),
       ),
     }),
@@ -355,21 +356,21 @@ export const CONTRACT = {
   'plans.pause': method(
     ['owner'],
     () => z.object({ until: z.number().int().min(0).max(MAX_DATE_MS) }).strict(),
-    () => z.object({ transitions: z.array(transitionSchema) }),
+    () => z.object({ transitions: z.array(transitionSchema()) }),
   ),
-  'plans.resume': method(['owner'], none, () => z.object({ transitions: z.array(transitionSchema) })),
+  'plans.resume': method(['owner'], none, () => z.object({ transitions: z.array(transitionSchema()) })),
   'plans.stop': method(
     ['owner'],
     () => z.object({ recoveryKey: z.string().max(200) }).strict(),
-    () => z.object({ transitions: z.array(transitionSchema) }),
+    () => z.object({ transitions: z.array(transitionSchema()) }),
   ),
 
   checkin: method(['owner', 'checkin'], none, () =>
-    z.object({ at: z.number().int(), transitions: z.array(transitionSchema) }),
+    z.object({ at: z.number().int(), transitions: z.array(transitionSchema()) }),
   ),
 
   'channels.get': method(['owner'], none, channelsSchema),
-  'channels.setSmtp': method(['owner'], () => smtpInputSchema.strict(), done),
+  'channels.setSmtp': method(['owner'], () => smtpInputSchema().strict(), done),
   /** `allowPrivateNetwork`: the webhook is on the owner's own network (loopback and private addresses allowed). */
   'channels.addWebhook': method(
     ['owner'],
@@ -377,7 +378,7 @@ export const CONTRACT = {
       z
         .object({ name: z.string().max(40), url: z.string().max(2000), allowPrivateNetwork: z.boolean().optional() })
         .strict(),
-    () => z.object({ id: idSchema, secret: z.string() }),
+    () => z.object({ id: idSchema(), secret: z.string() }),
   ),
   /** Whether a webhook is on the owner's own network (loopback and private addresses allowed). */
   'channels.updateWebhook': method(
@@ -391,15 +392,18 @@ export const CONTRACT = {
     ['owner'],
     () =>
       z
-        .object({ channel: z.union([channelSchema, z.string().max(40)]), smtp: smtpInputSchema.strict().optional() })
+        .object({
+          channel: z.union([channelSchema(), z.string().max(40)]),
+          smtp: smtpInputSchema().strict().optional(),
+        })
         .strict(),
     /** On a failure: whether a retry can help (`permanent`), and when the server asked to be tried again. */
-    () => sendResultSchema.extend({ permanent: z.boolean().optional(), retryAfterMs: z.number().optional() }),
+    () => sendResultSchema().extend({ permanent: z.boolean().optional(), retryAfterMs: z.number().optional() }),
   ),
 
   'status.get': method(['owner', 'monitor'], none, statusReportSchema),
   /** One scheduler pass and outbox drain now (the CLI's `tick`; a running app does this every minute anyway). */
-  'scheduler.tick': method(['owner'], none, () => z.object({ tick: tickReportSchema, drain: drainReportSchema })),
+  'scheduler.tick': method(['owner'], none, () => z.object({ tick: tickReportSchema(), drain: drainReportSchema() })),
 
   'audit.page': method(
     ['owner'],
@@ -407,7 +411,7 @@ export const CONTRACT = {
       z
         .object({ beforeSeq: z.number().int().optional(), limit: z.number().int().min(1).max(500).default(100) })
         .strict(),
-    () => z.object({ rows: z.array(auditRowSchema) }),
+    () => z.object({ rows: z.array(auditRowSchema()) }),
   ),
   'audit.verify': method(['owner'], none, () =>
     z.object({ ok: z.boolean(), problems: z.array(z.object({ seq: z.number().nullable(), problem: z.string() })) }),
@@ -421,7 +425,7 @@ export const CONTRACT = {
     () =>
       z
         .object({
-          autoLockMinutes: settingsSchema.shape.autoLockMinutes.optional(),
+          autoLockMinutes: settingsSchema().shape.autoLockMinutes.optional(),
           startAtLogin: z.boolean().optional(),
           publicUrl: z
             .url({ protocol: /^https?$/ })
@@ -436,11 +440,11 @@ export const CONTRACT = {
     settingsSchema,
   ),
 
-  'tokens.list': method(['owner'], none, () => z.array(tokenSchema)),
+  'tokens.list': method(['owner'], none, () => z.array(tokenSchema())),
   'tokens.create': method(
     ['owner'],
     () => z.object({ role: z.enum(['checkin', 'monitor']), label: z.string().min(1).max(100) }).strict(),
-    () => z.object({ id: idSchema, token: z.string() }),
+    () => z.object({ id: idSchema(), token: z.string() }),
   ),
   'tokens.delete': method(['owner'], byId, done),
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { once } from '../once.js';
 
 const time = z.number().int();
 
@@ -9,12 +10,14 @@ const time = z.number().int();
  * `writtenAt` and `stale`: the facts come from the process that sends (runner.json), written then
  * by its clock; stale when not rewritten for three renewal periods.
  */
-export const runnerFactsSchema = z.object({
-  role: z.enum(['primary', 'standby']),
-  leaseHolder: z.object({ id: z.string(), name: z.string() }).nullable(),
-  leaseEpoch: z.number().int().nullable(),
-  primarySilentForMs: z.number().nullable(),
-  takeoverAt: time.nullable(),
-  writtenAt: time.optional(),
-  stale: z.boolean().optional(),
-});
+export const runnerFactsSchema = once(() =>
+  z.object({
+    role: z.enum(['primary', 'standby']),
+    leaseHolder: z.object({ id: z.string(), name: z.string() }).nullable(),
+    leaseEpoch: z.number().int().nullable(),
+    primarySilentForMs: z.number().nullable(),
+    takeoverAt: time.nullable(),
+    writtenAt: time.optional(),
+    stale: z.boolean().optional(),
+  }),
+);

@@ -80,7 +80,7 @@ function noting(handlers: Handlers, thrown: { error?: unknown }): Handlers {
  * names anything, so the CLI reports it as before: `<what> <id> does not exist`, exit 4.
  */
 export function existingId(what: string, id: string): string {
-  if (!idSchema.safeParse(id).success) throw new NotFoundError(what, id);
+  if (!idSchema().safeParse(id).success) throw new NotFoundError(what, id);
   return id;
 }
 

@@ -65,7 +65,7 @@ const accepts = (schema: { safeParse(v: unknown): { success: boolean } }, value:
 describe('input validation properties (shared/validation.ts)', () => {
   it('accepts every generated e-mail address (RFC 5322 dot-atom local part, hostname domain)', () => {
     fc.assert(
-      fc.property(fc.emailAddress(), (email) => accepts(emailSchema, email)),
+      fc.property(fc.emailAddress(), (email) => accepts(emailSchema(), email)),
       { numRuns: 500 },
     );
   });
@@ -73,7 +73,7 @@ describe('input validation properties (shared/validation.ts)', () => {
   it('accepts addresses with surrounding whitespace, and stores them trimmed', () => {
     fc.assert(
       fc.property(fc.emailAddress(), whitespace, whitespace, (email, before, after) => {
-        const parsed = emailSchema.safeParse(`${before}${email}${after}`);
+        const parsed = emailSchema().safeParse(`${before}${email}${after}`);
         return parsed.success && parsed.data === email;
       }),
     );
@@ -83,10 +83,10 @@ describe('input validation properties (shared/validation.ts)', () => {
     fc.assert(
       fc.property(
         fc.string({ unit: 'binary', maxLength: 80 }).filter((s) => !s.includes('@')),
-        (s) => !accepts(emailSchema, s),
+        (s) => !accepts(emailSchema(), s),
       ),
     );
-    fc.assert(fc.property(fc.emailAddress(), (email) => !accepts(emailSchema, email.replace('@', ''))));
+    fc.assert(fc.property(fc.emailAddress(), (email) => !accepts(emailSchema(), email.replace('@', ''))));
   });
 
   it('rejects an address with a second @, an empty side, or a space inside', () => {
@@ -94,18 +94,20 @@ describe('input validation properties (shared/validation.ts)', () => {
       fc.property(
         fc.emailAddress(),
         fc.constantFrom('@@', ' @', '@ '),
-        (email, glue) => !accepts(emailSchema, email.replace('@', glue)),
+        (email, glue) => !accepts(emailSchema(), email.replace('@', glue)),
       ),
     );
-    fc.assert(fc.property(fc.domain(), (domain) => !accepts(emailSchema, `@${domain}`)));
-    fc.assert(fc.property(fc.emailAddress(), (email) => !accepts(emailSchema, email.slice(0, email.indexOf('@') + 1))));
+    fc.assert(fc.property(fc.domain(), (domain) => !accepts(emailSchema(), `@${domain}`)));
+    fc.assert(
+      fc.property(fc.emailAddress(), (email) => !accepts(emailSchema(), email.slice(0, email.indexOf('@') + 1))),
+    );
   });
 
   it('accepts every http and https web URL', () => {
     fc.assert(
       fc.property(
         fc.webUrl({ validSchemes: ['http', 'https'], withQueryParameters: true, withFragments: true }),
-        (url) => accepts(webhookUrlSchema, url),
+        (url) => accepts(webhookUrlSchema(), url),
       ),
       { numRuns: 500 },
     );
@@ -115,18 +117,20 @@ describe('input validation properties (shared/validation.ts)', () => {
     fc.assert(
       fc.property(otherScheme, fc.webUrl({ validSchemes: ['https'] }), (scheme, url) => {
         const other = `${scheme}${url.slice('https'.length)}`;
-        return !accepts(webhookUrlSchema, other);
+        return !accepts(webhookUrlSchema(), other);
       }),
       { numRuns: 500 },
     );
   });
 
   it('rejects anything that is not an absolute URL', () => {
-    fc.assert(fc.property(fc.domain(), fc.webPath(), (domain, path) => !accepts(webhookUrlSchema, `${domain}${path}`)));
+    fc.assert(
+      fc.property(fc.domain(), fc.webPath(), (domain, path) => !accepts(webhookUrlSchema(), `${domain}${path}`)),
+    );
     fc.assert(
       fc.property(
         fc.string({ maxLength: 40 }).filter((s) => !s.includes(':')),
-        (s) => !accepts(webhookUrlSchema, s),
+        (s) => !accepts(webhookUrlSchema(), s),
       ),
     );
   });
@@ -137,7 +141,7 @@ describe('input validation properties (shared/validation.ts)', () => {
         fc
           .string({ unit: 'grapheme', minLength: LIMITS.titleMax + 1, maxLength: 400 })
           .filter((s) => [...s.trim()].length > LIMITS.titleMax),
-        (title) => !accepts(titleSchema, title),
+        (title) => !accepts(titleSchema(), title),
       ),
       { numRuns: 200 },
     );
@@ -154,29 +158,29 @@ describe('input validation properties (shared/validation.ts)', () => {
         whitespace,
         (first, middle, last, before, after) => {
           const title = `${first}${middle}${last}`.slice(0, LIMITS.titleMax);
-          const parsed = titleSchema.safeParse(`${before}${title}${after}`);
+          const parsed = titleSchema().safeParse(`${before}${title}${after}`);
           return parsed.success && parsed.data === title;
         },
       ),
     );
-    expect(accepts(titleSchema, 'x'.repeat(LIMITS.titleMax))).toBe(true);
-    expect(accepts(titleSchema, 'x'.repeat(LIMITS.titleMax + 1))).toBe(false);
+    expect(accepts(titleSchema(), 'x'.repeat(LIMITS.titleMax))).toBe(true);
+    expect(accepts(titleSchema(), 'x'.repeat(LIMITS.titleMax + 1))).toBe(false);
   });
 
   it('rejects empty and whitespace-only titles', () => {
-    fc.assert(fc.property(whitespace, (title) => !accepts(titleSchema, title)));
+    fc.assert(fc.property(whitespace, (title) => !accepts(titleSchema(), title)));
   });
 
-  it('newRecipientSchema: the contact must fit the type, and the name must not be blank', () => {
+  it('newRecipientSchema(): the contact must fit the type, and the name must not be blank', () => {
     const name = fc.string({ minLength: 1, maxLength: 60 }).filter((s) => s.trim().length > 0);
     const webhook = fc.webUrl({ validSchemes: ['http', 'https'] });
     fc.assert(
       fc.property(name, fc.emailAddress(), webhook, (n, email, url) => {
-        expect(accepts(newRecipientSchema, { type: 'email', name: n, contact: email })).toBe(true);
-        expect(accepts(newRecipientSchema, { type: 'webhook', name: n, contact: url })).toBe(true);
+        expect(accepts(newRecipientSchema(), { type: 'email', name: n, contact: email })).toBe(true);
+        expect(accepts(newRecipientSchema(), { type: 'webhook', name: n, contact: url })).toBe(true);
         // Swapped: an address is not a webhook, a web URL is not an address.
-        expect(accepts(newRecipientSchema, { type: 'webhook', name: n, contact: email })).toBe(false);
-        expect(accepts(newRecipientSchema, { type: 'email', name: n, contact: url })).toBe(false);
+        expect(accepts(newRecipientSchema(), { type: 'webhook', name: n, contact: email })).toBe(false);
+        expect(accepts(newRecipientSchema(), { type: 'email', name: n, contact: url })).toBe(false);
       }),
       { numRuns: 200 },
     );
@@ -184,14 +188,14 @@ describe('input validation properties (shared/validation.ts)', () => {
       fc.property(
         whitespace,
         fc.emailAddress(),
-        (blank, email) => !accepts(newRecipientSchema, { type: 'email', name: blank, contact: email }),
+        (blank, email) => !accepts(newRecipientSchema(), { type: 'email', name: blank, contact: email }),
       ),
     );
     fc.assert(
       fc.property(
         fc.string().filter((t) => t !== 'email' && t !== 'webhook'),
         fc.emailAddress(),
-        (type, email) => !accepts(newRecipientSchema, { type, name: 'Someone', contact: email }),
+        (type, email) => !accepts(newRecipientSchema(), { type, name: 'Someone', contact: email }),
       ),
     );
   });

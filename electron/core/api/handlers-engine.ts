@@ -65,7 +65,7 @@ function readSettings(services: VaultServices) {
  * without a user has none. Omitted CA certificates keep the stored ones; null removes them.
  */
 function smtpFromInput(settings: VaultServices['settings'], input: ParsedInput<'channels.setSmtp'>): SmtpSettings {
-  const stored = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp));
+  const stored = smtpSettingsSchema().safeParse(settings.get(SETTINGS.smtp));
   const previous = stored.success ? stored.data : null;
   const sameAccount = previous !== null && previous.host === input.host && previous.user === input.user;
   const password = input.password !== undefined ? input.password : sameAccount ? previous.password : null;
@@ -76,7 +76,7 @@ function smtpFromInput(settings: VaultServices['settings'], input: ParsedInput<'
   }
   const ca = input.ca === undefined ? previous?.ca : (input.ca ?? undefined);
   const { ca: _givenCa, ...fields } = input;
-  const parsed = smtpSettingsSchema.safeParse({
+  const parsed = smtpSettingsSchema().safeParse({
     ...fields,
     password: input.user ? password : null,
     ...(ca ? { ca } : {}),
@@ -132,7 +132,7 @@ export const engineHandlers: HandlerGroup<EngineMethods> = {
 
   'channels.get': (_input, { app }) => {
     const { settings, webhooks } = app.unlockedServices();
-    const smtp = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp));
+    const smtp = smtpSettingsSchema().safeParse(settings.get(SETTINGS.smtp));
     return {
       smtp: smtp.success
         ? {
@@ -195,7 +195,7 @@ export const engineHandlers: HandlerGroup<EngineMethods> = {
     if (input.owner !== undefined) {
       if (input.owner === null) settings.set(SETTINGS.owner, null);
       else {
-        const email = emailSchema.safeParse(input.owner.email);
+        const email = emailSchema().safeParse(input.owner.email);
         if (!email.success) throw new BadRequestError(describeIssue(email.error));
         settings.set(SETTINGS.owner, { email: email.data, name: input.owner.name });
       }

@@ -32,7 +32,7 @@ export async function testChannel(
     await ports.notifier.notify({ kind: 'test', planId: null, level: 0, title: 'Afterword test', body: TEST_TEXT });
     result = { ok: true, response: 'shown' };
   } else if (name === 'email' || name === 'smtp') {
-    const stored = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp));
+    const stored = smtpSettingsSchema().safeParse(settings.get(SETTINGS.smtp));
     const smtp = unsaved.smtp ?? (stored.success ? stored.data : null);
     if (!smtp) throw new BadRequestError('no SMTP account yet: run `afterword channel smtp --host … --from …` first');
     const owner = readOwner(settings);

@@ -27,7 +27,7 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, field: string): T
 /** The sanitized formatted body, or null when there is none worth keeping. */
 function cleanHtml(html: string | null | undefined): string | null {
   if (html === null || html === undefined) return null;
-  const clean = sanitizeHtml(parseOrThrow(bodyHtmlSchema, html, 'bodyHtml'));
+  const clean = sanitizeHtml(parseOrThrow(bodyHtmlSchema(), html, 'bodyHtml'));
   return isBlankHtml(clean) ? null : clean;
 }
 
@@ -45,8 +45,8 @@ export class MessagesRepo {
   }
 
   create(input: NewMessage): string {
-    const title = parseOrThrow(titleSchema, input.title, 'title');
-    const body = parseOrThrow(bodySchema, input.body, 'body');
+    const title = parseOrThrow(titleSchema(), input.title, 'title');
+    const body = parseOrThrow(bodySchema(), input.body, 'body');
     const bodyHtml = cleanHtml(input.bodyHtml);
     const recipientIds = [...new Set(input.recipientIds ?? [])];
     const { db, clock, audit } = this.ctx;
@@ -176,11 +176,11 @@ export class MessagesRepo {
     const fields: string[] = [];
     const set: Record<string, unknown> = {};
     if (changes.title !== undefined) {
-      set.title = this.cipher.seal('title', id, parseOrThrow(titleSchema, changes.title, 'title'));
+      set.title = this.cipher.seal('title', id, parseOrThrow(titleSchema(), changes.title, 'title'));
       fields.push('title');
     }
     if (changes.body !== undefined) {
-      set.body_text = this.cipher.seal('body_text', id, parseOrThrow(bodySchema, changes.body, 'body'));
+      set.body_text = this.cipher.seal('body_text', id, parseOrThrow(bodySchema(), changes.body, 'body'));
       fields.push('body');
     }
     if (changes.bodyHtml !== undefined || changes.body !== undefined) {

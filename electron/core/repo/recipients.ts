@@ -56,7 +56,7 @@ export class RecipientsRepo {
   }
 
   add(input: NewRecipient, options: { allowPrivateNetwork?: boolean } = {}): Recipient {
-    const parsed = newRecipientSchema.safeParse(input);
+    const parsed = newRecipientSchema().safeParse(input);
     if (!parsed.success) throw new BadRequestError(describeIssue(parsed.error));
     const allowPrivateNetwork = parsed.data.type === 'webhook' && options.allowPrivateNetwork === true;
     checkPrivateNetwork(parsed.data.type, parsed.data.contact, allowPrivateNetwork);
@@ -127,10 +127,10 @@ export class RecipientsRepo {
       // Saying either way is the owner's decision: the recipient is no longer only kept from before the check.
       const privateNetworkKept =
         current.privateNetworkKept && changes.allowPrivateNetwork === undefined && !contactChanged;
-      const name = parseOrThrow(recipientNameSchema, changes.name ?? current.name);
+      const name = parseOrThrow(recipientNameSchema(), changes.name ?? current.name);
       let contact = current.contact;
       if (contactChanged || flagChanged) {
-        const parsed = newRecipientSchema.safeParse({
+        const parsed = newRecipientSchema().safeParse({
           type: current.type,
           name,
           contact: changes.contact ?? current.contact,

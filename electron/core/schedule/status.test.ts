@@ -49,7 +49,7 @@ describe('readStatus problems', () => {
       },
     ]);
     // The codes cross the contract as they are.
-    expect(statusReportSchema.shape.problems.parse(problems())).toEqual(problems());
+    expect(statusReportSchema().shape.problems.parse(problems())).toEqual(problems());
 
     services.settings.set('owner', { email: 'me@example.org', name: null });
     services.settings.set('smtp', {
@@ -179,7 +179,7 @@ describe('readStatus: webhook channels that lead nowhere', () => {
         message: expect.stringContaining('webhook add --name ghost'),
       },
     ]);
-    expect(statusReportSchema.shape.problems.parse(problems())).toEqual(problems());
+    expect(statusReportSchema().shape.problems.parse(problems())).toEqual(problems());
 
     services.webhooks.add('phone', 'https://phone.example.org/hook', 'whsec_' + 'A'.repeat(32));
     expect(problems().map((p) => p.params.webhook)).toEqual(['ghost', 'ghost']);

@@ -105,7 +105,7 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
       .limit(10),
   );
   const ownerSet = readOwner(settings) !== null;
-  const smtpConfigured = smtpSettingsSchema.safeParse(settings.get(SETTINGS.smtp)).success;
+  const smtpConfigured = smtpSettingsSchema().safeParse(settings.get(SETTINGS.smtp)).success;
   const problems: StatusProblem[] = [];
   const hooks = webhookNames({ db });
   for (const [index, plan] of planList.entries()) {

@@ -39,7 +39,7 @@ interface PasswordProof {
 }
 
 function assertNewPassword(password: string): void {
-  const parsed = passwordSchema.safeParse(password);
+  const parsed = passwordSchema().safeParse(password);
   if (!parsed.success) throw new BadRequestError(describeIssue(parsed.error));
 }
 

@@ -34,7 +34,7 @@ export async function bucketTarget(flags: BucketFlags, env: Env): Promise<Bucket
   }
   const ca = flags.caFile === undefined ? null : await readCaFile(flags.caFile);
   const keys = await credentials(env);
-  const parsed = backupTargetInputSchema.safeParse({
+  const parsed = backupTargetInputSchema().safeParse({
     endpoint: flags.endpoint,
     bucket: flags.bucket,
     ...(flags.prefix !== undefined ? { prefix: flags.prefix } : {}),

@@ -26,7 +26,7 @@ export function registerChannelCommands(program: Command, context: () => CliCont
     .option('--name <name>', 'your name, shown to recipients')
     .action(async (opts: { email: string; name?: string }) => {
       const ctx = context();
-      const email = emailSchema.safeParse(opts.email);
+      const email = emailSchema().safeParse(opts.email);
       if (!email.success) throw new BadRequestError(describeIssue(email.error));
       // Checked here too (the handler checks again), so a typo is reported before the password is asked.
       await ctx.withRouter((rpc) => rpc('settings.set', { owner: { email: email.data, name: opts.name ?? null } }));
@@ -57,7 +57,7 @@ export function registerChannelCommands(program: Command, context: () => CliCont
         ca: ca ?? null,
       };
       // Checked here too (the handler checks again), so a typo is reported before the password is asked.
-      const parsed = smtpSettingsInputSchema.safeParse({ ...input, ca: ca ?? undefined });
+      const parsed = smtpSettingsInputSchema().safeParse({ ...input, ca: ca ?? undefined });
       if (!parsed.success) throw new BadRequestError(describeIssue(parsed.error));
       if (opts.user && input.password === null) {
         throw new BadRequestError('--user given but AFTERWORD_SMTP_PASSWORD is not set');

@@ -39,7 +39,7 @@ async function targetOf(flags: ExportFlags, extra: readonly string[], env: Env):
     );
   }
   const input = flags.passphrase ? { passphrase: await exportPassphrase(env) } : { recipient: flags.recipient };
-  const parsed = exportInputSchema.safeParse(input);
+  const parsed = exportInputSchema().safeParse(input);
   if (!parsed.success) throw new BadRequestError(describeIssue(parsed.error));
   return parsed.data;
 }

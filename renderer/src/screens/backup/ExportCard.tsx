@@ -55,7 +55,7 @@ export function ExportCard() {
   );
 
   const secret: ExportSecret = mode === 'passphrase' ? { passphrase } : { recipient: recipient.trim() };
-  const secretValid = exportInputSchema.safeParse(secret).success;
+  const secretValid = exportInputSchema().safeParse(secret).success;
   const passphraseError = mode === 'passphrase' && !secretValid ? t('backup:export.passphraseShort') : undefined;
   const mismatch = mode === 'passphrase' && again !== passphrase ? t('backup:export.passphraseMismatch') : undefined;
   const recipientError = mode === 'recipient' && !secretValid ? t('backup:export.recipientInvalid') : undefined;

@@ -82,7 +82,7 @@ export function targetProblems(form: TargetForm, secretStored: boolean, caStored
     if (!caStored && form.ca.trim() === '') problems.ca = 'caRequired';
     else if (!/^https:\/\//i.test(input.endpoint)) problems.ca = 'caNeedsHttps';
   }
-  const parsed = backupTargetInputSchema.safeParse(input);
+  const parsed = backupTargetInputSchema().safeParse(input);
   if (parsed.success) return problems;
   for (const issue of parsed.error.issues) {
     const field = issue.path[0] as keyof TargetForm | undefined;

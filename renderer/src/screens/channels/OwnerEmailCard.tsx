@@ -21,7 +21,7 @@ export function OwnerEmailCard({ owner, onSaved }: { owner: Owner; onSaved: () =
   const [name, setName] = useState(saved.name);
   const { busy, run } = useBusyAction();
   const [showErrors, setShowErrors] = useState(false);
-  const invalid = email.trim() !== '' && !emailSchema.safeParse(email).success;
+  const invalid = email.trim() !== '' && !emailSchema().safeParse(email).success;
   useLeaveGuard(email !== saved.email || name !== saved.name);
 
   const submit = async (event: FormEvent) => {

@@ -36,8 +36,8 @@ export function SmtpCard({ smtp, onSaved }: { smtp: Smtp | null; onSaved: () => 
   const { busy, run } = useBusyAction();
   useLeaveGuard(JSON.stringify(form) !== JSON.stringify(saved));
   const hostMissing = form.host.trim() === '';
-  const hostInvalid = !hostMissing && !smtpHostSchema.safeParse(form.host).success;
-  const fromInvalid = !emailSchema.safeParse(form.from).success;
+  const hostInvalid = !hostMissing && !smtpHostSchema().safeParse(form.host).success;
+  const fromInvalid = !emailSchema().safeParse(form.from).success;
   const portInvalid = !Number.isInteger(form.port) || form.port < 1 || form.port > 65535;
 
   /** The settings as entered; the password left empty keeps the stored one (omitted). */

@@ -16,14 +16,14 @@ export function contactProblem(
   allowPrivateNetwork = false,
 ): ContactProblem | null {
   if (contact.trim() === '') return 'empty';
-  if (type === 'email') return emailSchema.safeParse(contact).success ? null : 'email';
+  if (type === 'email') return emailSchema().safeParse(contact).success ? null : 'email';
   const checked = checkWebhookUrl(contact, { allowPrivateNetwork });
   if (checked.ok) return null;
   return checked.problem === 'invalid' || checked.problem === 'scheme' ? 'url' : checked.problem;
 }
 
 export function nameProblem(name: string): 'empty' | 'long' | null {
-  const result = recipientNameSchema.safeParse(name);
+  const result = recipientNameSchema().safeParse(name);
   if (result.success) return null;
   return name.trim() === '' ? 'empty' : 'long';
 }
