@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { once } from '../once.js';
 
-const time = z.number().int();
+const time = once(() => z.number().int());
 
 /**
  * Who sends for the vault, as `status.get` reports it (a standby runner may be paired): this
@@ -16,8 +16,8 @@ export const runnerFactsSchema = once(() =>
     leaseHolder: z.object({ id: z.string(), name: z.string() }).nullable(),
     leaseEpoch: z.number().int().nullable(),
     primarySilentForMs: z.number().nullable(),
-    takeoverAt: time.nullable(),
-    writtenAt: time.optional(),
+    takeoverAt: time().nullable(),
+    writtenAt: time().optional(),
     stale: z.boolean().optional(),
   }),
 );
