@@ -266,6 +266,12 @@ export default defineConfig([
     rules: { '@typescript-eslint/no-require-imports': ['error', { allowAsImport: true }] },
   },
   {
+    // Plain CommonJS JavaScript (the launcher's compile cache): require() is how it imports.
+    name: 'afterword/cjs',
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     name: 'afterword/console-allowed',
     files: ['electron/apps/cli/**', 'electron/apps/bench/**', 'scripts/**', 'bin/**', 'e2e/**'],
     rules: { 'no-console': 'off' },

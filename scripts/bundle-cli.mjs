@@ -7,7 +7,7 @@
 // Each compiled file keeps its own `import.meta.url`, rewritten to where tsc wrote it: the mail
 // and scrypt worker threads, the renderer's folder and createRequire find what they found before.
 // Source maps chain through tsc's, so `--debug` stack traces name the .ts lines.
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -56,27 +56,67 @@ const lazyChildProcessPlugin = {
   },
 };
 
-// CommonJS dependencies call require() for Node's own modules; esbuild routes those calls through
-// one helper chunk. Chunks that never name `require` get the banner's line emptied (the line stays,
-// so source maps still match): creating a require function costs a few hundred µs a chunk.
-const REQUIRE_BANNER =
-  "import { createRequire as __afterwordRequire } from 'node:module'; const require = __afterwordRequire(import.meta.url);";
+/**
+ * The split bundle is converted to CommonJS, one file per chunk, so that bin/afterword.js can load
+ * it through V8's code cache (Node 20 has none for ES modules): the chunks' `import()` calls
+ * become `__dyn_()` (the same length, so the source maps stay exact), a require() run later, and
+ * `import.meta.url` the file's own URL.
+ */
+const CJS_BANNER = [
+  'const __afterwordMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };',
+  'const __dyn_ = (id) => Promise.resolve().then(() => require(id));',
+].join(' ');
 
-async function dropUnusedRequireBanners(outputs) {
-  for (const file of outputs) {
-    if (!file.endsWith('.js')) continue;
-    const path = join(ROOT, file);
+async function renameDynamicImports(dir) {
+  for (const name of await readdir(dir)) {
+    if (!name.endsWith('.js')) continue;
+    const path = join(dir, name);
     const source = await readFile(path, 'utf8');
-    if (!source.startsWith(REQUIRE_BANNER)) continue;
-    const body = source.slice(REQUIRE_BANNER.length);
-    if (!/\brequire\b/.test(body)) await writeFile(path, body);
+    const renamed = source.replace(/\bimport\((?=["'`])/g, '__dyn_(');
+    if (/\bimport\(/.test(renamed)) throw new Error(`${name}: an import() without a literal name cannot be converted`);
+    if (renamed !== source) await writeFile(path, renamed);
   }
+}
+
+/** Every chunk an entry of its own, every import of it left to require() at run time. */
+const keepImportsOutside = {
+  name: 'keep-imports-outside',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) =>
+      args.kind === 'entry-point' ? undefined : { path: args.path, external: true },
+    );
+  },
+};
+
+async function toCommonJs(esmDir, outDir) {
+  await renameDynamicImports(esmDir);
+  const chunks = (await readdir(esmDir)).filter((name) => name.endsWith('.js')).map((name) => join(esmDir, name));
+  await build({
+    entryPoints: chunks,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    absWorkingDir: ROOT,
+    outdir: outDir,
+    sourcemap: 'linked',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    define: { 'import.meta.url': '__afterwordMeta.url' },
+    banner: { js: CJS_BANNER },
+    plugins: [keepImportsOutside],
+    logLevel: 'warning',
+  });
+  // The repository is an ES module package; this folder is CommonJS.
+  await writeFile(join(outDir, 'package.json'), '{ "type": "commonjs" }\n');
 }
 
 /** Builds into a fresh folder, then swaps it in: a CLI started meanwhile runs one or the other whole. */
 export async function bundleCli() {
   const staging = `${BUNDLE_DIR}.${process.pid}`;
+  const esm = `${staging}.esm`;
   await rm(staging, { recursive: true, force: true });
+  await rm(esm, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
   const result = await build({
     entryPoints: { main: ENTRY },
@@ -86,26 +126,26 @@ export async function bundleCli() {
     platform: 'node',
     target: 'node20',
     absWorkingDir: ROOT,
-    outdir: staging,
+    outdir: esm,
     sourcemap: 'linked',
     // Less to parse at every start; identifiers keep their names (error classes, stack traces).
     minifyWhitespace: true,
     minifySyntax: true,
     metafile: true,
     external: EXTERNAL,
-    banner: { js: REQUIRE_BANNER },
     plugins: [ownUrlPlugin(BUNDLE_DIR), lazyChildProcessPlugin],
     logLevel: 'warning',
   });
+  await toCommonJs(esm, staging);
+  await rm(esm, { recursive: true, force: true });
   // Which compiled files and packages each chunk holds (the tests check what a command loads).
   // Paths in it are relative to the repository, the chunks named where they end up.
-  const staged = relative(ROOT, staging).split(sep).join('/');
+  const staged = relative(ROOT, esm).split(sep).join('/');
   const final = relative(ROOT, BUNDLE_DIR).split(sep).join('/');
   const outputs = Object.entries(result.metafile.outputs).map(([file, output]) => [
     file.replace(staged, final),
     output,
   ]);
-  await dropUnusedRequireBanners(Object.keys(result.metafile.outputs));
   const meta = { inputs: result.metafile.inputs, outputs: Object.fromEntries(outputs) };
   await writeFile(join(staging, 'meta.json'), JSON.stringify(meta));
   const old = `${BUNDLE_DIR}.old.${process.pid}`;

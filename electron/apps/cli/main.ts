@@ -77,4 +77,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// No top-level await: the bundle runs this file as CommonJS (with a compile cache, bin/afterword.js).
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,64 @@
+// Runs the CommonJS bundle in dist/cli/ through V8's code cache. Node 20 keeps no cache for ES
+// modules and compiles every file at each start; a cron `tick` or a `status` spends a fifth of its
+// time there. Each chunk is compiled from its cache file when V8 accepts it (same source, same V8),
+// and at exit the chunks compiled without one get it written, with the functions that run used.
+// The cache lives inside the bundle's folder, which a rebuild replaces whole.
+'use strict';
+const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
+const Module = require('node:module');
+const { basename, dirname, join, sep } = require('node:path');
+const { setFlagsFromString } = require('node:v8');
+const { Script } = require('node:vm');
+
+/** @param {string} bundleDir the folder of the CommonJS chunks (dist/cli) */
+function useCompileCache(bundleDir) {
+  // V8 checks a code cache's header but, in release builds, not its contents: with this flag it
+  // writes a checksum and rejects a file whose bytes do not match it (a torn write, a bad disk).
+  setFlagsFromString('--verify-snapshot-checksum');
+  const inside = bundleDir.endsWith(sep) ? bundleDir : bundleDir + sep;
+  const cacheDir = join(inside, '.v8-cache');
+  const tag = `${process.versions.v8}-${process.arch}`;
+  /** @type {Array<[import('node:vm').Script, string]>} */
+  const toWrite = [];
+  const compile = Module.prototype._compile;
+
+  /** What Module.prototype._compile does for CommonJS, with the cached data given to V8. */
+  function runCached(module, content, filename) {
+    const cacheFile = join(cacheDir, `${basename(filename)}.${tag}`);
+    let cachedData;
+    try {
+      cachedData = readFileSync(cacheFile);
+    } catch {
+      // none yet
+    }
+    const script = new Script(Module.wrap(content), { filename, cachedData });
+    if (cachedData === undefined || script.cachedDataRejected) toWrite.push([script, cacheFile]);
+    const require = (id) => module.require(id);
+    require.resolve = (request, options) => Module._resolveFilename(request, module, false, options);
+    require.cache = Module._cache;
+    const wrapper = script.runInThisContext({ displayErrors: true });
+    return wrapper.call(module.exports, module.exports, require, module, filename, dirname(filename));
+  }
+
+  Module.prototype._compile = function compileWithCache(content, filename) {
+    if (!filename.startsWith(inside) || !filename.endsWith('.js')) return compile.call(this, content, filename);
+    return runCached(this, content, filename);
+  };
+
+  process.once('exit', () => {
+    if (toWrite.length === 0) return;
+    try {
+      mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+      for (const [script, cacheFile] of toWrite) {
+        // Another process may write the same file: each writes its own, then renames it over.
+        const partial = `${cacheFile}.${process.pid}`;
+        writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
+        renameSync(partial, cacheFile);
+      }
+    } catch {
+      // A read-only install: every start compiles, as without the cache.
+    }
+  });
+}
+
+module.exports = { useCompileCache };

@@ -1,0 +1,49 @@
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, it } from 'vitest';
+import { assertCliBuilt, describeResult, REPO_ROOT, runCli } from './test-support/run-cli.js';
+
+// bin/afterword.js runs the CommonJS bundle through V8's code cache, kept in dist/cli/.v8-cache.
+// Other test files run the CLI at the same time: each assertion holds whoever wrote the file.
+const CACHE_DIR = join(REPO_ROOT, 'dist', 'cli', '.v8-cache');
+const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** The cache file of the entry chunk, which every command compiles. */
+function entryCacheFile(): string | undefined {
+  if (!existsSync(CACHE_DIR)) return undefined;
+  const name = readdirSync(CACHE_DIR).find((file) => file.startsWith('main.js.') && file.endsWith(`-${process.arch}`));
+  return name === undefined ? undefined : join(CACHE_DIR, name);
+}
+
+beforeAll(() => assertCliBuilt());
+
+describe('the CLI bundle runs through the code cache', () => {
+  it('a run leaves the cache of what it compiled; the next run uses it and writes nothing', async ({ expect }) => {
+    const first = await runCli(['--version']);
+    expect(first.code, describeResult(first)).toBe(0);
+    const file = entryCacheFile();
+    expect(file, `no cache file for main.js in ${CACHE_DIR}`).toBeDefined();
+    expect(statSync(file!).mode & 0o777).toBe(0o600);
+    const written = statSync(file!).mtimeMs;
+
+    const second = await runCli(['--version']);
+    expect(second.code, describeResult(second)).toBe(0);
+    expect(second.stdout.trim()).toBe(VERSION);
+    // A file V8 refused would have been written again at exit.
+    expect(statSync(file!).mtimeMs).toBe(written);
+  });
+
+  it('a damaged cache file is refused (checksum) and written again; the command runs as before', async ({ expect }) => {
+    await runCli(['--version']);
+    const file = entryCacheFile()!;
+    const damaged = Buffer.from(readFileSync(file));
+    // Past the header (V8 checks that on its own), through the compiled code.
+    for (let at = 64; at < damaged.length; at += 61) damaged[at] = damaged[at]! ^ 0x5a;
+    writeFileSync(file, damaged);
+
+    const run = await runCli(['--version']);
+    expect(run.code, describeResult(run)).toBe(0);
+    expect(run.stdout.trim()).toBe(VERSION);
+    expect(readFileSync(file).equals(damaged)).toBe(false);
+  });
+});
