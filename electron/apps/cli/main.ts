@@ -2,8 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { classifyStorageError } from '../../core/storage-errors.js';
 import { APP_VERSION } from '../../core/app-version.js';
 import type { CliContext, GlobalOptions } from './cli-context.js';
-import { declareCommands, groupsFor } from './command-groups.js';
+import { commandWord, declareCommands, groupsFor } from './command-groups.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { wantsPasswordHeadStart } from './password-head-start-wanted.js';
 import { escapeControl } from './output.js';
 
 /** The program with the commands `argv` needs (see groupsFor), each module loaded on demand. */
@@ -77,7 +78,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+const argv = process.argv.slice(2);
+// The password's KDF, begun before the command loads (password-head-start.ts). Its module and
+// better-sqlite3 load only when it can be used.
+const headStart = wantsPasswordHeadStart(commandWord(argv), argv, process.env)
+  ? import('./password-head-start.js').then((module) => module.startPasswordHeadStart(argv, process.env))
+  : null;
+
 // No top-level await: the bundle runs this file as CommonJS (with a compile cache, bin/afterword.js).
-void main(process.argv.slice(2)).then((code) => {
+void main(argv).then(async (code) => {
   process.exitCode = code;
+  // A head start nobody took (the command failed before signing in) would keep the process alive
+  // until its scrypt ends: output is written synchronously, so exit now.
+  if ((await headStart)?.unused()) process.exit(code);
 });

@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteAdapter, SqliteDialect, sql, type DialectAdapter } from 'kysely';
 import type { VaultDatabase } from './schema.js';
+import { nativeBinding } from './sqlite-addon.js';
 import { SyncQuery } from './sync-query.js';
 import { loadIntoMemory } from './in-memory-copy.js';
 import { VaultTooNewError } from './db-errors.js';
@@ -36,24 +36,6 @@ function applyPragmas(sqlite: Database.Database): void {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('secure_delete = ON');
   sqlite.pragma('trusted_schema = OFF');
-}
-
-let addonPath: string | null | undefined;
-
-/**
- * Where better-sqlite3's compiled addon is, found once. Given to each connection, it spares the
- * driver its default search (the `bindings` package walks a stack trace and stats a dozen paths),
- * a visible part of a short command's start. null: not at the usual place, the driver searches.
- */
-function nativeBinding(): string | undefined {
-  if (addonPath === undefined) {
-    try {
-      addonPath = createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
-    } catch {
-      addonPath = null;
-    }
-  }
-  return addonPath ?? undefined;
 }
 
 /** Opens the SQLite file (created when missing) with the driver's addon found as above. */

@@ -10,6 +10,7 @@ import {
 } from '../crypto/kdf.js';
 import type { KeyWrapKind, KeyWrapsTable } from '../db/schema.js';
 import { IntegrityError } from '../errors.js';
+import { normalizePassword, passwordKek } from './password-head-start.js';
 import { KeyWrapTamperedError } from './vault-errors.js';
 
 /**
@@ -79,10 +80,6 @@ function parseParams<T>(row: KeyWrapRow): T {
   }
 }
 
-function normalizePassword(password: string): string {
-  return password.normalize('NFC');
-}
-
 export async function wrapWithPassword(
   vaultKey: Uint8Array,
   password: string,
@@ -116,7 +113,7 @@ export async function unwrapWithPassword(
   if (typeof params.salt !== 'string' || params.salt.length < 32) {
     throw new IntegrityError('the password key wrap has no valid salt');
   }
-  const kek = await scryptDerive(normalizePassword(password), fromHex(params.salt), scrypt);
+  const kek = await passwordKek(password, params.salt, scrypt);
   return open(row, kek, ctx);
 }
 

@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { nativeBinding } from '../../core/db/sqlite-addon.js';
+import { assertScryptParamsAcceptable } from '../../core/crypto/kdf.js';
+import { passwordHeadStartPending, startPasswordKek } from '../../core/vault/password-head-start.js';
+import { DATABASE_FILE, resolveVaultDir } from '../../core/vault/vault-paths.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function vaultFlag(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return undefined;
+    if (arg === '--vault') return argv[i + 1];
+    if (arg.startsWith('--vault=')) return arg.slice('--vault='.length);
+  }
+  return undefined;
+}
+
+interface PasswordWrap {
+  kdf: string;
+  params: string;
+}
+
+/**
+ * Reads the password wrap's salt and cost (read-only, nothing written) and starts the KDF.
+ * Anything unusual (no vault, an old schema, a cost below the floor or absurd) starts nothing:
+ * the command opens the vault itself and says what is wrong.
+ */
+export function startPasswordHeadStart(argv: readonly string[], env: Env): { unused: () => boolean } {
+  try {
+    const file = join(resolveVaultDir(vaultFlag(argv), env), DATABASE_FILE);
+    const db = new Database(file, { readonly: true, fileMustExist: true, nativeBinding: nativeBinding() });
+    let wrap: PasswordWrap | undefined;
+    try {
+      wrap = db.prepare("SELECT kdf, params FROM key_wraps WHERE kind = 'password'").get() as PasswordWrap | undefined;
+    } finally {
+      db.close();
+    }
+    if (wrap?.kdf === 'scrypt') {
+      const { logN, r, p, salt } = JSON.parse(wrap.params) as { logN: number; r: number; p: number; salt: unknown };
+      assertScryptParamsAcceptable({ logN, r, p });
+      if (typeof salt === 'string' && /^(?:[0-9a-f]{2}){16,}$/.test(salt))
+        startPasswordKek(env.AFTERWORD_PASSWORD!, salt, { logN, r, p });
+    }
+  } catch {
+    // as above: the command's own open reports it
+  }
+  return { unused: passwordHeadStartPending };
+}
