@@ -41,7 +41,7 @@ export function startPasswordHeadStart(argv: readonly string[], env: Env): { unu
       const { logN, r, p, salt } = JSON.parse(wrap.params) as { logN: number; r: number; p: number; salt: unknown };
       assertScryptParamsAcceptable({ logN, r, p });
       if (typeof salt === 'string' && /^(?:[0-9a-f]{2}){16,}$/.test(salt))
-        startPasswordKek(env.AFTERWORD_PASSWORD!, salt, { logN, r, p });
+        void startPasswordKek(env.AFTERWORD_PASSWORD!, salt, { logN, r, p });
     }
   } catch {
     // as above: the command's own open reports it
