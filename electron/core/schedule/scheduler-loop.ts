@@ -1,5 +1,6 @@
-import { createTask, validate, type ScheduledTask } from 'node-cron';
+import { createTask, validate } from 'node-cron';
 import type { Engine } from '../engine.js';
+import { EVERY_MINUTE, everyMinute } from './minute-timer.js';
 
 export interface SchedulerLoopOptions {
   /** node-cron expression; every minute by default (6 fields for seconds, in tests). */
@@ -14,7 +15,8 @@ export interface SchedulerLoopOptions {
  * wire (the run takes no further row) so a shutdown never cuts a send between "sent" and "recorded".
  */
 export class SchedulerLoop {
-  private task: ScheduledTask | null = null;
+  /** The schedule's timer while started; null once stopped. */
+  private timer: { stop(): Promise<void> | void } | null = null;
   private running: Promise<void> | null = null;
   /** A run requested while one was in flight: its source, for the one run that follows. */
   private again: string | null = null;
@@ -23,13 +25,25 @@ export class SchedulerLoop {
     private readonly engine: Engine,
     private readonly options: SchedulerLoopOptions = {},
   ) {
-    const cron = options.cron ?? '* * * * *';
+    const cron = options.cron ?? EVERY_MINUTE;
     if (!validate(cron)) throw new Error(`invalid cron expression: ${cron}`);
   }
 
   start(): Promise<void> {
-    this.task = createTask(this.options.cron ?? '* * * * *', () => this.runNow('timer'), { noOverlap: false });
-    void this.task.start();
+    const cron = this.options.cron ?? EVERY_MINUTE;
+    const onTime = (): void => void this.runNow('timer');
+    if (cron === EVERY_MINUTE) {
+      this.timer = everyMinute(onTime);
+    } else {
+      const task = createTask(cron, onTime, { noOverlap: false });
+      void task.start();
+      this.timer = {
+        stop: async () => {
+          await task.stop();
+          await task.destroy();
+        },
+      };
+    }
     return this.runNow('start');
   }
 
@@ -47,7 +61,7 @@ export class SchedulerLoop {
     }
     this.running = (async () => {
       try {
-        for (let current: string | null = source; current !== null; current = this.task ? this.again : null) {
+        for (let current: string | null = source; current !== null; current = this.timer ? this.again : null) {
           this.again = null;
           try {
             // Not `onRun?.(await …)`: an optional call skips evaluating its arguments.
@@ -65,10 +79,9 @@ export class SchedulerLoop {
   }
 
   async stop(): Promise<void> {
-    const task = this.task;
-    this.task = null;
-    await task?.stop();
-    await task?.destroy();
+    const timer = this.timer;
+    this.timer = null;
+    await timer?.stop();
     this.engine.worker?.stopTaking(); // finish what is on the wire; the rest stays in the outbox
     await this.running;
   }
