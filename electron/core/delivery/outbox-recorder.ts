@@ -20,6 +20,8 @@ export interface Finished {
   fromJournal?: boolean;
   /** Not sent from here: another runner sent it (its name, and its clock's time of the send). */
   elsewhere?: { runner: string; at: number };
+  /** summarize(row, result.response), when the worker already made it (for the sent journal's note). */
+  summary?: string;
 }
 
 /**
@@ -65,10 +67,8 @@ export class OutboxRecorder {
       const now = clock.now();
       const touchedPlans = new Set<string>();
       const auditEntries: AuditEntry[] = [];
-      const outcomes = batch.map((finished) => {
-        if (finished.result.ok) this.journal.forget(finished.row.id);
-        return this.recordOne(finished, now, touchedPlans, auditEntries);
-      });
+      this.journal.forgetAll(batch.flatMap((finished) => (finished.result.ok ? [finished.row.id] : [])));
+      const outcomes = batch.map((finished) => this.recordOne(finished, now, touchedPlans, auditEntries));
       // One read of the chain's end and one seal for the whole group (see AuditLog.appendMany).
       audit.appendMany(auditEntries);
       if (touchedPlans.size > 0) this.plans.poke(now, [...touchedPlans]);
@@ -136,7 +136,7 @@ export class OutboxRecorder {
 
   /** Call inside a transaction; the caller appends `auditEntries` to the audit log in order. */
   private recordOne(
-    { row, result, at, fromJournal, elsewhere }: Finished,
+    { row, result, at, fromJournal, elsewhere, summary: made }: Finished,
     now: number,
     touchedPlans: Set<string>,
     auditEntries: AuditEntry[],
@@ -147,7 +147,7 @@ export class OutboxRecorder {
         ? null
         : nextRetryAt(channelKind(row.channel), row.attempts, row.first_attempt_at ?? at, at, result.retryAfterMs);
     const outcome = result.ok ? 'sent' : retryAt === null ? 'failed' : 'retrying';
-    const summary = summarize(row, result.response);
+    const summary = made ?? summarize(row, result.response);
     const lastError = result.ok ? null : `${result.errorCode}: ${summary}`;
     const attempt = (recorded: 'sent' | 'retry' | 'failed') =>
       s.attempt.run({

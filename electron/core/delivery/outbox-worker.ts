@@ -190,8 +190,9 @@ export class OutboxWorker {
             recordSoon();
             continue;
           }
-          if (result.ok) this.bookkeeping(() => this.journal.note(row.id, at, summarize(row, result.response)));
-          results.push({ row, result, at });
+          const summary = summarize(row, result.response);
+          if (result.ok) this.bookkeeping(() => this.journal.note(row.id, at, summary));
+          results.push({ row, result, at, summary });
           recordSoon();
           // The receipt in the bucket, once the send is noted here.
           if (gate && result.ok) await gate.afterSend(row.idempotency_key);

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { VaultDb } from '../db/open-database.js';
 import type { PreparedQuery } from '../db/sync-query.js';
 import type { OutboxRow } from './outbox.js';
@@ -24,6 +25,8 @@ export class SentJournal {
   private statements?: {
     note: PreparedQuery<{ id: string; at: number; response: string }, unknown>;
     forget: PreparedQuery<{ id: string }, unknown>;
+    /** JSON array of outbox ids. */
+    forgetAll: Statement<[string]>;
     stale: PreparedQuery<{ before: number }, OutboxRow & { journal_at: number; journal_response: string }>;
   };
 
@@ -39,6 +42,9 @@ export class SentJournal {
           .onConflict((oc) => oc.column('outbox_id').doUpdateSet({ at: p.at, response: p.response })),
       ),
       forget: q.prepared((p: { id: string }) => k.deleteFrom('outbox_sent_journal').where('outbox_id', '=', p.id)),
+      forgetAll: this.db.sqlite.prepare<[string]>(
+        'DELETE FROM outbox_sent_journal WHERE outbox_id IN (SELECT value FROM json_each(?))',
+      ),
       stale: q.prepared((p: { before: number }) =>
         k
           .selectFrom('outbox_sent_journal as j')
@@ -59,6 +65,13 @@ export class SentJournal {
   /** Call in the transaction that records the send in full. */
   forget(outboxId: string): void {
     this.prepared().forget.run({ id: outboxId });
+  }
+
+  /** forget() for a group of sends recorded together: one statement for all of them. */
+  forgetAll(outboxIds: readonly string[]): void {
+    if (outboxIds.length === 0) return;
+    if (outboxIds.length === 1) return this.forget(outboxIds[0]!);
+    this.prepared().forgetAll.run(JSON.stringify(outboxIds));
   }
 
   /**
