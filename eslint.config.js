@@ -266,9 +266,11 @@ export default defineConfig([
     rules: { '@typescript-eslint/no-require-imports': ['error', { allowAsImport: true }] },
   },
   {
-    // Plain CommonJS JavaScript (the launcher's compile cache): require() is how it imports.
+    // Plain CommonJS JavaScript (the CLI's launcher and its compile cache, bin/package.json):
+    // require() is how it imports.
     name: 'afterword/cjs',
-    files: ['**/*.cjs'],
+    files: ['**/*.cjs', 'bin/**/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
