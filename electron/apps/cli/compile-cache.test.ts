@@ -15,7 +15,14 @@ function entryCacheFile(): string | undefined {
   return name === undefined ? undefined : join(CACHE_DIR, name);
 }
 
-beforeAll(() => assertCliBuilt());
+beforeAll(() => {
+  assertCliBuilt();
+  // bin/afterword.js runs the bundle only while it is newer than the tsc build.
+  const built = (file: string): number =>
+    statSync(join(REPO_ROOT, 'dist', file), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  if (built('cli/main.js') < Math.max(built('.tsbuild/node.tsbuildinfo'), built('.tsbuild/shared.tsbuildinfo')))
+    throw new Error('the CLI bundle in dist/cli is older than the tsc build: run npm run build first');
+});
 
 describe('the CLI bundle runs through the code cache', () => {
   it('a run leaves the cache of what it compiled; the next run uses it and writes nothing', async ({ expect }) => {
