@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { once } from '../once.js';
+import { idSchema } from './dto.js';
 import type { Role } from './roles.js';
 
 export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -38,3 +39,5 @@ export { once };
 
 export const none = z.object({}).strict();
 export const done = z.object({ ok: z.literal(true) });
+/** The input of a method about one thing: its id. */
+export const byId = once(() => z.object({ id: idSchema() }).strict());
