@@ -45,9 +45,23 @@ class SlowFirstSequencer extends BaseSequencer {
   }
 }
 
+/**
+ * Test files of in-process code: a worker runs one after the other without a fresh module graph
+ * for each (importing the core again cost more than most of these files' tests). They keep no
+ * state between files: each makes its own vaults, servers and clocks.
+ */
+const IN_PROCESS = [
+  'shared/**/*.test.ts',
+  'renderer/**/*.test.ts',
+  'electron/core/**/*.test.ts',
+  'electron/node/**/*.test.ts',
+  'electron/tooling/**/*.test.ts',
+];
+/** The programs and journeys: each file in a fresh worker (their time is mostly their children's). */
+const PROGRAMS = ['electron/apps/**/*.test.ts', 'e2e/**/*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.ts', 'e2e/**/*.test.ts'],
     exclude: ['dist/**', 'node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
@@ -56,5 +70,9 @@ export default defineConfig({
     // Much of a test file's time is spent waiting on its children (the CLI, the runner, Chromium).
     maxWorkers: 2,
     sequence: { sequencer: SlowFirstSequencer },
+    projects: [
+      { extends: true, test: { name: 'in-process', include: IN_PROCESS, isolate: false } },
+      { extends: true, test: { name: 'programs', include: PROGRAMS } },
+    ],
   },
 });
