@@ -46,19 +46,21 @@ class SlowFirstSequencer extends BaseSequencer {
 }
 
 /**
- * Test files of in-process code: a worker runs one after the other without a fresh module graph
- * for each (importing the core again cost more than most of these files' tests). They keep no
- * state between files: each makes its own vaults, servers and clocks.
+ * Test files that a worker runs one after the other without a fresh module graph for each
+ * (importing the core again cost more than most of these files' tests): they keep no state
+ * between files, each makes its own vaults, servers, clocks and children.
  */
-const IN_PROCESS = [
+const SHARED_WORKER = [
   'shared/**/*.test.ts',
   'renderer/**/*.test.ts',
   'electron/core/**/*.test.ts',
   'electron/node/**/*.test.ts',
   'electron/tooling/**/*.test.ts',
+  'electron/apps/runner/**/*.test.ts',
+  'electron/apps/desktop/**/*.test.ts',
 ];
-/** The programs and journeys: each file in a fresh worker (their time is mostly their children's). */
-const PROGRAMS = ['electron/apps/**/*.test.ts', 'e2e/**/*.test.ts'];
+/** The CLI's black-box tests and the journeys: each file in a fresh worker. */
+const OWN_WORKER = ['electron/apps/cli/**/*.test.ts', 'electron/apps/bench/**/*.test.ts', 'e2e/**/*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -71,8 +73,8 @@ export default defineConfig({
     maxWorkers: 2,
     sequence: { sequencer: SlowFirstSequencer },
     projects: [
-      { extends: true, test: { name: 'in-process', include: IN_PROCESS, isolate: false } },
-      { extends: true, test: { name: 'programs', include: PROGRAMS } },
+      { extends: true, test: { name: 'shared-worker', include: SHARED_WORKER, isolate: false } },
+      { extends: true, test: { name: 'own-worker', include: OWN_WORKER } },
     ],
   },
 });
