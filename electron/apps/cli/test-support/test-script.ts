@@ -8,32 +8,48 @@ import { dirname, join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { REPO_ROOT, assertCliBuilt } from './run-cli.js';
 
-const bundled = new Map<string, string>();
+const bundled = new Map<string, string[]>();
 
-/** dist/.test-support/<path under electron/ as .mjs>: under the repository, so the script finds it. */
-function bundleOf(sourceUnderElectron: string): string {
-  const done = bundled.get(sourceUnderElectron);
+/**
+ * Bundles test-support scripts (paths under electron/) into dist/.test-support/, under the
+ * repository so that they find it, each as <its path>.mjs; returns those paths in the same order.
+ * Scripts bundled together share one instance of the modules they both import (a chunk), as
+ * scripts loaded into one process must.
+ */
+export function bundleTestScripts(sourcesUnderElectron: readonly string[]): string[] {
+  const key = sourcesUnderElectron.join('\n');
+  const done = bundled.get(key);
   if (done) return done;
-  const source = join(REPO_ROOT, 'electron', sourceUnderElectron);
-  if (!existsSync(source)) throw new Error(`there is no electron/${sourceUnderElectron}`);
-  const out = join(REPO_ROOT, 'dist', '.test-support', sourceUnderElectron.replace(/\.ts$/, '.mjs'));
+  const sources = sourcesUnderElectron.map((path) => {
+    const source = join(REPO_ROOT, 'electron', path);
+    if (!existsSync(source)) throw new Error(`there is no electron/${path}`);
+    return source;
+  });
+  const outdir = join(REPO_ROOT, 'dist', '.test-support');
   const { outputFiles } = buildSync({
-    entryPoints: [source],
+    entryPoints: sources,
+    outbase: join(REPO_ROOT, 'electron'),
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
     packages: 'external',
     write: false,
-    outfile: out,
   });
-  mkdirSync(dirname(out), { recursive: true });
-  // Written aside and renamed: a child of another test file may be starting from the same path.
-  const aside = `${out}.${process.pid}.tmp`;
-  writeFileSync(aside, outputFiles[0]!.contents);
-  renameSync(aside, out);
-  bundled.set(sourceUnderElectron, out);
-  return out;
+  for (const file of outputFiles) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    // Written aside and renamed: a child of another test file may be starting from the same path.
+    const aside = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(aside, file.contents);
+    renameSync(aside, file.path);
+  }
+  const outs = sourcesUnderElectron.map((path) => join(outdir, path.replace(/\.ts$/, '.mjs')));
+  bundled.set(key, outs);
+  return outs;
 }
 
 /**
@@ -42,5 +58,5 @@ function bundleOf(sourceUnderElectron: string): string {
  */
 export function testScript(sourceUnderElectron: string): string[] {
   assertCliBuilt();
-  return [bundleOf(sourceUnderElectron)];
+  return bundleTestScripts([sourceUnderElectron]);
 }
