@@ -11,10 +11,10 @@ import { REPO_ROOT, assertCliBuilt } from './run-cli.js';
 const bundled = new Map<string, string[]>();
 
 /**
- * Bundles test-support scripts (paths under electron/) into dist/.test-support/, under the
- * repository so that they find it, each as <its path>.mjs; returns those paths in the same order.
- * Scripts bundled together share one instance of the modules they both import (a chunk), as
- * scripts loaded into one process must.
+ * Bundles test-support scripts (paths under electron/) into tmp/test-support/ (under the
+ * repository, so that they find it; not in dist/, which holds the product only), each as <its
+ * path>.mjs; returns those paths in the same order. Scripts bundled together share one instance
+ * of the modules they both import (a chunk), as scripts loaded into one process must.
  */
 export function bundleTestScripts(sourcesUnderElectron: readonly string[]): string[] {
   const key = sourcesUnderElectron.join('\n');
@@ -25,7 +25,7 @@ export function bundleTestScripts(sourcesUnderElectron: readonly string[]): stri
     if (!existsSync(source)) throw new Error(`there is no electron/${path}`);
     return source;
   });
-  const outdir = join(REPO_ROOT, 'dist', '.test-support');
+  const outdir = join(REPO_ROOT, 'tmp', 'test-support');
   const { outputFiles } = buildSync({
     entryPoints: sources,
     outbase: join(REPO_ROOT, 'electron'),
