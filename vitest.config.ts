@@ -60,9 +60,10 @@ const SHARED_WORKER = [
   'electron/tooling/**/*.test.ts',
   'electron/apps/runner/**/*.test.ts',
   'electron/apps/desktop/**/*.test.ts',
+  'e2e/**/*.test.ts',
 ];
-/** The CLI's black-box tests and the journeys: each file in a fresh worker. */
-const OWN_WORKER = ['electron/apps/cli/**/*.test.ts', 'electron/apps/bench/**/*.test.ts', 'e2e/**/*.test.ts'];
+/** The CLI's black-box tests: each file in a fresh worker (their helpers keep per-file settings). */
+const OWN_WORKER = ['electron/apps/cli/**/*.test.ts', 'electron/apps/bench/**/*.test.ts'];
 
 export default defineConfig({
   test: {
