@@ -208,7 +208,7 @@ function layerConfig({ name, files, ignores, rules }) {
 }
 
 export default defineConfig([
-  globalIgnores(['dist/', 'node_modules/', 'release/', 'e2e/test-results/']),
+  globalIgnores(['dist/', 'node_modules/', 'release/', 'e2e/test-results/', 'tmp/']),
   {
     name: 'afterword/files',
     files: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],

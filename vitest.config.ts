@@ -21,9 +21,11 @@ const SLOW_FIRST = [
   'electron/apps/bench/run-benchmarks.test.ts',
   'e2e/unsaved-edits.test.ts',
   'electron/apps/cli/export-cli.test.ts',
+  'electron/apps/cli/standby-takeover.test.ts',
   'electron/apps/cli/session-cli.test.ts',
   'electron/core/vault/vault.test.ts',
   'electron/apps/cli/webhook-restrictions.test.ts',
+  'electron/core/backup/backup.test.ts',
   'electron/apps/desktop/main.lifecycle.test.ts',
   'e2e/journey.test.ts',
   'electron/apps/cli/standby-cli.test.ts',
@@ -45,9 +47,26 @@ class SlowFirstSequencer extends BaseSequencer {
   }
 }
 
+/**
+ * Test files that a worker runs one after the other without a fresh module graph for each
+ * (importing the core again cost more than most of these files' tests): they keep no state
+ * between files, each makes its own vaults, servers, clocks and children.
+ */
+const SHARED_WORKER = [
+  'shared/**/*.test.ts',
+  'renderer/**/*.test.ts',
+  'electron/core/**/*.test.ts',
+  'electron/node/**/*.test.ts',
+  'electron/tooling/**/*.test.ts',
+  'electron/apps/runner/**/*.test.ts',
+  'electron/apps/desktop/**/*.test.ts',
+  'e2e/**/*.test.ts',
+];
+/** The CLI's black-box tests: each file in a fresh worker (their helpers keep per-file settings). */
+const OWN_WORKER = ['electron/apps/cli/**/*.test.ts', 'electron/apps/bench/**/*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.ts', 'e2e/**/*.test.ts'],
     exclude: ['dist/**', 'node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
@@ -56,5 +75,9 @@ export default defineConfig({
     // Much of a test file's time is spent waiting on its children (the CLI, the runner, Chromium).
     maxWorkers: 2,
     sequence: { sequencer: SlowFirstSequencer },
+    projects: [
+      { extends: true, test: { name: 'shared-worker', include: SHARED_WORKER, isolate: false } },
+      { extends: true, test: { name: 'own-worker', include: OWN_WORKER } },
+    ],
   },
 });

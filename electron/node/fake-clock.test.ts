@@ -39,6 +39,28 @@ describe('the fake clocks are reachable only with AFTERWORD_ALLOW_FAKE_CLOCK=1',
     expect(fakeClockFromEnv({ AFTERWORD_ALLOW_FAKE_CLOCK: '1' })).toBeNull();
   });
 
+  it('the CLI: with AFTERWORD_FAKE_CLOCK_FROZEN=1 the wall clock stands at AFTERWORD_FAKE_NOW while real time passes', async () => {
+    const fake = fakeClockFromEnv({
+      AFTERWORD_ALLOW_FAKE_CLOCK: '1',
+      AFTERWORD_FAKE_NOW: AT,
+      AFTERWORD_FAKE_CLOCK_FROZEN: '1',
+    })!;
+    expect(fake.warning).toBe(
+      `afterword: warning: using a fake clock (AFTERWORD_FAKE_NOW=${AT}) that stands still; never do this for real`,
+    );
+    expect(fake.clock.now()).toBe(Date.parse(AT));
+    const mono = fake.clock.monotonic();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(fake.clock.now()).toBe(Date.parse(AT));
+    expect(fake.clock.monotonic()).toBeGreaterThan(mono);
+    fake.clock.advance(60_000);
+    expect(fake.clock.now()).toBe(Date.parse(AT) + 60_000);
+    fake.clock.set(Date.UTC(2020, 0, 1));
+    expect(fake.clock.now()).toBe(Date.UTC(2020, 0, 1));
+    // Without the guard, neither the fake clock nor the freeze.
+    expect(fakeClockFromEnv({ AFTERWORD_FAKE_NOW: AT, AFTERWORD_FAKE_CLOCK_FROZEN: '1' })).toBeNull();
+  });
+
   it('serve: the test clock, from AFTERWORD_FAKE_NOW or from now, with a warning that names the route', () => {
     const test = testClockFromEnv({ AFTERWORD_ALLOW_FAKE_CLOCK: '1' })!;
     expect(test.clock).toBeInstanceOf(FakeClock);

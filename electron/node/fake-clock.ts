@@ -14,13 +14,16 @@ type Env = Readonly<Record<string, string | undefined>>;
 export class FakeClock implements Clock {
   private wallOffset = 0;
   private monoOffset = 0;
+  /** The real time the wall clock stopped at, when frozen: only `advance` and `set` move it then. */
+  private readonly frozenAt: number | null;
 
-  constructor(startWall?: number) {
+  constructor(startWall?: number, options: { frozen?: boolean } = {}) {
     if (startWall !== undefined) this.wallOffset = startWall - Date.now();
+    this.frozenAt = options.frozen ? Date.now() : null;
   }
 
   now(): number {
-    return Math.floor(Date.now() + this.wallOffset);
+    return Math.floor((this.frozenAt ?? Date.now()) + this.wallOffset);
   }
 
   monotonic(): number {
@@ -37,7 +40,7 @@ export class FakeClock implements Clock {
   /** The wall clock is set to `at` (ms since the epoch); the monotonic clock does not move. */
   set(at: number): void {
     if (!Number.isFinite(at)) throw new RangeError('set takes a time in milliseconds since the epoch');
-    this.wallOffset = at - Date.now();
+    this.wallOffset = at - (this.frozenAt ?? Date.now());
   }
 }
 
@@ -54,13 +57,16 @@ function fakeStart(env: Env): number | undefined {
 /**
  * The CLI's clock for one command: AFTERWORD_FAKE_NOW (ISO 8601) starts it there, only when
  * AFTERWORD_ALLOW_FAKE_CLOCK=1 is set too; otherwise it is ignored (null). The warning must be shown.
+ * With AFTERWORD_FAKE_CLOCK_FROZEN=1 too, the wall clock stays at that time for the whole command,
+ * so a test that runs commands at given times gets the same result however slowly they run.
  */
 export function fakeClockFromEnv(env: Env): { clock: FakeClock; warning: string } | null {
   const raw = env.AFTERWORD_FAKE_NOW;
   if (!raw || !allowed(env)) return null;
+  const frozen = env.AFTERWORD_FAKE_CLOCK_FROZEN === '1';
   return {
-    clock: new FakeClock(fakeStart(env)),
-    warning: `afterword: warning: using a fake clock (AFTERWORD_FAKE_NOW=${raw}); never do this for real`,
+    clock: new FakeClock(fakeStart(env), { frozen }),
+    warning: `afterword: warning: using a fake clock (AFTERWORD_FAKE_NOW=${raw})${frozen ? ' that stands still' : ''}; never do this for real`,
   };
 }
 

@@ -8,13 +8,14 @@ import { DEFAULT_SCRYPT } from '../../core/crypto/kdf.js';
 import { createVaultServices } from '../../core/services.js';
 import { Vault } from '../../core/vault/vault.js';
 import { systemClock } from '../../node/system-clock.js';
-import { CliVault, REPO_ROOT, TempDirs, sourceScript, cleanEnv, describeResult } from './test-support/run-cli.js';
+import { CliVault, REPO_ROOT, TempDirs, cleanEnv, describeResult } from './test-support/run-cli.js';
+import { testScript } from './test-support/test-script.js';
 
 const temp = new TempDirs();
 /** Node arguments running test-support/crash-writer.ts (set in beforeAll, once dist/ is known to be up to date). */
 let writer: string[];
 beforeAll(() => {
-  writer = sourceScript('apps/cli/test-support/crash-writer.ts');
+  writer = testScript('apps/cli/test-support/crash-writer.ts');
 });
 afterAll(() => temp.cleanup());
 
@@ -90,7 +91,6 @@ function runRound(vault: CliVault, round: number): Promise<Round> {
   });
 }
 
-// Each round starts a child through tsx (the writer is test code, which the build leaves out).
 describe('crash safety', { timeout: 300_000 }, () => {
   it(`survives ${ROUNDS} SIGKILLs while adding messages: every reported message is there, intact`, async () => {
     const v = await CliVault.create(temp, 'crash');

@@ -23,10 +23,12 @@ import { blobsPath, databasePath } from '../vault/vault-paths.js';
 import { openFollowedCopy } from './open-followed-copy.js';
 import { SnapshotFollower, type FollowResult } from './snapshot-follower.js';
 import { recordingLogger } from './test-support/counting-store.js';
+import { bundleTestScripts } from '../../apps/cli/test-support/test-script.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(HERE, '../../..');
-const CHILD = join(HERE, 'test-support', 'follow-child.ts');
+/** The child as JavaScript, bundled once (`--import tsx` cost each child more than its own work). */
+const followChild = (): string => bundleTestScripts(['core/standby/test-support/follow-child.ts'])[0]!;
 const PREFIX = 'follow-crash';
 
 let server: S3rverProcess;
@@ -81,7 +83,7 @@ function killedSync(
   killAfter: number | null,
 ): Promise<{ lines: string[] }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+    const child = spawn(process.execPath, [followChild()], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,

@@ -1,11 +1,12 @@
-// Child process of crash-safety.test.ts, run from source (`node --import tsx`) while the core it
+// Child process of crash-safety.test.ts, test code bundled by testScript while the core it
 // drives is the compiled one in dist/ (importBuilt): opens the vault through the core, unlocks it
 // once, then adds messages one at a time until it is killed. After each create()
 // returns it prints `ADDED <id> <title>` with a synchronous write, so every line the parent reads
 // stands for a message the core reported as saved. Every fourth message carries an attachment,
 // so kills also land between a blob being written and its row being committed.
 //
-//   node --import tsx electron/apps/cli/test-support/crash-writer.ts <vaultDir> <runLabel>   (AFTERWORD_PASSWORD set)
+//   node --import tsx electron/apps/cli/test-support/crash-writer.ts <vaultDir> <runLabel>   (AFTERWORD_PASSWORD set;
+//   from source like this too)
 import { writeSync } from 'node:fs';
 import { importBuilt } from './import-built.js';
 

@@ -1,5 +1,5 @@
-// Test helper for child scripts that run from source (`node --import tsx`, as the build holds no
-// test code) but must drive the product as it ships: loads the compiled module from dist/electron/
+// Test helper for child scripts that run from source (bundled by testScript, as the build holds
+// no test code) but must drive the product as it ships: loads the compiled module from dist/electron/
 // instead of its source. Call assertCliBuilt (or a test that does) first, so dist/ is up to date.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';

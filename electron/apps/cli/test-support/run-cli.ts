@@ -121,17 +121,6 @@ export function assertDesktopBuilt(): void {
   assertUpToDate('desktop app', [SHELL_PROJECT]);
 }
 
-/**
- * The Node arguments that run a test-support script from source through tsx (the build holds no
- * test code); the product it drives comes from dist/ (see importBuilt), so the build is checked first.
- */
-export function sourceScript(sourceUnderElectron: string): string[] {
-  assertCliBuilt();
-  const source = join(REPO_ROOT, 'electron', sourceUnderElectron);
-  if (!existsSync(source)) throw new Error(`there is no electron/${sourceUnderElectron}`);
-  return ['--import', 'tsx', source];
-}
-
 export type EnvOverrides = Readonly<Record<string, string | undefined>>;
 
 /** The parent's environment without any AFTERWORD_* (or NODE_OPTIONS) leaking in, plus `overrides`. */

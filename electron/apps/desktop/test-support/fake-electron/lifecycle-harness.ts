@@ -1,7 +1,8 @@
 // Test helper: starts the compiled main entry (dist/electron/apps/desktop/main.js) in a child Node process
 // under the fake `electron`, and drives it. Needs the TypeScript build (`npm run build`, or the
 // `tsc -b` that `npm run typecheck` runs): the real compiled entry is what is tested. The fake and
-// the runner around it are test code, which the build leaves out: they run from source through tsx.
+// the runner around it are test code, which the build leaves out: they are bundled from source
+// once per test process (`--import tsx` cost each shell about two CPU-seconds to start).
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,13 +10,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertDesktopBuilt } from '../../../cli/test-support/run-cli.js';
+import { bundleTestScripts } from '../../../cli/test-support/test-script.js';
 import type { FakeRecord } from './fake-electron.js';
 import type { RunnerCommand } from './lifecycle-runner.js';
 
 const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 export const MAIN_ENTRY = join(ROOT, 'dist', 'electron', 'apps', 'desktop', 'main.js');
-const RUNNER = fileURLToPath(new URL('./lifecycle-runner.ts', import.meta.url));
-const REGISTER = fileURLToPath(new URL('./register-fake-electron.ts', import.meta.url));
+const FAKE = 'apps/desktop/test-support/fake-electron';
+
+/**
+ * The runner and the loader hook as JavaScript, with the fake electron that both the runner and
+ * the compiled shell import (through the hook) as one module.
+ */
+function bundledRunner(): { runner: string; register: string } {
+  const [runner, register] = bundleTestScripts(
+    ['lifecycle-runner.ts', 'register-fake-electron.ts', 'electron-resolve-hook.ts', 'fake-electron.ts'].map(
+      (name) => `${FAKE}/${name}`,
+    ),
+  );
+  return { runner: runner!, register: register! };
+}
 
 export interface ShellProcess {
   readonly dir: string;
@@ -47,8 +61,9 @@ export async function startShell(options: ShellOptions = {}): Promise<ShellProce
   assertBuilt();
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'afterword-shell-')));
   const log = join(dir, `electron-${Date.now()}-${Math.random().toString(36).slice(2)}.jsonl`);
-  const child: ChildProcess = fork(RUNNER, [MAIN_ENTRY, ...(options.args ?? [])], {
-    execArgv: ['--import', 'tsx', '--import', REGISTER],
+  const { runner, register } = bundledRunner();
+  const child: ChildProcess = fork(runner, [MAIN_ENTRY, ...(options.args ?? [])], {
+    execArgv: ['--import', register],
     env: {
       ...process.env,
       AFTERWORD_VAULT: join(dir, 'vault'),

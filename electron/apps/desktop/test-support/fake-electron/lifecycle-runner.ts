@@ -1,5 +1,5 @@
 // Test helper, the child process of main.lifecycle.test.ts: loads the compiled main entry under the
-// fake `electron` (node --import tsx --import register-fake-electron.ts), emits `ready` only once the entry module
+// fake `electron` (bundled with register-fake-electron.ts, see lifecycle-harness), emits `ready` only once the entry module
 // has finished evaluating (as Electron does for an ES module entry), then obeys the parent's
 // commands over the IPC channel. Everything the shell does is in $FAKE_ELECTRON_LOG.
 import { pathToFileURL } from 'node:url';
