@@ -26,6 +26,10 @@ const debug = process.argv.includes('--debug');
 if (debug) process.setSourceMapsEnabled(true);
 if (bundled) {
   if (!debug) require('./compile-cache.cjs').useCompileCache(join(dist, 'cli'));
+  // A command that signs in with AFTERWORD_PASSWORD starts the key derivation now, on the thread
+  // pool, before the command parser and the command's code load (password-head-start.ts).
+  if (process.env.AFTERWORD_PASSWORD && !process.env.AFTERWORD_SESSION)
+    require(join(dist, 'cli', 'password-head-start.js')).startPasswordHeadStartFor(process.argv.slice(2), process.env);
   require(join(dist, 'cli', 'main.js'));
 } else {
   // The compiled ES modules as tsc wrote them.

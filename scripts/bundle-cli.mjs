@@ -15,6 +15,8 @@ import { build } from 'esbuild';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BUNDLE_DIR = join(ROOT, 'dist', 'cli');
 const ENTRY = join(ROOT, 'dist', 'electron', 'apps', 'cli', 'main.js');
+// Loaded by bin/afterword.js before main.js when a password is given: a name that does not change.
+const HEAD_START_ENTRY = join(ROOT, 'dist', 'electron', 'apps', 'cli', 'password-head-start.js');
 const COMPILED = join(ROOT, 'dist') + sep;
 
 const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
@@ -119,7 +121,7 @@ export async function bundleCli() {
   await rm(esm, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
   const result = await build({
-    entryPoints: { main: ENTRY },
+    entryPoints: { main: ENTRY, 'password-head-start': HEAD_START_ENTRY },
     bundle: true,
     splitting: true,
     format: 'esm',

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { passwordHeadStartPending, passwordKek } from '../../core/vault/password-head-start.js';
+import { startPasswordHeadStart, startPasswordHeadStartFor } from './password-head-start.js';
 import { wantsPasswordHeadStart } from './password-head-start-wanted.js';
 import { CliVault, TempDirs, describeResult, parseJsonStdout } from './test-support/run-cli.js';
 
@@ -31,6 +33,21 @@ describe('which commands begin the KDF early', () => {
     ['serve (a long-running process)', ['serve'], env, false],
   ] as const)('%s: %s', (_, argv, environment, expected) => {
     expect(wantsPasswordHeadStart(argv[0], argv, environment)).toBe(expected);
+  });
+});
+
+describe('the head start in one process', () => {
+  it('begins once: the launcher and the command share it, and the unwrap takes it', async () => {
+    const env = { AFTERWORD_VAULT: vault.dir, AFTERWORD_PASSWORD: vault.password };
+    expect(startPasswordHeadStartFor(['status', '--help'], env)).toBeNull();
+    expect(passwordHeadStartPending()).toBe(false);
+    const launcher = startPasswordHeadStartFor(['status'], env);
+    expect(launcher).not.toBeNull();
+    expect(startPasswordHeadStart(['status'], env)).toBe(launcher);
+    expect(launcher!.unused()).toBe(true);
+    // Whatever salt the vault has, an unwrap with another one derives its own and ends the head start.
+    await passwordKek(vault.password, '00'.repeat(32), { logN: 10, r: 8, p: 1 });
+    expect(launcher!.unused()).toBe(false);
   });
 });
 

@@ -1,9 +1,12 @@
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { nativeBinding } from '../../core/db/sqlite-addon.js';
 import { assertScryptParamsAcceptable } from '../../core/crypto/kdf.js';
 import { passwordHeadStartPending, startPasswordKek } from '../../core/vault/password-head-start.js';
 import { DATABASE_FILE, resolveVaultDir } from '../../core/vault/vault-paths.js';
+import { commandWord } from './command-groups.js';
+import { wantsPasswordHeadStart } from './password-head-start-wanted.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -17,6 +20,13 @@ function vaultFlag(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
+export interface HeadStartHandle {
+  /** Whether the derivation is still waiting for an unwrap to take it. */
+  unused: () => boolean;
+}
+
+let started: HeadStartHandle | undefined;
+
 interface PasswordWrap {
   kdf: string;
   params: string;
@@ -27,9 +37,15 @@ interface PasswordWrap {
  * Anything unusual (no vault, an old schema, a cost below the floor or absurd) starts nothing:
  * the command opens the vault itself and says what is wrong.
  */
-export function startPasswordHeadStart(argv: readonly string[], env: Env): { unused: () => boolean } {
+export function startPasswordHeadStart(argv: readonly string[], env: Env): HeadStartHandle {
+  // Once per process: the launcher may have begun it already (see startPasswordHeadStartFor).
+  if (started) return started;
+  started = { unused: passwordHeadStartPending };
   try {
     const file = join(resolveVaultDir(vaultFlag(argv), env), DATABASE_FILE);
+    // Required here, not at the top: the launcher loads this file for every command run with a
+    // password in the environment, `--help` and `init` included.
+    const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
     const db = new Database(file, { readonly: true, fileMustExist: true, nativeBinding: nativeBinding() });
     let wrap: PasswordWrap | undefined;
     try {
@@ -46,5 +62,13 @@ export function startPasswordHeadStart(argv: readonly string[], env: Env): { unu
   } catch {
     // as above: the command's own open reports it
   }
-  return { unused: passwordHeadStartPending };
+  return started;
+}
+
+/**
+ * For bin/afterword.js, before the command parser loads (this file is an entry of the bundle of
+ * its own, dist/cli/password-head-start.js): starts the KDF when `argv` is a command that signs in.
+ */
+export function startPasswordHeadStartFor(argv: readonly string[], env: Env): HeadStartHandle | null {
+  return wantsPasswordHeadStart(commandWord(argv), argv, env) ? startPasswordHeadStart(argv, env) : null;
 }
