@@ -40,6 +40,18 @@ function useCompileCache(bundleDir) {
     return wrapper.call(module.exports, module.exports, require, module, filename, dirname(filename));
   }
 
+  // A chunk names the chunks it needs as `./chunk-….js`, files beside it: the general resolution
+  // (package scope, stat, realpath for each) found the same path at ~0.1 ms a chunk.
+  const resolveFilename = Module._resolveFilename;
+  Module._resolveFilename = function resolveChunk(request, parent, isMain, options) {
+    if (options === undefined && request.startsWith('./') && request.endsWith('.js') && !request.includes('/', 2)) {
+      const from = parent?.filename;
+      if (typeof from === 'string' && from.startsWith(inside) && !from.includes(sep, inside.length))
+        return join(inside, request.slice(2));
+    }
+    return resolveFilename.call(this, request, parent, isMain, options);
+  };
+
   Module.prototype._compile = function compileWithCache(content, filename) {
     if (!filename.startsWith(inside) || !filename.endsWith('.js')) return compile.call(this, content, filename);
     return runCached(this, content, filename);
