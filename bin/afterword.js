@@ -23,9 +23,17 @@ const bundled =
   mtime('cli/main.js') >= Math.max(mtime('.tsbuild/node.tsbuildinfo'), mtime('.tsbuild/shared.tsbuildinfo'));
 // --debug prints stack traces: through the source maps, they name the TypeScript lines.
 const debug = process.argv.includes('--debug');
+/** The command's word: the first argument that is not an option (`--vault` takes the next one). */
+function commandWord(args) {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--vault') i++;
+    else if (!args[i].startsWith('-')) return args[i];
+  }
+  return undefined;
+}
 if (debug) process.setSourceMapsEnabled(true);
 if (bundled) {
-  if (!debug) require('./compile-cache.cjs').useCompileCache(join(dist, 'cli'));
+  if (!debug) require('./compile-cache.cjs').useCompileCache(join(dist, 'cli'), commandWord(process.argv.slice(2)));
   // A command that signs in with AFTERWORD_PASSWORD starts the key derivation now, on the thread
   // pool, before the command parser and the command's code load (password-head-start.ts).
   if (process.env.AFTERWORD_PASSWORD && !process.env.AFTERWORD_SESSION)

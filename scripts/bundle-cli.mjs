@@ -21,7 +21,10 @@ const COMPILED = join(ROOT, 'dist') + sep;
 
 const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
 // Native addons load their .node file from their own folder; test and bench tools are not shipped.
-const EXTERNAL = ['better-sqlite3', '@napi-rs/keyring', ...Object.keys(pkg.devDependencies ?? {})];
+// better-sqlite3's JavaScript is bundled (its dozen files, compiled at every start, were ~10 ms of
+// a tick): each connection is given the addon's path (core/db/sqlite-addon.ts), and `bindings`,
+// its search for the addon when none is given, stays in node_modules to search from there.
+const EXTERNAL = ['bindings', '@napi-rs/keyring', ...Object.keys(pkg.devDependencies ?? {})];
 
 /** `import.meta.url` of a compiled file, as seen from a chunk in the bundle's folder. */
 const ownUrlPlugin = (outDir) => ({

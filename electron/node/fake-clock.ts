@@ -1,6 +1,6 @@
-import { performance } from 'node:perf_hooks';
 import { BadRequestError } from '../core/errors.js';
 import type { Clock } from '../core/ports/clock.js';
+import { monotonicMs } from './monotonic-ms.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -27,7 +27,7 @@ export class FakeClock implements Clock {
   }
 
   monotonic(): number {
-    return performance.now() + this.monoOffset;
+    return monotonicMs() + this.monoOffset;
   }
 
   /** Time passes: wall and monotonic move by `ms` (never backwards). */

@@ -1,8 +1,8 @@
 import { uptime } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import type { Clock } from '../core/ports/clock.js';
+import { monotonicMs } from './monotonic-ms.js';
 
-/** Below this, a difference between the boot clock and performance.now() is their resolution, not sleep. */
+/** Below this, a difference between the boot clock and the monotonic one is their resolution, not sleep. */
 const BOOT_CLOCK_RESOLUTION_MS = 1_000;
 
 export interface MonotonicSources {
@@ -19,17 +19,17 @@ export interface MonotonicSources {
  */
 export function platformSources(platform: NodeJS.Platform = process.platform): MonotonicSources {
   return {
-    awake: () => performance.now(),
+    awake: monotonicMs,
     sinceBoot: platform === 'linux' || platform === 'win32' ? () => uptime() : null,
   };
 }
 
 /**
- * Monotonic time that also counts time asleep: performance.now() (fine-grained, but it stops
+ * Monotonic time that also counts time asleep: the monotonic clock (fine-grained, but it stops
  * while the machine sleeps) plus the time the boot clock says the machine slept. The scheduler's
  * clock guard then sees a night of sleep as time that really passed — not as a wall-clock jump,
  * which would restart the running wait every morning on a laptop running `afterword serve`.
- * Without a boot clock it is performance.now() alone.
+ * Without a boot clock it is the monotonic clock alone.
  */
 export function sleepAwareMonotonic(sources: MonotonicSources = platformSources()): () => number {
   const { awake, sinceBoot } = sources;
@@ -57,6 +57,6 @@ const monotonic = sleepAwareMonotonic(sources);
 export const systemClock: Clock = {
   now: () => Date.now(),
   monotonic,
-  // sleepAwareMonotonic hands back performance.now() itself where it has no boot clock to add.
+  // sleepAwareMonotonic hands back the monotonic clock itself where it has no boot clock to add.
   countsSleep: monotonic !== sources.awake,
 };

@@ -134,7 +134,7 @@ export class CliContext {
   async withRouter<T>(
     fn: (rpc: Rpc, core: AppCore) => Promise<T>,
     access: Access = { by: 'password' },
-    options: { schedule?: AppSchedulerOptions; onEvent?: EventListener } = {},
+    options: { schedule?: AppSchedulerOptions; onEvent?: EventListener; whileUnlocking?: () => void } = {},
   ): Promise<T> {
     const { clock, scrypt, kdfFloor, marks, acceptOlderVault, readWhenFull } = this.vaultDeps();
     return withCliRouter(

@@ -52,6 +52,8 @@ export interface CliRouterDeps {
   schedule?: AppSchedulerOptions;
   /** Hears the core's events while `fn` runs (the progress of a long call). */
   onEvent?: EventListener;
+  /** Work `fn` needs that needs no key: done while the password's KDF runs, not after it. */
+  whileUnlocking?: () => void;
 }
 
 /**
@@ -127,12 +129,23 @@ async function signIn(core: AppCore, access: Access, deps: CliRouterDeps): Promi
     case 'password':
       if (access.password === undefined && deps.session && (await signInWithSession(core, deps.session))) return OWNER;
       await core.open();
-      await core.unlock(access.password ?? (await deps.password()));
+      await unlockWithPassword(core, access.password ?? (await deps.password()), deps);
       return OWNER;
   }
   await core.open();
-  await core.unlock(await deps.password());
+  await unlockWithPassword(core, await deps.password(), deps);
   return OWNER;
+}
+
+/** The KDF runs on the thread pool: the main thread does `whileUnlocking` meanwhile. */
+async function unlockWithPassword(core: AppCore, password: string, deps: CliRouterDeps): Promise<void> {
+  const unlocking = core.unlock(password);
+  try {
+    deps.whileUnlocking?.();
+  } catch {
+    // Done again, and reported, where the command needs it.
+  }
+  await unlocking;
 }
 
 /**

@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, it } from 'vitest';
-import { assertCliBuilt, describeResult, REPO_ROOT, runCli } from './test-support/run-cli.js';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { assertCliBuilt, describeResult, REPO_ROOT, runCli, TempDirs } from './test-support/run-cli.js';
 
 // bin/afterword.js runs the CommonJS bundle through V8's code cache, kept in dist/cli/.v8-cache.
 // Other test files run the CLI at the same time: each assertion holds whoever wrote the file.
@@ -14,6 +14,15 @@ function entryCacheFile(): string | undefined {
   const name = readdirSync(CACHE_DIR).find((file) => file.startsWith('main.js.') && file.endsWith(`-${process.arch}`));
   return name === undefined ? undefined : join(CACHE_DIR, name);
 }
+
+/** The file in the cache folder whose name starts with `prefix` (and ends with this machine's arch). */
+function cacheFileStarting(prefix: string): string | undefined {
+  const name = readdirSync(CACHE_DIR).find((file) => file.startsWith(prefix) && file.endsWith(`-${process.arch}`));
+  return name === undefined ? undefined : join(CACHE_DIR, name);
+}
+
+const temp = new TempDirs();
+afterAll(() => temp.cleanup());
 
 beforeAll(() => {
   assertCliBuilt();
@@ -52,5 +61,24 @@ describe('the CLI bundle runs through the code cache', () => {
     expect(run.code, describeResult(run)).toBe(0);
     expect(run.stdout.trim()).toBe(VERSION);
     expect(readFileSync(file).equals(damaged)).toBe(false);
+  });
+
+  it('the first run of a command writes again the caches it shares with the commands run before', async ({
+    expect,
+  }) => {
+    // `status` where there is no vault: it loads the CLI's context and the engine's commands, then says so.
+    const env = { AFTERWORD_VAULT: join(await temp.make('cache'), 'none') };
+    await runCli(['status', '--json'], { env });
+    const ran = cacheFileStarting('ran-status.');
+    const shared = cacheFileStarting('cli-context-');
+    expect(ran, 'no record that status ran').toBeDefined();
+    expect(shared, 'no cache file for the CLI context chunk').toBeDefined();
+    // As if status had never run since the build.
+    rmSync(ran!);
+    const before = statSync(shared!).mtimeMs;
+    const first = await runCli(['status', '--json'], { env });
+    expect(first.code, describeResult(first)).not.toBe(0);
+    expect(existsSync(ran!)).toBe(true);
+    expect(statSync(shared!).mtimeMs).toBeGreaterThan(before);
   });
 });

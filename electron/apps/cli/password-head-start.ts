@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type BetterSqlite3 from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { nativeBinding } from '../../core/db/sqlite-addon.js';
 import { assertScryptParamsAcceptable } from '../../core/crypto/kdf.js';
 import { passwordHeadStartPending, startPasswordKek } from '../../core/vault/password-head-start.js';
@@ -43,9 +42,9 @@ export function startPasswordHeadStart(argv: readonly string[], env: Env): HeadS
   started = { unused: passwordHeadStartPending };
   try {
     const file = join(resolveVaultDir(vaultFlag(argv), env), DATABASE_FILE);
-    // Required here, not at the top: the launcher loads this file for every command run with a
-    // password in the environment, `--help` and `init` included.
-    const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+    // The driver's addon is loaded here, by the first connection, not when this file loads: the
+    // launcher loads this file for every command run with a password in the environment, `--help`
+    // and `init` included.
     const db = new Database(file, { readonly: true, fileMustExist: true, nativeBinding: nativeBinding() });
     let wrap: PasswordWrap | undefined;
     try {

@@ -3,7 +3,7 @@ import { LEVEL_COUNT, routeLevel } from '../../../shared/plans.js';
 import type { PromptKind } from '../../../shared/prompt-kinds.js';
 import type { StatusProblem } from '../../../shared/status-problems.js';
 import type { Outbox, OutboxCounts } from '../delivery/outbox.js';
-import { readOwner, SETTINGS, smtpSettingsSchema } from '../delivery/owner-settings.js';
+import { ownerSchema, readOwner, SETTINGS, smtpSettingsSchema } from '../delivery/owner-settings.js';
 import { webhookNames, webhooksKeptOnPrivateNetwork } from '../repo/webhooks.js';
 import { recipientsKeptOnPrivateNetwork } from '../repo/recipients.js';
 import type { VaultServices } from '../services.js';
@@ -63,6 +63,16 @@ function nextEventOf(rt: { phase: PlanPhase; level: number }, next: TimelinePoin
 }
 
 const STALE_TICK_MS = 2 * 24 * 60 * 60 * 1000;
+
+/**
+ * What readStatus builds before it reads anything, needing no key: the settings' schemas, whose
+ * first build is a good part of a status. A command signing in with the password calls this while
+ * the KDF runs on the thread pool, instead of after it.
+ */
+export function prepareStatus(): void {
+  ownerSchema();
+  smtpSettingsSchema();
+}
 
 export function readStatus(services: VaultServices, outbox: Outbox, now: number): StatusReport {
   const { vault, plans, settings } = services;

@@ -6,11 +6,26 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../test-support/manual-clock.js';
 import { MemoryKeyStore } from './memory-key-store.js';
-import { readMark } from './rollback-mark.js';
+import { readMark, sealedEnd } from './rollback-mark.js';
 import { Vault } from './vault.js';
 
 const PASSWORD = 'correct horse battery';
 const roots: string[] = [];
+
+/** A key store that counts what is written to it. */
+class CountingKeyStore extends MemoryKeyStore {
+  writes = 0;
+  override set(account: string, secret: Uint8Array): Promise<void> {
+    this.writes++;
+    return super.set(account, secret);
+  }
+}
+
+async function newVaultDir(): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'afterword-mark-'));
+  roots.push(root);
+  return join(root, 'vault');
+}
 afterEach(async () => {
   for (const root of roots.splice(0)) await rm(root, { recursive: true, force: true });
 });
@@ -43,5 +58,51 @@ describe('the high-water mark', () => {
     await rm(dir, { recursive: true });
     await cp(join(root, 'old'), dir, { recursive: true });
     await expect(Vault.open(dir, { ...deps, marks: legacy })).rejects.toMatchObject({ found: 'older' });
+  });
+
+  it('is rewritten only when the history moved: an unlock moves it, a close with nothing appended does not', async () => {
+    const dir = await newVaultDir();
+    const deps = { clock: new ManualClock(Date.UTC(2027, 0, 1)), scrypt: { logN: 15, r: 8, p: 1 } };
+    const marks = new CountingKeyStore();
+    const { vault } = await Vault.create(dir, PASSWORD, { ...deps, marks });
+    await vault.close();
+
+    const again = await Vault.open(dir, { ...deps, marks });
+    marks.writes = 0;
+    await again.unlock(PASSWORD);
+    expect(marks.writes).toBe(1); // the unlock's audit row
+    const vaultId = again.vaultId;
+    const end = sealedEnd(again.db)!;
+    await again.close();
+    expect(marks.writes).toBe(1);
+    expect((await readMark(marks, vaultId, dir))?.seq).toBe(end.seq);
+  });
+
+  it('a mark that says something else (written meanwhile, or unreadable) is written again at close', async () => {
+    const dir = await newVaultDir();
+    const deps = { clock: new ManualClock(Date.UTC(2027, 0, 1)), scrypt: { logN: 15, r: 8, p: 1 } };
+    const marks = new CountingKeyStore();
+    const { vault } = await Vault.create(dir, PASSWORD, { ...deps, marks });
+    await vault.close();
+    const again = await Vault.open(dir, { ...deps, marks });
+    await again.unlock(PASSWORD);
+    const vaultId = again.vaultId;
+    const end = sealedEnd(again.db)!;
+    const [account] = [...(marks as unknown as { secrets: Map<string, Uint8Array> }).secrets.keys()].filter((name) =>
+      name.includes('-at-'),
+    );
+    await marks.set(account!, new Uint8Array(40));
+    marks.writes = 0;
+    await again.close();
+    expect(marks.writes).toBe(1);
+    expect((await readMark(marks, vaultId, dir))?.seq).toBe(end.seq);
+
+    // Made readable by others while the vault was open: replaced by a fresh one, as before.
+    const third = await Vault.open(dir, { ...deps, marks });
+    await third.unlock(PASSWORD);
+    marks.get = () => Promise.reject(new Error('readable by other users'));
+    marks.writes = 0;
+    await third.close();
+    expect(marks.writes).toBe(1);
   });
 });

@@ -38,11 +38,29 @@ export async function readMark(store: KeyStore, vaultId: string, dir: string): P
   return decodeMark(await store.get(account(vaultId, dir))) ?? decodeMark(await store.get(legacyAccount(vaultId)));
 }
 
-export async function writeMark(store: KeyStore, vaultId: string, dir: string, mark: HighWaterMark): Promise<void> {
+function encodeMark(mark: HighWaterMark): Uint8Array {
   const bytes = new Uint8Array(40);
   new DataView(bytes.buffer).setBigUint64(0, BigInt(mark.seq));
   bytes.set(mark.hash, 8);
-  await store.set(account(vaultId, dir), bytes);
+  return bytes;
+}
+
+export async function writeMark(store: KeyStore, vaultId: string, dir: string, mark: HighWaterMark): Promise<void> {
+  await store.set(account(vaultId, dir), encodeMark(mark));
+}
+
+/**
+ * Writes the mark unless this copy's mark already says exactly that: a command that appended no
+ * audit row since its unlock (an idle `tick` at close) then reads the small file instead of
+ * rewriting it (a temp file, two fsyncs and a rename).
+ */
+export async function moveMark(store: KeyStore, vaultId: string, dir: string, mark: HighWaterMark): Promise<void> {
+  const where = account(vaultId, dir);
+  const bytes = encodeMark(mark);
+  // An unreadable one (a file others can read) is replaced, as writeMark would.
+  const stored = await store.get(where).catch(() => null);
+  if (stored && Buffer.from(stored).equals(Buffer.from(bytes))) return;
+  await store.set(where, bytes);
 }
 
 /** The vault's sealed end as it is on disk (readable without the key). */

@@ -18,7 +18,7 @@ import { DeviceUnlock } from './device-unlock.js';
 import { SecondFactorCheck, type SecondFactorUsed } from './second-factor-check.js';
 import { whereWritable } from './where-writable.js';
 import { makeVaultPrivate, removeStaleTempBlobs } from './vault-files.js';
-import { checkHighWaterMark, sealedEnd, writeMark } from './rollback-mark.js';
+import { checkHighWaterMark, moveMark, sealedEnd } from './rollback-mark.js';
 import { blobsPath, databasePath } from './vault-paths.js';
 import { VaultExistsError, VaultKeyWrongError, VaultNotFoundError, WrongPasswordError } from './vault-errors.js';
 import { passwordSchema, describeIssue } from '../../../shared/validation.js';
@@ -271,7 +271,7 @@ export class Vault {
   async recordMark(): Promise<void> {
     const end = sealedEnd(this.db);
     if (!this.deps.marks || !end || !this.movesMark) return;
-    await writeMark(this.deps.marks, this.ctx.vaultId, this.dir, end).catch((error: unknown) => {
+    await moveMark(this.deps.marks, this.ctx.vaultId, this.dir, end).catch((error: unknown) => {
       // A key directory that cannot be written only leaves the mark behind; it must not lock the owner out.
       if (!isStorageUnavailable(error)) throw error;
     });

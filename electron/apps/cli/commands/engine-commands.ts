@@ -10,6 +10,7 @@ import { recoveryKeyFrom } from '../secrets.js';
 import { inWords, renderStatus } from './status-text.js';
 import { followingStandbyStatus, renderStandbyStatus } from './standby-status.js';
 import { FILE_KEY_WARNING } from '../../../node/device-key-store.js';
+import { prepareStatus } from '../../../core/schedule/status.js';
 
 /** The scheduler's commands run from cron too: the device key stands in for the password when it is on. */
 const UNATTENDED: Access = { by: 'unattended' };
@@ -87,7 +88,9 @@ export function registerEngineCommands(program: Command, context: () => CliConte
       // A standby that follows has no vault here yet: what its runner last saw instead.
       const following = await followingStandbyStatus(ctx.vaultDir, ctx.clock.now());
       if (following) return ctx.out.result(following, () => renderStandbyStatus(following));
-      const report = inWords(await ctx.withRouter((rpc) => rpc('status.get', {}), UNATTENDED));
+      const report = inWords(
+        await ctx.withRouter((rpc) => rpc('status.get', {}), UNATTENDED, { whileUnlocking: prepareStatus }),
+      );
       ctx.out.result(report, () => renderStatus(report));
     });
 
