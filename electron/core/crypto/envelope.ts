@@ -44,22 +44,29 @@ export function assertContentKey(key: ContentKey): void {
   }
 }
 
-function fieldContext(ref: FieldRef): Uint8Array {
-  for (const [name, value] of Object.entries(ref)) {
-    // NUL separates the parts; allowing it inside one would make two refs share an AAD.
-    if (typeof value !== 'string' || value.includes('\0')) {
-      throw new BadRequestError(`field reference ${name} must be a string without NUL characters`);
-    }
+const utf8 = new TextEncoder();
+
+function checkRefPart(name: keyof FieldRef, value: unknown): void {
+  // NUL separates the parts; allowing it inside one would make two refs share an AAD.
+  if (typeof value !== 'string' || value.includes('\0')) {
+    throw new BadRequestError(`field reference ${name} must be a string without NUL characters`);
   }
-  return utf8ToBytes(`${FIELD_DOMAIN}\0${ref.table}\0${ref.column}\0${ref.rowId}`);
 }
 
+/**
+ * header || utf8(domain NUL table NUL column NUL rowId), encoded straight into the one buffer it
+ * is returned in: it is built for every value sealed or opened.
+ */
 function buildAad(header: Uint8Array, ref: FieldRef): Uint8Array {
-  const context = fieldContext(ref);
-  const aad = new Uint8Array(header.length + context.length);
+  checkRefPart('table', ref.table);
+  checkRefPart('column', ref.column);
+  checkRefPart('rowId', ref.rowId);
+  const context = `${FIELD_DOMAIN}\0${ref.table}\0${ref.column}\0${ref.rowId}`;
+  // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+  const aad = new Uint8Array(header.length + context.length * 3);
   aad.set(header, 0);
-  aad.set(context, header.length);
-  return aad;
+  const { written } = utf8.encodeInto(context, aad.subarray(header.length));
+  return aad.subarray(0, header.length + written);
 }
 
 /** Encrypts `plaintext` for the given field location under `key` with a fresh random nonce. */
