@@ -74,6 +74,9 @@ export const nodeChunkCipher: ChunkCipher = {
       body.fill(0); // unauthenticated plaintext never leaves this function
       throw new AeadAuthError();
     }
+    // OpenSSL's chacha20-poly1305 hands everything out in update(): the plaintext is returned in
+    // place (as a plain Uint8Array over the same memory) rather than copied and wiped.
+    if (rest.length === 0) return new Uint8Array(body.buffer, body.byteOffset, body.length);
     const out = new Uint8Array(body.length + rest.length);
     out.set(body, 0);
     out.set(rest, body.length);
