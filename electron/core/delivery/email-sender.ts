@@ -20,6 +20,7 @@ import type { ChannelSender, DeliveryContent, OutgoingContent, OutgoingItem, Sen
 import { EN, type DeliveryStrings } from './delivery-strings.js';
 import { renderEmail } from './email-render.js';
 import { idempotencyDigest } from './idempotency-digest.js';
+import { withRawMessage } from './raw-mail.js';
 
 export { classifySmtpError, SMTP_ERROR_CODES, type SmtpErrorCode } from './classify-smtp-error.js';
 
@@ -72,9 +73,14 @@ export interface MailTransport {
 // Node's TLS and socket code too (a few dozen ms of a short command's start).
 const requireModule = createRequire(import.meta.url);
 
-/** nodemailer's transport, in this thread. */
-export const nodemailerTransport = (options: SMTPTransportOptions): MailTransport =>
-  (requireModule('nodemailer') as typeof Nodemailer).createTransport(options);
+/** nodemailer's transport, in this thread; a plain mail goes to it composed (raw-mail.ts). */
+export function nodemailerTransport(options: SMTPTransportOptions): MailTransport {
+  const transport = (requireModule('nodemailer') as typeof Nodemailer).createTransport(options);
+  return {
+    sendMail: (mail) => transport.sendMail(withRawMessage(mail)),
+    close: () => transport.close(),
+  };
+}
 
 /** `<first 32 hex of sha256(idempotencyKey)@host>`: the same for every attempt of one item. */
 export function stableMessageId(idempotencyKey: string, hostname: string = DEFAULT_MESSAGE_ID_HOST): string {

@@ -7,6 +7,7 @@
 import { Readable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
+import { withRawMessage } from '../raw-mail.js';
 import { ERROR_FIELDS, type FromThread, type SmtpErrorFields, type ThreadMail, type ToThread } from './protocol.js';
 
 const port = parentPort!;
@@ -56,7 +57,7 @@ async function send(transportId: number, id: number, mail: ThreadMail): Promise<
   try {
     const transport = transports.get(transportId);
     if (!transport) throw Object.assign(new Error('the mail transport is closed'), { code: 'ECLOSED' });
-    const info = (await transport.sendMail(options)) as { response?: unknown };
+    const info = (await transport.sendMail(withRawMessage(options))) as { response?: unknown };
     post({ type: 'sent', id, response: typeof info.response === 'string' ? info.response : '' });
   } catch (err) {
     post({ type: 'failed', id, error: errorFields(err) });
