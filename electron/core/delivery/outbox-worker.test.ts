@@ -78,6 +78,34 @@ describe('OutboxWorker.drain', () => {
   );
 });
 
+describe('OutboxWorker and the crash bound', () => {
+  it.each([1, 3])(
+    'with %i lanes, a lane sends again only once its last accepted send is noted or recorded',
+    async (lanes) => {
+      // Answers at once, so the sends of several lanes finish in the same turn and share a note commit.
+      let answered = 0;
+      let durable = (): number => 0;
+      const unnoted: number[] = [];
+      const sender: ChannelSender = {
+        async send(): Promise<SendResult> {
+          unnoted.push(answered - durable());
+          answered++;
+          return { ok: true, response: '250 queued' };
+        },
+      };
+      const keys = Array.from({ length: 60 }, (_, i) => `n${i}`);
+      const { engine, sqlite, journalSize } = await deliveries(keys, sender, lanes);
+      const sentRows = sqlite.prepare(`SELECT count(*) FROM outbox WHERE status = 'sent'`).pluck();
+      durable = () => journalSize() + (sentRows.get() as number);
+      expect(await engine.worker.drain()).toEqual({ attempted: 60, sent: 60, retrying: 0, failed: 0 });
+      expect(unnoted).toHaveLength(60);
+      // A kill at any send repeats at most the sends on the wire: one per other lane, besides this one.
+      expect(Math.max(...unnoted)).toBeLessThanOrEqual(lanes - 1);
+      await engine.close();
+    },
+  );
+});
+
 /** One delivery row claimed, as a worker does just before sending it. */
 async function oneClaimedDelivery() {
   const sent: string[] = [];

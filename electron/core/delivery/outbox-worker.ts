@@ -5,7 +5,8 @@ import type { ContentResolver, Resolution } from './content-resolver.js';
 import type { ChannelSender, SendResult } from './delivery-types.js';
 import type { OutboxRow } from './outbox.js';
 import { OutboxRecorder, summarize, type Finished, type OutboxRecorderDeps } from './outbox-recorder.js';
-import { SentJournal } from './sent-journal.js';
+import { NoteBatch } from './note-batch.js';
+import { SentJournal, type SentNote } from './sent-journal.js';
 
 export interface OutboxWorkerDeps extends OutboxRecorderDeps {
   resolver: ContentResolver;
@@ -63,21 +64,16 @@ const HOLD: GateDecision = { send: false, hold: true };
 export class OutboxWorker {
   private readonly journal: SentJournal;
   private readonly recorder: OutboxRecorder;
+  /** Accepted sends, noted in the sent journal a commit per turn of the event loop (see NoteBatch). */
+  private readonly notes: NoteBatch<SentNote>;
   private stopping = false;
 
   constructor(private readonly deps: OutboxWorkerDeps) {
     this.journal = new SentJournal(deps.db);
     this.recorder = new OutboxRecorder(deps, this.journal);
+    this.notes = new NoteBatch((notes) => this.bookkeeping(() => this.journal.noteAll(notes)));
   }
 
-  /**
-   * Sends everything due. Lanes keep pulling from a shared queue (refilled by claiming more rows)
-   * so no connection idles at a batch boundary. Each accepted send is noted in the sent journal
-   * at once (see SentJournal); the full records are written a group at a time — when the queue is
-   * refilled, at most RECORD_AFTER_MS after a send, and at the end — in one transaction each.
-   * A process killed mid-drain repeats only the sends that were on the wire (at most one per
-   * lane, same Message-ID); what the journal holds is recorded by the next drain, not resent.
-   */
   /**
    * The process is stopping: the drain in flight finishes the sends on the wire (and records them)
    * but sends nothing more. Rows it had claimed and not sent go back to `pending` in the outbox.
@@ -86,6 +82,15 @@ export class OutboxWorker {
     this.stopping = true;
   }
 
+  /**
+   * Sends everything due. Lanes keep pulling from a shared queue (refilled by claiming more rows)
+   * so no connection idles at a batch boundary. Each accepted send is noted in the sent journal
+   * before its lane sends again (see SentJournal; sends that finish together share the commit,
+   * see NoteBatch); the full records are written a group at a time — when the queue is
+   * refilled, at most RECORD_AFTER_MS after a send, and at the end — in one transaction each.
+   * A process killed mid-drain repeats only the sends that were on the wire (at most one per
+   * lane, same Message-ID); what the journal holds is recorded by the next drain, not resent.
+   */
   async drain(): Promise<DrainReport> {
     this.stopping = false;
     const report: DrainReport = { attempted: 0, sent: 0, retrying: 0, failed: 0 };
@@ -191,7 +196,7 @@ export class OutboxWorker {
             continue;
           }
           const summary = summarize(row, result.response);
-          if (result.ok) this.bookkeeping(() => this.journal.note(row.id, at, summary));
+          if (result.ok) await this.notes.add({ outboxId: row.id, at, response: summary });
           results.push({ row, result, at, summary });
           recordSoon();
           // The receipt in the bucket, once the send is noted here.

@@ -10,14 +10,22 @@ export interface JournaledSend {
   response: string;
 }
 
+/** A note of one accepted send: the outbox row, when the relay accepted it, its short answer. */
+export interface SentNote {
+  outboxId: string;
+  at: number;
+  response: string;
+}
+
 /**
  * The outbox worker's journal of accepted sends (table outbox_sent_journal, migration 0005).
  *
  * Recording a send in full (its status, an attempt row, an audit row, the plan) costs a
  * transaction that touches half a dozen tables; doing that for every mail as it goes out made
  * the worker spend more time writing than sending. So a send is first noted here — one small
- * row in a commit of its own, before the lane takes its next mail — and the full records are
- * written for a group of sends in one transaction that also removes their notes. A process
+ * row, committed before the lane sends its next mail (with the notes of the sends that finished
+ * at the same time, see NoteBatch) — and the full records are written for a group of sends in
+ * one transaction that also removes their notes. A process
  * killed between the two leaves the notes behind, and the next drain records those sends from
  * them instead of sending them again: a kill repeats only the sends still on the wire.
  */
@@ -60,6 +68,15 @@ export class SentJournal {
   /** The relay accepted this row's send at `at`. */
   note(outboxId: string, at: number, response: string): void {
     this.prepared().note.run({ id: outboxId, at, response });
+  }
+
+  /** note() for sends that finished together: one commit for all of them. */
+  noteAll(notes: readonly SentNote[]): void {
+    if (notes.length === 0) return;
+    if (notes.length === 1) return this.note(notes[0]!.outboxId, notes[0]!.at, notes[0]!.response);
+    this.db.q.transaction(() => {
+      for (const { outboxId, at, response } of notes) this.note(outboxId, at, response);
+    });
   }
 
   /** Call in the transaction that records the send in full. */
