@@ -25,9 +25,9 @@ export interface SentNote {
  * the worker spend more time writing than sending. So a send is first noted here — one small
  * row, committed before the lane sends its next mail (with the notes of the sends that finished
  * at the same time, see NoteBatch) — and the full records are written for a group of sends in
- * one transaction that also removes their notes. A process
- * killed between the two leaves the notes behind, and the next drain records those sends from
- * them instead of sending them again: a kill repeats only the sends still on the wire.
+ * one transaction that also removes their notes. A process killed between the two leaves the
+ * notes behind, and the next drain records those sends from them instead of sending them again:
+ * a kill repeats only the sends still on the wire.
  */
 export class SentJournal {
   private statements?: {
