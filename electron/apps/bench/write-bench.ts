@@ -3,7 +3,8 @@
  * and (4) listing the first page of the resulting vault after a fresh open + unlock.
  */
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { sqliteConnection } from '../../core/db/sqlite-addon.js';
 import { newId } from '../../core/ids.js';
 import { createVaultServices } from '../../core/services.js';
 import type { MessagesRepo } from '../../core/repo/messages.js';
@@ -52,7 +53,7 @@ const title = (i: number): string => `Benchmark message ${i}`;
 
 /** Same pragmas as core/db/open-database.ts (the ones that matter for writes: WAL + FULL). */
 function openRaw(file: string): Database.Database {
-  const db = new Database(file);
+  const db = sqliteConnection(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');

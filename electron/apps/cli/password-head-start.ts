@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { nativeBinding } from '../../core/db/sqlite-addon.js';
+import { sqliteConnection } from '../../core/db/sqlite-addon.js';
 import { assertScryptParamsAcceptable } from '../../core/crypto/kdf.js';
 import { passwordHeadStartPending, startPasswordKek } from '../../core/vault/password-head-start.js';
 import { DATABASE_FILE, resolveVaultDir } from '../../core/vault/vault-paths.js';
@@ -45,7 +44,7 @@ export function startPasswordHeadStart(argv: readonly string[], env: Env): HeadS
     // The driver's addon is loaded here, by the first connection, not when this file loads: the
     // launcher loads this file for every command run with a password in the environment, `--help`
     // and `init` included.
-    const db = new Database(file, { readonly: true, fileMustExist: true, nativeBinding: nativeBinding() });
+    const db = sqliteConnection(file, { readonly: true, fileMustExist: true });
     let wrap: PasswordWrap | undefined;
     try {
       wrap = db.prepare("SELECT kdf, params FROM key_wraps WHERE kind = 'password'").get() as PasswordWrap | undefined;

@@ -1,10 +1,11 @@
 import { BACKUP_SETTINGS } from './backup-health.js';
-import Database from 'better-sqlite3';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { MAX_PAUSE_MS } from '../../../shared/durations.js';
+import type Database from 'better-sqlite3';
+import { sqliteConnection } from '../db/sqlite-addon.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { createEngine } from '../engine.js';
 import { BadRequestError } from '../errors.js';
@@ -112,7 +113,7 @@ async function writeAndCheck(
   const { manifest } = snapshot;
   await mkdir(blobsPath(staging), { recursive: true, mode: 0o700 });
   await pullFile(store, keys, manifest.database, databasePath(staging), 'the database');
-  const db = new Database(databasePath(staging));
+  const db = sqliteConnection(databasePath(staging));
   try {
     assertDatabaseIntact(db, 'the restored database');
     takeCurrentWraps(db, bucketKeys);

@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sqliteConnection } from '../db/sqlite-addon.js';
 import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { Vault } from '../vault/vault.js';
@@ -116,7 +116,7 @@ export async function pushSnapshot(
 }
 
 function useRollbackJournal(path: string): void {
-  const copy = new Database(path);
+  const copy = sqliteConnection(path);
   try {
     copy.pragma('journal_mode = DELETE');
   } finally {
@@ -126,7 +126,7 @@ function useRollbackJournal(path: string): void {
 
 /** Removes attachment rows from the copy (never the vault), written through to the main file. */
 function dropAttachmentRows(path: string, ids: readonly string[]): void {
-  const copy = new Database(path);
+  const copy = sqliteConnection(path);
   try {
     const drop = copy.prepare('DELETE FROM attachments WHERE id = ?');
     copy.transaction(() => {
@@ -139,7 +139,7 @@ function dropAttachmentRows(path: string, ids: readonly string[]): void {
 
 /** Facts read from the copy itself, so they match what the snapshot holds. */
 function describeCopy(path: string): { pageSize: number; messages: number; blobIds: string[] } {
-  const copy = new Database(path, { readonly: true });
+  const copy = sqliteConnection(path, { readonly: true });
   try {
     const pageSize = copy.pragma('page_size', { simple: true }) as number;
     const messages = (copy.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n;

@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteAdapter, SqliteDialect, sql, type DialectAdapter } from 'kysely';
 import type { VaultDatabase } from './schema.js';
-import { nativeBinding } from './sqlite-addon.js';
+import { sqliteConnection } from './sqlite-addon.js';
 import { SyncQuery } from './sync-query.js';
 import { loadIntoMemory } from './in-memory-copy.js';
 import { VaultTooNewError } from './db-errors.js';
@@ -40,7 +40,7 @@ function applyPragmas(sqlite: Database.Database): void {
 
 /** Opens the SQLite file (created when missing) with the driver's addon found as above. */
 function connect(file: string): Database.Database {
-  return new Database(file, { nativeBinding: nativeBinding() });
+  return sqliteConnection(file);
 }
 
 /** SQLite does support transactional DDL; telling kysely so makes each migration one transaction. */
