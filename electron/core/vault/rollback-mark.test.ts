@@ -26,6 +26,20 @@ async function newVaultDir(): Promise<string> {
   roots.push(root);
   return join(root, 'vault');
 }
+/** A new vault, created and closed, whose marks are counted. */
+async function createdAndClosed(): Promise<{
+  dir: string;
+  deps: { clock: ManualClock; scrypt: { logN: number; r: number; p: number } };
+  marks: CountingKeyStore;
+}> {
+  const dir = await newVaultDir();
+  const deps = { clock: new ManualClock(Date.UTC(2027, 0, 1)), scrypt: { logN: 15, r: 8, p: 1 } };
+  const marks = new CountingKeyStore();
+  const { vault } = await Vault.create(dir, PASSWORD, { ...deps, marks });
+  await vault.close();
+  return { dir, deps, marks };
+}
+
 afterEach(async () => {
   for (const root of roots.splice(0)) await rm(root, { recursive: true, force: true });
 });
@@ -61,12 +75,7 @@ describe('the high-water mark', () => {
   });
 
   it('is rewritten only when the history moved: an unlock moves it, a close with nothing appended does not', async () => {
-    const dir = await newVaultDir();
-    const deps = { clock: new ManualClock(Date.UTC(2027, 0, 1)), scrypt: { logN: 15, r: 8, p: 1 } };
-    const marks = new CountingKeyStore();
-    const { vault } = await Vault.create(dir, PASSWORD, { ...deps, marks });
-    await vault.close();
-
+    const { dir, deps, marks } = await createdAndClosed();
     const again = await Vault.open(dir, { ...deps, marks });
     marks.writes = 0;
     await again.unlock(PASSWORD);
@@ -79,11 +88,7 @@ describe('the high-water mark', () => {
   });
 
   it('a mark that says something else (written meanwhile, or unreadable) is written again at close', async () => {
-    const dir = await newVaultDir();
-    const deps = { clock: new ManualClock(Date.UTC(2027, 0, 1)), scrypt: { logN: 15, r: 8, p: 1 } };
-    const marks = new CountingKeyStore();
-    const { vault } = await Vault.create(dir, PASSWORD, { ...deps, marks });
-    await vault.close();
+    const { dir, deps, marks } = await createdAndClosed();
     const again = await Vault.open(dir, { ...deps, marks });
     await again.unlock(PASSWORD);
     const vaultId = again.vaultId;
