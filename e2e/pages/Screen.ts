@@ -42,8 +42,19 @@ export abstract class PageObject {
 
   /** Picks `option` in a Mantine Select or MultiSelect, then closes its list. */
   protected async choose(field: Locator, option: string): Promise<void> {
-    await field.click();
-    await this.page.getByRole('option', { name: option, exact: true }).click();
+    const item = this.page.getByRole('option', { name: option, exact: true });
+    // Once in a full run the list did not show after the click (the option never appeared in
+    // 15 s): the list is closed and opened again, up to three times, before the test gives up.
+    for (let attempt = 1; ; attempt++) {
+      await field.click();
+      try {
+        await item.click({ timeout: 5_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await field.press('Escape');
+      }
+    }
     await field.press('Escape');
   }
 
