@@ -8,9 +8,17 @@ const HEX = '0123456789ABCDEF';
 /** A quoted-printable line: at most 76 characters, a soft break's `=` included. */
 const QP_LINE = 76;
 
-/** Splits text at every line break (CRLF, LF or CR), as a mail's lines. */
+/** A line break: CRLF, LF or CR. */
+const LINE_BREAK = /\r\n|\r|\n/g;
+
+/** Splits text at every line break, as a mail's lines. */
 function lines(text: string): string[] {
-  return text.split(/\r\n|\r|\n/);
+  return text.split(LINE_BREAK);
+}
+
+/** A header value on one line: as nodemailer does, each line break becomes a space. */
+function oneLine(text: string): string {
+  return text.replace(LINE_BREAK, ' ');
 }
 
 /** One line of text, quoted-printable, soft-broken to lines of at most 76 characters. */
@@ -77,8 +85,7 @@ const LONGEST_WORD = 900;
  * short; otherwise as encoded words. A line break in the value never reaches the header.
  */
 export function unstructuredHeader(name: string, text: string): string {
-  // As nodemailer does: a line break in a subject becomes a space.
-  const value = text.replace(/\r\n|\r|\n/g, ' ');
+  const value = oneLine(text);
   const words = value.split(' ');
   // A word too long for any line (SMTP's limit is 998) is split by encoded words instead.
   if (!isPlainHeaderText(value) || words.some((word) => word.length > LONGEST_WORD))
@@ -102,7 +109,7 @@ const PLAIN_PHRASE = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]+$/;
 
 /** A mailbox: `address`, or `Name <address>` with the name quoted or encoded as it needs. */
 export function mailbox(address: string, displayName?: string): string {
-  const name = displayName?.replace(/\r\n|\r|\n/g, ' ');
+  const name = displayName === undefined ? undefined : oneLine(displayName);
   if (name === undefined || name === '') return address;
   let phrase: string;
   if (!isPlainHeaderText(name)) phrase = encodedWords(name);
