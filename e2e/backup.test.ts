@@ -160,7 +160,8 @@ describeE2E('the Backup screen', () => {
         const trusted = await backup.testConnection();
         expect(trusted).toMatchObject({ ok: true });
         expect(await api.call('backup.getTarget', {})).toMatchObject({ target: { endpoint, customCa: true } });
-        expect(await backup.restoreCommand().textContent()).toContain(' --ca-file ca.pem ');
+        // The command is drawn from the saved target, which the screen reads again after the save.
+        await expect.poll(() => backup.restoreCommand().textContent()).toContain(' --ca-file ca.pem ');
         expect(await seriousViolations(ui.page)).toEqual([]);
 
         // A reload: the option is ticked, the certificate is not shown back but kept.
@@ -175,7 +176,7 @@ describeE2E('the Backup screen', () => {
         await backup.ownCa().uncheck();
         await backup.save();
         expect(await api.call('backup.getTarget', {})).toMatchObject({ target: { customCa: false } });
-        expect(await backup.restoreCommand().textContent()).not.toContain('--ca-file');
+        await expect.poll(() => backup.restoreCommand().textContent()).not.toContain('--ca-file');
       } finally {
         await stopS3rver(tlsS3);
         await rm(certDir, { recursive: true, force: true });

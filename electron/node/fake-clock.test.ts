@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BadRequestError } from '../core/errors.js';
 import { FakeClock, fakeClockFromEnv, fakeElapsedFromEnv, testClockFromEnv } from './fake-clock.js';
 
@@ -59,6 +59,18 @@ describe('the fake clocks are reachable only with AFTERWORD_ALLOW_FAKE_CLOCK=1',
     expect(fake.clock.now()).toBe(Date.UTC(2020, 0, 1));
     // Without the guard, neither the fake clock nor the freeze.
     expect(fakeClockFromEnv({ AFTERWORD_FAKE_NOW: AT, AFTERWORD_FAKE_CLOCK_FROZEN: '1' })).toBeNull();
+  });
+
+  it('a frozen clock starts exactly at AFTERWORD_FAKE_NOW even when the real clock ticks while it is built', () => {
+    let real = Date.UTC(2026, 0, 1);
+    const ticking = vi.spyOn(Date, 'now').mockImplementation(() => real++);
+    try {
+      const frozen = new FakeClock(Date.parse(AT), { frozen: true });
+      expect(frozen.now()).toBe(Date.parse(AT));
+      expect(frozen.now()).toBe(Date.parse(AT));
+    } finally {
+      ticking.mockRestore();
+    }
   });
 
   it('serve: the test clock, from AFTERWORD_FAKE_NOW or from now, with a warning that names the route', () => {

@@ -18,8 +18,11 @@ export class FakeClock implements Clock {
   private readonly frozenAt: number | null;
 
   constructor(startWall?: number, options: { frozen?: boolean } = {}) {
-    if (startWall !== undefined) this.wallOffset = startWall - Date.now();
-    this.frozenAt = options.frozen ? Date.now() : null;
+    // One reading of the real clock for both: a millisecond passing between two readings would
+    // start a frozen clock 1 ms past `startWall`.
+    const realNow = Date.now();
+    if (startWall !== undefined) this.wallOffset = startWall - realNow;
+    this.frozenAt = options.frozen ? realNow : null;
   }
 
   now(): number {
