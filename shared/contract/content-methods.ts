@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { MAX_DATE_MS } from '../durations.js';
+import { ATTACHMENT_CHUNK_BYTES } from './attachment-chunks.js';
 import {
   attachmentInfoSchema,
   drainReportSchema,
@@ -24,9 +25,6 @@ const durationMs = once(() =>
     .min(60_000)
     .max(3650 * 86_400_000),
 );
-
-/** Upload and download attachments in chunks of this many bytes (base64 on the wire). */
-export const ATTACHMENT_CHUNK_BYTES = 256 * 1024;
 
 const messageFields = once(() => ({
   title: z.string().max(1000),

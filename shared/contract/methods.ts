@@ -7,7 +7,7 @@ import { STANDBY_METHODS } from './standby-methods.js';
 import { VAULT_METHODS } from './vault-methods.js';
 
 export type { MethodSpec } from './method-spec.js';
-export { ATTACHMENT_CHUNK_BYTES } from './content-methods.js';
+export { ATTACHMENT_CHUNK_BYTES } from './attachment-chunks.js';
 export { channelSchema } from './dto.js';
 
 /**

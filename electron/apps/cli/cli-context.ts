@@ -7,11 +7,11 @@ import type { VaultDeps } from '../../core/vault/vault.js';
 import { fakeClockFromEnv, fakeElapsedFromEnv } from '../../node/fake-clock.js';
 import { systemClock } from '../../node/system-clock.js';
 import type { Clock } from '../../core/ports/clock.js';
-import type { AppSchedulerOptions } from '../../core/api/app-scheduler.js';
 import type { AppCore } from '../../core/api/app-core.js';
-import { withCliRouter, type Access, type Rpc } from './cli-router.js';
+import type { Caller } from '../../core/api/router-types.js';
+import { withCliCore, type Access, type CliCoreDeps } from './cli-core.js';
+import type { Rpc } from './cli-router.js';
 import { s3ObjectStores } from '../../node/lazy-s3-object-store.js';
-import type { EventListener } from '../../core/api/router-types.js';
 import { Output } from './output.js';
 import { currentPassword } from './secrets.js';
 import { CliSessionStore, machineMonotonicMs } from '../../node/cli-session-store.js';
@@ -19,7 +19,11 @@ import type { SessionTimes } from '../../core/vault/session-record.js';
 import type { SessionSignIn } from './session-sign-in.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
-export { existingId, type Access, type Rpc } from './cli-router.js';
+export type { Access } from './cli-core.js';
+export type { Rpc } from './cli-router.js';
+
+/** What a command adds to opening the core: the scheduler, an event listener, work during the KDF. */
+type CoreOptions = Pick<CliCoreDeps, 'schedule' | 'onEvent' | 'whileUnlocking'>;
 
 export interface GlobalOptions {
   vault?: string;
@@ -134,29 +138,44 @@ export class CliContext {
   async withRouter<T>(
     fn: (rpc: Rpc, core: AppCore) => Promise<T>,
     access: Access = { by: 'password' },
-    options: { schedule?: AppSchedulerOptions; onEvent?: EventListener; whileUnlocking?: () => void } = {},
+    options: CoreOptions = {},
   ): Promise<T> {
+    const deps = await this.coreDeps(options);
+    // The router and the contract's schemas load with the first command that calls a method.
+    const { withCliRouter } = await import('./cli-router.js');
+    return withCliRouter(deps, access, fn);
+  }
+
+  /**
+   * The core opened and signed in as withRouter does, without the router: for the scheduler's own
+   * commands (`tick`, `run`), which call the engine as the app's scheduler does.
+   */
+  async withCore<T>(
+    fn: (core: AppCore, caller: Caller) => Promise<T>,
+    access: Access = { by: 'password' },
+    options: CoreOptions = {},
+  ): Promise<T> {
+    return withCliCore(await this.coreDeps(options), access, fn);
+  }
+
+  private async coreDeps(options: CoreOptions): Promise<CliCoreDeps> {
     const { clock, scrypt, kdfFloor, marks, acceptOlderVault, readWhenFull } = this.vaultDeps();
-    return withCliRouter(
-      {
-        core: {
-          vaultDir: this.vaultDir,
-          clock,
-          scrypt,
-          kdfFloor,
-          marks,
-          acceptOlderVault,
-          readWhenFull,
-          objectStores: s3ObjectStores,
-        },
-        keyStoreChoice: await this.deviceKeyStore(),
-        hasPasswordInEnv: this.env.AFTERWORD_PASSWORD !== undefined,
-        password: () => currentPassword(this.env),
-        session: this.sessionSignIn(),
-        ...options,
+    return {
+      core: {
+        vaultDir: this.vaultDir,
+        clock,
+        scrypt,
+        kdfFloor,
+        marks,
+        acceptOlderVault,
+        readWhenFull,
+        objectStores: s3ObjectStores,
       },
-      access,
-      fn,
-    );
+      keyStoreChoice: await this.deviceKeyStore(),
+      hasPasswordInEnv: this.env.AFTERWORD_PASSWORD !== undefined,
+      password: () => currentPassword(this.env),
+      session: this.sessionSignIn(),
+      ...options,
+    };
   }
 }

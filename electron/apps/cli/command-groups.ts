@@ -71,10 +71,13 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     ['resume', 'resume paused or stopped plans'],
     ['stop [options]', 'emergency stop: nothing is warned or delivered until resume (needs the recovery key)'],
     ['status', 'per plan: state, level, next action and when; outbox; last tick'],
-    ['tick', 'one scheduler pass and outbox drain, then exit (run it from system cron)'],
-    ['run [options]', 'keep running: tick every minute and send what is due (Ctrl-C or SIGTERM stops cleanly)'],
     ['test-send <messageId>', 'deliver this message to yourself (the owner) only'],
     ['unattended', 'deliver after a restart without the password (device key in the OS key store)'],
+  ),
+  group(
+    async () => (await import('./commands/scheduler-commands.js')).registerSchedulerCommands,
+    ['tick', 'one scheduler pass and outbox drain, then exit (run it from system cron)'],
+    ['run [options]', 'keep running: tick every minute and send what is due (Ctrl-C or SIGTERM stops cleanly)'],
   ),
   group(
     async () => (await import('./commands/serve-commands.js')).registerServeCommands,

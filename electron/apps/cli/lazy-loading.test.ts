@@ -15,6 +15,13 @@ const NOT_FOR_AN_IDLE_TICK = ['nodemailer', 'hono', '@hono/node-server', '@aws-s
  * nor perf_hooks (the clocks read process.hrtime instead).
  */
 const NODE_NOT_FOR_AN_IDLE_TICK = ['http', 'https', 'tls', 'dns/promises', 'child_process', 'perf_hooks'];
+/**
+ * The router, every method's handler and the contract's method table (its schemas): `tick` and
+ * `status` read the core directly, as the app's scheduler and the status method do.
+ */
+const ROUTER_AND_CONTRACT = ['/core/api/router.js', '/core/api/handlers.js', '/shared/contract/methods.js'];
+const routerAndContractIn = (files: string[]): string[] =>
+  files.filter((file) => ROUTER_AND_CONTRACT.some((end) => file.endsWith(end)));
 
 beforeAll(async () => {
   v = await CliVault.create(temp, 'lazy');
@@ -42,6 +49,17 @@ describe('a command loads only what it uses', () => {
     // Error texts in every language zod ships are ~300 KB to parse; the contract uses none of them.
     const zodLocales = files.filter((file) => file.includes('node_modules/zod/v4/locales/'));
     expect(zodLocales.filter((file) => !file.endsWith('/en.js'))).toEqual([]);
+    expect(routerAndContractIn(files)).toEqual([]);
+  });
+
+  it('status loads neither the router nor the contract; a command that calls a method does', async ({ expect }) => {
+    const status = await loadedModules(['status', '--json'], v.env({ AFTERWORD_PASSWORD: undefined }));
+    expect(status.result.code, describeResult(status.result)).toBe(0);
+    expect(JSON.parse(status.result.stdout)).toHaveProperty('plans');
+    expect(routerAndContractIn(status.files)).toEqual([]);
+    const plans = await loadedModules(['plan', 'list', '--json'], v.env());
+    expect(plans.result.code, describeResult(plans.result)).toBe(0);
+    expect(routerAndContractIn(plans.files).length).toBe(ROUTER_AND_CONTRACT.length);
   });
 
   it('the same record shows what an export loads (age-encryption): the guard above can fail', async ({ expect }) => {

@@ -268,6 +268,15 @@ export class AppCore {
     return this.engine;
   }
 
+  /**
+   * One scheduler pass and outbox drain for the signed-in owner (`scheduler.tick`, `afterword
+   * tick`); `source` names who ran it in the tick's record.
+   */
+  runSchedulerPass(source: string): ReturnType<Engine['runOnce']> {
+    this.unlockedServices();
+    return this.engineOrThrow().runOnce(source);
+  }
+
   onEngine(listener: (engine: Engine | null) => void): () => void {
     this.onEngineChange.add(listener);
     if (this.engine) listener(this.engine);

@@ -1,6 +1,6 @@
 import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ATTACHMENT_CHUNK_BYTES } from '../../../shared/contract/methods.js';
+import { ATTACHMENT_CHUNK_BYTES } from '../../../shared/contract/attachment-chunks.js';
 import type { MethodOutput } from '../../../shared/contract/methods.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import type { ExportTarget } from '../export/export-writer.js';

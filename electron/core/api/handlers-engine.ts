@@ -5,7 +5,7 @@ import { readOwner, SETTINGS, smtpSettingsSchema } from '../delivery/owner-setti
 import { generateWebhookSecret } from '../delivery/webhook-sender.js';
 import { autoLockMinutesOf, UI_SETTINGS } from './auto-lock-setting.js';
 import { statusForMonitor } from '../schedule/status-for-monitor.js';
-import { readStatus } from '../schedule/status.js';
+import { statusReport } from './owner-status.js';
 import { PromptNotifier } from '../delivery/prompt-notifier.js';
 import type { SendResult } from '../delivery/delivery-types.js';
 import type { SmtpSettings } from '../delivery/email-sender.js';
@@ -111,10 +111,7 @@ export const engineHandlers: HandlerGroup<EngineMethods> = {
   },
   'status.get': (_input, { app, caller }) => {
     const services = servicesFor(app, caller.role);
-    const report = {
-      ...readStatus(services, app.engineOrThrow().outbox, services.clock.now()),
-      runner: app.runnerFacts(),
-    };
+    const report = statusReport(app, services);
     return caller.role === 'owner' ? report : statusForMonitor(report, services.webhooks.idsByName());
   },
   'messages.testSend': async ({ id }, { app }) => {
@@ -125,10 +122,7 @@ export const engineHandlers: HandlerGroup<EngineMethods> = {
     return { ok: false, errorCode: error?.split(':')[0] ?? 'NOT_SENT', response: error ?? 'not sent', state, drain };
   },
   /** The pass is named after the transport that asked for it (`cli`), as the status shows the last tick's source. */
-  'scheduler.tick': (_input, { app, caller }) => {
-    app.unlockedServices();
-    return app.engineOrThrow().runOnce(caller.transport);
-  },
+  'scheduler.tick': (_input, { app, caller }) => app.runSchedulerPass(caller.transport),
 
   'channels.get': (_input, { app }) => {
     const { settings, webhooks } = app.unlockedServices();

@@ -1,5 +1,5 @@
 import type { Clock } from '../ports/clock.js';
-import { ATTACHMENT_CHUNK_BYTES } from '../../../shared/contract/methods.js';
+import { ATTACHMENT_CHUNK_BYTES } from '../../../shared/contract/attachment-chunks.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { AttachmentStore, StagedAttachment } from '../repo/attachments.js';

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { BadRequestError } from '../../../core/errors.js';
 import { parseDuration } from '../../../../shared/durations.js';
 import { downloadTo, withUploadedFiles } from '../attachment-files.js';
-import { existingId, type CliContext } from '../cli-context.js';
+import type { CliContext } from '../cli-context.js';
+import { existingId } from '../existing-id.js';
 import { formatBytes, isoTime, table } from '../output.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];

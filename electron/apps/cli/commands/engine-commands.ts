@@ -1,9 +1,9 @@
-import { holdVault } from '../hold-vault.js';
 import type { Command } from 'commander';
 import { MAX_DATE_MS } from '../../../../shared/durations.js';
-import type { MethodOutput } from '../../../../shared/contract/methods.js';
-import { BadRequestError, VaultBusyError } from '../../../core/errors.js';
-import { existingId, type Access, type CliContext } from '../cli-context.js';
+import { BadRequestError } from '../../../core/errors.js';
+import type { CliContext } from '../cli-context.js';
+import { UNATTENDED } from '../cli-core.js';
+import { existingId } from '../existing-id.js';
 import { EXIT } from '../exit-codes.js';
 import { isoTime } from '../output.js';
 import { recoveryKeyFrom } from '../secrets.js';
@@ -11,9 +11,7 @@ import { inWords, renderStatus } from './status-text.js';
 import { followingStandbyStatus, renderStandbyStatus } from './standby-status.js';
 import { FILE_KEY_WARNING } from '../../../node/device-key-store.js';
 import { prepareStatus } from '../../../core/schedule/status.js';
-
-/** The scheduler's commands run from cron too: the device key stands in for the password when it is on. */
-const UNATTENDED: Access = { by: 'unattended' };
+import { ownerStatus } from '../../../core/api/owner-status.js';
 
 function parseDate(text: string): number {
   const at = Date.parse(text);
@@ -89,89 +87,11 @@ export function registerEngineCommands(program: Command, context: () => CliConte
       const following = await followingStandbyStatus(ctx.vaultDir, ctx.clock.now());
       if (following) return ctx.out.result(following, () => renderStandbyStatus(following));
       const report = inWords(
-        await ctx.withRouter((rpc) => rpc('status.get', {}), UNATTENDED, { whileUnlocking: prepareStatus }),
+        // Read from the core as the method `status.get` reads it for the owner, without loading
+        // the router and every method's schemas for a command run often from scripts.
+        await ctx.withCore(async (core) => ownerStatus(core), UNATTENDED, { whileUnlocking: prepareStatus }),
       );
       ctx.out.result(report, () => renderStatus(report));
-    });
-
-  program
-    .command('tick')
-    .description('one scheduler pass and outbox drain, then exit (run it from system cron)')
-    .action(async () => {
-      const ctx = context();
-      // The desktop app, `serve` or `run` already ticks this vault every minute: this one steps
-      // aside. Not for a holder that cannot send (an app waiting for the password after a reboot):
-      // then this pass runs, or nothing would go out at all.
-      const lock = await holdVault(ctx, 'tick').catch((error: unknown) => {
-        if (error instanceof VaultBusyError) return error;
-        throw error;
-      });
-      if (lock instanceof VaultBusyError && lock.holder.scheduling) {
-        ctx.out.result({ skipped: true, heldBy: lock.holder }, () => `Nothing done: ${lock.message}.`);
-        return;
-      }
-      if (lock instanceof VaultBusyError)
-        ctx.out.note(
-          `afterword: ${lock.holder.program} (pid ${lock.holder.pid}) holds this vault but is not sending (locked): ticking from here`,
-        );
-      const held = lock instanceof VaultBusyError ? null : lock;
-      // The lock goes as soon as the pass is done: closing then waits for an automatic backup
-      // push, and the next tick, `serve` or `run` must not wait for the bucket (the bucket's push
-      // lock keeps pushes apart).
-      const result = await ctx
-        .withRouter(async (rpc) => {
-          try {
-            return await rpc('scheduler.tick', {});
-          } finally {
-            await held?.release();
-          }
-        }, UNATTENDED)
-        .finally(() => held?.release());
-      ctx.out.result(result, () =>
-        [
-          ...result.tick.transitions.map((t) => `${t.planId}: ${t.from} → ${t.to} (${t.reason})`),
-          `Outbox: ${result.drain.sent} sent, ${result.drain.retrying} to retry, ${result.drain.failed} failed.`,
-        ].join('\n'),
-      );
-    });
-
-  program
-    .command('run')
-    .description('keep running: tick every minute and send what is due (Ctrl-C or SIGTERM stops cleanly)')
-    .option('--cron <expression>', 'node-cron schedule', '* * * * *')
-    .action(async (opts: { cron: string }) => {
-      const ctx = context();
-      ctx.longRunning = true;
-      const lock = await holdVault(ctx, 'run');
-      const schedule = {
-        cron: opts.cron,
-        onRun: ({ tick, drain }: MethodOutput<'scheduler.tick'>) => {
-          for (const t of tick.transitions)
-            ctx.out.note(`${isoTime(tick.at)} ${t.planId}: ${t.from} → ${t.to} (${t.reason})`);
-          if (drain.attempted > 0)
-            ctx.out.note(
-              `${isoTime(tick.at)} outbox: ${drain.sent} sent, ${drain.retrying} to retry, ${drain.failed} failed`,
-            );
-        },
-        onError: (error: unknown) => ctx.out.note(`afterword: tick failed: ${(error as Error).message}`),
-      };
-      // The router's scheduler ticks while this waits; it finishes what is in flight before closing.
-      await ctx
-        .withRouter(
-          async () => {
-            ctx.out.note(`Afterword is running on ${ctx.vaultDir} (${opts.cron}). Stop with Ctrl-C.`);
-            await new Promise<void>((resolve) => {
-              const stop = (): void => resolve();
-              process.once('SIGINT', stop);
-              process.once('SIGTERM', stop);
-            });
-            ctx.out.note('Stopping: finishing what is in flight…');
-          },
-          UNATTENDED,
-          { schedule },
-        )
-        .finally(() => lock.release());
-      ctx.out.result({ stopped: true }, () => 'Stopped.');
     });
 
   program

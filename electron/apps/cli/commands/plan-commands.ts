@@ -4,7 +4,8 @@ import { timelineEventText } from '../../../../shared/plan-events.js';
 import { assertLevelCount, parseLevel, PlanSpecError, type PlanLevel } from '../../../../shared/plans.js';
 import { BadRequestError, NotFoundError } from '../../../core/errors.js';
 import type { MethodOutput } from '../../../../shared/contract/methods.js';
-import { existingId, type CliContext } from '../cli-context.js';
+import type { CliContext } from '../cli-context.js';
+import { existingId } from '../existing-id.js';
 import { isoTime, table } from '../output.js';
 import { durationOption } from './content-commands.js';
 
