@@ -113,8 +113,9 @@ async function unlockWithPassword(core: AppCore, password: string, deps: CliCore
 /**
  * Opens the vault as the UI's core (AppCore), proves the owner as `access` says, and hands `fn`
  * the core, signed in, with the caller it proved; closes it all afterwards. Commands reach the
- * core's methods through the router (withCliRouter); `afterword tick` runs the scheduler's pass on
- * the core directly, as the app's and the runner's schedulers do, without loading the contract.
+ * core's methods through the router (withCliRouter); the scheduler's own commands (`tick`, `run`,
+ * `status`) call the core directly, as the app's and the runner's schedulers do, without loading
+ * the contract.
  */
 export async function withCliCore<T>(
   deps: CliCoreDeps,
