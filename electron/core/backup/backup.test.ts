@@ -510,6 +510,38 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);
   });
+  it('verify: a snapshot pruned elsewhere meanwhile is said to be gone; a shard lost under a kept manifest is still named', async () => {
+    const m = await machineWithVault('verify-pruned');
+    await addContent(m, 'VERIFY-PRUNED');
+    await m.backups.now();
+    m.services.messages.create({ title: 'second', body: randomBytes(3000).toString('hex') });
+    await m.backups.now();
+    /** A store where, at the first shard read, another machine removes `manifestsToo` and that shard. */
+    const removingAtFirstRead = (manifestsToo: string[]) => {
+      let removed = false;
+      return s3StoreWith((inner) => ({
+        async get(key: string) {
+          if (!removed && key.startsWith(SHARDS_PREFIX)) {
+            removed = true;
+            for (const manifest of manifestsToo) await inner.delete(manifest);
+            await inner.delete(key);
+          }
+          return inner.get(key);
+        },
+      }));
+    };
+    // Snapshot 1 pruned (its manifest first, then a shard) while it is verified.
+    const pruning = new BackupService(m.services, removingAtFirstRead([manifestKey(1)]));
+    const gone = await pruning.verify('1').catch((error: unknown) => error);
+    expect(gone).toMatchObject({ code: 'NOT_FOUND' });
+    expect((gone as Error).message).toMatch(/snapshot #1 \(pruned from the bucket while it was being verified\)/);
+    expect((await m.backups.list()).map((s) => s.seq)).toEqual([2]);
+    // The newest snapshot's manifest stays: its lost shard is a problem, named as before.
+    const losing = new BackupService(m.services, removingAtFirstRead([]));
+    const report = await losing.verify();
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual([expect.stringMatching(/^shard \S+ is missing from the bucket$/)]);
+  });
   it('a copy of a vault that had fired holds its deliveries until resume, is settled before it is in place, and opens despite a lockout', async () => {
     const m = await machineWithVault('triggered');
     const { messageId } = await addContent(m, 'FIRED');

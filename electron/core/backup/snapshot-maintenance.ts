@@ -1,4 +1,5 @@
 import type { ObjectStore } from '../ports/object-store.js';
+import { NotFoundError } from '../errors.js';
 import { BackupTamperedError } from './backup-errors.js';
 import type { BackupKeys } from './backup-keys.js';
 import { manifestKey, MANIFESTS_PREFIX, SHARDS_PREFIX } from './bucket-layout.js';
@@ -13,19 +14,28 @@ export interface VerifyReport {
   problems: string[];
 }
 
-/** Downloads and checks every shard of a snapshot; names each missing, changed or swapped one. */
+/**
+ * Downloads and checks every shard of a snapshot; names each missing, changed or swapped one.
+ * Verifying takes no lock: a prune elsewhere may drop this snapshot meanwhile, its manifest first,
+ * then the shards only it used. Shards gone with the manifest are that prune's work, not damage:
+ * the snapshot is then said to be gone, never reported as a bucket that lost its shards.
+ */
 export async function verifySnapshot(store: ObjectStore, keys: BackupKeys, snapshot: Snapshot): Promise<VerifyReport> {
   const { manifest } = snapshot;
   const ids = [...new Set([...manifest.database.shards, ...manifest.blobs.flatMap((blob) => blob.shards)])];
   const problems: string[] = [];
+  let missing = 0;
   await inPool(ids, 8, async (id) => {
     try {
       await fetchShard(store, keys, id);
     } catch (error) {
       if (!(error instanceof BackupTamperedError)) throw error;
+      if (error.problem === 'missing') missing++;
       problems.push(error.message);
     }
   });
+  if (missing > 0 && !(await store.head(manifestKey(snapshot.seq))))
+    throw new NotFoundError('snapshot', `#${snapshot.seq} (pruned from the bucket while it was being verified)`);
   problems.sort();
   // The manifest itself was checked when the chain was read.
   return {
