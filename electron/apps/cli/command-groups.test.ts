@@ -150,7 +150,7 @@ describe('every command of the built CLI still loads its module (lazy loading br
     expect(wrong).toEqual([]);
   }, 300_000);
 
-  it('one real call per command group: vault, content, plan, channel, engine, serve, mfa, backup, export', async () => {
+  it('one real call per command group: vault, content, plan, channel, engine, scheduler, serve, mfa, backup, export', async () => {
     const v = await CliVault.create(temp, 'groups');
     await v.init(); // vault
     expect(await v.json(['doctor'])).toMatchObject({ ok: true }); // vault
@@ -158,6 +158,7 @@ describe('every command of the built CLI still loads its module (lazy loading br
     expect(await v.json<unknown[]>(['plan', 'list'])).toHaveLength(1); // plan
     expect(await v.json(['owner', 'set', '--email', 'me@example.org'])).toMatchObject({}); // channel
     expect(await v.json(['status'])).toMatchObject({ plans: expect.any(Array) }); // engine
+    expect(await v.json(['tick'])).toMatchObject({ tick: { transitions: [] }, drain: { attempted: 0 } }); // scheduler
     expect(await v.json(['mfa', 'status'])).toMatchObject({ enabled: false }); // mfa
     expect(await v.json(['backup', 'target', 'show'])).toEqual({ target: null }); // backup
     const out = join(v.root, 'all.age');
