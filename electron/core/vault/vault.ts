@@ -5,25 +5,26 @@ import { randomUUID } from 'node:crypto';
 import type { KeyStore } from '../ports/key-store.js';
 import { randomBytes } from '../crypto/aead.js';
 import type { ContentKey } from '../crypto/envelope.js';
-import { DEFAULT_SCRYPT, SCRYPT_FLOOR, type ScryptParams } from '../crypto/kdf.js';
+import { DEFAULT_SCRYPT } from '../crypto/kdf.js';
 import { generateRecoveryKey } from '../crypto/recovery-key.js';
 import { openDatabase, openDatabaseCopy, type VaultDb } from '../db/open-database.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { IntegrityError } from '../errors.js';
 import { isStorageUnavailable } from '../storage-errors.js';
 import { UnlockGuard } from './unlock-guard.js';
-import { unwrapWithPassword, wrapWithPassword, wrapWithRecoveryKey, type WrapContext } from './key-wraps.js';
+import { wrapWithPassword, wrapWithRecoveryKey, type WrapContext } from './key-wraps.js';
 import { KeyWrapStore } from './key-wrap-store.js';
 import { DeviceUnlock } from './device-unlock.js';
-import { SecondFactorCheck, type SecondFactorUsed } from './second-factor-check.js';
+import { SecondFactorCheck } from './second-factor-check.js';
 import { whereWritable } from './where-writable.js';
 import { makeVaultPrivate, removeStaleTempBlobs } from './vault-files.js';
 import { checkHighWaterMark, moveMark, sealedEnd } from './rollback-mark.js';
 import { blobsPath, databasePath } from './vault-paths.js';
-import { VaultExistsError, VaultKeyWrongError, VaultNotFoundError, WrongPasswordError } from './vault-errors.js';
+import { VaultExistsError, VaultKeyWrongError, VaultNotFoundError } from './vault-errors.js';
 import { passwordSchema, describeIssue } from '../../../shared/validation.js';
 import { BadRequestError } from '../errors.js';
 import { RecoveryKeyCheck } from './recovery-key-check.js';
+import { PasswordCheck } from './password-check.js';
 import type { RemoteSignIn, VaultDeps } from './vault-deps.js';
 import { VaultKeyHolder } from './vault-key-holder.js';
 import { SessionUnlock } from './session-unlock.js';
@@ -31,12 +32,6 @@ import type { SessionRecord, SessionTimes } from './session-record.js';
 
 export type { RemoteSignIn, VaultDeps } from './vault-deps.js';
 export { APP_VERSION };
-
-/** The vault key a password unwrapped, and the second factor that came with it (remote sign-ins). */
-interface PasswordProof {
-  key: Uint8Array;
-  secondFactor: SecondFactorUsed;
-}
 
 function assertNewPassword(password: string): void {
   const parsed = passwordSchema().safeParse(password);
@@ -63,7 +58,7 @@ export class Vault {
   /** Two-step sign-in for the runner: the TOTP store, and codes proven while unlocked. */
   readonly secondFactors: SecondFactorCheck;
   private readonly key: VaultKeyHolder;
-  private passwordAttempts: Promise<unknown> = Promise.resolve();
+  private readonly passwords: PasswordCheck;
   /** False while an older copy waits for the owner's password (openOlderCopy): the mark must not move yet. */
   private movesMark = true;
   private readonly wraps: KeyWrapStore;
@@ -122,6 +117,16 @@ export class Vault {
       clock: deps.clock,
       keyId: ctx.keyId,
       contentKey: () => this.contentKey,
+    });
+    this.passwords = new PasswordCheck({
+      db,
+      audit: this.audit,
+      guard: this.guard,
+      wraps: this.wraps,
+      ctx,
+      secondFactors: this.secondFactors,
+      scrypt: deps.scrypt,
+      kdfFloor: deps.kdfFloor,
     });
   }
 
@@ -193,7 +198,7 @@ export class Vault {
     const vault = await Vault.open(dir, deps, { checkMark: false });
     vault.movesMark = false;
     try {
-      vault.key.set((await vault.checkPassword(password, remote)).key);
+      vault.key.set((await vault.passwords.check(password, remote)).key);
     } catch (error) {
       await vault.close();
       throw error;
@@ -253,7 +258,7 @@ export class Vault {
   }
 
   async unlock(password: string, remote?: RemoteSignIn): Promise<void> {
-    const { key, secondFactor } = await this.checkPassword(password, remote);
+    const { key, secondFactor } = await this.passwords.check(password, remote);
     this.key.set(key);
     this.whereWritable(() => {
       this.guard.reset();
@@ -278,43 +283,11 @@ export class Vault {
   }
 
   /**
-   * Unwraps with the password, counting failures; returns the vault key. Attempts run one at a
-   * time: concurrent ones would all pass the guard before any failure is counted.
-   */
-  private checkPassword(password: string, remote?: RemoteSignIn): Promise<PasswordProof> {
-    const attempt = this.passwordAttempts.then(() => this.tryPassword(password, remote));
-    this.passwordAttempts = attempt.catch(() => undefined);
-    return attempt;
-  }
-
-  /**
-   * Attempts within this process are serialized (see checkPassword), so the runner's login and
-   * the app count every guess. Attempts are counted after scrypt: counting them up front would
-   * lock out correct, concurrent unlocks (a cron tick beside the app) and killed ones. Parallel
-   * processes on the same machine could overlap here, but whoever can start them can also copy
-   * the vault file and guess offline, which only scrypt slows down.
-   */
-  private async tryPassword(password: string, remote?: RemoteSignIn): Promise<PasswordProof> {
-    const refused = this.db.q.transaction(() => this.guard.check());
-    if (refused) throw refused;
-    const key = await unwrapWithPassword(this.wraps.get('password'), password, this.ctx, this.deps.kdfFloor);
-    if (!key) {
-      this.whereWritable(() => {
-        const failures = this.guard.recordFailure();
-        this.audit.append({ action: 'vault.unlock_failed', detail: { method: 'password', failures } });
-      });
-      throw new WrongPasswordError();
-    }
-    if (!remote) return { key, secondFactor: {} };
-    return { key, secondFactor: this.secondFactors.forSignIn(key, remote.code) };
-  }
-
-  /**
    * Proves the password while the key is already in memory (unlocked for the scheduler by the
    * device key): same guard and audit as an unlock, nothing re-wrapped.
    */
   async verifyPassword(password: string, remote?: RemoteSignIn): Promise<void> {
-    const { key, secondFactor } = await this.checkPassword(password, remote);
+    const { key, secondFactor } = await this.passwords.check(password, remote);
     key.fill(0);
     this.whereWritable(() => {
       this.guard.reset();
@@ -355,22 +328,11 @@ export class Vault {
     throw new VaultKeyWrongError(this.vaultId);
   }
 
-  /** A new password's KDF cost, never below the real floor (the tests' weaker floor makes new vaults only). */
-  private newPasswordCost(): ScryptParams {
-    const cost = this.deps.scrypt ?? DEFAULT_SCRYPT;
-    if (cost.logN < SCRYPT_FLOOR.logN) {
-      throw new BadRequestError(
-        `a new password is wrapped at scrypt cost ${SCRYPT_FLOOR.logN} or more: unset AFTERWORD_SCRYPT_LOGN and try again`,
-      );
-    }
-    return cost;
-  }
-
   /** Opens the vault with the recovery key and sets a new password. The content is untouched. */
   async recover(recoveryKeyText: string, newPassword: string): Promise<void> {
     assertNewPassword(newPassword);
     const key = this.recoveryKeys.check(recoveryKeyText);
-    const passwordWrap = await wrapWithPassword(key, newPassword, this.newPasswordCost(), this.ctx);
+    const passwordWrap = await wrapWithPassword(key, newPassword, this.passwords.newPasswordCost(), this.ctx);
     this.key.set(key);
     this.db.q.transaction(() => {
       this.wraps.put(passwordWrap);
@@ -385,8 +347,8 @@ export class Vault {
    */
   async changePassword(currentPassword: string, newPassword: string): Promise<void> {
     assertNewPassword(newPassword);
-    const { key } = await this.checkPassword(currentPassword);
-    const passwordWrap = await wrapWithPassword(key, newPassword, this.newPasswordCost(), this.ctx);
+    const { key } = await this.passwords.check(currentPassword);
+    const passwordWrap = await wrapWithPassword(key, newPassword, this.passwords.newPasswordCost(), this.ctx);
     this.key.set(key);
     this.db.q.transaction(() => {
       this.wraps.put(passwordWrap);
