@@ -148,7 +148,7 @@ export class CliContext {
 
   /**
    * The core opened and signed in as withRouter does, without the router: for the scheduler's own
-   * commands (`tick`, `run`), which call the engine as the app's scheduler does.
+   * commands (`tick`, `run`, `status`), which call the core as the app's scheduler does.
    */
   async withCore<T>(
     fn: (core: AppCore, caller: Caller) => Promise<T>,
