@@ -4,7 +4,9 @@
 // and at exit the chunks compiled without one get it written, with the functions that run used.
 // The first run of each command after a build writes again the caches it used, with the functions
 // it compiled beyond them: a chunk's cache then holds what every command run so far needs (a
-// `status` after a `tick` would otherwise compile its own functions at every start).
+// `status` after a `tick` would otherwise compile its own functions at every start). Not a process
+// that ran long (`serve`, `run`, the benchmarks): V8 drops the compiled code of functions that have
+// not run for a while, so its caches would hold less than those it would replace.
 // The cache lives inside the bundle's folder, which a rebuild replaces whole.
 'use strict';
 const { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
@@ -16,17 +18,22 @@ const { Script } = require('node:vm');
 /** A chunk shared by commands (`chunk-….js`, `engine-commands-….js`), not an entry (main.js). */
 const SHARED_CHUNK = /-[A-Z0-9]{8}\.js$/;
 const COMMAND_WORD = /^[a-z][a-z0-9-]{0,31}$/;
+/** Seconds after which a process no longer writes again the caches it read (see above). */
+const LONG_RUN_SECONDS = 10;
 
 /**
  * @param {string} bundleDir the folder of the CommonJS chunks (dist/cli)
  * @param {string} [command] the command this process runs (`tick`), to know its first run
+ * @param {{ longRunSeconds?: number, cacheDir?: string }} [options] for tests: when a run counts
+ *   as long, and a cache folder of their own (by default `.v8-cache` in the bundle's folder)
  */
-function useCompileCache(bundleDir, command) {
+function useCompileCache(bundleDir, command, options = {}) {
+  const { longRunSeconds = LONG_RUN_SECONDS } = options;
   // V8 checks a code cache's header but, in release builds, not its contents: with this flag it
   // writes a checksum and rejects a file whose bytes do not match it (a torn write, a bad disk).
   setFlagsFromString('--verify-snapshot-checksum');
   const inside = bundleDir.endsWith(sep) ? bundleDir : bundleDir + sep;
-  const cacheDir = join(inside, '.v8-cache');
+  const cacheDir = options.cacheDir ?? join(inside, '.v8-cache');
   const tag = `${process.versions.v8}-${process.arch}`;
   /** @type {Array<[import('node:vm').Script, string]>} */
   const toWrite = [];
@@ -73,7 +80,8 @@ function useCompileCache(bundleDir, command) {
   process.once('exit', () => {
     const ran = command !== undefined && COMMAND_WORD.test(command) ? join(cacheDir, `ran-${command}.${tag}`) : null;
     const firstRun = ran !== null && !existsSync(ran);
-    const writing = firstRun ? [...toWrite, ...fromCache] : toWrite;
+    const rewrite = firstRun && process.uptime() < longRunSeconds;
+    const writing = rewrite ? [...toWrite, ...fromCache] : toWrite;
     if (writing.length === 0 && !firstRun) return;
     try {
       mkdirSync(cacheDir, { recursive: true, mode: 0o700 });

@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { assertCliBuilt, describeResult, REPO_ROOT, runCli, TempDirs } from './test-support/run-cli.js';
+import { assertCliBuilt, cleanEnv, describeResult, REPO_ROOT, runCli, TempDirs } from './test-support/run-cli.js';
 
 // bin/afterword.js runs the CommonJS bundle through V8's code cache, kept in dist/cli/.v8-cache.
 // Other test files run the CLI at the same time: each assertion holds whoever wrote the file.
@@ -80,5 +81,51 @@ describe('the CLI bundle runs through the code cache', () => {
     expect(first.code, describeResult(first)).not.toBe(0);
     expect(existsSync(ran!)).toBe(true);
     expect(statSync(shared!).mtimeMs).toBeGreaterThan(before);
+  });
+
+  it("a long run's first run does not write again the caches it read: V8 dropped code it had not run lately", async ({
+    expect,
+  }) => {
+    // Its own cache folder: other test files' first runs write the shared one at any time.
+    const dir = await temp.make('long-run');
+    const cacheDir = join(dir, 'cache');
+    const script = join(dir, 'run.cjs');
+    writeFileSync(
+      script,
+      [
+        "const { join } = require('node:path');",
+        'const { bundleDir, cacheDir, longRunSeconds } = JSON.parse(process.env.CACHE_TEST);',
+        `require(${JSON.stringify(join(REPO_ROOT, 'bin', 'compile-cache.cjs'))}).useCompileCache(bundleDir, 'status', { cacheDir, longRunSeconds });`,
+        "require(join(bundleDir, 'main.js'));",
+      ].join('\n'),
+    );
+    const status = (longRunSeconds: number): number | null =>
+      spawnSync(process.execPath, [script, 'status', '--json'], {
+        cwd: REPO_ROOT,
+        env: cleanEnv({
+          AFTERWORD_VAULT: join(dir, 'none'),
+          CACHE_TEST: JSON.stringify({ bundleDir: join(REPO_ROOT, 'dist', 'cli'), cacheDir, longRunSeconds }),
+        }),
+      }).status;
+    const inFolder = (prefix: string): string | undefined => {
+      const name = readdirSync(cacheDir).find((file) => file.startsWith(prefix) && file.endsWith(`-${process.arch}`));
+      return name === undefined ? undefined : join(cacheDir, name);
+    };
+
+    expect(status(1e9)).toBe(4); // no vault there: it says so
+    const ran = inFolder('ran-status.')!;
+    const shared = inFolder('cli-context-')!;
+    expect(existsSync(ran) && existsSync(shared)).toBe(true);
+    const written = statSync(shared).mtimeMs;
+
+    // Every run counts as long: its first run is recorded, the shared cache stays as it was.
+    rmSync(ran);
+    expect(status(0)).toBe(4);
+    expect(existsSync(ran)).toBe(true);
+    expect(statSync(shared).mtimeMs).toBe(written);
+    // The same first run, short: the shared cache is written again.
+    rmSync(ran);
+    expect(status(1e9)).toBe(4);
+    expect(statSync(shared).mtimeMs).toBeGreaterThan(written);
   });
 });
