@@ -204,7 +204,9 @@ export class BackupService {
   async verify(ref?: string): Promise<VerifyReport> {
     return this.withStore(async (store, target) => {
       const keys = this.keys();
-      const report = await verifySnapshot(store, keys, pickSnapshot(await this.chain(store, target), ref));
+      const chain = await this.chain(store, target);
+      const snapshot = pickSnapshot(chain, ref);
+      const report = await verifySnapshot(store, keys, snapshot, { prunable: snapshot !== chain.at(-1) });
       const problems = [...(await identityProblems(store, keys)), ...report.problems];
       return { ...report, ok: problems.length === 0, problems, checkedObjects: report.checkedObjects + 2 };
     });

@@ -541,6 +541,11 @@ describe('backup and restore through a real S3 server', { timeout: 120_000 }, ()
     const report = await losing.verify();
     expect(report.ok).toBe(false);
     expect(report.problems).toEqual([expect.stringMatching(/^shard \S+ is missing from the bucket$/)]);
+    // No prune removes the newest snapshot: its manifest and a shard gone meanwhile are reported too.
+    const cut = new BackupService(m.services, removingAtFirstRead([manifestKey(2)]));
+    const cutReport = await cut.verify('2');
+    expect(cutReport.ok).toBe(false);
+    expect(cutReport.problems).toContainEqual(expect.stringMatching(/^shard \S+ is missing from the bucket$/));
   });
   it('a copy of a vault that had fired holds its deliveries until resume, is settled before it is in place, and opens despite a lockout', async () => {
     const m = await machineWithVault('triggered');

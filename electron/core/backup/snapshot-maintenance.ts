@@ -16,11 +16,17 @@ export interface VerifyReport {
 
 /**
  * Downloads and checks every shard of a snapshot; names each missing, changed or swapped one.
- * Verifying takes no lock: a prune elsewhere may drop this snapshot meanwhile, its manifest first,
- * then the shards only it used. Shards gone with the manifest are that prune's work, not damage:
- * the snapshot is then said to be gone, never reported as a bucket that lost its shards.
+ * Verifying takes no lock: a prune elsewhere may drop an older snapshot meanwhile, its manifest
+ * first, then the shards only it used. Shards gone with such a manifest are that prune's work, not
+ * damage: the snapshot is then said to be gone. The newest snapshot is never pruned (`prunable`
+ * false): whatever it lost is reported.
  */
-export async function verifySnapshot(store: ObjectStore, keys: BackupKeys, snapshot: Snapshot): Promise<VerifyReport> {
+export async function verifySnapshot(
+  store: ObjectStore,
+  keys: BackupKeys,
+  snapshot: Snapshot,
+  { prunable }: { prunable: boolean },
+): Promise<VerifyReport> {
   const { manifest } = snapshot;
   const ids = [...new Set([...manifest.database.shards, ...manifest.blobs.flatMap((blob) => blob.shards)])];
   const problems: string[] = [];
@@ -34,7 +40,7 @@ export async function verifySnapshot(store: ObjectStore, keys: BackupKeys, snaps
       problems.push(error.message);
     }
   });
-  if (missing > 0 && !(await store.head(manifestKey(snapshot.seq))))
+  if (prunable && missing > 0 && !(await store.head(manifestKey(snapshot.seq))))
     throw new NotFoundError('snapshot', `#${snapshot.seq} (pruned from the bucket while it was being verified)`);
   problems.sort();
   // The manifest itself was checked when the chain was read.
