@@ -11,7 +11,8 @@ import { BLOB_CHUNK_BYTES, BLOB_HEADER_BYTES, BLOB_SEALED_CHUNK_BYTES } from '..
 import { FileKeyStore } from '../../node/file-key-store.js';
 import { ManualClock } from '../../core/test-support/manual-clock.js';
 import { downloadTo, withUploadedFiles } from './attachment-files.js';
-import { withCliRouter, type Access, type Rpc } from './cli-router.js';
+import type { Access } from './cli-core.js';
+import { withCliRouter, type Rpc } from './cli-router.js';
 
 const PASSWORD = 'correct horse battery staple';
 let root = '';

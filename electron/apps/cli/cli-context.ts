@@ -19,8 +19,6 @@ import type { SessionTimes } from '../../core/vault/session-record.js';
 import type { SessionSignIn } from './session-sign-in.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
-export type { Access } from './cli-core.js';
-export type { Rpc } from './cli-router.js';
 
 /** What a command adds to opening the core: the scheduler, an event listener, work during the KDF. */
 type CoreOptions = Pick<CliCoreDeps, 'schedule' | 'onEvent' | 'whileUnlocking'>;

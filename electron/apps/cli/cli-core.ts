@@ -7,7 +7,7 @@ import type { DeviceKeyStoreChoice } from '../../node/device-key-store.js';
 import { signInWithSession, type SessionSignIn } from './session-sign-in.js';
 
 /**
- * How a command proves that the owner is at the keyboard before the router answers it:
+ * How a command proves that the owner is at the keyboard before the core answers it:
  * - `password` (the default): AFTERWORD_PASSWORD or a prompt, as the UI's sign-in;
  * - `unattended` (the scheduler's commands: tick, status, checkin…): AFTERWORD_PASSWORD when
  *   given, else the device key when unattended delivery is on (so system cron can run

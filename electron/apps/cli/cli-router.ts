@@ -5,8 +5,6 @@ import { createRouter } from '../../core/api/router.js';
 import { AfterwordError } from '../../core/errors.js';
 import { withCliCore, type Access, type CliCoreDeps } from './cli-core.js';
 
-export type { Access, CliCoreDeps } from './cli-core.js';
-
 /**
  * Calls one method of the contract through the router. A failed reply is thrown: as the error the
  * handler threw, or as an AfterwordError with the reply's code and message when none ran.
