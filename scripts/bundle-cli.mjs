@@ -62,6 +62,60 @@ const lazyChildProcessPlugin = {
 };
 
 /**
+ * zod (~140 KB) is needed only where a schema is built or checked, which an idle `tick` never
+ * does: each `import * as z from 'zod'` gets an object whose properties require the bundle's
+ * `zod.js` (the names the compiled code reads, and only those) at the first read.
+ */
+const ZOD_CHUNK = 'zod';
+const ZOD_USE = /(?<![\w$.])z\s*\.\s*([A-Za-z_$][\w$]*)/g;
+
+async function compiledFiles(dir) {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile() && e.name.endsWith('.js')).map((e) => join(e.parentPath ?? e.path, e.name));
+}
+
+/** Every `z.<name>` the compiled files that import zod read. */
+async function zodNamesUsed() {
+  const names = new Set();
+  for (const dir of ['electron', 'shared'])
+    for (const file of await compiledFiles(join(ROOT, 'dist', dir))) {
+      const source = await readFile(file, 'utf8');
+      if (!/from ['"]zod['"]/.test(source)) continue;
+      if (!source.includes("import * as z from 'zod'") && /^import (?!type )[^;]*from ['"]zod['"]/m.test(source))
+        throw new Error(`${file}: import zod as \`import * as z from 'zod'\`, which bundle-cli.mjs loads on first use`);
+      for (const [, name] of source.matchAll(ZOD_USE)) names.add(name);
+    }
+  return [...names].sort();
+}
+
+const lazyZodPlugin = (names) => ({
+  name: 'lazy-zod',
+  setup(b) {
+    b.onResolve({ filter: /^afterword:zod$/ }, () => ({ path: 'zod', namespace: 'zod-chunk' }));
+    b.onLoad({ filter: /.*/, namespace: 'zod-chunk' }, () => ({
+      contents: `export { ${names.join(', ')} } from 'zod';`,
+      resolveDir: ROOT,
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^zod$/ }, (args) =>
+      args.namespace === 'zod-chunk' ? undefined : { path: 'zod', namespace: 'lazy-zod' },
+    );
+    b.onResolve({ filter: new RegExp(`^\\./${ZOD_CHUNK}\\.js$`) }, (args) =>
+      args.namespace === 'lazy-zod' ? { path: args.path, external: true } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-zod' }, () => ({
+      contents: [
+        `let zod; const load = () => (zod ??= require('./${ZOD_CHUNK}.js'));`,
+        'module.exports = Object.defineProperties({}, {',
+        ...names.map((name) => `  ${name}: { enumerable: true, get: () => load().${name} },`),
+        '});',
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+});
+
+/**
  * The split bundle is converted to CommonJS, one file per chunk, so that bin/afterword.js can load
  * it through V8's code cache (Node 20 has none for ES modules): the chunks' `import()` calls
  * become `__dyn_()` (the same length, so the source maps stay exact), a require() run later, and
@@ -124,7 +178,7 @@ export async function bundleCli() {
   await rm(esm, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
   const result = await build({
-    entryPoints: { main: ENTRY, 'password-head-start': HEAD_START_ENTRY },
+    entryPoints: { main: ENTRY, 'password-head-start': HEAD_START_ENTRY, [ZOD_CHUNK]: 'afterword:zod' },
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -138,7 +192,7 @@ export async function bundleCli() {
     minifySyntax: true,
     metafile: true,
     external: EXTERNAL,
-    plugins: [ownUrlPlugin(BUNDLE_DIR), lazyChildProcessPlugin],
+    plugins: [ownUrlPlugin(BUNDLE_DIR), lazyChildProcessPlugin, lazyZodPlugin(await zodNamesUsed())],
     logLevel: 'warning',
   });
   await toCommonJs(esm, staging);

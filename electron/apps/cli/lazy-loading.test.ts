@@ -7,8 +7,11 @@ useWeakTestKdf();
 const temp = new TempDirs();
 let v: CliVault;
 
-/** What a minute's cron `tick` must not read when nothing is due: mail, the HTTP server, the bucket, the export. */
-const NOT_FOR_AN_IDLE_TICK = ['nodemailer', 'hono', '@hono/node-server', '@aws-sdk/client-s3', 'age-encryption'];
+/**
+ * What a minute's cron `tick` must not read when nothing is due: mail, the HTTP server, the bucket,
+ * the export, and zod (it checks no input: the bundle loads zod at the first schema built).
+ */
+const NOT_FOR_AN_IDLE_TICK = ['nodemailer', 'hono', '@hono/node-server', '@aws-sdk/client-s3', 'age-encryption', 'zod'];
 /**
  * Node's own modules for sending (webhooks, SMTP), which the same tick does not need either, nor
  * child_process (the argument parser's, for sub-commands that are programs: ~13 ms at every start),
@@ -57,6 +60,8 @@ describe('a command loads only what it uses', () => {
     expect(status.result.code, describeResult(status.result)).toBe(0);
     expect(JSON.parse(status.result.stdout)).toHaveProperty('plans');
     expect(routerAndContractIn(status.files)).toEqual([]);
+    // It reads the owner's settings through their schema: zod does load when used.
+    expect(packagesIn(status.files)).toContain('zod');
     const plans = await loadedModules(['plan', 'list', '--json'], v.env());
     expect(plans.result.code, describeResult(plans.result)).toBe(0);
     expect(routerAndContractIn(plans.files).length).toBe(ROUTER_AND_CONTRACT.length);
