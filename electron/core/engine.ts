@@ -5,13 +5,13 @@ import { PromptNotifier } from './delivery/prompt-notifier.js';
 import { defaultPlanSpec } from '../../shared/plans.js';
 import { ContentResolver } from './delivery/content-resolver.js';
 import type { ChannelSender } from './delivery/delivery-types.js';
-import { EmailSender, type SmtpSettings } from './delivery/email-sender.js';
-import { sharedMailThread } from './delivery/mail-thread/mail-thread.js';
+import type { SmtpSettings } from './delivery/email-sender.js';
+import { lazySender } from './delivery/lazy-sender.js';
 import { Outbox } from './delivery/outbox.js';
 import { enqueueOwnerNotice } from './delivery/owner-notices.js';
 import { DEFAULT_CONCURRENCY, OutboxWorker, type DrainReport } from './delivery/outbox-worker.js';
 import { SETTINGS, smtpSettingsSchema } from './delivery/owner-settings.js';
-import { WebhookSender, generateWebhookSecret } from './delivery/webhook-sender.js';
+import { generateWebhookSecret } from './delivery/webhook-secret.js';
 import { HistoryBreakNotices } from './schedule/history-break-notices.js';
 import { DAMAGED_PREFIX, IntegrityPass, openAttachmentProblems } from './schedule/integrity-pass.js';
 import { PlanStore } from './schedule/plan-store.js';
@@ -129,19 +129,27 @@ export function createEngine(services: VaultServices, ports: EnginePorts): Engin
       // One connection per lane: the pool never has more mails to send at once. The mails are
       // composed and sent in the mail thread, beside this thread's database work.
       const maxConnections = ports.concurrency ?? DEFAULT_CONCURRENCY;
-      const mailThread = sharedMailThread();
+      const smtp = parsed.data;
       const sender =
-        ports.emailSenderFor?.(parsed.data) ??
-        new EmailSender(parsed.data, {
-          pool: true,
-          maxConnections,
-          transportFor: (options) => mailThread.transport(options),
+        ports.emailSenderFor?.(smtp) ??
+        lazySender(async () => {
+          const [{ EmailSender }, { sharedMailThread }] = await Promise.all([
+            import('./delivery/email-sender.js'),
+            import('./delivery/mail-thread/mail-thread.js'),
+          ]);
+          const mailThread = sharedMailThread();
+          return new EmailSender(smtp, {
+            pool: true,
+            maxConnections,
+            transportFor: (options) => mailThread.transport(options),
+          });
         });
       email = { sender, fingerprint };
     }
     return email.sender;
   };
-  const webhookSender: ChannelSender = ports.webhookSender ?? new WebhookSender();
+  const webhookSender: ChannelSender =
+    ports.webhookSender ?? lazySender(async () => new (await import('./delivery/webhook-sender.js')).WebhookSender());
 
   const worker = new OutboxWorker({
     db,

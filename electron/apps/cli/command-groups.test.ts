@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Command, Help } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
-import { COMMAND_GROUPS, commandWord, declareCommands, groupsFor } from './command-groups.js';
+import { COMMAND_GROUPS, declareCommands, groupsFor } from './command-groups.js';
+import { commandWord } from './command-word.js';
 import type { CliContext } from './cli-context.js';
 import {
   CLI_BIN,

@@ -1,5 +1,6 @@
 import { Help, type Command } from 'commander';
 import type { CliContext } from './cli-context.js';
+import { commandWord } from './command-word.js';
 
 export type RegisterCommands = (program: Command, context: () => CliContext) => void;
 
@@ -111,20 +112,6 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     ],
   ),
 ];
-
-/** Global options that take a value (the next word is not the command). */
-const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--vault']);
-
-/** The first word of `argv` that is not a global option (or an option's value): the command. */
-export function commandWord(argv: readonly string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const word = argv[i]!;
-    if (word === '--') return argv[i + 1];
-    if (GLOBAL_OPTIONS_WITH_VALUE.has(word)) i++;
-    else if (!word.startsWith('-')) return word;
-  }
-  return undefined;
-}
 
 /**
  * The group a command line runs: its command's group (for `help <command>`, that command's). None

@@ -11,7 +11,22 @@ let v: CliVault;
  * What a minute's cron `tick` must not read when nothing is due: mail, the HTTP server, the bucket,
  * the export, and zod (it checks no input: the bundle loads zod at the first schema built).
  */
-const NOT_FOR_AN_IDLE_TICK = ['nodemailer', 'hono', '@hono/node-server', '@aws-sdk/client-s3', 'age-encryption', 'zod'];
+const NOT_FOR_AN_IDLE_TICK = [
+  'nodemailer',
+  'standardwebhooks',
+  'hono',
+  '@hono/node-server',
+  '@aws-sdk/client-s3',
+  'age-encryption',
+  'zod',
+];
+/** The senders and the backup push: built at the first send or push, which an idle tick has none of. */
+const SENDING_AND_PUSHING = [
+  '/core/delivery/email-sender.js',
+  '/core/delivery/webhook-sender.js',
+  '/core/delivery/mail-thread/mail-thread.js',
+  '/core/backup/backup-service.js',
+];
 /**
  * Node's own modules for sending (webhooks, SMTP), which the same tick does not need either, nor
  * child_process (the argument parser's, for sub-commands that are programs: ~13 ms at every start),
@@ -47,6 +62,7 @@ describe('a command loads only what it uses', () => {
     expect(packages).toContain('kysely');
     for (const name of NOT_FOR_AN_IDLE_TICK) expect(packages, name).not.toContain(name);
     expect(files.filter((file) => file.includes('/apps/runner/'))).toEqual([]);
+    expect(files.filter((file) => SENDING_AND_PUSHING.some((end) => file.endsWith(end)))).toEqual([]);
     expect(builtins).toContain('fs');
     for (const name of NODE_NOT_FOR_AN_IDLE_TICK) expect(builtins, name).not.toContain(name);
     // Error texts in every language zod ships are ~300 KB to parse; the contract uses none of them.

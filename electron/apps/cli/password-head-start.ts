@@ -3,7 +3,7 @@ import { sqliteConnection } from '../../core/db/sqlite-addon.js';
 import { assertScryptParamsAcceptable } from '../../core/crypto/kdf.js';
 import { passwordHeadStartPending, startPasswordKek } from '../../core/vault/password-head-start.js';
 import { DATABASE_FILE, resolveVaultDir } from '../../core/vault/vault-paths.js';
-import { commandWord } from './command-groups.js';
+import { commandWord } from './command-word.js';
 import { wantsPasswordHeadStart } from './password-head-start-wanted.js';
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -2,7 +2,7 @@ import { BadRequestError } from '../errors.js';
 import { describeIssue, emailSchema } from '../../../shared/validation.js';
 import { testChannel } from '../delivery/channel-test.js';
 import { readOwner, SETTINGS, smtpSettingsSchema } from '../delivery/owner-settings.js';
-import { generateWebhookSecret } from '../delivery/webhook-sender.js';
+import { generateWebhookSecret } from '../delivery/webhook-secret.js';
 import { autoLockMinutesOf, UI_SETTINGS } from './auto-lock-setting.js';
 import { statusForMonitor } from '../schedule/status-for-monitor.js';
 import { statusReport } from './owner-status.js';

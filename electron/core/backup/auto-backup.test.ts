@@ -1,6 +1,6 @@
 // Automatic backups from the scheduler's pass: a real S3 server (s3rver on loopback), a real
 // vault, the engine's own pass, and a clock moved by hand.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HOUR_MS, MINUTE_MS } from '../../../shared/durations.js';
 import { s3ObjectStores } from '../../node/lazy-s3-object-store.js';
 import { startS3rver, stopS3rver, type S3rverProcess } from '../../node/test-support/s3rver-process.js';
@@ -262,8 +262,8 @@ describe('automatic backups', { timeout: 120_000 }, () => {
       });
     };
     const w = await world('auto-slow', slow);
-    await w.engine.runOnce('test'); // returns with the push still held at its first upload
-    expect(opened).toBe(1);
+    await w.engine.runOnce('test'); // returns with the push started (it loads its code first), held at its first upload
+    await vi.waitFor(() => expect(opened).toBe(1));
     expect(w.last()).toBeUndefined();
     w.tv.clock.advance(MINUTE_MS);
     const second = await w.engine.runOnce('test');

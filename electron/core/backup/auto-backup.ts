@@ -5,7 +5,7 @@ import type { VaultServices } from '../services.js';
 import { recordBackupFailure } from './backup-failures.js';
 import { isBackupConfigured, readBackupFacts } from './backup-health.js';
 import { nextPushAt } from './backup-schedule.js';
-import { BackupService } from './backup-service.js';
+import type { BackupService } from './backup-service.js';
 
 /** How long a shutdown waits for a push under way before it cuts it short. */
 export const STOP_GRACE_MS = 10_000;
@@ -27,11 +27,10 @@ export class AutoBackup {
   private running: Promise<void> | null = null;
   private readonly stopping = new AbortController();
   private unreported: unknown = null;
-  private readonly backups: BackupService;
+  /** Built at the first push: a pass with no push due never loads the backup code. */
+  private backups: BackupService | null = null;
 
-  constructor(private readonly deps: AutoBackupDeps) {
-    this.backups = new BackupService(deps.services, deps.stores);
-  }
+  constructor(private readonly deps: AutoBackupDeps) {}
 
   /** Starts a push if one is due and none is running; returns at once, whether one started. */
   kick(): boolean {
@@ -79,6 +78,7 @@ export class AutoBackup {
 
   private async push(): Promise<void> {
     try {
+      this.backups ??= new (await import('./backup-service.js')).BackupService(this.deps.services, this.deps.stores);
       await this.backups.now(undefined, this.stopping.signal);
     } catch (error) {
       if (this.stopping.signal.aborted) return;

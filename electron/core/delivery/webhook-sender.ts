@@ -17,7 +17,6 @@
  * owner's network); the connection goes only to the addresses checked. The promise rejects only
  * when the content could not be read (an attachment stream failed).
  */
-import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { ChannelSender, OutgoingItem, SendResult } from './delivery-types.js';
 import type { DeliveryStrings } from './delivery-strings.js';
@@ -33,6 +32,8 @@ import {
   type WebhookResponse,
 } from './webhook-destination.js';
 import { redactResponse } from './redact-response.js';
+
+export { generateWebhookSecret } from './webhook-secret.js';
 
 export interface WebhookSenderOptions {
   /** Resolves webhook host names (default: the system resolver). Every answer is checked before connecting. */
@@ -56,11 +57,6 @@ const MAX_RESPONSE_CHARS = 500;
 const MAX_RESPONSE_BYTES = 2048;
 
 type Failure = Extract<SendResult, { ok: false }>;
-
-/** A new Standard Webhooks secret: `whsec_` + base64 of 24 random bytes. */
-export function generateWebhookSecret(): string {
-  return `whsec_${randomBytes(24).toString('base64')}`;
-}
 
 /** The `webhook-id` of an item: the same for every attempt. */
 export function webhookMessageId(idempotencyKey: string): string {
