@@ -203,7 +203,7 @@ export async function bundleCli() {
   const final = relative(ROOT, BUNDLE_DIR).split(sep).join('/');
   const outputs = Object.entries(result.metafile.outputs).map(([file, output]) => [
     file.replace(staged, final),
-    output,
+    { ...output, imports: output.imports.map((i) => ({ ...i, path: i.path.replace(staged, final) })) },
   ]);
   const meta = { inputs: result.metafile.inputs, outputs: Object.fromEntries(outputs) };
   await writeFile(join(staging, 'meta.json'), JSON.stringify(meta));

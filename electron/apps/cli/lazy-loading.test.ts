@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { loadedModules, packagesIn } from './test-support/loaded-modules.js';
+import { loadedModules, packagesIn, staticClosureInputs } from './test-support/loaded-modules.js';
 import { CliVault, TempDirs, describeResult, useWeakTestKdf } from './test-support/run-cli.js';
 
 useWeakTestKdf();
@@ -100,5 +100,12 @@ describe('a command loads only what it uses', () => {
       expect(files.filter((file) => file.includes('/commands/'))).toEqual([]);
       expect(packagesIn(files)).not.toContain('kysely');
     }
+  });
+
+  it('the password head start loads neither the command parser nor a JavaScript crypto library', ({ expect }) => {
+    // What bin/afterword.js loads before the password's scrypt starts: every file in it delays the KDF.
+    const inputs = staticClosureInputs('dist/cli/password-head-start.js');
+    expect(inputs.some((file) => file.endsWith('/password-head-start.js'))).toBe(true);
+    expect(packagesIn(inputs)).toEqual(new Set(['better-sqlite3']));
   });
 });

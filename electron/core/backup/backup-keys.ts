@@ -1,5 +1,5 @@
 import { createHash, createHmac, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { hkdfSha256 } from '../crypto/kdf.js';
+import { hkdfSha256 } from '../crypto/hkdf.js';
 
 /**
  * The keys of a vault's backups, all derived from the vault key (which never leaves the vault

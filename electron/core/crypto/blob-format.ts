@@ -17,7 +17,7 @@ import { BadRequestError } from '../errors.js';
 import { constantTimeEqual } from './aead.js';
 import { BlobHeaderError } from './crypto-errors.js';
 import { KEY_ID_BYTES } from './envelope.js';
-import { hkdfSha256 } from './kdf.js';
+import { hkdfSha256 } from './hkdf.js';
 
 export const BLOB_MAGIC = Uint8Array.from([0x41, 0x57, 0x42, 0x31]); // "AWB1"
 export const BLOB_VERSION = 1;

@@ -8,12 +8,12 @@ import {
   DEFAULT_SCRYPT,
   SCRYPT_FLOOR,
   assertScryptParamsAcceptable,
-  hkdfSha256,
   scryptDerive,
   scryptDeriveSync,
   scryptMaxmem,
   type ScryptParams,
 } from './kdf.js';
+import { hkdfSha256 } from './hkdf.js';
 import { WeakKdfParamsError } from './crypto-errors.js';
 import { BadRequestError, IntegrityError } from '../errors.js';
 

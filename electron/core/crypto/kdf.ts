@@ -1,14 +1,12 @@
 /**
- * Key derivation: scrypt (node:crypto / OpenSSL) for passwords and recovery keys, HKDF-SHA256
- * (@noble/hashes) for deriving sub-keys from keys.
+ * Key derivation from passwords and recovery keys: scrypt (node:crypto / OpenSSL). Sub-keys of
+ * keys come from HKDF-SHA256 (hkdf.ts): without a JavaScript hash library here, the CLI's launcher
+ * can start a password's scrypt before the rest loads.
  *
  * scryptDerive does not enforce the safety floor (the RFC 7914 test vectors use tiny N); any
  * parameters read back from storage must go through assertScryptParamsAcceptable first.
  */
-import { hkdfSync, scrypt as nodeScrypt, scryptSync as nodeScryptSync } from 'node:crypto';
-import { hkdf } from '@noble/hashes/hkdf.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { scrypt as nodeScrypt, scryptSync as nodeScryptSync } from 'node:crypto';
 import { BadRequestError } from '../errors.js';
 import { WeakKdfParamsError } from './crypto-errors.js';
 
@@ -60,7 +58,7 @@ function checkShape(params: ScryptParams, dkLen: number): void {
 }
 
 function toBytes(secret: Uint8Array | string): Uint8Array {
-  return typeof secret === 'string' ? utf8ToBytes(secret) : secret;
+  return typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
 }
 
 function nodeOptions(params: ScryptParams): { N: number; r: number; p: number; maxmem: number } {
@@ -123,17 +121,4 @@ export function assertScryptParamsAcceptable(params: ScryptParams, floor: Scrypt
       `KDF parameters are absurdly large (logN=${logN}, r=${r}, p=${p}); the vault may have been tampered with`,
     );
   }
-}
-
-/** The most `info` node:crypto's HKDF takes; a longer one goes through the JavaScript one. */
-const NODE_HKDF_INFO_MAX_BYTES = 1024;
-
-/**
- * HKDF-SHA256 (RFC 5869) with a UTF-8 `info` string. OpenSSL's: a short command derives a few keys
- * (audit, session, wraps) while the JavaScript SHA-256 is still interpreted, ~2 ms a key.
- */
-export function hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: string, length = 32): Uint8Array {
-  const infoBytes = utf8ToBytes(info);
-  if (infoBytes.length > NODE_HKDF_INFO_MAX_BYTES) return hkdf(sha256, ikm, salt, infoBytes, length);
-  return new Uint8Array(hkdfSync('sha256', ikm, salt, infoBytes, length));
 }

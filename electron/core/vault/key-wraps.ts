@@ -1,13 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { xchachaOpen, xchachaSeal, randomBytes, constantTimeEqual } from '../crypto/aead.js';
 import { AeadAuthError } from '../crypto/crypto-errors.js';
-import {
-  scryptDerive,
-  assertScryptParamsAcceptable,
-  hkdfSha256,
-  SCRYPT_FLOOR,
-  type ScryptParams,
-} from '../crypto/kdf.js';
+import { scryptDerive, assertScryptParamsAcceptable, SCRYPT_FLOOR, type ScryptParams } from '../crypto/kdf.js';
+import { hkdfSha256 } from '../crypto/hkdf.js';
 import type { KeyWrapKind, KeyWrapsTable } from '../db/schema.js';
 import { IntegrityError } from '../errors.js';
 import { normalizePassword, passwordKek } from './password-head-start.js';

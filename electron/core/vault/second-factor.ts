@@ -2,7 +2,7 @@ import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../ports/clock.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { ContentKey } from '../crypto/envelope.js';
-import { hkdfSha256 } from '../crypto/kdf.js';
+import { hkdfSha256 } from '../crypto/hkdf.js';
 import type { VaultDb } from '../db/open-database.js';
 import { FieldCipher } from '../repo/field-cipher.js';
 import { isTotpShaped, newTotpSecret, totpStepOf, totpUri } from './totp.js';

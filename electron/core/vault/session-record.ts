@@ -2,7 +2,7 @@ import { DAY_MS, MINUTE_MS } from '../../../shared/durations.js';
 import { AfterwordError } from '../errors.js';
 import { constantTimeEqual, randomBytes, xchachaOpen, xchachaSeal } from '../crypto/aead.js';
 import { AeadAuthError } from '../crypto/crypto-errors.js';
-import { hkdfSha256 } from '../crypto/kdf.js';
+import { hkdfSha256 } from '../crypto/hkdf.js';
 
 /**
  * A CLI session (`afterword unlock`): a random session key, given to the shell as AFTERWORD_SESSION,

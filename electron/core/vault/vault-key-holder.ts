@@ -1,6 +1,6 @@
 import type { AuditLog } from '../audit/audit-log.js';
 import type { ContentKey } from '../crypto/envelope.js';
-import { hkdfSha256 } from '../crypto/kdf.js';
+import { hkdfSha256 } from '../crypto/hkdf.js';
 import { VaultLockedError } from './vault-errors.js';
 
 /** The key that seals the audit log, derived from the vault key. */

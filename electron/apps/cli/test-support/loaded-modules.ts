@@ -36,6 +36,29 @@ function chunkInputs(): Map<string, string[]> {
   return inputs;
 }
 
+interface BundleMeta {
+  outputs: Record<string, { inputs: Record<string, unknown>; imports: { path: string; kind: string }[] }>;
+}
+
+/**
+ * The source files inside a bundle entry (`dist/cli/…`, as the metafile names it) and every chunk
+ * it imports statically, which a CommonJS chunk requires as it loads: what loading it reads.
+ */
+export function staticClosureInputs(entry: string): string[] {
+  assertCliBuilt();
+  const meta = JSON.parse(readFileSync(BUNDLE_META, 'utf8')) as BundleMeta;
+  const seen = new Set<string>();
+  const visit = (output: string): void => {
+    const chunk = meta.outputs[output];
+    if (seen.has(output) || !chunk) return;
+    seen.add(output);
+    for (const i of chunk.imports) if (i.kind === 'import-statement') visit(i.path);
+  };
+  visit(entry);
+  if (seen.size === 0) throw new Error(`${entry} is not in the bundle's metafile`);
+  return [...seen].flatMap((output) => Object.keys(meta.outputs[output]!.inputs));
+}
+
 export async function loadedModules(args: readonly string[], env: EnvOverrides): Promise<LoadedModules> {
   assertCliBuilt();
   const dir = await mkdtemp(join(tmpdir(), 'afterword-modules-'));
