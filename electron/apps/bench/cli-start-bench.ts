@@ -9,6 +9,11 @@
  *   at DEFAULT_SCRYPT, in this process): what the command adds to the KDF;
  * - `status` with a CLI session (`afterword unlock`), when this build has that command.
  *
+ * NODE_EXTRA_CA_CERTS, where the environment sets it, makes every Node process read and parse those
+ * certificates before its first line of JavaScript (~40 ms with Debian's bundle on the 2-core
+ * machine), and cron gives a command no such variable: the commands run without it, like
+ * `node -e 0`, and `node -e 0` and the tick are measured once more with it, to show what it adds.
+ *
  * Each run goes through `sh -c 'node …; times'`: the shell's `times` prints the user and system
  * CPU time of its finished children, so the CPU figure is the whole process, start to exit.
  */
@@ -46,6 +51,8 @@ export interface CliStartResult {
   kdfMs: number;
   /** `status` with a session, or why it was not measured. */
   session: Timed | { skipped: string };
+  /** `node -e 0` and the tick with the environment's NODE_EXTRA_CA_CERTS, when it sets one. */
+  withExtraCaCerts: { node: Timed; tick: Timed } | null;
   checks: Record<string, number[] | string>;
 }
 
@@ -156,8 +163,10 @@ export async function cliStartBench(
   const vaultDir = join(tmp, 'vault-cli');
   const keyDir = join(tmp, 'keys-cli');
   await makeTickVault(vaultDir, keyDir, sizes.plans);
-  const env: NodeJS.ProcessEnv = { ...childEnv(vaultDir, keyDir), AFTERWORD_KEY_STORE: 'file' };
-  delete env.AFTERWORD_SCRYPT_LOGN;
+  const inherited: NodeJS.ProcessEnv = { ...childEnv(vaultDir, keyDir), AFTERWORD_KEY_STORE: 'file' };
+  delete inherited.AFTERWORD_SCRYPT_LOGN;
+  const env: NodeJS.ProcessEnv = { ...inherited };
+  delete env.NODE_EXTRA_CA_CERTS;
 
   const node = await medianOf(sizes.runs, ['-e', '0'], env);
   const version = await medianOf(sizes.runs, [bin, '--version'], env);
@@ -167,6 +176,12 @@ export async function cliStartBench(
   const drained = (JSON.parse(tick.last.stdout) as { drain?: { attempted?: number } }).drain?.attempted;
   if (drained !== 0) throw new Error(`the idle tick sent something (${tick.last.stdout})`);
   progress(`  tick ${Math.round(tick.wallMs)} ms wall, ${Math.round(tick.cpuMs)} ms CPU`);
+  const withExtraCaCerts = inherited.NODE_EXTRA_CA_CERTS
+    ? {
+        node: await medianOf(sizes.runs, ['-e', '0'], inherited),
+        tick: await medianOf(sizes.runs, [bin, 'tick', '--json'], inherited),
+      }
+    : null;
 
   const salt = randomBytes(16);
   const kdfRuns = Array.from({ length: Math.min(sizes.runs, 5) }, () => {
@@ -189,6 +204,10 @@ export async function cliStartBench(
     status,
     kdfMs: median(kdfRuns),
     session: session.timed,
+    withExtraCaCerts: withExtraCaCerts && {
+      node: { wallMs: withExtraCaCerts.node.wallMs, cpuMs: withExtraCaCerts.node.cpuMs },
+      tick: { wallMs: withExtraCaCerts.tick.wallMs, cpuMs: withExtraCaCerts.tick.cpuMs },
+    },
     checks: {
       cliNodeRunsMs: node.wallRunsMs,
       cliVersionRunsMs: version.wallRunsMs,
@@ -214,18 +233,26 @@ export type CliStartFigureId =
   | 'cli.kdf'
   | 'cli.status'
   | 'cli.statusOverKdf';
-/** Only where this build has CLI sessions (`afterword unlock`). */
-export type CliSessionFigureId = 'cli.statusSession';
+/**
+ * Only where this build has CLI sessions (`afterword unlock`), and where the environment sets
+ * NODE_EXTRA_CA_CERTS (what it adds to every start).
+ */
+export type CliOptionalFigureId = 'cli.statusSession' | 'cli.nodeExtraCaCerts' | 'cli.tickCpuExtraCaCerts';
 
 export function cliStartFigures(
   sizes: CliStartSizes,
   cli: CliStartResult,
-): Record<CliStartFigureId, Figure> & Partial<Record<CliSessionFigureId, Figure>> {
+): Record<CliStartFigureId, Figure> & Partial<Record<CliOptionalFigureId, Figure>> {
   const c = `10. CLI start: a fresh process per command, median of ${sizes.runs}`;
   const t = `tick, nothing due, ${sizes.plans} plans, unattended (no KDF)`;
   const ms = Math.round;
   return {
-    'cli.node': figure(c, '`node -e 0` (the floor on this machine)', cli.node.wallMs, 'ms'),
+    'cli.node': figure(
+      c,
+      `\`node -e 0\` (the floor on this machine${cli.withExtraCaCerts ? ', without NODE_EXTRA_CA_CERTS as all below' : ''})`,
+      cli.node.wallMs,
+      'ms',
+    ),
     'cli.version': figure(c, '`afterword --version`', cli.version.wallMs, 'ms'),
     'cli.versionRatio': figure(c, '--version / node -e 0', cli.version.wallMs / cli.node.wallMs, '×', {
       op: '<=',
@@ -253,5 +280,21 @@ export function cliStartFigures(
             value: 300,
           }),
         }),
+    ...(cli.withExtraCaCerts
+      ? {
+          'cli.nodeExtraCaCerts': figure(
+            c,
+            '`node -e 0` with NODE_EXTRA_CA_CERTS as this environment sets it',
+            cli.withExtraCaCerts.node.wallMs,
+            'ms',
+          ),
+          'cli.tickCpuExtraCaCerts': figure(
+            c,
+            'the same tick with it: CPU of the process',
+            cli.withExtraCaCerts.tick.cpuMs,
+            'ms',
+          ),
+        }
+      : {}),
   };
 }

@@ -19,7 +19,7 @@ import { streamBench } from './stream-bench.js';
 import { uiListBench, uiListLine, type UiListFigureId } from './ui-list-bench.js';
 import { backupBench, backupLine, backupProgressLine, backupSizes, type BackupFigureId } from './backup-bench.js';
 import { unlockBench } from './unlock-bench.js';
-import { cliStartBench, type CliSessionFigureId } from './cli-start-bench.js';
+import { cliStartBench, type CliOptionalFigureId } from './cli-start-bench.js';
 import { SETUP_SCRYPT, listBench, writeBench } from './write-bench.js';
 
 import { machineLines, startBenchRun, type BenchSizes, type Machine } from './bench-setup.js';
@@ -44,8 +44,8 @@ export interface BenchResult {
   machine: Machine;
   sizes: BenchSizes;
   /** The UI list figures (section 8) are there only when the section ran (it needs Chromium). */
-  figures: Record<FigureId, Figure> & Partial<Record<UiListFigureId | BackupFigureId | CliSessionFigureId, Figure>>;
-  goals: GoalSummary<FigureId | UiListFigureId | BackupFigureId | CliSessionFigureId>;
+  figures: Record<FigureId, Figure> & Partial<Record<UiListFigureId | BackupFigureId | CliOptionalFigureId, Figure>>;
+  goals: GoalSummary<FigureId | UiListFigureId | BackupFigureId | CliOptionalFigureId>;
   checks: Record<string, number | boolean | string | number[]>;
 }
 
