@@ -6,7 +6,7 @@
  * - `tick` with nothing due on a vault of `plans` armed plans, unattended delivery on (the device
  *   key in 0600 files, no password, so no KDF): wall time and the CPU time of the whole process;
  * - `status` with the password (AFTERWORD_PASSWORD, default KDF), next to the KDF alone (scrypt
- *   at DEFAULT_SCRYPT, in this process): what the command adds to the KDF;
+ *   at DEFAULT_SCRYPT in a fresh process, in turns with the command): what the command adds to it;
  * - `status` with a CLI session (`afterword unlock`), when this build has that command.
  *
  * NODE_EXTRA_CA_CERTS, where the environment sets it, makes every Node process read and parse those
@@ -18,10 +18,9 @@
  * CPU time of its finished children, so the CPU figure is the whole process, start to exit.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { defaultPlanSpec } from '../../../shared/plans.js';
-import { DEFAULT_SCRYPT, scryptDeriveSync } from '../../core/crypto/kdf.js';
+import { DEFAULT_SCRYPT, scryptMaxmem } from '../../core/crypto/kdf.js';
 import { initializeVaultContent } from '../../core/engine.js';
 import { createVaultServices } from '../../core/services.js';
 import { Vault } from '../../core/vault/vault.js';
@@ -98,17 +97,45 @@ async function medianOf(
   env: NodeJS.ProcessEnv,
 ): Promise<Timed & { wallRunsMs: number[]; last: Run }> {
   const done: Run[] = [];
-  for (let i = 0; i < runs; i++) {
-    const run = await runTimed(args, env);
-    if (run.code !== 0) throw new Error(`node ${args.join(' ')} failed (exit ${run.code}): ${run.stderr}`);
-    done.push(run);
-  }
+  for (let i = 0; i < runs; i++) done.push(await runOk(args, env));
+  return summary(done);
+}
+
+async function runOk(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  const run = await runTimed(args, env);
+  if (run.code !== 0) throw new Error(`node ${args.join(' ')} failed (exit ${run.code}): ${run.stderr}`);
+  return run;
+}
+
+function summary(done: Run[]): Timed & { wallRunsMs: number[]; last: Run } {
   return {
     wallMs: median(done.map((r) => r.wallMs)),
     cpuMs: median(done.map((r) => r.cpuMs)),
     wallRunsMs: done.map((r) => r.wallMs),
     last: done.at(-1)!,
   };
+}
+
+/**
+ * The password's KDF alone, as `status` pays it: scrypt at the default cost on the thread pool of
+ * a fresh process (the time of the call only, printed by the child).
+ */
+const KDF_ALONE = [
+  "const { randomBytes, scrypt } = require('node:crypto');",
+  'const [logN, r, p, maxmem] = process.argv.slice(1).map(Number);',
+  'const start = process.hrtime.bigint();',
+  "scrypt('a password', randomBytes(16), 32, { N: 2 ** logN, r, p, maxmem }, (error) => {",
+  '  if (error) throw error;',
+  '  process.stdout.write(String(Number(process.hrtime.bigint() - start) / 1e6));',
+  '});',
+].join('\n');
+
+async function kdfAloneMs(env: NodeJS.ProcessEnv): Promise<number> {
+  const { logN, r, p } = DEFAULT_SCRYPT;
+  const args = ['-e', KDF_ALONE, String(logN), String(r), String(p), String(scryptMaxmem(DEFAULT_SCRYPT))];
+  const ms = Number((await runOk(args, env)).stdout);
+  if (!Number.isFinite(ms) || ms <= 0) throw new Error('the KDF alone printed no duration');
+  return ms;
 }
 
 /** `plans` armed plans (the default one among them), the default KDF, unattended delivery on. */
@@ -183,16 +210,14 @@ export async function cliStartBench(
       }
     : null;
 
-  const salt = randomBytes(16);
-  const kdfRuns = Array.from({ length: Math.min(sizes.runs, 5) }, () => {
-    const start = nowMs();
-    scryptDeriveSync(BENCH_PASSWORD, salt, DEFAULT_SCRYPT);
-    return nowMs() - start;
-  });
-  const status = await medianOf(sizes.runs, [bin, 'status', '--json'], {
-    ...env,
-    AFTERWORD_PASSWORD: BENCH_PASSWORD,
-  });
+  // Taken in turns, so that both see the machine as it is at the time (its speed drifts).
+  const kdfRuns: number[] = [];
+  const statusRuns: Run[] = [];
+  for (let i = 0; i < sizes.runs; i++) {
+    kdfRuns.push(await kdfAloneMs(env));
+    statusRuns.push(await runOk([bin, 'status', '--json'], { ...env, AFTERWORD_PASSWORD: BENCH_PASSWORD }));
+  }
+  const status = summary(statusRuns);
   const session = await sessionStatus(sizes.runs, bin, env);
   if ('skipped' in session.timed) progress(`  status with a session: skipped, ${session.timed.skipped}`);
 
@@ -262,7 +287,12 @@ export function cliStartFigures(
     'cli.helpRatio': figure(c, '--help / node -e 0', cli.help.wallMs / cli.node.wallMs, '×', { op: '<=', value: 2 }),
     'cli.tickWall': figure(c, `${t}: wall`, cli.tick.wallMs, 'ms', { op: '<=', value: 300 }),
     'cli.tickCpu': figure(c, `${t}: CPU of the process (user + sys)`, cli.tick.cpuMs, 'ms', { op: '<=', value: 250 }),
-    'cli.kdf': figure(c, `the password KDF alone (scrypt logN ${DEFAULT_SCRYPT.logN}, in process)`, cli.kdfMs, 'ms'),
+    'cli.kdf': figure(
+      c,
+      `the password KDF alone (scrypt logN ${DEFAULT_SCRYPT.logN}, in a fresh process)`,
+      cli.kdfMs,
+      'ms',
+    ),
     'cli.status': figure(c, '`status` with the password: wall', cli.status.wallMs, 'ms'),
     'cli.statusOverKdf': figure(
       c,
