@@ -33,11 +33,12 @@ function commandWord(args) {
 }
 if (debug) process.setSourceMapsEnabled(true);
 if (bundled) {
-  if (!debug) require('./compile-cache.cjs').useCompileCache(join(dist, 'cli'), commandWord(process.argv.slice(2)));
   // A command that signs in with AFTERWORD_PASSWORD starts the key derivation now, on the thread
-  // pool, before the command parser and the command's code load (password-head-start.ts).
+  // pool, before the command parser and the command's code load (password-head-start.ts). Even
+  // before the code cache: its few small files compile in less time than the cache takes to set up.
   if (process.env.AFTERWORD_PASSWORD && !process.env.AFTERWORD_SESSION)
     require(join(dist, 'cli', 'password-head-start.js')).startPasswordHeadStartFor(process.argv.slice(2), process.env);
+  if (!debug) require('./compile-cache.cjs').useCompileCache(join(dist, 'cli'), commandWord(process.argv.slice(2)));
   require(join(dist, 'cli', 'main.js'));
 } else {
   // The compiled ES modules as tsc wrote them.
