@@ -229,10 +229,7 @@ export async function cliStartBench(
     status,
     kdfMs: median(kdfRuns),
     session: session.timed,
-    withExtraCaCerts: withExtraCaCerts && {
-      node: { wallMs: withExtraCaCerts.node.wallMs, cpuMs: withExtraCaCerts.node.cpuMs },
-      tick: { wallMs: withExtraCaCerts.tick.wallMs, cpuMs: withExtraCaCerts.tick.cpuMs },
-    },
+    withExtraCaCerts,
     checks: {
       cliNodeRunsMs: node.wallRunsMs,
       cliVersionRunsMs: version.wallRunsMs,
