@@ -48,6 +48,11 @@ export interface CliStartResult {
   tick: Timed;
   status: Timed;
   kdfMs: number;
+  /**
+   * `status` with the password beyond the KDF: the median of each status run's wall time less the
+   * KDF alone timed just before it.
+   */
+  statusOverKdfMs: number;
   /** `status` with a session, or why it was not measured. */
   session: Timed | { skipped: string };
   /** `node -e 0` and the tick with the environment's NODE_EXTRA_CA_CERTS, when it sets one. */
@@ -210,7 +215,11 @@ export async function cliStartBench(
       }
     : null;
 
-  // Taken in turns, so that both see the machine as it is at the time (its speed drifts).
+  // Taken in turns, so that both see the machine as it is at the time (its speed drifts), and
+  // compared in pairs: on the 2-core VM the KDF alone takes ~610 ms in one run and 750–820 ms in
+  // the next (most of scrypt's time is the first touch of its 128 MiB), so a median of the status
+  // runs less a median of the KDF runs can be off by that gap when the two medians fall on
+  // different sides of it; the median of the runs' differences is much less so.
   const kdfRuns: number[] = [];
   const statusRuns: Run[] = [];
   for (let i = 0; i < sizes.runs; i++) {
@@ -228,6 +237,7 @@ export async function cliStartBench(
     tick,
     status,
     kdfMs: median(kdfRuns),
+    statusOverKdfMs: median(statusRuns.map((run, i) => run.wallMs - kdfRuns[i]!)),
     session: session.timed,
     withExtraCaCerts,
     checks: {
@@ -293,11 +303,11 @@ export function cliStartFigures(
     'cli.status': figure(c, '`status` with the password: wall', cli.status.wallMs, 'ms'),
     'cli.statusOverKdf': figure(
       c,
-      '`status` with the password, beyond the KDF',
-      cli.status.wallMs - cli.kdfMs,
+      '`status` with the password, beyond the KDF (median of the runs, each less the KDF alone run before it)',
+      cli.statusOverKdfMs,
       'ms',
       { op: '<=', value: 200 },
-      `${ms(cli.status.wallMs)} ms − ${ms(cli.kdfMs)} ms`,
+      `medians ${ms(cli.status.wallMs)} ms − ${ms(cli.kdfMs)} ms = ${ms(cli.status.wallMs - cli.kdfMs)} ms`,
     ),
     ...('skipped' in cli.session
       ? {}

@@ -3,7 +3,9 @@ import type { AppScheduler, AppSchedulerOptions } from '../../core/api/app-sched
 import type { Caller, EventListener } from '../../core/api/router-types.js';
 import { checkinLinkPort } from '../../core/api/checkin-links.js';
 import { NoKeyringError } from '../../core/vault/vault-errors.js';
+import type { Vault } from '../../core/vault/vault.js';
 import type { DeviceKeyStoreChoice } from '../../node/device-key-store.js';
+import { collectYoungGenerationNow } from '../../node/young-generation.js';
 import { signInWithSession, type SessionSignIn } from './session-sign-in.js';
 
 /**
@@ -44,8 +46,11 @@ export interface CliCoreDeps {
   schedule?: AppSchedulerOptions;
   /** Hears the core's events while `fn` runs (the progress of a long call). */
   onEvent?: EventListener;
-  /** Work `fn` needs that needs no key: done while the password's KDF runs, not after it. */
-  whileUnlocking?: () => void;
+  /**
+   * Work `fn` needs that needs no key: done while the password's KDF runs, not after it. It gets
+   * the vault, open and still locked: it may read what is stored in clear, and must write nothing.
+   */
+  whileUnlocking?: (vault: Vault) => void;
 }
 
 /**
@@ -99,13 +104,27 @@ async function signIn(core: AppCore, access: Access, deps: CliCoreDeps): Promise
   return OWNER;
 }
 
-/** The KDF runs on the thread pool: the main thread does `whileUnlocking` meanwhile. */
+/**
+ * The KDF runs on the thread pool: the main thread does `whileUnlocking` meanwhile, then the young
+ * generation's collection that loading the command made due (see collectYoungGenerationNow).
+ */
 async function unlockWithPassword(core: AppCore, password: string, deps: CliCoreDeps): Promise<void> {
-  const unlocking = core.unlock(password);
-  try {
-    deps.whileUnlocking?.();
-  } catch {
-    // Done again, and reported, where the command needs it.
+  let settled = false;
+  const unlocking = core.unlock(password).finally(() => {
+    settled = true;
+  });
+  // Handled below; not an unhandled rejection while the work runs.
+  unlocking.catch(() => undefined);
+  // The unlock reads the password's wrap and hands scrypt to the thread pool within this turn of
+  // the event loop (without a head start, it has not begun yet): the work comes after.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (!settled) {
+    try {
+      deps.whileUnlocking?.(core.vaultOrThrow());
+    } catch {
+      // Done again, and reported, where the command needs it.
+    }
+    collectYoungGenerationNow();
   }
   await unlocking;
 }

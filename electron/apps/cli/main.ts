@@ -7,6 +7,7 @@ import { commandWord } from './command-word.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { wantsPasswordHeadStart } from './password-head-start-wanted.js';
 import { escapeControl } from './output.js';
+import { exitAfterOutput, exitWhenIdle } from './process-exit.js';
 
 /** The program with the commands `argv` needs (see groupsFor), each module loaded on demand. */
 async function buildProgram(argv: readonly string[]): Promise<Command> {
@@ -90,6 +91,7 @@ const headStart = wantsPasswordHeadStart(commandWord(argv), argv, process.env)
 void main(argv).then(async (code) => {
   process.exitCode = code;
   // A head start nobody took (the command failed before signing in) would keep the process alive
-  // until its scrypt ends: output is written synchronously, so exit now.
-  if ((await headStart)?.unused()) process.exit(code);
+  // until its scrypt ends: exit once the output is out.
+  if ((await headStart)?.unused()) exitAfterOutput(code);
+  else exitWhenIdle();
 });

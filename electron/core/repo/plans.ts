@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import { validatePlanSpec, isTestPlan, PlanSpecError, type PlanLevel, type PlanSpec } from '../../../shared/plans.js';
+import type { VaultDb } from '../db/open-database.js';
 import type { WarningPlansTable } from '../db/schema.js';
 import { BadRequestError, ConflictError, NotFoundError, PlanWebhookMissingError } from '../errors.js';
 import { newId } from '../ids.js';
@@ -42,6 +43,13 @@ function requireWebhooks(
       if (!known.has(name)) throw new PlanWebhookMissingError(name, index + 1);
     }
   });
+}
+
+/** Every plan's row, the default plan first; its name still sealed. */
+export function planRows(db: VaultDb): Selectable<WarningPlansTable>[] {
+  return db.q.all(
+    db.kysely.selectFrom('warning_plans').selectAll().orderBy('is_default', 'desc').orderBy('created_at'),
+  );
 }
 
 /** Warning plans. The name is encrypted; the timing is metadata the scheduler reads. */
@@ -96,10 +104,7 @@ export class PlansRepo {
   }
 
   list(): Plan[] {
-    const { db } = this.ctx;
-    return db.q
-      .all(db.kysely.selectFrom('warning_plans').selectAll().orderBy('is_default', 'desc').orderBy('created_at'))
-      .map((row) => this.decode(row));
+    return planRows(this.ctx.db).map((row) => this.decode(row));
   }
 
   get(id: string): Plan {

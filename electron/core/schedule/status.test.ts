@@ -6,8 +6,13 @@ import { createEngine } from '../engine.js';
 import { PromptNotifier } from '../delivery/prompt-notifier.js';
 import { statusReportSchema } from '../../../shared/contract/dto.js';
 import { advanceSetup, beginSetup, confirmRecoveryKey, readSetup } from '../setup-state.js';
-import { readStatus } from './status.js';
-import { createTestVault, type TestVault } from '../test-support/vault-fixture.js';
+import { prepareStatus, readStatus } from './status.js';
+import { createTestVault, TEST_PASSWORD, type TestVault } from '../test-support/vault-fixture.js';
+import { join } from 'node:path';
+import { sqliteConnection } from '../db/sqlite-addon.js';
+import { createVaultServices } from '../services.js';
+import { Vault } from '../vault/vault.js';
+import { DATABASE_FILE } from '../vault/vault-paths.js';
 
 let tv: TestVault | undefined;
 afterEach(async () => {
@@ -214,5 +219,44 @@ describe('readStatus open prompts', () => {
       { planId: plan.id, level: 1, at: clock.now() - MINUTE_MS, kind: 'warning' },
     ]);
     await engine.close();
+  });
+});
+
+describe('prepareStatus', () => {
+  it('reads a locked vault without writing to it, and keeps nothing from the status read after the unlock', async () => {
+    tv = await createTestVault();
+    const { services, clock } = tv;
+    const engine = createEngine(services, { clock });
+    const rcp = services.recipients.add({ type: 'email', name: 'Kin', contact: 'kin@example.org' });
+    services.messages.create({ title: 't', body: 'b', recipientIds: [rcp.id] });
+    engine.scheduler.tick();
+    await engine.close();
+    const dir = services.vault.dir;
+    await tv.vault.close();
+
+    const locked = await Vault.open(dir, { clock });
+    const watcher = sqliteConnection(join(dir, DATABASE_FILE), { readonly: true });
+    try {
+      // Another connection's data_version moves whenever this one commits a write.
+      const dataVersion = () => watcher.pragma('data_version', { simple: true }) as number;
+      const before = dataVersion();
+      prepareStatus(locked.db, clock);
+      expect(locked.isUnlocked).toBe(false);
+      expect(dataVersion()).toBe(before);
+
+      await locked.unlock(TEST_PASSWORD);
+      const unlocked = createVaultServices(locked, clock);
+      const after = createEngine(unlocked, { clock });
+      clock.advance(60_000);
+      after.scheduler.checkIn('cli');
+      unlocked.plans.create({ ...unlocked.plans.list()[0]!, name: 'Made after the warm-up' });
+      const report = readStatus(unlocked, after.outbox, clock.now());
+      expect(report.lastCheckinAt).toBe(clock.now());
+      expect(report.plans.map((p) => p.name)).toContain('Made after the warm-up');
+      await after.close();
+    } finally {
+      watcher.close();
+      await locked.close();
+    }
   });
 });

@@ -2,7 +2,10 @@ import type { NextEvent, PlanPhase } from '../../../shared/plan-events.js';
 import { LEVEL_COUNT, routeLevel } from '../../../shared/plans.js';
 import type { PromptKind } from '../../../shared/prompt-kinds.js';
 import type { StatusProblem } from '../../../shared/status-problems.js';
-import type { Outbox, OutboxCounts } from '../delivery/outbox.js';
+import { Outbox, type OutboxCounts } from '../delivery/outbox.js';
+import type { Clock } from '../ports/clock.js';
+import type { VaultDb } from '../db/open-database.js';
+import { planRows } from '../repo/plans.js';
 import { ownerSchema, readOwner, SETTINGS, smtpSettingsSchema } from '../delivery/owner-settings.js';
 import { webhookNames, webhooksKeptOnPrivateNetwork } from '../repo/webhooks.js';
 import { recipientsKeptOnPrivateNetwork } from '../repo/recipients.js';
@@ -64,14 +67,57 @@ function nextEventOf(rt: { phase: PlanPhase; level: number }, next: TimelinePoin
 
 const STALE_TICK_MS = 2 * 24 * 60 * 60 * 1000;
 
+/** What a status reads that is stored in clear: it needs no key. */
+function readClearRows(db: VaultDb, outbox: Pick<Outbox, 'counts' | 'heldCount' | 'failures'>) {
+  return {
+    tick: db.q.get(db.kysely.selectFrom('scheduler_ticks').select(['at', 'source']).where('id', '=', 1)),
+    lastCheckin: db.q.get(db.kysely.selectFrom('checkins').select((eb) => eb.fn.max('at').as('at'))),
+    prompts: db.q.all(
+      db.kysely
+        .selectFrom('desktop_prompts')
+        .select(['plan_id', 'level', 'at', 'kind'])
+        .where('answered_at', 'is', null)
+        .orderBy('at', 'desc')
+        .limit(10),
+    ),
+    hooks: webhookNames({ db }),
+    emailRecipients:
+      db.q.get(
+        db.kysely
+          .selectFrom('message_recipients as mr')
+          .innerJoin('recipients as r', 'r.id', 'mr.recipient_id')
+          .innerJoin('messages as m', 'm.id', 'mr.message_id')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('r.type', '=', 'email')
+          .where('m.status', '=', 'active'),
+      )?.n ?? 0,
+    webhooksKept: webhooksKeptOnPrivateNetwork({ db }),
+    recipientsKept: recipientsKeptOnPrivateNetwork({ db }),
+    breaks: historyBreaks({ db }),
+    outbox: { ...outbox.counts(), held: outbox.heldCount() },
+    tests: readTestSends(db),
+    failures: outbox.failures(10),
+  };
+}
+
 /**
- * What readStatus builds before it reads anything, needing no key: the settings' schemas, whose
- * first build is a good part of a status. A command signing in with the password calls this while
- * the KDF runs on the thread pool, instead of after it.
+ * What readStatus builds and reads that needs no key, done once while the password's KDF runs on
+ * the thread pool (the CLI's `status`), instead of after it: the settings' schemas, and every query
+ * on rows stored in clear. A query's first run builds it (kysely) and prepares its statement; the
+ * second, in readStatus, takes a fraction of that. Nothing read here is kept: readStatus reads it
+ * all again after the unlock, and so sees whatever changed meanwhile. Writes nothing.
  */
-export function prepareStatus(): void {
+export function prepareStatus(db: VaultDb, clock: Clock): void {
   ownerSchema();
   smtpSettingsSchema();
+  const store = new PlanStore(db);
+  for (const plan of planRows(db)) {
+    const isDefault = plan.is_default === 1;
+    store.runtime(plan.id);
+    store.armableMessageIds(plan.id, isDefault);
+    store.minDeliveryDelayMs(plan.id, isDefault);
+  }
+  readClearRows(db, new Outbox(db, clock));
 }
 
 export function readStatus(services: VaultServices, outbox: Outbox, now: number): StatusReport {
@@ -104,20 +150,11 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
       deliveryAt: timeline.length > 0 ? timeline[timeline.length - 1]!.at : null,
     };
   });
-  const tick = db.q.get(db.kysely.selectFrom('scheduler_ticks').select(['at', 'source']).where('id', '=', 1));
-  const lastCheckin = db.q.get(db.kysely.selectFrom('checkins').select((eb) => eb.fn.max('at').as('at')));
-  const prompts = db.q.all(
-    db.kysely
-      .selectFrom('desktop_prompts')
-      .select(['plan_id', 'level', 'at', 'kind'])
-      .where('answered_at', 'is', null)
-      .orderBy('at', 'desc')
-      .limit(10),
-  );
+  const clear = readClearRows(db, outbox);
+  const tick = clear.tick;
   const ownerSet = readOwner(settings) !== null;
   const smtpConfigured = smtpSettingsSchema().safeParse(settings.get(SETTINGS.smtp)).success;
   const problems: StatusProblem[] = [];
-  const hooks = webhookNames({ db });
   for (const [index, plan] of planList.entries()) {
     const status = planStatuses[index];
     if (!status || status.activeMessages === 0) continue;
@@ -129,7 +166,7 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
     // falls back to the desktop alone).
     const missing = new Set<string>(); // webhook names, '' for `webhook`
     for (const level of plan.levels) {
-      const { unreachable, desktopFallback } = routeLevel(level.channels, hooks);
+      const { unreachable, desktopFallback } = routeLevel(level.channels, clear.hooks);
       for (const channel of unreachable) {
         if (channel !== 'webhook') missing.add(channel.slice('webhook:'.length));
         else if (desktopFallback) missing.add('');
@@ -137,25 +174,13 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
     }
     for (const name of missing) problems.push(statusProblem.planWebhookMissing(plan, name || null));
   }
-  const emailRecipients =
-    db.q.get(
-      db.kysely
-        .selectFrom('message_recipients as mr')
-        .innerJoin('recipients as r', 'r.id', 'mr.recipient_id')
-        .innerJoin('messages as m', 'm.id', 'mr.message_id')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('r.type', '=', 'email')
-        .where('m.status', '=', 'active'),
-    )?.n ?? 0;
-  if (emailRecipients > 0 && !smtpConfigured) {
+  if (clear.emailRecipients > 0 && !smtpConfigured) {
     problems.push(statusProblem.recipientsSmtpMissing());
   }
-  for (const name of webhooksKeptOnPrivateNetwork({ db }))
-    problems.push(statusProblem.privateNetworkKept('webhook', name));
-  for (const id of recipientsKeptOnPrivateNetwork({ db }))
-    problems.push(statusProblem.privateNetworkKept('recipient', id));
+  for (const name of clear.webhooksKept) problems.push(statusProblem.privateNetworkKept('webhook', name));
+  for (const id of clear.recipientsKept) problems.push(statusProblem.privateNetworkKept('recipient', id));
   for (const damaged of openAttachmentProblems(services)) problems.push(statusProblem.attachmentDamaged(damaged));
-  const breaks = historyBreaks({ db });
+  const breaks = clear.breaks;
   if (breaks.length > 0) problems.push(statusProblem.auditHistoryBroken(breaks.at(-1)!, breaks.length));
   const setup = readSetup(settings);
   if (!setup.recoveryKeyConfirmed || !setup.ownerEmailSet) problems.push(statusProblem.setupUnfinished(setup));
@@ -175,14 +200,18 @@ export function readStatus(services: VaultServices, outbox: Outbox, now: number)
     now,
     problems,
     plans: planStatuses,
-    outbox: { ...outbox.counts(), held: outbox.heldCount() },
-    tests: readTestSends(db),
-    failures: outbox
-      .failures(10)
-      .map((r) => ({ id: r.id, kind: r.kind, channel: r.channel, error: r.last_error, at: r.updated_at })),
+    outbox: clear.outbox,
+    tests: clear.tests,
+    failures: clear.failures.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      channel: r.channel,
+      error: r.last_error,
+      at: r.updated_at,
+    })),
     lastTick: tick ?? null,
-    lastCheckinAt: lastCheckin?.at ?? null,
-    openPrompts: prompts.map((p) => ({ planId: p.plan_id, level: p.level, at: p.at, kind: p.kind })),
+    lastCheckinAt: clear.lastCheckin?.at ?? null,
+    openPrompts: clear.prompts.map((p) => ({ planId: p.plan_id, level: p.level, at: p.at, kind: p.kind })),
     owner: { emailSet: ownerSet },
     smtpConfigured,
     unattended: vault.deviceKeyStatus(),

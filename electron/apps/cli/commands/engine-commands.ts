@@ -89,7 +89,9 @@ export function registerEngineCommands(program: Command, context: () => CliConte
       const report = inWords(
         // Read from the core as the method `status.get` reads it for the owner, without loading
         // the router and every method's schemas for a command run often from scripts.
-        await ctx.withCore(async (core) => ownerStatus(core), UNATTENDED, { whileUnlocking: prepareStatus }),
+        await ctx.withCore(async (core) => ownerStatus(core), UNATTENDED, {
+          whileUnlocking: (vault) => prepareStatus(vault.db, ctx.clock),
+        }),
       );
       ctx.out.result(report, () => renderStatus(report));
     });
