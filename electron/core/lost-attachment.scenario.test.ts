@@ -6,7 +6,7 @@ import { afterEach, expect, it } from 'vitest';
 import { DAY_MS, MINUTE_MS } from '../../shared/durations.js';
 import { lostAttachmentLine } from './delivery/content-resolver.js';
 import { SETTINGS } from './delivery/owner-settings.js';
-import { generateWebhookSecret } from './delivery/webhook-sender.js';
+import { generateWebhookSecret } from './delivery/webhook-secret.js';
 import { createEngine, type Engine } from './engine.js';
 import { INTEGRITY_CHECKED_ACTION } from './schedule/integrity-pass.js';
 import { readStatus } from './schedule/status.js';

@@ -4,13 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import type { OutgoingAttachment, OutgoingItem } from './delivery-types.js';
 import type { WebhookPayload } from './webhook-payload.js';
-import {
-  classifyWebhookResponse,
-  generateWebhookSecret,
-  parseRetryAfter,
-  WebhookSender,
-  webhookMessageId,
-} from './webhook-sender.js';
+import { generateWebhookSecret } from './webhook-secret.js';
+import { classifyWebhookResponse, parseRetryAfter, WebhookSender, webhookMessageId } from './webhook-sender.js';
 
 interface Recorded {
   path: string;

@@ -33,8 +33,6 @@ import {
 } from './webhook-destination.js';
 import { redactResponse } from './redact-response.js';
 
-export { generateWebhookSecret } from './webhook-secret.js';
-
 export interface WebhookSenderOptions {
   /** Resolves webhook host names (default: the system resolver). Every answer is checked before connecting. */
   resolveHost?: ResolveHost;

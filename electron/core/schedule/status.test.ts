@@ -6,9 +6,9 @@ import { createEngine } from '../engine.js';
 import { PromptNotifier } from '../delivery/prompt-notifier.js';
 import { statusReportSchema } from '../../../shared/contract/dto.js';
 import { advanceSetup, beginSetup, confirmRecoveryKey, readSetup } from '../setup-state.js';
+import { join } from 'node:path';
 import { prepareStatus, readStatus } from './status.js';
 import { createTestVault, TEST_PASSWORD, type TestVault } from '../test-support/vault-fixture.js';
-import { join } from 'node:path';
 import { sqliteConnection } from '../db/sqlite-addon.js';
 import { createVaultServices } from '../services.js';
 import { Vault } from '../vault/vault.js';
@@ -20,13 +20,19 @@ afterEach(async () => {
   tv = undefined;
 });
 
+/** A vault and its engine, with one message to an e-mail recipient on the default plan (which uses e-mail). */
+async function vaultWithEmailMessage() {
+  tv = await createTestVault();
+  const { services, clock } = tv;
+  const engine = createEngine(services, { clock });
+  const rcp = services.recipients.add({ type: 'email', name: 'Kin', contact: 'kin@example.org' });
+  services.messages.create({ title: 't', body: 'b', recipientIds: [rcp.id] });
+  return { tv, services, clock, engine };
+}
+
 describe('readStatus problems', () => {
   it('names every misconfiguration that would make a warning or delivery fail, and clears them', async () => {
-    tv = await createTestVault();
-    const { services, clock } = tv;
-    const engine = createEngine(services, { clock });
-    const rcp = services.recipients.add({ type: 'email', name: 'Kin', contact: 'kin@example.org' });
-    services.messages.create({ title: 't', body: 'b', recipientIds: [rcp.id] }); // default plan: uses e-mail
+    const { services, clock, engine } = await vaultWithEmailMessage();
     const problems = () => readStatus(services, engine.outbox, clock.now()).problems;
 
     engine.scheduler.tick();
@@ -224,15 +230,11 @@ describe('readStatus open prompts', () => {
 
 describe('prepareStatus', () => {
   it('reads a locked vault without writing to it, and keeps nothing from the status read after the unlock', async () => {
-    tv = await createTestVault();
-    const { services, clock } = tv;
-    const engine = createEngine(services, { clock });
-    const rcp = services.recipients.add({ type: 'email', name: 'Kin', contact: 'kin@example.org' });
-    services.messages.create({ title: 't', body: 'b', recipientIds: [rcp.id] });
+    const { tv: made, services, clock, engine } = await vaultWithEmailMessage();
     engine.scheduler.tick();
     await engine.close();
     const dir = services.vault.dir;
-    await tv.vault.close();
+    await made.vault.close();
 
     const locked = await Vault.open(dir, { clock });
     const watcher = sqliteConnection(join(dir, DATABASE_FILE), { readonly: true });
